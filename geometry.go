@@ -1,0 +1,53 @@
+package simdpool
+
+// Float is the element type of the kernels: float32 (with SIMD kernels) or float64.
+type Float interface{ ~float32 | ~float64 }
+
+// Axis is the pooling geometry along one spatial dimension, in PyTorch's terms.
+type Axis struct {
+	In, Out  int // input and output lengths
+	Kernel   int
+	Stride   int
+	Pad      int
+	Dilation int
+}
+
+// Unit is the geometry of an absent spatial dimension: 1d pooling leaves D and H
+// as Unit, 2d pooling leaves D.
+var Unit = Axis{In: 1, Out: 1, Kernel: 1, Stride: 1, Dilation: 1}
+
+// Geometry describes Planes contiguous (n, c) planes of D.In*H.In*W.In inputs,
+// each pooled into D.Out*H.Out*W.Out outputs, row-major (d, h, w).
+type Geometry struct {
+	Planes  int
+	D, H, W Axis
+}
+
+// InPlane is the number of inputs in one plane.
+func (g *Geometry) InPlane() int { return g.D.In * g.H.In * g.W.In }
+
+// OutPlane is the number of outputs in one plane.
+func (g *Geometry) OutPlane() int { return g.D.Out * g.H.Out * g.W.Out }
+
+// Divisor says what an average divides each window sum by.
+type Divisor struct {
+	// Override, when not 0, divides every sum by it (PyTorch's divisor_override).
+	Override int
+	// D, H and W hold one factor per output position along each axis; the
+	// divisor of output (d, h, w) is D[d]*H[h]*W[w].
+	D, H, W []int32
+	// Successive divides by the three factors one after another (adaptive
+	// average pooling: sum/kd/kh/kw) instead of once by their product (avg_pool).
+	Successive bool
+}
+
+// Power describes LP pooling: out = (avg(x^P) * kernel volume)^(1/P), with
+// avg over the window clipped to the input (PyTorch's lp_pool).
+type Power struct {
+	P float64
+	// PyTorch raises a float32 tensor to a general power with SLEEF, exponent
+	// rounded to float32, in whole blocks of 16 elements, and with
+	// std::pow(float, double) on the last numel%16 elements. SrcExactFrom and
+	// DstExactFrom are the offsets, in src and dst, where that exact tail starts.
+	SrcExactFrom, DstExactFrom int
+}

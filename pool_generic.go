@@ -1,0 +1,205 @@
+package simdpool
+
+import (
+	"math"
+	"unsafe"
+)
+
+// This file holds the generic kernels: plain Go, every GOARCH, and the oracle
+// the SIMD kernels are tested against. They follow PyTorch 1.13's CPU loops
+// operation for operation, so that float32 results match PyTorch bit for bit.
+
+// taps returns where the window of output o starts along a, and the range
+// [k0, k1) of kernel taps that fall inside the input (empty when k1 <= k0).
+func (a *Axis) taps(o int) (start, k0, k1 int) {
+	start = o*a.Stride - a.Pad
+	if start < 0 {
+		k0 = (-start + a.Dilation - 1) / a.Dilation
+	}
+	k1 = a.Kernel
+	if end := start + (a.Kernel-1)*a.Dilation; end >= a.In {
+		k1 = 0
+		if a.In > start {
+			k1 = (a.In - start + a.Dilation - 1) / a.Dilation
+		}
+	}
+	return start, k0, k1
+}
+
+// span returns the average-pooling window of output o along a (dilation 1):
+// the clipped range [lo, hi) and PyTorch's pool size, which counts padding
+// but not the part of a ceil-mode window beyond the right padding.
+func (a *Axis) span(o int) (lo, hi, size int) {
+	lo = o*a.Stride - a.Pad
+	hi = min(lo+a.Kernel, a.In+a.Pad)
+	size = hi - lo
+	return max(lo, 0), min(hi, a.In), size
+}
+
+// maxPoolGeneric is PyTorch's max pooling loop: the window is scanned row-major
+// over its taps inside the input, starting from -inf, and a value replaces the
+// maximum when it is greater or NaN. So NaN propagates with the index of the last
+// NaN, ties keep the first, and a window of -inf reports its first tap. A window
+// with no tap inside the input (dilation can make one) gives -inf and index -1.
+// idx may be nil.
+func maxPoolGeneric[T Float](dst []T, idx []int64, src []T, g *Geometry) {
+	inPlane, plane, row := g.InPlane(), g.H.In*g.W.In, g.W.In
+	o := 0
+	for p := range g.Planes {
+		in := src[p*inPlane : (p+1)*inPlane]
+		for od := range g.D.Out {
+			ds, dk0, dk1 := g.D.taps(od)
+			for oh := range g.H.Out {
+				hs, hk0, hk1 := g.H.taps(oh)
+				for ow := range g.W.Out {
+					ws, wk0, wk1 := g.W.taps(ow)
+					best, at := T(math.Inf(-1)), -1
+					for kd := dk0; kd < dk1; kd++ {
+						d := (ds + kd*g.D.Dilation) * plane
+						for kh := hk0; kh < hk1; kh++ {
+							h := d + (hs+kh*g.H.Dilation)*row
+							for kw := wk0; kw < wk1; kw++ {
+								i := h + ws + kw*g.W.Dilation
+								if v := in[i]; at < 0 || v > best || v != v {
+									best, at = v, i
+								}
+							}
+						}
+					}
+					dst[o] = best
+					if idx != nil {
+						idx[o] = int64(at)
+					}
+					o++
+				}
+			}
+		}
+	}
+}
+
+// avgPoolGeneric is PyTorch's average pooling loop: a float sum of the clipped
+// window, row-major from +0, divided once by the divisor (or, for adaptive
+// pooling, successively by each axis' factor).
+func avgPoolGeneric[T Float](dst, src []T, g *Geometry, div *Divisor) {
+	inPlane, plane, row := g.InPlane(), g.H.In*g.W.In, g.W.In
+	o := 0
+	for p := range g.Planes {
+		in := src[p*inPlane : (p+1)*inPlane]
+		for od := range g.D.Out {
+			d0, d1, _ := g.D.span(od)
+			for oh := range g.H.Out {
+				h0, h1, _ := g.H.span(oh)
+				for ow := range g.W.Out {
+					w0, w1, _ := g.W.span(ow)
+					var sum T
+					for d := d0; d < d1; d++ {
+						for h := h0; h < h1; h++ {
+							r := in[d*plane+h*row:]
+							for w := w0; w < w1; w++ {
+								sum += r[w]
+							}
+						}
+					}
+					switch {
+					case div.Override != 0:
+						sum /= T(div.Override)
+					case div.Successive:
+						sum = sum / T(div.D[od]) / T(div.H[oh]) / T(div.W[ow])
+					default:
+						sum /= T(int64(div.D[od]) * int64(div.H[oh]) * int64(div.W[ow]))
+					}
+					dst[o] = sum
+					o++
+				}
+			}
+		}
+	}
+}
+
+// lpPoolGeneric is PyTorch's lp_pool: avg_pool(x^p) over windows clipped to the
+// input, with padding counted (there is none), then sign(a)*relu(|a|), times the
+// kernel volume, to the power 1/p.
+func lpPoolGeneric[T Float](dst, src []T, g *Geometry, pw *Power) {
+	inPlane, plane, row := g.InPlane(), g.H.In*g.W.In, g.W.In
+	volume := T(g.D.Kernel * g.H.Kernel * g.W.Kernel)
+	o := 0
+	for p := range g.Planes {
+		base := p * inPlane
+		for od := range g.D.Out {
+			d0, d1, dn := g.D.span(od)
+			for oh := range g.H.Out {
+				h0, h1, hn := g.H.span(oh)
+				for ow := range g.W.Out {
+					w0, w1, wn := g.W.span(ow)
+					var sum T
+					for d := d0; d < d1; d++ {
+						for h := h0; h < h1; h++ {
+							for w := w0; w < w1; w++ {
+								i := base + d*plane + h*row + w
+								sum += torchPow(src[i], pw.P, i >= pw.SrcExactFrom)
+							}
+						}
+					}
+					a := signRelu(sum/T(dn*hn*wn)) * volume
+					dst[o] = torchPow(a, 1/pw.P, o >= pw.DstExactFrom)
+					o++
+				}
+			}
+		}
+	}
+}
+
+// signRelu is sign(a)*relu(|a|): a itself, except that a zero becomes +0.
+func signRelu[T Float](a T) T {
+	if a == 0 {
+		return 0
+	}
+	return a
+}
+
+// torchPow is x^e as PyTorch computes it for a tensor and a scalar exponent:
+// exact shortcuts for a few exponents; otherwise, for float32, pow with the
+// exponent rounded to float32 (SLEEF's vector path) unless exact is set
+// (std::pow(float, double) on a tensor's tail).
+func torchPow[T Float](x T, e float64, exact bool) T {
+	switch e {
+	case 0:
+		return 1
+	case 1:
+		return x
+	case 2:
+		return T(x * x) // the conversions keep a caller's sum from fusing into an FMA
+	case 3:
+		return T(T(x*x) * x)
+	case 0.5:
+		return T(math.Sqrt(float64(x)))
+	case -0.5:
+		return 1 / T(math.Sqrt(float64(x)))
+	case -1:
+		return 1 / x
+	case -2:
+		return 1 / T(x*x)
+	}
+	if unsafe.Sizeof(x) == 4 && !exact {
+		e = float64(float32(e))
+	}
+	return T(math.Pow(float64(x), e))
+}
+
+// globalMaxGeneric is max pooling with one window covering each plane of n
+// elements. idx may be nil.
+func globalMaxGeneric[T Float](dst []T, idx []int64, src []T, planes, n int) {
+	for p := range planes {
+		in := src[p*n : (p+1)*n]
+		best, at := T(math.Inf(-1)), -1
+		for i, v := range in {
+			if at < 0 || v > best || v != v {
+				best, at = v, i
+			}
+		}
+		dst[p] = best
+		if idx != nil {
+			idx[p] = int64(at)
+		}
+	}
+}
