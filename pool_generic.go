@@ -26,10 +26,10 @@ func (a *Axis) taps(o int) (start, k0, k1 int) {
 	return start, k0, k1
 }
 
-// span returns the average-pooling window of output o along a (dilation 1):
+// Span returns the average-pooling window of output o along a (dilation 1):
 // the clipped range [lo, hi) and PyTorch's pool size, which counts padding
 // but not the part of a ceil-mode window beyond the right padding.
-func (a *Axis) span(o int) (lo, hi, size int) {
+func (a *Axis) Span(o int) (lo, hi, size int) {
 	lo = o*a.Stride - a.Pad
 	hi = min(lo+a.Kernel, a.In+a.Pad)
 	size = hi - lo
@@ -86,11 +86,11 @@ func avgPoolGeneric[T Float](dst, src []T, g *Geometry, div *Divisor) {
 	for p := range g.Planes {
 		in := src[p*inPlane : (p+1)*inPlane]
 		for od := range g.D.Out {
-			d0, d1, _ := g.D.span(od)
+			d0, d1, _ := g.D.Span(od)
 			for oh := range g.H.Out {
-				h0, h1, _ := g.H.span(oh)
+				h0, h1, _ := g.H.Span(oh)
 				for ow := range g.W.Out {
-					w0, w1, _ := g.W.span(ow)
+					w0, w1, _ := g.W.Span(ow)
 					var sum T
 					for d := d0; d < d1; d++ {
 						for h := h0; h < h1; h++ {
@@ -126,11 +126,11 @@ func lpPoolGeneric[T Float](dst, src []T, g *Geometry, pw *Power) {
 	for p := range g.Planes {
 		base := p * inPlane
 		for od := range g.D.Out {
-			d0, d1, dn := g.D.span(od)
+			d0, d1, dn := g.D.Span(od)
 			for oh := range g.H.Out {
-				h0, h1, hn := g.H.span(oh)
+				h0, h1, hn := g.H.Span(oh)
 				for ow := range g.W.Out {
-					w0, w1, wn := g.W.span(ow)
+					w0, w1, wn := g.W.Span(ow)
 					var sum T
 					for d := d0; d < d1; d++ {
 						for h := h0; h < h1; h++ {

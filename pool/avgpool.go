@@ -1,0 +1,104 @@
+package pool
+
+import "github.com/simdpool/simdpool"
+
+// AvgPoolOptions are the arguments of torch.nn.functional.avg_pool1d/2d/3d.
+// Each size takes one value for every spatial dimension or one per dimension.
+type AvgPoolOptions struct {
+	KernelSize []int // required
+	Stride     []int // nil: KernelSize
+	Padding    []int // nil: 0; implicit zero padding, at most half the kernel
+	CeilMode   bool
+	// CountIncludePad counts the padding in the divisor; nil means true,
+	// PyTorch's default (set it with Bool(false)).
+	CountIncludePad *bool
+	// DivisorOverride, when set (Int(n)), divides every window's sum by it;
+	// it must not be 0. PyTorch 1.13 has it for 2d and 3d; 1d accepts it too.
+	DivisorOverride *int
+}
+
+// NewAvgPool1d plans avg_pool1d for inputs of shape (N, C, L) or (C, L).
+func NewAvgPool1d[T Float](inputShape []int, o AvgPoolOptions) (*Plan[T], error) {
+	return newAvgPool[T]("avg_pool1d", 1, inputShape, o)
+}
+
+// NewAvgPool2d plans avg_pool2d for inputs of shape (N, C, H, W) or (C, H, W).
+func NewAvgPool2d[T Float](inputShape []int, o AvgPoolOptions) (*Plan[T], error) {
+	return newAvgPool[T]("avg_pool2d", 2, inputShape, o)
+}
+
+// NewAvgPool3d plans avg_pool3d for inputs of shape (N, C, D, H, W) or (C, D, H, W).
+// Like PyTorch, it rejects inputs smaller than the kernel, even with padding.
+func NewAvgPool3d[T Float](inputShape []int, o AvgPoolOptions) (*Plan[T], error) {
+	return newAvgPool[T]("avg_pool3d", 3, inputShape, o)
+}
+
+// AvgPool1d is torch.nn.functional.avg_pool1d.
+func AvgPool1d[T Float](x Tensor[T], o AvgPoolOptions) (Tensor[T], error) {
+	p, err := NewAvgPool1d[T](x.Shape, o)
+	out, _, err := apply(p, err, x, false)
+	return out, err
+}
+
+// AvgPool2d is torch.nn.functional.avg_pool2d.
+func AvgPool2d[T Float](x Tensor[T], o AvgPoolOptions) (Tensor[T], error) {
+	p, err := NewAvgPool2d[T](x.Shape, o)
+	out, _, err := apply(p, err, x, false)
+	return out, err
+}
+
+// AvgPool3d is torch.nn.functional.avg_pool3d.
+func AvgPool3d[T Float](x Tensor[T], o AvgPoolOptions) (Tensor[T], error) {
+	p, err := NewAvgPool3d[T](x.Shape, o)
+	out, _, err := apply(p, err, x, false)
+	return out, err
+}
+
+func newAvgPool[T Float](op string, dims int, shape []int, o AvgPoolOptions) (*Plan[T], error) {
+	in, err := parseInput(op, shape, dims, false)
+	if err != nil {
+		return nil, err
+	}
+	w, err := parseWindow(op, dims, o.KernelSize, o.Stride, o.Padding, nil, o.CeilMode)
+	if err != nil {
+		return nil, err
+	}
+	if dims == 3 {
+		for i, l := range in.spatial {
+			if l < w.kernel[i] {
+				return nil, errorf(op, "input", "of spatial size %v is smaller than kernel_size %v", in.spatial, w.kernel)
+			}
+		}
+	}
+	var div simdpool.Divisor
+	if o.DivisorOverride != nil {
+		if *o.DivisorOverride == 0 || *o.DivisorOverride > maxArg || *o.DivisorOverride < -maxArg {
+			return nil, errorf(op, "divisor_override", "must be non-zero and at most %d in magnitude, got %d", maxArg, *o.DivisorOverride)
+		}
+		div.Override = *o.DivisorOverride
+	}
+	axes, err := w.axes(&in)
+	if err != nil {
+		return nil, err
+	}
+	g := geometry(in.planes, axes)
+	includePad := o.CountIncludePad == nil || *o.CountIncludePad
+	div.D, div.H, div.W = windowCounts(&g.D, includePad), windowCounts(&g.H, includePad), windowCounts(&g.W, includePad)
+	return newPlan(&in, spatialOut(axes), false, func(dst []T, _ []int64, src []T) {
+		simdpool.AvgPool(dst, src, &g, &div)
+	})
+}
+
+// windowCounts lists, for each output along a, how many elements its window
+// counts: with the padding (PyTorch's pool size) or without.
+func windowCounts(a *simdpool.Axis, includePad bool) []int32 {
+	counts := make([]int32, a.Out)
+	for o := range counts {
+		lo, hi, size := a.Span(o)
+		if !includePad {
+			size = hi - lo
+		}
+		counts[o] = int32(size)
+	}
+	return counts
+}

@@ -1,0 +1,80 @@
+package pool
+
+import (
+	"math"
+
+	"github.com/simdpool/simdpool"
+)
+
+// LpPoolOptions are the arguments of torch.nn.functional.lp_pool1d/2d
+// (and of lp_pool3d, which PyTorch 1.13 lacks, with the same formula).
+type LpPoolOptions struct {
+	NormType   float64 // p: non-zero, not NaN
+	KernelSize []int   // required
+	Stride     []int   // nil: KernelSize
+	CeilMode   bool
+}
+
+// NewLpPool1d plans lp_pool1d for inputs of shape (N, C, L) or (C, L).
+func NewLpPool1d[T Float](inputShape []int, o LpPoolOptions) (*Plan[T], error) {
+	return newLpPool[T]("lp_pool1d", 1, inputShape, o)
+}
+
+// NewLpPool2d plans lp_pool2d for inputs of shape (N, C, H, W) or (C, H, W).
+func NewLpPool2d[T Float](inputShape []int, o LpPoolOptions) (*Plan[T], error) {
+	return newLpPool[T]("lp_pool2d", 2, inputShape, o)
+}
+
+// NewLpPool3d plans lp_pool3d for inputs of shape (N, C, D, H, W) or (C, D, H, W).
+func NewLpPool3d[T Float](inputShape []int, o LpPoolOptions) (*Plan[T], error) {
+	return newLpPool[T]("lp_pool3d", 3, inputShape, o)
+}
+
+// LpPool1d is torch.nn.functional.lp_pool1d.
+func LpPool1d[T Float](x Tensor[T], o LpPoolOptions) (Tensor[T], error) {
+	p, err := NewLpPool1d[T](x.Shape, o)
+	out, _, err := apply(p, err, x, false)
+	return out, err
+}
+
+// LpPool2d is torch.nn.functional.lp_pool2d.
+func LpPool2d[T Float](x Tensor[T], o LpPoolOptions) (Tensor[T], error) {
+	p, err := NewLpPool2d[T](x.Shape, o)
+	out, _, err := apply(p, err, x, false)
+	return out, err
+}
+
+// LpPool3d is lp_pool2d's formula in three dimensions.
+func LpPool3d[T Float](x Tensor[T], o LpPoolOptions) (Tensor[T], error) {
+	p, err := NewLpPool3d[T](x.Shape, o)
+	out, _, err := apply(p, err, x, false)
+	return out, err
+}
+
+func newLpPool[T Float](op string, dims int, shape []int, o LpPoolOptions) (*Plan[T], error) {
+	if o.NormType == 0 || math.IsNaN(o.NormType) {
+		return nil, errorf(op, "norm_type", "must be non-zero and not NaN, got %v", o.NormType)
+	}
+	in, err := parseInput(op, shape, dims, false)
+	if err != nil {
+		return nil, err
+	}
+	w, err := parseWindow(op, dims, o.KernelSize, o.Stride, nil, nil, o.CeilMode)
+	if err != nil {
+		return nil, err
+	}
+	axes, err := w.axes(&in)
+	if err != nil {
+		return nil, err
+	}
+	g := geometry(in.planes, axes)
+	p, err := newPlan[T](&in, spatialOut(axes), false, nil)
+	if err != nil {
+		return nil, err
+	}
+	// PyTorch's pow switches to exact pow for the tail of each tensor that
+	// does not fill a block of 16.
+	pw := simdpool.Power{P: o.NormType, SrcExactFrom: p.inLen - p.inLen%16, DstExactFrom: p.outLen - p.outLen%16}
+	p.kernel = func(dst []T, _ []int64, src []T) { simdpool.LpPool(dst, src, &g, &pw) }
+	return p, nil
+}

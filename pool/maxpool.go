@@ -1,0 +1,71 @@
+package pool
+
+import "github.com/simdpool/simdpool"
+
+// MaxPoolOptions are the arguments of torch.nn.functional.max_pool1d/2d/3d.
+// Each size takes one value for every spatial dimension or one per dimension.
+type MaxPoolOptions struct {
+	KernelSize []int // required
+	Stride     []int // nil: KernelSize
+	Padding    []int // nil: 0; implicit -inf padding, at most half the kernel
+	Dilation   []int // nil: 1
+	CeilMode   bool
+	// ReturnIndices makes the one-call functions also return the indices;
+	// plans always can (Plan.RunWithIndices).
+	ReturnIndices bool
+}
+
+// NewMaxPool1d plans max_pool1d for inputs of shape (N, C, L) or (C, L).
+func NewMaxPool1d[T Float](inputShape []int, o MaxPoolOptions) (*Plan[T], error) {
+	return newMaxPool[T]("max_pool1d", 1, inputShape, o)
+}
+
+// NewMaxPool2d plans max_pool2d for inputs of shape (N, C, H, W) or (C, H, W).
+func NewMaxPool2d[T Float](inputShape []int, o MaxPoolOptions) (*Plan[T], error) {
+	return newMaxPool[T]("max_pool2d", 2, inputShape, o)
+}
+
+// NewMaxPool3d plans max_pool3d for inputs of shape (N, C, D, H, W) or (C, D, H, W).
+func NewMaxPool3d[T Float](inputShape []int, o MaxPoolOptions) (*Plan[T], error) {
+	return newMaxPool[T]("max_pool3d", 3, inputShape, o)
+}
+
+// MaxPool1d is torch.nn.functional.max_pool1d; the indices are nil unless
+// o.ReturnIndices is set.
+func MaxPool1d[T Float](x Tensor[T], o MaxPoolOptions) (Tensor[T], []int64, error) {
+	p, err := NewMaxPool1d[T](x.Shape, o)
+	return apply(p, err, x, o.ReturnIndices)
+}
+
+// MaxPool2d is torch.nn.functional.max_pool2d; the indices are nil unless
+// o.ReturnIndices is set.
+func MaxPool2d[T Float](x Tensor[T], o MaxPoolOptions) (Tensor[T], []int64, error) {
+	p, err := NewMaxPool2d[T](x.Shape, o)
+	return apply(p, err, x, o.ReturnIndices)
+}
+
+// MaxPool3d is torch.nn.functional.max_pool3d; the indices are nil unless
+// o.ReturnIndices is set.
+func MaxPool3d[T Float](x Tensor[T], o MaxPoolOptions) (Tensor[T], []int64, error) {
+	p, err := NewMaxPool3d[T](x.Shape, o)
+	return apply(p, err, x, o.ReturnIndices)
+}
+
+func newMaxPool[T Float](op string, dims int, shape []int, o MaxPoolOptions) (*Plan[T], error) {
+	in, err := parseInput(op, shape, dims, false)
+	if err != nil {
+		return nil, err
+	}
+	w, err := parseWindow(op, dims, o.KernelSize, o.Stride, o.Padding, o.Dilation, o.CeilMode)
+	if err != nil {
+		return nil, err
+	}
+	axes, err := w.axes(&in)
+	if err != nil {
+		return nil, err
+	}
+	g := geometry(in.planes, axes)
+	return newPlan(&in, spatialOut(axes), true, func(dst []T, idx []int64, src []T) {
+		simdpool.MaxPool(dst, idx, src, &g)
+	})
+}
