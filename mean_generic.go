@@ -20,7 +20,8 @@ import (
 //     by element, into W accumulators through a cascade of meanLevels levels:
 //     every 2^p rows the level-0 accumulators are added into level 1 and reset;
 //     every 2^(2p) rows level 1 goes on into level 2, and so on, level 3 never
-//     being reset. p = max(4, ceilLog2(rows)/4), so p = 4 below ~16M elements.
+//     being reset. p = max(4, ceilLog2(rows)/4), so p = 4 up to 2^19 rows
+//     (16M float32 elements).
 //     Rows after the last whole 2^p group go straight into level 0. Then
 //     level 0 += level 1, += level 2, += level 3.
 //  2. The remaining whole vectors (at most meanILP-1 of them) are added into
@@ -34,6 +35,10 @@ import (
 //  5. mean = sum / T(n), one rounding (n converted to T first, as torch
 //     converts the integer divisor to the tensor's dtype). n = 0 gives
 //     0/0 = NaN, torch's mean of an empty tensor.
+//
+// float32 is checked bit for bit against PyTorch's outputs; float64 follows the
+// same code with 4-lane vectors (ATen's Vectorized<double>), untested against
+// torch.
 //
 // Only additions and one division occur, so no platform can fuse anything into
 // an FMA and the result is the same on every architecture.

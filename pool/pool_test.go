@@ -106,10 +106,22 @@ func TestValidationErrorsNameTheArgument(t *testing.T) {
 		build     func() error
 	}{
 		{"kernel required", "kernel_size", func() error { _, err := pool.NewMaxPool2d[float32](shape4, pool.MaxPoolOptions{}); return err }},
-		{"kernel zero", "kernel_size", func() error { _, err := pool.NewMaxPool2d[float32](shape4, pool.MaxPoolOptions{KernelSize: []int{2, 0}}); return err }},
-		{"kernel length", "kernel_size", func() error { _, err := pool.NewMaxPool2d[float32](shape4, pool.MaxPoolOptions{KernelSize: []int{2, 2, 2}}); return err }},
-		{"kernel empty", "kernel_size", func() error { _, err := pool.NewMaxPool2d[float32](shape4, pool.MaxPoolOptions{KernelSize: []int{}}); return err }},
-		{"kernel huge", "kernel_size", func() error { _, err := pool.NewMaxPool2d[float32](shape4, pool.MaxPoolOptions{KernelSize: []int{math.MaxInt}}); return err }},
+		{"kernel zero", "kernel_size", func() error {
+			_, err := pool.NewMaxPool2d[float32](shape4, pool.MaxPoolOptions{KernelSize: []int{2, 0}})
+			return err
+		}},
+		{"kernel length", "kernel_size", func() error {
+			_, err := pool.NewMaxPool2d[float32](shape4, pool.MaxPoolOptions{KernelSize: []int{2, 2, 2}})
+			return err
+		}},
+		{"kernel empty", "kernel_size", func() error {
+			_, err := pool.NewMaxPool2d[float32](shape4, pool.MaxPoolOptions{KernelSize: []int{}})
+			return err
+		}},
+		{"kernel huge", "kernel_size", func() error {
+			_, err := pool.NewMaxPool2d[float32](shape4, pool.MaxPoolOptions{KernelSize: []int{math.MaxInt}})
+			return err
+		}},
 		{"stride negative", "stride", func() error {
 			_, err := pool.NewMaxPool2d[float32](shape4, pool.MaxPoolOptions{KernelSize: []int{2}, Stride: []int{-1}})
 			return err
@@ -126,10 +138,22 @@ func TestValidationErrorsNameTheArgument(t *testing.T) {
 			_, err := pool.NewMaxPool2d[float32](shape4, pool.MaxPoolOptions{KernelSize: []int{3}, Padding: []int{2}})
 			return err
 		}},
-		{"output too small", "input", func() error { _, err := pool.NewMaxPool2d[float32](shape4, pool.MaxPoolOptions{KernelSize: []int{9}}); return err }},
-		{"rank", "input", func() error { _, err := pool.NewMaxPool2d[float32]([]int{8, 8}, pool.MaxPoolOptions{KernelSize: []int{2}}); return err }},
-		{"negative size", "input", func() error { _, err := pool.NewMaxPool2d[float32]([]int{-1, 1, 8, 8}, pool.MaxPoolOptions{KernelSize: []int{2}}); return err }},
-		{"zero channels", "input", func() error { _, err := pool.NewMaxPool2d[float32]([]int{1, 0, 8, 8}, pool.MaxPoolOptions{KernelSize: []int{2}}); return err }},
+		{"output too small", "input", func() error {
+			_, err := pool.NewMaxPool2d[float32](shape4, pool.MaxPoolOptions{KernelSize: []int{9}})
+			return err
+		}},
+		{"rank", "input", func() error {
+			_, err := pool.NewMaxPool2d[float32]([]int{8, 8}, pool.MaxPoolOptions{KernelSize: []int{2}})
+			return err
+		}},
+		{"negative size", "input", func() error {
+			_, err := pool.NewMaxPool2d[float32]([]int{-1, 1, 8, 8}, pool.MaxPoolOptions{KernelSize: []int{2}})
+			return err
+		}},
+		{"zero channels", "input", func() error {
+			_, err := pool.NewMaxPool2d[float32]([]int{1, 0, 8, 8}, pool.MaxPoolOptions{KernelSize: []int{2}})
+			return err
+		}},
 		{"overflowing shape", "input", func() error {
 			_, err := pool.NewMaxPool2d[float32]([]int{math.MaxInt32, math.MaxInt32, math.MaxInt32, 8}, pool.MaxPoolOptions{KernelSize: []int{2}})
 			return err
@@ -142,7 +166,10 @@ func TestValidationErrorsNameTheArgument(t *testing.T) {
 			_, err := pool.NewAvgPool3d[float32]([]int{1, 1, 3, 3, 3}, pool.AvgPoolOptions{KernelSize: []int{4}, Padding: []int{2}})
 			return err
 		}},
-		{"norm zero", "norm_type", func() error { _, err := pool.NewLpPool2d[float32](shape4, pool.LpPoolOptions{KernelSize: []int{2}}); return err }},
+		{"norm zero", "norm_type", func() error {
+			_, err := pool.NewLpPool2d[float32](shape4, pool.LpPoolOptions{KernelSize: []int{2}})
+			return err
+		}},
 		{"norm NaN", "norm_type", func() error {
 			_, err := pool.NewLpPool2d[float32](shape4, pool.LpPoolOptions{NormType: math.NaN(), KernelSize: []int{2}})
 			return err
