@@ -79,7 +79,8 @@ func maxPoolGeneric[T Float](dst []T, idx []int64, src []T, g *Geometry) {
 
 // avgPoolGeneric is PyTorch's average pooling loop: a float sum of the clipped
 // window, row-major from +0, divided once by the divisor (or, for adaptive
-// pooling, successively by each axis' factor).
+// pooling, successively by each axis' factor); avg_pool then adds the quotient
+// to +0, so that a -0 quotient gives +0.
 func avgPoolGeneric[T Float](dst, src []T, g *Geometry, div *Divisor) {
 	inPlane, plane, row := g.InPlane(), g.H.In*g.W.In, g.W.In
 	o := 0
@@ -101,14 +102,13 @@ func avgPoolGeneric[T Float](dst, src []T, g *Geometry, div *Divisor) {
 						}
 					}
 					switch {
-					case div.Override != 0:
-						sum /= T(div.Override)
-					case div.Successive:
-						sum = sum / T(div.D[od]) / T(div.H[oh]) / T(div.W[ow])
+					case div.Successive: // adaptive pooling keeps a -0 quotient
+						dst[o] = sum / T(div.D[od]) / T(div.H[oh]) / T(div.W[ow])
+					case div.Override != 0: // avg_pool adds the quotient to +0
+						dst[o] = 0 + sum/T(div.Override)
 					default:
-						sum /= T(int64(div.D[od]) * int64(div.H[oh]) * int64(div.W[ow]))
+						dst[o] = 0 + sum/T(int64(div.D[od])*int64(div.H[oh])*int64(div.W[ow]))
 					}
-					dst[o] = sum
 					o++
 				}
 			}
