@@ -1,0 +1,46 @@
+package golden
+
+import "fmt"
+
+// Failure is a failing case and why it failed.
+type Failure struct {
+	Case *Case
+	Err  error
+}
+
+func (f Failure) String() string { return fmt.Sprintf("%s: %v", f.Case.Name, f.Err) }
+
+// Summary counts the cases checked; error cases count as cases.
+type Summary struct {
+	Passed, Failed int
+	Failures       []Failure // in the order checked
+}
+
+// Add records the outcome of one case.
+func (s *Summary) Add(c *Case, err error) {
+	if err == nil {
+		s.Passed++
+		return
+	}
+	s.Failed++
+	s.Failures = append(s.Failures, Failure{Case: c, Err: err})
+}
+
+// Merge adds the counts and failures of o to s.
+func (s *Summary) Merge(o Summary) {
+	s.Passed += o.Passed
+	s.Failed += o.Failed
+	s.Failures = append(s.Failures, o.Failures...)
+}
+
+// String is the summary line "N passed, M failed".
+func (s Summary) String() string { return fmt.Sprintf("%d passed, %d failed", s.Passed, s.Failed) }
+
+// CheckAll checks every case under the rules of m.
+func CheckAll(cases []*Case, m Mode) Summary {
+	var s Summary
+	for _, c := range cases {
+		s.Add(c, Check(c, m))
+	}
+	return s
+}

@@ -1,0 +1,202 @@
+package pool
+
+import (
+	"slices"
+
+	"github.com/simdpool/simdpool"
+)
+
+// MaxUnpoolOptions are the arguments of torch.nn.functional.max_unpool1d/2d/3d,
+// the partial inverse of max pooling. KernelSize, Stride and Padding take one
+// value for every spatial dimension or one per dimension.
+type MaxUnpoolOptions struct {
+	KernelSize []int // required, > 0
+	Stride     []int // nil: KernelSize; > 0
+	// Padding (nil: 0) only enters the default output size; as in PyTorch it
+	// is not otherwise checked.
+	Padding []int
+	// OutputSize is nil for the default size (in-1)*stride + kernel - 2*padding
+	// per dimension. Otherwise it holds the spatial sizes, or the full
+	// (N, C, spatial...) shape as PyTorch accepts it (the first two values are
+	// then ignored), and each size must lie strictly between default-stride
+	// and default+stride. Every output size must be greater than zero.
+	OutputSize []int
+}
+
+// UnpoolPlan is a validated max unpooling for one input shape: Run scatters
+// any number of inputs into caller-provided outputs without allocating. An
+// UnpoolPlan is immutable and safe for concurrent use by many goroutines.
+type UnpoolPlan[T Float] struct {
+	op                string
+	in, out           []int
+	spatial           []int // output spatial sizes
+	inLen, outLen     int
+	planes            int
+	inPlane, outPlane int
+}
+
+// NewMaxUnpool1d plans max_unpool1d for inputs of shape (N, C, L) or (C, L).
+func NewMaxUnpool1d[T Float](inputShape []int, o MaxUnpoolOptions) (*UnpoolPlan[T], error) {
+	return newMaxUnpool[T]("max_unpool1d", 1, inputShape, o)
+}
+
+// NewMaxUnpool2d plans max_unpool2d for inputs of shape (N, C, H, W) or (C, H, W).
+func NewMaxUnpool2d[T Float](inputShape []int, o MaxUnpoolOptions) (*UnpoolPlan[T], error) {
+	return newMaxUnpool[T]("max_unpool2d", 2, inputShape, o)
+}
+
+// NewMaxUnpool3d plans max_unpool3d for inputs of shape (N, C, D, H, W) or (C, D, H, W).
+func NewMaxUnpool3d[T Float](inputShape []int, o MaxUnpoolOptions) (*UnpoolPlan[T], error) {
+	return newMaxUnpool[T]("max_unpool3d", 3, inputShape, o)
+}
+
+// MaxUnpool1d is torch.nn.functional.max_unpool1d: indices are flat, one
+// per element of x (as max_pool1d returns them).
+func MaxUnpool1d[T Float](x Tensor[T], indices []int64, o MaxUnpoolOptions) (Tensor[T], error) {
+	p, err := NewMaxUnpool1d[T](x.Shape, o)
+	return applyUnpool(p, err, x, indices)
+}
+
+// MaxUnpool2d is torch.nn.functional.max_unpool2d: indices are flat, one
+// per element of x (as max_pool2d returns them).
+func MaxUnpool2d[T Float](x Tensor[T], indices []int64, o MaxUnpoolOptions) (Tensor[T], error) {
+	p, err := NewMaxUnpool2d[T](x.Shape, o)
+	return applyUnpool(p, err, x, indices)
+}
+
+// MaxUnpool3d is torch.nn.functional.max_unpool3d: indices are flat, one
+// per element of x (as max_pool3d returns them).
+func MaxUnpool3d[T Float](x Tensor[T], indices []int64, o MaxUnpoolOptions) (Tensor[T], error) {
+	p, err := NewMaxUnpool3d[T](x.Shape, o)
+	return applyUnpool(p, err, x, indices)
+}
+
+func applyUnpool[T Float](p *UnpoolPlan[T], err error, x Tensor[T], indices []int64) (Tensor[T], error) {
+	if err != nil {
+		return Tensor[T]{}, err
+	}
+	out := NewTensor[T](p.out...)
+	if err := p.Run(out.Data, x.Data, indices); err != nil {
+		return Tensor[T]{}, err
+	}
+	return out, nil
+}
+
+func newMaxUnpool[T Float](op string, dims int, shape []int, o MaxUnpoolOptions) (*UnpoolPlan[T], error) {
+	// PyTorch checks the sizes of every non-batch dimension: the channels of
+	// a batched input, but not those of an unbatched one.
+	in, err := parseInput(op, shape, dims, len(shape) == dims+1)
+	if err != nil {
+		return nil, err
+	}
+	if o.KernelSize == nil {
+		return nil, errorf(op, "kernel_size", "is required")
+	}
+	kernel, err := sizes(op, "kernel_size", o.KernelSize, dims, 0)
+	if err != nil {
+		return nil, err
+	}
+	stride := o.Stride
+	if stride == nil {
+		stride = kernel
+	}
+	if stride, err = sizes(op, "stride", stride, dims, 0); err != nil {
+		return nil, err
+	}
+	pad, err := sizes(op, "padding", o.Padding, dims, 0)
+	if err != nil {
+		return nil, err
+	}
+	if err := positive(op, "kernel_size", kernel); err != nil {
+		return nil, err
+	}
+	if err := positive(op, "stride", stride); err != nil {
+		return nil, err
+	}
+	def := make([]int, dims)
+	for i, l := range in.spatial {
+		def[i] = (l-1)*stride[i] + kernel[i] - 2*pad[i] // each term is below 2^62
+	}
+	out := def
+	if o.OutputSize != nil {
+		out = o.OutputSize
+		if len(out) == dims+2 {
+			out = out[2:]
+		}
+		if len(out) != dims {
+			return nil, errorf(op, "output_size", "must have %d (spatial) or %d (full shape) values, got %d", dims, dims+2, len(o.OutputSize))
+		}
+		for i, s := range out {
+			if lo, hi := def[i]-stride[i], def[i]+stride[i]; s <= lo || s >= hi {
+				return nil, errorf(op, "output_size", "%v: size %d of dimension %d must lie strictly between %d and %d (the default size %d -/+ stride)",
+					o.OutputSize, s, i, lo, hi, def[i])
+			}
+		}
+	}
+	for _, s := range out {
+		switch {
+		case s > maxArg:
+			return nil, errorf(op, "output_size", "must be at most %d, got output spatial size %v", maxArg, out)
+		case s <= 0 && o.OutputSize == nil:
+			// (in-1)*stride + kernel_size >= 1: only padding can make it so.
+			return nil, errorf(op, "padding", "%v is too large: the default output size (in-1)*stride + kernel_size - 2*padding = %v must be greater than zero", pad, def)
+		case s <= 0:
+			return nil, errorf(op, "output_size", "must be greater than zero, got %v", o.OutputSize)
+		}
+	}
+	if err := simdpool.ISAError(); err != nil {
+		return nil, err
+	}
+	p := &UnpoolPlan[T]{op: op, in: in.shape, out: in.outShape(out), spatial: slices.Clone(out), inLen: in.numel, planes: in.planes}
+	var ok bool
+	if p.outLen, ok = product(p.out); ok {
+		p.outPlane, ok = product(out)
+	}
+	if !ok {
+		return nil, errorf(op, "output", "has more elements than an int holds, shape %v", p.out)
+	}
+	p.inPlane, _ = product(in.spatial)
+	return p, nil
+}
+
+// Op is the PyTorch name of the operator, e.g. "max_unpool2d".
+func (p *UnpoolPlan[T]) Op() string { return p.op }
+
+// InputShape is the input (and indices) shape the plan was made for.
+func (p *UnpoolPlan[T]) InputShape() []int { return slices.Clone(p.in) }
+
+// OutputShape is the shape of the output.
+func (p *UnpoolPlan[T]) OutputShape() []int { return slices.Clone(p.out) }
+
+// Run sets dst, of the plan's output shape, to zero, then writes each value
+// of src, in order, at the flat position its index gives inside its (n, c)
+// output plane. indices has one entry per element of src, each in
+// [0, output plane size); all are checked before anything is written, so on
+// error dst is untouched. When indices repeat, the last value written wins,
+// as in PyTorch's serial loop. dst must not overlap src.
+func (p *UnpoolPlan[T]) Run(dst, src []T, indices []int64) error {
+	if len(src) != p.inLen {
+		return errorf(p.op, "src", "must have %d elements for input shape %v, got %d", p.inLen, p.in, len(src))
+	}
+	if len(indices) != p.inLen {
+		return errorf(p.op, "indices", "must have one element per input element, %d for input shape %v, got %d", p.inLen, p.in, len(indices))
+	}
+	if len(dst) != p.outLen {
+		return errorf(p.op, "dst", "must have %d elements for output shape %v, got %d", p.outLen, p.out, len(dst))
+	}
+	n := int64(p.outPlane)
+	for i, at := range indices {
+		if at < 0 || at >= n {
+			return errorf(p.op, "indices", "must lie in [0, %d) for output spatial size %v, got %d at position %d", n, p.spatial, at, i)
+		}
+	}
+	clear(dst)
+	for pl := range p.planes {
+		in, idx := src[pl*p.inPlane:(pl+1)*p.inPlane], indices[pl*p.inPlane:(pl+1)*p.inPlane]
+		out := dst[pl*p.outPlane : (pl+1)*p.outPlane]
+		for i, at := range idx {
+			out[at] = in[i]
+		}
+	}
+	return nil
+}
