@@ -25,6 +25,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -234,7 +235,7 @@ func (c *Case) validate() error {
 func numel(shape []int) (int, bool) {
 	n := 1
 	for _, s := range shape {
-		if s < 0 || (s > 0 && n > (1<<40)/s) {
+		if s < 0 || (s > 0 && n > math.MaxInt32/s) {
 			return 0, false
 		}
 		n *= s
