@@ -1,0 +1,138 @@
+// Package pool provides every pooling operator of PyTorch 1.13, with its CPU
+// semantics, on contiguous row-major float32 and float64 tensors: max, average
+// and LP pooling in 1d, 2d and 3d; adaptive max and average pooling; fractional
+// max pooling; max unpooling; global pooling; and stochastic pooling, which
+// PyTorch lacks.
+//
+// # Two ways to call
+//
+// Servers make a plan once per input shape and run it many times:
+//
+//	plan, err := pool.NewMaxPool2d[float32]([]int{8, 64, 112, 112}, pool.MaxPoolOptions{
+//		KernelSize: []int{3}, Stride: []int{2}, Padding: []int{1},
+//	})
+//	...
+//	err = plan.Run(dst, src) // or plan.RunWithIndices(dst, indices, src)
+//
+// A constructor validates every argument and precomputes what depends only on
+// the shape and the options (output shape, window bounds, divisors). Run then
+// checks the slice lengths, never allocates, and is safe for concurrent use by
+// any number of goroutines. Scripts and tests call the one-call form, which
+// allocates the output: out, indices, err := pool.MaxPool2d(x, opts).
+//
+// Inputs are (N, C, spatial...) or, unbatched, (C, spatial...), contiguous
+// and row-major. Indices are int64, flat inside each (n, c) plane, as
+// PyTorch's return_indices gives them (2d: h*W+w). Options carry PyTorch's
+// argument names; every size argument takes one value for all spatial
+// dimensions or one per dimension. Options whose PyTorch default is not Go's
+// zero value are pointers: CountIncludePad (nil: true) and DivisorOverride
+// (nil: none); Bool and Int make them. OutputSize entries of adaptive pooling
+// may be None, PyTorch's "keep this size".
+//
+// # Errors
+//
+// Every invalid argument, every configuration PyTorch rejects, wrong slice
+// lengths, negative or overflowing sizes and out-of-range indices give an
+// *Error naming the operator, the argument and the rule; nothing panics, and a
+// Run that fails writes nothing.
+//
+// # Semantics
+//
+// Results match PyTorch 1.13 on the CPU bit for bit for float32 (the repository
+// checks 1840 cases recorded from PyTorch, errors included):
+//
+//   - Output size floor((L + 2p - d(k-1) - 1 + (ceil ? s-1 : 0)) / s) + 1, less
+//     one in ceil mode when the last window would start beyond the input and
+//     the left padding. Padding is at most half the kernel.
+//   - Max pooling scans each window row-major over its elements inside the
+//     input: NaN wins and reports the last NaN's index, ties keep the first
+//     (so -0 and +0 keep the first), a window of -inf reports its first element.
+//   - Average pooling sums in the element type, row-major from +0, and divides
+//     once by divisor_override, or by the window size counting padding
+//     (count_include_pad; a ceil-mode window past the right padding counts
+//     less than the kernel), or by the elements inside the input. avg_pool3d
+//     rejects an input smaller than the kernel, as PyTorch does.
+//   - LP pooling is (sign(a)*relu(|a|) * kernel volume)^(1/p) with a the average
+//     of x^p over the window clipped to the input, powers computed as PyTorch
+//     computes them (x*x for p = 2, x*x*x for p = 3, sqrt for 1/2, otherwise
+//     pow). So negative inputs give NaN for fractional p and signed results
+//     for p = 1. lp_pool3d, which PyTorch 1.13 lacks, uses the same formula.
+//   - Adaptive windows run from floor(i*L/O) to ceil((i+1)*L/O); adaptive
+//     average divides the sum by each axis' window size in turn, and when every
+//     output size is 1 it is PyTorch's mean, whose cascade summation order is
+//     reproduced exactly.
+//
+// Where PyTorch 1.13 is undefined, unsafe or inconsistent, simdpool chooses:
+//
+//   - A dilated max-pooling window can lie entirely in the padding (L=2, k=2,
+//     p=1, d=3). PyTorch returns -inf with an index outside the window, even
+//     outside the plane, and its backward then writes out of bounds. simdpool
+//     returns -inf with index -1, which max unpooling rejects.
+//   - max_pool1d without indices returns an empty tensor when the computed
+//     output size is 0, while every other path raises; simdpool always
+//     returns an error.
+//   - avg_pool1d accepts DivisorOverride (PyTorch 1.13 has it only in 2d and 3d).
+//
+// # Fractional max pooling
+//
+// Along each dimension, window i starts at int((i+u)*alpha) - int(u*alpha) with
+// alpha = (L-k)/(O-1), computed in the element type as PyTorch does, and the last
+// window starts at L-k; with an output size of 1 the window is the last k
+// elements. In 2d, sample 0 drives W and sample 1 drives H; in 3d, samples 0, 1
+// and 2 drive D, H and W. An output size O needs O+k-1 <= L in 2d but O+k-1 < L
+// in 3d (PyTorch's own asymmetry, kept). An output ratio r gives int(L*r) in
+// float64. Samples are passed as PyTorch's _random_samples, (N, C, dims) or
+// (1, C, dims) unbatched, or drawn from a seed: sample i depends only on the
+// seed and i, so a seed gives the same windows however the work is split.
+// simdpool is stricter than PyTorch: kernel_size must be positive (PyTorch reads
+// outside the input), exactly one of output_size and output_ratio must be given
+// (PyTorch ignores the ratio when both are), samples must lie in [0, 1) with
+// one per (n, c) plane and dimension (PyTorch reads out of bounds with fewer),
+// and a NaN or infinite ratio is rejected.
+//
+// # Max unpooling
+//
+// The output is zero except at each input's flat index inside its plane, where
+// the input value is written in input order: with duplicate indices the last
+// value wins, as in PyTorch's single-threaded loop (multi-threaded PyTorch
+// races). Every index is checked to lie in [0, output plane size) before
+// anything is written. The default output size is (in-1)*stride + kernel -
+// 2*padding; an explicit OutputSize gives the spatial sizes or the full
+// (N, C, ...) shape, each strictly between default-stride and default+stride.
+// simdpool also requires positive kernel, stride and output sizes in every
+// dimension (PyTorch checks stride only in 3d, and returns an empty tensor for
+// an empty output without looking at the indices).
+//
+// # Stochastic pooling
+//
+// Stochastic pooling (Zeiler and Fergus 2013; PyTorch has none) follows Caffe.
+// Its windows are max pooling's (kernel_size, stride, padding, ceil_mode, no
+// dilation); padding contributes nothing and is never chosen. Each element a_i
+// of a window is a probability weight. In training mode a window draws one
+// uniform u in [0, 1) from the caller's seed and its flat output index
+// (counter-based, so a seed gives the same result whatever
+// StochasticPoolOptions.Threads is) and picks the first element, in row-major
+// window order, whose running sum exceeds u*sum(a): element i with probability
+// a_i/sum(a), never one of probability 0. The output is the chosen value and
+// its index is flat in its (n, c) plane, as for max pooling. Inference mode
+// returns the expectation sum(a_i^2)/sum(a_i) and no indices. A window whose
+// sum is 0 gives +0 (training: the index of its first element inside the
+// input). Negative inputs, NaN and +Inf are an error naming the first
+// offending position, and nothing is written. ClampNegative instead treats
+// negatives (-Inf included) as 0, as a ReLU before the pool would; NaN and
+// +Inf stay errors. Sums are taken in the element type, in row-major order,
+// with squares rounded before they are added (no fused multiply-add), so
+// every GOARCH gives the same bits. Where a window's sums would overflow or
+// become subnormal, the window is scaled by a power of two first (exact), so
+// every finite input gives a finite, accurate output.
+//
+// # Kernels
+//
+// Plans call the kernels of the root package github.com/simdpool/simdpool on
+// whole batches of planes: AVX2 or AVX-512 on amd64 and NEON on arm64 for
+// float32, picked at run time, and the generic Go kernels otherwise. The SIMD
+// kernels agree with the generic ones on every max-type value and index (a
+// zero may carry either sign) and on sums within 1e-6 + 1e-6*|result|.
+// SIMDPOOL_ISA=generic forces the generic kernels, which are bit-exact with
+// PyTorch.
+package pool
