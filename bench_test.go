@@ -1,0 +1,52 @@
+package simdpool_test
+
+import (
+	"testing"
+
+	"github.com/simdpool/simdpool"
+	"github.com/simdpool/simdpool/internal/suite"
+)
+
+// BenchmarkSuite times every case of the standard suite (internal/suite/suite.json)
+// with every implementation this machine runs, as BenchmarkSuite/S1/impl=avx512,
+// next to impl=memcpy: Go's copy() of (in+out)/2 bytes, the same traffic and
+// footprint as the operator. Bytes per op are input plus output bytes, so the
+// MB/s column is the effective bandwidth. Compare runs with benchstat:
+//
+//	go test -run '^$' -bench Suite -benchtime 200ms -count 6 > new.txt
+//	benchstat old.txt new.txt              # before/after a change
+//	benchstat -col /impl new.txt           # implementations side by side
+func BenchmarkSuite(b *testing.B) {
+	prev := simdpool.Current()
+	defer func() { _ = simdpool.Use(prev) }()
+	for _, c := range suite.Cases() {
+		b.Run(c.Name, func(b *testing.B) {
+			op, err := suite.New(c)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, isa := range simdpool.Available() {
+				b.Run("impl="+string(isa), func(b *testing.B) {
+					if err := simdpool.Use(isa); err != nil {
+						b.Fatal(err)
+					}
+					b.SetBytes(op.Bytes())
+					b.ReportAllocs()
+					for b.Loop() {
+						if err := op.Run(); err != nil {
+							b.Fatal(err)
+						}
+					}
+				})
+			}
+			b.Run("impl=memcpy", func(b *testing.B) {
+				cp := suite.NewCopy(op.Bytes())
+				b.SetBytes(cp.Bytes())
+				b.ReportAllocs()
+				for b.Loop() {
+					cp.Run()
+				}
+			})
+		})
+	}
+}

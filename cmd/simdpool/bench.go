@@ -1,0 +1,536 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"image/color"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+
+	"golang.org/x/term"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/plotutil"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/simdpool/simdpool"
+	"github.com/simdpool/simdpool/internal/suite"
+)
+
+const benchUsage = `usage: simdpool bench [flags]
+
+Times the standard suite (S1..S12) or one custom operator with every
+implementation this machine runs (simdpool.Available), next to a memory copy
+of the same bytes (Go's copy() of (in+out)/2 bytes) timed in the same rounds.
+For each case and implementation: median ns/op over the rounds, GB/s =
+(input+output bytes)/time, the speedup over generic and the fraction of the
+memory copy (median over rounds of t_memcpy/t_impl, paired within a round).
+
+  simdpool bench                          # the whole suite
+  simdpool bench -cases S1,S4 -json       # some cases, one JSON object per line
+  simdpool bench -plot bench.svg          # also draw GB/s per case (.svg or .png)
+  simdpool bench -op max_pool2d -shape 1x64x112x112 -kernel 3 -stride 2 -padding 1
+
+flags:
+`
+
+// benchRow is one line of -json output: a case timed with one implementation
+// (impl "memcpy" is the copy reference of the same case).
+type benchRow struct {
+	Case             string  `json:"case"`
+	Op               string  `json:"op"`
+	Shape            []int   `json:"shape"`
+	Impl             string  `json:"impl"`
+	Threads          int     `json:"threads"`
+	NsPerOp          float64 `json:"ns_per_op"`
+	GBPerS           float64 `json:"gb_per_s"`
+	SpeedupVsGeneric float64 `json:"speedup_vs_generic"`
+	MemcpyFraction   float64 `json:"memcpy_fraction"`
+}
+
+type benchOptions struct {
+	cases   []suite.Case
+	rounds  int
+	target  time.Duration
+	threads int
+}
+
+// usageError is a bad command line: exit status 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
+
+func cmdBench(args []string) int { return runBench(args, stdout, stderr) }
+
+func runBench(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), benchUsage)
+		fs.PrintDefaults()
+	}
+	casesFlag := fs.String("cases", "", "comma-separated suite cases, e.g. S1,S4 (default: all)")
+	list := fs.Bool("list", false, "list the suite cases and exit")
+	jsonOut := fs.Bool("json", false, "write one JSON object per case and implementation (and memcpy) instead of the table")
+	plotFile := fs.String("plot", "", "also draw GB/s per case and implementation into `FILE` (.svg or .png)")
+	rounds := fs.Int("rounds", 25, "timed rounds per case; each round times every implementation and memcpy once")
+	target := fs.Duration("target", 2*time.Millisecond, "minimum duration of one timed sample (repeat calls until it is reached)")
+	quick := fs.Bool("quick", false, "fewer, shorter samples (-rounds 7 -target 1ms): a rough table in a few seconds")
+	threads := fs.Int("threads", 1, "goroutines per operator (only 1 until simdpool runs threaded)")
+	op := fs.String("op", "", "custom case: the operator, one of "+strings.Join(suite.Ops, ", "))
+	shape := fs.String("shape", "", "custom case: the input shape, e.g. 1x64x112x112 (N, C, spatial...)")
+	kernel := fs.String("kernel", "", "custom case: kernel_size, e.g. 3 or 3,3")
+	stride := fs.String("stride", "", "custom case: stride (default: kernel_size)")
+	padding := fs.String("padding", "", "custom case: padding")
+	dilation := fs.String("dilation", "", "custom case: dilation (max pooling)")
+	outputSize := fs.String("output-size", "", "custom case: output_size (adaptive pooling)")
+	ceil := fs.Bool("ceil", false, "custom case: ceil_mode")
+	countPad := fs.Bool("count-include-pad", true, "custom case: count_include_pad (average pooling)")
+	divisor := fs.Int("divisor", 0, "custom case: divisor_override (average pooling)")
+	norm := fs.Float64("norm", 0, "custom case: norm_type (LP pooling)")
+
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		return 2 // the flag package printed the error and the usage
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+
+	fail := func(err error) int {
+		fmt.Fprintf(stderr, "simdpool bench: %v\n", err)
+		var u usageError
+		if errors.As(err, &u) {
+			fmt.Fprintln(stderr, "run 'simdpool bench -h' for the flags")
+			return 2
+		}
+		return 1
+	}
+	if *list {
+		for _, c := range suite.Cases() {
+			fmt.Fprintf(stdout, "%-4s %-20s %-18s %-22s %s\n", c.Name, c.Op, suite.Shape(c.InputShape), c.ArgString(), c.What)
+		}
+		return 0
+	}
+	if fs.NArg() > 0 {
+		return fail(usagef("unexpected argument %q (flags only)", fs.Arg(0)))
+	}
+	o := benchOptions{rounds: *rounds, target: *target, threads: *threads}
+	if *quick {
+		if !set["rounds"] {
+			o.rounds = 7
+		}
+		if !set["target"] {
+			o.target = time.Millisecond
+		}
+	}
+	switch {
+	case o.rounds < 1 || o.rounds > 10000:
+		return fail(usagef("-rounds must be between 1 and 10000, got %d", o.rounds))
+	case o.target <= 0 || o.target > 10*time.Second:
+		return fail(usagef("-target must be positive and at most 10s, got %v", o.target))
+	case o.threads != 1:
+		return fail(usagef("-threads %d: simdpool runs every operator on one goroutine for now; only -threads 1 is accepted", o.threads))
+	}
+	if *plotFile != "" {
+		if ext := strings.ToLower(filepath.Ext(*plotFile)); ext != ".svg" && ext != ".png" {
+			return fail(usagef("-plot %s: the file name must end in .svg or .png", *plotFile))
+		}
+	}
+
+	customFlags := []string{"shape", "kernel", "stride", "padding", "dilation", "output-size", "ceil", "count-include-pad", "divisor", "norm"}
+	if *op == "" {
+		for _, f := range customFlags {
+			if set[f] {
+				return fail(usagef("-%s describes a custom case: give -op and -shape too", f))
+			}
+		}
+		cs, err := suite.Select(*casesFlag)
+		if err != nil {
+			return fail(usagef("-cases: %v", err))
+		}
+		o.cases = cs
+	} else {
+		if set["cases"] {
+			return fail(usagef("-cases and -op exclude each other: run suite cases or one custom case"))
+		}
+		c, err := customCase(*op, *shape, *kernel, *stride, *padding, *dilation, *outputSize,
+			set["ceil"], *ceil, set["count-include-pad"], *countPad, set["divisor"], *divisor, set["norm"], *norm)
+		if err != nil {
+			return fail(err)
+		}
+		o.cases = []suite.Case{c}
+	}
+	if err := simdpool.ISAError(); err != nil {
+		return fail(err)
+	}
+
+	prog := newProgress(stderr, len(o.cases)*o.rounds)
+	rows, err := benchmark(o, prog)
+	prog.finish()
+	if err != nil {
+		return fail(err)
+	}
+	if *jsonOut {
+		enc := json.NewEncoder(stdout)
+		for _, r := range rows {
+			if err := enc.Encode(r); err != nil {
+				return fail(err)
+			}
+		}
+	} else {
+		printTable(stdout, o, rows)
+	}
+	if *plotFile != "" {
+		if err := plotRows(*plotFile, rows); err != nil {
+			return fail(fmt.Errorf("-plot: %w", err))
+		}
+	}
+	return 0
+}
+
+// customCase builds a case from the custom-operator flags.
+func customCase(op, shape, kernel, stride, padding, dilation, outputSize string,
+	ceilSet, ceil, padSet, countPad, divSet bool, divisor int, normSet bool, norm float64) (suite.Case, error) {
+	if !slices.Contains(suite.Ops, op) {
+		return suite.Case{}, usagef("-op %q: not one of %s", op, strings.Join(suite.Ops, ", "))
+	}
+	if shape == "" {
+		return suite.Case{}, usagef("-op needs -shape, e.g. -shape 1x64x112x112")
+	}
+	c := suite.Case{Name: "custom", What: "custom case from flags", Op: op, Seed: 1}
+	var err error
+	ints := func(name, s string) []int {
+		if err != nil {
+			return nil
+		}
+		var v []int
+		v, err = suite.ParseInts(s)
+		if err != nil {
+			err = usagef("-%s: %v", name, err)
+		}
+		return v
+	}
+	c.InputShape = ints("shape", shape)
+	c.Args.KernelSize = ints("kernel", kernel)
+	c.Args.Stride = ints("stride", stride)
+	c.Args.Padding = ints("padding", padding)
+	c.Args.Dilation = ints("dilation", dilation)
+	c.Args.OutputSize = ints("output-size", outputSize)
+	if err != nil {
+		return suite.Case{}, err
+	}
+	if ceilSet {
+		c.Args.CeilMode = ceil
+	}
+	if padSet {
+		c.Args.CountIncludePad = &countPad
+	}
+	if divSet {
+		c.Args.DivisorOverride = &divisor
+	}
+	if normSet {
+		c.Args.NormType = &norm
+	}
+	if _, err := c.Plan(); err != nil {
+		return suite.Case{}, usagef("%v", err)
+	}
+	return c, nil
+}
+
+// variant is one implementation (or the memcpy reference) of a case, timed
+// once per round.
+type variant struct {
+	impl    string
+	isa     simdpool.ISA // "" for memcpy
+	run     func()
+	k       int       // calls per sample
+	samples []float64 // ns per call, one per round
+}
+
+func (v *variant) sample() float64 {
+	if v.isa != "" {
+		_ = simdpool.Use(v.isa) // Available() listed it
+	}
+	if v.k > 1 {
+		v.run() // untimed: bring the buffers back into cache after the other variants
+	}
+	t0 := time.Now()
+	for range v.k {
+		v.run()
+	}
+	return float64(time.Since(t0).Nanoseconds()) / float64(v.k)
+}
+
+// calibrate sets k so that one sample lasts at least target, after a warm-up.
+func (v *variant) calibrate(target time.Duration) {
+	if v.isa != "" {
+		_ = simdpool.Use(v.isa)
+	}
+	v.k = 1
+	for range 3 {
+		v.run()
+	}
+	t := math.Inf(1)
+	for range 3 {
+		t = min(t, v.sample())
+	}
+	tgt := float64(target.Nanoseconds())
+	v.k = max(1, int(math.Ceil(tgt/max(t, 1))))
+	for range 4 {
+		tot := v.sample() * float64(v.k)
+		if tot >= tgt {
+			break
+		}
+		v.k = int(float64(v.k)*tgt/max(tot, 1)*1.1) + 1
+	}
+}
+
+// benchmark times every case: all variants of a case round-robin, the order
+// rotated every round, so that slow drifts of a shared machine hit them alike.
+func benchmark(o benchOptions, prog *progress) ([]benchRow, error) {
+	prev := simdpool.Current()
+	defer func() { _ = simdpool.Use(prev) }()
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+
+	var rows []benchRow
+	for _, c := range o.cases {
+		prog.label = c.Name
+		prog.draw()
+		op, err := suite.New(c)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", c.Name, err)
+		}
+		cp := suite.NewCopy(op.Bytes())
+		var vs []*variant
+		for _, isa := range simdpool.Available() {
+			vs = append(vs, &variant{impl: string(isa), isa: isa, run: func() { _ = op.Run() }})
+		}
+		memcpy := &variant{impl: "memcpy", run: cp.Run}
+		vs = append(vs, memcpy)
+		runtime.GC() // the previous case's buffers: not during the timing
+		for _, v := range vs {
+			v.calibrate(o.target)
+		}
+		for r := range o.rounds {
+			for j := range vs {
+				v := vs[(j+r)%len(vs)]
+				v.samples = append(v.samples, v.sample())
+			}
+			prog.step()
+		}
+		generic := vs[slices.IndexFunc(vs, func(v *variant) bool { return v.isa == simdpool.Generic })]
+		for _, v := range vs {
+			ns := median(v.samples)
+			rows = append(rows, benchRow{
+				Case: c.Name, Op: c.Op, Shape: c.InputShape, Impl: v.impl, Threads: o.threads,
+				NsPerOp:          round(ns, 1),
+				GBPerS:           round(float64(op.Bytes())/ns, 3),
+				SpeedupVsGeneric: round(pairedMedian(generic.samples, v.samples), 3),
+				MemcpyFraction:   round(pairedMedian(memcpy.samples, v.samples), 4),
+			})
+		}
+	}
+	return rows, nil
+}
+
+// pairedMedian is the median over rounds of num[r]/den[r].
+func pairedMedian(num, den []float64) float64 {
+	q := make([]float64, len(den))
+	for i := range den {
+		q[i] = num[i] / den[i]
+	}
+	return median(q)
+}
+
+func median(v []float64) float64 {
+	s := slices.Clone(v)
+	slices.Sort(s)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
+
+func round(x float64, digits int) float64 {
+	p := math.Pow(10, float64(digits))
+	return math.Round(x*p) / p
+}
+
+func printTable(w io.Writer, o benchOptions, rows []benchRow) {
+	fmt.Fprintf(w, "simdpool bench: %s; %s/%s, %s; %d thread; median of %d rounds, samples >= %v; memcpy = Go copy() of the same bytes\n",
+		cpuModel(), runtime.GOOS, runtime.GOARCH, runtime.Version(), o.threads, o.rounds, o.target)
+	t := [][]string{{"case", "op", "shape", "args", "impl", "ns/op", "GB/s", "vs generic", "of memcpy"}}
+	byCase := map[string]suite.Case{}
+	for _, c := range o.cases {
+		byCase[c.Name] = c
+	}
+	last := ""
+	for _, r := range rows {
+		name, opName, shape, args := r.Case, r.Op, suite.Shape(r.Shape), byCase[r.Case].ArgString()
+		if r.Case == last {
+			name, opName, shape, args = "", "", "", ""
+		}
+		last = r.Case
+		t = append(t, []string{name, opName, shape, args, r.Impl, fmt.Sprintf("%.0f", r.NsPerOp), fmt.Sprintf("%.2f", r.GBPerS),
+			fmt.Sprintf("%.2fx", r.SpeedupVsGeneric), fmt.Sprintf("%.2f", r.MemcpyFraction)})
+	}
+	writeColumns(w, t, 5) // text columns left, numbers right
+}
+
+// writeColumns prints rows as aligned columns: the first left columns
+// left-aligned, the others right-aligned.
+func writeColumns(w io.Writer, rows [][]string, left int) {
+	width := make([]int, len(rows[0]))
+	for _, r := range rows {
+		for i, c := range r {
+			width[i] = max(width[i], len(c))
+		}
+	}
+	for _, r := range rows {
+		var b strings.Builder
+		for i, c := range r {
+			pad := strings.Repeat(" ", width[i]-len(c))
+			if i > 0 {
+				b.WriteString("  ")
+			}
+			if i < left {
+				b.WriteString(c + pad)
+			} else {
+				b.WriteString(pad + c)
+			}
+		}
+		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+	}
+}
+
+// progress draws a bar on stderr when it is a terminal, and nothing otherwise.
+type progress struct {
+	w           io.Writer
+	on          bool
+	total, done int
+	label       string
+	start       time.Time
+}
+
+func newProgress(w io.Writer, total int) *progress {
+	p := &progress{w: w, total: total, start: time.Now()}
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		p.on = true
+	}
+	return p
+}
+
+func (p *progress) step() {
+	p.done++
+	p.draw()
+}
+
+func (p *progress) draw() {
+	if !p.on {
+		return
+	}
+	const width = 30
+	n := width * p.done / max(p.total, 1)
+	fmt.Fprintf(p.w, "\r\033[K[%s%s] %3d%% %-4s %4.0fs", strings.Repeat("#", n), strings.Repeat(".", width-n),
+		100*p.done/max(p.total, 1), p.label, time.Since(p.start).Seconds())
+}
+
+func (p *progress) finish() {
+	if p.on {
+		fmt.Fprint(p.w, "\r\033[K")
+	}
+}
+
+// plotRows draws grouped bars of GB/s, one group per case and one bar per
+// implementation, with the memory copy of each case marked by a line across
+// its group. The format follows the file name (.svg or .png).
+func plotRows(file string, rows []benchRow) error {
+	var cases, impls []string
+	for _, r := range rows {
+		if !slices.Contains(cases, r.Case) {
+			cases = append(cases, r.Case)
+		}
+		if r.Impl != "memcpy" && !slices.Contains(impls, r.Impl) {
+			impls = append(impls, r.Impl)
+		}
+	}
+	get := func(c, impl string) float64 {
+		for _, r := range rows {
+			if r.Case == c && r.Impl == impl {
+				return r.GBPerS
+			}
+		}
+		return 0
+	}
+	p := plot.New()
+	p.Title.Text = fmt.Sprintf("simdpool, 1 thread: effective GB/s ((input+output bytes)/time)\n%s, %s/%s", cpuModel(), runtime.GOOS, runtime.GOARCH)
+	p.Y.Label.Text = "GB/s"
+	p.Y.Min = 0
+	p.Legend.Top = true
+	p.NominalX(cases...)
+
+	groupW := vg.Points(48) // width of a group of bars
+	barW := groupW / vg.Length(len(impls))
+	for i, impl := range impls {
+		vals := make(plotter.Values, len(cases))
+		for j, c := range cases {
+			vals[j] = get(c, impl)
+		}
+		b, err := plotter.NewBarChart(vals, barW)
+		if err != nil {
+			return err
+		}
+		b.LineStyle.Width = vg.Length(0)
+		b.Color = plotutil.Color(i)
+		b.Offset = -groupW/2 + barW*(vg.Length(i)+0.5)
+		p.Add(b)
+		p.Legend.Add(impl, b)
+	}
+	var pts plotter.XYs
+	for j, c := range cases {
+		if m := get(c, "memcpy"); m > 0 {
+			pts = append(pts, plotter.XY{X: float64(j), Y: m})
+		}
+	}
+	if len(pts) > 0 {
+		s, err := plotter.NewScatter(pts)
+		if err != nil {
+			return err
+		}
+		s.GlyphStyle = draw.GlyphStyle{Color: color.Black, Radius: groupW/2 + vg.Points(3), Shape: hLine{}}
+		p.Add(s)
+		p.Legend.Add("memcpy (Go copy, same bytes)", &plotter.Line{LineStyle: draw.LineStyle{Color: color.Black, Width: vg.Points(2)}})
+	}
+	top := 0.0
+	for _, r := range rows {
+		top = max(top, r.GBPerS)
+	}
+	p.X.Min, p.X.Max = -0.5, float64(len(cases))-0.5 // room for the outer groups
+	p.Y.Max = top * 1.3                              // and for the legend above the bars
+	w := max(vg.Length(len(cases))*(groupW+vg.Points(24))+vg.Points(80), 5*vg.Inch)
+	return p.Save(w, 4*vg.Inch, file)
+}
+
+// hLine is a glyph: a horizontal line as wide as the glyph's diameter.
+type hLine struct{}
+
+func (hLine) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
+	c.StrokeLines(draw.LineStyle{Color: sty.Color, Width: vg.Points(2)},
+		[]vg.Point{{X: pt.X - sty.Radius, Y: pt.Y}, {X: pt.X + sty.Radius, Y: pt.Y}})
+}

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/simdpool/simdpool"
+)
+
+// Small cases and tiny round counts keep these tests fast.
+var quickArgs = []string{"-cases", "S5,S6", "-rounds", "2", "-target", "100us"}
+
+func TestBenchJSON(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := runBench(append([]string{"-json"}, quickArgs...), &out, &errb)
+	require.Equal(t, 0, code, errb.String())
+	assert.Empty(t, errb.String(), "no progress output when stderr is not a terminal")
+
+	fields := []string{"case", "op", "shape", "impl", "threads", "ns_per_op", "gb_per_s", "speedup_vs_generic", "memcpy_fraction"}
+	impls := []string{"memcpy"}
+	for _, isa := range simdpool.Available() {
+		impls = append(impls, string(isa))
+	}
+	seen := map[string]bool{}
+	sc := bufio.NewScanner(&out)
+	for sc.Scan() {
+		var m map[string]any
+		require.NoError(t, json.Unmarshal(sc.Bytes(), &m), sc.Text())
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		assert.ElementsMatch(t, fields, keys, sc.Text())
+		var r benchRow
+		require.NoError(t, json.Unmarshal(sc.Bytes(), &r))
+		assert.Contains(t, impls, r.Impl)
+		assert.Equal(t, 1, r.Threads)
+		assert.Positive(t, r.NsPerOp)
+		assert.Positive(t, r.GBPerS)
+		assert.Positive(t, r.SpeedupVsGeneric)
+		assert.Positive(t, r.MemcpyFraction)
+		key := r.Case + "/" + r.Impl
+		assert.False(t, seen[key], "duplicate row %s", key)
+		seen[key] = true
+		switch r.Case {
+		case "S5":
+			assert.Equal(t, []int{1, 2048, 7, 7}, r.Shape)
+			assert.Equal(t, "adaptive_avg_pool2d", r.Op)
+		case "S6":
+			assert.Equal(t, []int{1, 256, 13, 13}, r.Shape)
+		default:
+			t.Errorf("unexpected case %q", r.Case)
+		}
+		if r.Impl == "generic" {
+			assert.Equal(t, 1.0, r.SpeedupVsGeneric)
+		}
+		if r.Impl == "memcpy" {
+			assert.Equal(t, 1.0, r.MemcpyFraction)
+		}
+	}
+	assert.Len(t, seen, 2*len(impls), "one row per case and implementation: %v", seen)
+}
+
+func TestBenchTableAndCustomCase(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := runBench([]string{"-op", "lp_pool1d", "-shape", "2x8x64", "-kernel", "3", "-norm", "2", "-rounds", "2", "-target", "50us"}, &out, &errb)
+	require.Equal(t, 0, code, errb.String())
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	require.Len(t, lines, 2+len(simdpool.Available())+1, out.String()) // header, column names, impls, memcpy
+	assert.Contains(t, lines[1], "of memcpy")
+	assert.Contains(t, lines[2], "custom")
+	assert.Contains(t, lines[2], "lp_pool1d")
+	assert.Contains(t, lines[2], "2x8x64")
+	assert.True(t, strings.Contains(lines[len(lines)-1], "memcpy"))
+}
+
+func TestBenchPlot(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"b.svg", "b.png"} {
+		file := filepath.Join(dir, name)
+		var out, errb bytes.Buffer
+		code := runBench(append([]string{"-plot", file}, quickArgs...), &out, &errb)
+		require.Equal(t, 0, code, errb.String())
+		data, err := os.ReadFile(file)
+		require.NoError(t, err)
+		require.NotEmpty(t, data)
+		if name == "b.svg" {
+			assert.Contains(t, string(data), "<svg")
+			assert.Contains(t, string(data), "S6")
+		} else {
+			assert.True(t, bytes.HasPrefix(data, []byte("\x89PNG")), "PNG signature")
+		}
+	}
+}
+
+func TestBenchBadFlags(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"-nosuchflag"}, "flag provided but not defined"},
+		{[]string{"-rounds", "x"}, "invalid value"},
+		{[]string{"-rounds", "0"}, "-rounds must be"},
+		{[]string{"-cases", "S1,S99"}, `unknown case "S99"`},
+		{[]string{"-threads", "2"}, "only -threads 1"},
+		{[]string{"-plot", "out.pdf"}, ".svg or .png"},
+		{[]string{"extra"}, "unexpected argument"},
+		{[]string{"-kernel", "3"}, "give -op and -shape"},
+		{[]string{"-op", "max_pool2d"}, "-op needs -shape"},
+		{[]string{"-op", "sum_pool2d", "-shape", "1x1x4x4"}, "not one of"},
+		{[]string{"-op", "max_pool2d", "-shape", "1x1x4x4"}, "kernel_size"},
+		{[]string{"-op", "max_pool2d", "-shape", "1xAx4", "-kernel", "2"}, "-shape"},
+		{[]string{"-op", "avg_pool2d", "-shape", "1x1x4x4", "-kernel", "2", "-dilation", "2"}, "does not take dilation"},
+		{[]string{"-op", "max_pool2d", "-shape", "1x1x4x4", "-kernel", "2", "-cases", "S1"}, "exclude each other"},
+	} {
+		var out, errb bytes.Buffer
+		code := runBench(tc.args, &out, &errb)
+		assert.Equal(t, 2, code, "%v", tc.args)
+		assert.Contains(t, errb.String(), tc.msg, "%v", tc.args)
+		assert.Empty(t, out.String(), "%v", tc.args)
+	}
+}
+
+func TestBenchList(t *testing.T) {
+	var out, errb bytes.Buffer
+	require.Equal(t, 0, runBench([]string{"-list"}, &out, &errb))
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	assert.Len(t, lines, 12)
+	assert.True(t, slices.ContainsFunc(lines, func(l string) bool { return strings.HasPrefix(l, "S12 ") }))
+}

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/simdpool/simdpool"
+	"github.com/simdpool/simdpool/internal/golden"
+)
+
+const verifyUsage = `Usage: simdpool verify -golden DIR [-v]
+
+Checks this build against a directory of golden vectors in the format of
+../shared/golden (every *.json and *.json.gz file in DIR): every forward case
+and every error case (which must be rejected), float32, on the kernels in use
+(the best available ISA, or the one SIMDPOOL_ISA names; run again with
+SIMDPOOL_ISA=... to check another). It is the conformance check of the build,
+so it applies the strict rules of the generic path whatever the ISA: max-type
+values and indices bit for bit, avg and adaptive avg 0 ULP, LP within 2 ULP.
+Gradients are not checked.
+
+It prints one line per failing case, "FAIL <case name>: <why>", then the line
+"N passed, M failed". Exit status: 0 when every case passes, 1 when one fails,
+2 on bad usage or when DIR cannot be read as a golden directory.
+
+Flags:
+`
+
+// runVerify is `simdpool verify`.
+func runVerify(args []string) int { return verify(args, stdout, stderr) }
+
+func verify(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dir := fs.String("golden", "", "directory of golden `DIR/*.json[.gz]` files (required)")
+	verbose := fs.Bool("v", false, "also print the ISA and a summary line per file")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), verifyUsage)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2 // the flag package has printed the error and the usage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "simdpool verify: unexpected argument %q (the directory goes after -golden)\n", fs.Arg(0))
+		return 2
+	}
+	if *dir == "" {
+		fmt.Fprintf(stderr, "simdpool verify: -golden DIR is required\n")
+		return 2
+	}
+	if err := simdpool.ISAError(); err != nil {
+		fmt.Fprintf(stderr, "simdpool verify: %v\n", err)
+		return 2
+	}
+	files, err := golden.LoadDir(*dir)
+	if err != nil {
+		fmt.Fprintf(stderr, "simdpool verify: %v\n", err)
+		return 2
+	}
+	if *verbose {
+		fmt.Fprintf(stdout, "ISA %s, %s rules, %s\n", simdpool.Current(), golden.Exact, *dir)
+	}
+	var total golden.Summary
+	for _, f := range files {
+		var s golden.Summary
+		for _, c := range f.Cases {
+			err := golden.Check(c, golden.Exact)
+			s.Add(c, err)
+			if err != nil {
+				fmt.Fprintf(stdout, "FAIL %s: %s\n", c.Name, oneLine(err.Error()))
+			}
+		}
+		if *verbose {
+			fmt.Fprintf(stdout, "%s: %s\n", f.Name, s)
+		}
+		total.Merge(s)
+	}
+	fmt.Fprintln(stdout, total)
+	if total.Failed > 0 {
+		return 1
+	}
+	return 0
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -1,0 +1,183 @@
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+var testdataGolden = filepath.Join("..", "..", "testdata", "golden")
+
+func runV(args ...string) (code int, out, errOut string) {
+	var o, e bytes.Buffer
+	code = verify(args, &o, &e)
+	return code, o.String(), e.String()
+}
+
+var summaryLine = regexp.MustCompile(`^(\d+) passed, (\d+) failed$`)
+
+// TestVerifyTestdata runs verify over the repository's golden copies. Whether
+// every case passes is pool's TestGolden's business; here the output must be
+// consistent: one FAIL line per failed case, the counts adding up to the 1840
+// cases, and the exit status following them.
+func TestVerifyTestdata(t *testing.T) {
+	code, out, errOut := runV("-golden", testdataGolden)
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	m := summaryLine.FindStringSubmatch(lines[len(lines)-1])
+	if m == nil {
+		t.Fatalf("last line %q is not \"N passed, M failed\"; stderr: %s", lines[len(lines)-1], errOut)
+	}
+	var passed, failed int
+	fmt.Sscan(m[1]+" "+m[2], &passed, &failed)
+	if passed+failed != 1840 {
+		t.Errorf("%d + %d cases, want 1840", passed, failed)
+	}
+	if len(lines)-1 != failed {
+		t.Errorf("%d lines before the summary, want one per failed case (%d)", len(lines)-1, failed)
+	}
+	for _, l := range lines[:len(lines)-1] {
+		if !strings.HasPrefix(l, "FAIL ") {
+			t.Errorf("unexpected line %q", l)
+		}
+	}
+	if want := min(failed, 1); code != want {
+		t.Errorf("exit status %d with %d failures, want %d", code, failed, want)
+	}
+}
+
+// readCases returns the first n cases of a gzipped golden file, numbers kept
+// as written.
+func readCases(t *testing.T, name string, n int) []map[string]any {
+	t.Helper()
+	f, err := os.Open(filepath.Join(testdataGolden, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := json.NewDecoder(zr)
+	dec.UseNumber()
+	var file struct{ Cases []map[string]any }
+	if err := dec.Decode(&file); err != nil {
+		t.Fatal(err)
+	}
+	return file.Cases[:n]
+}
+
+func writeGolden(t *testing.T, path string, gz bool, cases []map[string]any) {
+	t.Helper()
+	data, err := json.Marshal(map[string]any{"torch_version": "test", "seed": 0, "cases": cases})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if gz {
+		var b bytes.Buffer
+		zw := gzip.NewWriter(&b)
+		zw.Write(data)
+		zw.Close()
+		data = b.Bytes()
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestVerifyTampered points verify at a directory with one wrong forward
+// output and one error case made valid.
+func TestVerifyTampered(t *testing.T) {
+	dir := t.TempDir()
+	fwd := readCases(t, "max_pool.json.gz", 5)
+	fwd[2]["output"].([]any)[0] = json.Number("12345.5")
+	writeGolden(t, filepath.Join(dir, "max.json"), false, fwd)
+	errs := readCases(t, "errors.json.gz", 2) // max_pool1d padding > kernel/2
+	errs[1]["args"].(map[string]any)["padding"] = []any{0}
+	writeGolden(t, filepath.Join(dir, "errors.json.gz"), true, errs)
+
+	code, out, errOut := runV("-golden", dir)
+	if code != 1 {
+		t.Errorf("exit status %d, want 1; stderr: %s", code, errOut)
+	}
+	want := []string{
+		"FAIL " + errs[1]["name"].(string) + ": no error",
+		"FAIL " + fwd[2]["name"].(string) + ": output: 1 of ",
+		"5 passed, 2 failed",
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) != len(want) {
+		t.Fatalf("output:\n%s\nwant %d lines", out, len(want))
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(lines[i], w) {
+			t.Errorf("line %d: %q, want it to start with %q", i, lines[i], w)
+		}
+	}
+
+	// -v adds the ISA line and a line per file; the summary stays last.
+	code, out, _ = runV("-v", "-golden", dir)
+	if lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n"); code != 1 || len(lines) != 6 ||
+		!strings.HasPrefix(lines[0], "ISA ") || lines[2] != "errors.json.gz: 1 passed, 1 failed" || lines[4] != "max.json: 4 passed, 1 failed" || lines[5] != "5 passed, 2 failed" {
+		t.Errorf("-v: status %d, output:\n%s", code, out)
+	}
+
+	// All good: exit status 0.
+	fwd[2]["output"] = readCases(t, "max_pool.json.gz", 5)[2]["output"]
+	writeGolden(t, filepath.Join(dir, "max.json"), false, fwd)
+	os.Remove(filepath.Join(dir, "errors.json.gz"))
+	if code, out, _ := runV("-golden", dir); code != 0 || out != "5 passed, 0 failed\n" {
+		t.Errorf("status %d, output %q, want 0 and \"5 passed, 0 failed\"", code, out)
+	}
+}
+
+func TestVerifyUsage(t *testing.T) {
+	for _, tc := range []struct {
+		args   []string
+		code   int
+		stderr string
+	}{
+		{[]string{}, 2, "-golden DIR is required"},
+		{[]string{"-nope"}, 2, "flag provided but not defined: -nope"},
+		{[]string{"-golden"}, 2, "flag needs an argument"},
+		{[]string{"-golden", testdataGolden, "extra"}, 2, `unexpected argument "extra"`},
+		{[]string{"-golden", filepath.Join(t.TempDir(), "missing")}, 2, "no such file or directory"},
+		{[]string{"-golden", t.TempDir()}, 2, "no *.json or *.json.gz files"},
+		{[]string{"-h"}, 0, "Usage: simdpool verify -golden DIR"},
+	} {
+		code, out, errOut := runV(tc.args...)
+		if code != tc.code || !strings.Contains(errOut, tc.stderr) || out != "" {
+			t.Errorf("verify %q: status %d, stdout %q, stderr %q; want %d and %q", tc.args, code, out, errOut, tc.code, tc.stderr)
+		}
+	}
+}
+
+func TestDispatch(t *testing.T) {
+	var o, e bytes.Buffer
+	stdout, stderr = &o, &e
+	t.Cleanup(func() { stdout, stderr = os.Stdout, os.Stderr })
+	for _, tc := range []struct {
+		args []string
+		code int
+		out  io.Writer
+		want string
+	}{
+		{nil, 2, &e, "Usage: simdpool <command>"},
+		{[]string{"help"}, 0, &o, "  verify "},
+		{[]string{"nosuch"}, 2, &e, `unknown command "nosuch"`},
+		{[]string{"verify"}, 2, &e, "-golden DIR is required"},
+	} {
+		o.Reset()
+		e.Reset()
+		if code := run(tc.args); code != tc.code || !strings.Contains(tc.out.(*bytes.Buffer).String(), tc.want) {
+			t.Errorf("simdpool %q: status %d, stdout %q, stderr %q; want %d and %q", tc.args, code, o.String(), e.String(), tc.code, tc.want)
+		}
+	}
+}

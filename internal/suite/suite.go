@@ -1,0 +1,334 @@
+// Package suite is the standard benchmark suite (S1..S12 of suite.json, the
+// project's copy of ../shared/bench/suite.json) and custom cases, turned into
+// runnable float32 operators built from package pool plans. The benchmarks of
+// the root package and the simdpool bench command both use it, so they time
+// exactly the same work.
+package suite
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/simdpool/simdpool/pool"
+)
+
+//go:embed suite.json
+var suiteJSON []byte
+
+// Args are the torch.nn.functional keyword arguments of a case, as suite.json
+// spells them. Nil / zero fields take PyTorch's defaults.
+type Args struct {
+	KernelSize      []int    `json:"kernel_size,omitempty"`
+	Stride          []int    `json:"stride,omitempty"`
+	Padding         []int    `json:"padding,omitempty"`
+	Dilation        []int    `json:"dilation,omitempty"`
+	CeilMode        bool     `json:"ceil_mode,omitempty"`
+	CountIncludePad *bool    `json:"count_include_pad,omitempty"`
+	DivisorOverride *int     `json:"divisor_override,omitempty"`
+	OutputSize      []int    `json:"output_size,omitempty"`
+	NormType        *float64 `json:"norm_type,omitempty"`
+}
+
+// Case is one benchmark case: a pooling operator on a float32 input shape.
+type Case struct {
+	Name       string `json:"name"`
+	What       string `json:"what"`
+	Op         string `json:"op"`
+	InputShape []int  `json:"input_shape"`
+	Args       Args   `json:"args"`
+	// Seed of the input data: the case's 1-based position in the suite, as
+	// the peers' harness uses (../shared/peers), so both fill identical data.
+	Seed uint64 `json:"-"`
+}
+
+// Ops lists the operators a case may name.
+var Ops = []string{
+	"max_pool1d", "max_pool2d", "max_pool3d",
+	"avg_pool1d", "avg_pool2d", "avg_pool3d",
+	"lp_pool1d", "lp_pool2d", "lp_pool3d",
+	"adaptive_avg_pool2d",
+}
+
+// Cases returns the standard suite, in order. The embedded file is checked by
+// the tests, so an error here means a broken build.
+func Cases() []Case {
+	cs, err := parse(suiteJSON)
+	if err != nil {
+		panic(err)
+	}
+	return cs
+}
+
+func parse(data []byte) ([]Case, error) {
+	var f struct {
+		About string `json:"about"`
+		Cases []Case `json:"cases"`
+	}
+	// Strict: an argument this package does not know must not be ignored.
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil {
+		return nil, fmt.Errorf("suite.json: %w", err)
+	}
+	if len(f.Cases) == 0 {
+		return nil, fmt.Errorf("suite.json: no cases")
+	}
+	for i := range f.Cases {
+		f.Cases[i].Seed = uint64(i + 1)
+	}
+	return f.Cases, nil
+}
+
+// Select returns the suite cases named in a comma-separated list (e.g.
+// "S1,S4"; case-insensitive, in the order given), or all of them for "".
+func Select(names string) ([]Case, error) {
+	all := Cases()
+	if strings.TrimSpace(names) == "" {
+		return all, nil
+	}
+	var out []Case
+	for _, n := range strings.Split(names, ",") {
+		n = strings.TrimSpace(n)
+		i := slices.IndexFunc(all, func(c Case) bool { return strings.EqualFold(c.Name, n) })
+		if i < 0 {
+			known := make([]string, len(all))
+			for j, c := range all {
+				known[j] = c.Name
+			}
+			return nil, fmt.Errorf("unknown case %q (the suite has %s)", n, strings.Join(known, ","))
+		}
+		if slices.ContainsFunc(out, func(c Case) bool { return c.Name == all[i].Name }) {
+			continue
+		}
+		out = append(out, all[i])
+	}
+	return out, nil
+}
+
+// ParseInts parses a size list: "3", "3,3" or "3x3" (spaces ignored).
+func ParseInts(s string) ([]int, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil, nil
+	}
+	f := strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == 'x' || r == 'X' || r == ' ' })
+	if len(f) == 0 {
+		return nil, fmt.Errorf("%q is not a list of integers", s)
+	}
+	v := make([]int, len(f))
+	for i, t := range f {
+		n, err := strconv.Atoi(t)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a list of integers (like 3,3 or 1x64x56x56)", s)
+		}
+		v[i] = n
+	}
+	return v, nil
+}
+
+// Shape formats a shape as 1x64x112x112.
+func Shape(s []int) string {
+	parts := make([]string, len(s))
+	for i, n := range s {
+		parts[i] = strconv.Itoa(n)
+	}
+	return strings.Join(parts, "x")
+}
+
+// Plan builds the pool plan of a case for float32.
+func (c Case) Plan() (*pool.Plan[float32], error) {
+	a := c.Args
+	maxo := pool.MaxPoolOptions{KernelSize: a.KernelSize, Stride: a.Stride, Padding: a.Padding, Dilation: a.Dilation, CeilMode: a.CeilMode}
+	avgo := pool.AvgPoolOptions{KernelSize: a.KernelSize, Stride: a.Stride, Padding: a.Padding, CeilMode: a.CeilMode,
+		CountIncludePad: a.CountIncludePad, DivisorOverride: a.DivisorOverride}
+	var lpo pool.LpPoolOptions
+	if strings.HasPrefix(c.Op, "lp_pool") {
+		if a.NormType == nil {
+			return nil, fmt.Errorf("%s: norm_type is required", c.Op)
+		}
+		lpo = pool.LpPoolOptions{NormType: *a.NormType, KernelSize: a.KernelSize, Stride: a.Stride, CeilMode: a.CeilMode}
+	}
+	if err := c.checkArgs(); err != nil {
+		return nil, err
+	}
+	s := c.InputShape
+	switch c.Op {
+	case "max_pool1d":
+		return pool.NewMaxPool1d[float32](s, maxo)
+	case "max_pool2d":
+		return pool.NewMaxPool2d[float32](s, maxo)
+	case "max_pool3d":
+		return pool.NewMaxPool3d[float32](s, maxo)
+	case "avg_pool1d":
+		return pool.NewAvgPool1d[float32](s, avgo)
+	case "avg_pool2d":
+		return pool.NewAvgPool2d[float32](s, avgo)
+	case "avg_pool3d":
+		return pool.NewAvgPool3d[float32](s, avgo)
+	case "lp_pool1d":
+		return pool.NewLpPool1d[float32](s, lpo)
+	case "lp_pool2d":
+		return pool.NewLpPool2d[float32](s, lpo)
+	case "lp_pool3d":
+		return pool.NewLpPool3d[float32](s, lpo)
+	case "adaptive_avg_pool2d":
+		return pool.NewAdaptiveAvgPool2d[float32](s, pool.AdaptiveAvgPoolOptions{OutputSize: a.OutputSize})
+	}
+	return nil, fmt.Errorf("unknown op %q (known: %s)", c.Op, strings.Join(Ops, ", "))
+}
+
+// checkArgs rejects arguments the op does not take, so that a custom case
+// never silently ignores a flag.
+func (c Case) checkArgs() error {
+	a := c.Args
+	var bad []string
+	isMax := strings.HasPrefix(c.Op, "max_pool")
+	isAvg := strings.HasPrefix(c.Op, "avg_pool")
+	isLp := strings.HasPrefix(c.Op, "lp_pool")
+	isAdaptive := strings.HasPrefix(c.Op, "adaptive_")
+	if isAdaptive && (a.KernelSize != nil || a.Stride != nil || a.CeilMode) {
+		bad = append(bad, "kernel_size/stride/ceil_mode")
+	}
+	if !isAdaptive && a.OutputSize != nil {
+		bad = append(bad, "output_size")
+	}
+	if (isLp || isAdaptive) && a.Padding != nil {
+		bad = append(bad, "padding")
+	}
+	if !isMax && a.Dilation != nil {
+		bad = append(bad, "dilation")
+	}
+	if !isAvg && (a.CountIncludePad != nil || a.DivisorOverride != nil) {
+		bad = append(bad, "count_include_pad/divisor_override")
+	}
+	if !isLp && a.NormType != nil {
+		bad = append(bad, "norm_type")
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("%s does not take %s", c.Op, strings.Join(bad, ", "))
+	}
+	return nil
+}
+
+// ArgString is a short human form of the arguments: "k3 s2 p1".
+func (c Case) ArgString() string {
+	a := c.Args
+	var b []string
+	add := func(p string, v []int) {
+		if v != nil {
+			b = append(b, p+Shape(v))
+		}
+	}
+	add("k", a.KernelSize)
+	add("s", a.Stride)
+	add("p", a.Padding)
+	add("d", a.Dilation)
+	add("out", a.OutputSize)
+	if a.NormType != nil {
+		b = append(b, "norm"+strconv.FormatFloat(*a.NormType, 'g', -1, 64))
+	}
+	if a.CeilMode {
+		b = append(b, "ceil")
+	}
+	if a.CountIncludePad != nil && !*a.CountIncludePad {
+		b = append(b, "excl-pad")
+	}
+	if a.DivisorOverride != nil {
+		b = append(b, "div"+strconv.Itoa(*a.DivisorOverride))
+	}
+	return strings.Join(b, " ")
+}
+
+// Operator is a case ready to run: its plan, its input (deterministic
+// uniform [-2, 2)) and its output, allocated once.
+type Operator struct {
+	Case Case
+	Plan *pool.Plan[float32]
+	In   []float32
+	Out  []float32
+}
+
+// New plans a case and allocates and fills its buffers.
+func New(c Case) (*Operator, error) {
+	p, err := c.Plan()
+	if err != nil {
+		return nil, err
+	}
+	n := 1
+	for _, s := range p.InputShape() {
+		n *= s
+	}
+	m := 1
+	for _, s := range p.OutputShape() {
+		m *= s
+	}
+	seed := c.Seed
+	if seed == 0 {
+		seed = 1
+	}
+	o := &Operator{Case: c, Plan: p, In: make([]float32, n), Out: make([]float32, m)}
+	Fill(o.In, seed)
+	if err := o.Run(); err != nil { // touch the output pages; check the sizes once
+		return nil, err
+	}
+	return o, nil
+}
+
+// Run pools In into Out once. It does not allocate.
+func (o *Operator) Run() error { return o.Plan.Run(o.Out, o.In) }
+
+// InBytes and OutBytes are the sizes of the input and the output.
+func (o *Operator) InBytes() int64  { return int64(len(o.In)) * 4 }
+func (o *Operator) OutBytes() int64 { return int64(len(o.Out)) * 4 }
+
+// Bytes is the traffic counted for GB/s: input plus output bytes.
+func (o *Operator) Bytes() int64 { return o.InBytes() + o.OutBytes() }
+
+// Fill writes deterministic uniform [-2, 2) floats: the xorshift64* generator
+// of the peers' harness (../shared/peers/src/bwref.c, pb_fill_random), so a
+// case gets the same input here, in compare/torch_bench.py and in the peers.
+func Fill(p []float32, seed uint64) {
+	x := seed*0x9E3779B97F4A7C15 + 1
+	for i := range p {
+		x ^= x >> 12
+		x ^= x << 25
+		x ^= x >> 27
+		r := x * 0x2545F4914F6CDD1D
+		p[i] = float32(float64(r>>40)/float64(1<<24)*4.0 - 2.0)
+	}
+}
+
+// Copy is the memory-copy reference of an operator: Go's copy() of
+// (in+out)/2 bytes, i.e. in+out bytes of read+write traffic and an in+out
+// byte footprint, the same traffic and footprint as the pooling operator
+// (as the peers' memcpy reference).
+type Copy struct {
+	Src, Dst []byte
+}
+
+// NewCopy allocates the copy reference of nbytes of traffic (half of it read,
+// half written), with the source filled with data.
+func NewCopy(nbytes int64) *Copy {
+	h := nbytes / 2
+	c := &Copy{Src: make([]byte, h), Dst: make([]byte, h)}
+	f := make([]float32, h/4)
+	Fill(f, 99)
+	for i, v := range f {
+		binary.LittleEndian.PutUint32(c.Src[4*i:], math.Float32bits(v))
+	}
+	c.Run()
+	return c
+}
+
+// Run copies Src to Dst once.
+func (c *Copy) Run() { copy(c.Dst, c.Src) }
+
+// Bytes is the traffic counted for GB/s: the bytes read plus the bytes written.
+func (c *Copy) Bytes() int64 { return 2 * int64(len(c.Src)) }
