@@ -226,13 +226,12 @@ func parseAdaptive(op string, dims int, shape, outputSize []int) (input, []int, 
 const (
 	adaptiveEmpty     = iota // no output: nothing to do
 	adaptiveGlobal           // every output size 1: one reduction per plane
-	adaptiveRegular          // every input size a multiple of the output size: a root kernel with stride = kernel
+	adaptiveRegular          // windows of one size at a fixed stride along every axis: a root kernel
 	adaptiveIrregular        // overlapping or uneven windows: adaptiveMax / adaptiveAvg
 )
 
 // adaptiveRoute is how an adaptive pooling runs: its path and the geometry
-// of the planes, with, on the regular path, kernel = stride = In/Out along
-// each axis.
+// of the planes, with, on the regular path, each axis' kernel and stride.
 type adaptiveRoute struct {
 	path int
 	g    simdpool.Geometry
@@ -242,13 +241,11 @@ type adaptiveRoute struct {
 // output having outLen elements.
 func adaptiveLayout(in *input, out []int, outLen int) adaptiveRoute {
 	axes := make([]simdpool.Axis, len(out))
-	regular := true
+	regular := outLen > 0 // an empty output needs no windows
 	for i, o := range out {
 		axes[i] = simdpool.Axis{In: in.spatial[i], Out: o, Kernel: 1, Stride: 1, Dilation: 1}
-		if o > 0 && in.spatial[i]%o == 0 {
-			axes[i].Kernel, axes[i].Stride = in.spatial[i]/o, in.spatial[i]/o
-		} else {
-			regular = false
+		if regular {
+			axes[i].Kernel, axes[i].Stride, regular = regularWindows(in.spatial[i], o)
 		}
 	}
 	a := adaptiveRoute{path: adaptiveIrregular, g: geometry(in.planes, axes)}
@@ -261,6 +258,31 @@ func adaptiveLayout(in *input, out []int, outLen int) adaptiveRoute {
 		a.path = adaptiveRegular
 	}
 	return a
+}
+
+// regularWindows reports whether the adaptive windows of in inputs pooled
+// into out outputs are those of a plain pooling: all of k inputs, one every s
+// inputs. They are when out divides in (k = s = in/out), and in other cases
+// such as 13 -> 6 (k = 3, s = 2).
+func regularWindows(in, out int) (k, s int, ok bool) {
+	w := func(o int) (lo, hi int) { // PyTorch's window of output o, in int64
+		l, n := int64(in), int64(out)
+		return int(int64(o) * l / n), int((int64(o+1)*l + n - 1) / n)
+	}
+	lo, hi := w(0)
+	k, s = hi-lo, hi-lo
+	if out > 1 {
+		s, _ = w(1)
+	}
+	if s < 1 {
+		return 1, 1, false
+	}
+	for o := range out {
+		if lo, hi := w(o); lo != o*s || hi-lo != k {
+			return 1, 1, false
+		}
+	}
+	return k, s, true
 }
 
 // allOnes reports whether every output size is 1 (PyTorch's mean case).

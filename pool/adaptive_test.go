@@ -194,7 +194,9 @@ var adaptiveShapes = []struct {
 	{2, []int{2, 3, 9, 15}, []int{3, 5}, adaptiveRegular}, // sum/3/3 is not sum/9
 	{2, []int{5, 31, 33}, []int{1}, adaptiveGlobal},
 	{2, []int{2, 3, 8, 9}, []int{3, 4}, adaptiveIrregular},
-	{2, []int{2, 3, 8, 9}, []int{4, 4}, adaptiveIrregular},
+	{2, []int{2, 3, 8, 9}, []int{4, 4}, adaptiveRegular},   // 9 -> 4: windows of 3 every 2
+	{2, []int{1, 5, 13, 13}, []int{6, 6}, adaptiveRegular}, // windows of 3 every 2 (suite case S6)
+	{2, []int{2, 3, 8, 10}, []int{4, 4}, adaptiveIrregular},
 	{3, []int{2, 3, 4, 6, 10}, []int{2, 3, 5}, adaptiveRegular},
 	{3, []int{3, 4, 6, 10}, []int{1, 1, 10}, adaptiveRegular},
 	{3, []int{1, 2, 6, 9, 15}, []int{2, 3, 5}, adaptiveRegular},
