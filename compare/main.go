@@ -10,6 +10,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"github.com/simdpool/simdpool/internal/table"
 	"io"
 	"os"
 	"slices"
@@ -116,7 +117,7 @@ func report(w io.Writer, sp, th []row) error {
 		}
 		t = append(t, append(append(line, ratios...), fracs...))
 	}
-	writeColumns(w, t, 3)
+	table.Write(w, t, 3)
 	fmt.Fprint(w, `
 ns/op: median over rounds, 1 thread; each tool timed in its own process, one after the other.
 of memcpy: median over rounds of t_memcpy/t_op, paired within a round, against a copy of the
@@ -129,30 +130,4 @@ PyTorch times include its Python call and output allocation, as users call it; N
   pooling also writes indices (max_pool2d_with_indices).
 `)
 	return nil
-}
-
-// writeColumns prints rows as aligned columns: the first left columns
-// left-aligned, the others right-aligned.
-func writeColumns(w io.Writer, rows [][]string, left int) {
-	width := make([]int, len(rows[0]))
-	for _, r := range rows {
-		for i, c := range r {
-			width[i] = max(width[i], len(c))
-		}
-	}
-	for _, r := range rows {
-		var b strings.Builder
-		for i, c := range r {
-			pad := strings.Repeat(" ", width[i]-len(c))
-			if i > 0 {
-				b.WriteString("  ")
-			}
-			if i < left {
-				b.WriteString(c + pad)
-			} else {
-				b.WriteString(pad + c)
-			}
-		}
-		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
-	}
 }

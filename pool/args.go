@@ -42,14 +42,25 @@ func sizes(op, arg string, v []int, dims, def int) ([]int, error) {
 	return out, nil
 }
 
-// positive checks that every value of a size argument is > 0.
-func positive(op, arg string, v []int) error {
-	for _, s := range v {
+// positiveSizes expands a size argument whose values must all be > 0. A nil
+// v gives def, and is an error when def is nil too (a required argument).
+func positiveSizes(op, arg string, v, def []int, dims int) ([]int, error) {
+	if v == nil {
+		if def == nil {
+			return nil, errorf(op, arg, "is required")
+		}
+		v = def
+	}
+	out, err := sizes(op, arg, v, dims, 0)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range out {
 		if s <= 0 {
-			return errorf(op, arg, "must be greater than zero, got %v", v)
+			return nil, errorf(op, arg, "must be greater than zero, got %v", v)
 		}
 	}
-	return nil
+	return out, nil
 }
 
 // input is a validated (N, C, spatial...) or (C, spatial...) input shape.
@@ -123,28 +134,17 @@ type window struct {
 func parseWindow(op string, dims int, kernel, stride, pad, dilation []int, ceil bool) (window, error) {
 	w := window{ceil: ceil}
 	var err error
-	if kernel == nil {
-		return w, errorf(op, "kernel_size", "is required")
-	}
-	if w.kernel, err = sizes(op, "kernel_size", kernel, dims, 0); err != nil {
+	if w.kernel, err = positiveSizes(op, "kernel_size", kernel, nil, dims); err != nil {
 		return w, err
 	}
-	if stride == nil {
-		stride = w.kernel
+	if w.stride, err = positiveSizes(op, "stride", stride, w.kernel, dims); err != nil {
+		return w, err
 	}
-	if w.stride, err = sizes(op, "stride", stride, dims, 0); err != nil {
+	if w.dilation, err = positiveSizes(op, "dilation", dilation, []int{1}, dims); err != nil {
 		return w, err
 	}
 	if w.pad, err = sizes(op, "padding", pad, dims, 0); err != nil {
 		return w, err
-	}
-	if w.dilation, err = sizes(op, "dilation", dilation, dims, 1); err != nil {
-		return w, err
-	}
-	for _, e := range []error{positive(op, "kernel_size", w.kernel), positive(op, "stride", w.stride), positive(op, "dilation", w.dilation)} {
-		if e != nil {
-			return w, e
-		}
 	}
 	for i, p := range w.pad {
 		if p < 0 {

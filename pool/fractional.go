@@ -123,14 +123,8 @@ func newFractional[T Float](op string, dims int, shape []int, o FractionalMaxPoo
 	if err != nil {
 		return nil, err
 	}
-	if o.KernelSize == nil {
-		return nil, errorf(op, "kernel_size", "is required")
-	}
-	kernel, err := sizes(op, "kernel_size", o.KernelSize, dims, 0)
+	kernel, err := positiveSizes(op, "kernel_size", o.KernelSize, nil, dims)
 	if err != nil {
-		return nil, err
-	}
-	if err := positive(op, "kernel_size", kernel); err != nil {
 		return nil, err
 	}
 	outArg, what := "output_size", ""

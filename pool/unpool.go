@@ -89,28 +89,16 @@ func newMaxUnpool[T Float](op string, dims int, shape []int, o MaxUnpoolOptions)
 	if err != nil {
 		return nil, err
 	}
-	if o.KernelSize == nil {
-		return nil, errorf(op, "kernel_size", "is required")
-	}
-	kernel, err := sizes(op, "kernel_size", o.KernelSize, dims, 0)
+	kernel, err := positiveSizes(op, "kernel_size", o.KernelSize, nil, dims)
 	if err != nil {
 		return nil, err
 	}
-	stride := o.Stride
-	if stride == nil {
-		stride = kernel
-	}
-	if stride, err = sizes(op, "stride", stride, dims, 0); err != nil {
+	stride, err := positiveSizes(op, "stride", o.Stride, kernel, dims)
+	if err != nil {
 		return nil, err
 	}
 	pad, err := sizes(op, "padding", o.Padding, dims, 0)
 	if err != nil {
-		return nil, err
-	}
-	if err := positive(op, "kernel_size", kernel); err != nil {
-		return nil, err
-	}
-	if err := positive(op, "stride", stride); err != nil {
 		return nil, err
 	}
 	def := make([]int, dims)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/simdpool/simdpool/internal/table"
 	"image/color"
 	"io"
 	"math"
@@ -390,33 +391,7 @@ func printTable(w io.Writer, o benchOptions, rows []benchRow) {
 		t = append(t, []string{name, opName, shape, args, r.Impl, fmt.Sprintf("%.0f", r.NsPerOp), fmt.Sprintf("%.2f", r.GBPerS),
 			fmt.Sprintf("%.2fx", r.SpeedupVsGeneric), fmt.Sprintf("%.2f", r.MemcpyFraction)})
 	}
-	writeColumns(w, t, 5) // text columns left, numbers right
-}
-
-// writeColumns prints rows as aligned columns: the first left columns
-// left-aligned, the others right-aligned.
-func writeColumns(w io.Writer, rows [][]string, left int) {
-	width := make([]int, len(rows[0]))
-	for _, r := range rows {
-		for i, c := range r {
-			width[i] = max(width[i], len(c))
-		}
-	}
-	for _, r := range rows {
-		var b strings.Builder
-		for i, c := range r {
-			pad := strings.Repeat(" ", width[i]-len(c))
-			if i > 0 {
-				b.WriteString("  ")
-			}
-			if i < left {
-				b.WriteString(c + pad)
-			} else {
-				b.WriteString(pad + c)
-			}
-		}
-		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
-	}
+	table.Write(w, t, 5) // text columns left, numbers right
 }
 
 // progress draws a bar on stderr when it is a terminal, and nothing otherwise.
