@@ -10,11 +10,12 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
-	"github.com/simdpool/simdpool/internal/table"
 	"io"
 	"os"
 	"slices"
 	"strings"
+
+	"github.com/simdpool/simdpool/internal/table"
 )
 
 type row struct {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/simdpool/simdpool/internal/table"
 	"image/color"
 	"io"
 	"math"
@@ -25,6 +24,7 @@ import (
 
 	"github.com/simdpool/simdpool"
 	"github.com/simdpool/simdpool/internal/suite"
+	"github.com/simdpool/simdpool/internal/table"
 )
 
 const benchUsage = `usage: simdpool bench [flags]
