@@ -9,8 +9,8 @@ import (
 
 // BenchmarkSuite times every case of the standard suite (internal/suite/suite.json)
 // with every implementation this machine runs, as BenchmarkSuite/S1/impl=avx512,
-// next to impl=memcpy: Go's copy() of (in+out)/2 bytes, the same traffic and
-// footprint as the operator. Bytes per op are input plus output bytes, so the
+// next to impl=memcpy: a copy (libc's memcpy with cgo, else Go's copy()) of
+// (in+out)/2 bytes, the same traffic and footprint as the operator. Bytes per op are input plus output bytes, so the
 // MB/s column is the effective bandwidth. Compare runs with benchstat:
 //
 //	go test -run '^$' -bench Suite -benchtime 200ms -count 6 > new.txt

@@ -31,7 +31,8 @@ const benchUsage = `usage: simdpool bench [flags]
 
 Times the standard suite (S1..S12) or one custom operator with every
 implementation this machine runs (simdpool.Available), next to a memory copy
-of the same bytes (Go's copy() of (in+out)/2 bytes) timed in the same rounds.
+of the same bytes (a copy of (in+out)/2 bytes: libc's memcpy when built with
+cgo, else Go's copy(); the header says which) timed in the same rounds.
 For each case and implementation: median ns/op over the rounds, GB/s =
 (input+output bytes)/time, the speedup over generic and the fraction of the
 memory copy (median over rounds of t_memcpy/t_impl, paired within a round).
@@ -374,8 +375,8 @@ func round(x float64, digits int) float64 {
 }
 
 func printTable(w io.Writer, o benchOptions, rows []benchRow) {
-	fmt.Fprintf(w, "simdpool bench: %s; %s/%s, %s; %d thread; median of %d rounds, samples >= %v; memcpy = Go copy() of the same bytes\n",
-		cpuModel(), runtime.GOOS, runtime.GOARCH, runtime.Version(), o.threads, o.rounds, o.target)
+	fmt.Fprintf(w, "simdpool bench: %s; %s/%s, %s; %d thread; median of %d rounds, samples >= %v; memcpy = %s of the same bytes\n",
+		cpuModel(), runtime.GOOS, runtime.GOARCH, runtime.Version(), o.threads, o.rounds, o.target, suite.MemcpyName)
 	t := [][]string{{"case", "op", "shape", "args", "impl", "ns/op", "GB/s", "vs generic", "of memcpy"}}
 	byCase := map[string]suite.Case{}
 	for _, c := range o.cases {
@@ -490,7 +491,7 @@ func plotRows(file string, rows []benchRow) error {
 		}
 		s.GlyphStyle = draw.GlyphStyle{Color: color.Black, Radius: groupW/2 + vg.Points(3), Shape: hLine{}}
 		p.Add(s)
-		p.Legend.Add("memcpy (Go copy, same bytes)", &plotter.Line{LineStyle: draw.LineStyle{Color: color.Black, Width: vg.Points(2)}})
+		p.Legend.Add("memcpy ("+suite.MemcpyName+", same bytes)", &plotter.Line{LineStyle: draw.LineStyle{Color: color.Black, Width: vg.Points(2)}})
 	}
 	top := 0.0
 	for _, r := range rows {

@@ -305,7 +305,7 @@ func Fill(p []float32, seed uint64) {
 	}
 }
 
-// Copy is the memory-copy reference of an operator: Go's copy() of
+// Copy is the memory-copy reference of an operator: a copy (MemcpyName) of
 // (in+out)/2 bytes, i.e. in+out bytes of read+write traffic and an in+out
 // byte footprint, the same traffic and footprint as the pooling operator
 // (as the peers' memcpy reference).
@@ -328,7 +328,7 @@ func NewCopy(nbytes int64) *Copy {
 }
 
 // Run copies Src to Dst once.
-func (c *Copy) Run() { copy(c.Dst, c.Src) }
+func (c *Copy) Run() { memcpy(c.Dst, c.Src) }
 
 // Bytes is the traffic counted for GB/s: the bytes read plus the bytes written.
 func (c *Copy) Bytes() int64 { return 2 * int64(len(c.Src)) }
