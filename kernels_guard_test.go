@@ -3,6 +3,7 @@
 package simdpool
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 	"unsafe"
@@ -91,7 +92,7 @@ func TestGuardPages(t *testing.T) {
 				l.D, l.H, l.W = noDilation(r, l.D, false), noDilation(r, l.H, false), noDilation(r, l.W, false)
 				if l.Planes*l.InPlane() == nIn {
 					lo := guardedF32(t, l.Planes*l.OutPlane(), true)
-					pw := &Power{P: float64(1 + r.IntN(2)), SrcExactFrom: 1 << 40, DstExactFrom: 1 << 40}
+					pw := &Power{P: float64(1 + r.IntN(2)), SrcExactFrom: math.MaxInt, DstExactFrom: math.MaxInt}
 					lw := make([]float32, len(lo))
 					lpPoolGeneric(lw, in, &l, pw)
 					LpPool(lo, in, &l, pw)

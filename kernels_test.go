@@ -328,7 +328,7 @@ func avgCase(t *testing.T, r *rand.Rand, isa ISA, g Geometry, off int) {
 
 func lpCase(t *testing.T, r *rand.Rand, isa ISA, g Geometry, off int) {
 	t.Helper()
-	pw := &Power{P: float64(1 + r.IntN(2)), SrcExactFrom: 1 << 40, DstExactFrom: 1 << 40}
+	pw := &Power{P: float64(1 + r.IntN(2)), SrcExactFrom: math.MaxInt, DstExactFrom: math.MaxInt}
 	what := fmt.Sprintf("%s lp %+v p %v off %d", isa, g, pw.P, off)
 	in := make([]float32, off+g.Planes*g.InPlane())[off:]
 	fill(r, in, r.IntN(2) == 0)
