@@ -137,21 +137,8 @@ func maxPoolF32(dst []float32, idx []int64, src []float32, g *Geometry) bool {
 
 // maxOne is maxPoolGeneric for the single output o = (od, oh, ow) of plane in.
 func maxOne(dst []float32, idx []int64, in []float32, g *Geometry, o, ds, dk0, dk1, hs, hk0, hk1, ow int) {
-	plane, row := g.H.In*g.W.In, g.W.In
 	ws, wk0, wk1 := g.W.taps(ow)
-	best, at := float32(math.Inf(-1)), -1
-	for kd := dk0; kd < dk1; kd++ {
-		d := (ds + kd*g.D.Dilation) * plane
-		for kh := hk0; kh < hk1; kh++ {
-			h := d + (hs+kh*g.H.Dilation)*row
-			for kw := wk0; kw < wk1; kw++ {
-				i := h + ws + kw*g.W.Dilation
-				if v := in[i]; at < 0 || v > best || v != v {
-					best, at = v, i
-				}
-			}
-		}
-	}
+	best, at := windowMax(in, g, ds, dk0, dk1, hs, hk0, hk1, ws, wk0, wk1)
 	dst[o] = best
 	if idx != nil {
 		idx[o] = int64(at)

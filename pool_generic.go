@@ -43,7 +43,7 @@ func (a *Axis) Span(o int) (lo, hi, size int) {
 // with no tap inside the input (dilation can make one) gives -inf and index -1.
 // idx may be nil.
 func maxPoolGeneric[T Float](dst []T, idx []int64, src []T, g *Geometry) {
-	inPlane, plane, row := g.InPlane(), g.H.In*g.W.In, g.W.In
+	inPlane := g.InPlane()
 	o := 0
 	for p := range g.Planes {
 		in := src[p*inPlane : (p+1)*inPlane]
@@ -53,19 +53,7 @@ func maxPoolGeneric[T Float](dst []T, idx []int64, src []T, g *Geometry) {
 				hs, hk0, hk1 := g.H.taps(oh)
 				for ow := range g.W.Out {
 					ws, wk0, wk1 := g.W.taps(ow)
-					best, at := T(math.Inf(-1)), -1
-					for kd := dk0; kd < dk1; kd++ {
-						d := (ds + kd*g.D.Dilation) * plane
-						for kh := hk0; kh < hk1; kh++ {
-							h := d + (hs+kh*g.H.Dilation)*row
-							for kw := wk0; kw < wk1; kw++ {
-								i := h + ws + kw*g.W.Dilation
-								if v := in[i]; at < 0 || v > best || v != v {
-									best, at = v, i
-								}
-							}
-						}
-					}
+					best, at := windowMax(in, g, ds, dk0, dk1, hs, hk0, hk1, ws, wk0, wk1)
 					dst[o] = best
 					if idx != nil {
 						idx[o] = int64(at)
@@ -75,6 +63,28 @@ func maxPoolGeneric[T Float](dst []T, idx []int64, src []T, g *Geometry) {
 			}
 		}
 	}
+}
+
+// windowMax scans the window of plane in that starts at (ds, hs, ws), over the
+// taps [dk0, dk1) x [hk0, hk1) x [wk0, wk1) inside the input, with PyTorch's
+// rule, and returns the maximum and its index in the plane (-inf and -1 when
+// no tap is inside the input).
+func windowMax[T Float](in []T, g *Geometry, ds, dk0, dk1, hs, hk0, hk1, ws, wk0, wk1 int) (best T, at int) {
+	plane, row := g.H.In*g.W.In, g.W.In
+	best, at = T(math.Inf(-1)), -1
+	for kd := dk0; kd < dk1; kd++ {
+		d := (ds + kd*g.D.Dilation) * plane
+		for kh := hk0; kh < hk1; kh++ {
+			h := d + (hs+kh*g.H.Dilation)*row
+			for kw := wk0; kw < wk1; kw++ {
+				i := h + ws + kw*g.W.Dilation
+				if v := in[i]; at < 0 || v > best || v != v {
+					best, at = v, i
+				}
+			}
+		}
+	}
+	return best, at
 }
 
 // avgPoolGeneric is PyTorch's average pooling loop: a float sum of the clipped
