@@ -15,7 +15,7 @@ import "math"
 // kernels loop over groups (planes), rows, chunks of L outputs, vertical taps
 // (depth and height folded together, from rowJob.rowOff; taps outside the
 // input never appear there) and horizontal taps (masked off outside the row).
-// Three kinds of kernels, each per ISA:
+// Three kinds of kernels, each per ISA, and a fourth for AVX-512 avg:
 //
 //   - windowMax/MaxIdx/Sum/SumSq{S1,S2,SG}: any window. For every output they
 //     visit the taps in the generic kernel's row-major order; stride 1 loads
@@ -29,6 +29,17 @@ import "math"
 //     the row-major code, so results stay exact.
 //   - window{Sum,SumSq}S{s}K{k}: avg and LP sums for stride 1 or 2 and kernel
 //     2 or 3, row-major like windowSum, with the horizontal taps unrolled.
+//   - windowSum{Cols,Pair}S{s}K{k}AVX512: avg for stride 1 or 2, kernel 2 or
+//     3 and 1 to 3 window rows of one plane, when every row of the job has
+//     the same height factor: chunk positions outermost (masks and divisors
+//     in registers), input rows loaded once for the three output rows that
+//     use them (vertical stride 1), and rows of at most 8 outputs two to a
+//     vector (Pair). Same sums, in the same order.
+//
+// The AVX-512 avg kernels divide by a reciprocal and one exact correction
+// step (asm/amd64/fixsum.go) instead of VDIVPS, which on 16 lanes costs more
+// than a 3x3 sum: setRcp fills the job's per-column divisors and their
+// reciprocals; the quotients are VDIVPS's bit for bit.
 
 // maxRows bounds the vertical taps of one output (depth times height taps
 // inside the input); larger windows run the generic kernels.
@@ -90,7 +101,45 @@ type rowJob struct {
 	rmask  [4]uint64
 
 	rowOff [maxRows]int // byte offsets of the vertical taps from a row's first one
+
+	// AVX-512 fixed-tap avg kernels: divisions by reciprocal and one exact
+	// correction step (see asm/amd64/fixsum.go), when fast is 1. They apply
+	// to the rows whose height factor is h0 (the others divide).
+	fast  int
+	h0    int32           // the height factor the tables assume
+	skipD int32           // mode 1: the depth factor is 1, no depth step
+	fDr   float32         // mode 1: 1/fD
+	fH0   float32         // mode 1: float32(h0)
+	fH0r  float32         // mode 1: 1/fH0
+	divF  [maxRcp]float32 // per output column: the divisor (modes 0, 2: of the whole sum; mode 1: the width factor)
+	rcpF  [maxRcp]float32 // and its reciprocal, rounded to float32
+
+	// AVX-512 column-major avg kernels (windowSumCols*, windowSumPair*; see
+	// asm/amd64/cols.go). cmask[c] holds the load masks of chunk c's loads
+	// (cmaskLoads of them, in the kernel's order) and, last, its output mask.
+	cmask [maxCols][cmaskLoads + 1]uint16
+	ncols int         // chunks per row
+	pidx  [16]int32   // pair kernels: VPERMT2PS indices of two rows' taps
+	pmask [3]uint16   // pair kernels: the load mask, the output mask of two rows and of one
+	pdiv  [16]float32 // pair kernels: divF and rcpF of each lane's column
+	prcp  [16]float32
 }
+
+// maxCols bounds the chunks per row of the column-major avg kernels;
+// cmaskLoads is the number of loads per window row they mask apart.
+const (
+	maxCols    = 16
+	cmaskLoads = 4
+)
+
+// maxRcp bounds the output widths of the reciprocal tables of rowJob (wider
+// rows divide).
+const maxRcp = 128
+
+// maxRcpDiv bounds the divisors (mode 0 and 2) and the factors (mode 1) of
+// the reciprocal division, so that every quotient of a sum the kernels let
+// through (|sum| in [2^-40, 2^40], or zero) stays a normal float32.
+const maxRcpDiv = 1 << 16
 
 // family is what a window kernel reduces.
 type family int
@@ -231,6 +280,9 @@ func runWindows(fam family, dst []float32, idx []int64, src []float32, g *Geomet
 	}
 	sep := fam == famMax && hasSepMax(W.Stride, W.Kernel, W.Dilation, W.Pad) && j.sepMasks(L)
 	fix := (fam == famSum || fam == famSumSq) && (W.Stride == 1 || W.Stride == 2) && (W.Kernel == 2 || W.Kernel == 3) && j.fixMasks(L)
+	rcp := fix && useAVX512 && div != nil && W.Out <= maxRcp
+	tabKey := int64(-1) // the divisor product the tables hold (mode 0)
+	colsReady := rcp && fam == famSum && j.colMasks(L)
 	batch := max(1, batchBytes/(inPlane*4))
 	for p0 := 0; p0 < g.Planes; p0 += batch {
 		j.groups = min(batch, g.Planes-p0)
@@ -281,8 +333,13 @@ func runWindows(fam family, dst []float32, idx []int64, src []float32, g *Geomet
 				default:
 					j.hdiv, j.hdivStep = &j.one, 0
 				}
+				if rcp {
+					j.setRcp(div, od, oh, &tabKey)
+				}
+				cols := rcp && j.fast == 1 && colsReady && j.plainRows() && uniformH(div, j.mode, oh, end)
 				switch {
 				case sep && callSepMax(&j):
+				case cols && callSumCols(&j):
 				case fix && callFixSum(fam, &j):
 				default:
 					callWindow(fam, mode, &j)
@@ -292,6 +349,198 @@ func runWindows(fam family, dst []float32, idx []int64, src []float32, g *Geomet
 		}
 	}
 	return true
+}
+
+// setRcp sets the reciprocal tables of the job for output plane od, rows from
+// oh (see rowJob.fast); *key is the divisor product the tables hold in mode 0,
+// -1 before the first job.
+func (j *rowJob) setRcp(div *Divisor, od, oh int, key *int64) {
+	j.fast = 0
+	ok := func(f int64) bool { return f > 0 && f <= maxRcpDiv }
+	switch j.mode {
+	case 0:
+		h0 := int64(div.H[oh])
+		rf := int64(div.D[od]) * h0
+		if *key != rf {
+			*key = -1
+			for c, w := range div.W {
+				f := rf * int64(w)
+				if !ok(f) {
+					return
+				}
+				j.divF[c] = float32(f)
+				j.rcpF[c] = 1 / float32(f)
+			}
+			*key = rf
+		}
+		j.h0 = int32(h0)
+	case 1:
+		d, h0 := int64(div.D[od]), int64(div.H[oh])
+		if !ok(d) || !ok(h0) {
+			return
+		}
+		if *key != 0 {
+			for c, w := range div.W {
+				if !ok(int64(w)) {
+					return
+				}
+				j.divF[c] = float32(w)
+				j.rcpF[c] = 1 / float32(w)
+			}
+			*key = 0
+		}
+		j.skipD = 0
+		if d == 1 {
+			j.skipD = 1
+		}
+		j.fDr = 1 / float32(d)
+		j.h0 = int32(h0)
+		j.fH0 = float32(h0)
+		j.fH0r = 1 / float32(h0)
+	case 2:
+		f := int64(div.Override)
+		if !ok(f) {
+			return
+		}
+		if *key != 0 {
+			for c := range j.wo {
+				j.divF[c] = float32(f)
+				j.rcpF[c] = 1 / float32(f)
+			}
+			*key = 0
+		}
+		j.h0 = 1 // mode 2 rows have the height factor one (rowJob.one)
+	default:
+		return
+	}
+	if j.pmask[0] != 0 {
+		for i := range j.pdiv {
+			j.pdiv[i], j.prcp[i] = j.divF[i%j.wo], j.rcpF[i%j.wo]
+		}
+	}
+	j.fast = 1
+}
+
+// callSumCols runs the column-major avg kernel for the job (see
+// asm/amd64/cols.go): the pair kernel when its rows fit two to a vector.
+func callSumCols(j *rowJob) bool {
+	key := [3]int{j.stride, j.k, 0}
+	if j.pmask[0] != 0 {
+		key[2] = 1
+	}
+	switch key {
+	case [3]int{1, 2, 0}:
+		windowSumColsS1K2AVX512(j)
+	case [3]int{1, 3, 0}:
+		windowSumColsS1K3AVX512(j)
+	case [3]int{2, 2, 0}:
+		windowSumColsS2K2AVX512(j)
+	case [3]int{2, 3, 0}:
+		windowSumColsS2K3AVX512(j)
+	case [3]int{1, 2, 1}:
+		windowSumPairS1K2AVX512(j)
+	case [3]int{1, 3, 1}:
+		windowSumPairS1K3AVX512(j)
+	case [3]int{2, 2, 1}:
+		windowSumPairS2K2AVX512(j)
+	case [3]int{2, 3, 1}:
+		windowSumPairS2K3AVX512(j)
+	default:
+		return false
+	}
+	return true
+}
+
+// plainRows reports whether the job's vertical taps are 1 to 3 consecutive
+// rows of one plane (what the column-major avg kernels address).
+func (j *rowJob) plainRows() bool {
+	if j.nrows < 1 || j.nrows > 3 {
+		return false
+	}
+	for i := range j.nrows {
+		if j.rowOff[i] != i*j.wB {
+			return false
+		}
+	}
+	return true
+}
+
+// uniformH reports whether the rows [oh, end) share their height factor (so
+// that the reciprocal tables of setRcp hold for all of them).
+func uniformH(div *Divisor, mode, oh, end int) bool {
+	if mode == 2 {
+		return true
+	}
+	h := div.H[oh]
+	for _, v := range div.H[oh+1 : end] {
+		if v != h {
+			return false
+		}
+	}
+	return true
+}
+
+// colLoads returns the column offsets, from a chunk's first window start, of
+// the loads the column-major avg kernels make per window row: stride 1, two
+// (the taps are shifts of their concatenation); stride 2, the two vectors
+// whose even and odd columns are taps 0 and 1, and for kernel 3 the two at +2
+// whose even columns are tap 2.
+func colLoads(s, k, L int) []int {
+	switch {
+	case s == 1 || k == 2:
+		return []int{0, L}
+	}
+	return []int{0, L, 2, L + 2}
+}
+
+// colMasks sets the masks of the column-major avg kernels (cmask, and pidx
+// and pmask for the pair kernels); false when they do not apply.
+func (j *rowJob) colMasks(L int) bool {
+	if L != 16 || (j.stride != 1 && j.stride != 2) || (j.k != 2 && j.k != 3) {
+		return false
+	}
+	s, pad := j.stride, j.padB/4
+	nc := (j.wo + L - 1) / L
+	if nc > maxCols {
+		return false
+	}
+	j.ncols = nc
+	for c := range nc {
+		start := c*L*s - pad
+		for li, o := range colLoads(s, j.k, L) {
+			j.cmask[c][li] = uint16(colBits(start+o, j.w, L))
+		}
+		j.cmask[c][cmaskLoads] = uint16(1)<<min(L, j.wo-c*L) - 1
+	}
+	// Pairs of rows in one vector: no padding, every tap inside the row,
+	// and every tap of a row's outputs in one load.
+	if n := (j.wo-1)*s + j.k; 2*j.wo <= L && pad == 0 && n <= j.w && n <= L {
+		for i := range j.pidx {
+			o := i % j.wo
+			if i >= j.wo {
+				o += L / s // lane (i-wo) of the second row's load
+			}
+			j.pidx[i] = int32(min(o*s, 31))
+		}
+		j.pmask[0] = uint16(1)<<((j.wo-1)*s+j.k) - 1
+		j.pmask[1] = uint16(1)<<(2*j.wo) - 1
+		j.pmask[2] = uint16(1)<<j.wo - 1
+	}
+	return true
+}
+
+// colBits returns the mask of the n (<= 64) columns from start on that lie
+// inside a row of w: bit i set when 0 <= start+i < w.
+func colBits(start, w, n int) uint64 {
+	lo := min(max(-start, 0), n)  // the first bit inside
+	hi := min(max(w-start, 0), n) // the bit after the last one
+	all := func(b int) uint64 {   // bits 0..b-1
+		if b >= 64 {
+			return ^uint64(0)
+		}
+		return uint64(1)<<b - 1
+	}
+	return all(hi) &^ all(lo)
 }
 
 // sepMasks sets the block masks of the separable max kernels; false when the
@@ -329,15 +578,7 @@ func (j *rowJob) fixMasks(L int) bool {
 	edge := func(c int) bool {
 		return j.wo-c*L < L || start(c) < 0 || start(c)*4+j.spanB > j.wB
 	}
-	bits := func(c int) uint64 {
-		var m uint64
-		for i := range 64 {
-			if col := start(c) + i; col >= 0 && col < j.w {
-				m |= 1 << i
-			}
-		}
-		return m
-	}
+	bits := func(c int) uint64 { return colBits(start(c), j.w, 64) }
 	j.lmask = bits(0)
 	j.rfirst = nc
 	for c := 1; c < nc; c++ {

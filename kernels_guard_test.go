@@ -3,6 +3,7 @@
 package simdpool
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -110,6 +111,39 @@ func TestGuardPages(t *testing.T) {
 				globalMeanGeneric(gw, in, planes, n)
 				GlobalMean(go_, in, planes, n)
 				compare(t, go_, gw, cmpTolerant, "guarded global mean")
+			}
+		}
+	})
+}
+
+// TestGuardPagesAvgNarrow runs the column-major and pair avg kernels on small
+// planes whose input ends right before (or starts right after) a PROT_NONE
+// page: whole-vector loads must stay off the input's last plane.
+func TestGuardPagesAvgNarrow(t *testing.T) {
+	withISA(t, func(t *testing.T, isa ISA) {
+		r := rand.New(rand.NewPCG(19, 20))
+		for _, c := range [][2]int{{1, 2}, {1, 3}, {2, 2}, {2, 3}} {
+			s, k := c[0], c[1]
+			for in := 2; in <= 36; in++ {
+				w, ok := axis(in, k, s, 0, 1, false)
+				if !ok {
+					continue
+				}
+				h, ok := axis(1+r.IntN(8), k, s, r.IntN(k/2+1), 1, false)
+				if !ok {
+					continue
+				}
+				g := Geometry{Planes: 1 + r.IntN(6), D: Unit, H: h, W: w}
+				for _, atEnd := range []bool{true, false} {
+					src := guardedF32(t, g.Planes*g.InPlane(), atEnd)
+					fill(r, src, false)
+					div := divisorFor(r, &g)
+					want := make([]float32, g.Planes*g.OutPlane())
+					avgPoolGeneric(want, src, &g, div)
+					out := guardedF32(t, len(want), true)
+					AvgPool(out, src, &g, div)
+					compare(t, out, want, cmpExact, fmt.Sprintf("%s guarded narrow avg %+v", isa, g))
+				}
 			}
 		}
 	})

@@ -513,3 +513,89 @@ func TestSumFixedTaps(t *testing.T) {
 		}
 	})
 }
+
+// TestAvgPoolNarrow sweeps the small planes of the column-major and pair avg
+// kernels (stride 1 or 2, kernel 2 or 3, 1 to 3 window rows): widths around
+// one and two rows per vector, every divisor rule, data of every magnitude
+// (so that the reciprocal division and its VDIVPS fallback both run).
+func TestAvgPoolNarrow(t *testing.T) {
+	withISA(t, func(t *testing.T, isa ISA) {
+		r := rand.New(rand.NewPCG(17, 18))
+		for _, c := range [][2]int{{1, 2}, {1, 3}, {2, 2}, {2, 3}} {
+			s, k := c[0], c[1]
+			for in := 1; in <= 40; in++ {
+				for _, p := range []int{0, k / 2} {
+					w, ok := axis(in, k, s, p, 1, in%3 == 0)
+					if !ok {
+						continue
+					}
+					h, ok := axis(1+r.IntN(12), k, s, p, 1, in%2 == 0)
+					if !ok {
+						continue
+					}
+					g := Geometry{Planes: 1 + r.IntN(4), D: Unit, H: h, W: w}
+					avgCase(t, r, isa, g, r.IntN(16))
+					// Magnitudes around the reciprocal division's range, and
+					// windows of zeros of either sign.
+					div := divisorFor(r, &g)
+					in := make([]float32, g.Planes*g.InPlane())
+					zeros := r.IntN(3) == 0
+					for i := range in {
+						e := []float64{-149, -130, -60, -41, -40, -39, 0, 39, 40, 41, 100, 127}[r.IntN(12)]
+						in[i] = float32(math.Ldexp(r.Float64()+0.5, int(e)))
+						if r.IntN(2) == 0 {
+							in[i] = -in[i]
+						}
+						if zeros && r.IntN(10) != 0 {
+							in[i] = float32(math.Copysign(0, -1))
+						}
+					}
+					want := make([]float32, g.Planes*g.OutPlane())
+					avgPoolGeneric(want, in, &g, div)
+					got, gd := outBuf(len(want), r.IntN(16))
+					if !avgPoolF32(got, in, &g, div) {
+						avgPoolGeneric(got, in, &g, div)
+					}
+					what := fmt.Sprintf("%s avg magnitudes %+v %+v", isa, g, *div)
+					compare(t, got, want, cmpExact, what)
+					checkGuards(t, gd, what)
+				}
+			}
+		}
+	})
+}
+
+// TestAvgPoolReciprocal checks the reciprocal division of the AVX-512 avg
+// kernels against VDIVPS's quotient (the generic one) over divisors up to the
+// kernels' bound (2^16) and beyond it, and sums of every magnitude.
+func TestAvgPoolReciprocal(t *testing.T) {
+	withISA(t, func(t *testing.T, isa ISA) {
+		r := rand.New(rand.NewPCG(21, 22))
+		for i := 0; i < 300; i++ {
+			s, k := 1+r.IntN(2), 2+r.IntN(2)
+			w, _ := axis(8+r.IntN(60), k, s, r.IntN(k/2+1), 1, false)
+			h, _ := axis(3+r.IntN(6), k, 1, 0, 1, false)
+			g := Geometry{Planes: 1 + r.IntN(2), D: Unit, H: h, W: w}
+			div := &Divisor{Override: 1 + r.IntN(1<<16)}
+			if i%10 == 0 {
+				div.Override = 1<<16 + r.IntN(1<<20)
+			}
+			in := make([]float32, g.Planes*g.InPlane())
+			for j := range in {
+				in[j] = float32(math.Ldexp(r.Float64()+0.5, r.IntN(90)-45))
+				if r.IntN(2) == 0 {
+					in[j] = -in[j]
+				}
+			}
+			want := make([]float32, g.Planes*g.OutPlane())
+			avgPoolGeneric(want, in, &g, div)
+			got, gd := outBuf(len(want), r.IntN(16))
+			if !avgPoolF32(got, in, &g, div) {
+				avgPoolGeneric(got, in, &g, div)
+			}
+			what := fmt.Sprintf("%s avg override %d %+v", isa, div.Override, g)
+			compare(t, got, want, cmpExact, what)
+			checkGuards(t, gd, what)
+		}
+	})
+}

@@ -374,6 +374,54 @@ func windowSumSqS2K2AVX512(j *rowJob)
 //go:noescape
 func windowSumSqS2K3AVX512(j *rowJob)
 
+// windowSumColsS1K2AVX512 computes the sum of every window, in the generic kernel's order, divided as j.mode says,
+// for stride 1 and 2 horizontal taps over 1 to 3 window rows: the chunks of L outputs one column position at a time, down every row.
+//
+//go:noescape
+func windowSumColsS1K2AVX512(j *rowJob)
+
+// windowSumColsS1K3AVX512 computes the sum of every window, in the generic kernel's order, divided as j.mode says,
+// for stride 1 and 3 horizontal taps over 1 to 3 window rows: the chunks of L outputs one column position at a time, down every row.
+//
+//go:noescape
+func windowSumColsS1K3AVX512(j *rowJob)
+
+// windowSumColsS2K2AVX512 computes the sum of every window, in the generic kernel's order, divided as j.mode says,
+// for stride 2 and 2 horizontal taps over 1 to 3 window rows: the chunks of L outputs one column position at a time, down every row.
+//
+//go:noescape
+func windowSumColsS2K2AVX512(j *rowJob)
+
+// windowSumColsS2K3AVX512 computes the sum of every window, in the generic kernel's order, divided as j.mode says,
+// for stride 2 and 3 horizontal taps over 1 to 3 window rows: the chunks of L outputs one column position at a time, down every row.
+//
+//go:noescape
+func windowSumColsS2K3AVX512(j *rowJob)
+
+// windowSumPairS1K2AVX512 computes the sum of every window, in the generic kernel's order, divided as j.mode says,
+// for stride 1 and 2 horizontal taps over 1 to 3 window rows: two rows of at most L/2 outputs per vector.
+//
+//go:noescape
+func windowSumPairS1K2AVX512(j *rowJob)
+
+// windowSumPairS1K3AVX512 computes the sum of every window, in the generic kernel's order, divided as j.mode says,
+// for stride 1 and 3 horizontal taps over 1 to 3 window rows: two rows of at most L/2 outputs per vector.
+//
+//go:noescape
+func windowSumPairS1K3AVX512(j *rowJob)
+
+// windowSumPairS2K2AVX512 computes the sum of every window, in the generic kernel's order, divided as j.mode says,
+// for stride 2 and 2 horizontal taps over 1 to 3 window rows: two rows of at most L/2 outputs per vector.
+//
+//go:noescape
+func windowSumPairS2K2AVX512(j *rowJob)
+
+// windowSumPairS2K3AVX512 computes the sum of every window, in the generic kernel's order, divided as j.mode says,
+// for stride 2 and 3 horizontal taps over 1 to 3 window rows: two rows of at most L/2 outputs per vector.
+//
+//go:noescape
+func windowSumPairS2K3AVX512(j *rowJob)
+
 // globalMaxAVX512 writes to dst[p] the maximum (NaN if it holds one) of each of planes planes of n floats at src.
 //
 //go:noescape

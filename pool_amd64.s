@@ -86,7 +86,7 @@ GLOBL bits32<>(SB), RODATA|NOPTR, $32
 
 // func windowMaxS1AVX2(j *rowJob)
 // Requires: AVX, AVX2, CMOV
-TEXT ·windowMaxS1AVX2(SB), NOSPLIT, $176-8
+TEXT ·windowMaxS1AVX2(SB), NOSPLIT, $144-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -110,28 +110,20 @@ TEXT ·windowMaxS1AVX2(SB), NOSPLIT, $176-8
 	MOVQ CX, 104(SP)
 	MOVQ 8(AX), CX
 	MOVQ CX, 112(SP)
-	MOVQ 16(AX), CX
-	MOVQ CX, 120(SP)
 
 group:
 	CMPQ 96(SP), $0x00
 	JEQ  done
 	MOVQ 64(AX), CX
-	MOVQ CX, 168(SP)
-	MOVQ 104(SP), CX
-	MOVQ CX, 128(SP)
-	MOVQ 112(SP), CX
 	MOVQ CX, 136(SP)
-	MOVQ 120(SP), CX
-	MOVQ CX, 144(SP)
-	MOVQ 24(AX), CX
-	MOVQ CX, 152(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 160(SP)
+	MOVQ 104(SP), CX
+	MOVQ CX, 120(SP)
+	MOVQ 112(SP), CX
+	MOVQ CX, 128(SP)
 
 	// For every output row of the group:
 row:
-	CMPQ 168(SP), $0x00
+	CMPQ 136(SP), $0x00
 	JEQ  rowsDone
 
 	// For every chunk of L outputs of the row (colB: byte offset of its first window's start):
@@ -156,7 +148,7 @@ chunk:
 	JGT   edge
 
 	// Inner chunk.
-	MOVQ 128(SP), BX
+	MOVQ 120(SP), BX
 	ADDQ DX, BX
 	MOVQ DX, SI
 	SARQ $0x02, SI
@@ -193,13 +185,13 @@ kwI:
 tapsDoneI:
 	// NaN (all ones) where a tap was unordered.
 	VORPS   Y2, Y1, Y1
-	MOVQ    136(SP), BX
+	MOVQ    128(SP), BX
 	VMOVUPS Y1, (BX)(CX*1)
 	JMP     next
 
 edge:
 	// Edge chunk: taps outside the row and outputs past the row's end are masked off.
-	MOVQ 128(SP), BX
+	MOVQ 120(SP), BX
 	ADDQ DX, BX
 	MOVQ DX, SI
 	SARQ $0x02, SI
@@ -256,7 +248,7 @@ tapsDoneE:
 
 	// NaN (all ones) where a tap was unordered.
 	VORPS      Y2, Y1, Y1
-	MOVQ       136(SP), BX
+	MOVQ       128(SP), BX
 	VMASKMOVPS Y1, Y3, (BX)(CX*1)
 
 next:
@@ -267,16 +259,10 @@ next:
 	// Next row.
 rowEnd:
 	MOVQ 72(AX), CX
-	ADDQ CX, 128(SP)
+	ADDQ CX, 120(SP)
 	MOVQ 80(AX), CX
-	ADDQ CX, 136(SP)
-	ADDQ CX, 144(SP)
-	ADDQ CX, 144(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 160(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 152(SP)
-	DECQ 168(SP)
+	ADDQ CX, 128(SP)
+	DECQ 136(SP)
 	JMP  row
 
 	// Next group.
@@ -285,8 +271,6 @@ rowsDone:
 	ADDQ CX, 104(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 112(SP)
-	ADDQ CX, 120(SP)
-	ADDQ CX, 120(SP)
 	DECQ 96(SP)
 	JMP  group
 
@@ -296,7 +280,7 @@ done:
 
 // func windowMaxS2AVX2(j *rowJob)
 // Requires: AVX, AVX2, CMOV
-TEXT ·windowMaxS2AVX2(SB), NOSPLIT, $176-8
+TEXT ·windowMaxS2AVX2(SB), NOSPLIT, $144-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -320,28 +304,20 @@ TEXT ·windowMaxS2AVX2(SB), NOSPLIT, $176-8
 	MOVQ CX, 104(SP)
 	MOVQ 8(AX), CX
 	MOVQ CX, 112(SP)
-	MOVQ 16(AX), CX
-	MOVQ CX, 120(SP)
 
 group:
 	CMPQ 96(SP), $0x00
 	JEQ  done
 	MOVQ 64(AX), CX
-	MOVQ CX, 168(SP)
-	MOVQ 104(SP), CX
-	MOVQ CX, 128(SP)
-	MOVQ 112(SP), CX
 	MOVQ CX, 136(SP)
-	MOVQ 120(SP), CX
-	MOVQ CX, 144(SP)
-	MOVQ 24(AX), CX
-	MOVQ CX, 152(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 160(SP)
+	MOVQ 104(SP), CX
+	MOVQ CX, 120(SP)
+	MOVQ 112(SP), CX
+	MOVQ CX, 128(SP)
 
 	// For every output row of the group:
 row:
-	CMPQ 168(SP), $0x00
+	CMPQ 136(SP), $0x00
 	JEQ  rowsDone
 
 	// For every chunk of L outputs of the row (colB: byte offset of its first window's start):
@@ -366,7 +342,7 @@ chunk:
 	JGT   edge
 
 	// Inner chunk.
-	MOVQ 128(SP), BX
+	MOVQ 120(SP), BX
 	ADDQ DX, BX
 	MOVQ DX, SI
 	SARQ $0x02, SI
@@ -406,13 +382,13 @@ kwI:
 tapsDoneI:
 	// NaN (all ones) where a tap was unordered.
 	VORPS   Y2, Y1, Y1
-	MOVQ    136(SP), BX
+	MOVQ    128(SP), BX
 	VMOVUPS Y1, (BX)(CX*1)
 	JMP     next
 
 edge:
 	// Edge chunk: taps outside the row and outputs past the row's end are masked off.
-	MOVQ 128(SP), BX
+	MOVQ 120(SP), BX
 	ADDQ DX, BX
 	MOVQ DX, SI
 	SARQ $0x02, SI
@@ -478,7 +454,7 @@ tapsDoneE:
 
 	// NaN (all ones) where a tap was unordered.
 	VORPS      Y2, Y1, Y1
-	MOVQ       136(SP), BX
+	MOVQ       128(SP), BX
 	VMASKMOVPS Y1, Y3, (BX)(CX*1)
 
 next:
@@ -489,16 +465,10 @@ next:
 	// Next row.
 rowEnd:
 	MOVQ 72(AX), CX
-	ADDQ CX, 128(SP)
+	ADDQ CX, 120(SP)
 	MOVQ 80(AX), CX
-	ADDQ CX, 136(SP)
-	ADDQ CX, 144(SP)
-	ADDQ CX, 144(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 160(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 152(SP)
-	DECQ 168(SP)
+	ADDQ CX, 128(SP)
+	DECQ 136(SP)
 	JMP  row
 
 	// Next group.
@@ -507,8 +477,6 @@ rowsDone:
 	ADDQ CX, 104(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 112(SP)
-	ADDQ CX, 120(SP)
-	ADDQ CX, 120(SP)
 	DECQ 96(SP)
 	JMP  group
 
@@ -518,7 +486,7 @@ done:
 
 // func windowMaxSGAVX2(j *rowJob)
 // Requires: AVX, AVX2, CMOV
-TEXT ·windowMaxSGAVX2(SB), NOSPLIT, $208-8
+TEXT ·windowMaxSGAVX2(SB), NOSPLIT, $176-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -544,28 +512,20 @@ TEXT ·windowMaxSGAVX2(SB), NOSPLIT, $208-8
 	MOVQ CX, 136(SP)
 	MOVQ 8(AX), CX
 	MOVQ CX, 144(SP)
-	MOVQ 16(AX), CX
-	MOVQ CX, 152(SP)
 
 group:
 	CMPQ 128(SP), $0x00
 	JEQ  done
 	MOVQ 64(AX), CX
-	MOVQ CX, 200(SP)
-	MOVQ 136(SP), CX
-	MOVQ CX, 160(SP)
-	MOVQ 144(SP), CX
 	MOVQ CX, 168(SP)
-	MOVQ 152(SP), CX
-	MOVQ CX, 176(SP)
-	MOVQ 24(AX), CX
-	MOVQ CX, 184(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 192(SP)
+	MOVQ 136(SP), CX
+	MOVQ CX, 152(SP)
+	MOVQ 144(SP), CX
+	MOVQ CX, 160(SP)
 
 	// For every output row of the group:
 row:
-	CMPQ 200(SP), $0x00
+	CMPQ 168(SP), $0x00
 	JEQ  rowsDone
 
 	// For every chunk of L outputs of the row (colB: byte offset of its first window's start):
@@ -590,7 +550,7 @@ chunk:
 	JGT   edge
 
 	// Inner chunk.
-	MOVQ 160(SP), BX
+	MOVQ 152(SP), BX
 	ADDQ DX, BX
 	MOVQ DX, SI
 	SARQ $0x02, SI
@@ -630,13 +590,13 @@ kwI:
 tapsDoneI:
 	// NaN (all ones) where a tap was unordered.
 	VORPS   Y2, Y1, Y1
-	MOVQ    168(SP), BX
+	MOVQ    160(SP), BX
 	VMOVUPS Y1, (BX)(CX*1)
 	JMP     next
 
 edge:
 	// Edge chunk: taps outside the row and outputs past the row's end are masked off.
-	MOVQ 160(SP), BX
+	MOVQ 152(SP), BX
 	ADDQ DX, BX
 	MOVQ DX, SI
 	SARQ $0x02, SI
@@ -694,7 +654,7 @@ tapsDoneE:
 
 	// NaN (all ones) where a tap was unordered.
 	VORPS      Y2, Y1, Y1
-	MOVQ       168(SP), BX
+	MOVQ       160(SP), BX
 	VMASKMOVPS Y1, Y3, (BX)(CX*1)
 
 next:
@@ -705,16 +665,10 @@ next:
 	// Next row.
 rowEnd:
 	MOVQ 72(AX), CX
-	ADDQ CX, 160(SP)
+	ADDQ CX, 152(SP)
 	MOVQ 80(AX), CX
-	ADDQ CX, 168(SP)
-	ADDQ CX, 176(SP)
-	ADDQ CX, 176(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 192(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 184(SP)
-	DECQ 200(SP)
+	ADDQ CX, 160(SP)
+	DECQ 168(SP)
 	JMP  row
 
 	// Next group.
@@ -723,8 +677,6 @@ rowsDone:
 	ADDQ CX, 136(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 144(SP)
-	ADDQ CX, 152(SP)
-	ADDQ CX, 152(SP)
 	DECQ 128(SP)
 	JMP  group
 
@@ -734,7 +686,7 @@ done:
 
 // func windowMaxIdxS1AVX2(j *rowJob)
 // Requires: AVX, AVX2, CMOV
-TEXT ·windowMaxIdxS1AVX2(SB), NOSPLIT, $176-8
+TEXT ·windowMaxIdxS1AVX2(SB), NOSPLIT, $168-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -759,27 +711,25 @@ TEXT ·windowMaxIdxS1AVX2(SB), NOSPLIT, $176-8
 	MOVQ 8(AX), CX
 	MOVQ CX, 112(SP)
 	MOVQ 16(AX), CX
-	MOVQ CX, 120(SP)
+	MOVQ CX, 144(SP)
 
 group:
 	CMPQ 96(SP), $0x00
 	JEQ  done
 	MOVQ 64(AX), CX
-	MOVQ CX, 168(SP)
-	MOVQ 104(SP), CX
-	MOVQ CX, 128(SP)
-	MOVQ 112(SP), CX
 	MOVQ CX, 136(SP)
-	MOVQ 120(SP), CX
-	MOVQ CX, 144(SP)
-	MOVQ 24(AX), CX
+	MOVQ 104(SP), CX
+	MOVQ CX, 120(SP)
+	MOVQ 112(SP), CX
+	MOVQ CX, 128(SP)
+	MOVQ 144(SP), CX
 	MOVQ CX, 152(SP)
 	MOVQ 88(AX), CX
 	MOVQ CX, 160(SP)
 
 	// For every output row of the group:
 row:
-	CMPQ 168(SP), $0x00
+	CMPQ 136(SP), $0x00
 	JEQ  rowsDone
 
 	// For every chunk of L outputs of the row (colB: byte offset of its first window's start):
@@ -804,7 +754,7 @@ chunk:
 	JGT   edge
 
 	// Inner chunk.
-	MOVQ 128(SP), BX
+	MOVQ 120(SP), BX
 	ADDQ DX, BX
 	MOVQ DX, SI
 	SARQ $0x02, SI
@@ -853,11 +803,11 @@ kwI:
 	JMP       rowsI
 
 tapsDoneI:
-	MOVQ    136(SP), BX
+	MOVQ    128(SP), BX
 	VMOVUPS Y1, (BX)(CX*1)
 
 	// The indices, widened to int64.
-	MOVQ         144(SP), BX
+	MOVQ         152(SP), BX
 	VPMOVSXDQ    X2, Y1
 	VEXTRACTI128 $0x01, Y2, X2
 	VPMOVSXDQ    X2, Y2
@@ -867,7 +817,7 @@ tapsDoneI:
 
 edge:
 	// Edge chunk: taps outside the row and outputs past the row's end are masked off.
-	MOVQ 128(SP), BX
+	MOVQ 120(SP), BX
 	ADDQ DX, BX
 	MOVQ DX, SI
 	SARQ $0x02, SI
@@ -936,11 +886,11 @@ tapsDoneE:
 	VMOVQ        BX, X3
 	VPBROADCASTD X3, Y3
 	VPCMPGTD     iota32<>+0(SB), Y3, Y3
-	MOVQ         136(SP), BX
+	MOVQ         128(SP), BX
 	VMASKMOVPS   Y1, Y3, (BX)(CX*1)
 
 	// The indices, widened to int64.
-	MOVQ         144(SP), BX
+	MOVQ         152(SP), BX
 	VPMOVSXDQ    X2, Y1
 	VEXTRACTI128 $0x01, Y2, X2
 	VPMOVSXDQ    X2, Y2
@@ -958,16 +908,15 @@ next:
 	// Next row.
 rowEnd:
 	MOVQ 72(AX), CX
+	ADDQ CX, 120(SP)
+	MOVQ 80(AX), CX
 	ADDQ CX, 128(SP)
 	MOVQ 80(AX), CX
-	ADDQ CX, 136(SP)
-	ADDQ CX, 144(SP)
-	ADDQ CX, 144(SP)
+	SHLQ $0x01, CX
+	ADDQ CX, 152(SP)
 	MOVQ 96(AX), CX
 	ADDQ CX, 160(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 152(SP)
-	DECQ 168(SP)
+	DECQ 136(SP)
 	JMP  row
 
 	// Next group.
@@ -976,8 +925,8 @@ rowsDone:
 	ADDQ CX, 104(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 112(SP)
-	ADDQ CX, 120(SP)
-	ADDQ CX, 120(SP)
+	ADDQ CX, 144(SP)
+	ADDQ CX, 144(SP)
 	DECQ 96(SP)
 	JMP  group
 
@@ -987,7 +936,7 @@ done:
 
 // func windowMaxIdxS2AVX2(j *rowJob)
 // Requires: AVX, AVX2, CMOV
-TEXT ·windowMaxIdxS2AVX2(SB), NOSPLIT, $176-8
+TEXT ·windowMaxIdxS2AVX2(SB), NOSPLIT, $168-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -1012,27 +961,25 @@ TEXT ·windowMaxIdxS2AVX2(SB), NOSPLIT, $176-8
 	MOVQ 8(AX), CX
 	MOVQ CX, 112(SP)
 	MOVQ 16(AX), CX
-	MOVQ CX, 120(SP)
+	MOVQ CX, 144(SP)
 
 group:
 	CMPQ 96(SP), $0x00
 	JEQ  done
 	MOVQ 64(AX), CX
-	MOVQ CX, 168(SP)
-	MOVQ 104(SP), CX
-	MOVQ CX, 128(SP)
-	MOVQ 112(SP), CX
 	MOVQ CX, 136(SP)
-	MOVQ 120(SP), CX
-	MOVQ CX, 144(SP)
-	MOVQ 24(AX), CX
+	MOVQ 104(SP), CX
+	MOVQ CX, 120(SP)
+	MOVQ 112(SP), CX
+	MOVQ CX, 128(SP)
+	MOVQ 144(SP), CX
 	MOVQ CX, 152(SP)
 	MOVQ 88(AX), CX
 	MOVQ CX, 160(SP)
 
 	// For every output row of the group:
 row:
-	CMPQ 168(SP), $0x00
+	CMPQ 136(SP), $0x00
 	JEQ  rowsDone
 
 	// For every chunk of L outputs of the row (colB: byte offset of its first window's start):
@@ -1057,7 +1004,7 @@ chunk:
 	JGT   edge
 
 	// Inner chunk.
-	MOVQ 128(SP), BX
+	MOVQ 120(SP), BX
 	ADDQ DX, BX
 	MOVQ DX, SI
 	SARQ $0x02, SI
@@ -1109,11 +1056,11 @@ kwI:
 	JMP       rowsI
 
 tapsDoneI:
-	MOVQ    136(SP), BX
+	MOVQ    128(SP), BX
 	VMOVUPS Y1, (BX)(CX*1)
 
 	// The indices, widened to int64.
-	MOVQ         144(SP), BX
+	MOVQ         152(SP), BX
 	VPMOVSXDQ    X2, Y1
 	VEXTRACTI128 $0x01, Y2, X2
 	VPMOVSXDQ    X2, Y2
@@ -1123,7 +1070,7 @@ tapsDoneI:
 
 edge:
 	// Edge chunk: taps outside the row and outputs past the row's end are masked off.
-	MOVQ 128(SP), BX
+	MOVQ 120(SP), BX
 	ADDQ DX, BX
 	MOVQ DX, SI
 	SARQ $0x02, SI
@@ -1206,11 +1153,11 @@ tapsDoneE:
 	VMOVQ        BX, X3
 	VPBROADCASTD X3, Y3
 	VPCMPGTD     iota32<>+0(SB), Y3, Y3
-	MOVQ         136(SP), BX
+	MOVQ         128(SP), BX
 	VMASKMOVPS   Y1, Y3, (BX)(CX*1)
 
 	// The indices, widened to int64.
-	MOVQ         144(SP), BX
+	MOVQ         152(SP), BX
 	VPMOVSXDQ    X2, Y1
 	VEXTRACTI128 $0x01, Y2, X2
 	VPMOVSXDQ    X2, Y2
@@ -1228,16 +1175,15 @@ next:
 	// Next row.
 rowEnd:
 	MOVQ 72(AX), CX
+	ADDQ CX, 120(SP)
+	MOVQ 80(AX), CX
 	ADDQ CX, 128(SP)
 	MOVQ 80(AX), CX
-	ADDQ CX, 136(SP)
-	ADDQ CX, 144(SP)
-	ADDQ CX, 144(SP)
+	SHLQ $0x01, CX
+	ADDQ CX, 152(SP)
 	MOVQ 96(AX), CX
 	ADDQ CX, 160(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 152(SP)
-	DECQ 168(SP)
+	DECQ 136(SP)
 	JMP  row
 
 	// Next group.
@@ -1246,8 +1192,8 @@ rowsDone:
 	ADDQ CX, 104(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 112(SP)
-	ADDQ CX, 120(SP)
-	ADDQ CX, 120(SP)
+	ADDQ CX, 144(SP)
+	ADDQ CX, 144(SP)
 	DECQ 96(SP)
 	JMP  group
 
@@ -1257,7 +1203,7 @@ done:
 
 // func windowMaxIdxSGAVX2(j *rowJob)
 // Requires: AVX, AVX2, CMOV
-TEXT ·windowMaxIdxSGAVX2(SB), NOSPLIT, $208-8
+TEXT ·windowMaxIdxSGAVX2(SB), NOSPLIT, $200-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -1284,27 +1230,25 @@ TEXT ·windowMaxIdxSGAVX2(SB), NOSPLIT, $208-8
 	MOVQ 8(AX), CX
 	MOVQ CX, 144(SP)
 	MOVQ 16(AX), CX
-	MOVQ CX, 152(SP)
+	MOVQ CX, 176(SP)
 
 group:
 	CMPQ 128(SP), $0x00
 	JEQ  done
 	MOVQ 64(AX), CX
-	MOVQ CX, 200(SP)
-	MOVQ 136(SP), CX
-	MOVQ CX, 160(SP)
-	MOVQ 144(SP), CX
 	MOVQ CX, 168(SP)
-	MOVQ 152(SP), CX
-	MOVQ CX, 176(SP)
-	MOVQ 24(AX), CX
+	MOVQ 136(SP), CX
+	MOVQ CX, 152(SP)
+	MOVQ 144(SP), CX
+	MOVQ CX, 160(SP)
+	MOVQ 176(SP), CX
 	MOVQ CX, 184(SP)
 	MOVQ 88(AX), CX
 	MOVQ CX, 192(SP)
 
 	// For every output row of the group:
 row:
-	CMPQ 200(SP), $0x00
+	CMPQ 168(SP), $0x00
 	JEQ  rowsDone
 
 	// For every chunk of L outputs of the row (colB: byte offset of its first window's start):
@@ -1329,7 +1273,7 @@ chunk:
 	JGT   edge
 
 	// Inner chunk.
-	MOVQ 160(SP), BX
+	MOVQ 152(SP), BX
 	ADDQ DX, BX
 	MOVQ DX, SI
 	SARQ $0x02, SI
@@ -1381,11 +1325,11 @@ kwI:
 	JMP       rowsI
 
 tapsDoneI:
-	MOVQ    168(SP), BX
+	MOVQ    160(SP), BX
 	VMOVUPS Y1, (BX)(CX*1)
 
 	// The indices, widened to int64.
-	MOVQ         176(SP), BX
+	MOVQ         184(SP), BX
 	VPMOVSXDQ    X2, Y1
 	VEXTRACTI128 $0x01, Y2, X2
 	VPMOVSXDQ    X2, Y2
@@ -1395,7 +1339,7 @@ tapsDoneI:
 
 edge:
 	// Edge chunk: taps outside the row and outputs past the row's end are masked off.
-	MOVQ 160(SP), BX
+	MOVQ 152(SP), BX
 	ADDQ DX, BX
 	MOVQ DX, SI
 	SARQ $0x02, SI
@@ -1466,11 +1410,11 @@ tapsDoneE:
 	VMOVQ        BX, X3
 	VPBROADCASTD X3, Y3
 	VPCMPGTD     iota32<>+0(SB), Y3, Y3
-	MOVQ         168(SP), BX
+	MOVQ         160(SP), BX
 	VMASKMOVPS   Y1, Y3, (BX)(CX*1)
 
 	// The indices, widened to int64.
-	MOVQ         176(SP), BX
+	MOVQ         184(SP), BX
 	VPMOVSXDQ    X2, Y1
 	VEXTRACTI128 $0x01, Y2, X2
 	VPMOVSXDQ    X2, Y2
@@ -1488,16 +1432,15 @@ next:
 	// Next row.
 rowEnd:
 	MOVQ 72(AX), CX
+	ADDQ CX, 152(SP)
+	MOVQ 80(AX), CX
 	ADDQ CX, 160(SP)
 	MOVQ 80(AX), CX
-	ADDQ CX, 168(SP)
-	ADDQ CX, 176(SP)
-	ADDQ CX, 176(SP)
+	SHLQ $0x01, CX
+	ADDQ CX, 184(SP)
 	MOVQ 96(AX), CX
 	ADDQ CX, 192(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 184(SP)
-	DECQ 200(SP)
+	DECQ 168(SP)
 	JMP  row
 
 	// Next group.
@@ -1506,8 +1449,8 @@ rowsDone:
 	ADDQ CX, 136(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 144(SP)
-	ADDQ CX, 152(SP)
-	ADDQ CX, 152(SP)
+	ADDQ CX, 176(SP)
+	ADDQ CX, 176(SP)
 	DECQ 128(SP)
 	JMP  group
 
@@ -1517,7 +1460,7 @@ done:
 
 // func windowSumS1AVX2(j *rowJob)
 // Requires: AVX, AVX2, CMOV
-TEXT ·windowSumS1AVX2(SB), NOSPLIT, $400-8
+TEXT ·windowSumS1AVX2(SB), NOSPLIT, $368-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -1548,110 +1491,103 @@ TEXT ·windowSumS1AVX2(SB), NOSPLIT, $400-8
 	MOVQ CX, 264(SP)
 	MOVQ 8(AX), CX
 	MOVQ CX, 272(SP)
-	MOVQ 16(AX), CX
-	MOVQ CX, 280(SP)
 
 group:
 	CMPQ 256(SP), $0x00
 	JEQ  done
 	MOVQ 64(AX), CX
-	MOVQ CX, 328(SP)
-	MOVQ 264(SP), CX
-	MOVQ CX, 288(SP)
-	MOVQ 272(SP), CX
 	MOVQ CX, 296(SP)
-	MOVQ 280(SP), CX
-	MOVQ CX, 304(SP)
+	MOVQ 264(SP), CX
+	MOVQ CX, 280(SP)
+	MOVQ 272(SP), CX
+	MOVQ CX, 288(SP)
 	MOVQ 24(AX), CX
-	MOVQ CX, 312(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 320(SP)
 
 	// For every output row of the group:
 row:
-	CMPQ 328(SP), $0x00
+	CMPQ 296(SP), $0x00
 	JEQ  rowsDone
 
 	// This row's divisor factors: rf = divD*H[row], fH = float32(H[row]).
-	MOVQ         312(SP), CX
-	MOVLQSX      (CX), CX
-	MOVQ         216(AX), DX
-	IMULQ        CX, DX
-	VMOVQ        DX, X0
+	MOVQ         CX, DX
+	MOVLQSX      (DX), DX
+	MOVQ         216(AX), BX
+	IMULQ        DX, BX
+	VMOVQ        BX, X0
 	VPBROADCASTD X0, Y0
-	VMOVQ        CX, X1
+	VMOVQ        DX, X1
 	VPBROADCASTD X1, Y1
 	VCVTDQ2PS    Y1, Y1
-	VMOVUPS      Y0, 336(SP)
-	VMOVUPS      Y1, 368(SP)
+	VMOVUPS      Y0, 304(SP)
+	VMOVUPS      Y1, 336(SP)
 
 	// For every chunk of L outputs of the row (colB: byte offset of its first window's start):
-	XORQ CX, CX
-	MOVQ 144(AX), DX
-	NEGQ DX
+	XORQ DX, DX
+	MOVQ 144(AX), BX
+	NEGQ BX
 
 chunk:
-	CMPQ CX, 136(AX)
+	CMPQ DX, 136(AX)
 	JGE  rowEnd
 
 	// A chunk of L outputs whose taps all lie inside the row runs without masks.
-	MOVQ  136(AX), BX
-	SUBQ  CX, BX
-	CMPQ  BX, $0x20
+	MOVQ  136(AX), SI
+	SUBQ  DX, SI
+	CMPQ  SI, $0x20
 	JLT   edge
-	TESTQ DX, DX
+	TESTQ BX, BX
 	JS    edge
-	MOVQ  DX, BX
-	ADDQ  184(AX), BX
-	CMPQ  BX, 120(AX)
+	MOVQ  BX, SI
+	ADDQ  184(AX), SI
+	CMPQ  SI, 120(AX)
 	JGT   edge
 
 	// Inner chunk.
-	MOVQ 288(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ 280(SP), SI
+	ADDQ BX, SI
+	MOVQ BX, DI
+	SARQ $0x02, DI
 
 	// Accumulators.
 	VXORPS Y0, Y0, Y0
 
 	// For every vertical tap (row) of the window:
-	LEAQ 296(AX), DI
-	MOVQ 200(AX), R8
+	LEAQ 296(AX), R8
+	MOVQ 200(AX), R9
 
 rowsI:
-	TESTQ R8, R8
+	TESTQ R9, R9
 	JZ    tapsDoneI
-	MOVQ  (DI), R9
-	ADDQ  BX, R9
-	MOVQ  152(AX), R10
+	MOVQ  (R8), R10
+	ADDQ  SI, R10
+	MOVQ  152(AX), R11
 
 	// For every horizontal tap:
 kwI:
-	VMOVUPS (R9), Y1
+	VMOVUPS (R10), Y1
 	VADDPS  Y1, Y0, Y0
-	ADDQ    168(AX), R9
-	DECQ    R10
+	ADDQ    168(AX), R10
+	DECQ    R11
 	JNZ     kwI
-	ADDQ    $0x08, DI
-	DECQ    R8
+	ADDQ    $0x08, R8
+	DECQ    R9
 	JMP     rowsI
 
 tapsDoneI:
-	MOVQ  208(AX), BX
-	TESTQ BX, BX
+	MOVQ  208(AX), SI
+	TESTQ SI, SI
 	JZ    mode0I
-	CMPQ  BX, $0x01
+	CMPQ  SI, $0x01
 	JEQ   mode1I
-	CMPQ  BX, $0x02
+	CMPQ  SI, $0x02
 	JEQ   mode2I
 	JMP   mode3I
 
 	// mode 0: 0 + sum / float32(divD*H[row]*W[col]) (avg_pool turns -0 into +0).
 mode0I:
-	MOVQ      32(AX), BX
-	VMOVDQU   (BX)(CX*1), Y1
-	VPMULLD   336(SP), Y1, Y1
+	MOVQ      32(AX), SI
+	VMOVDQU   (SI)(DX*1), Y1
+	VPMULLD   304(SP), Y1, Y1
 	VCVTDQ2PS Y1, Y1
 	VDIVPS    Y1, Y0, Y0
 	VXORPS    Y1, Y1, Y1
@@ -1661,9 +1597,9 @@ mode0I:
 	// mode 1 (adaptive): sum / D / H[row] / W[col], one division at a time.
 mode1I:
 	VDIVPS    160(SP), Y0, Y0
-	VDIVPS    368(SP), Y0, Y0
-	MOVQ      32(AX), BX
-	VMOVDQU   (BX)(CX*1), Y1
+	VDIVPS    336(SP), Y0, Y0
+	MOVQ      32(AX), SI
+	VMOVDQU   (SI)(DX*1), Y1
 	VCVTDQ2PS Y1, Y1
 	VDIVPS    Y1, Y0, Y0
 	JMP       dividedI
@@ -1677,13 +1613,13 @@ mode2I:
 
 mode3I:
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VMOVQ        SI, X1
+	VMOVQ        DI, X1
 	VPBROADCASTD X1, Y1
 	VPADDD       (SP), Y1, Y1
 	VMOVUPS      96(SP), Y2
 	VPSUBD       Y1, Y2, Y1
 	VPMINSD      128(SP), Y1, Y1
-	VPMULLD      336(SP), Y1, Y1
+	VPMULLD      304(SP), Y1, Y1
 	VCVTDQ2PS    Y1, Y1
 	VDIVPS       Y1, Y0, Y0
 	VXORPS       Y1, Y1, Y1
@@ -1691,33 +1627,33 @@ mode3I:
 	VMULPS       224(SP), Y0, Y0
 
 dividedI:
-	MOVQ    296(SP), BX
-	VMOVUPS Y0, (BX)(CX*1)
+	MOVQ    288(SP), SI
+	VMOVUPS Y0, (SI)(DX*1)
 	JMP     next
 
 edge:
 	// Edge chunk: taps outside the row and outputs past the row's end are masked off.
-	MOVQ 288(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ 280(SP), SI
+	ADDQ BX, SI
+	MOVQ BX, DI
+	SARQ $0x02, DI
 
 	// Accumulators.
 	VXORPS       Y0, Y0, Y0
-	VMOVQ        SI, X1
+	VMOVQ        DI, X1
 	VPBROADCASTD X1, Y1
 
 	// For every vertical tap (row) of the window:
-	LEAQ 296(AX), DI
-	MOVQ 200(AX), R8
+	LEAQ 296(AX), R8
+	MOVQ 200(AX), R9
 
 rowsE:
-	TESTQ   R8, R8
+	TESTQ   R9, R9
 	JZ      tapsDoneE
-	MOVQ    (DI), R9
-	ADDQ    BX, R9
+	MOVQ    (R8), R10
+	ADDQ    SI, R10
 	VMOVDQU Y1, Y2
-	MOVQ    152(AX), R10
+	MOVQ    152(AX), R11
 
 	// For every horizontal tap:
 kwE:
@@ -1726,40 +1662,40 @@ kwE:
 	VPCMPGTD   Y4, Y3, Y4
 	VPCMPGTD   32(SP), Y3, Y3
 	VPANDN     Y4, Y3, Y4
-	VMASKMOVPS (R9), Y4, Y3
+	VMASKMOVPS (R10), Y4, Y3
 	VADDPS     Y3, Y0, Y0
-	ADDQ       168(AX), R9
+	ADDQ       168(AX), R10
 	VPADDD     64(SP), Y2, Y2
-	DECQ       R10
+	DECQ       R11
 	JNZ        kwE
-	ADDQ       $0x08, DI
-	DECQ       R8
+	ADDQ       $0x08, R8
+	DECQ       R9
 	JMP        rowsE
 
 tapsDoneE:
-	MOVQ         136(AX), BX
-	SUBQ         CX, BX
-	SHRQ         $0x02, BX
-	MOVQ         $0x00000008, DI
-	CMPQ         BX, DI
-	CMOVQGT      DI, BX
-	VMOVQ        BX, X1
+	MOVQ         136(AX), SI
+	SUBQ         DX, SI
+	SHRQ         $0x02, SI
+	MOVQ         $0x00000008, R8
+	CMPQ         SI, R8
+	CMOVQGT      R8, SI
+	VMOVQ        SI, X1
 	VPBROADCASTD X1, Y1
 	VPCMPGTD     iota32<>+0(SB), Y1, Y1
-	MOVQ         208(AX), BX
-	TESTQ        BX, BX
+	MOVQ         208(AX), SI
+	TESTQ        SI, SI
 	JZ           mode0E
-	CMPQ         BX, $0x01
+	CMPQ         SI, $0x01
 	JEQ          mode1E
-	CMPQ         BX, $0x02
+	CMPQ         SI, $0x02
 	JEQ          mode2E
 	JMP          mode3E
 
 	// mode 0: 0 + sum / float32(divD*H[row]*W[col]) (avg_pool turns -0 into +0).
 mode0E:
-	MOVQ       32(AX), BX
-	VPMASKMOVD (BX)(CX*1), Y1, Y2
-	VPMULLD    336(SP), Y2, Y2
+	MOVQ       32(AX), SI
+	VPMASKMOVD (SI)(DX*1), Y1, Y2
+	VPMULLD    304(SP), Y2, Y2
 	VCVTDQ2PS  Y2, Y2
 	VDIVPS     Y2, Y0, Y0
 	VXORPS     Y2, Y2, Y2
@@ -1769,9 +1705,9 @@ mode0E:
 	// mode 1 (adaptive): sum / D / H[row] / W[col], one division at a time.
 mode1E:
 	VDIVPS     160(SP), Y0, Y0
-	VDIVPS     368(SP), Y0, Y0
-	MOVQ       32(AX), BX
-	VPMASKMOVD (BX)(CX*1), Y1, Y2
+	VDIVPS     336(SP), Y0, Y0
+	MOVQ       32(AX), SI
+	VPMASKMOVD (SI)(DX*1), Y1, Y2
 	VCVTDQ2PS  Y2, Y2
 	VDIVPS     Y2, Y0, Y0
 	JMP        dividedE
@@ -1785,13 +1721,13 @@ mode2E:
 
 mode3E:
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VMOVQ        SI, X2
+	VMOVQ        DI, X2
 	VPBROADCASTD X2, Y2
 	VPADDD       (SP), Y2, Y2
 	VMOVUPS      96(SP), Y3
 	VPSUBD       Y2, Y3, Y2
 	VPMINSD      128(SP), Y2, Y2
-	VPMULLD      336(SP), Y2, Y2
+	VPMULLD      304(SP), Y2, Y2
 	VCVTDQ2PS    Y2, Y2
 	VDIVPS       Y2, Y0, Y0
 	VXORPS       Y2, Y2, Y2
@@ -1799,27 +1735,22 @@ mode3E:
 	VMULPS       224(SP), Y0, Y0
 
 dividedE:
-	MOVQ       296(SP), BX
-	VMASKMOVPS Y0, Y1, (BX)(CX*1)
+	MOVQ       288(SP), SI
+	VMASKMOVPS Y0, Y1, (SI)(DX*1)
 
 next:
-	ADDQ $0x20, CX
-	ADDQ 176(AX), DX
+	ADDQ $0x20, DX
+	ADDQ 176(AX), BX
 	JMP  chunk
 
 	// Next row.
 rowEnd:
-	MOVQ 72(AX), CX
-	ADDQ CX, 288(SP)
-	MOVQ 80(AX), CX
-	ADDQ CX, 296(SP)
-	ADDQ CX, 304(SP)
-	ADDQ CX, 304(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 320(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 312(SP)
-	DECQ 328(SP)
+	MOVQ 72(AX), DX
+	ADDQ DX, 280(SP)
+	MOVQ 80(AX), DX
+	ADDQ DX, 288(SP)
+	ADDQ 104(AX), CX
+	DECQ 296(SP)
 	JMP  row
 
 	// Next group.
@@ -1828,8 +1759,6 @@ rowsDone:
 	ADDQ CX, 264(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 272(SP)
-	ADDQ CX, 280(SP)
-	ADDQ CX, 280(SP)
 	DECQ 256(SP)
 	JMP  group
 
@@ -1839,7 +1768,7 @@ done:
 
 // func windowSumS2AVX2(j *rowJob)
 // Requires: AVX, AVX2, CMOV
-TEXT ·windowSumS2AVX2(SB), NOSPLIT, $400-8
+TEXT ·windowSumS2AVX2(SB), NOSPLIT, $368-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -1870,113 +1799,106 @@ TEXT ·windowSumS2AVX2(SB), NOSPLIT, $400-8
 	MOVQ CX, 264(SP)
 	MOVQ 8(AX), CX
 	MOVQ CX, 272(SP)
-	MOVQ 16(AX), CX
-	MOVQ CX, 280(SP)
 
 group:
 	CMPQ 256(SP), $0x00
 	JEQ  done
 	MOVQ 64(AX), CX
-	MOVQ CX, 328(SP)
-	MOVQ 264(SP), CX
-	MOVQ CX, 288(SP)
-	MOVQ 272(SP), CX
 	MOVQ CX, 296(SP)
-	MOVQ 280(SP), CX
-	MOVQ CX, 304(SP)
+	MOVQ 264(SP), CX
+	MOVQ CX, 280(SP)
+	MOVQ 272(SP), CX
+	MOVQ CX, 288(SP)
 	MOVQ 24(AX), CX
-	MOVQ CX, 312(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 320(SP)
 
 	// For every output row of the group:
 row:
-	CMPQ 328(SP), $0x00
+	CMPQ 296(SP), $0x00
 	JEQ  rowsDone
 
 	// This row's divisor factors: rf = divD*H[row], fH = float32(H[row]).
-	MOVQ         312(SP), CX
-	MOVLQSX      (CX), CX
-	MOVQ         216(AX), DX
-	IMULQ        CX, DX
-	VMOVQ        DX, X0
+	MOVQ         CX, DX
+	MOVLQSX      (DX), DX
+	MOVQ         216(AX), BX
+	IMULQ        DX, BX
+	VMOVQ        BX, X0
 	VPBROADCASTD X0, Y0
-	VMOVQ        CX, X1
+	VMOVQ        DX, X1
 	VPBROADCASTD X1, Y1
 	VCVTDQ2PS    Y1, Y1
-	VMOVUPS      Y0, 336(SP)
-	VMOVUPS      Y1, 368(SP)
+	VMOVUPS      Y0, 304(SP)
+	VMOVUPS      Y1, 336(SP)
 
 	// For every chunk of L outputs of the row (colB: byte offset of its first window's start):
-	XORQ CX, CX
-	MOVQ 144(AX), DX
-	NEGQ DX
+	XORQ DX, DX
+	MOVQ 144(AX), BX
+	NEGQ BX
 
 chunk:
-	CMPQ CX, 136(AX)
+	CMPQ DX, 136(AX)
 	JGE  rowEnd
 
 	// A chunk of L outputs whose taps all lie inside the row runs without masks.
-	MOVQ  136(AX), BX
-	SUBQ  CX, BX
-	CMPQ  BX, $0x20
+	MOVQ  136(AX), SI
+	SUBQ  DX, SI
+	CMPQ  SI, $0x20
 	JLT   edge
-	TESTQ DX, DX
+	TESTQ BX, BX
 	JS    edge
-	MOVQ  DX, BX
-	ADDQ  184(AX), BX
-	CMPQ  BX, 120(AX)
+	MOVQ  BX, SI
+	ADDQ  184(AX), SI
+	CMPQ  SI, 120(AX)
 	JGT   edge
 
 	// Inner chunk.
-	MOVQ 288(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ 280(SP), SI
+	ADDQ BX, SI
+	MOVQ BX, DI
+	SARQ $0x02, DI
 
 	// Accumulators.
 	VXORPS Y0, Y0, Y0
 
 	// For every vertical tap (row) of the window:
-	LEAQ 296(AX), DI
-	MOVQ 200(AX), R8
+	LEAQ 296(AX), R8
+	MOVQ 200(AX), R9
 
 rowsI:
-	TESTQ R8, R8
+	TESTQ R9, R9
 	JZ    tapsDoneI
-	MOVQ  (DI), R9
-	ADDQ  BX, R9
-	MOVQ  152(AX), R10
+	MOVQ  (R8), R10
+	ADDQ  SI, R10
+	MOVQ  152(AX), R11
 
 	// For every horizontal tap:
 kwI:
-	VMOVUPS (R9), Y1
-	VMOVUPS 32(R9), Y2
+	VMOVUPS (R10), Y1
+	VMOVUPS 32(R10), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	ADDQ    168(AX), R9
-	DECQ    R10
+	ADDQ    168(AX), R10
+	DECQ    R11
 	JNZ     kwI
-	ADDQ    $0x08, DI
-	DECQ    R8
+	ADDQ    $0x08, R8
+	DECQ    R9
 	JMP     rowsI
 
 tapsDoneI:
-	MOVQ  208(AX), BX
-	TESTQ BX, BX
+	MOVQ  208(AX), SI
+	TESTQ SI, SI
 	JZ    mode0I
-	CMPQ  BX, $0x01
+	CMPQ  SI, $0x01
 	JEQ   mode1I
-	CMPQ  BX, $0x02
+	CMPQ  SI, $0x02
 	JEQ   mode2I
 	JMP   mode3I
 
 	// mode 0: 0 + sum / float32(divD*H[row]*W[col]) (avg_pool turns -0 into +0).
 mode0I:
-	MOVQ      32(AX), BX
-	VMOVDQU   (BX)(CX*1), Y1
-	VPMULLD   336(SP), Y1, Y1
+	MOVQ      32(AX), SI
+	VMOVDQU   (SI)(DX*1), Y1
+	VPMULLD   304(SP), Y1, Y1
 	VCVTDQ2PS Y1, Y1
 	VDIVPS    Y1, Y0, Y0
 	VXORPS    Y1, Y1, Y1
@@ -1986,9 +1908,9 @@ mode0I:
 	// mode 1 (adaptive): sum / D / H[row] / W[col], one division at a time.
 mode1I:
 	VDIVPS    160(SP), Y0, Y0
-	VDIVPS    368(SP), Y0, Y0
-	MOVQ      32(AX), BX
-	VMOVDQU   (BX)(CX*1), Y1
+	VDIVPS    336(SP), Y0, Y0
+	MOVQ      32(AX), SI
+	VMOVDQU   (SI)(DX*1), Y1
 	VCVTDQ2PS Y1, Y1
 	VDIVPS    Y1, Y0, Y0
 	JMP       dividedI
@@ -2002,13 +1924,13 @@ mode2I:
 
 mode3I:
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VMOVQ        SI, X1
+	VMOVQ        DI, X1
 	VPBROADCASTD X1, Y1
 	VPADDD       (SP), Y1, Y1
 	VMOVUPS      96(SP), Y2
 	VPSUBD       Y1, Y2, Y1
 	VPMINSD      128(SP), Y1, Y1
-	VPMULLD      336(SP), Y1, Y1
+	VPMULLD      304(SP), Y1, Y1
 	VCVTDQ2PS    Y1, Y1
 	VDIVPS       Y1, Y0, Y0
 	VXORPS       Y1, Y1, Y1
@@ -2016,33 +1938,33 @@ mode3I:
 	VMULPS       224(SP), Y0, Y0
 
 dividedI:
-	MOVQ    296(SP), BX
-	VMOVUPS Y0, (BX)(CX*1)
+	MOVQ    288(SP), SI
+	VMOVUPS Y0, (SI)(DX*1)
 	JMP     next
 
 edge:
 	// Edge chunk: taps outside the row and outputs past the row's end are masked off.
-	MOVQ 288(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ 280(SP), SI
+	ADDQ BX, SI
+	MOVQ BX, DI
+	SARQ $0x02, DI
 
 	// Accumulators.
 	VXORPS       Y0, Y0, Y0
-	VMOVQ        SI, X1
+	VMOVQ        DI, X1
 	VPBROADCASTD X1, Y1
 
 	// For every vertical tap (row) of the window:
-	LEAQ 296(AX), DI
-	MOVQ 200(AX), R8
+	LEAQ 296(AX), R8
+	MOVQ 200(AX), R9
 
 rowsE:
-	TESTQ   R8, R8
+	TESTQ   R9, R9
 	JZ      tapsDoneE
-	MOVQ    (DI), R9
-	ADDQ    BX, R9
+	MOVQ    (R8), R10
+	ADDQ    SI, R10
 	VMOVDQU Y1, Y2
-	MOVQ    152(AX), R10
+	MOVQ    152(AX), R11
 
 	// For every horizontal tap:
 kwE:
@@ -2051,48 +1973,48 @@ kwE:
 	VPCMPGTD   Y3, Y4, Y3
 	VPCMPGTD   32(SP), Y4, Y4
 	VPANDN     Y3, Y4, Y3
-	VMASKMOVPS (R9), Y3, Y3
+	VMASKMOVPS (R10), Y3, Y3
 	VPADDD     iota32<>+32(SB), Y2, Y4
 	VPCMPEQD   Y5, Y5, Y5
 	VPCMPGTD   Y5, Y4, Y5
 	VPCMPGTD   32(SP), Y4, Y4
 	VPANDN     Y5, Y4, Y5
-	VMASKMOVPS 32(R9), Y5, Y4
+	VMASKMOVPS 32(R10), Y5, Y4
 	VSHUFPS    $0x88, Y4, Y3, Y3
 	VPERMPD    $0xd8, Y3, Y3
 	VADDPS     Y3, Y0, Y0
-	ADDQ       168(AX), R9
+	ADDQ       168(AX), R10
 	VPADDD     64(SP), Y2, Y2
-	DECQ       R10
+	DECQ       R11
 	JNZ        kwE
-	ADDQ       $0x08, DI
-	DECQ       R8
+	ADDQ       $0x08, R8
+	DECQ       R9
 	JMP        rowsE
 
 tapsDoneE:
-	MOVQ         136(AX), BX
-	SUBQ         CX, BX
-	SHRQ         $0x02, BX
-	MOVQ         $0x00000008, DI
-	CMPQ         BX, DI
-	CMOVQGT      DI, BX
-	VMOVQ        BX, X1
+	MOVQ         136(AX), SI
+	SUBQ         DX, SI
+	SHRQ         $0x02, SI
+	MOVQ         $0x00000008, R8
+	CMPQ         SI, R8
+	CMOVQGT      R8, SI
+	VMOVQ        SI, X1
 	VPBROADCASTD X1, Y1
 	VPCMPGTD     iota32<>+0(SB), Y1, Y1
-	MOVQ         208(AX), BX
-	TESTQ        BX, BX
+	MOVQ         208(AX), SI
+	TESTQ        SI, SI
 	JZ           mode0E
-	CMPQ         BX, $0x01
+	CMPQ         SI, $0x01
 	JEQ          mode1E
-	CMPQ         BX, $0x02
+	CMPQ         SI, $0x02
 	JEQ          mode2E
 	JMP          mode3E
 
 	// mode 0: 0 + sum / float32(divD*H[row]*W[col]) (avg_pool turns -0 into +0).
 mode0E:
-	MOVQ       32(AX), BX
-	VPMASKMOVD (BX)(CX*1), Y1, Y2
-	VPMULLD    336(SP), Y2, Y2
+	MOVQ       32(AX), SI
+	VPMASKMOVD (SI)(DX*1), Y1, Y2
+	VPMULLD    304(SP), Y2, Y2
 	VCVTDQ2PS  Y2, Y2
 	VDIVPS     Y2, Y0, Y0
 	VXORPS     Y2, Y2, Y2
@@ -2102,9 +2024,9 @@ mode0E:
 	// mode 1 (adaptive): sum / D / H[row] / W[col], one division at a time.
 mode1E:
 	VDIVPS     160(SP), Y0, Y0
-	VDIVPS     368(SP), Y0, Y0
-	MOVQ       32(AX), BX
-	VPMASKMOVD (BX)(CX*1), Y1, Y2
+	VDIVPS     336(SP), Y0, Y0
+	MOVQ       32(AX), SI
+	VPMASKMOVD (SI)(DX*1), Y1, Y2
 	VCVTDQ2PS  Y2, Y2
 	VDIVPS     Y2, Y0, Y0
 	JMP        dividedE
@@ -2118,13 +2040,13 @@ mode2E:
 
 mode3E:
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VMOVQ        SI, X2
+	VMOVQ        DI, X2
 	VPBROADCASTD X2, Y2
 	VPADDD       (SP), Y2, Y2
 	VMOVUPS      96(SP), Y3
 	VPSUBD       Y2, Y3, Y2
 	VPMINSD      128(SP), Y2, Y2
-	VPMULLD      336(SP), Y2, Y2
+	VPMULLD      304(SP), Y2, Y2
 	VCVTDQ2PS    Y2, Y2
 	VDIVPS       Y2, Y0, Y0
 	VXORPS       Y2, Y2, Y2
@@ -2132,27 +2054,22 @@ mode3E:
 	VMULPS       224(SP), Y0, Y0
 
 dividedE:
-	MOVQ       296(SP), BX
-	VMASKMOVPS Y0, Y1, (BX)(CX*1)
+	MOVQ       288(SP), SI
+	VMASKMOVPS Y0, Y1, (SI)(DX*1)
 
 next:
-	ADDQ $0x20, CX
-	ADDQ 176(AX), DX
+	ADDQ $0x20, DX
+	ADDQ 176(AX), BX
 	JMP  chunk
 
 	// Next row.
 rowEnd:
-	MOVQ 72(AX), CX
-	ADDQ CX, 288(SP)
-	MOVQ 80(AX), CX
-	ADDQ CX, 296(SP)
-	ADDQ CX, 304(SP)
-	ADDQ CX, 304(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 320(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 312(SP)
-	DECQ 328(SP)
+	MOVQ 72(AX), DX
+	ADDQ DX, 280(SP)
+	MOVQ 80(AX), DX
+	ADDQ DX, 288(SP)
+	ADDQ 104(AX), CX
+	DECQ 296(SP)
 	JMP  row
 
 	// Next group.
@@ -2161,8 +2078,6 @@ rowsDone:
 	ADDQ CX, 264(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 272(SP)
-	ADDQ CX, 280(SP)
-	ADDQ CX, 280(SP)
 	DECQ 256(SP)
 	JMP  group
 
@@ -2172,7 +2087,7 @@ done:
 
 // func windowSumSGAVX2(j *rowJob)
 // Requires: AVX, AVX2, CMOV
-TEXT ·windowSumSGAVX2(SB), NOSPLIT, $432-8
+TEXT ·windowSumSGAVX2(SB), NOSPLIT, $400-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -2205,113 +2120,106 @@ TEXT ·windowSumSGAVX2(SB), NOSPLIT, $432-8
 	MOVQ CX, 296(SP)
 	MOVQ 8(AX), CX
 	MOVQ CX, 304(SP)
-	MOVQ 16(AX), CX
-	MOVQ CX, 312(SP)
 
 group:
 	CMPQ 288(SP), $0x00
 	JEQ  done
 	MOVQ 64(AX), CX
-	MOVQ CX, 360(SP)
-	MOVQ 296(SP), CX
-	MOVQ CX, 320(SP)
-	MOVQ 304(SP), CX
 	MOVQ CX, 328(SP)
-	MOVQ 312(SP), CX
-	MOVQ CX, 336(SP)
+	MOVQ 296(SP), CX
+	MOVQ CX, 312(SP)
+	MOVQ 304(SP), CX
+	MOVQ CX, 320(SP)
 	MOVQ 24(AX), CX
-	MOVQ CX, 344(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 352(SP)
 
 	// For every output row of the group:
 row:
-	CMPQ 360(SP), $0x00
+	CMPQ 328(SP), $0x00
 	JEQ  rowsDone
 
 	// This row's divisor factors: rf = divD*H[row], fH = float32(H[row]).
-	MOVQ         344(SP), CX
-	MOVLQSX      (CX), CX
-	MOVQ         216(AX), DX
-	IMULQ        CX, DX
-	VMOVQ        DX, X0
+	MOVQ         CX, DX
+	MOVLQSX      (DX), DX
+	MOVQ         216(AX), BX
+	IMULQ        DX, BX
+	VMOVQ        BX, X0
 	VPBROADCASTD X0, Y0
-	VMOVQ        CX, X1
+	VMOVQ        DX, X1
 	VPBROADCASTD X1, Y1
 	VCVTDQ2PS    Y1, Y1
-	VMOVUPS      Y0, 368(SP)
-	VMOVUPS      Y1, 400(SP)
+	VMOVUPS      Y0, 336(SP)
+	VMOVUPS      Y1, 368(SP)
 
 	// For every chunk of L outputs of the row (colB: byte offset of its first window's start):
-	XORQ CX, CX
-	MOVQ 144(AX), DX
-	NEGQ DX
+	XORQ DX, DX
+	MOVQ 144(AX), BX
+	NEGQ BX
 
 chunk:
-	CMPQ CX, 136(AX)
+	CMPQ DX, 136(AX)
 	JGE  rowEnd
 
 	// A chunk of L outputs whose taps all lie inside the row runs without masks.
-	MOVQ  136(AX), BX
-	SUBQ  CX, BX
-	CMPQ  BX, $0x20
+	MOVQ  136(AX), SI
+	SUBQ  DX, SI
+	CMPQ  SI, $0x20
 	JLT   edge
-	TESTQ DX, DX
+	TESTQ BX, BX
 	JS    edge
-	MOVQ  DX, BX
-	ADDQ  184(AX), BX
-	CMPQ  BX, 120(AX)
+	MOVQ  BX, SI
+	ADDQ  184(AX), SI
+	CMPQ  SI, 120(AX)
 	JGT   edge
 
 	// Inner chunk.
-	MOVQ 320(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ 312(SP), SI
+	ADDQ BX, SI
+	MOVQ BX, DI
+	SARQ $0x02, DI
 
 	// Accumulators.
 	VXORPS Y0, Y0, Y0
 
 	// For every vertical tap (row) of the window:
-	LEAQ 296(AX), DI
-	MOVQ 200(AX), R8
+	LEAQ 296(AX), R8
+	MOVQ 200(AX), R9
 
 rowsI:
-	TESTQ R8, R8
+	TESTQ R9, R9
 	JZ    tapsDoneI
-	MOVQ  (DI), R9
-	ADDQ  BX, R9
-	MOVQ  152(AX), R10
+	MOVQ  (R8), R10
+	ADDQ  SI, R10
+	MOVQ  152(AX), R11
 
 	// For every horizontal tap:
 kwI:
 	VMOVUPS    32(SP), Y2
 	VPCMPEQD   Y3, Y3, Y3
 	VXORPS     Y1, Y1, Y1
-	VGATHERDPS Y3, (R9)(Y2*1), Y1
+	VGATHERDPS Y3, (R10)(Y2*1), Y1
 	VADDPS     Y1, Y0, Y0
-	ADDQ       168(AX), R9
-	DECQ       R10
+	ADDQ       168(AX), R10
+	DECQ       R11
 	JNZ        kwI
-	ADDQ       $0x08, DI
-	DECQ       R8
+	ADDQ       $0x08, R8
+	DECQ       R9
 	JMP        rowsI
 
 tapsDoneI:
-	MOVQ  208(AX), BX
-	TESTQ BX, BX
+	MOVQ  208(AX), SI
+	TESTQ SI, SI
 	JZ    mode0I
-	CMPQ  BX, $0x01
+	CMPQ  SI, $0x01
 	JEQ   mode1I
-	CMPQ  BX, $0x02
+	CMPQ  SI, $0x02
 	JEQ   mode2I
 	JMP   mode3I
 
 	// mode 0: 0 + sum / float32(divD*H[row]*W[col]) (avg_pool turns -0 into +0).
 mode0I:
-	MOVQ      32(AX), BX
-	VMOVDQU   (BX)(CX*1), Y1
-	VPMULLD   368(SP), Y1, Y1
+	MOVQ      32(AX), SI
+	VMOVDQU   (SI)(DX*1), Y1
+	VPMULLD   336(SP), Y1, Y1
 	VCVTDQ2PS Y1, Y1
 	VDIVPS    Y1, Y0, Y0
 	VXORPS    Y1, Y1, Y1
@@ -2321,9 +2229,9 @@ mode0I:
 	// mode 1 (adaptive): sum / D / H[row] / W[col], one division at a time.
 mode1I:
 	VDIVPS    192(SP), Y0, Y0
-	VDIVPS    400(SP), Y0, Y0
-	MOVQ      32(AX), BX
-	VMOVDQU   (BX)(CX*1), Y1
+	VDIVPS    368(SP), Y0, Y0
+	MOVQ      32(AX), SI
+	VMOVDQU   (SI)(DX*1), Y1
 	VCVTDQ2PS Y1, Y1
 	VDIVPS    Y1, Y0, Y0
 	JMP       dividedI
@@ -2337,13 +2245,13 @@ mode2I:
 
 mode3I:
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VMOVQ        SI, X1
+	VMOVQ        DI, X1
 	VPBROADCASTD X1, Y1
 	VPADDD       (SP), Y1, Y1
 	VMOVUPS      128(SP), Y2
 	VPSUBD       Y1, Y2, Y1
 	VPMINSD      160(SP), Y1, Y1
-	VPMULLD      368(SP), Y1, Y1
+	VPMULLD      336(SP), Y1, Y1
 	VCVTDQ2PS    Y1, Y1
 	VDIVPS       Y1, Y0, Y0
 	VXORPS       Y1, Y1, Y1
@@ -2351,33 +2259,33 @@ mode3I:
 	VMULPS       256(SP), Y0, Y0
 
 dividedI:
-	MOVQ    328(SP), BX
-	VMOVUPS Y0, (BX)(CX*1)
+	MOVQ    320(SP), SI
+	VMOVUPS Y0, (SI)(DX*1)
 	JMP     next
 
 edge:
 	// Edge chunk: taps outside the row and outputs past the row's end are masked off.
-	MOVQ 320(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ 312(SP), SI
+	ADDQ BX, SI
+	MOVQ BX, DI
+	SARQ $0x02, DI
 
 	// Accumulators.
 	VXORPS       Y0, Y0, Y0
-	VMOVQ        SI, X1
+	VMOVQ        DI, X1
 	VPBROADCASTD X1, Y1
 
 	// For every vertical tap (row) of the window:
-	LEAQ 296(AX), DI
-	MOVQ 200(AX), R8
+	LEAQ 296(AX), R8
+	MOVQ 200(AX), R9
 
 rowsE:
-	TESTQ   R8, R8
+	TESTQ   R9, R9
 	JZ      tapsDoneE
-	MOVQ    (DI), R9
-	ADDQ    BX, R9
+	MOVQ    (R8), R10
+	ADDQ    SI, R10
 	VMOVDQU Y1, Y2
-	MOVQ    152(AX), R10
+	MOVQ    152(AX), R11
 
 	// For every horizontal tap:
 kwE:
@@ -2388,40 +2296,40 @@ kwE:
 	VPCMPGTD   64(SP), Y3, Y3
 	VPANDN     Y5, Y3, Y5
 	VXORPS     Y3, Y3, Y3
-	VGATHERDPS Y5, (R9)(Y4*1), Y3
+	VGATHERDPS Y5, (R10)(Y4*1), Y3
 	VADDPS     Y3, Y0, Y0
-	ADDQ       168(AX), R9
+	ADDQ       168(AX), R10
 	VPADDD     96(SP), Y2, Y2
-	DECQ       R10
+	DECQ       R11
 	JNZ        kwE
-	ADDQ       $0x08, DI
-	DECQ       R8
+	ADDQ       $0x08, R8
+	DECQ       R9
 	JMP        rowsE
 
 tapsDoneE:
-	MOVQ         136(AX), BX
-	SUBQ         CX, BX
-	SHRQ         $0x02, BX
-	MOVQ         $0x00000008, DI
-	CMPQ         BX, DI
-	CMOVQGT      DI, BX
-	VMOVQ        BX, X1
+	MOVQ         136(AX), SI
+	SUBQ         DX, SI
+	SHRQ         $0x02, SI
+	MOVQ         $0x00000008, R8
+	CMPQ         SI, R8
+	CMOVQGT      R8, SI
+	VMOVQ        SI, X1
 	VPBROADCASTD X1, Y1
 	VPCMPGTD     iota32<>+0(SB), Y1, Y1
-	MOVQ         208(AX), BX
-	TESTQ        BX, BX
+	MOVQ         208(AX), SI
+	TESTQ        SI, SI
 	JZ           mode0E
-	CMPQ         BX, $0x01
+	CMPQ         SI, $0x01
 	JEQ          mode1E
-	CMPQ         BX, $0x02
+	CMPQ         SI, $0x02
 	JEQ          mode2E
 	JMP          mode3E
 
 	// mode 0: 0 + sum / float32(divD*H[row]*W[col]) (avg_pool turns -0 into +0).
 mode0E:
-	MOVQ       32(AX), BX
-	VPMASKMOVD (BX)(CX*1), Y1, Y2
-	VPMULLD    368(SP), Y2, Y2
+	MOVQ       32(AX), SI
+	VPMASKMOVD (SI)(DX*1), Y1, Y2
+	VPMULLD    336(SP), Y2, Y2
 	VCVTDQ2PS  Y2, Y2
 	VDIVPS     Y2, Y0, Y0
 	VXORPS     Y2, Y2, Y2
@@ -2431,9 +2339,9 @@ mode0E:
 	// mode 1 (adaptive): sum / D / H[row] / W[col], one division at a time.
 mode1E:
 	VDIVPS     192(SP), Y0, Y0
-	VDIVPS     400(SP), Y0, Y0
-	MOVQ       32(AX), BX
-	VPMASKMOVD (BX)(CX*1), Y1, Y2
+	VDIVPS     368(SP), Y0, Y0
+	MOVQ       32(AX), SI
+	VPMASKMOVD (SI)(DX*1), Y1, Y2
 	VCVTDQ2PS  Y2, Y2
 	VDIVPS     Y2, Y0, Y0
 	JMP        dividedE
@@ -2447,13 +2355,13 @@ mode2E:
 
 mode3E:
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VMOVQ        SI, X2
+	VMOVQ        DI, X2
 	VPBROADCASTD X2, Y2
 	VPADDD       (SP), Y2, Y2
 	VMOVUPS      128(SP), Y3
 	VPSUBD       Y2, Y3, Y2
 	VPMINSD      160(SP), Y2, Y2
-	VPMULLD      368(SP), Y2, Y2
+	VPMULLD      336(SP), Y2, Y2
 	VCVTDQ2PS    Y2, Y2
 	VDIVPS       Y2, Y0, Y0
 	VXORPS       Y2, Y2, Y2
@@ -2461,27 +2369,22 @@ mode3E:
 	VMULPS       256(SP), Y0, Y0
 
 dividedE:
-	MOVQ       328(SP), BX
-	VMASKMOVPS Y0, Y1, (BX)(CX*1)
+	MOVQ       320(SP), SI
+	VMASKMOVPS Y0, Y1, (SI)(DX*1)
 
 next:
-	ADDQ $0x20, CX
-	ADDQ 176(AX), DX
+	ADDQ $0x20, DX
+	ADDQ 176(AX), BX
 	JMP  chunk
 
 	// Next row.
 rowEnd:
-	MOVQ 72(AX), CX
-	ADDQ CX, 320(SP)
-	MOVQ 80(AX), CX
-	ADDQ CX, 328(SP)
-	ADDQ CX, 336(SP)
-	ADDQ CX, 336(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 352(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 344(SP)
-	DECQ 360(SP)
+	MOVQ 72(AX), DX
+	ADDQ DX, 312(SP)
+	MOVQ 80(AX), DX
+	ADDQ DX, 320(SP)
+	ADDQ 104(AX), CX
+	DECQ 328(SP)
 	JMP  row
 
 	// Next group.
@@ -2490,8 +2393,6 @@ rowsDone:
 	ADDQ CX, 296(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 304(SP)
-	ADDQ CX, 312(SP)
-	ADDQ CX, 312(SP)
 	DECQ 288(SP)
 	JMP  group
 
@@ -2501,7 +2402,7 @@ done:
 
 // func windowSumSqS1AVX2(j *rowJob)
 // Requires: AVX, AVX2, CMOV
-TEXT ·windowSumSqS1AVX2(SB), NOSPLIT, $400-8
+TEXT ·windowSumSqS1AVX2(SB), NOSPLIT, $368-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -2532,107 +2433,100 @@ TEXT ·windowSumSqS1AVX2(SB), NOSPLIT, $400-8
 	MOVQ CX, 264(SP)
 	MOVQ 8(AX), CX
 	MOVQ CX, 272(SP)
-	MOVQ 16(AX), CX
-	MOVQ CX, 280(SP)
 
 group:
 	CMPQ 256(SP), $0x00
 	JEQ  done
 	MOVQ 64(AX), CX
-	MOVQ CX, 328(SP)
-	MOVQ 264(SP), CX
-	MOVQ CX, 288(SP)
-	MOVQ 272(SP), CX
 	MOVQ CX, 296(SP)
-	MOVQ 280(SP), CX
-	MOVQ CX, 304(SP)
+	MOVQ 264(SP), CX
+	MOVQ CX, 280(SP)
+	MOVQ 272(SP), CX
+	MOVQ CX, 288(SP)
 	MOVQ 24(AX), CX
-	MOVQ CX, 312(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 320(SP)
 
 	// For every output row of the group:
 row:
-	CMPQ 328(SP), $0x00
+	CMPQ 296(SP), $0x00
 	JEQ  rowsDone
 
 	// This row's divisor factors: rf = divD*H[row], fH = float32(H[row]).
-	MOVQ         312(SP), CX
-	MOVLQSX      (CX), CX
-	MOVQ         216(AX), DX
-	IMULQ        CX, DX
-	VMOVQ        DX, X0
+	MOVQ         CX, DX
+	MOVLQSX      (DX), DX
+	MOVQ         216(AX), BX
+	IMULQ        DX, BX
+	VMOVQ        BX, X0
 	VPBROADCASTD X0, Y0
-	VMOVQ        CX, X1
+	VMOVQ        DX, X1
 	VPBROADCASTD X1, Y1
 	VCVTDQ2PS    Y1, Y1
-	VMOVUPS      Y0, 336(SP)
-	VMOVUPS      Y1, 368(SP)
+	VMOVUPS      Y0, 304(SP)
+	VMOVUPS      Y1, 336(SP)
 
 	// For every chunk of L outputs of the row (colB: byte offset of its first window's start):
-	XORQ CX, CX
-	MOVQ 144(AX), DX
-	NEGQ DX
+	XORQ DX, DX
+	MOVQ 144(AX), BX
+	NEGQ BX
 
 chunk:
-	CMPQ CX, 136(AX)
+	CMPQ DX, 136(AX)
 	JGE  rowEnd
 
 	// A chunk of L outputs whose taps all lie inside the row runs without masks.
-	MOVQ  136(AX), BX
-	SUBQ  CX, BX
-	CMPQ  BX, $0x20
+	MOVQ  136(AX), SI
+	SUBQ  DX, SI
+	CMPQ  SI, $0x20
 	JLT   edge
-	TESTQ DX, DX
+	TESTQ BX, BX
 	JS    edge
-	MOVQ  DX, BX
-	ADDQ  184(AX), BX
-	CMPQ  BX, 120(AX)
+	MOVQ  BX, SI
+	ADDQ  184(AX), SI
+	CMPQ  SI, 120(AX)
 	JGT   edge
 
 	// Inner chunk.
-	MOVQ 288(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ 280(SP), SI
+	ADDQ BX, SI
+	MOVQ BX, DI
+	SARQ $0x02, DI
 
 	// Accumulators.
 	VXORPS Y0, Y0, Y0
 
 	// For every vertical tap (row) of the window:
-	LEAQ 296(AX), DI
-	MOVQ 200(AX), R8
+	LEAQ 296(AX), R8
+	MOVQ 200(AX), R9
 
 rowsI:
-	TESTQ R8, R8
+	TESTQ R9, R9
 	JZ    tapsDoneI
-	MOVQ  (DI), R9
-	ADDQ  BX, R9
-	MOVQ  152(AX), R10
+	MOVQ  (R8), R10
+	ADDQ  SI, R10
+	MOVQ  152(AX), R11
 
 	// For every horizontal tap:
 kwI:
-	VMOVUPS (R9), Y1
+	VMOVUPS (R10), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	ADDQ    168(AX), R9
-	DECQ    R10
+	ADDQ    168(AX), R10
+	DECQ    R11
 	JNZ     kwI
-	ADDQ    $0x08, DI
-	DECQ    R8
+	ADDQ    $0x08, R8
+	DECQ    R9
 	JMP     rowsI
 
 tapsDoneI:
-	MOVQ 208(AX), BX
+	MOVQ 208(AX), SI
 
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VMOVQ        SI, X1
+	VMOVQ        DI, X1
 	VPBROADCASTD X1, Y1
 	VPADDD       (SP), Y1, Y1
 	VMOVUPS      96(SP), Y2
 	VPSUBD       Y1, Y2, Y1
 	VPMINSD      128(SP), Y1, Y1
-	VPMULLD      336(SP), Y1, Y1
+	VPMULLD      304(SP), Y1, Y1
 	VCVTDQ2PS    Y1, Y1
 	VDIVPS       Y1, Y0, Y0
 	VXORPS       Y1, Y1, Y1
@@ -2641,33 +2535,33 @@ tapsDoneI:
 
 	// p = 2: the square root.
 	VSQRTPS Y0, Y0
-	MOVQ    296(SP), BX
-	VMOVUPS Y0, (BX)(CX*1)
+	MOVQ    288(SP), SI
+	VMOVUPS Y0, (SI)(DX*1)
 	JMP     next
 
 edge:
 	// Edge chunk: taps outside the row and outputs past the row's end are masked off.
-	MOVQ 288(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ 280(SP), SI
+	ADDQ BX, SI
+	MOVQ BX, DI
+	SARQ $0x02, DI
 
 	// Accumulators.
 	VXORPS       Y0, Y0, Y0
-	VMOVQ        SI, X1
+	VMOVQ        DI, X1
 	VPBROADCASTD X1, Y1
 
 	// For every vertical tap (row) of the window:
-	LEAQ 296(AX), DI
-	MOVQ 200(AX), R8
+	LEAQ 296(AX), R8
+	MOVQ 200(AX), R9
 
 rowsE:
-	TESTQ   R8, R8
+	TESTQ   R9, R9
 	JZ      tapsDoneE
-	MOVQ    (DI), R9
-	ADDQ    BX, R9
+	MOVQ    (R8), R10
+	ADDQ    SI, R10
 	VMOVDQU Y1, Y2
-	MOVQ    152(AX), R10
+	MOVQ    152(AX), R11
 
 	// For every horizontal tap:
 kwE:
@@ -2676,37 +2570,37 @@ kwE:
 	VPCMPGTD   Y4, Y3, Y4
 	VPCMPGTD   32(SP), Y3, Y3
 	VPANDN     Y4, Y3, Y4
-	VMASKMOVPS (R9), Y4, Y3
+	VMASKMOVPS (R10), Y4, Y3
 	VMULPS     Y3, Y3, Y3
 	VADDPS     Y3, Y0, Y0
-	ADDQ       168(AX), R9
+	ADDQ       168(AX), R10
 	VPADDD     64(SP), Y2, Y2
-	DECQ       R10
+	DECQ       R11
 	JNZ        kwE
-	ADDQ       $0x08, DI
-	DECQ       R8
+	ADDQ       $0x08, R8
+	DECQ       R9
 	JMP        rowsE
 
 tapsDoneE:
-	MOVQ         136(AX), BX
-	SUBQ         CX, BX
-	SHRQ         $0x02, BX
-	MOVQ         $0x00000008, DI
-	CMPQ         BX, DI
-	CMOVQGT      DI, BX
-	VMOVQ        BX, X1
+	MOVQ         136(AX), SI
+	SUBQ         DX, SI
+	SHRQ         $0x02, SI
+	MOVQ         $0x00000008, R8
+	CMPQ         SI, R8
+	CMOVQGT      R8, SI
+	VMOVQ        SI, X1
 	VPBROADCASTD X1, Y1
 	VPCMPGTD     iota32<>+0(SB), Y1, Y1
-	MOVQ         208(AX), BX
+	MOVQ         208(AX), SI
 
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VMOVQ        SI, X2
+	VMOVQ        DI, X2
 	VPBROADCASTD X2, Y2
 	VPADDD       (SP), Y2, Y2
 	VMOVUPS      96(SP), Y3
 	VPSUBD       Y2, Y3, Y2
 	VPMINSD      128(SP), Y2, Y2
-	VPMULLD      336(SP), Y2, Y2
+	VPMULLD      304(SP), Y2, Y2
 	VCVTDQ2PS    Y2, Y2
 	VDIVPS       Y2, Y0, Y0
 	VXORPS       Y2, Y2, Y2
@@ -2715,27 +2609,22 @@ tapsDoneE:
 
 	// p = 2: the square root.
 	VSQRTPS    Y0, Y0
-	MOVQ       296(SP), BX
-	VMASKMOVPS Y0, Y1, (BX)(CX*1)
+	MOVQ       288(SP), SI
+	VMASKMOVPS Y0, Y1, (SI)(DX*1)
 
 next:
-	ADDQ $0x20, CX
-	ADDQ 176(AX), DX
+	ADDQ $0x20, DX
+	ADDQ 176(AX), BX
 	JMP  chunk
 
 	// Next row.
 rowEnd:
-	MOVQ 72(AX), CX
-	ADDQ CX, 288(SP)
-	MOVQ 80(AX), CX
-	ADDQ CX, 296(SP)
-	ADDQ CX, 304(SP)
-	ADDQ CX, 304(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 320(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 312(SP)
-	DECQ 328(SP)
+	MOVQ 72(AX), DX
+	ADDQ DX, 280(SP)
+	MOVQ 80(AX), DX
+	ADDQ DX, 288(SP)
+	ADDQ 104(AX), CX
+	DECQ 296(SP)
 	JMP  row
 
 	// Next group.
@@ -2744,8 +2633,6 @@ rowsDone:
 	ADDQ CX, 264(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 272(SP)
-	ADDQ CX, 280(SP)
-	ADDQ CX, 280(SP)
 	DECQ 256(SP)
 	JMP  group
 
@@ -2755,7 +2642,7 @@ done:
 
 // func windowSumSqS2AVX2(j *rowJob)
 // Requires: AVX, AVX2, CMOV
-TEXT ·windowSumSqS2AVX2(SB), NOSPLIT, $400-8
+TEXT ·windowSumSqS2AVX2(SB), NOSPLIT, $368-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -2786,110 +2673,103 @@ TEXT ·windowSumSqS2AVX2(SB), NOSPLIT, $400-8
 	MOVQ CX, 264(SP)
 	MOVQ 8(AX), CX
 	MOVQ CX, 272(SP)
-	MOVQ 16(AX), CX
-	MOVQ CX, 280(SP)
 
 group:
 	CMPQ 256(SP), $0x00
 	JEQ  done
 	MOVQ 64(AX), CX
-	MOVQ CX, 328(SP)
-	MOVQ 264(SP), CX
-	MOVQ CX, 288(SP)
-	MOVQ 272(SP), CX
 	MOVQ CX, 296(SP)
-	MOVQ 280(SP), CX
-	MOVQ CX, 304(SP)
+	MOVQ 264(SP), CX
+	MOVQ CX, 280(SP)
+	MOVQ 272(SP), CX
+	MOVQ CX, 288(SP)
 	MOVQ 24(AX), CX
-	MOVQ CX, 312(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 320(SP)
 
 	// For every output row of the group:
 row:
-	CMPQ 328(SP), $0x00
+	CMPQ 296(SP), $0x00
 	JEQ  rowsDone
 
 	// This row's divisor factors: rf = divD*H[row], fH = float32(H[row]).
-	MOVQ         312(SP), CX
-	MOVLQSX      (CX), CX
-	MOVQ         216(AX), DX
-	IMULQ        CX, DX
-	VMOVQ        DX, X0
+	MOVQ         CX, DX
+	MOVLQSX      (DX), DX
+	MOVQ         216(AX), BX
+	IMULQ        DX, BX
+	VMOVQ        BX, X0
 	VPBROADCASTD X0, Y0
-	VMOVQ        CX, X1
+	VMOVQ        DX, X1
 	VPBROADCASTD X1, Y1
 	VCVTDQ2PS    Y1, Y1
-	VMOVUPS      Y0, 336(SP)
-	VMOVUPS      Y1, 368(SP)
+	VMOVUPS      Y0, 304(SP)
+	VMOVUPS      Y1, 336(SP)
 
 	// For every chunk of L outputs of the row (colB: byte offset of its first window's start):
-	XORQ CX, CX
-	MOVQ 144(AX), DX
-	NEGQ DX
+	XORQ DX, DX
+	MOVQ 144(AX), BX
+	NEGQ BX
 
 chunk:
-	CMPQ CX, 136(AX)
+	CMPQ DX, 136(AX)
 	JGE  rowEnd
 
 	// A chunk of L outputs whose taps all lie inside the row runs without masks.
-	MOVQ  136(AX), BX
-	SUBQ  CX, BX
-	CMPQ  BX, $0x20
+	MOVQ  136(AX), SI
+	SUBQ  DX, SI
+	CMPQ  SI, $0x20
 	JLT   edge
-	TESTQ DX, DX
+	TESTQ BX, BX
 	JS    edge
-	MOVQ  DX, BX
-	ADDQ  184(AX), BX
-	CMPQ  BX, 120(AX)
+	MOVQ  BX, SI
+	ADDQ  184(AX), SI
+	CMPQ  SI, 120(AX)
 	JGT   edge
 
 	// Inner chunk.
-	MOVQ 288(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ 280(SP), SI
+	ADDQ BX, SI
+	MOVQ BX, DI
+	SARQ $0x02, DI
 
 	// Accumulators.
 	VXORPS Y0, Y0, Y0
 
 	// For every vertical tap (row) of the window:
-	LEAQ 296(AX), DI
-	MOVQ 200(AX), R8
+	LEAQ 296(AX), R8
+	MOVQ 200(AX), R9
 
 rowsI:
-	TESTQ R8, R8
+	TESTQ R9, R9
 	JZ    tapsDoneI
-	MOVQ  (DI), R9
-	ADDQ  BX, R9
-	MOVQ  152(AX), R10
+	MOVQ  (R8), R10
+	ADDQ  SI, R10
+	MOVQ  152(AX), R11
 
 	// For every horizontal tap:
 kwI:
-	VMOVUPS (R9), Y1
-	VMOVUPS 32(R9), Y2
+	VMOVUPS (R10), Y1
+	VMOVUPS 32(R10), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	ADDQ    168(AX), R9
-	DECQ    R10
+	ADDQ    168(AX), R10
+	DECQ    R11
 	JNZ     kwI
-	ADDQ    $0x08, DI
-	DECQ    R8
+	ADDQ    $0x08, R8
+	DECQ    R9
 	JMP     rowsI
 
 tapsDoneI:
-	MOVQ 208(AX), BX
+	MOVQ 208(AX), SI
 
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VMOVQ        SI, X1
+	VMOVQ        DI, X1
 	VPBROADCASTD X1, Y1
 	VPADDD       (SP), Y1, Y1
 	VMOVUPS      96(SP), Y2
 	VPSUBD       Y1, Y2, Y1
 	VPMINSD      128(SP), Y1, Y1
-	VPMULLD      336(SP), Y1, Y1
+	VPMULLD      304(SP), Y1, Y1
 	VCVTDQ2PS    Y1, Y1
 	VDIVPS       Y1, Y0, Y0
 	VXORPS       Y1, Y1, Y1
@@ -2898,33 +2778,33 @@ tapsDoneI:
 
 	// p = 2: the square root.
 	VSQRTPS Y0, Y0
-	MOVQ    296(SP), BX
-	VMOVUPS Y0, (BX)(CX*1)
+	MOVQ    288(SP), SI
+	VMOVUPS Y0, (SI)(DX*1)
 	JMP     next
 
 edge:
 	// Edge chunk: taps outside the row and outputs past the row's end are masked off.
-	MOVQ 288(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ 280(SP), SI
+	ADDQ BX, SI
+	MOVQ BX, DI
+	SARQ $0x02, DI
 
 	// Accumulators.
 	VXORPS       Y0, Y0, Y0
-	VMOVQ        SI, X1
+	VMOVQ        DI, X1
 	VPBROADCASTD X1, Y1
 
 	// For every vertical tap (row) of the window:
-	LEAQ 296(AX), DI
-	MOVQ 200(AX), R8
+	LEAQ 296(AX), R8
+	MOVQ 200(AX), R9
 
 rowsE:
-	TESTQ   R8, R8
+	TESTQ   R9, R9
 	JZ      tapsDoneE
-	MOVQ    (DI), R9
-	ADDQ    BX, R9
+	MOVQ    (R8), R10
+	ADDQ    SI, R10
 	VMOVDQU Y1, Y2
-	MOVQ    152(AX), R10
+	MOVQ    152(AX), R11
 
 	// For every horizontal tap:
 kwE:
@@ -2933,45 +2813,45 @@ kwE:
 	VPCMPGTD   Y3, Y4, Y3
 	VPCMPGTD   32(SP), Y4, Y4
 	VPANDN     Y3, Y4, Y3
-	VMASKMOVPS (R9), Y3, Y3
+	VMASKMOVPS (R10), Y3, Y3
 	VPADDD     iota32<>+32(SB), Y2, Y4
 	VPCMPEQD   Y5, Y5, Y5
 	VPCMPGTD   Y5, Y4, Y5
 	VPCMPGTD   32(SP), Y4, Y4
 	VPANDN     Y5, Y4, Y5
-	VMASKMOVPS 32(R9), Y5, Y4
+	VMASKMOVPS 32(R10), Y5, Y4
 	VSHUFPS    $0x88, Y4, Y3, Y3
 	VPERMPD    $0xd8, Y3, Y3
 	VMULPS     Y3, Y3, Y3
 	VADDPS     Y3, Y0, Y0
-	ADDQ       168(AX), R9
+	ADDQ       168(AX), R10
 	VPADDD     64(SP), Y2, Y2
-	DECQ       R10
+	DECQ       R11
 	JNZ        kwE
-	ADDQ       $0x08, DI
-	DECQ       R8
+	ADDQ       $0x08, R8
+	DECQ       R9
 	JMP        rowsE
 
 tapsDoneE:
-	MOVQ         136(AX), BX
-	SUBQ         CX, BX
-	SHRQ         $0x02, BX
-	MOVQ         $0x00000008, DI
-	CMPQ         BX, DI
-	CMOVQGT      DI, BX
-	VMOVQ        BX, X1
+	MOVQ         136(AX), SI
+	SUBQ         DX, SI
+	SHRQ         $0x02, SI
+	MOVQ         $0x00000008, R8
+	CMPQ         SI, R8
+	CMOVQGT      R8, SI
+	VMOVQ        SI, X1
 	VPBROADCASTD X1, Y1
 	VPCMPGTD     iota32<>+0(SB), Y1, Y1
-	MOVQ         208(AX), BX
+	MOVQ         208(AX), SI
 
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VMOVQ        SI, X2
+	VMOVQ        DI, X2
 	VPBROADCASTD X2, Y2
 	VPADDD       (SP), Y2, Y2
 	VMOVUPS      96(SP), Y3
 	VPSUBD       Y2, Y3, Y2
 	VPMINSD      128(SP), Y2, Y2
-	VPMULLD      336(SP), Y2, Y2
+	VPMULLD      304(SP), Y2, Y2
 	VCVTDQ2PS    Y2, Y2
 	VDIVPS       Y2, Y0, Y0
 	VXORPS       Y2, Y2, Y2
@@ -2980,27 +2860,22 @@ tapsDoneE:
 
 	// p = 2: the square root.
 	VSQRTPS    Y0, Y0
-	MOVQ       296(SP), BX
-	VMASKMOVPS Y0, Y1, (BX)(CX*1)
+	MOVQ       288(SP), SI
+	VMASKMOVPS Y0, Y1, (SI)(DX*1)
 
 next:
-	ADDQ $0x20, CX
-	ADDQ 176(AX), DX
+	ADDQ $0x20, DX
+	ADDQ 176(AX), BX
 	JMP  chunk
 
 	// Next row.
 rowEnd:
-	MOVQ 72(AX), CX
-	ADDQ CX, 288(SP)
-	MOVQ 80(AX), CX
-	ADDQ CX, 296(SP)
-	ADDQ CX, 304(SP)
-	ADDQ CX, 304(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 320(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 312(SP)
-	DECQ 328(SP)
+	MOVQ 72(AX), DX
+	ADDQ DX, 280(SP)
+	MOVQ 80(AX), DX
+	ADDQ DX, 288(SP)
+	ADDQ 104(AX), CX
+	DECQ 296(SP)
 	JMP  row
 
 	// Next group.
@@ -3009,8 +2884,6 @@ rowsDone:
 	ADDQ CX, 264(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 272(SP)
-	ADDQ CX, 280(SP)
-	ADDQ CX, 280(SP)
 	DECQ 256(SP)
 	JMP  group
 
@@ -3020,7 +2893,7 @@ done:
 
 // func windowSumSqSGAVX2(j *rowJob)
 // Requires: AVX, AVX2, CMOV
-TEXT ·windowSumSqSGAVX2(SB), NOSPLIT, $432-8
+TEXT ·windowSumSqSGAVX2(SB), NOSPLIT, $400-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -3053,110 +2926,103 @@ TEXT ·windowSumSqSGAVX2(SB), NOSPLIT, $432-8
 	MOVQ CX, 296(SP)
 	MOVQ 8(AX), CX
 	MOVQ CX, 304(SP)
-	MOVQ 16(AX), CX
-	MOVQ CX, 312(SP)
 
 group:
 	CMPQ 288(SP), $0x00
 	JEQ  done
 	MOVQ 64(AX), CX
-	MOVQ CX, 360(SP)
-	MOVQ 296(SP), CX
-	MOVQ CX, 320(SP)
-	MOVQ 304(SP), CX
 	MOVQ CX, 328(SP)
-	MOVQ 312(SP), CX
-	MOVQ CX, 336(SP)
+	MOVQ 296(SP), CX
+	MOVQ CX, 312(SP)
+	MOVQ 304(SP), CX
+	MOVQ CX, 320(SP)
 	MOVQ 24(AX), CX
-	MOVQ CX, 344(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 352(SP)
 
 	// For every output row of the group:
 row:
-	CMPQ 360(SP), $0x00
+	CMPQ 328(SP), $0x00
 	JEQ  rowsDone
 
 	// This row's divisor factors: rf = divD*H[row], fH = float32(H[row]).
-	MOVQ         344(SP), CX
-	MOVLQSX      (CX), CX
-	MOVQ         216(AX), DX
-	IMULQ        CX, DX
-	VMOVQ        DX, X0
+	MOVQ         CX, DX
+	MOVLQSX      (DX), DX
+	MOVQ         216(AX), BX
+	IMULQ        DX, BX
+	VMOVQ        BX, X0
 	VPBROADCASTD X0, Y0
-	VMOVQ        CX, X1
+	VMOVQ        DX, X1
 	VPBROADCASTD X1, Y1
 	VCVTDQ2PS    Y1, Y1
-	VMOVUPS      Y0, 368(SP)
-	VMOVUPS      Y1, 400(SP)
+	VMOVUPS      Y0, 336(SP)
+	VMOVUPS      Y1, 368(SP)
 
 	// For every chunk of L outputs of the row (colB: byte offset of its first window's start):
-	XORQ CX, CX
-	MOVQ 144(AX), DX
-	NEGQ DX
+	XORQ DX, DX
+	MOVQ 144(AX), BX
+	NEGQ BX
 
 chunk:
-	CMPQ CX, 136(AX)
+	CMPQ DX, 136(AX)
 	JGE  rowEnd
 
 	// A chunk of L outputs whose taps all lie inside the row runs without masks.
-	MOVQ  136(AX), BX
-	SUBQ  CX, BX
-	CMPQ  BX, $0x20
+	MOVQ  136(AX), SI
+	SUBQ  DX, SI
+	CMPQ  SI, $0x20
 	JLT   edge
-	TESTQ DX, DX
+	TESTQ BX, BX
 	JS    edge
-	MOVQ  DX, BX
-	ADDQ  184(AX), BX
-	CMPQ  BX, 120(AX)
+	MOVQ  BX, SI
+	ADDQ  184(AX), SI
+	CMPQ  SI, 120(AX)
 	JGT   edge
 
 	// Inner chunk.
-	MOVQ 320(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ 312(SP), SI
+	ADDQ BX, SI
+	MOVQ BX, DI
+	SARQ $0x02, DI
 
 	// Accumulators.
 	VXORPS Y0, Y0, Y0
 
 	// For every vertical tap (row) of the window:
-	LEAQ 296(AX), DI
-	MOVQ 200(AX), R8
+	LEAQ 296(AX), R8
+	MOVQ 200(AX), R9
 
 rowsI:
-	TESTQ R8, R8
+	TESTQ R9, R9
 	JZ    tapsDoneI
-	MOVQ  (DI), R9
-	ADDQ  BX, R9
-	MOVQ  152(AX), R10
+	MOVQ  (R8), R10
+	ADDQ  SI, R10
+	MOVQ  152(AX), R11
 
 	// For every horizontal tap:
 kwI:
 	VMOVUPS    32(SP), Y2
 	VPCMPEQD   Y3, Y3, Y3
 	VXORPS     Y1, Y1, Y1
-	VGATHERDPS Y3, (R9)(Y2*1), Y1
+	VGATHERDPS Y3, (R10)(Y2*1), Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	ADDQ       168(AX), R9
-	DECQ       R10
+	ADDQ       168(AX), R10
+	DECQ       R11
 	JNZ        kwI
-	ADDQ       $0x08, DI
-	DECQ       R8
+	ADDQ       $0x08, R8
+	DECQ       R9
 	JMP        rowsI
 
 tapsDoneI:
-	MOVQ 208(AX), BX
+	MOVQ 208(AX), SI
 
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VMOVQ        SI, X1
+	VMOVQ        DI, X1
 	VPBROADCASTD X1, Y1
 	VPADDD       (SP), Y1, Y1
 	VMOVUPS      128(SP), Y2
 	VPSUBD       Y1, Y2, Y1
 	VPMINSD      160(SP), Y1, Y1
-	VPMULLD      368(SP), Y1, Y1
+	VPMULLD      336(SP), Y1, Y1
 	VCVTDQ2PS    Y1, Y1
 	VDIVPS       Y1, Y0, Y0
 	VXORPS       Y1, Y1, Y1
@@ -3165,33 +3031,33 @@ tapsDoneI:
 
 	// p = 2: the square root.
 	VSQRTPS Y0, Y0
-	MOVQ    328(SP), BX
-	VMOVUPS Y0, (BX)(CX*1)
+	MOVQ    320(SP), SI
+	VMOVUPS Y0, (SI)(DX*1)
 	JMP     next
 
 edge:
 	// Edge chunk: taps outside the row and outputs past the row's end are masked off.
-	MOVQ 320(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ 312(SP), SI
+	ADDQ BX, SI
+	MOVQ BX, DI
+	SARQ $0x02, DI
 
 	// Accumulators.
 	VXORPS       Y0, Y0, Y0
-	VMOVQ        SI, X1
+	VMOVQ        DI, X1
 	VPBROADCASTD X1, Y1
 
 	// For every vertical tap (row) of the window:
-	LEAQ 296(AX), DI
-	MOVQ 200(AX), R8
+	LEAQ 296(AX), R8
+	MOVQ 200(AX), R9
 
 rowsE:
-	TESTQ   R8, R8
+	TESTQ   R9, R9
 	JZ      tapsDoneE
-	MOVQ    (DI), R9
-	ADDQ    BX, R9
+	MOVQ    (R8), R10
+	ADDQ    SI, R10
 	VMOVDQU Y1, Y2
-	MOVQ    152(AX), R10
+	MOVQ    152(AX), R11
 
 	// For every horizontal tap:
 kwE:
@@ -3202,37 +3068,37 @@ kwE:
 	VPCMPGTD   64(SP), Y3, Y3
 	VPANDN     Y5, Y3, Y5
 	VXORPS     Y3, Y3, Y3
-	VGATHERDPS Y5, (R9)(Y4*1), Y3
+	VGATHERDPS Y5, (R10)(Y4*1), Y3
 	VMULPS     Y3, Y3, Y3
 	VADDPS     Y3, Y0, Y0
-	ADDQ       168(AX), R9
+	ADDQ       168(AX), R10
 	VPADDD     96(SP), Y2, Y2
-	DECQ       R10
+	DECQ       R11
 	JNZ        kwE
-	ADDQ       $0x08, DI
-	DECQ       R8
+	ADDQ       $0x08, R8
+	DECQ       R9
 	JMP        rowsE
 
 tapsDoneE:
-	MOVQ         136(AX), BX
-	SUBQ         CX, BX
-	SHRQ         $0x02, BX
-	MOVQ         $0x00000008, DI
-	CMPQ         BX, DI
-	CMOVQGT      DI, BX
-	VMOVQ        BX, X1
+	MOVQ         136(AX), SI
+	SUBQ         DX, SI
+	SHRQ         $0x02, SI
+	MOVQ         $0x00000008, R8
+	CMPQ         SI, R8
+	CMOVQGT      R8, SI
+	VMOVQ        SI, X1
 	VPBROADCASTD X1, Y1
 	VPCMPGTD     iota32<>+0(SB), Y1, Y1
-	MOVQ         208(AX), BX
+	MOVQ         208(AX), SI
 
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VMOVQ        SI, X2
+	VMOVQ        DI, X2
 	VPBROADCASTD X2, Y2
 	VPADDD       (SP), Y2, Y2
 	VMOVUPS      128(SP), Y3
 	VPSUBD       Y2, Y3, Y2
 	VPMINSD      160(SP), Y2, Y2
-	VPMULLD      368(SP), Y2, Y2
+	VPMULLD      336(SP), Y2, Y2
 	VCVTDQ2PS    Y2, Y2
 	VDIVPS       Y2, Y0, Y0
 	VXORPS       Y2, Y2, Y2
@@ -3241,27 +3107,22 @@ tapsDoneE:
 
 	// p = 2: the square root.
 	VSQRTPS    Y0, Y0
-	MOVQ       328(SP), BX
-	VMASKMOVPS Y0, Y1, (BX)(CX*1)
+	MOVQ       320(SP), SI
+	VMASKMOVPS Y0, Y1, (SI)(DX*1)
 
 next:
-	ADDQ $0x20, CX
-	ADDQ 176(AX), DX
+	ADDQ $0x20, DX
+	ADDQ 176(AX), BX
 	JMP  chunk
 
 	// Next row.
 rowEnd:
-	MOVQ 72(AX), CX
-	ADDQ CX, 320(SP)
-	MOVQ 80(AX), CX
-	ADDQ CX, 328(SP)
-	ADDQ CX, 336(SP)
-	ADDQ CX, 336(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 352(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 344(SP)
-	DECQ 360(SP)
+	MOVQ 72(AX), DX
+	ADDQ DX, 312(SP)
+	MOVQ 80(AX), DX
+	ADDQ DX, 320(SP)
+	ADDQ 104(AX), CX
+	DECQ 328(SP)
 	JMP  row
 
 	// Next group.
@@ -3270,8 +3131,6 @@ rowsDone:
 	ADDQ CX, 296(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 304(SP)
-	ADDQ CX, 312(SP)
-	ADDQ CX, 312(SP)
 	DECQ 288(SP)
 	JMP  group
 
@@ -3281,7 +3140,7 @@ done:
 
 // func windowMaxS2K2D1P0AVX2(j *rowJob)
 // Requires: AVX, AVX2, CMOV
-TEXT ·windowMaxS2K2D1P0AVX2(SB), NOSPLIT, $520-8
+TEXT ·windowMaxS2K2D1P0AVX2(SB), NOSPLIT, $488-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -3305,28 +3164,20 @@ TEXT ·windowMaxS2K2D1P0AVX2(SB), NOSPLIT, $520-8
 	MOVQ CX, 104(SP)
 	MOVQ 8(AX), CX
 	MOVQ CX, 112(SP)
-	MOVQ 16(AX), CX
-	MOVQ CX, 120(SP)
 
 group:
 	CMPQ 96(SP), $0x00
 	JEQ  done
 	MOVQ 64(AX), CX
-	MOVQ CX, 168(SP)
-	MOVQ 104(SP), CX
-	MOVQ CX, 128(SP)
-	MOVQ 112(SP), CX
 	MOVQ CX, 136(SP)
-	MOVQ 120(SP), CX
-	MOVQ CX, 144(SP)
-	MOVQ 24(AX), CX
-	MOVQ CX, 152(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 160(SP)
+	MOVQ 104(SP), CX
+	MOVQ CX, 120(SP)
+	MOVQ 112(SP), CX
+	MOVQ CX, 128(SP)
 
 	// For every output row of the group:
 row:
-	CMPQ   168(SP), $0x00
+	CMPQ   136(SP), $0x00
 	JEQ    rowsDone
 	VXORPS Y1, Y1, Y1
 
@@ -3353,7 +3204,7 @@ block3:
 	// The taps do not reach the next block: the chunk's own block, then its outputs.
 	CMPQ DX, 136(AX)
 	JGE  rowEnd
-	MOVQ 128(SP), DI
+	MOVQ 120(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -3370,15 +3221,13 @@ inner3:
 	MOVQ    312(AX), R10
 	ADDQ    DI, R10
 	VMOVUPS (R8), Y2
-	VMOVAPS Y2, Y3
 	VMOVUPS (R9), Y5
-	VMAXPS  Y5, Y3, Y3
+	VMAXPS  Y5, Y2, Y3
 	VMOVUPS (R10), Y6
 	VMAXPS  Y6, Y3, Y3
 	VMOVUPS 32(R8), Y7
-	VMOVAPS Y7, Y4
 	VMOVUPS 32(R9), Y8
-	VMAXPS  Y8, Y4, Y4
+	VMAXPS  Y8, Y7, Y4
 	VMOVUPS 32(R10), Y9
 	VMAXPS  Y9, Y4, Y4
 	VCMPPS  $0x03, Y2, Y2, Y2
@@ -3415,40 +3264,38 @@ masked3:
 	VPBROADCASTD X2, Y2
 	VPAND        bits32<>+0(SB), Y2, Y2
 	VPCMPEQD     bits32<>+0(SB), Y2, Y2
-	VMOVUPS      Y2, 176(SP)
+	VMOVUPS      Y2, 144(SP)
 	SHRQ         $0x08, R8
 	VMOVQ        R8, X2
 	VPBROADCASTD X2, Y2
 	VPAND        bits32<>+0(SB), Y2, Y2
 	VPCMPEQD     bits32<>+0(SB), Y2, Y2
-	VMOVUPS      Y2, 208(SP)
+	VMOVUPS      Y2, 176(SP)
 	MOVQ         296(AX), R8
 	ADDQ         DI, R8
 	MOVQ         304(AX), R9
 	ADDQ         DI, R9
 	MOVQ         312(AX), R10
 	ADDQ         DI, R10
-	VMOVUPS      176(SP), Y3
+	VMOVUPS      144(SP), Y3
 	VMASKMOVPS   (R8), Y3, Y2
 	VBLENDVPS    Y3, Y2, Y0, Y2
-	VMOVAPS      Y2, Y3
-	VMOVUPS      176(SP), Y4
-	VMASKMOVPS   (R9), Y4, Y5
-	VBLENDVPS    Y4, Y5, Y0, Y5
-	VMAXPS       Y5, Y3, Y3
-	VMOVUPS      176(SP), Y4
+	VMOVUPS      144(SP), Y3
+	VMASKMOVPS   (R9), Y3, Y5
+	VBLENDVPS    Y3, Y5, Y0, Y5
+	VMAXPS       Y5, Y2, Y3
+	VMOVUPS      144(SP), Y4
 	VMASKMOVPS   (R10), Y4, Y6
 	VBLENDVPS    Y4, Y6, Y0, Y6
 	VMAXPS       Y6, Y3, Y3
-	VMOVUPS      208(SP), Y4
+	VMOVUPS      176(SP), Y4
 	VMASKMOVPS   32(R8), Y4, Y7
 	VBLENDVPS    Y4, Y7, Y0, Y7
-	VMOVAPS      Y7, Y4
-	VMOVUPS      208(SP), Y9
-	VMASKMOVPS   32(R9), Y9, Y8
-	VBLENDVPS    Y9, Y8, Y0, Y8
-	VMAXPS       Y8, Y4, Y4
-	VMOVUPS      208(SP), Y10
+	VMOVUPS      176(SP), Y4
+	VMASKMOVPS   32(R9), Y4, Y8
+	VBLENDVPS    Y4, Y8, Y0, Y8
+	VMAXPS       Y8, Y7, Y4
+	VMOVUPS      176(SP), Y10
 	VMASKMOVPS   32(R10), Y10, Y9
 	VBLENDVPS    Y10, Y9, Y0, Y9
 	VMAXPS       Y9, Y4, Y4
@@ -3485,7 +3332,7 @@ vpermute3:
 	JNZ    exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    136(SP), DI
+	MOVQ    128(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000020
@@ -3512,7 +3359,7 @@ block2:
 	// The taps do not reach the next block: the chunk's own block, then its outputs.
 	CMPQ DX, 136(AX)
 	JGE  rowEnd
-	MOVQ 128(SP), DI
+	MOVQ 120(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -3527,13 +3374,11 @@ inner2:
 	MOVQ    304(AX), R9
 	ADDQ    DI, R9
 	VMOVUPS (R8), Y2
-	VMOVAPS Y2, Y3
 	VMOVUPS (R9), Y5
-	VMAXPS  Y5, Y3, Y3
+	VMAXPS  Y5, Y2, Y3
 	VMOVUPS 32(R8), Y6
-	VMOVAPS Y6, Y4
 	VMOVUPS 32(R9), Y7
-	VMAXPS  Y7, Y4, Y4
+	VMAXPS  Y7, Y6, Y4
 	VCMPPS  $0x03, Y2, Y2, Y2
 	VCMPPS  $0x03, Y2, Y5, Y2
 	VCMPPS  $0x03, Y2, Y6, Y2
@@ -3566,33 +3411,31 @@ masked2:
 	VPBROADCASTD X2, Y2
 	VPAND        bits32<>+0(SB), Y2, Y2
 	VPCMPEQD     bits32<>+0(SB), Y2, Y2
-	VMOVUPS      Y2, 240(SP)
+	VMOVUPS      Y2, 208(SP)
 	SHRQ         $0x08, R8
 	VMOVQ        R8, X2
 	VPBROADCASTD X2, Y2
 	VPAND        bits32<>+0(SB), Y2, Y2
 	VPCMPEQD     bits32<>+0(SB), Y2, Y2
-	VMOVUPS      Y2, 272(SP)
+	VMOVUPS      Y2, 240(SP)
 	MOVQ         296(AX), R8
 	ADDQ         DI, R8
 	MOVQ         304(AX), R9
 	ADDQ         DI, R9
-	VMOVUPS      240(SP), Y3
+	VMOVUPS      208(SP), Y3
 	VMASKMOVPS   (R8), Y3, Y2
 	VBLENDVPS    Y3, Y2, Y0, Y2
-	VMOVAPS      Y2, Y3
+	VMOVUPS      208(SP), Y3
+	VMASKMOVPS   (R9), Y3, Y5
+	VBLENDVPS    Y3, Y5, Y0, Y5
+	VMAXPS       Y5, Y2, Y3
 	VMOVUPS      240(SP), Y4
-	VMASKMOVPS   (R9), Y4, Y5
-	VBLENDVPS    Y4, Y5, Y0, Y5
-	VMAXPS       Y5, Y3, Y3
-	VMOVUPS      272(SP), Y4
 	VMASKMOVPS   32(R8), Y4, Y6
 	VBLENDVPS    Y4, Y6, Y0, Y6
-	VMOVAPS      Y6, Y4
-	VMOVUPS      272(SP), Y8
-	VMASKMOVPS   32(R9), Y8, Y7
-	VBLENDVPS    Y8, Y7, Y0, Y7
-	VMAXPS       Y7, Y4, Y4
+	VMOVUPS      240(SP), Y4
+	VMASKMOVPS   32(R9), Y4, Y7
+	VBLENDVPS    Y4, Y7, Y0, Y7
+	VMAXPS       Y7, Y6, Y4
 	VCMPPS       $0x03, Y2, Y2, Y2
 	VCMPPS       $0x03, Y2, Y5, Y2
 	VCMPPS       $0x03, Y2, Y6, Y2
@@ -3624,7 +3467,7 @@ vpermute2:
 	JNZ    exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    136(SP), DI
+	MOVQ    128(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000020
@@ -3651,7 +3494,7 @@ block4:
 	// The taps do not reach the next block: the chunk's own block, then its outputs.
 	CMPQ DX, 136(AX)
 	JGE  rowEnd
-	MOVQ 128(SP), DI
+	MOVQ 120(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -3670,17 +3513,15 @@ inner4:
 	MOVQ    320(AX), R11
 	ADDQ    DI, R11
 	VMOVUPS (R8), Y2
-	VMOVAPS Y2, Y3
 	VMOVUPS (R9), Y5
-	VMAXPS  Y5, Y3, Y3
+	VMAXPS  Y5, Y2, Y3
 	VMOVUPS (R10), Y6
 	VMAXPS  Y6, Y3, Y3
 	VMOVUPS (R11), Y7
 	VMAXPS  Y7, Y3, Y3
 	VMOVUPS 32(R8), Y8
-	VMOVAPS Y8, Y4
 	VMOVUPS 32(R9), Y9
-	VMAXPS  Y9, Y4, Y4
+	VMAXPS  Y9, Y8, Y4
 	VMOVUPS 32(R10), Y10
 	VMAXPS  Y10, Y4, Y4
 	VMOVUPS 32(R11), Y11
@@ -3721,13 +3562,13 @@ masked4:
 	VPBROADCASTD X2, Y2
 	VPAND        bits32<>+0(SB), Y2, Y2
 	VPCMPEQD     bits32<>+0(SB), Y2, Y2
-	VMOVUPS      Y2, 304(SP)
+	VMOVUPS      Y2, 272(SP)
 	SHRQ         $0x08, R8
 	VMOVQ        R8, X2
 	VPBROADCASTD X2, Y2
 	VPAND        bits32<>+0(SB), Y2, Y2
 	VPCMPEQD     bits32<>+0(SB), Y2, Y2
-	VMOVUPS      Y2, 336(SP)
+	VMOVUPS      Y2, 304(SP)
 	MOVQ         296(AX), R8
 	ADDQ         DI, R8
 	MOVQ         304(AX), R9
@@ -3736,35 +3577,33 @@ masked4:
 	ADDQ         DI, R10
 	MOVQ         320(AX), R11
 	ADDQ         DI, R11
-	VMOVUPS      304(SP), Y3
+	VMOVUPS      272(SP), Y3
 	VMASKMOVPS   (R8), Y3, Y2
 	VBLENDVPS    Y3, Y2, Y0, Y2
-	VMOVAPS      Y2, Y3
-	VMOVUPS      304(SP), Y4
-	VMASKMOVPS   (R9), Y4, Y5
-	VBLENDVPS    Y4, Y5, Y0, Y5
-	VMAXPS       Y5, Y3, Y3
-	VMOVUPS      304(SP), Y4
+	VMOVUPS      272(SP), Y3
+	VMASKMOVPS   (R9), Y3, Y5
+	VBLENDVPS    Y3, Y5, Y0, Y5
+	VMAXPS       Y5, Y2, Y3
+	VMOVUPS      272(SP), Y4
 	VMASKMOVPS   (R10), Y4, Y6
 	VBLENDVPS    Y4, Y6, Y0, Y6
 	VMAXPS       Y6, Y3, Y3
-	VMOVUPS      304(SP), Y4
+	VMOVUPS      272(SP), Y4
 	VMASKMOVPS   (R11), Y4, Y7
 	VBLENDVPS    Y4, Y7, Y0, Y7
 	VMAXPS       Y7, Y3, Y3
-	VMOVUPS      336(SP), Y4
+	VMOVUPS      304(SP), Y4
 	VMASKMOVPS   32(R8), Y4, Y8
 	VBLENDVPS    Y4, Y8, Y0, Y8
-	VMOVAPS      Y8, Y4
-	VMOVUPS      336(SP), Y10
-	VMASKMOVPS   32(R9), Y10, Y9
-	VBLENDVPS    Y10, Y9, Y0, Y9
-	VMAXPS       Y9, Y4, Y4
-	VMOVUPS      336(SP), Y11
+	VMOVUPS      304(SP), Y4
+	VMASKMOVPS   32(R9), Y4, Y9
+	VBLENDVPS    Y4, Y9, Y0, Y9
+	VMAXPS       Y9, Y8, Y4
+	VMOVUPS      304(SP), Y11
 	VMASKMOVPS   32(R10), Y11, Y10
 	VBLENDVPS    Y11, Y10, Y0, Y10
 	VMAXPS       Y10, Y4, Y4
-	VMOVUPS      336(SP), Y12
+	VMOVUPS      304(SP), Y12
 	VMASKMOVPS   32(R11), Y12, Y11
 	VBLENDVPS    Y12, Y11, Y0, Y11
 	VMAXPS       Y11, Y4, Y4
@@ -3803,7 +3642,7 @@ vpermute4:
 	JNZ    exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    136(SP), DI
+	MOVQ    128(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000020
@@ -3830,7 +3669,7 @@ block1:
 	// The taps do not reach the next block: the chunk's own block, then its outputs.
 	CMPQ DX, 136(AX)
 	JGE  rowEnd
-	MOVQ 128(SP), DI
+	MOVQ 120(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -3876,20 +3715,20 @@ masked1:
 	VPBROADCASTD X2, Y2
 	VPAND        bits32<>+0(SB), Y2, Y2
 	VPCMPEQD     bits32<>+0(SB), Y2, Y2
-	VMOVUPS      Y2, 368(SP)
+	VMOVUPS      Y2, 336(SP)
 	SHRQ         $0x08, R8
 	VMOVQ        R8, X2
 	VPBROADCASTD X2, Y2
 	VPAND        bits32<>+0(SB), Y2, Y2
 	VPCMPEQD     bits32<>+0(SB), Y2, Y2
-	VMOVUPS      Y2, 400(SP)
+	VMOVUPS      Y2, 368(SP)
 	MOVQ         296(AX), R8
 	ADDQ         DI, R8
-	VMOVUPS      368(SP), Y3
+	VMOVUPS      336(SP), Y3
 	VMASKMOVPS   (R8), Y3, Y2
 	VBLENDVPS    Y3, Y2, Y0, Y2
 	VMOVAPS      Y2, Y3
-	VMOVUPS      400(SP), Y4
+	VMOVUPS      368(SP), Y4
 	VMASKMOVPS   32(R8), Y4, Y5
 	VBLENDVPS    Y4, Y5, Y0, Y5
 	VMOVAPS      Y5, Y4
@@ -3922,7 +3761,7 @@ vpermute1:
 	JNZ    exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    136(SP), DI
+	MOVQ    128(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000020
@@ -3949,7 +3788,7 @@ block0:
 	// The taps do not reach the next block: the chunk's own block, then its outputs.
 	CMPQ DX, 136(AX)
 	JGE  rowEnd
-	MOVQ 128(SP), DI
+	MOVQ 120(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -4030,13 +3869,13 @@ masked0:
 	VPBROADCASTD X2, Y2
 	VPAND        bits32<>+0(SB), Y2, Y2
 	VPCMPEQD     bits32<>+0(SB), Y2, Y2
-	VMOVUPS      Y2, 432(SP)
+	VMOVUPS      Y2, 400(SP)
 	SHRQ         $0x08, R8
 	VMOVQ        R8, X2
 	VPBROADCASTD X2, Y2
 	VPAND        bits32<>+0(SB), Y2, Y2
 	VPCMPEQD     bits32<>+0(SB), Y2, Y2
-	VMOVUPS      Y2, 464(SP)
+	VMOVUPS      Y2, 432(SP)
 
 	// Any number of rows: pairs, then a single one.
 	MOVQ    200(AX), R8
@@ -4052,19 +3891,19 @@ pair_edge0:
 	ADDQ       DI, R10
 	MOVQ       8(R9), R11
 	ADDQ       DI, R11
-	VMOVUPS    432(SP), Y6
+	VMOVUPS    400(SP), Y6
 	VMASKMOVPS (R10), Y6, Y5
 	VBLENDVPS  Y6, Y5, Y0, Y5
 	VMAXPS     Y5, Y3, Y3
-	VMOVUPS    432(SP), Y7
+	VMOVUPS    400(SP), Y7
 	VMASKMOVPS (R11), Y7, Y6
 	VBLENDVPS  Y7, Y6, Y0, Y6
 	VMAXPS     Y6, Y3, Y3
-	VMOVUPS    464(SP), Y8
+	VMOVUPS    432(SP), Y8
 	VMASKMOVPS 32(R10), Y8, Y7
 	VBLENDVPS  Y8, Y7, Y0, Y7
 	VMAXPS     Y7, Y4, Y4
-	VMOVUPS    464(SP), Y9
+	VMOVUPS    432(SP), Y9
 	VMASKMOVPS 32(R11), Y9, Y8
 	VBLENDVPS  Y9, Y8, Y0, Y8
 	VMAXPS     Y8, Y4, Y4
@@ -4081,11 +3920,11 @@ single_edge0:
 	JZ         end_edge0
 	MOVQ       (R9), R8
 	ADDQ       DI, R8
-	VMOVUPS    432(SP), Y6
+	VMOVUPS    400(SP), Y6
 	VMASKMOVPS (R8), Y6, Y5
 	VBLENDVPS  Y6, Y5, Y0, Y5
 	VMAXPS     Y5, Y3, Y3
-	VMOVUPS    464(SP), Y7
+	VMOVUPS    432(SP), Y7
 	VMASKMOVPS 32(R8), Y7, Y6
 	VBLENDVPS  Y7, Y6, Y0, Y6
 	VMAXPS     Y6, Y4, Y4
@@ -4119,7 +3958,7 @@ vpermute0:
 	JNZ    exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    136(SP), DI
+	MOVQ    128(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000020
@@ -4143,12 +3982,12 @@ tailStore0:
 
 exact:
 	// A chunk with a NaN or a zero: colB, the byte offset of its first window start.
-	MOVQ CX, 496(SP)
-	MOVQ BX, 504(SP)
-	MOVQ SI, 512(SP)
+	MOVQ CX, 464(SP)
+	MOVQ BX, 472(SP)
+	MOVQ SI, 480(SP)
 
 	// Edge chunk: taps outside the row and outputs past the row's end are masked off.
-	MOVQ 128(SP), BX
+	MOVQ 120(SP), BX
 	ADDQ CX, BX
 	SARQ $0x02, CX
 
@@ -4213,11 +4052,11 @@ tapsDoneE:
 
 	// NaN (all ones) where a tap was unordered.
 	VORPS      Y3, Y2, Y2
-	MOVQ       136(SP), CX
+	MOVQ       128(SP), CX
 	VMASKMOVPS Y2, Y4, (CX)(DX*1)
-	MOVQ       496(SP), CX
-	MOVQ       504(SP), BX
-	MOVQ       512(SP), SI
+	MOVQ       464(SP), CX
+	MOVQ       472(SP), BX
+	MOVQ       480(SP), SI
 	MOVQ       136(AX), DI
 	SUBQ       DX, DI
 	CMPQ       DI, $0x00000020
@@ -4236,16 +4075,10 @@ tapsDoneE:
 	// Next row.
 rowEnd:
 	MOVQ 72(AX), CX
-	ADDQ CX, 128(SP)
+	ADDQ CX, 120(SP)
 	MOVQ 80(AX), CX
-	ADDQ CX, 136(SP)
-	ADDQ CX, 144(SP)
-	ADDQ CX, 144(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 160(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 152(SP)
-	DECQ 168(SP)
+	ADDQ CX, 128(SP)
+	DECQ 136(SP)
 	JMP  row
 
 	// Next group.
@@ -4254,8 +4087,6 @@ rowsDone:
 	ADDQ CX, 104(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 112(SP)
-	ADDQ CX, 120(SP)
-	ADDQ CX, 120(SP)
 	DECQ 96(SP)
 	JMP  group
 
@@ -4265,7 +4096,7 @@ done:
 
 // func windowMaxS2K2D1P1AVX2(j *rowJob)
 // Requires: AVX, AVX2, CMOV
-TEXT ·windowMaxS2K2D1P1AVX2(SB), NOSPLIT, $520-8
+TEXT ·windowMaxS2K2D1P1AVX2(SB), NOSPLIT, $488-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -4289,28 +4120,20 @@ TEXT ·windowMaxS2K2D1P1AVX2(SB), NOSPLIT, $520-8
 	MOVQ CX, 104(SP)
 	MOVQ 8(AX), CX
 	MOVQ CX, 112(SP)
-	MOVQ 16(AX), CX
-	MOVQ CX, 120(SP)
 
 group:
 	CMPQ 96(SP), $0x00
 	JEQ  done
 	MOVQ 64(AX), CX
-	MOVQ CX, 168(SP)
-	MOVQ 104(SP), CX
-	MOVQ CX, 128(SP)
-	MOVQ 112(SP), CX
 	MOVQ CX, 136(SP)
-	MOVQ 120(SP), CX
-	MOVQ CX, 144(SP)
-	MOVQ 24(AX), CX
-	MOVQ CX, 152(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 160(SP)
+	MOVQ 104(SP), CX
+	MOVQ CX, 120(SP)
+	MOVQ 112(SP), CX
+	MOVQ CX, 128(SP)
 
 	// For every output row of the group:
 row:
-	CMPQ   168(SP), $0x00
+	CMPQ   136(SP), $0x00
 	JEQ    rowsDone
 	VXORPS Y1, Y1, Y1
 
@@ -4341,7 +4164,7 @@ block3:
 	// The taps do not reach the next block: the chunk's own block, then its outputs.
 	CMPQ DX, 136(AX)
 	JGE  rowEnd
-	MOVQ 128(SP), DI
+	MOVQ 120(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -4358,15 +4181,13 @@ inner3:
 	MOVQ    312(AX), R10
 	ADDQ    DI, R10
 	VMOVUPS (R8), Y4
-	VMOVAPS Y4, Y3
 	VMOVUPS (R9), Y6
-	VMAXPS  Y6, Y3, Y3
+	VMAXPS  Y6, Y4, Y3
 	VMOVUPS (R10), Y7
 	VMAXPS  Y7, Y3, Y3
 	VMOVUPS 32(R8), Y8
-	VMOVAPS Y8, Y5
 	VMOVUPS 32(R9), Y9
-	VMAXPS  Y9, Y5, Y5
+	VMAXPS  Y9, Y8, Y5
 	VMOVUPS 32(R10), Y10
 	VMAXPS  Y10, Y5, Y5
 	VCMPPS  $0x03, Y4, Y4, Y4
@@ -4403,40 +4224,38 @@ masked3:
 	VPBROADCASTD X3, Y3
 	VPAND        bits32<>+0(SB), Y3, Y3
 	VPCMPEQD     bits32<>+0(SB), Y3, Y3
-	VMOVUPS      Y3, 176(SP)
+	VMOVUPS      Y3, 144(SP)
 	SHRQ         $0x08, R8
 	VMOVQ        R8, X3
 	VPBROADCASTD X3, Y3
 	VPAND        bits32<>+0(SB), Y3, Y3
 	VPCMPEQD     bits32<>+0(SB), Y3, Y3
-	VMOVUPS      Y3, 208(SP)
+	VMOVUPS      Y3, 176(SP)
 	MOVQ         296(AX), R8
 	ADDQ         DI, R8
 	MOVQ         304(AX), R9
 	ADDQ         DI, R9
 	MOVQ         312(AX), R10
 	ADDQ         DI, R10
-	VMOVUPS      176(SP), Y3
+	VMOVUPS      144(SP), Y3
 	VMASKMOVPS   (R8), Y3, Y4
 	VBLENDVPS    Y3, Y4, Y0, Y4
-	VMOVAPS      Y4, Y3
-	VMOVUPS      176(SP), Y5
-	VMASKMOVPS   (R9), Y5, Y6
-	VBLENDVPS    Y5, Y6, Y0, Y6
-	VMAXPS       Y6, Y3, Y3
-	VMOVUPS      176(SP), Y5
+	VMOVUPS      144(SP), Y3
+	VMASKMOVPS   (R9), Y3, Y6
+	VBLENDVPS    Y3, Y6, Y0, Y6
+	VMAXPS       Y6, Y4, Y3
+	VMOVUPS      144(SP), Y5
 	VMASKMOVPS   (R10), Y5, Y7
 	VBLENDVPS    Y5, Y7, Y0, Y7
 	VMAXPS       Y7, Y3, Y3
-	VMOVUPS      208(SP), Y5
+	VMOVUPS      176(SP), Y5
 	VMASKMOVPS   32(R8), Y5, Y8
 	VBLENDVPS    Y5, Y8, Y0, Y8
-	VMOVAPS      Y8, Y5
-	VMOVUPS      208(SP), Y10
-	VMASKMOVPS   32(R9), Y10, Y9
-	VBLENDVPS    Y10, Y9, Y0, Y9
-	VMAXPS       Y9, Y5, Y5
-	VMOVUPS      208(SP), Y11
+	VMOVUPS      176(SP), Y5
+	VMASKMOVPS   32(R9), Y5, Y9
+	VBLENDVPS    Y5, Y9, Y0, Y9
+	VMAXPS       Y9, Y8, Y5
+	VMOVUPS      176(SP), Y11
 	VMASKMOVPS   32(R10), Y11, Y10
 	VBLENDVPS    Y11, Y10, Y0, Y10
 	VMAXPS       Y10, Y5, Y5
@@ -4475,7 +4294,7 @@ vpermute3:
 	JNZ    exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    136(SP), DI
+	MOVQ    128(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000020
@@ -4504,7 +4323,7 @@ block2:
 	// The taps do not reach the next block: the chunk's own block, then its outputs.
 	CMPQ DX, 136(AX)
 	JGE  rowEnd
-	MOVQ 128(SP), DI
+	MOVQ 120(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -4519,13 +4338,11 @@ inner2:
 	MOVQ    304(AX), R9
 	ADDQ    DI, R9
 	VMOVUPS (R8), Y4
-	VMOVAPS Y4, Y3
 	VMOVUPS (R9), Y6
-	VMAXPS  Y6, Y3, Y3
+	VMAXPS  Y6, Y4, Y3
 	VMOVUPS 32(R8), Y7
-	VMOVAPS Y7, Y5
 	VMOVUPS 32(R9), Y8
-	VMAXPS  Y8, Y5, Y5
+	VMAXPS  Y8, Y7, Y5
 	VCMPPS  $0x03, Y4, Y4, Y4
 	VCMPPS  $0x03, Y4, Y6, Y4
 	VCMPPS  $0x03, Y4, Y7, Y4
@@ -4558,33 +4375,31 @@ masked2:
 	VPBROADCASTD X3, Y3
 	VPAND        bits32<>+0(SB), Y3, Y3
 	VPCMPEQD     bits32<>+0(SB), Y3, Y3
-	VMOVUPS      Y3, 240(SP)
+	VMOVUPS      Y3, 208(SP)
 	SHRQ         $0x08, R8
 	VMOVQ        R8, X3
 	VPBROADCASTD X3, Y3
 	VPAND        bits32<>+0(SB), Y3, Y3
 	VPCMPEQD     bits32<>+0(SB), Y3, Y3
-	VMOVUPS      Y3, 272(SP)
+	VMOVUPS      Y3, 240(SP)
 	MOVQ         296(AX), R8
 	ADDQ         DI, R8
 	MOVQ         304(AX), R9
 	ADDQ         DI, R9
-	VMOVUPS      240(SP), Y3
+	VMOVUPS      208(SP), Y3
 	VMASKMOVPS   (R8), Y3, Y4
 	VBLENDVPS    Y3, Y4, Y0, Y4
-	VMOVAPS      Y4, Y3
+	VMOVUPS      208(SP), Y3
+	VMASKMOVPS   (R9), Y3, Y6
+	VBLENDVPS    Y3, Y6, Y0, Y6
+	VMAXPS       Y6, Y4, Y3
 	VMOVUPS      240(SP), Y5
-	VMASKMOVPS   (R9), Y5, Y6
-	VBLENDVPS    Y5, Y6, Y0, Y6
-	VMAXPS       Y6, Y3, Y3
-	VMOVUPS      272(SP), Y5
 	VMASKMOVPS   32(R8), Y5, Y7
 	VBLENDVPS    Y5, Y7, Y0, Y7
-	VMOVAPS      Y7, Y5
-	VMOVUPS      272(SP), Y9
-	VMASKMOVPS   32(R9), Y9, Y8
-	VBLENDVPS    Y9, Y8, Y0, Y8
-	VMAXPS       Y8, Y5, Y5
+	VMOVUPS      240(SP), Y5
+	VMASKMOVPS   32(R9), Y5, Y8
+	VBLENDVPS    Y5, Y8, Y0, Y8
+	VMAXPS       Y8, Y7, Y5
 	VCMPPS       $0x03, Y4, Y4, Y4
 	VCMPPS       $0x03, Y4, Y6, Y4
 	VCMPPS       $0x03, Y4, Y7, Y4
@@ -4618,7 +4433,7 @@ vpermute2:
 	JNZ    exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    136(SP), DI
+	MOVQ    128(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000020
@@ -4647,7 +4462,7 @@ block4:
 	// The taps do not reach the next block: the chunk's own block, then its outputs.
 	CMPQ DX, 136(AX)
 	JGE  rowEnd
-	MOVQ 128(SP), DI
+	MOVQ 120(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -4666,17 +4481,15 @@ inner4:
 	MOVQ    320(AX), R11
 	ADDQ    DI, R11
 	VMOVUPS (R8), Y4
-	VMOVAPS Y4, Y3
 	VMOVUPS (R9), Y6
-	VMAXPS  Y6, Y3, Y3
+	VMAXPS  Y6, Y4, Y3
 	VMOVUPS (R10), Y7
 	VMAXPS  Y7, Y3, Y3
 	VMOVUPS (R11), Y8
 	VMAXPS  Y8, Y3, Y3
 	VMOVUPS 32(R8), Y9
-	VMOVAPS Y9, Y5
 	VMOVUPS 32(R9), Y10
-	VMAXPS  Y10, Y5, Y5
+	VMAXPS  Y10, Y9, Y5
 	VMOVUPS 32(R10), Y11
 	VMAXPS  Y11, Y5, Y5
 	VMOVUPS 32(R11), Y12
@@ -4717,13 +4530,13 @@ masked4:
 	VPBROADCASTD X3, Y3
 	VPAND        bits32<>+0(SB), Y3, Y3
 	VPCMPEQD     bits32<>+0(SB), Y3, Y3
-	VMOVUPS      Y3, 304(SP)
+	VMOVUPS      Y3, 272(SP)
 	SHRQ         $0x08, R8
 	VMOVQ        R8, X3
 	VPBROADCASTD X3, Y3
 	VPAND        bits32<>+0(SB), Y3, Y3
 	VPCMPEQD     bits32<>+0(SB), Y3, Y3
-	VMOVUPS      Y3, 336(SP)
+	VMOVUPS      Y3, 304(SP)
 	MOVQ         296(AX), R8
 	ADDQ         DI, R8
 	MOVQ         304(AX), R9
@@ -4732,35 +4545,33 @@ masked4:
 	ADDQ         DI, R10
 	MOVQ         320(AX), R11
 	ADDQ         DI, R11
-	VMOVUPS      304(SP), Y3
+	VMOVUPS      272(SP), Y3
 	VMASKMOVPS   (R8), Y3, Y4
 	VBLENDVPS    Y3, Y4, Y0, Y4
-	VMOVAPS      Y4, Y3
-	VMOVUPS      304(SP), Y5
-	VMASKMOVPS   (R9), Y5, Y6
-	VBLENDVPS    Y5, Y6, Y0, Y6
-	VMAXPS       Y6, Y3, Y3
-	VMOVUPS      304(SP), Y5
+	VMOVUPS      272(SP), Y3
+	VMASKMOVPS   (R9), Y3, Y6
+	VBLENDVPS    Y3, Y6, Y0, Y6
+	VMAXPS       Y6, Y4, Y3
+	VMOVUPS      272(SP), Y5
 	VMASKMOVPS   (R10), Y5, Y7
 	VBLENDVPS    Y5, Y7, Y0, Y7
 	VMAXPS       Y7, Y3, Y3
-	VMOVUPS      304(SP), Y5
+	VMOVUPS      272(SP), Y5
 	VMASKMOVPS   (R11), Y5, Y8
 	VBLENDVPS    Y5, Y8, Y0, Y8
 	VMAXPS       Y8, Y3, Y3
-	VMOVUPS      336(SP), Y5
+	VMOVUPS      304(SP), Y5
 	VMASKMOVPS   32(R8), Y5, Y9
 	VBLENDVPS    Y5, Y9, Y0, Y9
-	VMOVAPS      Y9, Y5
-	VMOVUPS      336(SP), Y11
-	VMASKMOVPS   32(R9), Y11, Y10
-	VBLENDVPS    Y11, Y10, Y0, Y10
-	VMAXPS       Y10, Y5, Y5
-	VMOVUPS      336(SP), Y12
+	VMOVUPS      304(SP), Y5
+	VMASKMOVPS   32(R9), Y5, Y10
+	VBLENDVPS    Y5, Y10, Y0, Y10
+	VMAXPS       Y10, Y9, Y5
+	VMOVUPS      304(SP), Y12
 	VMASKMOVPS   32(R10), Y12, Y11
 	VBLENDVPS    Y12, Y11, Y0, Y11
 	VMAXPS       Y11, Y5, Y5
-	VMOVUPS      336(SP), Y13
+	VMOVUPS      304(SP), Y13
 	VMASKMOVPS   32(R11), Y13, Y12
 	VBLENDVPS    Y13, Y12, Y0, Y12
 	VMAXPS       Y12, Y5, Y5
@@ -4801,7 +4612,7 @@ vpermute4:
 	JNZ    exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    136(SP), DI
+	MOVQ    128(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000020
@@ -4830,7 +4641,7 @@ block1:
 	// The taps do not reach the next block: the chunk's own block, then its outputs.
 	CMPQ DX, 136(AX)
 	JGE  rowEnd
-	MOVQ 128(SP), DI
+	MOVQ 120(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -4876,20 +4687,20 @@ masked1:
 	VPBROADCASTD X3, Y3
 	VPAND        bits32<>+0(SB), Y3, Y3
 	VPCMPEQD     bits32<>+0(SB), Y3, Y3
-	VMOVUPS      Y3, 368(SP)
+	VMOVUPS      Y3, 336(SP)
 	SHRQ         $0x08, R8
 	VMOVQ        R8, X3
 	VPBROADCASTD X3, Y3
 	VPAND        bits32<>+0(SB), Y3, Y3
 	VPCMPEQD     bits32<>+0(SB), Y3, Y3
-	VMOVUPS      Y3, 400(SP)
+	VMOVUPS      Y3, 368(SP)
 	MOVQ         296(AX), R8
 	ADDQ         DI, R8
-	VMOVUPS      368(SP), Y3
+	VMOVUPS      336(SP), Y3
 	VMASKMOVPS   (R8), Y3, Y4
 	VBLENDVPS    Y3, Y4, Y0, Y4
 	VMOVAPS      Y4, Y3
-	VMOVUPS      400(SP), Y5
+	VMOVUPS      368(SP), Y5
 	VMASKMOVPS   32(R8), Y5, Y6
 	VBLENDVPS    Y5, Y6, Y0, Y6
 	VMOVAPS      Y6, Y5
@@ -4924,7 +4735,7 @@ vpermute1:
 	JNZ    exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    136(SP), DI
+	MOVQ    128(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000020
@@ -4953,7 +4764,7 @@ block0:
 	// The taps do not reach the next block: the chunk's own block, then its outputs.
 	CMPQ DX, 136(AX)
 	JGE  rowEnd
-	MOVQ 128(SP), DI
+	MOVQ 120(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -5034,13 +4845,13 @@ masked0:
 	VPBROADCASTD X3, Y3
 	VPAND        bits32<>+0(SB), Y3, Y3
 	VPCMPEQD     bits32<>+0(SB), Y3, Y3
-	VMOVUPS      Y3, 432(SP)
+	VMOVUPS      Y3, 400(SP)
 	SHRQ         $0x08, R8
 	VMOVQ        R8, X3
 	VPBROADCASTD X3, Y3
 	VPAND        bits32<>+0(SB), Y3, Y3
 	VPCMPEQD     bits32<>+0(SB), Y3, Y3
-	VMOVUPS      Y3, 464(SP)
+	VMOVUPS      Y3, 432(SP)
 
 	// Any number of rows: pairs, then a single one.
 	MOVQ    200(AX), R8
@@ -5056,19 +4867,19 @@ pair_edge0:
 	ADDQ       DI, R10
 	MOVQ       8(R9), R11
 	ADDQ       DI, R11
-	VMOVUPS    432(SP), Y7
+	VMOVUPS    400(SP), Y7
 	VMASKMOVPS (R10), Y7, Y6
 	VBLENDVPS  Y7, Y6, Y0, Y6
 	VMAXPS     Y6, Y3, Y3
-	VMOVUPS    432(SP), Y8
+	VMOVUPS    400(SP), Y8
 	VMASKMOVPS (R11), Y8, Y7
 	VBLENDVPS  Y8, Y7, Y0, Y7
 	VMAXPS     Y7, Y3, Y3
-	VMOVUPS    464(SP), Y9
+	VMOVUPS    432(SP), Y9
 	VMASKMOVPS 32(R10), Y9, Y8
 	VBLENDVPS  Y9, Y8, Y0, Y8
 	VMAXPS     Y8, Y5, Y5
-	VMOVUPS    464(SP), Y10
+	VMOVUPS    432(SP), Y10
 	VMASKMOVPS 32(R11), Y10, Y9
 	VBLENDVPS  Y10, Y9, Y0, Y9
 	VMAXPS     Y9, Y5, Y5
@@ -5085,11 +4896,11 @@ single_edge0:
 	JZ         end_edge0
 	MOVQ       (R9), R8
 	ADDQ       DI, R8
-	VMOVUPS    432(SP), Y7
+	VMOVUPS    400(SP), Y7
 	VMASKMOVPS (R8), Y7, Y6
 	VBLENDVPS  Y7, Y6, Y0, Y6
 	VMAXPS     Y6, Y3, Y3
-	VMOVUPS    464(SP), Y8
+	VMOVUPS    432(SP), Y8
 	VMASKMOVPS 32(R8), Y8, Y7
 	VBLENDVPS  Y8, Y7, Y0, Y7
 	VMAXPS     Y7, Y5, Y5
@@ -5125,7 +4936,7 @@ vpermute0:
 	JNZ    exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    136(SP), DI
+	MOVQ    128(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000020
@@ -5151,13 +4962,13 @@ tailStore0:
 
 exact:
 	// A chunk with a NaN or a zero: colB, the byte offset of its first window start.
-	MOVQ CX, 496(SP)
-	MOVQ BX, 504(SP)
-	MOVQ SI, 512(SP)
+	MOVQ CX, 464(SP)
+	MOVQ BX, 472(SP)
+	MOVQ SI, 480(SP)
 	SUBQ $0x00000004, CX
 
 	// Edge chunk: taps outside the row and outputs past the row's end are masked off.
-	MOVQ 128(SP), BX
+	MOVQ 120(SP), BX
 	ADDQ CX, BX
 	SARQ $0x02, CX
 
@@ -5222,11 +5033,11 @@ tapsDoneE:
 
 	// NaN (all ones) where a tap was unordered.
 	VORPS      Y5, Y2, Y2
-	MOVQ       136(SP), CX
+	MOVQ       128(SP), CX
 	VMASKMOVPS Y2, Y6, (CX)(DX*1)
-	MOVQ       496(SP), CX
-	MOVQ       504(SP), BX
-	MOVQ       512(SP), SI
+	MOVQ       464(SP), CX
+	MOVQ       472(SP), BX
+	MOVQ       480(SP), SI
 	MOVQ       136(AX), DI
 	SUBQ       DX, DI
 	CMPQ       DI, $0x00000020
@@ -5245,16 +5056,10 @@ tapsDoneE:
 	// Next row.
 rowEnd:
 	MOVQ 72(AX), CX
-	ADDQ CX, 128(SP)
+	ADDQ CX, 120(SP)
 	MOVQ 80(AX), CX
-	ADDQ CX, 136(SP)
-	ADDQ CX, 144(SP)
-	ADDQ CX, 144(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 160(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 152(SP)
-	DECQ 168(SP)
+	ADDQ CX, 128(SP)
+	DECQ 136(SP)
 	JMP  row
 
 	// Next group.
@@ -5263,8 +5068,6 @@ rowsDone:
 	ADDQ CX, 104(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 112(SP)
-	ADDQ CX, 120(SP)
-	ADDQ CX, 120(SP)
 	DECQ 96(SP)
 	JMP  group
 
@@ -5274,7 +5077,7 @@ done:
 
 // func windowMaxS2K3D1P0AVX2(j *rowJob)
 // Requires: AVX, AVX2, CMOV
-TEXT ·windowMaxS2K3D1P0AVX2(SB), NOSPLIT, $520-8
+TEXT ·windowMaxS2K3D1P0AVX2(SB), NOSPLIT, $488-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -5298,28 +5101,20 @@ TEXT ·windowMaxS2K3D1P0AVX2(SB), NOSPLIT, $520-8
 	MOVQ CX, 104(SP)
 	MOVQ 8(AX), CX
 	MOVQ CX, 112(SP)
-	MOVQ 16(AX), CX
-	MOVQ CX, 120(SP)
 
 group:
 	CMPQ 96(SP), $0x00
 	JEQ  done
 	MOVQ 64(AX), CX
-	MOVQ CX, 168(SP)
-	MOVQ 104(SP), CX
-	MOVQ CX, 128(SP)
-	MOVQ 112(SP), CX
 	MOVQ CX, 136(SP)
-	MOVQ 120(SP), CX
-	MOVQ CX, 144(SP)
-	MOVQ 24(AX), CX
-	MOVQ CX, 152(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 160(SP)
+	MOVQ 104(SP), CX
+	MOVQ CX, 120(SP)
+	MOVQ 112(SP), CX
+	MOVQ CX, 128(SP)
 
 	// For every output row of the group:
 row:
-	CMPQ   168(SP), $0x00
+	CMPQ   136(SP), $0x00
 	JEQ    rowsDone
 	VXORPS Y1, Y1, Y1
 
@@ -5343,7 +5138,7 @@ row:
 
 rows3:
 block3:
-	MOVQ 128(SP), DI
+	MOVQ 120(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -5360,15 +5155,13 @@ inner3:
 	MOVQ    312(AX), R10
 	ADDQ    DI, R10
 	VMOVUPS (R8), Y4
-	VMOVAPS Y4, Y5
 	VMOVUPS (R9), Y7
-	VMAXPS  Y7, Y5, Y5
+	VMAXPS  Y7, Y4, Y5
 	VMOVUPS (R10), Y8
 	VMAXPS  Y8, Y5, Y5
 	VMOVUPS 32(R8), Y9
-	VMOVAPS Y9, Y6
 	VMOVUPS 32(R9), Y10
-	VMAXPS  Y10, Y6, Y6
+	VMAXPS  Y10, Y9, Y6
 	VMOVUPS 32(R10), Y11
 	VMAXPS  Y11, Y6, Y6
 	VCMPPS  $0x03, Y4, Y4, Y4
@@ -5405,40 +5198,38 @@ masked3:
 	VPBROADCASTD X4, Y4
 	VPAND        bits32<>+0(SB), Y4, Y4
 	VPCMPEQD     bits32<>+0(SB), Y4, Y4
-	VMOVUPS      Y4, 176(SP)
+	VMOVUPS      Y4, 144(SP)
 	SHRQ         $0x08, R8
 	VMOVQ        R8, X4
 	VPBROADCASTD X4, Y4
 	VPAND        bits32<>+0(SB), Y4, Y4
 	VPCMPEQD     bits32<>+0(SB), Y4, Y4
-	VMOVUPS      Y4, 208(SP)
+	VMOVUPS      Y4, 176(SP)
 	MOVQ         296(AX), R8
 	ADDQ         DI, R8
 	MOVQ         304(AX), R9
 	ADDQ         DI, R9
 	MOVQ         312(AX), R10
 	ADDQ         DI, R10
-	VMOVUPS      176(SP), Y5
+	VMOVUPS      144(SP), Y5
 	VMASKMOVPS   (R8), Y5, Y4
 	VBLENDVPS    Y5, Y4, Y0, Y4
-	VMOVAPS      Y4, Y5
-	VMOVUPS      176(SP), Y6
-	VMASKMOVPS   (R9), Y6, Y7
-	VBLENDVPS    Y6, Y7, Y0, Y7
-	VMAXPS       Y7, Y5, Y5
-	VMOVUPS      176(SP), Y6
+	VMOVUPS      144(SP), Y5
+	VMASKMOVPS   (R9), Y5, Y7
+	VBLENDVPS    Y5, Y7, Y0, Y7
+	VMAXPS       Y7, Y4, Y5
+	VMOVUPS      144(SP), Y6
 	VMASKMOVPS   (R10), Y6, Y8
 	VBLENDVPS    Y6, Y8, Y0, Y8
 	VMAXPS       Y8, Y5, Y5
-	VMOVUPS      208(SP), Y6
+	VMOVUPS      176(SP), Y6
 	VMASKMOVPS   32(R8), Y6, Y9
 	VBLENDVPS    Y6, Y9, Y0, Y9
-	VMOVAPS      Y9, Y6
-	VMOVUPS      208(SP), Y11
-	VMASKMOVPS   32(R9), Y11, Y10
-	VBLENDVPS    Y11, Y10, Y0, Y10
-	VMAXPS       Y10, Y6, Y6
-	VMOVUPS      208(SP), Y12
+	VMOVUPS      176(SP), Y6
+	VMASKMOVPS   32(R9), Y6, Y10
+	VBLENDVPS    Y6, Y10, Y0, Y10
+	VMAXPS       Y10, Y9, Y6
+	VMOVUPS      176(SP), Y12
 	VMASKMOVPS   32(R10), Y12, Y11
 	VBLENDVPS    Y12, Y11, Y0, Y11
 	VMAXPS       Y11, Y6, Y6
@@ -5489,7 +5280,7 @@ outputs3:
 	JNZ    exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    136(SP), DI
+	MOVQ    128(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000020
@@ -5515,7 +5306,7 @@ tailStore3:
 
 rows2:
 block2:
-	MOVQ 128(SP), DI
+	MOVQ 120(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -5530,13 +5321,11 @@ inner2:
 	MOVQ    304(AX), R9
 	ADDQ    DI, R9
 	VMOVUPS (R8), Y4
-	VMOVAPS Y4, Y5
 	VMOVUPS (R9), Y7
-	VMAXPS  Y7, Y5, Y5
+	VMAXPS  Y7, Y4, Y5
 	VMOVUPS 32(R8), Y8
-	VMOVAPS Y8, Y6
 	VMOVUPS 32(R9), Y9
-	VMAXPS  Y9, Y6, Y6
+	VMAXPS  Y9, Y8, Y6
 	VCMPPS  $0x03, Y4, Y4, Y4
 	VCMPPS  $0x03, Y4, Y7, Y4
 	VCMPPS  $0x03, Y4, Y8, Y4
@@ -5569,33 +5358,31 @@ masked2:
 	VPBROADCASTD X4, Y4
 	VPAND        bits32<>+0(SB), Y4, Y4
 	VPCMPEQD     bits32<>+0(SB), Y4, Y4
-	VMOVUPS      Y4, 240(SP)
+	VMOVUPS      Y4, 208(SP)
 	SHRQ         $0x08, R8
 	VMOVQ        R8, X4
 	VPBROADCASTD X4, Y4
 	VPAND        bits32<>+0(SB), Y4, Y4
 	VPCMPEQD     bits32<>+0(SB), Y4, Y4
-	VMOVUPS      Y4, 272(SP)
+	VMOVUPS      Y4, 240(SP)
 	MOVQ         296(AX), R8
 	ADDQ         DI, R8
 	MOVQ         304(AX), R9
 	ADDQ         DI, R9
-	VMOVUPS      240(SP), Y5
+	VMOVUPS      208(SP), Y5
 	VMASKMOVPS   (R8), Y5, Y4
 	VBLENDVPS    Y5, Y4, Y0, Y4
-	VMOVAPS      Y4, Y5
+	VMOVUPS      208(SP), Y5
+	VMASKMOVPS   (R9), Y5, Y7
+	VBLENDVPS    Y5, Y7, Y0, Y7
+	VMAXPS       Y7, Y4, Y5
 	VMOVUPS      240(SP), Y6
-	VMASKMOVPS   (R9), Y6, Y7
-	VBLENDVPS    Y6, Y7, Y0, Y7
-	VMAXPS       Y7, Y5, Y5
-	VMOVUPS      272(SP), Y6
 	VMASKMOVPS   32(R8), Y6, Y8
 	VBLENDVPS    Y6, Y8, Y0, Y8
-	VMOVAPS      Y8, Y6
-	VMOVUPS      272(SP), Y10
-	VMASKMOVPS   32(R9), Y10, Y9
-	VBLENDVPS    Y10, Y9, Y0, Y9
-	VMAXPS       Y9, Y6, Y6
+	VMOVUPS      240(SP), Y6
+	VMASKMOVPS   32(R9), Y6, Y9
+	VBLENDVPS    Y6, Y9, Y0, Y9
+	VMAXPS       Y9, Y8, Y6
 	VCMPPS       $0x03, Y4, Y4, Y4
 	VCMPPS       $0x03, Y4, Y7, Y4
 	VCMPPS       $0x03, Y4, Y8, Y4
@@ -5641,7 +5428,7 @@ outputs2:
 	JNZ    exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    136(SP), DI
+	MOVQ    128(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000020
@@ -5667,7 +5454,7 @@ tailStore2:
 
 rows4:
 block4:
-	MOVQ 128(SP), DI
+	MOVQ 120(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -5686,17 +5473,15 @@ inner4:
 	MOVQ    320(AX), R11
 	ADDQ    DI, R11
 	VMOVUPS (R8), Y4
-	VMOVAPS Y4, Y5
 	VMOVUPS (R9), Y7
-	VMAXPS  Y7, Y5, Y5
+	VMAXPS  Y7, Y4, Y5
 	VMOVUPS (R10), Y8
 	VMAXPS  Y8, Y5, Y5
 	VMOVUPS (R11), Y9
 	VMAXPS  Y9, Y5, Y5
 	VMOVUPS 32(R8), Y10
-	VMOVAPS Y10, Y6
 	VMOVUPS 32(R9), Y11
-	VMAXPS  Y11, Y6, Y6
+	VMAXPS  Y11, Y10, Y6
 	VMOVUPS 32(R10), Y12
 	VMAXPS  Y12, Y6, Y6
 	VMOVUPS 32(R11), Y13
@@ -5737,13 +5522,13 @@ masked4:
 	VPBROADCASTD X4, Y4
 	VPAND        bits32<>+0(SB), Y4, Y4
 	VPCMPEQD     bits32<>+0(SB), Y4, Y4
-	VMOVUPS      Y4, 304(SP)
+	VMOVUPS      Y4, 272(SP)
 	SHRQ         $0x08, R8
 	VMOVQ        R8, X4
 	VPBROADCASTD X4, Y4
 	VPAND        bits32<>+0(SB), Y4, Y4
 	VPCMPEQD     bits32<>+0(SB), Y4, Y4
-	VMOVUPS      Y4, 336(SP)
+	VMOVUPS      Y4, 304(SP)
 	MOVQ         296(AX), R8
 	ADDQ         DI, R8
 	MOVQ         304(AX), R9
@@ -5752,35 +5537,33 @@ masked4:
 	ADDQ         DI, R10
 	MOVQ         320(AX), R11
 	ADDQ         DI, R11
-	VMOVUPS      304(SP), Y5
+	VMOVUPS      272(SP), Y5
 	VMASKMOVPS   (R8), Y5, Y4
 	VBLENDVPS    Y5, Y4, Y0, Y4
-	VMOVAPS      Y4, Y5
-	VMOVUPS      304(SP), Y6
-	VMASKMOVPS   (R9), Y6, Y7
-	VBLENDVPS    Y6, Y7, Y0, Y7
-	VMAXPS       Y7, Y5, Y5
-	VMOVUPS      304(SP), Y6
+	VMOVUPS      272(SP), Y5
+	VMASKMOVPS   (R9), Y5, Y7
+	VBLENDVPS    Y5, Y7, Y0, Y7
+	VMAXPS       Y7, Y4, Y5
+	VMOVUPS      272(SP), Y6
 	VMASKMOVPS   (R10), Y6, Y8
 	VBLENDVPS    Y6, Y8, Y0, Y8
 	VMAXPS       Y8, Y5, Y5
-	VMOVUPS      304(SP), Y6
+	VMOVUPS      272(SP), Y6
 	VMASKMOVPS   (R11), Y6, Y9
 	VBLENDVPS    Y6, Y9, Y0, Y9
 	VMAXPS       Y9, Y5, Y5
-	VMOVUPS      336(SP), Y6
+	VMOVUPS      304(SP), Y6
 	VMASKMOVPS   32(R8), Y6, Y10
 	VBLENDVPS    Y6, Y10, Y0, Y10
-	VMOVAPS      Y10, Y6
-	VMOVUPS      336(SP), Y12
-	VMASKMOVPS   32(R9), Y12, Y11
-	VBLENDVPS    Y12, Y11, Y0, Y11
-	VMAXPS       Y11, Y6, Y6
-	VMOVUPS      336(SP), Y13
+	VMOVUPS      304(SP), Y6
+	VMASKMOVPS   32(R9), Y6, Y11
+	VBLENDVPS    Y6, Y11, Y0, Y11
+	VMAXPS       Y11, Y10, Y6
+	VMOVUPS      304(SP), Y13
 	VMASKMOVPS   32(R10), Y13, Y12
 	VBLENDVPS    Y13, Y12, Y0, Y12
 	VMAXPS       Y12, Y6, Y6
-	VMOVUPS      336(SP), Y14
+	VMOVUPS      304(SP), Y14
 	VMASKMOVPS   32(R11), Y14, Y13
 	VBLENDVPS    Y14, Y13, Y0, Y13
 	VMAXPS       Y13, Y6, Y6
@@ -5833,7 +5616,7 @@ outputs4:
 	JNZ    exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    136(SP), DI
+	MOVQ    128(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000020
@@ -5859,7 +5642,7 @@ tailStore4:
 
 rows1:
 block1:
-	MOVQ 128(SP), DI
+	MOVQ 120(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -5905,20 +5688,20 @@ masked1:
 	VPBROADCASTD X4, Y4
 	VPAND        bits32<>+0(SB), Y4, Y4
 	VPCMPEQD     bits32<>+0(SB), Y4, Y4
-	VMOVUPS      Y4, 368(SP)
+	VMOVUPS      Y4, 336(SP)
 	SHRQ         $0x08, R8
 	VMOVQ        R8, X4
 	VPBROADCASTD X4, Y4
 	VPAND        bits32<>+0(SB), Y4, Y4
 	VPCMPEQD     bits32<>+0(SB), Y4, Y4
-	VMOVUPS      Y4, 400(SP)
+	VMOVUPS      Y4, 368(SP)
 	MOVQ         296(AX), R8
 	ADDQ         DI, R8
-	VMOVUPS      368(SP), Y5
+	VMOVUPS      336(SP), Y5
 	VMASKMOVPS   (R8), Y5, Y4
 	VBLENDVPS    Y5, Y4, Y0, Y4
 	VMOVAPS      Y4, Y5
-	VMOVUPS      400(SP), Y6
+	VMOVUPS      368(SP), Y6
 	VMASKMOVPS   32(R8), Y6, Y7
 	VBLENDVPS    Y6, Y7, Y0, Y7
 	VMOVAPS      Y7, Y6
@@ -5965,7 +5748,7 @@ outputs1:
 	JNZ    exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    136(SP), DI
+	MOVQ    128(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000020
@@ -5991,7 +5774,7 @@ tailStore1:
 
 rows0:
 block0:
-	MOVQ 128(SP), DI
+	MOVQ 120(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -6072,13 +5855,13 @@ masked0:
 	VPBROADCASTD X4, Y4
 	VPAND        bits32<>+0(SB), Y4, Y4
 	VPCMPEQD     bits32<>+0(SB), Y4, Y4
-	VMOVUPS      Y4, 432(SP)
+	VMOVUPS      Y4, 400(SP)
 	SHRQ         $0x08, R8
 	VMOVQ        R8, X4
 	VPBROADCASTD X4, Y4
 	VPAND        bits32<>+0(SB), Y4, Y4
 	VPCMPEQD     bits32<>+0(SB), Y4, Y4
-	VMOVUPS      Y4, 464(SP)
+	VMOVUPS      Y4, 432(SP)
 
 	// Any number of rows: pairs, then a single one.
 	MOVQ    200(AX), R8
@@ -6094,19 +5877,19 @@ pair_edge0:
 	ADDQ       DI, R10
 	MOVQ       8(R9), R11
 	ADDQ       DI, R11
-	VMOVUPS    432(SP), Y8
+	VMOVUPS    400(SP), Y8
 	VMASKMOVPS (R10), Y8, Y7
 	VBLENDVPS  Y8, Y7, Y0, Y7
 	VMAXPS     Y7, Y5, Y5
-	VMOVUPS    432(SP), Y9
+	VMOVUPS    400(SP), Y9
 	VMASKMOVPS (R11), Y9, Y8
 	VBLENDVPS  Y9, Y8, Y0, Y8
 	VMAXPS     Y8, Y5, Y5
-	VMOVUPS    464(SP), Y10
+	VMOVUPS    432(SP), Y10
 	VMASKMOVPS 32(R10), Y10, Y9
 	VBLENDVPS  Y10, Y9, Y0, Y9
 	VMAXPS     Y9, Y6, Y6
-	VMOVUPS    464(SP), Y11
+	VMOVUPS    432(SP), Y11
 	VMASKMOVPS 32(R11), Y11, Y10
 	VBLENDVPS  Y11, Y10, Y0, Y10
 	VMAXPS     Y10, Y6, Y6
@@ -6123,11 +5906,11 @@ single_edge0:
 	JZ         end_edge0
 	MOVQ       (R9), R8
 	ADDQ       DI, R8
-	VMOVUPS    432(SP), Y8
+	VMOVUPS    400(SP), Y8
 	VMASKMOVPS (R8), Y8, Y7
 	VBLENDVPS  Y8, Y7, Y0, Y7
 	VMAXPS     Y7, Y5, Y5
-	VMOVUPS    464(SP), Y9
+	VMOVUPS    432(SP), Y9
 	VMASKMOVPS 32(R8), Y9, Y8
 	VBLENDVPS  Y9, Y8, Y0, Y8
 	VMAXPS     Y8, Y6, Y6
@@ -6175,7 +5958,7 @@ outputs0:
 	JNZ    exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    136(SP), DI
+	MOVQ    128(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000020
@@ -6201,13 +5984,13 @@ tailStore0:
 
 exact:
 	// A chunk with a NaN or a zero: colB, the byte offset of its first window start.
-	MOVQ CX, 496(SP)
-	MOVQ BX, 504(SP)
-	MOVQ SI, 512(SP)
+	MOVQ CX, 464(SP)
+	MOVQ BX, 472(SP)
+	MOVQ SI, 480(SP)
 	SUBQ $0x00000040, CX
 
 	// Edge chunk: taps outside the row and outputs past the row's end are masked off.
-	MOVQ 128(SP), BX
+	MOVQ 120(SP), BX
 	ADDQ CX, BX
 	SARQ $0x02, CX
 
@@ -6272,11 +6055,11 @@ tapsDoneE:
 
 	// NaN (all ones) where a tap was unordered.
 	VORPS      Y7, Y6, Y6
-	MOVQ       136(SP), CX
+	MOVQ       128(SP), CX
 	VMASKMOVPS Y6, Y8, (CX)(DX*1)
-	MOVQ       496(SP), CX
-	MOVQ       504(SP), BX
-	MOVQ       512(SP), SI
+	MOVQ       464(SP), CX
+	MOVQ       472(SP), BX
+	MOVQ       480(SP), SI
 	MOVQ       136(AX), DI
 	SUBQ       DX, DI
 	CMPQ       DI, $0x00000020
@@ -6295,16 +6078,10 @@ tapsDoneE:
 	// Next row.
 rowEnd:
 	MOVQ 72(AX), CX
-	ADDQ CX, 128(SP)
+	ADDQ CX, 120(SP)
 	MOVQ 80(AX), CX
-	ADDQ CX, 136(SP)
-	ADDQ CX, 144(SP)
-	ADDQ CX, 144(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 160(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 152(SP)
-	DECQ 168(SP)
+	ADDQ CX, 128(SP)
+	DECQ 136(SP)
 	JMP  row
 
 	// Next group.
@@ -6313,8 +6090,6 @@ rowsDone:
 	ADDQ CX, 104(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 112(SP)
-	ADDQ CX, 120(SP)
-	ADDQ CX, 120(SP)
 	DECQ 96(SP)
 	JMP  group
 
@@ -6324,7 +6099,7 @@ done:
 
 // func windowMaxS2K3D1P1AVX2(j *rowJob)
 // Requires: AVX, AVX2, CMOV
-TEXT ·windowMaxS2K3D1P1AVX2(SB), NOSPLIT, $520-8
+TEXT ·windowMaxS2K3D1P1AVX2(SB), NOSPLIT, $488-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -6348,28 +6123,20 @@ TEXT ·windowMaxS2K3D1P1AVX2(SB), NOSPLIT, $520-8
 	MOVQ CX, 104(SP)
 	MOVQ 8(AX), CX
 	MOVQ CX, 112(SP)
-	MOVQ 16(AX), CX
-	MOVQ CX, 120(SP)
 
 group:
 	CMPQ 96(SP), $0x00
 	JEQ  done
 	MOVQ 64(AX), CX
-	MOVQ CX, 168(SP)
-	MOVQ 104(SP), CX
-	MOVQ CX, 128(SP)
-	MOVQ 112(SP), CX
 	MOVQ CX, 136(SP)
-	MOVQ 120(SP), CX
-	MOVQ CX, 144(SP)
-	MOVQ 24(AX), CX
-	MOVQ CX, 152(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 160(SP)
+	MOVQ 104(SP), CX
+	MOVQ CX, 120(SP)
+	MOVQ 112(SP), CX
+	MOVQ CX, 128(SP)
 
 	// For every output row of the group:
 row:
-	CMPQ   168(SP), $0x00
+	CMPQ   136(SP), $0x00
 	JEQ    rowsDone
 	VXORPS Y1, Y1, Y1
 
@@ -6400,7 +6167,7 @@ block3:
 	// The taps do not reach the next block: the chunk's own block, then its outputs.
 	CMPQ DX, 136(AX)
 	JGE  rowEnd
-	MOVQ 128(SP), DI
+	MOVQ 120(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -6417,15 +6184,13 @@ inner3:
 	MOVQ    312(AX), R10
 	ADDQ    DI, R10
 	VMOVUPS (R8), Y4
-	VMOVAPS Y4, Y3
 	VMOVUPS (R9), Y6
-	VMAXPS  Y6, Y3, Y3
+	VMAXPS  Y6, Y4, Y3
 	VMOVUPS (R10), Y7
 	VMAXPS  Y7, Y3, Y3
 	VMOVUPS 32(R8), Y8
-	VMOVAPS Y8, Y5
 	VMOVUPS 32(R9), Y9
-	VMAXPS  Y9, Y5, Y5
+	VMAXPS  Y9, Y8, Y5
 	VMOVUPS 32(R10), Y10
 	VMAXPS  Y10, Y5, Y5
 	VCMPPS  $0x03, Y4, Y4, Y4
@@ -6462,40 +6227,38 @@ masked3:
 	VPBROADCASTD X3, Y3
 	VPAND        bits32<>+0(SB), Y3, Y3
 	VPCMPEQD     bits32<>+0(SB), Y3, Y3
-	VMOVUPS      Y3, 176(SP)
+	VMOVUPS      Y3, 144(SP)
 	SHRQ         $0x08, R8
 	VMOVQ        R8, X3
 	VPBROADCASTD X3, Y3
 	VPAND        bits32<>+0(SB), Y3, Y3
 	VPCMPEQD     bits32<>+0(SB), Y3, Y3
-	VMOVUPS      Y3, 208(SP)
+	VMOVUPS      Y3, 176(SP)
 	MOVQ         296(AX), R8
 	ADDQ         DI, R8
 	MOVQ         304(AX), R9
 	ADDQ         DI, R9
 	MOVQ         312(AX), R10
 	ADDQ         DI, R10
-	VMOVUPS      176(SP), Y3
+	VMOVUPS      144(SP), Y3
 	VMASKMOVPS   (R8), Y3, Y4
 	VBLENDVPS    Y3, Y4, Y0, Y4
-	VMOVAPS      Y4, Y3
-	VMOVUPS      176(SP), Y5
-	VMASKMOVPS   (R9), Y5, Y6
-	VBLENDVPS    Y5, Y6, Y0, Y6
-	VMAXPS       Y6, Y3, Y3
-	VMOVUPS      176(SP), Y5
+	VMOVUPS      144(SP), Y3
+	VMASKMOVPS   (R9), Y3, Y6
+	VBLENDVPS    Y3, Y6, Y0, Y6
+	VMAXPS       Y6, Y4, Y3
+	VMOVUPS      144(SP), Y5
 	VMASKMOVPS   (R10), Y5, Y7
 	VBLENDVPS    Y5, Y7, Y0, Y7
 	VMAXPS       Y7, Y3, Y3
-	VMOVUPS      208(SP), Y5
+	VMOVUPS      176(SP), Y5
 	VMASKMOVPS   32(R8), Y5, Y8
 	VBLENDVPS    Y5, Y8, Y0, Y8
-	VMOVAPS      Y8, Y5
-	VMOVUPS      208(SP), Y10
-	VMASKMOVPS   32(R9), Y10, Y9
-	VBLENDVPS    Y10, Y9, Y0, Y9
-	VMAXPS       Y9, Y5, Y5
-	VMOVUPS      208(SP), Y11
+	VMOVUPS      176(SP), Y5
+	VMASKMOVPS   32(R9), Y5, Y9
+	VBLENDVPS    Y5, Y9, Y0, Y9
+	VMAXPS       Y9, Y8, Y5
+	VMOVUPS      176(SP), Y11
 	VMASKMOVPS   32(R10), Y11, Y10
 	VBLENDVPS    Y11, Y10, Y0, Y10
 	VMAXPS       Y10, Y5, Y5
@@ -6535,7 +6298,7 @@ vpermute3:
 	JNZ    exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    136(SP), DI
+	MOVQ    128(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000020
@@ -6564,7 +6327,7 @@ block2:
 	// The taps do not reach the next block: the chunk's own block, then its outputs.
 	CMPQ DX, 136(AX)
 	JGE  rowEnd
-	MOVQ 128(SP), DI
+	MOVQ 120(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -6579,13 +6342,11 @@ inner2:
 	MOVQ    304(AX), R9
 	ADDQ    DI, R9
 	VMOVUPS (R8), Y4
-	VMOVAPS Y4, Y3
 	VMOVUPS (R9), Y6
-	VMAXPS  Y6, Y3, Y3
+	VMAXPS  Y6, Y4, Y3
 	VMOVUPS 32(R8), Y7
-	VMOVAPS Y7, Y5
 	VMOVUPS 32(R9), Y8
-	VMAXPS  Y8, Y5, Y5
+	VMAXPS  Y8, Y7, Y5
 	VCMPPS  $0x03, Y4, Y4, Y4
 	VCMPPS  $0x03, Y4, Y6, Y4
 	VCMPPS  $0x03, Y4, Y7, Y4
@@ -6618,33 +6379,31 @@ masked2:
 	VPBROADCASTD X3, Y3
 	VPAND        bits32<>+0(SB), Y3, Y3
 	VPCMPEQD     bits32<>+0(SB), Y3, Y3
-	VMOVUPS      Y3, 240(SP)
+	VMOVUPS      Y3, 208(SP)
 	SHRQ         $0x08, R8
 	VMOVQ        R8, X3
 	VPBROADCASTD X3, Y3
 	VPAND        bits32<>+0(SB), Y3, Y3
 	VPCMPEQD     bits32<>+0(SB), Y3, Y3
-	VMOVUPS      Y3, 272(SP)
+	VMOVUPS      Y3, 240(SP)
 	MOVQ         296(AX), R8
 	ADDQ         DI, R8
 	MOVQ         304(AX), R9
 	ADDQ         DI, R9
-	VMOVUPS      240(SP), Y3
+	VMOVUPS      208(SP), Y3
 	VMASKMOVPS   (R8), Y3, Y4
 	VBLENDVPS    Y3, Y4, Y0, Y4
-	VMOVAPS      Y4, Y3
+	VMOVUPS      208(SP), Y3
+	VMASKMOVPS   (R9), Y3, Y6
+	VBLENDVPS    Y3, Y6, Y0, Y6
+	VMAXPS       Y6, Y4, Y3
 	VMOVUPS      240(SP), Y5
-	VMASKMOVPS   (R9), Y5, Y6
-	VBLENDVPS    Y5, Y6, Y0, Y6
-	VMAXPS       Y6, Y3, Y3
-	VMOVUPS      272(SP), Y5
 	VMASKMOVPS   32(R8), Y5, Y7
 	VBLENDVPS    Y5, Y7, Y0, Y7
-	VMOVAPS      Y7, Y5
-	VMOVUPS      272(SP), Y9
-	VMASKMOVPS   32(R9), Y9, Y8
-	VBLENDVPS    Y9, Y8, Y0, Y8
-	VMAXPS       Y8, Y5, Y5
+	VMOVUPS      240(SP), Y5
+	VMASKMOVPS   32(R9), Y5, Y8
+	VBLENDVPS    Y5, Y8, Y0, Y8
+	VMAXPS       Y8, Y7, Y5
 	VCMPPS       $0x03, Y4, Y4, Y4
 	VCMPPS       $0x03, Y4, Y6, Y4
 	VCMPPS       $0x03, Y4, Y7, Y4
@@ -6679,7 +6438,7 @@ vpermute2:
 	JNZ    exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    136(SP), DI
+	MOVQ    128(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000020
@@ -6708,7 +6467,7 @@ block4:
 	// The taps do not reach the next block: the chunk's own block, then its outputs.
 	CMPQ DX, 136(AX)
 	JGE  rowEnd
-	MOVQ 128(SP), DI
+	MOVQ 120(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -6727,17 +6486,15 @@ inner4:
 	MOVQ    320(AX), R11
 	ADDQ    DI, R11
 	VMOVUPS (R8), Y4
-	VMOVAPS Y4, Y3
 	VMOVUPS (R9), Y6
-	VMAXPS  Y6, Y3, Y3
+	VMAXPS  Y6, Y4, Y3
 	VMOVUPS (R10), Y7
 	VMAXPS  Y7, Y3, Y3
 	VMOVUPS (R11), Y8
 	VMAXPS  Y8, Y3, Y3
 	VMOVUPS 32(R8), Y9
-	VMOVAPS Y9, Y5
 	VMOVUPS 32(R9), Y10
-	VMAXPS  Y10, Y5, Y5
+	VMAXPS  Y10, Y9, Y5
 	VMOVUPS 32(R10), Y11
 	VMAXPS  Y11, Y5, Y5
 	VMOVUPS 32(R11), Y12
@@ -6778,13 +6535,13 @@ masked4:
 	VPBROADCASTD X3, Y3
 	VPAND        bits32<>+0(SB), Y3, Y3
 	VPCMPEQD     bits32<>+0(SB), Y3, Y3
-	VMOVUPS      Y3, 304(SP)
+	VMOVUPS      Y3, 272(SP)
 	SHRQ         $0x08, R8
 	VMOVQ        R8, X3
 	VPBROADCASTD X3, Y3
 	VPAND        bits32<>+0(SB), Y3, Y3
 	VPCMPEQD     bits32<>+0(SB), Y3, Y3
-	VMOVUPS      Y3, 336(SP)
+	VMOVUPS      Y3, 304(SP)
 	MOVQ         296(AX), R8
 	ADDQ         DI, R8
 	MOVQ         304(AX), R9
@@ -6793,35 +6550,33 @@ masked4:
 	ADDQ         DI, R10
 	MOVQ         320(AX), R11
 	ADDQ         DI, R11
-	VMOVUPS      304(SP), Y3
+	VMOVUPS      272(SP), Y3
 	VMASKMOVPS   (R8), Y3, Y4
 	VBLENDVPS    Y3, Y4, Y0, Y4
-	VMOVAPS      Y4, Y3
-	VMOVUPS      304(SP), Y5
-	VMASKMOVPS   (R9), Y5, Y6
-	VBLENDVPS    Y5, Y6, Y0, Y6
-	VMAXPS       Y6, Y3, Y3
-	VMOVUPS      304(SP), Y5
+	VMOVUPS      272(SP), Y3
+	VMASKMOVPS   (R9), Y3, Y6
+	VBLENDVPS    Y3, Y6, Y0, Y6
+	VMAXPS       Y6, Y4, Y3
+	VMOVUPS      272(SP), Y5
 	VMASKMOVPS   (R10), Y5, Y7
 	VBLENDVPS    Y5, Y7, Y0, Y7
 	VMAXPS       Y7, Y3, Y3
-	VMOVUPS      304(SP), Y5
+	VMOVUPS      272(SP), Y5
 	VMASKMOVPS   (R11), Y5, Y8
 	VBLENDVPS    Y5, Y8, Y0, Y8
 	VMAXPS       Y8, Y3, Y3
-	VMOVUPS      336(SP), Y5
+	VMOVUPS      304(SP), Y5
 	VMASKMOVPS   32(R8), Y5, Y9
 	VBLENDVPS    Y5, Y9, Y0, Y9
-	VMOVAPS      Y9, Y5
-	VMOVUPS      336(SP), Y11
-	VMASKMOVPS   32(R9), Y11, Y10
-	VBLENDVPS    Y11, Y10, Y0, Y10
-	VMAXPS       Y10, Y5, Y5
-	VMOVUPS      336(SP), Y12
+	VMOVUPS      304(SP), Y5
+	VMASKMOVPS   32(R9), Y5, Y10
+	VBLENDVPS    Y5, Y10, Y0, Y10
+	VMAXPS       Y10, Y9, Y5
+	VMOVUPS      304(SP), Y12
 	VMASKMOVPS   32(R10), Y12, Y11
 	VBLENDVPS    Y12, Y11, Y0, Y11
 	VMAXPS       Y11, Y5, Y5
-	VMOVUPS      336(SP), Y13
+	VMOVUPS      304(SP), Y13
 	VMASKMOVPS   32(R11), Y13, Y12
 	VBLENDVPS    Y13, Y12, Y0, Y12
 	VMAXPS       Y12, Y5, Y5
@@ -6863,7 +6618,7 @@ vpermute4:
 	JNZ    exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    136(SP), DI
+	MOVQ    128(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000020
@@ -6892,7 +6647,7 @@ block1:
 	// The taps do not reach the next block: the chunk's own block, then its outputs.
 	CMPQ DX, 136(AX)
 	JGE  rowEnd
-	MOVQ 128(SP), DI
+	MOVQ 120(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -6938,20 +6693,20 @@ masked1:
 	VPBROADCASTD X3, Y3
 	VPAND        bits32<>+0(SB), Y3, Y3
 	VPCMPEQD     bits32<>+0(SB), Y3, Y3
-	VMOVUPS      Y3, 368(SP)
+	VMOVUPS      Y3, 336(SP)
 	SHRQ         $0x08, R8
 	VMOVQ        R8, X3
 	VPBROADCASTD X3, Y3
 	VPAND        bits32<>+0(SB), Y3, Y3
 	VPCMPEQD     bits32<>+0(SB), Y3, Y3
-	VMOVUPS      Y3, 400(SP)
+	VMOVUPS      Y3, 368(SP)
 	MOVQ         296(AX), R8
 	ADDQ         DI, R8
-	VMOVUPS      368(SP), Y3
+	VMOVUPS      336(SP), Y3
 	VMASKMOVPS   (R8), Y3, Y4
 	VBLENDVPS    Y3, Y4, Y0, Y4
 	VMOVAPS      Y4, Y3
-	VMOVUPS      400(SP), Y5
+	VMOVUPS      368(SP), Y5
 	VMASKMOVPS   32(R8), Y5, Y6
 	VBLENDVPS    Y5, Y6, Y0, Y6
 	VMOVAPS      Y6, Y5
@@ -6987,7 +6742,7 @@ vpermute1:
 	JNZ    exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    136(SP), DI
+	MOVQ    128(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000020
@@ -7016,7 +6771,7 @@ block0:
 	// The taps do not reach the next block: the chunk's own block, then its outputs.
 	CMPQ DX, 136(AX)
 	JGE  rowEnd
-	MOVQ 128(SP), DI
+	MOVQ 120(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -7097,13 +6852,13 @@ masked0:
 	VPBROADCASTD X3, Y3
 	VPAND        bits32<>+0(SB), Y3, Y3
 	VPCMPEQD     bits32<>+0(SB), Y3, Y3
-	VMOVUPS      Y3, 432(SP)
+	VMOVUPS      Y3, 400(SP)
 	SHRQ         $0x08, R8
 	VMOVQ        R8, X3
 	VPBROADCASTD X3, Y3
 	VPAND        bits32<>+0(SB), Y3, Y3
 	VPCMPEQD     bits32<>+0(SB), Y3, Y3
-	VMOVUPS      Y3, 464(SP)
+	VMOVUPS      Y3, 432(SP)
 
 	// Any number of rows: pairs, then a single one.
 	MOVQ    200(AX), R8
@@ -7119,19 +6874,19 @@ pair_edge0:
 	ADDQ       DI, R10
 	MOVQ       8(R9), R11
 	ADDQ       DI, R11
-	VMOVUPS    432(SP), Y7
+	VMOVUPS    400(SP), Y7
 	VMASKMOVPS (R10), Y7, Y6
 	VBLENDVPS  Y7, Y6, Y0, Y6
 	VMAXPS     Y6, Y3, Y3
-	VMOVUPS    432(SP), Y8
+	VMOVUPS    400(SP), Y8
 	VMASKMOVPS (R11), Y8, Y7
 	VBLENDVPS  Y8, Y7, Y0, Y7
 	VMAXPS     Y7, Y3, Y3
-	VMOVUPS    464(SP), Y9
+	VMOVUPS    432(SP), Y9
 	VMASKMOVPS 32(R10), Y9, Y8
 	VBLENDVPS  Y9, Y8, Y0, Y8
 	VMAXPS     Y8, Y5, Y5
-	VMOVUPS    464(SP), Y10
+	VMOVUPS    432(SP), Y10
 	VMASKMOVPS 32(R11), Y10, Y9
 	VBLENDVPS  Y10, Y9, Y0, Y9
 	VMAXPS     Y9, Y5, Y5
@@ -7148,11 +6903,11 @@ single_edge0:
 	JZ         end_edge0
 	MOVQ       (R9), R8
 	ADDQ       DI, R8
-	VMOVUPS    432(SP), Y7
+	VMOVUPS    400(SP), Y7
 	VMASKMOVPS (R8), Y7, Y6
 	VBLENDVPS  Y7, Y6, Y0, Y6
 	VMAXPS     Y6, Y3, Y3
-	VMOVUPS    464(SP), Y8
+	VMOVUPS    432(SP), Y8
 	VMASKMOVPS 32(R8), Y8, Y7
 	VBLENDVPS  Y8, Y7, Y0, Y7
 	VMAXPS     Y7, Y5, Y5
@@ -7189,7 +6944,7 @@ vpermute0:
 	JNZ    exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    136(SP), DI
+	MOVQ    128(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000020
@@ -7215,13 +6970,13 @@ tailStore0:
 
 exact:
 	// A chunk with a NaN or a zero: colB, the byte offset of its first window start.
-	MOVQ CX, 496(SP)
-	MOVQ BX, 504(SP)
-	MOVQ SI, 512(SP)
+	MOVQ CX, 464(SP)
+	MOVQ BX, 472(SP)
+	MOVQ SI, 480(SP)
 	SUBQ $0x00000004, CX
 
 	// Edge chunk: taps outside the row and outputs past the row's end are masked off.
-	MOVQ 128(SP), BX
+	MOVQ 120(SP), BX
 	ADDQ CX, BX
 	SARQ $0x02, CX
 
@@ -7286,11 +7041,11 @@ tapsDoneE:
 
 	// NaN (all ones) where a tap was unordered.
 	VORPS      Y5, Y2, Y2
-	MOVQ       136(SP), CX
+	MOVQ       128(SP), CX
 	VMASKMOVPS Y2, Y6, (CX)(DX*1)
-	MOVQ       496(SP), CX
-	MOVQ       504(SP), BX
-	MOVQ       512(SP), SI
+	MOVQ       464(SP), CX
+	MOVQ       472(SP), BX
+	MOVQ       480(SP), SI
 	MOVQ       136(AX), DI
 	SUBQ       DX, DI
 	CMPQ       DI, $0x00000020
@@ -7309,16 +7064,10 @@ tapsDoneE:
 	// Next row.
 rowEnd:
 	MOVQ 72(AX), CX
-	ADDQ CX, 128(SP)
+	ADDQ CX, 120(SP)
 	MOVQ 80(AX), CX
-	ADDQ CX, 136(SP)
-	ADDQ CX, 144(SP)
-	ADDQ CX, 144(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 160(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 152(SP)
-	DECQ 168(SP)
+	ADDQ CX, 128(SP)
+	DECQ 136(SP)
 	JMP  row
 
 	// Next group.
@@ -7327,8 +7076,6 @@ rowsDone:
 	ADDQ CX, 104(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 112(SP)
-	ADDQ CX, 120(SP)
-	ADDQ CX, 120(SP)
 	DECQ 96(SP)
 	JMP  group
 
@@ -7338,7 +7085,7 @@ done:
 
 // func windowMaxS1K2D1P0AVX2(j *rowJob)
 // Requires: AVX, AVX2, CMOV
-TEXT ·windowMaxS1K2D1P0AVX2(SB), NOSPLIT, $360-8
+TEXT ·windowMaxS1K2D1P0AVX2(SB), NOSPLIT, $328-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -7362,28 +7109,20 @@ TEXT ·windowMaxS1K2D1P0AVX2(SB), NOSPLIT, $360-8
 	MOVQ CX, 104(SP)
 	MOVQ 8(AX), CX
 	MOVQ CX, 112(SP)
-	MOVQ 16(AX), CX
-	MOVQ CX, 120(SP)
 
 group:
 	CMPQ 96(SP), $0x00
 	JEQ  done
 	MOVQ 64(AX), CX
-	MOVQ CX, 168(SP)
-	MOVQ 104(SP), CX
-	MOVQ CX, 128(SP)
-	MOVQ 112(SP), CX
 	MOVQ CX, 136(SP)
-	MOVQ 120(SP), CX
-	MOVQ CX, 144(SP)
-	MOVQ 24(AX), CX
-	MOVQ CX, 152(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 160(SP)
+	MOVQ 104(SP), CX
+	MOVQ CX, 120(SP)
+	MOVQ 112(SP), CX
+	MOVQ CX, 128(SP)
 
 	// For every output row of the group:
 row:
-	CMPQ   168(SP), $0x00
+	CMPQ   136(SP), $0x00
 	JEQ    rowsDone
 	VXORPS Y1, Y1, Y1
 
@@ -7407,7 +7146,7 @@ row:
 
 rows3:
 block3:
-	MOVQ 128(SP), DI
+	MOVQ 120(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -7424,9 +7163,8 @@ inner3:
 	MOVQ    312(AX), R10
 	ADDQ    DI, R10
 	VMOVUPS (R8), Y4
-	VMOVAPS Y4, Y3
 	VMOVUPS (R9), Y5
-	VMAXPS  Y5, Y3, Y3
+	VMAXPS  Y5, Y4, Y3
 	VMOVUPS (R10), Y6
 	VMAXPS  Y6, Y3, Y3
 	VCMPPS  $0x03, Y4, Y4, Y4
@@ -7459,22 +7197,21 @@ masked3:
 	VPBROADCASTD X3, Y3
 	VPAND        bits32<>+0(SB), Y3, Y3
 	VPCMPEQD     bits32<>+0(SB), Y3, Y3
-	VMOVUPS      Y3, 176(SP)
+	VMOVUPS      Y3, 144(SP)
 	MOVQ         296(AX), R8
 	ADDQ         DI, R8
 	MOVQ         304(AX), R9
 	ADDQ         DI, R9
 	MOVQ         312(AX), R10
 	ADDQ         DI, R10
-	VMOVUPS      176(SP), Y3
+	VMOVUPS      144(SP), Y3
 	VMASKMOVPS   (R8), Y3, Y4
 	VBLENDVPS    Y3, Y4, Y0, Y4
-	VMOVAPS      Y4, Y3
-	VMOVUPS      176(SP), Y6
-	VMASKMOVPS   (R9), Y6, Y5
-	VBLENDVPS    Y6, Y5, Y0, Y5
-	VMAXPS       Y5, Y3, Y3
-	VMOVUPS      176(SP), Y7
+	VMOVUPS      144(SP), Y3
+	VMASKMOVPS   (R9), Y3, Y5
+	VBLENDVPS    Y3, Y5, Y0, Y5
+	VMAXPS       Y5, Y4, Y3
+	VMOVUPS      144(SP), Y7
 	VMASKMOVPS   (R10), Y7, Y6
 	VBLENDVPS    Y7, Y6, Y0, Y6
 	VMAXPS       Y6, Y3, Y3
@@ -7516,7 +7253,7 @@ outputs3:
 	JNZ    exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    136(SP), DI
+	MOVQ    128(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000020
@@ -7541,7 +7278,7 @@ tailStore3:
 
 rows2:
 block2:
-	MOVQ 128(SP), DI
+	MOVQ 120(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -7556,9 +7293,8 @@ inner2:
 	MOVQ    304(AX), R9
 	ADDQ    DI, R9
 	VMOVUPS (R8), Y4
-	VMOVAPS Y4, Y3
 	VMOVUPS (R9), Y5
-	VMAXPS  Y5, Y3, Y3
+	VMAXPS  Y5, Y4, Y3
 	VCMPPS  $0x03, Y4, Y4, Y4
 	VCMPPS  $0x03, Y4, Y5, Y4
 	JMP     vdone2
@@ -7588,19 +7324,18 @@ masked2:
 	VPBROADCASTD X3, Y3
 	VPAND        bits32<>+0(SB), Y3, Y3
 	VPCMPEQD     bits32<>+0(SB), Y3, Y3
-	VMOVUPS      Y3, 208(SP)
+	VMOVUPS      Y3, 176(SP)
 	MOVQ         296(AX), R8
 	ADDQ         DI, R8
 	MOVQ         304(AX), R9
 	ADDQ         DI, R9
-	VMOVUPS      208(SP), Y3
+	VMOVUPS      176(SP), Y3
 	VMASKMOVPS   (R8), Y3, Y4
 	VBLENDVPS    Y3, Y4, Y0, Y4
-	VMOVAPS      Y4, Y3
-	VMOVUPS      208(SP), Y6
-	VMASKMOVPS   (R9), Y6, Y5
-	VBLENDVPS    Y6, Y5, Y0, Y5
-	VMAXPS       Y5, Y3, Y3
+	VMOVUPS      176(SP), Y3
+	VMASKMOVPS   (R9), Y3, Y5
+	VBLENDVPS    Y3, Y5, Y0, Y5
+	VMAXPS       Y5, Y4, Y3
 	VCMPPS       $0x03, Y4, Y4, Y4
 	VCMPPS       $0x03, Y4, Y5, Y4
 
@@ -7638,7 +7373,7 @@ outputs2:
 	JNZ    exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    136(SP), DI
+	MOVQ    128(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000020
@@ -7663,7 +7398,7 @@ tailStore2:
 
 rows4:
 block4:
-	MOVQ 128(SP), DI
+	MOVQ 120(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -7682,9 +7417,8 @@ inner4:
 	MOVQ    320(AX), R11
 	ADDQ    DI, R11
 	VMOVUPS (R8), Y4
-	VMOVAPS Y4, Y3
 	VMOVUPS (R9), Y5
-	VMAXPS  Y5, Y3, Y3
+	VMAXPS  Y5, Y4, Y3
 	VMOVUPS (R10), Y6
 	VMAXPS  Y6, Y3, Y3
 	VMOVUPS (R11), Y7
@@ -7720,7 +7454,7 @@ masked4:
 	VPBROADCASTD X3, Y3
 	VPAND        bits32<>+0(SB), Y3, Y3
 	VPCMPEQD     bits32<>+0(SB), Y3, Y3
-	VMOVUPS      Y3, 240(SP)
+	VMOVUPS      Y3, 208(SP)
 	MOVQ         296(AX), R8
 	ADDQ         DI, R8
 	MOVQ         304(AX), R9
@@ -7729,19 +7463,18 @@ masked4:
 	ADDQ         DI, R10
 	MOVQ         320(AX), R11
 	ADDQ         DI, R11
-	VMOVUPS      240(SP), Y3
+	VMOVUPS      208(SP), Y3
 	VMASKMOVPS   (R8), Y3, Y4
 	VBLENDVPS    Y3, Y4, Y0, Y4
-	VMOVAPS      Y4, Y3
-	VMOVUPS      240(SP), Y6
-	VMASKMOVPS   (R9), Y6, Y5
-	VBLENDVPS    Y6, Y5, Y0, Y5
-	VMAXPS       Y5, Y3, Y3
-	VMOVUPS      240(SP), Y7
+	VMOVUPS      208(SP), Y3
+	VMASKMOVPS   (R9), Y3, Y5
+	VBLENDVPS    Y3, Y5, Y0, Y5
+	VMAXPS       Y5, Y4, Y3
+	VMOVUPS      208(SP), Y7
 	VMASKMOVPS   (R10), Y7, Y6
 	VBLENDVPS    Y7, Y6, Y0, Y6
 	VMAXPS       Y6, Y3, Y3
-	VMOVUPS      240(SP), Y8
+	VMOVUPS      208(SP), Y8
 	VMASKMOVPS   (R11), Y8, Y7
 	VBLENDVPS    Y8, Y7, Y0, Y7
 	VMAXPS       Y7, Y3, Y3
@@ -7784,7 +7517,7 @@ outputs4:
 	JNZ    exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    136(SP), DI
+	MOVQ    128(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000020
@@ -7809,7 +7542,7 @@ tailStore4:
 
 rows1:
 block1:
-	MOVQ 128(SP), DI
+	MOVQ 120(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -7851,10 +7584,10 @@ masked1:
 	VPBROADCASTD X3, Y3
 	VPAND        bits32<>+0(SB), Y3, Y3
 	VPCMPEQD     bits32<>+0(SB), Y3, Y3
-	VMOVUPS      Y3, 272(SP)
+	VMOVUPS      Y3, 240(SP)
 	MOVQ         296(AX), R8
 	ADDQ         DI, R8
-	VMOVUPS      272(SP), Y3
+	VMOVUPS      240(SP), Y3
 	VMASKMOVPS   (R8), Y3, Y4
 	VBLENDVPS    Y3, Y4, Y0, Y4
 	VMOVAPS      Y4, Y3
@@ -7894,7 +7627,7 @@ outputs1:
 	JNZ    exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    136(SP), DI
+	MOVQ    128(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000020
@@ -7919,7 +7652,7 @@ tailStore1:
 
 rows0:
 block0:
-	MOVQ 128(SP), DI
+	MOVQ 120(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -7989,7 +7722,7 @@ masked0:
 	VPBROADCASTD X3, Y3
 	VPAND        bits32<>+0(SB), Y3, Y3
 	VPCMPEQD     bits32<>+0(SB), Y3, Y3
-	VMOVUPS      Y3, 304(SP)
+	VMOVUPS      Y3, 272(SP)
 
 	// Any number of rows: pairs, then a single one.
 	MOVQ    200(AX), R8
@@ -8004,11 +7737,11 @@ pair_edge0:
 	ADDQ       DI, R10
 	MOVQ       8(R9), R11
 	ADDQ       DI, R11
-	VMOVUPS    304(SP), Y6
+	VMOVUPS    272(SP), Y6
 	VMASKMOVPS (R10), Y6, Y5
 	VBLENDVPS  Y6, Y5, Y0, Y5
 	VMAXPS     Y5, Y3, Y3
-	VMOVUPS    304(SP), Y7
+	VMOVUPS    272(SP), Y7
 	VMASKMOVPS (R11), Y7, Y6
 	VBLENDVPS  Y7, Y6, Y0, Y6
 	VMAXPS     Y6, Y3, Y3
@@ -8023,7 +7756,7 @@ single_edge0:
 	JZ         end_edge0
 	MOVQ       (R9), R8
 	ADDQ       DI, R8
-	VMOVUPS    304(SP), Y6
+	VMOVUPS    272(SP), Y6
 	VMASKMOVPS (R8), Y6, Y5
 	VBLENDVPS  Y6, Y5, Y0, Y5
 	VMAXPS     Y5, Y3, Y3
@@ -8064,7 +7797,7 @@ outputs0:
 	JNZ    exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    136(SP), DI
+	MOVQ    128(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000020
@@ -8089,13 +7822,13 @@ tailStore0:
 
 exact:
 	// A chunk with a NaN or a zero: colB, the byte offset of its first window start.
-	MOVQ CX, 336(SP)
-	MOVQ BX, 344(SP)
-	MOVQ SI, 352(SP)
+	MOVQ CX, 304(SP)
+	MOVQ BX, 312(SP)
+	MOVQ SI, 320(SP)
 	SUBQ $0x00000020, CX
 
 	// Edge chunk: taps outside the row and outputs past the row's end are masked off.
-	MOVQ 128(SP), BX
+	MOVQ 120(SP), BX
 	ADDQ CX, BX
 	SARQ $0x02, CX
 
@@ -8151,11 +7884,11 @@ tapsDoneE:
 
 	// NaN (all ones) where a tap was unordered.
 	VORPS      Y5, Y4, Y4
-	MOVQ       136(SP), CX
+	MOVQ       128(SP), CX
 	VMASKMOVPS Y4, Y6, (CX)(DX*1)
-	MOVQ       336(SP), CX
-	MOVQ       344(SP), BX
-	MOVQ       352(SP), SI
+	MOVQ       304(SP), CX
+	MOVQ       312(SP), BX
+	MOVQ       320(SP), SI
 	MOVQ       136(AX), DI
 	SUBQ       DX, DI
 	CMPQ       DI, $0x00000020
@@ -8174,16 +7907,10 @@ tapsDoneE:
 	// Next row.
 rowEnd:
 	MOVQ 72(AX), CX
-	ADDQ CX, 128(SP)
+	ADDQ CX, 120(SP)
 	MOVQ 80(AX), CX
-	ADDQ CX, 136(SP)
-	ADDQ CX, 144(SP)
-	ADDQ CX, 144(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 160(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 152(SP)
-	DECQ 168(SP)
+	ADDQ CX, 128(SP)
+	DECQ 136(SP)
 	JMP  row
 
 	// Next group.
@@ -8192,8 +7919,6 @@ rowsDone:
 	ADDQ CX, 104(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 112(SP)
-	ADDQ CX, 120(SP)
-	ADDQ CX, 120(SP)
 	DECQ 96(SP)
 	JMP  group
 
@@ -8203,7 +7928,7 @@ done:
 
 // func windowMaxS1K2D1P1AVX2(j *rowJob)
 // Requires: AVX, AVX2, CMOV
-TEXT ·windowMaxS1K2D1P1AVX2(SB), NOSPLIT, $360-8
+TEXT ·windowMaxS1K2D1P1AVX2(SB), NOSPLIT, $328-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -8227,28 +7952,20 @@ TEXT ·windowMaxS1K2D1P1AVX2(SB), NOSPLIT, $360-8
 	MOVQ CX, 104(SP)
 	MOVQ 8(AX), CX
 	MOVQ CX, 112(SP)
-	MOVQ 16(AX), CX
-	MOVQ CX, 120(SP)
 
 group:
 	CMPQ 96(SP), $0x00
 	JEQ  done
 	MOVQ 64(AX), CX
-	MOVQ CX, 168(SP)
-	MOVQ 104(SP), CX
-	MOVQ CX, 128(SP)
-	MOVQ 112(SP), CX
 	MOVQ CX, 136(SP)
-	MOVQ 120(SP), CX
-	MOVQ CX, 144(SP)
-	MOVQ 24(AX), CX
-	MOVQ CX, 152(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 160(SP)
+	MOVQ 104(SP), CX
+	MOVQ CX, 120(SP)
+	MOVQ 112(SP), CX
+	MOVQ CX, 128(SP)
 
 	// For every output row of the group:
 row:
-	CMPQ   168(SP), $0x00
+	CMPQ   136(SP), $0x00
 	JEQ    rowsDone
 	VXORPS Y1, Y1, Y1
 
@@ -8278,7 +7995,7 @@ block3:
 	// The taps do not reach the next block: the chunk's own block, then its outputs.
 	CMPQ DX, 136(AX)
 	JGE  rowEnd
-	MOVQ 128(SP), DI
+	MOVQ 120(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -8295,9 +8012,8 @@ inner3:
 	MOVQ    312(AX), R10
 	ADDQ    DI, R10
 	VMOVUPS (R8), Y4
-	VMOVAPS Y4, Y3
 	VMOVUPS (R9), Y5
-	VMAXPS  Y5, Y3, Y3
+	VMAXPS  Y5, Y4, Y3
 	VMOVUPS (R10), Y6
 	VMAXPS  Y6, Y3, Y3
 	VCMPPS  $0x03, Y4, Y4, Y4
@@ -8330,22 +8046,21 @@ masked3:
 	VPBROADCASTD X3, Y3
 	VPAND        bits32<>+0(SB), Y3, Y3
 	VPCMPEQD     bits32<>+0(SB), Y3, Y3
-	VMOVUPS      Y3, 176(SP)
+	VMOVUPS      Y3, 144(SP)
 	MOVQ         296(AX), R8
 	ADDQ         DI, R8
 	MOVQ         304(AX), R9
 	ADDQ         DI, R9
 	MOVQ         312(AX), R10
 	ADDQ         DI, R10
-	VMOVUPS      176(SP), Y3
+	VMOVUPS      144(SP), Y3
 	VMASKMOVPS   (R8), Y3, Y4
 	VBLENDVPS    Y3, Y4, Y0, Y4
-	VMOVAPS      Y4, Y3
-	VMOVUPS      176(SP), Y6
-	VMASKMOVPS   (R9), Y6, Y5
-	VBLENDVPS    Y6, Y5, Y0, Y5
-	VMAXPS       Y5, Y3, Y3
-	VMOVUPS      176(SP), Y7
+	VMOVUPS      144(SP), Y3
+	VMASKMOVPS   (R9), Y3, Y5
+	VBLENDVPS    Y3, Y5, Y0, Y5
+	VMAXPS       Y5, Y4, Y3
+	VMOVUPS      144(SP), Y7
 	VMASKMOVPS   (R10), Y7, Y6
 	VBLENDVPS    Y7, Y6, Y0, Y6
 	VMAXPS       Y6, Y3, Y3
@@ -8377,7 +8092,7 @@ vpermute3:
 	JNZ    exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    136(SP), DI
+	MOVQ    128(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000020
@@ -8405,7 +8120,7 @@ block2:
 	// The taps do not reach the next block: the chunk's own block, then its outputs.
 	CMPQ DX, 136(AX)
 	JGE  rowEnd
-	MOVQ 128(SP), DI
+	MOVQ 120(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -8420,9 +8135,8 @@ inner2:
 	MOVQ    304(AX), R9
 	ADDQ    DI, R9
 	VMOVUPS (R8), Y4
-	VMOVAPS Y4, Y3
 	VMOVUPS (R9), Y5
-	VMAXPS  Y5, Y3, Y3
+	VMAXPS  Y5, Y4, Y3
 	VCMPPS  $0x03, Y4, Y4, Y4
 	VCMPPS  $0x03, Y4, Y5, Y4
 	JMP     vdone2
@@ -8452,19 +8166,18 @@ masked2:
 	VPBROADCASTD X3, Y3
 	VPAND        bits32<>+0(SB), Y3, Y3
 	VPCMPEQD     bits32<>+0(SB), Y3, Y3
-	VMOVUPS      Y3, 208(SP)
+	VMOVUPS      Y3, 176(SP)
 	MOVQ         296(AX), R8
 	ADDQ         DI, R8
 	MOVQ         304(AX), R9
 	ADDQ         DI, R9
-	VMOVUPS      208(SP), Y3
+	VMOVUPS      176(SP), Y3
 	VMASKMOVPS   (R8), Y3, Y4
 	VBLENDVPS    Y3, Y4, Y0, Y4
-	VMOVAPS      Y4, Y3
-	VMOVUPS      208(SP), Y6
-	VMASKMOVPS   (R9), Y6, Y5
-	VBLENDVPS    Y6, Y5, Y0, Y5
-	VMAXPS       Y5, Y3, Y3
+	VMOVUPS      176(SP), Y3
+	VMASKMOVPS   (R9), Y3, Y5
+	VBLENDVPS    Y3, Y5, Y0, Y5
+	VMAXPS       Y5, Y4, Y3
 	VCMPPS       $0x03, Y4, Y4, Y4
 	VCMPPS       $0x03, Y4, Y5, Y4
 
@@ -8492,7 +8205,7 @@ vpermute2:
 	JNZ    exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    136(SP), DI
+	MOVQ    128(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000020
@@ -8520,7 +8233,7 @@ block4:
 	// The taps do not reach the next block: the chunk's own block, then its outputs.
 	CMPQ DX, 136(AX)
 	JGE  rowEnd
-	MOVQ 128(SP), DI
+	MOVQ 120(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -8539,9 +8252,8 @@ inner4:
 	MOVQ    320(AX), R11
 	ADDQ    DI, R11
 	VMOVUPS (R8), Y4
-	VMOVAPS Y4, Y3
 	VMOVUPS (R9), Y5
-	VMAXPS  Y5, Y3, Y3
+	VMAXPS  Y5, Y4, Y3
 	VMOVUPS (R10), Y6
 	VMAXPS  Y6, Y3, Y3
 	VMOVUPS (R11), Y7
@@ -8577,7 +8289,7 @@ masked4:
 	VPBROADCASTD X3, Y3
 	VPAND        bits32<>+0(SB), Y3, Y3
 	VPCMPEQD     bits32<>+0(SB), Y3, Y3
-	VMOVUPS      Y3, 240(SP)
+	VMOVUPS      Y3, 208(SP)
 	MOVQ         296(AX), R8
 	ADDQ         DI, R8
 	MOVQ         304(AX), R9
@@ -8586,19 +8298,18 @@ masked4:
 	ADDQ         DI, R10
 	MOVQ         320(AX), R11
 	ADDQ         DI, R11
-	VMOVUPS      240(SP), Y3
+	VMOVUPS      208(SP), Y3
 	VMASKMOVPS   (R8), Y3, Y4
 	VBLENDVPS    Y3, Y4, Y0, Y4
-	VMOVAPS      Y4, Y3
-	VMOVUPS      240(SP), Y6
-	VMASKMOVPS   (R9), Y6, Y5
-	VBLENDVPS    Y6, Y5, Y0, Y5
-	VMAXPS       Y5, Y3, Y3
-	VMOVUPS      240(SP), Y7
+	VMOVUPS      208(SP), Y3
+	VMASKMOVPS   (R9), Y3, Y5
+	VBLENDVPS    Y3, Y5, Y0, Y5
+	VMAXPS       Y5, Y4, Y3
+	VMOVUPS      208(SP), Y7
 	VMASKMOVPS   (R10), Y7, Y6
 	VBLENDVPS    Y7, Y6, Y0, Y6
 	VMAXPS       Y6, Y3, Y3
-	VMOVUPS      240(SP), Y8
+	VMOVUPS      208(SP), Y8
 	VMASKMOVPS   (R11), Y8, Y7
 	VBLENDVPS    Y8, Y7, Y0, Y7
 	VMAXPS       Y7, Y3, Y3
@@ -8631,7 +8342,7 @@ vpermute4:
 	JNZ    exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    136(SP), DI
+	MOVQ    128(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000020
@@ -8659,7 +8370,7 @@ block1:
 	// The taps do not reach the next block: the chunk's own block, then its outputs.
 	CMPQ DX, 136(AX)
 	JGE  rowEnd
-	MOVQ 128(SP), DI
+	MOVQ 120(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -8701,10 +8412,10 @@ masked1:
 	VPBROADCASTD X3, Y3
 	VPAND        bits32<>+0(SB), Y3, Y3
 	VPCMPEQD     bits32<>+0(SB), Y3, Y3
-	VMOVUPS      Y3, 272(SP)
+	VMOVUPS      Y3, 240(SP)
 	MOVQ         296(AX), R8
 	ADDQ         DI, R8
-	VMOVUPS      272(SP), Y3
+	VMOVUPS      240(SP), Y3
 	VMASKMOVPS   (R8), Y3, Y4
 	VBLENDVPS    Y3, Y4, Y0, Y4
 	VMOVAPS      Y4, Y3
@@ -8734,7 +8445,7 @@ vpermute1:
 	JNZ    exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    136(SP), DI
+	MOVQ    128(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000020
@@ -8762,7 +8473,7 @@ block0:
 	// The taps do not reach the next block: the chunk's own block, then its outputs.
 	CMPQ DX, 136(AX)
 	JGE  rowEnd
-	MOVQ 128(SP), DI
+	MOVQ 120(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -8832,7 +8543,7 @@ masked0:
 	VPBROADCASTD X3, Y3
 	VPAND        bits32<>+0(SB), Y3, Y3
 	VPCMPEQD     bits32<>+0(SB), Y3, Y3
-	VMOVUPS      Y3, 304(SP)
+	VMOVUPS      Y3, 272(SP)
 
 	// Any number of rows: pairs, then a single one.
 	MOVQ    200(AX), R8
@@ -8847,11 +8558,11 @@ pair_edge0:
 	ADDQ       DI, R10
 	MOVQ       8(R9), R11
 	ADDQ       DI, R11
-	VMOVUPS    304(SP), Y6
+	VMOVUPS    272(SP), Y6
 	VMASKMOVPS (R10), Y6, Y5
 	VBLENDVPS  Y6, Y5, Y0, Y5
 	VMAXPS     Y5, Y3, Y3
-	VMOVUPS    304(SP), Y7
+	VMOVUPS    272(SP), Y7
 	VMASKMOVPS (R11), Y7, Y6
 	VBLENDVPS  Y7, Y6, Y0, Y6
 	VMAXPS     Y6, Y3, Y3
@@ -8866,7 +8577,7 @@ single_edge0:
 	JZ         end_edge0
 	MOVQ       (R9), R8
 	ADDQ       DI, R8
-	VMOVUPS    304(SP), Y6
+	VMOVUPS    272(SP), Y6
 	VMASKMOVPS (R8), Y6, Y5
 	VBLENDVPS  Y6, Y5, Y0, Y5
 	VMAXPS     Y5, Y3, Y3
@@ -8897,7 +8608,7 @@ vpermute0:
 	JNZ    exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    136(SP), DI
+	MOVQ    128(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000020
@@ -8922,13 +8633,13 @@ tailStore0:
 
 exact:
 	// A chunk with a NaN or a zero: colB, the byte offset of its first window start.
-	MOVQ CX, 336(SP)
-	MOVQ BX, 344(SP)
-	MOVQ SI, 352(SP)
+	MOVQ CX, 304(SP)
+	MOVQ BX, 312(SP)
+	MOVQ SI, 320(SP)
 	SUBQ $0x00000004, CX
 
 	// Edge chunk: taps outside the row and outputs past the row's end are masked off.
-	MOVQ 128(SP), BX
+	MOVQ 120(SP), BX
 	ADDQ CX, BX
 	SARQ $0x02, CX
 
@@ -8984,11 +8695,11 @@ tapsDoneE:
 
 	// NaN (all ones) where a tap was unordered.
 	VORPS      Y4, Y2, Y2
-	MOVQ       136(SP), CX
+	MOVQ       128(SP), CX
 	VMASKMOVPS Y2, Y5, (CX)(DX*1)
-	MOVQ       336(SP), CX
-	MOVQ       344(SP), BX
-	MOVQ       352(SP), SI
+	MOVQ       304(SP), CX
+	MOVQ       312(SP), BX
+	MOVQ       320(SP), SI
 	MOVQ       136(AX), DI
 	SUBQ       DX, DI
 	CMPQ       DI, $0x00000020
@@ -9007,16 +8718,10 @@ tapsDoneE:
 	// Next row.
 rowEnd:
 	MOVQ 72(AX), CX
-	ADDQ CX, 128(SP)
+	ADDQ CX, 120(SP)
 	MOVQ 80(AX), CX
-	ADDQ CX, 136(SP)
-	ADDQ CX, 144(SP)
-	ADDQ CX, 144(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 160(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 152(SP)
-	DECQ 168(SP)
+	ADDQ CX, 128(SP)
+	DECQ 136(SP)
 	JMP  row
 
 	// Next group.
@@ -9025,8 +8730,6 @@ rowsDone:
 	ADDQ CX, 104(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 112(SP)
-	ADDQ CX, 120(SP)
-	ADDQ CX, 120(SP)
 	DECQ 96(SP)
 	JMP  group
 
@@ -9036,7 +8739,7 @@ done:
 
 // func windowMaxS1K3D1P0AVX2(j *rowJob)
 // Requires: AVX, AVX2, CMOV
-TEXT ·windowMaxS1K3D1P0AVX2(SB), NOSPLIT, $360-8
+TEXT ·windowMaxS1K3D1P0AVX2(SB), NOSPLIT, $328-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -9060,28 +8763,20 @@ TEXT ·windowMaxS1K3D1P0AVX2(SB), NOSPLIT, $360-8
 	MOVQ CX, 104(SP)
 	MOVQ 8(AX), CX
 	MOVQ CX, 112(SP)
-	MOVQ 16(AX), CX
-	MOVQ CX, 120(SP)
 
 group:
 	CMPQ 96(SP), $0x00
 	JEQ  done
 	MOVQ 64(AX), CX
-	MOVQ CX, 168(SP)
-	MOVQ 104(SP), CX
-	MOVQ CX, 128(SP)
-	MOVQ 112(SP), CX
 	MOVQ CX, 136(SP)
-	MOVQ 120(SP), CX
-	MOVQ CX, 144(SP)
-	MOVQ 24(AX), CX
-	MOVQ CX, 152(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 160(SP)
+	MOVQ 104(SP), CX
+	MOVQ CX, 120(SP)
+	MOVQ 112(SP), CX
+	MOVQ CX, 128(SP)
 
 	// For every output row of the group:
 row:
-	CMPQ   168(SP), $0x00
+	CMPQ   136(SP), $0x00
 	JEQ    rowsDone
 	VXORPS Y1, Y1, Y1
 
@@ -9105,7 +8800,7 @@ row:
 
 rows3:
 block3:
-	MOVQ 128(SP), DI
+	MOVQ 120(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -9122,9 +8817,8 @@ inner3:
 	MOVQ    312(AX), R10
 	ADDQ    DI, R10
 	VMOVUPS (R8), Y4
-	VMOVAPS Y4, Y3
 	VMOVUPS (R9), Y5
-	VMAXPS  Y5, Y3, Y3
+	VMAXPS  Y5, Y4, Y3
 	VMOVUPS (R10), Y6
 	VMAXPS  Y6, Y3, Y3
 	VCMPPS  $0x03, Y4, Y4, Y4
@@ -9157,22 +8851,21 @@ masked3:
 	VPBROADCASTD X3, Y3
 	VPAND        bits32<>+0(SB), Y3, Y3
 	VPCMPEQD     bits32<>+0(SB), Y3, Y3
-	VMOVUPS      Y3, 176(SP)
+	VMOVUPS      Y3, 144(SP)
 	MOVQ         296(AX), R8
 	ADDQ         DI, R8
 	MOVQ         304(AX), R9
 	ADDQ         DI, R9
 	MOVQ         312(AX), R10
 	ADDQ         DI, R10
-	VMOVUPS      176(SP), Y3
+	VMOVUPS      144(SP), Y3
 	VMASKMOVPS   (R8), Y3, Y4
 	VBLENDVPS    Y3, Y4, Y0, Y4
-	VMOVAPS      Y4, Y3
-	VMOVUPS      176(SP), Y6
-	VMASKMOVPS   (R9), Y6, Y5
-	VBLENDVPS    Y6, Y5, Y0, Y5
-	VMAXPS       Y5, Y3, Y3
-	VMOVUPS      176(SP), Y7
+	VMOVUPS      144(SP), Y3
+	VMASKMOVPS   (R9), Y3, Y5
+	VBLENDVPS    Y3, Y5, Y0, Y5
+	VMAXPS       Y5, Y4, Y3
+	VMOVUPS      144(SP), Y7
 	VMASKMOVPS   (R10), Y7, Y6
 	VBLENDVPS    Y7, Y6, Y0, Y6
 	VMAXPS       Y6, Y3, Y3
@@ -9217,7 +8910,7 @@ outputs3:
 	JNZ    exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    136(SP), DI
+	MOVQ    128(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000020
@@ -9242,7 +8935,7 @@ tailStore3:
 
 rows2:
 block2:
-	MOVQ 128(SP), DI
+	MOVQ 120(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -9257,9 +8950,8 @@ inner2:
 	MOVQ    304(AX), R9
 	ADDQ    DI, R9
 	VMOVUPS (R8), Y4
-	VMOVAPS Y4, Y3
 	VMOVUPS (R9), Y5
-	VMAXPS  Y5, Y3, Y3
+	VMAXPS  Y5, Y4, Y3
 	VCMPPS  $0x03, Y4, Y4, Y4
 	VCMPPS  $0x03, Y4, Y5, Y4
 	JMP     vdone2
@@ -9289,19 +8981,18 @@ masked2:
 	VPBROADCASTD X3, Y3
 	VPAND        bits32<>+0(SB), Y3, Y3
 	VPCMPEQD     bits32<>+0(SB), Y3, Y3
-	VMOVUPS      Y3, 208(SP)
+	VMOVUPS      Y3, 176(SP)
 	MOVQ         296(AX), R8
 	ADDQ         DI, R8
 	MOVQ         304(AX), R9
 	ADDQ         DI, R9
-	VMOVUPS      208(SP), Y3
+	VMOVUPS      176(SP), Y3
 	VMASKMOVPS   (R8), Y3, Y4
 	VBLENDVPS    Y3, Y4, Y0, Y4
-	VMOVAPS      Y4, Y3
-	VMOVUPS      208(SP), Y6
-	VMASKMOVPS   (R9), Y6, Y5
-	VBLENDVPS    Y6, Y5, Y0, Y5
-	VMAXPS       Y5, Y3, Y3
+	VMOVUPS      176(SP), Y3
+	VMASKMOVPS   (R9), Y3, Y5
+	VBLENDVPS    Y3, Y5, Y0, Y5
+	VMAXPS       Y5, Y4, Y3
 	VCMPPS       $0x03, Y4, Y4, Y4
 	VCMPPS       $0x03, Y4, Y5, Y4
 
@@ -9342,7 +9033,7 @@ outputs2:
 	JNZ    exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    136(SP), DI
+	MOVQ    128(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000020
@@ -9367,7 +9058,7 @@ tailStore2:
 
 rows4:
 block4:
-	MOVQ 128(SP), DI
+	MOVQ 120(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -9386,9 +9077,8 @@ inner4:
 	MOVQ    320(AX), R11
 	ADDQ    DI, R11
 	VMOVUPS (R8), Y4
-	VMOVAPS Y4, Y3
 	VMOVUPS (R9), Y5
-	VMAXPS  Y5, Y3, Y3
+	VMAXPS  Y5, Y4, Y3
 	VMOVUPS (R10), Y6
 	VMAXPS  Y6, Y3, Y3
 	VMOVUPS (R11), Y7
@@ -9424,7 +9114,7 @@ masked4:
 	VPBROADCASTD X3, Y3
 	VPAND        bits32<>+0(SB), Y3, Y3
 	VPCMPEQD     bits32<>+0(SB), Y3, Y3
-	VMOVUPS      Y3, 240(SP)
+	VMOVUPS      Y3, 208(SP)
 	MOVQ         296(AX), R8
 	ADDQ         DI, R8
 	MOVQ         304(AX), R9
@@ -9433,19 +9123,18 @@ masked4:
 	ADDQ         DI, R10
 	MOVQ         320(AX), R11
 	ADDQ         DI, R11
-	VMOVUPS      240(SP), Y3
+	VMOVUPS      208(SP), Y3
 	VMASKMOVPS   (R8), Y3, Y4
 	VBLENDVPS    Y3, Y4, Y0, Y4
-	VMOVAPS      Y4, Y3
-	VMOVUPS      240(SP), Y6
-	VMASKMOVPS   (R9), Y6, Y5
-	VBLENDVPS    Y6, Y5, Y0, Y5
-	VMAXPS       Y5, Y3, Y3
-	VMOVUPS      240(SP), Y7
+	VMOVUPS      208(SP), Y3
+	VMASKMOVPS   (R9), Y3, Y5
+	VBLENDVPS    Y3, Y5, Y0, Y5
+	VMAXPS       Y5, Y4, Y3
+	VMOVUPS      208(SP), Y7
 	VMASKMOVPS   (R10), Y7, Y6
 	VBLENDVPS    Y7, Y6, Y0, Y6
 	VMAXPS       Y6, Y3, Y3
-	VMOVUPS      240(SP), Y8
+	VMOVUPS      208(SP), Y8
 	VMASKMOVPS   (R11), Y8, Y7
 	VBLENDVPS    Y8, Y7, Y0, Y7
 	VMAXPS       Y7, Y3, Y3
@@ -9491,7 +9180,7 @@ outputs4:
 	JNZ    exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    136(SP), DI
+	MOVQ    128(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000020
@@ -9516,7 +9205,7 @@ tailStore4:
 
 rows1:
 block1:
-	MOVQ 128(SP), DI
+	MOVQ 120(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -9558,10 +9247,10 @@ masked1:
 	VPBROADCASTD X3, Y3
 	VPAND        bits32<>+0(SB), Y3, Y3
 	VPCMPEQD     bits32<>+0(SB), Y3, Y3
-	VMOVUPS      Y3, 272(SP)
+	VMOVUPS      Y3, 240(SP)
 	MOVQ         296(AX), R8
 	ADDQ         DI, R8
-	VMOVUPS      272(SP), Y3
+	VMOVUPS      240(SP), Y3
 	VMASKMOVPS   (R8), Y3, Y4
 	VBLENDVPS    Y3, Y4, Y0, Y4
 	VMOVAPS      Y4, Y3
@@ -9604,7 +9293,7 @@ outputs1:
 	JNZ    exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    136(SP), DI
+	MOVQ    128(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000020
@@ -9629,7 +9318,7 @@ tailStore1:
 
 rows0:
 block0:
-	MOVQ 128(SP), DI
+	MOVQ 120(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -9699,7 +9388,7 @@ masked0:
 	VPBROADCASTD X3, Y3
 	VPAND        bits32<>+0(SB), Y3, Y3
 	VPCMPEQD     bits32<>+0(SB), Y3, Y3
-	VMOVUPS      Y3, 304(SP)
+	VMOVUPS      Y3, 272(SP)
 
 	// Any number of rows: pairs, then a single one.
 	MOVQ    200(AX), R8
@@ -9714,11 +9403,11 @@ pair_edge0:
 	ADDQ       DI, R10
 	MOVQ       8(R9), R11
 	ADDQ       DI, R11
-	VMOVUPS    304(SP), Y6
+	VMOVUPS    272(SP), Y6
 	VMASKMOVPS (R10), Y6, Y5
 	VBLENDVPS  Y6, Y5, Y0, Y5
 	VMAXPS     Y5, Y3, Y3
-	VMOVUPS    304(SP), Y7
+	VMOVUPS    272(SP), Y7
 	VMASKMOVPS (R11), Y7, Y6
 	VBLENDVPS  Y7, Y6, Y0, Y6
 	VMAXPS     Y6, Y3, Y3
@@ -9733,7 +9422,7 @@ single_edge0:
 	JZ         end_edge0
 	MOVQ       (R9), R8
 	ADDQ       DI, R8
-	VMOVUPS    304(SP), Y6
+	VMOVUPS    272(SP), Y6
 	VMASKMOVPS (R8), Y6, Y5
 	VBLENDVPS  Y6, Y5, Y0, Y5
 	VMAXPS     Y5, Y3, Y3
@@ -9777,7 +9466,7 @@ outputs0:
 	JNZ    exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    136(SP), DI
+	MOVQ    128(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000020
@@ -9802,13 +9491,13 @@ tailStore0:
 
 exact:
 	// A chunk with a NaN or a zero: colB, the byte offset of its first window start.
-	MOVQ CX, 336(SP)
-	MOVQ BX, 344(SP)
-	MOVQ SI, 352(SP)
+	MOVQ CX, 304(SP)
+	MOVQ BX, 312(SP)
+	MOVQ SI, 320(SP)
 	SUBQ $0x00000020, CX
 
 	// Edge chunk: taps outside the row and outputs past the row's end are masked off.
-	MOVQ 128(SP), BX
+	MOVQ 120(SP), BX
 	ADDQ CX, BX
 	SARQ $0x02, CX
 
@@ -9864,11 +9553,11 @@ tapsDoneE:
 
 	// NaN (all ones) where a tap was unordered.
 	VORPS      Y5, Y4, Y4
-	MOVQ       136(SP), CX
+	MOVQ       128(SP), CX
 	VMASKMOVPS Y4, Y6, (CX)(DX*1)
-	MOVQ       336(SP), CX
-	MOVQ       344(SP), BX
-	MOVQ       352(SP), SI
+	MOVQ       304(SP), CX
+	MOVQ       312(SP), BX
+	MOVQ       320(SP), SI
 	MOVQ       136(AX), DI
 	SUBQ       DX, DI
 	CMPQ       DI, $0x00000020
@@ -9887,16 +9576,10 @@ tapsDoneE:
 	// Next row.
 rowEnd:
 	MOVQ 72(AX), CX
-	ADDQ CX, 128(SP)
+	ADDQ CX, 120(SP)
 	MOVQ 80(AX), CX
-	ADDQ CX, 136(SP)
-	ADDQ CX, 144(SP)
-	ADDQ CX, 144(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 160(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 152(SP)
-	DECQ 168(SP)
+	ADDQ CX, 128(SP)
+	DECQ 136(SP)
 	JMP  row
 
 	// Next group.
@@ -9905,8 +9588,6 @@ rowsDone:
 	ADDQ CX, 104(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 112(SP)
-	ADDQ CX, 120(SP)
-	ADDQ CX, 120(SP)
 	DECQ 96(SP)
 	JMP  group
 
@@ -9916,7 +9597,7 @@ done:
 
 // func windowMaxS1K3D1P1AVX2(j *rowJob)
 // Requires: AVX, AVX2, CMOV
-TEXT ·windowMaxS1K3D1P1AVX2(SB), NOSPLIT, $360-8
+TEXT ·windowMaxS1K3D1P1AVX2(SB), NOSPLIT, $328-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -9940,28 +9621,20 @@ TEXT ·windowMaxS1K3D1P1AVX2(SB), NOSPLIT, $360-8
 	MOVQ CX, 104(SP)
 	MOVQ 8(AX), CX
 	MOVQ CX, 112(SP)
-	MOVQ 16(AX), CX
-	MOVQ CX, 120(SP)
 
 group:
 	CMPQ 96(SP), $0x00
 	JEQ  done
 	MOVQ 64(AX), CX
-	MOVQ CX, 168(SP)
-	MOVQ 104(SP), CX
-	MOVQ CX, 128(SP)
-	MOVQ 112(SP), CX
 	MOVQ CX, 136(SP)
-	MOVQ 120(SP), CX
-	MOVQ CX, 144(SP)
-	MOVQ 24(AX), CX
-	MOVQ CX, 152(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 160(SP)
+	MOVQ 104(SP), CX
+	MOVQ CX, 120(SP)
+	MOVQ 112(SP), CX
+	MOVQ CX, 128(SP)
 
 	// For every output row of the group:
 row:
-	CMPQ   168(SP), $0x00
+	CMPQ   136(SP), $0x00
 	JEQ    rowsDone
 	VXORPS Y1, Y1, Y1
 
@@ -9988,7 +9661,7 @@ row:
 
 rows3:
 block3:
-	MOVQ 128(SP), DI
+	MOVQ 120(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -10005,9 +9678,8 @@ inner3:
 	MOVQ    312(AX), R10
 	ADDQ    DI, R10
 	VMOVUPS (R8), Y5
-	VMOVAPS Y5, Y4
 	VMOVUPS (R9), Y6
-	VMAXPS  Y6, Y4, Y4
+	VMAXPS  Y6, Y5, Y4
 	VMOVUPS (R10), Y7
 	VMAXPS  Y7, Y4, Y4
 	VCMPPS  $0x03, Y5, Y5, Y5
@@ -10040,22 +9712,21 @@ masked3:
 	VPBROADCASTD X4, Y4
 	VPAND        bits32<>+0(SB), Y4, Y4
 	VPCMPEQD     bits32<>+0(SB), Y4, Y4
-	VMOVUPS      Y4, 176(SP)
+	VMOVUPS      Y4, 144(SP)
 	MOVQ         296(AX), R8
 	ADDQ         DI, R8
 	MOVQ         304(AX), R9
 	ADDQ         DI, R9
 	MOVQ         312(AX), R10
 	ADDQ         DI, R10
-	VMOVUPS      176(SP), Y4
+	VMOVUPS      144(SP), Y4
 	VMASKMOVPS   (R8), Y4, Y5
 	VBLENDVPS    Y4, Y5, Y0, Y5
-	VMOVAPS      Y5, Y4
-	VMOVUPS      176(SP), Y7
-	VMASKMOVPS   (R9), Y7, Y6
-	VBLENDVPS    Y7, Y6, Y0, Y6
-	VMAXPS       Y6, Y4, Y4
-	VMOVUPS      176(SP), Y8
+	VMOVUPS      144(SP), Y4
+	VMASKMOVPS   (R9), Y4, Y6
+	VBLENDVPS    Y4, Y6, Y0, Y6
+	VMAXPS       Y6, Y5, Y4
+	VMOVUPS      144(SP), Y8
 	VMASKMOVPS   (R10), Y8, Y7
 	VBLENDVPS    Y8, Y7, Y0, Y7
 	VMAXPS       Y7, Y4, Y4
@@ -10101,7 +9772,7 @@ outputs3:
 	JNZ    exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    136(SP), DI
+	MOVQ    128(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000020
@@ -10127,7 +9798,7 @@ tailStore3:
 
 rows2:
 block2:
-	MOVQ 128(SP), DI
+	MOVQ 120(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -10142,9 +9813,8 @@ inner2:
 	MOVQ    304(AX), R9
 	ADDQ    DI, R9
 	VMOVUPS (R8), Y5
-	VMOVAPS Y5, Y4
 	VMOVUPS (R9), Y6
-	VMAXPS  Y6, Y4, Y4
+	VMAXPS  Y6, Y5, Y4
 	VCMPPS  $0x03, Y5, Y5, Y5
 	VCMPPS  $0x03, Y5, Y6, Y5
 	JMP     vdone2
@@ -10174,19 +9844,18 @@ masked2:
 	VPBROADCASTD X4, Y4
 	VPAND        bits32<>+0(SB), Y4, Y4
 	VPCMPEQD     bits32<>+0(SB), Y4, Y4
-	VMOVUPS      Y4, 208(SP)
+	VMOVUPS      Y4, 176(SP)
 	MOVQ         296(AX), R8
 	ADDQ         DI, R8
 	MOVQ         304(AX), R9
 	ADDQ         DI, R9
-	VMOVUPS      208(SP), Y4
+	VMOVUPS      176(SP), Y4
 	VMASKMOVPS   (R8), Y4, Y5
 	VBLENDVPS    Y4, Y5, Y0, Y5
-	VMOVAPS      Y5, Y4
-	VMOVUPS      208(SP), Y7
-	VMASKMOVPS   (R9), Y7, Y6
-	VBLENDVPS    Y7, Y6, Y0, Y6
-	VMAXPS       Y6, Y4, Y4
+	VMOVUPS      176(SP), Y4
+	VMASKMOVPS   (R9), Y4, Y6
+	VBLENDVPS    Y4, Y6, Y0, Y6
+	VMAXPS       Y6, Y5, Y4
 	VCMPPS       $0x03, Y5, Y5, Y5
 	VCMPPS       $0x03, Y5, Y6, Y5
 
@@ -10228,7 +9897,7 @@ outputs2:
 	JNZ    exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    136(SP), DI
+	MOVQ    128(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000020
@@ -10254,7 +9923,7 @@ tailStore2:
 
 rows4:
 block4:
-	MOVQ 128(SP), DI
+	MOVQ 120(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -10273,9 +9942,8 @@ inner4:
 	MOVQ    320(AX), R11
 	ADDQ    DI, R11
 	VMOVUPS (R8), Y5
-	VMOVAPS Y5, Y4
 	VMOVUPS (R9), Y6
-	VMAXPS  Y6, Y4, Y4
+	VMAXPS  Y6, Y5, Y4
 	VMOVUPS (R10), Y7
 	VMAXPS  Y7, Y4, Y4
 	VMOVUPS (R11), Y8
@@ -10311,7 +9979,7 @@ masked4:
 	VPBROADCASTD X4, Y4
 	VPAND        bits32<>+0(SB), Y4, Y4
 	VPCMPEQD     bits32<>+0(SB), Y4, Y4
-	VMOVUPS      Y4, 240(SP)
+	VMOVUPS      Y4, 208(SP)
 	MOVQ         296(AX), R8
 	ADDQ         DI, R8
 	MOVQ         304(AX), R9
@@ -10320,19 +9988,18 @@ masked4:
 	ADDQ         DI, R10
 	MOVQ         320(AX), R11
 	ADDQ         DI, R11
-	VMOVUPS      240(SP), Y4
+	VMOVUPS      208(SP), Y4
 	VMASKMOVPS   (R8), Y4, Y5
 	VBLENDVPS    Y4, Y5, Y0, Y5
-	VMOVAPS      Y5, Y4
-	VMOVUPS      240(SP), Y7
-	VMASKMOVPS   (R9), Y7, Y6
-	VBLENDVPS    Y7, Y6, Y0, Y6
-	VMAXPS       Y6, Y4, Y4
-	VMOVUPS      240(SP), Y8
+	VMOVUPS      208(SP), Y4
+	VMASKMOVPS   (R9), Y4, Y6
+	VBLENDVPS    Y4, Y6, Y0, Y6
+	VMAXPS       Y6, Y5, Y4
+	VMOVUPS      208(SP), Y8
 	VMASKMOVPS   (R10), Y8, Y7
 	VBLENDVPS    Y8, Y7, Y0, Y7
 	VMAXPS       Y7, Y4, Y4
-	VMOVUPS      240(SP), Y9
+	VMOVUPS      208(SP), Y9
 	VMASKMOVPS   (R11), Y9, Y8
 	VBLENDVPS    Y9, Y8, Y0, Y8
 	VMAXPS       Y8, Y4, Y4
@@ -10379,7 +10046,7 @@ outputs4:
 	JNZ    exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    136(SP), DI
+	MOVQ    128(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000020
@@ -10405,7 +10072,7 @@ tailStore4:
 
 rows1:
 block1:
-	MOVQ 128(SP), DI
+	MOVQ 120(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -10447,10 +10114,10 @@ masked1:
 	VPBROADCASTD X4, Y4
 	VPAND        bits32<>+0(SB), Y4, Y4
 	VPCMPEQD     bits32<>+0(SB), Y4, Y4
-	VMOVUPS      Y4, 272(SP)
+	VMOVUPS      Y4, 240(SP)
 	MOVQ         296(AX), R8
 	ADDQ         DI, R8
-	VMOVUPS      272(SP), Y4
+	VMOVUPS      240(SP), Y4
 	VMASKMOVPS   (R8), Y4, Y5
 	VBLENDVPS    Y4, Y5, Y0, Y5
 	VMOVAPS      Y5, Y4
@@ -10494,7 +10161,7 @@ outputs1:
 	JNZ    exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    136(SP), DI
+	MOVQ    128(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000020
@@ -10520,7 +10187,7 @@ tailStore1:
 
 rows0:
 block0:
-	MOVQ 128(SP), DI
+	MOVQ 120(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -10590,7 +10257,7 @@ masked0:
 	VPBROADCASTD X4, Y4
 	VPAND        bits32<>+0(SB), Y4, Y4
 	VPCMPEQD     bits32<>+0(SB), Y4, Y4
-	VMOVUPS      Y4, 304(SP)
+	VMOVUPS      Y4, 272(SP)
 
 	// Any number of rows: pairs, then a single one.
 	MOVQ    200(AX), R8
@@ -10605,11 +10272,11 @@ pair_edge0:
 	ADDQ       DI, R10
 	MOVQ       8(R9), R11
 	ADDQ       DI, R11
-	VMOVUPS    304(SP), Y7
+	VMOVUPS    272(SP), Y7
 	VMASKMOVPS (R10), Y7, Y6
 	VBLENDVPS  Y7, Y6, Y0, Y6
 	VMAXPS     Y6, Y4, Y4
-	VMOVUPS    304(SP), Y8
+	VMOVUPS    272(SP), Y8
 	VMASKMOVPS (R11), Y8, Y7
 	VBLENDVPS  Y8, Y7, Y0, Y7
 	VMAXPS     Y7, Y4, Y4
@@ -10624,7 +10291,7 @@ single_edge0:
 	JZ         end_edge0
 	MOVQ       (R9), R8
 	ADDQ       DI, R8
-	VMOVUPS    304(SP), Y7
+	VMOVUPS    272(SP), Y7
 	VMASKMOVPS (R8), Y7, Y6
 	VBLENDVPS  Y7, Y6, Y0, Y6
 	VMAXPS     Y6, Y4, Y4
@@ -10669,7 +10336,7 @@ outputs0:
 	JNZ    exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    136(SP), DI
+	MOVQ    128(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000020
@@ -10695,13 +10362,13 @@ tailStore0:
 
 exact:
 	// A chunk with a NaN or a zero: colB, the byte offset of its first window start.
-	MOVQ CX, 336(SP)
-	MOVQ BX, 344(SP)
-	MOVQ SI, 352(SP)
+	MOVQ CX, 304(SP)
+	MOVQ BX, 312(SP)
+	MOVQ SI, 320(SP)
 	SUBQ $0x00000024, CX
 
 	// Edge chunk: taps outside the row and outputs past the row's end are masked off.
-	MOVQ 128(SP), BX
+	MOVQ 120(SP), BX
 	ADDQ CX, BX
 	SARQ $0x02, CX
 
@@ -10757,11 +10424,11 @@ tapsDoneE:
 
 	// NaN (all ones) where a tap was unordered.
 	VORPS      Y5, Y3, Y3
-	MOVQ       136(SP), CX
+	MOVQ       128(SP), CX
 	VMASKMOVPS Y3, Y6, (CX)(DX*1)
-	MOVQ       336(SP), CX
-	MOVQ       344(SP), BX
-	MOVQ       352(SP), SI
+	MOVQ       304(SP), CX
+	MOVQ       312(SP), BX
+	MOVQ       320(SP), SI
 	MOVQ       136(AX), DI
 	SUBQ       DX, DI
 	CMPQ       DI, $0x00000020
@@ -10780,16 +10447,10 @@ tapsDoneE:
 	// Next row.
 rowEnd:
 	MOVQ 72(AX), CX
-	ADDQ CX, 128(SP)
+	ADDQ CX, 120(SP)
 	MOVQ 80(AX), CX
-	ADDQ CX, 136(SP)
-	ADDQ CX, 144(SP)
-	ADDQ CX, 144(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 160(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 152(SP)
-	DECQ 168(SP)
+	ADDQ CX, 128(SP)
+	DECQ 136(SP)
 	JMP  row
 
 	// Next group.
@@ -10798,8 +10459,6 @@ rowsDone:
 	ADDQ CX, 104(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 112(SP)
-	ADDQ CX, 120(SP)
-	ADDQ CX, 120(SP)
 	DECQ 96(SP)
 	JMP  group
 
@@ -10809,7 +10468,7 @@ done:
 
 // func windowMaxS1K3D2P0AVX2(j *rowJob)
 // Requires: AVX, AVX2, CMOV
-TEXT ·windowMaxS1K3D2P0AVX2(SB), NOSPLIT, $360-8
+TEXT ·windowMaxS1K3D2P0AVX2(SB), NOSPLIT, $328-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -10833,28 +10492,20 @@ TEXT ·windowMaxS1K3D2P0AVX2(SB), NOSPLIT, $360-8
 	MOVQ CX, 104(SP)
 	MOVQ 8(AX), CX
 	MOVQ CX, 112(SP)
-	MOVQ 16(AX), CX
-	MOVQ CX, 120(SP)
 
 group:
 	CMPQ 96(SP), $0x00
 	JEQ  done
 	MOVQ 64(AX), CX
-	MOVQ CX, 168(SP)
-	MOVQ 104(SP), CX
-	MOVQ CX, 128(SP)
-	MOVQ 112(SP), CX
 	MOVQ CX, 136(SP)
-	MOVQ 120(SP), CX
-	MOVQ CX, 144(SP)
-	MOVQ 24(AX), CX
-	MOVQ CX, 152(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 160(SP)
+	MOVQ 104(SP), CX
+	MOVQ CX, 120(SP)
+	MOVQ 112(SP), CX
+	MOVQ CX, 128(SP)
 
 	// For every output row of the group:
 row:
-	CMPQ   168(SP), $0x00
+	CMPQ   136(SP), $0x00
 	JEQ    rowsDone
 	VXORPS Y1, Y1, Y1
 
@@ -10878,7 +10529,7 @@ row:
 
 rows3:
 block3:
-	MOVQ 128(SP), DI
+	MOVQ 120(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -10895,9 +10546,8 @@ inner3:
 	MOVQ    312(AX), R10
 	ADDQ    DI, R10
 	VMOVUPS (R8), Y4
-	VMOVAPS Y4, Y3
 	VMOVUPS (R9), Y5
-	VMAXPS  Y5, Y3, Y3
+	VMAXPS  Y5, Y4, Y3
 	VMOVUPS (R10), Y6
 	VMAXPS  Y6, Y3, Y3
 	VCMPPS  $0x03, Y4, Y4, Y4
@@ -10930,22 +10580,21 @@ masked3:
 	VPBROADCASTD X3, Y3
 	VPAND        bits32<>+0(SB), Y3, Y3
 	VPCMPEQD     bits32<>+0(SB), Y3, Y3
-	VMOVUPS      Y3, 176(SP)
+	VMOVUPS      Y3, 144(SP)
 	MOVQ         296(AX), R8
 	ADDQ         DI, R8
 	MOVQ         304(AX), R9
 	ADDQ         DI, R9
 	MOVQ         312(AX), R10
 	ADDQ         DI, R10
-	VMOVUPS      176(SP), Y3
+	VMOVUPS      144(SP), Y3
 	VMASKMOVPS   (R8), Y3, Y4
 	VBLENDVPS    Y3, Y4, Y0, Y4
-	VMOVAPS      Y4, Y3
-	VMOVUPS      176(SP), Y6
-	VMASKMOVPS   (R9), Y6, Y5
-	VBLENDVPS    Y6, Y5, Y0, Y5
-	VMAXPS       Y5, Y3, Y3
-	VMOVUPS      176(SP), Y7
+	VMOVUPS      144(SP), Y3
+	VMASKMOVPS   (R9), Y3, Y5
+	VBLENDVPS    Y3, Y5, Y0, Y5
+	VMAXPS       Y5, Y4, Y3
+	VMOVUPS      144(SP), Y7
 	VMASKMOVPS   (R10), Y7, Y6
 	VBLENDVPS    Y7, Y6, Y0, Y6
 	VMAXPS       Y6, Y3, Y3
@@ -10989,7 +10638,7 @@ outputs3:
 	JNZ    exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    136(SP), DI
+	MOVQ    128(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000020
@@ -11014,7 +10663,7 @@ tailStore3:
 
 rows2:
 block2:
-	MOVQ 128(SP), DI
+	MOVQ 120(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -11029,9 +10678,8 @@ inner2:
 	MOVQ    304(AX), R9
 	ADDQ    DI, R9
 	VMOVUPS (R8), Y4
-	VMOVAPS Y4, Y3
 	VMOVUPS (R9), Y5
-	VMAXPS  Y5, Y3, Y3
+	VMAXPS  Y5, Y4, Y3
 	VCMPPS  $0x03, Y4, Y4, Y4
 	VCMPPS  $0x03, Y4, Y5, Y4
 	JMP     vdone2
@@ -11061,19 +10709,18 @@ masked2:
 	VPBROADCASTD X3, Y3
 	VPAND        bits32<>+0(SB), Y3, Y3
 	VPCMPEQD     bits32<>+0(SB), Y3, Y3
-	VMOVUPS      Y3, 208(SP)
+	VMOVUPS      Y3, 176(SP)
 	MOVQ         296(AX), R8
 	ADDQ         DI, R8
 	MOVQ         304(AX), R9
 	ADDQ         DI, R9
-	VMOVUPS      208(SP), Y3
+	VMOVUPS      176(SP), Y3
 	VMASKMOVPS   (R8), Y3, Y4
 	VBLENDVPS    Y3, Y4, Y0, Y4
-	VMOVAPS      Y4, Y3
-	VMOVUPS      208(SP), Y6
-	VMASKMOVPS   (R9), Y6, Y5
-	VBLENDVPS    Y6, Y5, Y0, Y5
-	VMAXPS       Y5, Y3, Y3
+	VMOVUPS      176(SP), Y3
+	VMASKMOVPS   (R9), Y3, Y5
+	VBLENDVPS    Y3, Y5, Y0, Y5
+	VMAXPS       Y5, Y4, Y3
 	VCMPPS       $0x03, Y4, Y4, Y4
 	VCMPPS       $0x03, Y4, Y5, Y4
 
@@ -11113,7 +10760,7 @@ outputs2:
 	JNZ    exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    136(SP), DI
+	MOVQ    128(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000020
@@ -11138,7 +10785,7 @@ tailStore2:
 
 rows4:
 block4:
-	MOVQ 128(SP), DI
+	MOVQ 120(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -11157,9 +10804,8 @@ inner4:
 	MOVQ    320(AX), R11
 	ADDQ    DI, R11
 	VMOVUPS (R8), Y4
-	VMOVAPS Y4, Y3
 	VMOVUPS (R9), Y5
-	VMAXPS  Y5, Y3, Y3
+	VMAXPS  Y5, Y4, Y3
 	VMOVUPS (R10), Y6
 	VMAXPS  Y6, Y3, Y3
 	VMOVUPS (R11), Y7
@@ -11195,7 +10841,7 @@ masked4:
 	VPBROADCASTD X3, Y3
 	VPAND        bits32<>+0(SB), Y3, Y3
 	VPCMPEQD     bits32<>+0(SB), Y3, Y3
-	VMOVUPS      Y3, 240(SP)
+	VMOVUPS      Y3, 208(SP)
 	MOVQ         296(AX), R8
 	ADDQ         DI, R8
 	MOVQ         304(AX), R9
@@ -11204,19 +10850,18 @@ masked4:
 	ADDQ         DI, R10
 	MOVQ         320(AX), R11
 	ADDQ         DI, R11
-	VMOVUPS      240(SP), Y3
+	VMOVUPS      208(SP), Y3
 	VMASKMOVPS   (R8), Y3, Y4
 	VBLENDVPS    Y3, Y4, Y0, Y4
-	VMOVAPS      Y4, Y3
-	VMOVUPS      240(SP), Y6
-	VMASKMOVPS   (R9), Y6, Y5
-	VBLENDVPS    Y6, Y5, Y0, Y5
-	VMAXPS       Y5, Y3, Y3
-	VMOVUPS      240(SP), Y7
+	VMOVUPS      208(SP), Y3
+	VMASKMOVPS   (R9), Y3, Y5
+	VBLENDVPS    Y3, Y5, Y0, Y5
+	VMAXPS       Y5, Y4, Y3
+	VMOVUPS      208(SP), Y7
 	VMASKMOVPS   (R10), Y7, Y6
 	VBLENDVPS    Y7, Y6, Y0, Y6
 	VMAXPS       Y6, Y3, Y3
-	VMOVUPS      240(SP), Y8
+	VMOVUPS      208(SP), Y8
 	VMASKMOVPS   (R11), Y8, Y7
 	VBLENDVPS    Y8, Y7, Y0, Y7
 	VMAXPS       Y7, Y3, Y3
@@ -11261,7 +10906,7 @@ outputs4:
 	JNZ    exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    136(SP), DI
+	MOVQ    128(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000020
@@ -11286,7 +10931,7 @@ tailStore4:
 
 rows1:
 block1:
-	MOVQ 128(SP), DI
+	MOVQ 120(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -11328,10 +10973,10 @@ masked1:
 	VPBROADCASTD X3, Y3
 	VPAND        bits32<>+0(SB), Y3, Y3
 	VPCMPEQD     bits32<>+0(SB), Y3, Y3
-	VMOVUPS      Y3, 272(SP)
+	VMOVUPS      Y3, 240(SP)
 	MOVQ         296(AX), R8
 	ADDQ         DI, R8
-	VMOVUPS      272(SP), Y3
+	VMOVUPS      240(SP), Y3
 	VMASKMOVPS   (R8), Y3, Y4
 	VBLENDVPS    Y3, Y4, Y0, Y4
 	VMOVAPS      Y4, Y3
@@ -11373,7 +11018,7 @@ outputs1:
 	JNZ    exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    136(SP), DI
+	MOVQ    128(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000020
@@ -11398,7 +11043,7 @@ tailStore1:
 
 rows0:
 block0:
-	MOVQ 128(SP), DI
+	MOVQ 120(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -11468,7 +11113,7 @@ masked0:
 	VPBROADCASTD X3, Y3
 	VPAND        bits32<>+0(SB), Y3, Y3
 	VPCMPEQD     bits32<>+0(SB), Y3, Y3
-	VMOVUPS      Y3, 304(SP)
+	VMOVUPS      Y3, 272(SP)
 
 	// Any number of rows: pairs, then a single one.
 	MOVQ    200(AX), R8
@@ -11483,11 +11128,11 @@ pair_edge0:
 	ADDQ       DI, R10
 	MOVQ       8(R9), R11
 	ADDQ       DI, R11
-	VMOVUPS    304(SP), Y6
+	VMOVUPS    272(SP), Y6
 	VMASKMOVPS (R10), Y6, Y5
 	VBLENDVPS  Y6, Y5, Y0, Y5
 	VMAXPS     Y5, Y3, Y3
-	VMOVUPS    304(SP), Y7
+	VMOVUPS    272(SP), Y7
 	VMASKMOVPS (R11), Y7, Y6
 	VBLENDVPS  Y7, Y6, Y0, Y6
 	VMAXPS     Y6, Y3, Y3
@@ -11502,7 +11147,7 @@ single_edge0:
 	JZ         end_edge0
 	MOVQ       (R9), R8
 	ADDQ       DI, R8
-	VMOVUPS    304(SP), Y6
+	VMOVUPS    272(SP), Y6
 	VMASKMOVPS (R8), Y6, Y5
 	VBLENDVPS  Y6, Y5, Y0, Y5
 	VMAXPS     Y5, Y3, Y3
@@ -11545,7 +11190,7 @@ outputs0:
 	JNZ    exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    136(SP), DI
+	MOVQ    128(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000020
@@ -11570,13 +11215,13 @@ tailStore0:
 
 exact:
 	// A chunk with a NaN or a zero: colB, the byte offset of its first window start.
-	MOVQ CX, 336(SP)
-	MOVQ BX, 344(SP)
-	MOVQ SI, 352(SP)
+	MOVQ CX, 304(SP)
+	MOVQ BX, 312(SP)
+	MOVQ SI, 320(SP)
 	SUBQ $0x00000020, CX
 
 	// Edge chunk: taps outside the row and outputs past the row's end are masked off.
-	MOVQ 128(SP), BX
+	MOVQ 120(SP), BX
 	ADDQ CX, BX
 	SARQ $0x02, CX
 
@@ -11632,11 +11277,11 @@ tapsDoneE:
 
 	// NaN (all ones) where a tap was unordered.
 	VORPS      Y5, Y4, Y4
-	MOVQ       136(SP), CX
+	MOVQ       128(SP), CX
 	VMASKMOVPS Y4, Y6, (CX)(DX*1)
-	MOVQ       336(SP), CX
-	MOVQ       344(SP), BX
-	MOVQ       352(SP), SI
+	MOVQ       304(SP), CX
+	MOVQ       312(SP), BX
+	MOVQ       320(SP), SI
 	MOVQ       136(AX), DI
 	SUBQ       DX, DI
 	CMPQ       DI, $0x00000020
@@ -11655,16 +11300,10 @@ tapsDoneE:
 	// Next row.
 rowEnd:
 	MOVQ 72(AX), CX
-	ADDQ CX, 128(SP)
+	ADDQ CX, 120(SP)
 	MOVQ 80(AX), CX
-	ADDQ CX, 136(SP)
-	ADDQ CX, 144(SP)
-	ADDQ CX, 144(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 160(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 152(SP)
-	DECQ 168(SP)
+	ADDQ CX, 128(SP)
+	DECQ 136(SP)
 	JMP  row
 
 	// Next group.
@@ -11673,8 +11312,6 @@ rowsDone:
 	ADDQ CX, 104(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 112(SP)
-	ADDQ CX, 120(SP)
-	ADDQ CX, 120(SP)
 	DECQ 96(SP)
 	JMP  group
 
@@ -11684,7 +11321,7 @@ done:
 
 // func windowMaxS1K3D2P1AVX2(j *rowJob)
 // Requires: AVX, AVX2, CMOV
-TEXT ·windowMaxS1K3D2P1AVX2(SB), NOSPLIT, $360-8
+TEXT ·windowMaxS1K3D2P1AVX2(SB), NOSPLIT, $328-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -11708,28 +11345,20 @@ TEXT ·windowMaxS1K3D2P1AVX2(SB), NOSPLIT, $360-8
 	MOVQ CX, 104(SP)
 	MOVQ 8(AX), CX
 	MOVQ CX, 112(SP)
-	MOVQ 16(AX), CX
-	MOVQ CX, 120(SP)
 
 group:
 	CMPQ 96(SP), $0x00
 	JEQ  done
 	MOVQ 64(AX), CX
-	MOVQ CX, 168(SP)
-	MOVQ 104(SP), CX
-	MOVQ CX, 128(SP)
-	MOVQ 112(SP), CX
 	MOVQ CX, 136(SP)
-	MOVQ 120(SP), CX
-	MOVQ CX, 144(SP)
-	MOVQ 24(AX), CX
-	MOVQ CX, 152(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 160(SP)
+	MOVQ 104(SP), CX
+	MOVQ CX, 120(SP)
+	MOVQ 112(SP), CX
+	MOVQ CX, 128(SP)
 
 	// For every output row of the group:
 row:
-	CMPQ   168(SP), $0x00
+	CMPQ   136(SP), $0x00
 	JEQ    rowsDone
 	VXORPS Y1, Y1, Y1
 
@@ -11756,7 +11385,7 @@ row:
 
 rows3:
 block3:
-	MOVQ 128(SP), DI
+	MOVQ 120(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -11773,9 +11402,8 @@ inner3:
 	MOVQ    312(AX), R10
 	ADDQ    DI, R10
 	VMOVUPS (R8), Y5
-	VMOVAPS Y5, Y4
 	VMOVUPS (R9), Y6
-	VMAXPS  Y6, Y4, Y4
+	VMAXPS  Y6, Y5, Y4
 	VMOVUPS (R10), Y7
 	VMAXPS  Y7, Y4, Y4
 	VCMPPS  $0x03, Y5, Y5, Y5
@@ -11808,22 +11436,21 @@ masked3:
 	VPBROADCASTD X4, Y4
 	VPAND        bits32<>+0(SB), Y4, Y4
 	VPCMPEQD     bits32<>+0(SB), Y4, Y4
-	VMOVUPS      Y4, 176(SP)
+	VMOVUPS      Y4, 144(SP)
 	MOVQ         296(AX), R8
 	ADDQ         DI, R8
 	MOVQ         304(AX), R9
 	ADDQ         DI, R9
 	MOVQ         312(AX), R10
 	ADDQ         DI, R10
-	VMOVUPS      176(SP), Y4
+	VMOVUPS      144(SP), Y4
 	VMASKMOVPS   (R8), Y4, Y5
 	VBLENDVPS    Y4, Y5, Y0, Y5
-	VMOVAPS      Y5, Y4
-	VMOVUPS      176(SP), Y7
-	VMASKMOVPS   (R9), Y7, Y6
-	VBLENDVPS    Y7, Y6, Y0, Y6
-	VMAXPS       Y6, Y4, Y4
-	VMOVUPS      176(SP), Y8
+	VMOVUPS      144(SP), Y4
+	VMASKMOVPS   (R9), Y4, Y6
+	VBLENDVPS    Y4, Y6, Y0, Y6
+	VMAXPS       Y6, Y5, Y4
+	VMOVUPS      144(SP), Y8
 	VMASKMOVPS   (R10), Y8, Y7
 	VBLENDVPS    Y8, Y7, Y0, Y7
 	VMAXPS       Y7, Y4, Y4
@@ -11871,7 +11498,7 @@ outputs3:
 	JNZ    exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    136(SP), DI
+	MOVQ    128(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000020
@@ -11897,7 +11524,7 @@ tailStore3:
 
 rows2:
 block2:
-	MOVQ 128(SP), DI
+	MOVQ 120(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -11912,9 +11539,8 @@ inner2:
 	MOVQ    304(AX), R9
 	ADDQ    DI, R9
 	VMOVUPS (R8), Y5
-	VMOVAPS Y5, Y4
 	VMOVUPS (R9), Y6
-	VMAXPS  Y6, Y4, Y4
+	VMAXPS  Y6, Y5, Y4
 	VCMPPS  $0x03, Y5, Y5, Y5
 	VCMPPS  $0x03, Y5, Y6, Y5
 	JMP     vdone2
@@ -11944,19 +11570,18 @@ masked2:
 	VPBROADCASTD X4, Y4
 	VPAND        bits32<>+0(SB), Y4, Y4
 	VPCMPEQD     bits32<>+0(SB), Y4, Y4
-	VMOVUPS      Y4, 208(SP)
+	VMOVUPS      Y4, 176(SP)
 	MOVQ         296(AX), R8
 	ADDQ         DI, R8
 	MOVQ         304(AX), R9
 	ADDQ         DI, R9
-	VMOVUPS      208(SP), Y4
+	VMOVUPS      176(SP), Y4
 	VMASKMOVPS   (R8), Y4, Y5
 	VBLENDVPS    Y4, Y5, Y0, Y5
-	VMOVAPS      Y5, Y4
-	VMOVUPS      208(SP), Y7
-	VMASKMOVPS   (R9), Y7, Y6
-	VBLENDVPS    Y7, Y6, Y0, Y6
-	VMAXPS       Y6, Y4, Y4
+	VMOVUPS      176(SP), Y4
+	VMASKMOVPS   (R9), Y4, Y6
+	VBLENDVPS    Y4, Y6, Y0, Y6
+	VMAXPS       Y6, Y5, Y4
 	VCMPPS       $0x03, Y5, Y5, Y5
 	VCMPPS       $0x03, Y5, Y6, Y5
 
@@ -12000,7 +11625,7 @@ outputs2:
 	JNZ    exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    136(SP), DI
+	MOVQ    128(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000020
@@ -12026,7 +11651,7 @@ tailStore2:
 
 rows4:
 block4:
-	MOVQ 128(SP), DI
+	MOVQ 120(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -12045,9 +11670,8 @@ inner4:
 	MOVQ    320(AX), R11
 	ADDQ    DI, R11
 	VMOVUPS (R8), Y5
-	VMOVAPS Y5, Y4
 	VMOVUPS (R9), Y6
-	VMAXPS  Y6, Y4, Y4
+	VMAXPS  Y6, Y5, Y4
 	VMOVUPS (R10), Y7
 	VMAXPS  Y7, Y4, Y4
 	VMOVUPS (R11), Y8
@@ -12083,7 +11707,7 @@ masked4:
 	VPBROADCASTD X4, Y4
 	VPAND        bits32<>+0(SB), Y4, Y4
 	VPCMPEQD     bits32<>+0(SB), Y4, Y4
-	VMOVUPS      Y4, 240(SP)
+	VMOVUPS      Y4, 208(SP)
 	MOVQ         296(AX), R8
 	ADDQ         DI, R8
 	MOVQ         304(AX), R9
@@ -12092,19 +11716,18 @@ masked4:
 	ADDQ         DI, R10
 	MOVQ         320(AX), R11
 	ADDQ         DI, R11
-	VMOVUPS      240(SP), Y4
+	VMOVUPS      208(SP), Y4
 	VMASKMOVPS   (R8), Y4, Y5
 	VBLENDVPS    Y4, Y5, Y0, Y5
-	VMOVAPS      Y5, Y4
-	VMOVUPS      240(SP), Y7
-	VMASKMOVPS   (R9), Y7, Y6
-	VBLENDVPS    Y7, Y6, Y0, Y6
-	VMAXPS       Y6, Y4, Y4
-	VMOVUPS      240(SP), Y8
+	VMOVUPS      208(SP), Y4
+	VMASKMOVPS   (R9), Y4, Y6
+	VBLENDVPS    Y4, Y6, Y0, Y6
+	VMAXPS       Y6, Y5, Y4
+	VMOVUPS      208(SP), Y8
 	VMASKMOVPS   (R10), Y8, Y7
 	VBLENDVPS    Y8, Y7, Y0, Y7
 	VMAXPS       Y7, Y4, Y4
-	VMOVUPS      240(SP), Y9
+	VMOVUPS      208(SP), Y9
 	VMASKMOVPS   (R11), Y9, Y8
 	VBLENDVPS    Y9, Y8, Y0, Y8
 	VMAXPS       Y8, Y4, Y4
@@ -12153,7 +11776,7 @@ outputs4:
 	JNZ    exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    136(SP), DI
+	MOVQ    128(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000020
@@ -12179,7 +11802,7 @@ tailStore4:
 
 rows1:
 block1:
-	MOVQ 128(SP), DI
+	MOVQ 120(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -12221,10 +11844,10 @@ masked1:
 	VPBROADCASTD X4, Y4
 	VPAND        bits32<>+0(SB), Y4, Y4
 	VPCMPEQD     bits32<>+0(SB), Y4, Y4
-	VMOVUPS      Y4, 272(SP)
+	VMOVUPS      Y4, 240(SP)
 	MOVQ         296(AX), R8
 	ADDQ         DI, R8
-	VMOVUPS      272(SP), Y4
+	VMOVUPS      240(SP), Y4
 	VMASKMOVPS   (R8), Y4, Y5
 	VBLENDVPS    Y4, Y5, Y0, Y5
 	VMOVAPS      Y5, Y4
@@ -12270,7 +11893,7 @@ outputs1:
 	JNZ    exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    136(SP), DI
+	MOVQ    128(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000020
@@ -12296,7 +11919,7 @@ tailStore1:
 
 rows0:
 block0:
-	MOVQ 128(SP), DI
+	MOVQ 120(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -12366,7 +11989,7 @@ masked0:
 	VPBROADCASTD X4, Y4
 	VPAND        bits32<>+0(SB), Y4, Y4
 	VPCMPEQD     bits32<>+0(SB), Y4, Y4
-	VMOVUPS      Y4, 304(SP)
+	VMOVUPS      Y4, 272(SP)
 
 	// Any number of rows: pairs, then a single one.
 	MOVQ    200(AX), R8
@@ -12381,11 +12004,11 @@ pair_edge0:
 	ADDQ       DI, R10
 	MOVQ       8(R9), R11
 	ADDQ       DI, R11
-	VMOVUPS    304(SP), Y7
+	VMOVUPS    272(SP), Y7
 	VMASKMOVPS (R10), Y7, Y6
 	VBLENDVPS  Y7, Y6, Y0, Y6
 	VMAXPS     Y6, Y4, Y4
-	VMOVUPS    304(SP), Y8
+	VMOVUPS    272(SP), Y8
 	VMASKMOVPS (R11), Y8, Y7
 	VBLENDVPS  Y8, Y7, Y0, Y7
 	VMAXPS     Y7, Y4, Y4
@@ -12400,7 +12023,7 @@ single_edge0:
 	JZ         end_edge0
 	MOVQ       (R9), R8
 	ADDQ       DI, R8
-	VMOVUPS    304(SP), Y7
+	VMOVUPS    272(SP), Y7
 	VMASKMOVPS (R8), Y7, Y6
 	VBLENDVPS  Y7, Y6, Y0, Y6
 	VMAXPS     Y6, Y4, Y4
@@ -12447,7 +12070,7 @@ outputs0:
 	JNZ    exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    136(SP), DI
+	MOVQ    128(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000020
@@ -12473,13 +12096,13 @@ tailStore0:
 
 exact:
 	// A chunk with a NaN or a zero: colB, the byte offset of its first window start.
-	MOVQ CX, 336(SP)
-	MOVQ BX, 344(SP)
-	MOVQ SI, 352(SP)
+	MOVQ CX, 304(SP)
+	MOVQ BX, 312(SP)
+	MOVQ SI, 320(SP)
 	SUBQ $0x00000024, CX
 
 	// Edge chunk: taps outside the row and outputs past the row's end are masked off.
-	MOVQ 128(SP), BX
+	MOVQ 120(SP), BX
 	ADDQ CX, BX
 	SARQ $0x02, CX
 
@@ -12535,11 +12158,11 @@ tapsDoneE:
 
 	// NaN (all ones) where a tap was unordered.
 	VORPS      Y5, Y3, Y3
-	MOVQ       136(SP), CX
+	MOVQ       128(SP), CX
 	VMASKMOVPS Y3, Y6, (CX)(DX*1)
-	MOVQ       336(SP), CX
-	MOVQ       344(SP), BX
-	MOVQ       352(SP), SI
+	MOVQ       304(SP), CX
+	MOVQ       312(SP), BX
+	MOVQ       320(SP), SI
 	MOVQ       136(AX), DI
 	SUBQ       DX, DI
 	CMPQ       DI, $0x00000020
@@ -12558,16 +12181,10 @@ tapsDoneE:
 	// Next row.
 rowEnd:
 	MOVQ 72(AX), CX
-	ADDQ CX, 128(SP)
+	ADDQ CX, 120(SP)
 	MOVQ 80(AX), CX
-	ADDQ CX, 136(SP)
-	ADDQ CX, 144(SP)
-	ADDQ CX, 144(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 160(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 152(SP)
-	DECQ 168(SP)
+	ADDQ CX, 128(SP)
+	DECQ 136(SP)
 	JMP  row
 
 	// Next group.
@@ -12576,8 +12193,6 @@ rowsDone:
 	ADDQ CX, 104(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 112(SP)
-	ADDQ CX, 120(SP)
-	ADDQ CX, 120(SP)
 	DECQ 96(SP)
 	JMP  group
 
@@ -12587,7 +12202,7 @@ done:
 
 // func windowSumS1K2AVX2(j *rowJob)
 // Requires: AVX, AVX2, CMOV
-TEXT ·windowSumS1K2AVX2(SB), NOSPLIT, $464-8
+TEXT ·windowSumS1K2AVX2(SB), NOSPLIT, $408-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -12618,184 +12233,174 @@ TEXT ·windowSumS1K2AVX2(SB), NOSPLIT, $464-8
 	MOVQ CX, 264(SP)
 	MOVQ 8(AX), CX
 	MOVQ CX, 272(SP)
-	MOVQ 16(AX), CX
-	MOVQ CX, 280(SP)
 
 group:
 	CMPQ 256(SP), $0x00
 	JEQ  done
-	MOVQ 64(AX), CX
-	MOVQ CX, 328(SP)
+	MOVQ 64(AX), BX
 	MOVQ 264(SP), CX
-	MOVQ CX, 288(SP)
-	MOVQ 272(SP), CX
-	MOVQ CX, 296(SP)
-	MOVQ 280(SP), CX
-	MOVQ CX, 304(SP)
-	MOVQ 24(AX), CX
-	MOVQ CX, 312(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 320(SP)
+	MOVQ 272(SP), DX
+	MOVQ 24(AX), SI
 
 	// For every output row of the group:
 row:
-	CMPQ 328(SP), $0x00
+	CMPQ BX, $0x00
 	JEQ  rowsDone
 
 	// This row's divisor factors: rf = divD*H[row], fH = float32(H[row]).
-	MOVQ         312(SP), CX
-	MOVLQSX      (CX), CX
-	MOVQ         216(AX), DX
-	IMULQ        CX, DX
-	VMOVQ        DX, X0
+	MOVQ         SI, DI
+	MOVLQSX      (DI), DI
+	MOVQ         216(AX), R8
+	IMULQ        DI, R8
+	VMOVQ        R8, X0
 	VPBROADCASTD X0, Y0
-	VMOVQ        CX, X1
+	VMOVQ        DI, X1
 	VPBROADCASTD X1, Y1
 	VCVTDQ2PS    Y1, Y1
-	VMOVUPS      Y0, 336(SP)
-	VMOVUPS      Y1, 368(SP)
+	VMOVUPS      Y0, 280(SP)
+	VMOVUPS      Y1, 312(SP)
 
 	// For every chunk of L outputs of the row (colB: byte offset of its first window's start):
-	XORQ CX, CX
-	MOVQ 144(AX), DX
-	NEGQ DX
+	XORQ DI, DI
+	MOVQ 144(AX), R8
+	NEGQ R8
 
 chunk:
-	CMPQ CX, 136(AX)
+	CMPQ DI, 136(AX)
 	JGE  rowEnd
 
 	// A chunk of L outputs whose taps all lie inside the row runs without masks.
-	MOVQ  136(AX), BX
-	SUBQ  CX, BX
-	CMPQ  BX, $0x20
+	MOVQ  136(AX), R9
+	SUBQ  DI, R9
+	CMPQ  R9, $0x20
 	JLT   edge
-	TESTQ DX, DX
+	TESTQ R8, R8
 	JS    edge
-	MOVQ  DX, BX
-	ADDQ  184(AX), BX
-	CMPQ  BX, 120(AX)
+	MOVQ  R8, R9
+	ADDQ  184(AX), R9
+	CMPQ  R9, 120(AX)
 	JGT   edge
 
 	// Inner chunk.
-	MOVQ 288(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ CX, R9
+	ADDQ R8, R9
+	MOVQ R8, R10
+	SARQ $0x02, R10
 
 	// acc: the sums, from +0, row by row, tap by tap.
 	VXORPS Y0, Y0, Y0
 
 	// Straight code for 1 to 4 rows; a loop beyond.
-	MOVQ 200(AX), DI
-	CMPQ DI, $0x00000001
+	MOVQ 200(AX), R11
+	CMPQ R11, $0x00000001
 	JEQ  rows1I
-	CMPQ DI, $0x00000002
+	CMPQ R11, $0x00000002
 	JEQ  rows2I
-	CMPQ DI, $0x00000003
+	CMPQ R11, $0x00000003
 	JEQ  rows3I
-	CMPQ DI, $0x00000004
+	CMPQ R11, $0x00000004
 	JEQ  rows4I
-	LEAQ 296(AX), R8
+	LEAQ 296(AX), R12
 
 rowsI:
-	TESTQ   DI, DI
+	TESTQ   R11, R11
 	JZ      tapsDoneI
-	MOVQ    (R8), R9
-	ADDQ    BX, R9
-	VMOVUPS (R9), Y1
+	MOVQ    (R12), R13
+	ADDQ    R9, R13
+	VMOVUPS (R13), Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(R9), Y1
+	VMOVUPS 4(R13), Y1
 	VADDPS  Y1, Y0, Y0
-	ADDQ    $0x08, R8
-	DECQ    DI
+	ADDQ    $0x08, R12
+	DECQ    R11
 	JMP     rowsI
 
 rows1I:
-	MOVQ    296(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
+	MOVQ    296(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
+	VMOVUPS 4(R11), Y1
 	VADDPS  Y1, Y0, Y0
 	JMP     tapsDoneI
 
 rows2I:
-	MOVQ    296(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
+	MOVQ    296(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
+	VMOVUPS 4(R11), Y1
 	VADDPS  Y1, Y0, Y0
-	MOVQ    304(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
+	MOVQ    304(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
+	VMOVUPS 4(R11), Y1
 	VADDPS  Y1, Y0, Y0
 	JMP     tapsDoneI
 
 rows3I:
-	MOVQ    296(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
+	MOVQ    296(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
+	VMOVUPS 4(R11), Y1
 	VADDPS  Y1, Y0, Y0
-	MOVQ    304(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
+	MOVQ    304(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
+	VMOVUPS 4(R11), Y1
 	VADDPS  Y1, Y0, Y0
-	MOVQ    312(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
+	MOVQ    312(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
+	VMOVUPS 4(R11), Y1
 	VADDPS  Y1, Y0, Y0
 	JMP     tapsDoneI
 
 rows4I:
-	MOVQ    296(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
+	MOVQ    296(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
+	VMOVUPS 4(R11), Y1
 	VADDPS  Y1, Y0, Y0
-	MOVQ    304(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
+	MOVQ    304(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
+	VMOVUPS 4(R11), Y1
 	VADDPS  Y1, Y0, Y0
-	MOVQ    312(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
+	MOVQ    312(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
+	VMOVUPS 4(R11), Y1
 	VADDPS  Y1, Y0, Y0
-	MOVQ    320(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
+	MOVQ    320(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
+	VMOVUPS 4(R11), Y1
 	VADDPS  Y1, Y0, Y0
 
 tapsDoneI:
-	MOVQ  208(AX), BX
-	TESTQ BX, BX
+	MOVQ  208(AX), R9
+	TESTQ R9, R9
 	JZ    mode0I
-	CMPQ  BX, $0x01
+	CMPQ  R9, $0x01
 	JEQ   mode1I
-	CMPQ  BX, $0x02
+	CMPQ  R9, $0x02
 	JEQ   mode2I
 	JMP   mode3I
 
 	// mode 0: 0 + sum / float32(divD*H[row]*W[col]) (avg_pool turns -0 into +0).
 mode0I:
-	MOVQ      32(AX), BX
-	VMOVDQU   (BX)(CX*1), Y1
-	VPMULLD   336(SP), Y1, Y1
+	MOVQ      32(AX), R9
+	VMOVDQU   (R9)(DI*1), Y1
+	VPMULLD   280(SP), Y1, Y1
 	VCVTDQ2PS Y1, Y1
 	VDIVPS    Y1, Y0, Y0
 	VXORPS    Y1, Y1, Y1
@@ -12805,9 +12410,9 @@ mode0I:
 	// mode 1 (adaptive): sum / D / H[row] / W[col], one division at a time.
 mode1I:
 	VDIVPS    160(SP), Y0, Y0
-	VDIVPS    368(SP), Y0, Y0
-	MOVQ      32(AX), BX
-	VMOVDQU   (BX)(CX*1), Y1
+	VDIVPS    312(SP), Y0, Y0
+	MOVQ      32(AX), R9
+	VMOVDQU   (R9)(DI*1), Y1
 	VCVTDQ2PS Y1, Y1
 	VDIVPS    Y1, Y0, Y0
 	JMP       dividedI
@@ -12821,13 +12426,13 @@ mode2I:
 
 mode3I:
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VMOVQ        SI, X1
+	VMOVQ        R10, X1
 	VPBROADCASTD X1, Y1
 	VPADDD       (SP), Y1, Y1
 	VMOVUPS      96(SP), Y2
 	VPSUBD       Y1, Y2, Y1
 	VPMINSD      128(SP), Y1, Y1
-	VPMULLD      336(SP), Y1, Y1
+	VPMULLD      280(SP), Y1, Y1
 	VCVTDQ2PS    Y1, Y1
 	VDIVPS       Y1, Y0, Y0
 	VXORPS       Y1, Y1, Y1
@@ -12835,178 +12440,178 @@ mode3I:
 	VMULPS       224(SP), Y0, Y0
 
 dividedI:
-	MOVQ    296(SP), BX
-	VMOVUPS Y0, (BX)(CX*1)
+	MOVQ    DX, R9
+	VMOVUPS Y0, (R9)(DI*1)
 	JMP     next
 
 edge:
 	// Edge chunk: taps outside the row read 0; outputs past the row's end are not stored.
-	MOVQ 288(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ CX, R9
+	ADDQ R8, R9
+	MOVQ R8, R10
+	SARQ $0x02, R10
 
 	// The load masks of the taps.
-	VMOVQ        SI, X0
+	VMOVQ        R10, X0
 	VPBROADCASTD X0, Y0
 	VPADDD       iota32<>+0(SB), Y0, Y1
 	VPCMPEQD     Y2, Y2, Y2
 	VPCMPGTD     Y2, Y1, Y2
 	VPCMPGTD     32(SP), Y1, Y1
 	VPANDN       Y2, Y1, Y2
-	VMOVUPS      Y2, 400(SP)
+	VMOVUPS      Y2, 344(SP)
 	VPADDD       iota32<>+4(SB), Y0, Y0
 	VPCMPEQD     Y1, Y1, Y1
 	VPCMPGTD     Y1, Y0, Y1
 	VPCMPGTD     32(SP), Y0, Y0
 	VPANDN       Y1, Y0, Y1
-	VMOVUPS      Y1, 432(SP)
+	VMOVUPS      Y1, 376(SP)
 
 	// acc: the sums, from +0, row by row, tap by tap.
 	VXORPS Y0, Y0, Y0
 
 	// Straight code for 1 to 4 rows; a loop beyond.
-	MOVQ 200(AX), DI
-	CMPQ DI, $0x00000001
+	MOVQ 200(AX), R11
+	CMPQ R11, $0x00000001
 	JEQ  rows1E
-	CMPQ DI, $0x00000002
+	CMPQ R11, $0x00000002
 	JEQ  rows2E
-	CMPQ DI, $0x00000003
+	CMPQ R11, $0x00000003
 	JEQ  rows3E
-	CMPQ DI, $0x00000004
+	CMPQ R11, $0x00000004
 	JEQ  rows4E
-	LEAQ 296(AX), R8
+	LEAQ 296(AX), R12
 
 rowsE:
-	TESTQ      DI, DI
+	TESTQ      R11, R11
 	JZ         tapsDoneE
-	MOVQ       (R8), R9
-	ADDQ       BX, R9
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (R9), Y1, Y1
+	MOVQ       (R12), R13
+	ADDQ       R9, R13
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R13), Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    432(SP), Y1
-	VMASKMOVPS 4(R9), Y1, Y1
+	VMOVUPS    376(SP), Y1
+	VMASKMOVPS 4(R13), Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	ADDQ       $0x08, R8
-	DECQ       DI
+	ADDQ       $0x08, R12
+	DECQ       R11
 	JMP        rowsE
 
 rows1E:
-	MOVQ       296(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
+	MOVQ       296(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    432(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
+	VMOVUPS    376(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
 	VADDPS     Y1, Y0, Y0
 	JMP        tapsDoneE
 
 rows2E:
-	MOVQ       296(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
+	MOVQ       296(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    432(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
+	VMOVUPS    376(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	MOVQ       304(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
+	MOVQ       304(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    432(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
+	VMOVUPS    376(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
 	VADDPS     Y1, Y0, Y0
 	JMP        tapsDoneE
 
 rows3E:
-	MOVQ       296(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
+	MOVQ       296(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    432(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
+	VMOVUPS    376(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	MOVQ       304(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
+	MOVQ       304(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    432(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
+	VMOVUPS    376(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	MOVQ       312(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
+	MOVQ       312(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    432(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
+	VMOVUPS    376(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
 	VADDPS     Y1, Y0, Y0
 	JMP        tapsDoneE
 
 rows4E:
-	MOVQ       296(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
+	MOVQ       296(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    432(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
+	VMOVUPS    376(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	MOVQ       304(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
+	MOVQ       304(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    432(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
+	VMOVUPS    376(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	MOVQ       312(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
+	MOVQ       312(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    432(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
+	VMOVUPS    376(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	MOVQ       320(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
+	MOVQ       320(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    432(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
+	VMOVUPS    376(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
 	VADDPS     Y1, Y0, Y0
 
 tapsDoneE:
-	MOVQ         136(AX), BX
-	SUBQ         CX, BX
-	SHRQ         $0x02, BX
-	MOVQ         $0x00000008, DI
-	CMPQ         BX, DI
-	CMOVQGT      DI, BX
-	VMOVQ        BX, X1
+	MOVQ         136(AX), R9
+	SUBQ         DI, R9
+	SHRQ         $0x02, R9
+	MOVQ         $0x00000008, R11
+	CMPQ         R9, R11
+	CMOVQGT      R11, R9
+	VMOVQ        R9, X1
 	VPBROADCASTD X1, Y1
 	VPCMPGTD     iota32<>+0(SB), Y1, Y1
-	MOVQ         208(AX), BX
-	TESTQ        BX, BX
+	MOVQ         208(AX), R9
+	TESTQ        R9, R9
 	JZ           mode0E
-	CMPQ         BX, $0x01
+	CMPQ         R9, $0x01
 	JEQ          mode1E
-	CMPQ         BX, $0x02
+	CMPQ         R9, $0x02
 	JEQ          mode2E
 	JMP          mode3E
 
 	// mode 0: 0 + sum / float32(divD*H[row]*W[col]) (avg_pool turns -0 into +0).
 mode0E:
-	MOVQ       32(AX), BX
-	VPMASKMOVD (BX)(CX*1), Y1, Y2
-	VPMULLD    336(SP), Y2, Y2
+	MOVQ       32(AX), R9
+	VPMASKMOVD (R9)(DI*1), Y1, Y2
+	VPMULLD    280(SP), Y2, Y2
 	VCVTDQ2PS  Y2, Y2
 	VDIVPS     Y2, Y0, Y0
 	VXORPS     Y2, Y2, Y2
@@ -13016,9 +12621,9 @@ mode0E:
 	// mode 1 (adaptive): sum / D / H[row] / W[col], one division at a time.
 mode1E:
 	VDIVPS     160(SP), Y0, Y0
-	VDIVPS     368(SP), Y0, Y0
-	MOVQ       32(AX), BX
-	VPMASKMOVD (BX)(CX*1), Y1, Y2
+	VDIVPS     312(SP), Y0, Y0
+	MOVQ       32(AX), R9
+	VPMASKMOVD (R9)(DI*1), Y1, Y2
 	VCVTDQ2PS  Y2, Y2
 	VDIVPS     Y2, Y0, Y0
 	JMP        dividedE
@@ -13032,13 +12637,13 @@ mode2E:
 
 mode3E:
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VMOVQ        SI, X2
+	VMOVQ        R10, X2
 	VPBROADCASTD X2, Y2
 	VPADDD       (SP), Y2, Y2
 	VMOVUPS      96(SP), Y3
 	VPSUBD       Y2, Y3, Y2
 	VPMINSD      128(SP), Y2, Y2
-	VPMULLD      336(SP), Y2, Y2
+	VPMULLD      280(SP), Y2, Y2
 	VCVTDQ2PS    Y2, Y2
 	VDIVPS       Y2, Y0, Y0
 	VXORPS       Y2, Y2, Y2
@@ -13046,27 +12651,20 @@ mode3E:
 	VMULPS       224(SP), Y0, Y0
 
 dividedE:
-	MOVQ       296(SP), BX
-	VMASKMOVPS Y0, Y1, (BX)(CX*1)
+	MOVQ       DX, R9
+	VMASKMOVPS Y0, Y1, (R9)(DI*1)
 
 next:
-	ADDQ $0x20, CX
-	ADDQ 176(AX), DX
+	ADDQ $0x20, DI
+	ADDQ 176(AX), R8
 	JMP  chunk
 
 	// Next row.
 rowEnd:
-	MOVQ 72(AX), CX
-	ADDQ CX, 288(SP)
-	MOVQ 80(AX), CX
-	ADDQ CX, 296(SP)
-	ADDQ CX, 304(SP)
-	ADDQ CX, 304(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 320(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 312(SP)
-	DECQ 328(SP)
+	ADDQ 72(AX), CX
+	ADDQ 80(AX), DX
+	ADDQ 104(AX), SI
+	DECQ BX
 	JMP  row
 
 	// Next group.
@@ -13075,8 +12673,6 @@ rowsDone:
 	ADDQ CX, 264(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 272(SP)
-	ADDQ CX, 280(SP)
-	ADDQ CX, 280(SP)
 	DECQ 256(SP)
 	JMP  group
 
@@ -13086,7 +12682,7 @@ done:
 
 // func windowSumS1K3AVX2(j *rowJob)
 // Requires: AVX, AVX2, CMOV
-TEXT ·windowSumS1K3AVX2(SB), NOSPLIT, $496-8
+TEXT ·windowSumS1K3AVX2(SB), NOSPLIT, $440-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -13117,206 +12713,196 @@ TEXT ·windowSumS1K3AVX2(SB), NOSPLIT, $496-8
 	MOVQ CX, 264(SP)
 	MOVQ 8(AX), CX
 	MOVQ CX, 272(SP)
-	MOVQ 16(AX), CX
-	MOVQ CX, 280(SP)
 
 group:
 	CMPQ 256(SP), $0x00
 	JEQ  done
-	MOVQ 64(AX), CX
-	MOVQ CX, 328(SP)
+	MOVQ 64(AX), BX
 	MOVQ 264(SP), CX
-	MOVQ CX, 288(SP)
-	MOVQ 272(SP), CX
-	MOVQ CX, 296(SP)
-	MOVQ 280(SP), CX
-	MOVQ CX, 304(SP)
-	MOVQ 24(AX), CX
-	MOVQ CX, 312(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 320(SP)
+	MOVQ 272(SP), DX
+	MOVQ 24(AX), SI
 
 	// For every output row of the group:
 row:
-	CMPQ 328(SP), $0x00
+	CMPQ BX, $0x00
 	JEQ  rowsDone
 
 	// This row's divisor factors: rf = divD*H[row], fH = float32(H[row]).
-	MOVQ         312(SP), CX
-	MOVLQSX      (CX), CX
-	MOVQ         216(AX), DX
-	IMULQ        CX, DX
-	VMOVQ        DX, X0
+	MOVQ         SI, DI
+	MOVLQSX      (DI), DI
+	MOVQ         216(AX), R8
+	IMULQ        DI, R8
+	VMOVQ        R8, X0
 	VPBROADCASTD X0, Y0
-	VMOVQ        CX, X1
+	VMOVQ        DI, X1
 	VPBROADCASTD X1, Y1
 	VCVTDQ2PS    Y1, Y1
-	VMOVUPS      Y0, 336(SP)
-	VMOVUPS      Y1, 368(SP)
+	VMOVUPS      Y0, 280(SP)
+	VMOVUPS      Y1, 312(SP)
 
 	// For every chunk of L outputs of the row (colB: byte offset of its first window's start):
-	XORQ CX, CX
-	MOVQ 144(AX), DX
-	NEGQ DX
+	XORQ DI, DI
+	MOVQ 144(AX), R8
+	NEGQ R8
 
 chunk:
-	CMPQ CX, 136(AX)
+	CMPQ DI, 136(AX)
 	JGE  rowEnd
 
 	// A chunk of L outputs whose taps all lie inside the row runs without masks.
-	MOVQ  136(AX), BX
-	SUBQ  CX, BX
-	CMPQ  BX, $0x20
+	MOVQ  136(AX), R9
+	SUBQ  DI, R9
+	CMPQ  R9, $0x20
 	JLT   edge
-	TESTQ DX, DX
+	TESTQ R8, R8
 	JS    edge
-	MOVQ  DX, BX
-	ADDQ  184(AX), BX
-	CMPQ  BX, 120(AX)
+	MOVQ  R8, R9
+	ADDQ  184(AX), R9
+	CMPQ  R9, 120(AX)
 	JGT   edge
 
 	// Inner chunk.
-	MOVQ 288(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ CX, R9
+	ADDQ R8, R9
+	MOVQ R8, R10
+	SARQ $0x02, R10
 
 	// acc: the sums, from +0, row by row, tap by tap.
 	VXORPS Y0, Y0, Y0
 
 	// Straight code for 1 to 4 rows; a loop beyond.
-	MOVQ 200(AX), DI
-	CMPQ DI, $0x00000001
+	MOVQ 200(AX), R11
+	CMPQ R11, $0x00000001
 	JEQ  rows1I
-	CMPQ DI, $0x00000002
+	CMPQ R11, $0x00000002
 	JEQ  rows2I
-	CMPQ DI, $0x00000003
+	CMPQ R11, $0x00000003
 	JEQ  rows3I
-	CMPQ DI, $0x00000004
+	CMPQ R11, $0x00000004
 	JEQ  rows4I
-	LEAQ 296(AX), R8
+	LEAQ 296(AX), R12
 
 rowsI:
-	TESTQ   DI, DI
+	TESTQ   R11, R11
 	JZ      tapsDoneI
-	MOVQ    (R8), R9
-	ADDQ    BX, R9
-	VMOVUPS (R9), Y1
+	MOVQ    (R12), R13
+	ADDQ    R9, R13
+	VMOVUPS (R13), Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(R9), Y1
+	VMOVUPS 4(R13), Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 8(R9), Y1
+	VMOVUPS 8(R13), Y1
 	VADDPS  Y1, Y0, Y0
-	ADDQ    $0x08, R8
-	DECQ    DI
+	ADDQ    $0x08, R12
+	DECQ    R11
 	JMP     rowsI
 
 rows1I:
-	MOVQ    296(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
+	MOVQ    296(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
+	VMOVUPS 4(R11), Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 8(DI), Y1
+	VMOVUPS 8(R11), Y1
 	VADDPS  Y1, Y0, Y0
 	JMP     tapsDoneI
 
 rows2I:
-	MOVQ    296(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
+	MOVQ    296(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
+	VMOVUPS 4(R11), Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 8(DI), Y1
+	VMOVUPS 8(R11), Y1
 	VADDPS  Y1, Y0, Y0
-	MOVQ    304(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
+	MOVQ    304(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
+	VMOVUPS 4(R11), Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 8(DI), Y1
+	VMOVUPS 8(R11), Y1
 	VADDPS  Y1, Y0, Y0
 	JMP     tapsDoneI
 
 rows3I:
-	MOVQ    296(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
+	MOVQ    296(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
+	VMOVUPS 4(R11), Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 8(DI), Y1
+	VMOVUPS 8(R11), Y1
 	VADDPS  Y1, Y0, Y0
-	MOVQ    304(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
+	MOVQ    304(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
+	VMOVUPS 4(R11), Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 8(DI), Y1
+	VMOVUPS 8(R11), Y1
 	VADDPS  Y1, Y0, Y0
-	MOVQ    312(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
+	MOVQ    312(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
+	VMOVUPS 4(R11), Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 8(DI), Y1
+	VMOVUPS 8(R11), Y1
 	VADDPS  Y1, Y0, Y0
 	JMP     tapsDoneI
 
 rows4I:
-	MOVQ    296(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
+	MOVQ    296(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
+	VMOVUPS 4(R11), Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 8(DI), Y1
+	VMOVUPS 8(R11), Y1
 	VADDPS  Y1, Y0, Y0
-	MOVQ    304(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
+	MOVQ    304(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
+	VMOVUPS 4(R11), Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 8(DI), Y1
+	VMOVUPS 8(R11), Y1
 	VADDPS  Y1, Y0, Y0
-	MOVQ    312(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
+	MOVQ    312(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
+	VMOVUPS 4(R11), Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 8(DI), Y1
+	VMOVUPS 8(R11), Y1
 	VADDPS  Y1, Y0, Y0
-	MOVQ    320(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
+	MOVQ    320(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
+	VMOVUPS 4(R11), Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 8(DI), Y1
+	VMOVUPS 8(R11), Y1
 	VADDPS  Y1, Y0, Y0
 
 tapsDoneI:
-	MOVQ  208(AX), BX
-	TESTQ BX, BX
+	MOVQ  208(AX), R9
+	TESTQ R9, R9
 	JZ    mode0I
-	CMPQ  BX, $0x01
+	CMPQ  R9, $0x01
 	JEQ   mode1I
-	CMPQ  BX, $0x02
+	CMPQ  R9, $0x02
 	JEQ   mode2I
 	JMP   mode3I
 
 	// mode 0: 0 + sum / float32(divD*H[row]*W[col]) (avg_pool turns -0 into +0).
 mode0I:
-	MOVQ      32(AX), BX
-	VMOVDQU   (BX)(CX*1), Y1
-	VPMULLD   336(SP), Y1, Y1
+	MOVQ      32(AX), R9
+	VMOVDQU   (R9)(DI*1), Y1
+	VPMULLD   280(SP), Y1, Y1
 	VCVTDQ2PS Y1, Y1
 	VDIVPS    Y1, Y0, Y0
 	VXORPS    Y1, Y1, Y1
@@ -13326,9 +12912,9 @@ mode0I:
 	// mode 1 (adaptive): sum / D / H[row] / W[col], one division at a time.
 mode1I:
 	VDIVPS    160(SP), Y0, Y0
-	VDIVPS    368(SP), Y0, Y0
-	MOVQ      32(AX), BX
-	VMOVDQU   (BX)(CX*1), Y1
+	VDIVPS    312(SP), Y0, Y0
+	MOVQ      32(AX), R9
+	VMOVDQU   (R9)(DI*1), Y1
 	VCVTDQ2PS Y1, Y1
 	VDIVPS    Y1, Y0, Y0
 	JMP       dividedI
@@ -13342,13 +12928,13 @@ mode2I:
 
 mode3I:
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VMOVQ        SI, X1
+	VMOVQ        R10, X1
 	VPBROADCASTD X1, Y1
 	VPADDD       (SP), Y1, Y1
 	VMOVUPS      96(SP), Y2
 	VPSUBD       Y1, Y2, Y1
 	VPMINSD      128(SP), Y1, Y1
-	VPMULLD      336(SP), Y1, Y1
+	VPMULLD      280(SP), Y1, Y1
 	VCVTDQ2PS    Y1, Y1
 	VDIVPS       Y1, Y0, Y0
 	VXORPS       Y1, Y1, Y1
@@ -13356,217 +12942,217 @@ mode3I:
 	VMULPS       224(SP), Y0, Y0
 
 dividedI:
-	MOVQ    296(SP), BX
-	VMOVUPS Y0, (BX)(CX*1)
+	MOVQ    DX, R9
+	VMOVUPS Y0, (R9)(DI*1)
 	JMP     next
 
 edge:
 	// Edge chunk: taps outside the row read 0; outputs past the row's end are not stored.
-	MOVQ 288(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ CX, R9
+	ADDQ R8, R9
+	MOVQ R8, R10
+	SARQ $0x02, R10
 
 	// The load masks of the taps.
-	VMOVQ        SI, X0
+	VMOVQ        R10, X0
 	VPBROADCASTD X0, Y0
 	VPADDD       iota32<>+0(SB), Y0, Y1
 	VPCMPEQD     Y2, Y2, Y2
 	VPCMPGTD     Y2, Y1, Y2
 	VPCMPGTD     32(SP), Y1, Y1
 	VPANDN       Y2, Y1, Y2
-	VMOVUPS      Y2, 400(SP)
+	VMOVUPS      Y2, 344(SP)
 	VPADDD       iota32<>+4(SB), Y0, Y1
 	VPCMPEQD     Y2, Y2, Y2
 	VPCMPGTD     Y2, Y1, Y2
 	VPCMPGTD     32(SP), Y1, Y1
 	VPANDN       Y2, Y1, Y2
-	VMOVUPS      Y2, 432(SP)
+	VMOVUPS      Y2, 376(SP)
 	VPADDD       iota32<>+8(SB), Y0, Y0
 	VPCMPEQD     Y1, Y1, Y1
 	VPCMPGTD     Y1, Y0, Y1
 	VPCMPGTD     32(SP), Y0, Y0
 	VPANDN       Y1, Y0, Y1
-	VMOVUPS      Y1, 464(SP)
+	VMOVUPS      Y1, 408(SP)
 
 	// acc: the sums, from +0, row by row, tap by tap.
 	VXORPS Y0, Y0, Y0
 
 	// Straight code for 1 to 4 rows; a loop beyond.
-	MOVQ 200(AX), DI
-	CMPQ DI, $0x00000001
+	MOVQ 200(AX), R11
+	CMPQ R11, $0x00000001
 	JEQ  rows1E
-	CMPQ DI, $0x00000002
+	CMPQ R11, $0x00000002
 	JEQ  rows2E
-	CMPQ DI, $0x00000003
+	CMPQ R11, $0x00000003
 	JEQ  rows3E
-	CMPQ DI, $0x00000004
+	CMPQ R11, $0x00000004
 	JEQ  rows4E
-	LEAQ 296(AX), R8
+	LEAQ 296(AX), R12
 
 rowsE:
-	TESTQ      DI, DI
+	TESTQ      R11, R11
 	JZ         tapsDoneE
-	MOVQ       (R8), R9
-	ADDQ       BX, R9
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (R9), Y1, Y1
+	MOVQ       (R12), R13
+	ADDQ       R9, R13
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R13), Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    432(SP), Y1
-	VMASKMOVPS 4(R9), Y1, Y1
+	VMOVUPS    376(SP), Y1
+	VMASKMOVPS 4(R13), Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    464(SP), Y1
-	VMASKMOVPS 8(R9), Y1, Y1
+	VMOVUPS    408(SP), Y1
+	VMASKMOVPS 8(R13), Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	ADDQ       $0x08, R8
-	DECQ       DI
+	ADDQ       $0x08, R12
+	DECQ       R11
 	JMP        rowsE
 
 rows1E:
-	MOVQ       296(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
+	MOVQ       296(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    432(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
+	VMOVUPS    376(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    464(SP), Y1
-	VMASKMOVPS 8(DI), Y1, Y1
+	VMOVUPS    408(SP), Y1
+	VMASKMOVPS 8(R11), Y1, Y1
 	VADDPS     Y1, Y0, Y0
 	JMP        tapsDoneE
 
 rows2E:
-	MOVQ       296(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
+	MOVQ       296(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    432(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
+	VMOVUPS    376(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    464(SP), Y1
-	VMASKMOVPS 8(DI), Y1, Y1
+	VMOVUPS    408(SP), Y1
+	VMASKMOVPS 8(R11), Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	MOVQ       304(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
+	MOVQ       304(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    432(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
+	VMOVUPS    376(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    464(SP), Y1
-	VMASKMOVPS 8(DI), Y1, Y1
+	VMOVUPS    408(SP), Y1
+	VMASKMOVPS 8(R11), Y1, Y1
 	VADDPS     Y1, Y0, Y0
 	JMP        tapsDoneE
 
 rows3E:
-	MOVQ       296(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
+	MOVQ       296(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    432(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
+	VMOVUPS    376(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    464(SP), Y1
-	VMASKMOVPS 8(DI), Y1, Y1
+	VMOVUPS    408(SP), Y1
+	VMASKMOVPS 8(R11), Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	MOVQ       304(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
+	MOVQ       304(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    432(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
+	VMOVUPS    376(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    464(SP), Y1
-	VMASKMOVPS 8(DI), Y1, Y1
+	VMOVUPS    408(SP), Y1
+	VMASKMOVPS 8(R11), Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	MOVQ       312(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
+	MOVQ       312(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    432(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
+	VMOVUPS    376(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    464(SP), Y1
-	VMASKMOVPS 8(DI), Y1, Y1
+	VMOVUPS    408(SP), Y1
+	VMASKMOVPS 8(R11), Y1, Y1
 	VADDPS     Y1, Y0, Y0
 	JMP        tapsDoneE
 
 rows4E:
-	MOVQ       296(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
+	MOVQ       296(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    432(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
+	VMOVUPS    376(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    464(SP), Y1
-	VMASKMOVPS 8(DI), Y1, Y1
+	VMOVUPS    408(SP), Y1
+	VMASKMOVPS 8(R11), Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	MOVQ       304(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
+	MOVQ       304(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    432(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
+	VMOVUPS    376(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    464(SP), Y1
-	VMASKMOVPS 8(DI), Y1, Y1
+	VMOVUPS    408(SP), Y1
+	VMASKMOVPS 8(R11), Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	MOVQ       312(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
+	MOVQ       312(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    432(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
+	VMOVUPS    376(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    464(SP), Y1
-	VMASKMOVPS 8(DI), Y1, Y1
+	VMOVUPS    408(SP), Y1
+	VMASKMOVPS 8(R11), Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	MOVQ       320(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
+	MOVQ       320(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    432(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
+	VMOVUPS    376(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    464(SP), Y1
-	VMASKMOVPS 8(DI), Y1, Y1
+	VMOVUPS    408(SP), Y1
+	VMASKMOVPS 8(R11), Y1, Y1
 	VADDPS     Y1, Y0, Y0
 
 tapsDoneE:
-	MOVQ         136(AX), BX
-	SUBQ         CX, BX
-	SHRQ         $0x02, BX
-	MOVQ         $0x00000008, DI
-	CMPQ         BX, DI
-	CMOVQGT      DI, BX
-	VMOVQ        BX, X1
+	MOVQ         136(AX), R9
+	SUBQ         DI, R9
+	SHRQ         $0x02, R9
+	MOVQ         $0x00000008, R11
+	CMPQ         R9, R11
+	CMOVQGT      R11, R9
+	VMOVQ        R9, X1
 	VPBROADCASTD X1, Y1
 	VPCMPGTD     iota32<>+0(SB), Y1, Y1
-	MOVQ         208(AX), BX
-	TESTQ        BX, BX
+	MOVQ         208(AX), R9
+	TESTQ        R9, R9
 	JZ           mode0E
-	CMPQ         BX, $0x01
+	CMPQ         R9, $0x01
 	JEQ          mode1E
-	CMPQ         BX, $0x02
+	CMPQ         R9, $0x02
 	JEQ          mode2E
 	JMP          mode3E
 
 	// mode 0: 0 + sum / float32(divD*H[row]*W[col]) (avg_pool turns -0 into +0).
 mode0E:
-	MOVQ       32(AX), BX
-	VPMASKMOVD (BX)(CX*1), Y1, Y2
-	VPMULLD    336(SP), Y2, Y2
+	MOVQ       32(AX), R9
+	VPMASKMOVD (R9)(DI*1), Y1, Y2
+	VPMULLD    280(SP), Y2, Y2
 	VCVTDQ2PS  Y2, Y2
 	VDIVPS     Y2, Y0, Y0
 	VXORPS     Y2, Y2, Y2
@@ -13576,9 +13162,9 @@ mode0E:
 	// mode 1 (adaptive): sum / D / H[row] / W[col], one division at a time.
 mode1E:
 	VDIVPS     160(SP), Y0, Y0
-	VDIVPS     368(SP), Y0, Y0
-	MOVQ       32(AX), BX
-	VPMASKMOVD (BX)(CX*1), Y1, Y2
+	VDIVPS     312(SP), Y0, Y0
+	MOVQ       32(AX), R9
+	VPMASKMOVD (R9)(DI*1), Y1, Y2
 	VCVTDQ2PS  Y2, Y2
 	VDIVPS     Y2, Y0, Y0
 	JMP        dividedE
@@ -13592,13 +13178,13 @@ mode2E:
 
 mode3E:
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VMOVQ        SI, X2
+	VMOVQ        R10, X2
 	VPBROADCASTD X2, Y2
 	VPADDD       (SP), Y2, Y2
 	VMOVUPS      96(SP), Y3
 	VPSUBD       Y2, Y3, Y2
 	VPMINSD      128(SP), Y2, Y2
-	VPMULLD      336(SP), Y2, Y2
+	VPMULLD      280(SP), Y2, Y2
 	VCVTDQ2PS    Y2, Y2
 	VDIVPS       Y2, Y0, Y0
 	VXORPS       Y2, Y2, Y2
@@ -13606,27 +13192,20 @@ mode3E:
 	VMULPS       224(SP), Y0, Y0
 
 dividedE:
-	MOVQ       296(SP), BX
-	VMASKMOVPS Y0, Y1, (BX)(CX*1)
+	MOVQ       DX, R9
+	VMASKMOVPS Y0, Y1, (R9)(DI*1)
 
 next:
-	ADDQ $0x20, CX
-	ADDQ 176(AX), DX
+	ADDQ $0x20, DI
+	ADDQ 176(AX), R8
 	JMP  chunk
 
 	// Next row.
 rowEnd:
-	MOVQ 72(AX), CX
-	ADDQ CX, 288(SP)
-	MOVQ 80(AX), CX
-	ADDQ CX, 296(SP)
-	ADDQ CX, 304(SP)
-	ADDQ CX, 304(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 320(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 312(SP)
-	DECQ 328(SP)
+	ADDQ 72(AX), CX
+	ADDQ 80(AX), DX
+	ADDQ 104(AX), SI
+	DECQ BX
 	JMP  row
 
 	// Next group.
@@ -13635,8 +13214,6 @@ rowsDone:
 	ADDQ CX, 264(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 272(SP)
-	ADDQ CX, 280(SP)
-	ADDQ CX, 280(SP)
 	DECQ 256(SP)
 	JMP  group
 
@@ -13646,7 +13223,7 @@ done:
 
 // func windowSumS2K2AVX2(j *rowJob)
 // Requires: AVX, AVX2, CMOV
-TEXT ·windowSumS2K2AVX2(SB), NOSPLIT, $528-8
+TEXT ·windowSumS2K2AVX2(SB), NOSPLIT, $472-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -13677,111 +13254,101 @@ TEXT ·windowSumS2K2AVX2(SB), NOSPLIT, $528-8
 	MOVQ CX, 264(SP)
 	MOVQ 8(AX), CX
 	MOVQ CX, 272(SP)
-	MOVQ 16(AX), CX
-	MOVQ CX, 280(SP)
 
 group:
 	CMPQ 256(SP), $0x00
 	JEQ  done
-	MOVQ 64(AX), CX
-	MOVQ CX, 328(SP)
+	MOVQ 64(AX), BX
 	MOVQ 264(SP), CX
-	MOVQ CX, 288(SP)
-	MOVQ 272(SP), CX
-	MOVQ CX, 296(SP)
-	MOVQ 280(SP), CX
-	MOVQ CX, 304(SP)
-	MOVQ 24(AX), CX
-	MOVQ CX, 312(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 320(SP)
+	MOVQ 272(SP), DX
+	MOVQ 24(AX), SI
 
 	// For every output row of the group:
 row:
-	CMPQ 328(SP), $0x00
+	CMPQ BX, $0x00
 	JEQ  rowsDone
 
 	// This row's divisor factors: rf = divD*H[row], fH = float32(H[row]).
-	MOVQ         312(SP), CX
-	MOVLQSX      (CX), CX
-	MOVQ         216(AX), DX
-	IMULQ        CX, DX
-	VMOVQ        DX, X0
+	MOVQ         SI, DI
+	MOVLQSX      (DI), DI
+	MOVQ         216(AX), R8
+	IMULQ        DI, R8
+	VMOVQ        R8, X0
 	VPBROADCASTD X0, Y0
-	VMOVQ        CX, X1
+	VMOVQ        DI, X1
 	VPBROADCASTD X1, Y1
 	VCVTDQ2PS    Y1, Y1
-	VMOVUPS      Y0, 336(SP)
-	VMOVUPS      Y1, 368(SP)
+	VMOVUPS      Y0, 280(SP)
+	VMOVUPS      Y1, 312(SP)
 
 	// For every chunk of L outputs of the row (colB: byte offset of its first window's start):
-	XORQ CX, CX
-	MOVQ 144(AX), DX
-	NEGQ DX
+	XORQ DI, DI
+	MOVQ 144(AX), R8
+	NEGQ R8
 
 chunk:
-	CMPQ CX, 136(AX)
+	CMPQ DI, 136(AX)
 	JGE  rowEnd
 
 	// A chunk of L outputs whose taps all lie inside the row runs without masks.
-	MOVQ  136(AX), BX
-	SUBQ  CX, BX
-	CMPQ  BX, $0x20
+	MOVQ  136(AX), R9
+	SUBQ  DI, R9
+	CMPQ  R9, $0x20
 	JLT   edge
-	TESTQ DX, DX
+	TESTQ R8, R8
 	JS    edge
-	MOVQ  DX, BX
-	ADDQ  184(AX), BX
-	CMPQ  BX, 120(AX)
+	MOVQ  R8, R9
+	ADDQ  184(AX), R9
+	CMPQ  R9, 120(AX)
 	JGT   edge
 
 	// Inner chunk.
-	MOVQ 288(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ CX, R9
+	ADDQ R8, R9
+	MOVQ R8, R10
+	SARQ $0x02, R10
 
 	// acc: the sums, from +0, row by row, tap by tap.
 	VXORPS Y0, Y0, Y0
 
 	// Straight code for 1 to 4 rows; a loop beyond.
-	MOVQ 200(AX), DI
-	CMPQ DI, $0x00000001
+	MOVQ 200(AX), R11
+	CMPQ R11, $0x00000001
 	JEQ  rows1I
-	CMPQ DI, $0x00000002
+	CMPQ R11, $0x00000002
 	JEQ  rows2I
-	CMPQ DI, $0x00000003
+	CMPQ R11, $0x00000003
 	JEQ  rows3I
-	CMPQ DI, $0x00000004
+	CMPQ R11, $0x00000004
 	JEQ  rows4I
-	LEAQ 296(AX), R8
+	LEAQ 296(AX), R12
 
 rowsI:
-	TESTQ DI, DI
+	TESTQ R11, R11
 	JZ    tapsDoneI
-	MOVQ  (R8), R9
-	ADDQ  BX, R9
+	MOVQ  (R12), R13
+	ADDQ  R9, R13
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS (R9), Y1
-	VMOVUPS 32(R9), Y2
+	VMOVUPS (R13), Y1
+	VMOVUPS 32(R13), Y2
 	VSHUFPS $0x88, Y2, Y1, Y3
 	VPERMPD $0xd8, Y3, Y3
 	VSHUFPS $0xdd, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VADDPS  Y3, Y0, Y0
 	VADDPS  Y1, Y0, Y0
-	ADDQ    $0x08, R8
-	DECQ    DI
+	ADDQ    $0x08, R12
+	DECQ    R11
 	JMP     rowsI
 
 rows1I:
-	MOVQ 296(AX), DI
-	ADDQ BX, DI
+	MOVQ 296(AX), R11
+	ADDQ R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS (DI), Y1
-	VMOVUPS 32(DI), Y2
+	VMOVUPS (R11), Y1
+	VMOVUPS 32(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y3
 	VPERMPD $0xd8, Y3, Y3
 	VSHUFPS $0xdd, Y2, Y1, Y1
@@ -13791,24 +13358,24 @@ rows1I:
 	JMP     tapsDoneI
 
 rows2I:
-	MOVQ 296(AX), DI
-	ADDQ BX, DI
+	MOVQ 296(AX), R11
+	ADDQ R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS (DI), Y1
-	VMOVUPS 32(DI), Y2
+	VMOVUPS (R11), Y1
+	VMOVUPS 32(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y3
 	VPERMPD $0xd8, Y3, Y3
 	VSHUFPS $0xdd, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VADDPS  Y3, Y0, Y0
 	VADDPS  Y1, Y0, Y0
-	MOVQ    304(AX), DI
-	ADDQ    BX, DI
+	MOVQ    304(AX), R11
+	ADDQ    R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS (DI), Y1
-	VMOVUPS 32(DI), Y2
+	VMOVUPS (R11), Y1
+	VMOVUPS 32(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y3
 	VPERMPD $0xd8, Y3, Y3
 	VSHUFPS $0xdd, Y2, Y1, Y1
@@ -13818,36 +13385,36 @@ rows2I:
 	JMP     tapsDoneI
 
 rows3I:
-	MOVQ 296(AX), DI
-	ADDQ BX, DI
+	MOVQ 296(AX), R11
+	ADDQ R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS (DI), Y1
-	VMOVUPS 32(DI), Y2
+	VMOVUPS (R11), Y1
+	VMOVUPS 32(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y3
 	VPERMPD $0xd8, Y3, Y3
 	VSHUFPS $0xdd, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VADDPS  Y3, Y0, Y0
 	VADDPS  Y1, Y0, Y0
-	MOVQ    304(AX), DI
-	ADDQ    BX, DI
+	MOVQ    304(AX), R11
+	ADDQ    R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS (DI), Y1
-	VMOVUPS 32(DI), Y2
+	VMOVUPS (R11), Y1
+	VMOVUPS 32(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y3
 	VPERMPD $0xd8, Y3, Y3
 	VSHUFPS $0xdd, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VADDPS  Y3, Y0, Y0
 	VADDPS  Y1, Y0, Y0
-	MOVQ    312(AX), DI
-	ADDQ    BX, DI
+	MOVQ    312(AX), R11
+	ADDQ    R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS (DI), Y1
-	VMOVUPS 32(DI), Y2
+	VMOVUPS (R11), Y1
+	VMOVUPS 32(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y3
 	VPERMPD $0xd8, Y3, Y3
 	VSHUFPS $0xdd, Y2, Y1, Y1
@@ -13857,48 +13424,48 @@ rows3I:
 	JMP     tapsDoneI
 
 rows4I:
-	MOVQ 296(AX), DI
-	ADDQ BX, DI
+	MOVQ 296(AX), R11
+	ADDQ R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS (DI), Y1
-	VMOVUPS 32(DI), Y2
+	VMOVUPS (R11), Y1
+	VMOVUPS 32(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y3
 	VPERMPD $0xd8, Y3, Y3
 	VSHUFPS $0xdd, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VADDPS  Y3, Y0, Y0
 	VADDPS  Y1, Y0, Y0
-	MOVQ    304(AX), DI
-	ADDQ    BX, DI
+	MOVQ    304(AX), R11
+	ADDQ    R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS (DI), Y1
-	VMOVUPS 32(DI), Y2
+	VMOVUPS (R11), Y1
+	VMOVUPS 32(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y3
 	VPERMPD $0xd8, Y3, Y3
 	VSHUFPS $0xdd, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VADDPS  Y3, Y0, Y0
 	VADDPS  Y1, Y0, Y0
-	MOVQ    312(AX), DI
-	ADDQ    BX, DI
+	MOVQ    312(AX), R11
+	ADDQ    R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS (DI), Y1
-	VMOVUPS 32(DI), Y2
+	VMOVUPS (R11), Y1
+	VMOVUPS 32(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y3
 	VPERMPD $0xd8, Y3, Y3
 	VSHUFPS $0xdd, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VADDPS  Y3, Y0, Y0
 	VADDPS  Y1, Y0, Y0
-	MOVQ    320(AX), DI
-	ADDQ    BX, DI
+	MOVQ    320(AX), R11
+	ADDQ    R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS (DI), Y1
-	VMOVUPS 32(DI), Y2
+	VMOVUPS (R11), Y1
+	VMOVUPS 32(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y3
 	VPERMPD $0xd8, Y3, Y3
 	VSHUFPS $0xdd, Y2, Y1, Y1
@@ -13907,20 +13474,20 @@ rows4I:
 	VADDPS  Y1, Y0, Y0
 
 tapsDoneI:
-	MOVQ  208(AX), BX
-	TESTQ BX, BX
+	MOVQ  208(AX), R9
+	TESTQ R9, R9
 	JZ    mode0I
-	CMPQ  BX, $0x01
+	CMPQ  R9, $0x01
 	JEQ   mode1I
-	CMPQ  BX, $0x02
+	CMPQ  R9, $0x02
 	JEQ   mode2I
 	JMP   mode3I
 
 	// mode 0: 0 + sum / float32(divD*H[row]*W[col]) (avg_pool turns -0 into +0).
 mode0I:
-	MOVQ      32(AX), BX
-	VMOVDQU   (BX)(CX*1), Y1
-	VPMULLD   336(SP), Y1, Y1
+	MOVQ      32(AX), R9
+	VMOVDQU   (R9)(DI*1), Y1
+	VPMULLD   280(SP), Y1, Y1
 	VCVTDQ2PS Y1, Y1
 	VDIVPS    Y1, Y0, Y0
 	VXORPS    Y1, Y1, Y1
@@ -13930,9 +13497,9 @@ mode0I:
 	// mode 1 (adaptive): sum / D / H[row] / W[col], one division at a time.
 mode1I:
 	VDIVPS    160(SP), Y0, Y0
-	VDIVPS    368(SP), Y0, Y0
-	MOVQ      32(AX), BX
-	VMOVDQU   (BX)(CX*1), Y1
+	VDIVPS    312(SP), Y0, Y0
+	MOVQ      32(AX), R9
+	VMOVDQU   (R9)(DI*1), Y1
 	VCVTDQ2PS Y1, Y1
 	VDIVPS    Y1, Y0, Y0
 	JMP       dividedI
@@ -13946,13 +13513,13 @@ mode2I:
 
 mode3I:
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VMOVQ        SI, X1
+	VMOVQ        R10, X1
 	VPBROADCASTD X1, Y1
 	VPADDD       (SP), Y1, Y1
 	VMOVUPS      96(SP), Y2
 	VPSUBD       Y1, Y2, Y1
 	VPMINSD      128(SP), Y1, Y1
-	VPMULLD      336(SP), Y1, Y1
+	VPMULLD      280(SP), Y1, Y1
 	VCVTDQ2PS    Y1, Y1
 	VDIVPS       Y1, Y0, Y0
 	VXORPS       Y1, Y1, Y1
@@ -13960,90 +13527,90 @@ mode3I:
 	VMULPS       224(SP), Y0, Y0
 
 dividedI:
-	MOVQ    296(SP), BX
-	VMOVUPS Y0, (BX)(CX*1)
+	MOVQ    DX, R9
+	VMOVUPS Y0, (R9)(DI*1)
 	JMP     next
 
 edge:
 	// Edge chunk: taps outside the row read 0; outputs past the row's end are not stored.
-	MOVQ 288(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ CX, R9
+	ADDQ R8, R9
+	MOVQ R8, R10
+	SARQ $0x02, R10
 
 	// The load masks of the taps.
-	VMOVQ        SI, X0
+	VMOVQ        R10, X0
 	VPBROADCASTD X0, Y0
 	VPADDD       iota32<>+0(SB), Y0, Y1
 	VPCMPEQD     Y2, Y2, Y2
 	VPCMPGTD     Y2, Y1, Y2
 	VPCMPGTD     32(SP), Y1, Y1
 	VPANDN       Y2, Y1, Y2
-	VMOVUPS      Y2, 400(SP)
+	VMOVUPS      Y2, 344(SP)
 	VPADDD       iota32<>+32(SB), Y0, Y1
 	VPCMPEQD     Y2, Y2, Y2
 	VPCMPGTD     Y2, Y1, Y2
 	VPCMPGTD     32(SP), Y1, Y1
 	VPANDN       Y2, Y1, Y2
-	VMOVUPS      Y2, 432(SP)
+	VMOVUPS      Y2, 376(SP)
 	VPADDD       iota32<>+4(SB), Y0, Y1
 	VPCMPEQD     Y2, Y2, Y2
 	VPCMPGTD     Y2, Y1, Y2
 	VPCMPGTD     32(SP), Y1, Y1
 	VPANDN       Y2, Y1, Y2
-	VMOVUPS      Y2, 464(SP)
+	VMOVUPS      Y2, 408(SP)
 	VPADDD       iota32<>+36(SB), Y0, Y0
 	VPCMPEQD     Y1, Y1, Y1
 	VPCMPGTD     Y1, Y0, Y1
 	VPCMPGTD     32(SP), Y0, Y0
 	VPANDN       Y1, Y0, Y1
-	VMOVUPS      Y1, 496(SP)
+	VMOVUPS      Y1, 440(SP)
 
 	// acc: the sums, from +0, row by row, tap by tap.
 	VXORPS Y0, Y0, Y0
 
 	// Straight code for 1 to 4 rows; a loop beyond.
-	MOVQ 200(AX), DI
-	CMPQ DI, $0x00000001
+	MOVQ 200(AX), R11
+	CMPQ R11, $0x00000001
 	JEQ  rows1E
-	CMPQ DI, $0x00000002
+	CMPQ R11, $0x00000002
 	JEQ  rows2E
-	CMPQ DI, $0x00000003
+	CMPQ R11, $0x00000003
 	JEQ  rows3E
-	CMPQ DI, $0x00000004
+	CMPQ R11, $0x00000004
 	JEQ  rows4E
-	LEAQ 296(AX), R8
+	LEAQ 296(AX), R12
 
 rowsE:
-	TESTQ DI, DI
+	TESTQ R11, R11
 	JZ    tapsDoneE
-	MOVQ  (R8), R9
-	ADDQ  BX, R9
+	MOVQ  (R12), R13
+	ADDQ  R9, R13
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (R9), Y1, Y1
-	VMOVUPS    432(SP), Y2
-	VMASKMOVPS 32(R9), Y2, Y2
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R13), Y1, Y1
+	VMOVUPS    376(SP), Y2
+	VMASKMOVPS 32(R13), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y3
 	VPERMPD    $0xd8, Y3, Y3
 	VSHUFPS    $0xdd, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VADDPS     Y3, Y0, Y0
 	VADDPS     Y1, Y0, Y0
-	ADDQ       $0x08, R8
-	DECQ       DI
+	ADDQ       $0x08, R12
+	DECQ       R11
 	JMP        rowsE
 
 rows1E:
-	MOVQ 296(AX), DI
-	ADDQ BX, DI
+	MOVQ 296(AX), R11
+	ADDQ R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
-	VMOVUPS    432(SP), Y2
-	VMASKMOVPS 32(DI), Y2, Y2
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
+	VMOVUPS    376(SP), Y2
+	VMASKMOVPS 32(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y3
 	VPERMPD    $0xd8, Y3, Y3
 	VSHUFPS    $0xdd, Y2, Y1, Y1
@@ -14053,28 +13620,28 @@ rows1E:
 	JMP        tapsDoneE
 
 rows2E:
-	MOVQ 296(AX), DI
-	ADDQ BX, DI
+	MOVQ 296(AX), R11
+	ADDQ R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
-	VMOVUPS    432(SP), Y2
-	VMASKMOVPS 32(DI), Y2, Y2
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
+	VMOVUPS    376(SP), Y2
+	VMASKMOVPS 32(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y3
 	VPERMPD    $0xd8, Y3, Y3
 	VSHUFPS    $0xdd, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VADDPS     Y3, Y0, Y0
 	VADDPS     Y1, Y0, Y0
-	MOVQ       304(AX), DI
-	ADDQ       BX, DI
+	MOVQ       304(AX), R11
+	ADDQ       R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
-	VMOVUPS    432(SP), Y2
-	VMASKMOVPS 32(DI), Y2, Y2
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
+	VMOVUPS    376(SP), Y2
+	VMASKMOVPS 32(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y3
 	VPERMPD    $0xd8, Y3, Y3
 	VSHUFPS    $0xdd, Y2, Y1, Y1
@@ -14084,42 +13651,42 @@ rows2E:
 	JMP        tapsDoneE
 
 rows3E:
-	MOVQ 296(AX), DI
-	ADDQ BX, DI
+	MOVQ 296(AX), R11
+	ADDQ R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
-	VMOVUPS    432(SP), Y2
-	VMASKMOVPS 32(DI), Y2, Y2
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
+	VMOVUPS    376(SP), Y2
+	VMASKMOVPS 32(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y3
 	VPERMPD    $0xd8, Y3, Y3
 	VSHUFPS    $0xdd, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VADDPS     Y3, Y0, Y0
 	VADDPS     Y1, Y0, Y0
-	MOVQ       304(AX), DI
-	ADDQ       BX, DI
+	MOVQ       304(AX), R11
+	ADDQ       R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
-	VMOVUPS    432(SP), Y2
-	VMASKMOVPS 32(DI), Y2, Y2
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
+	VMOVUPS    376(SP), Y2
+	VMASKMOVPS 32(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y3
 	VPERMPD    $0xd8, Y3, Y3
 	VSHUFPS    $0xdd, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VADDPS     Y3, Y0, Y0
 	VADDPS     Y1, Y0, Y0
-	MOVQ       312(AX), DI
-	ADDQ       BX, DI
+	MOVQ       312(AX), R11
+	ADDQ       R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
-	VMOVUPS    432(SP), Y2
-	VMASKMOVPS 32(DI), Y2, Y2
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
+	VMOVUPS    376(SP), Y2
+	VMASKMOVPS 32(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y3
 	VPERMPD    $0xd8, Y3, Y3
 	VSHUFPS    $0xdd, Y2, Y1, Y1
@@ -14129,56 +13696,56 @@ rows3E:
 	JMP        tapsDoneE
 
 rows4E:
-	MOVQ 296(AX), DI
-	ADDQ BX, DI
+	MOVQ 296(AX), R11
+	ADDQ R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
-	VMOVUPS    432(SP), Y2
-	VMASKMOVPS 32(DI), Y2, Y2
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
+	VMOVUPS    376(SP), Y2
+	VMASKMOVPS 32(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y3
 	VPERMPD    $0xd8, Y3, Y3
 	VSHUFPS    $0xdd, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VADDPS     Y3, Y0, Y0
 	VADDPS     Y1, Y0, Y0
-	MOVQ       304(AX), DI
-	ADDQ       BX, DI
+	MOVQ       304(AX), R11
+	ADDQ       R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
-	VMOVUPS    432(SP), Y2
-	VMASKMOVPS 32(DI), Y2, Y2
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
+	VMOVUPS    376(SP), Y2
+	VMASKMOVPS 32(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y3
 	VPERMPD    $0xd8, Y3, Y3
 	VSHUFPS    $0xdd, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VADDPS     Y3, Y0, Y0
 	VADDPS     Y1, Y0, Y0
-	MOVQ       312(AX), DI
-	ADDQ       BX, DI
+	MOVQ       312(AX), R11
+	ADDQ       R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
-	VMOVUPS    432(SP), Y2
-	VMASKMOVPS 32(DI), Y2, Y2
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
+	VMOVUPS    376(SP), Y2
+	VMASKMOVPS 32(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y3
 	VPERMPD    $0xd8, Y3, Y3
 	VSHUFPS    $0xdd, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VADDPS     Y3, Y0, Y0
 	VADDPS     Y1, Y0, Y0
-	MOVQ       320(AX), DI
-	ADDQ       BX, DI
+	MOVQ       320(AX), R11
+	ADDQ       R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
-	VMOVUPS    432(SP), Y2
-	VMASKMOVPS 32(DI), Y2, Y2
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
+	VMOVUPS    376(SP), Y2
+	VMASKMOVPS 32(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y3
 	VPERMPD    $0xd8, Y3, Y3
 	VSHUFPS    $0xdd, Y2, Y1, Y1
@@ -14187,29 +13754,29 @@ rows4E:
 	VADDPS     Y1, Y0, Y0
 
 tapsDoneE:
-	MOVQ         136(AX), BX
-	SUBQ         CX, BX
-	SHRQ         $0x02, BX
-	MOVQ         $0x00000008, DI
-	CMPQ         BX, DI
-	CMOVQGT      DI, BX
-	VMOVQ        BX, X1
+	MOVQ         136(AX), R9
+	SUBQ         DI, R9
+	SHRQ         $0x02, R9
+	MOVQ         $0x00000008, R11
+	CMPQ         R9, R11
+	CMOVQGT      R11, R9
+	VMOVQ        R9, X1
 	VPBROADCASTD X1, Y1
 	VPCMPGTD     iota32<>+0(SB), Y1, Y1
-	MOVQ         208(AX), BX
-	TESTQ        BX, BX
+	MOVQ         208(AX), R9
+	TESTQ        R9, R9
 	JZ           mode0E
-	CMPQ         BX, $0x01
+	CMPQ         R9, $0x01
 	JEQ          mode1E
-	CMPQ         BX, $0x02
+	CMPQ         R9, $0x02
 	JEQ          mode2E
 	JMP          mode3E
 
 	// mode 0: 0 + sum / float32(divD*H[row]*W[col]) (avg_pool turns -0 into +0).
 mode0E:
-	MOVQ       32(AX), BX
-	VPMASKMOVD (BX)(CX*1), Y1, Y2
-	VPMULLD    336(SP), Y2, Y2
+	MOVQ       32(AX), R9
+	VPMASKMOVD (R9)(DI*1), Y1, Y2
+	VPMULLD    280(SP), Y2, Y2
 	VCVTDQ2PS  Y2, Y2
 	VDIVPS     Y2, Y0, Y0
 	VXORPS     Y2, Y2, Y2
@@ -14219,9 +13786,9 @@ mode0E:
 	// mode 1 (adaptive): sum / D / H[row] / W[col], one division at a time.
 mode1E:
 	VDIVPS     160(SP), Y0, Y0
-	VDIVPS     368(SP), Y0, Y0
-	MOVQ       32(AX), BX
-	VPMASKMOVD (BX)(CX*1), Y1, Y2
+	VDIVPS     312(SP), Y0, Y0
+	MOVQ       32(AX), R9
+	VPMASKMOVD (R9)(DI*1), Y1, Y2
 	VCVTDQ2PS  Y2, Y2
 	VDIVPS     Y2, Y0, Y0
 	JMP        dividedE
@@ -14235,13 +13802,13 @@ mode2E:
 
 mode3E:
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VMOVQ        SI, X2
+	VMOVQ        R10, X2
 	VPBROADCASTD X2, Y2
 	VPADDD       (SP), Y2, Y2
 	VMOVUPS      96(SP), Y3
 	VPSUBD       Y2, Y3, Y2
 	VPMINSD      128(SP), Y2, Y2
-	VPMULLD      336(SP), Y2, Y2
+	VPMULLD      280(SP), Y2, Y2
 	VCVTDQ2PS    Y2, Y2
 	VDIVPS       Y2, Y0, Y0
 	VXORPS       Y2, Y2, Y2
@@ -14249,27 +13816,20 @@ mode3E:
 	VMULPS       224(SP), Y0, Y0
 
 dividedE:
-	MOVQ       296(SP), BX
-	VMASKMOVPS Y0, Y1, (BX)(CX*1)
+	MOVQ       DX, R9
+	VMASKMOVPS Y0, Y1, (R9)(DI*1)
 
 next:
-	ADDQ $0x20, CX
-	ADDQ 176(AX), DX
+	ADDQ $0x20, DI
+	ADDQ 176(AX), R8
 	JMP  chunk
 
 	// Next row.
 rowEnd:
-	MOVQ 72(AX), CX
-	ADDQ CX, 288(SP)
-	MOVQ 80(AX), CX
-	ADDQ CX, 296(SP)
-	ADDQ CX, 304(SP)
-	ADDQ CX, 304(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 320(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 312(SP)
-	DECQ 328(SP)
+	ADDQ 72(AX), CX
+	ADDQ 80(AX), DX
+	ADDQ 104(AX), SI
+	DECQ BX
 	JMP  row
 
 	// Next group.
@@ -14278,8 +13838,6 @@ rowsDone:
 	ADDQ CX, 264(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 272(SP)
-	ADDQ CX, 280(SP)
-	ADDQ CX, 280(SP)
 	DECQ 256(SP)
 	JMP  group
 
@@ -14289,7 +13847,7 @@ done:
 
 // func windowSumS2K3AVX2(j *rowJob)
 // Requires: AVX, AVX2, CMOV
-TEXT ·windowSumS2K3AVX2(SB), NOSPLIT, $592-8
+TEXT ·windowSumS2K3AVX2(SB), NOSPLIT, $536-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -14320,305 +13878,295 @@ TEXT ·windowSumS2K3AVX2(SB), NOSPLIT, $592-8
 	MOVQ CX, 264(SP)
 	MOVQ 8(AX), CX
 	MOVQ CX, 272(SP)
-	MOVQ 16(AX), CX
-	MOVQ CX, 280(SP)
 
 group:
 	CMPQ 256(SP), $0x00
 	JEQ  done
-	MOVQ 64(AX), CX
-	MOVQ CX, 328(SP)
+	MOVQ 64(AX), BX
 	MOVQ 264(SP), CX
-	MOVQ CX, 288(SP)
-	MOVQ 272(SP), CX
-	MOVQ CX, 296(SP)
-	MOVQ 280(SP), CX
-	MOVQ CX, 304(SP)
-	MOVQ 24(AX), CX
-	MOVQ CX, 312(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 320(SP)
+	MOVQ 272(SP), DX
+	MOVQ 24(AX), SI
 
 	// For every output row of the group:
 row:
-	CMPQ 328(SP), $0x00
+	CMPQ BX, $0x00
 	JEQ  rowsDone
 
 	// This row's divisor factors: rf = divD*H[row], fH = float32(H[row]).
-	MOVQ         312(SP), CX
-	MOVLQSX      (CX), CX
-	MOVQ         216(AX), DX
-	IMULQ        CX, DX
-	VMOVQ        DX, X0
+	MOVQ         SI, DI
+	MOVLQSX      (DI), DI
+	MOVQ         216(AX), R8
+	IMULQ        DI, R8
+	VMOVQ        R8, X0
 	VPBROADCASTD X0, Y0
-	VMOVQ        CX, X1
+	VMOVQ        DI, X1
 	VPBROADCASTD X1, Y1
 	VCVTDQ2PS    Y1, Y1
-	VMOVUPS      Y0, 336(SP)
-	VMOVUPS      Y1, 368(SP)
+	VMOVUPS      Y0, 280(SP)
+	VMOVUPS      Y1, 312(SP)
 
 	// For every chunk of L outputs of the row (colB: byte offset of its first window's start):
-	XORQ CX, CX
-	MOVQ 144(AX), DX
-	NEGQ DX
+	XORQ DI, DI
+	MOVQ 144(AX), R8
+	NEGQ R8
 
 chunk:
-	CMPQ CX, 136(AX)
+	CMPQ DI, 136(AX)
 	JGE  rowEnd
 
 	// A chunk of L outputs whose taps all lie inside the row runs without masks.
-	MOVQ  136(AX), BX
-	SUBQ  CX, BX
-	CMPQ  BX, $0x20
+	MOVQ  136(AX), R9
+	SUBQ  DI, R9
+	CMPQ  R9, $0x20
 	JLT   edge
-	TESTQ DX, DX
+	TESTQ R8, R8
 	JS    edge
-	MOVQ  DX, BX
-	ADDQ  184(AX), BX
-	CMPQ  BX, 120(AX)
+	MOVQ  R8, R9
+	ADDQ  184(AX), R9
+	CMPQ  R9, 120(AX)
 	JGT   edge
 
 	// Inner chunk.
-	MOVQ 288(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ CX, R9
+	ADDQ R8, R9
+	MOVQ R8, R10
+	SARQ $0x02, R10
 
 	// acc: the sums, from +0, row by row, tap by tap.
 	VXORPS Y0, Y0, Y0
 
 	// Straight code for 1 to 4 rows; a loop beyond.
-	MOVQ 200(AX), DI
-	CMPQ DI, $0x00000001
+	MOVQ 200(AX), R11
+	CMPQ R11, $0x00000001
 	JEQ  rows1I
-	CMPQ DI, $0x00000002
+	CMPQ R11, $0x00000002
 	JEQ  rows2I
-	CMPQ DI, $0x00000003
+	CMPQ R11, $0x00000003
 	JEQ  rows3I
-	CMPQ DI, $0x00000004
+	CMPQ R11, $0x00000004
 	JEQ  rows4I
-	LEAQ 296(AX), R8
+	LEAQ 296(AX), R12
 
 rowsI:
-	TESTQ   DI, DI
+	TESTQ   R11, R11
 	JZ      tapsDoneI
-	MOVQ    (R8), R9
-	ADDQ    BX, R9
-	VMOVUPS (R9), Y1
-	VMOVUPS 32(R9), Y2
+	MOVQ    (R12), R13
+	ADDQ    R9, R13
+	VMOVUPS (R13), Y1
+	VMOVUPS 32(R13), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(R9), Y1
-	VMOVUPS 36(R9), Y2
+	VMOVUPS 4(R13), Y1
+	VMOVUPS 36(R13), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 8(R9), Y1
-	VMOVUPS 40(R9), Y2
+	VMOVUPS 8(R13), Y1
+	VMOVUPS 40(R13), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	ADDQ    $0x08, R8
-	DECQ    DI
+	ADDQ    $0x08, R12
+	DECQ    R11
 	JMP     rowsI
 
 rows1I:
-	MOVQ    296(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
-	VMOVUPS 32(DI), Y2
+	MOVQ    296(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
+	VMOVUPS 32(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
-	VMOVUPS 36(DI), Y2
+	VMOVUPS 4(R11), Y1
+	VMOVUPS 36(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 8(DI), Y1
-	VMOVUPS 40(DI), Y2
+	VMOVUPS 8(R11), Y1
+	VMOVUPS 40(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VADDPS  Y1, Y0, Y0
 	JMP     tapsDoneI
 
 rows2I:
-	MOVQ    296(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
-	VMOVUPS 32(DI), Y2
+	MOVQ    296(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
+	VMOVUPS 32(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
-	VMOVUPS 36(DI), Y2
+	VMOVUPS 4(R11), Y1
+	VMOVUPS 36(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 8(DI), Y1
-	VMOVUPS 40(DI), Y2
+	VMOVUPS 8(R11), Y1
+	VMOVUPS 40(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	MOVQ    304(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
-	VMOVUPS 32(DI), Y2
+	MOVQ    304(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
+	VMOVUPS 32(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
-	VMOVUPS 36(DI), Y2
+	VMOVUPS 4(R11), Y1
+	VMOVUPS 36(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 8(DI), Y1
-	VMOVUPS 40(DI), Y2
+	VMOVUPS 8(R11), Y1
+	VMOVUPS 40(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VADDPS  Y1, Y0, Y0
 	JMP     tapsDoneI
 
 rows3I:
-	MOVQ    296(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
-	VMOVUPS 32(DI), Y2
+	MOVQ    296(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
+	VMOVUPS 32(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
-	VMOVUPS 36(DI), Y2
+	VMOVUPS 4(R11), Y1
+	VMOVUPS 36(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 8(DI), Y1
-	VMOVUPS 40(DI), Y2
+	VMOVUPS 8(R11), Y1
+	VMOVUPS 40(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	MOVQ    304(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
-	VMOVUPS 32(DI), Y2
+	MOVQ    304(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
+	VMOVUPS 32(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
-	VMOVUPS 36(DI), Y2
+	VMOVUPS 4(R11), Y1
+	VMOVUPS 36(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 8(DI), Y1
-	VMOVUPS 40(DI), Y2
+	VMOVUPS 8(R11), Y1
+	VMOVUPS 40(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	MOVQ    312(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
-	VMOVUPS 32(DI), Y2
+	MOVQ    312(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
+	VMOVUPS 32(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
-	VMOVUPS 36(DI), Y2
+	VMOVUPS 4(R11), Y1
+	VMOVUPS 36(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 8(DI), Y1
-	VMOVUPS 40(DI), Y2
+	VMOVUPS 8(R11), Y1
+	VMOVUPS 40(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VADDPS  Y1, Y0, Y0
 	JMP     tapsDoneI
 
 rows4I:
-	MOVQ    296(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
-	VMOVUPS 32(DI), Y2
+	MOVQ    296(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
+	VMOVUPS 32(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
-	VMOVUPS 36(DI), Y2
+	VMOVUPS 4(R11), Y1
+	VMOVUPS 36(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 8(DI), Y1
-	VMOVUPS 40(DI), Y2
+	VMOVUPS 8(R11), Y1
+	VMOVUPS 40(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	MOVQ    304(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
-	VMOVUPS 32(DI), Y2
+	MOVQ    304(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
+	VMOVUPS 32(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
-	VMOVUPS 36(DI), Y2
+	VMOVUPS 4(R11), Y1
+	VMOVUPS 36(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 8(DI), Y1
-	VMOVUPS 40(DI), Y2
+	VMOVUPS 8(R11), Y1
+	VMOVUPS 40(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	MOVQ    312(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
-	VMOVUPS 32(DI), Y2
+	MOVQ    312(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
+	VMOVUPS 32(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
-	VMOVUPS 36(DI), Y2
+	VMOVUPS 4(R11), Y1
+	VMOVUPS 36(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 8(DI), Y1
-	VMOVUPS 40(DI), Y2
+	VMOVUPS 8(R11), Y1
+	VMOVUPS 40(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	MOVQ    320(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
-	VMOVUPS 32(DI), Y2
+	MOVQ    320(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
+	VMOVUPS 32(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
-	VMOVUPS 36(DI), Y2
+	VMOVUPS 4(R11), Y1
+	VMOVUPS 36(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 8(DI), Y1
-	VMOVUPS 40(DI), Y2
+	VMOVUPS 8(R11), Y1
+	VMOVUPS 40(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VADDPS  Y1, Y0, Y0
 
 tapsDoneI:
-	MOVQ  208(AX), BX
-	TESTQ BX, BX
+	MOVQ  208(AX), R9
+	TESTQ R9, R9
 	JZ    mode0I
-	CMPQ  BX, $0x01
+	CMPQ  R9, $0x01
 	JEQ   mode1I
-	CMPQ  BX, $0x02
+	CMPQ  R9, $0x02
 	JEQ   mode2I
 	JMP   mode3I
 
 	// mode 0: 0 + sum / float32(divD*H[row]*W[col]) (avg_pool turns -0 into +0).
 mode0I:
-	MOVQ      32(AX), BX
-	VMOVDQU   (BX)(CX*1), Y1
-	VPMULLD   336(SP), Y1, Y1
+	MOVQ      32(AX), R9
+	VMOVDQU   (R9)(DI*1), Y1
+	VPMULLD   280(SP), Y1, Y1
 	VCVTDQ2PS Y1, Y1
 	VDIVPS    Y1, Y0, Y0
 	VXORPS    Y1, Y1, Y1
@@ -14628,9 +14176,9 @@ mode0I:
 	// mode 1 (adaptive): sum / D / H[row] / W[col], one division at a time.
 mode1I:
 	VDIVPS    160(SP), Y0, Y0
-	VDIVPS    368(SP), Y0, Y0
-	MOVQ      32(AX), BX
-	VMOVDQU   (BX)(CX*1), Y1
+	VDIVPS    312(SP), Y0, Y0
+	MOVQ      32(AX), R9
+	VMOVDQU   (R9)(DI*1), Y1
 	VCVTDQ2PS Y1, Y1
 	VDIVPS    Y1, Y0, Y0
 	JMP       dividedI
@@ -14644,13 +14192,13 @@ mode2I:
 
 mode3I:
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VMOVQ        SI, X1
+	VMOVQ        R10, X1
 	VPBROADCASTD X1, Y1
 	VPADDD       (SP), Y1, Y1
 	VMOVUPS      96(SP), Y2
 	VPSUBD       Y1, Y2, Y1
 	VPMINSD      128(SP), Y1, Y1
-	VPMULLD      336(SP), Y1, Y1
+	VPMULLD      280(SP), Y1, Y1
 	VCVTDQ2PS    Y1, Y1
 	VDIVPS       Y1, Y0, Y0
 	VXORPS       Y1, Y1, Y1
@@ -14658,367 +14206,367 @@ mode3I:
 	VMULPS       224(SP), Y0, Y0
 
 dividedI:
-	MOVQ    296(SP), BX
-	VMOVUPS Y0, (BX)(CX*1)
+	MOVQ    DX, R9
+	VMOVUPS Y0, (R9)(DI*1)
 	JMP     next
 
 edge:
 	// Edge chunk: taps outside the row read 0; outputs past the row's end are not stored.
-	MOVQ 288(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ CX, R9
+	ADDQ R8, R9
+	MOVQ R8, R10
+	SARQ $0x02, R10
 
 	// The load masks of the taps.
-	VMOVQ        SI, X0
+	VMOVQ        R10, X0
 	VPBROADCASTD X0, Y0
 	VPADDD       iota32<>+0(SB), Y0, Y1
 	VPCMPEQD     Y2, Y2, Y2
 	VPCMPGTD     Y2, Y1, Y2
 	VPCMPGTD     32(SP), Y1, Y1
 	VPANDN       Y2, Y1, Y2
-	VMOVUPS      Y2, 400(SP)
+	VMOVUPS      Y2, 344(SP)
 	VPADDD       iota32<>+32(SB), Y0, Y1
 	VPCMPEQD     Y2, Y2, Y2
 	VPCMPGTD     Y2, Y1, Y2
 	VPCMPGTD     32(SP), Y1, Y1
 	VPANDN       Y2, Y1, Y2
-	VMOVUPS      Y2, 432(SP)
+	VMOVUPS      Y2, 376(SP)
 	VPADDD       iota32<>+4(SB), Y0, Y1
 	VPCMPEQD     Y2, Y2, Y2
 	VPCMPGTD     Y2, Y1, Y2
 	VPCMPGTD     32(SP), Y1, Y1
 	VPANDN       Y2, Y1, Y2
-	VMOVUPS      Y2, 464(SP)
+	VMOVUPS      Y2, 408(SP)
 	VPADDD       iota32<>+36(SB), Y0, Y1
 	VPCMPEQD     Y2, Y2, Y2
 	VPCMPGTD     Y2, Y1, Y2
 	VPCMPGTD     32(SP), Y1, Y1
 	VPANDN       Y2, Y1, Y2
-	VMOVUPS      Y2, 496(SP)
+	VMOVUPS      Y2, 440(SP)
 	VPADDD       iota32<>+8(SB), Y0, Y1
 	VPCMPEQD     Y2, Y2, Y2
 	VPCMPGTD     Y2, Y1, Y2
 	VPCMPGTD     32(SP), Y1, Y1
 	VPANDN       Y2, Y1, Y2
-	VMOVUPS      Y2, 528(SP)
+	VMOVUPS      Y2, 472(SP)
 	VPADDD       iota32<>+40(SB), Y0, Y0
 	VPCMPEQD     Y1, Y1, Y1
 	VPCMPGTD     Y1, Y0, Y1
 	VPCMPGTD     32(SP), Y0, Y0
 	VPANDN       Y1, Y0, Y1
-	VMOVUPS      Y1, 560(SP)
+	VMOVUPS      Y1, 504(SP)
 
 	// acc: the sums, from +0, row by row, tap by tap.
 	VXORPS Y0, Y0, Y0
 
 	// Straight code for 1 to 4 rows; a loop beyond.
-	MOVQ 200(AX), DI
-	CMPQ DI, $0x00000001
+	MOVQ 200(AX), R11
+	CMPQ R11, $0x00000001
 	JEQ  rows1E
-	CMPQ DI, $0x00000002
+	CMPQ R11, $0x00000002
 	JEQ  rows2E
-	CMPQ DI, $0x00000003
+	CMPQ R11, $0x00000003
 	JEQ  rows3E
-	CMPQ DI, $0x00000004
+	CMPQ R11, $0x00000004
 	JEQ  rows4E
-	LEAQ 296(AX), R8
+	LEAQ 296(AX), R12
 
 rowsE:
-	TESTQ      DI, DI
+	TESTQ      R11, R11
 	JZ         tapsDoneE
-	MOVQ       (R8), R9
-	ADDQ       BX, R9
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (R9), Y1, Y1
-	VMOVUPS    432(SP), Y2
-	VMASKMOVPS 32(R9), Y2, Y2
+	MOVQ       (R12), R13
+	ADDQ       R9, R13
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R13), Y1, Y1
+	VMOVUPS    376(SP), Y2
+	VMASKMOVPS 32(R13), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    464(SP), Y1
-	VMASKMOVPS 4(R9), Y1, Y1
-	VMOVUPS    496(SP), Y2
-	VMASKMOVPS 36(R9), Y2, Y2
+	VMOVUPS    408(SP), Y1
+	VMASKMOVPS 4(R13), Y1, Y1
+	VMOVUPS    440(SP), Y2
+	VMASKMOVPS 36(R13), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    528(SP), Y1
-	VMASKMOVPS 8(R9), Y1, Y1
-	VMOVUPS    560(SP), Y2
-	VMASKMOVPS 40(R9), Y2, Y2
+	VMOVUPS    472(SP), Y1
+	VMASKMOVPS 8(R13), Y1, Y1
+	VMOVUPS    504(SP), Y2
+	VMASKMOVPS 40(R13), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	ADDQ       $0x08, R8
-	DECQ       DI
+	ADDQ       $0x08, R12
+	DECQ       R11
 	JMP        rowsE
 
 rows1E:
-	MOVQ       296(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
-	VMOVUPS    432(SP), Y2
-	VMASKMOVPS 32(DI), Y2, Y2
+	MOVQ       296(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
+	VMOVUPS    376(SP), Y2
+	VMASKMOVPS 32(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    464(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
-	VMOVUPS    496(SP), Y2
-	VMASKMOVPS 36(DI), Y2, Y2
+	VMOVUPS    408(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
+	VMOVUPS    440(SP), Y2
+	VMASKMOVPS 36(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    528(SP), Y1
-	VMASKMOVPS 8(DI), Y1, Y1
-	VMOVUPS    560(SP), Y2
-	VMASKMOVPS 40(DI), Y2, Y2
+	VMOVUPS    472(SP), Y1
+	VMASKMOVPS 8(R11), Y1, Y1
+	VMOVUPS    504(SP), Y2
+	VMASKMOVPS 40(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VADDPS     Y1, Y0, Y0
 	JMP        tapsDoneE
 
 rows2E:
-	MOVQ       296(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
-	VMOVUPS    432(SP), Y2
-	VMASKMOVPS 32(DI), Y2, Y2
+	MOVQ       296(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
+	VMOVUPS    376(SP), Y2
+	VMASKMOVPS 32(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    464(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
-	VMOVUPS    496(SP), Y2
-	VMASKMOVPS 36(DI), Y2, Y2
+	VMOVUPS    408(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
+	VMOVUPS    440(SP), Y2
+	VMASKMOVPS 36(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    528(SP), Y1
-	VMASKMOVPS 8(DI), Y1, Y1
-	VMOVUPS    560(SP), Y2
-	VMASKMOVPS 40(DI), Y2, Y2
+	VMOVUPS    472(SP), Y1
+	VMASKMOVPS 8(R11), Y1, Y1
+	VMOVUPS    504(SP), Y2
+	VMASKMOVPS 40(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	MOVQ       304(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
-	VMOVUPS    432(SP), Y2
-	VMASKMOVPS 32(DI), Y2, Y2
+	MOVQ       304(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
+	VMOVUPS    376(SP), Y2
+	VMASKMOVPS 32(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    464(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
-	VMOVUPS    496(SP), Y2
-	VMASKMOVPS 36(DI), Y2, Y2
+	VMOVUPS    408(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
+	VMOVUPS    440(SP), Y2
+	VMASKMOVPS 36(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    528(SP), Y1
-	VMASKMOVPS 8(DI), Y1, Y1
-	VMOVUPS    560(SP), Y2
-	VMASKMOVPS 40(DI), Y2, Y2
+	VMOVUPS    472(SP), Y1
+	VMASKMOVPS 8(R11), Y1, Y1
+	VMOVUPS    504(SP), Y2
+	VMASKMOVPS 40(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VADDPS     Y1, Y0, Y0
 	JMP        tapsDoneE
 
 rows3E:
-	MOVQ       296(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
-	VMOVUPS    432(SP), Y2
-	VMASKMOVPS 32(DI), Y2, Y2
+	MOVQ       296(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
+	VMOVUPS    376(SP), Y2
+	VMASKMOVPS 32(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    464(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
-	VMOVUPS    496(SP), Y2
-	VMASKMOVPS 36(DI), Y2, Y2
+	VMOVUPS    408(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
+	VMOVUPS    440(SP), Y2
+	VMASKMOVPS 36(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    528(SP), Y1
-	VMASKMOVPS 8(DI), Y1, Y1
-	VMOVUPS    560(SP), Y2
-	VMASKMOVPS 40(DI), Y2, Y2
+	VMOVUPS    472(SP), Y1
+	VMASKMOVPS 8(R11), Y1, Y1
+	VMOVUPS    504(SP), Y2
+	VMASKMOVPS 40(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	MOVQ       304(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
-	VMOVUPS    432(SP), Y2
-	VMASKMOVPS 32(DI), Y2, Y2
+	MOVQ       304(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
+	VMOVUPS    376(SP), Y2
+	VMASKMOVPS 32(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    464(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
-	VMOVUPS    496(SP), Y2
-	VMASKMOVPS 36(DI), Y2, Y2
+	VMOVUPS    408(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
+	VMOVUPS    440(SP), Y2
+	VMASKMOVPS 36(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    528(SP), Y1
-	VMASKMOVPS 8(DI), Y1, Y1
-	VMOVUPS    560(SP), Y2
-	VMASKMOVPS 40(DI), Y2, Y2
+	VMOVUPS    472(SP), Y1
+	VMASKMOVPS 8(R11), Y1, Y1
+	VMOVUPS    504(SP), Y2
+	VMASKMOVPS 40(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	MOVQ       312(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
-	VMOVUPS    432(SP), Y2
-	VMASKMOVPS 32(DI), Y2, Y2
+	MOVQ       312(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
+	VMOVUPS    376(SP), Y2
+	VMASKMOVPS 32(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    464(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
-	VMOVUPS    496(SP), Y2
-	VMASKMOVPS 36(DI), Y2, Y2
+	VMOVUPS    408(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
+	VMOVUPS    440(SP), Y2
+	VMASKMOVPS 36(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    528(SP), Y1
-	VMASKMOVPS 8(DI), Y1, Y1
-	VMOVUPS    560(SP), Y2
-	VMASKMOVPS 40(DI), Y2, Y2
+	VMOVUPS    472(SP), Y1
+	VMASKMOVPS 8(R11), Y1, Y1
+	VMOVUPS    504(SP), Y2
+	VMASKMOVPS 40(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VADDPS     Y1, Y0, Y0
 	JMP        tapsDoneE
 
 rows4E:
-	MOVQ       296(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
-	VMOVUPS    432(SP), Y2
-	VMASKMOVPS 32(DI), Y2, Y2
+	MOVQ       296(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
+	VMOVUPS    376(SP), Y2
+	VMASKMOVPS 32(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    464(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
-	VMOVUPS    496(SP), Y2
-	VMASKMOVPS 36(DI), Y2, Y2
+	VMOVUPS    408(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
+	VMOVUPS    440(SP), Y2
+	VMASKMOVPS 36(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    528(SP), Y1
-	VMASKMOVPS 8(DI), Y1, Y1
-	VMOVUPS    560(SP), Y2
-	VMASKMOVPS 40(DI), Y2, Y2
+	VMOVUPS    472(SP), Y1
+	VMASKMOVPS 8(R11), Y1, Y1
+	VMOVUPS    504(SP), Y2
+	VMASKMOVPS 40(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	MOVQ       304(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
-	VMOVUPS    432(SP), Y2
-	VMASKMOVPS 32(DI), Y2, Y2
+	MOVQ       304(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
+	VMOVUPS    376(SP), Y2
+	VMASKMOVPS 32(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    464(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
-	VMOVUPS    496(SP), Y2
-	VMASKMOVPS 36(DI), Y2, Y2
+	VMOVUPS    408(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
+	VMOVUPS    440(SP), Y2
+	VMASKMOVPS 36(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    528(SP), Y1
-	VMASKMOVPS 8(DI), Y1, Y1
-	VMOVUPS    560(SP), Y2
-	VMASKMOVPS 40(DI), Y2, Y2
+	VMOVUPS    472(SP), Y1
+	VMASKMOVPS 8(R11), Y1, Y1
+	VMOVUPS    504(SP), Y2
+	VMASKMOVPS 40(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	MOVQ       312(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
-	VMOVUPS    432(SP), Y2
-	VMASKMOVPS 32(DI), Y2, Y2
+	MOVQ       312(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
+	VMOVUPS    376(SP), Y2
+	VMASKMOVPS 32(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    464(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
-	VMOVUPS    496(SP), Y2
-	VMASKMOVPS 36(DI), Y2, Y2
+	VMOVUPS    408(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
+	VMOVUPS    440(SP), Y2
+	VMASKMOVPS 36(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    528(SP), Y1
-	VMASKMOVPS 8(DI), Y1, Y1
-	VMOVUPS    560(SP), Y2
-	VMASKMOVPS 40(DI), Y2, Y2
+	VMOVUPS    472(SP), Y1
+	VMASKMOVPS 8(R11), Y1, Y1
+	VMOVUPS    504(SP), Y2
+	VMASKMOVPS 40(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	MOVQ       320(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
-	VMOVUPS    432(SP), Y2
-	VMASKMOVPS 32(DI), Y2, Y2
+	MOVQ       320(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
+	VMOVUPS    376(SP), Y2
+	VMASKMOVPS 32(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    464(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
-	VMOVUPS    496(SP), Y2
-	VMASKMOVPS 36(DI), Y2, Y2
+	VMOVUPS    408(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
+	VMOVUPS    440(SP), Y2
+	VMASKMOVPS 36(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    528(SP), Y1
-	VMASKMOVPS 8(DI), Y1, Y1
-	VMOVUPS    560(SP), Y2
-	VMASKMOVPS 40(DI), Y2, Y2
+	VMOVUPS    472(SP), Y1
+	VMASKMOVPS 8(R11), Y1, Y1
+	VMOVUPS    504(SP), Y2
+	VMASKMOVPS 40(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VADDPS     Y1, Y0, Y0
 
 tapsDoneE:
-	MOVQ         136(AX), BX
-	SUBQ         CX, BX
-	SHRQ         $0x02, BX
-	MOVQ         $0x00000008, DI
-	CMPQ         BX, DI
-	CMOVQGT      DI, BX
-	VMOVQ        BX, X1
+	MOVQ         136(AX), R9
+	SUBQ         DI, R9
+	SHRQ         $0x02, R9
+	MOVQ         $0x00000008, R11
+	CMPQ         R9, R11
+	CMOVQGT      R11, R9
+	VMOVQ        R9, X1
 	VPBROADCASTD X1, Y1
 	VPCMPGTD     iota32<>+0(SB), Y1, Y1
-	MOVQ         208(AX), BX
-	TESTQ        BX, BX
+	MOVQ         208(AX), R9
+	TESTQ        R9, R9
 	JZ           mode0E
-	CMPQ         BX, $0x01
+	CMPQ         R9, $0x01
 	JEQ          mode1E
-	CMPQ         BX, $0x02
+	CMPQ         R9, $0x02
 	JEQ          mode2E
 	JMP          mode3E
 
 	// mode 0: 0 + sum / float32(divD*H[row]*W[col]) (avg_pool turns -0 into +0).
 mode0E:
-	MOVQ       32(AX), BX
-	VPMASKMOVD (BX)(CX*1), Y1, Y2
-	VPMULLD    336(SP), Y2, Y2
+	MOVQ       32(AX), R9
+	VPMASKMOVD (R9)(DI*1), Y1, Y2
+	VPMULLD    280(SP), Y2, Y2
 	VCVTDQ2PS  Y2, Y2
 	VDIVPS     Y2, Y0, Y0
 	VXORPS     Y2, Y2, Y2
@@ -15028,9 +14576,9 @@ mode0E:
 	// mode 1 (adaptive): sum / D / H[row] / W[col], one division at a time.
 mode1E:
 	VDIVPS     160(SP), Y0, Y0
-	VDIVPS     368(SP), Y0, Y0
-	MOVQ       32(AX), BX
-	VPMASKMOVD (BX)(CX*1), Y1, Y2
+	VDIVPS     312(SP), Y0, Y0
+	MOVQ       32(AX), R9
+	VPMASKMOVD (R9)(DI*1), Y1, Y2
 	VCVTDQ2PS  Y2, Y2
 	VDIVPS     Y2, Y0, Y0
 	JMP        dividedE
@@ -15044,13 +14592,13 @@ mode2E:
 
 mode3E:
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VMOVQ        SI, X2
+	VMOVQ        R10, X2
 	VPBROADCASTD X2, Y2
 	VPADDD       (SP), Y2, Y2
 	VMOVUPS      96(SP), Y3
 	VPSUBD       Y2, Y3, Y2
 	VPMINSD      128(SP), Y2, Y2
-	VPMULLD      336(SP), Y2, Y2
+	VPMULLD      280(SP), Y2, Y2
 	VCVTDQ2PS    Y2, Y2
 	VDIVPS       Y2, Y0, Y0
 	VXORPS       Y2, Y2, Y2
@@ -15058,27 +14606,20 @@ mode3E:
 	VMULPS       224(SP), Y0, Y0
 
 dividedE:
-	MOVQ       296(SP), BX
-	VMASKMOVPS Y0, Y1, (BX)(CX*1)
+	MOVQ       DX, R9
+	VMASKMOVPS Y0, Y1, (R9)(DI*1)
 
 next:
-	ADDQ $0x20, CX
-	ADDQ 176(AX), DX
+	ADDQ $0x20, DI
+	ADDQ 176(AX), R8
 	JMP  chunk
 
 	// Next row.
 rowEnd:
-	MOVQ 72(AX), CX
-	ADDQ CX, 288(SP)
-	MOVQ 80(AX), CX
-	ADDQ CX, 296(SP)
-	ADDQ CX, 304(SP)
-	ADDQ CX, 304(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 320(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 312(SP)
-	DECQ 328(SP)
+	ADDQ 72(AX), CX
+	ADDQ 80(AX), DX
+	ADDQ 104(AX), SI
+	DECQ BX
 	JMP  row
 
 	// Next group.
@@ -15087,8 +14628,6 @@ rowsDone:
 	ADDQ CX, 264(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 272(SP)
-	ADDQ CX, 280(SP)
-	ADDQ CX, 280(SP)
 	DECQ 256(SP)
 	JMP  group
 
@@ -15098,7 +14637,7 @@ done:
 
 // func windowSumSqS1K2AVX2(j *rowJob)
 // Requires: AVX, AVX2, CMOV
-TEXT ·windowSumSqS1K2AVX2(SB), NOSPLIT, $464-8
+TEXT ·windowSumSqS1K2AVX2(SB), NOSPLIT, $408-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -15129,202 +14668,192 @@ TEXT ·windowSumSqS1K2AVX2(SB), NOSPLIT, $464-8
 	MOVQ CX, 264(SP)
 	MOVQ 8(AX), CX
 	MOVQ CX, 272(SP)
-	MOVQ 16(AX), CX
-	MOVQ CX, 280(SP)
 
 group:
 	CMPQ 256(SP), $0x00
 	JEQ  done
-	MOVQ 64(AX), CX
-	MOVQ CX, 328(SP)
+	MOVQ 64(AX), BX
 	MOVQ 264(SP), CX
-	MOVQ CX, 288(SP)
-	MOVQ 272(SP), CX
-	MOVQ CX, 296(SP)
-	MOVQ 280(SP), CX
-	MOVQ CX, 304(SP)
-	MOVQ 24(AX), CX
-	MOVQ CX, 312(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 320(SP)
+	MOVQ 272(SP), DX
+	MOVQ 24(AX), SI
 
 	// For every output row of the group:
 row:
-	CMPQ 328(SP), $0x00
+	CMPQ BX, $0x00
 	JEQ  rowsDone
 
 	// This row's divisor factors: rf = divD*H[row], fH = float32(H[row]).
-	MOVQ         312(SP), CX
-	MOVLQSX      (CX), CX
-	MOVQ         216(AX), DX
-	IMULQ        CX, DX
-	VMOVQ        DX, X0
+	MOVQ         SI, DI
+	MOVLQSX      (DI), DI
+	MOVQ         216(AX), R8
+	IMULQ        DI, R8
+	VMOVQ        R8, X0
 	VPBROADCASTD X0, Y0
-	VMOVQ        CX, X1
+	VMOVQ        DI, X1
 	VPBROADCASTD X1, Y1
 	VCVTDQ2PS    Y1, Y1
-	VMOVUPS      Y0, 336(SP)
-	VMOVUPS      Y1, 368(SP)
+	VMOVUPS      Y0, 280(SP)
+	VMOVUPS      Y1, 312(SP)
 
 	// For every chunk of L outputs of the row (colB: byte offset of its first window's start):
-	XORQ CX, CX
-	MOVQ 144(AX), DX
-	NEGQ DX
+	XORQ DI, DI
+	MOVQ 144(AX), R8
+	NEGQ R8
 
 chunk:
-	CMPQ CX, 136(AX)
+	CMPQ DI, 136(AX)
 	JGE  rowEnd
 
 	// A chunk of L outputs whose taps all lie inside the row runs without masks.
-	MOVQ  136(AX), BX
-	SUBQ  CX, BX
-	CMPQ  BX, $0x20
+	MOVQ  136(AX), R9
+	SUBQ  DI, R9
+	CMPQ  R9, $0x20
 	JLT   edge
-	TESTQ DX, DX
+	TESTQ R8, R8
 	JS    edge
-	MOVQ  DX, BX
-	ADDQ  184(AX), BX
-	CMPQ  BX, 120(AX)
+	MOVQ  R8, R9
+	ADDQ  184(AX), R9
+	CMPQ  R9, 120(AX)
 	JGT   edge
 
 	// Inner chunk.
-	MOVQ 288(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ CX, R9
+	ADDQ R8, R9
+	MOVQ R8, R10
+	SARQ $0x02, R10
 
 	// acc: the sums, from +0, row by row, tap by tap.
 	VXORPS Y0, Y0, Y0
 
 	// Straight code for 1 to 4 rows; a loop beyond.
-	MOVQ 200(AX), DI
-	CMPQ DI, $0x00000001
+	MOVQ 200(AX), R11
+	CMPQ R11, $0x00000001
 	JEQ  rows1I
-	CMPQ DI, $0x00000002
+	CMPQ R11, $0x00000002
 	JEQ  rows2I
-	CMPQ DI, $0x00000003
+	CMPQ R11, $0x00000003
 	JEQ  rows3I
-	CMPQ DI, $0x00000004
+	CMPQ R11, $0x00000004
 	JEQ  rows4I
-	LEAQ 296(AX), R8
+	LEAQ 296(AX), R12
 
 rowsI:
-	TESTQ   DI, DI
+	TESTQ   R11, R11
 	JZ      tapsDoneI
-	MOVQ    (R8), R9
-	ADDQ    BX, R9
-	VMOVUPS (R9), Y1
+	MOVQ    (R12), R13
+	ADDQ    R9, R13
+	VMOVUPS (R13), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(R9), Y1
+	VMOVUPS 4(R13), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	ADDQ    $0x08, R8
-	DECQ    DI
+	ADDQ    $0x08, R12
+	DECQ    R11
 	JMP     rowsI
 
 rows1I:
-	MOVQ    296(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
+	MOVQ    296(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
+	VMOVUPS 4(R11), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
 	JMP     tapsDoneI
 
 rows2I:
-	MOVQ    296(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
+	MOVQ    296(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
+	VMOVUPS 4(R11), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	MOVQ    304(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
+	MOVQ    304(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
+	VMOVUPS 4(R11), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
 	JMP     tapsDoneI
 
 rows3I:
-	MOVQ    296(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
+	MOVQ    296(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
+	VMOVUPS 4(R11), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	MOVQ    304(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
+	MOVQ    304(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
+	VMOVUPS 4(R11), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	MOVQ    312(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
+	MOVQ    312(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
+	VMOVUPS 4(R11), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
 	JMP     tapsDoneI
 
 rows4I:
-	MOVQ    296(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
+	MOVQ    296(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
+	VMOVUPS 4(R11), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	MOVQ    304(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
+	MOVQ    304(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
+	VMOVUPS 4(R11), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	MOVQ    312(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
+	MOVQ    312(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
+	VMOVUPS 4(R11), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	MOVQ    320(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
+	MOVQ    320(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
+	VMOVUPS 4(R11), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
 
 tapsDoneI:
-	MOVQ 208(AX), BX
+	MOVQ 208(AX), R9
 
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VMOVQ        SI, X1
+	VMOVQ        R10, X1
 	VPBROADCASTD X1, Y1
 	VPADDD       (SP), Y1, Y1
 	VMOVUPS      96(SP), Y2
 	VPSUBD       Y1, Y2, Y1
 	VPMINSD      128(SP), Y1, Y1
-	VPMULLD      336(SP), Y1, Y1
+	VPMULLD      280(SP), Y1, Y1
 	VCVTDQ2PS    Y1, Y1
 	VDIVPS       Y1, Y0, Y0
 	VXORPS       Y1, Y1, Y1
@@ -15333,196 +14862,196 @@ tapsDoneI:
 
 	// p = 2: the square root.
 	VSQRTPS Y0, Y0
-	MOVQ    296(SP), BX
-	VMOVUPS Y0, (BX)(CX*1)
+	MOVQ    DX, R9
+	VMOVUPS Y0, (R9)(DI*1)
 	JMP     next
 
 edge:
 	// Edge chunk: taps outside the row read 0; outputs past the row's end are not stored.
-	MOVQ 288(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ CX, R9
+	ADDQ R8, R9
+	MOVQ R8, R10
+	SARQ $0x02, R10
 
 	// The load masks of the taps.
-	VMOVQ        SI, X0
+	VMOVQ        R10, X0
 	VPBROADCASTD X0, Y0
 	VPADDD       iota32<>+0(SB), Y0, Y1
 	VPCMPEQD     Y2, Y2, Y2
 	VPCMPGTD     Y2, Y1, Y2
 	VPCMPGTD     32(SP), Y1, Y1
 	VPANDN       Y2, Y1, Y2
-	VMOVUPS      Y2, 400(SP)
+	VMOVUPS      Y2, 344(SP)
 	VPADDD       iota32<>+4(SB), Y0, Y0
 	VPCMPEQD     Y1, Y1, Y1
 	VPCMPGTD     Y1, Y0, Y1
 	VPCMPGTD     32(SP), Y0, Y0
 	VPANDN       Y1, Y0, Y1
-	VMOVUPS      Y1, 432(SP)
+	VMOVUPS      Y1, 376(SP)
 
 	// acc: the sums, from +0, row by row, tap by tap.
 	VXORPS Y0, Y0, Y0
 
 	// Straight code for 1 to 4 rows; a loop beyond.
-	MOVQ 200(AX), DI
-	CMPQ DI, $0x00000001
+	MOVQ 200(AX), R11
+	CMPQ R11, $0x00000001
 	JEQ  rows1E
-	CMPQ DI, $0x00000002
+	CMPQ R11, $0x00000002
 	JEQ  rows2E
-	CMPQ DI, $0x00000003
+	CMPQ R11, $0x00000003
 	JEQ  rows3E
-	CMPQ DI, $0x00000004
+	CMPQ R11, $0x00000004
 	JEQ  rows4E
-	LEAQ 296(AX), R8
+	LEAQ 296(AX), R12
 
 rowsE:
-	TESTQ      DI, DI
+	TESTQ      R11, R11
 	JZ         tapsDoneE
-	MOVQ       (R8), R9
-	ADDQ       BX, R9
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (R9), Y1, Y1
+	MOVQ       (R12), R13
+	ADDQ       R9, R13
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R13), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    432(SP), Y1
-	VMASKMOVPS 4(R9), Y1, Y1
+	VMOVUPS    376(SP), Y1
+	VMASKMOVPS 4(R13), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	ADDQ       $0x08, R8
-	DECQ       DI
+	ADDQ       $0x08, R12
+	DECQ       R11
 	JMP        rowsE
 
 rows1E:
-	MOVQ       296(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
+	MOVQ       296(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    432(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
+	VMOVUPS    376(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
 	JMP        tapsDoneE
 
 rows2E:
-	MOVQ       296(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
+	MOVQ       296(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    432(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
+	VMOVUPS    376(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	MOVQ       304(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
+	MOVQ       304(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    432(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
+	VMOVUPS    376(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
 	JMP        tapsDoneE
 
 rows3E:
-	MOVQ       296(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
+	MOVQ       296(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    432(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
+	VMOVUPS    376(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	MOVQ       304(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
+	MOVQ       304(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    432(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
+	VMOVUPS    376(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	MOVQ       312(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
+	MOVQ       312(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    432(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
+	VMOVUPS    376(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
 	JMP        tapsDoneE
 
 rows4E:
-	MOVQ       296(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
+	MOVQ       296(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    432(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
+	VMOVUPS    376(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	MOVQ       304(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
+	MOVQ       304(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    432(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
+	VMOVUPS    376(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	MOVQ       312(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
+	MOVQ       312(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    432(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
+	VMOVUPS    376(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	MOVQ       320(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
+	MOVQ       320(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    432(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
+	VMOVUPS    376(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
 
 tapsDoneE:
-	MOVQ         136(AX), BX
-	SUBQ         CX, BX
-	SHRQ         $0x02, BX
-	MOVQ         $0x00000008, DI
-	CMPQ         BX, DI
-	CMOVQGT      DI, BX
-	VMOVQ        BX, X1
+	MOVQ         136(AX), R9
+	SUBQ         DI, R9
+	SHRQ         $0x02, R9
+	MOVQ         $0x00000008, R11
+	CMPQ         R9, R11
+	CMOVQGT      R11, R9
+	VMOVQ        R9, X1
 	VPBROADCASTD X1, Y1
 	VPCMPGTD     iota32<>+0(SB), Y1, Y1
-	MOVQ         208(AX), BX
+	MOVQ         208(AX), R9
 
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VMOVQ        SI, X2
+	VMOVQ        R10, X2
 	VPBROADCASTD X2, Y2
 	VPADDD       (SP), Y2, Y2
 	VMOVUPS      96(SP), Y3
 	VPSUBD       Y2, Y3, Y2
 	VPMINSD      128(SP), Y2, Y2
-	VPMULLD      336(SP), Y2, Y2
+	VPMULLD      280(SP), Y2, Y2
 	VCVTDQ2PS    Y2, Y2
 	VDIVPS       Y2, Y0, Y0
 	VXORPS       Y2, Y2, Y2
@@ -15531,27 +15060,20 @@ tapsDoneE:
 
 	// p = 2: the square root.
 	VSQRTPS    Y0, Y0
-	MOVQ       296(SP), BX
-	VMASKMOVPS Y0, Y1, (BX)(CX*1)
+	MOVQ       DX, R9
+	VMASKMOVPS Y0, Y1, (R9)(DI*1)
 
 next:
-	ADDQ $0x20, CX
-	ADDQ 176(AX), DX
+	ADDQ $0x20, DI
+	ADDQ 176(AX), R8
 	JMP  chunk
 
 	// Next row.
 rowEnd:
-	MOVQ 72(AX), CX
-	ADDQ CX, 288(SP)
-	MOVQ 80(AX), CX
-	ADDQ CX, 296(SP)
-	ADDQ CX, 304(SP)
-	ADDQ CX, 304(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 320(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 312(SP)
-	DECQ 328(SP)
+	ADDQ 72(AX), CX
+	ADDQ 80(AX), DX
+	ADDQ 104(AX), SI
+	DECQ BX
 	JMP  row
 
 	// Next group.
@@ -15560,8 +15082,6 @@ rowsDone:
 	ADDQ CX, 264(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 272(SP)
-	ADDQ CX, 280(SP)
-	ADDQ CX, 280(SP)
 	DECQ 256(SP)
 	JMP  group
 
@@ -15571,7 +15091,7 @@ done:
 
 // func windowSumSqS1K3AVX2(j *rowJob)
 // Requires: AVX, AVX2, CMOV
-TEXT ·windowSumSqS1K3AVX2(SB), NOSPLIT, $496-8
+TEXT ·windowSumSqS1K3AVX2(SB), NOSPLIT, $440-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -15602,235 +15122,225 @@ TEXT ·windowSumSqS1K3AVX2(SB), NOSPLIT, $496-8
 	MOVQ CX, 264(SP)
 	MOVQ 8(AX), CX
 	MOVQ CX, 272(SP)
-	MOVQ 16(AX), CX
-	MOVQ CX, 280(SP)
 
 group:
 	CMPQ 256(SP), $0x00
 	JEQ  done
-	MOVQ 64(AX), CX
-	MOVQ CX, 328(SP)
+	MOVQ 64(AX), BX
 	MOVQ 264(SP), CX
-	MOVQ CX, 288(SP)
-	MOVQ 272(SP), CX
-	MOVQ CX, 296(SP)
-	MOVQ 280(SP), CX
-	MOVQ CX, 304(SP)
-	MOVQ 24(AX), CX
-	MOVQ CX, 312(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 320(SP)
+	MOVQ 272(SP), DX
+	MOVQ 24(AX), SI
 
 	// For every output row of the group:
 row:
-	CMPQ 328(SP), $0x00
+	CMPQ BX, $0x00
 	JEQ  rowsDone
 
 	// This row's divisor factors: rf = divD*H[row], fH = float32(H[row]).
-	MOVQ         312(SP), CX
-	MOVLQSX      (CX), CX
-	MOVQ         216(AX), DX
-	IMULQ        CX, DX
-	VMOVQ        DX, X0
+	MOVQ         SI, DI
+	MOVLQSX      (DI), DI
+	MOVQ         216(AX), R8
+	IMULQ        DI, R8
+	VMOVQ        R8, X0
 	VPBROADCASTD X0, Y0
-	VMOVQ        CX, X1
+	VMOVQ        DI, X1
 	VPBROADCASTD X1, Y1
 	VCVTDQ2PS    Y1, Y1
-	VMOVUPS      Y0, 336(SP)
-	VMOVUPS      Y1, 368(SP)
+	VMOVUPS      Y0, 280(SP)
+	VMOVUPS      Y1, 312(SP)
 
 	// For every chunk of L outputs of the row (colB: byte offset of its first window's start):
-	XORQ CX, CX
-	MOVQ 144(AX), DX
-	NEGQ DX
+	XORQ DI, DI
+	MOVQ 144(AX), R8
+	NEGQ R8
 
 chunk:
-	CMPQ CX, 136(AX)
+	CMPQ DI, 136(AX)
 	JGE  rowEnd
 
 	// A chunk of L outputs whose taps all lie inside the row runs without masks.
-	MOVQ  136(AX), BX
-	SUBQ  CX, BX
-	CMPQ  BX, $0x20
+	MOVQ  136(AX), R9
+	SUBQ  DI, R9
+	CMPQ  R9, $0x20
 	JLT   edge
-	TESTQ DX, DX
+	TESTQ R8, R8
 	JS    edge
-	MOVQ  DX, BX
-	ADDQ  184(AX), BX
-	CMPQ  BX, 120(AX)
+	MOVQ  R8, R9
+	ADDQ  184(AX), R9
+	CMPQ  R9, 120(AX)
 	JGT   edge
 
 	// Inner chunk.
-	MOVQ 288(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ CX, R9
+	ADDQ R8, R9
+	MOVQ R8, R10
+	SARQ $0x02, R10
 
 	// acc: the sums, from +0, row by row, tap by tap.
 	VXORPS Y0, Y0, Y0
 
 	// Straight code for 1 to 4 rows; a loop beyond.
-	MOVQ 200(AX), DI
-	CMPQ DI, $0x00000001
+	MOVQ 200(AX), R11
+	CMPQ R11, $0x00000001
 	JEQ  rows1I
-	CMPQ DI, $0x00000002
+	CMPQ R11, $0x00000002
 	JEQ  rows2I
-	CMPQ DI, $0x00000003
+	CMPQ R11, $0x00000003
 	JEQ  rows3I
-	CMPQ DI, $0x00000004
+	CMPQ R11, $0x00000004
 	JEQ  rows4I
-	LEAQ 296(AX), R8
+	LEAQ 296(AX), R12
 
 rowsI:
-	TESTQ   DI, DI
+	TESTQ   R11, R11
 	JZ      tapsDoneI
-	MOVQ    (R8), R9
-	ADDQ    BX, R9
-	VMOVUPS (R9), Y1
+	MOVQ    (R12), R13
+	ADDQ    R9, R13
+	VMOVUPS (R13), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(R9), Y1
+	VMOVUPS 4(R13), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 8(R9), Y1
+	VMOVUPS 8(R13), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	ADDQ    $0x08, R8
-	DECQ    DI
+	ADDQ    $0x08, R12
+	DECQ    R11
 	JMP     rowsI
 
 rows1I:
-	MOVQ    296(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
+	MOVQ    296(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
+	VMOVUPS 4(R11), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 8(DI), Y1
+	VMOVUPS 8(R11), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
 	JMP     tapsDoneI
 
 rows2I:
-	MOVQ    296(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
+	MOVQ    296(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
+	VMOVUPS 4(R11), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 8(DI), Y1
+	VMOVUPS 8(R11), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	MOVQ    304(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
+	MOVQ    304(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
+	VMOVUPS 4(R11), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 8(DI), Y1
+	VMOVUPS 8(R11), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
 	JMP     tapsDoneI
 
 rows3I:
-	MOVQ    296(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
+	MOVQ    296(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
+	VMOVUPS 4(R11), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 8(DI), Y1
+	VMOVUPS 8(R11), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	MOVQ    304(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
+	MOVQ    304(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
+	VMOVUPS 4(R11), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 8(DI), Y1
+	VMOVUPS 8(R11), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	MOVQ    312(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
+	MOVQ    312(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
+	VMOVUPS 4(R11), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 8(DI), Y1
+	VMOVUPS 8(R11), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
 	JMP     tapsDoneI
 
 rows4I:
-	MOVQ    296(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
+	MOVQ    296(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
+	VMOVUPS 4(R11), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 8(DI), Y1
+	VMOVUPS 8(R11), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	MOVQ    304(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
+	MOVQ    304(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
+	VMOVUPS 4(R11), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 8(DI), Y1
+	VMOVUPS 8(R11), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	MOVQ    312(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
+	MOVQ    312(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
+	VMOVUPS 4(R11), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 8(DI), Y1
+	VMOVUPS 8(R11), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	MOVQ    320(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
+	MOVQ    320(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
+	VMOVUPS 4(R11), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 8(DI), Y1
+	VMOVUPS 8(R11), Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
 
 tapsDoneI:
-	MOVQ 208(AX), BX
+	MOVQ 208(AX), R9
 
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VMOVQ        SI, X1
+	VMOVQ        R10, X1
 	VPBROADCASTD X1, Y1
 	VPADDD       (SP), Y1, Y1
 	VMOVUPS      96(SP), Y2
 	VPSUBD       Y1, Y2, Y1
 	VPMINSD      128(SP), Y1, Y1
-	VPMULLD      336(SP), Y1, Y1
+	VPMULLD      280(SP), Y1, Y1
 	VCVTDQ2PS    Y1, Y1
 	VDIVPS       Y1, Y0, Y0
 	VXORPS       Y1, Y1, Y1
@@ -15839,246 +15349,246 @@ tapsDoneI:
 
 	// p = 2: the square root.
 	VSQRTPS Y0, Y0
-	MOVQ    296(SP), BX
-	VMOVUPS Y0, (BX)(CX*1)
+	MOVQ    DX, R9
+	VMOVUPS Y0, (R9)(DI*1)
 	JMP     next
 
 edge:
 	// Edge chunk: taps outside the row read 0; outputs past the row's end are not stored.
-	MOVQ 288(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ CX, R9
+	ADDQ R8, R9
+	MOVQ R8, R10
+	SARQ $0x02, R10
 
 	// The load masks of the taps.
-	VMOVQ        SI, X0
+	VMOVQ        R10, X0
 	VPBROADCASTD X0, Y0
 	VPADDD       iota32<>+0(SB), Y0, Y1
 	VPCMPEQD     Y2, Y2, Y2
 	VPCMPGTD     Y2, Y1, Y2
 	VPCMPGTD     32(SP), Y1, Y1
 	VPANDN       Y2, Y1, Y2
-	VMOVUPS      Y2, 400(SP)
+	VMOVUPS      Y2, 344(SP)
 	VPADDD       iota32<>+4(SB), Y0, Y1
 	VPCMPEQD     Y2, Y2, Y2
 	VPCMPGTD     Y2, Y1, Y2
 	VPCMPGTD     32(SP), Y1, Y1
 	VPANDN       Y2, Y1, Y2
-	VMOVUPS      Y2, 432(SP)
+	VMOVUPS      Y2, 376(SP)
 	VPADDD       iota32<>+8(SB), Y0, Y0
 	VPCMPEQD     Y1, Y1, Y1
 	VPCMPGTD     Y1, Y0, Y1
 	VPCMPGTD     32(SP), Y0, Y0
 	VPANDN       Y1, Y0, Y1
-	VMOVUPS      Y1, 464(SP)
+	VMOVUPS      Y1, 408(SP)
 
 	// acc: the sums, from +0, row by row, tap by tap.
 	VXORPS Y0, Y0, Y0
 
 	// Straight code for 1 to 4 rows; a loop beyond.
-	MOVQ 200(AX), DI
-	CMPQ DI, $0x00000001
+	MOVQ 200(AX), R11
+	CMPQ R11, $0x00000001
 	JEQ  rows1E
-	CMPQ DI, $0x00000002
+	CMPQ R11, $0x00000002
 	JEQ  rows2E
-	CMPQ DI, $0x00000003
+	CMPQ R11, $0x00000003
 	JEQ  rows3E
-	CMPQ DI, $0x00000004
+	CMPQ R11, $0x00000004
 	JEQ  rows4E
-	LEAQ 296(AX), R8
+	LEAQ 296(AX), R12
 
 rowsE:
-	TESTQ      DI, DI
+	TESTQ      R11, R11
 	JZ         tapsDoneE
-	MOVQ       (R8), R9
-	ADDQ       BX, R9
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (R9), Y1, Y1
+	MOVQ       (R12), R13
+	ADDQ       R9, R13
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R13), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    432(SP), Y1
-	VMASKMOVPS 4(R9), Y1, Y1
+	VMOVUPS    376(SP), Y1
+	VMASKMOVPS 4(R13), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    464(SP), Y1
-	VMASKMOVPS 8(R9), Y1, Y1
+	VMOVUPS    408(SP), Y1
+	VMASKMOVPS 8(R13), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	ADDQ       $0x08, R8
-	DECQ       DI
+	ADDQ       $0x08, R12
+	DECQ       R11
 	JMP        rowsE
 
 rows1E:
-	MOVQ       296(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
+	MOVQ       296(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    432(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
+	VMOVUPS    376(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    464(SP), Y1
-	VMASKMOVPS 8(DI), Y1, Y1
+	VMOVUPS    408(SP), Y1
+	VMASKMOVPS 8(R11), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
 	JMP        tapsDoneE
 
 rows2E:
-	MOVQ       296(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
+	MOVQ       296(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    432(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
+	VMOVUPS    376(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    464(SP), Y1
-	VMASKMOVPS 8(DI), Y1, Y1
+	VMOVUPS    408(SP), Y1
+	VMASKMOVPS 8(R11), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	MOVQ       304(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
+	MOVQ       304(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    432(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
+	VMOVUPS    376(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    464(SP), Y1
-	VMASKMOVPS 8(DI), Y1, Y1
+	VMOVUPS    408(SP), Y1
+	VMASKMOVPS 8(R11), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
 	JMP        tapsDoneE
 
 rows3E:
-	MOVQ       296(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
+	MOVQ       296(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    432(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
+	VMOVUPS    376(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    464(SP), Y1
-	VMASKMOVPS 8(DI), Y1, Y1
+	VMOVUPS    408(SP), Y1
+	VMASKMOVPS 8(R11), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	MOVQ       304(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
+	MOVQ       304(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    432(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
+	VMOVUPS    376(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    464(SP), Y1
-	VMASKMOVPS 8(DI), Y1, Y1
+	VMOVUPS    408(SP), Y1
+	VMASKMOVPS 8(R11), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	MOVQ       312(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
+	MOVQ       312(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    432(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
+	VMOVUPS    376(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    464(SP), Y1
-	VMASKMOVPS 8(DI), Y1, Y1
+	VMOVUPS    408(SP), Y1
+	VMASKMOVPS 8(R11), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
 	JMP        tapsDoneE
 
 rows4E:
-	MOVQ       296(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
+	MOVQ       296(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    432(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
+	VMOVUPS    376(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    464(SP), Y1
-	VMASKMOVPS 8(DI), Y1, Y1
+	VMOVUPS    408(SP), Y1
+	VMASKMOVPS 8(R11), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	MOVQ       304(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
+	MOVQ       304(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    432(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
+	VMOVUPS    376(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    464(SP), Y1
-	VMASKMOVPS 8(DI), Y1, Y1
+	VMOVUPS    408(SP), Y1
+	VMASKMOVPS 8(R11), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	MOVQ       312(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
+	MOVQ       312(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    432(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
+	VMOVUPS    376(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    464(SP), Y1
-	VMASKMOVPS 8(DI), Y1, Y1
+	VMOVUPS    408(SP), Y1
+	VMASKMOVPS 8(R11), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	MOVQ       320(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
+	MOVQ       320(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    432(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
+	VMOVUPS    376(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    464(SP), Y1
-	VMASKMOVPS 8(DI), Y1, Y1
+	VMOVUPS    408(SP), Y1
+	VMASKMOVPS 8(R11), Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
 
 tapsDoneE:
-	MOVQ         136(AX), BX
-	SUBQ         CX, BX
-	SHRQ         $0x02, BX
-	MOVQ         $0x00000008, DI
-	CMPQ         BX, DI
-	CMOVQGT      DI, BX
-	VMOVQ        BX, X1
+	MOVQ         136(AX), R9
+	SUBQ         DI, R9
+	SHRQ         $0x02, R9
+	MOVQ         $0x00000008, R11
+	CMPQ         R9, R11
+	CMOVQGT      R11, R9
+	VMOVQ        R9, X1
 	VPBROADCASTD X1, Y1
 	VPCMPGTD     iota32<>+0(SB), Y1, Y1
-	MOVQ         208(AX), BX
+	MOVQ         208(AX), R9
 
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VMOVQ        SI, X2
+	VMOVQ        R10, X2
 	VPBROADCASTD X2, Y2
 	VPADDD       (SP), Y2, Y2
 	VMOVUPS      96(SP), Y3
 	VPSUBD       Y2, Y3, Y2
 	VPMINSD      128(SP), Y2, Y2
-	VPMULLD      336(SP), Y2, Y2
+	VPMULLD      280(SP), Y2, Y2
 	VCVTDQ2PS    Y2, Y2
 	VDIVPS       Y2, Y0, Y0
 	VXORPS       Y2, Y2, Y2
@@ -16087,27 +15597,20 @@ tapsDoneE:
 
 	// p = 2: the square root.
 	VSQRTPS    Y0, Y0
-	MOVQ       296(SP), BX
-	VMASKMOVPS Y0, Y1, (BX)(CX*1)
+	MOVQ       DX, R9
+	VMASKMOVPS Y0, Y1, (R9)(DI*1)
 
 next:
-	ADDQ $0x20, CX
-	ADDQ 176(AX), DX
+	ADDQ $0x20, DI
+	ADDQ 176(AX), R8
 	JMP  chunk
 
 	// Next row.
 rowEnd:
-	MOVQ 72(AX), CX
-	ADDQ CX, 288(SP)
-	MOVQ 80(AX), CX
-	ADDQ CX, 296(SP)
-	ADDQ CX, 304(SP)
-	ADDQ CX, 304(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 320(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 312(SP)
-	DECQ 328(SP)
+	ADDQ 72(AX), CX
+	ADDQ 80(AX), DX
+	ADDQ 104(AX), SI
+	DECQ BX
 	JMP  row
 
 	// Next group.
@@ -16116,8 +15619,6 @@ rowsDone:
 	ADDQ CX, 264(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 272(SP)
-	ADDQ CX, 280(SP)
-	ADDQ CX, 280(SP)
 	DECQ 256(SP)
 	JMP  group
 
@@ -16127,7 +15628,7 @@ done:
 
 // func windowSumSqS2K2AVX2(j *rowJob)
 // Requires: AVX, AVX2, CMOV
-TEXT ·windowSumSqS2K2AVX2(SB), NOSPLIT, $528-8
+TEXT ·windowSumSqS2K2AVX2(SB), NOSPLIT, $472-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -16158,94 +15659,84 @@ TEXT ·windowSumSqS2K2AVX2(SB), NOSPLIT, $528-8
 	MOVQ CX, 264(SP)
 	MOVQ 8(AX), CX
 	MOVQ CX, 272(SP)
-	MOVQ 16(AX), CX
-	MOVQ CX, 280(SP)
 
 group:
 	CMPQ 256(SP), $0x00
 	JEQ  done
-	MOVQ 64(AX), CX
-	MOVQ CX, 328(SP)
+	MOVQ 64(AX), BX
 	MOVQ 264(SP), CX
-	MOVQ CX, 288(SP)
-	MOVQ 272(SP), CX
-	MOVQ CX, 296(SP)
-	MOVQ 280(SP), CX
-	MOVQ CX, 304(SP)
-	MOVQ 24(AX), CX
-	MOVQ CX, 312(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 320(SP)
+	MOVQ 272(SP), DX
+	MOVQ 24(AX), SI
 
 	// For every output row of the group:
 row:
-	CMPQ 328(SP), $0x00
+	CMPQ BX, $0x00
 	JEQ  rowsDone
 
 	// This row's divisor factors: rf = divD*H[row], fH = float32(H[row]).
-	MOVQ         312(SP), CX
-	MOVLQSX      (CX), CX
-	MOVQ         216(AX), DX
-	IMULQ        CX, DX
-	VMOVQ        DX, X0
+	MOVQ         SI, DI
+	MOVLQSX      (DI), DI
+	MOVQ         216(AX), R8
+	IMULQ        DI, R8
+	VMOVQ        R8, X0
 	VPBROADCASTD X0, Y0
-	VMOVQ        CX, X1
+	VMOVQ        DI, X1
 	VPBROADCASTD X1, Y1
 	VCVTDQ2PS    Y1, Y1
-	VMOVUPS      Y0, 336(SP)
-	VMOVUPS      Y1, 368(SP)
+	VMOVUPS      Y0, 280(SP)
+	VMOVUPS      Y1, 312(SP)
 
 	// For every chunk of L outputs of the row (colB: byte offset of its first window's start):
-	XORQ CX, CX
-	MOVQ 144(AX), DX
-	NEGQ DX
+	XORQ DI, DI
+	MOVQ 144(AX), R8
+	NEGQ R8
 
 chunk:
-	CMPQ CX, 136(AX)
+	CMPQ DI, 136(AX)
 	JGE  rowEnd
 
 	// A chunk of L outputs whose taps all lie inside the row runs without masks.
-	MOVQ  136(AX), BX
-	SUBQ  CX, BX
-	CMPQ  BX, $0x20
+	MOVQ  136(AX), R9
+	SUBQ  DI, R9
+	CMPQ  R9, $0x20
 	JLT   edge
-	TESTQ DX, DX
+	TESTQ R8, R8
 	JS    edge
-	MOVQ  DX, BX
-	ADDQ  184(AX), BX
-	CMPQ  BX, 120(AX)
+	MOVQ  R8, R9
+	ADDQ  184(AX), R9
+	CMPQ  R9, 120(AX)
 	JGT   edge
 
 	// Inner chunk.
-	MOVQ 288(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ CX, R9
+	ADDQ R8, R9
+	MOVQ R8, R10
+	SARQ $0x02, R10
 
 	// acc: the sums, from +0, row by row, tap by tap.
 	VXORPS Y0, Y0, Y0
 
 	// Straight code for 1 to 4 rows; a loop beyond.
-	MOVQ 200(AX), DI
-	CMPQ DI, $0x00000001
+	MOVQ 200(AX), R11
+	CMPQ R11, $0x00000001
 	JEQ  rows1I
-	CMPQ DI, $0x00000002
+	CMPQ R11, $0x00000002
 	JEQ  rows2I
-	CMPQ DI, $0x00000003
+	CMPQ R11, $0x00000003
 	JEQ  rows3I
-	CMPQ DI, $0x00000004
+	CMPQ R11, $0x00000004
 	JEQ  rows4I
-	LEAQ 296(AX), R8
+	LEAQ 296(AX), R12
 
 rowsI:
-	TESTQ DI, DI
+	TESTQ R11, R11
 	JZ    tapsDoneI
-	MOVQ  (R8), R9
-	ADDQ  BX, R9
+	MOVQ  (R12), R13
+	ADDQ  R9, R13
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS (R9), Y1
-	VMOVUPS 32(R9), Y2
+	VMOVUPS (R13), Y1
+	VMOVUPS 32(R13), Y2
 	VSHUFPS $0x88, Y2, Y1, Y3
 	VPERMPD $0xd8, Y3, Y3
 	VSHUFPS $0xdd, Y2, Y1, Y1
@@ -16254,17 +15745,17 @@ rowsI:
 	VADDPS  Y3, Y0, Y0
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	ADDQ    $0x08, R8
-	DECQ    DI
+	ADDQ    $0x08, R12
+	DECQ    R11
 	JMP     rowsI
 
 rows1I:
-	MOVQ 296(AX), DI
-	ADDQ BX, DI
+	MOVQ 296(AX), R11
+	ADDQ R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS (DI), Y1
-	VMOVUPS 32(DI), Y2
+	VMOVUPS (R11), Y1
+	VMOVUPS 32(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y3
 	VPERMPD $0xd8, Y3, Y3
 	VSHUFPS $0xdd, Y2, Y1, Y1
@@ -16276,12 +15767,12 @@ rows1I:
 	JMP     tapsDoneI
 
 rows2I:
-	MOVQ 296(AX), DI
-	ADDQ BX, DI
+	MOVQ 296(AX), R11
+	ADDQ R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS (DI), Y1
-	VMOVUPS 32(DI), Y2
+	VMOVUPS (R11), Y1
+	VMOVUPS 32(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y3
 	VPERMPD $0xd8, Y3, Y3
 	VSHUFPS $0xdd, Y2, Y1, Y1
@@ -16290,12 +15781,12 @@ rows2I:
 	VADDPS  Y3, Y0, Y0
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	MOVQ    304(AX), DI
-	ADDQ    BX, DI
+	MOVQ    304(AX), R11
+	ADDQ    R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS (DI), Y1
-	VMOVUPS 32(DI), Y2
+	VMOVUPS (R11), Y1
+	VMOVUPS 32(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y3
 	VPERMPD $0xd8, Y3, Y3
 	VSHUFPS $0xdd, Y2, Y1, Y1
@@ -16307,12 +15798,12 @@ rows2I:
 	JMP     tapsDoneI
 
 rows3I:
-	MOVQ 296(AX), DI
-	ADDQ BX, DI
+	MOVQ 296(AX), R11
+	ADDQ R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS (DI), Y1
-	VMOVUPS 32(DI), Y2
+	VMOVUPS (R11), Y1
+	VMOVUPS 32(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y3
 	VPERMPD $0xd8, Y3, Y3
 	VSHUFPS $0xdd, Y2, Y1, Y1
@@ -16321,12 +15812,12 @@ rows3I:
 	VADDPS  Y3, Y0, Y0
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	MOVQ    304(AX), DI
-	ADDQ    BX, DI
+	MOVQ    304(AX), R11
+	ADDQ    R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS (DI), Y1
-	VMOVUPS 32(DI), Y2
+	VMOVUPS (R11), Y1
+	VMOVUPS 32(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y3
 	VPERMPD $0xd8, Y3, Y3
 	VSHUFPS $0xdd, Y2, Y1, Y1
@@ -16335,12 +15826,12 @@ rows3I:
 	VADDPS  Y3, Y0, Y0
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	MOVQ    312(AX), DI
-	ADDQ    BX, DI
+	MOVQ    312(AX), R11
+	ADDQ    R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS (DI), Y1
-	VMOVUPS 32(DI), Y2
+	VMOVUPS (R11), Y1
+	VMOVUPS 32(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y3
 	VPERMPD $0xd8, Y3, Y3
 	VSHUFPS $0xdd, Y2, Y1, Y1
@@ -16352,12 +15843,12 @@ rows3I:
 	JMP     tapsDoneI
 
 rows4I:
-	MOVQ 296(AX), DI
-	ADDQ BX, DI
+	MOVQ 296(AX), R11
+	ADDQ R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS (DI), Y1
-	VMOVUPS 32(DI), Y2
+	VMOVUPS (R11), Y1
+	VMOVUPS 32(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y3
 	VPERMPD $0xd8, Y3, Y3
 	VSHUFPS $0xdd, Y2, Y1, Y1
@@ -16366,12 +15857,12 @@ rows4I:
 	VADDPS  Y3, Y0, Y0
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	MOVQ    304(AX), DI
-	ADDQ    BX, DI
+	MOVQ    304(AX), R11
+	ADDQ    R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS (DI), Y1
-	VMOVUPS 32(DI), Y2
+	VMOVUPS (R11), Y1
+	VMOVUPS 32(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y3
 	VPERMPD $0xd8, Y3, Y3
 	VSHUFPS $0xdd, Y2, Y1, Y1
@@ -16380,12 +15871,12 @@ rows4I:
 	VADDPS  Y3, Y0, Y0
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	MOVQ    312(AX), DI
-	ADDQ    BX, DI
+	MOVQ    312(AX), R11
+	ADDQ    R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS (DI), Y1
-	VMOVUPS 32(DI), Y2
+	VMOVUPS (R11), Y1
+	VMOVUPS 32(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y3
 	VPERMPD $0xd8, Y3, Y3
 	VSHUFPS $0xdd, Y2, Y1, Y1
@@ -16394,12 +15885,12 @@ rows4I:
 	VADDPS  Y3, Y0, Y0
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	MOVQ    320(AX), DI
-	ADDQ    BX, DI
+	MOVQ    320(AX), R11
+	ADDQ    R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS (DI), Y1
-	VMOVUPS 32(DI), Y2
+	VMOVUPS (R11), Y1
+	VMOVUPS 32(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y3
 	VPERMPD $0xd8, Y3, Y3
 	VSHUFPS $0xdd, Y2, Y1, Y1
@@ -16410,16 +15901,16 @@ rows4I:
 	VADDPS  Y1, Y0, Y0
 
 tapsDoneI:
-	MOVQ 208(AX), BX
+	MOVQ 208(AX), R9
 
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VMOVQ        SI, X1
+	VMOVQ        R10, X1
 	VPBROADCASTD X1, Y1
 	VPADDD       (SP), Y1, Y1
 	VMOVUPS      96(SP), Y2
 	VPSUBD       Y1, Y2, Y1
 	VPMINSD      128(SP), Y1, Y1
-	VPMULLD      336(SP), Y1, Y1
+	VPMULLD      280(SP), Y1, Y1
 	VCVTDQ2PS    Y1, Y1
 	VDIVPS       Y1, Y0, Y0
 	VXORPS       Y1, Y1, Y1
@@ -16428,71 +15919,71 @@ tapsDoneI:
 
 	// p = 2: the square root.
 	VSQRTPS Y0, Y0
-	MOVQ    296(SP), BX
-	VMOVUPS Y0, (BX)(CX*1)
+	MOVQ    DX, R9
+	VMOVUPS Y0, (R9)(DI*1)
 	JMP     next
 
 edge:
 	// Edge chunk: taps outside the row read 0; outputs past the row's end are not stored.
-	MOVQ 288(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ CX, R9
+	ADDQ R8, R9
+	MOVQ R8, R10
+	SARQ $0x02, R10
 
 	// The load masks of the taps.
-	VMOVQ        SI, X0
+	VMOVQ        R10, X0
 	VPBROADCASTD X0, Y0
 	VPADDD       iota32<>+0(SB), Y0, Y1
 	VPCMPEQD     Y2, Y2, Y2
 	VPCMPGTD     Y2, Y1, Y2
 	VPCMPGTD     32(SP), Y1, Y1
 	VPANDN       Y2, Y1, Y2
-	VMOVUPS      Y2, 400(SP)
+	VMOVUPS      Y2, 344(SP)
 	VPADDD       iota32<>+32(SB), Y0, Y1
 	VPCMPEQD     Y2, Y2, Y2
 	VPCMPGTD     Y2, Y1, Y2
 	VPCMPGTD     32(SP), Y1, Y1
 	VPANDN       Y2, Y1, Y2
-	VMOVUPS      Y2, 432(SP)
+	VMOVUPS      Y2, 376(SP)
 	VPADDD       iota32<>+4(SB), Y0, Y1
 	VPCMPEQD     Y2, Y2, Y2
 	VPCMPGTD     Y2, Y1, Y2
 	VPCMPGTD     32(SP), Y1, Y1
 	VPANDN       Y2, Y1, Y2
-	VMOVUPS      Y2, 464(SP)
+	VMOVUPS      Y2, 408(SP)
 	VPADDD       iota32<>+36(SB), Y0, Y0
 	VPCMPEQD     Y1, Y1, Y1
 	VPCMPGTD     Y1, Y0, Y1
 	VPCMPGTD     32(SP), Y0, Y0
 	VPANDN       Y1, Y0, Y1
-	VMOVUPS      Y1, 496(SP)
+	VMOVUPS      Y1, 440(SP)
 
 	// acc: the sums, from +0, row by row, tap by tap.
 	VXORPS Y0, Y0, Y0
 
 	// Straight code for 1 to 4 rows; a loop beyond.
-	MOVQ 200(AX), DI
-	CMPQ DI, $0x00000001
+	MOVQ 200(AX), R11
+	CMPQ R11, $0x00000001
 	JEQ  rows1E
-	CMPQ DI, $0x00000002
+	CMPQ R11, $0x00000002
 	JEQ  rows2E
-	CMPQ DI, $0x00000003
+	CMPQ R11, $0x00000003
 	JEQ  rows3E
-	CMPQ DI, $0x00000004
+	CMPQ R11, $0x00000004
 	JEQ  rows4E
-	LEAQ 296(AX), R8
+	LEAQ 296(AX), R12
 
 rowsE:
-	TESTQ DI, DI
+	TESTQ R11, R11
 	JZ    tapsDoneE
-	MOVQ  (R8), R9
-	ADDQ  BX, R9
+	MOVQ  (R12), R13
+	ADDQ  R9, R13
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (R9), Y1, Y1
-	VMOVUPS    432(SP), Y2
-	VMASKMOVPS 32(R9), Y2, Y2
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R13), Y1, Y1
+	VMOVUPS    376(SP), Y2
+	VMASKMOVPS 32(R13), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y3
 	VPERMPD    $0xd8, Y3, Y3
 	VSHUFPS    $0xdd, Y2, Y1, Y1
@@ -16501,19 +15992,19 @@ rowsE:
 	VADDPS     Y3, Y0, Y0
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	ADDQ       $0x08, R8
-	DECQ       DI
+	ADDQ       $0x08, R12
+	DECQ       R11
 	JMP        rowsE
 
 rows1E:
-	MOVQ 296(AX), DI
-	ADDQ BX, DI
+	MOVQ 296(AX), R11
+	ADDQ R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
-	VMOVUPS    432(SP), Y2
-	VMASKMOVPS 32(DI), Y2, Y2
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
+	VMOVUPS    376(SP), Y2
+	VMASKMOVPS 32(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y3
 	VPERMPD    $0xd8, Y3, Y3
 	VSHUFPS    $0xdd, Y2, Y1, Y1
@@ -16525,14 +16016,14 @@ rows1E:
 	JMP        tapsDoneE
 
 rows2E:
-	MOVQ 296(AX), DI
-	ADDQ BX, DI
+	MOVQ 296(AX), R11
+	ADDQ R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
-	VMOVUPS    432(SP), Y2
-	VMASKMOVPS 32(DI), Y2, Y2
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
+	VMOVUPS    376(SP), Y2
+	VMASKMOVPS 32(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y3
 	VPERMPD    $0xd8, Y3, Y3
 	VSHUFPS    $0xdd, Y2, Y1, Y1
@@ -16541,14 +16032,14 @@ rows2E:
 	VADDPS     Y3, Y0, Y0
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	MOVQ       304(AX), DI
-	ADDQ       BX, DI
+	MOVQ       304(AX), R11
+	ADDQ       R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
-	VMOVUPS    432(SP), Y2
-	VMASKMOVPS 32(DI), Y2, Y2
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
+	VMOVUPS    376(SP), Y2
+	VMASKMOVPS 32(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y3
 	VPERMPD    $0xd8, Y3, Y3
 	VSHUFPS    $0xdd, Y2, Y1, Y1
@@ -16560,14 +16051,14 @@ rows2E:
 	JMP        tapsDoneE
 
 rows3E:
-	MOVQ 296(AX), DI
-	ADDQ BX, DI
+	MOVQ 296(AX), R11
+	ADDQ R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
-	VMOVUPS    432(SP), Y2
-	VMASKMOVPS 32(DI), Y2, Y2
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
+	VMOVUPS    376(SP), Y2
+	VMASKMOVPS 32(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y3
 	VPERMPD    $0xd8, Y3, Y3
 	VSHUFPS    $0xdd, Y2, Y1, Y1
@@ -16576,14 +16067,14 @@ rows3E:
 	VADDPS     Y3, Y0, Y0
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	MOVQ       304(AX), DI
-	ADDQ       BX, DI
+	MOVQ       304(AX), R11
+	ADDQ       R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
-	VMOVUPS    432(SP), Y2
-	VMASKMOVPS 32(DI), Y2, Y2
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
+	VMOVUPS    376(SP), Y2
+	VMASKMOVPS 32(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y3
 	VPERMPD    $0xd8, Y3, Y3
 	VSHUFPS    $0xdd, Y2, Y1, Y1
@@ -16592,14 +16083,14 @@ rows3E:
 	VADDPS     Y3, Y0, Y0
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	MOVQ       312(AX), DI
-	ADDQ       BX, DI
+	MOVQ       312(AX), R11
+	ADDQ       R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
-	VMOVUPS    432(SP), Y2
-	VMASKMOVPS 32(DI), Y2, Y2
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
+	VMOVUPS    376(SP), Y2
+	VMASKMOVPS 32(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y3
 	VPERMPD    $0xd8, Y3, Y3
 	VSHUFPS    $0xdd, Y2, Y1, Y1
@@ -16611,14 +16102,14 @@ rows3E:
 	JMP        tapsDoneE
 
 rows4E:
-	MOVQ 296(AX), DI
-	ADDQ BX, DI
+	MOVQ 296(AX), R11
+	ADDQ R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
-	VMOVUPS    432(SP), Y2
-	VMASKMOVPS 32(DI), Y2, Y2
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
+	VMOVUPS    376(SP), Y2
+	VMASKMOVPS 32(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y3
 	VPERMPD    $0xd8, Y3, Y3
 	VSHUFPS    $0xdd, Y2, Y1, Y1
@@ -16627,14 +16118,14 @@ rows4E:
 	VADDPS     Y3, Y0, Y0
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	MOVQ       304(AX), DI
-	ADDQ       BX, DI
+	MOVQ       304(AX), R11
+	ADDQ       R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
-	VMOVUPS    432(SP), Y2
-	VMASKMOVPS 32(DI), Y2, Y2
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
+	VMOVUPS    376(SP), Y2
+	VMASKMOVPS 32(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y3
 	VPERMPD    $0xd8, Y3, Y3
 	VSHUFPS    $0xdd, Y2, Y1, Y1
@@ -16643,14 +16134,14 @@ rows4E:
 	VADDPS     Y3, Y0, Y0
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	MOVQ       312(AX), DI
-	ADDQ       BX, DI
+	MOVQ       312(AX), R11
+	ADDQ       R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
-	VMOVUPS    432(SP), Y2
-	VMASKMOVPS 32(DI), Y2, Y2
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
+	VMOVUPS    376(SP), Y2
+	VMASKMOVPS 32(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y3
 	VPERMPD    $0xd8, Y3, Y3
 	VSHUFPS    $0xdd, Y2, Y1, Y1
@@ -16659,14 +16150,14 @@ rows4E:
 	VADDPS     Y3, Y0, Y0
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	MOVQ       320(AX), DI
-	ADDQ       BX, DI
+	MOVQ       320(AX), R11
+	ADDQ       R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
-	VMOVUPS    432(SP), Y2
-	VMASKMOVPS 32(DI), Y2, Y2
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
+	VMOVUPS    376(SP), Y2
+	VMASKMOVPS 32(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y3
 	VPERMPD    $0xd8, Y3, Y3
 	VSHUFPS    $0xdd, Y2, Y1, Y1
@@ -16677,25 +16168,25 @@ rows4E:
 	VADDPS     Y1, Y0, Y0
 
 tapsDoneE:
-	MOVQ         136(AX), BX
-	SUBQ         CX, BX
-	SHRQ         $0x02, BX
-	MOVQ         $0x00000008, DI
-	CMPQ         BX, DI
-	CMOVQGT      DI, BX
-	VMOVQ        BX, X1
+	MOVQ         136(AX), R9
+	SUBQ         DI, R9
+	SHRQ         $0x02, R9
+	MOVQ         $0x00000008, R11
+	CMPQ         R9, R11
+	CMOVQGT      R11, R9
+	VMOVQ        R9, X1
 	VPBROADCASTD X1, Y1
 	VPCMPGTD     iota32<>+0(SB), Y1, Y1
-	MOVQ         208(AX), BX
+	MOVQ         208(AX), R9
 
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VMOVQ        SI, X2
+	VMOVQ        R10, X2
 	VPBROADCASTD X2, Y2
 	VPADDD       (SP), Y2, Y2
 	VMOVUPS      96(SP), Y3
 	VPSUBD       Y2, Y3, Y2
 	VPMINSD      128(SP), Y2, Y2
-	VPMULLD      336(SP), Y2, Y2
+	VPMULLD      280(SP), Y2, Y2
 	VCVTDQ2PS    Y2, Y2
 	VDIVPS       Y2, Y0, Y0
 	VXORPS       Y2, Y2, Y2
@@ -16704,27 +16195,20 @@ tapsDoneE:
 
 	// p = 2: the square root.
 	VSQRTPS    Y0, Y0
-	MOVQ       296(SP), BX
-	VMASKMOVPS Y0, Y1, (BX)(CX*1)
+	MOVQ       DX, R9
+	VMASKMOVPS Y0, Y1, (R9)(DI*1)
 
 next:
-	ADDQ $0x20, CX
-	ADDQ 176(AX), DX
+	ADDQ $0x20, DI
+	ADDQ 176(AX), R8
 	JMP  chunk
 
 	// Next row.
 rowEnd:
-	MOVQ 72(AX), CX
-	ADDQ CX, 288(SP)
-	MOVQ 80(AX), CX
-	ADDQ CX, 296(SP)
-	ADDQ CX, 304(SP)
-	ADDQ CX, 304(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 320(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 312(SP)
-	DECQ 328(SP)
+	ADDQ 72(AX), CX
+	ADDQ 80(AX), DX
+	ADDQ 104(AX), SI
+	DECQ BX
 	JMP  row
 
 	// Next group.
@@ -16733,8 +16217,6 @@ rowsDone:
 	ADDQ CX, 264(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 272(SP)
-	ADDQ CX, 280(SP)
-	ADDQ CX, 280(SP)
 	DECQ 256(SP)
 	JMP  group
 
@@ -16744,7 +16226,7 @@ done:
 
 // func windowSumSqS2K3AVX2(j *rowJob)
 // Requires: AVX, AVX2, CMOV
-TEXT ·windowSumSqS2K3AVX2(SB), NOSPLIT, $592-8
+TEXT ·windowSumSqS2K3AVX2(SB), NOSPLIT, $536-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -16775,129 +16257,119 @@ TEXT ·windowSumSqS2K3AVX2(SB), NOSPLIT, $592-8
 	MOVQ CX, 264(SP)
 	MOVQ 8(AX), CX
 	MOVQ CX, 272(SP)
-	MOVQ 16(AX), CX
-	MOVQ CX, 280(SP)
 
 group:
 	CMPQ 256(SP), $0x00
 	JEQ  done
-	MOVQ 64(AX), CX
-	MOVQ CX, 328(SP)
+	MOVQ 64(AX), BX
 	MOVQ 264(SP), CX
-	MOVQ CX, 288(SP)
-	MOVQ 272(SP), CX
-	MOVQ CX, 296(SP)
-	MOVQ 280(SP), CX
-	MOVQ CX, 304(SP)
-	MOVQ 24(AX), CX
-	MOVQ CX, 312(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 320(SP)
+	MOVQ 272(SP), DX
+	MOVQ 24(AX), SI
 
 	// For every output row of the group:
 row:
-	CMPQ 328(SP), $0x00
+	CMPQ BX, $0x00
 	JEQ  rowsDone
 
 	// This row's divisor factors: rf = divD*H[row], fH = float32(H[row]).
-	MOVQ         312(SP), CX
-	MOVLQSX      (CX), CX
-	MOVQ         216(AX), DX
-	IMULQ        CX, DX
-	VMOVQ        DX, X0
+	MOVQ         SI, DI
+	MOVLQSX      (DI), DI
+	MOVQ         216(AX), R8
+	IMULQ        DI, R8
+	VMOVQ        R8, X0
 	VPBROADCASTD X0, Y0
-	VMOVQ        CX, X1
+	VMOVQ        DI, X1
 	VPBROADCASTD X1, Y1
 	VCVTDQ2PS    Y1, Y1
-	VMOVUPS      Y0, 336(SP)
-	VMOVUPS      Y1, 368(SP)
+	VMOVUPS      Y0, 280(SP)
+	VMOVUPS      Y1, 312(SP)
 
 	// For every chunk of L outputs of the row (colB: byte offset of its first window's start):
-	XORQ CX, CX
-	MOVQ 144(AX), DX
-	NEGQ DX
+	XORQ DI, DI
+	MOVQ 144(AX), R8
+	NEGQ R8
 
 chunk:
-	CMPQ CX, 136(AX)
+	CMPQ DI, 136(AX)
 	JGE  rowEnd
 
 	// A chunk of L outputs whose taps all lie inside the row runs without masks.
-	MOVQ  136(AX), BX
-	SUBQ  CX, BX
-	CMPQ  BX, $0x20
+	MOVQ  136(AX), R9
+	SUBQ  DI, R9
+	CMPQ  R9, $0x20
 	JLT   edge
-	TESTQ DX, DX
+	TESTQ R8, R8
 	JS    edge
-	MOVQ  DX, BX
-	ADDQ  184(AX), BX
-	CMPQ  BX, 120(AX)
+	MOVQ  R8, R9
+	ADDQ  184(AX), R9
+	CMPQ  R9, 120(AX)
 	JGT   edge
 
 	// Inner chunk.
-	MOVQ 288(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ CX, R9
+	ADDQ R8, R9
+	MOVQ R8, R10
+	SARQ $0x02, R10
 
 	// acc: the sums, from +0, row by row, tap by tap.
 	VXORPS Y0, Y0, Y0
 
 	// Straight code for 1 to 4 rows; a loop beyond.
-	MOVQ 200(AX), DI
-	CMPQ DI, $0x00000001
+	MOVQ 200(AX), R11
+	CMPQ R11, $0x00000001
 	JEQ  rows1I
-	CMPQ DI, $0x00000002
+	CMPQ R11, $0x00000002
 	JEQ  rows2I
-	CMPQ DI, $0x00000003
+	CMPQ R11, $0x00000003
 	JEQ  rows3I
-	CMPQ DI, $0x00000004
+	CMPQ R11, $0x00000004
 	JEQ  rows4I
-	LEAQ 296(AX), R8
+	LEAQ 296(AX), R12
 
 rowsI:
-	TESTQ   DI, DI
+	TESTQ   R11, R11
 	JZ      tapsDoneI
-	MOVQ    (R8), R9
-	ADDQ    BX, R9
-	VMOVUPS (R9), Y1
-	VMOVUPS 32(R9), Y2
+	MOVQ    (R12), R13
+	ADDQ    R9, R13
+	VMOVUPS (R13), Y1
+	VMOVUPS 32(R13), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(R9), Y1
-	VMOVUPS 36(R9), Y2
+	VMOVUPS 4(R13), Y1
+	VMOVUPS 36(R13), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 8(R9), Y1
-	VMOVUPS 40(R9), Y2
+	VMOVUPS 8(R13), Y1
+	VMOVUPS 40(R13), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	ADDQ    $0x08, R8
-	DECQ    DI
+	ADDQ    $0x08, R12
+	DECQ    R11
 	JMP     rowsI
 
 rows1I:
-	MOVQ    296(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
-	VMOVUPS 32(DI), Y2
+	MOVQ    296(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
+	VMOVUPS 32(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
-	VMOVUPS 36(DI), Y2
+	VMOVUPS 4(R11), Y1
+	VMOVUPS 36(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 8(DI), Y1
-	VMOVUPS 40(DI), Y2
+	VMOVUPS 8(R11), Y1
+	VMOVUPS 40(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VMULPS  Y1, Y1, Y1
@@ -16905,42 +16377,42 @@ rows1I:
 	JMP     tapsDoneI
 
 rows2I:
-	MOVQ    296(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
-	VMOVUPS 32(DI), Y2
+	MOVQ    296(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
+	VMOVUPS 32(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
-	VMOVUPS 36(DI), Y2
+	VMOVUPS 4(R11), Y1
+	VMOVUPS 36(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 8(DI), Y1
-	VMOVUPS 40(DI), Y2
+	VMOVUPS 8(R11), Y1
+	VMOVUPS 40(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	MOVQ    304(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
-	VMOVUPS 32(DI), Y2
+	MOVQ    304(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
+	VMOVUPS 32(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
-	VMOVUPS 36(DI), Y2
+	VMOVUPS 4(R11), Y1
+	VMOVUPS 36(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 8(DI), Y1
-	VMOVUPS 40(DI), Y2
+	VMOVUPS 8(R11), Y1
+	VMOVUPS 40(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VMULPS  Y1, Y1, Y1
@@ -16948,62 +16420,62 @@ rows2I:
 	JMP     tapsDoneI
 
 rows3I:
-	MOVQ    296(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
-	VMOVUPS 32(DI), Y2
+	MOVQ    296(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
+	VMOVUPS 32(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
-	VMOVUPS 36(DI), Y2
+	VMOVUPS 4(R11), Y1
+	VMOVUPS 36(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 8(DI), Y1
-	VMOVUPS 40(DI), Y2
+	VMOVUPS 8(R11), Y1
+	VMOVUPS 40(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	MOVQ    304(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
-	VMOVUPS 32(DI), Y2
+	MOVQ    304(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
+	VMOVUPS 32(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
-	VMOVUPS 36(DI), Y2
+	VMOVUPS 4(R11), Y1
+	VMOVUPS 36(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 8(DI), Y1
-	VMOVUPS 40(DI), Y2
+	VMOVUPS 8(R11), Y1
+	VMOVUPS 40(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	MOVQ    312(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
-	VMOVUPS 32(DI), Y2
+	MOVQ    312(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
+	VMOVUPS 32(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
-	VMOVUPS 36(DI), Y2
+	VMOVUPS 4(R11), Y1
+	VMOVUPS 36(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 8(DI), Y1
-	VMOVUPS 40(DI), Y2
+	VMOVUPS 8(R11), Y1
+	VMOVUPS 40(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VMULPS  Y1, Y1, Y1
@@ -17011,98 +16483,98 @@ rows3I:
 	JMP     tapsDoneI
 
 rows4I:
-	MOVQ    296(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
-	VMOVUPS 32(DI), Y2
+	MOVQ    296(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
+	VMOVUPS 32(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
-	VMOVUPS 36(DI), Y2
+	VMOVUPS 4(R11), Y1
+	VMOVUPS 36(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 8(DI), Y1
-	VMOVUPS 40(DI), Y2
+	VMOVUPS 8(R11), Y1
+	VMOVUPS 40(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	MOVQ    304(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
-	VMOVUPS 32(DI), Y2
+	MOVQ    304(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
+	VMOVUPS 32(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
-	VMOVUPS 36(DI), Y2
+	VMOVUPS 4(R11), Y1
+	VMOVUPS 36(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 8(DI), Y1
-	VMOVUPS 40(DI), Y2
+	VMOVUPS 8(R11), Y1
+	VMOVUPS 40(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	MOVQ    312(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
-	VMOVUPS 32(DI), Y2
+	MOVQ    312(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
+	VMOVUPS 32(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
-	VMOVUPS 36(DI), Y2
+	VMOVUPS 4(R11), Y1
+	VMOVUPS 36(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 8(DI), Y1
-	VMOVUPS 40(DI), Y2
+	VMOVUPS 8(R11), Y1
+	VMOVUPS 40(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	MOVQ    320(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Y1
-	VMOVUPS 32(DI), Y2
+	MOVQ    320(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Y1
+	VMOVUPS 32(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 4(DI), Y1
-	VMOVUPS 36(DI), Y2
+	VMOVUPS 4(R11), Y1
+	VMOVUPS 36(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
-	VMOVUPS 8(DI), Y1
-	VMOVUPS 40(DI), Y2
+	VMOVUPS 8(R11), Y1
+	VMOVUPS 40(R11), Y2
 	VSHUFPS $0x88, Y2, Y1, Y1
 	VPERMPD $0xd8, Y1, Y1
 	VMULPS  Y1, Y1, Y1
 	VADDPS  Y1, Y0, Y0
 
 tapsDoneI:
-	MOVQ 208(AX), BX
+	MOVQ 208(AX), R9
 
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VMOVQ        SI, X1
+	VMOVQ        R10, X1
 	VPBROADCASTD X1, Y1
 	VPADDD       (SP), Y1, Y1
 	VMOVUPS      96(SP), Y2
 	VPSUBD       Y1, Y2, Y1
 	VPMINSD      128(SP), Y1, Y1
-	VPMULLD      336(SP), Y1, Y1
+	VPMULLD      280(SP), Y1, Y1
 	VCVTDQ2PS    Y1, Y1
 	VDIVPS       Y1, Y0, Y0
 	VXORPS       Y1, Y1, Y1
@@ -17111,128 +16583,128 @@ tapsDoneI:
 
 	// p = 2: the square root.
 	VSQRTPS Y0, Y0
-	MOVQ    296(SP), BX
-	VMOVUPS Y0, (BX)(CX*1)
+	MOVQ    DX, R9
+	VMOVUPS Y0, (R9)(DI*1)
 	JMP     next
 
 edge:
 	// Edge chunk: taps outside the row read 0; outputs past the row's end are not stored.
-	MOVQ 288(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ CX, R9
+	ADDQ R8, R9
+	MOVQ R8, R10
+	SARQ $0x02, R10
 
 	// The load masks of the taps.
-	VMOVQ        SI, X0
+	VMOVQ        R10, X0
 	VPBROADCASTD X0, Y0
 	VPADDD       iota32<>+0(SB), Y0, Y1
 	VPCMPEQD     Y2, Y2, Y2
 	VPCMPGTD     Y2, Y1, Y2
 	VPCMPGTD     32(SP), Y1, Y1
 	VPANDN       Y2, Y1, Y2
-	VMOVUPS      Y2, 400(SP)
+	VMOVUPS      Y2, 344(SP)
 	VPADDD       iota32<>+32(SB), Y0, Y1
 	VPCMPEQD     Y2, Y2, Y2
 	VPCMPGTD     Y2, Y1, Y2
 	VPCMPGTD     32(SP), Y1, Y1
 	VPANDN       Y2, Y1, Y2
-	VMOVUPS      Y2, 432(SP)
+	VMOVUPS      Y2, 376(SP)
 	VPADDD       iota32<>+4(SB), Y0, Y1
 	VPCMPEQD     Y2, Y2, Y2
 	VPCMPGTD     Y2, Y1, Y2
 	VPCMPGTD     32(SP), Y1, Y1
 	VPANDN       Y2, Y1, Y2
-	VMOVUPS      Y2, 464(SP)
+	VMOVUPS      Y2, 408(SP)
 	VPADDD       iota32<>+36(SB), Y0, Y1
 	VPCMPEQD     Y2, Y2, Y2
 	VPCMPGTD     Y2, Y1, Y2
 	VPCMPGTD     32(SP), Y1, Y1
 	VPANDN       Y2, Y1, Y2
-	VMOVUPS      Y2, 496(SP)
+	VMOVUPS      Y2, 440(SP)
 	VPADDD       iota32<>+8(SB), Y0, Y1
 	VPCMPEQD     Y2, Y2, Y2
 	VPCMPGTD     Y2, Y1, Y2
 	VPCMPGTD     32(SP), Y1, Y1
 	VPANDN       Y2, Y1, Y2
-	VMOVUPS      Y2, 528(SP)
+	VMOVUPS      Y2, 472(SP)
 	VPADDD       iota32<>+40(SB), Y0, Y0
 	VPCMPEQD     Y1, Y1, Y1
 	VPCMPGTD     Y1, Y0, Y1
 	VPCMPGTD     32(SP), Y0, Y0
 	VPANDN       Y1, Y0, Y1
-	VMOVUPS      Y1, 560(SP)
+	VMOVUPS      Y1, 504(SP)
 
 	// acc: the sums, from +0, row by row, tap by tap.
 	VXORPS Y0, Y0, Y0
 
 	// Straight code for 1 to 4 rows; a loop beyond.
-	MOVQ 200(AX), DI
-	CMPQ DI, $0x00000001
+	MOVQ 200(AX), R11
+	CMPQ R11, $0x00000001
 	JEQ  rows1E
-	CMPQ DI, $0x00000002
+	CMPQ R11, $0x00000002
 	JEQ  rows2E
-	CMPQ DI, $0x00000003
+	CMPQ R11, $0x00000003
 	JEQ  rows3E
-	CMPQ DI, $0x00000004
+	CMPQ R11, $0x00000004
 	JEQ  rows4E
-	LEAQ 296(AX), R8
+	LEAQ 296(AX), R12
 
 rowsE:
-	TESTQ      DI, DI
+	TESTQ      R11, R11
 	JZ         tapsDoneE
-	MOVQ       (R8), R9
-	ADDQ       BX, R9
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (R9), Y1, Y1
-	VMOVUPS    432(SP), Y2
-	VMASKMOVPS 32(R9), Y2, Y2
+	MOVQ       (R12), R13
+	ADDQ       R9, R13
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R13), Y1, Y1
+	VMOVUPS    376(SP), Y2
+	VMASKMOVPS 32(R13), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    464(SP), Y1
-	VMASKMOVPS 4(R9), Y1, Y1
-	VMOVUPS    496(SP), Y2
-	VMASKMOVPS 36(R9), Y2, Y2
+	VMOVUPS    408(SP), Y1
+	VMASKMOVPS 4(R13), Y1, Y1
+	VMOVUPS    440(SP), Y2
+	VMASKMOVPS 36(R13), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    528(SP), Y1
-	VMASKMOVPS 8(R9), Y1, Y1
-	VMOVUPS    560(SP), Y2
-	VMASKMOVPS 40(R9), Y2, Y2
+	VMOVUPS    472(SP), Y1
+	VMASKMOVPS 8(R13), Y1, Y1
+	VMOVUPS    504(SP), Y2
+	VMASKMOVPS 40(R13), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	ADDQ       $0x08, R8
-	DECQ       DI
+	ADDQ       $0x08, R12
+	DECQ       R11
 	JMP        rowsE
 
 rows1E:
-	MOVQ       296(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
-	VMOVUPS    432(SP), Y2
-	VMASKMOVPS 32(DI), Y2, Y2
+	MOVQ       296(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
+	VMOVUPS    376(SP), Y2
+	VMASKMOVPS 32(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    464(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
-	VMOVUPS    496(SP), Y2
-	VMASKMOVPS 36(DI), Y2, Y2
+	VMOVUPS    408(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
+	VMOVUPS    440(SP), Y2
+	VMASKMOVPS 36(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    528(SP), Y1
-	VMASKMOVPS 8(DI), Y1, Y1
-	VMOVUPS    560(SP), Y2
-	VMASKMOVPS 40(DI), Y2, Y2
+	VMOVUPS    472(SP), Y1
+	VMASKMOVPS 8(R11), Y1, Y1
+	VMOVUPS    504(SP), Y2
+	VMASKMOVPS 40(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VMULPS     Y1, Y1, Y1
@@ -17240,54 +16712,54 @@ rows1E:
 	JMP        tapsDoneE
 
 rows2E:
-	MOVQ       296(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
-	VMOVUPS    432(SP), Y2
-	VMASKMOVPS 32(DI), Y2, Y2
+	MOVQ       296(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
+	VMOVUPS    376(SP), Y2
+	VMASKMOVPS 32(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    464(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
-	VMOVUPS    496(SP), Y2
-	VMASKMOVPS 36(DI), Y2, Y2
+	VMOVUPS    408(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
+	VMOVUPS    440(SP), Y2
+	VMASKMOVPS 36(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    528(SP), Y1
-	VMASKMOVPS 8(DI), Y1, Y1
-	VMOVUPS    560(SP), Y2
-	VMASKMOVPS 40(DI), Y2, Y2
+	VMOVUPS    472(SP), Y1
+	VMASKMOVPS 8(R11), Y1, Y1
+	VMOVUPS    504(SP), Y2
+	VMASKMOVPS 40(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	MOVQ       304(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
-	VMOVUPS    432(SP), Y2
-	VMASKMOVPS 32(DI), Y2, Y2
+	MOVQ       304(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
+	VMOVUPS    376(SP), Y2
+	VMASKMOVPS 32(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    464(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
-	VMOVUPS    496(SP), Y2
-	VMASKMOVPS 36(DI), Y2, Y2
+	VMOVUPS    408(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
+	VMOVUPS    440(SP), Y2
+	VMASKMOVPS 36(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    528(SP), Y1
-	VMASKMOVPS 8(DI), Y1, Y1
-	VMOVUPS    560(SP), Y2
-	VMASKMOVPS 40(DI), Y2, Y2
+	VMOVUPS    472(SP), Y1
+	VMASKMOVPS 8(R11), Y1, Y1
+	VMOVUPS    504(SP), Y2
+	VMASKMOVPS 40(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VMULPS     Y1, Y1, Y1
@@ -17295,80 +16767,80 @@ rows2E:
 	JMP        tapsDoneE
 
 rows3E:
-	MOVQ       296(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
-	VMOVUPS    432(SP), Y2
-	VMASKMOVPS 32(DI), Y2, Y2
+	MOVQ       296(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
+	VMOVUPS    376(SP), Y2
+	VMASKMOVPS 32(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    464(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
-	VMOVUPS    496(SP), Y2
-	VMASKMOVPS 36(DI), Y2, Y2
+	VMOVUPS    408(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
+	VMOVUPS    440(SP), Y2
+	VMASKMOVPS 36(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    528(SP), Y1
-	VMASKMOVPS 8(DI), Y1, Y1
-	VMOVUPS    560(SP), Y2
-	VMASKMOVPS 40(DI), Y2, Y2
+	VMOVUPS    472(SP), Y1
+	VMASKMOVPS 8(R11), Y1, Y1
+	VMOVUPS    504(SP), Y2
+	VMASKMOVPS 40(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	MOVQ       304(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
-	VMOVUPS    432(SP), Y2
-	VMASKMOVPS 32(DI), Y2, Y2
+	MOVQ       304(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
+	VMOVUPS    376(SP), Y2
+	VMASKMOVPS 32(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    464(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
-	VMOVUPS    496(SP), Y2
-	VMASKMOVPS 36(DI), Y2, Y2
+	VMOVUPS    408(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
+	VMOVUPS    440(SP), Y2
+	VMASKMOVPS 36(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    528(SP), Y1
-	VMASKMOVPS 8(DI), Y1, Y1
-	VMOVUPS    560(SP), Y2
-	VMASKMOVPS 40(DI), Y2, Y2
+	VMOVUPS    472(SP), Y1
+	VMASKMOVPS 8(R11), Y1, Y1
+	VMOVUPS    504(SP), Y2
+	VMASKMOVPS 40(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	MOVQ       312(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
-	VMOVUPS    432(SP), Y2
-	VMASKMOVPS 32(DI), Y2, Y2
+	MOVQ       312(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
+	VMOVUPS    376(SP), Y2
+	VMASKMOVPS 32(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    464(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
-	VMOVUPS    496(SP), Y2
-	VMASKMOVPS 36(DI), Y2, Y2
+	VMOVUPS    408(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
+	VMOVUPS    440(SP), Y2
+	VMASKMOVPS 36(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    528(SP), Y1
-	VMASKMOVPS 8(DI), Y1, Y1
-	VMOVUPS    560(SP), Y2
-	VMASKMOVPS 40(DI), Y2, Y2
+	VMOVUPS    472(SP), Y1
+	VMASKMOVPS 8(R11), Y1, Y1
+	VMOVUPS    504(SP), Y2
+	VMASKMOVPS 40(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VMULPS     Y1, Y1, Y1
@@ -17376,131 +16848,131 @@ rows3E:
 	JMP        tapsDoneE
 
 rows4E:
-	MOVQ       296(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
-	VMOVUPS    432(SP), Y2
-	VMASKMOVPS 32(DI), Y2, Y2
+	MOVQ       296(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
+	VMOVUPS    376(SP), Y2
+	VMASKMOVPS 32(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    464(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
-	VMOVUPS    496(SP), Y2
-	VMASKMOVPS 36(DI), Y2, Y2
+	VMOVUPS    408(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
+	VMOVUPS    440(SP), Y2
+	VMASKMOVPS 36(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    528(SP), Y1
-	VMASKMOVPS 8(DI), Y1, Y1
-	VMOVUPS    560(SP), Y2
-	VMASKMOVPS 40(DI), Y2, Y2
+	VMOVUPS    472(SP), Y1
+	VMASKMOVPS 8(R11), Y1, Y1
+	VMOVUPS    504(SP), Y2
+	VMASKMOVPS 40(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	MOVQ       304(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
-	VMOVUPS    432(SP), Y2
-	VMASKMOVPS 32(DI), Y2, Y2
+	MOVQ       304(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
+	VMOVUPS    376(SP), Y2
+	VMASKMOVPS 32(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    464(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
-	VMOVUPS    496(SP), Y2
-	VMASKMOVPS 36(DI), Y2, Y2
+	VMOVUPS    408(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
+	VMOVUPS    440(SP), Y2
+	VMASKMOVPS 36(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    528(SP), Y1
-	VMASKMOVPS 8(DI), Y1, Y1
-	VMOVUPS    560(SP), Y2
-	VMASKMOVPS 40(DI), Y2, Y2
+	VMOVUPS    472(SP), Y1
+	VMASKMOVPS 8(R11), Y1, Y1
+	VMOVUPS    504(SP), Y2
+	VMASKMOVPS 40(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	MOVQ       312(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
-	VMOVUPS    432(SP), Y2
-	VMASKMOVPS 32(DI), Y2, Y2
+	MOVQ       312(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
+	VMOVUPS    376(SP), Y2
+	VMASKMOVPS 32(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    464(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
-	VMOVUPS    496(SP), Y2
-	VMASKMOVPS 36(DI), Y2, Y2
+	VMOVUPS    408(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
+	VMOVUPS    440(SP), Y2
+	VMASKMOVPS 36(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    528(SP), Y1
-	VMASKMOVPS 8(DI), Y1, Y1
-	VMOVUPS    560(SP), Y2
-	VMASKMOVPS 40(DI), Y2, Y2
+	VMOVUPS    472(SP), Y1
+	VMASKMOVPS 8(R11), Y1, Y1
+	VMOVUPS    504(SP), Y2
+	VMASKMOVPS 40(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	MOVQ       320(AX), DI
-	ADDQ       BX, DI
-	VMOVUPS    400(SP), Y1
-	VMASKMOVPS (DI), Y1, Y1
-	VMOVUPS    432(SP), Y2
-	VMASKMOVPS 32(DI), Y2, Y2
+	MOVQ       320(AX), R11
+	ADDQ       R9, R11
+	VMOVUPS    344(SP), Y1
+	VMASKMOVPS (R11), Y1, Y1
+	VMOVUPS    376(SP), Y2
+	VMASKMOVPS 32(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    464(SP), Y1
-	VMASKMOVPS 4(DI), Y1, Y1
-	VMOVUPS    496(SP), Y2
-	VMASKMOVPS 36(DI), Y2, Y2
+	VMOVUPS    408(SP), Y1
+	VMASKMOVPS 4(R11), Y1, Y1
+	VMOVUPS    440(SP), Y2
+	VMASKMOVPS 36(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
-	VMOVUPS    528(SP), Y1
-	VMASKMOVPS 8(DI), Y1, Y1
-	VMOVUPS    560(SP), Y2
-	VMASKMOVPS 40(DI), Y2, Y2
+	VMOVUPS    472(SP), Y1
+	VMASKMOVPS 8(R11), Y1, Y1
+	VMOVUPS    504(SP), Y2
+	VMASKMOVPS 40(R11), Y2, Y2
 	VSHUFPS    $0x88, Y2, Y1, Y1
 	VPERMPD    $0xd8, Y1, Y1
 	VMULPS     Y1, Y1, Y1
 	VADDPS     Y1, Y0, Y0
 
 tapsDoneE:
-	MOVQ         136(AX), BX
-	SUBQ         CX, BX
-	SHRQ         $0x02, BX
-	MOVQ         $0x00000008, DI
-	CMPQ         BX, DI
-	CMOVQGT      DI, BX
-	VMOVQ        BX, X1
+	MOVQ         136(AX), R9
+	SUBQ         DI, R9
+	SHRQ         $0x02, R9
+	MOVQ         $0x00000008, R11
+	CMPQ         R9, R11
+	CMOVQGT      R11, R9
+	VMOVQ        R9, X1
 	VPBROADCASTD X1, Y1
 	VPCMPGTD     iota32<>+0(SB), Y1, Y1
-	MOVQ         208(AX), BX
+	MOVQ         208(AX), R9
 
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VMOVQ        SI, X2
+	VMOVQ        R10, X2
 	VPBROADCASTD X2, Y2
 	VPADDD       (SP), Y2, Y2
 	VMOVUPS      96(SP), Y3
 	VPSUBD       Y2, Y3, Y2
 	VPMINSD      128(SP), Y2, Y2
-	VPMULLD      336(SP), Y2, Y2
+	VPMULLD      280(SP), Y2, Y2
 	VCVTDQ2PS    Y2, Y2
 	VDIVPS       Y2, Y0, Y0
 	VXORPS       Y2, Y2, Y2
@@ -17509,27 +16981,20 @@ tapsDoneE:
 
 	// p = 2: the square root.
 	VSQRTPS    Y0, Y0
-	MOVQ       296(SP), BX
-	VMASKMOVPS Y0, Y1, (BX)(CX*1)
+	MOVQ       DX, R9
+	VMASKMOVPS Y0, Y1, (R9)(DI*1)
 
 next:
-	ADDQ $0x20, CX
-	ADDQ 176(AX), DX
+	ADDQ $0x20, DI
+	ADDQ 176(AX), R8
 	JMP  chunk
 
 	// Next row.
 rowEnd:
-	MOVQ 72(AX), CX
-	ADDQ CX, 288(SP)
-	MOVQ 80(AX), CX
-	ADDQ CX, 296(SP)
-	ADDQ CX, 304(SP)
-	ADDQ CX, 304(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 320(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 312(SP)
-	DECQ 328(SP)
+	ADDQ 72(AX), CX
+	ADDQ 80(AX), DX
+	ADDQ 104(AX), SI
+	DECQ BX
 	JMP  row
 
 	// Next group.
@@ -17538,8 +17003,6 @@ rowsDone:
 	ADDQ CX, 264(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 272(SP)
-	ADDQ CX, 280(SP)
-	ADDQ CX, 280(SP)
 	DECQ 256(SP)
 	JMP  group
 
@@ -17913,7 +17376,7 @@ done:
 
 // func windowMaxS1AVX512(j *rowJob)
 // Requires: AVX, AVX512F, BMI, BMI2, CMOV
-TEXT ·windowMaxS1AVX512(SB), NOSPLIT, $80-8
+TEXT ·windowMaxS1AVX512(SB), NOSPLIT, $48-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -17933,28 +17396,20 @@ TEXT ·windowMaxS1AVX512(SB), NOSPLIT, $80-8
 	MOVQ CX, 8(SP)
 	MOVQ 8(AX), CX
 	MOVQ CX, 16(SP)
-	MOVQ 16(AX), CX
-	MOVQ CX, 24(SP)
 
 group:
 	CMPQ (SP), $0x00
 	JEQ  done
 	MOVQ 64(AX), CX
-	MOVQ CX, 72(SP)
-	MOVQ 8(SP), CX
-	MOVQ CX, 32(SP)
-	MOVQ 16(SP), CX
 	MOVQ CX, 40(SP)
-	MOVQ 24(SP), CX
-	MOVQ CX, 48(SP)
-	MOVQ 24(AX), CX
-	MOVQ CX, 56(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 64(SP)
+	MOVQ 8(SP), CX
+	MOVQ CX, 24(SP)
+	MOVQ 16(SP), CX
+	MOVQ CX, 32(SP)
 
 	// For every output row of the group:
 row:
-	CMPQ 72(SP), $0x00
+	CMPQ 40(SP), $0x00
 	JEQ  rowsDone
 
 	// For every chunk of L outputs of the row (colB: byte offset of its first window's start):
@@ -17979,7 +17434,7 @@ chunk:
 	JGT   edge
 
 	// Inner chunk.
-	MOVQ 32(SP), BX
+	MOVQ 24(SP), BX
 	ADDQ DX, BX
 	MOVQ DX, SI
 	SARQ $0x02, SI
@@ -18016,13 +17471,13 @@ kwI:
 tapsDoneI:
 	// NaN where a tap was unordered.
 	VBLENDMPS Z2, Z1, K1, Z3
-	MOVQ      40(SP), BX
+	MOVQ      32(SP), BX
 	VMOVUPS   Z3, (BX)(CX*1)
 	JMP       next
 
 edge:
 	// Edge chunk: taps outside the row and outputs past the row's end are masked off.
-	MOVQ 32(SP), BX
+	MOVQ 24(SP), BX
 	ADDQ DX, BX
 	MOVQ DX, SI
 	SARQ $0x02, SI
@@ -18093,7 +17548,7 @@ tapsDoneE:
 
 	// NaN where a tap was unordered.
 	VBLENDMPS Z2, Z1, K2, Z4
-	MOVQ      40(SP), BX
+	MOVQ      32(SP), BX
 	VMOVUPS   Z4, K3, (BX)(CX*1)
 
 next:
@@ -18104,16 +17559,10 @@ next:
 	// Next row.
 rowEnd:
 	MOVQ 72(AX), CX
-	ADDQ CX, 32(SP)
+	ADDQ CX, 24(SP)
 	MOVQ 80(AX), CX
-	ADDQ CX, 40(SP)
-	ADDQ CX, 48(SP)
-	ADDQ CX, 48(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 64(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 56(SP)
-	DECQ 72(SP)
+	ADDQ CX, 32(SP)
+	DECQ 40(SP)
 	JMP  row
 
 	// Next group.
@@ -18122,8 +17571,6 @@ rowsDone:
 	ADDQ CX, 8(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 16(SP)
-	ADDQ CX, 24(SP)
-	ADDQ CX, 24(SP)
 	DECQ (SP)
 	JMP  group
 
@@ -18133,7 +17580,7 @@ done:
 
 // func windowMaxS2AVX512(j *rowJob)
 // Requires: AVX, AVX512F, BMI, BMI2, CMOV
-TEXT ·windowMaxS2AVX512(SB), NOSPLIT, $80-8
+TEXT ·windowMaxS2AVX512(SB), NOSPLIT, $48-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -18154,28 +17601,20 @@ TEXT ·windowMaxS2AVX512(SB), NOSPLIT, $80-8
 	MOVQ CX, 8(SP)
 	MOVQ 8(AX), CX
 	MOVQ CX, 16(SP)
-	MOVQ 16(AX), CX
-	MOVQ CX, 24(SP)
 
 group:
 	CMPQ (SP), $0x00
 	JEQ  done
 	MOVQ 64(AX), CX
-	MOVQ CX, 72(SP)
-	MOVQ 8(SP), CX
-	MOVQ CX, 32(SP)
-	MOVQ 16(SP), CX
 	MOVQ CX, 40(SP)
-	MOVQ 24(SP), CX
-	MOVQ CX, 48(SP)
-	MOVQ 24(AX), CX
-	MOVQ CX, 56(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 64(SP)
+	MOVQ 8(SP), CX
+	MOVQ CX, 24(SP)
+	MOVQ 16(SP), CX
+	MOVQ CX, 32(SP)
 
 	// For every output row of the group:
 row:
-	CMPQ 72(SP), $0x00
+	CMPQ 40(SP), $0x00
 	JEQ  rowsDone
 
 	// For every chunk of L outputs of the row (colB: byte offset of its first window's start):
@@ -18200,7 +17639,7 @@ chunk:
 	JGT   edge
 
 	// Inner chunk.
-	MOVQ 32(SP), BX
+	MOVQ 24(SP), BX
 	ADDQ DX, BX
 	MOVQ DX, SI
 	SARQ $0x02, SI
@@ -18238,13 +17677,13 @@ kwI:
 tapsDoneI:
 	// NaN where a tap was unordered.
 	VBLENDMPS Z5, Z1, K1, Z3
-	MOVQ      40(SP), BX
+	MOVQ      32(SP), BX
 	VMOVUPS   Z3, (BX)(CX*1)
 	JMP       next
 
 edge:
 	// Edge chunk: taps outside the row and outputs past the row's end are masked off.
-	MOVQ 32(SP), BX
+	MOVQ 24(SP), BX
 	ADDQ DX, BX
 	MOVQ DX, SI
 	SARQ $0x02, SI
@@ -18320,7 +17759,7 @@ tapsDoneE:
 
 	// NaN where a tap was unordered.
 	VBLENDMPS Z5, Z1, K2, Z4
-	MOVQ      40(SP), BX
+	MOVQ      32(SP), BX
 	VMOVUPS   Z4, K3, (BX)(CX*1)
 
 next:
@@ -18331,16 +17770,10 @@ next:
 	// Next row.
 rowEnd:
 	MOVQ 72(AX), CX
-	ADDQ CX, 32(SP)
+	ADDQ CX, 24(SP)
 	MOVQ 80(AX), CX
-	ADDQ CX, 40(SP)
-	ADDQ CX, 48(SP)
-	ADDQ CX, 48(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 64(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 56(SP)
-	DECQ 72(SP)
+	ADDQ CX, 32(SP)
+	DECQ 40(SP)
 	JMP  row
 
 	// Next group.
@@ -18349,8 +17782,6 @@ rowsDone:
 	ADDQ CX, 8(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 16(SP)
-	ADDQ CX, 24(SP)
-	ADDQ CX, 24(SP)
 	DECQ (SP)
 	JMP  group
 
@@ -18360,7 +17791,7 @@ done:
 
 // func windowMaxSGAVX512(j *rowJob)
 // Requires: AVX, AVX512F, BMI2, CMOV
-TEXT ·windowMaxSGAVX512(SB), NOSPLIT, $80-8
+TEXT ·windowMaxSGAVX512(SB), NOSPLIT, $48-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -18381,28 +17812,20 @@ TEXT ·windowMaxSGAVX512(SB), NOSPLIT, $80-8
 	MOVQ CX, 8(SP)
 	MOVQ 8(AX), CX
 	MOVQ CX, 16(SP)
-	MOVQ 16(AX), CX
-	MOVQ CX, 24(SP)
 
 group:
 	CMPQ (SP), $0x00
 	JEQ  done
 	MOVQ 64(AX), CX
-	MOVQ CX, 72(SP)
-	MOVQ 8(SP), CX
-	MOVQ CX, 32(SP)
-	MOVQ 16(SP), CX
 	MOVQ CX, 40(SP)
-	MOVQ 24(SP), CX
-	MOVQ CX, 48(SP)
-	MOVQ 24(AX), CX
-	MOVQ CX, 56(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 64(SP)
+	MOVQ 8(SP), CX
+	MOVQ CX, 24(SP)
+	MOVQ 16(SP), CX
+	MOVQ CX, 32(SP)
 
 	// For every output row of the group:
 row:
-	CMPQ 72(SP), $0x00
+	CMPQ 40(SP), $0x00
 	JEQ  rowsDone
 
 	// For every chunk of L outputs of the row (colB: byte offset of its first window's start):
@@ -18427,7 +17850,7 @@ chunk:
 	JGT   edge
 
 	// Inner chunk.
-	MOVQ 32(SP), BX
+	MOVQ 24(SP), BX
 	ADDQ DX, BX
 	MOVQ DX, SI
 	SARQ $0x02, SI
@@ -18466,13 +17889,13 @@ kwI:
 tapsDoneI:
 	// NaN where a tap was unordered.
 	VBLENDMPS Z8, Z1, K1, Z3
-	MOVQ      40(SP), BX
+	MOVQ      32(SP), BX
 	VMOVUPS   Z3, (BX)(CX*1)
 	JMP       next
 
 edge:
 	// Edge chunk: taps outside the row and outputs past the row's end are masked off.
-	MOVQ 32(SP), BX
+	MOVQ 24(SP), BX
 	ADDQ DX, BX
 	MOVQ DX, SI
 	SARQ $0x02, SI
@@ -18525,7 +17948,7 @@ tapsDoneE:
 
 	// NaN where a tap was unordered.
 	VBLENDMPS Z8, Z1, K3, Z4
-	MOVQ      40(SP), BX
+	MOVQ      32(SP), BX
 	VMOVUPS   Z4, K4, (BX)(CX*1)
 
 next:
@@ -18536,16 +17959,10 @@ next:
 	// Next row.
 rowEnd:
 	MOVQ 72(AX), CX
-	ADDQ CX, 32(SP)
+	ADDQ CX, 24(SP)
 	MOVQ 80(AX), CX
-	ADDQ CX, 40(SP)
-	ADDQ CX, 48(SP)
-	ADDQ CX, 48(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 64(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 56(SP)
-	DECQ 72(SP)
+	ADDQ CX, 32(SP)
+	DECQ 40(SP)
 	JMP  row
 
 	// Next group.
@@ -18554,8 +17971,6 @@ rowsDone:
 	ADDQ CX, 8(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 16(SP)
-	ADDQ CX, 24(SP)
-	ADDQ CX, 24(SP)
 	DECQ (SP)
 	JMP  group
 
@@ -18565,7 +17980,7 @@ done:
 
 // func windowMaxIdxS1AVX512(j *rowJob)
 // Requires: AVX, AVX512DQ, AVX512F, BMI, BMI2, CMOV
-TEXT ·windowMaxIdxS1AVX512(SB), NOSPLIT, $80-8
+TEXT ·windowMaxIdxS1AVX512(SB), NOSPLIT, $72-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -18584,27 +17999,25 @@ TEXT ·windowMaxIdxS1AVX512(SB), NOSPLIT, $80-8
 	MOVQ 8(AX), CX
 	MOVQ CX, 16(SP)
 	MOVQ 16(AX), CX
-	MOVQ CX, 24(SP)
+	MOVQ CX, 48(SP)
 
 group:
 	CMPQ (SP), $0x00
 	JEQ  done
 	MOVQ 64(AX), CX
-	MOVQ CX, 72(SP)
-	MOVQ 8(SP), CX
-	MOVQ CX, 32(SP)
-	MOVQ 16(SP), CX
 	MOVQ CX, 40(SP)
-	MOVQ 24(SP), CX
-	MOVQ CX, 48(SP)
-	MOVQ 24(AX), CX
+	MOVQ 8(SP), CX
+	MOVQ CX, 24(SP)
+	MOVQ 16(SP), CX
+	MOVQ CX, 32(SP)
+	MOVQ 48(SP), CX
 	MOVQ CX, 56(SP)
 	MOVQ 88(AX), CX
 	MOVQ CX, 64(SP)
 
 	// For every output row of the group:
 row:
-	CMPQ 72(SP), $0x00
+	CMPQ 40(SP), $0x00
 	JEQ  rowsDone
 
 	// For every chunk of L outputs of the row (colB: byte offset of its first window's start):
@@ -18629,7 +18042,7 @@ chunk:
 	JGT   edge
 
 	// Inner chunk.
-	MOVQ 32(SP), BX
+	MOVQ 24(SP), BX
 	ADDQ DX, BX
 	MOVQ DX, SI
 	SARQ $0x02, SI
@@ -18678,11 +18091,11 @@ kwI:
 	JMP       rowsI
 
 tapsDoneI:
-	MOVQ    40(SP), BX
+	MOVQ    32(SP), BX
 	VMOVUPS Z5, (BX)(CX*1)
 
 	// The indices, widened to int64.
-	MOVQ          48(SP), BX
+	MOVQ          56(SP), BX
 	VPMOVSXDQ     Y2, Z5
 	VEXTRACTI64X4 $0x01, Z2, Y6
 	VPMOVSXDQ     Y6, Z6
@@ -18692,7 +18105,7 @@ tapsDoneI:
 
 edge:
 	// Edge chunk: taps outside the row and outputs past the row's end are masked off.
-	MOVQ 32(SP), BX
+	MOVQ 24(SP), BX
 	ADDQ DX, BX
 	MOVQ DX, SI
 	SARQ $0x02, SI
@@ -18775,11 +18188,11 @@ tapsDoneE:
 	MOVQ    $-1, SI
 	BZHIQ   BX, SI, SI
 	KMOVW   SI, K1
-	MOVQ    40(SP), BX
+	MOVQ    32(SP), BX
 	VMOVUPS Z5, K1, (BX)(CX*1)
 
 	// The indices, widened to int64.
-	MOVQ          48(SP), BX
+	MOVQ          56(SP), BX
 	VPMOVSXDQ     Y3, Z5
 	VEXTRACTI64X4 $0x01, Z3, Y6
 	VPMOVSXDQ     Y6, Z6
@@ -18795,16 +18208,15 @@ next:
 	// Next row.
 rowEnd:
 	MOVQ 72(AX), CX
+	ADDQ CX, 24(SP)
+	MOVQ 80(AX), CX
 	ADDQ CX, 32(SP)
 	MOVQ 80(AX), CX
-	ADDQ CX, 40(SP)
-	ADDQ CX, 48(SP)
-	ADDQ CX, 48(SP)
+	SHLQ $0x01, CX
+	ADDQ CX, 56(SP)
 	MOVQ 96(AX), CX
 	ADDQ CX, 64(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 56(SP)
-	DECQ 72(SP)
+	DECQ 40(SP)
 	JMP  row
 
 	// Next group.
@@ -18813,8 +18225,8 @@ rowsDone:
 	ADDQ CX, 8(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 16(SP)
-	ADDQ CX, 24(SP)
-	ADDQ CX, 24(SP)
+	ADDQ CX, 48(SP)
+	ADDQ CX, 48(SP)
 	DECQ (SP)
 	JMP  group
 
@@ -18824,7 +18236,7 @@ done:
 
 // func windowMaxIdxS2AVX512(j *rowJob)
 // Requires: AVX, AVX512DQ, AVX512F, BMI, BMI2, CMOV
-TEXT ·windowMaxIdxS2AVX512(SB), NOSPLIT, $80-8
+TEXT ·windowMaxIdxS2AVX512(SB), NOSPLIT, $72-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -18845,27 +18257,25 @@ TEXT ·windowMaxIdxS2AVX512(SB), NOSPLIT, $80-8
 	MOVQ 8(AX), DX
 	MOVQ DX, 16(SP)
 	MOVQ 16(AX), DX
-	MOVQ DX, 24(SP)
+	MOVQ DX, 48(SP)
 
 group:
 	CMPQ (SP), $0x00
 	JEQ  done
 	MOVQ 64(AX), DX
-	MOVQ DX, 72(SP)
-	MOVQ 8(SP), DX
-	MOVQ DX, 32(SP)
-	MOVQ 16(SP), DX
 	MOVQ DX, 40(SP)
-	MOVQ 24(SP), DX
-	MOVQ DX, 48(SP)
-	MOVQ 24(AX), DX
+	MOVQ 8(SP), DX
+	MOVQ DX, 24(SP)
+	MOVQ 16(SP), DX
+	MOVQ DX, 32(SP)
+	MOVQ 48(SP), DX
 	MOVQ DX, 56(SP)
 	MOVQ 88(AX), DX
 	MOVQ DX, 64(SP)
 
 	// For every output row of the group:
 row:
-	CMPQ 72(SP), $0x00
+	CMPQ 40(SP), $0x00
 	JEQ  rowsDone
 
 	// For every chunk of L outputs of the row (colB: byte offset of its first window's start):
@@ -18890,7 +18300,7 @@ chunk:
 	JGT   edge
 
 	// Inner chunk.
-	MOVQ 32(SP), SI
+	MOVQ 24(SP), SI
 	ADDQ BX, SI
 	MOVQ BX, DI
 	SARQ $0x02, DI
@@ -18940,11 +18350,11 @@ kwI:
 	JMP       rowsI
 
 tapsDoneI:
-	MOVQ    40(SP), SI
+	MOVQ    32(SP), SI
 	VMOVUPS Z6, (SI)(DX*1)
 
 	// The indices, widened to int64.
-	MOVQ          48(SP), SI
+	MOVQ          56(SP), SI
 	VPMOVSXDQ     Y2, Z6
 	VEXTRACTI64X4 $0x01, Z2, Y7
 	VPMOVSXDQ     Y7, Z7
@@ -18954,7 +18364,7 @@ tapsDoneI:
 
 edge:
 	// Edge chunk: taps outside the row and outputs past the row's end are masked off.
-	MOVQ 32(SP), SI
+	MOVQ 24(SP), SI
 	ADDQ BX, SI
 	MOVQ BX, DI
 	SARQ $0x02, DI
@@ -19044,11 +18454,11 @@ tapsDoneE:
 	MOVQ    $-1, DI
 	BZHIQ   SI, DI, DI
 	KMOVW   DI, K1
-	MOVQ    40(SP), SI
+	MOVQ    32(SP), SI
 	VMOVUPS Z6, K1, (SI)(DX*1)
 
 	// The indices, widened to int64.
-	MOVQ          48(SP), SI
+	MOVQ          56(SP), SI
 	VPMOVSXDQ     Y3, Z6
 	VEXTRACTI64X4 $0x01, Z3, Y7
 	VPMOVSXDQ     Y7, Z7
@@ -19064,16 +18474,15 @@ next:
 	// Next row.
 rowEnd:
 	MOVQ 72(AX), DX
+	ADDQ DX, 24(SP)
+	MOVQ 80(AX), DX
 	ADDQ DX, 32(SP)
 	MOVQ 80(AX), DX
-	ADDQ DX, 40(SP)
-	ADDQ DX, 48(SP)
-	ADDQ DX, 48(SP)
+	SHLQ $0x01, DX
+	ADDQ DX, 56(SP)
 	MOVQ 96(AX), DX
 	ADDQ DX, 64(SP)
-	MOVQ 104(AX), DX
-	ADDQ DX, 56(SP)
-	DECQ 72(SP)
+	DECQ 40(SP)
 	JMP  row
 
 	// Next group.
@@ -19082,8 +18491,8 @@ rowsDone:
 	ADDQ DX, 8(SP)
 	MOVQ 56(AX), DX
 	ADDQ DX, 16(SP)
-	ADDQ DX, 24(SP)
-	ADDQ DX, 24(SP)
+	ADDQ DX, 48(SP)
+	ADDQ DX, 48(SP)
 	DECQ (SP)
 	JMP  group
 
@@ -19093,7 +18502,7 @@ done:
 
 // func windowMaxIdxSGAVX512(j *rowJob)
 // Requires: AVX, AVX512DQ, AVX512F, BMI2, CMOV
-TEXT ·windowMaxIdxSGAVX512(SB), NOSPLIT, $80-8
+TEXT ·windowMaxIdxSGAVX512(SB), NOSPLIT, $72-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -19113,27 +18522,25 @@ TEXT ·windowMaxIdxSGAVX512(SB), NOSPLIT, $80-8
 	MOVQ 8(AX), CX
 	MOVQ CX, 16(SP)
 	MOVQ 16(AX), CX
-	MOVQ CX, 24(SP)
+	MOVQ CX, 48(SP)
 
 group:
 	CMPQ (SP), $0x00
 	JEQ  done
 	MOVQ 64(AX), CX
-	MOVQ CX, 72(SP)
-	MOVQ 8(SP), CX
-	MOVQ CX, 32(SP)
-	MOVQ 16(SP), CX
 	MOVQ CX, 40(SP)
-	MOVQ 24(SP), CX
-	MOVQ CX, 48(SP)
-	MOVQ 24(AX), CX
+	MOVQ 8(SP), CX
+	MOVQ CX, 24(SP)
+	MOVQ 16(SP), CX
+	MOVQ CX, 32(SP)
+	MOVQ 48(SP), CX
 	MOVQ CX, 56(SP)
 	MOVQ 88(AX), CX
 	MOVQ CX, 64(SP)
 
 	// For every output row of the group:
 row:
-	CMPQ 72(SP), $0x00
+	CMPQ 40(SP), $0x00
 	JEQ  rowsDone
 
 	// For every chunk of L outputs of the row (colB: byte offset of its first window's start):
@@ -19158,7 +18565,7 @@ chunk:
 	JGT   edge
 
 	// Inner chunk.
-	MOVQ 32(SP), BX
+	MOVQ 24(SP), BX
 	ADDQ DX, BX
 	MOVQ DX, SI
 	SARQ $0x02, SI
@@ -19209,11 +18616,11 @@ kwI:
 	JMP       rowsI
 
 tapsDoneI:
-	MOVQ    40(SP), BX
+	MOVQ    32(SP), BX
 	VMOVUPS Z7, (BX)(CX*1)
 
 	// The indices, widened to int64.
-	MOVQ          48(SP), BX
+	MOVQ          56(SP), BX
 	VPMOVSXDQ     Y2, Z7
 	VEXTRACTI64X4 $0x01, Z2, Y8
 	VPMOVSXDQ     Y8, Z8
@@ -19223,7 +18630,7 @@ tapsDoneI:
 
 edge:
 	// Edge chunk: taps outside the row and outputs past the row's end are masked off.
-	MOVQ 32(SP), BX
+	MOVQ 24(SP), BX
 	ADDQ DX, BX
 	MOVQ DX, SI
 	SARQ $0x02, SI
@@ -19289,11 +18696,11 @@ tapsDoneE:
 	MOVQ    $-1, SI
 	BZHIQ   BX, SI, SI
 	KMOVW   SI, K2
-	MOVQ    40(SP), BX
+	MOVQ    32(SP), BX
 	VMOVUPS Z7, K2, (BX)(CX*1)
 
 	// The indices, widened to int64.
-	MOVQ          48(SP), BX
+	MOVQ          56(SP), BX
 	VPMOVSXDQ     Y3, Z7
 	VEXTRACTI64X4 $0x01, Z3, Y8
 	VPMOVSXDQ     Y8, Z8
@@ -19309,16 +18716,15 @@ next:
 	// Next row.
 rowEnd:
 	MOVQ 72(AX), CX
+	ADDQ CX, 24(SP)
+	MOVQ 80(AX), CX
 	ADDQ CX, 32(SP)
 	MOVQ 80(AX), CX
-	ADDQ CX, 40(SP)
-	ADDQ CX, 48(SP)
-	ADDQ CX, 48(SP)
+	SHLQ $0x01, CX
+	ADDQ CX, 56(SP)
 	MOVQ 96(AX), CX
 	ADDQ CX, 64(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 56(SP)
-	DECQ 72(SP)
+	DECQ 40(SP)
 	JMP  row
 
 	// Next group.
@@ -19327,8 +18733,8 @@ rowsDone:
 	ADDQ CX, 8(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 16(SP)
-	ADDQ CX, 24(SP)
-	ADDQ CX, 24(SP)
+	ADDQ CX, 48(SP)
+	ADDQ CX, 48(SP)
 	DECQ (SP)
 	JMP  group
 
@@ -19338,7 +18744,7 @@ done:
 
 // func windowSumS1AVX512(j *rowJob)
 // Requires: AVX, AVX512DQ, AVX512F, BMI, BMI2, CMOV
-TEXT ·windowSumS1AVX512(SB), NOSPLIT, $80-8
+TEXT ·windowSumS1AVX512(SB), NOSPLIT, $48-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -19359,105 +18765,98 @@ TEXT ·windowSumS1AVX512(SB), NOSPLIT, $80-8
 	MOVQ CX, 8(SP)
 	MOVQ 8(AX), CX
 	MOVQ CX, 16(SP)
-	MOVQ 16(AX), CX
-	MOVQ CX, 24(SP)
 
 group:
 	CMPQ (SP), $0x00
 	JEQ  done
 	MOVQ 64(AX), CX
-	MOVQ CX, 72(SP)
-	MOVQ 8(SP), CX
-	MOVQ CX, 32(SP)
-	MOVQ 16(SP), CX
 	MOVQ CX, 40(SP)
-	MOVQ 24(SP), CX
-	MOVQ CX, 48(SP)
+	MOVQ 8(SP), CX
+	MOVQ CX, 24(SP)
+	MOVQ 16(SP), CX
+	MOVQ CX, 32(SP)
 	MOVQ 24(AX), CX
-	MOVQ CX, 56(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 64(SP)
 
 	// For every output row of the group:
 row:
-	CMPQ 72(SP), $0x00
+	CMPQ 40(SP), $0x00
 	JEQ  rowsDone
 
 	// This row's divisor factors: rf = divD*H[row], fH = float32(H[row]).
-	MOVQ         56(SP), CX
-	MOVLQSX      (CX), CX
-	MOVQ         216(AX), DX
-	IMULQ        CX, DX
-	VPBROADCASTD DX, Z6
-	VPBROADCASTD CX, Z7
+	MOVQ         CX, DX
+	MOVLQSX      (DX), DX
+	MOVQ         216(AX), BX
+	IMULQ        DX, BX
+	VPBROADCASTD BX, Z6
+	VPBROADCASTD DX, Z7
 	VCVTDQ2PS    Z7, Z7
 
 	// For every chunk of L outputs of the row (colB: byte offset of its first window's start):
-	XORQ CX, CX
-	MOVQ 144(AX), DX
-	NEGQ DX
+	XORQ DX, DX
+	MOVQ 144(AX), BX
+	NEGQ BX
 
 chunk:
-	CMPQ CX, 136(AX)
+	CMPQ DX, 136(AX)
 	JGE  rowEnd
 
 	// A chunk of L outputs whose taps all lie inside the row runs without masks.
-	MOVQ  136(AX), BX
-	SUBQ  CX, BX
-	CMPQ  BX, $0x40
+	MOVQ  136(AX), SI
+	SUBQ  DX, SI
+	CMPQ  SI, $0x40
 	JLT   edge
-	TESTQ DX, DX
+	TESTQ BX, BX
 	JS    edge
-	MOVQ  DX, BX
-	ADDQ  184(AX), BX
-	CMPQ  BX, 120(AX)
+	MOVQ  BX, SI
+	ADDQ  184(AX), SI
+	CMPQ  SI, 120(AX)
 	JGT   edge
 
 	// Inner chunk.
-	MOVQ 32(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ 24(SP), SI
+	ADDQ BX, SI
+	MOVQ BX, DI
+	SARQ $0x02, DI
 
 	// Accumulators.
 	VXORPS Z8, Z8, Z8
 
 	// For every vertical tap (row) of the window:
-	LEAQ 296(AX), DI
-	MOVQ 200(AX), R8
+	LEAQ 296(AX), R8
+	MOVQ 200(AX), R9
 
 rowsI:
-	TESTQ R8, R8
+	TESTQ R9, R9
 	JZ    tapsDoneI
-	MOVQ  (DI), R9
-	ADDQ  BX, R9
-	MOVQ  152(AX), R10
+	MOVQ  (R8), R10
+	ADDQ  SI, R10
+	MOVQ  152(AX), R11
 
 	// For every horizontal tap:
 kwI:
-	VMOVUPS (R9), Z9
+	VMOVUPS (R10), Z9
 	VADDPS  Z9, Z8, Z8
-	ADDQ    168(AX), R9
-	DECQ    R10
+	ADDQ    168(AX), R10
+	DECQ    R11
 	JNZ     kwI
-	ADDQ    $0x08, DI
-	DECQ    R8
+	ADDQ    $0x08, R8
+	DECQ    R9
 	JMP     rowsI
 
 tapsDoneI:
-	MOVQ  208(AX), BX
-	TESTQ BX, BX
+	MOVQ  208(AX), SI
+	TESTQ SI, SI
 	JZ    mode0I
-	CMPQ  BX, $0x01
+	CMPQ  SI, $0x01
 	JEQ   mode1I
-	CMPQ  BX, $0x02
+	CMPQ  SI, $0x02
 	JEQ   mode2I
 	JMP   mode3I
 
 	// mode 0: 0 + sum / float32(divD*H[row]*W[col]) (avg_pool turns -0 into +0).
 mode0I:
-	MOVQ      32(AX), BX
-	VMOVDQU32 (BX)(CX*1), Z9
+	MOVQ      32(AX), SI
+	VMOVDQU32 (SI)(DX*1), Z9
 	VPMULLD   Z6, Z9, Z9
 	VCVTDQ2PS Z9, Z9
 	VDIVPS    Z9, Z8, Z8
@@ -19469,8 +18868,8 @@ mode0I:
 mode1I:
 	VDIVPS    Z3, Z8, Z8
 	VDIVPS    Z7, Z8, Z8
-	MOVQ      32(AX), BX
-	VMOVDQU32 (BX)(CX*1), Z9
+	MOVQ      32(AX), SI
+	VMOVDQU32 (SI)(DX*1), Z9
 	VCVTDQ2PS Z9, Z9
 	VDIVPS    Z9, Z8, Z8
 	JMP       dividedI
@@ -19484,7 +18883,7 @@ mode2I:
 
 mode3I:
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VPBROADCASTD SI, Z9
+	VPBROADCASTD DI, Z9
 	VPADDD       Z0, Z9, Z9
 	VPSUBD       Z9, Z1, Z9
 	VPMINSD      Z2, Z9, Z9
@@ -19496,88 +18895,88 @@ mode3I:
 	VMULPS       Z5, Z8, Z8
 
 dividedI:
-	MOVQ    40(SP), BX
-	VMOVUPS Z8, (BX)(CX*1)
+	MOVQ    32(SP), SI
+	VMOVUPS Z8, (SI)(DX*1)
 	JMP     next
 
 edge:
 	// Edge chunk: taps outside the row and outputs past the row's end are masked off.
-	MOVQ 32(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ 24(SP), SI
+	ADDQ BX, SI
+	MOVQ BX, DI
+	SARQ $0x02, DI
 
 	// Accumulators.
 	VXORPS Z8, Z8, Z8
 
 	// V: bit i set when column c+i lies inside the row.
-	MOVQ    SI, DI
-	NEGQ    DI
-	XORQ    R9, R9
-	CMPQ    DI, $0x00
-	CMOVQLT R9, DI
-	MOVQ    112(AX), R8
-	SUBQ    SI, R8
+	MOVQ    DI, R8
+	NEGQ    R8
+	XORQ    R10, R10
 	CMPQ    R8, $0x00
-	CMOVQLT R9, R8
-	MOVQ    $0x00000040, R9
-	CMPQ    R8, R9
-	CMOVQGT R9, R8
+	CMOVQLT R10, R8
+	MOVQ    112(AX), R9
+	SUBQ    DI, R9
+	CMPQ    R9, $0x00
+	CMOVQLT R10, R9
+	MOVQ    $0x00000040, R10
+	CMPQ    R9, R10
+	CMOVQGT R10, R9
+	MOVQ    $-1, R11
+	BZHIQ   R9, R11, R11
 	MOVQ    $-1, R10
 	BZHIQ   R8, R10, R10
-	MOVQ    $-1, R9
-	BZHIQ   DI, R9, R9
-	ANDNQ   R10, R9, R10
+	ANDNQ   R11, R10, R11
 
 	// For every vertical tap (row) of the window:
-	LEAQ 296(AX), DI
-	MOVQ 200(AX), R8
+	LEAQ 296(AX), R8
+	MOVQ 200(AX), R9
 
 rowsE:
-	TESTQ R8, R8
+	TESTQ R9, R9
 	JZ    tapsDoneE
-	MOVQ  (DI), R9
-	ADDQ  BX, R9
-	XORQ  R11, R11
-	MOVQ  152(AX), R12
+	MOVQ  (R8), R10
+	ADDQ  SI, R10
+	XORQ  R12, R12
+	MOVQ  152(AX), R13
 
 	// For every horizontal tap:
 kwE:
-	SHRXQ     R11, R10, R13
-	KMOVW     R13, K1
-	VMOVUPS.Z (R9), K1, Z9
+	SHRXQ     R12, R11, R14
+	KMOVW     R14, K1
+	VMOVUPS.Z (R10), K1, Z9
 	VADDPS    Z9, Z8, Z8
-	ADDQ      168(AX), R9
-	ADDQ      160(AX), R11
-	DECQ      R12
+	ADDQ      168(AX), R10
+	ADDQ      160(AX), R12
+	DECQ      R13
 	JNZ       kwE
-	ADDQ      $0x08, DI
-	DECQ      R8
+	ADDQ      $0x08, R8
+	DECQ      R9
 	JMP       rowsE
 
 tapsDoneE:
-	MOVQ    136(AX), BX
-	SUBQ    CX, BX
-	SHRQ    $0x02, BX
-	MOVQ    $0x00000010, DI
-	CMPQ    BX, DI
-	CMOVQGT DI, BX
-	MOVQ    $-1, DI
-	BZHIQ   BX, DI, DI
-	KMOVW   DI, K1
-	MOVQ    208(AX), BX
-	TESTQ   BX, BX
+	MOVQ    136(AX), SI
+	SUBQ    DX, SI
+	SHRQ    $0x02, SI
+	MOVQ    $0x00000010, R8
+	CMPQ    SI, R8
+	CMOVQGT R8, SI
+	MOVQ    $-1, R8
+	BZHIQ   SI, R8, R8
+	KMOVW   R8, K1
+	MOVQ    208(AX), SI
+	TESTQ   SI, SI
 	JZ      mode0E
-	CMPQ    BX, $0x01
+	CMPQ    SI, $0x01
 	JEQ     mode1E
-	CMPQ    BX, $0x02
+	CMPQ    SI, $0x02
 	JEQ     mode2E
 	JMP     mode3E
 
 	// mode 0: 0 + sum / float32(divD*H[row]*W[col]) (avg_pool turns -0 into +0).
 mode0E:
-	MOVQ        32(AX), BX
-	VMOVDQU32.Z (BX)(CX*1), K1, Z9
+	MOVQ        32(AX), SI
+	VMOVDQU32.Z (SI)(DX*1), K1, Z9
 	VPMULLD     Z6, Z9, Z9
 	VCVTDQ2PS   Z9, Z9
 	VDIVPS      Z9, Z8, Z8
@@ -19589,8 +18988,8 @@ mode0E:
 mode1E:
 	VDIVPS      Z3, Z8, Z8
 	VDIVPS      Z7, Z8, Z8
-	MOVQ        32(AX), BX
-	VMOVDQU32.Z (BX)(CX*1), K1, Z9
+	MOVQ        32(AX), SI
+	VMOVDQU32.Z (SI)(DX*1), K1, Z9
 	VCVTDQ2PS   Z9, Z9
 	VDIVPS      Z9, Z8, Z8
 	JMP         dividedE
@@ -19604,7 +19003,7 @@ mode2E:
 
 mode3E:
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VPBROADCASTD SI, Z9
+	VPBROADCASTD DI, Z9
 	VPADDD       Z0, Z9, Z9
 	VPSUBD       Z9, Z1, Z9
 	VPMINSD      Z2, Z9, Z9
@@ -19616,27 +19015,22 @@ mode3E:
 	VMULPS       Z5, Z8, Z8
 
 dividedE:
-	MOVQ    40(SP), BX
-	VMOVUPS Z8, K1, (BX)(CX*1)
+	MOVQ    32(SP), SI
+	VMOVUPS Z8, K1, (SI)(DX*1)
 
 next:
-	ADDQ $0x40, CX
-	ADDQ 176(AX), DX
+	ADDQ $0x40, DX
+	ADDQ 176(AX), BX
 	JMP  chunk
 
 	// Next row.
 rowEnd:
-	MOVQ 72(AX), CX
-	ADDQ CX, 32(SP)
-	MOVQ 80(AX), CX
-	ADDQ CX, 40(SP)
-	ADDQ CX, 48(SP)
-	ADDQ CX, 48(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 64(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 56(SP)
-	DECQ 72(SP)
+	MOVQ 72(AX), DX
+	ADDQ DX, 24(SP)
+	MOVQ 80(AX), DX
+	ADDQ DX, 32(SP)
+	ADDQ 104(AX), CX
+	DECQ 40(SP)
 	JMP  row
 
 	// Next group.
@@ -19645,8 +19039,6 @@ rowsDone:
 	ADDQ CX, 8(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 16(SP)
-	ADDQ CX, 24(SP)
-	ADDQ CX, 24(SP)
 	DECQ (SP)
 	JMP  group
 
@@ -19656,7 +19048,7 @@ done:
 
 // func windowSumS2AVX512(j *rowJob)
 // Requires: AVX, AVX512DQ, AVX512F, BMI, BMI2, CMOV
-TEXT ·windowSumS2AVX512(SB), NOSPLIT, $80-8
+TEXT ·windowSumS2AVX512(SB), NOSPLIT, $48-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -19678,106 +19070,99 @@ TEXT ·windowSumS2AVX512(SB), NOSPLIT, $80-8
 	MOVQ CX, 8(SP)
 	MOVQ 8(AX), CX
 	MOVQ CX, 16(SP)
-	MOVQ 16(AX), CX
-	MOVQ CX, 24(SP)
 
 group:
 	CMPQ (SP), $0x00
 	JEQ  done
 	MOVQ 64(AX), CX
-	MOVQ CX, 72(SP)
-	MOVQ 8(SP), CX
-	MOVQ CX, 32(SP)
-	MOVQ 16(SP), CX
 	MOVQ CX, 40(SP)
-	MOVQ 24(SP), CX
-	MOVQ CX, 48(SP)
+	MOVQ 8(SP), CX
+	MOVQ CX, 24(SP)
+	MOVQ 16(SP), CX
+	MOVQ CX, 32(SP)
 	MOVQ 24(AX), CX
-	MOVQ CX, 56(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 64(SP)
 
 	// For every output row of the group:
 row:
-	CMPQ 72(SP), $0x00
+	CMPQ 40(SP), $0x00
 	JEQ  rowsDone
 
 	// This row's divisor factors: rf = divD*H[row], fH = float32(H[row]).
-	MOVQ         56(SP), CX
-	MOVLQSX      (CX), CX
-	MOVQ         216(AX), DX
-	IMULQ        CX, DX
-	VPBROADCASTD DX, Z7
-	VPBROADCASTD CX, Z8
+	MOVQ         CX, DX
+	MOVLQSX      (DX), DX
+	MOVQ         216(AX), BX
+	IMULQ        DX, BX
+	VPBROADCASTD BX, Z7
+	VPBROADCASTD DX, Z8
 	VCVTDQ2PS    Z8, Z8
 
 	// For every chunk of L outputs of the row (colB: byte offset of its first window's start):
-	XORQ CX, CX
-	MOVQ 144(AX), DX
-	NEGQ DX
+	XORQ DX, DX
+	MOVQ 144(AX), BX
+	NEGQ BX
 
 chunk:
-	CMPQ CX, 136(AX)
+	CMPQ DX, 136(AX)
 	JGE  rowEnd
 
 	// A chunk of L outputs whose taps all lie inside the row runs without masks.
-	MOVQ  136(AX), BX
-	SUBQ  CX, BX
-	CMPQ  BX, $0x40
+	MOVQ  136(AX), SI
+	SUBQ  DX, SI
+	CMPQ  SI, $0x40
 	JLT   edge
-	TESTQ DX, DX
+	TESTQ BX, BX
 	JS    edge
-	MOVQ  DX, BX
-	ADDQ  184(AX), BX
-	CMPQ  BX, 120(AX)
+	MOVQ  BX, SI
+	ADDQ  184(AX), SI
+	CMPQ  SI, 120(AX)
 	JGT   edge
 
 	// Inner chunk.
-	MOVQ 32(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ 24(SP), SI
+	ADDQ BX, SI
+	MOVQ BX, DI
+	SARQ $0x02, DI
 
 	// Accumulators.
 	VXORPS Z9, Z9, Z9
 
 	// For every vertical tap (row) of the window:
-	LEAQ 296(AX), DI
-	MOVQ 200(AX), R8
+	LEAQ 296(AX), R8
+	MOVQ 200(AX), R9
 
 rowsI:
-	TESTQ R8, R8
+	TESTQ R9, R9
 	JZ    tapsDoneI
-	MOVQ  (DI), R9
-	ADDQ  BX, R9
-	MOVQ  152(AX), R10
+	MOVQ  (R8), R10
+	ADDQ  SI, R10
+	MOVQ  152(AX), R11
 
 	// For every horizontal tap:
 kwI:
-	VMOVUPS   (R9), Z10
-	VPERMT2PS 64(R9), Z1, Z10
+	VMOVUPS   (R10), Z10
+	VPERMT2PS 64(R10), Z1, Z10
 	VADDPS    Z10, Z9, Z9
-	ADDQ      168(AX), R9
-	DECQ      R10
+	ADDQ      168(AX), R10
+	DECQ      R11
 	JNZ       kwI
-	ADDQ      $0x08, DI
-	DECQ      R8
+	ADDQ      $0x08, R8
+	DECQ      R9
 	JMP       rowsI
 
 tapsDoneI:
-	MOVQ  208(AX), BX
-	TESTQ BX, BX
+	MOVQ  208(AX), SI
+	TESTQ SI, SI
 	JZ    mode0I
-	CMPQ  BX, $0x01
+	CMPQ  SI, $0x01
 	JEQ   mode1I
-	CMPQ  BX, $0x02
+	CMPQ  SI, $0x02
 	JEQ   mode2I
 	JMP   mode3I
 
 	// mode 0: 0 + sum / float32(divD*H[row]*W[col]) (avg_pool turns -0 into +0).
 mode0I:
-	MOVQ      32(AX), BX
-	VMOVDQU32 (BX)(CX*1), Z10
+	MOVQ      32(AX), SI
+	VMOVDQU32 (SI)(DX*1), Z10
 	VPMULLD   Z7, Z10, Z10
 	VCVTDQ2PS Z10, Z10
 	VDIVPS    Z10, Z9, Z9
@@ -19789,8 +19174,8 @@ mode0I:
 mode1I:
 	VDIVPS    Z4, Z9, Z9
 	VDIVPS    Z8, Z9, Z9
-	MOVQ      32(AX), BX
-	VMOVDQU32 (BX)(CX*1), Z10
+	MOVQ      32(AX), SI
+	VMOVDQU32 (SI)(DX*1), Z10
 	VCVTDQ2PS Z10, Z10
 	VDIVPS    Z10, Z9, Z9
 	JMP       dividedI
@@ -19804,7 +19189,7 @@ mode2I:
 
 mode3I:
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VPBROADCASTD SI, Z10
+	VPBROADCASTD DI, Z10
 	VPADDD       Z0, Z10, Z10
 	VPSUBD       Z10, Z2, Z10
 	VPMINSD      Z3, Z10, Z10
@@ -19816,92 +19201,92 @@ mode3I:
 	VMULPS       Z6, Z9, Z9
 
 dividedI:
-	MOVQ    40(SP), BX
-	VMOVUPS Z9, (BX)(CX*1)
+	MOVQ    32(SP), SI
+	VMOVUPS Z9, (SI)(DX*1)
 	JMP     next
 
 edge:
 	// Edge chunk: taps outside the row and outputs past the row's end are masked off.
-	MOVQ 32(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ 24(SP), SI
+	ADDQ BX, SI
+	MOVQ BX, DI
+	SARQ $0x02, DI
 
 	// Accumulators.
 	VXORPS Z9, Z9, Z9
 
 	// V: bit i set when column c+i lies inside the row.
-	MOVQ    SI, DI
-	NEGQ    DI
-	XORQ    R9, R9
-	CMPQ    DI, $0x00
-	CMOVQLT R9, DI
-	MOVQ    112(AX), R8
-	SUBQ    SI, R8
+	MOVQ    DI, R8
+	NEGQ    R8
+	XORQ    R10, R10
 	CMPQ    R8, $0x00
-	CMOVQLT R9, R8
-	MOVQ    $0x00000040, R9
-	CMPQ    R8, R9
-	CMOVQGT R9, R8
+	CMOVQLT R10, R8
+	MOVQ    112(AX), R9
+	SUBQ    DI, R9
+	CMPQ    R9, $0x00
+	CMOVQLT R10, R9
+	MOVQ    $0x00000040, R10
+	CMPQ    R9, R10
+	CMOVQGT R10, R9
+	MOVQ    $-1, R11
+	BZHIQ   R9, R11, R11
 	MOVQ    $-1, R10
 	BZHIQ   R8, R10, R10
-	MOVQ    $-1, R9
-	BZHIQ   DI, R9, R9
-	ANDNQ   R10, R9, R10
+	ANDNQ   R11, R10, R11
 
 	// For every vertical tap (row) of the window:
-	LEAQ 296(AX), DI
-	MOVQ 200(AX), R8
+	LEAQ 296(AX), R8
+	MOVQ 200(AX), R9
 
 rowsE:
-	TESTQ R8, R8
+	TESTQ R9, R9
 	JZ    tapsDoneE
-	MOVQ  (DI), R9
-	ADDQ  BX, R9
-	XORQ  R11, R11
-	MOVQ  152(AX), R12
+	MOVQ  (R8), R10
+	ADDQ  SI, R10
+	XORQ  R12, R12
+	MOVQ  152(AX), R13
 
 	// For every horizontal tap:
 kwE:
-	SHRXQ     R11, R10, R13
-	KMOVW     R13, K1
-	SHRQ      $0x10, R13
-	KMOVW     R13, K2
-	VMOVUPS.Z (R9), K1, Z10
-	VMOVUPS.Z 64(R9), K2, Z11
+	SHRXQ     R12, R11, R14
+	KMOVW     R14, K1
+	SHRQ      $0x10, R14
+	KMOVW     R14, K2
+	VMOVUPS.Z (R10), K1, Z10
+	VMOVUPS.Z 64(R10), K2, Z11
 	VPERMT2PS Z11, Z1, Z10
 	VADDPS    Z10, Z9, Z9
-	ADDQ      168(AX), R9
-	ADDQ      160(AX), R11
-	DECQ      R12
+	ADDQ      168(AX), R10
+	ADDQ      160(AX), R12
+	DECQ      R13
 	JNZ       kwE
-	ADDQ      $0x08, DI
-	DECQ      R8
+	ADDQ      $0x08, R8
+	DECQ      R9
 	JMP       rowsE
 
 tapsDoneE:
-	MOVQ    136(AX), BX
-	SUBQ    CX, BX
-	SHRQ    $0x02, BX
-	MOVQ    $0x00000010, DI
-	CMPQ    BX, DI
-	CMOVQGT DI, BX
-	MOVQ    $-1, DI
-	BZHIQ   BX, DI, DI
-	KMOVW   DI, K1
-	MOVQ    208(AX), BX
-	TESTQ   BX, BX
+	MOVQ    136(AX), SI
+	SUBQ    DX, SI
+	SHRQ    $0x02, SI
+	MOVQ    $0x00000010, R8
+	CMPQ    SI, R8
+	CMOVQGT R8, SI
+	MOVQ    $-1, R8
+	BZHIQ   SI, R8, R8
+	KMOVW   R8, K1
+	MOVQ    208(AX), SI
+	TESTQ   SI, SI
 	JZ      mode0E
-	CMPQ    BX, $0x01
+	CMPQ    SI, $0x01
 	JEQ     mode1E
-	CMPQ    BX, $0x02
+	CMPQ    SI, $0x02
 	JEQ     mode2E
 	JMP     mode3E
 
 	// mode 0: 0 + sum / float32(divD*H[row]*W[col]) (avg_pool turns -0 into +0).
 mode0E:
-	MOVQ        32(AX), BX
-	VMOVDQU32.Z (BX)(CX*1), K1, Z10
+	MOVQ        32(AX), SI
+	VMOVDQU32.Z (SI)(DX*1), K1, Z10
 	VPMULLD     Z7, Z10, Z10
 	VCVTDQ2PS   Z10, Z10
 	VDIVPS      Z10, Z9, Z9
@@ -19913,8 +19298,8 @@ mode0E:
 mode1E:
 	VDIVPS      Z4, Z9, Z9
 	VDIVPS      Z8, Z9, Z9
-	MOVQ        32(AX), BX
-	VMOVDQU32.Z (BX)(CX*1), K1, Z10
+	MOVQ        32(AX), SI
+	VMOVDQU32.Z (SI)(DX*1), K1, Z10
 	VCVTDQ2PS   Z10, Z10
 	VDIVPS      Z10, Z9, Z9
 	JMP         dividedE
@@ -19928,7 +19313,7 @@ mode2E:
 
 mode3E:
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VPBROADCASTD SI, Z10
+	VPBROADCASTD DI, Z10
 	VPADDD       Z0, Z10, Z10
 	VPSUBD       Z10, Z2, Z10
 	VPMINSD      Z3, Z10, Z10
@@ -19940,27 +19325,22 @@ mode3E:
 	VMULPS       Z6, Z9, Z9
 
 dividedE:
-	MOVQ    40(SP), BX
-	VMOVUPS Z9, K1, (BX)(CX*1)
+	MOVQ    32(SP), SI
+	VMOVUPS Z9, K1, (SI)(DX*1)
 
 next:
-	ADDQ $0x40, CX
-	ADDQ 176(AX), DX
+	ADDQ $0x40, DX
+	ADDQ 176(AX), BX
 	JMP  chunk
 
 	// Next row.
 rowEnd:
-	MOVQ 72(AX), CX
-	ADDQ CX, 32(SP)
-	MOVQ 80(AX), CX
-	ADDQ CX, 40(SP)
-	ADDQ CX, 48(SP)
-	ADDQ CX, 48(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 64(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 56(SP)
-	DECQ 72(SP)
+	MOVQ 72(AX), DX
+	ADDQ DX, 24(SP)
+	MOVQ 80(AX), DX
+	ADDQ DX, 32(SP)
+	ADDQ 104(AX), CX
+	DECQ 40(SP)
 	JMP  row
 
 	// Next group.
@@ -19969,8 +19349,6 @@ rowsDone:
 	ADDQ CX, 8(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 16(SP)
-	ADDQ CX, 24(SP)
-	ADDQ CX, 24(SP)
 	DECQ (SP)
 	JMP  group
 
@@ -19980,7 +19358,7 @@ done:
 
 // func windowSumSGAVX512(j *rowJob)
 // Requires: AVX, AVX512DQ, AVX512F, BMI2, CMOV
-TEXT ·windowSumSGAVX512(SB), NOSPLIT, $80-8
+TEXT ·windowSumSGAVX512(SB), NOSPLIT, $48-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -20002,107 +19380,100 @@ TEXT ·windowSumSGAVX512(SB), NOSPLIT, $80-8
 	MOVQ CX, 8(SP)
 	MOVQ 8(AX), CX
 	MOVQ CX, 16(SP)
-	MOVQ 16(AX), CX
-	MOVQ CX, 24(SP)
 
 group:
 	CMPQ (SP), $0x00
 	JEQ  done
 	MOVQ 64(AX), CX
-	MOVQ CX, 72(SP)
-	MOVQ 8(SP), CX
-	MOVQ CX, 32(SP)
-	MOVQ 16(SP), CX
 	MOVQ CX, 40(SP)
-	MOVQ 24(SP), CX
-	MOVQ CX, 48(SP)
+	MOVQ 8(SP), CX
+	MOVQ CX, 24(SP)
+	MOVQ 16(SP), CX
+	MOVQ CX, 32(SP)
 	MOVQ 24(AX), CX
-	MOVQ CX, 56(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 64(SP)
 
 	// For every output row of the group:
 row:
-	CMPQ 72(SP), $0x00
+	CMPQ 40(SP), $0x00
 	JEQ  rowsDone
 
 	// This row's divisor factors: rf = divD*H[row], fH = float32(H[row]).
-	MOVQ         56(SP), CX
-	MOVLQSX      (CX), CX
-	MOVQ         216(AX), DX
-	IMULQ        CX, DX
-	VPBROADCASTD DX, Z9
-	VPBROADCASTD CX, Z10
+	MOVQ         CX, DX
+	MOVLQSX      (DX), DX
+	MOVQ         216(AX), BX
+	IMULQ        DX, BX
+	VPBROADCASTD BX, Z9
+	VPBROADCASTD DX, Z10
 	VCVTDQ2PS    Z10, Z10
 
 	// For every chunk of L outputs of the row (colB: byte offset of its first window's start):
-	XORQ CX, CX
-	MOVQ 144(AX), DX
-	NEGQ DX
+	XORQ DX, DX
+	MOVQ 144(AX), BX
+	NEGQ BX
 
 chunk:
-	CMPQ CX, 136(AX)
+	CMPQ DX, 136(AX)
 	JGE  rowEnd
 
 	// A chunk of L outputs whose taps all lie inside the row runs without masks.
-	MOVQ  136(AX), BX
-	SUBQ  CX, BX
-	CMPQ  BX, $0x40
+	MOVQ  136(AX), SI
+	SUBQ  DX, SI
+	CMPQ  SI, $0x40
 	JLT   edge
-	TESTQ DX, DX
+	TESTQ BX, BX
 	JS    edge
-	MOVQ  DX, BX
-	ADDQ  184(AX), BX
-	CMPQ  BX, 120(AX)
+	MOVQ  BX, SI
+	ADDQ  184(AX), SI
+	CMPQ  SI, 120(AX)
 	JGT   edge
 
 	// Inner chunk.
-	MOVQ 32(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ 24(SP), SI
+	ADDQ BX, SI
+	MOVQ BX, DI
+	SARQ $0x02, DI
 
 	// Accumulators.
 	VXORPS Z11, Z11, Z11
 
 	// For every vertical tap (row) of the window:
-	LEAQ 296(AX), DI
-	MOVQ 200(AX), R8
+	LEAQ 296(AX), R8
+	MOVQ 200(AX), R9
 
 rowsI:
-	TESTQ R8, R8
+	TESTQ R9, R9
 	JZ    tapsDoneI
-	MOVQ  (DI), R9
-	ADDQ  BX, R9
-	MOVQ  152(AX), R10
+	MOVQ  (R8), R10
+	ADDQ  SI, R10
+	MOVQ  152(AX), R11
 
 	// For every horizontal tap:
 kwI:
 	KXNORW     K1, K1, K1
 	VXORPS     Z12, Z12, Z12
-	VGATHERDPS (R9)(Z1*1), K1, Z12
+	VGATHERDPS (R10)(Z1*1), K1, Z12
 	VADDPS     Z12, Z11, Z11
-	ADDQ       168(AX), R9
-	DECQ       R10
+	ADDQ       168(AX), R10
+	DECQ       R11
 	JNZ        kwI
-	ADDQ       $0x08, DI
-	DECQ       R8
+	ADDQ       $0x08, R8
+	DECQ       R9
 	JMP        rowsI
 
 tapsDoneI:
-	MOVQ  208(AX), BX
-	TESTQ BX, BX
+	MOVQ  208(AX), SI
+	TESTQ SI, SI
 	JZ    mode0I
-	CMPQ  BX, $0x01
+	CMPQ  SI, $0x01
 	JEQ   mode1I
-	CMPQ  BX, $0x02
+	CMPQ  SI, $0x02
 	JEQ   mode2I
 	JMP   mode3I
 
 	// mode 0: 0 + sum / float32(divD*H[row]*W[col]) (avg_pool turns -0 into +0).
 mode0I:
-	MOVQ      32(AX), BX
-	VMOVDQU32 (BX)(CX*1), Z12
+	MOVQ      32(AX), SI
+	VMOVDQU32 (SI)(DX*1), Z12
 	VPMULLD   Z9, Z12, Z12
 	VCVTDQ2PS Z12, Z12
 	VDIVPS    Z12, Z11, Z11
@@ -20114,8 +19485,8 @@ mode0I:
 mode1I:
 	VDIVPS    Z6, Z11, Z11
 	VDIVPS    Z10, Z11, Z11
-	MOVQ      32(AX), BX
-	VMOVDQU32 (BX)(CX*1), Z12
+	MOVQ      32(AX), SI
+	VMOVDQU32 (SI)(DX*1), Z12
 	VCVTDQ2PS Z12, Z12
 	VDIVPS    Z12, Z11, Z11
 	JMP       dividedI
@@ -20129,7 +19500,7 @@ mode2I:
 
 mode3I:
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VPBROADCASTD SI, Z12
+	VPBROADCASTD DI, Z12
 	VPADDD       Z0, Z12, Z12
 	VPSUBD       Z12, Z4, Z12
 	VPMINSD      Z5, Z12, Z12
@@ -20141,71 +19512,71 @@ mode3I:
 	VMULPS       Z8, Z11, Z11
 
 dividedI:
-	MOVQ    40(SP), BX
-	VMOVUPS Z11, (BX)(CX*1)
+	MOVQ    32(SP), SI
+	VMOVUPS Z11, (SI)(DX*1)
 	JMP     next
 
 edge:
 	// Edge chunk: taps outside the row and outputs past the row's end are masked off.
-	MOVQ 32(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ 24(SP), SI
+	ADDQ BX, SI
+	MOVQ BX, DI
+	SARQ $0x02, DI
 
 	// Accumulators.
 	VXORPS       Z11, Z11, Z11
-	VPBROADCASTD SI, Z12
+	VPBROADCASTD DI, Z12
 
 	// For every vertical tap (row) of the window:
-	LEAQ 296(AX), DI
-	MOVQ 200(AX), R8
+	LEAQ 296(AX), R8
+	MOVQ 200(AX), R9
 
 rowsE:
-	TESTQ     R8, R8
+	TESTQ     R9, R9
 	JZ        tapsDoneE
-	MOVQ      (DI), R9
-	ADDQ      BX, R9
+	MOVQ      (R8), R10
+	ADDQ      SI, R10
 	VMOVDQU32 Z12, Z13
-	MOVQ      152(AX), R10
+	MOVQ      152(AX), R11
 
 	// For every horizontal tap:
 kwE:
 	VPADDD     Z0, Z13, Z14
 	VPCMPUD    $0x01, Z2, Z14, K2
 	VXORPS     Z14, Z14, Z14
-	VGATHERDPS (R9)(Z1*1), K2, Z14
+	VGATHERDPS (R10)(Z1*1), K2, Z14
 	VADDPS     Z14, Z11, Z11
-	ADDQ       168(AX), R9
+	ADDQ       168(AX), R10
 	VPADDD     Z3, Z13, Z13
-	DECQ       R10
+	DECQ       R11
 	JNZ        kwE
-	ADDQ       $0x08, DI
-	DECQ       R8
+	ADDQ       $0x08, R8
+	DECQ       R9
 	JMP        rowsE
 
 tapsDoneE:
-	MOVQ    136(AX), BX
-	SUBQ    CX, BX
-	SHRQ    $0x02, BX
-	MOVQ    $0x00000010, DI
-	CMPQ    BX, DI
-	CMOVQGT DI, BX
-	MOVQ    $-1, DI
-	BZHIQ   BX, DI, DI
-	KMOVW   DI, K2
-	MOVQ    208(AX), BX
-	TESTQ   BX, BX
+	MOVQ    136(AX), SI
+	SUBQ    DX, SI
+	SHRQ    $0x02, SI
+	MOVQ    $0x00000010, R8
+	CMPQ    SI, R8
+	CMOVQGT R8, SI
+	MOVQ    $-1, R8
+	BZHIQ   SI, R8, R8
+	KMOVW   R8, K2
+	MOVQ    208(AX), SI
+	TESTQ   SI, SI
 	JZ      mode0E
-	CMPQ    BX, $0x01
+	CMPQ    SI, $0x01
 	JEQ     mode1E
-	CMPQ    BX, $0x02
+	CMPQ    SI, $0x02
 	JEQ     mode2E
 	JMP     mode3E
 
 	// mode 0: 0 + sum / float32(divD*H[row]*W[col]) (avg_pool turns -0 into +0).
 mode0E:
-	MOVQ        32(AX), BX
-	VMOVDQU32.Z (BX)(CX*1), K2, Z12
+	MOVQ        32(AX), SI
+	VMOVDQU32.Z (SI)(DX*1), K2, Z12
 	VPMULLD     Z9, Z12, Z12
 	VCVTDQ2PS   Z12, Z12
 	VDIVPS      Z12, Z11, Z11
@@ -20217,8 +19588,8 @@ mode0E:
 mode1E:
 	VDIVPS      Z6, Z11, Z11
 	VDIVPS      Z10, Z11, Z11
-	MOVQ        32(AX), BX
-	VMOVDQU32.Z (BX)(CX*1), K2, Z12
+	MOVQ        32(AX), SI
+	VMOVDQU32.Z (SI)(DX*1), K2, Z12
 	VCVTDQ2PS   Z12, Z12
 	VDIVPS      Z12, Z11, Z11
 	JMP         dividedE
@@ -20232,7 +19603,7 @@ mode2E:
 
 mode3E:
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VPBROADCASTD SI, Z12
+	VPBROADCASTD DI, Z12
 	VPADDD       Z0, Z12, Z12
 	VPSUBD       Z12, Z4, Z12
 	VPMINSD      Z5, Z12, Z12
@@ -20244,27 +19615,22 @@ mode3E:
 	VMULPS       Z8, Z11, Z11
 
 dividedE:
-	MOVQ    40(SP), BX
-	VMOVUPS Z11, K2, (BX)(CX*1)
+	MOVQ    32(SP), SI
+	VMOVUPS Z11, K2, (SI)(DX*1)
 
 next:
-	ADDQ $0x40, CX
-	ADDQ 176(AX), DX
+	ADDQ $0x40, DX
+	ADDQ 176(AX), BX
 	JMP  chunk
 
 	// Next row.
 rowEnd:
-	MOVQ 72(AX), CX
-	ADDQ CX, 32(SP)
-	MOVQ 80(AX), CX
-	ADDQ CX, 40(SP)
-	ADDQ CX, 48(SP)
-	ADDQ CX, 48(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 64(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 56(SP)
-	DECQ 72(SP)
+	MOVQ 72(AX), DX
+	ADDQ DX, 24(SP)
+	MOVQ 80(AX), DX
+	ADDQ DX, 32(SP)
+	ADDQ 104(AX), CX
+	DECQ 40(SP)
 	JMP  row
 
 	// Next group.
@@ -20273,8 +19639,6 @@ rowsDone:
 	ADDQ CX, 8(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 16(SP)
-	ADDQ CX, 24(SP)
-	ADDQ CX, 24(SP)
 	DECQ (SP)
 	JMP  group
 
@@ -20284,7 +19648,7 @@ done:
 
 // func windowSumSqS1AVX512(j *rowJob)
 // Requires: AVX, AVX512DQ, AVX512F, BMI, BMI2, CMOV
-TEXT ·windowSumSqS1AVX512(SB), NOSPLIT, $80-8
+TEXT ·windowSumSqS1AVX512(SB), NOSPLIT, $48-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -20305,97 +19669,90 @@ TEXT ·windowSumSqS1AVX512(SB), NOSPLIT, $80-8
 	MOVQ CX, 8(SP)
 	MOVQ 8(AX), CX
 	MOVQ CX, 16(SP)
-	MOVQ 16(AX), CX
-	MOVQ CX, 24(SP)
 
 group:
 	CMPQ (SP), $0x00
 	JEQ  done
 	MOVQ 64(AX), CX
-	MOVQ CX, 72(SP)
-	MOVQ 8(SP), CX
-	MOVQ CX, 32(SP)
-	MOVQ 16(SP), CX
 	MOVQ CX, 40(SP)
-	MOVQ 24(SP), CX
-	MOVQ CX, 48(SP)
+	MOVQ 8(SP), CX
+	MOVQ CX, 24(SP)
+	MOVQ 16(SP), CX
+	MOVQ CX, 32(SP)
 	MOVQ 24(AX), CX
-	MOVQ CX, 56(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 64(SP)
 
 	// For every output row of the group:
 row:
-	CMPQ 72(SP), $0x00
+	CMPQ 40(SP), $0x00
 	JEQ  rowsDone
 
 	// This row's divisor factors: rf = divD*H[row], fH = float32(H[row]).
-	MOVQ         56(SP), CX
-	MOVLQSX      (CX), CX
-	MOVQ         216(AX), DX
-	IMULQ        CX, DX
-	VPBROADCASTD DX, Z4
-	VPBROADCASTD CX, Z5
+	MOVQ         CX, DX
+	MOVLQSX      (DX), DX
+	MOVQ         216(AX), BX
+	IMULQ        DX, BX
+	VPBROADCASTD BX, Z4
+	VPBROADCASTD DX, Z5
 	VCVTDQ2PS    Z5, Z5
 
 	// For every chunk of L outputs of the row (colB: byte offset of its first window's start):
-	XORQ CX, CX
-	MOVQ 144(AX), DX
-	NEGQ DX
+	XORQ DX, DX
+	MOVQ 144(AX), BX
+	NEGQ BX
 
 chunk:
-	CMPQ CX, 136(AX)
+	CMPQ DX, 136(AX)
 	JGE  rowEnd
 
 	// A chunk of L outputs whose taps all lie inside the row runs without masks.
-	MOVQ  136(AX), BX
-	SUBQ  CX, BX
-	CMPQ  BX, $0x40
+	MOVQ  136(AX), SI
+	SUBQ  DX, SI
+	CMPQ  SI, $0x40
 	JLT   edge
-	TESTQ DX, DX
+	TESTQ BX, BX
 	JS    edge
-	MOVQ  DX, BX
-	ADDQ  184(AX), BX
-	CMPQ  BX, 120(AX)
+	MOVQ  BX, SI
+	ADDQ  184(AX), SI
+	CMPQ  SI, 120(AX)
 	JGT   edge
 
 	// Inner chunk.
-	MOVQ 32(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ 24(SP), SI
+	ADDQ BX, SI
+	MOVQ BX, DI
+	SARQ $0x02, DI
 
 	// Accumulators.
 	VXORPS Z5, Z5, Z5
 
 	// For every vertical tap (row) of the window:
-	LEAQ 296(AX), DI
-	MOVQ 200(AX), R8
+	LEAQ 296(AX), R8
+	MOVQ 200(AX), R9
 
 rowsI:
-	TESTQ R8, R8
+	TESTQ R9, R9
 	JZ    tapsDoneI
-	MOVQ  (DI), R9
-	ADDQ  BX, R9
-	MOVQ  152(AX), R10
+	MOVQ  (R8), R10
+	ADDQ  SI, R10
+	MOVQ  152(AX), R11
 
 	// For every horizontal tap:
 kwI:
-	VMOVUPS (R9), Z6
+	VMOVUPS (R10), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
-	ADDQ    168(AX), R9
-	DECQ    R10
+	ADDQ    168(AX), R10
+	DECQ    R11
 	JNZ     kwI
-	ADDQ    $0x08, DI
-	DECQ    R8
+	ADDQ    $0x08, R8
+	DECQ    R9
 	JMP     rowsI
 
 tapsDoneI:
-	MOVQ 208(AX), BX
+	MOVQ 208(AX), SI
 
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VPBROADCASTD SI, Z6
+	VPBROADCASTD DI, Z6
 	VPADDD       Z0, Z6, Z6
 	VPSUBD       Z6, Z1, Z6
 	VPMINSD      Z2, Z6, Z6
@@ -20408,80 +19765,80 @@ tapsDoneI:
 
 	// p = 2: the square root.
 	VSQRTPS Z5, Z5
-	MOVQ    40(SP), BX
-	VMOVUPS Z5, (BX)(CX*1)
+	MOVQ    32(SP), SI
+	VMOVUPS Z5, (SI)(DX*1)
 	JMP     next
 
 edge:
 	// Edge chunk: taps outside the row and outputs past the row's end are masked off.
-	MOVQ 32(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ 24(SP), SI
+	ADDQ BX, SI
+	MOVQ BX, DI
+	SARQ $0x02, DI
 
 	// Accumulators.
 	VXORPS Z5, Z5, Z5
 
 	// V: bit i set when column c+i lies inside the row.
-	MOVQ    SI, DI
-	NEGQ    DI
-	XORQ    R9, R9
-	CMPQ    DI, $0x00
-	CMOVQLT R9, DI
-	MOVQ    112(AX), R8
-	SUBQ    SI, R8
+	MOVQ    DI, R8
+	NEGQ    R8
+	XORQ    R10, R10
 	CMPQ    R8, $0x00
-	CMOVQLT R9, R8
-	MOVQ    $0x00000040, R9
-	CMPQ    R8, R9
-	CMOVQGT R9, R8
+	CMOVQLT R10, R8
+	MOVQ    112(AX), R9
+	SUBQ    DI, R9
+	CMPQ    R9, $0x00
+	CMOVQLT R10, R9
+	MOVQ    $0x00000040, R10
+	CMPQ    R9, R10
+	CMOVQGT R10, R9
+	MOVQ    $-1, R11
+	BZHIQ   R9, R11, R11
 	MOVQ    $-1, R10
 	BZHIQ   R8, R10, R10
-	MOVQ    $-1, R9
-	BZHIQ   DI, R9, R9
-	ANDNQ   R10, R9, R10
+	ANDNQ   R11, R10, R11
 
 	// For every vertical tap (row) of the window:
-	LEAQ 296(AX), DI
-	MOVQ 200(AX), R8
+	LEAQ 296(AX), R8
+	MOVQ 200(AX), R9
 
 rowsE:
-	TESTQ R8, R8
+	TESTQ R9, R9
 	JZ    tapsDoneE
-	MOVQ  (DI), R9
-	ADDQ  BX, R9
-	XORQ  R11, R11
-	MOVQ  152(AX), R12
+	MOVQ  (R8), R10
+	ADDQ  SI, R10
+	XORQ  R12, R12
+	MOVQ  152(AX), R13
 
 	// For every horizontal tap:
 kwE:
-	SHRXQ     R11, R10, R13
-	KMOVW     R13, K1
-	VMOVUPS.Z (R9), K1, Z6
+	SHRXQ     R12, R11, R14
+	KMOVW     R14, K1
+	VMOVUPS.Z (R10), K1, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
-	ADDQ      168(AX), R9
-	ADDQ      160(AX), R11
-	DECQ      R12
+	ADDQ      168(AX), R10
+	ADDQ      160(AX), R12
+	DECQ      R13
 	JNZ       kwE
-	ADDQ      $0x08, DI
-	DECQ      R8
+	ADDQ      $0x08, R8
+	DECQ      R9
 	JMP       rowsE
 
 tapsDoneE:
-	MOVQ    136(AX), BX
-	SUBQ    CX, BX
-	SHRQ    $0x02, BX
-	MOVQ    $0x00000010, DI
-	CMPQ    BX, DI
-	CMOVQGT DI, BX
-	MOVQ    $-1, DI
-	BZHIQ   BX, DI, DI
-	KMOVW   DI, K1
-	MOVQ    208(AX), BX
+	MOVQ    136(AX), SI
+	SUBQ    DX, SI
+	SHRQ    $0x02, SI
+	MOVQ    $0x00000010, R8
+	CMPQ    SI, R8
+	CMOVQGT R8, SI
+	MOVQ    $-1, R8
+	BZHIQ   SI, R8, R8
+	KMOVW   R8, K1
+	MOVQ    208(AX), SI
 
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VPBROADCASTD SI, Z6
+	VPBROADCASTD DI, Z6
 	VPADDD       Z0, Z6, Z6
 	VPSUBD       Z6, Z1, Z6
 	VPMINSD      Z2, Z6, Z6
@@ -20494,27 +19851,22 @@ tapsDoneE:
 
 	// p = 2: the square root.
 	VSQRTPS Z5, Z5
-	MOVQ    40(SP), BX
-	VMOVUPS Z5, K1, (BX)(CX*1)
+	MOVQ    32(SP), SI
+	VMOVUPS Z5, K1, (SI)(DX*1)
 
 next:
-	ADDQ $0x40, CX
-	ADDQ 176(AX), DX
+	ADDQ $0x40, DX
+	ADDQ 176(AX), BX
 	JMP  chunk
 
 	// Next row.
 rowEnd:
-	MOVQ 72(AX), CX
-	ADDQ CX, 32(SP)
-	MOVQ 80(AX), CX
-	ADDQ CX, 40(SP)
-	ADDQ CX, 48(SP)
-	ADDQ CX, 48(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 64(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 56(SP)
-	DECQ 72(SP)
+	MOVQ 72(AX), DX
+	ADDQ DX, 24(SP)
+	MOVQ 80(AX), DX
+	ADDQ DX, 32(SP)
+	ADDQ 104(AX), CX
+	DECQ 40(SP)
 	JMP  row
 
 	// Next group.
@@ -20523,8 +19875,6 @@ rowsDone:
 	ADDQ CX, 8(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 16(SP)
-	ADDQ CX, 24(SP)
-	ADDQ CX, 24(SP)
 	DECQ (SP)
 	JMP  group
 
@@ -20534,7 +19884,7 @@ done:
 
 // func windowSumSqS2AVX512(j *rowJob)
 // Requires: AVX, AVX512DQ, AVX512F, BMI, BMI2, CMOV
-TEXT ·windowSumSqS2AVX512(SB), NOSPLIT, $80-8
+TEXT ·windowSumSqS2AVX512(SB), NOSPLIT, $48-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -20556,98 +19906,91 @@ TEXT ·windowSumSqS2AVX512(SB), NOSPLIT, $80-8
 	MOVQ CX, 8(SP)
 	MOVQ 8(AX), CX
 	MOVQ CX, 16(SP)
-	MOVQ 16(AX), CX
-	MOVQ CX, 24(SP)
 
 group:
 	CMPQ (SP), $0x00
 	JEQ  done
 	MOVQ 64(AX), CX
-	MOVQ CX, 72(SP)
-	MOVQ 8(SP), CX
-	MOVQ CX, 32(SP)
-	MOVQ 16(SP), CX
 	MOVQ CX, 40(SP)
-	MOVQ 24(SP), CX
-	MOVQ CX, 48(SP)
+	MOVQ 8(SP), CX
+	MOVQ CX, 24(SP)
+	MOVQ 16(SP), CX
+	MOVQ CX, 32(SP)
 	MOVQ 24(AX), CX
-	MOVQ CX, 56(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 64(SP)
 
 	// For every output row of the group:
 row:
-	CMPQ 72(SP), $0x00
+	CMPQ 40(SP), $0x00
 	JEQ  rowsDone
 
 	// This row's divisor factors: rf = divD*H[row], fH = float32(H[row]).
-	MOVQ         56(SP), CX
-	MOVLQSX      (CX), CX
-	MOVQ         216(AX), DX
-	IMULQ        CX, DX
-	VPBROADCASTD DX, Z5
-	VPBROADCASTD CX, Z6
+	MOVQ         CX, DX
+	MOVLQSX      (DX), DX
+	MOVQ         216(AX), BX
+	IMULQ        DX, BX
+	VPBROADCASTD BX, Z5
+	VPBROADCASTD DX, Z6
 	VCVTDQ2PS    Z6, Z6
 
 	// For every chunk of L outputs of the row (colB: byte offset of its first window's start):
-	XORQ CX, CX
-	MOVQ 144(AX), DX
-	NEGQ DX
+	XORQ DX, DX
+	MOVQ 144(AX), BX
+	NEGQ BX
 
 chunk:
-	CMPQ CX, 136(AX)
+	CMPQ DX, 136(AX)
 	JGE  rowEnd
 
 	// A chunk of L outputs whose taps all lie inside the row runs without masks.
-	MOVQ  136(AX), BX
-	SUBQ  CX, BX
-	CMPQ  BX, $0x40
+	MOVQ  136(AX), SI
+	SUBQ  DX, SI
+	CMPQ  SI, $0x40
 	JLT   edge
-	TESTQ DX, DX
+	TESTQ BX, BX
 	JS    edge
-	MOVQ  DX, BX
-	ADDQ  184(AX), BX
-	CMPQ  BX, 120(AX)
+	MOVQ  BX, SI
+	ADDQ  184(AX), SI
+	CMPQ  SI, 120(AX)
 	JGT   edge
 
 	// Inner chunk.
-	MOVQ 32(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ 24(SP), SI
+	ADDQ BX, SI
+	MOVQ BX, DI
+	SARQ $0x02, DI
 
 	// Accumulators.
 	VXORPS Z6, Z6, Z6
 
 	// For every vertical tap (row) of the window:
-	LEAQ 296(AX), DI
-	MOVQ 200(AX), R8
+	LEAQ 296(AX), R8
+	MOVQ 200(AX), R9
 
 rowsI:
-	TESTQ R8, R8
+	TESTQ R9, R9
 	JZ    tapsDoneI
-	MOVQ  (DI), R9
-	ADDQ  BX, R9
-	MOVQ  152(AX), R10
+	MOVQ  (R8), R10
+	ADDQ  SI, R10
+	MOVQ  152(AX), R11
 
 	// For every horizontal tap:
 kwI:
-	VMOVUPS   (R9), Z7
-	VPERMT2PS 64(R9), Z1, Z7
+	VMOVUPS   (R10), Z7
+	VPERMT2PS 64(R10), Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	ADDQ      168(AX), R9
-	DECQ      R10
+	ADDQ      168(AX), R10
+	DECQ      R11
 	JNZ       kwI
-	ADDQ      $0x08, DI
-	DECQ      R8
+	ADDQ      $0x08, R8
+	DECQ      R9
 	JMP       rowsI
 
 tapsDoneI:
-	MOVQ 208(AX), BX
+	MOVQ 208(AX), SI
 
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VPBROADCASTD SI, Z7
+	VPBROADCASTD DI, Z7
 	VPADDD       Z0, Z7, Z7
 	VPSUBD       Z7, Z2, Z7
 	VPMINSD      Z3, Z7, Z7
@@ -20660,84 +20003,84 @@ tapsDoneI:
 
 	// p = 2: the square root.
 	VSQRTPS Z6, Z6
-	MOVQ    40(SP), BX
-	VMOVUPS Z6, (BX)(CX*1)
+	MOVQ    32(SP), SI
+	VMOVUPS Z6, (SI)(DX*1)
 	JMP     next
 
 edge:
 	// Edge chunk: taps outside the row and outputs past the row's end are masked off.
-	MOVQ 32(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ 24(SP), SI
+	ADDQ BX, SI
+	MOVQ BX, DI
+	SARQ $0x02, DI
 
 	// Accumulators.
 	VXORPS Z6, Z6, Z6
 
 	// V: bit i set when column c+i lies inside the row.
-	MOVQ    SI, DI
-	NEGQ    DI
-	XORQ    R9, R9
-	CMPQ    DI, $0x00
-	CMOVQLT R9, DI
-	MOVQ    112(AX), R8
-	SUBQ    SI, R8
+	MOVQ    DI, R8
+	NEGQ    R8
+	XORQ    R10, R10
 	CMPQ    R8, $0x00
-	CMOVQLT R9, R8
-	MOVQ    $0x00000040, R9
-	CMPQ    R8, R9
-	CMOVQGT R9, R8
+	CMOVQLT R10, R8
+	MOVQ    112(AX), R9
+	SUBQ    DI, R9
+	CMPQ    R9, $0x00
+	CMOVQLT R10, R9
+	MOVQ    $0x00000040, R10
+	CMPQ    R9, R10
+	CMOVQGT R10, R9
+	MOVQ    $-1, R11
+	BZHIQ   R9, R11, R11
 	MOVQ    $-1, R10
 	BZHIQ   R8, R10, R10
-	MOVQ    $-1, R9
-	BZHIQ   DI, R9, R9
-	ANDNQ   R10, R9, R10
+	ANDNQ   R11, R10, R11
 
 	// For every vertical tap (row) of the window:
-	LEAQ 296(AX), DI
-	MOVQ 200(AX), R8
+	LEAQ 296(AX), R8
+	MOVQ 200(AX), R9
 
 rowsE:
-	TESTQ R8, R8
+	TESTQ R9, R9
 	JZ    tapsDoneE
-	MOVQ  (DI), R9
-	ADDQ  BX, R9
-	XORQ  R11, R11
-	MOVQ  152(AX), R12
+	MOVQ  (R8), R10
+	ADDQ  SI, R10
+	XORQ  R12, R12
+	MOVQ  152(AX), R13
 
 	// For every horizontal tap:
 kwE:
-	SHRXQ     R11, R10, R13
-	KMOVW     R13, K1
-	SHRQ      $0x10, R13
-	KMOVW     R13, K2
-	VMOVUPS.Z (R9), K1, Z7
-	VMOVUPS.Z 64(R9), K2, Z8
+	SHRXQ     R12, R11, R14
+	KMOVW     R14, K1
+	SHRQ      $0x10, R14
+	KMOVW     R14, K2
+	VMOVUPS.Z (R10), K1, Z7
+	VMOVUPS.Z 64(R10), K2, Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	ADDQ      168(AX), R9
-	ADDQ      160(AX), R11
-	DECQ      R12
+	ADDQ      168(AX), R10
+	ADDQ      160(AX), R12
+	DECQ      R13
 	JNZ       kwE
-	ADDQ      $0x08, DI
-	DECQ      R8
+	ADDQ      $0x08, R8
+	DECQ      R9
 	JMP       rowsE
 
 tapsDoneE:
-	MOVQ    136(AX), BX
-	SUBQ    CX, BX
-	SHRQ    $0x02, BX
-	MOVQ    $0x00000010, DI
-	CMPQ    BX, DI
-	CMOVQGT DI, BX
-	MOVQ    $-1, DI
-	BZHIQ   BX, DI, DI
-	KMOVW   DI, K1
-	MOVQ    208(AX), BX
+	MOVQ    136(AX), SI
+	SUBQ    DX, SI
+	SHRQ    $0x02, SI
+	MOVQ    $0x00000010, R8
+	CMPQ    SI, R8
+	CMOVQGT R8, SI
+	MOVQ    $-1, R8
+	BZHIQ   SI, R8, R8
+	KMOVW   R8, K1
+	MOVQ    208(AX), SI
 
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VPBROADCASTD SI, Z7
+	VPBROADCASTD DI, Z7
 	VPADDD       Z0, Z7, Z7
 	VPSUBD       Z7, Z2, Z7
 	VPMINSD      Z3, Z7, Z7
@@ -20750,27 +20093,22 @@ tapsDoneE:
 
 	// p = 2: the square root.
 	VSQRTPS Z6, Z6
-	MOVQ    40(SP), BX
-	VMOVUPS Z6, K1, (BX)(CX*1)
+	MOVQ    32(SP), SI
+	VMOVUPS Z6, K1, (SI)(DX*1)
 
 next:
-	ADDQ $0x40, CX
-	ADDQ 176(AX), DX
+	ADDQ $0x40, DX
+	ADDQ 176(AX), BX
 	JMP  chunk
 
 	// Next row.
 rowEnd:
-	MOVQ 72(AX), CX
-	ADDQ CX, 32(SP)
-	MOVQ 80(AX), CX
-	ADDQ CX, 40(SP)
-	ADDQ CX, 48(SP)
-	ADDQ CX, 48(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 64(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 56(SP)
-	DECQ 72(SP)
+	MOVQ 72(AX), DX
+	ADDQ DX, 24(SP)
+	MOVQ 80(AX), DX
+	ADDQ DX, 32(SP)
+	ADDQ 104(AX), CX
+	DECQ 40(SP)
 	JMP  row
 
 	// Next group.
@@ -20779,8 +20117,6 @@ rowsDone:
 	ADDQ CX, 8(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 16(SP)
-	ADDQ CX, 24(SP)
-	ADDQ CX, 24(SP)
 	DECQ (SP)
 	JMP  group
 
@@ -20790,7 +20126,7 @@ done:
 
 // func windowSumSqSGAVX512(j *rowJob)
 // Requires: AVX, AVX512DQ, AVX512F, BMI2, CMOV
-TEXT ·windowSumSqSGAVX512(SB), NOSPLIT, $80-8
+TEXT ·windowSumSqSGAVX512(SB), NOSPLIT, $48-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -20812,99 +20148,92 @@ TEXT ·windowSumSqSGAVX512(SB), NOSPLIT, $80-8
 	MOVQ CX, 8(SP)
 	MOVQ 8(AX), CX
 	MOVQ CX, 16(SP)
-	MOVQ 16(AX), CX
-	MOVQ CX, 24(SP)
 
 group:
 	CMPQ (SP), $0x00
 	JEQ  done
 	MOVQ 64(AX), CX
-	MOVQ CX, 72(SP)
-	MOVQ 8(SP), CX
-	MOVQ CX, 32(SP)
-	MOVQ 16(SP), CX
 	MOVQ CX, 40(SP)
-	MOVQ 24(SP), CX
-	MOVQ CX, 48(SP)
+	MOVQ 8(SP), CX
+	MOVQ CX, 24(SP)
+	MOVQ 16(SP), CX
+	MOVQ CX, 32(SP)
 	MOVQ 24(AX), CX
-	MOVQ CX, 56(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 64(SP)
 
 	// For every output row of the group:
 row:
-	CMPQ 72(SP), $0x00
+	CMPQ 40(SP), $0x00
 	JEQ  rowsDone
 
 	// This row's divisor factors: rf = divD*H[row], fH = float32(H[row]).
-	MOVQ         56(SP), CX
-	MOVLQSX      (CX), CX
-	MOVQ         216(AX), DX
-	IMULQ        CX, DX
-	VPBROADCASTD DX, Z7
-	VPBROADCASTD CX, Z8
+	MOVQ         CX, DX
+	MOVLQSX      (DX), DX
+	MOVQ         216(AX), BX
+	IMULQ        DX, BX
+	VPBROADCASTD BX, Z7
+	VPBROADCASTD DX, Z8
 	VCVTDQ2PS    Z8, Z8
 
 	// For every chunk of L outputs of the row (colB: byte offset of its first window's start):
-	XORQ CX, CX
-	MOVQ 144(AX), DX
-	NEGQ DX
+	XORQ DX, DX
+	MOVQ 144(AX), BX
+	NEGQ BX
 
 chunk:
-	CMPQ CX, 136(AX)
+	CMPQ DX, 136(AX)
 	JGE  rowEnd
 
 	// A chunk of L outputs whose taps all lie inside the row runs without masks.
-	MOVQ  136(AX), BX
-	SUBQ  CX, BX
-	CMPQ  BX, $0x40
+	MOVQ  136(AX), SI
+	SUBQ  DX, SI
+	CMPQ  SI, $0x40
 	JLT   edge
-	TESTQ DX, DX
+	TESTQ BX, BX
 	JS    edge
-	MOVQ  DX, BX
-	ADDQ  184(AX), BX
-	CMPQ  BX, 120(AX)
+	MOVQ  BX, SI
+	ADDQ  184(AX), SI
+	CMPQ  SI, 120(AX)
 	JGT   edge
 
 	// Inner chunk.
-	MOVQ 32(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ 24(SP), SI
+	ADDQ BX, SI
+	MOVQ BX, DI
+	SARQ $0x02, DI
 
 	// Accumulators.
 	VXORPS Z8, Z8, Z8
 
 	// For every vertical tap (row) of the window:
-	LEAQ 296(AX), DI
-	MOVQ 200(AX), R8
+	LEAQ 296(AX), R8
+	MOVQ 200(AX), R9
 
 rowsI:
-	TESTQ R8, R8
+	TESTQ R9, R9
 	JZ    tapsDoneI
-	MOVQ  (DI), R9
-	ADDQ  BX, R9
-	MOVQ  152(AX), R10
+	MOVQ  (R8), R10
+	ADDQ  SI, R10
+	MOVQ  152(AX), R11
 
 	// For every horizontal tap:
 kwI:
 	KXNORW     K1, K1, K1
 	VXORPS     Z9, Z9, Z9
-	VGATHERDPS (R9)(Z1*1), K1, Z9
+	VGATHERDPS (R10)(Z1*1), K1, Z9
 	VMULPS     Z9, Z9, Z9
 	VADDPS     Z9, Z8, Z8
-	ADDQ       168(AX), R9
-	DECQ       R10
+	ADDQ       168(AX), R10
+	DECQ       R11
 	JNZ        kwI
-	ADDQ       $0x08, DI
-	DECQ       R8
+	ADDQ       $0x08, R8
+	DECQ       R9
 	JMP        rowsI
 
 tapsDoneI:
-	MOVQ 208(AX), BX
+	MOVQ 208(AX), SI
 
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VPBROADCASTD SI, Z9
+	VPBROADCASTD DI, Z9
 	VPADDD       Z0, Z9, Z9
 	VPSUBD       Z9, Z4, Z9
 	VPMINSD      Z5, Z9, Z9
@@ -20917,63 +20246,63 @@ tapsDoneI:
 
 	// p = 2: the square root.
 	VSQRTPS Z8, Z8
-	MOVQ    40(SP), BX
-	VMOVUPS Z8, (BX)(CX*1)
+	MOVQ    32(SP), SI
+	VMOVUPS Z8, (SI)(DX*1)
 	JMP     next
 
 edge:
 	// Edge chunk: taps outside the row and outputs past the row's end are masked off.
-	MOVQ 32(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ 24(SP), SI
+	ADDQ BX, SI
+	MOVQ BX, DI
+	SARQ $0x02, DI
 
 	// Accumulators.
 	VXORPS       Z8, Z8, Z8
-	VPBROADCASTD SI, Z9
+	VPBROADCASTD DI, Z9
 
 	// For every vertical tap (row) of the window:
-	LEAQ 296(AX), DI
-	MOVQ 200(AX), R8
+	LEAQ 296(AX), R8
+	MOVQ 200(AX), R9
 
 rowsE:
-	TESTQ     R8, R8
+	TESTQ     R9, R9
 	JZ        tapsDoneE
-	MOVQ      (DI), R9
-	ADDQ      BX, R9
+	MOVQ      (R8), R10
+	ADDQ      SI, R10
 	VMOVDQU32 Z9, Z10
-	MOVQ      152(AX), R10
+	MOVQ      152(AX), R11
 
 	// For every horizontal tap:
 kwE:
 	VPADDD     Z0, Z10, Z11
 	VPCMPUD    $0x01, Z2, Z11, K2
 	VXORPS     Z11, Z11, Z11
-	VGATHERDPS (R9)(Z1*1), K2, Z11
+	VGATHERDPS (R10)(Z1*1), K2, Z11
 	VMULPS     Z11, Z11, Z11
 	VADDPS     Z11, Z8, Z8
-	ADDQ       168(AX), R9
+	ADDQ       168(AX), R10
 	VPADDD     Z3, Z10, Z10
-	DECQ       R10
+	DECQ       R11
 	JNZ        kwE
-	ADDQ       $0x08, DI
-	DECQ       R8
+	ADDQ       $0x08, R8
+	DECQ       R9
 	JMP        rowsE
 
 tapsDoneE:
-	MOVQ    136(AX), BX
-	SUBQ    CX, BX
-	SHRQ    $0x02, BX
-	MOVQ    $0x00000010, DI
-	CMPQ    BX, DI
-	CMOVQGT DI, BX
-	MOVQ    $-1, DI
-	BZHIQ   BX, DI, DI
-	KMOVW   DI, K2
-	MOVQ    208(AX), BX
+	MOVQ    136(AX), SI
+	SUBQ    DX, SI
+	SHRQ    $0x02, SI
+	MOVQ    $0x00000010, R8
+	CMPQ    SI, R8
+	CMOVQGT R8, SI
+	MOVQ    $-1, R8
+	BZHIQ   SI, R8, R8
+	KMOVW   R8, K2
+	MOVQ    208(AX), SI
 
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VPBROADCASTD SI, Z9
+	VPBROADCASTD DI, Z9
 	VPADDD       Z0, Z9, Z9
 	VPSUBD       Z9, Z4, Z9
 	VPMINSD      Z5, Z9, Z9
@@ -20986,27 +20315,22 @@ tapsDoneE:
 
 	// p = 2: the square root.
 	VSQRTPS Z8, Z8
-	MOVQ    40(SP), BX
-	VMOVUPS Z8, K2, (BX)(CX*1)
+	MOVQ    32(SP), SI
+	VMOVUPS Z8, K2, (SI)(DX*1)
 
 next:
-	ADDQ $0x40, CX
-	ADDQ 176(AX), DX
+	ADDQ $0x40, DX
+	ADDQ 176(AX), BX
 	JMP  chunk
 
 	// Next row.
 rowEnd:
-	MOVQ 72(AX), CX
-	ADDQ CX, 32(SP)
-	MOVQ 80(AX), CX
-	ADDQ CX, 40(SP)
-	ADDQ CX, 48(SP)
-	ADDQ CX, 48(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 64(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 56(SP)
-	DECQ 72(SP)
+	MOVQ 72(AX), DX
+	ADDQ DX, 24(SP)
+	MOVQ 80(AX), DX
+	ADDQ DX, 32(SP)
+	ADDQ 104(AX), CX
+	DECQ 40(SP)
 	JMP  row
 
 	// Next group.
@@ -21015,8 +20339,6 @@ rowsDone:
 	ADDQ CX, 8(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 16(SP)
-	ADDQ CX, 24(SP)
-	ADDQ CX, 24(SP)
 	DECQ (SP)
 	JMP  group
 
@@ -21026,7 +20348,7 @@ done:
 
 // func windowMaxS2K2D1P0AVX512(j *rowJob)
 // Requires: AVX, AVX512DQ, AVX512F, BMI, BMI2, CMOV
-TEXT ·windowMaxS2K2D1P0AVX512(SB), NOSPLIT, $104-8
+TEXT ·windowMaxS2K2D1P0AVX512(SB), NOSPLIT, $72-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -21048,28 +20370,20 @@ TEXT ·windowMaxS2K2D1P0AVX512(SB), NOSPLIT, $104-8
 	MOVQ CX, 8(SP)
 	MOVQ 8(AX), CX
 	MOVQ CX, 16(SP)
-	MOVQ 16(AX), CX
-	MOVQ CX, 24(SP)
 
 group:
 	CMPQ (SP), $0x00
 	JEQ  done
 	MOVQ 64(AX), CX
-	MOVQ CX, 72(SP)
-	MOVQ 8(SP), CX
-	MOVQ CX, 32(SP)
-	MOVQ 16(SP), CX
 	MOVQ CX, 40(SP)
-	MOVQ 24(SP), CX
-	MOVQ CX, 48(SP)
-	MOVQ 24(AX), CX
-	MOVQ CX, 56(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 64(SP)
+	MOVQ 8(SP), CX
+	MOVQ CX, 24(SP)
+	MOVQ 16(SP), CX
+	MOVQ CX, 32(SP)
 
 	// For every output row of the group:
 row:
-	CMPQ   72(SP), $0x00
+	CMPQ   40(SP), $0x00
 	JEQ    rowsDone
 	VXORPS Z5, Z5, Z5
 
@@ -21096,7 +20410,7 @@ block3:
 	// The taps do not reach the next block: the chunk's own block, then its outputs.
 	CMPQ DX, 136(AX)
 	JGE  rowEnd
-	MOVQ 32(SP), DI
+	MOVQ 24(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -21113,15 +20427,13 @@ inner3:
 	MOVQ    312(AX), R10
 	ADDQ    DI, R10
 	VMOVUPS (R8), Z6
-	VMOVAPS Z6, Z7
 	VMOVUPS (R9), Z9
-	VMAXPS  Z9, Z7, Z7
+	VMAXPS  Z9, Z6, Z7
 	VMOVUPS (R10), Z10
 	VMAXPS  Z10, Z7, Z7
 	VMOVUPS 64(R8), Z11
-	VMOVAPS Z11, Z8
 	VMOVUPS 64(R9), Z12
-	VMAXPS  Z12, Z8, Z8
+	VMAXPS  Z12, Z11, Z8
 	VMOVUPS 64(R10), Z13
 	VMAXPS  Z13, Z8, Z8
 	VCMPPS  $0x07, Z9, Z6, K1
@@ -21162,19 +20474,17 @@ masked3:
 	ADDQ    DI, R10
 	VMOVAPS Z0, Z6
 	VMOVUPS (R8), K1, Z6
-	VMOVAPS Z6, Z7
 	VMOVAPS Z0, Z9
 	VMOVUPS (R9), K1, Z9
-	VMAXPS  Z9, Z7, Z7
+	VMAXPS  Z9, Z6, Z7
 	VMOVAPS Z0, Z10
 	VMOVUPS (R10), K1, Z10
 	VMAXPS  Z10, Z7, Z7
 	VMOVAPS Z0, Z11
 	VMOVUPS 64(R8), K4, Z11
-	VMOVAPS Z11, Z8
 	VMOVAPS Z0, Z12
 	VMOVUPS 64(R9), K4, Z12
-	VMAXPS  Z12, Z8, Z8
+	VMAXPS  Z12, Z11, Z8
 	VMOVAPS Z0, Z13
 	VMOVUPS 64(R10), K4, Z13
 	VMAXPS  Z13, Z8, Z8
@@ -21208,7 +20518,7 @@ vpermute3:
 	JNZ      exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    40(SP), DI
+	MOVQ    32(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000040
@@ -21235,7 +20545,7 @@ block2:
 	// The taps do not reach the next block: the chunk's own block, then its outputs.
 	CMPQ DX, 136(AX)
 	JGE  rowEnd
-	MOVQ 32(SP), DI
+	MOVQ 24(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -21250,13 +20560,11 @@ inner2:
 	MOVQ    304(AX), R9
 	ADDQ    DI, R9
 	VMOVUPS (R8), Z6
-	VMOVAPS Z6, Z7
 	VMOVUPS (R9), Z9
-	VMAXPS  Z9, Z7, Z7
+	VMAXPS  Z9, Z6, Z7
 	VMOVUPS 64(R8), Z10
-	VMOVAPS Z10, Z8
 	VMOVUPS 64(R9), Z11
-	VMAXPS  Z11, Z8, Z8
+	VMAXPS  Z11, Z10, Z8
 	VCMPPS  $0x07, Z9, Z6, K1
 	VCMPPS  $0x07, Z11, Z10, K1, K1
 	JMP     vdone2
@@ -21292,16 +20600,14 @@ masked2:
 	ADDQ    DI, R9
 	VMOVAPS Z0, Z6
 	VMOVUPS (R8), K1, Z6
-	VMOVAPS Z6, Z7
 	VMOVAPS Z0, Z9
 	VMOVUPS (R9), K1, Z9
-	VMAXPS  Z9, Z7, Z7
+	VMAXPS  Z9, Z6, Z7
 	VMOVAPS Z0, Z10
 	VMOVUPS 64(R8), K4, Z10
-	VMOVAPS Z10, Z8
 	VMOVAPS Z0, Z11
 	VMOVUPS 64(R9), K4, Z11
-	VMAXPS  Z11, Z8, Z8
+	VMAXPS  Z11, Z10, Z8
 	VCMPPS  $0x07, Z9, Z6, K1
 	VCMPPS  $0x07, Z11, Z10, K1, K1
 
@@ -21331,7 +20637,7 @@ vpermute2:
 	JNZ      exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    40(SP), DI
+	MOVQ    32(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000040
@@ -21358,7 +20664,7 @@ block4:
 	// The taps do not reach the next block: the chunk's own block, then its outputs.
 	CMPQ DX, 136(AX)
 	JGE  rowEnd
-	MOVQ 32(SP), DI
+	MOVQ 24(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -21377,17 +20683,15 @@ inner4:
 	MOVQ    320(AX), R11
 	ADDQ    DI, R11
 	VMOVUPS (R8), Z6
-	VMOVAPS Z6, Z7
 	VMOVUPS (R9), Z9
-	VMAXPS  Z9, Z7, Z7
+	VMAXPS  Z9, Z6, Z7
 	VMOVUPS (R10), Z10
 	VMAXPS  Z10, Z7, Z7
 	VMOVUPS (R11), Z11
 	VMAXPS  Z11, Z7, Z7
 	VMOVUPS 64(R8), Z12
-	VMOVAPS Z12, Z8
 	VMOVUPS 64(R9), Z13
-	VMAXPS  Z13, Z8, Z8
+	VMAXPS  Z13, Z12, Z8
 	VMOVUPS 64(R10), Z14
 	VMAXPS  Z14, Z8, Z8
 	VMOVUPS 64(R11), Z15
@@ -21433,10 +20737,9 @@ masked4:
 	ADDQ    DI, R11
 	VMOVAPS Z0, Z6
 	VMOVUPS (R8), K1, Z6
-	VMOVAPS Z6, Z7
 	VMOVAPS Z0, Z9
 	VMOVUPS (R9), K1, Z9
-	VMAXPS  Z9, Z7, Z7
+	VMAXPS  Z9, Z6, Z7
 	VMOVAPS Z0, Z10
 	VMOVUPS (R10), K1, Z10
 	VMAXPS  Z10, Z7, Z7
@@ -21445,10 +20748,9 @@ masked4:
 	VMAXPS  Z11, Z7, Z7
 	VMOVAPS Z0, Z12
 	VMOVUPS 64(R8), K4, Z12
-	VMOVAPS Z12, Z8
 	VMOVAPS Z0, Z13
 	VMOVUPS 64(R9), K4, Z13
-	VMAXPS  Z13, Z8, Z8
+	VMAXPS  Z13, Z12, Z8
 	VMOVAPS Z0, Z14
 	VMOVUPS 64(R10), K4, Z14
 	VMAXPS  Z14, Z8, Z8
@@ -21486,7 +20788,7 @@ vpermute4:
 	JNZ      exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    40(SP), DI
+	MOVQ    32(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000040
@@ -21513,7 +20815,7 @@ block1:
 	// The taps do not reach the next block: the chunk's own block, then its outputs.
 	CMPQ DX, 136(AX)
 	JGE  rowEnd
-	MOVQ 32(SP), DI
+	MOVQ 24(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -21593,7 +20895,7 @@ vpermute1:
 	JNZ      exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    40(SP), DI
+	MOVQ    32(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000040
@@ -21620,7 +20922,7 @@ block0:
 	// The taps do not reach the next block: the chunk's own block, then its outputs.
 	CMPQ DX, 136(AX)
 	JGE  rowEnd
-	MOVQ 32(SP), DI
+	MOVQ 24(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -21770,7 +21072,7 @@ vpermute0:
 	JNZ      exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    40(SP), DI
+	MOVQ    32(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000040
@@ -21794,12 +21096,12 @@ tailStore0:
 
 exact:
 	// A chunk with a NaN or a zero: colB, the byte offset of its first window start.
-	MOVQ CX, 80(SP)
-	MOVQ BX, 88(SP)
-	MOVQ SI, 96(SP)
+	MOVQ CX, 48(SP)
+	MOVQ BX, 56(SP)
+	MOVQ SI, 64(SP)
 
 	// Edge chunk: taps outside the row and outputs past the row's end are masked off.
-	MOVQ 32(SP), BX
+	MOVQ 24(SP), BX
 	ADDQ CX, BX
 	SARQ $0x02, CX
 
@@ -21874,11 +21176,11 @@ tapsDoneE:
 
 	// NaN where a tap was unordered.
 	VBLENDMPS Z6, Z1, K3, Z3
-	MOVQ      40(SP), CX
+	MOVQ      32(SP), CX
 	VMOVUPS   Z3, K1, (CX)(DX*1)
-	MOVQ      80(SP), CX
-	MOVQ      88(SP), BX
-	MOVQ      96(SP), SI
+	MOVQ      48(SP), CX
+	MOVQ      56(SP), BX
+	MOVQ      64(SP), SI
 	MOVQ      136(AX), DI
 	SUBQ      DX, DI
 	CMPQ      DI, $0x00000040
@@ -21897,16 +21199,10 @@ tapsDoneE:
 	// Next row.
 rowEnd:
 	MOVQ 72(AX), CX
-	ADDQ CX, 32(SP)
+	ADDQ CX, 24(SP)
 	MOVQ 80(AX), CX
-	ADDQ CX, 40(SP)
-	ADDQ CX, 48(SP)
-	ADDQ CX, 48(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 64(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 56(SP)
-	DECQ 72(SP)
+	ADDQ CX, 32(SP)
+	DECQ 40(SP)
 	JMP  row
 
 	// Next group.
@@ -21915,8 +21211,6 @@ rowsDone:
 	ADDQ CX, 8(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 16(SP)
-	ADDQ CX, 24(SP)
-	ADDQ CX, 24(SP)
 	DECQ (SP)
 	JMP  group
 
@@ -21926,7 +21220,7 @@ done:
 
 // func windowMaxS2K2D1P1AVX512(j *rowJob)
 // Requires: AVX, AVX512DQ, AVX512F, BMI, BMI2, CMOV
-TEXT ·windowMaxS2K2D1P1AVX512(SB), NOSPLIT, $104-8
+TEXT ·windowMaxS2K2D1P1AVX512(SB), NOSPLIT, $72-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -21948,28 +21242,20 @@ TEXT ·windowMaxS2K2D1P1AVX512(SB), NOSPLIT, $104-8
 	MOVQ CX, 8(SP)
 	MOVQ 8(AX), CX
 	MOVQ CX, 16(SP)
-	MOVQ 16(AX), CX
-	MOVQ CX, 24(SP)
 
 group:
 	CMPQ (SP), $0x00
 	JEQ  done
 	MOVQ 64(AX), CX
-	MOVQ CX, 72(SP)
-	MOVQ 8(SP), CX
-	MOVQ CX, 32(SP)
-	MOVQ 16(SP), CX
 	MOVQ CX, 40(SP)
-	MOVQ 24(SP), CX
-	MOVQ CX, 48(SP)
-	MOVQ 24(AX), CX
-	MOVQ CX, 56(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 64(SP)
+	MOVQ 8(SP), CX
+	MOVQ CX, 24(SP)
+	MOVQ 16(SP), CX
+	MOVQ CX, 32(SP)
 
 	// For every output row of the group:
 row:
-	CMPQ   72(SP), $0x00
+	CMPQ   40(SP), $0x00
 	JEQ    rowsDone
 	VXORPS Z5, Z5, Z5
 
@@ -22000,7 +21286,7 @@ block3:
 	// The taps do not reach the next block: the chunk's own block, then its outputs.
 	CMPQ DX, 136(AX)
 	JGE  rowEnd
-	MOVQ 32(SP), DI
+	MOVQ 24(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -22017,15 +21303,13 @@ inner3:
 	MOVQ    312(AX), R10
 	ADDQ    DI, R10
 	VMOVUPS (R8), Z8
-	VMOVAPS Z8, Z7
 	VMOVUPS (R9), Z10
-	VMAXPS  Z10, Z7, Z7
+	VMAXPS  Z10, Z8, Z7
 	VMOVUPS (R10), Z11
 	VMAXPS  Z11, Z7, Z7
 	VMOVUPS 64(R8), Z12
-	VMOVAPS Z12, Z9
 	VMOVUPS 64(R9), Z13
-	VMAXPS  Z13, Z9, Z9
+	VMAXPS  Z13, Z12, Z9
 	VMOVUPS 64(R10), Z14
 	VMAXPS  Z14, Z9, Z9
 	VCMPPS  $0x07, Z10, Z8, K1
@@ -22066,19 +21350,17 @@ masked3:
 	ADDQ    DI, R10
 	VMOVAPS Z0, Z8
 	VMOVUPS (R8), K1, Z8
-	VMOVAPS Z8, Z7
 	VMOVAPS Z0, Z10
 	VMOVUPS (R9), K1, Z10
-	VMAXPS  Z10, Z7, Z7
+	VMAXPS  Z10, Z8, Z7
 	VMOVAPS Z0, Z11
 	VMOVUPS (R10), K1, Z11
 	VMAXPS  Z11, Z7, Z7
 	VMOVAPS Z0, Z12
 	VMOVUPS 64(R8), K4, Z12
-	VMOVAPS Z12, Z9
 	VMOVAPS Z0, Z13
 	VMOVUPS 64(R9), K4, Z13
-	VMAXPS  Z13, Z9, Z9
+	VMAXPS  Z13, Z12, Z9
 	VMOVAPS Z0, Z14
 	VMOVUPS 64(R10), K4, Z14
 	VMAXPS  Z14, Z9, Z9
@@ -22113,7 +21395,7 @@ vpermute3:
 	JNZ      exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    40(SP), DI
+	MOVQ    32(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000040
@@ -22142,7 +21424,7 @@ block2:
 	// The taps do not reach the next block: the chunk's own block, then its outputs.
 	CMPQ DX, 136(AX)
 	JGE  rowEnd
-	MOVQ 32(SP), DI
+	MOVQ 24(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -22157,13 +21439,11 @@ inner2:
 	MOVQ    304(AX), R9
 	ADDQ    DI, R9
 	VMOVUPS (R8), Z8
-	VMOVAPS Z8, Z7
 	VMOVUPS (R9), Z10
-	VMAXPS  Z10, Z7, Z7
+	VMAXPS  Z10, Z8, Z7
 	VMOVUPS 64(R8), Z11
-	VMOVAPS Z11, Z9
 	VMOVUPS 64(R9), Z12
-	VMAXPS  Z12, Z9, Z9
+	VMAXPS  Z12, Z11, Z9
 	VCMPPS  $0x07, Z10, Z8, K1
 	VCMPPS  $0x07, Z12, Z11, K1, K1
 	JMP     vdone2
@@ -22199,16 +21479,14 @@ masked2:
 	ADDQ    DI, R9
 	VMOVAPS Z0, Z8
 	VMOVUPS (R8), K1, Z8
-	VMOVAPS Z8, Z7
 	VMOVAPS Z0, Z10
 	VMOVUPS (R9), K1, Z10
-	VMAXPS  Z10, Z7, Z7
+	VMAXPS  Z10, Z8, Z7
 	VMOVAPS Z0, Z11
 	VMOVUPS 64(R8), K4, Z11
-	VMOVAPS Z11, Z9
 	VMOVAPS Z0, Z12
 	VMOVUPS 64(R9), K4, Z12
-	VMAXPS  Z12, Z9, Z9
+	VMAXPS  Z12, Z11, Z9
 	VCMPPS  $0x07, Z10, Z8, K1
 	VCMPPS  $0x07, Z12, Z11, K1, K1
 
@@ -22239,7 +21517,7 @@ vpermute2:
 	JNZ      exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    40(SP), DI
+	MOVQ    32(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000040
@@ -22268,7 +21546,7 @@ block4:
 	// The taps do not reach the next block: the chunk's own block, then its outputs.
 	CMPQ DX, 136(AX)
 	JGE  rowEnd
-	MOVQ 32(SP), DI
+	MOVQ 24(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -22287,17 +21565,15 @@ inner4:
 	MOVQ    320(AX), R11
 	ADDQ    DI, R11
 	VMOVUPS (R8), Z8
-	VMOVAPS Z8, Z7
 	VMOVUPS (R9), Z10
-	VMAXPS  Z10, Z7, Z7
+	VMAXPS  Z10, Z8, Z7
 	VMOVUPS (R10), Z11
 	VMAXPS  Z11, Z7, Z7
 	VMOVUPS (R11), Z12
 	VMAXPS  Z12, Z7, Z7
 	VMOVUPS 64(R8), Z13
-	VMOVAPS Z13, Z9
 	VMOVUPS 64(R9), Z14
-	VMAXPS  Z14, Z9, Z9
+	VMAXPS  Z14, Z13, Z9
 	VMOVUPS 64(R10), Z15
 	VMAXPS  Z15, Z9, Z9
 	VMOVUPS 64(R11), Z16
@@ -22343,10 +21619,9 @@ masked4:
 	ADDQ    DI, R11
 	VMOVAPS Z0, Z8
 	VMOVUPS (R8), K1, Z8
-	VMOVAPS Z8, Z7
 	VMOVAPS Z0, Z10
 	VMOVUPS (R9), K1, Z10
-	VMAXPS  Z10, Z7, Z7
+	VMAXPS  Z10, Z8, Z7
 	VMOVAPS Z0, Z11
 	VMOVUPS (R10), K1, Z11
 	VMAXPS  Z11, Z7, Z7
@@ -22355,10 +21630,9 @@ masked4:
 	VMAXPS  Z12, Z7, Z7
 	VMOVAPS Z0, Z13
 	VMOVUPS 64(R8), K4, Z13
-	VMOVAPS Z13, Z9
 	VMOVAPS Z0, Z14
 	VMOVUPS 64(R9), K4, Z14
-	VMAXPS  Z14, Z9, Z9
+	VMAXPS  Z14, Z13, Z9
 	VMOVAPS Z0, Z15
 	VMOVUPS 64(R10), K4, Z15
 	VMAXPS  Z15, Z9, Z9
@@ -22397,7 +21671,7 @@ vpermute4:
 	JNZ      exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    40(SP), DI
+	MOVQ    32(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000040
@@ -22426,7 +21700,7 @@ block1:
 	// The taps do not reach the next block: the chunk's own block, then its outputs.
 	CMPQ DX, 136(AX)
 	JGE  rowEnd
-	MOVQ 32(SP), DI
+	MOVQ 24(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -22507,7 +21781,7 @@ vpermute1:
 	JNZ      exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    40(SP), DI
+	MOVQ    32(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000040
@@ -22536,7 +21810,7 @@ block0:
 	// The taps do not reach the next block: the chunk's own block, then its outputs.
 	CMPQ DX, 136(AX)
 	JGE  rowEnd
-	MOVQ 32(SP), DI
+	MOVQ 24(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -22687,7 +21961,7 @@ vpermute0:
 	JNZ      exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    40(SP), DI
+	MOVQ    32(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000040
@@ -22713,13 +21987,13 @@ tailStore0:
 
 exact:
 	// A chunk with a NaN or a zero: colB, the byte offset of its first window start.
-	MOVQ CX, 80(SP)
-	MOVQ BX, 88(SP)
-	MOVQ SI, 96(SP)
+	MOVQ CX, 48(SP)
+	MOVQ BX, 56(SP)
+	MOVQ SI, 64(SP)
 	SUBQ $0x00000004, CX
 
 	// Edge chunk: taps outside the row and outputs past the row's end are masked off.
-	MOVQ 32(SP), BX
+	MOVQ 24(SP), BX
 	ADDQ CX, BX
 	SARQ $0x02, CX
 
@@ -22794,11 +22068,11 @@ tapsDoneE:
 
 	// NaN where a tap was unordered.
 	VBLENDMPS Z6, Z1, K3, Z3
-	MOVQ      40(SP), CX
+	MOVQ      32(SP), CX
 	VMOVUPS   Z3, K1, (CX)(DX*1)
-	MOVQ      80(SP), CX
-	MOVQ      88(SP), BX
-	MOVQ      96(SP), SI
+	MOVQ      48(SP), CX
+	MOVQ      56(SP), BX
+	MOVQ      64(SP), SI
 	MOVQ      136(AX), DI
 	SUBQ      DX, DI
 	CMPQ      DI, $0x00000040
@@ -22817,16 +22091,10 @@ tapsDoneE:
 	// Next row.
 rowEnd:
 	MOVQ 72(AX), CX
-	ADDQ CX, 32(SP)
+	ADDQ CX, 24(SP)
 	MOVQ 80(AX), CX
-	ADDQ CX, 40(SP)
-	ADDQ CX, 48(SP)
-	ADDQ CX, 48(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 64(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 56(SP)
-	DECQ 72(SP)
+	ADDQ CX, 32(SP)
+	DECQ 40(SP)
 	JMP  row
 
 	// Next group.
@@ -22835,8 +22103,6 @@ rowsDone:
 	ADDQ CX, 8(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 16(SP)
-	ADDQ CX, 24(SP)
-	ADDQ CX, 24(SP)
 	DECQ (SP)
 	JMP  group
 
@@ -22846,7 +22112,7 @@ done:
 
 // func windowMaxS2K3D1P0AVX512(j *rowJob)
 // Requires: AVX, AVX512DQ, AVX512F, BMI, BMI2, CMOV
-TEXT ·windowMaxS2K3D1P0AVX512(SB), NOSPLIT, $104-8
+TEXT ·windowMaxS2K3D1P0AVX512(SB), NOSPLIT, $72-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -22868,28 +22134,20 @@ TEXT ·windowMaxS2K3D1P0AVX512(SB), NOSPLIT, $104-8
 	MOVQ CX, 8(SP)
 	MOVQ 8(AX), CX
 	MOVQ CX, 16(SP)
-	MOVQ 16(AX), CX
-	MOVQ CX, 24(SP)
 
 group:
 	CMPQ (SP), $0x00
 	JEQ  done
 	MOVQ 64(AX), CX
-	MOVQ CX, 72(SP)
-	MOVQ 8(SP), CX
-	MOVQ CX, 32(SP)
-	MOVQ 16(SP), CX
 	MOVQ CX, 40(SP)
-	MOVQ 24(SP), CX
-	MOVQ CX, 48(SP)
-	MOVQ 24(AX), CX
-	MOVQ CX, 56(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 64(SP)
+	MOVQ 8(SP), CX
+	MOVQ CX, 24(SP)
+	MOVQ 16(SP), CX
+	MOVQ CX, 32(SP)
 
 	// For every output row of the group:
 row:
-	CMPQ   72(SP), $0x00
+	CMPQ   40(SP), $0x00
 	JEQ    rowsDone
 	VXORPS Z7, Z7, Z7
 
@@ -22913,7 +22171,7 @@ row:
 
 rows3:
 block3:
-	MOVQ 32(SP), DI
+	MOVQ 24(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -22930,15 +22188,13 @@ inner3:
 	MOVQ    312(AX), R10
 	ADDQ    DI, R10
 	VMOVUPS (R8), Z8
-	VMOVAPS Z8, Z9
 	VMOVUPS (R9), Z11
-	VMAXPS  Z11, Z9, Z9
+	VMAXPS  Z11, Z8, Z9
 	VMOVUPS (R10), Z12
 	VMAXPS  Z12, Z9, Z9
 	VMOVUPS 64(R8), Z13
-	VMOVAPS Z13, Z10
 	VMOVUPS 64(R9), Z14
-	VMAXPS  Z14, Z10, Z10
+	VMAXPS  Z14, Z13, Z10
 	VMOVUPS 64(R10), Z15
 	VMAXPS  Z15, Z10, Z10
 	VCMPPS  $0x07, Z11, Z8, K1
@@ -22979,19 +22235,17 @@ masked3:
 	ADDQ    DI, R10
 	VMOVAPS Z0, Z8
 	VMOVUPS (R8), K1, Z8
-	VMOVAPS Z8, Z9
 	VMOVAPS Z0, Z11
 	VMOVUPS (R9), K1, Z11
-	VMAXPS  Z11, Z9, Z9
+	VMAXPS  Z11, Z8, Z9
 	VMOVAPS Z0, Z12
 	VMOVUPS (R10), K1, Z12
 	VMAXPS  Z12, Z9, Z9
 	VMOVAPS Z0, Z13
 	VMOVUPS 64(R8), K4, Z13
-	VMOVAPS Z13, Z10
 	VMOVAPS Z0, Z14
 	VMOVUPS 64(R9), K4, Z14
-	VMAXPS  Z14, Z10, Z10
+	VMAXPS  Z14, Z13, Z10
 	VMOVAPS Z0, Z15
 	VMOVUPS 64(R10), K4, Z15
 	VMAXPS  Z15, Z10, Z10
@@ -23038,7 +22292,7 @@ outputs3:
 	JNZ      exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    40(SP), DI
+	MOVQ    32(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000040
@@ -23064,7 +22318,7 @@ tailStore3:
 
 rows2:
 block2:
-	MOVQ 32(SP), DI
+	MOVQ 24(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -23079,13 +22333,11 @@ inner2:
 	MOVQ    304(AX), R9
 	ADDQ    DI, R9
 	VMOVUPS (R8), Z8
-	VMOVAPS Z8, Z9
 	VMOVUPS (R9), Z11
-	VMAXPS  Z11, Z9, Z9
+	VMAXPS  Z11, Z8, Z9
 	VMOVUPS 64(R8), Z12
-	VMOVAPS Z12, Z10
 	VMOVUPS 64(R9), Z13
-	VMAXPS  Z13, Z10, Z10
+	VMAXPS  Z13, Z12, Z10
 	VCMPPS  $0x07, Z11, Z8, K1
 	VCMPPS  $0x07, Z13, Z12, K1, K1
 	JMP     vdone2
@@ -23121,16 +22373,14 @@ masked2:
 	ADDQ    DI, R9
 	VMOVAPS Z0, Z8
 	VMOVUPS (R8), K1, Z8
-	VMOVAPS Z8, Z9
 	VMOVAPS Z0, Z11
 	VMOVUPS (R9), K1, Z11
-	VMAXPS  Z11, Z9, Z9
+	VMAXPS  Z11, Z8, Z9
 	VMOVAPS Z0, Z12
 	VMOVUPS 64(R8), K4, Z12
-	VMOVAPS Z12, Z10
 	VMOVAPS Z0, Z13
 	VMOVUPS 64(R9), K4, Z13
-	VMAXPS  Z13, Z10, Z10
+	VMAXPS  Z13, Z12, Z10
 	VCMPPS  $0x07, Z11, Z8, K1
 	VCMPPS  $0x07, Z13, Z12, K1, K1
 
@@ -23173,7 +22423,7 @@ outputs2:
 	JNZ      exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    40(SP), DI
+	MOVQ    32(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000040
@@ -23199,7 +22449,7 @@ tailStore2:
 
 rows4:
 block4:
-	MOVQ 32(SP), DI
+	MOVQ 24(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -23218,17 +22468,15 @@ inner4:
 	MOVQ    320(AX), R11
 	ADDQ    DI, R11
 	VMOVUPS (R8), Z8
-	VMOVAPS Z8, Z9
 	VMOVUPS (R9), Z11
-	VMAXPS  Z11, Z9, Z9
+	VMAXPS  Z11, Z8, Z9
 	VMOVUPS (R10), Z12
 	VMAXPS  Z12, Z9, Z9
 	VMOVUPS (R11), Z13
 	VMAXPS  Z13, Z9, Z9
 	VMOVUPS 64(R8), Z14
-	VMOVAPS Z14, Z10
 	VMOVUPS 64(R9), Z15
-	VMAXPS  Z15, Z10, Z10
+	VMAXPS  Z15, Z14, Z10
 	VMOVUPS 64(R10), Z16
 	VMAXPS  Z16, Z10, Z10
 	VMOVUPS 64(R11), Z17
@@ -23274,10 +22522,9 @@ masked4:
 	ADDQ    DI, R11
 	VMOVAPS Z0, Z8
 	VMOVUPS (R8), K1, Z8
-	VMOVAPS Z8, Z9
 	VMOVAPS Z0, Z11
 	VMOVUPS (R9), K1, Z11
-	VMAXPS  Z11, Z9, Z9
+	VMAXPS  Z11, Z8, Z9
 	VMOVAPS Z0, Z12
 	VMOVUPS (R10), K1, Z12
 	VMAXPS  Z12, Z9, Z9
@@ -23286,10 +22533,9 @@ masked4:
 	VMAXPS  Z13, Z9, Z9
 	VMOVAPS Z0, Z14
 	VMOVUPS 64(R8), K4, Z14
-	VMOVAPS Z14, Z10
 	VMOVAPS Z0, Z15
 	VMOVUPS 64(R9), K4, Z15
-	VMAXPS  Z15, Z10, Z10
+	VMAXPS  Z15, Z14, Z10
 	VMOVAPS Z0, Z16
 	VMOVUPS 64(R10), K4, Z16
 	VMAXPS  Z16, Z10, Z10
@@ -23340,7 +22586,7 @@ outputs4:
 	JNZ      exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    40(SP), DI
+	MOVQ    32(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000040
@@ -23366,7 +22612,7 @@ tailStore4:
 
 rows1:
 block1:
-	MOVQ 32(SP), DI
+	MOVQ 24(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -23459,7 +22705,7 @@ outputs1:
 	JNZ      exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    40(SP), DI
+	MOVQ    32(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000040
@@ -23485,7 +22731,7 @@ tailStore1:
 
 rows0:
 block0:
-	MOVQ 32(SP), DI
+	MOVQ 24(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -23648,7 +22894,7 @@ outputs0:
 	JNZ      exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    40(SP), DI
+	MOVQ    32(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000040
@@ -23674,13 +22920,13 @@ tailStore0:
 
 exact:
 	// A chunk with a NaN or a zero: colB, the byte offset of its first window start.
-	MOVQ CX, 80(SP)
-	MOVQ BX, 88(SP)
-	MOVQ SI, 96(SP)
+	MOVQ CX, 48(SP)
+	MOVQ BX, 56(SP)
+	MOVQ SI, 64(SP)
 	SUBQ $0x00000080, CX
 
 	// Edge chunk: taps outside the row and outputs past the row's end are masked off.
-	MOVQ 32(SP), BX
+	MOVQ 24(SP), BX
 	ADDQ CX, BX
 	SARQ $0x02, CX
 
@@ -23755,11 +23001,11 @@ tapsDoneE:
 
 	// NaN where a tap was unordered.
 	VBLENDMPS Z10, Z1, K3, Z5
-	MOVQ      40(SP), CX
+	MOVQ      32(SP), CX
 	VMOVUPS   Z5, K1, (CX)(DX*1)
-	MOVQ      80(SP), CX
-	MOVQ      88(SP), BX
-	MOVQ      96(SP), SI
+	MOVQ      48(SP), CX
+	MOVQ      56(SP), BX
+	MOVQ      64(SP), SI
 	MOVQ      136(AX), DI
 	SUBQ      DX, DI
 	CMPQ      DI, $0x00000040
@@ -23778,16 +23024,10 @@ tapsDoneE:
 	// Next row.
 rowEnd:
 	MOVQ 72(AX), CX
-	ADDQ CX, 32(SP)
+	ADDQ CX, 24(SP)
 	MOVQ 80(AX), CX
-	ADDQ CX, 40(SP)
-	ADDQ CX, 48(SP)
-	ADDQ CX, 48(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 64(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 56(SP)
-	DECQ 72(SP)
+	ADDQ CX, 32(SP)
+	DECQ 40(SP)
 	JMP  row
 
 	// Next group.
@@ -23796,8 +23036,6 @@ rowsDone:
 	ADDQ CX, 8(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 16(SP)
-	ADDQ CX, 24(SP)
-	ADDQ CX, 24(SP)
 	DECQ (SP)
 	JMP  group
 
@@ -23807,7 +23045,7 @@ done:
 
 // func windowMaxS2K3D1P1AVX512(j *rowJob)
 // Requires: AVX, AVX512DQ, AVX512F, BMI, BMI2, CMOV
-TEXT ·windowMaxS2K3D1P1AVX512(SB), NOSPLIT, $104-8
+TEXT ·windowMaxS2K3D1P1AVX512(SB), NOSPLIT, $72-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -23829,28 +23067,20 @@ TEXT ·windowMaxS2K3D1P1AVX512(SB), NOSPLIT, $104-8
 	MOVQ CX, 8(SP)
 	MOVQ 8(AX), CX
 	MOVQ CX, 16(SP)
-	MOVQ 16(AX), CX
-	MOVQ CX, 24(SP)
 
 group:
 	CMPQ (SP), $0x00
 	JEQ  done
 	MOVQ 64(AX), CX
-	MOVQ CX, 72(SP)
-	MOVQ 8(SP), CX
-	MOVQ CX, 32(SP)
-	MOVQ 16(SP), CX
 	MOVQ CX, 40(SP)
-	MOVQ 24(SP), CX
-	MOVQ CX, 48(SP)
-	MOVQ 24(AX), CX
-	MOVQ CX, 56(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 64(SP)
+	MOVQ 8(SP), CX
+	MOVQ CX, 24(SP)
+	MOVQ 16(SP), CX
+	MOVQ CX, 32(SP)
 
 	// For every output row of the group:
 row:
-	CMPQ   72(SP), $0x00
+	CMPQ   40(SP), $0x00
 	JEQ    rowsDone
 	VXORPS Z5, Z5, Z5
 
@@ -23881,7 +23111,7 @@ block3:
 	// The taps do not reach the next block: the chunk's own block, then its outputs.
 	CMPQ DX, 136(AX)
 	JGE  rowEnd
-	MOVQ 32(SP), DI
+	MOVQ 24(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -23898,15 +23128,13 @@ inner3:
 	MOVQ    312(AX), R10
 	ADDQ    DI, R10
 	VMOVUPS (R8), Z8
-	VMOVAPS Z8, Z7
 	VMOVUPS (R9), Z10
-	VMAXPS  Z10, Z7, Z7
+	VMAXPS  Z10, Z8, Z7
 	VMOVUPS (R10), Z11
 	VMAXPS  Z11, Z7, Z7
 	VMOVUPS 64(R8), Z12
-	VMOVAPS Z12, Z9
 	VMOVUPS 64(R9), Z13
-	VMAXPS  Z13, Z9, Z9
+	VMAXPS  Z13, Z12, Z9
 	VMOVUPS 64(R10), Z14
 	VMAXPS  Z14, Z9, Z9
 	VCMPPS  $0x07, Z10, Z8, K1
@@ -23947,19 +23175,17 @@ masked3:
 	ADDQ    DI, R10
 	VMOVAPS Z0, Z8
 	VMOVUPS (R8), K1, Z8
-	VMOVAPS Z8, Z7
 	VMOVAPS Z0, Z10
 	VMOVUPS (R9), K1, Z10
-	VMAXPS  Z10, Z7, Z7
+	VMAXPS  Z10, Z8, Z7
 	VMOVAPS Z0, Z11
 	VMOVUPS (R10), K1, Z11
 	VMAXPS  Z11, Z7, Z7
 	VMOVAPS Z0, Z12
 	VMOVUPS 64(R8), K4, Z12
-	VMOVAPS Z12, Z9
 	VMOVAPS Z0, Z13
 	VMOVUPS 64(R9), K4, Z13
-	VMAXPS  Z13, Z9, Z9
+	VMAXPS  Z13, Z12, Z9
 	VMOVAPS Z0, Z14
 	VMOVUPS 64(R10), K4, Z14
 	VMAXPS  Z14, Z9, Z9
@@ -23995,7 +23221,7 @@ vpermute3:
 	JNZ      exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    40(SP), DI
+	MOVQ    32(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000040
@@ -24024,7 +23250,7 @@ block2:
 	// The taps do not reach the next block: the chunk's own block, then its outputs.
 	CMPQ DX, 136(AX)
 	JGE  rowEnd
-	MOVQ 32(SP), DI
+	MOVQ 24(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -24039,13 +23265,11 @@ inner2:
 	MOVQ    304(AX), R9
 	ADDQ    DI, R9
 	VMOVUPS (R8), Z8
-	VMOVAPS Z8, Z7
 	VMOVUPS (R9), Z10
-	VMAXPS  Z10, Z7, Z7
+	VMAXPS  Z10, Z8, Z7
 	VMOVUPS 64(R8), Z11
-	VMOVAPS Z11, Z9
 	VMOVUPS 64(R9), Z12
-	VMAXPS  Z12, Z9, Z9
+	VMAXPS  Z12, Z11, Z9
 	VCMPPS  $0x07, Z10, Z8, K1
 	VCMPPS  $0x07, Z12, Z11, K1, K1
 	JMP     vdone2
@@ -24081,16 +23305,14 @@ masked2:
 	ADDQ    DI, R9
 	VMOVAPS Z0, Z8
 	VMOVUPS (R8), K1, Z8
-	VMOVAPS Z8, Z7
 	VMOVAPS Z0, Z10
 	VMOVUPS (R9), K1, Z10
-	VMAXPS  Z10, Z7, Z7
+	VMAXPS  Z10, Z8, Z7
 	VMOVAPS Z0, Z11
 	VMOVUPS 64(R8), K4, Z11
-	VMOVAPS Z11, Z9
 	VMOVAPS Z0, Z12
 	VMOVUPS 64(R9), K4, Z12
-	VMAXPS  Z12, Z9, Z9
+	VMAXPS  Z12, Z11, Z9
 	VCMPPS  $0x07, Z10, Z8, K1
 	VCMPPS  $0x07, Z12, Z11, K1, K1
 
@@ -24122,7 +23344,7 @@ vpermute2:
 	JNZ      exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    40(SP), DI
+	MOVQ    32(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000040
@@ -24151,7 +23373,7 @@ block4:
 	// The taps do not reach the next block: the chunk's own block, then its outputs.
 	CMPQ DX, 136(AX)
 	JGE  rowEnd
-	MOVQ 32(SP), DI
+	MOVQ 24(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -24170,17 +23392,15 @@ inner4:
 	MOVQ    320(AX), R11
 	ADDQ    DI, R11
 	VMOVUPS (R8), Z8
-	VMOVAPS Z8, Z7
 	VMOVUPS (R9), Z10
-	VMAXPS  Z10, Z7, Z7
+	VMAXPS  Z10, Z8, Z7
 	VMOVUPS (R10), Z11
 	VMAXPS  Z11, Z7, Z7
 	VMOVUPS (R11), Z12
 	VMAXPS  Z12, Z7, Z7
 	VMOVUPS 64(R8), Z13
-	VMOVAPS Z13, Z9
 	VMOVUPS 64(R9), Z14
-	VMAXPS  Z14, Z9, Z9
+	VMAXPS  Z14, Z13, Z9
 	VMOVUPS 64(R10), Z15
 	VMAXPS  Z15, Z9, Z9
 	VMOVUPS 64(R11), Z16
@@ -24226,10 +23446,9 @@ masked4:
 	ADDQ    DI, R11
 	VMOVAPS Z0, Z8
 	VMOVUPS (R8), K1, Z8
-	VMOVAPS Z8, Z7
 	VMOVAPS Z0, Z10
 	VMOVUPS (R9), K1, Z10
-	VMAXPS  Z10, Z7, Z7
+	VMAXPS  Z10, Z8, Z7
 	VMOVAPS Z0, Z11
 	VMOVUPS (R10), K1, Z11
 	VMAXPS  Z11, Z7, Z7
@@ -24238,10 +23457,9 @@ masked4:
 	VMAXPS  Z12, Z7, Z7
 	VMOVAPS Z0, Z13
 	VMOVUPS 64(R8), K4, Z13
-	VMOVAPS Z13, Z9
 	VMOVAPS Z0, Z14
 	VMOVUPS 64(R9), K4, Z14
-	VMAXPS  Z14, Z9, Z9
+	VMAXPS  Z14, Z13, Z9
 	VMOVAPS Z0, Z15
 	VMOVUPS 64(R10), K4, Z15
 	VMAXPS  Z15, Z9, Z9
@@ -24281,7 +23499,7 @@ vpermute4:
 	JNZ      exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    40(SP), DI
+	MOVQ    32(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000040
@@ -24310,7 +23528,7 @@ block1:
 	// The taps do not reach the next block: the chunk's own block, then its outputs.
 	CMPQ DX, 136(AX)
 	JGE  rowEnd
-	MOVQ 32(SP), DI
+	MOVQ 24(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -24392,7 +23610,7 @@ vpermute1:
 	JNZ      exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    40(SP), DI
+	MOVQ    32(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000040
@@ -24421,7 +23639,7 @@ block0:
 	// The taps do not reach the next block: the chunk's own block, then its outputs.
 	CMPQ DX, 136(AX)
 	JGE  rowEnd
-	MOVQ 32(SP), DI
+	MOVQ 24(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -24573,7 +23791,7 @@ vpermute0:
 	JNZ      exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    40(SP), DI
+	MOVQ    32(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000040
@@ -24599,13 +23817,13 @@ tailStore0:
 
 exact:
 	// A chunk with a NaN or a zero: colB, the byte offset of its first window start.
-	MOVQ CX, 80(SP)
-	MOVQ BX, 88(SP)
-	MOVQ SI, 96(SP)
+	MOVQ CX, 48(SP)
+	MOVQ BX, 56(SP)
+	MOVQ SI, 64(SP)
 	SUBQ $0x00000004, CX
 
 	// Edge chunk: taps outside the row and outputs past the row's end are masked off.
-	MOVQ 32(SP), BX
+	MOVQ 24(SP), BX
 	ADDQ CX, BX
 	SARQ $0x02, CX
 
@@ -24680,11 +23898,11 @@ tapsDoneE:
 
 	// NaN where a tap was unordered.
 	VBLENDMPS Z6, Z1, K3, Z3
-	MOVQ      40(SP), CX
+	MOVQ      32(SP), CX
 	VMOVUPS   Z3, K1, (CX)(DX*1)
-	MOVQ      80(SP), CX
-	MOVQ      88(SP), BX
-	MOVQ      96(SP), SI
+	MOVQ      48(SP), CX
+	MOVQ      56(SP), BX
+	MOVQ      64(SP), SI
 	MOVQ      136(AX), DI
 	SUBQ      DX, DI
 	CMPQ      DI, $0x00000040
@@ -24703,16 +23921,10 @@ tapsDoneE:
 	// Next row.
 rowEnd:
 	MOVQ 72(AX), CX
-	ADDQ CX, 32(SP)
+	ADDQ CX, 24(SP)
 	MOVQ 80(AX), CX
-	ADDQ CX, 40(SP)
-	ADDQ CX, 48(SP)
-	ADDQ CX, 48(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 64(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 56(SP)
-	DECQ 72(SP)
+	ADDQ CX, 32(SP)
+	DECQ 40(SP)
 	JMP  row
 
 	// Next group.
@@ -24721,8 +23933,6 @@ rowsDone:
 	ADDQ CX, 8(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 16(SP)
-	ADDQ CX, 24(SP)
-	ADDQ CX, 24(SP)
 	DECQ (SP)
 	JMP  group
 
@@ -24732,7 +23942,7 @@ done:
 
 // func windowMaxS1K2D1P0AVX512(j *rowJob)
 // Requires: AVX, AVX512DQ, AVX512F, BMI, BMI2, CMOV
-TEXT ·windowMaxS1K2D1P0AVX512(SB), NOSPLIT, $104-8
+TEXT ·windowMaxS1K2D1P0AVX512(SB), NOSPLIT, $72-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -24752,28 +23962,20 @@ TEXT ·windowMaxS1K2D1P0AVX512(SB), NOSPLIT, $104-8
 	MOVQ CX, 8(SP)
 	MOVQ 8(AX), CX
 	MOVQ CX, 16(SP)
-	MOVQ 16(AX), CX
-	MOVQ CX, 24(SP)
 
 group:
 	CMPQ (SP), $0x00
 	JEQ  done
 	MOVQ 64(AX), CX
-	MOVQ CX, 72(SP)
-	MOVQ 8(SP), CX
-	MOVQ CX, 32(SP)
-	MOVQ 16(SP), CX
 	MOVQ CX, 40(SP)
-	MOVQ 24(SP), CX
-	MOVQ CX, 48(SP)
-	MOVQ 24(AX), CX
-	MOVQ CX, 56(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 64(SP)
+	MOVQ 8(SP), CX
+	MOVQ CX, 24(SP)
+	MOVQ 16(SP), CX
+	MOVQ CX, 32(SP)
 
 	// For every output row of the group:
 row:
-	CMPQ   72(SP), $0x00
+	CMPQ   40(SP), $0x00
 	JEQ    rowsDone
 	VXORPS Z2, Z2, Z2
 
@@ -24797,7 +23999,7 @@ row:
 
 rows3:
 block3:
-	MOVQ 32(SP), DI
+	MOVQ 24(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -24814,9 +24016,8 @@ inner3:
 	MOVQ    312(AX), R10
 	ADDQ    DI, R10
 	VMOVUPS (R8), Z6
-	VMOVAPS Z6, Z5
 	VMOVUPS (R9), Z7
-	VMAXPS  Z7, Z5, Z5
+	VMAXPS  Z7, Z6, Z5
 	VMOVUPS (R10), Z8
 	VMAXPS  Z8, Z5, Z5
 	VCMPPS  $0x07, Z7, Z6, K1
@@ -24853,10 +24054,9 @@ masked3:
 	ADDQ    DI, R10
 	VMOVAPS Z0, Z6
 	VMOVUPS (R8), K1, Z6
-	VMOVAPS Z6, Z5
 	VMOVAPS Z0, Z7
 	VMOVUPS (R9), K1, Z7
-	VMAXPS  Z7, Z5, Z5
+	VMAXPS  Z7, Z6, Z5
 	VMOVAPS Z0, Z8
 	VMOVUPS (R10), K1, Z8
 	VMAXPS  Z8, Z5, Z5
@@ -24896,7 +24096,7 @@ outputs3:
 	JNZ      exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    40(SP), DI
+	MOVQ    32(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000040
@@ -24921,7 +24121,7 @@ tailStore3:
 
 rows2:
 block2:
-	MOVQ 32(SP), DI
+	MOVQ 24(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -24936,9 +24136,8 @@ inner2:
 	MOVQ    304(AX), R9
 	ADDQ    DI, R9
 	VMOVUPS (R8), Z6
-	VMOVAPS Z6, Z5
 	VMOVUPS (R9), Z7
-	VMAXPS  Z7, Z5, Z5
+	VMAXPS  Z7, Z6, Z5
 	VCMPPS  $0x07, Z7, Z6, K1
 	JMP     vdone2
 
@@ -24970,10 +24169,9 @@ masked2:
 	ADDQ    DI, R9
 	VMOVAPS Z0, Z6
 	VMOVUPS (R8), K1, Z6
-	VMOVAPS Z6, Z5
 	VMOVAPS Z0, Z7
 	VMOVUPS (R9), K1, Z7
-	VMAXPS  Z7, Z5, Z5
+	VMAXPS  Z7, Z6, Z5
 	VCMPPS  $0x07, Z7, Z6, K1
 
 vdone2:
@@ -25009,7 +24207,7 @@ outputs2:
 	JNZ      exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    40(SP), DI
+	MOVQ    32(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000040
@@ -25034,7 +24232,7 @@ tailStore2:
 
 rows4:
 block4:
-	MOVQ 32(SP), DI
+	MOVQ 24(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -25053,9 +24251,8 @@ inner4:
 	MOVQ    320(AX), R11
 	ADDQ    DI, R11
 	VMOVUPS (R8), Z6
-	VMOVAPS Z6, Z5
 	VMOVUPS (R9), Z7
-	VMAXPS  Z7, Z5, Z5
+	VMAXPS  Z7, Z6, Z5
 	VMOVUPS (R10), Z8
 	VMAXPS  Z8, Z5, Z5
 	VMOVUPS (R11), Z9
@@ -25096,10 +24293,9 @@ masked4:
 	ADDQ    DI, R11
 	VMOVAPS Z0, Z6
 	VMOVUPS (R8), K1, Z6
-	VMOVAPS Z6, Z5
 	VMOVAPS Z0, Z7
 	VMOVUPS (R9), K1, Z7
-	VMAXPS  Z7, Z5, Z5
+	VMAXPS  Z7, Z6, Z5
 	VMOVAPS Z0, Z8
 	VMOVUPS (R10), K1, Z8
 	VMAXPS  Z8, Z5, Z5
@@ -25142,7 +24338,7 @@ outputs4:
 	JNZ      exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    40(SP), DI
+	MOVQ    32(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000040
@@ -25167,7 +24363,7 @@ tailStore4:
 
 rows1:
 block1:
-	MOVQ 32(SP), DI
+	MOVQ 24(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -25246,7 +24442,7 @@ outputs1:
 	JNZ      exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    40(SP), DI
+	MOVQ    32(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000040
@@ -25271,7 +24467,7 @@ tailStore1:
 
 rows0:
 block0:
-	MOVQ 32(SP), DI
+	MOVQ 24(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -25406,7 +24602,7 @@ outputs0:
 	JNZ      exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    40(SP), DI
+	MOVQ    32(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000040
@@ -25431,13 +24627,13 @@ tailStore0:
 
 exact:
 	// A chunk with a NaN or a zero: colB, the byte offset of its first window start.
-	MOVQ CX, 80(SP)
-	MOVQ BX, 88(SP)
-	MOVQ SI, 96(SP)
+	MOVQ CX, 48(SP)
+	MOVQ BX, 56(SP)
+	MOVQ SI, 64(SP)
 	SUBQ $0x00000040, CX
 
 	// Edge chunk: taps outside the row and outputs past the row's end are masked off.
-	MOVQ 32(SP), BX
+	MOVQ 24(SP), BX
 	ADDQ CX, BX
 	SARQ $0x02, CX
 
@@ -25507,11 +24703,11 @@ tapsDoneE:
 
 	// NaN where a tap was unordered.
 	VBLENDMPS Z6, Z1, K3, Z4
-	MOVQ      40(SP), CX
+	MOVQ      32(SP), CX
 	VMOVUPS   Z4, K1, (CX)(DX*1)
-	MOVQ      80(SP), CX
-	MOVQ      88(SP), BX
-	MOVQ      96(SP), SI
+	MOVQ      48(SP), CX
+	MOVQ      56(SP), BX
+	MOVQ      64(SP), SI
 	MOVQ      136(AX), DI
 	SUBQ      DX, DI
 	CMPQ      DI, $0x00000040
@@ -25530,16 +24726,10 @@ tapsDoneE:
 	// Next row.
 rowEnd:
 	MOVQ 72(AX), CX
-	ADDQ CX, 32(SP)
+	ADDQ CX, 24(SP)
 	MOVQ 80(AX), CX
-	ADDQ CX, 40(SP)
-	ADDQ CX, 48(SP)
-	ADDQ CX, 48(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 64(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 56(SP)
-	DECQ 72(SP)
+	ADDQ CX, 32(SP)
+	DECQ 40(SP)
 	JMP  row
 
 	// Next group.
@@ -25548,8 +24738,6 @@ rowsDone:
 	ADDQ CX, 8(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 16(SP)
-	ADDQ CX, 24(SP)
-	ADDQ CX, 24(SP)
 	DECQ (SP)
 	JMP  group
 
@@ -25559,7 +24747,7 @@ done:
 
 // func windowMaxS1K2D1P1AVX512(j *rowJob)
 // Requires: AVX, AVX512DQ, AVX512F, BMI, BMI2, CMOV
-TEXT ·windowMaxS1K2D1P1AVX512(SB), NOSPLIT, $104-8
+TEXT ·windowMaxS1K2D1P1AVX512(SB), NOSPLIT, $72-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -25579,28 +24767,20 @@ TEXT ·windowMaxS1K2D1P1AVX512(SB), NOSPLIT, $104-8
 	MOVQ CX, 8(SP)
 	MOVQ 8(AX), CX
 	MOVQ CX, 16(SP)
-	MOVQ 16(AX), CX
-	MOVQ CX, 24(SP)
 
 group:
 	CMPQ (SP), $0x00
 	JEQ  done
 	MOVQ 64(AX), CX
-	MOVQ CX, 72(SP)
-	MOVQ 8(SP), CX
-	MOVQ CX, 32(SP)
-	MOVQ 16(SP), CX
 	MOVQ CX, 40(SP)
-	MOVQ 24(SP), CX
-	MOVQ CX, 48(SP)
-	MOVQ 24(AX), CX
-	MOVQ CX, 56(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 64(SP)
+	MOVQ 8(SP), CX
+	MOVQ CX, 24(SP)
+	MOVQ 16(SP), CX
+	MOVQ CX, 32(SP)
 
 	// For every output row of the group:
 row:
-	CMPQ   72(SP), $0x00
+	CMPQ   40(SP), $0x00
 	JEQ    rowsDone
 	VXORPS Z2, Z2, Z2
 
@@ -25630,7 +24810,7 @@ block3:
 	// The taps do not reach the next block: the chunk's own block, then its outputs.
 	CMPQ DX, 136(AX)
 	JGE  rowEnd
-	MOVQ 32(SP), DI
+	MOVQ 24(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -25647,9 +24827,8 @@ inner3:
 	MOVQ    312(AX), R10
 	ADDQ    DI, R10
 	VMOVUPS (R8), Z6
-	VMOVAPS Z6, Z5
 	VMOVUPS (R9), Z7
-	VMAXPS  Z7, Z5, Z5
+	VMAXPS  Z7, Z6, Z5
 	VMOVUPS (R10), Z8
 	VMAXPS  Z8, Z5, Z5
 	VCMPPS  $0x07, Z7, Z6, K1
@@ -25686,10 +24865,9 @@ masked3:
 	ADDQ    DI, R10
 	VMOVAPS Z0, Z6
 	VMOVUPS (R8), K1, Z6
-	VMOVAPS Z6, Z5
 	VMOVAPS Z0, Z7
 	VMOVUPS (R9), K1, Z7
-	VMAXPS  Z7, Z5, Z5
+	VMAXPS  Z7, Z6, Z5
 	VMOVAPS Z0, Z8
 	VMOVUPS (R10), K1, Z8
 	VMAXPS  Z8, Z5, Z5
@@ -25719,7 +24897,7 @@ vpermute3:
 	JNZ      exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    40(SP), DI
+	MOVQ    32(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000040
@@ -25747,7 +24925,7 @@ block2:
 	// The taps do not reach the next block: the chunk's own block, then its outputs.
 	CMPQ DX, 136(AX)
 	JGE  rowEnd
-	MOVQ 32(SP), DI
+	MOVQ 24(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -25762,9 +24940,8 @@ inner2:
 	MOVQ    304(AX), R9
 	ADDQ    DI, R9
 	VMOVUPS (R8), Z6
-	VMOVAPS Z6, Z5
 	VMOVUPS (R9), Z7
-	VMAXPS  Z7, Z5, Z5
+	VMAXPS  Z7, Z6, Z5
 	VCMPPS  $0x07, Z7, Z6, K1
 	JMP     vdone2
 
@@ -25796,10 +24973,9 @@ masked2:
 	ADDQ    DI, R9
 	VMOVAPS Z0, Z6
 	VMOVUPS (R8), K1, Z6
-	VMOVAPS Z6, Z5
 	VMOVAPS Z0, Z7
 	VMOVUPS (R9), K1, Z7
-	VMAXPS  Z7, Z5, Z5
+	VMAXPS  Z7, Z6, Z5
 	VCMPPS  $0x07, Z7, Z6, K1
 
 vdone2:
@@ -25825,7 +25001,7 @@ vpermute2:
 	JNZ      exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    40(SP), DI
+	MOVQ    32(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000040
@@ -25853,7 +25029,7 @@ block4:
 	// The taps do not reach the next block: the chunk's own block, then its outputs.
 	CMPQ DX, 136(AX)
 	JGE  rowEnd
-	MOVQ 32(SP), DI
+	MOVQ 24(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -25872,9 +25048,8 @@ inner4:
 	MOVQ    320(AX), R11
 	ADDQ    DI, R11
 	VMOVUPS (R8), Z6
-	VMOVAPS Z6, Z5
 	VMOVUPS (R9), Z7
-	VMAXPS  Z7, Z5, Z5
+	VMAXPS  Z7, Z6, Z5
 	VMOVUPS (R10), Z8
 	VMAXPS  Z8, Z5, Z5
 	VMOVUPS (R11), Z9
@@ -25915,10 +25090,9 @@ masked4:
 	ADDQ    DI, R11
 	VMOVAPS Z0, Z6
 	VMOVUPS (R8), K1, Z6
-	VMOVAPS Z6, Z5
 	VMOVAPS Z0, Z7
 	VMOVUPS (R9), K1, Z7
-	VMAXPS  Z7, Z5, Z5
+	VMAXPS  Z7, Z6, Z5
 	VMOVAPS Z0, Z8
 	VMOVUPS (R10), K1, Z8
 	VMAXPS  Z8, Z5, Z5
@@ -25951,7 +25125,7 @@ vpermute4:
 	JNZ      exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    40(SP), DI
+	MOVQ    32(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000040
@@ -25979,7 +25153,7 @@ block1:
 	// The taps do not reach the next block: the chunk's own block, then its outputs.
 	CMPQ DX, 136(AX)
 	JGE  rowEnd
-	MOVQ 32(SP), DI
+	MOVQ 24(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -26048,7 +25222,7 @@ vpermute1:
 	JNZ      exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    40(SP), DI
+	MOVQ    32(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000040
@@ -26076,7 +25250,7 @@ block0:
 	// The taps do not reach the next block: the chunk's own block, then its outputs.
 	CMPQ DX, 136(AX)
 	JGE  rowEnd
-	MOVQ 32(SP), DI
+	MOVQ 24(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -26201,7 +25375,7 @@ vpermute0:
 	JNZ      exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    40(SP), DI
+	MOVQ    32(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000040
@@ -26226,13 +25400,13 @@ tailStore0:
 
 exact:
 	// A chunk with a NaN or a zero: colB, the byte offset of its first window start.
-	MOVQ CX, 80(SP)
-	MOVQ BX, 88(SP)
-	MOVQ SI, 96(SP)
+	MOVQ CX, 48(SP)
+	MOVQ BX, 56(SP)
+	MOVQ SI, 64(SP)
 	SUBQ $0x00000004, CX
 
 	// Edge chunk: taps outside the row and outputs past the row's end are masked off.
-	MOVQ 32(SP), BX
+	MOVQ 24(SP), BX
 	ADDQ CX, BX
 	SARQ $0x02, CX
 
@@ -26302,11 +25476,11 @@ tapsDoneE:
 
 	// NaN where a tap was unordered.
 	VBLENDMPS Z4, Z1, K3, Z3
-	MOVQ      40(SP), CX
+	MOVQ      32(SP), CX
 	VMOVUPS   Z3, K1, (CX)(DX*1)
-	MOVQ      80(SP), CX
-	MOVQ      88(SP), BX
-	MOVQ      96(SP), SI
+	MOVQ      48(SP), CX
+	MOVQ      56(SP), BX
+	MOVQ      64(SP), SI
 	MOVQ      136(AX), DI
 	SUBQ      DX, DI
 	CMPQ      DI, $0x00000040
@@ -26325,16 +25499,10 @@ tapsDoneE:
 	// Next row.
 rowEnd:
 	MOVQ 72(AX), CX
-	ADDQ CX, 32(SP)
+	ADDQ CX, 24(SP)
 	MOVQ 80(AX), CX
-	ADDQ CX, 40(SP)
-	ADDQ CX, 48(SP)
-	ADDQ CX, 48(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 64(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 56(SP)
-	DECQ 72(SP)
+	ADDQ CX, 32(SP)
+	DECQ 40(SP)
 	JMP  row
 
 	// Next group.
@@ -26343,8 +25511,6 @@ rowsDone:
 	ADDQ CX, 8(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 16(SP)
-	ADDQ CX, 24(SP)
-	ADDQ CX, 24(SP)
 	DECQ (SP)
 	JMP  group
 
@@ -26354,7 +25520,7 @@ done:
 
 // func windowMaxS1K3D1P0AVX512(j *rowJob)
 // Requires: AVX, AVX512DQ, AVX512F, BMI, BMI2, CMOV
-TEXT ·windowMaxS1K3D1P0AVX512(SB), NOSPLIT, $104-8
+TEXT ·windowMaxS1K3D1P0AVX512(SB), NOSPLIT, $72-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -26374,28 +25540,20 @@ TEXT ·windowMaxS1K3D1P0AVX512(SB), NOSPLIT, $104-8
 	MOVQ CX, 8(SP)
 	MOVQ 8(AX), CX
 	MOVQ CX, 16(SP)
-	MOVQ 16(AX), CX
-	MOVQ CX, 24(SP)
 
 group:
 	CMPQ (SP), $0x00
 	JEQ  done
 	MOVQ 64(AX), CX
-	MOVQ CX, 72(SP)
-	MOVQ 8(SP), CX
-	MOVQ CX, 32(SP)
-	MOVQ 16(SP), CX
 	MOVQ CX, 40(SP)
-	MOVQ 24(SP), CX
-	MOVQ CX, 48(SP)
-	MOVQ 24(AX), CX
-	MOVQ CX, 56(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 64(SP)
+	MOVQ 8(SP), CX
+	MOVQ CX, 24(SP)
+	MOVQ 16(SP), CX
+	MOVQ CX, 32(SP)
 
 	// For every output row of the group:
 row:
-	CMPQ   72(SP), $0x00
+	CMPQ   40(SP), $0x00
 	JEQ    rowsDone
 	VXORPS Z2, Z2, Z2
 
@@ -26419,7 +25577,7 @@ row:
 
 rows3:
 block3:
-	MOVQ 32(SP), DI
+	MOVQ 24(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -26436,9 +25594,8 @@ inner3:
 	MOVQ    312(AX), R10
 	ADDQ    DI, R10
 	VMOVUPS (R8), Z6
-	VMOVAPS Z6, Z5
 	VMOVUPS (R9), Z7
-	VMAXPS  Z7, Z5, Z5
+	VMAXPS  Z7, Z6, Z5
 	VMOVUPS (R10), Z8
 	VMAXPS  Z8, Z5, Z5
 	VCMPPS  $0x07, Z7, Z6, K1
@@ -26475,10 +25632,9 @@ masked3:
 	ADDQ    DI, R10
 	VMOVAPS Z0, Z6
 	VMOVUPS (R8), K1, Z6
-	VMOVAPS Z6, Z5
 	VMOVAPS Z0, Z7
 	VMOVUPS (R9), K1, Z7
-	VMAXPS  Z7, Z5, Z5
+	VMAXPS  Z7, Z6, Z5
 	VMOVAPS Z0, Z8
 	VMOVUPS (R10), K1, Z8
 	VMAXPS  Z8, Z5, Z5
@@ -26520,7 +25676,7 @@ outputs3:
 	JNZ      exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    40(SP), DI
+	MOVQ    32(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000040
@@ -26545,7 +25701,7 @@ tailStore3:
 
 rows2:
 block2:
-	MOVQ 32(SP), DI
+	MOVQ 24(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -26560,9 +25716,8 @@ inner2:
 	MOVQ    304(AX), R9
 	ADDQ    DI, R9
 	VMOVUPS (R8), Z6
-	VMOVAPS Z6, Z5
 	VMOVUPS (R9), Z7
-	VMAXPS  Z7, Z5, Z5
+	VMAXPS  Z7, Z6, Z5
 	VCMPPS  $0x07, Z7, Z6, K1
 	JMP     vdone2
 
@@ -26594,10 +25749,9 @@ masked2:
 	ADDQ    DI, R9
 	VMOVAPS Z0, Z6
 	VMOVUPS (R8), K1, Z6
-	VMOVAPS Z6, Z5
 	VMOVAPS Z0, Z7
 	VMOVUPS (R9), K1, Z7
-	VMAXPS  Z7, Z5, Z5
+	VMAXPS  Z7, Z6, Z5
 	VCMPPS  $0x07, Z7, Z6, K1
 
 vdone2:
@@ -26635,7 +25789,7 @@ outputs2:
 	JNZ      exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    40(SP), DI
+	MOVQ    32(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000040
@@ -26660,7 +25814,7 @@ tailStore2:
 
 rows4:
 block4:
-	MOVQ 32(SP), DI
+	MOVQ 24(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -26679,9 +25833,8 @@ inner4:
 	MOVQ    320(AX), R11
 	ADDQ    DI, R11
 	VMOVUPS (R8), Z6
-	VMOVAPS Z6, Z5
 	VMOVUPS (R9), Z7
-	VMAXPS  Z7, Z5, Z5
+	VMAXPS  Z7, Z6, Z5
 	VMOVUPS (R10), Z8
 	VMAXPS  Z8, Z5, Z5
 	VMOVUPS (R11), Z9
@@ -26722,10 +25875,9 @@ masked4:
 	ADDQ    DI, R11
 	VMOVAPS Z0, Z6
 	VMOVUPS (R8), K1, Z6
-	VMOVAPS Z6, Z5
 	VMOVAPS Z0, Z7
 	VMOVUPS (R9), K1, Z7
-	VMAXPS  Z7, Z5, Z5
+	VMAXPS  Z7, Z6, Z5
 	VMOVAPS Z0, Z8
 	VMOVUPS (R10), K1, Z8
 	VMAXPS  Z8, Z5, Z5
@@ -26770,7 +25922,7 @@ outputs4:
 	JNZ      exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    40(SP), DI
+	MOVQ    32(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000040
@@ -26795,7 +25947,7 @@ tailStore4:
 
 rows1:
 block1:
-	MOVQ 32(SP), DI
+	MOVQ 24(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -26876,7 +26028,7 @@ outputs1:
 	JNZ      exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    40(SP), DI
+	MOVQ    32(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000040
@@ -26901,7 +26053,7 @@ tailStore1:
 
 rows0:
 block0:
-	MOVQ 32(SP), DI
+	MOVQ 24(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -27038,7 +26190,7 @@ outputs0:
 	JNZ      exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    40(SP), DI
+	MOVQ    32(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000040
@@ -27063,13 +26215,13 @@ tailStore0:
 
 exact:
 	// A chunk with a NaN or a zero: colB, the byte offset of its first window start.
-	MOVQ CX, 80(SP)
-	MOVQ BX, 88(SP)
-	MOVQ SI, 96(SP)
+	MOVQ CX, 48(SP)
+	MOVQ BX, 56(SP)
+	MOVQ SI, 64(SP)
 	SUBQ $0x00000040, CX
 
 	// Edge chunk: taps outside the row and outputs past the row's end are masked off.
-	MOVQ 32(SP), BX
+	MOVQ 24(SP), BX
 	ADDQ CX, BX
 	SARQ $0x02, CX
 
@@ -27139,11 +26291,11 @@ tapsDoneE:
 
 	// NaN where a tap was unordered.
 	VBLENDMPS Z6, Z1, K3, Z4
-	MOVQ      40(SP), CX
+	MOVQ      32(SP), CX
 	VMOVUPS   Z4, K1, (CX)(DX*1)
-	MOVQ      80(SP), CX
-	MOVQ      88(SP), BX
-	MOVQ      96(SP), SI
+	MOVQ      48(SP), CX
+	MOVQ      56(SP), BX
+	MOVQ      64(SP), SI
 	MOVQ      136(AX), DI
 	SUBQ      DX, DI
 	CMPQ      DI, $0x00000040
@@ -27162,16 +26314,10 @@ tapsDoneE:
 	// Next row.
 rowEnd:
 	MOVQ 72(AX), CX
-	ADDQ CX, 32(SP)
+	ADDQ CX, 24(SP)
 	MOVQ 80(AX), CX
-	ADDQ CX, 40(SP)
-	ADDQ CX, 48(SP)
-	ADDQ CX, 48(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 64(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 56(SP)
-	DECQ 72(SP)
+	ADDQ CX, 32(SP)
+	DECQ 40(SP)
 	JMP  row
 
 	// Next group.
@@ -27180,8 +26326,6 @@ rowsDone:
 	ADDQ CX, 8(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 16(SP)
-	ADDQ CX, 24(SP)
-	ADDQ CX, 24(SP)
 	DECQ (SP)
 	JMP  group
 
@@ -27191,7 +26335,7 @@ done:
 
 // func windowMaxS1K3D1P1AVX512(j *rowJob)
 // Requires: AVX, AVX512DQ, AVX512F, BMI, BMI2, CMOV
-TEXT ·windowMaxS1K3D1P1AVX512(SB), NOSPLIT, $104-8
+TEXT ·windowMaxS1K3D1P1AVX512(SB), NOSPLIT, $72-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -27211,28 +26355,20 @@ TEXT ·windowMaxS1K3D1P1AVX512(SB), NOSPLIT, $104-8
 	MOVQ CX, 8(SP)
 	MOVQ 8(AX), CX
 	MOVQ CX, 16(SP)
-	MOVQ 16(AX), CX
-	MOVQ CX, 24(SP)
 
 group:
 	CMPQ (SP), $0x00
 	JEQ  done
 	MOVQ 64(AX), CX
-	MOVQ CX, 72(SP)
-	MOVQ 8(SP), CX
-	MOVQ CX, 32(SP)
-	MOVQ 16(SP), CX
 	MOVQ CX, 40(SP)
-	MOVQ 24(SP), CX
-	MOVQ CX, 48(SP)
-	MOVQ 24(AX), CX
-	MOVQ CX, 56(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 64(SP)
+	MOVQ 8(SP), CX
+	MOVQ CX, 24(SP)
+	MOVQ 16(SP), CX
+	MOVQ CX, 32(SP)
 
 	// For every output row of the group:
 row:
-	CMPQ   72(SP), $0x00
+	CMPQ   40(SP), $0x00
 	JEQ    rowsDone
 	VXORPS Z2, Z2, Z2
 
@@ -27259,7 +26395,7 @@ row:
 
 rows3:
 block3:
-	MOVQ 32(SP), DI
+	MOVQ 24(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -27276,9 +26412,8 @@ inner3:
 	MOVQ    312(AX), R10
 	ADDQ    DI, R10
 	VMOVUPS (R8), Z7
-	VMOVAPS Z7, Z6
 	VMOVUPS (R9), Z8
-	VMAXPS  Z8, Z6, Z6
+	VMAXPS  Z8, Z7, Z6
 	VMOVUPS (R10), Z9
 	VMAXPS  Z9, Z6, Z6
 	VCMPPS  $0x07, Z8, Z7, K1
@@ -27315,10 +26450,9 @@ masked3:
 	ADDQ    DI, R10
 	VMOVAPS Z0, Z7
 	VMOVUPS (R8), K1, Z7
-	VMOVAPS Z7, Z6
 	VMOVAPS Z0, Z8
 	VMOVUPS (R9), K1, Z8
-	VMAXPS  Z8, Z6, Z6
+	VMAXPS  Z8, Z7, Z6
 	VMOVAPS Z0, Z9
 	VMOVUPS (R10), K1, Z9
 	VMAXPS  Z9, Z6, Z6
@@ -27361,7 +26495,7 @@ outputs3:
 	JNZ      exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    40(SP), DI
+	MOVQ    32(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000040
@@ -27387,7 +26521,7 @@ tailStore3:
 
 rows2:
 block2:
-	MOVQ 32(SP), DI
+	MOVQ 24(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -27402,9 +26536,8 @@ inner2:
 	MOVQ    304(AX), R9
 	ADDQ    DI, R9
 	VMOVUPS (R8), Z7
-	VMOVAPS Z7, Z6
 	VMOVUPS (R9), Z8
-	VMAXPS  Z8, Z6, Z6
+	VMAXPS  Z8, Z7, Z6
 	VCMPPS  $0x07, Z8, Z7, K1
 	JMP     vdone2
 
@@ -27436,10 +26569,9 @@ masked2:
 	ADDQ    DI, R9
 	VMOVAPS Z0, Z7
 	VMOVUPS (R8), K1, Z7
-	VMOVAPS Z7, Z6
 	VMOVAPS Z0, Z8
 	VMOVUPS (R9), K1, Z8
-	VMAXPS  Z8, Z6, Z6
+	VMAXPS  Z8, Z7, Z6
 	VCMPPS  $0x07, Z8, Z7, K1
 
 vdone2:
@@ -27478,7 +26610,7 @@ outputs2:
 	JNZ      exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    40(SP), DI
+	MOVQ    32(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000040
@@ -27504,7 +26636,7 @@ tailStore2:
 
 rows4:
 block4:
-	MOVQ 32(SP), DI
+	MOVQ 24(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -27523,9 +26655,8 @@ inner4:
 	MOVQ    320(AX), R11
 	ADDQ    DI, R11
 	VMOVUPS (R8), Z7
-	VMOVAPS Z7, Z6
 	VMOVUPS (R9), Z8
-	VMAXPS  Z8, Z6, Z6
+	VMAXPS  Z8, Z7, Z6
 	VMOVUPS (R10), Z9
 	VMAXPS  Z9, Z6, Z6
 	VMOVUPS (R11), Z10
@@ -27566,10 +26697,9 @@ masked4:
 	ADDQ    DI, R11
 	VMOVAPS Z0, Z7
 	VMOVUPS (R8), K1, Z7
-	VMOVAPS Z7, Z6
 	VMOVAPS Z0, Z8
 	VMOVUPS (R9), K1, Z8
-	VMAXPS  Z8, Z6, Z6
+	VMAXPS  Z8, Z7, Z6
 	VMOVAPS Z0, Z9
 	VMOVUPS (R10), K1, Z9
 	VMAXPS  Z9, Z6, Z6
@@ -27615,7 +26745,7 @@ outputs4:
 	JNZ      exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    40(SP), DI
+	MOVQ    32(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000040
@@ -27641,7 +26771,7 @@ tailStore4:
 
 rows1:
 block1:
-	MOVQ 32(SP), DI
+	MOVQ 24(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -27723,7 +26853,7 @@ outputs1:
 	JNZ      exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    40(SP), DI
+	MOVQ    32(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000040
@@ -27749,7 +26879,7 @@ tailStore1:
 
 rows0:
 block0:
-	MOVQ 32(SP), DI
+	MOVQ 24(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -27887,7 +27017,7 @@ outputs0:
 	JNZ      exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    40(SP), DI
+	MOVQ    32(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000040
@@ -27913,13 +27043,13 @@ tailStore0:
 
 exact:
 	// A chunk with a NaN or a zero: colB, the byte offset of its first window start.
-	MOVQ CX, 80(SP)
-	MOVQ BX, 88(SP)
-	MOVQ SI, 96(SP)
+	MOVQ CX, 48(SP)
+	MOVQ BX, 56(SP)
+	MOVQ SI, 64(SP)
 	SUBQ $0x00000044, CX
 
 	// Edge chunk: taps outside the row and outputs past the row's end are masked off.
-	MOVQ 32(SP), BX
+	MOVQ 24(SP), BX
 	ADDQ CX, BX
 	SARQ $0x02, CX
 
@@ -27989,11 +27119,11 @@ tapsDoneE:
 
 	// NaN where a tap was unordered.
 	VBLENDMPS Z5, Z1, K3, Z4
-	MOVQ      40(SP), CX
+	MOVQ      32(SP), CX
 	VMOVUPS   Z4, K1, (CX)(DX*1)
-	MOVQ      80(SP), CX
-	MOVQ      88(SP), BX
-	MOVQ      96(SP), SI
+	MOVQ      48(SP), CX
+	MOVQ      56(SP), BX
+	MOVQ      64(SP), SI
 	MOVQ      136(AX), DI
 	SUBQ      DX, DI
 	CMPQ      DI, $0x00000040
@@ -28012,16 +27142,10 @@ tapsDoneE:
 	// Next row.
 rowEnd:
 	MOVQ 72(AX), CX
-	ADDQ CX, 32(SP)
+	ADDQ CX, 24(SP)
 	MOVQ 80(AX), CX
-	ADDQ CX, 40(SP)
-	ADDQ CX, 48(SP)
-	ADDQ CX, 48(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 64(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 56(SP)
-	DECQ 72(SP)
+	ADDQ CX, 32(SP)
+	DECQ 40(SP)
 	JMP  row
 
 	// Next group.
@@ -28030,8 +27154,6 @@ rowsDone:
 	ADDQ CX, 8(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 16(SP)
-	ADDQ CX, 24(SP)
-	ADDQ CX, 24(SP)
 	DECQ (SP)
 	JMP  group
 
@@ -28041,7 +27163,7 @@ done:
 
 // func windowMaxS1K3D2P0AVX512(j *rowJob)
 // Requires: AVX, AVX512DQ, AVX512F, BMI, BMI2, CMOV
-TEXT ·windowMaxS1K3D2P0AVX512(SB), NOSPLIT, $104-8
+TEXT ·windowMaxS1K3D2P0AVX512(SB), NOSPLIT, $72-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -28061,28 +27183,20 @@ TEXT ·windowMaxS1K3D2P0AVX512(SB), NOSPLIT, $104-8
 	MOVQ CX, 8(SP)
 	MOVQ 8(AX), CX
 	MOVQ CX, 16(SP)
-	MOVQ 16(AX), CX
-	MOVQ CX, 24(SP)
 
 group:
 	CMPQ (SP), $0x00
 	JEQ  done
 	MOVQ 64(AX), CX
-	MOVQ CX, 72(SP)
-	MOVQ 8(SP), CX
-	MOVQ CX, 32(SP)
-	MOVQ 16(SP), CX
 	MOVQ CX, 40(SP)
-	MOVQ 24(SP), CX
-	MOVQ CX, 48(SP)
-	MOVQ 24(AX), CX
-	MOVQ CX, 56(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 64(SP)
+	MOVQ 8(SP), CX
+	MOVQ CX, 24(SP)
+	MOVQ 16(SP), CX
+	MOVQ CX, 32(SP)
 
 	// For every output row of the group:
 row:
-	CMPQ   72(SP), $0x00
+	CMPQ   40(SP), $0x00
 	JEQ    rowsDone
 	VXORPS Z2, Z2, Z2
 
@@ -28106,7 +27220,7 @@ row:
 
 rows3:
 block3:
-	MOVQ 32(SP), DI
+	MOVQ 24(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -28123,9 +27237,8 @@ inner3:
 	MOVQ    312(AX), R10
 	ADDQ    DI, R10
 	VMOVUPS (R8), Z6
-	VMOVAPS Z6, Z5
 	VMOVUPS (R9), Z7
-	VMAXPS  Z7, Z5, Z5
+	VMAXPS  Z7, Z6, Z5
 	VMOVUPS (R10), Z8
 	VMAXPS  Z8, Z5, Z5
 	VCMPPS  $0x07, Z7, Z6, K1
@@ -28162,10 +27275,9 @@ masked3:
 	ADDQ    DI, R10
 	VMOVAPS Z0, Z6
 	VMOVUPS (R8), K1, Z6
-	VMOVAPS Z6, Z5
 	VMOVAPS Z0, Z7
 	VMOVUPS (R9), K1, Z7
-	VMAXPS  Z7, Z5, Z5
+	VMAXPS  Z7, Z6, Z5
 	VMOVAPS Z0, Z8
 	VMOVUPS (R10), K1, Z8
 	VMAXPS  Z8, Z5, Z5
@@ -28207,7 +27319,7 @@ outputs3:
 	JNZ      exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    40(SP), DI
+	MOVQ    32(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000040
@@ -28232,7 +27344,7 @@ tailStore3:
 
 rows2:
 block2:
-	MOVQ 32(SP), DI
+	MOVQ 24(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -28247,9 +27359,8 @@ inner2:
 	MOVQ    304(AX), R9
 	ADDQ    DI, R9
 	VMOVUPS (R8), Z6
-	VMOVAPS Z6, Z5
 	VMOVUPS (R9), Z7
-	VMAXPS  Z7, Z5, Z5
+	VMAXPS  Z7, Z6, Z5
 	VCMPPS  $0x07, Z7, Z6, K1
 	JMP     vdone2
 
@@ -28281,10 +27392,9 @@ masked2:
 	ADDQ    DI, R9
 	VMOVAPS Z0, Z6
 	VMOVUPS (R8), K1, Z6
-	VMOVAPS Z6, Z5
 	VMOVAPS Z0, Z7
 	VMOVUPS (R9), K1, Z7
-	VMAXPS  Z7, Z5, Z5
+	VMAXPS  Z7, Z6, Z5
 	VCMPPS  $0x07, Z7, Z6, K1
 
 vdone2:
@@ -28322,7 +27432,7 @@ outputs2:
 	JNZ      exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    40(SP), DI
+	MOVQ    32(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000040
@@ -28347,7 +27457,7 @@ tailStore2:
 
 rows4:
 block4:
-	MOVQ 32(SP), DI
+	MOVQ 24(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -28366,9 +27476,8 @@ inner4:
 	MOVQ    320(AX), R11
 	ADDQ    DI, R11
 	VMOVUPS (R8), Z6
-	VMOVAPS Z6, Z5
 	VMOVUPS (R9), Z7
-	VMAXPS  Z7, Z5, Z5
+	VMAXPS  Z7, Z6, Z5
 	VMOVUPS (R10), Z8
 	VMAXPS  Z8, Z5, Z5
 	VMOVUPS (R11), Z9
@@ -28409,10 +27518,9 @@ masked4:
 	ADDQ    DI, R11
 	VMOVAPS Z0, Z6
 	VMOVUPS (R8), K1, Z6
-	VMOVAPS Z6, Z5
 	VMOVAPS Z0, Z7
 	VMOVUPS (R9), K1, Z7
-	VMAXPS  Z7, Z5, Z5
+	VMAXPS  Z7, Z6, Z5
 	VMOVAPS Z0, Z8
 	VMOVUPS (R10), K1, Z8
 	VMAXPS  Z8, Z5, Z5
@@ -28457,7 +27565,7 @@ outputs4:
 	JNZ      exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    40(SP), DI
+	MOVQ    32(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000040
@@ -28482,7 +27590,7 @@ tailStore4:
 
 rows1:
 block1:
-	MOVQ 32(SP), DI
+	MOVQ 24(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -28563,7 +27671,7 @@ outputs1:
 	JNZ      exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    40(SP), DI
+	MOVQ    32(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000040
@@ -28588,7 +27696,7 @@ tailStore1:
 
 rows0:
 block0:
-	MOVQ 32(SP), DI
+	MOVQ 24(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -28725,7 +27833,7 @@ outputs0:
 	JNZ      exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    40(SP), DI
+	MOVQ    32(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000040
@@ -28750,13 +27858,13 @@ tailStore0:
 
 exact:
 	// A chunk with a NaN or a zero: colB, the byte offset of its first window start.
-	MOVQ CX, 80(SP)
-	MOVQ BX, 88(SP)
-	MOVQ SI, 96(SP)
+	MOVQ CX, 48(SP)
+	MOVQ BX, 56(SP)
+	MOVQ SI, 64(SP)
 	SUBQ $0x00000040, CX
 
 	// Edge chunk: taps outside the row and outputs past the row's end are masked off.
-	MOVQ 32(SP), BX
+	MOVQ 24(SP), BX
 	ADDQ CX, BX
 	SARQ $0x02, CX
 
@@ -28826,11 +27934,11 @@ tapsDoneE:
 
 	// NaN where a tap was unordered.
 	VBLENDMPS Z6, Z1, K3, Z4
-	MOVQ      40(SP), CX
+	MOVQ      32(SP), CX
 	VMOVUPS   Z4, K1, (CX)(DX*1)
-	MOVQ      80(SP), CX
-	MOVQ      88(SP), BX
-	MOVQ      96(SP), SI
+	MOVQ      48(SP), CX
+	MOVQ      56(SP), BX
+	MOVQ      64(SP), SI
 	MOVQ      136(AX), DI
 	SUBQ      DX, DI
 	CMPQ      DI, $0x00000040
@@ -28849,16 +27957,10 @@ tapsDoneE:
 	// Next row.
 rowEnd:
 	MOVQ 72(AX), CX
-	ADDQ CX, 32(SP)
+	ADDQ CX, 24(SP)
 	MOVQ 80(AX), CX
-	ADDQ CX, 40(SP)
-	ADDQ CX, 48(SP)
-	ADDQ CX, 48(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 64(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 56(SP)
-	DECQ 72(SP)
+	ADDQ CX, 32(SP)
+	DECQ 40(SP)
 	JMP  row
 
 	// Next group.
@@ -28867,8 +27969,6 @@ rowsDone:
 	ADDQ CX, 8(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 16(SP)
-	ADDQ CX, 24(SP)
-	ADDQ CX, 24(SP)
 	DECQ (SP)
 	JMP  group
 
@@ -28878,7 +27978,7 @@ done:
 
 // func windowMaxS1K3D2P1AVX512(j *rowJob)
 // Requires: AVX, AVX512DQ, AVX512F, BMI, BMI2, CMOV
-TEXT ·windowMaxS1K3D2P1AVX512(SB), NOSPLIT, $104-8
+TEXT ·windowMaxS1K3D2P1AVX512(SB), NOSPLIT, $72-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -28898,28 +27998,20 @@ TEXT ·windowMaxS1K3D2P1AVX512(SB), NOSPLIT, $104-8
 	MOVQ CX, 8(SP)
 	MOVQ 8(AX), CX
 	MOVQ CX, 16(SP)
-	MOVQ 16(AX), CX
-	MOVQ CX, 24(SP)
 
 group:
 	CMPQ (SP), $0x00
 	JEQ  done
 	MOVQ 64(AX), CX
-	MOVQ CX, 72(SP)
-	MOVQ 8(SP), CX
-	MOVQ CX, 32(SP)
-	MOVQ 16(SP), CX
 	MOVQ CX, 40(SP)
-	MOVQ 24(SP), CX
-	MOVQ CX, 48(SP)
-	MOVQ 24(AX), CX
-	MOVQ CX, 56(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 64(SP)
+	MOVQ 8(SP), CX
+	MOVQ CX, 24(SP)
+	MOVQ 16(SP), CX
+	MOVQ CX, 32(SP)
 
 	// For every output row of the group:
 row:
-	CMPQ   72(SP), $0x00
+	CMPQ   40(SP), $0x00
 	JEQ    rowsDone
 	VXORPS Z2, Z2, Z2
 
@@ -28946,7 +28038,7 @@ row:
 
 rows3:
 block3:
-	MOVQ 32(SP), DI
+	MOVQ 24(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -28963,9 +28055,8 @@ inner3:
 	MOVQ    312(AX), R10
 	ADDQ    DI, R10
 	VMOVUPS (R8), Z7
-	VMOVAPS Z7, Z6
 	VMOVUPS (R9), Z8
-	VMAXPS  Z8, Z6, Z6
+	VMAXPS  Z8, Z7, Z6
 	VMOVUPS (R10), Z9
 	VMAXPS  Z9, Z6, Z6
 	VCMPPS  $0x07, Z8, Z7, K1
@@ -29002,10 +28093,9 @@ masked3:
 	ADDQ    DI, R10
 	VMOVAPS Z0, Z7
 	VMOVUPS (R8), K1, Z7
-	VMOVAPS Z7, Z6
 	VMOVAPS Z0, Z8
 	VMOVUPS (R9), K1, Z8
-	VMAXPS  Z8, Z6, Z6
+	VMAXPS  Z8, Z7, Z6
 	VMOVAPS Z0, Z9
 	VMOVUPS (R10), K1, Z9
 	VMAXPS  Z9, Z6, Z6
@@ -29049,7 +28139,7 @@ outputs3:
 	JNZ      exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    40(SP), DI
+	MOVQ    32(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000040
@@ -29075,7 +28165,7 @@ tailStore3:
 
 rows2:
 block2:
-	MOVQ 32(SP), DI
+	MOVQ 24(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -29090,9 +28180,8 @@ inner2:
 	MOVQ    304(AX), R9
 	ADDQ    DI, R9
 	VMOVUPS (R8), Z7
-	VMOVAPS Z7, Z6
 	VMOVUPS (R9), Z8
-	VMAXPS  Z8, Z6, Z6
+	VMAXPS  Z8, Z7, Z6
 	VCMPPS  $0x07, Z8, Z7, K1
 	JMP     vdone2
 
@@ -29124,10 +28213,9 @@ masked2:
 	ADDQ    DI, R9
 	VMOVAPS Z0, Z7
 	VMOVUPS (R8), K1, Z7
-	VMOVAPS Z7, Z6
 	VMOVAPS Z0, Z8
 	VMOVUPS (R9), K1, Z8
-	VMAXPS  Z8, Z6, Z6
+	VMAXPS  Z8, Z7, Z6
 	VCMPPS  $0x07, Z8, Z7, K1
 
 vdone2:
@@ -29167,7 +28255,7 @@ outputs2:
 	JNZ      exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    40(SP), DI
+	MOVQ    32(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000040
@@ -29193,7 +28281,7 @@ tailStore2:
 
 rows4:
 block4:
-	MOVQ 32(SP), DI
+	MOVQ 24(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -29212,9 +28300,8 @@ inner4:
 	MOVQ    320(AX), R11
 	ADDQ    DI, R11
 	VMOVUPS (R8), Z7
-	VMOVAPS Z7, Z6
 	VMOVUPS (R9), Z8
-	VMAXPS  Z8, Z6, Z6
+	VMAXPS  Z8, Z7, Z6
 	VMOVUPS (R10), Z9
 	VMAXPS  Z9, Z6, Z6
 	VMOVUPS (R11), Z10
@@ -29255,10 +28342,9 @@ masked4:
 	ADDQ    DI, R11
 	VMOVAPS Z0, Z7
 	VMOVUPS (R8), K1, Z7
-	VMOVAPS Z7, Z6
 	VMOVAPS Z0, Z8
 	VMOVUPS (R9), K1, Z8
-	VMAXPS  Z8, Z6, Z6
+	VMAXPS  Z8, Z7, Z6
 	VMOVAPS Z0, Z9
 	VMOVUPS (R10), K1, Z9
 	VMAXPS  Z9, Z6, Z6
@@ -29305,7 +28391,7 @@ outputs4:
 	JNZ      exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    40(SP), DI
+	MOVQ    32(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000040
@@ -29331,7 +28417,7 @@ tailStore4:
 
 rows1:
 block1:
-	MOVQ 32(SP), DI
+	MOVQ 24(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -29414,7 +28500,7 @@ outputs1:
 	JNZ      exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    40(SP), DI
+	MOVQ    32(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000040
@@ -29440,7 +28526,7 @@ tailStore1:
 
 rows0:
 block0:
-	MOVQ 32(SP), DI
+	MOVQ 24(SP), DI
 	ADDQ CX, DI
 
 	// Which columns of the block lie inside the row: block 0 has lmask, blocks from rfirst rmask.
@@ -29579,7 +28665,7 @@ outputs0:
 	JNZ      exact
 
 	// Store, under a mask for the last chunk.
-	MOVQ    40(SP), DI
+	MOVQ    32(SP), DI
 	MOVQ    136(AX), R8
 	SUBQ    DX, R8
 	CMPQ    R8, $0x00000040
@@ -29605,13 +28691,13 @@ tailStore0:
 
 exact:
 	// A chunk with a NaN or a zero: colB, the byte offset of its first window start.
-	MOVQ CX, 80(SP)
-	MOVQ BX, 88(SP)
-	MOVQ SI, 96(SP)
+	MOVQ CX, 48(SP)
+	MOVQ BX, 56(SP)
+	MOVQ SI, 64(SP)
 	SUBQ $0x00000044, CX
 
 	// Edge chunk: taps outside the row and outputs past the row's end are masked off.
-	MOVQ 32(SP), BX
+	MOVQ 24(SP), BX
 	ADDQ CX, BX
 	SARQ $0x02, CX
 
@@ -29681,11 +28767,11 @@ tapsDoneE:
 
 	// NaN where a tap was unordered.
 	VBLENDMPS Z5, Z1, K3, Z4
-	MOVQ      40(SP), CX
+	MOVQ      32(SP), CX
 	VMOVUPS   Z4, K1, (CX)(DX*1)
-	MOVQ      80(SP), CX
-	MOVQ      88(SP), BX
-	MOVQ      96(SP), SI
+	MOVQ      48(SP), CX
+	MOVQ      56(SP), BX
+	MOVQ      64(SP), SI
 	MOVQ      136(AX), DI
 	SUBQ      DX, DI
 	CMPQ      DI, $0x00000040
@@ -29704,16 +28790,10 @@ tapsDoneE:
 	// Next row.
 rowEnd:
 	MOVQ 72(AX), CX
-	ADDQ CX, 32(SP)
+	ADDQ CX, 24(SP)
 	MOVQ 80(AX), CX
-	ADDQ CX, 40(SP)
-	ADDQ CX, 48(SP)
-	ADDQ CX, 48(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 64(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 56(SP)
-	DECQ 72(SP)
+	ADDQ CX, 32(SP)
+	DECQ 40(SP)
 	JMP  row
 
 	// Next group.
@@ -29722,8 +28802,6 @@ rowsDone:
 	ADDQ CX, 8(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 16(SP)
-	ADDQ CX, 24(SP)
-	ADDQ CX, 24(SP)
 	DECQ (SP)
 	JMP  group
 
@@ -29733,7 +28811,7 @@ done:
 
 // func windowSumS1K2AVX512(j *rowJob)
 // Requires: AVX, AVX512DQ, AVX512F, BMI2, CMOV
-TEXT ·windowSumS1K2AVX512(SB), NOSPLIT, $80-8
+TEXT ·windowSumS1K2AVX512(SB), NOSPLIT, $32-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -29747,445 +28825,540 @@ TEXT ·windowSumS1K2AVX512(SB), NOSPLIT, $80-8
 	VBROADCASTSS 236(AX), Z4
 	VBROADCASTSS 240(AX), Z5
 
+	// The reciprocal division's constants.
+	MOVL         $0x7fffffff, CX
+	VPBROADCASTD CX, Z6
+	MOVL         $0x2b800000, CX
+	VPBROADCASTD CX, Z7
+	MOVL         $0x28000000, CX
+	VPBROADCASTD CX, Z8
+	VBROADCASTSS 824(AX), Z9
+	VBROADCASTSS 828(AX), Z10
+	VBROADCASTSS 832(AX), Z11
+
 	// For every group (plane) of the job:
 	MOVQ 40(AX), CX
-	MOVQ CX, (SP)
-	MOVQ (AX), CX
 	MOVQ CX, 8(SP)
-	MOVQ 8(AX), CX
+	MOVQ (AX), CX
 	MOVQ CX, 16(SP)
-	MOVQ 16(AX), CX
+	MOVQ 8(AX), CX
 	MOVQ CX, 24(SP)
 
 group:
-	CMPQ (SP), $0x00
+	CMPQ 8(SP), $0x00
 	JEQ  done
-	MOVQ 64(AX), CX
-	MOVQ CX, 72(SP)
-	MOVQ 8(SP), CX
-	MOVQ CX, 32(SP)
+	MOVQ 64(AX), BX
 	MOVQ 16(SP), CX
-	MOVQ CX, 40(SP)
-	MOVQ 24(SP), CX
-	MOVQ CX, 48(SP)
-	MOVQ 24(AX), CX
-	MOVQ CX, 56(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 64(SP)
+	MOVQ 24(SP), DX
+	MOVQ 24(AX), SI
 
 	// For every output row of the group:
 row:
-	CMPQ 72(SP), $0x00
+	CMPQ BX, $0x00
 	JEQ  rowsDone
 
 	// This row's divisor factors: rf = divD*H[row], fH = float32(H[row]).
-	MOVQ         56(SP), CX
-	MOVLQSX      (CX), CX
-	MOVQ         216(AX), DX
-	IMULQ        CX, DX
-	VPBROADCASTD DX, Z6
-	VPBROADCASTD CX, Z7
-	VCVTDQ2PS    Z7, Z7
+	MOVQ         SI, DI
+	MOVLQSX      (DI), DI
+	MOVQ         216(AX), R8
+	IMULQ        DI, R8
+	VPBROADCASTD R8, Z12
+	VPBROADCASTD DI, Z13
+	VCVTDQ2PS    Z13, Z13
+
+	// fastR: the reciprocal tables apply to this row (rowJob.fast, and its height factor is h0).
+	MOVQ  SI, DI
+	XORQ  R8, R8
+	MOVL  (DI), DI
+	CMPL  DI, 816(AX)
+	SETEQ R8
+	ANDQ  808(AX), R8
+	MOVQ  R8, (SP)
 
 	// For every chunk of L outputs of the row (colB: byte offset of its first window's start):
-	XORQ CX, CX
-	MOVQ 144(AX), DX
-	NEGQ DX
+	XORQ DI, DI
+	MOVQ 144(AX), R8
+	NEGQ R8
 
 chunk:
-	CMPQ CX, 136(AX)
+	CMPQ DI, 136(AX)
 	JGE  rowEnd
 
 	// A chunk of L outputs whose taps all lie inside the row runs without masks.
-	MOVQ  136(AX), BX
-	SUBQ  CX, BX
-	CMPQ  BX, $0x40
+	MOVQ  136(AX), R9
+	SUBQ  DI, R9
+	CMPQ  R9, $0x40
 	JLT   edge
-	TESTQ DX, DX
+	TESTQ R8, R8
 	JS    edge
-	MOVQ  DX, BX
-	ADDQ  184(AX), BX
-	CMPQ  BX, 120(AX)
+	MOVQ  R8, R9
+	ADDQ  184(AX), R9
+	CMPQ  R9, 120(AX)
 	JGT   edge
 
 	// Inner chunk.
-	MOVQ 32(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ CX, R9
+	ADDQ R8, R9
+	MOVQ R8, R10
+	SARQ $0x02, R10
 
 	// acc: the sums, from +0, row by row, tap by tap.
-	VXORPS Z8, Z8, Z8
+	VXORPS Z14, Z14, Z14
 
 	// Straight code for 1 to 4 rows; a loop beyond.
-	MOVQ 200(AX), DI
-	CMPQ DI, $0x00000001
+	MOVQ 200(AX), R11
+	CMPQ R11, $0x00000001
 	JEQ  rows1I
-	CMPQ DI, $0x00000002
+	CMPQ R11, $0x00000002
 	JEQ  rows2I
-	CMPQ DI, $0x00000003
+	CMPQ R11, $0x00000003
 	JEQ  rows3I
-	CMPQ DI, $0x00000004
+	CMPQ R11, $0x00000004
 	JEQ  rows4I
-	LEAQ 296(AX), R8
+	LEAQ 296(AX), R12
 
 rowsI:
-	TESTQ   DI, DI
+	TESTQ   R11, R11
 	JZ      tapsDoneI
-	MOVQ    (R8), R9
-	ADDQ    BX, R9
-	VMOVUPS (R9), Z9
-	VADDPS  Z9, Z8, Z8
-	VMOVUPS 4(R9), Z9
-	VADDPS  Z9, Z8, Z8
-	ADDQ    $0x08, R8
-	DECQ    DI
+	MOVQ    (R12), R13
+	ADDQ    R9, R13
+	VMOVUPS (R13), Z15
+	VADDPS  Z15, Z14, Z14
+	VMOVUPS 4(R13), Z15
+	VADDPS  Z15, Z14, Z14
+	ADDQ    $0x08, R12
+	DECQ    R11
 	JMP     rowsI
 
 rows1I:
-	MOVQ    296(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Z9
-	VADDPS  Z9, Z8, Z8
-	VMOVUPS 4(DI), Z9
-	VADDPS  Z9, Z8, Z8
+	MOVQ    296(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Z15
+	VADDPS  Z15, Z14, Z14
+	VMOVUPS 4(R11), Z15
+	VADDPS  Z15, Z14, Z14
 	JMP     tapsDoneI
 
 rows2I:
-	MOVQ    296(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Z9
-	VADDPS  Z9, Z8, Z8
-	VMOVUPS 4(DI), Z9
-	VADDPS  Z9, Z8, Z8
-	MOVQ    304(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Z9
-	VADDPS  Z9, Z8, Z8
-	VMOVUPS 4(DI), Z9
-	VADDPS  Z9, Z8, Z8
+	MOVQ    296(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Z15
+	VADDPS  Z15, Z14, Z14
+	VMOVUPS 4(R11), Z15
+	VADDPS  Z15, Z14, Z14
+	MOVQ    304(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Z15
+	VADDPS  Z15, Z14, Z14
+	VMOVUPS 4(R11), Z15
+	VADDPS  Z15, Z14, Z14
 	JMP     tapsDoneI
 
 rows3I:
-	MOVQ    296(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Z9
-	VADDPS  Z9, Z8, Z8
-	VMOVUPS 4(DI), Z9
-	VADDPS  Z9, Z8, Z8
-	MOVQ    304(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Z9
-	VADDPS  Z9, Z8, Z8
-	VMOVUPS 4(DI), Z9
-	VADDPS  Z9, Z8, Z8
-	MOVQ    312(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Z9
-	VADDPS  Z9, Z8, Z8
-	VMOVUPS 4(DI), Z9
-	VADDPS  Z9, Z8, Z8
+	MOVQ    296(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Z15
+	VADDPS  Z15, Z14, Z14
+	VMOVUPS 4(R11), Z15
+	VADDPS  Z15, Z14, Z14
+	MOVQ    304(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Z15
+	VADDPS  Z15, Z14, Z14
+	VMOVUPS 4(R11), Z15
+	VADDPS  Z15, Z14, Z14
+	MOVQ    312(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Z15
+	VADDPS  Z15, Z14, Z14
+	VMOVUPS 4(R11), Z15
+	VADDPS  Z15, Z14, Z14
 	JMP     tapsDoneI
 
 rows4I:
-	MOVQ    296(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Z9
-	VADDPS  Z9, Z8, Z8
-	VMOVUPS 4(DI), Z9
-	VADDPS  Z9, Z8, Z8
-	MOVQ    304(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Z9
-	VADDPS  Z9, Z8, Z8
-	VMOVUPS 4(DI), Z9
-	VADDPS  Z9, Z8, Z8
-	MOVQ    312(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Z9
-	VADDPS  Z9, Z8, Z8
-	VMOVUPS 4(DI), Z9
-	VADDPS  Z9, Z8, Z8
-	MOVQ    320(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Z9
-	VADDPS  Z9, Z8, Z8
-	VMOVUPS 4(DI), Z9
-	VADDPS  Z9, Z8, Z8
+	MOVQ    296(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Z15
+	VADDPS  Z15, Z14, Z14
+	VMOVUPS 4(R11), Z15
+	VADDPS  Z15, Z14, Z14
+	MOVQ    304(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Z15
+	VADDPS  Z15, Z14, Z14
+	VMOVUPS 4(R11), Z15
+	VADDPS  Z15, Z14, Z14
+	MOVQ    312(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Z15
+	VADDPS  Z15, Z14, Z14
+	VMOVUPS 4(R11), Z15
+	VADDPS  Z15, Z14, Z14
+	MOVQ    320(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Z15
+	VADDPS  Z15, Z14, Z14
+	VMOVUPS 4(R11), Z15
+	VADDPS  Z15, Z14, Z14
 
 tapsDoneI:
-	MOVQ  208(AX), BX
-	TESTQ BX, BX
+	MOVQ 208(AX), R9
+
+	// Reciprocal division when the row's tables apply and every sum is zero or in [2^-40, 2^40].
+	CMPQ      (SP), $0x00
+	JEQ       slowDivI
+	VPANDD    Z6, Z14, Z15
+	VPTESTNMD Z15, Z15, K1
+	VPSUBD    Z7, Z15, Z15
+	VPCMPUD   $0x02, Z8, Z15, K2
+	KORW      K1, K2, K2
+	KORTESTW  K2, K2
+	JCC       slowDivI
+	CMPQ      R9, $0x01
+	JEQ       rcpMode1I
+
+	// modes 0 and 2: 0 + sum / divisor.
+	VMOVUPS      836(AX)(DI*1), Z15
+	VMOVUPS      1348(AX)(DI*1), Z16
+	VMULPS       Z16, Z14, Z17
+	VFNMADD231PS Z15, Z17, Z14
+	VFMADD132PS  Z16, Z17, Z14
+	VXORPS       Z15, Z15, Z15
+	VADDPS       Z15, Z14, Z14
+	JMP          dividedI
+
+rcpMode1I:
+	// mode 1 (adaptive): sum / D / H[row] / W[col], one correctly rounded step at a time; the sign of a zero kept.
+	VMOVAPS      Z14, Z15
+	CMPL         820(AX), $0x00
+	JNE          rcpNoDI
+	VMULPS       Z9, Z14, Z16
+	VFNMADD231PS Z3, Z16, Z14
+	VFMADD132PS  Z9, Z16, Z14
+
+rcpNoDI:
+	VMULPS       Z11, Z14, Z16
+	VFNMADD231PS Z10, Z16, Z14
+	VFMADD132PS  Z11, Z16, Z14
+	VMOVUPS      836(AX)(DI*1), Z16
+	VMOVUPS      1348(AX)(DI*1), Z17
+	VMULPS       Z17, Z14, Z18
+	VFNMADD231PS Z16, Z18, Z14
+	VFMADD132PS  Z17, Z18, Z14
+	VPTERNLOGD   $0xe4, Z6, Z15, Z14
+	JMP          dividedI
+
+slowDivI:
+	TESTQ R9, R9
 	JZ    mode0I
-	CMPQ  BX, $0x01
+	CMPQ  R9, $0x01
 	JEQ   mode1I
-	CMPQ  BX, $0x02
+	CMPQ  R9, $0x02
 	JEQ   mode2I
 	JMP   mode3I
 
 	// mode 0: 0 + sum / float32(divD*H[row]*W[col]) (avg_pool turns -0 into +0).
 mode0I:
-	MOVQ      32(AX), BX
-	VMOVDQU32 (BX)(CX*1), Z9
-	VPMULLD   Z6, Z9, Z9
-	VCVTDQ2PS Z9, Z9
-	VDIVPS    Z9, Z8, Z8
-	VXORPS    Z9, Z9, Z9
-	VADDPS    Z9, Z8, Z8
+	MOVQ      32(AX), R9
+	VMOVDQU32 (R9)(DI*1), Z15
+	VPMULLD   Z12, Z15, Z15
+	VCVTDQ2PS Z15, Z15
+	VDIVPS    Z15, Z14, Z14
+	VXORPS    Z15, Z15, Z15
+	VADDPS    Z15, Z14, Z14
 	JMP       dividedI
 
 	// mode 1 (adaptive): sum / D / H[row] / W[col], one division at a time.
 mode1I:
-	VDIVPS    Z3, Z8, Z8
-	VDIVPS    Z7, Z8, Z8
-	MOVQ      32(AX), BX
-	VMOVDQU32 (BX)(CX*1), Z9
-	VCVTDQ2PS Z9, Z9
-	VDIVPS    Z9, Z8, Z8
+	VDIVPS    Z3, Z14, Z14
+	VDIVPS    Z13, Z14, Z14
+	MOVQ      32(AX), R9
+	VMOVDQU32 (R9)(DI*1), Z15
+	VCVTDQ2PS Z15, Z15
+	VDIVPS    Z15, Z14, Z14
 	JMP       dividedI
 
 	// mode 2: 0 + sum / the override divisor.
 mode2I:
-	VDIVPS Z4, Z8, Z8
-	VXORPS Z9, Z9, Z9
-	VADDPS Z9, Z8, Z8
+	VDIVPS Z4, Z14, Z14
+	VXORPS Z15, Z15, Z15
+	VADDPS Z15, Z14, Z14
 	JMP    dividedI
 
 mode3I:
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VPBROADCASTD SI, Z9
-	VPADDD       Z0, Z9, Z9
-	VPSUBD       Z9, Z1, Z9
-	VPMINSD      Z2, Z9, Z9
-	VPMULLD      Z6, Z9, Z9
-	VCVTDQ2PS    Z9, Z9
-	VDIVPS       Z9, Z8, Z8
-	VXORPS       Z9, Z9, Z9
-	VADDPS       Z9, Z8, Z8
-	VMULPS       Z5, Z8, Z8
+	VPBROADCASTD R10, Z15
+	VPADDD       Z0, Z15, Z15
+	VPSUBD       Z15, Z1, Z15
+	VPMINSD      Z2, Z15, Z15
+	VPMULLD      Z12, Z15, Z15
+	VCVTDQ2PS    Z15, Z15
+	VDIVPS       Z15, Z14, Z14
+	VXORPS       Z15, Z15, Z15
+	VADDPS       Z15, Z14, Z14
+	VMULPS       Z5, Z14, Z14
 
 dividedI:
-	MOVQ    40(SP), BX
-	VMOVUPS Z8, (BX)(CX*1)
+	MOVQ    DX, R9
+	VMOVUPS Z14, (R9)(DI*1)
 	JMP     next
 
 edge:
 	// Edge chunk: taps outside the row read 0; outputs past the row's end are not stored.
-	MOVQ 32(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ CX, R9
+	ADDQ R8, R9
+	MOVQ R8, R10
+	SARQ $0x02, R10
 
 	// The load masks of the taps.
 	// V: bit i set when column c+i lies inside the row (chunk 0: lmask; chunks from rfirst: rmask).
-	MOVQ  CX, R8
-	SHRQ  $0x06, R8
-	MOVQ  248(AX), DI
-	TESTQ R8, R8
+	MOVQ  DI, R12
+	SHRQ  $0x06, R12
+	MOVQ  248(AX), R11
+	TESTQ R12, R12
 	JZ    vbitsE
-	SUBQ  256(AX), R8
-	LEAQ  264(AX), DI
-	MOVQ  (DI)(R8*8), DI
+	SUBQ  256(AX), R12
+	LEAQ  264(AX), R11
+	MOVQ  (R11)(R12*8), R11
 
 vbitsE:
-	MOVQ  DI, R8
-	SHRQ  $0x00, R8
-	KMOVW R8, K1
-	SHRQ  $0x01, DI
-	KMOVW DI, K2
+	MOVQ  R11, R12
+	SHRQ  $0x00, R12
+	KMOVW R12, K1
+	SHRQ  $0x01, R11
+	KMOVW R11, K2
 
 	// acc: the sums, from +0, row by row, tap by tap.
-	VXORPS Z8, Z8, Z8
+	VXORPS Z14, Z14, Z14
 
 	// Straight code for 1 to 4 rows; a loop beyond.
-	MOVQ 200(AX), DI
-	CMPQ DI, $0x00000001
+	MOVQ 200(AX), R11
+	CMPQ R11, $0x00000001
 	JEQ  rows1E
-	CMPQ DI, $0x00000002
+	CMPQ R11, $0x00000002
 	JEQ  rows2E
-	CMPQ DI, $0x00000003
+	CMPQ R11, $0x00000003
 	JEQ  rows3E
-	CMPQ DI, $0x00000004
+	CMPQ R11, $0x00000004
 	JEQ  rows4E
-	LEAQ 296(AX), R8
+	LEAQ 296(AX), R12
 
 rowsE:
-	TESTQ     DI, DI
+	TESTQ     R11, R11
 	JZ        tapsDoneE
-	MOVQ      (R8), R9
-	ADDQ      BX, R9
-	VMOVUPS.Z (R9), K1, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS.Z 4(R9), K2, Z9
-	VADDPS    Z9, Z8, Z8
-	ADDQ      $0x08, R8
-	DECQ      DI
+	MOVQ      (R12), R13
+	ADDQ      R9, R13
+	VMOVUPS.Z (R13), K1, Z15
+	VADDPS    Z15, Z14, Z14
+	VMOVUPS.Z 4(R13), K2, Z15
+	VADDPS    Z15, Z14, Z14
+	ADDQ      $0x08, R12
+	DECQ      R11
 	JMP       rowsE
 
 rows1E:
-	MOVQ      296(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS.Z 4(DI), K2, Z9
-	VADDPS    Z9, Z8, Z8
+	MOVQ      296(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z15
+	VADDPS    Z15, Z14, Z14
+	VMOVUPS.Z 4(R11), K2, Z15
+	VADDPS    Z15, Z14, Z14
 	JMP       tapsDoneE
 
 rows2E:
-	MOVQ      296(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS.Z 4(DI), K2, Z9
-	VADDPS    Z9, Z8, Z8
-	MOVQ      304(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS.Z 4(DI), K2, Z9
-	VADDPS    Z9, Z8, Z8
+	MOVQ      296(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z15
+	VADDPS    Z15, Z14, Z14
+	VMOVUPS.Z 4(R11), K2, Z15
+	VADDPS    Z15, Z14, Z14
+	MOVQ      304(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z15
+	VADDPS    Z15, Z14, Z14
+	VMOVUPS.Z 4(R11), K2, Z15
+	VADDPS    Z15, Z14, Z14
 	JMP       tapsDoneE
 
 rows3E:
-	MOVQ      296(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS.Z 4(DI), K2, Z9
-	VADDPS    Z9, Z8, Z8
-	MOVQ      304(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS.Z 4(DI), K2, Z9
-	VADDPS    Z9, Z8, Z8
-	MOVQ      312(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS.Z 4(DI), K2, Z9
-	VADDPS    Z9, Z8, Z8
+	MOVQ      296(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z15
+	VADDPS    Z15, Z14, Z14
+	VMOVUPS.Z 4(R11), K2, Z15
+	VADDPS    Z15, Z14, Z14
+	MOVQ      304(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z15
+	VADDPS    Z15, Z14, Z14
+	VMOVUPS.Z 4(R11), K2, Z15
+	VADDPS    Z15, Z14, Z14
+	MOVQ      312(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z15
+	VADDPS    Z15, Z14, Z14
+	VMOVUPS.Z 4(R11), K2, Z15
+	VADDPS    Z15, Z14, Z14
 	JMP       tapsDoneE
 
 rows4E:
-	MOVQ      296(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS.Z 4(DI), K2, Z9
-	VADDPS    Z9, Z8, Z8
-	MOVQ      304(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS.Z 4(DI), K2, Z9
-	VADDPS    Z9, Z8, Z8
-	MOVQ      312(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS.Z 4(DI), K2, Z9
-	VADDPS    Z9, Z8, Z8
-	MOVQ      320(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS.Z 4(DI), K2, Z9
-	VADDPS    Z9, Z8, Z8
+	MOVQ      296(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z15
+	VADDPS    Z15, Z14, Z14
+	VMOVUPS.Z 4(R11), K2, Z15
+	VADDPS    Z15, Z14, Z14
+	MOVQ      304(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z15
+	VADDPS    Z15, Z14, Z14
+	VMOVUPS.Z 4(R11), K2, Z15
+	VADDPS    Z15, Z14, Z14
+	MOVQ      312(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z15
+	VADDPS    Z15, Z14, Z14
+	VMOVUPS.Z 4(R11), K2, Z15
+	VADDPS    Z15, Z14, Z14
+	MOVQ      320(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z15
+	VADDPS    Z15, Z14, Z14
+	VMOVUPS.Z 4(R11), K2, Z15
+	VADDPS    Z15, Z14, Z14
 
 tapsDoneE:
-	MOVQ    136(AX), BX
-	SUBQ    CX, BX
-	SHRQ    $0x02, BX
-	MOVQ    $0x00000010, DI
-	CMPQ    BX, DI
-	CMOVQGT DI, BX
-	MOVQ    $-1, DI
-	BZHIQ   BX, DI, DI
-	KMOVW   DI, K1
-	MOVQ    208(AX), BX
-	TESTQ   BX, BX
-	JZ      mode0E
-	CMPQ    BX, $0x01
-	JEQ     mode1E
-	CMPQ    BX, $0x02
-	JEQ     mode2E
-	JMP     mode3E
+	MOVQ    136(AX), R9
+	SUBQ    DI, R9
+	SHRQ    $0x02, R9
+	MOVQ    $0x00000010, R11
+	CMPQ    R9, R11
+	CMOVQGT R11, R9
+	MOVQ    $-1, R11
+	BZHIQ   R9, R11, R11
+	KMOVW   R11, K1
+	MOVQ    208(AX), R9
+
+	// Reciprocal division when the row's tables apply and every sum is zero or in [2^-40, 2^40].
+	CMPQ      (SP), $0x00
+	JEQ       slowDivE
+	VPANDD    Z6, Z14, Z15
+	VPTESTNMD Z15, Z15, K2
+	VPSUBD    Z7, Z15, Z15
+	VPCMPUD   $0x02, Z8, Z15, K3
+	KORW      K2, K3, K3
+	KNOTW     K1, K2
+	KORW      K2, K3, K3
+	KORTESTW  K3, K3
+	JCC       slowDivE
+	CMPQ      R9, $0x01
+	JEQ       rcpMode1E
+
+	// modes 0 and 2: 0 + sum / divisor.
+	VMOVUPS.Z    836(AX)(DI*1), K1, Z15
+	VMOVUPS.Z    1348(AX)(DI*1), K1, Z16
+	VMULPS       Z16, Z14, Z17
+	VFNMADD231PS Z15, Z17, Z14
+	VFMADD132PS  Z16, Z17, Z14
+	VXORPS       Z15, Z15, Z15
+	VADDPS       Z15, Z14, Z14
+	JMP          dividedE
+
+rcpMode1E:
+	// mode 1 (adaptive): sum / D / H[row] / W[col], one correctly rounded step at a time; the sign of a zero kept.
+	VMOVAPS      Z14, Z15
+	CMPL         820(AX), $0x00
+	JNE          rcpNoDE
+	VMULPS       Z9, Z14, Z16
+	VFNMADD231PS Z3, Z16, Z14
+	VFMADD132PS  Z9, Z16, Z14
+
+rcpNoDE:
+	VMULPS       Z11, Z14, Z16
+	VFNMADD231PS Z10, Z16, Z14
+	VFMADD132PS  Z11, Z16, Z14
+	VMOVUPS.Z    836(AX)(DI*1), K1, Z16
+	VMOVUPS.Z    1348(AX)(DI*1), K1, Z17
+	VMULPS       Z17, Z14, Z18
+	VFNMADD231PS Z16, Z18, Z14
+	VFMADD132PS  Z17, Z18, Z14
+	VPTERNLOGD   $0xe4, Z6, Z15, Z14
+	JMP          dividedE
+
+slowDivE:
+	TESTQ R9, R9
+	JZ    mode0E
+	CMPQ  R9, $0x01
+	JEQ   mode1E
+	CMPQ  R9, $0x02
+	JEQ   mode2E
+	JMP   mode3E
 
 	// mode 0: 0 + sum / float32(divD*H[row]*W[col]) (avg_pool turns -0 into +0).
 mode0E:
-	MOVQ        32(AX), BX
-	VMOVDQU32.Z (BX)(CX*1), K1, Z9
-	VPMULLD     Z6, Z9, Z9
-	VCVTDQ2PS   Z9, Z9
-	VDIVPS      Z9, Z8, Z8
-	VXORPS      Z9, Z9, Z9
-	VADDPS      Z9, Z8, Z8
+	MOVQ        32(AX), R9
+	VMOVDQU32.Z (R9)(DI*1), K1, Z15
+	VPMULLD     Z12, Z15, Z15
+	VCVTDQ2PS   Z15, Z15
+	VDIVPS      Z15, Z14, Z14
+	VXORPS      Z15, Z15, Z15
+	VADDPS      Z15, Z14, Z14
 	JMP         dividedE
 
 	// mode 1 (adaptive): sum / D / H[row] / W[col], one division at a time.
 mode1E:
-	VDIVPS      Z3, Z8, Z8
-	VDIVPS      Z7, Z8, Z8
-	MOVQ        32(AX), BX
-	VMOVDQU32.Z (BX)(CX*1), K1, Z9
-	VCVTDQ2PS   Z9, Z9
-	VDIVPS      Z9, Z8, Z8
+	VDIVPS      Z3, Z14, Z14
+	VDIVPS      Z13, Z14, Z14
+	MOVQ        32(AX), R9
+	VMOVDQU32.Z (R9)(DI*1), K1, Z15
+	VCVTDQ2PS   Z15, Z15
+	VDIVPS      Z15, Z14, Z14
 	JMP         dividedE
 
 	// mode 2: 0 + sum / the override divisor.
 mode2E:
-	VDIVPS Z4, Z8, Z8
-	VXORPS Z9, Z9, Z9
-	VADDPS Z9, Z8, Z8
+	VDIVPS Z4, Z14, Z14
+	VXORPS Z15, Z15, Z15
+	VADDPS Z15, Z14, Z14
 	JMP    dividedE
 
 mode3E:
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VPBROADCASTD SI, Z9
-	VPADDD       Z0, Z9, Z9
-	VPSUBD       Z9, Z1, Z9
-	VPMINSD      Z2, Z9, Z9
-	VPMULLD      Z6, Z9, Z9
-	VCVTDQ2PS    Z9, Z9
-	VDIVPS       Z9, Z8, Z8
-	VXORPS       Z9, Z9, Z9
-	VADDPS       Z9, Z8, Z8
-	VMULPS       Z5, Z8, Z8
+	VPBROADCASTD R10, Z15
+	VPADDD       Z0, Z15, Z15
+	VPSUBD       Z15, Z1, Z15
+	VPMINSD      Z2, Z15, Z15
+	VPMULLD      Z12, Z15, Z15
+	VCVTDQ2PS    Z15, Z15
+	VDIVPS       Z15, Z14, Z14
+	VXORPS       Z15, Z15, Z15
+	VADDPS       Z15, Z14, Z14
+	VMULPS       Z5, Z14, Z14
 
 dividedE:
-	MOVQ    40(SP), BX
-	VMOVUPS Z8, K1, (BX)(CX*1)
+	MOVQ    DX, R9
+	VMOVUPS Z14, K1, (R9)(DI*1)
 
 next:
-	ADDQ $0x40, CX
-	ADDQ 176(AX), DX
+	ADDQ $0x40, DI
+	ADDQ 176(AX), R8
 	JMP  chunk
 
 	// Next row.
 rowEnd:
-	MOVQ 72(AX), CX
-	ADDQ CX, 32(SP)
-	MOVQ 80(AX), CX
-	ADDQ CX, 40(SP)
-	ADDQ CX, 48(SP)
-	ADDQ CX, 48(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 64(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 56(SP)
-	DECQ 72(SP)
+	ADDQ 72(AX), CX
+	ADDQ 80(AX), DX
+	ADDQ 104(AX), SI
+	DECQ BX
 	JMP  row
 
 	// Next group.
 rowsDone:
 	MOVQ 48(AX), CX
-	ADDQ CX, 8(SP)
-	MOVQ 56(AX), CX
 	ADDQ CX, 16(SP)
+	MOVQ 56(AX), CX
 	ADDQ CX, 24(SP)
-	ADDQ CX, 24(SP)
-	DECQ (SP)
+	DECQ 8(SP)
 	JMP  group
 
 done:
@@ -30194,7 +29367,7 @@ done:
 
 // func windowSumS1K3AVX512(j *rowJob)
 // Requires: AVX, AVX512DQ, AVX512F, BMI2, CMOV
-TEXT ·windowSumS1K3AVX512(SB), NOSPLIT, $80-8
+TEXT ·windowSumS1K3AVX512(SB), NOSPLIT, $32-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -30208,492 +29381,587 @@ TEXT ·windowSumS1K3AVX512(SB), NOSPLIT, $80-8
 	VBROADCASTSS 236(AX), Z4
 	VBROADCASTSS 240(AX), Z5
 
+	// The reciprocal division's constants.
+	MOVL         $0x7fffffff, CX
+	VPBROADCASTD CX, Z6
+	MOVL         $0x2b800000, CX
+	VPBROADCASTD CX, Z7
+	MOVL         $0x28000000, CX
+	VPBROADCASTD CX, Z8
+	VBROADCASTSS 824(AX), Z9
+	VBROADCASTSS 828(AX), Z10
+	VBROADCASTSS 832(AX), Z11
+
 	// For every group (plane) of the job:
 	MOVQ 40(AX), CX
-	MOVQ CX, (SP)
-	MOVQ (AX), CX
 	MOVQ CX, 8(SP)
-	MOVQ 8(AX), CX
+	MOVQ (AX), CX
 	MOVQ CX, 16(SP)
-	MOVQ 16(AX), CX
+	MOVQ 8(AX), CX
 	MOVQ CX, 24(SP)
 
 group:
-	CMPQ (SP), $0x00
+	CMPQ 8(SP), $0x00
 	JEQ  done
-	MOVQ 64(AX), CX
-	MOVQ CX, 72(SP)
-	MOVQ 8(SP), CX
-	MOVQ CX, 32(SP)
+	MOVQ 64(AX), BX
 	MOVQ 16(SP), CX
-	MOVQ CX, 40(SP)
-	MOVQ 24(SP), CX
-	MOVQ CX, 48(SP)
-	MOVQ 24(AX), CX
-	MOVQ CX, 56(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 64(SP)
+	MOVQ 24(SP), DX
+	MOVQ 24(AX), SI
 
 	// For every output row of the group:
 row:
-	CMPQ 72(SP), $0x00
+	CMPQ BX, $0x00
 	JEQ  rowsDone
 
 	// This row's divisor factors: rf = divD*H[row], fH = float32(H[row]).
-	MOVQ         56(SP), CX
-	MOVLQSX      (CX), CX
-	MOVQ         216(AX), DX
-	IMULQ        CX, DX
-	VPBROADCASTD DX, Z6
-	VPBROADCASTD CX, Z7
-	VCVTDQ2PS    Z7, Z7
+	MOVQ         SI, DI
+	MOVLQSX      (DI), DI
+	MOVQ         216(AX), R8
+	IMULQ        DI, R8
+	VPBROADCASTD R8, Z12
+	VPBROADCASTD DI, Z13
+	VCVTDQ2PS    Z13, Z13
+
+	// fastR: the reciprocal tables apply to this row (rowJob.fast, and its height factor is h0).
+	MOVQ  SI, DI
+	XORQ  R8, R8
+	MOVL  (DI), DI
+	CMPL  DI, 816(AX)
+	SETEQ R8
+	ANDQ  808(AX), R8
+	MOVQ  R8, (SP)
 
 	// For every chunk of L outputs of the row (colB: byte offset of its first window's start):
-	XORQ CX, CX
-	MOVQ 144(AX), DX
-	NEGQ DX
+	XORQ DI, DI
+	MOVQ 144(AX), R8
+	NEGQ R8
 
 chunk:
-	CMPQ CX, 136(AX)
+	CMPQ DI, 136(AX)
 	JGE  rowEnd
 
 	// A chunk of L outputs whose taps all lie inside the row runs without masks.
-	MOVQ  136(AX), BX
-	SUBQ  CX, BX
-	CMPQ  BX, $0x40
+	MOVQ  136(AX), R9
+	SUBQ  DI, R9
+	CMPQ  R9, $0x40
 	JLT   edge
-	TESTQ DX, DX
+	TESTQ R8, R8
 	JS    edge
-	MOVQ  DX, BX
-	ADDQ  184(AX), BX
-	CMPQ  BX, 120(AX)
+	MOVQ  R8, R9
+	ADDQ  184(AX), R9
+	CMPQ  R9, 120(AX)
 	JGT   edge
 
 	// Inner chunk.
-	MOVQ 32(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ CX, R9
+	ADDQ R8, R9
+	MOVQ R8, R10
+	SARQ $0x02, R10
 
 	// acc: the sums, from +0, row by row, tap by tap.
-	VXORPS Z8, Z8, Z8
+	VXORPS Z14, Z14, Z14
 
 	// Straight code for 1 to 4 rows; a loop beyond.
-	MOVQ 200(AX), DI
-	CMPQ DI, $0x00000001
+	MOVQ 200(AX), R11
+	CMPQ R11, $0x00000001
 	JEQ  rows1I
-	CMPQ DI, $0x00000002
+	CMPQ R11, $0x00000002
 	JEQ  rows2I
-	CMPQ DI, $0x00000003
+	CMPQ R11, $0x00000003
 	JEQ  rows3I
-	CMPQ DI, $0x00000004
+	CMPQ R11, $0x00000004
 	JEQ  rows4I
-	LEAQ 296(AX), R8
+	LEAQ 296(AX), R12
 
 rowsI:
-	TESTQ   DI, DI
+	TESTQ   R11, R11
 	JZ      tapsDoneI
-	MOVQ    (R8), R9
-	ADDQ    BX, R9
-	VMOVUPS (R9), Z9
-	VADDPS  Z9, Z8, Z8
-	VMOVUPS 4(R9), Z9
-	VADDPS  Z9, Z8, Z8
-	VMOVUPS 8(R9), Z9
-	VADDPS  Z9, Z8, Z8
-	ADDQ    $0x08, R8
-	DECQ    DI
+	MOVQ    (R12), R13
+	ADDQ    R9, R13
+	VMOVUPS (R13), Z15
+	VADDPS  Z15, Z14, Z14
+	VMOVUPS 4(R13), Z15
+	VADDPS  Z15, Z14, Z14
+	VMOVUPS 8(R13), Z15
+	VADDPS  Z15, Z14, Z14
+	ADDQ    $0x08, R12
+	DECQ    R11
 	JMP     rowsI
 
 rows1I:
-	MOVQ    296(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Z9
-	VADDPS  Z9, Z8, Z8
-	VMOVUPS 4(DI), Z9
-	VADDPS  Z9, Z8, Z8
-	VMOVUPS 8(DI), Z9
-	VADDPS  Z9, Z8, Z8
+	MOVQ    296(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Z15
+	VADDPS  Z15, Z14, Z14
+	VMOVUPS 4(R11), Z15
+	VADDPS  Z15, Z14, Z14
+	VMOVUPS 8(R11), Z15
+	VADDPS  Z15, Z14, Z14
 	JMP     tapsDoneI
 
 rows2I:
-	MOVQ    296(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Z9
-	VADDPS  Z9, Z8, Z8
-	VMOVUPS 4(DI), Z9
-	VADDPS  Z9, Z8, Z8
-	VMOVUPS 8(DI), Z9
-	VADDPS  Z9, Z8, Z8
-	MOVQ    304(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Z9
-	VADDPS  Z9, Z8, Z8
-	VMOVUPS 4(DI), Z9
-	VADDPS  Z9, Z8, Z8
-	VMOVUPS 8(DI), Z9
-	VADDPS  Z9, Z8, Z8
+	MOVQ    296(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Z15
+	VADDPS  Z15, Z14, Z14
+	VMOVUPS 4(R11), Z15
+	VADDPS  Z15, Z14, Z14
+	VMOVUPS 8(R11), Z15
+	VADDPS  Z15, Z14, Z14
+	MOVQ    304(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Z15
+	VADDPS  Z15, Z14, Z14
+	VMOVUPS 4(R11), Z15
+	VADDPS  Z15, Z14, Z14
+	VMOVUPS 8(R11), Z15
+	VADDPS  Z15, Z14, Z14
 	JMP     tapsDoneI
 
 rows3I:
-	MOVQ    296(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Z9
-	VADDPS  Z9, Z8, Z8
-	VMOVUPS 4(DI), Z9
-	VADDPS  Z9, Z8, Z8
-	VMOVUPS 8(DI), Z9
-	VADDPS  Z9, Z8, Z8
-	MOVQ    304(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Z9
-	VADDPS  Z9, Z8, Z8
-	VMOVUPS 4(DI), Z9
-	VADDPS  Z9, Z8, Z8
-	VMOVUPS 8(DI), Z9
-	VADDPS  Z9, Z8, Z8
-	MOVQ    312(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Z9
-	VADDPS  Z9, Z8, Z8
-	VMOVUPS 4(DI), Z9
-	VADDPS  Z9, Z8, Z8
-	VMOVUPS 8(DI), Z9
-	VADDPS  Z9, Z8, Z8
+	MOVQ    296(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Z15
+	VADDPS  Z15, Z14, Z14
+	VMOVUPS 4(R11), Z15
+	VADDPS  Z15, Z14, Z14
+	VMOVUPS 8(R11), Z15
+	VADDPS  Z15, Z14, Z14
+	MOVQ    304(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Z15
+	VADDPS  Z15, Z14, Z14
+	VMOVUPS 4(R11), Z15
+	VADDPS  Z15, Z14, Z14
+	VMOVUPS 8(R11), Z15
+	VADDPS  Z15, Z14, Z14
+	MOVQ    312(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Z15
+	VADDPS  Z15, Z14, Z14
+	VMOVUPS 4(R11), Z15
+	VADDPS  Z15, Z14, Z14
+	VMOVUPS 8(R11), Z15
+	VADDPS  Z15, Z14, Z14
 	JMP     tapsDoneI
 
 rows4I:
-	MOVQ    296(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Z9
-	VADDPS  Z9, Z8, Z8
-	VMOVUPS 4(DI), Z9
-	VADDPS  Z9, Z8, Z8
-	VMOVUPS 8(DI), Z9
-	VADDPS  Z9, Z8, Z8
-	MOVQ    304(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Z9
-	VADDPS  Z9, Z8, Z8
-	VMOVUPS 4(DI), Z9
-	VADDPS  Z9, Z8, Z8
-	VMOVUPS 8(DI), Z9
-	VADDPS  Z9, Z8, Z8
-	MOVQ    312(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Z9
-	VADDPS  Z9, Z8, Z8
-	VMOVUPS 4(DI), Z9
-	VADDPS  Z9, Z8, Z8
-	VMOVUPS 8(DI), Z9
-	VADDPS  Z9, Z8, Z8
-	MOVQ    320(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Z9
-	VADDPS  Z9, Z8, Z8
-	VMOVUPS 4(DI), Z9
-	VADDPS  Z9, Z8, Z8
-	VMOVUPS 8(DI), Z9
-	VADDPS  Z9, Z8, Z8
+	MOVQ    296(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Z15
+	VADDPS  Z15, Z14, Z14
+	VMOVUPS 4(R11), Z15
+	VADDPS  Z15, Z14, Z14
+	VMOVUPS 8(R11), Z15
+	VADDPS  Z15, Z14, Z14
+	MOVQ    304(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Z15
+	VADDPS  Z15, Z14, Z14
+	VMOVUPS 4(R11), Z15
+	VADDPS  Z15, Z14, Z14
+	VMOVUPS 8(R11), Z15
+	VADDPS  Z15, Z14, Z14
+	MOVQ    312(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Z15
+	VADDPS  Z15, Z14, Z14
+	VMOVUPS 4(R11), Z15
+	VADDPS  Z15, Z14, Z14
+	VMOVUPS 8(R11), Z15
+	VADDPS  Z15, Z14, Z14
+	MOVQ    320(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Z15
+	VADDPS  Z15, Z14, Z14
+	VMOVUPS 4(R11), Z15
+	VADDPS  Z15, Z14, Z14
+	VMOVUPS 8(R11), Z15
+	VADDPS  Z15, Z14, Z14
 
 tapsDoneI:
-	MOVQ  208(AX), BX
-	TESTQ BX, BX
+	MOVQ 208(AX), R9
+
+	// Reciprocal division when the row's tables apply and every sum is zero or in [2^-40, 2^40].
+	CMPQ      (SP), $0x00
+	JEQ       slowDivI
+	VPANDD    Z6, Z14, Z15
+	VPTESTNMD Z15, Z15, K1
+	VPSUBD    Z7, Z15, Z15
+	VPCMPUD   $0x02, Z8, Z15, K2
+	KORW      K1, K2, K2
+	KORTESTW  K2, K2
+	JCC       slowDivI
+	CMPQ      R9, $0x01
+	JEQ       rcpMode1I
+
+	// modes 0 and 2: 0 + sum / divisor.
+	VMOVUPS      836(AX)(DI*1), Z15
+	VMOVUPS      1348(AX)(DI*1), Z16
+	VMULPS       Z16, Z14, Z17
+	VFNMADD231PS Z15, Z17, Z14
+	VFMADD132PS  Z16, Z17, Z14
+	VXORPS       Z15, Z15, Z15
+	VADDPS       Z15, Z14, Z14
+	JMP          dividedI
+
+rcpMode1I:
+	// mode 1 (adaptive): sum / D / H[row] / W[col], one correctly rounded step at a time; the sign of a zero kept.
+	VMOVAPS      Z14, Z15
+	CMPL         820(AX), $0x00
+	JNE          rcpNoDI
+	VMULPS       Z9, Z14, Z16
+	VFNMADD231PS Z3, Z16, Z14
+	VFMADD132PS  Z9, Z16, Z14
+
+rcpNoDI:
+	VMULPS       Z11, Z14, Z16
+	VFNMADD231PS Z10, Z16, Z14
+	VFMADD132PS  Z11, Z16, Z14
+	VMOVUPS      836(AX)(DI*1), Z16
+	VMOVUPS      1348(AX)(DI*1), Z17
+	VMULPS       Z17, Z14, Z18
+	VFNMADD231PS Z16, Z18, Z14
+	VFMADD132PS  Z17, Z18, Z14
+	VPTERNLOGD   $0xe4, Z6, Z15, Z14
+	JMP          dividedI
+
+slowDivI:
+	TESTQ R9, R9
 	JZ    mode0I
-	CMPQ  BX, $0x01
+	CMPQ  R9, $0x01
 	JEQ   mode1I
-	CMPQ  BX, $0x02
+	CMPQ  R9, $0x02
 	JEQ   mode2I
 	JMP   mode3I
 
 	// mode 0: 0 + sum / float32(divD*H[row]*W[col]) (avg_pool turns -0 into +0).
 mode0I:
-	MOVQ      32(AX), BX
-	VMOVDQU32 (BX)(CX*1), Z9
-	VPMULLD   Z6, Z9, Z9
-	VCVTDQ2PS Z9, Z9
-	VDIVPS    Z9, Z8, Z8
-	VXORPS    Z9, Z9, Z9
-	VADDPS    Z9, Z8, Z8
+	MOVQ      32(AX), R9
+	VMOVDQU32 (R9)(DI*1), Z15
+	VPMULLD   Z12, Z15, Z15
+	VCVTDQ2PS Z15, Z15
+	VDIVPS    Z15, Z14, Z14
+	VXORPS    Z15, Z15, Z15
+	VADDPS    Z15, Z14, Z14
 	JMP       dividedI
 
 	// mode 1 (adaptive): sum / D / H[row] / W[col], one division at a time.
 mode1I:
-	VDIVPS    Z3, Z8, Z8
-	VDIVPS    Z7, Z8, Z8
-	MOVQ      32(AX), BX
-	VMOVDQU32 (BX)(CX*1), Z9
-	VCVTDQ2PS Z9, Z9
-	VDIVPS    Z9, Z8, Z8
+	VDIVPS    Z3, Z14, Z14
+	VDIVPS    Z13, Z14, Z14
+	MOVQ      32(AX), R9
+	VMOVDQU32 (R9)(DI*1), Z15
+	VCVTDQ2PS Z15, Z15
+	VDIVPS    Z15, Z14, Z14
 	JMP       dividedI
 
 	// mode 2: 0 + sum / the override divisor.
 mode2I:
-	VDIVPS Z4, Z8, Z8
-	VXORPS Z9, Z9, Z9
-	VADDPS Z9, Z8, Z8
+	VDIVPS Z4, Z14, Z14
+	VXORPS Z15, Z15, Z15
+	VADDPS Z15, Z14, Z14
 	JMP    dividedI
 
 mode3I:
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VPBROADCASTD SI, Z9
-	VPADDD       Z0, Z9, Z9
-	VPSUBD       Z9, Z1, Z9
-	VPMINSD      Z2, Z9, Z9
-	VPMULLD      Z6, Z9, Z9
-	VCVTDQ2PS    Z9, Z9
-	VDIVPS       Z9, Z8, Z8
-	VXORPS       Z9, Z9, Z9
-	VADDPS       Z9, Z8, Z8
-	VMULPS       Z5, Z8, Z8
+	VPBROADCASTD R10, Z15
+	VPADDD       Z0, Z15, Z15
+	VPSUBD       Z15, Z1, Z15
+	VPMINSD      Z2, Z15, Z15
+	VPMULLD      Z12, Z15, Z15
+	VCVTDQ2PS    Z15, Z15
+	VDIVPS       Z15, Z14, Z14
+	VXORPS       Z15, Z15, Z15
+	VADDPS       Z15, Z14, Z14
+	VMULPS       Z5, Z14, Z14
 
 dividedI:
-	MOVQ    40(SP), BX
-	VMOVUPS Z8, (BX)(CX*1)
+	MOVQ    DX, R9
+	VMOVUPS Z14, (R9)(DI*1)
 	JMP     next
 
 edge:
 	// Edge chunk: taps outside the row read 0; outputs past the row's end are not stored.
-	MOVQ 32(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ CX, R9
+	ADDQ R8, R9
+	MOVQ R8, R10
+	SARQ $0x02, R10
 
 	// The load masks of the taps.
 	// V: bit i set when column c+i lies inside the row (chunk 0: lmask; chunks from rfirst: rmask).
-	MOVQ  CX, R8
-	SHRQ  $0x06, R8
-	MOVQ  248(AX), DI
-	TESTQ R8, R8
+	MOVQ  DI, R12
+	SHRQ  $0x06, R12
+	MOVQ  248(AX), R11
+	TESTQ R12, R12
 	JZ    vbitsE
-	SUBQ  256(AX), R8
-	LEAQ  264(AX), DI
-	MOVQ  (DI)(R8*8), DI
+	SUBQ  256(AX), R12
+	LEAQ  264(AX), R11
+	MOVQ  (R11)(R12*8), R11
 
 vbitsE:
-	MOVQ  DI, R8
-	SHRQ  $0x00, R8
-	KMOVW R8, K1
-	MOVQ  DI, R8
-	SHRQ  $0x01, R8
-	KMOVW R8, K2
-	SHRQ  $0x02, DI
-	KMOVW DI, K3
+	MOVQ  R11, R12
+	SHRQ  $0x00, R12
+	KMOVW R12, K1
+	MOVQ  R11, R12
+	SHRQ  $0x01, R12
+	KMOVW R12, K2
+	SHRQ  $0x02, R11
+	KMOVW R11, K3
 
 	// acc: the sums, from +0, row by row, tap by tap.
-	VXORPS Z8, Z8, Z8
+	VXORPS Z14, Z14, Z14
 
 	// Straight code for 1 to 4 rows; a loop beyond.
-	MOVQ 200(AX), DI
-	CMPQ DI, $0x00000001
+	MOVQ 200(AX), R11
+	CMPQ R11, $0x00000001
 	JEQ  rows1E
-	CMPQ DI, $0x00000002
+	CMPQ R11, $0x00000002
 	JEQ  rows2E
-	CMPQ DI, $0x00000003
+	CMPQ R11, $0x00000003
 	JEQ  rows3E
-	CMPQ DI, $0x00000004
+	CMPQ R11, $0x00000004
 	JEQ  rows4E
-	LEAQ 296(AX), R8
+	LEAQ 296(AX), R12
 
 rowsE:
-	TESTQ     DI, DI
+	TESTQ     R11, R11
 	JZ        tapsDoneE
-	MOVQ      (R8), R9
-	ADDQ      BX, R9
-	VMOVUPS.Z (R9), K1, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS.Z 4(R9), K2, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS.Z 8(R9), K3, Z9
-	VADDPS    Z9, Z8, Z8
-	ADDQ      $0x08, R8
-	DECQ      DI
+	MOVQ      (R12), R13
+	ADDQ      R9, R13
+	VMOVUPS.Z (R13), K1, Z15
+	VADDPS    Z15, Z14, Z14
+	VMOVUPS.Z 4(R13), K2, Z15
+	VADDPS    Z15, Z14, Z14
+	VMOVUPS.Z 8(R13), K3, Z15
+	VADDPS    Z15, Z14, Z14
+	ADDQ      $0x08, R12
+	DECQ      R11
 	JMP       rowsE
 
 rows1E:
-	MOVQ      296(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS.Z 4(DI), K2, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS.Z 8(DI), K3, Z9
-	VADDPS    Z9, Z8, Z8
+	MOVQ      296(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z15
+	VADDPS    Z15, Z14, Z14
+	VMOVUPS.Z 4(R11), K2, Z15
+	VADDPS    Z15, Z14, Z14
+	VMOVUPS.Z 8(R11), K3, Z15
+	VADDPS    Z15, Z14, Z14
 	JMP       tapsDoneE
 
 rows2E:
-	MOVQ      296(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS.Z 4(DI), K2, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS.Z 8(DI), K3, Z9
-	VADDPS    Z9, Z8, Z8
-	MOVQ      304(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS.Z 4(DI), K2, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS.Z 8(DI), K3, Z9
-	VADDPS    Z9, Z8, Z8
+	MOVQ      296(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z15
+	VADDPS    Z15, Z14, Z14
+	VMOVUPS.Z 4(R11), K2, Z15
+	VADDPS    Z15, Z14, Z14
+	VMOVUPS.Z 8(R11), K3, Z15
+	VADDPS    Z15, Z14, Z14
+	MOVQ      304(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z15
+	VADDPS    Z15, Z14, Z14
+	VMOVUPS.Z 4(R11), K2, Z15
+	VADDPS    Z15, Z14, Z14
+	VMOVUPS.Z 8(R11), K3, Z15
+	VADDPS    Z15, Z14, Z14
 	JMP       tapsDoneE
 
 rows3E:
-	MOVQ      296(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS.Z 4(DI), K2, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS.Z 8(DI), K3, Z9
-	VADDPS    Z9, Z8, Z8
-	MOVQ      304(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS.Z 4(DI), K2, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS.Z 8(DI), K3, Z9
-	VADDPS    Z9, Z8, Z8
-	MOVQ      312(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS.Z 4(DI), K2, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS.Z 8(DI), K3, Z9
-	VADDPS    Z9, Z8, Z8
+	MOVQ      296(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z15
+	VADDPS    Z15, Z14, Z14
+	VMOVUPS.Z 4(R11), K2, Z15
+	VADDPS    Z15, Z14, Z14
+	VMOVUPS.Z 8(R11), K3, Z15
+	VADDPS    Z15, Z14, Z14
+	MOVQ      304(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z15
+	VADDPS    Z15, Z14, Z14
+	VMOVUPS.Z 4(R11), K2, Z15
+	VADDPS    Z15, Z14, Z14
+	VMOVUPS.Z 8(R11), K3, Z15
+	VADDPS    Z15, Z14, Z14
+	MOVQ      312(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z15
+	VADDPS    Z15, Z14, Z14
+	VMOVUPS.Z 4(R11), K2, Z15
+	VADDPS    Z15, Z14, Z14
+	VMOVUPS.Z 8(R11), K3, Z15
+	VADDPS    Z15, Z14, Z14
 	JMP       tapsDoneE
 
 rows4E:
-	MOVQ      296(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS.Z 4(DI), K2, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS.Z 8(DI), K3, Z9
-	VADDPS    Z9, Z8, Z8
-	MOVQ      304(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS.Z 4(DI), K2, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS.Z 8(DI), K3, Z9
-	VADDPS    Z9, Z8, Z8
-	MOVQ      312(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS.Z 4(DI), K2, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS.Z 8(DI), K3, Z9
-	VADDPS    Z9, Z8, Z8
-	MOVQ      320(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS.Z 4(DI), K2, Z9
-	VADDPS    Z9, Z8, Z8
-	VMOVUPS.Z 8(DI), K3, Z9
-	VADDPS    Z9, Z8, Z8
+	MOVQ      296(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z15
+	VADDPS    Z15, Z14, Z14
+	VMOVUPS.Z 4(R11), K2, Z15
+	VADDPS    Z15, Z14, Z14
+	VMOVUPS.Z 8(R11), K3, Z15
+	VADDPS    Z15, Z14, Z14
+	MOVQ      304(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z15
+	VADDPS    Z15, Z14, Z14
+	VMOVUPS.Z 4(R11), K2, Z15
+	VADDPS    Z15, Z14, Z14
+	VMOVUPS.Z 8(R11), K3, Z15
+	VADDPS    Z15, Z14, Z14
+	MOVQ      312(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z15
+	VADDPS    Z15, Z14, Z14
+	VMOVUPS.Z 4(R11), K2, Z15
+	VADDPS    Z15, Z14, Z14
+	VMOVUPS.Z 8(R11), K3, Z15
+	VADDPS    Z15, Z14, Z14
+	MOVQ      320(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z15
+	VADDPS    Z15, Z14, Z14
+	VMOVUPS.Z 4(R11), K2, Z15
+	VADDPS    Z15, Z14, Z14
+	VMOVUPS.Z 8(R11), K3, Z15
+	VADDPS    Z15, Z14, Z14
 
 tapsDoneE:
-	MOVQ    136(AX), BX
-	SUBQ    CX, BX
-	SHRQ    $0x02, BX
-	MOVQ    $0x00000010, DI
-	CMPQ    BX, DI
-	CMOVQGT DI, BX
-	MOVQ    $-1, DI
-	BZHIQ   BX, DI, DI
-	KMOVW   DI, K1
-	MOVQ    208(AX), BX
-	TESTQ   BX, BX
-	JZ      mode0E
-	CMPQ    BX, $0x01
-	JEQ     mode1E
-	CMPQ    BX, $0x02
-	JEQ     mode2E
-	JMP     mode3E
+	MOVQ    136(AX), R9
+	SUBQ    DI, R9
+	SHRQ    $0x02, R9
+	MOVQ    $0x00000010, R11
+	CMPQ    R9, R11
+	CMOVQGT R11, R9
+	MOVQ    $-1, R11
+	BZHIQ   R9, R11, R11
+	KMOVW   R11, K1
+	MOVQ    208(AX), R9
+
+	// Reciprocal division when the row's tables apply and every sum is zero or in [2^-40, 2^40].
+	CMPQ      (SP), $0x00
+	JEQ       slowDivE
+	VPANDD    Z6, Z14, Z15
+	VPTESTNMD Z15, Z15, K2
+	VPSUBD    Z7, Z15, Z15
+	VPCMPUD   $0x02, Z8, Z15, K3
+	KORW      K2, K3, K3
+	KNOTW     K1, K2
+	KORW      K2, K3, K3
+	KORTESTW  K3, K3
+	JCC       slowDivE
+	CMPQ      R9, $0x01
+	JEQ       rcpMode1E
+
+	// modes 0 and 2: 0 + sum / divisor.
+	VMOVUPS.Z    836(AX)(DI*1), K1, Z15
+	VMOVUPS.Z    1348(AX)(DI*1), K1, Z16
+	VMULPS       Z16, Z14, Z17
+	VFNMADD231PS Z15, Z17, Z14
+	VFMADD132PS  Z16, Z17, Z14
+	VXORPS       Z15, Z15, Z15
+	VADDPS       Z15, Z14, Z14
+	JMP          dividedE
+
+rcpMode1E:
+	// mode 1 (adaptive): sum / D / H[row] / W[col], one correctly rounded step at a time; the sign of a zero kept.
+	VMOVAPS      Z14, Z15
+	CMPL         820(AX), $0x00
+	JNE          rcpNoDE
+	VMULPS       Z9, Z14, Z16
+	VFNMADD231PS Z3, Z16, Z14
+	VFMADD132PS  Z9, Z16, Z14
+
+rcpNoDE:
+	VMULPS       Z11, Z14, Z16
+	VFNMADD231PS Z10, Z16, Z14
+	VFMADD132PS  Z11, Z16, Z14
+	VMOVUPS.Z    836(AX)(DI*1), K1, Z16
+	VMOVUPS.Z    1348(AX)(DI*1), K1, Z17
+	VMULPS       Z17, Z14, Z18
+	VFNMADD231PS Z16, Z18, Z14
+	VFMADD132PS  Z17, Z18, Z14
+	VPTERNLOGD   $0xe4, Z6, Z15, Z14
+	JMP          dividedE
+
+slowDivE:
+	TESTQ R9, R9
+	JZ    mode0E
+	CMPQ  R9, $0x01
+	JEQ   mode1E
+	CMPQ  R9, $0x02
+	JEQ   mode2E
+	JMP   mode3E
 
 	// mode 0: 0 + sum / float32(divD*H[row]*W[col]) (avg_pool turns -0 into +0).
 mode0E:
-	MOVQ        32(AX), BX
-	VMOVDQU32.Z (BX)(CX*1), K1, Z9
-	VPMULLD     Z6, Z9, Z9
-	VCVTDQ2PS   Z9, Z9
-	VDIVPS      Z9, Z8, Z8
-	VXORPS      Z9, Z9, Z9
-	VADDPS      Z9, Z8, Z8
+	MOVQ        32(AX), R9
+	VMOVDQU32.Z (R9)(DI*1), K1, Z15
+	VPMULLD     Z12, Z15, Z15
+	VCVTDQ2PS   Z15, Z15
+	VDIVPS      Z15, Z14, Z14
+	VXORPS      Z15, Z15, Z15
+	VADDPS      Z15, Z14, Z14
 	JMP         dividedE
 
 	// mode 1 (adaptive): sum / D / H[row] / W[col], one division at a time.
 mode1E:
-	VDIVPS      Z3, Z8, Z8
-	VDIVPS      Z7, Z8, Z8
-	MOVQ        32(AX), BX
-	VMOVDQU32.Z (BX)(CX*1), K1, Z9
-	VCVTDQ2PS   Z9, Z9
-	VDIVPS      Z9, Z8, Z8
+	VDIVPS      Z3, Z14, Z14
+	VDIVPS      Z13, Z14, Z14
+	MOVQ        32(AX), R9
+	VMOVDQU32.Z (R9)(DI*1), K1, Z15
+	VCVTDQ2PS   Z15, Z15
+	VDIVPS      Z15, Z14, Z14
 	JMP         dividedE
 
 	// mode 2: 0 + sum / the override divisor.
 mode2E:
-	VDIVPS Z4, Z8, Z8
-	VXORPS Z9, Z9, Z9
-	VADDPS Z9, Z8, Z8
+	VDIVPS Z4, Z14, Z14
+	VXORPS Z15, Z15, Z15
+	VADDPS Z15, Z14, Z14
 	JMP    dividedE
 
 mode3E:
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VPBROADCASTD SI, Z9
-	VPADDD       Z0, Z9, Z9
-	VPSUBD       Z9, Z1, Z9
-	VPMINSD      Z2, Z9, Z9
-	VPMULLD      Z6, Z9, Z9
-	VCVTDQ2PS    Z9, Z9
-	VDIVPS       Z9, Z8, Z8
-	VXORPS       Z9, Z9, Z9
-	VADDPS       Z9, Z8, Z8
-	VMULPS       Z5, Z8, Z8
+	VPBROADCASTD R10, Z15
+	VPADDD       Z0, Z15, Z15
+	VPSUBD       Z15, Z1, Z15
+	VPMINSD      Z2, Z15, Z15
+	VPMULLD      Z12, Z15, Z15
+	VCVTDQ2PS    Z15, Z15
+	VDIVPS       Z15, Z14, Z14
+	VXORPS       Z15, Z15, Z15
+	VADDPS       Z15, Z14, Z14
+	VMULPS       Z5, Z14, Z14
 
 dividedE:
-	MOVQ    40(SP), BX
-	VMOVUPS Z8, K1, (BX)(CX*1)
+	MOVQ    DX, R9
+	VMOVUPS Z14, K1, (R9)(DI*1)
 
 next:
-	ADDQ $0x40, CX
-	ADDQ 176(AX), DX
+	ADDQ $0x40, DI
+	ADDQ 176(AX), R8
 	JMP  chunk
 
 	// Next row.
 rowEnd:
-	MOVQ 72(AX), CX
-	ADDQ CX, 32(SP)
-	MOVQ 80(AX), CX
-	ADDQ CX, 40(SP)
-	ADDQ CX, 48(SP)
-	ADDQ CX, 48(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 64(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 56(SP)
-	DECQ 72(SP)
+	ADDQ 72(AX), CX
+	ADDQ 80(AX), DX
+	ADDQ 104(AX), SI
+	DECQ BX
 	JMP  row
 
 	// Next group.
 rowsDone:
 	MOVQ 48(AX), CX
-	ADDQ CX, 8(SP)
-	MOVQ 56(AX), CX
 	ADDQ CX, 16(SP)
+	MOVQ 56(AX), CX
 	ADDQ CX, 24(SP)
-	ADDQ CX, 24(SP)
-	DECQ (SP)
+	DECQ 8(SP)
 	JMP  group
 
 done:
@@ -30702,7 +29970,7 @@ done:
 
 // func windowSumS2K2AVX512(j *rowJob)
 // Requires: AVX, AVX512DQ, AVX512F, BMI2, CMOV
-TEXT ·windowSumS2K2AVX512(SB), NOSPLIT, $80-8
+TEXT ·windowSumS2K2AVX512(SB), NOSPLIT, $32-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -30718,561 +29986,656 @@ TEXT ·windowSumS2K2AVX512(SB), NOSPLIT, $80-8
 	VBROADCASTSS 240(AX), Z6
 	VMOVDQU32    odd32<>+0(SB), Z7
 
+	// The reciprocal division's constants.
+	MOVL         $0x7fffffff, CX
+	VPBROADCASTD CX, Z8
+	MOVL         $0x2b800000, CX
+	VPBROADCASTD CX, Z9
+	MOVL         $0x28000000, CX
+	VPBROADCASTD CX, Z10
+	VBROADCASTSS 824(AX), Z11
+	VBROADCASTSS 828(AX), Z12
+	VBROADCASTSS 832(AX), Z13
+
 	// For every group (plane) of the job:
 	MOVQ 40(AX), CX
-	MOVQ CX, (SP)
-	MOVQ (AX), CX
 	MOVQ CX, 8(SP)
-	MOVQ 8(AX), CX
+	MOVQ (AX), CX
 	MOVQ CX, 16(SP)
-	MOVQ 16(AX), CX
+	MOVQ 8(AX), CX
 	MOVQ CX, 24(SP)
 
 group:
-	CMPQ (SP), $0x00
+	CMPQ 8(SP), $0x00
 	JEQ  done
-	MOVQ 64(AX), CX
-	MOVQ CX, 72(SP)
-	MOVQ 8(SP), CX
-	MOVQ CX, 32(SP)
+	MOVQ 64(AX), BX
 	MOVQ 16(SP), CX
-	MOVQ CX, 40(SP)
-	MOVQ 24(SP), CX
-	MOVQ CX, 48(SP)
-	MOVQ 24(AX), CX
-	MOVQ CX, 56(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 64(SP)
+	MOVQ 24(SP), DX
+	MOVQ 24(AX), SI
 
 	// For every output row of the group:
 row:
-	CMPQ 72(SP), $0x00
+	CMPQ BX, $0x00
 	JEQ  rowsDone
 
 	// This row's divisor factors: rf = divD*H[row], fH = float32(H[row]).
-	MOVQ         56(SP), CX
-	MOVLQSX      (CX), CX
-	MOVQ         216(AX), DX
-	IMULQ        CX, DX
-	VPBROADCASTD DX, Z8
-	VPBROADCASTD CX, Z9
-	VCVTDQ2PS    Z9, Z9
+	MOVQ         SI, DI
+	MOVLQSX      (DI), DI
+	MOVQ         216(AX), R8
+	IMULQ        DI, R8
+	VPBROADCASTD R8, Z14
+	VPBROADCASTD DI, Z15
+	VCVTDQ2PS    Z15, Z15
+
+	// fastR: the reciprocal tables apply to this row (rowJob.fast, and its height factor is h0).
+	MOVQ  SI, DI
+	XORQ  R8, R8
+	MOVL  (DI), DI
+	CMPL  DI, 816(AX)
+	SETEQ R8
+	ANDQ  808(AX), R8
+	MOVQ  R8, (SP)
 
 	// For every chunk of L outputs of the row (colB: byte offset of its first window's start):
-	XORQ CX, CX
-	MOVQ 144(AX), DX
-	NEGQ DX
+	XORQ DI, DI
+	MOVQ 144(AX), R8
+	NEGQ R8
 
 chunk:
-	CMPQ CX, 136(AX)
+	CMPQ DI, 136(AX)
 	JGE  rowEnd
 
 	// A chunk of L outputs whose taps all lie inside the row runs without masks.
-	MOVQ  136(AX), BX
-	SUBQ  CX, BX
-	CMPQ  BX, $0x40
+	MOVQ  136(AX), R9
+	SUBQ  DI, R9
+	CMPQ  R9, $0x40
 	JLT   edge
-	TESTQ DX, DX
+	TESTQ R8, R8
 	JS    edge
-	MOVQ  DX, BX
-	ADDQ  184(AX), BX
-	CMPQ  BX, 120(AX)
+	MOVQ  R8, R9
+	ADDQ  184(AX), R9
+	CMPQ  R9, 120(AX)
 	JGT   edge
 
 	// Inner chunk.
-	MOVQ 32(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ CX, R9
+	ADDQ R8, R9
+	MOVQ R8, R10
+	SARQ $0x02, R10
 
 	// acc: the sums, from +0, row by row, tap by tap.
-	VXORPS Z10, Z10, Z10
+	VXORPS Z16, Z16, Z16
 
 	// Straight code for 1 to 4 rows; a loop beyond.
-	MOVQ 200(AX), DI
-	CMPQ DI, $0x00000001
+	MOVQ 200(AX), R11
+	CMPQ R11, $0x00000001
 	JEQ  rows1I
-	CMPQ DI, $0x00000002
+	CMPQ R11, $0x00000002
 	JEQ  rows2I
-	CMPQ DI, $0x00000003
+	CMPQ R11, $0x00000003
 	JEQ  rows3I
-	CMPQ DI, $0x00000004
+	CMPQ R11, $0x00000004
 	JEQ  rows4I
-	LEAQ 296(AX), R8
+	LEAQ 296(AX), R12
 
 rowsI:
-	TESTQ DI, DI
+	TESTQ R11, R11
 	JZ    tapsDoneI
-	MOVQ  (R8), R9
-	ADDQ  BX, R9
+	MOVQ  (R12), R13
+	ADDQ  R9, R13
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS   (R9), Z11
-	VMOVUPS   64(R9), Z12
-	VMOVAPS   Z11, Z13
-	VPERMT2PS Z12, Z1, Z13
-	VPERMT2PS Z12, Z7, Z11
-	VADDPS    Z13, Z10, Z10
-	VADDPS    Z11, Z10, Z10
-	ADDQ      $0x08, R8
-	DECQ      DI
+	VMOVUPS   (R13), Z17
+	VMOVUPS   64(R13), Z18
+	VMOVAPS   Z17, Z19
+	VPERMT2PS Z18, Z1, Z19
+	VPERMT2PS Z18, Z7, Z17
+	VADDPS    Z19, Z16, Z16
+	VADDPS    Z17, Z16, Z16
+	ADDQ      $0x08, R12
+	DECQ      R11
 	JMP       rowsI
 
 rows1I:
-	MOVQ 296(AX), DI
-	ADDQ BX, DI
+	MOVQ 296(AX), R11
+	ADDQ R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS   (DI), Z11
-	VMOVUPS   64(DI), Z12
-	VMOVAPS   Z11, Z13
-	VPERMT2PS Z12, Z1, Z13
-	VPERMT2PS Z12, Z7, Z11
-	VADDPS    Z13, Z10, Z10
-	VADDPS    Z11, Z10, Z10
+	VMOVUPS   (R11), Z17
+	VMOVUPS   64(R11), Z18
+	VMOVAPS   Z17, Z19
+	VPERMT2PS Z18, Z1, Z19
+	VPERMT2PS Z18, Z7, Z17
+	VADDPS    Z19, Z16, Z16
+	VADDPS    Z17, Z16, Z16
 	JMP       tapsDoneI
 
 rows2I:
-	MOVQ 296(AX), DI
-	ADDQ BX, DI
+	MOVQ 296(AX), R11
+	ADDQ R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS   (DI), Z11
-	VMOVUPS   64(DI), Z12
-	VMOVAPS   Z11, Z13
-	VPERMT2PS Z12, Z1, Z13
-	VPERMT2PS Z12, Z7, Z11
-	VADDPS    Z13, Z10, Z10
-	VADDPS    Z11, Z10, Z10
-	MOVQ      304(AX), DI
-	ADDQ      BX, DI
+	VMOVUPS   (R11), Z17
+	VMOVUPS   64(R11), Z18
+	VMOVAPS   Z17, Z19
+	VPERMT2PS Z18, Z1, Z19
+	VPERMT2PS Z18, Z7, Z17
+	VADDPS    Z19, Z16, Z16
+	VADDPS    Z17, Z16, Z16
+	MOVQ      304(AX), R11
+	ADDQ      R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS   (DI), Z11
-	VMOVUPS   64(DI), Z12
-	VMOVAPS   Z11, Z13
-	VPERMT2PS Z12, Z1, Z13
-	VPERMT2PS Z12, Z7, Z11
-	VADDPS    Z13, Z10, Z10
-	VADDPS    Z11, Z10, Z10
+	VMOVUPS   (R11), Z17
+	VMOVUPS   64(R11), Z18
+	VMOVAPS   Z17, Z19
+	VPERMT2PS Z18, Z1, Z19
+	VPERMT2PS Z18, Z7, Z17
+	VADDPS    Z19, Z16, Z16
+	VADDPS    Z17, Z16, Z16
 	JMP       tapsDoneI
 
 rows3I:
-	MOVQ 296(AX), DI
-	ADDQ BX, DI
+	MOVQ 296(AX), R11
+	ADDQ R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS   (DI), Z11
-	VMOVUPS   64(DI), Z12
-	VMOVAPS   Z11, Z13
-	VPERMT2PS Z12, Z1, Z13
-	VPERMT2PS Z12, Z7, Z11
-	VADDPS    Z13, Z10, Z10
-	VADDPS    Z11, Z10, Z10
-	MOVQ      304(AX), DI
-	ADDQ      BX, DI
+	VMOVUPS   (R11), Z17
+	VMOVUPS   64(R11), Z18
+	VMOVAPS   Z17, Z19
+	VPERMT2PS Z18, Z1, Z19
+	VPERMT2PS Z18, Z7, Z17
+	VADDPS    Z19, Z16, Z16
+	VADDPS    Z17, Z16, Z16
+	MOVQ      304(AX), R11
+	ADDQ      R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS   (DI), Z11
-	VMOVUPS   64(DI), Z12
-	VMOVAPS   Z11, Z13
-	VPERMT2PS Z12, Z1, Z13
-	VPERMT2PS Z12, Z7, Z11
-	VADDPS    Z13, Z10, Z10
-	VADDPS    Z11, Z10, Z10
-	MOVQ      312(AX), DI
-	ADDQ      BX, DI
+	VMOVUPS   (R11), Z17
+	VMOVUPS   64(R11), Z18
+	VMOVAPS   Z17, Z19
+	VPERMT2PS Z18, Z1, Z19
+	VPERMT2PS Z18, Z7, Z17
+	VADDPS    Z19, Z16, Z16
+	VADDPS    Z17, Z16, Z16
+	MOVQ      312(AX), R11
+	ADDQ      R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS   (DI), Z11
-	VMOVUPS   64(DI), Z12
-	VMOVAPS   Z11, Z13
-	VPERMT2PS Z12, Z1, Z13
-	VPERMT2PS Z12, Z7, Z11
-	VADDPS    Z13, Z10, Z10
-	VADDPS    Z11, Z10, Z10
+	VMOVUPS   (R11), Z17
+	VMOVUPS   64(R11), Z18
+	VMOVAPS   Z17, Z19
+	VPERMT2PS Z18, Z1, Z19
+	VPERMT2PS Z18, Z7, Z17
+	VADDPS    Z19, Z16, Z16
+	VADDPS    Z17, Z16, Z16
 	JMP       tapsDoneI
 
 rows4I:
-	MOVQ 296(AX), DI
-	ADDQ BX, DI
+	MOVQ 296(AX), R11
+	ADDQ R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS   (DI), Z11
-	VMOVUPS   64(DI), Z12
-	VMOVAPS   Z11, Z13
-	VPERMT2PS Z12, Z1, Z13
-	VPERMT2PS Z12, Z7, Z11
-	VADDPS    Z13, Z10, Z10
-	VADDPS    Z11, Z10, Z10
-	MOVQ      304(AX), DI
-	ADDQ      BX, DI
+	VMOVUPS   (R11), Z17
+	VMOVUPS   64(R11), Z18
+	VMOVAPS   Z17, Z19
+	VPERMT2PS Z18, Z1, Z19
+	VPERMT2PS Z18, Z7, Z17
+	VADDPS    Z19, Z16, Z16
+	VADDPS    Z17, Z16, Z16
+	MOVQ      304(AX), R11
+	ADDQ      R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS   (DI), Z11
-	VMOVUPS   64(DI), Z12
-	VMOVAPS   Z11, Z13
-	VPERMT2PS Z12, Z1, Z13
-	VPERMT2PS Z12, Z7, Z11
-	VADDPS    Z13, Z10, Z10
-	VADDPS    Z11, Z10, Z10
-	MOVQ      312(AX), DI
-	ADDQ      BX, DI
+	VMOVUPS   (R11), Z17
+	VMOVUPS   64(R11), Z18
+	VMOVAPS   Z17, Z19
+	VPERMT2PS Z18, Z1, Z19
+	VPERMT2PS Z18, Z7, Z17
+	VADDPS    Z19, Z16, Z16
+	VADDPS    Z17, Z16, Z16
+	MOVQ      312(AX), R11
+	ADDQ      R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS   (DI), Z11
-	VMOVUPS   64(DI), Z12
-	VMOVAPS   Z11, Z13
-	VPERMT2PS Z12, Z1, Z13
-	VPERMT2PS Z12, Z7, Z11
-	VADDPS    Z13, Z10, Z10
-	VADDPS    Z11, Z10, Z10
-	MOVQ      320(AX), DI
-	ADDQ      BX, DI
+	VMOVUPS   (R11), Z17
+	VMOVUPS   64(R11), Z18
+	VMOVAPS   Z17, Z19
+	VPERMT2PS Z18, Z1, Z19
+	VPERMT2PS Z18, Z7, Z17
+	VADDPS    Z19, Z16, Z16
+	VADDPS    Z17, Z16, Z16
+	MOVQ      320(AX), R11
+	ADDQ      R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS   (DI), Z11
-	VMOVUPS   64(DI), Z12
-	VMOVAPS   Z11, Z13
-	VPERMT2PS Z12, Z1, Z13
-	VPERMT2PS Z12, Z7, Z11
-	VADDPS    Z13, Z10, Z10
-	VADDPS    Z11, Z10, Z10
+	VMOVUPS   (R11), Z17
+	VMOVUPS   64(R11), Z18
+	VMOVAPS   Z17, Z19
+	VPERMT2PS Z18, Z1, Z19
+	VPERMT2PS Z18, Z7, Z17
+	VADDPS    Z19, Z16, Z16
+	VADDPS    Z17, Z16, Z16
 
 tapsDoneI:
-	MOVQ  208(AX), BX
-	TESTQ BX, BX
+	MOVQ 208(AX), R9
+
+	// Reciprocal division when the row's tables apply and every sum is zero or in [2^-40, 2^40].
+	CMPQ      (SP), $0x00
+	JEQ       slowDivI
+	VPANDD    Z8, Z16, Z17
+	VPTESTNMD Z17, Z17, K1
+	VPSUBD    Z9, Z17, Z17
+	VPCMPUD   $0x02, Z10, Z17, K2
+	KORW      K1, K2, K2
+	KORTESTW  K2, K2
+	JCC       slowDivI
+	CMPQ      R9, $0x01
+	JEQ       rcpMode1I
+
+	// modes 0 and 2: 0 + sum / divisor.
+	VMOVUPS      836(AX)(DI*1), Z17
+	VMOVUPS      1348(AX)(DI*1), Z18
+	VMULPS       Z18, Z16, Z19
+	VFNMADD231PS Z17, Z19, Z16
+	VFMADD132PS  Z18, Z19, Z16
+	VXORPS       Z17, Z17, Z17
+	VADDPS       Z17, Z16, Z16
+	JMP          dividedI
+
+rcpMode1I:
+	// mode 1 (adaptive): sum / D / H[row] / W[col], one correctly rounded step at a time; the sign of a zero kept.
+	VMOVAPS      Z16, Z17
+	CMPL         820(AX), $0x00
+	JNE          rcpNoDI
+	VMULPS       Z11, Z16, Z18
+	VFNMADD231PS Z4, Z18, Z16
+	VFMADD132PS  Z11, Z18, Z16
+
+rcpNoDI:
+	VMULPS       Z13, Z16, Z18
+	VFNMADD231PS Z12, Z18, Z16
+	VFMADD132PS  Z13, Z18, Z16
+	VMOVUPS      836(AX)(DI*1), Z18
+	VMOVUPS      1348(AX)(DI*1), Z19
+	VMULPS       Z19, Z16, Z20
+	VFNMADD231PS Z18, Z20, Z16
+	VFMADD132PS  Z19, Z20, Z16
+	VPTERNLOGD   $0xe4, Z8, Z17, Z16
+	JMP          dividedI
+
+slowDivI:
+	TESTQ R9, R9
 	JZ    mode0I
-	CMPQ  BX, $0x01
+	CMPQ  R9, $0x01
 	JEQ   mode1I
-	CMPQ  BX, $0x02
+	CMPQ  R9, $0x02
 	JEQ   mode2I
 	JMP   mode3I
 
 	// mode 0: 0 + sum / float32(divD*H[row]*W[col]) (avg_pool turns -0 into +0).
 mode0I:
-	MOVQ      32(AX), BX
-	VMOVDQU32 (BX)(CX*1), Z11
-	VPMULLD   Z8, Z11, Z11
-	VCVTDQ2PS Z11, Z11
-	VDIVPS    Z11, Z10, Z10
-	VXORPS    Z11, Z11, Z11
-	VADDPS    Z11, Z10, Z10
+	MOVQ      32(AX), R9
+	VMOVDQU32 (R9)(DI*1), Z17
+	VPMULLD   Z14, Z17, Z17
+	VCVTDQ2PS Z17, Z17
+	VDIVPS    Z17, Z16, Z16
+	VXORPS    Z17, Z17, Z17
+	VADDPS    Z17, Z16, Z16
 	JMP       dividedI
 
 	// mode 1 (adaptive): sum / D / H[row] / W[col], one division at a time.
 mode1I:
-	VDIVPS    Z4, Z10, Z10
-	VDIVPS    Z9, Z10, Z10
-	MOVQ      32(AX), BX
-	VMOVDQU32 (BX)(CX*1), Z11
-	VCVTDQ2PS Z11, Z11
-	VDIVPS    Z11, Z10, Z10
+	VDIVPS    Z4, Z16, Z16
+	VDIVPS    Z15, Z16, Z16
+	MOVQ      32(AX), R9
+	VMOVDQU32 (R9)(DI*1), Z17
+	VCVTDQ2PS Z17, Z17
+	VDIVPS    Z17, Z16, Z16
 	JMP       dividedI
 
 	// mode 2: 0 + sum / the override divisor.
 mode2I:
-	VDIVPS Z5, Z10, Z10
-	VXORPS Z11, Z11, Z11
-	VADDPS Z11, Z10, Z10
+	VDIVPS Z5, Z16, Z16
+	VXORPS Z17, Z17, Z17
+	VADDPS Z17, Z16, Z16
 	JMP    dividedI
 
 mode3I:
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VPBROADCASTD SI, Z11
-	VPADDD       Z0, Z11, Z11
-	VPSUBD       Z11, Z2, Z11
-	VPMINSD      Z3, Z11, Z11
-	VPMULLD      Z8, Z11, Z11
-	VCVTDQ2PS    Z11, Z11
-	VDIVPS       Z11, Z10, Z10
-	VXORPS       Z11, Z11, Z11
-	VADDPS       Z11, Z10, Z10
-	VMULPS       Z6, Z10, Z10
+	VPBROADCASTD R10, Z17
+	VPADDD       Z0, Z17, Z17
+	VPSUBD       Z17, Z2, Z17
+	VPMINSD      Z3, Z17, Z17
+	VPMULLD      Z14, Z17, Z17
+	VCVTDQ2PS    Z17, Z17
+	VDIVPS       Z17, Z16, Z16
+	VXORPS       Z17, Z17, Z17
+	VADDPS       Z17, Z16, Z16
+	VMULPS       Z6, Z16, Z16
 
 dividedI:
-	MOVQ    40(SP), BX
-	VMOVUPS Z10, (BX)(CX*1)
+	MOVQ    DX, R9
+	VMOVUPS Z16, (R9)(DI*1)
 	JMP     next
 
 edge:
 	// Edge chunk: taps outside the row read 0; outputs past the row's end are not stored.
-	MOVQ 32(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ CX, R9
+	ADDQ R8, R9
+	MOVQ R8, R10
+	SARQ $0x02, R10
 
 	// The load masks of the taps.
 	// V: bit i set when column c+i lies inside the row (chunk 0: lmask; chunks from rfirst: rmask).
-	MOVQ  CX, R8
-	SHRQ  $0x06, R8
-	MOVQ  248(AX), DI
-	TESTQ R8, R8
+	MOVQ  DI, R12
+	SHRQ  $0x06, R12
+	MOVQ  248(AX), R11
+	TESTQ R12, R12
 	JZ    vbitsE
-	SUBQ  256(AX), R8
-	LEAQ  264(AX), DI
-	MOVQ  (DI)(R8*8), DI
+	SUBQ  256(AX), R12
+	LEAQ  264(AX), R11
+	MOVQ  (R11)(R12*8), R11
 
 vbitsE:
-	MOVQ  DI, R8
-	SHRQ  $0x00, R8
-	KMOVW R8, K1
-	MOVQ  DI, R8
-	SHRQ  $0x10, R8
-	KMOVW R8, K2
-	MOVQ  DI, R8
-	SHRQ  $0x01, R8
-	KMOVW R8, K3
-	SHRQ  $0x11, DI
-	KMOVW DI, K3
+	MOVQ  R11, R12
+	SHRQ  $0x00, R12
+	KMOVW R12, K1
+	MOVQ  R11, R12
+	SHRQ  $0x10, R12
+	KMOVW R12, K2
+	MOVQ  R11, R12
+	SHRQ  $0x01, R12
+	KMOVW R12, K3
+	SHRQ  $0x11, R11
+	KMOVW R11, K3
 
 	// acc: the sums, from +0, row by row, tap by tap.
-	VXORPS Z10, Z10, Z10
+	VXORPS Z16, Z16, Z16
 
 	// Straight code for 1 to 4 rows; a loop beyond.
-	MOVQ 200(AX), DI
-	CMPQ DI, $0x00000001
+	MOVQ 200(AX), R11
+	CMPQ R11, $0x00000001
 	JEQ  rows1E
-	CMPQ DI, $0x00000002
+	CMPQ R11, $0x00000002
 	JEQ  rows2E
-	CMPQ DI, $0x00000003
+	CMPQ R11, $0x00000003
 	JEQ  rows3E
-	CMPQ DI, $0x00000004
+	CMPQ R11, $0x00000004
 	JEQ  rows4E
-	LEAQ 296(AX), R8
+	LEAQ 296(AX), R12
 
 rowsE:
-	TESTQ DI, DI
+	TESTQ R11, R11
 	JZ    tapsDoneE
-	MOVQ  (R8), R9
-	ADDQ  BX, R9
+	MOVQ  (R12), R13
+	ADDQ  R9, R13
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS.Z (R9), K1, Z11
-	VMOVUPS.Z 64(R9), K2, Z12
-	VMOVAPS   Z11, Z13
-	VPERMT2PS Z12, Z1, Z13
-	VPERMT2PS Z12, Z7, Z11
-	VADDPS    Z13, Z10, Z10
-	VADDPS    Z11, Z10, Z10
-	ADDQ      $0x08, R8
-	DECQ      DI
+	VMOVUPS.Z (R13), K1, Z17
+	VMOVUPS.Z 64(R13), K2, Z18
+	VMOVAPS   Z17, Z19
+	VPERMT2PS Z18, Z1, Z19
+	VPERMT2PS Z18, Z7, Z17
+	VADDPS    Z19, Z16, Z16
+	VADDPS    Z17, Z16, Z16
+	ADDQ      $0x08, R12
+	DECQ      R11
 	JMP       rowsE
 
 rows1E:
-	MOVQ 296(AX), DI
-	ADDQ BX, DI
+	MOVQ 296(AX), R11
+	ADDQ R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS.Z (DI), K1, Z11
-	VMOVUPS.Z 64(DI), K2, Z12
-	VMOVAPS   Z11, Z13
-	VPERMT2PS Z12, Z1, Z13
-	VPERMT2PS Z12, Z7, Z11
-	VADDPS    Z13, Z10, Z10
-	VADDPS    Z11, Z10, Z10
+	VMOVUPS.Z (R11), K1, Z17
+	VMOVUPS.Z 64(R11), K2, Z18
+	VMOVAPS   Z17, Z19
+	VPERMT2PS Z18, Z1, Z19
+	VPERMT2PS Z18, Z7, Z17
+	VADDPS    Z19, Z16, Z16
+	VADDPS    Z17, Z16, Z16
 	JMP       tapsDoneE
 
 rows2E:
-	MOVQ 296(AX), DI
-	ADDQ BX, DI
+	MOVQ 296(AX), R11
+	ADDQ R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS.Z (DI), K1, Z11
-	VMOVUPS.Z 64(DI), K2, Z12
-	VMOVAPS   Z11, Z13
-	VPERMT2PS Z12, Z1, Z13
-	VPERMT2PS Z12, Z7, Z11
-	VADDPS    Z13, Z10, Z10
-	VADDPS    Z11, Z10, Z10
-	MOVQ      304(AX), DI
-	ADDQ      BX, DI
+	VMOVUPS.Z (R11), K1, Z17
+	VMOVUPS.Z 64(R11), K2, Z18
+	VMOVAPS   Z17, Z19
+	VPERMT2PS Z18, Z1, Z19
+	VPERMT2PS Z18, Z7, Z17
+	VADDPS    Z19, Z16, Z16
+	VADDPS    Z17, Z16, Z16
+	MOVQ      304(AX), R11
+	ADDQ      R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS.Z (DI), K1, Z11
-	VMOVUPS.Z 64(DI), K2, Z12
-	VMOVAPS   Z11, Z13
-	VPERMT2PS Z12, Z1, Z13
-	VPERMT2PS Z12, Z7, Z11
-	VADDPS    Z13, Z10, Z10
-	VADDPS    Z11, Z10, Z10
+	VMOVUPS.Z (R11), K1, Z17
+	VMOVUPS.Z 64(R11), K2, Z18
+	VMOVAPS   Z17, Z19
+	VPERMT2PS Z18, Z1, Z19
+	VPERMT2PS Z18, Z7, Z17
+	VADDPS    Z19, Z16, Z16
+	VADDPS    Z17, Z16, Z16
 	JMP       tapsDoneE
 
 rows3E:
-	MOVQ 296(AX), DI
-	ADDQ BX, DI
+	MOVQ 296(AX), R11
+	ADDQ R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS.Z (DI), K1, Z11
-	VMOVUPS.Z 64(DI), K2, Z12
-	VMOVAPS   Z11, Z13
-	VPERMT2PS Z12, Z1, Z13
-	VPERMT2PS Z12, Z7, Z11
-	VADDPS    Z13, Z10, Z10
-	VADDPS    Z11, Z10, Z10
-	MOVQ      304(AX), DI
-	ADDQ      BX, DI
+	VMOVUPS.Z (R11), K1, Z17
+	VMOVUPS.Z 64(R11), K2, Z18
+	VMOVAPS   Z17, Z19
+	VPERMT2PS Z18, Z1, Z19
+	VPERMT2PS Z18, Z7, Z17
+	VADDPS    Z19, Z16, Z16
+	VADDPS    Z17, Z16, Z16
+	MOVQ      304(AX), R11
+	ADDQ      R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS.Z (DI), K1, Z11
-	VMOVUPS.Z 64(DI), K2, Z12
-	VMOVAPS   Z11, Z13
-	VPERMT2PS Z12, Z1, Z13
-	VPERMT2PS Z12, Z7, Z11
-	VADDPS    Z13, Z10, Z10
-	VADDPS    Z11, Z10, Z10
-	MOVQ      312(AX), DI
-	ADDQ      BX, DI
+	VMOVUPS.Z (R11), K1, Z17
+	VMOVUPS.Z 64(R11), K2, Z18
+	VMOVAPS   Z17, Z19
+	VPERMT2PS Z18, Z1, Z19
+	VPERMT2PS Z18, Z7, Z17
+	VADDPS    Z19, Z16, Z16
+	VADDPS    Z17, Z16, Z16
+	MOVQ      312(AX), R11
+	ADDQ      R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS.Z (DI), K1, Z11
-	VMOVUPS.Z 64(DI), K2, Z12
-	VMOVAPS   Z11, Z13
-	VPERMT2PS Z12, Z1, Z13
-	VPERMT2PS Z12, Z7, Z11
-	VADDPS    Z13, Z10, Z10
-	VADDPS    Z11, Z10, Z10
+	VMOVUPS.Z (R11), K1, Z17
+	VMOVUPS.Z 64(R11), K2, Z18
+	VMOVAPS   Z17, Z19
+	VPERMT2PS Z18, Z1, Z19
+	VPERMT2PS Z18, Z7, Z17
+	VADDPS    Z19, Z16, Z16
+	VADDPS    Z17, Z16, Z16
 	JMP       tapsDoneE
 
 rows4E:
-	MOVQ 296(AX), DI
-	ADDQ BX, DI
+	MOVQ 296(AX), R11
+	ADDQ R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS.Z (DI), K1, Z11
-	VMOVUPS.Z 64(DI), K2, Z12
-	VMOVAPS   Z11, Z13
-	VPERMT2PS Z12, Z1, Z13
-	VPERMT2PS Z12, Z7, Z11
-	VADDPS    Z13, Z10, Z10
-	VADDPS    Z11, Z10, Z10
-	MOVQ      304(AX), DI
-	ADDQ      BX, DI
+	VMOVUPS.Z (R11), K1, Z17
+	VMOVUPS.Z 64(R11), K2, Z18
+	VMOVAPS   Z17, Z19
+	VPERMT2PS Z18, Z1, Z19
+	VPERMT2PS Z18, Z7, Z17
+	VADDPS    Z19, Z16, Z16
+	VADDPS    Z17, Z16, Z16
+	MOVQ      304(AX), R11
+	ADDQ      R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS.Z (DI), K1, Z11
-	VMOVUPS.Z 64(DI), K2, Z12
-	VMOVAPS   Z11, Z13
-	VPERMT2PS Z12, Z1, Z13
-	VPERMT2PS Z12, Z7, Z11
-	VADDPS    Z13, Z10, Z10
-	VADDPS    Z11, Z10, Z10
-	MOVQ      312(AX), DI
-	ADDQ      BX, DI
+	VMOVUPS.Z (R11), K1, Z17
+	VMOVUPS.Z 64(R11), K2, Z18
+	VMOVAPS   Z17, Z19
+	VPERMT2PS Z18, Z1, Z19
+	VPERMT2PS Z18, Z7, Z17
+	VADDPS    Z19, Z16, Z16
+	VADDPS    Z17, Z16, Z16
+	MOVQ      312(AX), R11
+	ADDQ      R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS.Z (DI), K1, Z11
-	VMOVUPS.Z 64(DI), K2, Z12
-	VMOVAPS   Z11, Z13
-	VPERMT2PS Z12, Z1, Z13
-	VPERMT2PS Z12, Z7, Z11
-	VADDPS    Z13, Z10, Z10
-	VADDPS    Z11, Z10, Z10
-	MOVQ      320(AX), DI
-	ADDQ      BX, DI
+	VMOVUPS.Z (R11), K1, Z17
+	VMOVUPS.Z 64(R11), K2, Z18
+	VMOVAPS   Z17, Z19
+	VPERMT2PS Z18, Z1, Z19
+	VPERMT2PS Z18, Z7, Z17
+	VADDPS    Z19, Z16, Z16
+	VADDPS    Z17, Z16, Z16
+	MOVQ      320(AX), R11
+	ADDQ      R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS.Z (DI), K1, Z11
-	VMOVUPS.Z 64(DI), K2, Z12
-	VMOVAPS   Z11, Z13
-	VPERMT2PS Z12, Z1, Z13
-	VPERMT2PS Z12, Z7, Z11
-	VADDPS    Z13, Z10, Z10
-	VADDPS    Z11, Z10, Z10
+	VMOVUPS.Z (R11), K1, Z17
+	VMOVUPS.Z 64(R11), K2, Z18
+	VMOVAPS   Z17, Z19
+	VPERMT2PS Z18, Z1, Z19
+	VPERMT2PS Z18, Z7, Z17
+	VADDPS    Z19, Z16, Z16
+	VADDPS    Z17, Z16, Z16
 
 tapsDoneE:
-	MOVQ    136(AX), BX
-	SUBQ    CX, BX
-	SHRQ    $0x02, BX
-	MOVQ    $0x00000010, DI
-	CMPQ    BX, DI
-	CMOVQGT DI, BX
-	MOVQ    $-1, DI
-	BZHIQ   BX, DI, DI
-	KMOVW   DI, K1
-	MOVQ    208(AX), BX
-	TESTQ   BX, BX
-	JZ      mode0E
-	CMPQ    BX, $0x01
-	JEQ     mode1E
-	CMPQ    BX, $0x02
-	JEQ     mode2E
-	JMP     mode3E
+	MOVQ    136(AX), R9
+	SUBQ    DI, R9
+	SHRQ    $0x02, R9
+	MOVQ    $0x00000010, R11
+	CMPQ    R9, R11
+	CMOVQGT R11, R9
+	MOVQ    $-1, R11
+	BZHIQ   R9, R11, R11
+	KMOVW   R11, K1
+	MOVQ    208(AX), R9
+
+	// Reciprocal division when the row's tables apply and every sum is zero or in [2^-40, 2^40].
+	CMPQ      (SP), $0x00
+	JEQ       slowDivE
+	VPANDD    Z8, Z16, Z17
+	VPTESTNMD Z17, Z17, K2
+	VPSUBD    Z9, Z17, Z17
+	VPCMPUD   $0x02, Z10, Z17, K3
+	KORW      K2, K3, K3
+	KNOTW     K1, K2
+	KORW      K2, K3, K3
+	KORTESTW  K3, K3
+	JCC       slowDivE
+	CMPQ      R9, $0x01
+	JEQ       rcpMode1E
+
+	// modes 0 and 2: 0 + sum / divisor.
+	VMOVUPS.Z    836(AX)(DI*1), K1, Z17
+	VMOVUPS.Z    1348(AX)(DI*1), K1, Z18
+	VMULPS       Z18, Z16, Z19
+	VFNMADD231PS Z17, Z19, Z16
+	VFMADD132PS  Z18, Z19, Z16
+	VXORPS       Z17, Z17, Z17
+	VADDPS       Z17, Z16, Z16
+	JMP          dividedE
+
+rcpMode1E:
+	// mode 1 (adaptive): sum / D / H[row] / W[col], one correctly rounded step at a time; the sign of a zero kept.
+	VMOVAPS      Z16, Z17
+	CMPL         820(AX), $0x00
+	JNE          rcpNoDE
+	VMULPS       Z11, Z16, Z18
+	VFNMADD231PS Z4, Z18, Z16
+	VFMADD132PS  Z11, Z18, Z16
+
+rcpNoDE:
+	VMULPS       Z13, Z16, Z18
+	VFNMADD231PS Z12, Z18, Z16
+	VFMADD132PS  Z13, Z18, Z16
+	VMOVUPS.Z    836(AX)(DI*1), K1, Z18
+	VMOVUPS.Z    1348(AX)(DI*1), K1, Z19
+	VMULPS       Z19, Z16, Z20
+	VFNMADD231PS Z18, Z20, Z16
+	VFMADD132PS  Z19, Z20, Z16
+	VPTERNLOGD   $0xe4, Z8, Z17, Z16
+	JMP          dividedE
+
+slowDivE:
+	TESTQ R9, R9
+	JZ    mode0E
+	CMPQ  R9, $0x01
+	JEQ   mode1E
+	CMPQ  R9, $0x02
+	JEQ   mode2E
+	JMP   mode3E
 
 	// mode 0: 0 + sum / float32(divD*H[row]*W[col]) (avg_pool turns -0 into +0).
 mode0E:
-	MOVQ        32(AX), BX
-	VMOVDQU32.Z (BX)(CX*1), K1, Z11
-	VPMULLD     Z8, Z11, Z11
-	VCVTDQ2PS   Z11, Z11
-	VDIVPS      Z11, Z10, Z10
-	VXORPS      Z11, Z11, Z11
-	VADDPS      Z11, Z10, Z10
+	MOVQ        32(AX), R9
+	VMOVDQU32.Z (R9)(DI*1), K1, Z17
+	VPMULLD     Z14, Z17, Z17
+	VCVTDQ2PS   Z17, Z17
+	VDIVPS      Z17, Z16, Z16
+	VXORPS      Z17, Z17, Z17
+	VADDPS      Z17, Z16, Z16
 	JMP         dividedE
 
 	// mode 1 (adaptive): sum / D / H[row] / W[col], one division at a time.
 mode1E:
-	VDIVPS      Z4, Z10, Z10
-	VDIVPS      Z9, Z10, Z10
-	MOVQ        32(AX), BX
-	VMOVDQU32.Z (BX)(CX*1), K1, Z11
-	VCVTDQ2PS   Z11, Z11
-	VDIVPS      Z11, Z10, Z10
+	VDIVPS      Z4, Z16, Z16
+	VDIVPS      Z15, Z16, Z16
+	MOVQ        32(AX), R9
+	VMOVDQU32.Z (R9)(DI*1), K1, Z17
+	VCVTDQ2PS   Z17, Z17
+	VDIVPS      Z17, Z16, Z16
 	JMP         dividedE
 
 	// mode 2: 0 + sum / the override divisor.
 mode2E:
-	VDIVPS Z5, Z10, Z10
-	VXORPS Z11, Z11, Z11
-	VADDPS Z11, Z10, Z10
+	VDIVPS Z5, Z16, Z16
+	VXORPS Z17, Z17, Z17
+	VADDPS Z17, Z16, Z16
 	JMP    dividedE
 
 mode3E:
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VPBROADCASTD SI, Z11
-	VPADDD       Z0, Z11, Z11
-	VPSUBD       Z11, Z2, Z11
-	VPMINSD      Z3, Z11, Z11
-	VPMULLD      Z8, Z11, Z11
-	VCVTDQ2PS    Z11, Z11
-	VDIVPS       Z11, Z10, Z10
-	VXORPS       Z11, Z11, Z11
-	VADDPS       Z11, Z10, Z10
-	VMULPS       Z6, Z10, Z10
+	VPBROADCASTD R10, Z17
+	VPADDD       Z0, Z17, Z17
+	VPSUBD       Z17, Z2, Z17
+	VPMINSD      Z3, Z17, Z17
+	VPMULLD      Z14, Z17, Z17
+	VCVTDQ2PS    Z17, Z17
+	VDIVPS       Z17, Z16, Z16
+	VXORPS       Z17, Z17, Z17
+	VADDPS       Z17, Z16, Z16
+	VMULPS       Z6, Z16, Z16
 
 dividedE:
-	MOVQ    40(SP), BX
-	VMOVUPS Z10, K1, (BX)(CX*1)
+	MOVQ    DX, R9
+	VMOVUPS Z16, K1, (R9)(DI*1)
 
 next:
-	ADDQ $0x40, CX
-	ADDQ 176(AX), DX
+	ADDQ $0x40, DI
+	ADDQ 176(AX), R8
 	JMP  chunk
 
 	// Next row.
 rowEnd:
-	MOVQ 72(AX), CX
-	ADDQ CX, 32(SP)
-	MOVQ 80(AX), CX
-	ADDQ CX, 40(SP)
-	ADDQ CX, 48(SP)
-	ADDQ CX, 48(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 64(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 56(SP)
-	DECQ 72(SP)
+	ADDQ 72(AX), CX
+	ADDQ 80(AX), DX
+	ADDQ 104(AX), SI
+	DECQ BX
 	JMP  row
 
 	// Next group.
 rowsDone:
 	MOVQ 48(AX), CX
-	ADDQ CX, 8(SP)
-	MOVQ 56(AX), CX
 	ADDQ CX, 16(SP)
+	MOVQ 56(AX), CX
 	ADDQ CX, 24(SP)
-	ADDQ CX, 24(SP)
-	DECQ (SP)
+	DECQ 8(SP)
 	JMP  group
 
 done:
@@ -31281,7 +30644,7 @@ done:
 
 // func windowSumS2K3AVX512(j *rowJob)
 // Requires: AVX, AVX512DQ, AVX512F, BMI2, CMOV
-TEXT ·windowSumS2K3AVX512(SB), NOSPLIT, $80-8
+TEXT ·windowSumS2K3AVX512(SB), NOSPLIT, $32-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -31297,633 +30660,728 @@ TEXT ·windowSumS2K3AVX512(SB), NOSPLIT, $80-8
 	VBROADCASTSS 240(AX), Z6
 	VMOVDQU32    odd32<>+0(SB), Z7
 
+	// The reciprocal division's constants.
+	MOVL         $0x7fffffff, CX
+	VPBROADCASTD CX, Z7
+	MOVL         $0x2b800000, CX
+	VPBROADCASTD CX, Z8
+	MOVL         $0x28000000, CX
+	VPBROADCASTD CX, Z9
+	VBROADCASTSS 824(AX), Z10
+	VBROADCASTSS 828(AX), Z11
+	VBROADCASTSS 832(AX), Z12
+
 	// For every group (plane) of the job:
 	MOVQ 40(AX), CX
-	MOVQ CX, (SP)
-	MOVQ (AX), CX
 	MOVQ CX, 8(SP)
-	MOVQ 8(AX), CX
+	MOVQ (AX), CX
 	MOVQ CX, 16(SP)
-	MOVQ 16(AX), CX
+	MOVQ 8(AX), CX
 	MOVQ CX, 24(SP)
 
 group:
-	CMPQ (SP), $0x00
+	CMPQ 8(SP), $0x00
 	JEQ  done
-	MOVQ 64(AX), CX
-	MOVQ CX, 72(SP)
-	MOVQ 8(SP), CX
-	MOVQ CX, 32(SP)
+	MOVQ 64(AX), BX
 	MOVQ 16(SP), CX
-	MOVQ CX, 40(SP)
-	MOVQ 24(SP), CX
-	MOVQ CX, 48(SP)
-	MOVQ 24(AX), CX
-	MOVQ CX, 56(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 64(SP)
+	MOVQ 24(SP), DX
+	MOVQ 24(AX), SI
 
 	// For every output row of the group:
 row:
-	CMPQ 72(SP), $0x00
+	CMPQ BX, $0x00
 	JEQ  rowsDone
 
 	// This row's divisor factors: rf = divD*H[row], fH = float32(H[row]).
-	MOVQ         56(SP), CX
-	MOVLQSX      (CX), CX
-	MOVQ         216(AX), DX
-	IMULQ        CX, DX
-	VPBROADCASTD DX, Z7
-	VPBROADCASTD CX, Z8
-	VCVTDQ2PS    Z8, Z8
+	MOVQ         SI, DI
+	MOVLQSX      (DI), DI
+	MOVQ         216(AX), R8
+	IMULQ        DI, R8
+	VPBROADCASTD R8, Z13
+	VPBROADCASTD DI, Z14
+	VCVTDQ2PS    Z14, Z14
+
+	// fastR: the reciprocal tables apply to this row (rowJob.fast, and its height factor is h0).
+	MOVQ  SI, DI
+	XORQ  R8, R8
+	MOVL  (DI), DI
+	CMPL  DI, 816(AX)
+	SETEQ R8
+	ANDQ  808(AX), R8
+	MOVQ  R8, (SP)
 
 	// For every chunk of L outputs of the row (colB: byte offset of its first window's start):
-	XORQ CX, CX
-	MOVQ 144(AX), DX
-	NEGQ DX
+	XORQ DI, DI
+	MOVQ 144(AX), R8
+	NEGQ R8
 
 chunk:
-	CMPQ CX, 136(AX)
+	CMPQ DI, 136(AX)
 	JGE  rowEnd
 
 	// A chunk of L outputs whose taps all lie inside the row runs without masks.
-	MOVQ  136(AX), BX
-	SUBQ  CX, BX
-	CMPQ  BX, $0x40
+	MOVQ  136(AX), R9
+	SUBQ  DI, R9
+	CMPQ  R9, $0x40
 	JLT   edge
-	TESTQ DX, DX
+	TESTQ R8, R8
 	JS    edge
-	MOVQ  DX, BX
-	ADDQ  184(AX), BX
-	CMPQ  BX, 120(AX)
+	MOVQ  R8, R9
+	ADDQ  184(AX), R9
+	CMPQ  R9, 120(AX)
 	JGT   edge
 
 	// Inner chunk.
-	MOVQ 32(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ CX, R9
+	ADDQ R8, R9
+	MOVQ R8, R10
+	SARQ $0x02, R10
 
 	// acc: the sums, from +0, row by row, tap by tap.
-	VXORPS Z9, Z9, Z9
+	VXORPS Z15, Z15, Z15
 
 	// Straight code for 1 to 4 rows; a loop beyond.
-	MOVQ 200(AX), DI
-	CMPQ DI, $0x00000001
+	MOVQ 200(AX), R11
+	CMPQ R11, $0x00000001
 	JEQ  rows1I
-	CMPQ DI, $0x00000002
+	CMPQ R11, $0x00000002
 	JEQ  rows2I
-	CMPQ DI, $0x00000003
+	CMPQ R11, $0x00000003
 	JEQ  rows3I
-	CMPQ DI, $0x00000004
+	CMPQ R11, $0x00000004
 	JEQ  rows4I
-	LEAQ 296(AX), R8
+	LEAQ 296(AX), R12
 
 rowsI:
-	TESTQ     DI, DI
+	TESTQ     R11, R11
 	JZ        tapsDoneI
-	MOVQ      (R8), R9
-	ADDQ      BX, R9
-	VMOVUPS   (R9), Z10
-	VMOVUPS   64(R9), Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS   4(R9), Z10
-	VMOVUPS   68(R9), Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS   8(R9), Z10
-	VMOVUPS   72(R9), Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	ADDQ      $0x08, R8
-	DECQ      DI
+	MOVQ      (R12), R13
+	ADDQ      R9, R13
+	VMOVUPS   (R13), Z16
+	VMOVUPS   64(R13), Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVUPS   4(R13), Z16
+	VMOVUPS   68(R13), Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVUPS   8(R13), Z16
+	VMOVUPS   72(R13), Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	ADDQ      $0x08, R12
+	DECQ      R11
 	JMP       rowsI
 
 rows1I:
-	MOVQ      296(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS   (DI), Z10
-	VMOVUPS   64(DI), Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS   4(DI), Z10
-	VMOVUPS   68(DI), Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS   8(DI), Z10
-	VMOVUPS   72(DI), Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
+	MOVQ      296(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS   (R11), Z16
+	VMOVUPS   64(R11), Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVUPS   4(R11), Z16
+	VMOVUPS   68(R11), Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVUPS   8(R11), Z16
+	VMOVUPS   72(R11), Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
 	JMP       tapsDoneI
 
 rows2I:
-	MOVQ      296(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS   (DI), Z10
-	VMOVUPS   64(DI), Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS   4(DI), Z10
-	VMOVUPS   68(DI), Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS   8(DI), Z10
-	VMOVUPS   72(DI), Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	MOVQ      304(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS   (DI), Z10
-	VMOVUPS   64(DI), Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS   4(DI), Z10
-	VMOVUPS   68(DI), Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS   8(DI), Z10
-	VMOVUPS   72(DI), Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
+	MOVQ      296(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS   (R11), Z16
+	VMOVUPS   64(R11), Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVUPS   4(R11), Z16
+	VMOVUPS   68(R11), Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVUPS   8(R11), Z16
+	VMOVUPS   72(R11), Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	MOVQ      304(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS   (R11), Z16
+	VMOVUPS   64(R11), Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVUPS   4(R11), Z16
+	VMOVUPS   68(R11), Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVUPS   8(R11), Z16
+	VMOVUPS   72(R11), Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
 	JMP       tapsDoneI
 
 rows3I:
-	MOVQ      296(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS   (DI), Z10
-	VMOVUPS   64(DI), Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS   4(DI), Z10
-	VMOVUPS   68(DI), Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS   8(DI), Z10
-	VMOVUPS   72(DI), Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	MOVQ      304(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS   (DI), Z10
-	VMOVUPS   64(DI), Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS   4(DI), Z10
-	VMOVUPS   68(DI), Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS   8(DI), Z10
-	VMOVUPS   72(DI), Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	MOVQ      312(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS   (DI), Z10
-	VMOVUPS   64(DI), Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS   4(DI), Z10
-	VMOVUPS   68(DI), Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS   8(DI), Z10
-	VMOVUPS   72(DI), Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
+	MOVQ      296(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS   (R11), Z16
+	VMOVUPS   64(R11), Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVUPS   4(R11), Z16
+	VMOVUPS   68(R11), Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVUPS   8(R11), Z16
+	VMOVUPS   72(R11), Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	MOVQ      304(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS   (R11), Z16
+	VMOVUPS   64(R11), Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVUPS   4(R11), Z16
+	VMOVUPS   68(R11), Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVUPS   8(R11), Z16
+	VMOVUPS   72(R11), Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	MOVQ      312(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS   (R11), Z16
+	VMOVUPS   64(R11), Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVUPS   4(R11), Z16
+	VMOVUPS   68(R11), Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVUPS   8(R11), Z16
+	VMOVUPS   72(R11), Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
 	JMP       tapsDoneI
 
 rows4I:
-	MOVQ      296(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS   (DI), Z10
-	VMOVUPS   64(DI), Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS   4(DI), Z10
-	VMOVUPS   68(DI), Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS   8(DI), Z10
-	VMOVUPS   72(DI), Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	MOVQ      304(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS   (DI), Z10
-	VMOVUPS   64(DI), Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS   4(DI), Z10
-	VMOVUPS   68(DI), Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS   8(DI), Z10
-	VMOVUPS   72(DI), Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	MOVQ      312(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS   (DI), Z10
-	VMOVUPS   64(DI), Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS   4(DI), Z10
-	VMOVUPS   68(DI), Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS   8(DI), Z10
-	VMOVUPS   72(DI), Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	MOVQ      320(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS   (DI), Z10
-	VMOVUPS   64(DI), Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS   4(DI), Z10
-	VMOVUPS   68(DI), Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS   8(DI), Z10
-	VMOVUPS   72(DI), Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
+	MOVQ      296(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS   (R11), Z16
+	VMOVUPS   64(R11), Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVUPS   4(R11), Z16
+	VMOVUPS   68(R11), Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVUPS   8(R11), Z16
+	VMOVUPS   72(R11), Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	MOVQ      304(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS   (R11), Z16
+	VMOVUPS   64(R11), Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVUPS   4(R11), Z16
+	VMOVUPS   68(R11), Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVUPS   8(R11), Z16
+	VMOVUPS   72(R11), Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	MOVQ      312(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS   (R11), Z16
+	VMOVUPS   64(R11), Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVUPS   4(R11), Z16
+	VMOVUPS   68(R11), Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVUPS   8(R11), Z16
+	VMOVUPS   72(R11), Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	MOVQ      320(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS   (R11), Z16
+	VMOVUPS   64(R11), Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVUPS   4(R11), Z16
+	VMOVUPS   68(R11), Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVUPS   8(R11), Z16
+	VMOVUPS   72(R11), Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
 
 tapsDoneI:
-	MOVQ  208(AX), BX
-	TESTQ BX, BX
+	MOVQ 208(AX), R9
+
+	// Reciprocal division when the row's tables apply and every sum is zero or in [2^-40, 2^40].
+	CMPQ      (SP), $0x00
+	JEQ       slowDivI
+	VPANDD    Z7, Z15, Z16
+	VPTESTNMD Z16, Z16, K1
+	VPSUBD    Z8, Z16, Z16
+	VPCMPUD   $0x02, Z9, Z16, K2
+	KORW      K1, K2, K2
+	KORTESTW  K2, K2
+	JCC       slowDivI
+	CMPQ      R9, $0x01
+	JEQ       rcpMode1I
+
+	// modes 0 and 2: 0 + sum / divisor.
+	VMOVUPS      836(AX)(DI*1), Z16
+	VMOVUPS      1348(AX)(DI*1), Z17
+	VMULPS       Z17, Z15, Z18
+	VFNMADD231PS Z16, Z18, Z15
+	VFMADD132PS  Z17, Z18, Z15
+	VXORPS       Z16, Z16, Z16
+	VADDPS       Z16, Z15, Z15
+	JMP          dividedI
+
+rcpMode1I:
+	// mode 1 (adaptive): sum / D / H[row] / W[col], one correctly rounded step at a time; the sign of a zero kept.
+	VMOVAPS      Z15, Z16
+	CMPL         820(AX), $0x00
+	JNE          rcpNoDI
+	VMULPS       Z10, Z15, Z17
+	VFNMADD231PS Z4, Z17, Z15
+	VFMADD132PS  Z10, Z17, Z15
+
+rcpNoDI:
+	VMULPS       Z12, Z15, Z17
+	VFNMADD231PS Z11, Z17, Z15
+	VFMADD132PS  Z12, Z17, Z15
+	VMOVUPS      836(AX)(DI*1), Z17
+	VMOVUPS      1348(AX)(DI*1), Z18
+	VMULPS       Z18, Z15, Z19
+	VFNMADD231PS Z17, Z19, Z15
+	VFMADD132PS  Z18, Z19, Z15
+	VPTERNLOGD   $0xe4, Z7, Z16, Z15
+	JMP          dividedI
+
+slowDivI:
+	TESTQ R9, R9
 	JZ    mode0I
-	CMPQ  BX, $0x01
+	CMPQ  R9, $0x01
 	JEQ   mode1I
-	CMPQ  BX, $0x02
+	CMPQ  R9, $0x02
 	JEQ   mode2I
 	JMP   mode3I
 
 	// mode 0: 0 + sum / float32(divD*H[row]*W[col]) (avg_pool turns -0 into +0).
 mode0I:
-	MOVQ      32(AX), BX
-	VMOVDQU32 (BX)(CX*1), Z10
-	VPMULLD   Z7, Z10, Z10
-	VCVTDQ2PS Z10, Z10
-	VDIVPS    Z10, Z9, Z9
-	VXORPS    Z10, Z10, Z10
-	VADDPS    Z10, Z9, Z9
+	MOVQ      32(AX), R9
+	VMOVDQU32 (R9)(DI*1), Z16
+	VPMULLD   Z13, Z16, Z16
+	VCVTDQ2PS Z16, Z16
+	VDIVPS    Z16, Z15, Z15
+	VXORPS    Z16, Z16, Z16
+	VADDPS    Z16, Z15, Z15
 	JMP       dividedI
 
 	// mode 1 (adaptive): sum / D / H[row] / W[col], one division at a time.
 mode1I:
-	VDIVPS    Z4, Z9, Z9
-	VDIVPS    Z8, Z9, Z9
-	MOVQ      32(AX), BX
-	VMOVDQU32 (BX)(CX*1), Z10
-	VCVTDQ2PS Z10, Z10
-	VDIVPS    Z10, Z9, Z9
+	VDIVPS    Z4, Z15, Z15
+	VDIVPS    Z14, Z15, Z15
+	MOVQ      32(AX), R9
+	VMOVDQU32 (R9)(DI*1), Z16
+	VCVTDQ2PS Z16, Z16
+	VDIVPS    Z16, Z15, Z15
 	JMP       dividedI
 
 	// mode 2: 0 + sum / the override divisor.
 mode2I:
-	VDIVPS Z5, Z9, Z9
-	VXORPS Z10, Z10, Z10
-	VADDPS Z10, Z9, Z9
+	VDIVPS Z5, Z15, Z15
+	VXORPS Z16, Z16, Z16
+	VADDPS Z16, Z15, Z15
 	JMP    dividedI
 
 mode3I:
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VPBROADCASTD SI, Z10
-	VPADDD       Z0, Z10, Z10
-	VPSUBD       Z10, Z2, Z10
-	VPMINSD      Z3, Z10, Z10
-	VPMULLD      Z7, Z10, Z10
-	VCVTDQ2PS    Z10, Z10
-	VDIVPS       Z10, Z9, Z9
-	VXORPS       Z10, Z10, Z10
-	VADDPS       Z10, Z9, Z9
-	VMULPS       Z6, Z9, Z9
+	VPBROADCASTD R10, Z16
+	VPADDD       Z0, Z16, Z16
+	VPSUBD       Z16, Z2, Z16
+	VPMINSD      Z3, Z16, Z16
+	VPMULLD      Z13, Z16, Z16
+	VCVTDQ2PS    Z16, Z16
+	VDIVPS       Z16, Z15, Z15
+	VXORPS       Z16, Z16, Z16
+	VADDPS       Z16, Z15, Z15
+	VMULPS       Z6, Z15, Z15
 
 dividedI:
-	MOVQ    40(SP), BX
-	VMOVUPS Z9, (BX)(CX*1)
+	MOVQ    DX, R9
+	VMOVUPS Z15, (R9)(DI*1)
 	JMP     next
 
 edge:
 	// Edge chunk: taps outside the row read 0; outputs past the row's end are not stored.
-	MOVQ 32(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ CX, R9
+	ADDQ R8, R9
+	MOVQ R8, R10
+	SARQ $0x02, R10
 
 	// The load masks of the taps.
 	// V: bit i set when column c+i lies inside the row (chunk 0: lmask; chunks from rfirst: rmask).
-	MOVQ  CX, R8
-	SHRQ  $0x06, R8
-	MOVQ  248(AX), DI
-	TESTQ R8, R8
+	MOVQ  DI, R12
+	SHRQ  $0x06, R12
+	MOVQ  248(AX), R11
+	TESTQ R12, R12
 	JZ    vbitsE
-	SUBQ  256(AX), R8
-	LEAQ  264(AX), DI
-	MOVQ  (DI)(R8*8), DI
+	SUBQ  256(AX), R12
+	LEAQ  264(AX), R11
+	MOVQ  (R11)(R12*8), R11
 
 vbitsE:
-	MOVQ  DI, R8
-	SHRQ  $0x00, R8
-	KMOVW R8, K1
-	MOVQ  DI, R8
-	SHRQ  $0x10, R8
-	KMOVW R8, K2
-	MOVQ  DI, R8
-	SHRQ  $0x01, R8
-	KMOVW R8, K3
-	MOVQ  DI, R8
-	SHRQ  $0x11, R8
-	KMOVW R8, K4
-	MOVQ  DI, R8
-	SHRQ  $0x02, R8
-	KMOVW R8, K5
-	SHRQ  $0x12, DI
-	KMOVW DI, K6
+	MOVQ  R11, R12
+	SHRQ  $0x00, R12
+	KMOVW R12, K1
+	MOVQ  R11, R12
+	SHRQ  $0x10, R12
+	KMOVW R12, K2
+	MOVQ  R11, R12
+	SHRQ  $0x01, R12
+	KMOVW R12, K3
+	MOVQ  R11, R12
+	SHRQ  $0x11, R12
+	KMOVW R12, K4
+	MOVQ  R11, R12
+	SHRQ  $0x02, R12
+	KMOVW R12, K5
+	SHRQ  $0x12, R11
+	KMOVW R11, K6
 
 	// acc: the sums, from +0, row by row, tap by tap.
-	VXORPS Z9, Z9, Z9
+	VXORPS Z15, Z15, Z15
 
 	// Straight code for 1 to 4 rows; a loop beyond.
-	MOVQ 200(AX), DI
-	CMPQ DI, $0x00000001
+	MOVQ 200(AX), R11
+	CMPQ R11, $0x00000001
 	JEQ  rows1E
-	CMPQ DI, $0x00000002
+	CMPQ R11, $0x00000002
 	JEQ  rows2E
-	CMPQ DI, $0x00000003
+	CMPQ R11, $0x00000003
 	JEQ  rows3E
-	CMPQ DI, $0x00000004
+	CMPQ R11, $0x00000004
 	JEQ  rows4E
-	LEAQ 296(AX), R8
+	LEAQ 296(AX), R12
 
 rowsE:
-	TESTQ     DI, DI
+	TESTQ     R11, R11
 	JZ        tapsDoneE
-	MOVQ      (R8), R9
-	ADDQ      BX, R9
-	VMOVUPS.Z (R9), K1, Z10
-	VMOVUPS.Z 64(R9), K2, Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS.Z 4(R9), K3, Z10
-	VMOVUPS.Z 68(R9), K4, Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS.Z 8(R9), K5, Z10
-	VMOVUPS.Z 72(R9), K6, Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	ADDQ      $0x08, R8
-	DECQ      DI
+	MOVQ      (R12), R13
+	ADDQ      R9, R13
+	VMOVUPS.Z (R13), K1, Z16
+	VMOVUPS.Z 64(R13), K2, Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVUPS.Z 4(R13), K3, Z16
+	VMOVUPS.Z 68(R13), K4, Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVUPS.Z 8(R13), K5, Z16
+	VMOVUPS.Z 72(R13), K6, Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	ADDQ      $0x08, R12
+	DECQ      R11
 	JMP       rowsE
 
 rows1E:
-	MOVQ      296(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z10
-	VMOVUPS.Z 64(DI), K2, Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS.Z 4(DI), K3, Z10
-	VMOVUPS.Z 68(DI), K4, Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS.Z 8(DI), K5, Z10
-	VMOVUPS.Z 72(DI), K6, Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
+	MOVQ      296(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z16
+	VMOVUPS.Z 64(R11), K2, Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVUPS.Z 4(R11), K3, Z16
+	VMOVUPS.Z 68(R11), K4, Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVUPS.Z 8(R11), K5, Z16
+	VMOVUPS.Z 72(R11), K6, Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
 	JMP       tapsDoneE
 
 rows2E:
-	MOVQ      296(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z10
-	VMOVUPS.Z 64(DI), K2, Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS.Z 4(DI), K3, Z10
-	VMOVUPS.Z 68(DI), K4, Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS.Z 8(DI), K5, Z10
-	VMOVUPS.Z 72(DI), K6, Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	MOVQ      304(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z10
-	VMOVUPS.Z 64(DI), K2, Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS.Z 4(DI), K3, Z10
-	VMOVUPS.Z 68(DI), K4, Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS.Z 8(DI), K5, Z10
-	VMOVUPS.Z 72(DI), K6, Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
+	MOVQ      296(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z16
+	VMOVUPS.Z 64(R11), K2, Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVUPS.Z 4(R11), K3, Z16
+	VMOVUPS.Z 68(R11), K4, Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVUPS.Z 8(R11), K5, Z16
+	VMOVUPS.Z 72(R11), K6, Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	MOVQ      304(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z16
+	VMOVUPS.Z 64(R11), K2, Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVUPS.Z 4(R11), K3, Z16
+	VMOVUPS.Z 68(R11), K4, Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVUPS.Z 8(R11), K5, Z16
+	VMOVUPS.Z 72(R11), K6, Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
 	JMP       tapsDoneE
 
 rows3E:
-	MOVQ      296(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z10
-	VMOVUPS.Z 64(DI), K2, Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS.Z 4(DI), K3, Z10
-	VMOVUPS.Z 68(DI), K4, Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS.Z 8(DI), K5, Z10
-	VMOVUPS.Z 72(DI), K6, Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	MOVQ      304(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z10
-	VMOVUPS.Z 64(DI), K2, Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS.Z 4(DI), K3, Z10
-	VMOVUPS.Z 68(DI), K4, Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS.Z 8(DI), K5, Z10
-	VMOVUPS.Z 72(DI), K6, Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	MOVQ      312(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z10
-	VMOVUPS.Z 64(DI), K2, Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS.Z 4(DI), K3, Z10
-	VMOVUPS.Z 68(DI), K4, Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS.Z 8(DI), K5, Z10
-	VMOVUPS.Z 72(DI), K6, Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
+	MOVQ      296(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z16
+	VMOVUPS.Z 64(R11), K2, Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVUPS.Z 4(R11), K3, Z16
+	VMOVUPS.Z 68(R11), K4, Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVUPS.Z 8(R11), K5, Z16
+	VMOVUPS.Z 72(R11), K6, Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	MOVQ      304(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z16
+	VMOVUPS.Z 64(R11), K2, Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVUPS.Z 4(R11), K3, Z16
+	VMOVUPS.Z 68(R11), K4, Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVUPS.Z 8(R11), K5, Z16
+	VMOVUPS.Z 72(R11), K6, Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	MOVQ      312(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z16
+	VMOVUPS.Z 64(R11), K2, Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVUPS.Z 4(R11), K3, Z16
+	VMOVUPS.Z 68(R11), K4, Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVUPS.Z 8(R11), K5, Z16
+	VMOVUPS.Z 72(R11), K6, Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
 	JMP       tapsDoneE
 
 rows4E:
-	MOVQ      296(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z10
-	VMOVUPS.Z 64(DI), K2, Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS.Z 4(DI), K3, Z10
-	VMOVUPS.Z 68(DI), K4, Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS.Z 8(DI), K5, Z10
-	VMOVUPS.Z 72(DI), K6, Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	MOVQ      304(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z10
-	VMOVUPS.Z 64(DI), K2, Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS.Z 4(DI), K3, Z10
-	VMOVUPS.Z 68(DI), K4, Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS.Z 8(DI), K5, Z10
-	VMOVUPS.Z 72(DI), K6, Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	MOVQ      312(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z10
-	VMOVUPS.Z 64(DI), K2, Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS.Z 4(DI), K3, Z10
-	VMOVUPS.Z 68(DI), K4, Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS.Z 8(DI), K5, Z10
-	VMOVUPS.Z 72(DI), K6, Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	MOVQ      320(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z10
-	VMOVUPS.Z 64(DI), K2, Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS.Z 4(DI), K3, Z10
-	VMOVUPS.Z 68(DI), K4, Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
-	VMOVUPS.Z 8(DI), K5, Z10
-	VMOVUPS.Z 72(DI), K6, Z11
-	VPERMT2PS Z11, Z1, Z10
-	VADDPS    Z10, Z9, Z9
+	MOVQ      296(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z16
+	VMOVUPS.Z 64(R11), K2, Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVUPS.Z 4(R11), K3, Z16
+	VMOVUPS.Z 68(R11), K4, Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVUPS.Z 8(R11), K5, Z16
+	VMOVUPS.Z 72(R11), K6, Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	MOVQ      304(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z16
+	VMOVUPS.Z 64(R11), K2, Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVUPS.Z 4(R11), K3, Z16
+	VMOVUPS.Z 68(R11), K4, Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVUPS.Z 8(R11), K5, Z16
+	VMOVUPS.Z 72(R11), K6, Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	MOVQ      312(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z16
+	VMOVUPS.Z 64(R11), K2, Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVUPS.Z 4(R11), K3, Z16
+	VMOVUPS.Z 68(R11), K4, Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVUPS.Z 8(R11), K5, Z16
+	VMOVUPS.Z 72(R11), K6, Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	MOVQ      320(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z16
+	VMOVUPS.Z 64(R11), K2, Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVUPS.Z 4(R11), K3, Z16
+	VMOVUPS.Z 68(R11), K4, Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVUPS.Z 8(R11), K5, Z16
+	VMOVUPS.Z 72(R11), K6, Z17
+	VPERMT2PS Z17, Z1, Z16
+	VADDPS    Z16, Z15, Z15
 
 tapsDoneE:
-	MOVQ    136(AX), BX
-	SUBQ    CX, BX
-	SHRQ    $0x02, BX
-	MOVQ    $0x00000010, DI
-	CMPQ    BX, DI
-	CMOVQGT DI, BX
-	MOVQ    $-1, DI
-	BZHIQ   BX, DI, DI
-	KMOVW   DI, K1
-	MOVQ    208(AX), BX
-	TESTQ   BX, BX
-	JZ      mode0E
-	CMPQ    BX, $0x01
-	JEQ     mode1E
-	CMPQ    BX, $0x02
-	JEQ     mode2E
-	JMP     mode3E
+	MOVQ    136(AX), R9
+	SUBQ    DI, R9
+	SHRQ    $0x02, R9
+	MOVQ    $0x00000010, R11
+	CMPQ    R9, R11
+	CMOVQGT R11, R9
+	MOVQ    $-1, R11
+	BZHIQ   R9, R11, R11
+	KMOVW   R11, K1
+	MOVQ    208(AX), R9
+
+	// Reciprocal division when the row's tables apply and every sum is zero or in [2^-40, 2^40].
+	CMPQ      (SP), $0x00
+	JEQ       slowDivE
+	VPANDD    Z7, Z15, Z16
+	VPTESTNMD Z16, Z16, K2
+	VPSUBD    Z8, Z16, Z16
+	VPCMPUD   $0x02, Z9, Z16, K3
+	KORW      K2, K3, K3
+	KNOTW     K1, K2
+	KORW      K2, K3, K3
+	KORTESTW  K3, K3
+	JCC       slowDivE
+	CMPQ      R9, $0x01
+	JEQ       rcpMode1E
+
+	// modes 0 and 2: 0 + sum / divisor.
+	VMOVUPS.Z    836(AX)(DI*1), K1, Z16
+	VMOVUPS.Z    1348(AX)(DI*1), K1, Z17
+	VMULPS       Z17, Z15, Z18
+	VFNMADD231PS Z16, Z18, Z15
+	VFMADD132PS  Z17, Z18, Z15
+	VXORPS       Z16, Z16, Z16
+	VADDPS       Z16, Z15, Z15
+	JMP          dividedE
+
+rcpMode1E:
+	// mode 1 (adaptive): sum / D / H[row] / W[col], one correctly rounded step at a time; the sign of a zero kept.
+	VMOVAPS      Z15, Z16
+	CMPL         820(AX), $0x00
+	JNE          rcpNoDE
+	VMULPS       Z10, Z15, Z17
+	VFNMADD231PS Z4, Z17, Z15
+	VFMADD132PS  Z10, Z17, Z15
+
+rcpNoDE:
+	VMULPS       Z12, Z15, Z17
+	VFNMADD231PS Z11, Z17, Z15
+	VFMADD132PS  Z12, Z17, Z15
+	VMOVUPS.Z    836(AX)(DI*1), K1, Z17
+	VMOVUPS.Z    1348(AX)(DI*1), K1, Z18
+	VMULPS       Z18, Z15, Z19
+	VFNMADD231PS Z17, Z19, Z15
+	VFMADD132PS  Z18, Z19, Z15
+	VPTERNLOGD   $0xe4, Z7, Z16, Z15
+	JMP          dividedE
+
+slowDivE:
+	TESTQ R9, R9
+	JZ    mode0E
+	CMPQ  R9, $0x01
+	JEQ   mode1E
+	CMPQ  R9, $0x02
+	JEQ   mode2E
+	JMP   mode3E
 
 	// mode 0: 0 + sum / float32(divD*H[row]*W[col]) (avg_pool turns -0 into +0).
 mode0E:
-	MOVQ        32(AX), BX
-	VMOVDQU32.Z (BX)(CX*1), K1, Z10
-	VPMULLD     Z7, Z10, Z10
-	VCVTDQ2PS   Z10, Z10
-	VDIVPS      Z10, Z9, Z9
-	VXORPS      Z10, Z10, Z10
-	VADDPS      Z10, Z9, Z9
+	MOVQ        32(AX), R9
+	VMOVDQU32.Z (R9)(DI*1), K1, Z16
+	VPMULLD     Z13, Z16, Z16
+	VCVTDQ2PS   Z16, Z16
+	VDIVPS      Z16, Z15, Z15
+	VXORPS      Z16, Z16, Z16
+	VADDPS      Z16, Z15, Z15
 	JMP         dividedE
 
 	// mode 1 (adaptive): sum / D / H[row] / W[col], one division at a time.
 mode1E:
-	VDIVPS      Z4, Z9, Z9
-	VDIVPS      Z8, Z9, Z9
-	MOVQ        32(AX), BX
-	VMOVDQU32.Z (BX)(CX*1), K1, Z10
-	VCVTDQ2PS   Z10, Z10
-	VDIVPS      Z10, Z9, Z9
+	VDIVPS      Z4, Z15, Z15
+	VDIVPS      Z14, Z15, Z15
+	MOVQ        32(AX), R9
+	VMOVDQU32.Z (R9)(DI*1), K1, Z16
+	VCVTDQ2PS   Z16, Z16
+	VDIVPS      Z16, Z15, Z15
 	JMP         dividedE
 
 	// mode 2: 0 + sum / the override divisor.
 mode2E:
-	VDIVPS Z5, Z9, Z9
-	VXORPS Z10, Z10, Z10
-	VADDPS Z10, Z9, Z9
+	VDIVPS Z5, Z15, Z15
+	VXORPS Z16, Z16, Z16
+	VADDPS Z16, Z15, Z15
 	JMP    dividedE
 
 mode3E:
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VPBROADCASTD SI, Z10
-	VPADDD       Z0, Z10, Z10
-	VPSUBD       Z10, Z2, Z10
-	VPMINSD      Z3, Z10, Z10
-	VPMULLD      Z7, Z10, Z10
-	VCVTDQ2PS    Z10, Z10
-	VDIVPS       Z10, Z9, Z9
-	VXORPS       Z10, Z10, Z10
-	VADDPS       Z10, Z9, Z9
-	VMULPS       Z6, Z9, Z9
+	VPBROADCASTD R10, Z16
+	VPADDD       Z0, Z16, Z16
+	VPSUBD       Z16, Z2, Z16
+	VPMINSD      Z3, Z16, Z16
+	VPMULLD      Z13, Z16, Z16
+	VCVTDQ2PS    Z16, Z16
+	VDIVPS       Z16, Z15, Z15
+	VXORPS       Z16, Z16, Z16
+	VADDPS       Z16, Z15, Z15
+	VMULPS       Z6, Z15, Z15
 
 dividedE:
-	MOVQ    40(SP), BX
-	VMOVUPS Z9, K1, (BX)(CX*1)
+	MOVQ    DX, R9
+	VMOVUPS Z15, K1, (R9)(DI*1)
 
 next:
-	ADDQ $0x40, CX
-	ADDQ 176(AX), DX
+	ADDQ $0x40, DI
+	ADDQ 176(AX), R8
 	JMP  chunk
 
 	// Next row.
 rowEnd:
-	MOVQ 72(AX), CX
-	ADDQ CX, 32(SP)
-	MOVQ 80(AX), CX
-	ADDQ CX, 40(SP)
-	ADDQ CX, 48(SP)
-	ADDQ CX, 48(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 64(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 56(SP)
-	DECQ 72(SP)
+	ADDQ 72(AX), CX
+	ADDQ 80(AX), DX
+	ADDQ 104(AX), SI
+	DECQ BX
 	JMP  row
 
 	// Next group.
 rowsDone:
 	MOVQ 48(AX), CX
-	ADDQ CX, 8(SP)
-	MOVQ 56(AX), CX
 	ADDQ CX, 16(SP)
+	MOVQ 56(AX), CX
 	ADDQ CX, 24(SP)
-	ADDQ CX, 24(SP)
-	DECQ (SP)
+	DECQ 8(SP)
 	JMP  group
 
 done:
@@ -31932,7 +31390,7 @@ done:
 
 // func windowSumSqS1K2AVX512(j *rowJob)
 // Requires: AVX, AVX512DQ, AVX512F, BMI2, CMOV
-TEXT ·windowSumSqS1K2AVX512(SB), NOSPLIT, $80-8
+TEXT ·windowSumSqS1K2AVX512(SB), NOSPLIT, $24-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -31953,192 +31411,182 @@ TEXT ·windowSumSqS1K2AVX512(SB), NOSPLIT, $80-8
 	MOVQ CX, 8(SP)
 	MOVQ 8(AX), CX
 	MOVQ CX, 16(SP)
-	MOVQ 16(AX), CX
-	MOVQ CX, 24(SP)
 
 group:
 	CMPQ (SP), $0x00
 	JEQ  done
-	MOVQ 64(AX), CX
-	MOVQ CX, 72(SP)
+	MOVQ 64(AX), BX
 	MOVQ 8(SP), CX
-	MOVQ CX, 32(SP)
-	MOVQ 16(SP), CX
-	MOVQ CX, 40(SP)
-	MOVQ 24(SP), CX
-	MOVQ CX, 48(SP)
-	MOVQ 24(AX), CX
-	MOVQ CX, 56(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 64(SP)
+	MOVQ 16(SP), DX
+	MOVQ 24(AX), SI
 
 	// For every output row of the group:
 row:
-	CMPQ 72(SP), $0x00
+	CMPQ BX, $0x00
 	JEQ  rowsDone
 
 	// This row's divisor factors: rf = divD*H[row], fH = float32(H[row]).
-	MOVQ         56(SP), CX
-	MOVLQSX      (CX), CX
-	MOVQ         216(AX), DX
-	IMULQ        CX, DX
-	VPBROADCASTD DX, Z4
-	VPBROADCASTD CX, Z5
+	MOVQ         SI, DI
+	MOVLQSX      (DI), DI
+	MOVQ         216(AX), R8
+	IMULQ        DI, R8
+	VPBROADCASTD R8, Z4
+	VPBROADCASTD DI, Z5
 	VCVTDQ2PS    Z5, Z5
 
 	// For every chunk of L outputs of the row (colB: byte offset of its first window's start):
-	XORQ CX, CX
-	MOVQ 144(AX), DX
-	NEGQ DX
+	XORQ DI, DI
+	MOVQ 144(AX), R8
+	NEGQ R8
 
 chunk:
-	CMPQ CX, 136(AX)
+	CMPQ DI, 136(AX)
 	JGE  rowEnd
 
 	// A chunk of L outputs whose taps all lie inside the row runs without masks.
-	MOVQ  136(AX), BX
-	SUBQ  CX, BX
-	CMPQ  BX, $0x40
+	MOVQ  136(AX), R9
+	SUBQ  DI, R9
+	CMPQ  R9, $0x40
 	JLT   edge
-	TESTQ DX, DX
+	TESTQ R8, R8
 	JS    edge
-	MOVQ  DX, BX
-	ADDQ  184(AX), BX
-	CMPQ  BX, 120(AX)
+	MOVQ  R8, R9
+	ADDQ  184(AX), R9
+	CMPQ  R9, 120(AX)
 	JGT   edge
 
 	// Inner chunk.
-	MOVQ 32(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ CX, R9
+	ADDQ R8, R9
+	MOVQ R8, R10
+	SARQ $0x02, R10
 
 	// acc: the sums, from +0, row by row, tap by tap.
 	VXORPS Z5, Z5, Z5
 
 	// Straight code for 1 to 4 rows; a loop beyond.
-	MOVQ 200(AX), DI
-	CMPQ DI, $0x00000001
+	MOVQ 200(AX), R11
+	CMPQ R11, $0x00000001
 	JEQ  rows1I
-	CMPQ DI, $0x00000002
+	CMPQ R11, $0x00000002
 	JEQ  rows2I
-	CMPQ DI, $0x00000003
+	CMPQ R11, $0x00000003
 	JEQ  rows3I
-	CMPQ DI, $0x00000004
+	CMPQ R11, $0x00000004
 	JEQ  rows4I
-	LEAQ 296(AX), R8
+	LEAQ 296(AX), R12
 
 rowsI:
-	TESTQ   DI, DI
+	TESTQ   R11, R11
 	JZ      tapsDoneI
-	MOVQ    (R8), R9
-	ADDQ    BX, R9
-	VMOVUPS (R9), Z6
+	MOVQ    (R12), R13
+	ADDQ    R9, R13
+	VMOVUPS (R13), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
-	VMOVUPS 4(R9), Z6
+	VMOVUPS 4(R13), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
-	ADDQ    $0x08, R8
-	DECQ    DI
+	ADDQ    $0x08, R12
+	DECQ    R11
 	JMP     rowsI
 
 rows1I:
-	MOVQ    296(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Z6
+	MOVQ    296(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
-	VMOVUPS 4(DI), Z6
+	VMOVUPS 4(R11), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
 	JMP     tapsDoneI
 
 rows2I:
-	MOVQ    296(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Z6
+	MOVQ    296(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
-	VMOVUPS 4(DI), Z6
+	VMOVUPS 4(R11), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
-	MOVQ    304(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Z6
+	MOVQ    304(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
-	VMOVUPS 4(DI), Z6
+	VMOVUPS 4(R11), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
 	JMP     tapsDoneI
 
 rows3I:
-	MOVQ    296(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Z6
+	MOVQ    296(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
-	VMOVUPS 4(DI), Z6
+	VMOVUPS 4(R11), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
-	MOVQ    304(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Z6
+	MOVQ    304(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
-	VMOVUPS 4(DI), Z6
+	VMOVUPS 4(R11), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
-	MOVQ    312(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Z6
+	MOVQ    312(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
-	VMOVUPS 4(DI), Z6
+	VMOVUPS 4(R11), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
 	JMP     tapsDoneI
 
 rows4I:
-	MOVQ    296(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Z6
+	MOVQ    296(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
-	VMOVUPS 4(DI), Z6
+	VMOVUPS 4(R11), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
-	MOVQ    304(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Z6
+	MOVQ    304(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
-	VMOVUPS 4(DI), Z6
+	VMOVUPS 4(R11), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
-	MOVQ    312(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Z6
+	MOVQ    312(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
-	VMOVUPS 4(DI), Z6
+	VMOVUPS 4(R11), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
-	MOVQ    320(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Z6
+	MOVQ    320(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
-	VMOVUPS 4(DI), Z6
+	VMOVUPS 4(R11), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
 
 tapsDoneI:
-	MOVQ 208(AX), BX
+	MOVQ 208(AX), R9
 
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VPBROADCASTD SI, Z6
+	VPBROADCASTD R10, Z6
 	VPADDD       Z0, Z6, Z6
 	VPSUBD       Z6, Z1, Z6
 	VPMINSD      Z2, Z6, Z6
@@ -32151,170 +31599,170 @@ tapsDoneI:
 
 	// p = 2: the square root.
 	VSQRTPS Z5, Z5
-	MOVQ    40(SP), BX
-	VMOVUPS Z5, (BX)(CX*1)
+	MOVQ    DX, R9
+	VMOVUPS Z5, (R9)(DI*1)
 	JMP     next
 
 edge:
 	// Edge chunk: taps outside the row read 0; outputs past the row's end are not stored.
-	MOVQ 32(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ CX, R9
+	ADDQ R8, R9
+	MOVQ R8, R10
+	SARQ $0x02, R10
 
 	// The load masks of the taps.
 	// V: bit i set when column c+i lies inside the row (chunk 0: lmask; chunks from rfirst: rmask).
-	MOVQ  CX, R8
-	SHRQ  $0x06, R8
-	MOVQ  248(AX), DI
-	TESTQ R8, R8
+	MOVQ  DI, R12
+	SHRQ  $0x06, R12
+	MOVQ  248(AX), R11
+	TESTQ R12, R12
 	JZ    vbitsE
-	SUBQ  256(AX), R8
-	LEAQ  264(AX), DI
-	MOVQ  (DI)(R8*8), DI
+	SUBQ  256(AX), R12
+	LEAQ  264(AX), R11
+	MOVQ  (R11)(R12*8), R11
 
 vbitsE:
-	MOVQ  DI, R8
-	SHRQ  $0x00, R8
-	KMOVW R8, K1
-	SHRQ  $0x01, DI
-	KMOVW DI, K2
+	MOVQ  R11, R12
+	SHRQ  $0x00, R12
+	KMOVW R12, K1
+	SHRQ  $0x01, R11
+	KMOVW R11, K2
 
 	// acc: the sums, from +0, row by row, tap by tap.
 	VXORPS Z5, Z5, Z5
 
 	// Straight code for 1 to 4 rows; a loop beyond.
-	MOVQ 200(AX), DI
-	CMPQ DI, $0x00000001
+	MOVQ 200(AX), R11
+	CMPQ R11, $0x00000001
 	JEQ  rows1E
-	CMPQ DI, $0x00000002
+	CMPQ R11, $0x00000002
 	JEQ  rows2E
-	CMPQ DI, $0x00000003
+	CMPQ R11, $0x00000003
 	JEQ  rows3E
-	CMPQ DI, $0x00000004
+	CMPQ R11, $0x00000004
 	JEQ  rows4E
-	LEAQ 296(AX), R8
+	LEAQ 296(AX), R12
 
 rowsE:
-	TESTQ     DI, DI
+	TESTQ     R11, R11
 	JZ        tapsDoneE
-	MOVQ      (R8), R9
-	ADDQ      BX, R9
-	VMOVUPS.Z (R9), K1, Z6
+	MOVQ      (R12), R13
+	ADDQ      R9, R13
+	VMOVUPS.Z (R13), K1, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
-	VMOVUPS.Z 4(R9), K2, Z6
+	VMOVUPS.Z 4(R13), K2, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
-	ADDQ      $0x08, R8
-	DECQ      DI
+	ADDQ      $0x08, R12
+	DECQ      R11
 	JMP       rowsE
 
 rows1E:
-	MOVQ      296(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z6
+	MOVQ      296(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
-	VMOVUPS.Z 4(DI), K2, Z6
+	VMOVUPS.Z 4(R11), K2, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
 	JMP       tapsDoneE
 
 rows2E:
-	MOVQ      296(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z6
+	MOVQ      296(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
-	VMOVUPS.Z 4(DI), K2, Z6
+	VMOVUPS.Z 4(R11), K2, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
-	MOVQ      304(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z6
+	MOVQ      304(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
-	VMOVUPS.Z 4(DI), K2, Z6
+	VMOVUPS.Z 4(R11), K2, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
 	JMP       tapsDoneE
 
 rows3E:
-	MOVQ      296(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z6
+	MOVQ      296(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
-	VMOVUPS.Z 4(DI), K2, Z6
+	VMOVUPS.Z 4(R11), K2, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
-	MOVQ      304(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z6
+	MOVQ      304(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
-	VMOVUPS.Z 4(DI), K2, Z6
+	VMOVUPS.Z 4(R11), K2, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
-	MOVQ      312(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z6
+	MOVQ      312(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
-	VMOVUPS.Z 4(DI), K2, Z6
+	VMOVUPS.Z 4(R11), K2, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
 	JMP       tapsDoneE
 
 rows4E:
-	MOVQ      296(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z6
+	MOVQ      296(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
-	VMOVUPS.Z 4(DI), K2, Z6
+	VMOVUPS.Z 4(R11), K2, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
-	MOVQ      304(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z6
+	MOVQ      304(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
-	VMOVUPS.Z 4(DI), K2, Z6
+	VMOVUPS.Z 4(R11), K2, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
-	MOVQ      312(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z6
+	MOVQ      312(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
-	VMOVUPS.Z 4(DI), K2, Z6
+	VMOVUPS.Z 4(R11), K2, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
-	MOVQ      320(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z6
+	MOVQ      320(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
-	VMOVUPS.Z 4(DI), K2, Z6
+	VMOVUPS.Z 4(R11), K2, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
 
 tapsDoneE:
-	MOVQ    136(AX), BX
-	SUBQ    CX, BX
-	SHRQ    $0x02, BX
-	MOVQ    $0x00000010, DI
-	CMPQ    BX, DI
-	CMOVQGT DI, BX
-	MOVQ    $-1, DI
-	BZHIQ   BX, DI, DI
-	KMOVW   DI, K1
-	MOVQ    208(AX), BX
+	MOVQ    136(AX), R9
+	SUBQ    DI, R9
+	SHRQ    $0x02, R9
+	MOVQ    $0x00000010, R11
+	CMPQ    R9, R11
+	CMOVQGT R11, R9
+	MOVQ    $-1, R11
+	BZHIQ   R9, R11, R11
+	KMOVW   R11, K1
+	MOVQ    208(AX), R9
 
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VPBROADCASTD SI, Z6
+	VPBROADCASTD R10, Z6
 	VPADDD       Z0, Z6, Z6
 	VPSUBD       Z6, Z1, Z6
 	VPMINSD      Z2, Z6, Z6
@@ -32327,27 +31775,20 @@ tapsDoneE:
 
 	// p = 2: the square root.
 	VSQRTPS Z5, Z5
-	MOVQ    40(SP), BX
-	VMOVUPS Z5, K1, (BX)(CX*1)
+	MOVQ    DX, R9
+	VMOVUPS Z5, K1, (R9)(DI*1)
 
 next:
-	ADDQ $0x40, CX
-	ADDQ 176(AX), DX
+	ADDQ $0x40, DI
+	ADDQ 176(AX), R8
 	JMP  chunk
 
 	// Next row.
 rowEnd:
-	MOVQ 72(AX), CX
-	ADDQ CX, 32(SP)
-	MOVQ 80(AX), CX
-	ADDQ CX, 40(SP)
-	ADDQ CX, 48(SP)
-	ADDQ CX, 48(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 64(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 56(SP)
-	DECQ 72(SP)
+	ADDQ 72(AX), CX
+	ADDQ 80(AX), DX
+	ADDQ 104(AX), SI
+	DECQ BX
 	JMP  row
 
 	// Next group.
@@ -32356,8 +31797,6 @@ rowsDone:
 	ADDQ CX, 8(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 16(SP)
-	ADDQ CX, 24(SP)
-	ADDQ CX, 24(SP)
 	DECQ (SP)
 	JMP  group
 
@@ -32367,7 +31806,7 @@ done:
 
 // func windowSumSqS1K3AVX512(j *rowJob)
 // Requires: AVX, AVX512DQ, AVX512F, BMI2, CMOV
-TEXT ·windowSumSqS1K3AVX512(SB), NOSPLIT, $80-8
+TEXT ·windowSumSqS1K3AVX512(SB), NOSPLIT, $24-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -32388,225 +31827,215 @@ TEXT ·windowSumSqS1K3AVX512(SB), NOSPLIT, $80-8
 	MOVQ CX, 8(SP)
 	MOVQ 8(AX), CX
 	MOVQ CX, 16(SP)
-	MOVQ 16(AX), CX
-	MOVQ CX, 24(SP)
 
 group:
 	CMPQ (SP), $0x00
 	JEQ  done
-	MOVQ 64(AX), CX
-	MOVQ CX, 72(SP)
+	MOVQ 64(AX), BX
 	MOVQ 8(SP), CX
-	MOVQ CX, 32(SP)
-	MOVQ 16(SP), CX
-	MOVQ CX, 40(SP)
-	MOVQ 24(SP), CX
-	MOVQ CX, 48(SP)
-	MOVQ 24(AX), CX
-	MOVQ CX, 56(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 64(SP)
+	MOVQ 16(SP), DX
+	MOVQ 24(AX), SI
 
 	// For every output row of the group:
 row:
-	CMPQ 72(SP), $0x00
+	CMPQ BX, $0x00
 	JEQ  rowsDone
 
 	// This row's divisor factors: rf = divD*H[row], fH = float32(H[row]).
-	MOVQ         56(SP), CX
-	MOVLQSX      (CX), CX
-	MOVQ         216(AX), DX
-	IMULQ        CX, DX
-	VPBROADCASTD DX, Z4
-	VPBROADCASTD CX, Z5
+	MOVQ         SI, DI
+	MOVLQSX      (DI), DI
+	MOVQ         216(AX), R8
+	IMULQ        DI, R8
+	VPBROADCASTD R8, Z4
+	VPBROADCASTD DI, Z5
 	VCVTDQ2PS    Z5, Z5
 
 	// For every chunk of L outputs of the row (colB: byte offset of its first window's start):
-	XORQ CX, CX
-	MOVQ 144(AX), DX
-	NEGQ DX
+	XORQ DI, DI
+	MOVQ 144(AX), R8
+	NEGQ R8
 
 chunk:
-	CMPQ CX, 136(AX)
+	CMPQ DI, 136(AX)
 	JGE  rowEnd
 
 	// A chunk of L outputs whose taps all lie inside the row runs without masks.
-	MOVQ  136(AX), BX
-	SUBQ  CX, BX
-	CMPQ  BX, $0x40
+	MOVQ  136(AX), R9
+	SUBQ  DI, R9
+	CMPQ  R9, $0x40
 	JLT   edge
-	TESTQ DX, DX
+	TESTQ R8, R8
 	JS    edge
-	MOVQ  DX, BX
-	ADDQ  184(AX), BX
-	CMPQ  BX, 120(AX)
+	MOVQ  R8, R9
+	ADDQ  184(AX), R9
+	CMPQ  R9, 120(AX)
 	JGT   edge
 
 	// Inner chunk.
-	MOVQ 32(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ CX, R9
+	ADDQ R8, R9
+	MOVQ R8, R10
+	SARQ $0x02, R10
 
 	// acc: the sums, from +0, row by row, tap by tap.
 	VXORPS Z5, Z5, Z5
 
 	// Straight code for 1 to 4 rows; a loop beyond.
-	MOVQ 200(AX), DI
-	CMPQ DI, $0x00000001
+	MOVQ 200(AX), R11
+	CMPQ R11, $0x00000001
 	JEQ  rows1I
-	CMPQ DI, $0x00000002
+	CMPQ R11, $0x00000002
 	JEQ  rows2I
-	CMPQ DI, $0x00000003
+	CMPQ R11, $0x00000003
 	JEQ  rows3I
-	CMPQ DI, $0x00000004
+	CMPQ R11, $0x00000004
 	JEQ  rows4I
-	LEAQ 296(AX), R8
+	LEAQ 296(AX), R12
 
 rowsI:
-	TESTQ   DI, DI
+	TESTQ   R11, R11
 	JZ      tapsDoneI
-	MOVQ    (R8), R9
-	ADDQ    BX, R9
-	VMOVUPS (R9), Z6
+	MOVQ    (R12), R13
+	ADDQ    R9, R13
+	VMOVUPS (R13), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
-	VMOVUPS 4(R9), Z6
+	VMOVUPS 4(R13), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
-	VMOVUPS 8(R9), Z6
+	VMOVUPS 8(R13), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
-	ADDQ    $0x08, R8
-	DECQ    DI
+	ADDQ    $0x08, R12
+	DECQ    R11
 	JMP     rowsI
 
 rows1I:
-	MOVQ    296(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Z6
+	MOVQ    296(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
-	VMOVUPS 4(DI), Z6
+	VMOVUPS 4(R11), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
-	VMOVUPS 8(DI), Z6
+	VMOVUPS 8(R11), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
 	JMP     tapsDoneI
 
 rows2I:
-	MOVQ    296(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Z6
+	MOVQ    296(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
-	VMOVUPS 4(DI), Z6
+	VMOVUPS 4(R11), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
-	VMOVUPS 8(DI), Z6
+	VMOVUPS 8(R11), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
-	MOVQ    304(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Z6
+	MOVQ    304(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
-	VMOVUPS 4(DI), Z6
+	VMOVUPS 4(R11), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
-	VMOVUPS 8(DI), Z6
+	VMOVUPS 8(R11), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
 	JMP     tapsDoneI
 
 rows3I:
-	MOVQ    296(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Z6
+	MOVQ    296(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
-	VMOVUPS 4(DI), Z6
+	VMOVUPS 4(R11), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
-	VMOVUPS 8(DI), Z6
+	VMOVUPS 8(R11), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
-	MOVQ    304(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Z6
+	MOVQ    304(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
-	VMOVUPS 4(DI), Z6
+	VMOVUPS 4(R11), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
-	VMOVUPS 8(DI), Z6
+	VMOVUPS 8(R11), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
-	MOVQ    312(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Z6
+	MOVQ    312(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
-	VMOVUPS 4(DI), Z6
+	VMOVUPS 4(R11), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
-	VMOVUPS 8(DI), Z6
+	VMOVUPS 8(R11), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
 	JMP     tapsDoneI
 
 rows4I:
-	MOVQ    296(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Z6
+	MOVQ    296(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
-	VMOVUPS 4(DI), Z6
+	VMOVUPS 4(R11), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
-	VMOVUPS 8(DI), Z6
+	VMOVUPS 8(R11), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
-	MOVQ    304(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Z6
+	MOVQ    304(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
-	VMOVUPS 4(DI), Z6
+	VMOVUPS 4(R11), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
-	VMOVUPS 8(DI), Z6
+	VMOVUPS 8(R11), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
-	MOVQ    312(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Z6
+	MOVQ    312(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
-	VMOVUPS 4(DI), Z6
+	VMOVUPS 4(R11), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
-	VMOVUPS 8(DI), Z6
+	VMOVUPS 8(R11), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
-	MOVQ    320(AX), DI
-	ADDQ    BX, DI
-	VMOVUPS (DI), Z6
+	MOVQ    320(AX), R11
+	ADDQ    R9, R11
+	VMOVUPS (R11), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
-	VMOVUPS 4(DI), Z6
+	VMOVUPS 4(R11), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
-	VMOVUPS 8(DI), Z6
+	VMOVUPS 8(R11), Z6
 	VMULPS  Z6, Z6, Z6
 	VADDPS  Z6, Z5, Z5
 
 tapsDoneI:
-	MOVQ 208(AX), BX
+	MOVQ 208(AX), R9
 
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VPBROADCASTD SI, Z6
+	VPBROADCASTD R10, Z6
 	VPADDD       Z0, Z6, Z6
 	VPSUBD       Z6, Z1, Z6
 	VPMINSD      Z2, Z6, Z6
@@ -32619,206 +32048,206 @@ tapsDoneI:
 
 	// p = 2: the square root.
 	VSQRTPS Z5, Z5
-	MOVQ    40(SP), BX
-	VMOVUPS Z5, (BX)(CX*1)
+	MOVQ    DX, R9
+	VMOVUPS Z5, (R9)(DI*1)
 	JMP     next
 
 edge:
 	// Edge chunk: taps outside the row read 0; outputs past the row's end are not stored.
-	MOVQ 32(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ CX, R9
+	ADDQ R8, R9
+	MOVQ R8, R10
+	SARQ $0x02, R10
 
 	// The load masks of the taps.
 	// V: bit i set when column c+i lies inside the row (chunk 0: lmask; chunks from rfirst: rmask).
-	MOVQ  CX, R8
-	SHRQ  $0x06, R8
-	MOVQ  248(AX), DI
-	TESTQ R8, R8
+	MOVQ  DI, R12
+	SHRQ  $0x06, R12
+	MOVQ  248(AX), R11
+	TESTQ R12, R12
 	JZ    vbitsE
-	SUBQ  256(AX), R8
-	LEAQ  264(AX), DI
-	MOVQ  (DI)(R8*8), DI
+	SUBQ  256(AX), R12
+	LEAQ  264(AX), R11
+	MOVQ  (R11)(R12*8), R11
 
 vbitsE:
-	MOVQ  DI, R8
-	SHRQ  $0x00, R8
-	KMOVW R8, K1
-	MOVQ  DI, R8
-	SHRQ  $0x01, R8
-	KMOVW R8, K2
-	SHRQ  $0x02, DI
-	KMOVW DI, K3
+	MOVQ  R11, R12
+	SHRQ  $0x00, R12
+	KMOVW R12, K1
+	MOVQ  R11, R12
+	SHRQ  $0x01, R12
+	KMOVW R12, K2
+	SHRQ  $0x02, R11
+	KMOVW R11, K3
 
 	// acc: the sums, from +0, row by row, tap by tap.
 	VXORPS Z5, Z5, Z5
 
 	// Straight code for 1 to 4 rows; a loop beyond.
-	MOVQ 200(AX), DI
-	CMPQ DI, $0x00000001
+	MOVQ 200(AX), R11
+	CMPQ R11, $0x00000001
 	JEQ  rows1E
-	CMPQ DI, $0x00000002
+	CMPQ R11, $0x00000002
 	JEQ  rows2E
-	CMPQ DI, $0x00000003
+	CMPQ R11, $0x00000003
 	JEQ  rows3E
-	CMPQ DI, $0x00000004
+	CMPQ R11, $0x00000004
 	JEQ  rows4E
-	LEAQ 296(AX), R8
+	LEAQ 296(AX), R12
 
 rowsE:
-	TESTQ     DI, DI
+	TESTQ     R11, R11
 	JZ        tapsDoneE
-	MOVQ      (R8), R9
-	ADDQ      BX, R9
-	VMOVUPS.Z (R9), K1, Z6
+	MOVQ      (R12), R13
+	ADDQ      R9, R13
+	VMOVUPS.Z (R13), K1, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
-	VMOVUPS.Z 4(R9), K2, Z6
+	VMOVUPS.Z 4(R13), K2, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
-	VMOVUPS.Z 8(R9), K3, Z6
+	VMOVUPS.Z 8(R13), K3, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
-	ADDQ      $0x08, R8
-	DECQ      DI
+	ADDQ      $0x08, R12
+	DECQ      R11
 	JMP       rowsE
 
 rows1E:
-	MOVQ      296(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z6
+	MOVQ      296(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
-	VMOVUPS.Z 4(DI), K2, Z6
+	VMOVUPS.Z 4(R11), K2, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
-	VMOVUPS.Z 8(DI), K3, Z6
+	VMOVUPS.Z 8(R11), K3, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
 	JMP       tapsDoneE
 
 rows2E:
-	MOVQ      296(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z6
+	MOVQ      296(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
-	VMOVUPS.Z 4(DI), K2, Z6
+	VMOVUPS.Z 4(R11), K2, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
-	VMOVUPS.Z 8(DI), K3, Z6
+	VMOVUPS.Z 8(R11), K3, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
-	MOVQ      304(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z6
+	MOVQ      304(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
-	VMOVUPS.Z 4(DI), K2, Z6
+	VMOVUPS.Z 4(R11), K2, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
-	VMOVUPS.Z 8(DI), K3, Z6
+	VMOVUPS.Z 8(R11), K3, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
 	JMP       tapsDoneE
 
 rows3E:
-	MOVQ      296(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z6
+	MOVQ      296(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
-	VMOVUPS.Z 4(DI), K2, Z6
+	VMOVUPS.Z 4(R11), K2, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
-	VMOVUPS.Z 8(DI), K3, Z6
+	VMOVUPS.Z 8(R11), K3, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
-	MOVQ      304(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z6
+	MOVQ      304(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
-	VMOVUPS.Z 4(DI), K2, Z6
+	VMOVUPS.Z 4(R11), K2, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
-	VMOVUPS.Z 8(DI), K3, Z6
+	VMOVUPS.Z 8(R11), K3, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
-	MOVQ      312(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z6
+	MOVQ      312(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
-	VMOVUPS.Z 4(DI), K2, Z6
+	VMOVUPS.Z 4(R11), K2, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
-	VMOVUPS.Z 8(DI), K3, Z6
+	VMOVUPS.Z 8(R11), K3, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
 	JMP       tapsDoneE
 
 rows4E:
-	MOVQ      296(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z6
+	MOVQ      296(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
-	VMOVUPS.Z 4(DI), K2, Z6
+	VMOVUPS.Z 4(R11), K2, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
-	VMOVUPS.Z 8(DI), K3, Z6
+	VMOVUPS.Z 8(R11), K3, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
-	MOVQ      304(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z6
+	MOVQ      304(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
-	VMOVUPS.Z 4(DI), K2, Z6
+	VMOVUPS.Z 4(R11), K2, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
-	VMOVUPS.Z 8(DI), K3, Z6
+	VMOVUPS.Z 8(R11), K3, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
-	MOVQ      312(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z6
+	MOVQ      312(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
-	VMOVUPS.Z 4(DI), K2, Z6
+	VMOVUPS.Z 4(R11), K2, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
-	VMOVUPS.Z 8(DI), K3, Z6
+	VMOVUPS.Z 8(R11), K3, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
-	MOVQ      320(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z6
+	MOVQ      320(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
-	VMOVUPS.Z 4(DI), K2, Z6
+	VMOVUPS.Z 4(R11), K2, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
-	VMOVUPS.Z 8(DI), K3, Z6
+	VMOVUPS.Z 8(R11), K3, Z6
 	VMULPS    Z6, Z6, Z6
 	VADDPS    Z6, Z5, Z5
 
 tapsDoneE:
-	MOVQ    136(AX), BX
-	SUBQ    CX, BX
-	SHRQ    $0x02, BX
-	MOVQ    $0x00000010, DI
-	CMPQ    BX, DI
-	CMOVQGT DI, BX
-	MOVQ    $-1, DI
-	BZHIQ   BX, DI, DI
-	KMOVW   DI, K1
-	MOVQ    208(AX), BX
+	MOVQ    136(AX), R9
+	SUBQ    DI, R9
+	SHRQ    $0x02, R9
+	MOVQ    $0x00000010, R11
+	CMPQ    R9, R11
+	CMOVQGT R11, R9
+	MOVQ    $-1, R11
+	BZHIQ   R9, R11, R11
+	KMOVW   R11, K1
+	MOVQ    208(AX), R9
 
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VPBROADCASTD SI, Z6
+	VPBROADCASTD R10, Z6
 	VPADDD       Z0, Z6, Z6
 	VPSUBD       Z6, Z1, Z6
 	VPMINSD      Z2, Z6, Z6
@@ -32831,27 +32260,20 @@ tapsDoneE:
 
 	// p = 2: the square root.
 	VSQRTPS Z5, Z5
-	MOVQ    40(SP), BX
-	VMOVUPS Z5, K1, (BX)(CX*1)
+	MOVQ    DX, R9
+	VMOVUPS Z5, K1, (R9)(DI*1)
 
 next:
-	ADDQ $0x40, CX
-	ADDQ 176(AX), DX
+	ADDQ $0x40, DI
+	ADDQ 176(AX), R8
 	JMP  chunk
 
 	// Next row.
 rowEnd:
-	MOVQ 72(AX), CX
-	ADDQ CX, 32(SP)
-	MOVQ 80(AX), CX
-	ADDQ CX, 40(SP)
-	ADDQ CX, 48(SP)
-	ADDQ CX, 48(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 64(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 56(SP)
-	DECQ 72(SP)
+	ADDQ 72(AX), CX
+	ADDQ 80(AX), DX
+	ADDQ 104(AX), SI
+	DECQ BX
 	JMP  row
 
 	// Next group.
@@ -32860,8 +32282,6 @@ rowsDone:
 	ADDQ CX, 8(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 16(SP)
-	ADDQ CX, 24(SP)
-	ADDQ CX, 24(SP)
 	DECQ (SP)
 	JMP  group
 
@@ -32871,7 +32291,7 @@ done:
 
 // func windowSumSqS2K2AVX512(j *rowJob)
 // Requires: AVX, AVX512DQ, AVX512F, BMI2, CMOV
-TEXT ·windowSumSqS2K2AVX512(SB), NOSPLIT, $80-8
+TEXT ·windowSumSqS2K2AVX512(SB), NOSPLIT, $24-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -32894,90 +32314,80 @@ TEXT ·windowSumSqS2K2AVX512(SB), NOSPLIT, $80-8
 	MOVQ CX, 8(SP)
 	MOVQ 8(AX), CX
 	MOVQ CX, 16(SP)
-	MOVQ 16(AX), CX
-	MOVQ CX, 24(SP)
 
 group:
 	CMPQ (SP), $0x00
 	JEQ  done
-	MOVQ 64(AX), CX
-	MOVQ CX, 72(SP)
+	MOVQ 64(AX), BX
 	MOVQ 8(SP), CX
-	MOVQ CX, 32(SP)
-	MOVQ 16(SP), CX
-	MOVQ CX, 40(SP)
-	MOVQ 24(SP), CX
-	MOVQ CX, 48(SP)
-	MOVQ 24(AX), CX
-	MOVQ CX, 56(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 64(SP)
+	MOVQ 16(SP), DX
+	MOVQ 24(AX), SI
 
 	// For every output row of the group:
 row:
-	CMPQ 72(SP), $0x00
+	CMPQ BX, $0x00
 	JEQ  rowsDone
 
 	// This row's divisor factors: rf = divD*H[row], fH = float32(H[row]).
-	MOVQ         56(SP), CX
-	MOVLQSX      (CX), CX
-	MOVQ         216(AX), DX
-	IMULQ        CX, DX
-	VPBROADCASTD DX, Z6
-	VPBROADCASTD CX, Z7
+	MOVQ         SI, DI
+	MOVLQSX      (DI), DI
+	MOVQ         216(AX), R8
+	IMULQ        DI, R8
+	VPBROADCASTD R8, Z6
+	VPBROADCASTD DI, Z7
 	VCVTDQ2PS    Z7, Z7
 
 	// For every chunk of L outputs of the row (colB: byte offset of its first window's start):
-	XORQ CX, CX
-	MOVQ 144(AX), DX
-	NEGQ DX
+	XORQ DI, DI
+	MOVQ 144(AX), R8
+	NEGQ R8
 
 chunk:
-	CMPQ CX, 136(AX)
+	CMPQ DI, 136(AX)
 	JGE  rowEnd
 
 	// A chunk of L outputs whose taps all lie inside the row runs without masks.
-	MOVQ  136(AX), BX
-	SUBQ  CX, BX
-	CMPQ  BX, $0x40
+	MOVQ  136(AX), R9
+	SUBQ  DI, R9
+	CMPQ  R9, $0x40
 	JLT   edge
-	TESTQ DX, DX
+	TESTQ R8, R8
 	JS    edge
-	MOVQ  DX, BX
-	ADDQ  184(AX), BX
-	CMPQ  BX, 120(AX)
+	MOVQ  R8, R9
+	ADDQ  184(AX), R9
+	CMPQ  R9, 120(AX)
 	JGT   edge
 
 	// Inner chunk.
-	MOVQ 32(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ CX, R9
+	ADDQ R8, R9
+	MOVQ R8, R10
+	SARQ $0x02, R10
 
 	// acc: the sums, from +0, row by row, tap by tap.
 	VXORPS Z7, Z7, Z7
 
 	// Straight code for 1 to 4 rows; a loop beyond.
-	MOVQ 200(AX), DI
-	CMPQ DI, $0x00000001
+	MOVQ 200(AX), R11
+	CMPQ R11, $0x00000001
 	JEQ  rows1I
-	CMPQ DI, $0x00000002
+	CMPQ R11, $0x00000002
 	JEQ  rows2I
-	CMPQ DI, $0x00000003
+	CMPQ R11, $0x00000003
 	JEQ  rows3I
-	CMPQ DI, $0x00000004
+	CMPQ R11, $0x00000004
 	JEQ  rows4I
-	LEAQ 296(AX), R8
+	LEAQ 296(AX), R12
 
 rowsI:
-	TESTQ DI, DI
+	TESTQ R11, R11
 	JZ    tapsDoneI
-	MOVQ  (R8), R9
-	ADDQ  BX, R9
+	MOVQ  (R12), R13
+	ADDQ  R9, R13
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS   (R9), Z8
-	VMOVUPS   64(R9), Z9
+	VMOVUPS   (R13), Z8
+	VMOVUPS   64(R13), Z9
 	VMOVAPS   Z8, Z10
 	VPERMT2PS Z9, Z1, Z10
 	VPERMT2PS Z9, Z5, Z8
@@ -32985,17 +32395,17 @@ rowsI:
 	VADDPS    Z10, Z7, Z7
 	VMULPS    Z8, Z8, Z8
 	VADDPS    Z8, Z7, Z7
-	ADDQ      $0x08, R8
-	DECQ      DI
+	ADDQ      $0x08, R12
+	DECQ      R11
 	JMP       rowsI
 
 rows1I:
-	MOVQ 296(AX), DI
-	ADDQ BX, DI
+	MOVQ 296(AX), R11
+	ADDQ R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS   (DI), Z8
-	VMOVUPS   64(DI), Z9
+	VMOVUPS   (R11), Z8
+	VMOVUPS   64(R11), Z9
 	VMOVAPS   Z8, Z10
 	VPERMT2PS Z9, Z1, Z10
 	VPERMT2PS Z9, Z5, Z8
@@ -33006,12 +32416,12 @@ rows1I:
 	JMP       tapsDoneI
 
 rows2I:
-	MOVQ 296(AX), DI
-	ADDQ BX, DI
+	MOVQ 296(AX), R11
+	ADDQ R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS   (DI), Z8
-	VMOVUPS   64(DI), Z9
+	VMOVUPS   (R11), Z8
+	VMOVUPS   64(R11), Z9
 	VMOVAPS   Z8, Z10
 	VPERMT2PS Z9, Z1, Z10
 	VPERMT2PS Z9, Z5, Z8
@@ -33019,12 +32429,12 @@ rows2I:
 	VADDPS    Z10, Z7, Z7
 	VMULPS    Z8, Z8, Z8
 	VADDPS    Z8, Z7, Z7
-	MOVQ      304(AX), DI
-	ADDQ      BX, DI
+	MOVQ      304(AX), R11
+	ADDQ      R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS   (DI), Z8
-	VMOVUPS   64(DI), Z9
+	VMOVUPS   (R11), Z8
+	VMOVUPS   64(R11), Z9
 	VMOVAPS   Z8, Z10
 	VPERMT2PS Z9, Z1, Z10
 	VPERMT2PS Z9, Z5, Z8
@@ -33035,12 +32445,12 @@ rows2I:
 	JMP       tapsDoneI
 
 rows3I:
-	MOVQ 296(AX), DI
-	ADDQ BX, DI
+	MOVQ 296(AX), R11
+	ADDQ R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS   (DI), Z8
-	VMOVUPS   64(DI), Z9
+	VMOVUPS   (R11), Z8
+	VMOVUPS   64(R11), Z9
 	VMOVAPS   Z8, Z10
 	VPERMT2PS Z9, Z1, Z10
 	VPERMT2PS Z9, Z5, Z8
@@ -33048,12 +32458,12 @@ rows3I:
 	VADDPS    Z10, Z7, Z7
 	VMULPS    Z8, Z8, Z8
 	VADDPS    Z8, Z7, Z7
-	MOVQ      304(AX), DI
-	ADDQ      BX, DI
+	MOVQ      304(AX), R11
+	ADDQ      R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS   (DI), Z8
-	VMOVUPS   64(DI), Z9
+	VMOVUPS   (R11), Z8
+	VMOVUPS   64(R11), Z9
 	VMOVAPS   Z8, Z10
 	VPERMT2PS Z9, Z1, Z10
 	VPERMT2PS Z9, Z5, Z8
@@ -33061,12 +32471,12 @@ rows3I:
 	VADDPS    Z10, Z7, Z7
 	VMULPS    Z8, Z8, Z8
 	VADDPS    Z8, Z7, Z7
-	MOVQ      312(AX), DI
-	ADDQ      BX, DI
+	MOVQ      312(AX), R11
+	ADDQ      R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS   (DI), Z8
-	VMOVUPS   64(DI), Z9
+	VMOVUPS   (R11), Z8
+	VMOVUPS   64(R11), Z9
 	VMOVAPS   Z8, Z10
 	VPERMT2PS Z9, Z1, Z10
 	VPERMT2PS Z9, Z5, Z8
@@ -33077,12 +32487,12 @@ rows3I:
 	JMP       tapsDoneI
 
 rows4I:
-	MOVQ 296(AX), DI
-	ADDQ BX, DI
+	MOVQ 296(AX), R11
+	ADDQ R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS   (DI), Z8
-	VMOVUPS   64(DI), Z9
+	VMOVUPS   (R11), Z8
+	VMOVUPS   64(R11), Z9
 	VMOVAPS   Z8, Z10
 	VPERMT2PS Z9, Z1, Z10
 	VPERMT2PS Z9, Z5, Z8
@@ -33090,12 +32500,12 @@ rows4I:
 	VADDPS    Z10, Z7, Z7
 	VMULPS    Z8, Z8, Z8
 	VADDPS    Z8, Z7, Z7
-	MOVQ      304(AX), DI
-	ADDQ      BX, DI
+	MOVQ      304(AX), R11
+	ADDQ      R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS   (DI), Z8
-	VMOVUPS   64(DI), Z9
+	VMOVUPS   (R11), Z8
+	VMOVUPS   64(R11), Z9
 	VMOVAPS   Z8, Z10
 	VPERMT2PS Z9, Z1, Z10
 	VPERMT2PS Z9, Z5, Z8
@@ -33103,12 +32513,12 @@ rows4I:
 	VADDPS    Z10, Z7, Z7
 	VMULPS    Z8, Z8, Z8
 	VADDPS    Z8, Z7, Z7
-	MOVQ      312(AX), DI
-	ADDQ      BX, DI
+	MOVQ      312(AX), R11
+	ADDQ      R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS   (DI), Z8
-	VMOVUPS   64(DI), Z9
+	VMOVUPS   (R11), Z8
+	VMOVUPS   64(R11), Z9
 	VMOVAPS   Z8, Z10
 	VPERMT2PS Z9, Z1, Z10
 	VPERMT2PS Z9, Z5, Z8
@@ -33116,12 +32526,12 @@ rows4I:
 	VADDPS    Z10, Z7, Z7
 	VMULPS    Z8, Z8, Z8
 	VADDPS    Z8, Z7, Z7
-	MOVQ      320(AX), DI
-	ADDQ      BX, DI
+	MOVQ      320(AX), R11
+	ADDQ      R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS   (DI), Z8
-	VMOVUPS   64(DI), Z9
+	VMOVUPS   (R11), Z8
+	VMOVUPS   64(R11), Z9
 	VMOVAPS   Z8, Z10
 	VPERMT2PS Z9, Z1, Z10
 	VPERMT2PS Z9, Z5, Z8
@@ -33131,10 +32541,10 @@ rows4I:
 	VADDPS    Z8, Z7, Z7
 
 tapsDoneI:
-	MOVQ 208(AX), BX
+	MOVQ 208(AX), R9
 
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VPBROADCASTD SI, Z8
+	VPBROADCASTD R10, Z8
 	VPADDD       Z0, Z8, Z8
 	VPSUBD       Z8, Z2, Z8
 	VPMINSD      Z3, Z8, Z8
@@ -33147,65 +32557,65 @@ tapsDoneI:
 
 	// p = 2: the square root.
 	VSQRTPS Z7, Z7
-	MOVQ    40(SP), BX
-	VMOVUPS Z7, (BX)(CX*1)
+	MOVQ    DX, R9
+	VMOVUPS Z7, (R9)(DI*1)
 	JMP     next
 
 edge:
 	// Edge chunk: taps outside the row read 0; outputs past the row's end are not stored.
-	MOVQ 32(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ CX, R9
+	ADDQ R8, R9
+	MOVQ R8, R10
+	SARQ $0x02, R10
 
 	// The load masks of the taps.
 	// V: bit i set when column c+i lies inside the row (chunk 0: lmask; chunks from rfirst: rmask).
-	MOVQ  CX, R8
-	SHRQ  $0x06, R8
-	MOVQ  248(AX), DI
-	TESTQ R8, R8
+	MOVQ  DI, R12
+	SHRQ  $0x06, R12
+	MOVQ  248(AX), R11
+	TESTQ R12, R12
 	JZ    vbitsE
-	SUBQ  256(AX), R8
-	LEAQ  264(AX), DI
-	MOVQ  (DI)(R8*8), DI
+	SUBQ  256(AX), R12
+	LEAQ  264(AX), R11
+	MOVQ  (R11)(R12*8), R11
 
 vbitsE:
-	MOVQ  DI, R8
-	SHRQ  $0x00, R8
-	KMOVW R8, K1
-	MOVQ  DI, R8
-	SHRQ  $0x10, R8
-	KMOVW R8, K2
-	MOVQ  DI, R8
-	SHRQ  $0x01, R8
-	KMOVW R8, K3
-	SHRQ  $0x11, DI
-	KMOVW DI, K3
+	MOVQ  R11, R12
+	SHRQ  $0x00, R12
+	KMOVW R12, K1
+	MOVQ  R11, R12
+	SHRQ  $0x10, R12
+	KMOVW R12, K2
+	MOVQ  R11, R12
+	SHRQ  $0x01, R12
+	KMOVW R12, K3
+	SHRQ  $0x11, R11
+	KMOVW R11, K3
 
 	// acc: the sums, from +0, row by row, tap by tap.
 	VXORPS Z7, Z7, Z7
 
 	// Straight code for 1 to 4 rows; a loop beyond.
-	MOVQ 200(AX), DI
-	CMPQ DI, $0x00000001
+	MOVQ 200(AX), R11
+	CMPQ R11, $0x00000001
 	JEQ  rows1E
-	CMPQ DI, $0x00000002
+	CMPQ R11, $0x00000002
 	JEQ  rows2E
-	CMPQ DI, $0x00000003
+	CMPQ R11, $0x00000003
 	JEQ  rows3E
-	CMPQ DI, $0x00000004
+	CMPQ R11, $0x00000004
 	JEQ  rows4E
-	LEAQ 296(AX), R8
+	LEAQ 296(AX), R12
 
 rowsE:
-	TESTQ DI, DI
+	TESTQ R11, R11
 	JZ    tapsDoneE
-	MOVQ  (R8), R9
-	ADDQ  BX, R9
+	MOVQ  (R12), R13
+	ADDQ  R9, R13
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS.Z (R9), K1, Z8
-	VMOVUPS.Z 64(R9), K2, Z9
+	VMOVUPS.Z (R13), K1, Z8
+	VMOVUPS.Z 64(R13), K2, Z9
 	VMOVAPS   Z8, Z10
 	VPERMT2PS Z9, Z1, Z10
 	VPERMT2PS Z9, Z5, Z8
@@ -33213,17 +32623,17 @@ rowsE:
 	VADDPS    Z10, Z7, Z7
 	VMULPS    Z8, Z8, Z8
 	VADDPS    Z8, Z7, Z7
-	ADDQ      $0x08, R8
-	DECQ      DI
+	ADDQ      $0x08, R12
+	DECQ      R11
 	JMP       rowsE
 
 rows1E:
-	MOVQ 296(AX), DI
-	ADDQ BX, DI
+	MOVQ 296(AX), R11
+	ADDQ R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS.Z (DI), K1, Z8
-	VMOVUPS.Z 64(DI), K2, Z9
+	VMOVUPS.Z (R11), K1, Z8
+	VMOVUPS.Z 64(R11), K2, Z9
 	VMOVAPS   Z8, Z10
 	VPERMT2PS Z9, Z1, Z10
 	VPERMT2PS Z9, Z5, Z8
@@ -33234,12 +32644,12 @@ rows1E:
 	JMP       tapsDoneE
 
 rows2E:
-	MOVQ 296(AX), DI
-	ADDQ BX, DI
+	MOVQ 296(AX), R11
+	ADDQ R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS.Z (DI), K1, Z8
-	VMOVUPS.Z 64(DI), K2, Z9
+	VMOVUPS.Z (R11), K1, Z8
+	VMOVUPS.Z 64(R11), K2, Z9
 	VMOVAPS   Z8, Z10
 	VPERMT2PS Z9, Z1, Z10
 	VPERMT2PS Z9, Z5, Z8
@@ -33247,12 +32657,12 @@ rows2E:
 	VADDPS    Z10, Z7, Z7
 	VMULPS    Z8, Z8, Z8
 	VADDPS    Z8, Z7, Z7
-	MOVQ      304(AX), DI
-	ADDQ      BX, DI
+	MOVQ      304(AX), R11
+	ADDQ      R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS.Z (DI), K1, Z8
-	VMOVUPS.Z 64(DI), K2, Z9
+	VMOVUPS.Z (R11), K1, Z8
+	VMOVUPS.Z 64(R11), K2, Z9
 	VMOVAPS   Z8, Z10
 	VPERMT2PS Z9, Z1, Z10
 	VPERMT2PS Z9, Z5, Z8
@@ -33263,12 +32673,12 @@ rows2E:
 	JMP       tapsDoneE
 
 rows3E:
-	MOVQ 296(AX), DI
-	ADDQ BX, DI
+	MOVQ 296(AX), R11
+	ADDQ R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS.Z (DI), K1, Z8
-	VMOVUPS.Z 64(DI), K2, Z9
+	VMOVUPS.Z (R11), K1, Z8
+	VMOVUPS.Z 64(R11), K2, Z9
 	VMOVAPS   Z8, Z10
 	VPERMT2PS Z9, Z1, Z10
 	VPERMT2PS Z9, Z5, Z8
@@ -33276,12 +32686,12 @@ rows3E:
 	VADDPS    Z10, Z7, Z7
 	VMULPS    Z8, Z8, Z8
 	VADDPS    Z8, Z7, Z7
-	MOVQ      304(AX), DI
-	ADDQ      BX, DI
+	MOVQ      304(AX), R11
+	ADDQ      R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS.Z (DI), K1, Z8
-	VMOVUPS.Z 64(DI), K2, Z9
+	VMOVUPS.Z (R11), K1, Z8
+	VMOVUPS.Z 64(R11), K2, Z9
 	VMOVAPS   Z8, Z10
 	VPERMT2PS Z9, Z1, Z10
 	VPERMT2PS Z9, Z5, Z8
@@ -33289,12 +32699,12 @@ rows3E:
 	VADDPS    Z10, Z7, Z7
 	VMULPS    Z8, Z8, Z8
 	VADDPS    Z8, Z7, Z7
-	MOVQ      312(AX), DI
-	ADDQ      BX, DI
+	MOVQ      312(AX), R11
+	ADDQ      R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS.Z (DI), K1, Z8
-	VMOVUPS.Z 64(DI), K2, Z9
+	VMOVUPS.Z (R11), K1, Z8
+	VMOVUPS.Z 64(R11), K2, Z9
 	VMOVAPS   Z8, Z10
 	VPERMT2PS Z9, Z1, Z10
 	VPERMT2PS Z9, Z5, Z8
@@ -33305,12 +32715,12 @@ rows3E:
 	JMP       tapsDoneE
 
 rows4E:
-	MOVQ 296(AX), DI
-	ADDQ BX, DI
+	MOVQ 296(AX), R11
+	ADDQ R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS.Z (DI), K1, Z8
-	VMOVUPS.Z 64(DI), K2, Z9
+	VMOVUPS.Z (R11), K1, Z8
+	VMOVUPS.Z 64(R11), K2, Z9
 	VMOVAPS   Z8, Z10
 	VPERMT2PS Z9, Z1, Z10
 	VPERMT2PS Z9, Z5, Z8
@@ -33318,12 +32728,12 @@ rows4E:
 	VADDPS    Z10, Z7, Z7
 	VMULPS    Z8, Z8, Z8
 	VADDPS    Z8, Z7, Z7
-	MOVQ      304(AX), DI
-	ADDQ      BX, DI
+	MOVQ      304(AX), R11
+	ADDQ      R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS.Z (DI), K1, Z8
-	VMOVUPS.Z 64(DI), K2, Z9
+	VMOVUPS.Z (R11), K1, Z8
+	VMOVUPS.Z 64(R11), K2, Z9
 	VMOVAPS   Z8, Z10
 	VPERMT2PS Z9, Z1, Z10
 	VPERMT2PS Z9, Z5, Z8
@@ -33331,12 +32741,12 @@ rows4E:
 	VADDPS    Z10, Z7, Z7
 	VMULPS    Z8, Z8, Z8
 	VADDPS    Z8, Z7, Z7
-	MOVQ      312(AX), DI
-	ADDQ      BX, DI
+	MOVQ      312(AX), R11
+	ADDQ      R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS.Z (DI), K1, Z8
-	VMOVUPS.Z 64(DI), K2, Z9
+	VMOVUPS.Z (R11), K1, Z8
+	VMOVUPS.Z 64(R11), K2, Z9
 	VMOVAPS   Z8, Z10
 	VPERMT2PS Z9, Z1, Z10
 	VPERMT2PS Z9, Z5, Z8
@@ -33344,12 +32754,12 @@ rows4E:
 	VADDPS    Z10, Z7, Z7
 	VMULPS    Z8, Z8, Z8
 	VADDPS    Z8, Z7, Z7
-	MOVQ      320(AX), DI
-	ADDQ      BX, DI
+	MOVQ      320(AX), R11
+	ADDQ      R9, R11
 
 	// Stride 2, two taps: the even and the odd columns of one pair of loads.
-	VMOVUPS.Z (DI), K1, Z8
-	VMOVUPS.Z 64(DI), K2, Z9
+	VMOVUPS.Z (R11), K1, Z8
+	VMOVUPS.Z 64(R11), K2, Z9
 	VMOVAPS   Z8, Z10
 	VPERMT2PS Z9, Z1, Z10
 	VPERMT2PS Z9, Z5, Z8
@@ -33359,19 +32769,19 @@ rows4E:
 	VADDPS    Z8, Z7, Z7
 
 tapsDoneE:
-	MOVQ    136(AX), BX
-	SUBQ    CX, BX
-	SHRQ    $0x02, BX
-	MOVQ    $0x00000010, DI
-	CMPQ    BX, DI
-	CMOVQGT DI, BX
-	MOVQ    $-1, DI
-	BZHIQ   BX, DI, DI
-	KMOVW   DI, K1
-	MOVQ    208(AX), BX
+	MOVQ    136(AX), R9
+	SUBQ    DI, R9
+	SHRQ    $0x02, R9
+	MOVQ    $0x00000010, R11
+	CMPQ    R9, R11
+	CMOVQGT R11, R9
+	MOVQ    $-1, R11
+	BZHIQ   R9, R11, R11
+	KMOVW   R11, K1
+	MOVQ    208(AX), R9
 
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VPBROADCASTD SI, Z8
+	VPBROADCASTD R10, Z8
 	VPADDD       Z0, Z8, Z8
 	VPSUBD       Z8, Z2, Z8
 	VPMINSD      Z3, Z8, Z8
@@ -33384,27 +32794,20 @@ tapsDoneE:
 
 	// p = 2: the square root.
 	VSQRTPS Z7, Z7
-	MOVQ    40(SP), BX
-	VMOVUPS Z7, K1, (BX)(CX*1)
+	MOVQ    DX, R9
+	VMOVUPS Z7, K1, (R9)(DI*1)
 
 next:
-	ADDQ $0x40, CX
-	ADDQ 176(AX), DX
+	ADDQ $0x40, DI
+	ADDQ 176(AX), R8
 	JMP  chunk
 
 	// Next row.
 rowEnd:
-	MOVQ 72(AX), CX
-	ADDQ CX, 32(SP)
-	MOVQ 80(AX), CX
-	ADDQ CX, 40(SP)
-	ADDQ CX, 48(SP)
-	ADDQ CX, 48(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 64(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 56(SP)
-	DECQ 72(SP)
+	ADDQ 72(AX), CX
+	ADDQ 80(AX), DX
+	ADDQ 104(AX), SI
+	DECQ BX
 	JMP  row
 
 	// Next group.
@@ -33413,8 +32816,6 @@ rowsDone:
 	ADDQ CX, 8(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 16(SP)
-	ADDQ CX, 24(SP)
-	ADDQ CX, 24(SP)
 	DECQ (SP)
 	JMP  group
 
@@ -33424,7 +32825,7 @@ done:
 
 // func windowSumSqS2K3AVX512(j *rowJob)
 // Requires: AVX, AVX512DQ, AVX512F, BMI2, CMOV
-TEXT ·windowSumSqS2K3AVX512(SB), NOSPLIT, $80-8
+TEXT ·windowSumSqS2K3AVX512(SB), NOSPLIT, $24-8
 	MOVQ j+0(FP), AX
 
 	// Per-call constants.
@@ -33447,291 +32848,281 @@ TEXT ·windowSumSqS2K3AVX512(SB), NOSPLIT, $80-8
 	MOVQ CX, 8(SP)
 	MOVQ 8(AX), CX
 	MOVQ CX, 16(SP)
-	MOVQ 16(AX), CX
-	MOVQ CX, 24(SP)
 
 group:
 	CMPQ (SP), $0x00
 	JEQ  done
-	MOVQ 64(AX), CX
-	MOVQ CX, 72(SP)
+	MOVQ 64(AX), BX
 	MOVQ 8(SP), CX
-	MOVQ CX, 32(SP)
-	MOVQ 16(SP), CX
-	MOVQ CX, 40(SP)
-	MOVQ 24(SP), CX
-	MOVQ CX, 48(SP)
-	MOVQ 24(AX), CX
-	MOVQ CX, 56(SP)
-	MOVQ 88(AX), CX
-	MOVQ CX, 64(SP)
+	MOVQ 16(SP), DX
+	MOVQ 24(AX), SI
 
 	// For every output row of the group:
 row:
-	CMPQ 72(SP), $0x00
+	CMPQ BX, $0x00
 	JEQ  rowsDone
 
 	// This row's divisor factors: rf = divD*H[row], fH = float32(H[row]).
-	MOVQ         56(SP), CX
-	MOVLQSX      (CX), CX
-	MOVQ         216(AX), DX
-	IMULQ        CX, DX
-	VPBROADCASTD DX, Z5
-	VPBROADCASTD CX, Z6
+	MOVQ         SI, DI
+	MOVLQSX      (DI), DI
+	MOVQ         216(AX), R8
+	IMULQ        DI, R8
+	VPBROADCASTD R8, Z5
+	VPBROADCASTD DI, Z6
 	VCVTDQ2PS    Z6, Z6
 
 	// For every chunk of L outputs of the row (colB: byte offset of its first window's start):
-	XORQ CX, CX
-	MOVQ 144(AX), DX
-	NEGQ DX
+	XORQ DI, DI
+	MOVQ 144(AX), R8
+	NEGQ R8
 
 chunk:
-	CMPQ CX, 136(AX)
+	CMPQ DI, 136(AX)
 	JGE  rowEnd
 
 	// A chunk of L outputs whose taps all lie inside the row runs without masks.
-	MOVQ  136(AX), BX
-	SUBQ  CX, BX
-	CMPQ  BX, $0x40
+	MOVQ  136(AX), R9
+	SUBQ  DI, R9
+	CMPQ  R9, $0x40
 	JLT   edge
-	TESTQ DX, DX
+	TESTQ R8, R8
 	JS    edge
-	MOVQ  DX, BX
-	ADDQ  184(AX), BX
-	CMPQ  BX, 120(AX)
+	MOVQ  R8, R9
+	ADDQ  184(AX), R9
+	CMPQ  R9, 120(AX)
 	JGT   edge
 
 	// Inner chunk.
-	MOVQ 32(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ CX, R9
+	ADDQ R8, R9
+	MOVQ R8, R10
+	SARQ $0x02, R10
 
 	// acc: the sums, from +0, row by row, tap by tap.
 	VXORPS Z6, Z6, Z6
 
 	// Straight code for 1 to 4 rows; a loop beyond.
-	MOVQ 200(AX), DI
-	CMPQ DI, $0x00000001
+	MOVQ 200(AX), R11
+	CMPQ R11, $0x00000001
 	JEQ  rows1I
-	CMPQ DI, $0x00000002
+	CMPQ R11, $0x00000002
 	JEQ  rows2I
-	CMPQ DI, $0x00000003
+	CMPQ R11, $0x00000003
 	JEQ  rows3I
-	CMPQ DI, $0x00000004
+	CMPQ R11, $0x00000004
 	JEQ  rows4I
-	LEAQ 296(AX), R8
+	LEAQ 296(AX), R12
 
 rowsI:
-	TESTQ     DI, DI
+	TESTQ     R11, R11
 	JZ        tapsDoneI
-	MOVQ      (R8), R9
-	ADDQ      BX, R9
-	VMOVUPS   (R9), Z7
-	VMOVUPS   64(R9), Z8
+	MOVQ      (R12), R13
+	ADDQ      R9, R13
+	VMOVUPS   (R13), Z7
+	VMOVUPS   64(R13), Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	VMOVUPS   4(R9), Z7
-	VMOVUPS   68(R9), Z8
+	VMOVUPS   4(R13), Z7
+	VMOVUPS   68(R13), Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	VMOVUPS   8(R9), Z7
-	VMOVUPS   72(R9), Z8
+	VMOVUPS   8(R13), Z7
+	VMOVUPS   72(R13), Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	ADDQ      $0x08, R8
-	DECQ      DI
+	ADDQ      $0x08, R12
+	DECQ      R11
 	JMP       rowsI
 
 rows1I:
-	MOVQ      296(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS   (DI), Z7
-	VMOVUPS   64(DI), Z8
+	MOVQ      296(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS   (R11), Z7
+	VMOVUPS   64(R11), Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	VMOVUPS   4(DI), Z7
-	VMOVUPS   68(DI), Z8
+	VMOVUPS   4(R11), Z7
+	VMOVUPS   68(R11), Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	VMOVUPS   8(DI), Z7
-	VMOVUPS   72(DI), Z8
+	VMOVUPS   8(R11), Z7
+	VMOVUPS   72(R11), Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
 	JMP       tapsDoneI
 
 rows2I:
-	MOVQ      296(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS   (DI), Z7
-	VMOVUPS   64(DI), Z8
+	MOVQ      296(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS   (R11), Z7
+	VMOVUPS   64(R11), Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	VMOVUPS   4(DI), Z7
-	VMOVUPS   68(DI), Z8
+	VMOVUPS   4(R11), Z7
+	VMOVUPS   68(R11), Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	VMOVUPS   8(DI), Z7
-	VMOVUPS   72(DI), Z8
+	VMOVUPS   8(R11), Z7
+	VMOVUPS   72(R11), Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	MOVQ      304(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS   (DI), Z7
-	VMOVUPS   64(DI), Z8
+	MOVQ      304(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS   (R11), Z7
+	VMOVUPS   64(R11), Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	VMOVUPS   4(DI), Z7
-	VMOVUPS   68(DI), Z8
+	VMOVUPS   4(R11), Z7
+	VMOVUPS   68(R11), Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	VMOVUPS   8(DI), Z7
-	VMOVUPS   72(DI), Z8
+	VMOVUPS   8(R11), Z7
+	VMOVUPS   72(R11), Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
 	JMP       tapsDoneI
 
 rows3I:
-	MOVQ      296(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS   (DI), Z7
-	VMOVUPS   64(DI), Z8
+	MOVQ      296(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS   (R11), Z7
+	VMOVUPS   64(R11), Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	VMOVUPS   4(DI), Z7
-	VMOVUPS   68(DI), Z8
+	VMOVUPS   4(R11), Z7
+	VMOVUPS   68(R11), Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	VMOVUPS   8(DI), Z7
-	VMOVUPS   72(DI), Z8
+	VMOVUPS   8(R11), Z7
+	VMOVUPS   72(R11), Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	MOVQ      304(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS   (DI), Z7
-	VMOVUPS   64(DI), Z8
+	MOVQ      304(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS   (R11), Z7
+	VMOVUPS   64(R11), Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	VMOVUPS   4(DI), Z7
-	VMOVUPS   68(DI), Z8
+	VMOVUPS   4(R11), Z7
+	VMOVUPS   68(R11), Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	VMOVUPS   8(DI), Z7
-	VMOVUPS   72(DI), Z8
+	VMOVUPS   8(R11), Z7
+	VMOVUPS   72(R11), Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	MOVQ      312(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS   (DI), Z7
-	VMOVUPS   64(DI), Z8
+	MOVQ      312(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS   (R11), Z7
+	VMOVUPS   64(R11), Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	VMOVUPS   4(DI), Z7
-	VMOVUPS   68(DI), Z8
+	VMOVUPS   4(R11), Z7
+	VMOVUPS   68(R11), Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	VMOVUPS   8(DI), Z7
-	VMOVUPS   72(DI), Z8
+	VMOVUPS   8(R11), Z7
+	VMOVUPS   72(R11), Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
 	JMP       tapsDoneI
 
 rows4I:
-	MOVQ      296(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS   (DI), Z7
-	VMOVUPS   64(DI), Z8
+	MOVQ      296(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS   (R11), Z7
+	VMOVUPS   64(R11), Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	VMOVUPS   4(DI), Z7
-	VMOVUPS   68(DI), Z8
+	VMOVUPS   4(R11), Z7
+	VMOVUPS   68(R11), Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	VMOVUPS   8(DI), Z7
-	VMOVUPS   72(DI), Z8
+	VMOVUPS   8(R11), Z7
+	VMOVUPS   72(R11), Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	MOVQ      304(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS   (DI), Z7
-	VMOVUPS   64(DI), Z8
+	MOVQ      304(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS   (R11), Z7
+	VMOVUPS   64(R11), Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	VMOVUPS   4(DI), Z7
-	VMOVUPS   68(DI), Z8
+	VMOVUPS   4(R11), Z7
+	VMOVUPS   68(R11), Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	VMOVUPS   8(DI), Z7
-	VMOVUPS   72(DI), Z8
+	VMOVUPS   8(R11), Z7
+	VMOVUPS   72(R11), Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	MOVQ      312(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS   (DI), Z7
-	VMOVUPS   64(DI), Z8
+	MOVQ      312(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS   (R11), Z7
+	VMOVUPS   64(R11), Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	VMOVUPS   4(DI), Z7
-	VMOVUPS   68(DI), Z8
+	VMOVUPS   4(R11), Z7
+	VMOVUPS   68(R11), Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	VMOVUPS   8(DI), Z7
-	VMOVUPS   72(DI), Z8
+	VMOVUPS   8(R11), Z7
+	VMOVUPS   72(R11), Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	MOVQ      320(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS   (DI), Z7
-	VMOVUPS   64(DI), Z8
+	MOVQ      320(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS   (R11), Z7
+	VMOVUPS   64(R11), Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	VMOVUPS   4(DI), Z7
-	VMOVUPS   68(DI), Z8
+	VMOVUPS   4(R11), Z7
+	VMOVUPS   68(R11), Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	VMOVUPS   8(DI), Z7
-	VMOVUPS   72(DI), Z8
+	VMOVUPS   8(R11), Z7
+	VMOVUPS   72(R11), Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
 
 tapsDoneI:
-	MOVQ 208(AX), BX
+	MOVQ 208(AX), R9
 
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VPBROADCASTD SI, Z7
+	VPBROADCASTD R10, Z7
 	VPADDD       Z0, Z7, Z7
 	VPSUBD       Z7, Z2, Z7
 	VPMINSD      Z3, Z7, Z7
@@ -33744,281 +33135,281 @@ tapsDoneI:
 
 	// p = 2: the square root.
 	VSQRTPS Z6, Z6
-	MOVQ    40(SP), BX
-	VMOVUPS Z6, (BX)(CX*1)
+	MOVQ    DX, R9
+	VMOVUPS Z6, (R9)(DI*1)
 	JMP     next
 
 edge:
 	// Edge chunk: taps outside the row read 0; outputs past the row's end are not stored.
-	MOVQ 32(SP), BX
-	ADDQ DX, BX
-	MOVQ DX, SI
-	SARQ $0x02, SI
+	MOVQ CX, R9
+	ADDQ R8, R9
+	MOVQ R8, R10
+	SARQ $0x02, R10
 
 	// The load masks of the taps.
 	// V: bit i set when column c+i lies inside the row (chunk 0: lmask; chunks from rfirst: rmask).
-	MOVQ  CX, R8
-	SHRQ  $0x06, R8
-	MOVQ  248(AX), DI
-	TESTQ R8, R8
+	MOVQ  DI, R12
+	SHRQ  $0x06, R12
+	MOVQ  248(AX), R11
+	TESTQ R12, R12
 	JZ    vbitsE
-	SUBQ  256(AX), R8
-	LEAQ  264(AX), DI
-	MOVQ  (DI)(R8*8), DI
+	SUBQ  256(AX), R12
+	LEAQ  264(AX), R11
+	MOVQ  (R11)(R12*8), R11
 
 vbitsE:
-	MOVQ  DI, R8
-	SHRQ  $0x00, R8
-	KMOVW R8, K1
-	MOVQ  DI, R8
-	SHRQ  $0x10, R8
-	KMOVW R8, K2
-	MOVQ  DI, R8
-	SHRQ  $0x01, R8
-	KMOVW R8, K3
-	MOVQ  DI, R8
-	SHRQ  $0x11, R8
-	KMOVW R8, K4
-	MOVQ  DI, R8
-	SHRQ  $0x02, R8
-	KMOVW R8, K5
-	SHRQ  $0x12, DI
-	KMOVW DI, K6
+	MOVQ  R11, R12
+	SHRQ  $0x00, R12
+	KMOVW R12, K1
+	MOVQ  R11, R12
+	SHRQ  $0x10, R12
+	KMOVW R12, K2
+	MOVQ  R11, R12
+	SHRQ  $0x01, R12
+	KMOVW R12, K3
+	MOVQ  R11, R12
+	SHRQ  $0x11, R12
+	KMOVW R12, K4
+	MOVQ  R11, R12
+	SHRQ  $0x02, R12
+	KMOVW R12, K5
+	SHRQ  $0x12, R11
+	KMOVW R11, K6
 
 	// acc: the sums, from +0, row by row, tap by tap.
 	VXORPS Z6, Z6, Z6
 
 	// Straight code for 1 to 4 rows; a loop beyond.
-	MOVQ 200(AX), DI
-	CMPQ DI, $0x00000001
+	MOVQ 200(AX), R11
+	CMPQ R11, $0x00000001
 	JEQ  rows1E
-	CMPQ DI, $0x00000002
+	CMPQ R11, $0x00000002
 	JEQ  rows2E
-	CMPQ DI, $0x00000003
+	CMPQ R11, $0x00000003
 	JEQ  rows3E
-	CMPQ DI, $0x00000004
+	CMPQ R11, $0x00000004
 	JEQ  rows4E
-	LEAQ 296(AX), R8
+	LEAQ 296(AX), R12
 
 rowsE:
-	TESTQ     DI, DI
+	TESTQ     R11, R11
 	JZ        tapsDoneE
-	MOVQ      (R8), R9
-	ADDQ      BX, R9
-	VMOVUPS.Z (R9), K1, Z7
-	VMOVUPS.Z 64(R9), K2, Z8
+	MOVQ      (R12), R13
+	ADDQ      R9, R13
+	VMOVUPS.Z (R13), K1, Z7
+	VMOVUPS.Z 64(R13), K2, Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	VMOVUPS.Z 4(R9), K3, Z7
-	VMOVUPS.Z 68(R9), K4, Z8
+	VMOVUPS.Z 4(R13), K3, Z7
+	VMOVUPS.Z 68(R13), K4, Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	VMOVUPS.Z 8(R9), K5, Z7
-	VMOVUPS.Z 72(R9), K6, Z8
+	VMOVUPS.Z 8(R13), K5, Z7
+	VMOVUPS.Z 72(R13), K6, Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	ADDQ      $0x08, R8
-	DECQ      DI
+	ADDQ      $0x08, R12
+	DECQ      R11
 	JMP       rowsE
 
 rows1E:
-	MOVQ      296(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z7
-	VMOVUPS.Z 64(DI), K2, Z8
+	MOVQ      296(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z7
+	VMOVUPS.Z 64(R11), K2, Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	VMOVUPS.Z 4(DI), K3, Z7
-	VMOVUPS.Z 68(DI), K4, Z8
+	VMOVUPS.Z 4(R11), K3, Z7
+	VMOVUPS.Z 68(R11), K4, Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	VMOVUPS.Z 8(DI), K5, Z7
-	VMOVUPS.Z 72(DI), K6, Z8
+	VMOVUPS.Z 8(R11), K5, Z7
+	VMOVUPS.Z 72(R11), K6, Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
 	JMP       tapsDoneE
 
 rows2E:
-	MOVQ      296(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z7
-	VMOVUPS.Z 64(DI), K2, Z8
+	MOVQ      296(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z7
+	VMOVUPS.Z 64(R11), K2, Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	VMOVUPS.Z 4(DI), K3, Z7
-	VMOVUPS.Z 68(DI), K4, Z8
+	VMOVUPS.Z 4(R11), K3, Z7
+	VMOVUPS.Z 68(R11), K4, Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	VMOVUPS.Z 8(DI), K5, Z7
-	VMOVUPS.Z 72(DI), K6, Z8
+	VMOVUPS.Z 8(R11), K5, Z7
+	VMOVUPS.Z 72(R11), K6, Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	MOVQ      304(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z7
-	VMOVUPS.Z 64(DI), K2, Z8
+	MOVQ      304(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z7
+	VMOVUPS.Z 64(R11), K2, Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	VMOVUPS.Z 4(DI), K3, Z7
-	VMOVUPS.Z 68(DI), K4, Z8
+	VMOVUPS.Z 4(R11), K3, Z7
+	VMOVUPS.Z 68(R11), K4, Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	VMOVUPS.Z 8(DI), K5, Z7
-	VMOVUPS.Z 72(DI), K6, Z8
+	VMOVUPS.Z 8(R11), K5, Z7
+	VMOVUPS.Z 72(R11), K6, Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
 	JMP       tapsDoneE
 
 rows3E:
-	MOVQ      296(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z7
-	VMOVUPS.Z 64(DI), K2, Z8
+	MOVQ      296(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z7
+	VMOVUPS.Z 64(R11), K2, Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	VMOVUPS.Z 4(DI), K3, Z7
-	VMOVUPS.Z 68(DI), K4, Z8
+	VMOVUPS.Z 4(R11), K3, Z7
+	VMOVUPS.Z 68(R11), K4, Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	VMOVUPS.Z 8(DI), K5, Z7
-	VMOVUPS.Z 72(DI), K6, Z8
+	VMOVUPS.Z 8(R11), K5, Z7
+	VMOVUPS.Z 72(R11), K6, Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	MOVQ      304(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z7
-	VMOVUPS.Z 64(DI), K2, Z8
+	MOVQ      304(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z7
+	VMOVUPS.Z 64(R11), K2, Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	VMOVUPS.Z 4(DI), K3, Z7
-	VMOVUPS.Z 68(DI), K4, Z8
+	VMOVUPS.Z 4(R11), K3, Z7
+	VMOVUPS.Z 68(R11), K4, Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	VMOVUPS.Z 8(DI), K5, Z7
-	VMOVUPS.Z 72(DI), K6, Z8
+	VMOVUPS.Z 8(R11), K5, Z7
+	VMOVUPS.Z 72(R11), K6, Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	MOVQ      312(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z7
-	VMOVUPS.Z 64(DI), K2, Z8
+	MOVQ      312(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z7
+	VMOVUPS.Z 64(R11), K2, Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	VMOVUPS.Z 4(DI), K3, Z7
-	VMOVUPS.Z 68(DI), K4, Z8
+	VMOVUPS.Z 4(R11), K3, Z7
+	VMOVUPS.Z 68(R11), K4, Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	VMOVUPS.Z 8(DI), K5, Z7
-	VMOVUPS.Z 72(DI), K6, Z8
+	VMOVUPS.Z 8(R11), K5, Z7
+	VMOVUPS.Z 72(R11), K6, Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
 	JMP       tapsDoneE
 
 rows4E:
-	MOVQ      296(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z7
-	VMOVUPS.Z 64(DI), K2, Z8
+	MOVQ      296(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z7
+	VMOVUPS.Z 64(R11), K2, Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	VMOVUPS.Z 4(DI), K3, Z7
-	VMOVUPS.Z 68(DI), K4, Z8
+	VMOVUPS.Z 4(R11), K3, Z7
+	VMOVUPS.Z 68(R11), K4, Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	VMOVUPS.Z 8(DI), K5, Z7
-	VMOVUPS.Z 72(DI), K6, Z8
+	VMOVUPS.Z 8(R11), K5, Z7
+	VMOVUPS.Z 72(R11), K6, Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	MOVQ      304(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z7
-	VMOVUPS.Z 64(DI), K2, Z8
+	MOVQ      304(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z7
+	VMOVUPS.Z 64(R11), K2, Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	VMOVUPS.Z 4(DI), K3, Z7
-	VMOVUPS.Z 68(DI), K4, Z8
+	VMOVUPS.Z 4(R11), K3, Z7
+	VMOVUPS.Z 68(R11), K4, Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	VMOVUPS.Z 8(DI), K5, Z7
-	VMOVUPS.Z 72(DI), K6, Z8
+	VMOVUPS.Z 8(R11), K5, Z7
+	VMOVUPS.Z 72(R11), K6, Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	MOVQ      312(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z7
-	VMOVUPS.Z 64(DI), K2, Z8
+	MOVQ      312(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z7
+	VMOVUPS.Z 64(R11), K2, Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	VMOVUPS.Z 4(DI), K3, Z7
-	VMOVUPS.Z 68(DI), K4, Z8
+	VMOVUPS.Z 4(R11), K3, Z7
+	VMOVUPS.Z 68(R11), K4, Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	VMOVUPS.Z 8(DI), K5, Z7
-	VMOVUPS.Z 72(DI), K6, Z8
+	VMOVUPS.Z 8(R11), K5, Z7
+	VMOVUPS.Z 72(R11), K6, Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	MOVQ      320(AX), DI
-	ADDQ      BX, DI
-	VMOVUPS.Z (DI), K1, Z7
-	VMOVUPS.Z 64(DI), K2, Z8
+	MOVQ      320(AX), R11
+	ADDQ      R9, R11
+	VMOVUPS.Z (R11), K1, Z7
+	VMOVUPS.Z 64(R11), K2, Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	VMOVUPS.Z 4(DI), K3, Z7
-	VMOVUPS.Z 68(DI), K4, Z8
+	VMOVUPS.Z 4(R11), K3, Z7
+	VMOVUPS.Z 68(R11), K4, Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
-	VMOVUPS.Z 8(DI), K5, Z7
-	VMOVUPS.Z 72(DI), K6, Z8
+	VMOVUPS.Z 8(R11), K5, Z7
+	VMOVUPS.Z 72(R11), K6, Z8
 	VPERMT2PS Z8, Z1, Z7
 	VMULPS    Z7, Z7, Z7
 	VADDPS    Z7, Z6, Z6
 
 tapsDoneE:
-	MOVQ    136(AX), BX
-	SUBQ    CX, BX
-	SHRQ    $0x02, BX
-	MOVQ    $0x00000010, DI
-	CMPQ    BX, DI
-	CMOVQGT DI, BX
-	MOVQ    $-1, DI
-	BZHIQ   BX, DI, DI
-	KMOVW   DI, K1
-	MOVQ    208(AX), BX
+	MOVQ    136(AX), R9
+	SUBQ    DI, R9
+	SHRQ    $0x02, R9
+	MOVQ    $0x00000010, R11
+	CMPQ    R9, R11
+	CMOVQGT R11, R9
+	MOVQ    $-1, R11
+	BZHIQ   R9, R11, R11
+	KMOVW   R11, K1
+	MOVQ    208(AX), R9
 
 	// LP: sum / float32(rows*columns inside the window), +0 for -0, times the kernel volume.
-	VPBROADCASTD SI, Z7
+	VPBROADCASTD R10, Z7
 	VPADDD       Z0, Z7, Z7
 	VPSUBD       Z7, Z2, Z7
 	VPMINSD      Z3, Z7, Z7
@@ -34031,27 +33422,20 @@ tapsDoneE:
 
 	// p = 2: the square root.
 	VSQRTPS Z6, Z6
-	MOVQ    40(SP), BX
-	VMOVUPS Z6, K1, (BX)(CX*1)
+	MOVQ    DX, R9
+	VMOVUPS Z6, K1, (R9)(DI*1)
 
 next:
-	ADDQ $0x40, CX
-	ADDQ 176(AX), DX
+	ADDQ $0x40, DI
+	ADDQ 176(AX), R8
 	JMP  chunk
 
 	// Next row.
 rowEnd:
-	MOVQ 72(AX), CX
-	ADDQ CX, 32(SP)
-	MOVQ 80(AX), CX
-	ADDQ CX, 40(SP)
-	ADDQ CX, 48(SP)
-	ADDQ CX, 48(SP)
-	MOVQ 96(AX), CX
-	ADDQ CX, 64(SP)
-	MOVQ 104(AX), CX
-	ADDQ CX, 56(SP)
-	DECQ 72(SP)
+	ADDQ 72(AX), CX
+	ADDQ 80(AX), DX
+	ADDQ 104(AX), SI
+	DECQ BX
 	JMP  row
 
 	// Next group.
@@ -34060,10 +33444,9326 @@ rowsDone:
 	ADDQ CX, 8(SP)
 	MOVQ 56(AX), CX
 	ADDQ CX, 16(SP)
-	ADDQ CX, 24(SP)
-	ADDQ CX, 24(SP)
 	DECQ (SP)
 	JMP  group
+
+done:
+	VZEROUPPER
+	RET
+
+// func windowSumColsS1K2AVX512(j *rowJob)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·windowSumColsS1K2AVX512(SB), NOSPLIT, $296-8
+	MOVQ j+0(FP), AX
+
+	// The reciprocal division's constants.
+	MOVL         $0x7fffffff, CX
+	VPBROADCASTD CX, Z0
+	MOVL         $0x2b800000, CX
+	VPBROADCASTD CX, Z1
+	MOVL         $0x28000000, CX
+	VPBROADCASTD CX, Z2
+	VBROADCASTSS 824(AX), Z3
+	VBROADCASTSS 828(AX), Z4
+	VBROADCASTSS 832(AX), Z5
+	VXORPS       Z6, Z6, Z6
+	VBROADCASTSS 232(AX), Z7
+
+	// The code for this job's division mode (1, or 0 and 2) and number of window rows.
+	MOVQ 200(AX), CX
+	CMPQ 208(AX), $0x01
+	JEQ  mode1
+	CMPQ CX, $0x01
+	JEQ  nr1
+	CMPQ CX, $0x02
+	JEQ  nr2
+	MOVQ $0x00000000, CX
+	MOVQ CX, 8(SP)
+	MOVQ 144(AX), CX
+	NEGQ CX
+	MOVQ CX, 16(SP)
+	LEAQ 1860(AX), CX
+	MOVQ CX, 24(SP)
+
+	// For every chunk position: its masks, divisors and reciprocals.
+col3:
+	MOVQ      8(SP), CX
+	CMPQ      CX, 136(AX)
+	JGE       done
+	MOVQ      24(SP), DX
+	KMOVW     (DX), K1
+	KMOVW     2(DX), K2
+	KMOVW     8(DX), K3
+	VMOVUPS.Z 836(AX)(CX*1), K3, Z3
+	VMOVUPS.Z 1348(AX)(CX*1), K3, Z4
+	MOVQ      (AX), DX
+	ADDQ      16(SP), DX
+	MOVQ      DX, 32(SP)
+	MOVQ      8(AX), DX
+	ADDQ      CX, DX
+	MOVQ      DX, 40(SP)
+	MOVQ      40(AX), DX
+	MOVQ      DX, 48(SP)
+	MOVQ      120(AX), CX
+
+	// For every group (plane), every row: the chunk's sums, divided, stored.
+group3:
+	MOVQ 32(SP), DX
+	MOVQ 40(SP), BX
+	MOVQ 64(AX), SI
+	MOVQ 72(AX), DI
+	CMPQ DI, CX
+	JNE  row23
+
+	// Vertical stride 1: each input row's taps are loaded once, for the three output rows that add them.
+	// Unrolled three times, the registers of the rows taking turns.
+	VMOVUPS.Z (DX), K1, Z5
+	VMOVUPS.Z 64(DX), K2, Z7
+	VALIGND   $0x01, Z5, Z7, Z7
+	VMOVUPS.Z (DX)(CX*1), K1, Z8
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z9
+	VALIGND   $0x01, Z8, Z9, Z9
+
+slide3:
+	// The bottom row's taps, then the sums of the three rows in order.
+	VMOVUPS.Z (DX)(CX*2), K1, Z10
+	VMOVUPS.Z 64(DX)(CX*2), K2, Z11
+	VALIGND   $0x01, Z10, Z11, Z11
+	VADDPS    Z7, Z5, Z5
+	VADDPS    Z8, Z5, Z5
+	VADDPS    Z9, Z5, Z5
+	VADDPS    Z10, Z5, Z5
+	VADDPS    Z11, Z5, Z5
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z5, Z7
+	VPSUBD  Z1, Z7, Z7
+	VPCMPUD $0x06, Z2, Z7, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowL03
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z5, Z7
+	VFNMADD231PS Z3, Z7, Z5
+	VFMADD132PS  Z4, Z7, Z5
+
+dividedL03:
+	VMOVUPS Z5, K3, (BX)
+	ADDQ    CX, DX
+	ADDQ    80(AX), BX
+	DECQ    SI
+	JZ      groupEnd3
+
+	// The bottom row's taps, then the sums of the three rows in order.
+	VMOVUPS.Z (DX)(CX*2), K1, Z5
+	VMOVUPS.Z 64(DX)(CX*2), K2, Z7
+	VALIGND   $0x01, Z5, Z7, Z7
+	VADDPS    Z9, Z8, Z8
+	VADDPS    Z10, Z8, Z8
+	VADDPS    Z11, Z8, Z8
+	VADDPS    Z5, Z8, Z8
+	VADDPS    Z7, Z8, Z8
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z8, Z9
+	VPSUBD  Z1, Z9, Z9
+	VPCMPUD $0x06, Z2, Z9, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowL13
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z8, Z9
+	VFNMADD231PS Z3, Z9, Z8
+	VFMADD132PS  Z4, Z9, Z8
+
+dividedL13:
+	VMOVUPS Z8, K3, (BX)
+	ADDQ    CX, DX
+	ADDQ    80(AX), BX
+	DECQ    SI
+	JZ      groupEnd3
+
+	// The bottom row's taps, then the sums of the three rows in order.
+	VMOVUPS.Z (DX)(CX*2), K1, Z8
+	VMOVUPS.Z 64(DX)(CX*2), K2, Z9
+	VALIGND   $0x01, Z8, Z9, Z9
+	VADDPS    Z11, Z10, Z10
+	VADDPS    Z5, Z10, Z10
+	VADDPS    Z7, Z10, Z10
+	VADDPS    Z8, Z10, Z10
+	VADDPS    Z9, Z10, Z10
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z10, Z11
+	VPSUBD  Z1, Z11, Z11
+	VPCMPUD $0x06, Z2, Z11, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowL23
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z10, Z11
+	VFNMADD231PS Z3, Z11, Z10
+	VFMADD132PS  Z4, Z11, Z10
+
+dividedL23:
+	VMOVUPS Z10, K3, (BX)
+	ADDQ    CX, DX
+	ADDQ    80(AX), BX
+	DECQ    SI
+	JZ      groupEnd3
+	JMP     slide3
+
+	// Two rows at a time, their sums interleaved.
+row23:
+	CMPQ      SI, $0x02
+	JLT       row13
+	MOVQ      DX, DI
+	ADDQ      72(AX), DI
+	MOVQ      BX, R8
+	ADDQ      80(AX), R8
+	VXORPS    Z5, Z5, Z5
+	VXORPS    Z7, Z7, Z7
+	VMOVUPS.Z (DX), K1, Z8
+	VMOVUPS.Z 64(DX), K2, Z9
+	VALIGND   $0x01, Z8, Z9, Z9
+	VMOVUPS.Z (DI), K1, Z10
+	VMOVUPS.Z 64(DI), K2, Z11
+	VALIGND   $0x01, Z10, Z11, Z11
+	VADDPS    Z8, Z5, Z5
+	VADDPS    Z10, Z7, Z7
+	VADDPS    Z9, Z5, Z5
+	VADDPS    Z11, Z7, Z7
+	VMOVUPS.Z (DX)(CX*1), K1, Z8
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z9
+	VALIGND   $0x01, Z8, Z9, Z9
+	VMOVUPS.Z (DI)(CX*1), K1, Z10
+	VMOVUPS.Z 64(DI)(CX*1), K2, Z11
+	VALIGND   $0x01, Z10, Z11, Z11
+	VADDPS    Z8, Z5, Z5
+	VADDPS    Z10, Z7, Z7
+	VADDPS    Z9, Z5, Z5
+	VADDPS    Z11, Z7, Z7
+	VMOVUPS.Z (DX)(CX*2), K1, Z8
+	VMOVUPS.Z 64(DX)(CX*2), K2, Z9
+	VALIGND   $0x01, Z8, Z9, Z9
+	VMOVUPS.Z (DI)(CX*2), K1, Z10
+	VMOVUPS.Z 64(DI)(CX*2), K2, Z11
+	VALIGND   $0x01, Z10, Z11, Z11
+	VADDPS    Z8, Z5, Z5
+	VADDPS    Z10, Z7, Z7
+	VADDPS    Z9, Z5, Z5
+	VADDPS    Z11, Z7, Z7
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z5, Z8
+	VPSUBD  Z1, Z8, Z8
+	VPCMPUD $0x06, Z2, Z8, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowA3
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z5, Z8
+	VFNMADD231PS Z3, Z8, Z5
+	VFMADD132PS  Z4, Z8, Z5
+
+dividedA3:
+	VMOVUPS Z5, K3, (BX)
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z7, Z5
+	VPSUBD  Z1, Z5, Z5
+	VPCMPUD $0x06, Z2, Z5, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowB3
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z7, Z5
+	VFNMADD231PS Z3, Z5, Z7
+	VFMADD132PS  Z4, Z5, Z7
+
+dividedB3:
+	VMOVUPS Z7, K3, (R8)
+	MOVQ    DI, DX
+	ADDQ    72(AX), DX
+	MOVQ    R8, BX
+	ADDQ    80(AX), BX
+	SUBQ    $0x02, SI
+	JMP     row23
+
+	// A last single row.
+row13:
+	TESTQ     SI, SI
+	JZ        groupEnd3
+	VXORPS    Z5, Z5, Z5
+	VMOVUPS.Z (DX), K1, Z7
+	VMOVUPS.Z 64(DX), K2, Z8
+	VALIGND   $0x01, Z7, Z8, Z8
+	VADDPS    Z7, Z5, Z5
+	VADDPS    Z8, Z5, Z5
+	VMOVUPS.Z (DX)(CX*1), K1, Z7
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z8
+	VALIGND   $0x01, Z7, Z8, Z8
+	VADDPS    Z7, Z5, Z5
+	VADDPS    Z8, Z5, Z5
+	VMOVUPS.Z (DX)(CX*2), K1, Z7
+	VMOVUPS.Z 64(DX)(CX*2), K2, Z8
+	VALIGND   $0x01, Z7, Z8, Z8
+	VADDPS    Z7, Z5, Z5
+	VADDPS    Z8, Z5, Z5
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z5, Z7
+	VPSUBD  Z1, Z7, Z7
+	VPCMPUD $0x06, Z2, Z7, K3, K4
+	KTESTW  K4, K4
+	JNZ     slow3
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z5, Z7
+	VFNMADD231PS Z3, Z7, Z5
+	VFMADD132PS  Z4, Z7, Z5
+
+divided3:
+	VMOVUPS Z5, K3, (BX)
+
+groupEnd3:
+	MOVQ 48(AX), DX
+	ADDQ DX, 32(SP)
+	MOVQ 56(AX), DX
+	ADDQ DX, 40(SP)
+	DECQ 48(SP)
+	JNZ  group3
+
+	// Next chunk position.
+	ADDQ $0x00000040, 8(SP)
+	MOVQ 176(AX), CX
+	ADDQ CX, 16(SP)
+	ADDQ $0x0000000a, 24(SP)
+	JMP  col3
+	JMP done
+
+nr2:
+	MOVQ $0x00000000, CX
+	MOVQ CX, 56(SP)
+	MOVQ 144(AX), CX
+	NEGQ CX
+	MOVQ CX, 64(SP)
+	LEAQ 1860(AX), CX
+	MOVQ CX, 72(SP)
+
+	// For every chunk position: its masks, divisors and reciprocals.
+col2:
+	MOVQ      56(SP), CX
+	CMPQ      CX, 136(AX)
+	JGE       done
+	MOVQ      72(SP), DX
+	KMOVW     (DX), K1
+	KMOVW     2(DX), K2
+	KMOVW     8(DX), K3
+	VMOVUPS.Z 836(AX)(CX*1), K3, Z3
+	VMOVUPS.Z 1348(AX)(CX*1), K3, Z4
+	MOVQ      (AX), DX
+	ADDQ      64(SP), DX
+	MOVQ      DX, 80(SP)
+	MOVQ      8(AX), DX
+	ADDQ      CX, DX
+	MOVQ      DX, 88(SP)
+	MOVQ      40(AX), DX
+	MOVQ      DX, 96(SP)
+	MOVQ      120(AX), CX
+
+	// For every group (plane), every row: the chunk's sums, divided, stored.
+group2:
+	MOVQ 80(SP), DX
+	MOVQ 88(SP), BX
+	MOVQ 64(AX), SI
+
+	// Two rows at a time, their sums interleaved.
+row22:
+	CMPQ      SI, $0x02
+	JLT       row12
+	MOVQ      DX, DI
+	ADDQ      72(AX), DI
+	MOVQ      BX, R8
+	ADDQ      80(AX), R8
+	VXORPS    Z5, Z5, Z5
+	VXORPS    Z7, Z7, Z7
+	VMOVUPS.Z (DX), K1, Z8
+	VMOVUPS.Z 64(DX), K2, Z9
+	VALIGND   $0x01, Z8, Z9, Z9
+	VMOVUPS.Z (DI), K1, Z10
+	VMOVUPS.Z 64(DI), K2, Z11
+	VALIGND   $0x01, Z10, Z11, Z11
+	VADDPS    Z8, Z5, Z5
+	VADDPS    Z10, Z7, Z7
+	VADDPS    Z9, Z5, Z5
+	VADDPS    Z11, Z7, Z7
+	VMOVUPS.Z (DX)(CX*1), K1, Z8
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z9
+	VALIGND   $0x01, Z8, Z9, Z9
+	VMOVUPS.Z (DI)(CX*1), K1, Z10
+	VMOVUPS.Z 64(DI)(CX*1), K2, Z11
+	VALIGND   $0x01, Z10, Z11, Z11
+	VADDPS    Z8, Z5, Z5
+	VADDPS    Z10, Z7, Z7
+	VADDPS    Z9, Z5, Z5
+	VADDPS    Z11, Z7, Z7
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z5, Z8
+	VPSUBD  Z1, Z8, Z8
+	VPCMPUD $0x06, Z2, Z8, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowA2
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z5, Z8
+	VFNMADD231PS Z3, Z8, Z5
+	VFMADD132PS  Z4, Z8, Z5
+
+dividedA2:
+	VMOVUPS Z5, K3, (BX)
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z7, Z5
+	VPSUBD  Z1, Z5, Z5
+	VPCMPUD $0x06, Z2, Z5, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowB2
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z7, Z5
+	VFNMADD231PS Z3, Z5, Z7
+	VFMADD132PS  Z4, Z5, Z7
+
+dividedB2:
+	VMOVUPS Z7, K3, (R8)
+	MOVQ    DI, DX
+	ADDQ    72(AX), DX
+	MOVQ    R8, BX
+	ADDQ    80(AX), BX
+	SUBQ    $0x02, SI
+	JMP     row22
+
+	// A last single row.
+row12:
+	TESTQ     SI, SI
+	JZ        groupEnd2
+	VXORPS    Z5, Z5, Z5
+	VMOVUPS.Z (DX), K1, Z7
+	VMOVUPS.Z 64(DX), K2, Z8
+	VALIGND   $0x01, Z7, Z8, Z8
+	VADDPS    Z7, Z5, Z5
+	VADDPS    Z8, Z5, Z5
+	VMOVUPS.Z (DX)(CX*1), K1, Z7
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z8
+	VALIGND   $0x01, Z7, Z8, Z8
+	VADDPS    Z7, Z5, Z5
+	VADDPS    Z8, Z5, Z5
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z5, Z7
+	VPSUBD  Z1, Z7, Z7
+	VPCMPUD $0x06, Z2, Z7, K3, K4
+	KTESTW  K4, K4
+	JNZ     slow2
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z5, Z7
+	VFNMADD231PS Z3, Z7, Z5
+	VFMADD132PS  Z4, Z7, Z5
+
+divided2:
+	VMOVUPS Z5, K3, (BX)
+
+groupEnd2:
+	MOVQ 48(AX), DX
+	ADDQ DX, 80(SP)
+	MOVQ 56(AX), DX
+	ADDQ DX, 88(SP)
+	DECQ 96(SP)
+	JNZ  group2
+
+	// Next chunk position.
+	ADDQ $0x00000040, 56(SP)
+	MOVQ 176(AX), CX
+	ADDQ CX, 64(SP)
+	ADDQ $0x0000000a, 72(SP)
+	JMP  col2
+	JMP done
+
+nr1:
+	MOVQ $0x00000000, CX
+	MOVQ CX, 104(SP)
+	MOVQ 144(AX), CX
+	NEGQ CX
+	MOVQ CX, 112(SP)
+	LEAQ 1860(AX), CX
+	MOVQ CX, 120(SP)
+
+	// For every chunk position: its masks, divisors and reciprocals.
+col1:
+	MOVQ      104(SP), CX
+	CMPQ      CX, 136(AX)
+	JGE       done
+	MOVQ      120(SP), DX
+	KMOVW     (DX), K1
+	KMOVW     2(DX), K2
+	KMOVW     8(DX), K3
+	VMOVUPS.Z 836(AX)(CX*1), K3, Z3
+	VMOVUPS.Z 1348(AX)(CX*1), K3, Z4
+	MOVQ      (AX), DX
+	ADDQ      112(SP), DX
+	MOVQ      DX, 128(SP)
+	MOVQ      8(AX), DX
+	ADDQ      CX, DX
+	MOVQ      DX, 136(SP)
+	MOVQ      40(AX), DX
+	MOVQ      DX, 144(SP)
+	MOVQ      120(AX), CX
+
+	// For every group (plane), every row: the chunk's sums, divided, stored.
+group1:
+	MOVQ 128(SP), CX
+	MOVQ 136(SP), DX
+	MOVQ 64(AX), BX
+
+	// Two rows at a time, their sums interleaved.
+row21:
+	CMPQ      BX, $0x02
+	JLT       row11
+	MOVQ      CX, SI
+	ADDQ      72(AX), SI
+	MOVQ      DX, DI
+	ADDQ      80(AX), DI
+	VXORPS    Z5, Z5, Z5
+	VXORPS    Z7, Z7, Z7
+	VMOVUPS.Z (CX), K1, Z8
+	VMOVUPS.Z 64(CX), K2, Z9
+	VALIGND   $0x01, Z8, Z9, Z9
+	VMOVUPS.Z (SI), K1, Z10
+	VMOVUPS.Z 64(SI), K2, Z11
+	VALIGND   $0x01, Z10, Z11, Z11
+	VADDPS    Z8, Z5, Z5
+	VADDPS    Z10, Z7, Z7
+	VADDPS    Z9, Z5, Z5
+	VADDPS    Z11, Z7, Z7
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z5, Z8
+	VPSUBD  Z1, Z8, Z8
+	VPCMPUD $0x06, Z2, Z8, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowA1
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z5, Z8
+	VFNMADD231PS Z3, Z8, Z5
+	VFMADD132PS  Z4, Z8, Z5
+
+dividedA1:
+	VMOVUPS Z5, K3, (DX)
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z7, Z5
+	VPSUBD  Z1, Z5, Z5
+	VPCMPUD $0x06, Z2, Z5, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowB1
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z7, Z5
+	VFNMADD231PS Z3, Z5, Z7
+	VFMADD132PS  Z4, Z5, Z7
+
+dividedB1:
+	VMOVUPS Z7, K3, (DI)
+	MOVQ    SI, CX
+	ADDQ    72(AX), CX
+	MOVQ    DI, DX
+	ADDQ    80(AX), DX
+	SUBQ    $0x02, BX
+	JMP     row21
+
+	// A last single row.
+row11:
+	TESTQ     BX, BX
+	JZ        groupEnd1
+	VXORPS    Z5, Z5, Z5
+	VMOVUPS.Z (CX), K1, Z7
+	VMOVUPS.Z 64(CX), K2, Z8
+	VALIGND   $0x01, Z7, Z8, Z8
+	VADDPS    Z7, Z5, Z5
+	VADDPS    Z8, Z5, Z5
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z5, Z7
+	VPSUBD  Z1, Z7, Z7
+	VPCMPUD $0x06, Z2, Z7, K3, K4
+	KTESTW  K4, K4
+	JNZ     slow1
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z5, Z7
+	VFNMADD231PS Z3, Z7, Z5
+	VFMADD132PS  Z4, Z7, Z5
+
+divided1:
+	VMOVUPS Z5, K3, (DX)
+
+groupEnd1:
+	MOVQ 48(AX), CX
+	ADDQ CX, 128(SP)
+	MOVQ 56(AX), CX
+	ADDQ CX, 136(SP)
+	DECQ 144(SP)
+	JNZ  group1
+
+	// Next chunk position.
+	ADDQ $0x00000040, 104(SP)
+	MOVQ 176(AX), CX
+	ADDQ CX, 112(SP)
+	ADDQ $0x0000000a, 120(SP)
+	JMP  col1
+	JMP done
+
+mode1:
+	CMPQ CX, $0x01
+	JEQ  nr1M1
+	CMPQ CX, $0x02
+	JEQ  nr2M1
+	MOVQ $0x00000000, CX
+	MOVQ CX, 152(SP)
+	MOVQ 144(AX), CX
+	NEGQ CX
+	MOVQ CX, 160(SP)
+	LEAQ 1860(AX), CX
+	MOVQ CX, 168(SP)
+
+	// For every chunk position: its masks, divisors and reciprocals.
+col3M1:
+	MOVQ      152(SP), CX
+	CMPQ      CX, 136(AX)
+	JGE       done
+	MOVQ      168(SP), DX
+	KMOVW     (DX), K1
+	KMOVW     2(DX), K2
+	KMOVW     8(DX), K3
+	VMOVUPS.Z 836(AX)(CX*1), K3, Z8
+	VMOVUPS.Z 1348(AX)(CX*1), K3, Z9
+	MOVQ      (AX), DX
+	ADDQ      160(SP), DX
+	MOVQ      DX, 176(SP)
+	MOVQ      8(AX), DX
+	ADDQ      CX, DX
+	MOVQ      DX, 184(SP)
+	MOVQ      40(AX), DX
+	MOVQ      DX, 192(SP)
+	MOVQ      120(AX), CX
+
+	// For every group (plane), every row: the chunk's sums, divided, stored.
+group3M1:
+	MOVQ 176(SP), DX
+	MOVQ 184(SP), BX
+	MOVQ 64(AX), SI
+	MOVQ 72(AX), DI
+	CMPQ DI, CX
+	JNE  row23M1
+
+	// Vertical stride 1: each input row's taps are loaded once, for the three output rows that add them.
+	// Unrolled three times, the registers of the rows taking turns.
+	VMOVUPS.Z (DX), K1, Z10
+	VMOVUPS.Z 64(DX), K2, Z11
+	VALIGND   $0x01, Z10, Z11, Z11
+	VMOVUPS.Z (DX)(CX*1), K1, Z12
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z13
+	VALIGND   $0x01, Z12, Z13, Z13
+
+slide3M1:
+	// The bottom row's taps, then the sums of the three rows in order.
+	VMOVUPS.Z (DX)(CX*2), K1, Z14
+	VMOVUPS.Z 64(DX)(CX*2), K2, Z15
+	VALIGND   $0x01, Z14, Z15, Z15
+	VADDPS    Z11, Z10, Z10
+	VADDPS    Z12, Z10, Z10
+	VADDPS    Z13, Z10, Z10
+	VADDPS    Z14, Z10, Z10
+	VADDPS    Z15, Z10, Z10
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z10, Z11
+	VPSUBD  Z1, Z11, Z11
+	VPCMPUD $0x06, Z2, Z11, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowL03M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepL03M1
+
+hStepL03M1:
+	VMULPS       Z5, Z10, Z11
+	VFNMADD231PS Z4, Z11, Z10
+	VFMADD132PS  Z5, Z11, Z10
+	VMULPS       Z9, Z10, Z11
+	VFNMADD231PS Z8, Z11, Z10
+	VFMADD132PS  Z9, Z11, Z10
+
+dividedL03M1:
+	VMOVUPS Z10, K3, (BX)
+	ADDQ    CX, DX
+	ADDQ    80(AX), BX
+	DECQ    SI
+	JZ      groupEnd3M1
+
+	// The bottom row's taps, then the sums of the three rows in order.
+	VMOVUPS.Z (DX)(CX*2), K1, Z10
+	VMOVUPS.Z 64(DX)(CX*2), K2, Z11
+	VALIGND   $0x01, Z10, Z11, Z11
+	VADDPS    Z13, Z12, Z12
+	VADDPS    Z14, Z12, Z12
+	VADDPS    Z15, Z12, Z12
+	VADDPS    Z10, Z12, Z12
+	VADDPS    Z11, Z12, Z12
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z12, Z13
+	VPSUBD  Z1, Z13, Z13
+	VPCMPUD $0x06, Z2, Z13, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowL13M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepL13M1
+
+hStepL13M1:
+	VMULPS       Z5, Z12, Z13
+	VFNMADD231PS Z4, Z13, Z12
+	VFMADD132PS  Z5, Z13, Z12
+	VMULPS       Z9, Z12, Z13
+	VFNMADD231PS Z8, Z13, Z12
+	VFMADD132PS  Z9, Z13, Z12
+
+dividedL13M1:
+	VMOVUPS Z12, K3, (BX)
+	ADDQ    CX, DX
+	ADDQ    80(AX), BX
+	DECQ    SI
+	JZ      groupEnd3M1
+
+	// The bottom row's taps, then the sums of the three rows in order.
+	VMOVUPS.Z (DX)(CX*2), K1, Z12
+	VMOVUPS.Z 64(DX)(CX*2), K2, Z13
+	VALIGND   $0x01, Z12, Z13, Z13
+	VADDPS    Z15, Z14, Z14
+	VADDPS    Z10, Z14, Z14
+	VADDPS    Z11, Z14, Z14
+	VADDPS    Z12, Z14, Z14
+	VADDPS    Z13, Z14, Z14
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z14, Z15
+	VPSUBD  Z1, Z15, Z15
+	VPCMPUD $0x06, Z2, Z15, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowL23M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepL23M1
+
+hStepL23M1:
+	VMULPS       Z5, Z14, Z15
+	VFNMADD231PS Z4, Z15, Z14
+	VFMADD132PS  Z5, Z15, Z14
+	VMULPS       Z9, Z14, Z15
+	VFNMADD231PS Z8, Z15, Z14
+	VFMADD132PS  Z9, Z15, Z14
+
+dividedL23M1:
+	VMOVUPS Z14, K3, (BX)
+	ADDQ    CX, DX
+	ADDQ    80(AX), BX
+	DECQ    SI
+	JZ      groupEnd3M1
+	JMP     slide3M1
+
+	// Two rows at a time, their sums interleaved.
+row23M1:
+	CMPQ      SI, $0x02
+	JLT       row13M1
+	MOVQ      DX, DI
+	ADDQ      72(AX), DI
+	MOVQ      BX, R8
+	ADDQ      80(AX), R8
+	VXORPS    Z10, Z10, Z10
+	VXORPS    Z11, Z11, Z11
+	VMOVUPS.Z (DX), K1, Z12
+	VMOVUPS.Z 64(DX), K2, Z13
+	VALIGND   $0x01, Z12, Z13, Z13
+	VMOVUPS.Z (DI), K1, Z14
+	VMOVUPS.Z 64(DI), K2, Z15
+	VALIGND   $0x01, Z14, Z15, Z15
+	VADDPS    Z12, Z10, Z10
+	VADDPS    Z14, Z11, Z11
+	VADDPS    Z13, Z10, Z10
+	VADDPS    Z15, Z11, Z11
+	VMOVUPS.Z (DX)(CX*1), K1, Z12
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z13
+	VALIGND   $0x01, Z12, Z13, Z13
+	VMOVUPS.Z (DI)(CX*1), K1, Z14
+	VMOVUPS.Z 64(DI)(CX*1), K2, Z15
+	VALIGND   $0x01, Z14, Z15, Z15
+	VADDPS    Z12, Z10, Z10
+	VADDPS    Z14, Z11, Z11
+	VADDPS    Z13, Z10, Z10
+	VADDPS    Z15, Z11, Z11
+	VMOVUPS.Z (DX)(CX*2), K1, Z12
+	VMOVUPS.Z 64(DX)(CX*2), K2, Z13
+	VALIGND   $0x01, Z12, Z13, Z13
+	VMOVUPS.Z (DI)(CX*2), K1, Z14
+	VMOVUPS.Z 64(DI)(CX*2), K2, Z15
+	VALIGND   $0x01, Z14, Z15, Z15
+	VADDPS    Z12, Z10, Z10
+	VADDPS    Z14, Z11, Z11
+	VADDPS    Z13, Z10, Z10
+	VADDPS    Z15, Z11, Z11
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z10, Z12
+	VPSUBD  Z1, Z12, Z12
+	VPCMPUD $0x06, Z2, Z12, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowA3M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepA3M1
+
+hStepA3M1:
+	VMULPS       Z5, Z10, Z12
+	VFNMADD231PS Z4, Z12, Z10
+	VFMADD132PS  Z5, Z12, Z10
+	VMULPS       Z9, Z10, Z12
+	VFNMADD231PS Z8, Z12, Z10
+	VFMADD132PS  Z9, Z12, Z10
+
+dividedA3M1:
+	VMOVUPS Z10, K3, (BX)
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z11, Z10
+	VPSUBD  Z1, Z10, Z10
+	VPCMPUD $0x06, Z2, Z10, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowB3M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepB3M1
+
+hStepB3M1:
+	VMULPS       Z5, Z11, Z10
+	VFNMADD231PS Z4, Z10, Z11
+	VFMADD132PS  Z5, Z10, Z11
+	VMULPS       Z9, Z11, Z10
+	VFNMADD231PS Z8, Z10, Z11
+	VFMADD132PS  Z9, Z10, Z11
+
+dividedB3M1:
+	VMOVUPS Z11, K3, (R8)
+	MOVQ    DI, DX
+	ADDQ    72(AX), DX
+	MOVQ    R8, BX
+	ADDQ    80(AX), BX
+	SUBQ    $0x02, SI
+	JMP     row23M1
+
+	// A last single row.
+row13M1:
+	TESTQ     SI, SI
+	JZ        groupEnd3M1
+	VXORPS    Z10, Z10, Z10
+	VMOVUPS.Z (DX), K1, Z11
+	VMOVUPS.Z 64(DX), K2, Z12
+	VALIGND   $0x01, Z11, Z12, Z12
+	VADDPS    Z11, Z10, Z10
+	VADDPS    Z12, Z10, Z10
+	VMOVUPS.Z (DX)(CX*1), K1, Z11
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z12
+	VALIGND   $0x01, Z11, Z12, Z12
+	VADDPS    Z11, Z10, Z10
+	VADDPS    Z12, Z10, Z10
+	VMOVUPS.Z (DX)(CX*2), K1, Z11
+	VMOVUPS.Z 64(DX)(CX*2), K2, Z12
+	VALIGND   $0x01, Z11, Z12, Z12
+	VADDPS    Z11, Z10, Z10
+	VADDPS    Z12, Z10, Z10
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z10, Z11
+	VPSUBD  Z1, Z11, Z11
+	VPCMPUD $0x06, Z2, Z11, K3, K4
+	KTESTW  K4, K4
+	JNZ     slow3M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStep3M1
+
+hStep3M1:
+	VMULPS       Z5, Z10, Z11
+	VFNMADD231PS Z4, Z11, Z10
+	VFMADD132PS  Z5, Z11, Z10
+	VMULPS       Z9, Z10, Z11
+	VFNMADD231PS Z8, Z11, Z10
+	VFMADD132PS  Z9, Z11, Z10
+
+divided3M1:
+	VMOVUPS Z10, K3, (BX)
+
+groupEnd3M1:
+	MOVQ 48(AX), DX
+	ADDQ DX, 176(SP)
+	MOVQ 56(AX), DX
+	ADDQ DX, 184(SP)
+	DECQ 192(SP)
+	JNZ  group3M1
+
+	// Next chunk position.
+	ADDQ $0x00000040, 152(SP)
+	MOVQ 176(AX), CX
+	ADDQ CX, 160(SP)
+	ADDQ $0x0000000a, 168(SP)
+	JMP  col3M1
+	JMP done
+
+nr2M1:
+	MOVQ $0x00000000, CX
+	MOVQ CX, 200(SP)
+	MOVQ 144(AX), CX
+	NEGQ CX
+	MOVQ CX, 208(SP)
+	LEAQ 1860(AX), CX
+	MOVQ CX, 216(SP)
+
+	// For every chunk position: its masks, divisors and reciprocals.
+col2M1:
+	MOVQ      200(SP), CX
+	CMPQ      CX, 136(AX)
+	JGE       done
+	MOVQ      216(SP), DX
+	KMOVW     (DX), K1
+	KMOVW     2(DX), K2
+	KMOVW     8(DX), K3
+	VMOVUPS.Z 836(AX)(CX*1), K3, Z8
+	VMOVUPS.Z 1348(AX)(CX*1), K3, Z9
+	MOVQ      (AX), DX
+	ADDQ      208(SP), DX
+	MOVQ      DX, 224(SP)
+	MOVQ      8(AX), DX
+	ADDQ      CX, DX
+	MOVQ      DX, 232(SP)
+	MOVQ      40(AX), DX
+	MOVQ      DX, 240(SP)
+	MOVQ      120(AX), CX
+
+	// For every group (plane), every row: the chunk's sums, divided, stored.
+group2M1:
+	MOVQ 224(SP), DX
+	MOVQ 232(SP), BX
+	MOVQ 64(AX), SI
+
+	// Two rows at a time, their sums interleaved.
+row22M1:
+	CMPQ      SI, $0x02
+	JLT       row12M1
+	MOVQ      DX, DI
+	ADDQ      72(AX), DI
+	MOVQ      BX, R8
+	ADDQ      80(AX), R8
+	VXORPS    Z10, Z10, Z10
+	VXORPS    Z11, Z11, Z11
+	VMOVUPS.Z (DX), K1, Z12
+	VMOVUPS.Z 64(DX), K2, Z13
+	VALIGND   $0x01, Z12, Z13, Z13
+	VMOVUPS.Z (DI), K1, Z14
+	VMOVUPS.Z 64(DI), K2, Z15
+	VALIGND   $0x01, Z14, Z15, Z15
+	VADDPS    Z12, Z10, Z10
+	VADDPS    Z14, Z11, Z11
+	VADDPS    Z13, Z10, Z10
+	VADDPS    Z15, Z11, Z11
+	VMOVUPS.Z (DX)(CX*1), K1, Z12
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z13
+	VALIGND   $0x01, Z12, Z13, Z13
+	VMOVUPS.Z (DI)(CX*1), K1, Z14
+	VMOVUPS.Z 64(DI)(CX*1), K2, Z15
+	VALIGND   $0x01, Z14, Z15, Z15
+	VADDPS    Z12, Z10, Z10
+	VADDPS    Z14, Z11, Z11
+	VADDPS    Z13, Z10, Z10
+	VADDPS    Z15, Z11, Z11
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z10, Z12
+	VPSUBD  Z1, Z12, Z12
+	VPCMPUD $0x06, Z2, Z12, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowA2M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepA2M1
+
+hStepA2M1:
+	VMULPS       Z5, Z10, Z12
+	VFNMADD231PS Z4, Z12, Z10
+	VFMADD132PS  Z5, Z12, Z10
+	VMULPS       Z9, Z10, Z12
+	VFNMADD231PS Z8, Z12, Z10
+	VFMADD132PS  Z9, Z12, Z10
+
+dividedA2M1:
+	VMOVUPS Z10, K3, (BX)
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z11, Z10
+	VPSUBD  Z1, Z10, Z10
+	VPCMPUD $0x06, Z2, Z10, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowB2M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepB2M1
+
+hStepB2M1:
+	VMULPS       Z5, Z11, Z10
+	VFNMADD231PS Z4, Z10, Z11
+	VFMADD132PS  Z5, Z10, Z11
+	VMULPS       Z9, Z11, Z10
+	VFNMADD231PS Z8, Z10, Z11
+	VFMADD132PS  Z9, Z10, Z11
+
+dividedB2M1:
+	VMOVUPS Z11, K3, (R8)
+	MOVQ    DI, DX
+	ADDQ    72(AX), DX
+	MOVQ    R8, BX
+	ADDQ    80(AX), BX
+	SUBQ    $0x02, SI
+	JMP     row22M1
+
+	// A last single row.
+row12M1:
+	TESTQ     SI, SI
+	JZ        groupEnd2M1
+	VXORPS    Z10, Z10, Z10
+	VMOVUPS.Z (DX), K1, Z11
+	VMOVUPS.Z 64(DX), K2, Z12
+	VALIGND   $0x01, Z11, Z12, Z12
+	VADDPS    Z11, Z10, Z10
+	VADDPS    Z12, Z10, Z10
+	VMOVUPS.Z (DX)(CX*1), K1, Z11
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z12
+	VALIGND   $0x01, Z11, Z12, Z12
+	VADDPS    Z11, Z10, Z10
+	VADDPS    Z12, Z10, Z10
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z10, Z11
+	VPSUBD  Z1, Z11, Z11
+	VPCMPUD $0x06, Z2, Z11, K3, K4
+	KTESTW  K4, K4
+	JNZ     slow2M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStep2M1
+
+hStep2M1:
+	VMULPS       Z5, Z10, Z11
+	VFNMADD231PS Z4, Z11, Z10
+	VFMADD132PS  Z5, Z11, Z10
+	VMULPS       Z9, Z10, Z11
+	VFNMADD231PS Z8, Z11, Z10
+	VFMADD132PS  Z9, Z11, Z10
+
+divided2M1:
+	VMOVUPS Z10, K3, (BX)
+
+groupEnd2M1:
+	MOVQ 48(AX), DX
+	ADDQ DX, 224(SP)
+	MOVQ 56(AX), DX
+	ADDQ DX, 232(SP)
+	DECQ 240(SP)
+	JNZ  group2M1
+
+	// Next chunk position.
+	ADDQ $0x00000040, 200(SP)
+	MOVQ 176(AX), CX
+	ADDQ CX, 208(SP)
+	ADDQ $0x0000000a, 216(SP)
+	JMP  col2M1
+	JMP done
+
+nr1M1:
+	MOVQ $0x00000000, CX
+	MOVQ CX, 248(SP)
+	MOVQ 144(AX), CX
+	NEGQ CX
+	MOVQ CX, 256(SP)
+	LEAQ 1860(AX), CX
+	MOVQ CX, 264(SP)
+
+	// For every chunk position: its masks, divisors and reciprocals.
+col1M1:
+	MOVQ      248(SP), CX
+	CMPQ      CX, 136(AX)
+	JGE       done
+	MOVQ      264(SP), DX
+	KMOVW     (DX), K1
+	KMOVW     2(DX), K2
+	KMOVW     8(DX), K3
+	VMOVUPS.Z 836(AX)(CX*1), K3, Z8
+	VMOVUPS.Z 1348(AX)(CX*1), K3, Z9
+	MOVQ      (AX), DX
+	ADDQ      256(SP), DX
+	MOVQ      DX, 272(SP)
+	MOVQ      8(AX), DX
+	ADDQ      CX, DX
+	MOVQ      DX, 280(SP)
+	MOVQ      40(AX), DX
+	MOVQ      DX, 288(SP)
+	MOVQ      120(AX), CX
+
+	// For every group (plane), every row: the chunk's sums, divided, stored.
+group1M1:
+	MOVQ 272(SP), CX
+	MOVQ 280(SP), DX
+	MOVQ 64(AX), BX
+
+	// Two rows at a time, their sums interleaved.
+row21M1:
+	CMPQ      BX, $0x02
+	JLT       row11M1
+	MOVQ      CX, SI
+	ADDQ      72(AX), SI
+	MOVQ      DX, DI
+	ADDQ      80(AX), DI
+	VXORPS    Z10, Z10, Z10
+	VXORPS    Z11, Z11, Z11
+	VMOVUPS.Z (CX), K1, Z12
+	VMOVUPS.Z 64(CX), K2, Z13
+	VALIGND   $0x01, Z12, Z13, Z13
+	VMOVUPS.Z (SI), K1, Z14
+	VMOVUPS.Z 64(SI), K2, Z15
+	VALIGND   $0x01, Z14, Z15, Z15
+	VADDPS    Z12, Z10, Z10
+	VADDPS    Z14, Z11, Z11
+	VADDPS    Z13, Z10, Z10
+	VADDPS    Z15, Z11, Z11
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z10, Z12
+	VPSUBD  Z1, Z12, Z12
+	VPCMPUD $0x06, Z2, Z12, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowA1M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepA1M1
+
+hStepA1M1:
+	VMULPS       Z5, Z10, Z12
+	VFNMADD231PS Z4, Z12, Z10
+	VFMADD132PS  Z5, Z12, Z10
+	VMULPS       Z9, Z10, Z12
+	VFNMADD231PS Z8, Z12, Z10
+	VFMADD132PS  Z9, Z12, Z10
+
+dividedA1M1:
+	VMOVUPS Z10, K3, (DX)
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z11, Z10
+	VPSUBD  Z1, Z10, Z10
+	VPCMPUD $0x06, Z2, Z10, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowB1M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepB1M1
+
+hStepB1M1:
+	VMULPS       Z5, Z11, Z10
+	VFNMADD231PS Z4, Z10, Z11
+	VFMADD132PS  Z5, Z10, Z11
+	VMULPS       Z9, Z11, Z10
+	VFNMADD231PS Z8, Z10, Z11
+	VFMADD132PS  Z9, Z10, Z11
+
+dividedB1M1:
+	VMOVUPS Z11, K3, (DI)
+	MOVQ    SI, CX
+	ADDQ    72(AX), CX
+	MOVQ    DI, DX
+	ADDQ    80(AX), DX
+	SUBQ    $0x02, BX
+	JMP     row21M1
+
+	// A last single row.
+row11M1:
+	TESTQ     BX, BX
+	JZ        groupEnd1M1
+	VXORPS    Z10, Z10, Z10
+	VMOVUPS.Z (CX), K1, Z11
+	VMOVUPS.Z 64(CX), K2, Z12
+	VALIGND   $0x01, Z11, Z12, Z12
+	VADDPS    Z11, Z10, Z10
+	VADDPS    Z12, Z10, Z10
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z10, Z11
+	VPSUBD  Z1, Z11, Z11
+	VPCMPUD $0x06, Z2, Z11, K3, K4
+	KTESTW  K4, K4
+	JNZ     slow1M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStep1M1
+
+hStep1M1:
+	VMULPS       Z5, Z10, Z11
+	VFNMADD231PS Z4, Z11, Z10
+	VFMADD132PS  Z5, Z11, Z10
+	VMULPS       Z9, Z10, Z11
+	VFNMADD231PS Z8, Z11, Z10
+	VFMADD132PS  Z9, Z11, Z10
+
+divided1M1:
+	VMOVUPS Z10, K3, (DX)
+
+groupEnd1M1:
+	MOVQ 48(AX), CX
+	ADDQ CX, 272(SP)
+	MOVQ 56(AX), CX
+	ADDQ CX, 280(SP)
+	DECQ 288(SP)
+	JNZ  group1M1
+
+	// Next chunk position.
+	ADDQ $0x00000040, 248(SP)
+	MOVQ 176(AX), CX
+	ADDQ CX, 256(SP)
+	ADDQ $0x0000000a, 264(SP)
+	JMP  col1M1
+	JMP done
+
+	// Out of the loops' way: the rare paths of the division.
+slowL03:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z5, Z5
+	VADDPS Z6, Z5, Z5
+	JMP    dividedL03
+
+slowL13:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z8, Z8
+	VADDPS Z6, Z8, Z8
+	JMP    dividedL13
+
+slowL23:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z10, Z10
+	VADDPS Z6, Z10, Z10
+	JMP    dividedL23
+
+slowA3:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z5, Z5
+	VADDPS Z6, Z5, Z5
+	JMP    dividedA3
+
+slowB3:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z7, Z7
+	VADDPS Z6, Z7, Z7
+	JMP    dividedB3
+
+slow3:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z5, Z5
+	VADDPS Z6, Z5, Z5
+	JMP    divided3
+
+slowA2:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z5, Z5
+	VADDPS Z6, Z5, Z5
+	JMP    dividedA2
+
+slowB2:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z7, Z7
+	VADDPS Z6, Z7, Z7
+	JMP    dividedB2
+
+slow2:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z5, Z5
+	VADDPS Z6, Z5, Z5
+	JMP    divided2
+
+slowA1:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z5, Z5
+	VADDPS Z6, Z5, Z5
+	JMP    dividedA1
+
+slowB1:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z7, Z7
+	VADDPS Z6, Z7, Z7
+	JMP    dividedB1
+
+slow1:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z5, Z5
+	VADDPS Z6, Z5, Z5
+	JMP    divided1
+
+dStepL03M1:
+	VMULPS       Z3, Z10, Z11
+	VFNMADD231PS Z7, Z11, Z10
+	VFMADD132PS  Z3, Z11, Z10
+	JMP          hStepL03M1
+
+slowL03M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z10, Z10
+	VDIVPS Z7, Z10, Z10
+	VDIVPS Z4, Z10, Z10
+	VDIVPS Z8, Z10, Z10
+	JMP    dividedL03M1
+
+dStepL13M1:
+	VMULPS       Z3, Z12, Z13
+	VFNMADD231PS Z7, Z13, Z12
+	VFMADD132PS  Z3, Z13, Z12
+	JMP          hStepL13M1
+
+slowL13M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z12, Z12
+	VDIVPS Z7, Z12, Z12
+	VDIVPS Z4, Z12, Z12
+	VDIVPS Z8, Z12, Z12
+	JMP    dividedL13M1
+
+dStepL23M1:
+	VMULPS       Z3, Z14, Z15
+	VFNMADD231PS Z7, Z15, Z14
+	VFMADD132PS  Z3, Z15, Z14
+	JMP          hStepL23M1
+
+slowL23M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z14, Z14
+	VDIVPS Z7, Z14, Z14
+	VDIVPS Z4, Z14, Z14
+	VDIVPS Z8, Z14, Z14
+	JMP    dividedL23M1
+
+dStepA3M1:
+	VMULPS       Z3, Z10, Z12
+	VFNMADD231PS Z7, Z12, Z10
+	VFMADD132PS  Z3, Z12, Z10
+	JMP          hStepA3M1
+
+slowA3M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z10, Z10
+	VDIVPS Z7, Z10, Z10
+	VDIVPS Z4, Z10, Z10
+	VDIVPS Z8, Z10, Z10
+	JMP    dividedA3M1
+
+dStepB3M1:
+	VMULPS       Z3, Z11, Z10
+	VFNMADD231PS Z7, Z10, Z11
+	VFMADD132PS  Z3, Z10, Z11
+	JMP          hStepB3M1
+
+slowB3M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z11, Z11
+	VDIVPS Z7, Z11, Z11
+	VDIVPS Z4, Z11, Z11
+	VDIVPS Z8, Z11, Z11
+	JMP    dividedB3M1
+
+dStep3M1:
+	VMULPS       Z3, Z10, Z11
+	VFNMADD231PS Z7, Z11, Z10
+	VFMADD132PS  Z3, Z11, Z10
+	JMP          hStep3M1
+
+slow3M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z10, Z10
+	VDIVPS Z7, Z10, Z10
+	VDIVPS Z4, Z10, Z10
+	VDIVPS Z8, Z10, Z10
+	JMP    divided3M1
+
+dStepA2M1:
+	VMULPS       Z3, Z10, Z12
+	VFNMADD231PS Z7, Z12, Z10
+	VFMADD132PS  Z3, Z12, Z10
+	JMP          hStepA2M1
+
+slowA2M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z10, Z10
+	VDIVPS Z7, Z10, Z10
+	VDIVPS Z4, Z10, Z10
+	VDIVPS Z8, Z10, Z10
+	JMP    dividedA2M1
+
+dStepB2M1:
+	VMULPS       Z3, Z11, Z10
+	VFNMADD231PS Z7, Z10, Z11
+	VFMADD132PS  Z3, Z10, Z11
+	JMP          hStepB2M1
+
+slowB2M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z11, Z11
+	VDIVPS Z7, Z11, Z11
+	VDIVPS Z4, Z11, Z11
+	VDIVPS Z8, Z11, Z11
+	JMP    dividedB2M1
+
+dStep2M1:
+	VMULPS       Z3, Z10, Z11
+	VFNMADD231PS Z7, Z11, Z10
+	VFMADD132PS  Z3, Z11, Z10
+	JMP          hStep2M1
+
+slow2M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z10, Z10
+	VDIVPS Z7, Z10, Z10
+	VDIVPS Z4, Z10, Z10
+	VDIVPS Z8, Z10, Z10
+	JMP    divided2M1
+
+dStepA1M1:
+	VMULPS       Z3, Z10, Z12
+	VFNMADD231PS Z7, Z12, Z10
+	VFMADD132PS  Z3, Z12, Z10
+	JMP          hStepA1M1
+
+slowA1M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z10, Z10
+	VDIVPS Z7, Z10, Z10
+	VDIVPS Z4, Z10, Z10
+	VDIVPS Z8, Z10, Z10
+	JMP    dividedA1M1
+
+dStepB1M1:
+	VMULPS       Z3, Z11, Z10
+	VFNMADD231PS Z7, Z10, Z11
+	VFMADD132PS  Z3, Z10, Z11
+	JMP          hStepB1M1
+
+slowB1M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z11, Z11
+	VDIVPS Z7, Z11, Z11
+	VDIVPS Z4, Z11, Z11
+	VDIVPS Z8, Z11, Z11
+	JMP    dividedB1M1
+
+dStep1M1:
+	VMULPS       Z3, Z10, Z11
+	VFNMADD231PS Z7, Z11, Z10
+	VFMADD132PS  Z3, Z11, Z10
+	JMP          hStep1M1
+
+slow1M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z10, Z10
+	VDIVPS Z7, Z10, Z10
+	VDIVPS Z4, Z10, Z10
+	VDIVPS Z8, Z10, Z10
+	JMP    divided1M1
+
+done:
+	VZEROUPPER
+	RET
+
+// func windowSumColsS1K3AVX512(j *rowJob)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·windowSumColsS1K3AVX512(SB), NOSPLIT, $296-8
+	MOVQ j+0(FP), AX
+
+	// The reciprocal division's constants.
+	MOVL         $0x7fffffff, CX
+	VPBROADCASTD CX, Z0
+	MOVL         $0x2b800000, CX
+	VPBROADCASTD CX, Z1
+	MOVL         $0x28000000, CX
+	VPBROADCASTD CX, Z2
+	VBROADCASTSS 824(AX), Z3
+	VBROADCASTSS 828(AX), Z4
+	VBROADCASTSS 832(AX), Z5
+	VXORPS       Z6, Z6, Z6
+	VBROADCASTSS 232(AX), Z7
+
+	// The code for this job's division mode (1, or 0 and 2) and number of window rows.
+	MOVQ 200(AX), CX
+	CMPQ 208(AX), $0x01
+	JEQ  mode1
+	CMPQ CX, $0x01
+	JEQ  nr1
+	CMPQ CX, $0x02
+	JEQ  nr2
+	MOVQ $0x00000000, CX
+	MOVQ CX, 8(SP)
+	MOVQ 144(AX), CX
+	NEGQ CX
+	MOVQ CX, 16(SP)
+	LEAQ 1860(AX), CX
+	MOVQ CX, 24(SP)
+
+	// For every chunk position: its masks, divisors and reciprocals.
+col3:
+	MOVQ      8(SP), CX
+	CMPQ      CX, 136(AX)
+	JGE       done
+	MOVQ      24(SP), DX
+	KMOVW     (DX), K1
+	KMOVW     2(DX), K2
+	KMOVW     8(DX), K3
+	VMOVUPS.Z 836(AX)(CX*1), K3, Z3
+	VMOVUPS.Z 1348(AX)(CX*1), K3, Z4
+	MOVQ      (AX), DX
+	ADDQ      16(SP), DX
+	MOVQ      DX, 32(SP)
+	MOVQ      8(AX), DX
+	ADDQ      CX, DX
+	MOVQ      DX, 40(SP)
+	MOVQ      40(AX), DX
+	MOVQ      DX, 48(SP)
+	MOVQ      120(AX), CX
+
+	// For every group (plane), every row: the chunk's sums, divided, stored.
+group3:
+	MOVQ 32(SP), DX
+	MOVQ 40(SP), BX
+	MOVQ 64(AX), SI
+	MOVQ 72(AX), DI
+	CMPQ DI, CX
+	JNE  row23
+
+	// Vertical stride 1: each input row's taps are loaded once, for the three output rows that add them.
+	// Unrolled three times, the registers of the rows taking turns.
+	VMOVUPS.Z (DX), K1, Z5
+	VMOVUPS.Z 64(DX), K2, Z7
+	VALIGND   $0x01, Z5, Z7, Z8
+	VALIGND   $0x02, Z5, Z7, Z7
+	VMOVUPS.Z (DX)(CX*1), K1, Z9
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z10
+	VALIGND   $0x01, Z9, Z10, Z11
+	VALIGND   $0x02, Z9, Z10, Z10
+
+slide3:
+	// The bottom row's taps, then the sums of the three rows in order.
+	VMOVUPS.Z (DX)(CX*2), K1, Z12
+	VMOVUPS.Z 64(DX)(CX*2), K2, Z14
+	VALIGND   $0x01, Z12, Z14, Z13
+	VALIGND   $0x02, Z12, Z14, Z14
+	VADDPS    Z8, Z5, Z5
+	VADDPS    Z7, Z5, Z5
+	VADDPS    Z9, Z5, Z5
+	VADDPS    Z11, Z5, Z5
+	VADDPS    Z10, Z5, Z5
+	VADDPS    Z12, Z5, Z5
+	VADDPS    Z13, Z5, Z5
+	VADDPS    Z14, Z5, Z5
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z5, Z7
+	VPSUBD  Z1, Z7, Z7
+	VPCMPUD $0x06, Z2, Z7, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowL03
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z5, Z7
+	VFNMADD231PS Z3, Z7, Z5
+	VFMADD132PS  Z4, Z7, Z5
+
+dividedL03:
+	VMOVUPS Z5, K3, (BX)
+	ADDQ    CX, DX
+	ADDQ    80(AX), BX
+	DECQ    SI
+	JZ      groupEnd3
+
+	// The bottom row's taps, then the sums of the three rows in order.
+	VMOVUPS.Z (DX)(CX*2), K1, Z5
+	VMOVUPS.Z 64(DX)(CX*2), K2, Z7
+	VALIGND   $0x01, Z5, Z7, Z8
+	VALIGND   $0x02, Z5, Z7, Z7
+	VADDPS    Z11, Z9, Z9
+	VADDPS    Z10, Z9, Z9
+	VADDPS    Z12, Z9, Z9
+	VADDPS    Z13, Z9, Z9
+	VADDPS    Z14, Z9, Z9
+	VADDPS    Z5, Z9, Z9
+	VADDPS    Z8, Z9, Z9
+	VADDPS    Z7, Z9, Z9
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z9, Z10
+	VPSUBD  Z1, Z10, Z10
+	VPCMPUD $0x06, Z2, Z10, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowL13
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z9, Z10
+	VFNMADD231PS Z3, Z10, Z9
+	VFMADD132PS  Z4, Z10, Z9
+
+dividedL13:
+	VMOVUPS Z9, K3, (BX)
+	ADDQ    CX, DX
+	ADDQ    80(AX), BX
+	DECQ    SI
+	JZ      groupEnd3
+
+	// The bottom row's taps, then the sums of the three rows in order.
+	VMOVUPS.Z (DX)(CX*2), K1, Z9
+	VMOVUPS.Z 64(DX)(CX*2), K2, Z10
+	VALIGND   $0x01, Z9, Z10, Z11
+	VALIGND   $0x02, Z9, Z10, Z10
+	VADDPS    Z13, Z12, Z12
+	VADDPS    Z14, Z12, Z12
+	VADDPS    Z5, Z12, Z12
+	VADDPS    Z8, Z12, Z12
+	VADDPS    Z7, Z12, Z12
+	VADDPS    Z9, Z12, Z12
+	VADDPS    Z11, Z12, Z12
+	VADDPS    Z10, Z12, Z12
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z12, Z13
+	VPSUBD  Z1, Z13, Z13
+	VPCMPUD $0x06, Z2, Z13, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowL23
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z12, Z13
+	VFNMADD231PS Z3, Z13, Z12
+	VFMADD132PS  Z4, Z13, Z12
+
+dividedL23:
+	VMOVUPS Z12, K3, (BX)
+	ADDQ    CX, DX
+	ADDQ    80(AX), BX
+	DECQ    SI
+	JZ      groupEnd3
+	JMP     slide3
+
+	// Two rows at a time, their sums interleaved.
+row23:
+	CMPQ      SI, $0x02
+	JLT       row13
+	MOVQ      DX, DI
+	ADDQ      72(AX), DI
+	MOVQ      BX, R8
+	ADDQ      80(AX), R8
+	VXORPS    Z5, Z5, Z5
+	VXORPS    Z7, Z7, Z7
+	VMOVUPS.Z (DX), K1, Z8
+	VMOVUPS.Z 64(DX), K2, Z9
+	VALIGND   $0x01, Z8, Z9, Z10
+	VALIGND   $0x02, Z8, Z9, Z9
+	VMOVUPS.Z (DI), K1, Z11
+	VMOVUPS.Z 64(DI), K2, Z12
+	VALIGND   $0x01, Z11, Z12, Z13
+	VALIGND   $0x02, Z11, Z12, Z12
+	VADDPS    Z8, Z5, Z5
+	VADDPS    Z11, Z7, Z7
+	VADDPS    Z10, Z5, Z5
+	VADDPS    Z13, Z7, Z7
+	VADDPS    Z9, Z5, Z5
+	VADDPS    Z12, Z7, Z7
+	VMOVUPS.Z (DX)(CX*1), K1, Z8
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z9
+	VALIGND   $0x01, Z8, Z9, Z10
+	VALIGND   $0x02, Z8, Z9, Z9
+	VMOVUPS.Z (DI)(CX*1), K1, Z11
+	VMOVUPS.Z 64(DI)(CX*1), K2, Z12
+	VALIGND   $0x01, Z11, Z12, Z13
+	VALIGND   $0x02, Z11, Z12, Z12
+	VADDPS    Z8, Z5, Z5
+	VADDPS    Z11, Z7, Z7
+	VADDPS    Z10, Z5, Z5
+	VADDPS    Z13, Z7, Z7
+	VADDPS    Z9, Z5, Z5
+	VADDPS    Z12, Z7, Z7
+	VMOVUPS.Z (DX)(CX*2), K1, Z8
+	VMOVUPS.Z 64(DX)(CX*2), K2, Z9
+	VALIGND   $0x01, Z8, Z9, Z10
+	VALIGND   $0x02, Z8, Z9, Z9
+	VMOVUPS.Z (DI)(CX*2), K1, Z11
+	VMOVUPS.Z 64(DI)(CX*2), K2, Z12
+	VALIGND   $0x01, Z11, Z12, Z13
+	VALIGND   $0x02, Z11, Z12, Z12
+	VADDPS    Z8, Z5, Z5
+	VADDPS    Z11, Z7, Z7
+	VADDPS    Z10, Z5, Z5
+	VADDPS    Z13, Z7, Z7
+	VADDPS    Z9, Z5, Z5
+	VADDPS    Z12, Z7, Z7
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z5, Z8
+	VPSUBD  Z1, Z8, Z8
+	VPCMPUD $0x06, Z2, Z8, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowA3
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z5, Z8
+	VFNMADD231PS Z3, Z8, Z5
+	VFMADD132PS  Z4, Z8, Z5
+
+dividedA3:
+	VMOVUPS Z5, K3, (BX)
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z7, Z5
+	VPSUBD  Z1, Z5, Z5
+	VPCMPUD $0x06, Z2, Z5, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowB3
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z7, Z5
+	VFNMADD231PS Z3, Z5, Z7
+	VFMADD132PS  Z4, Z5, Z7
+
+dividedB3:
+	VMOVUPS Z7, K3, (R8)
+	MOVQ    DI, DX
+	ADDQ    72(AX), DX
+	MOVQ    R8, BX
+	ADDQ    80(AX), BX
+	SUBQ    $0x02, SI
+	JMP     row23
+
+	// A last single row.
+row13:
+	TESTQ     SI, SI
+	JZ        groupEnd3
+	VXORPS    Z5, Z5, Z5
+	VMOVUPS.Z (DX), K1, Z7
+	VMOVUPS.Z 64(DX), K2, Z8
+	VALIGND   $0x01, Z7, Z8, Z9
+	VALIGND   $0x02, Z7, Z8, Z8
+	VADDPS    Z7, Z5, Z5
+	VADDPS    Z9, Z5, Z5
+	VADDPS    Z8, Z5, Z5
+	VMOVUPS.Z (DX)(CX*1), K1, Z7
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z8
+	VALIGND   $0x01, Z7, Z8, Z9
+	VALIGND   $0x02, Z7, Z8, Z8
+	VADDPS    Z7, Z5, Z5
+	VADDPS    Z9, Z5, Z5
+	VADDPS    Z8, Z5, Z5
+	VMOVUPS.Z (DX)(CX*2), K1, Z7
+	VMOVUPS.Z 64(DX)(CX*2), K2, Z8
+	VALIGND   $0x01, Z7, Z8, Z9
+	VALIGND   $0x02, Z7, Z8, Z8
+	VADDPS    Z7, Z5, Z5
+	VADDPS    Z9, Z5, Z5
+	VADDPS    Z8, Z5, Z5
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z5, Z7
+	VPSUBD  Z1, Z7, Z7
+	VPCMPUD $0x06, Z2, Z7, K3, K4
+	KTESTW  K4, K4
+	JNZ     slow3
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z5, Z7
+	VFNMADD231PS Z3, Z7, Z5
+	VFMADD132PS  Z4, Z7, Z5
+
+divided3:
+	VMOVUPS Z5, K3, (BX)
+
+groupEnd3:
+	MOVQ 48(AX), DX
+	ADDQ DX, 32(SP)
+	MOVQ 56(AX), DX
+	ADDQ DX, 40(SP)
+	DECQ 48(SP)
+	JNZ  group3
+
+	// Next chunk position.
+	ADDQ $0x00000040, 8(SP)
+	MOVQ 176(AX), CX
+	ADDQ CX, 16(SP)
+	ADDQ $0x0000000a, 24(SP)
+	JMP  col3
+	JMP done
+
+nr2:
+	MOVQ $0x00000000, CX
+	MOVQ CX, 56(SP)
+	MOVQ 144(AX), CX
+	NEGQ CX
+	MOVQ CX, 64(SP)
+	LEAQ 1860(AX), CX
+	MOVQ CX, 72(SP)
+
+	// For every chunk position: its masks, divisors and reciprocals.
+col2:
+	MOVQ      56(SP), CX
+	CMPQ      CX, 136(AX)
+	JGE       done
+	MOVQ      72(SP), DX
+	KMOVW     (DX), K1
+	KMOVW     2(DX), K2
+	KMOVW     8(DX), K3
+	VMOVUPS.Z 836(AX)(CX*1), K3, Z3
+	VMOVUPS.Z 1348(AX)(CX*1), K3, Z4
+	MOVQ      (AX), DX
+	ADDQ      64(SP), DX
+	MOVQ      DX, 80(SP)
+	MOVQ      8(AX), DX
+	ADDQ      CX, DX
+	MOVQ      DX, 88(SP)
+	MOVQ      40(AX), DX
+	MOVQ      DX, 96(SP)
+	MOVQ      120(AX), CX
+
+	// For every group (plane), every row: the chunk's sums, divided, stored.
+group2:
+	MOVQ 80(SP), DX
+	MOVQ 88(SP), BX
+	MOVQ 64(AX), SI
+
+	// Two rows at a time, their sums interleaved.
+row22:
+	CMPQ      SI, $0x02
+	JLT       row12
+	MOVQ      DX, DI
+	ADDQ      72(AX), DI
+	MOVQ      BX, R8
+	ADDQ      80(AX), R8
+	VXORPS    Z5, Z5, Z5
+	VXORPS    Z7, Z7, Z7
+	VMOVUPS.Z (DX), K1, Z8
+	VMOVUPS.Z 64(DX), K2, Z9
+	VALIGND   $0x01, Z8, Z9, Z10
+	VALIGND   $0x02, Z8, Z9, Z9
+	VMOVUPS.Z (DI), K1, Z11
+	VMOVUPS.Z 64(DI), K2, Z12
+	VALIGND   $0x01, Z11, Z12, Z13
+	VALIGND   $0x02, Z11, Z12, Z12
+	VADDPS    Z8, Z5, Z5
+	VADDPS    Z11, Z7, Z7
+	VADDPS    Z10, Z5, Z5
+	VADDPS    Z13, Z7, Z7
+	VADDPS    Z9, Z5, Z5
+	VADDPS    Z12, Z7, Z7
+	VMOVUPS.Z (DX)(CX*1), K1, Z8
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z9
+	VALIGND   $0x01, Z8, Z9, Z10
+	VALIGND   $0x02, Z8, Z9, Z9
+	VMOVUPS.Z (DI)(CX*1), K1, Z11
+	VMOVUPS.Z 64(DI)(CX*1), K2, Z12
+	VALIGND   $0x01, Z11, Z12, Z13
+	VALIGND   $0x02, Z11, Z12, Z12
+	VADDPS    Z8, Z5, Z5
+	VADDPS    Z11, Z7, Z7
+	VADDPS    Z10, Z5, Z5
+	VADDPS    Z13, Z7, Z7
+	VADDPS    Z9, Z5, Z5
+	VADDPS    Z12, Z7, Z7
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z5, Z8
+	VPSUBD  Z1, Z8, Z8
+	VPCMPUD $0x06, Z2, Z8, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowA2
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z5, Z8
+	VFNMADD231PS Z3, Z8, Z5
+	VFMADD132PS  Z4, Z8, Z5
+
+dividedA2:
+	VMOVUPS Z5, K3, (BX)
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z7, Z5
+	VPSUBD  Z1, Z5, Z5
+	VPCMPUD $0x06, Z2, Z5, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowB2
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z7, Z5
+	VFNMADD231PS Z3, Z5, Z7
+	VFMADD132PS  Z4, Z5, Z7
+
+dividedB2:
+	VMOVUPS Z7, K3, (R8)
+	MOVQ    DI, DX
+	ADDQ    72(AX), DX
+	MOVQ    R8, BX
+	ADDQ    80(AX), BX
+	SUBQ    $0x02, SI
+	JMP     row22
+
+	// A last single row.
+row12:
+	TESTQ     SI, SI
+	JZ        groupEnd2
+	VXORPS    Z5, Z5, Z5
+	VMOVUPS.Z (DX), K1, Z7
+	VMOVUPS.Z 64(DX), K2, Z8
+	VALIGND   $0x01, Z7, Z8, Z9
+	VALIGND   $0x02, Z7, Z8, Z8
+	VADDPS    Z7, Z5, Z5
+	VADDPS    Z9, Z5, Z5
+	VADDPS    Z8, Z5, Z5
+	VMOVUPS.Z (DX)(CX*1), K1, Z7
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z8
+	VALIGND   $0x01, Z7, Z8, Z9
+	VALIGND   $0x02, Z7, Z8, Z8
+	VADDPS    Z7, Z5, Z5
+	VADDPS    Z9, Z5, Z5
+	VADDPS    Z8, Z5, Z5
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z5, Z7
+	VPSUBD  Z1, Z7, Z7
+	VPCMPUD $0x06, Z2, Z7, K3, K4
+	KTESTW  K4, K4
+	JNZ     slow2
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z5, Z7
+	VFNMADD231PS Z3, Z7, Z5
+	VFMADD132PS  Z4, Z7, Z5
+
+divided2:
+	VMOVUPS Z5, K3, (BX)
+
+groupEnd2:
+	MOVQ 48(AX), DX
+	ADDQ DX, 80(SP)
+	MOVQ 56(AX), DX
+	ADDQ DX, 88(SP)
+	DECQ 96(SP)
+	JNZ  group2
+
+	// Next chunk position.
+	ADDQ $0x00000040, 56(SP)
+	MOVQ 176(AX), CX
+	ADDQ CX, 64(SP)
+	ADDQ $0x0000000a, 72(SP)
+	JMP  col2
+	JMP done
+
+nr1:
+	MOVQ $0x00000000, CX
+	MOVQ CX, 104(SP)
+	MOVQ 144(AX), CX
+	NEGQ CX
+	MOVQ CX, 112(SP)
+	LEAQ 1860(AX), CX
+	MOVQ CX, 120(SP)
+
+	// For every chunk position: its masks, divisors and reciprocals.
+col1:
+	MOVQ      104(SP), CX
+	CMPQ      CX, 136(AX)
+	JGE       done
+	MOVQ      120(SP), DX
+	KMOVW     (DX), K1
+	KMOVW     2(DX), K2
+	KMOVW     8(DX), K3
+	VMOVUPS.Z 836(AX)(CX*1), K3, Z3
+	VMOVUPS.Z 1348(AX)(CX*1), K3, Z4
+	MOVQ      (AX), DX
+	ADDQ      112(SP), DX
+	MOVQ      DX, 128(SP)
+	MOVQ      8(AX), DX
+	ADDQ      CX, DX
+	MOVQ      DX, 136(SP)
+	MOVQ      40(AX), DX
+	MOVQ      DX, 144(SP)
+	MOVQ      120(AX), CX
+
+	// For every group (plane), every row: the chunk's sums, divided, stored.
+group1:
+	MOVQ 128(SP), CX
+	MOVQ 136(SP), DX
+	MOVQ 64(AX), BX
+
+	// Two rows at a time, their sums interleaved.
+row21:
+	CMPQ      BX, $0x02
+	JLT       row11
+	MOVQ      CX, SI
+	ADDQ      72(AX), SI
+	MOVQ      DX, DI
+	ADDQ      80(AX), DI
+	VXORPS    Z5, Z5, Z5
+	VXORPS    Z7, Z7, Z7
+	VMOVUPS.Z (CX), K1, Z8
+	VMOVUPS.Z 64(CX), K2, Z9
+	VALIGND   $0x01, Z8, Z9, Z10
+	VALIGND   $0x02, Z8, Z9, Z9
+	VMOVUPS.Z (SI), K1, Z11
+	VMOVUPS.Z 64(SI), K2, Z12
+	VALIGND   $0x01, Z11, Z12, Z13
+	VALIGND   $0x02, Z11, Z12, Z12
+	VADDPS    Z8, Z5, Z5
+	VADDPS    Z11, Z7, Z7
+	VADDPS    Z10, Z5, Z5
+	VADDPS    Z13, Z7, Z7
+	VADDPS    Z9, Z5, Z5
+	VADDPS    Z12, Z7, Z7
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z5, Z8
+	VPSUBD  Z1, Z8, Z8
+	VPCMPUD $0x06, Z2, Z8, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowA1
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z5, Z8
+	VFNMADD231PS Z3, Z8, Z5
+	VFMADD132PS  Z4, Z8, Z5
+
+dividedA1:
+	VMOVUPS Z5, K3, (DX)
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z7, Z5
+	VPSUBD  Z1, Z5, Z5
+	VPCMPUD $0x06, Z2, Z5, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowB1
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z7, Z5
+	VFNMADD231PS Z3, Z5, Z7
+	VFMADD132PS  Z4, Z5, Z7
+
+dividedB1:
+	VMOVUPS Z7, K3, (DI)
+	MOVQ    SI, CX
+	ADDQ    72(AX), CX
+	MOVQ    DI, DX
+	ADDQ    80(AX), DX
+	SUBQ    $0x02, BX
+	JMP     row21
+
+	// A last single row.
+row11:
+	TESTQ     BX, BX
+	JZ        groupEnd1
+	VXORPS    Z5, Z5, Z5
+	VMOVUPS.Z (CX), K1, Z7
+	VMOVUPS.Z 64(CX), K2, Z8
+	VALIGND   $0x01, Z7, Z8, Z9
+	VALIGND   $0x02, Z7, Z8, Z8
+	VADDPS    Z7, Z5, Z5
+	VADDPS    Z9, Z5, Z5
+	VADDPS    Z8, Z5, Z5
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z5, Z7
+	VPSUBD  Z1, Z7, Z7
+	VPCMPUD $0x06, Z2, Z7, K3, K4
+	KTESTW  K4, K4
+	JNZ     slow1
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z5, Z7
+	VFNMADD231PS Z3, Z7, Z5
+	VFMADD132PS  Z4, Z7, Z5
+
+divided1:
+	VMOVUPS Z5, K3, (DX)
+
+groupEnd1:
+	MOVQ 48(AX), CX
+	ADDQ CX, 128(SP)
+	MOVQ 56(AX), CX
+	ADDQ CX, 136(SP)
+	DECQ 144(SP)
+	JNZ  group1
+
+	// Next chunk position.
+	ADDQ $0x00000040, 104(SP)
+	MOVQ 176(AX), CX
+	ADDQ CX, 112(SP)
+	ADDQ $0x0000000a, 120(SP)
+	JMP  col1
+	JMP done
+
+mode1:
+	CMPQ CX, $0x01
+	JEQ  nr1M1
+	CMPQ CX, $0x02
+	JEQ  nr2M1
+	MOVQ $0x00000000, CX
+	MOVQ CX, 152(SP)
+	MOVQ 144(AX), CX
+	NEGQ CX
+	MOVQ CX, 160(SP)
+	LEAQ 1860(AX), CX
+	MOVQ CX, 168(SP)
+
+	// For every chunk position: its masks, divisors and reciprocals.
+col3M1:
+	MOVQ      152(SP), CX
+	CMPQ      CX, 136(AX)
+	JGE       done
+	MOVQ      168(SP), DX
+	KMOVW     (DX), K1
+	KMOVW     2(DX), K2
+	KMOVW     8(DX), K3
+	VMOVUPS.Z 836(AX)(CX*1), K3, Z8
+	VMOVUPS.Z 1348(AX)(CX*1), K3, Z9
+	MOVQ      (AX), DX
+	ADDQ      160(SP), DX
+	MOVQ      DX, 176(SP)
+	MOVQ      8(AX), DX
+	ADDQ      CX, DX
+	MOVQ      DX, 184(SP)
+	MOVQ      40(AX), DX
+	MOVQ      DX, 192(SP)
+	MOVQ      120(AX), CX
+
+	// For every group (plane), every row: the chunk's sums, divided, stored.
+group3M1:
+	MOVQ 176(SP), DX
+	MOVQ 184(SP), BX
+	MOVQ 64(AX), SI
+	MOVQ 72(AX), DI
+	CMPQ DI, CX
+	JNE  row23M1
+
+	// Vertical stride 1: each input row's taps are loaded once, for the three output rows that add them.
+	// Unrolled three times, the registers of the rows taking turns.
+	VMOVUPS.Z (DX), K1, Z10
+	VMOVUPS.Z 64(DX), K2, Z11
+	VALIGND   $0x01, Z10, Z11, Z12
+	VALIGND   $0x02, Z10, Z11, Z11
+	VMOVUPS.Z (DX)(CX*1), K1, Z13
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z14
+	VALIGND   $0x01, Z13, Z14, Z15
+	VALIGND   $0x02, Z13, Z14, Z14
+
+slide3M1:
+	// The bottom row's taps, then the sums of the three rows in order.
+	VMOVUPS.Z (DX)(CX*2), K1, Z16
+	VMOVUPS.Z 64(DX)(CX*2), K2, Z18
+	VALIGND   $0x01, Z16, Z18, Z17
+	VALIGND   $0x02, Z16, Z18, Z18
+	VADDPS    Z12, Z10, Z10
+	VADDPS    Z11, Z10, Z10
+	VADDPS    Z13, Z10, Z10
+	VADDPS    Z15, Z10, Z10
+	VADDPS    Z14, Z10, Z10
+	VADDPS    Z16, Z10, Z10
+	VADDPS    Z17, Z10, Z10
+	VADDPS    Z18, Z10, Z10
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z10, Z11
+	VPSUBD  Z1, Z11, Z11
+	VPCMPUD $0x06, Z2, Z11, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowL03M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepL03M1
+
+hStepL03M1:
+	VMULPS       Z5, Z10, Z11
+	VFNMADD231PS Z4, Z11, Z10
+	VFMADD132PS  Z5, Z11, Z10
+	VMULPS       Z9, Z10, Z11
+	VFNMADD231PS Z8, Z11, Z10
+	VFMADD132PS  Z9, Z11, Z10
+
+dividedL03M1:
+	VMOVUPS Z10, K3, (BX)
+	ADDQ    CX, DX
+	ADDQ    80(AX), BX
+	DECQ    SI
+	JZ      groupEnd3M1
+
+	// The bottom row's taps, then the sums of the three rows in order.
+	VMOVUPS.Z (DX)(CX*2), K1, Z10
+	VMOVUPS.Z 64(DX)(CX*2), K2, Z11
+	VALIGND   $0x01, Z10, Z11, Z12
+	VALIGND   $0x02, Z10, Z11, Z11
+	VADDPS    Z15, Z13, Z13
+	VADDPS    Z14, Z13, Z13
+	VADDPS    Z16, Z13, Z13
+	VADDPS    Z17, Z13, Z13
+	VADDPS    Z18, Z13, Z13
+	VADDPS    Z10, Z13, Z13
+	VADDPS    Z12, Z13, Z13
+	VADDPS    Z11, Z13, Z13
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z13, Z14
+	VPSUBD  Z1, Z14, Z14
+	VPCMPUD $0x06, Z2, Z14, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowL13M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepL13M1
+
+hStepL13M1:
+	VMULPS       Z5, Z13, Z14
+	VFNMADD231PS Z4, Z14, Z13
+	VFMADD132PS  Z5, Z14, Z13
+	VMULPS       Z9, Z13, Z14
+	VFNMADD231PS Z8, Z14, Z13
+	VFMADD132PS  Z9, Z14, Z13
+
+dividedL13M1:
+	VMOVUPS Z13, K3, (BX)
+	ADDQ    CX, DX
+	ADDQ    80(AX), BX
+	DECQ    SI
+	JZ      groupEnd3M1
+
+	// The bottom row's taps, then the sums of the three rows in order.
+	VMOVUPS.Z (DX)(CX*2), K1, Z13
+	VMOVUPS.Z 64(DX)(CX*2), K2, Z14
+	VALIGND   $0x01, Z13, Z14, Z15
+	VALIGND   $0x02, Z13, Z14, Z14
+	VADDPS    Z17, Z16, Z16
+	VADDPS    Z18, Z16, Z16
+	VADDPS    Z10, Z16, Z16
+	VADDPS    Z12, Z16, Z16
+	VADDPS    Z11, Z16, Z16
+	VADDPS    Z13, Z16, Z16
+	VADDPS    Z15, Z16, Z16
+	VADDPS    Z14, Z16, Z16
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z16, Z17
+	VPSUBD  Z1, Z17, Z17
+	VPCMPUD $0x06, Z2, Z17, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowL23M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepL23M1
+
+hStepL23M1:
+	VMULPS       Z5, Z16, Z17
+	VFNMADD231PS Z4, Z17, Z16
+	VFMADD132PS  Z5, Z17, Z16
+	VMULPS       Z9, Z16, Z17
+	VFNMADD231PS Z8, Z17, Z16
+	VFMADD132PS  Z9, Z17, Z16
+
+dividedL23M1:
+	VMOVUPS Z16, K3, (BX)
+	ADDQ    CX, DX
+	ADDQ    80(AX), BX
+	DECQ    SI
+	JZ      groupEnd3M1
+	JMP     slide3M1
+
+	// Two rows at a time, their sums interleaved.
+row23M1:
+	CMPQ      SI, $0x02
+	JLT       row13M1
+	MOVQ      DX, DI
+	ADDQ      72(AX), DI
+	MOVQ      BX, R8
+	ADDQ      80(AX), R8
+	VXORPS    Z10, Z10, Z10
+	VXORPS    Z11, Z11, Z11
+	VMOVUPS.Z (DX), K1, Z12
+	VMOVUPS.Z 64(DX), K2, Z13
+	VALIGND   $0x01, Z12, Z13, Z14
+	VALIGND   $0x02, Z12, Z13, Z13
+	VMOVUPS.Z (DI), K1, Z15
+	VMOVUPS.Z 64(DI), K2, Z16
+	VALIGND   $0x01, Z15, Z16, Z17
+	VALIGND   $0x02, Z15, Z16, Z16
+	VADDPS    Z12, Z10, Z10
+	VADDPS    Z15, Z11, Z11
+	VADDPS    Z14, Z10, Z10
+	VADDPS    Z17, Z11, Z11
+	VADDPS    Z13, Z10, Z10
+	VADDPS    Z16, Z11, Z11
+	VMOVUPS.Z (DX)(CX*1), K1, Z12
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z13
+	VALIGND   $0x01, Z12, Z13, Z14
+	VALIGND   $0x02, Z12, Z13, Z13
+	VMOVUPS.Z (DI)(CX*1), K1, Z15
+	VMOVUPS.Z 64(DI)(CX*1), K2, Z16
+	VALIGND   $0x01, Z15, Z16, Z17
+	VALIGND   $0x02, Z15, Z16, Z16
+	VADDPS    Z12, Z10, Z10
+	VADDPS    Z15, Z11, Z11
+	VADDPS    Z14, Z10, Z10
+	VADDPS    Z17, Z11, Z11
+	VADDPS    Z13, Z10, Z10
+	VADDPS    Z16, Z11, Z11
+	VMOVUPS.Z (DX)(CX*2), K1, Z12
+	VMOVUPS.Z 64(DX)(CX*2), K2, Z13
+	VALIGND   $0x01, Z12, Z13, Z14
+	VALIGND   $0x02, Z12, Z13, Z13
+	VMOVUPS.Z (DI)(CX*2), K1, Z15
+	VMOVUPS.Z 64(DI)(CX*2), K2, Z16
+	VALIGND   $0x01, Z15, Z16, Z17
+	VALIGND   $0x02, Z15, Z16, Z16
+	VADDPS    Z12, Z10, Z10
+	VADDPS    Z15, Z11, Z11
+	VADDPS    Z14, Z10, Z10
+	VADDPS    Z17, Z11, Z11
+	VADDPS    Z13, Z10, Z10
+	VADDPS    Z16, Z11, Z11
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z10, Z12
+	VPSUBD  Z1, Z12, Z12
+	VPCMPUD $0x06, Z2, Z12, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowA3M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepA3M1
+
+hStepA3M1:
+	VMULPS       Z5, Z10, Z12
+	VFNMADD231PS Z4, Z12, Z10
+	VFMADD132PS  Z5, Z12, Z10
+	VMULPS       Z9, Z10, Z12
+	VFNMADD231PS Z8, Z12, Z10
+	VFMADD132PS  Z9, Z12, Z10
+
+dividedA3M1:
+	VMOVUPS Z10, K3, (BX)
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z11, Z10
+	VPSUBD  Z1, Z10, Z10
+	VPCMPUD $0x06, Z2, Z10, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowB3M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepB3M1
+
+hStepB3M1:
+	VMULPS       Z5, Z11, Z10
+	VFNMADD231PS Z4, Z10, Z11
+	VFMADD132PS  Z5, Z10, Z11
+	VMULPS       Z9, Z11, Z10
+	VFNMADD231PS Z8, Z10, Z11
+	VFMADD132PS  Z9, Z10, Z11
+
+dividedB3M1:
+	VMOVUPS Z11, K3, (R8)
+	MOVQ    DI, DX
+	ADDQ    72(AX), DX
+	MOVQ    R8, BX
+	ADDQ    80(AX), BX
+	SUBQ    $0x02, SI
+	JMP     row23M1
+
+	// A last single row.
+row13M1:
+	TESTQ     SI, SI
+	JZ        groupEnd3M1
+	VXORPS    Z10, Z10, Z10
+	VMOVUPS.Z (DX), K1, Z11
+	VMOVUPS.Z 64(DX), K2, Z12
+	VALIGND   $0x01, Z11, Z12, Z13
+	VALIGND   $0x02, Z11, Z12, Z12
+	VADDPS    Z11, Z10, Z10
+	VADDPS    Z13, Z10, Z10
+	VADDPS    Z12, Z10, Z10
+	VMOVUPS.Z (DX)(CX*1), K1, Z11
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z12
+	VALIGND   $0x01, Z11, Z12, Z13
+	VALIGND   $0x02, Z11, Z12, Z12
+	VADDPS    Z11, Z10, Z10
+	VADDPS    Z13, Z10, Z10
+	VADDPS    Z12, Z10, Z10
+	VMOVUPS.Z (DX)(CX*2), K1, Z11
+	VMOVUPS.Z 64(DX)(CX*2), K2, Z12
+	VALIGND   $0x01, Z11, Z12, Z13
+	VALIGND   $0x02, Z11, Z12, Z12
+	VADDPS    Z11, Z10, Z10
+	VADDPS    Z13, Z10, Z10
+	VADDPS    Z12, Z10, Z10
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z10, Z11
+	VPSUBD  Z1, Z11, Z11
+	VPCMPUD $0x06, Z2, Z11, K3, K4
+	KTESTW  K4, K4
+	JNZ     slow3M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStep3M1
+
+hStep3M1:
+	VMULPS       Z5, Z10, Z11
+	VFNMADD231PS Z4, Z11, Z10
+	VFMADD132PS  Z5, Z11, Z10
+	VMULPS       Z9, Z10, Z11
+	VFNMADD231PS Z8, Z11, Z10
+	VFMADD132PS  Z9, Z11, Z10
+
+divided3M1:
+	VMOVUPS Z10, K3, (BX)
+
+groupEnd3M1:
+	MOVQ 48(AX), DX
+	ADDQ DX, 176(SP)
+	MOVQ 56(AX), DX
+	ADDQ DX, 184(SP)
+	DECQ 192(SP)
+	JNZ  group3M1
+
+	// Next chunk position.
+	ADDQ $0x00000040, 152(SP)
+	MOVQ 176(AX), CX
+	ADDQ CX, 160(SP)
+	ADDQ $0x0000000a, 168(SP)
+	JMP  col3M1
+	JMP done
+
+nr2M1:
+	MOVQ $0x00000000, CX
+	MOVQ CX, 200(SP)
+	MOVQ 144(AX), CX
+	NEGQ CX
+	MOVQ CX, 208(SP)
+	LEAQ 1860(AX), CX
+	MOVQ CX, 216(SP)
+
+	// For every chunk position: its masks, divisors and reciprocals.
+col2M1:
+	MOVQ      200(SP), CX
+	CMPQ      CX, 136(AX)
+	JGE       done
+	MOVQ      216(SP), DX
+	KMOVW     (DX), K1
+	KMOVW     2(DX), K2
+	KMOVW     8(DX), K3
+	VMOVUPS.Z 836(AX)(CX*1), K3, Z8
+	VMOVUPS.Z 1348(AX)(CX*1), K3, Z9
+	MOVQ      (AX), DX
+	ADDQ      208(SP), DX
+	MOVQ      DX, 224(SP)
+	MOVQ      8(AX), DX
+	ADDQ      CX, DX
+	MOVQ      DX, 232(SP)
+	MOVQ      40(AX), DX
+	MOVQ      DX, 240(SP)
+	MOVQ      120(AX), CX
+
+	// For every group (plane), every row: the chunk's sums, divided, stored.
+group2M1:
+	MOVQ 224(SP), DX
+	MOVQ 232(SP), BX
+	MOVQ 64(AX), SI
+
+	// Two rows at a time, their sums interleaved.
+row22M1:
+	CMPQ      SI, $0x02
+	JLT       row12M1
+	MOVQ      DX, DI
+	ADDQ      72(AX), DI
+	MOVQ      BX, R8
+	ADDQ      80(AX), R8
+	VXORPS    Z10, Z10, Z10
+	VXORPS    Z11, Z11, Z11
+	VMOVUPS.Z (DX), K1, Z12
+	VMOVUPS.Z 64(DX), K2, Z13
+	VALIGND   $0x01, Z12, Z13, Z14
+	VALIGND   $0x02, Z12, Z13, Z13
+	VMOVUPS.Z (DI), K1, Z15
+	VMOVUPS.Z 64(DI), K2, Z16
+	VALIGND   $0x01, Z15, Z16, Z17
+	VALIGND   $0x02, Z15, Z16, Z16
+	VADDPS    Z12, Z10, Z10
+	VADDPS    Z15, Z11, Z11
+	VADDPS    Z14, Z10, Z10
+	VADDPS    Z17, Z11, Z11
+	VADDPS    Z13, Z10, Z10
+	VADDPS    Z16, Z11, Z11
+	VMOVUPS.Z (DX)(CX*1), K1, Z12
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z13
+	VALIGND   $0x01, Z12, Z13, Z14
+	VALIGND   $0x02, Z12, Z13, Z13
+	VMOVUPS.Z (DI)(CX*1), K1, Z15
+	VMOVUPS.Z 64(DI)(CX*1), K2, Z16
+	VALIGND   $0x01, Z15, Z16, Z17
+	VALIGND   $0x02, Z15, Z16, Z16
+	VADDPS    Z12, Z10, Z10
+	VADDPS    Z15, Z11, Z11
+	VADDPS    Z14, Z10, Z10
+	VADDPS    Z17, Z11, Z11
+	VADDPS    Z13, Z10, Z10
+	VADDPS    Z16, Z11, Z11
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z10, Z12
+	VPSUBD  Z1, Z12, Z12
+	VPCMPUD $0x06, Z2, Z12, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowA2M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepA2M1
+
+hStepA2M1:
+	VMULPS       Z5, Z10, Z12
+	VFNMADD231PS Z4, Z12, Z10
+	VFMADD132PS  Z5, Z12, Z10
+	VMULPS       Z9, Z10, Z12
+	VFNMADD231PS Z8, Z12, Z10
+	VFMADD132PS  Z9, Z12, Z10
+
+dividedA2M1:
+	VMOVUPS Z10, K3, (BX)
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z11, Z10
+	VPSUBD  Z1, Z10, Z10
+	VPCMPUD $0x06, Z2, Z10, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowB2M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepB2M1
+
+hStepB2M1:
+	VMULPS       Z5, Z11, Z10
+	VFNMADD231PS Z4, Z10, Z11
+	VFMADD132PS  Z5, Z10, Z11
+	VMULPS       Z9, Z11, Z10
+	VFNMADD231PS Z8, Z10, Z11
+	VFMADD132PS  Z9, Z10, Z11
+
+dividedB2M1:
+	VMOVUPS Z11, K3, (R8)
+	MOVQ    DI, DX
+	ADDQ    72(AX), DX
+	MOVQ    R8, BX
+	ADDQ    80(AX), BX
+	SUBQ    $0x02, SI
+	JMP     row22M1
+
+	// A last single row.
+row12M1:
+	TESTQ     SI, SI
+	JZ        groupEnd2M1
+	VXORPS    Z10, Z10, Z10
+	VMOVUPS.Z (DX), K1, Z11
+	VMOVUPS.Z 64(DX), K2, Z12
+	VALIGND   $0x01, Z11, Z12, Z13
+	VALIGND   $0x02, Z11, Z12, Z12
+	VADDPS    Z11, Z10, Z10
+	VADDPS    Z13, Z10, Z10
+	VADDPS    Z12, Z10, Z10
+	VMOVUPS.Z (DX)(CX*1), K1, Z11
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z12
+	VALIGND   $0x01, Z11, Z12, Z13
+	VALIGND   $0x02, Z11, Z12, Z12
+	VADDPS    Z11, Z10, Z10
+	VADDPS    Z13, Z10, Z10
+	VADDPS    Z12, Z10, Z10
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z10, Z11
+	VPSUBD  Z1, Z11, Z11
+	VPCMPUD $0x06, Z2, Z11, K3, K4
+	KTESTW  K4, K4
+	JNZ     slow2M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStep2M1
+
+hStep2M1:
+	VMULPS       Z5, Z10, Z11
+	VFNMADD231PS Z4, Z11, Z10
+	VFMADD132PS  Z5, Z11, Z10
+	VMULPS       Z9, Z10, Z11
+	VFNMADD231PS Z8, Z11, Z10
+	VFMADD132PS  Z9, Z11, Z10
+
+divided2M1:
+	VMOVUPS Z10, K3, (BX)
+
+groupEnd2M1:
+	MOVQ 48(AX), DX
+	ADDQ DX, 224(SP)
+	MOVQ 56(AX), DX
+	ADDQ DX, 232(SP)
+	DECQ 240(SP)
+	JNZ  group2M1
+
+	// Next chunk position.
+	ADDQ $0x00000040, 200(SP)
+	MOVQ 176(AX), CX
+	ADDQ CX, 208(SP)
+	ADDQ $0x0000000a, 216(SP)
+	JMP  col2M1
+	JMP done
+
+nr1M1:
+	MOVQ $0x00000000, CX
+	MOVQ CX, 248(SP)
+	MOVQ 144(AX), CX
+	NEGQ CX
+	MOVQ CX, 256(SP)
+	LEAQ 1860(AX), CX
+	MOVQ CX, 264(SP)
+
+	// For every chunk position: its masks, divisors and reciprocals.
+col1M1:
+	MOVQ      248(SP), CX
+	CMPQ      CX, 136(AX)
+	JGE       done
+	MOVQ      264(SP), DX
+	KMOVW     (DX), K1
+	KMOVW     2(DX), K2
+	KMOVW     8(DX), K3
+	VMOVUPS.Z 836(AX)(CX*1), K3, Z8
+	VMOVUPS.Z 1348(AX)(CX*1), K3, Z9
+	MOVQ      (AX), DX
+	ADDQ      256(SP), DX
+	MOVQ      DX, 272(SP)
+	MOVQ      8(AX), DX
+	ADDQ      CX, DX
+	MOVQ      DX, 280(SP)
+	MOVQ      40(AX), DX
+	MOVQ      DX, 288(SP)
+	MOVQ      120(AX), CX
+
+	// For every group (plane), every row: the chunk's sums, divided, stored.
+group1M1:
+	MOVQ 272(SP), CX
+	MOVQ 280(SP), DX
+	MOVQ 64(AX), BX
+
+	// Two rows at a time, their sums interleaved.
+row21M1:
+	CMPQ      BX, $0x02
+	JLT       row11M1
+	MOVQ      CX, SI
+	ADDQ      72(AX), SI
+	MOVQ      DX, DI
+	ADDQ      80(AX), DI
+	VXORPS    Z10, Z10, Z10
+	VXORPS    Z11, Z11, Z11
+	VMOVUPS.Z (CX), K1, Z12
+	VMOVUPS.Z 64(CX), K2, Z13
+	VALIGND   $0x01, Z12, Z13, Z14
+	VALIGND   $0x02, Z12, Z13, Z13
+	VMOVUPS.Z (SI), K1, Z15
+	VMOVUPS.Z 64(SI), K2, Z16
+	VALIGND   $0x01, Z15, Z16, Z17
+	VALIGND   $0x02, Z15, Z16, Z16
+	VADDPS    Z12, Z10, Z10
+	VADDPS    Z15, Z11, Z11
+	VADDPS    Z14, Z10, Z10
+	VADDPS    Z17, Z11, Z11
+	VADDPS    Z13, Z10, Z10
+	VADDPS    Z16, Z11, Z11
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z10, Z12
+	VPSUBD  Z1, Z12, Z12
+	VPCMPUD $0x06, Z2, Z12, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowA1M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepA1M1
+
+hStepA1M1:
+	VMULPS       Z5, Z10, Z12
+	VFNMADD231PS Z4, Z12, Z10
+	VFMADD132PS  Z5, Z12, Z10
+	VMULPS       Z9, Z10, Z12
+	VFNMADD231PS Z8, Z12, Z10
+	VFMADD132PS  Z9, Z12, Z10
+
+dividedA1M1:
+	VMOVUPS Z10, K3, (DX)
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z11, Z10
+	VPSUBD  Z1, Z10, Z10
+	VPCMPUD $0x06, Z2, Z10, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowB1M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepB1M1
+
+hStepB1M1:
+	VMULPS       Z5, Z11, Z10
+	VFNMADD231PS Z4, Z10, Z11
+	VFMADD132PS  Z5, Z10, Z11
+	VMULPS       Z9, Z11, Z10
+	VFNMADD231PS Z8, Z10, Z11
+	VFMADD132PS  Z9, Z10, Z11
+
+dividedB1M1:
+	VMOVUPS Z11, K3, (DI)
+	MOVQ    SI, CX
+	ADDQ    72(AX), CX
+	MOVQ    DI, DX
+	ADDQ    80(AX), DX
+	SUBQ    $0x02, BX
+	JMP     row21M1
+
+	// A last single row.
+row11M1:
+	TESTQ     BX, BX
+	JZ        groupEnd1M1
+	VXORPS    Z10, Z10, Z10
+	VMOVUPS.Z (CX), K1, Z11
+	VMOVUPS.Z 64(CX), K2, Z12
+	VALIGND   $0x01, Z11, Z12, Z13
+	VALIGND   $0x02, Z11, Z12, Z12
+	VADDPS    Z11, Z10, Z10
+	VADDPS    Z13, Z10, Z10
+	VADDPS    Z12, Z10, Z10
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z10, Z11
+	VPSUBD  Z1, Z11, Z11
+	VPCMPUD $0x06, Z2, Z11, K3, K4
+	KTESTW  K4, K4
+	JNZ     slow1M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStep1M1
+
+hStep1M1:
+	VMULPS       Z5, Z10, Z11
+	VFNMADD231PS Z4, Z11, Z10
+	VFMADD132PS  Z5, Z11, Z10
+	VMULPS       Z9, Z10, Z11
+	VFNMADD231PS Z8, Z11, Z10
+	VFMADD132PS  Z9, Z11, Z10
+
+divided1M1:
+	VMOVUPS Z10, K3, (DX)
+
+groupEnd1M1:
+	MOVQ 48(AX), CX
+	ADDQ CX, 272(SP)
+	MOVQ 56(AX), CX
+	ADDQ CX, 280(SP)
+	DECQ 288(SP)
+	JNZ  group1M1
+
+	// Next chunk position.
+	ADDQ $0x00000040, 248(SP)
+	MOVQ 176(AX), CX
+	ADDQ CX, 256(SP)
+	ADDQ $0x0000000a, 264(SP)
+	JMP  col1M1
+	JMP done
+
+	// Out of the loops' way: the rare paths of the division.
+slowL03:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z5, Z5
+	VADDPS Z6, Z5, Z5
+	JMP    dividedL03
+
+slowL13:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z9, Z9
+	VADDPS Z6, Z9, Z9
+	JMP    dividedL13
+
+slowL23:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z12, Z12
+	VADDPS Z6, Z12, Z12
+	JMP    dividedL23
+
+slowA3:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z5, Z5
+	VADDPS Z6, Z5, Z5
+	JMP    dividedA3
+
+slowB3:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z7, Z7
+	VADDPS Z6, Z7, Z7
+	JMP    dividedB3
+
+slow3:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z5, Z5
+	VADDPS Z6, Z5, Z5
+	JMP    divided3
+
+slowA2:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z5, Z5
+	VADDPS Z6, Z5, Z5
+	JMP    dividedA2
+
+slowB2:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z7, Z7
+	VADDPS Z6, Z7, Z7
+	JMP    dividedB2
+
+slow2:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z5, Z5
+	VADDPS Z6, Z5, Z5
+	JMP    divided2
+
+slowA1:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z5, Z5
+	VADDPS Z6, Z5, Z5
+	JMP    dividedA1
+
+slowB1:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z7, Z7
+	VADDPS Z6, Z7, Z7
+	JMP    dividedB1
+
+slow1:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z5, Z5
+	VADDPS Z6, Z5, Z5
+	JMP    divided1
+
+dStepL03M1:
+	VMULPS       Z3, Z10, Z11
+	VFNMADD231PS Z7, Z11, Z10
+	VFMADD132PS  Z3, Z11, Z10
+	JMP          hStepL03M1
+
+slowL03M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z10, Z10
+	VDIVPS Z7, Z10, Z10
+	VDIVPS Z4, Z10, Z10
+	VDIVPS Z8, Z10, Z10
+	JMP    dividedL03M1
+
+dStepL13M1:
+	VMULPS       Z3, Z13, Z14
+	VFNMADD231PS Z7, Z14, Z13
+	VFMADD132PS  Z3, Z14, Z13
+	JMP          hStepL13M1
+
+slowL13M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z13, Z13
+	VDIVPS Z7, Z13, Z13
+	VDIVPS Z4, Z13, Z13
+	VDIVPS Z8, Z13, Z13
+	JMP    dividedL13M1
+
+dStepL23M1:
+	VMULPS       Z3, Z16, Z17
+	VFNMADD231PS Z7, Z17, Z16
+	VFMADD132PS  Z3, Z17, Z16
+	JMP          hStepL23M1
+
+slowL23M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z16, Z16
+	VDIVPS Z7, Z16, Z16
+	VDIVPS Z4, Z16, Z16
+	VDIVPS Z8, Z16, Z16
+	JMP    dividedL23M1
+
+dStepA3M1:
+	VMULPS       Z3, Z10, Z12
+	VFNMADD231PS Z7, Z12, Z10
+	VFMADD132PS  Z3, Z12, Z10
+	JMP          hStepA3M1
+
+slowA3M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z10, Z10
+	VDIVPS Z7, Z10, Z10
+	VDIVPS Z4, Z10, Z10
+	VDIVPS Z8, Z10, Z10
+	JMP    dividedA3M1
+
+dStepB3M1:
+	VMULPS       Z3, Z11, Z10
+	VFNMADD231PS Z7, Z10, Z11
+	VFMADD132PS  Z3, Z10, Z11
+	JMP          hStepB3M1
+
+slowB3M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z11, Z11
+	VDIVPS Z7, Z11, Z11
+	VDIVPS Z4, Z11, Z11
+	VDIVPS Z8, Z11, Z11
+	JMP    dividedB3M1
+
+dStep3M1:
+	VMULPS       Z3, Z10, Z11
+	VFNMADD231PS Z7, Z11, Z10
+	VFMADD132PS  Z3, Z11, Z10
+	JMP          hStep3M1
+
+slow3M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z10, Z10
+	VDIVPS Z7, Z10, Z10
+	VDIVPS Z4, Z10, Z10
+	VDIVPS Z8, Z10, Z10
+	JMP    divided3M1
+
+dStepA2M1:
+	VMULPS       Z3, Z10, Z12
+	VFNMADD231PS Z7, Z12, Z10
+	VFMADD132PS  Z3, Z12, Z10
+	JMP          hStepA2M1
+
+slowA2M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z10, Z10
+	VDIVPS Z7, Z10, Z10
+	VDIVPS Z4, Z10, Z10
+	VDIVPS Z8, Z10, Z10
+	JMP    dividedA2M1
+
+dStepB2M1:
+	VMULPS       Z3, Z11, Z10
+	VFNMADD231PS Z7, Z10, Z11
+	VFMADD132PS  Z3, Z10, Z11
+	JMP          hStepB2M1
+
+slowB2M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z11, Z11
+	VDIVPS Z7, Z11, Z11
+	VDIVPS Z4, Z11, Z11
+	VDIVPS Z8, Z11, Z11
+	JMP    dividedB2M1
+
+dStep2M1:
+	VMULPS       Z3, Z10, Z11
+	VFNMADD231PS Z7, Z11, Z10
+	VFMADD132PS  Z3, Z11, Z10
+	JMP          hStep2M1
+
+slow2M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z10, Z10
+	VDIVPS Z7, Z10, Z10
+	VDIVPS Z4, Z10, Z10
+	VDIVPS Z8, Z10, Z10
+	JMP    divided2M1
+
+dStepA1M1:
+	VMULPS       Z3, Z10, Z12
+	VFNMADD231PS Z7, Z12, Z10
+	VFMADD132PS  Z3, Z12, Z10
+	JMP          hStepA1M1
+
+slowA1M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z10, Z10
+	VDIVPS Z7, Z10, Z10
+	VDIVPS Z4, Z10, Z10
+	VDIVPS Z8, Z10, Z10
+	JMP    dividedA1M1
+
+dStepB1M1:
+	VMULPS       Z3, Z11, Z10
+	VFNMADD231PS Z7, Z10, Z11
+	VFMADD132PS  Z3, Z10, Z11
+	JMP          hStepB1M1
+
+slowB1M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z11, Z11
+	VDIVPS Z7, Z11, Z11
+	VDIVPS Z4, Z11, Z11
+	VDIVPS Z8, Z11, Z11
+	JMP    dividedB1M1
+
+dStep1M1:
+	VMULPS       Z3, Z10, Z11
+	VFNMADD231PS Z7, Z11, Z10
+	VFMADD132PS  Z3, Z11, Z10
+	JMP          hStep1M1
+
+slow1M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z10, Z10
+	VDIVPS Z7, Z10, Z10
+	VDIVPS Z4, Z10, Z10
+	VDIVPS Z8, Z10, Z10
+	JMP    divided1M1
+
+done:
+	VZEROUPPER
+	RET
+
+// func windowSumColsS2K2AVX512(j *rowJob)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·windowSumColsS2K2AVX512(SB), NOSPLIT, $296-8
+	MOVQ j+0(FP), AX
+
+	// The reciprocal division's constants.
+	MOVL         $0x7fffffff, CX
+	VPBROADCASTD CX, Z0
+	MOVL         $0x2b800000, CX
+	VPBROADCASTD CX, Z1
+	MOVL         $0x28000000, CX
+	VPBROADCASTD CX, Z2
+	VBROADCASTSS 824(AX), Z3
+	VBROADCASTSS 828(AX), Z4
+	VBROADCASTSS 832(AX), Z5
+	VXORPS       Z6, Z6, Z6
+	VBROADCASTSS 232(AX), Z7
+	VMOVDQU32    even32<>+0(SB), Z8
+	VMOVDQU32    odd32<>+0(SB), Z9
+
+	// The code for this job's division mode (1, or 0 and 2) and number of window rows.
+	MOVQ 200(AX), CX
+	CMPQ 208(AX), $0x01
+	JEQ  mode1
+	CMPQ CX, $0x01
+	JEQ  nr1
+	CMPQ CX, $0x02
+	JEQ  nr2
+	MOVQ $0x00000000, CX
+	MOVQ CX, 8(SP)
+	MOVQ 144(AX), CX
+	NEGQ CX
+	MOVQ CX, 16(SP)
+	LEAQ 1860(AX), CX
+	MOVQ CX, 24(SP)
+
+	// For every chunk position: its masks, divisors and reciprocals.
+col3:
+	MOVQ      8(SP), CX
+	CMPQ      CX, 136(AX)
+	JGE       done
+	MOVQ      24(SP), DX
+	KMOVW     (DX), K1
+	KMOVW     2(DX), K2
+	KMOVW     8(DX), K3
+	VMOVUPS.Z 836(AX)(CX*1), K3, Z3
+	VMOVUPS.Z 1348(AX)(CX*1), K3, Z4
+	MOVQ      (AX), DX
+	ADDQ      16(SP), DX
+	MOVQ      DX, 32(SP)
+	MOVQ      8(AX), DX
+	ADDQ      CX, DX
+	MOVQ      DX, 40(SP)
+	MOVQ      40(AX), DX
+	MOVQ      DX, 48(SP)
+	MOVQ      120(AX), CX
+
+	// For every group (plane), every row: the chunk's sums, divided, stored.
+group3:
+	MOVQ 32(SP), DX
+	MOVQ 40(SP), BX
+	MOVQ 64(AX), SI
+
+	// Two rows at a time, their sums interleaved.
+row23:
+	CMPQ   SI, $0x02
+	JLT    row13
+	MOVQ   DX, DI
+	ADDQ   72(AX), DI
+	MOVQ   BX, R8
+	ADDQ   80(AX), R8
+	VXORPS Z5, Z5, Z5
+	VXORPS Z7, Z7, Z7
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX), K1, Z10
+	VMOVUPS.Z 64(DX), K2, Z11
+	VMOVAPS   Z10, Z12
+	VPERMT2PS Z11, Z8, Z12
+	VPERMT2PS Z11, Z9, Z10
+	VMOVUPS.Z (DI), K1, Z11
+	VMOVUPS.Z 64(DI), K2, Z13
+	VMOVAPS   Z11, Z14
+	VPERMT2PS Z13, Z8, Z14
+	VPERMT2PS Z13, Z9, Z11
+	VADDPS    Z12, Z5, Z5
+	VADDPS    Z14, Z7, Z7
+	VADDPS    Z10, Z5, Z5
+	VADDPS    Z11, Z7, Z7
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX)(CX*1), K1, Z10
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z11
+	VMOVAPS   Z10, Z12
+	VPERMT2PS Z11, Z8, Z12
+	VPERMT2PS Z11, Z9, Z10
+	VMOVUPS.Z (DI)(CX*1), K1, Z11
+	VMOVUPS.Z 64(DI)(CX*1), K2, Z13
+	VMOVAPS   Z11, Z14
+	VPERMT2PS Z13, Z8, Z14
+	VPERMT2PS Z13, Z9, Z11
+	VADDPS    Z12, Z5, Z5
+	VADDPS    Z14, Z7, Z7
+	VADDPS    Z10, Z5, Z5
+	VADDPS    Z11, Z7, Z7
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX)(CX*2), K1, Z10
+	VMOVUPS.Z 64(DX)(CX*2), K2, Z11
+	VMOVAPS   Z10, Z12
+	VPERMT2PS Z11, Z8, Z12
+	VPERMT2PS Z11, Z9, Z10
+	VMOVUPS.Z (DI)(CX*2), K1, Z11
+	VMOVUPS.Z 64(DI)(CX*2), K2, Z13
+	VMOVAPS   Z11, Z14
+	VPERMT2PS Z13, Z8, Z14
+	VPERMT2PS Z13, Z9, Z11
+	VADDPS    Z12, Z5, Z5
+	VADDPS    Z14, Z7, Z7
+	VADDPS    Z10, Z5, Z5
+	VADDPS    Z11, Z7, Z7
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z5, Z10
+	VPSUBD  Z1, Z10, Z10
+	VPCMPUD $0x06, Z2, Z10, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowA3
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z5, Z10
+	VFNMADD231PS Z3, Z10, Z5
+	VFMADD132PS  Z4, Z10, Z5
+
+dividedA3:
+	VMOVUPS Z5, K3, (BX)
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z7, Z5
+	VPSUBD  Z1, Z5, Z5
+	VPCMPUD $0x06, Z2, Z5, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowB3
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z7, Z5
+	VFNMADD231PS Z3, Z5, Z7
+	VFMADD132PS  Z4, Z5, Z7
+
+dividedB3:
+	VMOVUPS Z7, K3, (R8)
+	MOVQ    DI, DX
+	ADDQ    72(AX), DX
+	MOVQ    R8, BX
+	ADDQ    80(AX), BX
+	SUBQ    $0x02, SI
+	JMP     row23
+
+	// A last single row.
+row13:
+	TESTQ  SI, SI
+	JZ     groupEnd3
+	VXORPS Z5, Z5, Z5
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX), K1, Z7
+	VMOVUPS.Z 64(DX), K2, Z10
+	VMOVAPS   Z7, Z11
+	VPERMT2PS Z10, Z8, Z11
+	VPERMT2PS Z10, Z9, Z7
+	VADDPS    Z11, Z5, Z5
+	VADDPS    Z7, Z5, Z5
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX)(CX*1), K1, Z7
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z10
+	VMOVAPS   Z7, Z11
+	VPERMT2PS Z10, Z8, Z11
+	VPERMT2PS Z10, Z9, Z7
+	VADDPS    Z11, Z5, Z5
+	VADDPS    Z7, Z5, Z5
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX)(CX*2), K1, Z7
+	VMOVUPS.Z 64(DX)(CX*2), K2, Z10
+	VMOVAPS   Z7, Z11
+	VPERMT2PS Z10, Z8, Z11
+	VPERMT2PS Z10, Z9, Z7
+	VADDPS    Z11, Z5, Z5
+	VADDPS    Z7, Z5, Z5
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z5, Z7
+	VPSUBD  Z1, Z7, Z7
+	VPCMPUD $0x06, Z2, Z7, K3, K4
+	KTESTW  K4, K4
+	JNZ     slow3
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z5, Z7
+	VFNMADD231PS Z3, Z7, Z5
+	VFMADD132PS  Z4, Z7, Z5
+
+divided3:
+	VMOVUPS Z5, K3, (BX)
+
+groupEnd3:
+	MOVQ 48(AX), DX
+	ADDQ DX, 32(SP)
+	MOVQ 56(AX), DX
+	ADDQ DX, 40(SP)
+	DECQ 48(SP)
+	JNZ  group3
+
+	// Next chunk position.
+	ADDQ $0x00000040, 8(SP)
+	MOVQ 176(AX), CX
+	ADDQ CX, 16(SP)
+	ADDQ $0x0000000a, 24(SP)
+	JMP  col3
+	JMP done
+
+nr2:
+	MOVQ $0x00000000, CX
+	MOVQ CX, 56(SP)
+	MOVQ 144(AX), CX
+	NEGQ CX
+	MOVQ CX, 64(SP)
+	LEAQ 1860(AX), CX
+	MOVQ CX, 72(SP)
+
+	// For every chunk position: its masks, divisors and reciprocals.
+col2:
+	MOVQ      56(SP), CX
+	CMPQ      CX, 136(AX)
+	JGE       done
+	MOVQ      72(SP), DX
+	KMOVW     (DX), K1
+	KMOVW     2(DX), K2
+	KMOVW     8(DX), K3
+	VMOVUPS.Z 836(AX)(CX*1), K3, Z3
+	VMOVUPS.Z 1348(AX)(CX*1), K3, Z4
+	MOVQ      (AX), DX
+	ADDQ      64(SP), DX
+	MOVQ      DX, 80(SP)
+	MOVQ      8(AX), DX
+	ADDQ      CX, DX
+	MOVQ      DX, 88(SP)
+	MOVQ      40(AX), DX
+	MOVQ      DX, 96(SP)
+	MOVQ      120(AX), CX
+
+	// For every group (plane), every row: the chunk's sums, divided, stored.
+group2:
+	MOVQ 80(SP), DX
+	MOVQ 88(SP), BX
+	MOVQ 64(AX), SI
+
+	// Two rows at a time, their sums interleaved.
+row22:
+	CMPQ   SI, $0x02
+	JLT    row12
+	MOVQ   DX, DI
+	ADDQ   72(AX), DI
+	MOVQ   BX, R8
+	ADDQ   80(AX), R8
+	VXORPS Z5, Z5, Z5
+	VXORPS Z7, Z7, Z7
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX), K1, Z10
+	VMOVUPS.Z 64(DX), K2, Z11
+	VMOVAPS   Z10, Z12
+	VPERMT2PS Z11, Z8, Z12
+	VPERMT2PS Z11, Z9, Z10
+	VMOVUPS.Z (DI), K1, Z11
+	VMOVUPS.Z 64(DI), K2, Z13
+	VMOVAPS   Z11, Z14
+	VPERMT2PS Z13, Z8, Z14
+	VPERMT2PS Z13, Z9, Z11
+	VADDPS    Z12, Z5, Z5
+	VADDPS    Z14, Z7, Z7
+	VADDPS    Z10, Z5, Z5
+	VADDPS    Z11, Z7, Z7
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX)(CX*1), K1, Z10
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z11
+	VMOVAPS   Z10, Z12
+	VPERMT2PS Z11, Z8, Z12
+	VPERMT2PS Z11, Z9, Z10
+	VMOVUPS.Z (DI)(CX*1), K1, Z11
+	VMOVUPS.Z 64(DI)(CX*1), K2, Z13
+	VMOVAPS   Z11, Z14
+	VPERMT2PS Z13, Z8, Z14
+	VPERMT2PS Z13, Z9, Z11
+	VADDPS    Z12, Z5, Z5
+	VADDPS    Z14, Z7, Z7
+	VADDPS    Z10, Z5, Z5
+	VADDPS    Z11, Z7, Z7
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z5, Z10
+	VPSUBD  Z1, Z10, Z10
+	VPCMPUD $0x06, Z2, Z10, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowA2
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z5, Z10
+	VFNMADD231PS Z3, Z10, Z5
+	VFMADD132PS  Z4, Z10, Z5
+
+dividedA2:
+	VMOVUPS Z5, K3, (BX)
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z7, Z5
+	VPSUBD  Z1, Z5, Z5
+	VPCMPUD $0x06, Z2, Z5, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowB2
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z7, Z5
+	VFNMADD231PS Z3, Z5, Z7
+	VFMADD132PS  Z4, Z5, Z7
+
+dividedB2:
+	VMOVUPS Z7, K3, (R8)
+	MOVQ    DI, DX
+	ADDQ    72(AX), DX
+	MOVQ    R8, BX
+	ADDQ    80(AX), BX
+	SUBQ    $0x02, SI
+	JMP     row22
+
+	// A last single row.
+row12:
+	TESTQ  SI, SI
+	JZ     groupEnd2
+	VXORPS Z5, Z5, Z5
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX), K1, Z7
+	VMOVUPS.Z 64(DX), K2, Z10
+	VMOVAPS   Z7, Z11
+	VPERMT2PS Z10, Z8, Z11
+	VPERMT2PS Z10, Z9, Z7
+	VADDPS    Z11, Z5, Z5
+	VADDPS    Z7, Z5, Z5
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX)(CX*1), K1, Z7
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z10
+	VMOVAPS   Z7, Z11
+	VPERMT2PS Z10, Z8, Z11
+	VPERMT2PS Z10, Z9, Z7
+	VADDPS    Z11, Z5, Z5
+	VADDPS    Z7, Z5, Z5
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z5, Z7
+	VPSUBD  Z1, Z7, Z7
+	VPCMPUD $0x06, Z2, Z7, K3, K4
+	KTESTW  K4, K4
+	JNZ     slow2
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z5, Z7
+	VFNMADD231PS Z3, Z7, Z5
+	VFMADD132PS  Z4, Z7, Z5
+
+divided2:
+	VMOVUPS Z5, K3, (BX)
+
+groupEnd2:
+	MOVQ 48(AX), DX
+	ADDQ DX, 80(SP)
+	MOVQ 56(AX), DX
+	ADDQ DX, 88(SP)
+	DECQ 96(SP)
+	JNZ  group2
+
+	// Next chunk position.
+	ADDQ $0x00000040, 56(SP)
+	MOVQ 176(AX), CX
+	ADDQ CX, 64(SP)
+	ADDQ $0x0000000a, 72(SP)
+	JMP  col2
+	JMP done
+
+nr1:
+	MOVQ $0x00000000, CX
+	MOVQ CX, 104(SP)
+	MOVQ 144(AX), CX
+	NEGQ CX
+	MOVQ CX, 112(SP)
+	LEAQ 1860(AX), CX
+	MOVQ CX, 120(SP)
+
+	// For every chunk position: its masks, divisors and reciprocals.
+col1:
+	MOVQ      104(SP), CX
+	CMPQ      CX, 136(AX)
+	JGE       done
+	MOVQ      120(SP), DX
+	KMOVW     (DX), K1
+	KMOVW     2(DX), K2
+	KMOVW     8(DX), K3
+	VMOVUPS.Z 836(AX)(CX*1), K3, Z3
+	VMOVUPS.Z 1348(AX)(CX*1), K3, Z4
+	MOVQ      (AX), DX
+	ADDQ      112(SP), DX
+	MOVQ      DX, 128(SP)
+	MOVQ      8(AX), DX
+	ADDQ      CX, DX
+	MOVQ      DX, 136(SP)
+	MOVQ      40(AX), DX
+	MOVQ      DX, 144(SP)
+	MOVQ      120(AX), CX
+
+	// For every group (plane), every row: the chunk's sums, divided, stored.
+group1:
+	MOVQ 128(SP), CX
+	MOVQ 136(SP), DX
+	MOVQ 64(AX), BX
+
+	// Two rows at a time, their sums interleaved.
+row21:
+	CMPQ   BX, $0x02
+	JLT    row11
+	MOVQ   CX, SI
+	ADDQ   72(AX), SI
+	MOVQ   DX, DI
+	ADDQ   80(AX), DI
+	VXORPS Z5, Z5, Z5
+	VXORPS Z7, Z7, Z7
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (CX), K1, Z10
+	VMOVUPS.Z 64(CX), K2, Z11
+	VMOVAPS   Z10, Z12
+	VPERMT2PS Z11, Z8, Z12
+	VPERMT2PS Z11, Z9, Z10
+	VMOVUPS.Z (SI), K1, Z11
+	VMOVUPS.Z 64(SI), K2, Z13
+	VMOVAPS   Z11, Z14
+	VPERMT2PS Z13, Z8, Z14
+	VPERMT2PS Z13, Z9, Z11
+	VADDPS    Z12, Z5, Z5
+	VADDPS    Z14, Z7, Z7
+	VADDPS    Z10, Z5, Z5
+	VADDPS    Z11, Z7, Z7
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z5, Z10
+	VPSUBD  Z1, Z10, Z10
+	VPCMPUD $0x06, Z2, Z10, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowA1
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z5, Z10
+	VFNMADD231PS Z3, Z10, Z5
+	VFMADD132PS  Z4, Z10, Z5
+
+dividedA1:
+	VMOVUPS Z5, K3, (DX)
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z7, Z5
+	VPSUBD  Z1, Z5, Z5
+	VPCMPUD $0x06, Z2, Z5, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowB1
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z7, Z5
+	VFNMADD231PS Z3, Z5, Z7
+	VFMADD132PS  Z4, Z5, Z7
+
+dividedB1:
+	VMOVUPS Z7, K3, (DI)
+	MOVQ    SI, CX
+	ADDQ    72(AX), CX
+	MOVQ    DI, DX
+	ADDQ    80(AX), DX
+	SUBQ    $0x02, BX
+	JMP     row21
+
+	// A last single row.
+row11:
+	TESTQ  BX, BX
+	JZ     groupEnd1
+	VXORPS Z5, Z5, Z5
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (CX), K1, Z7
+	VMOVUPS.Z 64(CX), K2, Z10
+	VMOVAPS   Z7, Z11
+	VPERMT2PS Z10, Z8, Z11
+	VPERMT2PS Z10, Z9, Z7
+	VADDPS    Z11, Z5, Z5
+	VADDPS    Z7, Z5, Z5
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z5, Z7
+	VPSUBD  Z1, Z7, Z7
+	VPCMPUD $0x06, Z2, Z7, K3, K4
+	KTESTW  K4, K4
+	JNZ     slow1
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z5, Z7
+	VFNMADD231PS Z3, Z7, Z5
+	VFMADD132PS  Z4, Z7, Z5
+
+divided1:
+	VMOVUPS Z5, K3, (DX)
+
+groupEnd1:
+	MOVQ 48(AX), CX
+	ADDQ CX, 128(SP)
+	MOVQ 56(AX), CX
+	ADDQ CX, 136(SP)
+	DECQ 144(SP)
+	JNZ  group1
+
+	// Next chunk position.
+	ADDQ $0x00000040, 104(SP)
+	MOVQ 176(AX), CX
+	ADDQ CX, 112(SP)
+	ADDQ $0x0000000a, 120(SP)
+	JMP  col1
+	JMP done
+
+mode1:
+	CMPQ CX, $0x01
+	JEQ  nr1M1
+	CMPQ CX, $0x02
+	JEQ  nr2M1
+	MOVQ $0x00000000, CX
+	MOVQ CX, 152(SP)
+	MOVQ 144(AX), CX
+	NEGQ CX
+	MOVQ CX, 160(SP)
+	LEAQ 1860(AX), CX
+	MOVQ CX, 168(SP)
+
+	// For every chunk position: its masks, divisors and reciprocals.
+col3M1:
+	MOVQ      152(SP), CX
+	CMPQ      CX, 136(AX)
+	JGE       done
+	MOVQ      168(SP), DX
+	KMOVW     (DX), K1
+	KMOVW     2(DX), K2
+	KMOVW     8(DX), K3
+	VMOVUPS.Z 836(AX)(CX*1), K3, Z10
+	VMOVUPS.Z 1348(AX)(CX*1), K3, Z11
+	MOVQ      (AX), DX
+	ADDQ      160(SP), DX
+	MOVQ      DX, 176(SP)
+	MOVQ      8(AX), DX
+	ADDQ      CX, DX
+	MOVQ      DX, 184(SP)
+	MOVQ      40(AX), DX
+	MOVQ      DX, 192(SP)
+	MOVQ      120(AX), CX
+
+	// For every group (plane), every row: the chunk's sums, divided, stored.
+group3M1:
+	MOVQ 176(SP), DX
+	MOVQ 184(SP), BX
+	MOVQ 64(AX), SI
+
+	// Two rows at a time, their sums interleaved.
+row23M1:
+	CMPQ   SI, $0x02
+	JLT    row13M1
+	MOVQ   DX, DI
+	ADDQ   72(AX), DI
+	MOVQ   BX, R8
+	ADDQ   80(AX), R8
+	VXORPS Z12, Z12, Z12
+	VXORPS Z13, Z13, Z13
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX), K1, Z14
+	VMOVUPS.Z 64(DX), K2, Z15
+	VMOVAPS   Z14, Z16
+	VPERMT2PS Z15, Z8, Z16
+	VPERMT2PS Z15, Z9, Z14
+	VMOVUPS.Z (DI), K1, Z15
+	VMOVUPS.Z 64(DI), K2, Z17
+	VMOVAPS   Z15, Z18
+	VPERMT2PS Z17, Z8, Z18
+	VPERMT2PS Z17, Z9, Z15
+	VADDPS    Z16, Z12, Z12
+	VADDPS    Z18, Z13, Z13
+	VADDPS    Z14, Z12, Z12
+	VADDPS    Z15, Z13, Z13
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX)(CX*1), K1, Z14
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z15
+	VMOVAPS   Z14, Z16
+	VPERMT2PS Z15, Z8, Z16
+	VPERMT2PS Z15, Z9, Z14
+	VMOVUPS.Z (DI)(CX*1), K1, Z15
+	VMOVUPS.Z 64(DI)(CX*1), K2, Z17
+	VMOVAPS   Z15, Z18
+	VPERMT2PS Z17, Z8, Z18
+	VPERMT2PS Z17, Z9, Z15
+	VADDPS    Z16, Z12, Z12
+	VADDPS    Z18, Z13, Z13
+	VADDPS    Z14, Z12, Z12
+	VADDPS    Z15, Z13, Z13
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX)(CX*2), K1, Z14
+	VMOVUPS.Z 64(DX)(CX*2), K2, Z15
+	VMOVAPS   Z14, Z16
+	VPERMT2PS Z15, Z8, Z16
+	VPERMT2PS Z15, Z9, Z14
+	VMOVUPS.Z (DI)(CX*2), K1, Z15
+	VMOVUPS.Z 64(DI)(CX*2), K2, Z17
+	VMOVAPS   Z15, Z18
+	VPERMT2PS Z17, Z8, Z18
+	VPERMT2PS Z17, Z9, Z15
+	VADDPS    Z16, Z12, Z12
+	VADDPS    Z18, Z13, Z13
+	VADDPS    Z14, Z12, Z12
+	VADDPS    Z15, Z13, Z13
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z12, Z14
+	VPSUBD  Z1, Z14, Z14
+	VPCMPUD $0x06, Z2, Z14, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowA3M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepA3M1
+
+hStepA3M1:
+	VMULPS       Z5, Z12, Z14
+	VFNMADD231PS Z4, Z14, Z12
+	VFMADD132PS  Z5, Z14, Z12
+	VMULPS       Z11, Z12, Z14
+	VFNMADD231PS Z10, Z14, Z12
+	VFMADD132PS  Z11, Z14, Z12
+
+dividedA3M1:
+	VMOVUPS Z12, K3, (BX)
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z13, Z12
+	VPSUBD  Z1, Z12, Z12
+	VPCMPUD $0x06, Z2, Z12, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowB3M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepB3M1
+
+hStepB3M1:
+	VMULPS       Z5, Z13, Z12
+	VFNMADD231PS Z4, Z12, Z13
+	VFMADD132PS  Z5, Z12, Z13
+	VMULPS       Z11, Z13, Z12
+	VFNMADD231PS Z10, Z12, Z13
+	VFMADD132PS  Z11, Z12, Z13
+
+dividedB3M1:
+	VMOVUPS Z13, K3, (R8)
+	MOVQ    DI, DX
+	ADDQ    72(AX), DX
+	MOVQ    R8, BX
+	ADDQ    80(AX), BX
+	SUBQ    $0x02, SI
+	JMP     row23M1
+
+	// A last single row.
+row13M1:
+	TESTQ  SI, SI
+	JZ     groupEnd3M1
+	VXORPS Z12, Z12, Z12
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX), K1, Z13
+	VMOVUPS.Z 64(DX), K2, Z14
+	VMOVAPS   Z13, Z15
+	VPERMT2PS Z14, Z8, Z15
+	VPERMT2PS Z14, Z9, Z13
+	VADDPS    Z15, Z12, Z12
+	VADDPS    Z13, Z12, Z12
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX)(CX*1), K1, Z13
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z14
+	VMOVAPS   Z13, Z15
+	VPERMT2PS Z14, Z8, Z15
+	VPERMT2PS Z14, Z9, Z13
+	VADDPS    Z15, Z12, Z12
+	VADDPS    Z13, Z12, Z12
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX)(CX*2), K1, Z13
+	VMOVUPS.Z 64(DX)(CX*2), K2, Z14
+	VMOVAPS   Z13, Z15
+	VPERMT2PS Z14, Z8, Z15
+	VPERMT2PS Z14, Z9, Z13
+	VADDPS    Z15, Z12, Z12
+	VADDPS    Z13, Z12, Z12
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z12, Z13
+	VPSUBD  Z1, Z13, Z13
+	VPCMPUD $0x06, Z2, Z13, K3, K4
+	KTESTW  K4, K4
+	JNZ     slow3M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStep3M1
+
+hStep3M1:
+	VMULPS       Z5, Z12, Z13
+	VFNMADD231PS Z4, Z13, Z12
+	VFMADD132PS  Z5, Z13, Z12
+	VMULPS       Z11, Z12, Z13
+	VFNMADD231PS Z10, Z13, Z12
+	VFMADD132PS  Z11, Z13, Z12
+
+divided3M1:
+	VMOVUPS Z12, K3, (BX)
+
+groupEnd3M1:
+	MOVQ 48(AX), DX
+	ADDQ DX, 176(SP)
+	MOVQ 56(AX), DX
+	ADDQ DX, 184(SP)
+	DECQ 192(SP)
+	JNZ  group3M1
+
+	// Next chunk position.
+	ADDQ $0x00000040, 152(SP)
+	MOVQ 176(AX), CX
+	ADDQ CX, 160(SP)
+	ADDQ $0x0000000a, 168(SP)
+	JMP  col3M1
+	JMP done
+
+nr2M1:
+	MOVQ $0x00000000, CX
+	MOVQ CX, 200(SP)
+	MOVQ 144(AX), CX
+	NEGQ CX
+	MOVQ CX, 208(SP)
+	LEAQ 1860(AX), CX
+	MOVQ CX, 216(SP)
+
+	// For every chunk position: its masks, divisors and reciprocals.
+col2M1:
+	MOVQ      200(SP), CX
+	CMPQ      CX, 136(AX)
+	JGE       done
+	MOVQ      216(SP), DX
+	KMOVW     (DX), K1
+	KMOVW     2(DX), K2
+	KMOVW     8(DX), K3
+	VMOVUPS.Z 836(AX)(CX*1), K3, Z10
+	VMOVUPS.Z 1348(AX)(CX*1), K3, Z11
+	MOVQ      (AX), DX
+	ADDQ      208(SP), DX
+	MOVQ      DX, 224(SP)
+	MOVQ      8(AX), DX
+	ADDQ      CX, DX
+	MOVQ      DX, 232(SP)
+	MOVQ      40(AX), DX
+	MOVQ      DX, 240(SP)
+	MOVQ      120(AX), CX
+
+	// For every group (plane), every row: the chunk's sums, divided, stored.
+group2M1:
+	MOVQ 224(SP), DX
+	MOVQ 232(SP), BX
+	MOVQ 64(AX), SI
+
+	// Two rows at a time, their sums interleaved.
+row22M1:
+	CMPQ   SI, $0x02
+	JLT    row12M1
+	MOVQ   DX, DI
+	ADDQ   72(AX), DI
+	MOVQ   BX, R8
+	ADDQ   80(AX), R8
+	VXORPS Z12, Z12, Z12
+	VXORPS Z13, Z13, Z13
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX), K1, Z14
+	VMOVUPS.Z 64(DX), K2, Z15
+	VMOVAPS   Z14, Z16
+	VPERMT2PS Z15, Z8, Z16
+	VPERMT2PS Z15, Z9, Z14
+	VMOVUPS.Z (DI), K1, Z15
+	VMOVUPS.Z 64(DI), K2, Z17
+	VMOVAPS   Z15, Z18
+	VPERMT2PS Z17, Z8, Z18
+	VPERMT2PS Z17, Z9, Z15
+	VADDPS    Z16, Z12, Z12
+	VADDPS    Z18, Z13, Z13
+	VADDPS    Z14, Z12, Z12
+	VADDPS    Z15, Z13, Z13
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX)(CX*1), K1, Z14
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z15
+	VMOVAPS   Z14, Z16
+	VPERMT2PS Z15, Z8, Z16
+	VPERMT2PS Z15, Z9, Z14
+	VMOVUPS.Z (DI)(CX*1), K1, Z15
+	VMOVUPS.Z 64(DI)(CX*1), K2, Z17
+	VMOVAPS   Z15, Z18
+	VPERMT2PS Z17, Z8, Z18
+	VPERMT2PS Z17, Z9, Z15
+	VADDPS    Z16, Z12, Z12
+	VADDPS    Z18, Z13, Z13
+	VADDPS    Z14, Z12, Z12
+	VADDPS    Z15, Z13, Z13
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z12, Z14
+	VPSUBD  Z1, Z14, Z14
+	VPCMPUD $0x06, Z2, Z14, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowA2M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepA2M1
+
+hStepA2M1:
+	VMULPS       Z5, Z12, Z14
+	VFNMADD231PS Z4, Z14, Z12
+	VFMADD132PS  Z5, Z14, Z12
+	VMULPS       Z11, Z12, Z14
+	VFNMADD231PS Z10, Z14, Z12
+	VFMADD132PS  Z11, Z14, Z12
+
+dividedA2M1:
+	VMOVUPS Z12, K3, (BX)
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z13, Z12
+	VPSUBD  Z1, Z12, Z12
+	VPCMPUD $0x06, Z2, Z12, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowB2M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepB2M1
+
+hStepB2M1:
+	VMULPS       Z5, Z13, Z12
+	VFNMADD231PS Z4, Z12, Z13
+	VFMADD132PS  Z5, Z12, Z13
+	VMULPS       Z11, Z13, Z12
+	VFNMADD231PS Z10, Z12, Z13
+	VFMADD132PS  Z11, Z12, Z13
+
+dividedB2M1:
+	VMOVUPS Z13, K3, (R8)
+	MOVQ    DI, DX
+	ADDQ    72(AX), DX
+	MOVQ    R8, BX
+	ADDQ    80(AX), BX
+	SUBQ    $0x02, SI
+	JMP     row22M1
+
+	// A last single row.
+row12M1:
+	TESTQ  SI, SI
+	JZ     groupEnd2M1
+	VXORPS Z12, Z12, Z12
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX), K1, Z13
+	VMOVUPS.Z 64(DX), K2, Z14
+	VMOVAPS   Z13, Z15
+	VPERMT2PS Z14, Z8, Z15
+	VPERMT2PS Z14, Z9, Z13
+	VADDPS    Z15, Z12, Z12
+	VADDPS    Z13, Z12, Z12
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX)(CX*1), K1, Z13
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z14
+	VMOVAPS   Z13, Z15
+	VPERMT2PS Z14, Z8, Z15
+	VPERMT2PS Z14, Z9, Z13
+	VADDPS    Z15, Z12, Z12
+	VADDPS    Z13, Z12, Z12
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z12, Z13
+	VPSUBD  Z1, Z13, Z13
+	VPCMPUD $0x06, Z2, Z13, K3, K4
+	KTESTW  K4, K4
+	JNZ     slow2M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStep2M1
+
+hStep2M1:
+	VMULPS       Z5, Z12, Z13
+	VFNMADD231PS Z4, Z13, Z12
+	VFMADD132PS  Z5, Z13, Z12
+	VMULPS       Z11, Z12, Z13
+	VFNMADD231PS Z10, Z13, Z12
+	VFMADD132PS  Z11, Z13, Z12
+
+divided2M1:
+	VMOVUPS Z12, K3, (BX)
+
+groupEnd2M1:
+	MOVQ 48(AX), DX
+	ADDQ DX, 224(SP)
+	MOVQ 56(AX), DX
+	ADDQ DX, 232(SP)
+	DECQ 240(SP)
+	JNZ  group2M1
+
+	// Next chunk position.
+	ADDQ $0x00000040, 200(SP)
+	MOVQ 176(AX), CX
+	ADDQ CX, 208(SP)
+	ADDQ $0x0000000a, 216(SP)
+	JMP  col2M1
+	JMP done
+
+nr1M1:
+	MOVQ $0x00000000, CX
+	MOVQ CX, 248(SP)
+	MOVQ 144(AX), CX
+	NEGQ CX
+	MOVQ CX, 256(SP)
+	LEAQ 1860(AX), CX
+	MOVQ CX, 264(SP)
+
+	// For every chunk position: its masks, divisors and reciprocals.
+col1M1:
+	MOVQ      248(SP), CX
+	CMPQ      CX, 136(AX)
+	JGE       done
+	MOVQ      264(SP), DX
+	KMOVW     (DX), K1
+	KMOVW     2(DX), K2
+	KMOVW     8(DX), K3
+	VMOVUPS.Z 836(AX)(CX*1), K3, Z10
+	VMOVUPS.Z 1348(AX)(CX*1), K3, Z11
+	MOVQ      (AX), DX
+	ADDQ      256(SP), DX
+	MOVQ      DX, 272(SP)
+	MOVQ      8(AX), DX
+	ADDQ      CX, DX
+	MOVQ      DX, 280(SP)
+	MOVQ      40(AX), DX
+	MOVQ      DX, 288(SP)
+	MOVQ      120(AX), CX
+
+	// For every group (plane), every row: the chunk's sums, divided, stored.
+group1M1:
+	MOVQ 272(SP), CX
+	MOVQ 280(SP), DX
+	MOVQ 64(AX), BX
+
+	// Two rows at a time, their sums interleaved.
+row21M1:
+	CMPQ   BX, $0x02
+	JLT    row11M1
+	MOVQ   CX, SI
+	ADDQ   72(AX), SI
+	MOVQ   DX, DI
+	ADDQ   80(AX), DI
+	VXORPS Z12, Z12, Z12
+	VXORPS Z13, Z13, Z13
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (CX), K1, Z14
+	VMOVUPS.Z 64(CX), K2, Z15
+	VMOVAPS   Z14, Z16
+	VPERMT2PS Z15, Z8, Z16
+	VPERMT2PS Z15, Z9, Z14
+	VMOVUPS.Z (SI), K1, Z15
+	VMOVUPS.Z 64(SI), K2, Z17
+	VMOVAPS   Z15, Z18
+	VPERMT2PS Z17, Z8, Z18
+	VPERMT2PS Z17, Z9, Z15
+	VADDPS    Z16, Z12, Z12
+	VADDPS    Z18, Z13, Z13
+	VADDPS    Z14, Z12, Z12
+	VADDPS    Z15, Z13, Z13
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z12, Z14
+	VPSUBD  Z1, Z14, Z14
+	VPCMPUD $0x06, Z2, Z14, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowA1M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepA1M1
+
+hStepA1M1:
+	VMULPS       Z5, Z12, Z14
+	VFNMADD231PS Z4, Z14, Z12
+	VFMADD132PS  Z5, Z14, Z12
+	VMULPS       Z11, Z12, Z14
+	VFNMADD231PS Z10, Z14, Z12
+	VFMADD132PS  Z11, Z14, Z12
+
+dividedA1M1:
+	VMOVUPS Z12, K3, (DX)
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z13, Z12
+	VPSUBD  Z1, Z12, Z12
+	VPCMPUD $0x06, Z2, Z12, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowB1M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepB1M1
+
+hStepB1M1:
+	VMULPS       Z5, Z13, Z12
+	VFNMADD231PS Z4, Z12, Z13
+	VFMADD132PS  Z5, Z12, Z13
+	VMULPS       Z11, Z13, Z12
+	VFNMADD231PS Z10, Z12, Z13
+	VFMADD132PS  Z11, Z12, Z13
+
+dividedB1M1:
+	VMOVUPS Z13, K3, (DI)
+	MOVQ    SI, CX
+	ADDQ    72(AX), CX
+	MOVQ    DI, DX
+	ADDQ    80(AX), DX
+	SUBQ    $0x02, BX
+	JMP     row21M1
+
+	// A last single row.
+row11M1:
+	TESTQ  BX, BX
+	JZ     groupEnd1M1
+	VXORPS Z12, Z12, Z12
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (CX), K1, Z13
+	VMOVUPS.Z 64(CX), K2, Z14
+	VMOVAPS   Z13, Z15
+	VPERMT2PS Z14, Z8, Z15
+	VPERMT2PS Z14, Z9, Z13
+	VADDPS    Z15, Z12, Z12
+	VADDPS    Z13, Z12, Z12
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z12, Z13
+	VPSUBD  Z1, Z13, Z13
+	VPCMPUD $0x06, Z2, Z13, K3, K4
+	KTESTW  K4, K4
+	JNZ     slow1M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStep1M1
+
+hStep1M1:
+	VMULPS       Z5, Z12, Z13
+	VFNMADD231PS Z4, Z13, Z12
+	VFMADD132PS  Z5, Z13, Z12
+	VMULPS       Z11, Z12, Z13
+	VFNMADD231PS Z10, Z13, Z12
+	VFMADD132PS  Z11, Z13, Z12
+
+divided1M1:
+	VMOVUPS Z12, K3, (DX)
+
+groupEnd1M1:
+	MOVQ 48(AX), CX
+	ADDQ CX, 272(SP)
+	MOVQ 56(AX), CX
+	ADDQ CX, 280(SP)
+	DECQ 288(SP)
+	JNZ  group1M1
+
+	// Next chunk position.
+	ADDQ $0x00000040, 248(SP)
+	MOVQ 176(AX), CX
+	ADDQ CX, 256(SP)
+	ADDQ $0x0000000a, 264(SP)
+	JMP  col1M1
+	JMP done
+
+	// Out of the loops' way: the rare paths of the division.
+slowA3:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z5, Z5
+	VADDPS Z6, Z5, Z5
+	JMP    dividedA3
+
+slowB3:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z7, Z7
+	VADDPS Z6, Z7, Z7
+	JMP    dividedB3
+
+slow3:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z5, Z5
+	VADDPS Z6, Z5, Z5
+	JMP    divided3
+
+slowA2:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z5, Z5
+	VADDPS Z6, Z5, Z5
+	JMP    dividedA2
+
+slowB2:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z7, Z7
+	VADDPS Z6, Z7, Z7
+	JMP    dividedB2
+
+slow2:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z5, Z5
+	VADDPS Z6, Z5, Z5
+	JMP    divided2
+
+slowA1:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z5, Z5
+	VADDPS Z6, Z5, Z5
+	JMP    dividedA1
+
+slowB1:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z7, Z7
+	VADDPS Z6, Z7, Z7
+	JMP    dividedB1
+
+slow1:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z5, Z5
+	VADDPS Z6, Z5, Z5
+	JMP    divided1
+
+dStepA3M1:
+	VMULPS       Z3, Z12, Z14
+	VFNMADD231PS Z7, Z14, Z12
+	VFMADD132PS  Z3, Z14, Z12
+	JMP          hStepA3M1
+
+slowA3M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z12, Z12
+	VDIVPS Z7, Z12, Z12
+	VDIVPS Z4, Z12, Z12
+	VDIVPS Z10, Z12, Z12
+	JMP    dividedA3M1
+
+dStepB3M1:
+	VMULPS       Z3, Z13, Z12
+	VFNMADD231PS Z7, Z12, Z13
+	VFMADD132PS  Z3, Z12, Z13
+	JMP          hStepB3M1
+
+slowB3M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z13, Z13
+	VDIVPS Z7, Z13, Z13
+	VDIVPS Z4, Z13, Z13
+	VDIVPS Z10, Z13, Z13
+	JMP    dividedB3M1
+
+dStep3M1:
+	VMULPS       Z3, Z12, Z13
+	VFNMADD231PS Z7, Z13, Z12
+	VFMADD132PS  Z3, Z13, Z12
+	JMP          hStep3M1
+
+slow3M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z12, Z12
+	VDIVPS Z7, Z12, Z12
+	VDIVPS Z4, Z12, Z12
+	VDIVPS Z10, Z12, Z12
+	JMP    divided3M1
+
+dStepA2M1:
+	VMULPS       Z3, Z12, Z14
+	VFNMADD231PS Z7, Z14, Z12
+	VFMADD132PS  Z3, Z14, Z12
+	JMP          hStepA2M1
+
+slowA2M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z12, Z12
+	VDIVPS Z7, Z12, Z12
+	VDIVPS Z4, Z12, Z12
+	VDIVPS Z10, Z12, Z12
+	JMP    dividedA2M1
+
+dStepB2M1:
+	VMULPS       Z3, Z13, Z12
+	VFNMADD231PS Z7, Z12, Z13
+	VFMADD132PS  Z3, Z12, Z13
+	JMP          hStepB2M1
+
+slowB2M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z13, Z13
+	VDIVPS Z7, Z13, Z13
+	VDIVPS Z4, Z13, Z13
+	VDIVPS Z10, Z13, Z13
+	JMP    dividedB2M1
+
+dStep2M1:
+	VMULPS       Z3, Z12, Z13
+	VFNMADD231PS Z7, Z13, Z12
+	VFMADD132PS  Z3, Z13, Z12
+	JMP          hStep2M1
+
+slow2M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z12, Z12
+	VDIVPS Z7, Z12, Z12
+	VDIVPS Z4, Z12, Z12
+	VDIVPS Z10, Z12, Z12
+	JMP    divided2M1
+
+dStepA1M1:
+	VMULPS       Z3, Z12, Z14
+	VFNMADD231PS Z7, Z14, Z12
+	VFMADD132PS  Z3, Z14, Z12
+	JMP          hStepA1M1
+
+slowA1M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z12, Z12
+	VDIVPS Z7, Z12, Z12
+	VDIVPS Z4, Z12, Z12
+	VDIVPS Z10, Z12, Z12
+	JMP    dividedA1M1
+
+dStepB1M1:
+	VMULPS       Z3, Z13, Z12
+	VFNMADD231PS Z7, Z12, Z13
+	VFMADD132PS  Z3, Z12, Z13
+	JMP          hStepB1M1
+
+slowB1M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z13, Z13
+	VDIVPS Z7, Z13, Z13
+	VDIVPS Z4, Z13, Z13
+	VDIVPS Z10, Z13, Z13
+	JMP    dividedB1M1
+
+dStep1M1:
+	VMULPS       Z3, Z12, Z13
+	VFNMADD231PS Z7, Z13, Z12
+	VFMADD132PS  Z3, Z13, Z12
+	JMP          hStep1M1
+
+slow1M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z12, Z12
+	VDIVPS Z7, Z12, Z12
+	VDIVPS Z4, Z12, Z12
+	VDIVPS Z10, Z12, Z12
+	JMP    divided1M1
+
+done:
+	VZEROUPPER
+	RET
+
+// func windowSumColsS2K3AVX512(j *rowJob)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·windowSumColsS2K3AVX512(SB), NOSPLIT, $296-8
+	MOVQ j+0(FP), AX
+
+	// The reciprocal division's constants.
+	MOVL         $0x7fffffff, CX
+	VPBROADCASTD CX, Z0
+	MOVL         $0x2b800000, CX
+	VPBROADCASTD CX, Z1
+	MOVL         $0x28000000, CX
+	VPBROADCASTD CX, Z2
+	VBROADCASTSS 824(AX), Z3
+	VBROADCASTSS 828(AX), Z4
+	VBROADCASTSS 832(AX), Z5
+	VXORPS       Z6, Z6, Z6
+	VBROADCASTSS 232(AX), Z7
+	VMOVDQU32    even32<>+0(SB), Z8
+	VMOVDQU32    odd32<>+0(SB), Z9
+
+	// The code for this job's division mode (1, or 0 and 2) and number of window rows.
+	MOVQ 200(AX), CX
+	CMPQ 208(AX), $0x01
+	JEQ  mode1
+	CMPQ CX, $0x01
+	JEQ  nr1
+	CMPQ CX, $0x02
+	JEQ  nr2
+	MOVQ $0x00000000, CX
+	MOVQ CX, 8(SP)
+	MOVQ 144(AX), CX
+	NEGQ CX
+	MOVQ CX, 16(SP)
+	LEAQ 1860(AX), CX
+	MOVQ CX, 24(SP)
+
+	// For every chunk position: its masks, divisors and reciprocals.
+col3:
+	MOVQ      8(SP), CX
+	CMPQ      CX, 136(AX)
+	JGE       done
+	MOVQ      24(SP), DX
+	KMOVW     (DX), K1
+	KMOVW     2(DX), K2
+	KMOVW     4(DX), K3
+	KMOVW     6(DX), K4
+	KMOVW     8(DX), K5
+	VMOVUPS.Z 836(AX)(CX*1), K5, Z3
+	VMOVUPS.Z 1348(AX)(CX*1), K5, Z4
+	MOVQ      (AX), DX
+	ADDQ      16(SP), DX
+	MOVQ      DX, 32(SP)
+	MOVQ      8(AX), DX
+	ADDQ      CX, DX
+	MOVQ      DX, 40(SP)
+	MOVQ      40(AX), DX
+	MOVQ      DX, 48(SP)
+	MOVQ      120(AX), CX
+
+	// For every group (plane), every row: the chunk's sums, divided, stored.
+group3:
+	MOVQ 32(SP), DX
+	MOVQ 40(SP), BX
+	MOVQ 64(AX), SI
+
+	// Two rows at a time, their sums interleaved.
+row23:
+	CMPQ   SI, $0x02
+	JLT    row13
+	MOVQ   DX, DI
+	ADDQ   72(AX), DI
+	MOVQ   BX, R8
+	ADDQ   80(AX), R8
+	VXORPS Z5, Z5, Z5
+	VXORPS Z7, Z7, Z7
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX), K1, Z10
+	VMOVUPS.Z 64(DX), K2, Z11
+	VMOVAPS   Z10, Z12
+	VPERMT2PS Z11, Z8, Z12
+	VPERMT2PS Z11, Z9, Z10
+	VMOVUPS.Z 8(DX), K3, Z11
+	VMOVUPS.Z 72(DX), K4, Z13
+	VPERMT2PS Z13, Z8, Z11
+	VMOVUPS.Z (DI), K1, Z13
+	VMOVUPS.Z 64(DI), K2, Z14
+	VMOVAPS   Z13, Z15
+	VPERMT2PS Z14, Z8, Z15
+	VPERMT2PS Z14, Z9, Z13
+	VMOVUPS.Z 8(DI), K3, Z14
+	VMOVUPS.Z 72(DI), K4, Z16
+	VPERMT2PS Z16, Z8, Z14
+	VADDPS    Z12, Z5, Z5
+	VADDPS    Z15, Z7, Z7
+	VADDPS    Z10, Z5, Z5
+	VADDPS    Z13, Z7, Z7
+	VADDPS    Z11, Z5, Z5
+	VADDPS    Z14, Z7, Z7
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX)(CX*1), K1, Z10
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z11
+	VMOVAPS   Z10, Z12
+	VPERMT2PS Z11, Z8, Z12
+	VPERMT2PS Z11, Z9, Z10
+	VMOVUPS.Z 8(DX)(CX*1), K3, Z11
+	VMOVUPS.Z 72(DX)(CX*1), K4, Z13
+	VPERMT2PS Z13, Z8, Z11
+	VMOVUPS.Z (DI)(CX*1), K1, Z13
+	VMOVUPS.Z 64(DI)(CX*1), K2, Z14
+	VMOVAPS   Z13, Z15
+	VPERMT2PS Z14, Z8, Z15
+	VPERMT2PS Z14, Z9, Z13
+	VMOVUPS.Z 8(DI)(CX*1), K3, Z14
+	VMOVUPS.Z 72(DI)(CX*1), K4, Z16
+	VPERMT2PS Z16, Z8, Z14
+	VADDPS    Z12, Z5, Z5
+	VADDPS    Z15, Z7, Z7
+	VADDPS    Z10, Z5, Z5
+	VADDPS    Z13, Z7, Z7
+	VADDPS    Z11, Z5, Z5
+	VADDPS    Z14, Z7, Z7
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX)(CX*2), K1, Z10
+	VMOVUPS.Z 64(DX)(CX*2), K2, Z11
+	VMOVAPS   Z10, Z12
+	VPERMT2PS Z11, Z8, Z12
+	VPERMT2PS Z11, Z9, Z10
+	VMOVUPS.Z 8(DX)(CX*2), K3, Z11
+	VMOVUPS.Z 72(DX)(CX*2), K4, Z13
+	VPERMT2PS Z13, Z8, Z11
+	VMOVUPS.Z (DI)(CX*2), K1, Z13
+	VMOVUPS.Z 64(DI)(CX*2), K2, Z14
+	VMOVAPS   Z13, Z15
+	VPERMT2PS Z14, Z8, Z15
+	VPERMT2PS Z14, Z9, Z13
+	VMOVUPS.Z 8(DI)(CX*2), K3, Z14
+	VMOVUPS.Z 72(DI)(CX*2), K4, Z16
+	VPERMT2PS Z16, Z8, Z14
+	VADDPS    Z12, Z5, Z5
+	VADDPS    Z15, Z7, Z7
+	VADDPS    Z10, Z5, Z5
+	VADDPS    Z13, Z7, Z7
+	VADDPS    Z11, Z5, Z5
+	VADDPS    Z14, Z7, Z7
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z5, Z10
+	VPSUBD  Z1, Z10, Z10
+	VPCMPUD $0x06, Z2, Z10, K5, K6
+	KTESTW  K6, K6
+	JNZ     slowA3
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z5, Z10
+	VFNMADD231PS Z3, Z10, Z5
+	VFMADD132PS  Z4, Z10, Z5
+
+dividedA3:
+	VMOVUPS Z5, K5, (BX)
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z7, Z5
+	VPSUBD  Z1, Z5, Z5
+	VPCMPUD $0x06, Z2, Z5, K5, K6
+	KTESTW  K6, K6
+	JNZ     slowB3
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z7, Z5
+	VFNMADD231PS Z3, Z5, Z7
+	VFMADD132PS  Z4, Z5, Z7
+
+dividedB3:
+	VMOVUPS Z7, K5, (R8)
+	MOVQ    DI, DX
+	ADDQ    72(AX), DX
+	MOVQ    R8, BX
+	ADDQ    80(AX), BX
+	SUBQ    $0x02, SI
+	JMP     row23
+
+	// A last single row.
+row13:
+	TESTQ  SI, SI
+	JZ     groupEnd3
+	VXORPS Z5, Z5, Z5
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX), K1, Z7
+	VMOVUPS.Z 64(DX), K2, Z10
+	VMOVAPS   Z7, Z11
+	VPERMT2PS Z10, Z8, Z11
+	VPERMT2PS Z10, Z9, Z7
+	VMOVUPS.Z 8(DX), K3, Z10
+	VMOVUPS.Z 72(DX), K4, Z12
+	VPERMT2PS Z12, Z8, Z10
+	VADDPS    Z11, Z5, Z5
+	VADDPS    Z7, Z5, Z5
+	VADDPS    Z10, Z5, Z5
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX)(CX*1), K1, Z7
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z10
+	VMOVAPS   Z7, Z11
+	VPERMT2PS Z10, Z8, Z11
+	VPERMT2PS Z10, Z9, Z7
+	VMOVUPS.Z 8(DX)(CX*1), K3, Z10
+	VMOVUPS.Z 72(DX)(CX*1), K4, Z12
+	VPERMT2PS Z12, Z8, Z10
+	VADDPS    Z11, Z5, Z5
+	VADDPS    Z7, Z5, Z5
+	VADDPS    Z10, Z5, Z5
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX)(CX*2), K1, Z7
+	VMOVUPS.Z 64(DX)(CX*2), K2, Z10
+	VMOVAPS   Z7, Z11
+	VPERMT2PS Z10, Z8, Z11
+	VPERMT2PS Z10, Z9, Z7
+	VMOVUPS.Z 8(DX)(CX*2), K3, Z10
+	VMOVUPS.Z 72(DX)(CX*2), K4, Z12
+	VPERMT2PS Z12, Z8, Z10
+	VADDPS    Z11, Z5, Z5
+	VADDPS    Z7, Z5, Z5
+	VADDPS    Z10, Z5, Z5
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z5, Z7
+	VPSUBD  Z1, Z7, Z7
+	VPCMPUD $0x06, Z2, Z7, K5, K6
+	KTESTW  K6, K6
+	JNZ     slow3
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z5, Z7
+	VFNMADD231PS Z3, Z7, Z5
+	VFMADD132PS  Z4, Z7, Z5
+
+divided3:
+	VMOVUPS Z5, K5, (BX)
+
+groupEnd3:
+	MOVQ 48(AX), DX
+	ADDQ DX, 32(SP)
+	MOVQ 56(AX), DX
+	ADDQ DX, 40(SP)
+	DECQ 48(SP)
+	JNZ  group3
+
+	// Next chunk position.
+	ADDQ $0x00000040, 8(SP)
+	MOVQ 176(AX), CX
+	ADDQ CX, 16(SP)
+	ADDQ $0x0000000a, 24(SP)
+	JMP  col3
+	JMP done
+
+nr2:
+	MOVQ $0x00000000, CX
+	MOVQ CX, 56(SP)
+	MOVQ 144(AX), CX
+	NEGQ CX
+	MOVQ CX, 64(SP)
+	LEAQ 1860(AX), CX
+	MOVQ CX, 72(SP)
+
+	// For every chunk position: its masks, divisors and reciprocals.
+col2:
+	MOVQ      56(SP), CX
+	CMPQ      CX, 136(AX)
+	JGE       done
+	MOVQ      72(SP), DX
+	KMOVW     (DX), K1
+	KMOVW     2(DX), K2
+	KMOVW     4(DX), K3
+	KMOVW     6(DX), K4
+	KMOVW     8(DX), K5
+	VMOVUPS.Z 836(AX)(CX*1), K5, Z3
+	VMOVUPS.Z 1348(AX)(CX*1), K5, Z4
+	MOVQ      (AX), DX
+	ADDQ      64(SP), DX
+	MOVQ      DX, 80(SP)
+	MOVQ      8(AX), DX
+	ADDQ      CX, DX
+	MOVQ      DX, 88(SP)
+	MOVQ      40(AX), DX
+	MOVQ      DX, 96(SP)
+	MOVQ      120(AX), CX
+
+	// For every group (plane), every row: the chunk's sums, divided, stored.
+group2:
+	MOVQ 80(SP), DX
+	MOVQ 88(SP), BX
+	MOVQ 64(AX), SI
+
+	// Two rows at a time, their sums interleaved.
+row22:
+	CMPQ   SI, $0x02
+	JLT    row12
+	MOVQ   DX, DI
+	ADDQ   72(AX), DI
+	MOVQ   BX, R8
+	ADDQ   80(AX), R8
+	VXORPS Z5, Z5, Z5
+	VXORPS Z7, Z7, Z7
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX), K1, Z10
+	VMOVUPS.Z 64(DX), K2, Z11
+	VMOVAPS   Z10, Z12
+	VPERMT2PS Z11, Z8, Z12
+	VPERMT2PS Z11, Z9, Z10
+	VMOVUPS.Z 8(DX), K3, Z11
+	VMOVUPS.Z 72(DX), K4, Z13
+	VPERMT2PS Z13, Z8, Z11
+	VMOVUPS.Z (DI), K1, Z13
+	VMOVUPS.Z 64(DI), K2, Z14
+	VMOVAPS   Z13, Z15
+	VPERMT2PS Z14, Z8, Z15
+	VPERMT2PS Z14, Z9, Z13
+	VMOVUPS.Z 8(DI), K3, Z14
+	VMOVUPS.Z 72(DI), K4, Z16
+	VPERMT2PS Z16, Z8, Z14
+	VADDPS    Z12, Z5, Z5
+	VADDPS    Z15, Z7, Z7
+	VADDPS    Z10, Z5, Z5
+	VADDPS    Z13, Z7, Z7
+	VADDPS    Z11, Z5, Z5
+	VADDPS    Z14, Z7, Z7
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX)(CX*1), K1, Z10
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z11
+	VMOVAPS   Z10, Z12
+	VPERMT2PS Z11, Z8, Z12
+	VPERMT2PS Z11, Z9, Z10
+	VMOVUPS.Z 8(DX)(CX*1), K3, Z11
+	VMOVUPS.Z 72(DX)(CX*1), K4, Z13
+	VPERMT2PS Z13, Z8, Z11
+	VMOVUPS.Z (DI)(CX*1), K1, Z13
+	VMOVUPS.Z 64(DI)(CX*1), K2, Z14
+	VMOVAPS   Z13, Z15
+	VPERMT2PS Z14, Z8, Z15
+	VPERMT2PS Z14, Z9, Z13
+	VMOVUPS.Z 8(DI)(CX*1), K3, Z14
+	VMOVUPS.Z 72(DI)(CX*1), K4, Z16
+	VPERMT2PS Z16, Z8, Z14
+	VADDPS    Z12, Z5, Z5
+	VADDPS    Z15, Z7, Z7
+	VADDPS    Z10, Z5, Z5
+	VADDPS    Z13, Z7, Z7
+	VADDPS    Z11, Z5, Z5
+	VADDPS    Z14, Z7, Z7
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z5, Z10
+	VPSUBD  Z1, Z10, Z10
+	VPCMPUD $0x06, Z2, Z10, K5, K6
+	KTESTW  K6, K6
+	JNZ     slowA2
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z5, Z10
+	VFNMADD231PS Z3, Z10, Z5
+	VFMADD132PS  Z4, Z10, Z5
+
+dividedA2:
+	VMOVUPS Z5, K5, (BX)
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z7, Z5
+	VPSUBD  Z1, Z5, Z5
+	VPCMPUD $0x06, Z2, Z5, K5, K6
+	KTESTW  K6, K6
+	JNZ     slowB2
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z7, Z5
+	VFNMADD231PS Z3, Z5, Z7
+	VFMADD132PS  Z4, Z5, Z7
+
+dividedB2:
+	VMOVUPS Z7, K5, (R8)
+	MOVQ    DI, DX
+	ADDQ    72(AX), DX
+	MOVQ    R8, BX
+	ADDQ    80(AX), BX
+	SUBQ    $0x02, SI
+	JMP     row22
+
+	// A last single row.
+row12:
+	TESTQ  SI, SI
+	JZ     groupEnd2
+	VXORPS Z5, Z5, Z5
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX), K1, Z7
+	VMOVUPS.Z 64(DX), K2, Z10
+	VMOVAPS   Z7, Z11
+	VPERMT2PS Z10, Z8, Z11
+	VPERMT2PS Z10, Z9, Z7
+	VMOVUPS.Z 8(DX), K3, Z10
+	VMOVUPS.Z 72(DX), K4, Z12
+	VPERMT2PS Z12, Z8, Z10
+	VADDPS    Z11, Z5, Z5
+	VADDPS    Z7, Z5, Z5
+	VADDPS    Z10, Z5, Z5
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX)(CX*1), K1, Z7
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z10
+	VMOVAPS   Z7, Z11
+	VPERMT2PS Z10, Z8, Z11
+	VPERMT2PS Z10, Z9, Z7
+	VMOVUPS.Z 8(DX)(CX*1), K3, Z10
+	VMOVUPS.Z 72(DX)(CX*1), K4, Z12
+	VPERMT2PS Z12, Z8, Z10
+	VADDPS    Z11, Z5, Z5
+	VADDPS    Z7, Z5, Z5
+	VADDPS    Z10, Z5, Z5
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z5, Z7
+	VPSUBD  Z1, Z7, Z7
+	VPCMPUD $0x06, Z2, Z7, K5, K6
+	KTESTW  K6, K6
+	JNZ     slow2
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z5, Z7
+	VFNMADD231PS Z3, Z7, Z5
+	VFMADD132PS  Z4, Z7, Z5
+
+divided2:
+	VMOVUPS Z5, K5, (BX)
+
+groupEnd2:
+	MOVQ 48(AX), DX
+	ADDQ DX, 80(SP)
+	MOVQ 56(AX), DX
+	ADDQ DX, 88(SP)
+	DECQ 96(SP)
+	JNZ  group2
+
+	// Next chunk position.
+	ADDQ $0x00000040, 56(SP)
+	MOVQ 176(AX), CX
+	ADDQ CX, 64(SP)
+	ADDQ $0x0000000a, 72(SP)
+	JMP  col2
+	JMP done
+
+nr1:
+	MOVQ $0x00000000, CX
+	MOVQ CX, 104(SP)
+	MOVQ 144(AX), CX
+	NEGQ CX
+	MOVQ CX, 112(SP)
+	LEAQ 1860(AX), CX
+	MOVQ CX, 120(SP)
+
+	// For every chunk position: its masks, divisors and reciprocals.
+col1:
+	MOVQ      104(SP), CX
+	CMPQ      CX, 136(AX)
+	JGE       done
+	MOVQ      120(SP), DX
+	KMOVW     (DX), K1
+	KMOVW     2(DX), K2
+	KMOVW     4(DX), K3
+	KMOVW     6(DX), K4
+	KMOVW     8(DX), K5
+	VMOVUPS.Z 836(AX)(CX*1), K5, Z3
+	VMOVUPS.Z 1348(AX)(CX*1), K5, Z4
+	MOVQ      (AX), DX
+	ADDQ      112(SP), DX
+	MOVQ      DX, 128(SP)
+	MOVQ      8(AX), DX
+	ADDQ      CX, DX
+	MOVQ      DX, 136(SP)
+	MOVQ      40(AX), DX
+	MOVQ      DX, 144(SP)
+	MOVQ      120(AX), CX
+
+	// For every group (plane), every row: the chunk's sums, divided, stored.
+group1:
+	MOVQ 128(SP), CX
+	MOVQ 136(SP), DX
+	MOVQ 64(AX), BX
+
+	// Two rows at a time, their sums interleaved.
+row21:
+	CMPQ   BX, $0x02
+	JLT    row11
+	MOVQ   CX, SI
+	ADDQ   72(AX), SI
+	MOVQ   DX, DI
+	ADDQ   80(AX), DI
+	VXORPS Z5, Z5, Z5
+	VXORPS Z7, Z7, Z7
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (CX), K1, Z10
+	VMOVUPS.Z 64(CX), K2, Z11
+	VMOVAPS   Z10, Z12
+	VPERMT2PS Z11, Z8, Z12
+	VPERMT2PS Z11, Z9, Z10
+	VMOVUPS.Z 8(CX), K3, Z11
+	VMOVUPS.Z 72(CX), K4, Z13
+	VPERMT2PS Z13, Z8, Z11
+	VMOVUPS.Z (SI), K1, Z13
+	VMOVUPS.Z 64(SI), K2, Z14
+	VMOVAPS   Z13, Z15
+	VPERMT2PS Z14, Z8, Z15
+	VPERMT2PS Z14, Z9, Z13
+	VMOVUPS.Z 8(SI), K3, Z14
+	VMOVUPS.Z 72(SI), K4, Z16
+	VPERMT2PS Z16, Z8, Z14
+	VADDPS    Z12, Z5, Z5
+	VADDPS    Z15, Z7, Z7
+	VADDPS    Z10, Z5, Z5
+	VADDPS    Z13, Z7, Z7
+	VADDPS    Z11, Z5, Z5
+	VADDPS    Z14, Z7, Z7
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z5, Z10
+	VPSUBD  Z1, Z10, Z10
+	VPCMPUD $0x06, Z2, Z10, K5, K6
+	KTESTW  K6, K6
+	JNZ     slowA1
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z5, Z10
+	VFNMADD231PS Z3, Z10, Z5
+	VFMADD132PS  Z4, Z10, Z5
+
+dividedA1:
+	VMOVUPS Z5, K5, (DX)
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z7, Z5
+	VPSUBD  Z1, Z5, Z5
+	VPCMPUD $0x06, Z2, Z5, K5, K6
+	KTESTW  K6, K6
+	JNZ     slowB1
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z7, Z5
+	VFNMADD231PS Z3, Z5, Z7
+	VFMADD132PS  Z4, Z5, Z7
+
+dividedB1:
+	VMOVUPS Z7, K5, (DI)
+	MOVQ    SI, CX
+	ADDQ    72(AX), CX
+	MOVQ    DI, DX
+	ADDQ    80(AX), DX
+	SUBQ    $0x02, BX
+	JMP     row21
+
+	// A last single row.
+row11:
+	TESTQ  BX, BX
+	JZ     groupEnd1
+	VXORPS Z5, Z5, Z5
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (CX), K1, Z7
+	VMOVUPS.Z 64(CX), K2, Z10
+	VMOVAPS   Z7, Z11
+	VPERMT2PS Z10, Z8, Z11
+	VPERMT2PS Z10, Z9, Z7
+	VMOVUPS.Z 8(CX), K3, Z10
+	VMOVUPS.Z 72(CX), K4, Z12
+	VPERMT2PS Z12, Z8, Z10
+	VADDPS    Z11, Z5, Z5
+	VADDPS    Z7, Z5, Z5
+	VADDPS    Z10, Z5, Z5
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z5, Z7
+	VPSUBD  Z1, Z7, Z7
+	VPCMPUD $0x06, Z2, Z7, K5, K6
+	KTESTW  K6, K6
+	JNZ     slow1
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z5, Z7
+	VFNMADD231PS Z3, Z7, Z5
+	VFMADD132PS  Z4, Z7, Z5
+
+divided1:
+	VMOVUPS Z5, K5, (DX)
+
+groupEnd1:
+	MOVQ 48(AX), CX
+	ADDQ CX, 128(SP)
+	MOVQ 56(AX), CX
+	ADDQ CX, 136(SP)
+	DECQ 144(SP)
+	JNZ  group1
+
+	// Next chunk position.
+	ADDQ $0x00000040, 104(SP)
+	MOVQ 176(AX), CX
+	ADDQ CX, 112(SP)
+	ADDQ $0x0000000a, 120(SP)
+	JMP  col1
+	JMP done
+
+mode1:
+	CMPQ CX, $0x01
+	JEQ  nr1M1
+	CMPQ CX, $0x02
+	JEQ  nr2M1
+	MOVQ $0x00000000, CX
+	MOVQ CX, 152(SP)
+	MOVQ 144(AX), CX
+	NEGQ CX
+	MOVQ CX, 160(SP)
+	LEAQ 1860(AX), CX
+	MOVQ CX, 168(SP)
+
+	// For every chunk position: its masks, divisors and reciprocals.
+col3M1:
+	MOVQ      152(SP), CX
+	CMPQ      CX, 136(AX)
+	JGE       done
+	MOVQ      168(SP), DX
+	KMOVW     (DX), K1
+	KMOVW     2(DX), K2
+	KMOVW     4(DX), K3
+	KMOVW     6(DX), K4
+	KMOVW     8(DX), K5
+	VMOVUPS.Z 836(AX)(CX*1), K5, Z10
+	VMOVUPS.Z 1348(AX)(CX*1), K5, Z11
+	MOVQ      (AX), DX
+	ADDQ      160(SP), DX
+	MOVQ      DX, 176(SP)
+	MOVQ      8(AX), DX
+	ADDQ      CX, DX
+	MOVQ      DX, 184(SP)
+	MOVQ      40(AX), DX
+	MOVQ      DX, 192(SP)
+	MOVQ      120(AX), CX
+
+	// For every group (plane), every row: the chunk's sums, divided, stored.
+group3M1:
+	MOVQ 176(SP), DX
+	MOVQ 184(SP), BX
+	MOVQ 64(AX), SI
+
+	// Two rows at a time, their sums interleaved.
+row23M1:
+	CMPQ   SI, $0x02
+	JLT    row13M1
+	MOVQ   DX, DI
+	ADDQ   72(AX), DI
+	MOVQ   BX, R8
+	ADDQ   80(AX), R8
+	VXORPS Z12, Z12, Z12
+	VXORPS Z13, Z13, Z13
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX), K1, Z14
+	VMOVUPS.Z 64(DX), K2, Z15
+	VMOVAPS   Z14, Z16
+	VPERMT2PS Z15, Z8, Z16
+	VPERMT2PS Z15, Z9, Z14
+	VMOVUPS.Z 8(DX), K3, Z15
+	VMOVUPS.Z 72(DX), K4, Z17
+	VPERMT2PS Z17, Z8, Z15
+	VMOVUPS.Z (DI), K1, Z17
+	VMOVUPS.Z 64(DI), K2, Z18
+	VMOVAPS   Z17, Z19
+	VPERMT2PS Z18, Z8, Z19
+	VPERMT2PS Z18, Z9, Z17
+	VMOVUPS.Z 8(DI), K3, Z18
+	VMOVUPS.Z 72(DI), K4, Z20
+	VPERMT2PS Z20, Z8, Z18
+	VADDPS    Z16, Z12, Z12
+	VADDPS    Z19, Z13, Z13
+	VADDPS    Z14, Z12, Z12
+	VADDPS    Z17, Z13, Z13
+	VADDPS    Z15, Z12, Z12
+	VADDPS    Z18, Z13, Z13
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX)(CX*1), K1, Z14
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z15
+	VMOVAPS   Z14, Z16
+	VPERMT2PS Z15, Z8, Z16
+	VPERMT2PS Z15, Z9, Z14
+	VMOVUPS.Z 8(DX)(CX*1), K3, Z15
+	VMOVUPS.Z 72(DX)(CX*1), K4, Z17
+	VPERMT2PS Z17, Z8, Z15
+	VMOVUPS.Z (DI)(CX*1), K1, Z17
+	VMOVUPS.Z 64(DI)(CX*1), K2, Z18
+	VMOVAPS   Z17, Z19
+	VPERMT2PS Z18, Z8, Z19
+	VPERMT2PS Z18, Z9, Z17
+	VMOVUPS.Z 8(DI)(CX*1), K3, Z18
+	VMOVUPS.Z 72(DI)(CX*1), K4, Z20
+	VPERMT2PS Z20, Z8, Z18
+	VADDPS    Z16, Z12, Z12
+	VADDPS    Z19, Z13, Z13
+	VADDPS    Z14, Z12, Z12
+	VADDPS    Z17, Z13, Z13
+	VADDPS    Z15, Z12, Z12
+	VADDPS    Z18, Z13, Z13
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX)(CX*2), K1, Z14
+	VMOVUPS.Z 64(DX)(CX*2), K2, Z15
+	VMOVAPS   Z14, Z16
+	VPERMT2PS Z15, Z8, Z16
+	VPERMT2PS Z15, Z9, Z14
+	VMOVUPS.Z 8(DX)(CX*2), K3, Z15
+	VMOVUPS.Z 72(DX)(CX*2), K4, Z17
+	VPERMT2PS Z17, Z8, Z15
+	VMOVUPS.Z (DI)(CX*2), K1, Z17
+	VMOVUPS.Z 64(DI)(CX*2), K2, Z18
+	VMOVAPS   Z17, Z19
+	VPERMT2PS Z18, Z8, Z19
+	VPERMT2PS Z18, Z9, Z17
+	VMOVUPS.Z 8(DI)(CX*2), K3, Z18
+	VMOVUPS.Z 72(DI)(CX*2), K4, Z20
+	VPERMT2PS Z20, Z8, Z18
+	VADDPS    Z16, Z12, Z12
+	VADDPS    Z19, Z13, Z13
+	VADDPS    Z14, Z12, Z12
+	VADDPS    Z17, Z13, Z13
+	VADDPS    Z15, Z12, Z12
+	VADDPS    Z18, Z13, Z13
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z12, Z14
+	VPSUBD  Z1, Z14, Z14
+	VPCMPUD $0x06, Z2, Z14, K5, K6
+	KTESTW  K6, K6
+	JNZ     slowA3M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepA3M1
+
+hStepA3M1:
+	VMULPS       Z5, Z12, Z14
+	VFNMADD231PS Z4, Z14, Z12
+	VFMADD132PS  Z5, Z14, Z12
+	VMULPS       Z11, Z12, Z14
+	VFNMADD231PS Z10, Z14, Z12
+	VFMADD132PS  Z11, Z14, Z12
+
+dividedA3M1:
+	VMOVUPS Z12, K5, (BX)
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z13, Z12
+	VPSUBD  Z1, Z12, Z12
+	VPCMPUD $0x06, Z2, Z12, K5, K6
+	KTESTW  K6, K6
+	JNZ     slowB3M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepB3M1
+
+hStepB3M1:
+	VMULPS       Z5, Z13, Z12
+	VFNMADD231PS Z4, Z12, Z13
+	VFMADD132PS  Z5, Z12, Z13
+	VMULPS       Z11, Z13, Z12
+	VFNMADD231PS Z10, Z12, Z13
+	VFMADD132PS  Z11, Z12, Z13
+
+dividedB3M1:
+	VMOVUPS Z13, K5, (R8)
+	MOVQ    DI, DX
+	ADDQ    72(AX), DX
+	MOVQ    R8, BX
+	ADDQ    80(AX), BX
+	SUBQ    $0x02, SI
+	JMP     row23M1
+
+	// A last single row.
+row13M1:
+	TESTQ  SI, SI
+	JZ     groupEnd3M1
+	VXORPS Z12, Z12, Z12
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX), K1, Z13
+	VMOVUPS.Z 64(DX), K2, Z14
+	VMOVAPS   Z13, Z15
+	VPERMT2PS Z14, Z8, Z15
+	VPERMT2PS Z14, Z9, Z13
+	VMOVUPS.Z 8(DX), K3, Z14
+	VMOVUPS.Z 72(DX), K4, Z16
+	VPERMT2PS Z16, Z8, Z14
+	VADDPS    Z15, Z12, Z12
+	VADDPS    Z13, Z12, Z12
+	VADDPS    Z14, Z12, Z12
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX)(CX*1), K1, Z13
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z14
+	VMOVAPS   Z13, Z15
+	VPERMT2PS Z14, Z8, Z15
+	VPERMT2PS Z14, Z9, Z13
+	VMOVUPS.Z 8(DX)(CX*1), K3, Z14
+	VMOVUPS.Z 72(DX)(CX*1), K4, Z16
+	VPERMT2PS Z16, Z8, Z14
+	VADDPS    Z15, Z12, Z12
+	VADDPS    Z13, Z12, Z12
+	VADDPS    Z14, Z12, Z12
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX)(CX*2), K1, Z13
+	VMOVUPS.Z 64(DX)(CX*2), K2, Z14
+	VMOVAPS   Z13, Z15
+	VPERMT2PS Z14, Z8, Z15
+	VPERMT2PS Z14, Z9, Z13
+	VMOVUPS.Z 8(DX)(CX*2), K3, Z14
+	VMOVUPS.Z 72(DX)(CX*2), K4, Z16
+	VPERMT2PS Z16, Z8, Z14
+	VADDPS    Z15, Z12, Z12
+	VADDPS    Z13, Z12, Z12
+	VADDPS    Z14, Z12, Z12
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z12, Z13
+	VPSUBD  Z1, Z13, Z13
+	VPCMPUD $0x06, Z2, Z13, K5, K6
+	KTESTW  K6, K6
+	JNZ     slow3M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStep3M1
+
+hStep3M1:
+	VMULPS       Z5, Z12, Z13
+	VFNMADD231PS Z4, Z13, Z12
+	VFMADD132PS  Z5, Z13, Z12
+	VMULPS       Z11, Z12, Z13
+	VFNMADD231PS Z10, Z13, Z12
+	VFMADD132PS  Z11, Z13, Z12
+
+divided3M1:
+	VMOVUPS Z12, K5, (BX)
+
+groupEnd3M1:
+	MOVQ 48(AX), DX
+	ADDQ DX, 176(SP)
+	MOVQ 56(AX), DX
+	ADDQ DX, 184(SP)
+	DECQ 192(SP)
+	JNZ  group3M1
+
+	// Next chunk position.
+	ADDQ $0x00000040, 152(SP)
+	MOVQ 176(AX), CX
+	ADDQ CX, 160(SP)
+	ADDQ $0x0000000a, 168(SP)
+	JMP  col3M1
+	JMP done
+
+nr2M1:
+	MOVQ $0x00000000, CX
+	MOVQ CX, 200(SP)
+	MOVQ 144(AX), CX
+	NEGQ CX
+	MOVQ CX, 208(SP)
+	LEAQ 1860(AX), CX
+	MOVQ CX, 216(SP)
+
+	// For every chunk position: its masks, divisors and reciprocals.
+col2M1:
+	MOVQ      200(SP), CX
+	CMPQ      CX, 136(AX)
+	JGE       done
+	MOVQ      216(SP), DX
+	KMOVW     (DX), K1
+	KMOVW     2(DX), K2
+	KMOVW     4(DX), K3
+	KMOVW     6(DX), K4
+	KMOVW     8(DX), K5
+	VMOVUPS.Z 836(AX)(CX*1), K5, Z10
+	VMOVUPS.Z 1348(AX)(CX*1), K5, Z11
+	MOVQ      (AX), DX
+	ADDQ      208(SP), DX
+	MOVQ      DX, 224(SP)
+	MOVQ      8(AX), DX
+	ADDQ      CX, DX
+	MOVQ      DX, 232(SP)
+	MOVQ      40(AX), DX
+	MOVQ      DX, 240(SP)
+	MOVQ      120(AX), CX
+
+	// For every group (plane), every row: the chunk's sums, divided, stored.
+group2M1:
+	MOVQ 224(SP), DX
+	MOVQ 232(SP), BX
+	MOVQ 64(AX), SI
+
+	// Two rows at a time, their sums interleaved.
+row22M1:
+	CMPQ   SI, $0x02
+	JLT    row12M1
+	MOVQ   DX, DI
+	ADDQ   72(AX), DI
+	MOVQ   BX, R8
+	ADDQ   80(AX), R8
+	VXORPS Z12, Z12, Z12
+	VXORPS Z13, Z13, Z13
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX), K1, Z14
+	VMOVUPS.Z 64(DX), K2, Z15
+	VMOVAPS   Z14, Z16
+	VPERMT2PS Z15, Z8, Z16
+	VPERMT2PS Z15, Z9, Z14
+	VMOVUPS.Z 8(DX), K3, Z15
+	VMOVUPS.Z 72(DX), K4, Z17
+	VPERMT2PS Z17, Z8, Z15
+	VMOVUPS.Z (DI), K1, Z17
+	VMOVUPS.Z 64(DI), K2, Z18
+	VMOVAPS   Z17, Z19
+	VPERMT2PS Z18, Z8, Z19
+	VPERMT2PS Z18, Z9, Z17
+	VMOVUPS.Z 8(DI), K3, Z18
+	VMOVUPS.Z 72(DI), K4, Z20
+	VPERMT2PS Z20, Z8, Z18
+	VADDPS    Z16, Z12, Z12
+	VADDPS    Z19, Z13, Z13
+	VADDPS    Z14, Z12, Z12
+	VADDPS    Z17, Z13, Z13
+	VADDPS    Z15, Z12, Z12
+	VADDPS    Z18, Z13, Z13
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX)(CX*1), K1, Z14
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z15
+	VMOVAPS   Z14, Z16
+	VPERMT2PS Z15, Z8, Z16
+	VPERMT2PS Z15, Z9, Z14
+	VMOVUPS.Z 8(DX)(CX*1), K3, Z15
+	VMOVUPS.Z 72(DX)(CX*1), K4, Z17
+	VPERMT2PS Z17, Z8, Z15
+	VMOVUPS.Z (DI)(CX*1), K1, Z17
+	VMOVUPS.Z 64(DI)(CX*1), K2, Z18
+	VMOVAPS   Z17, Z19
+	VPERMT2PS Z18, Z8, Z19
+	VPERMT2PS Z18, Z9, Z17
+	VMOVUPS.Z 8(DI)(CX*1), K3, Z18
+	VMOVUPS.Z 72(DI)(CX*1), K4, Z20
+	VPERMT2PS Z20, Z8, Z18
+	VADDPS    Z16, Z12, Z12
+	VADDPS    Z19, Z13, Z13
+	VADDPS    Z14, Z12, Z12
+	VADDPS    Z17, Z13, Z13
+	VADDPS    Z15, Z12, Z12
+	VADDPS    Z18, Z13, Z13
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z12, Z14
+	VPSUBD  Z1, Z14, Z14
+	VPCMPUD $0x06, Z2, Z14, K5, K6
+	KTESTW  K6, K6
+	JNZ     slowA2M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepA2M1
+
+hStepA2M1:
+	VMULPS       Z5, Z12, Z14
+	VFNMADD231PS Z4, Z14, Z12
+	VFMADD132PS  Z5, Z14, Z12
+	VMULPS       Z11, Z12, Z14
+	VFNMADD231PS Z10, Z14, Z12
+	VFMADD132PS  Z11, Z14, Z12
+
+dividedA2M1:
+	VMOVUPS Z12, K5, (BX)
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z13, Z12
+	VPSUBD  Z1, Z12, Z12
+	VPCMPUD $0x06, Z2, Z12, K5, K6
+	KTESTW  K6, K6
+	JNZ     slowB2M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepB2M1
+
+hStepB2M1:
+	VMULPS       Z5, Z13, Z12
+	VFNMADD231PS Z4, Z12, Z13
+	VFMADD132PS  Z5, Z12, Z13
+	VMULPS       Z11, Z13, Z12
+	VFNMADD231PS Z10, Z12, Z13
+	VFMADD132PS  Z11, Z12, Z13
+
+dividedB2M1:
+	VMOVUPS Z13, K5, (R8)
+	MOVQ    DI, DX
+	ADDQ    72(AX), DX
+	MOVQ    R8, BX
+	ADDQ    80(AX), BX
+	SUBQ    $0x02, SI
+	JMP     row22M1
+
+	// A last single row.
+row12M1:
+	TESTQ  SI, SI
+	JZ     groupEnd2M1
+	VXORPS Z12, Z12, Z12
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX), K1, Z13
+	VMOVUPS.Z 64(DX), K2, Z14
+	VMOVAPS   Z13, Z15
+	VPERMT2PS Z14, Z8, Z15
+	VPERMT2PS Z14, Z9, Z13
+	VMOVUPS.Z 8(DX), K3, Z14
+	VMOVUPS.Z 72(DX), K4, Z16
+	VPERMT2PS Z16, Z8, Z14
+	VADDPS    Z15, Z12, Z12
+	VADDPS    Z13, Z12, Z12
+	VADDPS    Z14, Z12, Z12
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX)(CX*1), K1, Z13
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z14
+	VMOVAPS   Z13, Z15
+	VPERMT2PS Z14, Z8, Z15
+	VPERMT2PS Z14, Z9, Z13
+	VMOVUPS.Z 8(DX)(CX*1), K3, Z14
+	VMOVUPS.Z 72(DX)(CX*1), K4, Z16
+	VPERMT2PS Z16, Z8, Z14
+	VADDPS    Z15, Z12, Z12
+	VADDPS    Z13, Z12, Z12
+	VADDPS    Z14, Z12, Z12
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z12, Z13
+	VPSUBD  Z1, Z13, Z13
+	VPCMPUD $0x06, Z2, Z13, K5, K6
+	KTESTW  K6, K6
+	JNZ     slow2M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStep2M1
+
+hStep2M1:
+	VMULPS       Z5, Z12, Z13
+	VFNMADD231PS Z4, Z13, Z12
+	VFMADD132PS  Z5, Z13, Z12
+	VMULPS       Z11, Z12, Z13
+	VFNMADD231PS Z10, Z13, Z12
+	VFMADD132PS  Z11, Z13, Z12
+
+divided2M1:
+	VMOVUPS Z12, K5, (BX)
+
+groupEnd2M1:
+	MOVQ 48(AX), DX
+	ADDQ DX, 224(SP)
+	MOVQ 56(AX), DX
+	ADDQ DX, 232(SP)
+	DECQ 240(SP)
+	JNZ  group2M1
+
+	// Next chunk position.
+	ADDQ $0x00000040, 200(SP)
+	MOVQ 176(AX), CX
+	ADDQ CX, 208(SP)
+	ADDQ $0x0000000a, 216(SP)
+	JMP  col2M1
+	JMP done
+
+nr1M1:
+	MOVQ $0x00000000, CX
+	MOVQ CX, 248(SP)
+	MOVQ 144(AX), CX
+	NEGQ CX
+	MOVQ CX, 256(SP)
+	LEAQ 1860(AX), CX
+	MOVQ CX, 264(SP)
+
+	// For every chunk position: its masks, divisors and reciprocals.
+col1M1:
+	MOVQ      248(SP), CX
+	CMPQ      CX, 136(AX)
+	JGE       done
+	MOVQ      264(SP), DX
+	KMOVW     (DX), K1
+	KMOVW     2(DX), K2
+	KMOVW     4(DX), K3
+	KMOVW     6(DX), K4
+	KMOVW     8(DX), K5
+	VMOVUPS.Z 836(AX)(CX*1), K5, Z10
+	VMOVUPS.Z 1348(AX)(CX*1), K5, Z11
+	MOVQ      (AX), DX
+	ADDQ      256(SP), DX
+	MOVQ      DX, 272(SP)
+	MOVQ      8(AX), DX
+	ADDQ      CX, DX
+	MOVQ      DX, 280(SP)
+	MOVQ      40(AX), DX
+	MOVQ      DX, 288(SP)
+	MOVQ      120(AX), CX
+
+	// For every group (plane), every row: the chunk's sums, divided, stored.
+group1M1:
+	MOVQ 272(SP), CX
+	MOVQ 280(SP), DX
+	MOVQ 64(AX), BX
+
+	// Two rows at a time, their sums interleaved.
+row21M1:
+	CMPQ   BX, $0x02
+	JLT    row11M1
+	MOVQ   CX, SI
+	ADDQ   72(AX), SI
+	MOVQ   DX, DI
+	ADDQ   80(AX), DI
+	VXORPS Z12, Z12, Z12
+	VXORPS Z13, Z13, Z13
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (CX), K1, Z14
+	VMOVUPS.Z 64(CX), K2, Z15
+	VMOVAPS   Z14, Z16
+	VPERMT2PS Z15, Z8, Z16
+	VPERMT2PS Z15, Z9, Z14
+	VMOVUPS.Z 8(CX), K3, Z15
+	VMOVUPS.Z 72(CX), K4, Z17
+	VPERMT2PS Z17, Z8, Z15
+	VMOVUPS.Z (SI), K1, Z17
+	VMOVUPS.Z 64(SI), K2, Z18
+	VMOVAPS   Z17, Z19
+	VPERMT2PS Z18, Z8, Z19
+	VPERMT2PS Z18, Z9, Z17
+	VMOVUPS.Z 8(SI), K3, Z18
+	VMOVUPS.Z 72(SI), K4, Z20
+	VPERMT2PS Z20, Z8, Z18
+	VADDPS    Z16, Z12, Z12
+	VADDPS    Z19, Z13, Z13
+	VADDPS    Z14, Z12, Z12
+	VADDPS    Z17, Z13, Z13
+	VADDPS    Z15, Z12, Z12
+	VADDPS    Z18, Z13, Z13
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z12, Z14
+	VPSUBD  Z1, Z14, Z14
+	VPCMPUD $0x06, Z2, Z14, K5, K6
+	KTESTW  K6, K6
+	JNZ     slowA1M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepA1M1
+
+hStepA1M1:
+	VMULPS       Z5, Z12, Z14
+	VFNMADD231PS Z4, Z14, Z12
+	VFMADD132PS  Z5, Z14, Z12
+	VMULPS       Z11, Z12, Z14
+	VFNMADD231PS Z10, Z14, Z12
+	VFMADD132PS  Z11, Z14, Z12
+
+dividedA1M1:
+	VMOVUPS Z12, K5, (DX)
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z13, Z12
+	VPSUBD  Z1, Z12, Z12
+	VPCMPUD $0x06, Z2, Z12, K5, K6
+	KTESTW  K6, K6
+	JNZ     slowB1M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepB1M1
+
+hStepB1M1:
+	VMULPS       Z5, Z13, Z12
+	VFNMADD231PS Z4, Z12, Z13
+	VFMADD132PS  Z5, Z12, Z13
+	VMULPS       Z11, Z13, Z12
+	VFNMADD231PS Z10, Z12, Z13
+	VFMADD132PS  Z11, Z12, Z13
+
+dividedB1M1:
+	VMOVUPS Z13, K5, (DI)
+	MOVQ    SI, CX
+	ADDQ    72(AX), CX
+	MOVQ    DI, DX
+	ADDQ    80(AX), DX
+	SUBQ    $0x02, BX
+	JMP     row21M1
+
+	// A last single row.
+row11M1:
+	TESTQ  BX, BX
+	JZ     groupEnd1M1
+	VXORPS Z12, Z12, Z12
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (CX), K1, Z13
+	VMOVUPS.Z 64(CX), K2, Z14
+	VMOVAPS   Z13, Z15
+	VPERMT2PS Z14, Z8, Z15
+	VPERMT2PS Z14, Z9, Z13
+	VMOVUPS.Z 8(CX), K3, Z14
+	VMOVUPS.Z 72(CX), K4, Z16
+	VPERMT2PS Z16, Z8, Z14
+	VADDPS    Z15, Z12, Z12
+	VADDPS    Z13, Z12, Z12
+	VADDPS    Z14, Z12, Z12
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z12, Z13
+	VPSUBD  Z1, Z13, Z13
+	VPCMPUD $0x06, Z2, Z13, K5, K6
+	KTESTW  K6, K6
+	JNZ     slow1M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStep1M1
+
+hStep1M1:
+	VMULPS       Z5, Z12, Z13
+	VFNMADD231PS Z4, Z13, Z12
+	VFMADD132PS  Z5, Z13, Z12
+	VMULPS       Z11, Z12, Z13
+	VFNMADD231PS Z10, Z13, Z12
+	VFMADD132PS  Z11, Z13, Z12
+
+divided1M1:
+	VMOVUPS Z12, K5, (DX)
+
+groupEnd1M1:
+	MOVQ 48(AX), CX
+	ADDQ CX, 272(SP)
+	MOVQ 56(AX), CX
+	ADDQ CX, 280(SP)
+	DECQ 288(SP)
+	JNZ  group1M1
+
+	// Next chunk position.
+	ADDQ $0x00000040, 248(SP)
+	MOVQ 176(AX), CX
+	ADDQ CX, 256(SP)
+	ADDQ $0x0000000a, 264(SP)
+	JMP  col1M1
+	JMP done
+
+	// Out of the loops' way: the rare paths of the division.
+slowA3:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z5, Z5
+	VADDPS Z6, Z5, Z5
+	JMP    dividedA3
+
+slowB3:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z7, Z7
+	VADDPS Z6, Z7, Z7
+	JMP    dividedB3
+
+slow3:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z5, Z5
+	VADDPS Z6, Z5, Z5
+	JMP    divided3
+
+slowA2:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z5, Z5
+	VADDPS Z6, Z5, Z5
+	JMP    dividedA2
+
+slowB2:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z7, Z7
+	VADDPS Z6, Z7, Z7
+	JMP    dividedB2
+
+slow2:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z5, Z5
+	VADDPS Z6, Z5, Z5
+	JMP    divided2
+
+slowA1:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z5, Z5
+	VADDPS Z6, Z5, Z5
+	JMP    dividedA1
+
+slowB1:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z7, Z7
+	VADDPS Z6, Z7, Z7
+	JMP    dividedB1
+
+slow1:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z5, Z5
+	VADDPS Z6, Z5, Z5
+	JMP    divided1
+
+dStepA3M1:
+	VMULPS       Z3, Z12, Z14
+	VFNMADD231PS Z7, Z14, Z12
+	VFMADD132PS  Z3, Z14, Z12
+	JMP          hStepA3M1
+
+slowA3M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z12, Z12
+	VDIVPS Z7, Z12, Z12
+	VDIVPS Z4, Z12, Z12
+	VDIVPS Z10, Z12, Z12
+	JMP    dividedA3M1
+
+dStepB3M1:
+	VMULPS       Z3, Z13, Z12
+	VFNMADD231PS Z7, Z12, Z13
+	VFMADD132PS  Z3, Z12, Z13
+	JMP          hStepB3M1
+
+slowB3M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z13, Z13
+	VDIVPS Z7, Z13, Z13
+	VDIVPS Z4, Z13, Z13
+	VDIVPS Z10, Z13, Z13
+	JMP    dividedB3M1
+
+dStep3M1:
+	VMULPS       Z3, Z12, Z13
+	VFNMADD231PS Z7, Z13, Z12
+	VFMADD132PS  Z3, Z13, Z12
+	JMP          hStep3M1
+
+slow3M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z12, Z12
+	VDIVPS Z7, Z12, Z12
+	VDIVPS Z4, Z12, Z12
+	VDIVPS Z10, Z12, Z12
+	JMP    divided3M1
+
+dStepA2M1:
+	VMULPS       Z3, Z12, Z14
+	VFNMADD231PS Z7, Z14, Z12
+	VFMADD132PS  Z3, Z14, Z12
+	JMP          hStepA2M1
+
+slowA2M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z12, Z12
+	VDIVPS Z7, Z12, Z12
+	VDIVPS Z4, Z12, Z12
+	VDIVPS Z10, Z12, Z12
+	JMP    dividedA2M1
+
+dStepB2M1:
+	VMULPS       Z3, Z13, Z12
+	VFNMADD231PS Z7, Z12, Z13
+	VFMADD132PS  Z3, Z12, Z13
+	JMP          hStepB2M1
+
+slowB2M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z13, Z13
+	VDIVPS Z7, Z13, Z13
+	VDIVPS Z4, Z13, Z13
+	VDIVPS Z10, Z13, Z13
+	JMP    dividedB2M1
+
+dStep2M1:
+	VMULPS       Z3, Z12, Z13
+	VFNMADD231PS Z7, Z13, Z12
+	VFMADD132PS  Z3, Z13, Z12
+	JMP          hStep2M1
+
+slow2M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z12, Z12
+	VDIVPS Z7, Z12, Z12
+	VDIVPS Z4, Z12, Z12
+	VDIVPS Z10, Z12, Z12
+	JMP    divided2M1
+
+dStepA1M1:
+	VMULPS       Z3, Z12, Z14
+	VFNMADD231PS Z7, Z14, Z12
+	VFMADD132PS  Z3, Z14, Z12
+	JMP          hStepA1M1
+
+slowA1M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z12, Z12
+	VDIVPS Z7, Z12, Z12
+	VDIVPS Z4, Z12, Z12
+	VDIVPS Z10, Z12, Z12
+	JMP    dividedA1M1
+
+dStepB1M1:
+	VMULPS       Z3, Z13, Z12
+	VFNMADD231PS Z7, Z12, Z13
+	VFMADD132PS  Z3, Z12, Z13
+	JMP          hStepB1M1
+
+slowB1M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z13, Z13
+	VDIVPS Z7, Z13, Z13
+	VDIVPS Z4, Z13, Z13
+	VDIVPS Z10, Z13, Z13
+	JMP    dividedB1M1
+
+dStep1M1:
+	VMULPS       Z3, Z12, Z13
+	VFNMADD231PS Z7, Z13, Z12
+	VFMADD132PS  Z3, Z13, Z12
+	JMP          hStep1M1
+
+slow1M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z12, Z12
+	VDIVPS Z7, Z12, Z12
+	VDIVPS Z4, Z12, Z12
+	VDIVPS Z10, Z12, Z12
+	JMP    divided1M1
+
+done:
+	VZEROUPPER
+	RET
+
+// func windowSumPairS1K2AVX512(j *rowJob)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·windowSumPairS1K2AVX512(SB), NOSPLIT, $152-8
+	MOVQ j+0(FP), AX
+
+	// The reciprocal division's constants.
+	MOVL         $0x7fffffff, CX
+	VPBROADCASTD CX, Z0
+	MOVL         $0x2b800000, CX
+	VPBROADCASTD CX, Z1
+	MOVL         $0x28000000, CX
+	VPBROADCASTD CX, Z2
+	VBROADCASTSS 824(AX), Z3
+	VBROADCASTSS 828(AX), Z4
+	VBROADCASTSS 832(AX), Z5
+	VXORPS       Z6, Z6, Z6
+	VBROADCASTSS 232(AX), Z7
+	VMOVDQU32    2032(AX), Z8
+
+	// The code for this job's division mode (1, or 0 and 2) and number of window rows.
+	MOVQ 200(AX), CX
+	CMPQ 208(AX), $0x01
+	JEQ  mode1
+	CMPQ CX, $0x01
+	JEQ  nr1
+	CMPQ CX, $0x02
+	JEQ  nr2
+
+	// Per call: the load mask, the output masks of two rows and one, the divisors and reciprocals of the lanes.
+	KMOVW   2096(AX), K1
+	KMOVW   2098(AX), K2
+	KMOVW   2100(AX), K3
+	VMOVUPS 2104(AX), Z3
+	VMOVUPS 2168(AX), Z4
+	MOVQ    (AX), CX
+	MOVQ    CX, 8(SP)
+	MOVQ    8(AX), CX
+	MOVQ    CX, 16(SP)
+	MOVQ    40(AX), CX
+	MOVQ    CX, 24(SP)
+	MOVQ    120(AX), CX
+
+	// For every group (plane):
+group3:
+	MOVQ         8(SP), DX
+	MOVQ         16(SP), BX
+	MOVQ         64(AX), SI
+	MOVL         $0x00000001, DI
+	VPBROADCASTD DI, Z5
+	VPADDD       Z5, Z8, Z5
+
+	// Two rows at a time.
+pair3:
+	CMPQ      SI, $0x02
+	JLT       single3
+	MOVQ      DX, DI
+	ADDQ      72(AX), DI
+	VMOVUPS.Z (DX), K1, Z7
+	VMOVUPS.Z (DI), K1, Z9
+	VMOVAPS   Z7, Z10
+	VPERMT2PS Z9, Z8, Z10
+	VPERMT2PS Z9, Z5, Z7
+	VADDPS    Z7, Z10, Z7
+	VMOVUPS.Z (DX)(CX*1), K1, Z9
+	VMOVUPS.Z (DI)(CX*1), K1, Z10
+	VMOVAPS   Z9, Z11
+	VPERMT2PS Z10, Z8, Z11
+	VADDPS    Z11, Z7, Z7
+	VPERMT2PS Z10, Z5, Z9
+	VADDPS    Z9, Z7, Z7
+	VMOVUPS.Z (DX)(CX*2), K1, Z9
+	VMOVUPS.Z (DI)(CX*2), K1, Z10
+	VMOVAPS   Z9, Z11
+	VPERMT2PS Z10, Z8, Z11
+	VADDPS    Z11, Z7, Z7
+	VPERMT2PS Z10, Z5, Z9
+	VADDPS    Z9, Z7, Z7
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z7, Z9
+	VPSUBD  Z1, Z9, Z9
+	VPCMPUD $0x06, Z2, Z9, K2, K4
+	KTESTW  K4, K4
+	JNZ     slowP3
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z7, Z9
+	VFNMADD231PS Z3, Z9, Z7
+	VFMADD132PS  Z4, Z9, Z7
+
+dividedP3:
+	VMOVUPS Z7, K2, (BX)
+	MOVQ    DI, DX
+	ADDQ    72(AX), DX
+	MOVQ    80(AX), DI
+	LEAQ    (BX)(DI*2), BX
+	SUBQ    $0x02, SI
+	JMP     pair3
+
+	// A last single row (its second row's lanes are its own again).
+single3:
+	TESTQ     SI, SI
+	JZ        groupEnd3
+	VMOVUPS.Z (DX), K1, Z7
+	VMOVUPS.Z (DX), K1, Z9
+	VMOVAPS   Z7, Z10
+	VPERMT2PS Z9, Z8, Z10
+	VPERMT2PS Z9, Z5, Z7
+	VADDPS    Z7, Z10, Z7
+	VMOVUPS.Z (DX)(CX*1), K1, Z9
+	VMOVUPS.Z (DX)(CX*1), K1, Z10
+	VMOVAPS   Z9, Z11
+	VPERMT2PS Z10, Z8, Z11
+	VADDPS    Z11, Z7, Z7
+	VPERMT2PS Z10, Z5, Z9
+	VADDPS    Z9, Z7, Z7
+	VMOVUPS.Z (DX)(CX*2), K1, Z9
+	VMOVUPS.Z (DX)(CX*2), K1, Z10
+	VMOVAPS   Z9, Z11
+	VPERMT2PS Z10, Z8, Z11
+	VADDPS    Z11, Z7, Z7
+	VPERMT2PS Z10, Z5, Z9
+	VADDPS    Z9, Z7, Z7
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z7, Z5
+	VPSUBD  Z1, Z5, Z5
+	VPCMPUD $0x06, Z2, Z5, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowS3
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z7, Z5
+	VFNMADD231PS Z3, Z5, Z7
+	VFMADD132PS  Z4, Z5, Z7
+
+dividedS3:
+	VMOVUPS Z7, K3, (BX)
+
+groupEnd3:
+	MOVQ 48(AX), DX
+	ADDQ DX, 8(SP)
+	MOVQ 56(AX), DX
+	ADDQ DX, 16(SP)
+	DECQ 24(SP)
+	JNZ  group3
+	JMP  done
+
+nr2:
+	// Per call: the load mask, the output masks of two rows and one, the divisors and reciprocals of the lanes.
+	KMOVW   2096(AX), K1
+	KMOVW   2098(AX), K2
+	KMOVW   2100(AX), K3
+	VMOVUPS 2104(AX), Z3
+	VMOVUPS 2168(AX), Z4
+	MOVQ    (AX), CX
+	MOVQ    CX, 32(SP)
+	MOVQ    8(AX), CX
+	MOVQ    CX, 40(SP)
+	MOVQ    40(AX), CX
+	MOVQ    CX, 48(SP)
+	MOVQ    120(AX), CX
+
+	// For every group (plane):
+group2:
+	MOVQ         32(SP), DX
+	MOVQ         40(SP), BX
+	MOVQ         64(AX), SI
+	MOVL         $0x00000001, DI
+	VPBROADCASTD DI, Z5
+	VPADDD       Z5, Z8, Z5
+
+	// Two rows at a time.
+pair2:
+	CMPQ      SI, $0x02
+	JLT       single2
+	MOVQ      DX, DI
+	ADDQ      72(AX), DI
+	VMOVUPS.Z (DX), K1, Z7
+	VMOVUPS.Z (DI), K1, Z9
+	VMOVAPS   Z7, Z10
+	VPERMT2PS Z9, Z8, Z10
+	VPERMT2PS Z9, Z5, Z7
+	VADDPS    Z7, Z10, Z7
+	VMOVUPS.Z (DX)(CX*1), K1, Z9
+	VMOVUPS.Z (DI)(CX*1), K1, Z10
+	VMOVAPS   Z9, Z11
+	VPERMT2PS Z10, Z8, Z11
+	VADDPS    Z11, Z7, Z7
+	VPERMT2PS Z10, Z5, Z9
+	VADDPS    Z9, Z7, Z7
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z7, Z9
+	VPSUBD  Z1, Z9, Z9
+	VPCMPUD $0x06, Z2, Z9, K2, K4
+	KTESTW  K4, K4
+	JNZ     slowP2
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z7, Z9
+	VFNMADD231PS Z3, Z9, Z7
+	VFMADD132PS  Z4, Z9, Z7
+
+dividedP2:
+	VMOVUPS Z7, K2, (BX)
+	MOVQ    DI, DX
+	ADDQ    72(AX), DX
+	MOVQ    80(AX), DI
+	LEAQ    (BX)(DI*2), BX
+	SUBQ    $0x02, SI
+	JMP     pair2
+
+	// A last single row (its second row's lanes are its own again).
+single2:
+	TESTQ     SI, SI
+	JZ        groupEnd2
+	VMOVUPS.Z (DX), K1, Z7
+	VMOVUPS.Z (DX), K1, Z9
+	VMOVAPS   Z7, Z10
+	VPERMT2PS Z9, Z8, Z10
+	VPERMT2PS Z9, Z5, Z7
+	VADDPS    Z7, Z10, Z7
+	VMOVUPS.Z (DX)(CX*1), K1, Z9
+	VMOVUPS.Z (DX)(CX*1), K1, Z10
+	VMOVAPS   Z9, Z11
+	VPERMT2PS Z10, Z8, Z11
+	VADDPS    Z11, Z7, Z7
+	VPERMT2PS Z10, Z5, Z9
+	VADDPS    Z9, Z7, Z7
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z7, Z5
+	VPSUBD  Z1, Z5, Z5
+	VPCMPUD $0x06, Z2, Z5, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowS2
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z7, Z5
+	VFNMADD231PS Z3, Z5, Z7
+	VFMADD132PS  Z4, Z5, Z7
+
+dividedS2:
+	VMOVUPS Z7, K3, (BX)
+
+groupEnd2:
+	MOVQ 48(AX), DX
+	ADDQ DX, 32(SP)
+	MOVQ 56(AX), DX
+	ADDQ DX, 40(SP)
+	DECQ 48(SP)
+	JNZ  group2
+	JMP  done
+
+nr1:
+	// Per call: the load mask, the output masks of two rows and one, the divisors and reciprocals of the lanes.
+	KMOVW   2096(AX), K1
+	KMOVW   2098(AX), K2
+	KMOVW   2100(AX), K3
+	VMOVUPS 2104(AX), Z3
+	VMOVUPS 2168(AX), Z4
+	MOVQ    (AX), CX
+	MOVQ    CX, 56(SP)
+	MOVQ    8(AX), CX
+	MOVQ    CX, 64(SP)
+	MOVQ    40(AX), CX
+	MOVQ    CX, 72(SP)
+	MOVQ    120(AX), CX
+
+	// For every group (plane):
+group1:
+	MOVQ         56(SP), CX
+	MOVQ         64(SP), DX
+	MOVQ         64(AX), BX
+	MOVL         $0x00000001, SI
+	VPBROADCASTD SI, Z5
+	VPADDD       Z5, Z8, Z5
+
+	// Two rows at a time.
+pair1:
+	CMPQ      BX, $0x02
+	JLT       single1
+	MOVQ      CX, SI
+	ADDQ      72(AX), SI
+	VMOVUPS.Z (CX), K1, Z7
+	VMOVUPS.Z (SI), K1, Z9
+	VMOVAPS   Z7, Z10
+	VPERMT2PS Z9, Z8, Z10
+	VPERMT2PS Z9, Z5, Z7
+	VADDPS    Z7, Z10, Z7
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z7, Z9
+	VPSUBD  Z1, Z9, Z9
+	VPCMPUD $0x06, Z2, Z9, K2, K4
+	KTESTW  K4, K4
+	JNZ     slowP1
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z7, Z9
+	VFNMADD231PS Z3, Z9, Z7
+	VFMADD132PS  Z4, Z9, Z7
+
+dividedP1:
+	VMOVUPS Z7, K2, (DX)
+	MOVQ    SI, CX
+	ADDQ    72(AX), CX
+	MOVQ    80(AX), SI
+	LEAQ    (DX)(SI*2), DX
+	SUBQ    $0x02, BX
+	JMP     pair1
+
+	// A last single row (its second row's lanes are its own again).
+single1:
+	TESTQ     BX, BX
+	JZ        groupEnd1
+	VMOVUPS.Z (CX), K1, Z7
+	VMOVUPS.Z (CX), K1, Z9
+	VMOVAPS   Z7, Z10
+	VPERMT2PS Z9, Z8, Z10
+	VPERMT2PS Z9, Z5, Z7
+	VADDPS    Z7, Z10, Z5
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z5, Z7
+	VPSUBD  Z1, Z7, Z7
+	VPCMPUD $0x06, Z2, Z7, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowS1
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z5, Z7
+	VFNMADD231PS Z3, Z7, Z5
+	VFMADD132PS  Z4, Z7, Z5
+
+dividedS1:
+	VMOVUPS Z5, K3, (DX)
+
+groupEnd1:
+	MOVQ 48(AX), CX
+	ADDQ CX, 56(SP)
+	MOVQ 56(AX), CX
+	ADDQ CX, 64(SP)
+	DECQ 72(SP)
+	JNZ  group1
+	JMP  done
+
+mode1:
+	CMPQ CX, $0x01
+	JEQ  nr1M1
+	CMPQ CX, $0x02
+	JEQ  nr2M1
+
+	// Per call: the load mask, the output masks of two rows and one, the divisors and reciprocals of the lanes.
+	KMOVW   2096(AX), K1
+	KMOVW   2098(AX), K2
+	KMOVW   2100(AX), K3
+	VMOVUPS 2104(AX), Z9
+	VMOVUPS 2168(AX), Z10
+	MOVQ    (AX), CX
+	MOVQ    CX, 80(SP)
+	MOVQ    8(AX), CX
+	MOVQ    CX, 88(SP)
+	MOVQ    40(AX), CX
+	MOVQ    CX, 96(SP)
+	MOVQ    120(AX), CX
+
+	// For every group (plane):
+group3M1:
+	MOVQ         80(SP), DX
+	MOVQ         88(SP), BX
+	MOVQ         64(AX), SI
+	MOVL         $0x00000001, DI
+	VPBROADCASTD DI, Z11
+	VPADDD       Z11, Z8, Z11
+
+	// Two rows at a time.
+pair3M1:
+	CMPQ      SI, $0x02
+	JLT       single3M1
+	MOVQ      DX, DI
+	ADDQ      72(AX), DI
+	VMOVUPS.Z (DX), K1, Z12
+	VMOVUPS.Z (DI), K1, Z13
+	VMOVAPS   Z12, Z14
+	VPERMT2PS Z13, Z8, Z14
+	VPERMT2PS Z13, Z11, Z12
+	VADDPS    Z12, Z14, Z12
+	VMOVUPS.Z (DX)(CX*1), K1, Z13
+	VMOVUPS.Z (DI)(CX*1), K1, Z14
+	VMOVAPS   Z13, Z15
+	VPERMT2PS Z14, Z8, Z15
+	VADDPS    Z15, Z12, Z12
+	VPERMT2PS Z14, Z11, Z13
+	VADDPS    Z13, Z12, Z12
+	VMOVUPS.Z (DX)(CX*2), K1, Z13
+	VMOVUPS.Z (DI)(CX*2), K1, Z14
+	VMOVAPS   Z13, Z15
+	VPERMT2PS Z14, Z8, Z15
+	VADDPS    Z15, Z12, Z12
+	VPERMT2PS Z14, Z11, Z13
+	VADDPS    Z13, Z12, Z12
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z12, Z13
+	VPSUBD  Z1, Z13, Z13
+	VPCMPUD $0x06, Z2, Z13, K2, K4
+	KTESTW  K4, K4
+	JNZ     slowP3M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepP3M1
+
+hStepP3M1:
+	VMULPS       Z5, Z12, Z13
+	VFNMADD231PS Z4, Z13, Z12
+	VFMADD132PS  Z5, Z13, Z12
+	VMULPS       Z10, Z12, Z13
+	VFNMADD231PS Z9, Z13, Z12
+	VFMADD132PS  Z10, Z13, Z12
+
+dividedP3M1:
+	VMOVUPS Z12, K2, (BX)
+	MOVQ    DI, DX
+	ADDQ    72(AX), DX
+	MOVQ    80(AX), DI
+	LEAQ    (BX)(DI*2), BX
+	SUBQ    $0x02, SI
+	JMP     pair3M1
+
+	// A last single row (its second row's lanes are its own again).
+single3M1:
+	TESTQ     SI, SI
+	JZ        groupEnd3M1
+	VMOVUPS.Z (DX), K1, Z12
+	VMOVUPS.Z (DX), K1, Z13
+	VMOVAPS   Z12, Z14
+	VPERMT2PS Z13, Z8, Z14
+	VPERMT2PS Z13, Z11, Z12
+	VADDPS    Z12, Z14, Z12
+	VMOVUPS.Z (DX)(CX*1), K1, Z13
+	VMOVUPS.Z (DX)(CX*1), K1, Z14
+	VMOVAPS   Z13, Z15
+	VPERMT2PS Z14, Z8, Z15
+	VADDPS    Z15, Z12, Z12
+	VPERMT2PS Z14, Z11, Z13
+	VADDPS    Z13, Z12, Z12
+	VMOVUPS.Z (DX)(CX*2), K1, Z13
+	VMOVUPS.Z (DX)(CX*2), K1, Z14
+	VMOVAPS   Z13, Z15
+	VPERMT2PS Z14, Z8, Z15
+	VADDPS    Z15, Z12, Z12
+	VPERMT2PS Z14, Z11, Z13
+	VADDPS    Z13, Z12, Z12
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z12, Z11
+	VPSUBD  Z1, Z11, Z11
+	VPCMPUD $0x06, Z2, Z11, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowS3M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepS3M1
+
+hStepS3M1:
+	VMULPS       Z5, Z12, Z11
+	VFNMADD231PS Z4, Z11, Z12
+	VFMADD132PS  Z5, Z11, Z12
+	VMULPS       Z10, Z12, Z11
+	VFNMADD231PS Z9, Z11, Z12
+	VFMADD132PS  Z10, Z11, Z12
+
+dividedS3M1:
+	VMOVUPS Z12, K3, (BX)
+
+groupEnd3M1:
+	MOVQ 48(AX), DX
+	ADDQ DX, 80(SP)
+	MOVQ 56(AX), DX
+	ADDQ DX, 88(SP)
+	DECQ 96(SP)
+	JNZ  group3M1
+	JMP  done
+
+nr2M1:
+	// Per call: the load mask, the output masks of two rows and one, the divisors and reciprocals of the lanes.
+	KMOVW   2096(AX), K1
+	KMOVW   2098(AX), K2
+	KMOVW   2100(AX), K3
+	VMOVUPS 2104(AX), Z9
+	VMOVUPS 2168(AX), Z10
+	MOVQ    (AX), CX
+	MOVQ    CX, 104(SP)
+	MOVQ    8(AX), CX
+	MOVQ    CX, 112(SP)
+	MOVQ    40(AX), CX
+	MOVQ    CX, 120(SP)
+	MOVQ    120(AX), CX
+
+	// For every group (plane):
+group2M1:
+	MOVQ         104(SP), DX
+	MOVQ         112(SP), BX
+	MOVQ         64(AX), SI
+	MOVL         $0x00000001, DI
+	VPBROADCASTD DI, Z11
+	VPADDD       Z11, Z8, Z11
+
+	// Two rows at a time.
+pair2M1:
+	CMPQ      SI, $0x02
+	JLT       single2M1
+	MOVQ      DX, DI
+	ADDQ      72(AX), DI
+	VMOVUPS.Z (DX), K1, Z12
+	VMOVUPS.Z (DI), K1, Z13
+	VMOVAPS   Z12, Z14
+	VPERMT2PS Z13, Z8, Z14
+	VPERMT2PS Z13, Z11, Z12
+	VADDPS    Z12, Z14, Z12
+	VMOVUPS.Z (DX)(CX*1), K1, Z13
+	VMOVUPS.Z (DI)(CX*1), K1, Z14
+	VMOVAPS   Z13, Z15
+	VPERMT2PS Z14, Z8, Z15
+	VADDPS    Z15, Z12, Z12
+	VPERMT2PS Z14, Z11, Z13
+	VADDPS    Z13, Z12, Z12
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z12, Z13
+	VPSUBD  Z1, Z13, Z13
+	VPCMPUD $0x06, Z2, Z13, K2, K4
+	KTESTW  K4, K4
+	JNZ     slowP2M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepP2M1
+
+hStepP2M1:
+	VMULPS       Z5, Z12, Z13
+	VFNMADD231PS Z4, Z13, Z12
+	VFMADD132PS  Z5, Z13, Z12
+	VMULPS       Z10, Z12, Z13
+	VFNMADD231PS Z9, Z13, Z12
+	VFMADD132PS  Z10, Z13, Z12
+
+dividedP2M1:
+	VMOVUPS Z12, K2, (BX)
+	MOVQ    DI, DX
+	ADDQ    72(AX), DX
+	MOVQ    80(AX), DI
+	LEAQ    (BX)(DI*2), BX
+	SUBQ    $0x02, SI
+	JMP     pair2M1
+
+	// A last single row (its second row's lanes are its own again).
+single2M1:
+	TESTQ     SI, SI
+	JZ        groupEnd2M1
+	VMOVUPS.Z (DX), K1, Z12
+	VMOVUPS.Z (DX), K1, Z13
+	VMOVAPS   Z12, Z14
+	VPERMT2PS Z13, Z8, Z14
+	VPERMT2PS Z13, Z11, Z12
+	VADDPS    Z12, Z14, Z12
+	VMOVUPS.Z (DX)(CX*1), K1, Z13
+	VMOVUPS.Z (DX)(CX*1), K1, Z14
+	VMOVAPS   Z13, Z15
+	VPERMT2PS Z14, Z8, Z15
+	VADDPS    Z15, Z12, Z12
+	VPERMT2PS Z14, Z11, Z13
+	VADDPS    Z13, Z12, Z12
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z12, Z11
+	VPSUBD  Z1, Z11, Z11
+	VPCMPUD $0x06, Z2, Z11, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowS2M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepS2M1
+
+hStepS2M1:
+	VMULPS       Z5, Z12, Z11
+	VFNMADD231PS Z4, Z11, Z12
+	VFMADD132PS  Z5, Z11, Z12
+	VMULPS       Z10, Z12, Z11
+	VFNMADD231PS Z9, Z11, Z12
+	VFMADD132PS  Z10, Z11, Z12
+
+dividedS2M1:
+	VMOVUPS Z12, K3, (BX)
+
+groupEnd2M1:
+	MOVQ 48(AX), DX
+	ADDQ DX, 104(SP)
+	MOVQ 56(AX), DX
+	ADDQ DX, 112(SP)
+	DECQ 120(SP)
+	JNZ  group2M1
+	JMP  done
+
+nr1M1:
+	// Per call: the load mask, the output masks of two rows and one, the divisors and reciprocals of the lanes.
+	KMOVW   2096(AX), K1
+	KMOVW   2098(AX), K2
+	KMOVW   2100(AX), K3
+	VMOVUPS 2104(AX), Z9
+	VMOVUPS 2168(AX), Z10
+	MOVQ    (AX), CX
+	MOVQ    CX, 128(SP)
+	MOVQ    8(AX), CX
+	MOVQ    CX, 136(SP)
+	MOVQ    40(AX), CX
+	MOVQ    CX, 144(SP)
+	MOVQ    120(AX), CX
+
+	// For every group (plane):
+group1M1:
+	MOVQ         128(SP), CX
+	MOVQ         136(SP), DX
+	MOVQ         64(AX), BX
+	MOVL         $0x00000001, SI
+	VPBROADCASTD SI, Z11
+	VPADDD       Z11, Z8, Z11
+
+	// Two rows at a time.
+pair1M1:
+	CMPQ      BX, $0x02
+	JLT       single1M1
+	MOVQ      CX, SI
+	ADDQ      72(AX), SI
+	VMOVUPS.Z (CX), K1, Z12
+	VMOVUPS.Z (SI), K1, Z13
+	VMOVAPS   Z12, Z14
+	VPERMT2PS Z13, Z8, Z14
+	VPERMT2PS Z13, Z11, Z12
+	VADDPS    Z12, Z14, Z12
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z12, Z13
+	VPSUBD  Z1, Z13, Z13
+	VPCMPUD $0x06, Z2, Z13, K2, K4
+	KTESTW  K4, K4
+	JNZ     slowP1M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepP1M1
+
+hStepP1M1:
+	VMULPS       Z5, Z12, Z13
+	VFNMADD231PS Z4, Z13, Z12
+	VFMADD132PS  Z5, Z13, Z12
+	VMULPS       Z10, Z12, Z13
+	VFNMADD231PS Z9, Z13, Z12
+	VFMADD132PS  Z10, Z13, Z12
+
+dividedP1M1:
+	VMOVUPS Z12, K2, (DX)
+	MOVQ    SI, CX
+	ADDQ    72(AX), CX
+	MOVQ    80(AX), SI
+	LEAQ    (DX)(SI*2), DX
+	SUBQ    $0x02, BX
+	JMP     pair1M1
+
+	// A last single row (its second row's lanes are its own again).
+single1M1:
+	TESTQ     BX, BX
+	JZ        groupEnd1M1
+	VMOVUPS.Z (CX), K1, Z12
+	VMOVUPS.Z (CX), K1, Z13
+	VMOVAPS   Z12, Z14
+	VPERMT2PS Z13, Z8, Z14
+	VPERMT2PS Z13, Z11, Z12
+	VADDPS    Z12, Z14, Z11
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z11, Z12
+	VPSUBD  Z1, Z12, Z12
+	VPCMPUD $0x06, Z2, Z12, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowS1M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepS1M1
+
+hStepS1M1:
+	VMULPS       Z5, Z11, Z12
+	VFNMADD231PS Z4, Z12, Z11
+	VFMADD132PS  Z5, Z12, Z11
+	VMULPS       Z10, Z11, Z12
+	VFNMADD231PS Z9, Z12, Z11
+	VFMADD132PS  Z10, Z12, Z11
+
+dividedS1M1:
+	VMOVUPS Z11, K3, (DX)
+
+groupEnd1M1:
+	MOVQ 48(AX), CX
+	ADDQ CX, 128(SP)
+	MOVQ 56(AX), CX
+	ADDQ CX, 136(SP)
+	DECQ 144(SP)
+	JNZ  group1M1
+	JMP  done
+
+	// Out of the loops' way: the rare paths of the division.
+slowP3:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z7, Z7
+	VADDPS Z6, Z7, Z7
+	JMP    dividedP3
+
+slowS3:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z7, Z7
+	VADDPS Z6, Z7, Z7
+	JMP    dividedS3
+
+slowP2:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z7, Z7
+	VADDPS Z6, Z7, Z7
+	JMP    dividedP2
+
+slowS2:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z7, Z7
+	VADDPS Z6, Z7, Z7
+	JMP    dividedS2
+
+slowP1:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z7, Z7
+	VADDPS Z6, Z7, Z7
+	JMP    dividedP1
+
+slowS1:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z5, Z5
+	VADDPS Z6, Z5, Z5
+	JMP    dividedS1
+
+dStepP3M1:
+	VMULPS       Z3, Z12, Z13
+	VFNMADD231PS Z7, Z13, Z12
+	VFMADD132PS  Z3, Z13, Z12
+	JMP          hStepP3M1
+
+slowP3M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z12, Z12
+	VDIVPS Z7, Z12, Z12
+	VDIVPS Z4, Z12, Z12
+	VDIVPS Z9, Z12, Z12
+	JMP    dividedP3M1
+
+dStepS3M1:
+	VMULPS       Z3, Z12, Z11
+	VFNMADD231PS Z7, Z11, Z12
+	VFMADD132PS  Z3, Z11, Z12
+	JMP          hStepS3M1
+
+slowS3M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z12, Z12
+	VDIVPS Z7, Z12, Z12
+	VDIVPS Z4, Z12, Z12
+	VDIVPS Z9, Z12, Z12
+	JMP    dividedS3M1
+
+dStepP2M1:
+	VMULPS       Z3, Z12, Z13
+	VFNMADD231PS Z7, Z13, Z12
+	VFMADD132PS  Z3, Z13, Z12
+	JMP          hStepP2M1
+
+slowP2M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z12, Z12
+	VDIVPS Z7, Z12, Z12
+	VDIVPS Z4, Z12, Z12
+	VDIVPS Z9, Z12, Z12
+	JMP    dividedP2M1
+
+dStepS2M1:
+	VMULPS       Z3, Z12, Z11
+	VFNMADD231PS Z7, Z11, Z12
+	VFMADD132PS  Z3, Z11, Z12
+	JMP          hStepS2M1
+
+slowS2M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z12, Z12
+	VDIVPS Z7, Z12, Z12
+	VDIVPS Z4, Z12, Z12
+	VDIVPS Z9, Z12, Z12
+	JMP    dividedS2M1
+
+dStepP1M1:
+	VMULPS       Z3, Z12, Z13
+	VFNMADD231PS Z7, Z13, Z12
+	VFMADD132PS  Z3, Z13, Z12
+	JMP          hStepP1M1
+
+slowP1M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z12, Z12
+	VDIVPS Z7, Z12, Z12
+	VDIVPS Z4, Z12, Z12
+	VDIVPS Z9, Z12, Z12
+	JMP    dividedP1M1
+
+dStepS1M1:
+	VMULPS       Z3, Z11, Z12
+	VFNMADD231PS Z7, Z12, Z11
+	VFMADD132PS  Z3, Z12, Z11
+	JMP          hStepS1M1
+
+slowS1M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z11, Z11
+	VDIVPS Z7, Z11, Z11
+	VDIVPS Z4, Z11, Z11
+	VDIVPS Z9, Z11, Z11
+	JMP    dividedS1M1
+
+done:
+	VZEROUPPER
+	RET
+
+// func windowSumPairS1K3AVX512(j *rowJob)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·windowSumPairS1K3AVX512(SB), NOSPLIT, $152-8
+	MOVQ j+0(FP), AX
+
+	// The reciprocal division's constants.
+	MOVL         $0x7fffffff, CX
+	VPBROADCASTD CX, Z0
+	MOVL         $0x2b800000, CX
+	VPBROADCASTD CX, Z1
+	MOVL         $0x28000000, CX
+	VPBROADCASTD CX, Z2
+	VBROADCASTSS 824(AX), Z3
+	VBROADCASTSS 828(AX), Z4
+	VBROADCASTSS 832(AX), Z5
+	VXORPS       Z6, Z6, Z6
+	VBROADCASTSS 232(AX), Z7
+	VMOVDQU32    2032(AX), Z8
+
+	// The code for this job's division mode (1, or 0 and 2) and number of window rows.
+	MOVQ 200(AX), CX
+	CMPQ 208(AX), $0x01
+	JEQ  mode1
+	CMPQ CX, $0x01
+	JEQ  nr1
+	CMPQ CX, $0x02
+	JEQ  nr2
+
+	// Per call: the load mask, the output masks of two rows and one, the divisors and reciprocals of the lanes.
+	KMOVW   2096(AX), K1
+	KMOVW   2098(AX), K2
+	KMOVW   2100(AX), K3
+	VMOVUPS 2104(AX), Z3
+	VMOVUPS 2168(AX), Z4
+	MOVQ    (AX), CX
+	MOVQ    CX, 8(SP)
+	MOVQ    8(AX), CX
+	MOVQ    CX, 16(SP)
+	MOVQ    40(AX), CX
+	MOVQ    CX, 24(SP)
+	MOVQ    120(AX), CX
+
+	// For every group (plane):
+group3:
+	MOVQ         8(SP), DX
+	MOVQ         16(SP), BX
+	MOVQ         64(AX), SI
+	MOVL         $0x00000001, DI
+	VPBROADCASTD DI, Z5
+	VPADDD       Z5, Z8, Z5
+	MOVL         $0x00000002, DI
+	VPBROADCASTD DI, Z7
+	VPADDD       Z7, Z8, Z7
+
+	// Two rows at a time.
+pair3:
+	CMPQ      SI, $0x02
+	JLT       single3
+	MOVQ      DX, DI
+	ADDQ      72(AX), DI
+	VMOVUPS.Z (DX), K1, Z9
+	VMOVUPS.Z (DI), K1, Z10
+	VMOVAPS   Z9, Z11
+	VPERMT2PS Z10, Z8, Z11
+	VMOVAPS   Z9, Z12
+	VPERMT2PS Z10, Z5, Z12
+	VADDPS    Z12, Z11, Z11
+	VPERMT2PS Z10, Z7, Z9
+	VADDPS    Z9, Z11, Z11
+	VMOVUPS.Z (DX)(CX*1), K1, Z9
+	VMOVUPS.Z (DI)(CX*1), K1, Z10
+	VMOVAPS   Z9, Z12
+	VPERMT2PS Z10, Z8, Z12
+	VADDPS    Z12, Z11, Z11
+	VMOVAPS   Z9, Z12
+	VPERMT2PS Z10, Z5, Z12
+	VADDPS    Z12, Z11, Z11
+	VPERMT2PS Z10, Z7, Z9
+	VADDPS    Z9, Z11, Z11
+	VMOVUPS.Z (DX)(CX*2), K1, Z9
+	VMOVUPS.Z (DI)(CX*2), K1, Z10
+	VMOVAPS   Z9, Z12
+	VPERMT2PS Z10, Z8, Z12
+	VADDPS    Z12, Z11, Z11
+	VMOVAPS   Z9, Z12
+	VPERMT2PS Z10, Z5, Z12
+	VADDPS    Z12, Z11, Z11
+	VPERMT2PS Z10, Z7, Z9
+	VADDPS    Z9, Z11, Z11
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z11, Z9
+	VPSUBD  Z1, Z9, Z9
+	VPCMPUD $0x06, Z2, Z9, K2, K4
+	KTESTW  K4, K4
+	JNZ     slowP3
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z11, Z9
+	VFNMADD231PS Z3, Z9, Z11
+	VFMADD132PS  Z4, Z9, Z11
+
+dividedP3:
+	VMOVUPS Z11, K2, (BX)
+	MOVQ    DI, DX
+	ADDQ    72(AX), DX
+	MOVQ    80(AX), DI
+	LEAQ    (BX)(DI*2), BX
+	SUBQ    $0x02, SI
+	JMP     pair3
+
+	// A last single row (its second row's lanes are its own again).
+single3:
+	TESTQ     SI, SI
+	JZ        groupEnd3
+	VMOVUPS.Z (DX), K1, Z9
+	VMOVUPS.Z (DX), K1, Z10
+	VMOVAPS   Z9, Z11
+	VPERMT2PS Z10, Z8, Z11
+	VMOVAPS   Z9, Z12
+	VPERMT2PS Z10, Z5, Z12
+	VADDPS    Z12, Z11, Z11
+	VPERMT2PS Z10, Z7, Z9
+	VADDPS    Z9, Z11, Z11
+	VMOVUPS.Z (DX)(CX*1), K1, Z9
+	VMOVUPS.Z (DX)(CX*1), K1, Z10
+	VMOVAPS   Z9, Z12
+	VPERMT2PS Z10, Z8, Z12
+	VADDPS    Z12, Z11, Z11
+	VMOVAPS   Z9, Z12
+	VPERMT2PS Z10, Z5, Z12
+	VADDPS    Z12, Z11, Z11
+	VPERMT2PS Z10, Z7, Z9
+	VADDPS    Z9, Z11, Z11
+	VMOVUPS.Z (DX)(CX*2), K1, Z9
+	VMOVUPS.Z (DX)(CX*2), K1, Z10
+	VMOVAPS   Z9, Z12
+	VPERMT2PS Z10, Z8, Z12
+	VADDPS    Z12, Z11, Z11
+	VMOVAPS   Z9, Z12
+	VPERMT2PS Z10, Z5, Z12
+	VADDPS    Z12, Z11, Z11
+	VPERMT2PS Z10, Z7, Z9
+	VADDPS    Z9, Z11, Z11
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z11, Z5
+	VPSUBD  Z1, Z5, Z5
+	VPCMPUD $0x06, Z2, Z5, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowS3
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z11, Z5
+	VFNMADD231PS Z3, Z5, Z11
+	VFMADD132PS  Z4, Z5, Z11
+
+dividedS3:
+	VMOVUPS Z11, K3, (BX)
+
+groupEnd3:
+	MOVQ 48(AX), DX
+	ADDQ DX, 8(SP)
+	MOVQ 56(AX), DX
+	ADDQ DX, 16(SP)
+	DECQ 24(SP)
+	JNZ  group3
+	JMP  done
+
+nr2:
+	// Per call: the load mask, the output masks of two rows and one, the divisors and reciprocals of the lanes.
+	KMOVW   2096(AX), K1
+	KMOVW   2098(AX), K2
+	KMOVW   2100(AX), K3
+	VMOVUPS 2104(AX), Z3
+	VMOVUPS 2168(AX), Z4
+	MOVQ    (AX), CX
+	MOVQ    CX, 32(SP)
+	MOVQ    8(AX), CX
+	MOVQ    CX, 40(SP)
+	MOVQ    40(AX), CX
+	MOVQ    CX, 48(SP)
+	MOVQ    120(AX), CX
+
+	// For every group (plane):
+group2:
+	MOVQ         32(SP), DX
+	MOVQ         40(SP), BX
+	MOVQ         64(AX), SI
+	MOVL         $0x00000001, DI
+	VPBROADCASTD DI, Z5
+	VPADDD       Z5, Z8, Z5
+	MOVL         $0x00000002, DI
+	VPBROADCASTD DI, Z7
+	VPADDD       Z7, Z8, Z7
+
+	// Two rows at a time.
+pair2:
+	CMPQ      SI, $0x02
+	JLT       single2
+	MOVQ      DX, DI
+	ADDQ      72(AX), DI
+	VMOVUPS.Z (DX), K1, Z9
+	VMOVUPS.Z (DI), K1, Z10
+	VMOVAPS   Z9, Z11
+	VPERMT2PS Z10, Z8, Z11
+	VMOVAPS   Z9, Z12
+	VPERMT2PS Z10, Z5, Z12
+	VADDPS    Z12, Z11, Z11
+	VPERMT2PS Z10, Z7, Z9
+	VADDPS    Z9, Z11, Z11
+	VMOVUPS.Z (DX)(CX*1), K1, Z9
+	VMOVUPS.Z (DI)(CX*1), K1, Z10
+	VMOVAPS   Z9, Z12
+	VPERMT2PS Z10, Z8, Z12
+	VADDPS    Z12, Z11, Z11
+	VMOVAPS   Z9, Z12
+	VPERMT2PS Z10, Z5, Z12
+	VADDPS    Z12, Z11, Z11
+	VPERMT2PS Z10, Z7, Z9
+	VADDPS    Z9, Z11, Z11
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z11, Z9
+	VPSUBD  Z1, Z9, Z9
+	VPCMPUD $0x06, Z2, Z9, K2, K4
+	KTESTW  K4, K4
+	JNZ     slowP2
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z11, Z9
+	VFNMADD231PS Z3, Z9, Z11
+	VFMADD132PS  Z4, Z9, Z11
+
+dividedP2:
+	VMOVUPS Z11, K2, (BX)
+	MOVQ    DI, DX
+	ADDQ    72(AX), DX
+	MOVQ    80(AX), DI
+	LEAQ    (BX)(DI*2), BX
+	SUBQ    $0x02, SI
+	JMP     pair2
+
+	// A last single row (its second row's lanes are its own again).
+single2:
+	TESTQ     SI, SI
+	JZ        groupEnd2
+	VMOVUPS.Z (DX), K1, Z9
+	VMOVUPS.Z (DX), K1, Z10
+	VMOVAPS   Z9, Z11
+	VPERMT2PS Z10, Z8, Z11
+	VMOVAPS   Z9, Z12
+	VPERMT2PS Z10, Z5, Z12
+	VADDPS    Z12, Z11, Z11
+	VPERMT2PS Z10, Z7, Z9
+	VADDPS    Z9, Z11, Z11
+	VMOVUPS.Z (DX)(CX*1), K1, Z9
+	VMOVUPS.Z (DX)(CX*1), K1, Z10
+	VMOVAPS   Z9, Z12
+	VPERMT2PS Z10, Z8, Z12
+	VADDPS    Z12, Z11, Z11
+	VMOVAPS   Z9, Z12
+	VPERMT2PS Z10, Z5, Z12
+	VADDPS    Z12, Z11, Z11
+	VPERMT2PS Z10, Z7, Z9
+	VADDPS    Z9, Z11, Z11
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z11, Z5
+	VPSUBD  Z1, Z5, Z5
+	VPCMPUD $0x06, Z2, Z5, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowS2
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z11, Z5
+	VFNMADD231PS Z3, Z5, Z11
+	VFMADD132PS  Z4, Z5, Z11
+
+dividedS2:
+	VMOVUPS Z11, K3, (BX)
+
+groupEnd2:
+	MOVQ 48(AX), DX
+	ADDQ DX, 32(SP)
+	MOVQ 56(AX), DX
+	ADDQ DX, 40(SP)
+	DECQ 48(SP)
+	JNZ  group2
+	JMP  done
+
+nr1:
+	// Per call: the load mask, the output masks of two rows and one, the divisors and reciprocals of the lanes.
+	KMOVW   2096(AX), K1
+	KMOVW   2098(AX), K2
+	KMOVW   2100(AX), K3
+	VMOVUPS 2104(AX), Z3
+	VMOVUPS 2168(AX), Z4
+	MOVQ    (AX), CX
+	MOVQ    CX, 56(SP)
+	MOVQ    8(AX), CX
+	MOVQ    CX, 64(SP)
+	MOVQ    40(AX), CX
+	MOVQ    CX, 72(SP)
+	MOVQ    120(AX), CX
+
+	// For every group (plane):
+group1:
+	MOVQ         56(SP), CX
+	MOVQ         64(SP), DX
+	MOVQ         64(AX), BX
+	MOVL         $0x00000001, SI
+	VPBROADCASTD SI, Z5
+	VPADDD       Z5, Z8, Z5
+	MOVL         $0x00000002, SI
+	VPBROADCASTD SI, Z7
+	VPADDD       Z7, Z8, Z7
+
+	// Two rows at a time.
+pair1:
+	CMPQ      BX, $0x02
+	JLT       single1
+	MOVQ      CX, SI
+	ADDQ      72(AX), SI
+	VMOVUPS.Z (CX), K1, Z9
+	VMOVUPS.Z (SI), K1, Z10
+	VMOVAPS   Z9, Z11
+	VPERMT2PS Z10, Z8, Z11
+	VMOVAPS   Z9, Z12
+	VPERMT2PS Z10, Z5, Z12
+	VADDPS    Z12, Z11, Z11
+	VPERMT2PS Z10, Z7, Z9
+	VADDPS    Z9, Z11, Z11
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z11, Z9
+	VPSUBD  Z1, Z9, Z9
+	VPCMPUD $0x06, Z2, Z9, K2, K4
+	KTESTW  K4, K4
+	JNZ     slowP1
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z11, Z9
+	VFNMADD231PS Z3, Z9, Z11
+	VFMADD132PS  Z4, Z9, Z11
+
+dividedP1:
+	VMOVUPS Z11, K2, (DX)
+	MOVQ    SI, CX
+	ADDQ    72(AX), CX
+	MOVQ    80(AX), SI
+	LEAQ    (DX)(SI*2), DX
+	SUBQ    $0x02, BX
+	JMP     pair1
+
+	// A last single row (its second row's lanes are its own again).
+single1:
+	TESTQ     BX, BX
+	JZ        groupEnd1
+	VMOVUPS.Z (CX), K1, Z9
+	VMOVUPS.Z (CX), K1, Z10
+	VMOVAPS   Z9, Z11
+	VPERMT2PS Z10, Z8, Z11
+	VMOVAPS   Z9, Z12
+	VPERMT2PS Z10, Z5, Z12
+	VADDPS    Z12, Z11, Z5
+	VPERMT2PS Z10, Z7, Z9
+	VADDPS    Z9, Z5, Z5
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z5, Z7
+	VPSUBD  Z1, Z7, Z7
+	VPCMPUD $0x06, Z2, Z7, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowS1
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z5, Z7
+	VFNMADD231PS Z3, Z7, Z5
+	VFMADD132PS  Z4, Z7, Z5
+
+dividedS1:
+	VMOVUPS Z5, K3, (DX)
+
+groupEnd1:
+	MOVQ 48(AX), CX
+	ADDQ CX, 56(SP)
+	MOVQ 56(AX), CX
+	ADDQ CX, 64(SP)
+	DECQ 72(SP)
+	JNZ  group1
+	JMP  done
+
+mode1:
+	CMPQ CX, $0x01
+	JEQ  nr1M1
+	CMPQ CX, $0x02
+	JEQ  nr2M1
+
+	// Per call: the load mask, the output masks of two rows and one, the divisors and reciprocals of the lanes.
+	KMOVW   2096(AX), K1
+	KMOVW   2098(AX), K2
+	KMOVW   2100(AX), K3
+	VMOVUPS 2104(AX), Z9
+	VMOVUPS 2168(AX), Z10
+	MOVQ    (AX), CX
+	MOVQ    CX, 80(SP)
+	MOVQ    8(AX), CX
+	MOVQ    CX, 88(SP)
+	MOVQ    40(AX), CX
+	MOVQ    CX, 96(SP)
+	MOVQ    120(AX), CX
+
+	// For every group (plane):
+group3M1:
+	MOVQ         80(SP), DX
+	MOVQ         88(SP), BX
+	MOVQ         64(AX), SI
+	MOVL         $0x00000001, DI
+	VPBROADCASTD DI, Z11
+	VPADDD       Z11, Z8, Z11
+	MOVL         $0x00000002, DI
+	VPBROADCASTD DI, Z12
+	VPADDD       Z12, Z8, Z12
+
+	// Two rows at a time.
+pair3M1:
+	CMPQ      SI, $0x02
+	JLT       single3M1
+	MOVQ      DX, DI
+	ADDQ      72(AX), DI
+	VMOVUPS.Z (DX), K1, Z13
+	VMOVUPS.Z (DI), K1, Z14
+	VMOVAPS   Z13, Z15
+	VPERMT2PS Z14, Z8, Z15
+	VMOVAPS   Z13, Z16
+	VPERMT2PS Z14, Z11, Z16
+	VADDPS    Z16, Z15, Z15
+	VPERMT2PS Z14, Z12, Z13
+	VADDPS    Z13, Z15, Z15
+	VMOVUPS.Z (DX)(CX*1), K1, Z13
+	VMOVUPS.Z (DI)(CX*1), K1, Z14
+	VMOVAPS   Z13, Z16
+	VPERMT2PS Z14, Z8, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVAPS   Z13, Z16
+	VPERMT2PS Z14, Z11, Z16
+	VADDPS    Z16, Z15, Z15
+	VPERMT2PS Z14, Z12, Z13
+	VADDPS    Z13, Z15, Z15
+	VMOVUPS.Z (DX)(CX*2), K1, Z13
+	VMOVUPS.Z (DI)(CX*2), K1, Z14
+	VMOVAPS   Z13, Z16
+	VPERMT2PS Z14, Z8, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVAPS   Z13, Z16
+	VPERMT2PS Z14, Z11, Z16
+	VADDPS    Z16, Z15, Z15
+	VPERMT2PS Z14, Z12, Z13
+	VADDPS    Z13, Z15, Z15
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z15, Z13
+	VPSUBD  Z1, Z13, Z13
+	VPCMPUD $0x06, Z2, Z13, K2, K4
+	KTESTW  K4, K4
+	JNZ     slowP3M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepP3M1
+
+hStepP3M1:
+	VMULPS       Z5, Z15, Z13
+	VFNMADD231PS Z4, Z13, Z15
+	VFMADD132PS  Z5, Z13, Z15
+	VMULPS       Z10, Z15, Z13
+	VFNMADD231PS Z9, Z13, Z15
+	VFMADD132PS  Z10, Z13, Z15
+
+dividedP3M1:
+	VMOVUPS Z15, K2, (BX)
+	MOVQ    DI, DX
+	ADDQ    72(AX), DX
+	MOVQ    80(AX), DI
+	LEAQ    (BX)(DI*2), BX
+	SUBQ    $0x02, SI
+	JMP     pair3M1
+
+	// A last single row (its second row's lanes are its own again).
+single3M1:
+	TESTQ     SI, SI
+	JZ        groupEnd3M1
+	VMOVUPS.Z (DX), K1, Z13
+	VMOVUPS.Z (DX), K1, Z14
+	VMOVAPS   Z13, Z15
+	VPERMT2PS Z14, Z8, Z15
+	VMOVAPS   Z13, Z16
+	VPERMT2PS Z14, Z11, Z16
+	VADDPS    Z16, Z15, Z15
+	VPERMT2PS Z14, Z12, Z13
+	VADDPS    Z13, Z15, Z15
+	VMOVUPS.Z (DX)(CX*1), K1, Z13
+	VMOVUPS.Z (DX)(CX*1), K1, Z14
+	VMOVAPS   Z13, Z16
+	VPERMT2PS Z14, Z8, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVAPS   Z13, Z16
+	VPERMT2PS Z14, Z11, Z16
+	VADDPS    Z16, Z15, Z15
+	VPERMT2PS Z14, Z12, Z13
+	VADDPS    Z13, Z15, Z15
+	VMOVUPS.Z (DX)(CX*2), K1, Z13
+	VMOVUPS.Z (DX)(CX*2), K1, Z14
+	VMOVAPS   Z13, Z16
+	VPERMT2PS Z14, Z8, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVAPS   Z13, Z16
+	VPERMT2PS Z14, Z11, Z16
+	VADDPS    Z16, Z15, Z15
+	VPERMT2PS Z14, Z12, Z13
+	VADDPS    Z13, Z15, Z15
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z15, Z11
+	VPSUBD  Z1, Z11, Z11
+	VPCMPUD $0x06, Z2, Z11, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowS3M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepS3M1
+
+hStepS3M1:
+	VMULPS       Z5, Z15, Z11
+	VFNMADD231PS Z4, Z11, Z15
+	VFMADD132PS  Z5, Z11, Z15
+	VMULPS       Z10, Z15, Z11
+	VFNMADD231PS Z9, Z11, Z15
+	VFMADD132PS  Z10, Z11, Z15
+
+dividedS3M1:
+	VMOVUPS Z15, K3, (BX)
+
+groupEnd3M1:
+	MOVQ 48(AX), DX
+	ADDQ DX, 80(SP)
+	MOVQ 56(AX), DX
+	ADDQ DX, 88(SP)
+	DECQ 96(SP)
+	JNZ  group3M1
+	JMP  done
+
+nr2M1:
+	// Per call: the load mask, the output masks of two rows and one, the divisors and reciprocals of the lanes.
+	KMOVW   2096(AX), K1
+	KMOVW   2098(AX), K2
+	KMOVW   2100(AX), K3
+	VMOVUPS 2104(AX), Z9
+	VMOVUPS 2168(AX), Z10
+	MOVQ    (AX), CX
+	MOVQ    CX, 104(SP)
+	MOVQ    8(AX), CX
+	MOVQ    CX, 112(SP)
+	MOVQ    40(AX), CX
+	MOVQ    CX, 120(SP)
+	MOVQ    120(AX), CX
+
+	// For every group (plane):
+group2M1:
+	MOVQ         104(SP), DX
+	MOVQ         112(SP), BX
+	MOVQ         64(AX), SI
+	MOVL         $0x00000001, DI
+	VPBROADCASTD DI, Z11
+	VPADDD       Z11, Z8, Z11
+	MOVL         $0x00000002, DI
+	VPBROADCASTD DI, Z12
+	VPADDD       Z12, Z8, Z12
+
+	// Two rows at a time.
+pair2M1:
+	CMPQ      SI, $0x02
+	JLT       single2M1
+	MOVQ      DX, DI
+	ADDQ      72(AX), DI
+	VMOVUPS.Z (DX), K1, Z13
+	VMOVUPS.Z (DI), K1, Z14
+	VMOVAPS   Z13, Z15
+	VPERMT2PS Z14, Z8, Z15
+	VMOVAPS   Z13, Z16
+	VPERMT2PS Z14, Z11, Z16
+	VADDPS    Z16, Z15, Z15
+	VPERMT2PS Z14, Z12, Z13
+	VADDPS    Z13, Z15, Z15
+	VMOVUPS.Z (DX)(CX*1), K1, Z13
+	VMOVUPS.Z (DI)(CX*1), K1, Z14
+	VMOVAPS   Z13, Z16
+	VPERMT2PS Z14, Z8, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVAPS   Z13, Z16
+	VPERMT2PS Z14, Z11, Z16
+	VADDPS    Z16, Z15, Z15
+	VPERMT2PS Z14, Z12, Z13
+	VADDPS    Z13, Z15, Z15
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z15, Z13
+	VPSUBD  Z1, Z13, Z13
+	VPCMPUD $0x06, Z2, Z13, K2, K4
+	KTESTW  K4, K4
+	JNZ     slowP2M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepP2M1
+
+hStepP2M1:
+	VMULPS       Z5, Z15, Z13
+	VFNMADD231PS Z4, Z13, Z15
+	VFMADD132PS  Z5, Z13, Z15
+	VMULPS       Z10, Z15, Z13
+	VFNMADD231PS Z9, Z13, Z15
+	VFMADD132PS  Z10, Z13, Z15
+
+dividedP2M1:
+	VMOVUPS Z15, K2, (BX)
+	MOVQ    DI, DX
+	ADDQ    72(AX), DX
+	MOVQ    80(AX), DI
+	LEAQ    (BX)(DI*2), BX
+	SUBQ    $0x02, SI
+	JMP     pair2M1
+
+	// A last single row (its second row's lanes are its own again).
+single2M1:
+	TESTQ     SI, SI
+	JZ        groupEnd2M1
+	VMOVUPS.Z (DX), K1, Z13
+	VMOVUPS.Z (DX), K1, Z14
+	VMOVAPS   Z13, Z15
+	VPERMT2PS Z14, Z8, Z15
+	VMOVAPS   Z13, Z16
+	VPERMT2PS Z14, Z11, Z16
+	VADDPS    Z16, Z15, Z15
+	VPERMT2PS Z14, Z12, Z13
+	VADDPS    Z13, Z15, Z15
+	VMOVUPS.Z (DX)(CX*1), K1, Z13
+	VMOVUPS.Z (DX)(CX*1), K1, Z14
+	VMOVAPS   Z13, Z16
+	VPERMT2PS Z14, Z8, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVAPS   Z13, Z16
+	VPERMT2PS Z14, Z11, Z16
+	VADDPS    Z16, Z15, Z15
+	VPERMT2PS Z14, Z12, Z13
+	VADDPS    Z13, Z15, Z15
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z15, Z11
+	VPSUBD  Z1, Z11, Z11
+	VPCMPUD $0x06, Z2, Z11, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowS2M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepS2M1
+
+hStepS2M1:
+	VMULPS       Z5, Z15, Z11
+	VFNMADD231PS Z4, Z11, Z15
+	VFMADD132PS  Z5, Z11, Z15
+	VMULPS       Z10, Z15, Z11
+	VFNMADD231PS Z9, Z11, Z15
+	VFMADD132PS  Z10, Z11, Z15
+
+dividedS2M1:
+	VMOVUPS Z15, K3, (BX)
+
+groupEnd2M1:
+	MOVQ 48(AX), DX
+	ADDQ DX, 104(SP)
+	MOVQ 56(AX), DX
+	ADDQ DX, 112(SP)
+	DECQ 120(SP)
+	JNZ  group2M1
+	JMP  done
+
+nr1M1:
+	// Per call: the load mask, the output masks of two rows and one, the divisors and reciprocals of the lanes.
+	KMOVW   2096(AX), K1
+	KMOVW   2098(AX), K2
+	KMOVW   2100(AX), K3
+	VMOVUPS 2104(AX), Z9
+	VMOVUPS 2168(AX), Z10
+	MOVQ    (AX), CX
+	MOVQ    CX, 128(SP)
+	MOVQ    8(AX), CX
+	MOVQ    CX, 136(SP)
+	MOVQ    40(AX), CX
+	MOVQ    CX, 144(SP)
+	MOVQ    120(AX), CX
+
+	// For every group (plane):
+group1M1:
+	MOVQ         128(SP), CX
+	MOVQ         136(SP), DX
+	MOVQ         64(AX), BX
+	MOVL         $0x00000001, SI
+	VPBROADCASTD SI, Z11
+	VPADDD       Z11, Z8, Z11
+	MOVL         $0x00000002, SI
+	VPBROADCASTD SI, Z12
+	VPADDD       Z12, Z8, Z12
+
+	// Two rows at a time.
+pair1M1:
+	CMPQ      BX, $0x02
+	JLT       single1M1
+	MOVQ      CX, SI
+	ADDQ      72(AX), SI
+	VMOVUPS.Z (CX), K1, Z13
+	VMOVUPS.Z (SI), K1, Z14
+	VMOVAPS   Z13, Z15
+	VPERMT2PS Z14, Z8, Z15
+	VMOVAPS   Z13, Z16
+	VPERMT2PS Z14, Z11, Z16
+	VADDPS    Z16, Z15, Z15
+	VPERMT2PS Z14, Z12, Z13
+	VADDPS    Z13, Z15, Z15
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z15, Z13
+	VPSUBD  Z1, Z13, Z13
+	VPCMPUD $0x06, Z2, Z13, K2, K4
+	KTESTW  K4, K4
+	JNZ     slowP1M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepP1M1
+
+hStepP1M1:
+	VMULPS       Z5, Z15, Z13
+	VFNMADD231PS Z4, Z13, Z15
+	VFMADD132PS  Z5, Z13, Z15
+	VMULPS       Z10, Z15, Z13
+	VFNMADD231PS Z9, Z13, Z15
+	VFMADD132PS  Z10, Z13, Z15
+
+dividedP1M1:
+	VMOVUPS Z15, K2, (DX)
+	MOVQ    SI, CX
+	ADDQ    72(AX), CX
+	MOVQ    80(AX), SI
+	LEAQ    (DX)(SI*2), DX
+	SUBQ    $0x02, BX
+	JMP     pair1M1
+
+	// A last single row (its second row's lanes are its own again).
+single1M1:
+	TESTQ     BX, BX
+	JZ        groupEnd1M1
+	VMOVUPS.Z (CX), K1, Z13
+	VMOVUPS.Z (CX), K1, Z14
+	VMOVAPS   Z13, Z15
+	VPERMT2PS Z14, Z8, Z15
+	VMOVAPS   Z13, Z16
+	VPERMT2PS Z14, Z11, Z16
+	VADDPS    Z16, Z15, Z11
+	VPERMT2PS Z14, Z12, Z13
+	VADDPS    Z13, Z11, Z11
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z11, Z12
+	VPSUBD  Z1, Z12, Z12
+	VPCMPUD $0x06, Z2, Z12, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowS1M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepS1M1
+
+hStepS1M1:
+	VMULPS       Z5, Z11, Z12
+	VFNMADD231PS Z4, Z12, Z11
+	VFMADD132PS  Z5, Z12, Z11
+	VMULPS       Z10, Z11, Z12
+	VFNMADD231PS Z9, Z12, Z11
+	VFMADD132PS  Z10, Z12, Z11
+
+dividedS1M1:
+	VMOVUPS Z11, K3, (DX)
+
+groupEnd1M1:
+	MOVQ 48(AX), CX
+	ADDQ CX, 128(SP)
+	MOVQ 56(AX), CX
+	ADDQ CX, 136(SP)
+	DECQ 144(SP)
+	JNZ  group1M1
+	JMP  done
+
+	// Out of the loops' way: the rare paths of the division.
+slowP3:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z11, Z11
+	VADDPS Z6, Z11, Z11
+	JMP    dividedP3
+
+slowS3:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z11, Z11
+	VADDPS Z6, Z11, Z11
+	JMP    dividedS3
+
+slowP2:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z11, Z11
+	VADDPS Z6, Z11, Z11
+	JMP    dividedP2
+
+slowS2:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z11, Z11
+	VADDPS Z6, Z11, Z11
+	JMP    dividedS2
+
+slowP1:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z11, Z11
+	VADDPS Z6, Z11, Z11
+	JMP    dividedP1
+
+slowS1:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z5, Z5
+	VADDPS Z6, Z5, Z5
+	JMP    dividedS1
+
+dStepP3M1:
+	VMULPS       Z3, Z15, Z13
+	VFNMADD231PS Z7, Z13, Z15
+	VFMADD132PS  Z3, Z13, Z15
+	JMP          hStepP3M1
+
+slowP3M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z15, Z15
+	VDIVPS Z7, Z15, Z15
+	VDIVPS Z4, Z15, Z15
+	VDIVPS Z9, Z15, Z15
+	JMP    dividedP3M1
+
+dStepS3M1:
+	VMULPS       Z3, Z15, Z11
+	VFNMADD231PS Z7, Z11, Z15
+	VFMADD132PS  Z3, Z11, Z15
+	JMP          hStepS3M1
+
+slowS3M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z15, Z15
+	VDIVPS Z7, Z15, Z15
+	VDIVPS Z4, Z15, Z15
+	VDIVPS Z9, Z15, Z15
+	JMP    dividedS3M1
+
+dStepP2M1:
+	VMULPS       Z3, Z15, Z13
+	VFNMADD231PS Z7, Z13, Z15
+	VFMADD132PS  Z3, Z13, Z15
+	JMP          hStepP2M1
+
+slowP2M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z15, Z15
+	VDIVPS Z7, Z15, Z15
+	VDIVPS Z4, Z15, Z15
+	VDIVPS Z9, Z15, Z15
+	JMP    dividedP2M1
+
+dStepS2M1:
+	VMULPS       Z3, Z15, Z11
+	VFNMADD231PS Z7, Z11, Z15
+	VFMADD132PS  Z3, Z11, Z15
+	JMP          hStepS2M1
+
+slowS2M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z15, Z15
+	VDIVPS Z7, Z15, Z15
+	VDIVPS Z4, Z15, Z15
+	VDIVPS Z9, Z15, Z15
+	JMP    dividedS2M1
+
+dStepP1M1:
+	VMULPS       Z3, Z15, Z13
+	VFNMADD231PS Z7, Z13, Z15
+	VFMADD132PS  Z3, Z13, Z15
+	JMP          hStepP1M1
+
+slowP1M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z15, Z15
+	VDIVPS Z7, Z15, Z15
+	VDIVPS Z4, Z15, Z15
+	VDIVPS Z9, Z15, Z15
+	JMP    dividedP1M1
+
+dStepS1M1:
+	VMULPS       Z3, Z11, Z12
+	VFNMADD231PS Z7, Z12, Z11
+	VFMADD132PS  Z3, Z12, Z11
+	JMP          hStepS1M1
+
+slowS1M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z11, Z11
+	VDIVPS Z7, Z11, Z11
+	VDIVPS Z4, Z11, Z11
+	VDIVPS Z9, Z11, Z11
+	JMP    dividedS1M1
+
+done:
+	VZEROUPPER
+	RET
+
+// func windowSumPairS2K2AVX512(j *rowJob)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·windowSumPairS2K2AVX512(SB), NOSPLIT, $152-8
+	MOVQ j+0(FP), AX
+
+	// The reciprocal division's constants.
+	MOVL         $0x7fffffff, CX
+	VPBROADCASTD CX, Z0
+	MOVL         $0x2b800000, CX
+	VPBROADCASTD CX, Z1
+	MOVL         $0x28000000, CX
+	VPBROADCASTD CX, Z2
+	VBROADCASTSS 824(AX), Z3
+	VBROADCASTSS 828(AX), Z4
+	VBROADCASTSS 832(AX), Z5
+	VXORPS       Z6, Z6, Z6
+	VBROADCASTSS 232(AX), Z7
+	VMOVDQU32    2032(AX), Z8
+
+	// The code for this job's division mode (1, or 0 and 2) and number of window rows.
+	MOVQ 200(AX), CX
+	CMPQ 208(AX), $0x01
+	JEQ  mode1
+	CMPQ CX, $0x01
+	JEQ  nr1
+	CMPQ CX, $0x02
+	JEQ  nr2
+
+	// Per call: the load mask, the output masks of two rows and one, the divisors and reciprocals of the lanes.
+	KMOVW   2096(AX), K1
+	KMOVW   2098(AX), K2
+	KMOVW   2100(AX), K3
+	VMOVUPS 2104(AX), Z3
+	VMOVUPS 2168(AX), Z4
+	MOVQ    (AX), CX
+	MOVQ    CX, 8(SP)
+	MOVQ    8(AX), CX
+	MOVQ    CX, 16(SP)
+	MOVQ    40(AX), CX
+	MOVQ    CX, 24(SP)
+	MOVQ    120(AX), CX
+
+	// For every group (plane):
+group3:
+	MOVQ         8(SP), DX
+	MOVQ         16(SP), BX
+	MOVQ         64(AX), SI
+	MOVL         $0x00000001, DI
+	VPBROADCASTD DI, Z5
+	VPADDD       Z5, Z8, Z5
+
+	// Two rows at a time.
+pair3:
+	CMPQ      SI, $0x02
+	JLT       single3
+	MOVQ      DX, DI
+	ADDQ      72(AX), DI
+	VMOVUPS.Z (DX), K1, Z7
+	VMOVUPS.Z (DI), K1, Z9
+	VMOVAPS   Z7, Z10
+	VPERMT2PS Z9, Z8, Z10
+	VPERMT2PS Z9, Z5, Z7
+	VADDPS    Z7, Z10, Z7
+	VMOVUPS.Z (DX)(CX*1), K1, Z9
+	VMOVUPS.Z (DI)(CX*1), K1, Z10
+	VMOVAPS   Z9, Z11
+	VPERMT2PS Z10, Z8, Z11
+	VADDPS    Z11, Z7, Z7
+	VPERMT2PS Z10, Z5, Z9
+	VADDPS    Z9, Z7, Z7
+	VMOVUPS.Z (DX)(CX*2), K1, Z9
+	VMOVUPS.Z (DI)(CX*2), K1, Z10
+	VMOVAPS   Z9, Z11
+	VPERMT2PS Z10, Z8, Z11
+	VADDPS    Z11, Z7, Z7
+	VPERMT2PS Z10, Z5, Z9
+	VADDPS    Z9, Z7, Z7
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z7, Z9
+	VPSUBD  Z1, Z9, Z9
+	VPCMPUD $0x06, Z2, Z9, K2, K4
+	KTESTW  K4, K4
+	JNZ     slowP3
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z7, Z9
+	VFNMADD231PS Z3, Z9, Z7
+	VFMADD132PS  Z4, Z9, Z7
+
+dividedP3:
+	VMOVUPS Z7, K2, (BX)
+	MOVQ    DI, DX
+	ADDQ    72(AX), DX
+	MOVQ    80(AX), DI
+	LEAQ    (BX)(DI*2), BX
+	SUBQ    $0x02, SI
+	JMP     pair3
+
+	// A last single row (its second row's lanes are its own again).
+single3:
+	TESTQ     SI, SI
+	JZ        groupEnd3
+	VMOVUPS.Z (DX), K1, Z7
+	VMOVUPS.Z (DX), K1, Z9
+	VMOVAPS   Z7, Z10
+	VPERMT2PS Z9, Z8, Z10
+	VPERMT2PS Z9, Z5, Z7
+	VADDPS    Z7, Z10, Z7
+	VMOVUPS.Z (DX)(CX*1), K1, Z9
+	VMOVUPS.Z (DX)(CX*1), K1, Z10
+	VMOVAPS   Z9, Z11
+	VPERMT2PS Z10, Z8, Z11
+	VADDPS    Z11, Z7, Z7
+	VPERMT2PS Z10, Z5, Z9
+	VADDPS    Z9, Z7, Z7
+	VMOVUPS.Z (DX)(CX*2), K1, Z9
+	VMOVUPS.Z (DX)(CX*2), K1, Z10
+	VMOVAPS   Z9, Z11
+	VPERMT2PS Z10, Z8, Z11
+	VADDPS    Z11, Z7, Z7
+	VPERMT2PS Z10, Z5, Z9
+	VADDPS    Z9, Z7, Z7
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z7, Z5
+	VPSUBD  Z1, Z5, Z5
+	VPCMPUD $0x06, Z2, Z5, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowS3
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z7, Z5
+	VFNMADD231PS Z3, Z5, Z7
+	VFMADD132PS  Z4, Z5, Z7
+
+dividedS3:
+	VMOVUPS Z7, K3, (BX)
+
+groupEnd3:
+	MOVQ 48(AX), DX
+	ADDQ DX, 8(SP)
+	MOVQ 56(AX), DX
+	ADDQ DX, 16(SP)
+	DECQ 24(SP)
+	JNZ  group3
+	JMP  done
+
+nr2:
+	// Per call: the load mask, the output masks of two rows and one, the divisors and reciprocals of the lanes.
+	KMOVW   2096(AX), K1
+	KMOVW   2098(AX), K2
+	KMOVW   2100(AX), K3
+	VMOVUPS 2104(AX), Z3
+	VMOVUPS 2168(AX), Z4
+	MOVQ    (AX), CX
+	MOVQ    CX, 32(SP)
+	MOVQ    8(AX), CX
+	MOVQ    CX, 40(SP)
+	MOVQ    40(AX), CX
+	MOVQ    CX, 48(SP)
+	MOVQ    120(AX), CX
+
+	// For every group (plane):
+group2:
+	MOVQ         32(SP), DX
+	MOVQ         40(SP), BX
+	MOVQ         64(AX), SI
+	MOVL         $0x00000001, DI
+	VPBROADCASTD DI, Z5
+	VPADDD       Z5, Z8, Z5
+
+	// Two rows at a time.
+pair2:
+	CMPQ      SI, $0x02
+	JLT       single2
+	MOVQ      DX, DI
+	ADDQ      72(AX), DI
+	VMOVUPS.Z (DX), K1, Z7
+	VMOVUPS.Z (DI), K1, Z9
+	VMOVAPS   Z7, Z10
+	VPERMT2PS Z9, Z8, Z10
+	VPERMT2PS Z9, Z5, Z7
+	VADDPS    Z7, Z10, Z7
+	VMOVUPS.Z (DX)(CX*1), K1, Z9
+	VMOVUPS.Z (DI)(CX*1), K1, Z10
+	VMOVAPS   Z9, Z11
+	VPERMT2PS Z10, Z8, Z11
+	VADDPS    Z11, Z7, Z7
+	VPERMT2PS Z10, Z5, Z9
+	VADDPS    Z9, Z7, Z7
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z7, Z9
+	VPSUBD  Z1, Z9, Z9
+	VPCMPUD $0x06, Z2, Z9, K2, K4
+	KTESTW  K4, K4
+	JNZ     slowP2
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z7, Z9
+	VFNMADD231PS Z3, Z9, Z7
+	VFMADD132PS  Z4, Z9, Z7
+
+dividedP2:
+	VMOVUPS Z7, K2, (BX)
+	MOVQ    DI, DX
+	ADDQ    72(AX), DX
+	MOVQ    80(AX), DI
+	LEAQ    (BX)(DI*2), BX
+	SUBQ    $0x02, SI
+	JMP     pair2
+
+	// A last single row (its second row's lanes are its own again).
+single2:
+	TESTQ     SI, SI
+	JZ        groupEnd2
+	VMOVUPS.Z (DX), K1, Z7
+	VMOVUPS.Z (DX), K1, Z9
+	VMOVAPS   Z7, Z10
+	VPERMT2PS Z9, Z8, Z10
+	VPERMT2PS Z9, Z5, Z7
+	VADDPS    Z7, Z10, Z7
+	VMOVUPS.Z (DX)(CX*1), K1, Z9
+	VMOVUPS.Z (DX)(CX*1), K1, Z10
+	VMOVAPS   Z9, Z11
+	VPERMT2PS Z10, Z8, Z11
+	VADDPS    Z11, Z7, Z7
+	VPERMT2PS Z10, Z5, Z9
+	VADDPS    Z9, Z7, Z7
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z7, Z5
+	VPSUBD  Z1, Z5, Z5
+	VPCMPUD $0x06, Z2, Z5, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowS2
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z7, Z5
+	VFNMADD231PS Z3, Z5, Z7
+	VFMADD132PS  Z4, Z5, Z7
+
+dividedS2:
+	VMOVUPS Z7, K3, (BX)
+
+groupEnd2:
+	MOVQ 48(AX), DX
+	ADDQ DX, 32(SP)
+	MOVQ 56(AX), DX
+	ADDQ DX, 40(SP)
+	DECQ 48(SP)
+	JNZ  group2
+	JMP  done
+
+nr1:
+	// Per call: the load mask, the output masks of two rows and one, the divisors and reciprocals of the lanes.
+	KMOVW   2096(AX), K1
+	KMOVW   2098(AX), K2
+	KMOVW   2100(AX), K3
+	VMOVUPS 2104(AX), Z3
+	VMOVUPS 2168(AX), Z4
+	MOVQ    (AX), CX
+	MOVQ    CX, 56(SP)
+	MOVQ    8(AX), CX
+	MOVQ    CX, 64(SP)
+	MOVQ    40(AX), CX
+	MOVQ    CX, 72(SP)
+	MOVQ    120(AX), CX
+
+	// For every group (plane):
+group1:
+	MOVQ         56(SP), CX
+	MOVQ         64(SP), DX
+	MOVQ         64(AX), BX
+	MOVL         $0x00000001, SI
+	VPBROADCASTD SI, Z5
+	VPADDD       Z5, Z8, Z5
+
+	// Two rows at a time.
+pair1:
+	CMPQ      BX, $0x02
+	JLT       single1
+	MOVQ      CX, SI
+	ADDQ      72(AX), SI
+	VMOVUPS.Z (CX), K1, Z7
+	VMOVUPS.Z (SI), K1, Z9
+	VMOVAPS   Z7, Z10
+	VPERMT2PS Z9, Z8, Z10
+	VPERMT2PS Z9, Z5, Z7
+	VADDPS    Z7, Z10, Z7
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z7, Z9
+	VPSUBD  Z1, Z9, Z9
+	VPCMPUD $0x06, Z2, Z9, K2, K4
+	KTESTW  K4, K4
+	JNZ     slowP1
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z7, Z9
+	VFNMADD231PS Z3, Z9, Z7
+	VFMADD132PS  Z4, Z9, Z7
+
+dividedP1:
+	VMOVUPS Z7, K2, (DX)
+	MOVQ    SI, CX
+	ADDQ    72(AX), CX
+	MOVQ    80(AX), SI
+	LEAQ    (DX)(SI*2), DX
+	SUBQ    $0x02, BX
+	JMP     pair1
+
+	// A last single row (its second row's lanes are its own again).
+single1:
+	TESTQ     BX, BX
+	JZ        groupEnd1
+	VMOVUPS.Z (CX), K1, Z7
+	VMOVUPS.Z (CX), K1, Z9
+	VMOVAPS   Z7, Z10
+	VPERMT2PS Z9, Z8, Z10
+	VPERMT2PS Z9, Z5, Z7
+	VADDPS    Z7, Z10, Z5
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z5, Z7
+	VPSUBD  Z1, Z7, Z7
+	VPCMPUD $0x06, Z2, Z7, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowS1
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z5, Z7
+	VFNMADD231PS Z3, Z7, Z5
+	VFMADD132PS  Z4, Z7, Z5
+
+dividedS1:
+	VMOVUPS Z5, K3, (DX)
+
+groupEnd1:
+	MOVQ 48(AX), CX
+	ADDQ CX, 56(SP)
+	MOVQ 56(AX), CX
+	ADDQ CX, 64(SP)
+	DECQ 72(SP)
+	JNZ  group1
+	JMP  done
+
+mode1:
+	CMPQ CX, $0x01
+	JEQ  nr1M1
+	CMPQ CX, $0x02
+	JEQ  nr2M1
+
+	// Per call: the load mask, the output masks of two rows and one, the divisors and reciprocals of the lanes.
+	KMOVW   2096(AX), K1
+	KMOVW   2098(AX), K2
+	KMOVW   2100(AX), K3
+	VMOVUPS 2104(AX), Z9
+	VMOVUPS 2168(AX), Z10
+	MOVQ    (AX), CX
+	MOVQ    CX, 80(SP)
+	MOVQ    8(AX), CX
+	MOVQ    CX, 88(SP)
+	MOVQ    40(AX), CX
+	MOVQ    CX, 96(SP)
+	MOVQ    120(AX), CX
+
+	// For every group (plane):
+group3M1:
+	MOVQ         80(SP), DX
+	MOVQ         88(SP), BX
+	MOVQ         64(AX), SI
+	MOVL         $0x00000001, DI
+	VPBROADCASTD DI, Z11
+	VPADDD       Z11, Z8, Z11
+
+	// Two rows at a time.
+pair3M1:
+	CMPQ      SI, $0x02
+	JLT       single3M1
+	MOVQ      DX, DI
+	ADDQ      72(AX), DI
+	VMOVUPS.Z (DX), K1, Z12
+	VMOVUPS.Z (DI), K1, Z13
+	VMOVAPS   Z12, Z14
+	VPERMT2PS Z13, Z8, Z14
+	VPERMT2PS Z13, Z11, Z12
+	VADDPS    Z12, Z14, Z12
+	VMOVUPS.Z (DX)(CX*1), K1, Z13
+	VMOVUPS.Z (DI)(CX*1), K1, Z14
+	VMOVAPS   Z13, Z15
+	VPERMT2PS Z14, Z8, Z15
+	VADDPS    Z15, Z12, Z12
+	VPERMT2PS Z14, Z11, Z13
+	VADDPS    Z13, Z12, Z12
+	VMOVUPS.Z (DX)(CX*2), K1, Z13
+	VMOVUPS.Z (DI)(CX*2), K1, Z14
+	VMOVAPS   Z13, Z15
+	VPERMT2PS Z14, Z8, Z15
+	VADDPS    Z15, Z12, Z12
+	VPERMT2PS Z14, Z11, Z13
+	VADDPS    Z13, Z12, Z12
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z12, Z13
+	VPSUBD  Z1, Z13, Z13
+	VPCMPUD $0x06, Z2, Z13, K2, K4
+	KTESTW  K4, K4
+	JNZ     slowP3M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepP3M1
+
+hStepP3M1:
+	VMULPS       Z5, Z12, Z13
+	VFNMADD231PS Z4, Z13, Z12
+	VFMADD132PS  Z5, Z13, Z12
+	VMULPS       Z10, Z12, Z13
+	VFNMADD231PS Z9, Z13, Z12
+	VFMADD132PS  Z10, Z13, Z12
+
+dividedP3M1:
+	VMOVUPS Z12, K2, (BX)
+	MOVQ    DI, DX
+	ADDQ    72(AX), DX
+	MOVQ    80(AX), DI
+	LEAQ    (BX)(DI*2), BX
+	SUBQ    $0x02, SI
+	JMP     pair3M1
+
+	// A last single row (its second row's lanes are its own again).
+single3M1:
+	TESTQ     SI, SI
+	JZ        groupEnd3M1
+	VMOVUPS.Z (DX), K1, Z12
+	VMOVUPS.Z (DX), K1, Z13
+	VMOVAPS   Z12, Z14
+	VPERMT2PS Z13, Z8, Z14
+	VPERMT2PS Z13, Z11, Z12
+	VADDPS    Z12, Z14, Z12
+	VMOVUPS.Z (DX)(CX*1), K1, Z13
+	VMOVUPS.Z (DX)(CX*1), K1, Z14
+	VMOVAPS   Z13, Z15
+	VPERMT2PS Z14, Z8, Z15
+	VADDPS    Z15, Z12, Z12
+	VPERMT2PS Z14, Z11, Z13
+	VADDPS    Z13, Z12, Z12
+	VMOVUPS.Z (DX)(CX*2), K1, Z13
+	VMOVUPS.Z (DX)(CX*2), K1, Z14
+	VMOVAPS   Z13, Z15
+	VPERMT2PS Z14, Z8, Z15
+	VADDPS    Z15, Z12, Z12
+	VPERMT2PS Z14, Z11, Z13
+	VADDPS    Z13, Z12, Z12
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z12, Z11
+	VPSUBD  Z1, Z11, Z11
+	VPCMPUD $0x06, Z2, Z11, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowS3M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepS3M1
+
+hStepS3M1:
+	VMULPS       Z5, Z12, Z11
+	VFNMADD231PS Z4, Z11, Z12
+	VFMADD132PS  Z5, Z11, Z12
+	VMULPS       Z10, Z12, Z11
+	VFNMADD231PS Z9, Z11, Z12
+	VFMADD132PS  Z10, Z11, Z12
+
+dividedS3M1:
+	VMOVUPS Z12, K3, (BX)
+
+groupEnd3M1:
+	MOVQ 48(AX), DX
+	ADDQ DX, 80(SP)
+	MOVQ 56(AX), DX
+	ADDQ DX, 88(SP)
+	DECQ 96(SP)
+	JNZ  group3M1
+	JMP  done
+
+nr2M1:
+	// Per call: the load mask, the output masks of two rows and one, the divisors and reciprocals of the lanes.
+	KMOVW   2096(AX), K1
+	KMOVW   2098(AX), K2
+	KMOVW   2100(AX), K3
+	VMOVUPS 2104(AX), Z9
+	VMOVUPS 2168(AX), Z10
+	MOVQ    (AX), CX
+	MOVQ    CX, 104(SP)
+	MOVQ    8(AX), CX
+	MOVQ    CX, 112(SP)
+	MOVQ    40(AX), CX
+	MOVQ    CX, 120(SP)
+	MOVQ    120(AX), CX
+
+	// For every group (plane):
+group2M1:
+	MOVQ         104(SP), DX
+	MOVQ         112(SP), BX
+	MOVQ         64(AX), SI
+	MOVL         $0x00000001, DI
+	VPBROADCASTD DI, Z11
+	VPADDD       Z11, Z8, Z11
+
+	// Two rows at a time.
+pair2M1:
+	CMPQ      SI, $0x02
+	JLT       single2M1
+	MOVQ      DX, DI
+	ADDQ      72(AX), DI
+	VMOVUPS.Z (DX), K1, Z12
+	VMOVUPS.Z (DI), K1, Z13
+	VMOVAPS   Z12, Z14
+	VPERMT2PS Z13, Z8, Z14
+	VPERMT2PS Z13, Z11, Z12
+	VADDPS    Z12, Z14, Z12
+	VMOVUPS.Z (DX)(CX*1), K1, Z13
+	VMOVUPS.Z (DI)(CX*1), K1, Z14
+	VMOVAPS   Z13, Z15
+	VPERMT2PS Z14, Z8, Z15
+	VADDPS    Z15, Z12, Z12
+	VPERMT2PS Z14, Z11, Z13
+	VADDPS    Z13, Z12, Z12
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z12, Z13
+	VPSUBD  Z1, Z13, Z13
+	VPCMPUD $0x06, Z2, Z13, K2, K4
+	KTESTW  K4, K4
+	JNZ     slowP2M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepP2M1
+
+hStepP2M1:
+	VMULPS       Z5, Z12, Z13
+	VFNMADD231PS Z4, Z13, Z12
+	VFMADD132PS  Z5, Z13, Z12
+	VMULPS       Z10, Z12, Z13
+	VFNMADD231PS Z9, Z13, Z12
+	VFMADD132PS  Z10, Z13, Z12
+
+dividedP2M1:
+	VMOVUPS Z12, K2, (BX)
+	MOVQ    DI, DX
+	ADDQ    72(AX), DX
+	MOVQ    80(AX), DI
+	LEAQ    (BX)(DI*2), BX
+	SUBQ    $0x02, SI
+	JMP     pair2M1
+
+	// A last single row (its second row's lanes are its own again).
+single2M1:
+	TESTQ     SI, SI
+	JZ        groupEnd2M1
+	VMOVUPS.Z (DX), K1, Z12
+	VMOVUPS.Z (DX), K1, Z13
+	VMOVAPS   Z12, Z14
+	VPERMT2PS Z13, Z8, Z14
+	VPERMT2PS Z13, Z11, Z12
+	VADDPS    Z12, Z14, Z12
+	VMOVUPS.Z (DX)(CX*1), K1, Z13
+	VMOVUPS.Z (DX)(CX*1), K1, Z14
+	VMOVAPS   Z13, Z15
+	VPERMT2PS Z14, Z8, Z15
+	VADDPS    Z15, Z12, Z12
+	VPERMT2PS Z14, Z11, Z13
+	VADDPS    Z13, Z12, Z12
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z12, Z11
+	VPSUBD  Z1, Z11, Z11
+	VPCMPUD $0x06, Z2, Z11, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowS2M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepS2M1
+
+hStepS2M1:
+	VMULPS       Z5, Z12, Z11
+	VFNMADD231PS Z4, Z11, Z12
+	VFMADD132PS  Z5, Z11, Z12
+	VMULPS       Z10, Z12, Z11
+	VFNMADD231PS Z9, Z11, Z12
+	VFMADD132PS  Z10, Z11, Z12
+
+dividedS2M1:
+	VMOVUPS Z12, K3, (BX)
+
+groupEnd2M1:
+	MOVQ 48(AX), DX
+	ADDQ DX, 104(SP)
+	MOVQ 56(AX), DX
+	ADDQ DX, 112(SP)
+	DECQ 120(SP)
+	JNZ  group2M1
+	JMP  done
+
+nr1M1:
+	// Per call: the load mask, the output masks of two rows and one, the divisors and reciprocals of the lanes.
+	KMOVW   2096(AX), K1
+	KMOVW   2098(AX), K2
+	KMOVW   2100(AX), K3
+	VMOVUPS 2104(AX), Z9
+	VMOVUPS 2168(AX), Z10
+	MOVQ    (AX), CX
+	MOVQ    CX, 128(SP)
+	MOVQ    8(AX), CX
+	MOVQ    CX, 136(SP)
+	MOVQ    40(AX), CX
+	MOVQ    CX, 144(SP)
+	MOVQ    120(AX), CX
+
+	// For every group (plane):
+group1M1:
+	MOVQ         128(SP), CX
+	MOVQ         136(SP), DX
+	MOVQ         64(AX), BX
+	MOVL         $0x00000001, SI
+	VPBROADCASTD SI, Z11
+	VPADDD       Z11, Z8, Z11
+
+	// Two rows at a time.
+pair1M1:
+	CMPQ      BX, $0x02
+	JLT       single1M1
+	MOVQ      CX, SI
+	ADDQ      72(AX), SI
+	VMOVUPS.Z (CX), K1, Z12
+	VMOVUPS.Z (SI), K1, Z13
+	VMOVAPS   Z12, Z14
+	VPERMT2PS Z13, Z8, Z14
+	VPERMT2PS Z13, Z11, Z12
+	VADDPS    Z12, Z14, Z12
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z12, Z13
+	VPSUBD  Z1, Z13, Z13
+	VPCMPUD $0x06, Z2, Z13, K2, K4
+	KTESTW  K4, K4
+	JNZ     slowP1M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepP1M1
+
+hStepP1M1:
+	VMULPS       Z5, Z12, Z13
+	VFNMADD231PS Z4, Z13, Z12
+	VFMADD132PS  Z5, Z13, Z12
+	VMULPS       Z10, Z12, Z13
+	VFNMADD231PS Z9, Z13, Z12
+	VFMADD132PS  Z10, Z13, Z12
+
+dividedP1M1:
+	VMOVUPS Z12, K2, (DX)
+	MOVQ    SI, CX
+	ADDQ    72(AX), CX
+	MOVQ    80(AX), SI
+	LEAQ    (DX)(SI*2), DX
+	SUBQ    $0x02, BX
+	JMP     pair1M1
+
+	// A last single row (its second row's lanes are its own again).
+single1M1:
+	TESTQ     BX, BX
+	JZ        groupEnd1M1
+	VMOVUPS.Z (CX), K1, Z12
+	VMOVUPS.Z (CX), K1, Z13
+	VMOVAPS   Z12, Z14
+	VPERMT2PS Z13, Z8, Z14
+	VPERMT2PS Z13, Z11, Z12
+	VADDPS    Z12, Z14, Z11
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z11, Z12
+	VPSUBD  Z1, Z12, Z12
+	VPCMPUD $0x06, Z2, Z12, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowS1M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepS1M1
+
+hStepS1M1:
+	VMULPS       Z5, Z11, Z12
+	VFNMADD231PS Z4, Z12, Z11
+	VFMADD132PS  Z5, Z12, Z11
+	VMULPS       Z10, Z11, Z12
+	VFNMADD231PS Z9, Z12, Z11
+	VFMADD132PS  Z10, Z12, Z11
+
+dividedS1M1:
+	VMOVUPS Z11, K3, (DX)
+
+groupEnd1M1:
+	MOVQ 48(AX), CX
+	ADDQ CX, 128(SP)
+	MOVQ 56(AX), CX
+	ADDQ CX, 136(SP)
+	DECQ 144(SP)
+	JNZ  group1M1
+	JMP  done
+
+	// Out of the loops' way: the rare paths of the division.
+slowP3:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z7, Z7
+	VADDPS Z6, Z7, Z7
+	JMP    dividedP3
+
+slowS3:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z7, Z7
+	VADDPS Z6, Z7, Z7
+	JMP    dividedS3
+
+slowP2:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z7, Z7
+	VADDPS Z6, Z7, Z7
+	JMP    dividedP2
+
+slowS2:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z7, Z7
+	VADDPS Z6, Z7, Z7
+	JMP    dividedS2
+
+slowP1:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z7, Z7
+	VADDPS Z6, Z7, Z7
+	JMP    dividedP1
+
+slowS1:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z5, Z5
+	VADDPS Z6, Z5, Z5
+	JMP    dividedS1
+
+dStepP3M1:
+	VMULPS       Z3, Z12, Z13
+	VFNMADD231PS Z7, Z13, Z12
+	VFMADD132PS  Z3, Z13, Z12
+	JMP          hStepP3M1
+
+slowP3M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z12, Z12
+	VDIVPS Z7, Z12, Z12
+	VDIVPS Z4, Z12, Z12
+	VDIVPS Z9, Z12, Z12
+	JMP    dividedP3M1
+
+dStepS3M1:
+	VMULPS       Z3, Z12, Z11
+	VFNMADD231PS Z7, Z11, Z12
+	VFMADD132PS  Z3, Z11, Z12
+	JMP          hStepS3M1
+
+slowS3M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z12, Z12
+	VDIVPS Z7, Z12, Z12
+	VDIVPS Z4, Z12, Z12
+	VDIVPS Z9, Z12, Z12
+	JMP    dividedS3M1
+
+dStepP2M1:
+	VMULPS       Z3, Z12, Z13
+	VFNMADD231PS Z7, Z13, Z12
+	VFMADD132PS  Z3, Z13, Z12
+	JMP          hStepP2M1
+
+slowP2M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z12, Z12
+	VDIVPS Z7, Z12, Z12
+	VDIVPS Z4, Z12, Z12
+	VDIVPS Z9, Z12, Z12
+	JMP    dividedP2M1
+
+dStepS2M1:
+	VMULPS       Z3, Z12, Z11
+	VFNMADD231PS Z7, Z11, Z12
+	VFMADD132PS  Z3, Z11, Z12
+	JMP          hStepS2M1
+
+slowS2M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z12, Z12
+	VDIVPS Z7, Z12, Z12
+	VDIVPS Z4, Z12, Z12
+	VDIVPS Z9, Z12, Z12
+	JMP    dividedS2M1
+
+dStepP1M1:
+	VMULPS       Z3, Z12, Z13
+	VFNMADD231PS Z7, Z13, Z12
+	VFMADD132PS  Z3, Z13, Z12
+	JMP          hStepP1M1
+
+slowP1M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z12, Z12
+	VDIVPS Z7, Z12, Z12
+	VDIVPS Z4, Z12, Z12
+	VDIVPS Z9, Z12, Z12
+	JMP    dividedP1M1
+
+dStepS1M1:
+	VMULPS       Z3, Z11, Z12
+	VFNMADD231PS Z7, Z12, Z11
+	VFMADD132PS  Z3, Z12, Z11
+	JMP          hStepS1M1
+
+slowS1M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z11, Z11
+	VDIVPS Z7, Z11, Z11
+	VDIVPS Z4, Z11, Z11
+	VDIVPS Z9, Z11, Z11
+	JMP    dividedS1M1
+
+done:
+	VZEROUPPER
+	RET
+
+// func windowSumPairS2K3AVX512(j *rowJob)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·windowSumPairS2K3AVX512(SB), NOSPLIT, $152-8
+	MOVQ j+0(FP), AX
+
+	// The reciprocal division's constants.
+	MOVL         $0x7fffffff, CX
+	VPBROADCASTD CX, Z0
+	MOVL         $0x2b800000, CX
+	VPBROADCASTD CX, Z1
+	MOVL         $0x28000000, CX
+	VPBROADCASTD CX, Z2
+	VBROADCASTSS 824(AX), Z3
+	VBROADCASTSS 828(AX), Z4
+	VBROADCASTSS 832(AX), Z5
+	VXORPS       Z6, Z6, Z6
+	VBROADCASTSS 232(AX), Z7
+	VMOVDQU32    2032(AX), Z8
+
+	// The code for this job's division mode (1, or 0 and 2) and number of window rows.
+	MOVQ 200(AX), CX
+	CMPQ 208(AX), $0x01
+	JEQ  mode1
+	CMPQ CX, $0x01
+	JEQ  nr1
+	CMPQ CX, $0x02
+	JEQ  nr2
+
+	// Per call: the load mask, the output masks of two rows and one, the divisors and reciprocals of the lanes.
+	KMOVW   2096(AX), K1
+	KMOVW   2098(AX), K2
+	KMOVW   2100(AX), K3
+	VMOVUPS 2104(AX), Z3
+	VMOVUPS 2168(AX), Z4
+	MOVQ    (AX), CX
+	MOVQ    CX, 8(SP)
+	MOVQ    8(AX), CX
+	MOVQ    CX, 16(SP)
+	MOVQ    40(AX), CX
+	MOVQ    CX, 24(SP)
+	MOVQ    120(AX), CX
+
+	// For every group (plane):
+group3:
+	MOVQ         8(SP), DX
+	MOVQ         16(SP), BX
+	MOVQ         64(AX), SI
+	MOVL         $0x00000001, DI
+	VPBROADCASTD DI, Z5
+	VPADDD       Z5, Z8, Z5
+	MOVL         $0x00000002, DI
+	VPBROADCASTD DI, Z7
+	VPADDD       Z7, Z8, Z7
+
+	// Two rows at a time.
+pair3:
+	CMPQ      SI, $0x02
+	JLT       single3
+	MOVQ      DX, DI
+	ADDQ      72(AX), DI
+	VMOVUPS.Z (DX), K1, Z9
+	VMOVUPS.Z (DI), K1, Z10
+	VMOVAPS   Z9, Z11
+	VPERMT2PS Z10, Z8, Z11
+	VMOVAPS   Z9, Z12
+	VPERMT2PS Z10, Z5, Z12
+	VADDPS    Z12, Z11, Z11
+	VPERMT2PS Z10, Z7, Z9
+	VADDPS    Z9, Z11, Z11
+	VMOVUPS.Z (DX)(CX*1), K1, Z9
+	VMOVUPS.Z (DI)(CX*1), K1, Z10
+	VMOVAPS   Z9, Z12
+	VPERMT2PS Z10, Z8, Z12
+	VADDPS    Z12, Z11, Z11
+	VMOVAPS   Z9, Z12
+	VPERMT2PS Z10, Z5, Z12
+	VADDPS    Z12, Z11, Z11
+	VPERMT2PS Z10, Z7, Z9
+	VADDPS    Z9, Z11, Z11
+	VMOVUPS.Z (DX)(CX*2), K1, Z9
+	VMOVUPS.Z (DI)(CX*2), K1, Z10
+	VMOVAPS   Z9, Z12
+	VPERMT2PS Z10, Z8, Z12
+	VADDPS    Z12, Z11, Z11
+	VMOVAPS   Z9, Z12
+	VPERMT2PS Z10, Z5, Z12
+	VADDPS    Z12, Z11, Z11
+	VPERMT2PS Z10, Z7, Z9
+	VADDPS    Z9, Z11, Z11
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z11, Z9
+	VPSUBD  Z1, Z9, Z9
+	VPCMPUD $0x06, Z2, Z9, K2, K4
+	KTESTW  K4, K4
+	JNZ     slowP3
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z11, Z9
+	VFNMADD231PS Z3, Z9, Z11
+	VFMADD132PS  Z4, Z9, Z11
+
+dividedP3:
+	VMOVUPS Z11, K2, (BX)
+	MOVQ    DI, DX
+	ADDQ    72(AX), DX
+	MOVQ    80(AX), DI
+	LEAQ    (BX)(DI*2), BX
+	SUBQ    $0x02, SI
+	JMP     pair3
+
+	// A last single row (its second row's lanes are its own again).
+single3:
+	TESTQ     SI, SI
+	JZ        groupEnd3
+	VMOVUPS.Z (DX), K1, Z9
+	VMOVUPS.Z (DX), K1, Z10
+	VMOVAPS   Z9, Z11
+	VPERMT2PS Z10, Z8, Z11
+	VMOVAPS   Z9, Z12
+	VPERMT2PS Z10, Z5, Z12
+	VADDPS    Z12, Z11, Z11
+	VPERMT2PS Z10, Z7, Z9
+	VADDPS    Z9, Z11, Z11
+	VMOVUPS.Z (DX)(CX*1), K1, Z9
+	VMOVUPS.Z (DX)(CX*1), K1, Z10
+	VMOVAPS   Z9, Z12
+	VPERMT2PS Z10, Z8, Z12
+	VADDPS    Z12, Z11, Z11
+	VMOVAPS   Z9, Z12
+	VPERMT2PS Z10, Z5, Z12
+	VADDPS    Z12, Z11, Z11
+	VPERMT2PS Z10, Z7, Z9
+	VADDPS    Z9, Z11, Z11
+	VMOVUPS.Z (DX)(CX*2), K1, Z9
+	VMOVUPS.Z (DX)(CX*2), K1, Z10
+	VMOVAPS   Z9, Z12
+	VPERMT2PS Z10, Z8, Z12
+	VADDPS    Z12, Z11, Z11
+	VMOVAPS   Z9, Z12
+	VPERMT2PS Z10, Z5, Z12
+	VADDPS    Z12, Z11, Z11
+	VPERMT2PS Z10, Z7, Z9
+	VADDPS    Z9, Z11, Z11
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z11, Z5
+	VPSUBD  Z1, Z5, Z5
+	VPCMPUD $0x06, Z2, Z5, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowS3
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z11, Z5
+	VFNMADD231PS Z3, Z5, Z11
+	VFMADD132PS  Z4, Z5, Z11
+
+dividedS3:
+	VMOVUPS Z11, K3, (BX)
+
+groupEnd3:
+	MOVQ 48(AX), DX
+	ADDQ DX, 8(SP)
+	MOVQ 56(AX), DX
+	ADDQ DX, 16(SP)
+	DECQ 24(SP)
+	JNZ  group3
+	JMP  done
+
+nr2:
+	// Per call: the load mask, the output masks of two rows and one, the divisors and reciprocals of the lanes.
+	KMOVW   2096(AX), K1
+	KMOVW   2098(AX), K2
+	KMOVW   2100(AX), K3
+	VMOVUPS 2104(AX), Z3
+	VMOVUPS 2168(AX), Z4
+	MOVQ    (AX), CX
+	MOVQ    CX, 32(SP)
+	MOVQ    8(AX), CX
+	MOVQ    CX, 40(SP)
+	MOVQ    40(AX), CX
+	MOVQ    CX, 48(SP)
+	MOVQ    120(AX), CX
+
+	// For every group (plane):
+group2:
+	MOVQ         32(SP), DX
+	MOVQ         40(SP), BX
+	MOVQ         64(AX), SI
+	MOVL         $0x00000001, DI
+	VPBROADCASTD DI, Z5
+	VPADDD       Z5, Z8, Z5
+	MOVL         $0x00000002, DI
+	VPBROADCASTD DI, Z7
+	VPADDD       Z7, Z8, Z7
+
+	// Two rows at a time.
+pair2:
+	CMPQ      SI, $0x02
+	JLT       single2
+	MOVQ      DX, DI
+	ADDQ      72(AX), DI
+	VMOVUPS.Z (DX), K1, Z9
+	VMOVUPS.Z (DI), K1, Z10
+	VMOVAPS   Z9, Z11
+	VPERMT2PS Z10, Z8, Z11
+	VMOVAPS   Z9, Z12
+	VPERMT2PS Z10, Z5, Z12
+	VADDPS    Z12, Z11, Z11
+	VPERMT2PS Z10, Z7, Z9
+	VADDPS    Z9, Z11, Z11
+	VMOVUPS.Z (DX)(CX*1), K1, Z9
+	VMOVUPS.Z (DI)(CX*1), K1, Z10
+	VMOVAPS   Z9, Z12
+	VPERMT2PS Z10, Z8, Z12
+	VADDPS    Z12, Z11, Z11
+	VMOVAPS   Z9, Z12
+	VPERMT2PS Z10, Z5, Z12
+	VADDPS    Z12, Z11, Z11
+	VPERMT2PS Z10, Z7, Z9
+	VADDPS    Z9, Z11, Z11
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z11, Z9
+	VPSUBD  Z1, Z9, Z9
+	VPCMPUD $0x06, Z2, Z9, K2, K4
+	KTESTW  K4, K4
+	JNZ     slowP2
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z11, Z9
+	VFNMADD231PS Z3, Z9, Z11
+	VFMADD132PS  Z4, Z9, Z11
+
+dividedP2:
+	VMOVUPS Z11, K2, (BX)
+	MOVQ    DI, DX
+	ADDQ    72(AX), DX
+	MOVQ    80(AX), DI
+	LEAQ    (BX)(DI*2), BX
+	SUBQ    $0x02, SI
+	JMP     pair2
+
+	// A last single row (its second row's lanes are its own again).
+single2:
+	TESTQ     SI, SI
+	JZ        groupEnd2
+	VMOVUPS.Z (DX), K1, Z9
+	VMOVUPS.Z (DX), K1, Z10
+	VMOVAPS   Z9, Z11
+	VPERMT2PS Z10, Z8, Z11
+	VMOVAPS   Z9, Z12
+	VPERMT2PS Z10, Z5, Z12
+	VADDPS    Z12, Z11, Z11
+	VPERMT2PS Z10, Z7, Z9
+	VADDPS    Z9, Z11, Z11
+	VMOVUPS.Z (DX)(CX*1), K1, Z9
+	VMOVUPS.Z (DX)(CX*1), K1, Z10
+	VMOVAPS   Z9, Z12
+	VPERMT2PS Z10, Z8, Z12
+	VADDPS    Z12, Z11, Z11
+	VMOVAPS   Z9, Z12
+	VPERMT2PS Z10, Z5, Z12
+	VADDPS    Z12, Z11, Z11
+	VPERMT2PS Z10, Z7, Z9
+	VADDPS    Z9, Z11, Z11
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z11, Z5
+	VPSUBD  Z1, Z5, Z5
+	VPCMPUD $0x06, Z2, Z5, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowS2
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z11, Z5
+	VFNMADD231PS Z3, Z5, Z11
+	VFMADD132PS  Z4, Z5, Z11
+
+dividedS2:
+	VMOVUPS Z11, K3, (BX)
+
+groupEnd2:
+	MOVQ 48(AX), DX
+	ADDQ DX, 32(SP)
+	MOVQ 56(AX), DX
+	ADDQ DX, 40(SP)
+	DECQ 48(SP)
+	JNZ  group2
+	JMP  done
+
+nr1:
+	// Per call: the load mask, the output masks of two rows and one, the divisors and reciprocals of the lanes.
+	KMOVW   2096(AX), K1
+	KMOVW   2098(AX), K2
+	KMOVW   2100(AX), K3
+	VMOVUPS 2104(AX), Z3
+	VMOVUPS 2168(AX), Z4
+	MOVQ    (AX), CX
+	MOVQ    CX, 56(SP)
+	MOVQ    8(AX), CX
+	MOVQ    CX, 64(SP)
+	MOVQ    40(AX), CX
+	MOVQ    CX, 72(SP)
+	MOVQ    120(AX), CX
+
+	// For every group (plane):
+group1:
+	MOVQ         56(SP), CX
+	MOVQ         64(SP), DX
+	MOVQ         64(AX), BX
+	MOVL         $0x00000001, SI
+	VPBROADCASTD SI, Z5
+	VPADDD       Z5, Z8, Z5
+	MOVL         $0x00000002, SI
+	VPBROADCASTD SI, Z7
+	VPADDD       Z7, Z8, Z7
+
+	// Two rows at a time.
+pair1:
+	CMPQ      BX, $0x02
+	JLT       single1
+	MOVQ      CX, SI
+	ADDQ      72(AX), SI
+	VMOVUPS.Z (CX), K1, Z9
+	VMOVUPS.Z (SI), K1, Z10
+	VMOVAPS   Z9, Z11
+	VPERMT2PS Z10, Z8, Z11
+	VMOVAPS   Z9, Z12
+	VPERMT2PS Z10, Z5, Z12
+	VADDPS    Z12, Z11, Z11
+	VPERMT2PS Z10, Z7, Z9
+	VADDPS    Z9, Z11, Z11
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z11, Z9
+	VPSUBD  Z1, Z9, Z9
+	VPCMPUD $0x06, Z2, Z9, K2, K4
+	KTESTW  K4, K4
+	JNZ     slowP1
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z11, Z9
+	VFNMADD231PS Z3, Z9, Z11
+	VFMADD132PS  Z4, Z9, Z11
+
+dividedP1:
+	VMOVUPS Z11, K2, (DX)
+	MOVQ    SI, CX
+	ADDQ    72(AX), CX
+	MOVQ    80(AX), SI
+	LEAQ    (DX)(SI*2), DX
+	SUBQ    $0x02, BX
+	JMP     pair1
+
+	// A last single row (its second row's lanes are its own again).
+single1:
+	TESTQ     BX, BX
+	JZ        groupEnd1
+	VMOVUPS.Z (CX), K1, Z9
+	VMOVUPS.Z (CX), K1, Z10
+	VMOVAPS   Z9, Z11
+	VPERMT2PS Z10, Z8, Z11
+	VMOVAPS   Z9, Z12
+	VPERMT2PS Z10, Z5, Z12
+	VADDPS    Z12, Z11, Z5
+	VPERMT2PS Z10, Z7, Z9
+	VADDPS    Z9, Z5, Z5
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z5, Z7
+	VPSUBD  Z1, Z7, Z7
+	VPCMPUD $0x06, Z2, Z7, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowS1
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z4, Z5, Z7
+	VFNMADD231PS Z3, Z7, Z5
+	VFMADD132PS  Z4, Z7, Z5
+
+dividedS1:
+	VMOVUPS Z5, K3, (DX)
+
+groupEnd1:
+	MOVQ 48(AX), CX
+	ADDQ CX, 56(SP)
+	MOVQ 56(AX), CX
+	ADDQ CX, 64(SP)
+	DECQ 72(SP)
+	JNZ  group1
+	JMP  done
+
+mode1:
+	CMPQ CX, $0x01
+	JEQ  nr1M1
+	CMPQ CX, $0x02
+	JEQ  nr2M1
+
+	// Per call: the load mask, the output masks of two rows and one, the divisors and reciprocals of the lanes.
+	KMOVW   2096(AX), K1
+	KMOVW   2098(AX), K2
+	KMOVW   2100(AX), K3
+	VMOVUPS 2104(AX), Z9
+	VMOVUPS 2168(AX), Z10
+	MOVQ    (AX), CX
+	MOVQ    CX, 80(SP)
+	MOVQ    8(AX), CX
+	MOVQ    CX, 88(SP)
+	MOVQ    40(AX), CX
+	MOVQ    CX, 96(SP)
+	MOVQ    120(AX), CX
+
+	// For every group (plane):
+group3M1:
+	MOVQ         80(SP), DX
+	MOVQ         88(SP), BX
+	MOVQ         64(AX), SI
+	MOVL         $0x00000001, DI
+	VPBROADCASTD DI, Z11
+	VPADDD       Z11, Z8, Z11
+	MOVL         $0x00000002, DI
+	VPBROADCASTD DI, Z12
+	VPADDD       Z12, Z8, Z12
+
+	// Two rows at a time.
+pair3M1:
+	CMPQ      SI, $0x02
+	JLT       single3M1
+	MOVQ      DX, DI
+	ADDQ      72(AX), DI
+	VMOVUPS.Z (DX), K1, Z13
+	VMOVUPS.Z (DI), K1, Z14
+	VMOVAPS   Z13, Z15
+	VPERMT2PS Z14, Z8, Z15
+	VMOVAPS   Z13, Z16
+	VPERMT2PS Z14, Z11, Z16
+	VADDPS    Z16, Z15, Z15
+	VPERMT2PS Z14, Z12, Z13
+	VADDPS    Z13, Z15, Z15
+	VMOVUPS.Z (DX)(CX*1), K1, Z13
+	VMOVUPS.Z (DI)(CX*1), K1, Z14
+	VMOVAPS   Z13, Z16
+	VPERMT2PS Z14, Z8, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVAPS   Z13, Z16
+	VPERMT2PS Z14, Z11, Z16
+	VADDPS    Z16, Z15, Z15
+	VPERMT2PS Z14, Z12, Z13
+	VADDPS    Z13, Z15, Z15
+	VMOVUPS.Z (DX)(CX*2), K1, Z13
+	VMOVUPS.Z (DI)(CX*2), K1, Z14
+	VMOVAPS   Z13, Z16
+	VPERMT2PS Z14, Z8, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVAPS   Z13, Z16
+	VPERMT2PS Z14, Z11, Z16
+	VADDPS    Z16, Z15, Z15
+	VPERMT2PS Z14, Z12, Z13
+	VADDPS    Z13, Z15, Z15
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z15, Z13
+	VPSUBD  Z1, Z13, Z13
+	VPCMPUD $0x06, Z2, Z13, K2, K4
+	KTESTW  K4, K4
+	JNZ     slowP3M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepP3M1
+
+hStepP3M1:
+	VMULPS       Z5, Z15, Z13
+	VFNMADD231PS Z4, Z13, Z15
+	VFMADD132PS  Z5, Z13, Z15
+	VMULPS       Z10, Z15, Z13
+	VFNMADD231PS Z9, Z13, Z15
+	VFMADD132PS  Z10, Z13, Z15
+
+dividedP3M1:
+	VMOVUPS Z15, K2, (BX)
+	MOVQ    DI, DX
+	ADDQ    72(AX), DX
+	MOVQ    80(AX), DI
+	LEAQ    (BX)(DI*2), BX
+	SUBQ    $0x02, SI
+	JMP     pair3M1
+
+	// A last single row (its second row's lanes are its own again).
+single3M1:
+	TESTQ     SI, SI
+	JZ        groupEnd3M1
+	VMOVUPS.Z (DX), K1, Z13
+	VMOVUPS.Z (DX), K1, Z14
+	VMOVAPS   Z13, Z15
+	VPERMT2PS Z14, Z8, Z15
+	VMOVAPS   Z13, Z16
+	VPERMT2PS Z14, Z11, Z16
+	VADDPS    Z16, Z15, Z15
+	VPERMT2PS Z14, Z12, Z13
+	VADDPS    Z13, Z15, Z15
+	VMOVUPS.Z (DX)(CX*1), K1, Z13
+	VMOVUPS.Z (DX)(CX*1), K1, Z14
+	VMOVAPS   Z13, Z16
+	VPERMT2PS Z14, Z8, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVAPS   Z13, Z16
+	VPERMT2PS Z14, Z11, Z16
+	VADDPS    Z16, Z15, Z15
+	VPERMT2PS Z14, Z12, Z13
+	VADDPS    Z13, Z15, Z15
+	VMOVUPS.Z (DX)(CX*2), K1, Z13
+	VMOVUPS.Z (DX)(CX*2), K1, Z14
+	VMOVAPS   Z13, Z16
+	VPERMT2PS Z14, Z8, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVAPS   Z13, Z16
+	VPERMT2PS Z14, Z11, Z16
+	VADDPS    Z16, Z15, Z15
+	VPERMT2PS Z14, Z12, Z13
+	VADDPS    Z13, Z15, Z15
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z15, Z11
+	VPSUBD  Z1, Z11, Z11
+	VPCMPUD $0x06, Z2, Z11, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowS3M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepS3M1
+
+hStepS3M1:
+	VMULPS       Z5, Z15, Z11
+	VFNMADD231PS Z4, Z11, Z15
+	VFMADD132PS  Z5, Z11, Z15
+	VMULPS       Z10, Z15, Z11
+	VFNMADD231PS Z9, Z11, Z15
+	VFMADD132PS  Z10, Z11, Z15
+
+dividedS3M1:
+	VMOVUPS Z15, K3, (BX)
+
+groupEnd3M1:
+	MOVQ 48(AX), DX
+	ADDQ DX, 80(SP)
+	MOVQ 56(AX), DX
+	ADDQ DX, 88(SP)
+	DECQ 96(SP)
+	JNZ  group3M1
+	JMP  done
+
+nr2M1:
+	// Per call: the load mask, the output masks of two rows and one, the divisors and reciprocals of the lanes.
+	KMOVW   2096(AX), K1
+	KMOVW   2098(AX), K2
+	KMOVW   2100(AX), K3
+	VMOVUPS 2104(AX), Z9
+	VMOVUPS 2168(AX), Z10
+	MOVQ    (AX), CX
+	MOVQ    CX, 104(SP)
+	MOVQ    8(AX), CX
+	MOVQ    CX, 112(SP)
+	MOVQ    40(AX), CX
+	MOVQ    CX, 120(SP)
+	MOVQ    120(AX), CX
+
+	// For every group (plane):
+group2M1:
+	MOVQ         104(SP), DX
+	MOVQ         112(SP), BX
+	MOVQ         64(AX), SI
+	MOVL         $0x00000001, DI
+	VPBROADCASTD DI, Z11
+	VPADDD       Z11, Z8, Z11
+	MOVL         $0x00000002, DI
+	VPBROADCASTD DI, Z12
+	VPADDD       Z12, Z8, Z12
+
+	// Two rows at a time.
+pair2M1:
+	CMPQ      SI, $0x02
+	JLT       single2M1
+	MOVQ      DX, DI
+	ADDQ      72(AX), DI
+	VMOVUPS.Z (DX), K1, Z13
+	VMOVUPS.Z (DI), K1, Z14
+	VMOVAPS   Z13, Z15
+	VPERMT2PS Z14, Z8, Z15
+	VMOVAPS   Z13, Z16
+	VPERMT2PS Z14, Z11, Z16
+	VADDPS    Z16, Z15, Z15
+	VPERMT2PS Z14, Z12, Z13
+	VADDPS    Z13, Z15, Z15
+	VMOVUPS.Z (DX)(CX*1), K1, Z13
+	VMOVUPS.Z (DI)(CX*1), K1, Z14
+	VMOVAPS   Z13, Z16
+	VPERMT2PS Z14, Z8, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVAPS   Z13, Z16
+	VPERMT2PS Z14, Z11, Z16
+	VADDPS    Z16, Z15, Z15
+	VPERMT2PS Z14, Z12, Z13
+	VADDPS    Z13, Z15, Z15
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z15, Z13
+	VPSUBD  Z1, Z13, Z13
+	VPCMPUD $0x06, Z2, Z13, K2, K4
+	KTESTW  K4, K4
+	JNZ     slowP2M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepP2M1
+
+hStepP2M1:
+	VMULPS       Z5, Z15, Z13
+	VFNMADD231PS Z4, Z13, Z15
+	VFMADD132PS  Z5, Z13, Z15
+	VMULPS       Z10, Z15, Z13
+	VFNMADD231PS Z9, Z13, Z15
+	VFMADD132PS  Z10, Z13, Z15
+
+dividedP2M1:
+	VMOVUPS Z15, K2, (BX)
+	MOVQ    DI, DX
+	ADDQ    72(AX), DX
+	MOVQ    80(AX), DI
+	LEAQ    (BX)(DI*2), BX
+	SUBQ    $0x02, SI
+	JMP     pair2M1
+
+	// A last single row (its second row's lanes are its own again).
+single2M1:
+	TESTQ     SI, SI
+	JZ        groupEnd2M1
+	VMOVUPS.Z (DX), K1, Z13
+	VMOVUPS.Z (DX), K1, Z14
+	VMOVAPS   Z13, Z15
+	VPERMT2PS Z14, Z8, Z15
+	VMOVAPS   Z13, Z16
+	VPERMT2PS Z14, Z11, Z16
+	VADDPS    Z16, Z15, Z15
+	VPERMT2PS Z14, Z12, Z13
+	VADDPS    Z13, Z15, Z15
+	VMOVUPS.Z (DX)(CX*1), K1, Z13
+	VMOVUPS.Z (DX)(CX*1), K1, Z14
+	VMOVAPS   Z13, Z16
+	VPERMT2PS Z14, Z8, Z16
+	VADDPS    Z16, Z15, Z15
+	VMOVAPS   Z13, Z16
+	VPERMT2PS Z14, Z11, Z16
+	VADDPS    Z16, Z15, Z15
+	VPERMT2PS Z14, Z12, Z13
+	VADDPS    Z13, Z15, Z15
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z15, Z11
+	VPSUBD  Z1, Z11, Z11
+	VPCMPUD $0x06, Z2, Z11, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowS2M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepS2M1
+
+hStepS2M1:
+	VMULPS       Z5, Z15, Z11
+	VFNMADD231PS Z4, Z11, Z15
+	VFMADD132PS  Z5, Z11, Z15
+	VMULPS       Z10, Z15, Z11
+	VFNMADD231PS Z9, Z11, Z15
+	VFMADD132PS  Z10, Z11, Z15
+
+dividedS2M1:
+	VMOVUPS Z15, K3, (BX)
+
+groupEnd2M1:
+	MOVQ 48(AX), DX
+	ADDQ DX, 104(SP)
+	MOVQ 56(AX), DX
+	ADDQ DX, 112(SP)
+	DECQ 120(SP)
+	JNZ  group2M1
+	JMP  done
+
+nr1M1:
+	// Per call: the load mask, the output masks of two rows and one, the divisors and reciprocals of the lanes.
+	KMOVW   2096(AX), K1
+	KMOVW   2098(AX), K2
+	KMOVW   2100(AX), K3
+	VMOVUPS 2104(AX), Z9
+	VMOVUPS 2168(AX), Z10
+	MOVQ    (AX), CX
+	MOVQ    CX, 128(SP)
+	MOVQ    8(AX), CX
+	MOVQ    CX, 136(SP)
+	MOVQ    40(AX), CX
+	MOVQ    CX, 144(SP)
+	MOVQ    120(AX), CX
+
+	// For every group (plane):
+group1M1:
+	MOVQ         128(SP), CX
+	MOVQ         136(SP), DX
+	MOVQ         64(AX), BX
+	MOVL         $0x00000001, SI
+	VPBROADCASTD SI, Z11
+	VPADDD       Z11, Z8, Z11
+	MOVL         $0x00000002, SI
+	VPBROADCASTD SI, Z12
+	VPADDD       Z12, Z8, Z12
+
+	// Two rows at a time.
+pair1M1:
+	CMPQ      BX, $0x02
+	JLT       single1M1
+	MOVQ      CX, SI
+	ADDQ      72(AX), SI
+	VMOVUPS.Z (CX), K1, Z13
+	VMOVUPS.Z (SI), K1, Z14
+	VMOVAPS   Z13, Z15
+	VPERMT2PS Z14, Z8, Z15
+	VMOVAPS   Z13, Z16
+	VPERMT2PS Z14, Z11, Z16
+	VADDPS    Z16, Z15, Z15
+	VPERMT2PS Z14, Z12, Z13
+	VADDPS    Z13, Z15, Z15
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z15, Z13
+	VPSUBD  Z1, Z13, Z13
+	VPCMPUD $0x06, Z2, Z13, K2, K4
+	KTESTW  K4, K4
+	JNZ     slowP1M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepP1M1
+
+hStepP1M1:
+	VMULPS       Z5, Z15, Z13
+	VFNMADD231PS Z4, Z13, Z15
+	VFMADD132PS  Z5, Z13, Z15
+	VMULPS       Z10, Z15, Z13
+	VFNMADD231PS Z9, Z13, Z15
+	VFMADD132PS  Z10, Z13, Z15
+
+dividedP1M1:
+	VMOVUPS Z15, K2, (DX)
+	MOVQ    SI, CX
+	ADDQ    72(AX), CX
+	MOVQ    80(AX), SI
+	LEAQ    (DX)(SI*2), DX
+	SUBQ    $0x02, BX
+	JMP     pair1M1
+
+	// A last single row (its second row's lanes are its own again).
+single1M1:
+	TESTQ     BX, BX
+	JZ        groupEnd1M1
+	VMOVUPS.Z (CX), K1, Z13
+	VMOVUPS.Z (CX), K1, Z14
+	VMOVAPS   Z13, Z15
+	VPERMT2PS Z14, Z8, Z15
+	VMOVAPS   Z13, Z16
+	VPERMT2PS Z14, Z11, Z16
+	VADDPS    Z16, Z15, Z11
+	VPERMT2PS Z14, Z12, Z13
+	VADDPS    Z13, Z11, Z11
+
+	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
+	VPANDD  Z0, Z11, Z12
+	VPSUBD  Z1, Z12, Z12
+	VPCMPUD $0x06, Z2, Z12, K3, K4
+	KTESTW  K4, K4
+	JNZ     slowS1M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepS1M1
+
+hStepS1M1:
+	VMULPS       Z5, Z11, Z12
+	VFNMADD231PS Z4, Z12, Z11
+	VFMADD132PS  Z5, Z12, Z11
+	VMULPS       Z10, Z11, Z12
+	VFNMADD231PS Z9, Z12, Z11
+	VFMADD132PS  Z10, Z12, Z11
+
+dividedS1M1:
+	VMOVUPS Z11, K3, (DX)
+
+groupEnd1M1:
+	MOVQ 48(AX), CX
+	ADDQ CX, 128(SP)
+	MOVQ 56(AX), CX
+	ADDQ CX, 136(SP)
+	DECQ 144(SP)
+	JNZ  group1M1
+	JMP  done
+
+	// Out of the loops' way: the rare paths of the division.
+slowP3:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z11, Z11
+	VADDPS Z6, Z11, Z11
+	JMP    dividedP3
+
+slowS3:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z11, Z11
+	VADDPS Z6, Z11, Z11
+	JMP    dividedS3
+
+slowP2:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z11, Z11
+	VADDPS Z6, Z11, Z11
+	JMP    dividedP2
+
+slowS2:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z11, Z11
+	VADDPS Z6, Z11, Z11
+	JMP    dividedS2
+
+slowP1:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z11, Z11
+	VADDPS Z6, Z11, Z11
+	JMP    dividedP1
+
+slowS1:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z3, Z5, Z5
+	VADDPS Z6, Z5, Z5
+	JMP    dividedS1
+
+dStepP3M1:
+	VMULPS       Z3, Z15, Z13
+	VFNMADD231PS Z7, Z13, Z15
+	VFMADD132PS  Z3, Z13, Z15
+	JMP          hStepP3M1
+
+slowP3M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z15, Z15
+	VDIVPS Z7, Z15, Z15
+	VDIVPS Z4, Z15, Z15
+	VDIVPS Z9, Z15, Z15
+	JMP    dividedP3M1
+
+dStepS3M1:
+	VMULPS       Z3, Z15, Z11
+	VFNMADD231PS Z7, Z11, Z15
+	VFMADD132PS  Z3, Z11, Z15
+	JMP          hStepS3M1
+
+slowS3M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z15, Z15
+	VDIVPS Z7, Z15, Z15
+	VDIVPS Z4, Z15, Z15
+	VDIVPS Z9, Z15, Z15
+	JMP    dividedS3M1
+
+dStepP2M1:
+	VMULPS       Z3, Z15, Z13
+	VFNMADD231PS Z7, Z13, Z15
+	VFMADD132PS  Z3, Z13, Z15
+	JMP          hStepP2M1
+
+slowP2M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z15, Z15
+	VDIVPS Z7, Z15, Z15
+	VDIVPS Z4, Z15, Z15
+	VDIVPS Z9, Z15, Z15
+	JMP    dividedP2M1
+
+dStepS2M1:
+	VMULPS       Z3, Z15, Z11
+	VFNMADD231PS Z7, Z11, Z15
+	VFMADD132PS  Z3, Z11, Z15
+	JMP          hStepS2M1
+
+slowS2M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z15, Z15
+	VDIVPS Z7, Z15, Z15
+	VDIVPS Z4, Z15, Z15
+	VDIVPS Z9, Z15, Z15
+	JMP    dividedS2M1
+
+dStepP1M1:
+	VMULPS       Z3, Z15, Z13
+	VFNMADD231PS Z7, Z13, Z15
+	VFMADD132PS  Z3, Z13, Z15
+	JMP          hStepP1M1
+
+slowP1M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z15, Z15
+	VDIVPS Z7, Z15, Z15
+	VDIVPS Z4, Z15, Z15
+	VDIVPS Z9, Z15, Z15
+	JMP    dividedP1M1
+
+dStepS1M1:
+	VMULPS       Z3, Z11, Z12
+	VFNMADD231PS Z7, Z12, Z11
+	VFMADD132PS  Z3, Z12, Z11
+	JMP          hStepS1M1
+
+slowS1M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z6, Z11, Z11
+	VDIVPS Z7, Z11, Z11
+	VDIVPS Z4, Z11, Z11
+	VDIVPS Z9, Z11, Z11
+	JMP    dividedS1M1
 
 done:
 	VZEROUPPER

@@ -31,8 +31,24 @@ func fixSum(is isa, fam family, s, k int) {
 		g.oddIdx = ZMM()
 		VMOVDQU32(oddTab, g.oddIdx)
 	}
+	g.regRows = true
+	g.rcp = is.z && fam == famSum
+	if g.rcp {
+		g.rcpPrologue()
+	}
 	g.rowLoops(func() {
 		g.rowDivisors()
+		if g.rcp {
+			Comment("fastR: the reciprocal tables apply to this row (rowJob.fast, and its height factor is h0).")
+			h, t := GP64(), GP64()
+			MOVQ(g.hp, h)
+			XORQ(t, t)
+			MOVL(Mem{Base: h}, h.As32())
+			CMPL(h.As32(), g.f("h0"))
+			SETEQ(t.As8())
+			ANDQ(g.f("fast"), t)
+			MOVQ(t, g.fastR)
+		}
 		g.fixChunks(k)
 	})
 	VZEROUPPER()
@@ -275,4 +291,100 @@ func (g *wgen) fixChunk(edge bool, ow0B, colB GPVirtual, k int) {
 	}
 	g.divide(edge, acc, c, ow0B, kmOut, nm)
 	g.storeF(edge, acc, ow0B, kmOut, nm)
+}
+
+// The reciprocal division (AVX-512 avg kernels). A VDIVPS on 16 lanes costs
+// about 10 cycles of the divider, more than the rest of a 3x3 window's sum;
+// instead, with y = RN(1/b) from the job's tables (rowJob.divF, rcpF):
+//
+//	q = RN(a*y); r = a - q*b (exact, an FMA); q' = RN(q + r*y) (an FMA)
+//
+// q' is RN(a/b), the quotient VDIVPS gives (Markstein's theorem: y within
+// half an ulp of 1/b and q within an ulp of a/b; checked exhaustively for
+// every float32 a in range and many divisors). It needs no underflow or
+// overflow on the way: the kernels take it when every sum of the chunk is
+// zero or of magnitude in [2^-40, 2^40] and the factors are at most 2^16
+// (rowJob.fast); other chunks divide. A zero sum gives +0 whatever its sign;
+// the adaptive mode (1), which keeps -0, copies the sign of the sum back.
+
+// rcpPrologue sets the constant vectors of the reciprocal division.
+func (g *wgen) rcpPrologue() {
+	Comment("The reciprocal division's constants.")
+	g.fastR = AllocLocal(8)
+	g.absMask = constVec(g.is, 0x7fffffff)
+	g.loB = constVec(g.is, (127-40)<<23)
+	g.spanB = constVec(g.is, (127+40)<<23-(127-40)<<23)
+	g.fDr, g.fH0, g.fH0r = ZMM(), ZMM(), ZMM()
+	VBROADCASTSS(g.f("fDr"), g.fDr)
+	VBROADCASTSS(g.f("fH0"), g.fH0)
+	VBROADCASTSS(g.f("fH0r"), g.fH0r)
+}
+
+// rcpStep divides acc by b, y = RN(1/b), in place (see above).
+func (g *wgen) rcpStep(acc VecVirtual, b, y Op) {
+	q := ZMM()
+	VMULPS(y, acc, q)       // q = a*y
+	VFNMADD231PS(b, q, acc) // r = a - q*b, exact
+	VFMADD132PS(y, q, acc)  // q' = q + r*y
+}
+
+// rcpDivide divides the chunk's sums acc by reciprocals when the row and the
+// sums allow it, then jumps to the label "divided"; otherwise it falls
+// through to the division code. km: the output lanes of an edge chunk.
+func (g *wgen) rcpDivide(edge bool, acc VecVirtual, ow0B, mode GPVirtual, km OpmaskVirtual, lbl func(string) string) {
+	Comment("Reciprocal division when the row's tables apply and every sum is zero or in [2^-40, 2^40].")
+	CMPQ(g.fastR, Imm(0))
+	JEQ(LabelRef(lbl("slowDiv")))
+	t := ZMM()
+	kz, kok := K(), K()
+	VPANDD(g.absMask, acc, t)
+	VPTESTNMD(t, t, kz) // zero sums
+	VPSUBD(g.loB, t, t)
+	VPCMPUD(U8(2), g.spanB, t, kok) // |sum| - 2^-40 <= 2^40 - 2^-40, as bits
+	KORW(kz, kok, kok)
+	if edge {
+		kn := K()
+		KNOTW(km, kn) // lanes past the row's end do not count
+		KORW(kn, kok, kok)
+	}
+	KORTESTW(kok, kok)
+	JCC(LabelRef(lbl("slowDiv")))
+	// table loads the divisors (or width factors) and their reciprocals of the chunk's outputs.
+	table := func() (b, y VecVirtual) {
+		b, y = ZMM(), ZMM()
+		mb := g.f("divF")
+		my := g.f("rcpF")
+		mb.Index, mb.Scale = ow0B, 1
+		my.Index, my.Scale = ow0B, 1
+		if edge {
+			VMOVUPS_Z(mb, km, b)
+			VMOVUPS_Z(my, km, y)
+		} else {
+			VMOVUPS(mb, b)
+			VMOVUPS(my, y)
+		}
+		return b, y
+	}
+	CMPQ(mode, Imm(1))
+	JEQ(LabelRef(lbl("rcpMode1")))
+	Comment("modes 0 and 2: 0 + sum / divisor.")
+	b, y := table()
+	g.rcpStep(acc, b, y)
+	g.plusZero(acc)
+	JMP(LabelRef(lbl("divided")))
+
+	Label(lbl("rcpMode1"))
+	Comment("mode 1 (adaptive): sum / D / H[row] / W[col], one correctly rounded step at a time; the sign of a zero kept.")
+	a0 := ZMM()
+	VMOVAPS(acc, a0)
+	CMPL(g.f("skipD"), Imm(0))
+	JNE(LabelRef(lbl("rcpNoD")))
+	g.rcpStep(acc, g.reg(g.fDv), g.fDr)
+	Label(lbl("rcpNoD"))
+	g.rcpStep(acc, g.fH0, g.fH0r)
+	b, y = table()
+	g.rcpStep(acc, b, y)
+	VPTERNLOGD(U8(0xe4), g.absMask, a0, acc) // magnitude from acc, sign from a0
+	JMP(LabelRef(lbl("divided")))
+	Label(lbl("slowDiv"))
 }

@@ -118,6 +118,13 @@ func generate() {
 				fixSum(is, fam, c[0], c[1])
 			}
 		}
+		if is.z {
+			for _, pair := range []bool{false, true} {
+				for _, c := range fixSumCombos {
+					sumCols(c[0], c[1], pair)
+				}
+			}
+		}
 		globalMax(is)
 		globalMean(is)
 	}

@@ -496,11 +496,17 @@ func (g *wgen) vertRows(s int, base GPVirtual, m []VecVirtual, kok OpmaskVirtual
 	rows := func(R []GPVirtual, init bool) {
 		var vs []VecVirtual
 		for i := range m {
+			var first VecVirtual
 			for r := range R {
 				a := load(Mem{Base: R[r], Disp: 4 * L * i}, i)
-				if init && r == 0 {
+				switch {
+				case init && r == 0 && len(R) == 1:
 					VMOVAPS(a, m[i])
-				} else {
+				case init && r == 0:
+					first = a // the maximum starts with the first two rows
+				case init && r == 1:
+					VMAXPS(a, first, m[i])
+				default:
 					VMAXPS(a, m[i], m[i])
 				}
 				vs = append(vs, a)

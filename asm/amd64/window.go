@@ -43,7 +43,7 @@ type wgen struct {
 	jp   GPVirtual // the *rowJob
 
 	// Locals.
-	srcR, dstR, idxR, hp, ibase Mem
+	srcR, dstR, idxR, hp, ibase Op
 
 	// Per-call vectors (registers for AVX-512, stack slots for AVX2).
 	negInf  VecVirtual // -inf (max families)
@@ -64,6 +64,19 @@ type wgen struct {
 
 	// Per-row vectors.
 	rfv, fHv Op
+
+	regRows bool // rowLoops keeps the row pointers in registers
+
+	// Column-major avg kernels: the division mode of the code being
+	// emitted, and the rare paths emitted after the loops.
+	mode1 bool
+	ool   []func()
+
+	// AVX-512 fixed-tap avg kernels: the reciprocal division (rcp set).
+	rcp                 bool
+	fastR               Mem        // 1 when the reciprocal tables apply to the current row
+	absMask, loB, spanB VecVirtual // 0x7fffffff; the bits of 2^-40; of 2^40 minus those of 2^-40
+	fDr, fH0, fH0r      VecVirtual // mode 1: 1/fD, float32(h0), 1/fH0
 }
 
 func (g *wgen) max() bool { return g.fam == famMax || g.fam == famMaxIdx }
@@ -72,7 +85,10 @@ func (g *wgen) sum() bool { return g.fam == famSum || g.fam == famSumSq }
 // f addresses a field of the job.
 func (g *wgen) f(field string) Mem {
 	c := Param("j").Dereference(g.jp).Field(field)
-	if field == "rowOff" || field == "rmask" {
+	for range 2 { // arrays: their first element
+		if _, err := c.Resolve(); err == nil {
+			break
+		}
 		c = c.Index(0)
 	}
 	b, err := c.Resolve()
@@ -143,12 +159,30 @@ func window(is isa, fam family, mode int) {
 
 // rowLoops emits the loops over the job's groups (planes) and their output
 // rows, with body computing one output row (g.srcR, g.dstR, g.idxR, g.hp and
-// g.ibase point at it).
+// g.ibase point at it). The row pointers live in registers: kept in stack
+// slots, their per-row updates would chain store-forwarding latencies from
+// row to row (about 5 cycles a hop), more than a narrow row's own work.
 func (g *wgen) rowLoops(body func()) {
 	Comment("For every group (plane) of the job:")
-	gLeft, srcG, dstG, idxG := AllocLocal(8), AllocLocal(8), AllocLocal(8), AllocLocal(8)
-	g.srcR, g.dstR, g.idxR, g.hp, g.ibase = AllocLocal(8), AllocLocal(8), AllocLocal(8), AllocLocal(8), AllocLocal(8)
-	rLeft := AllocLocal(8)
+	gLeft, srcG, dstG := AllocLocal(8), AllocLocal(8), AllocLocal(8)
+	var srcR, dstR, rLeft Op
+	if !g.regRows {
+		// Most kernels need their registers in the chunks.
+		srcR, dstR, rLeft = AllocLocal(8), AllocLocal(8), AllocLocal(8)
+	} else {
+		srcR, dstR, rLeft = GP64(), GP64(), GP64()
+	}
+	g.srcR, g.dstR = srcR, dstR
+	var idxG, idxR, ibase Mem
+	var hp GPVirtual
+	if g.fam == famMaxIdx {
+		idxG, idxR, ibase = AllocLocal(8), AllocLocal(8), AllocLocal(8)
+		g.idxR, g.ibase = idxR, ibase
+	}
+	if g.sum() {
+		hp = GP64()
+		g.hp = hp
+	}
 	t := GP64()
 	MOVQ(g.f("groups"), t)
 	MOVQ(t, gLeft)
@@ -156,24 +190,26 @@ func (g *wgen) rowLoops(body func()) {
 	MOVQ(t, srcG)
 	MOVQ(g.f("dst"), t)
 	MOVQ(t, dstG)
-	MOVQ(g.f("idx"), t)
-	MOVQ(t, idxG)
+	if g.fam == famMaxIdx {
+		MOVQ(g.f("idx"), t)
+		MOVQ(t, idxG)
+	}
 	Label("group")
 	CMPQ(gLeft, Imm(0))
 	JEQ(LabelRef("done"))
-	t = GP64()
-	MOVQ(g.f("rows"), t)
-	MOVQ(t, rLeft)
-	MOVQ(srcG, t)
-	MOVQ(t, g.srcR)
-	MOVQ(dstG, t)
-	MOVQ(t, g.dstR)
-	MOVQ(idxG, t)
-	MOVQ(t, g.idxR)
-	MOVQ(g.f("hdiv"), t)
-	MOVQ(t, g.hp)
-	MOVQ(g.f("idxBase"), t)
-	MOVQ(t, g.ibase)
+	g.load2(g.f("rows"), rLeft)
+	g.load2(srcG, srcR)
+	g.load2(dstG, dstR)
+	if g.fam == famMaxIdx {
+		t = GP64()
+		MOVQ(idxG, t)
+		MOVQ(t, idxR)
+		MOVQ(g.f("idxBase"), t)
+		MOVQ(t, ibase)
+	}
+	if g.sum() {
+		MOVQ(g.f("hdiv"), hp)
+	}
 
 	Comment("For every output row of the group:")
 	Label("row")
@@ -183,17 +219,19 @@ func (g *wgen) rowLoops(body func()) {
 
 	Comment("Next row.")
 	Label("rowEnd")
-	t = GP64()
-	MOVQ(g.f("rowStep"), t)
-	ADDQ(t, g.srcR)
-	MOVQ(g.f("dstRow"), t)
-	ADDQ(t, g.dstR)
-	ADDQ(t, g.idxR)
-	ADDQ(t, g.idxR)
-	MOVQ(g.f("idxRow"), t)
-	ADDQ(t, g.ibase)
-	MOVQ(g.f("hdivStep"), t)
-	ADDQ(t, g.hp)
+	g.add2(g.f("rowStep"), srcR)
+	g.add2(g.f("dstRow"), dstR)
+	if g.fam == famMaxIdx {
+		t = GP64()
+		MOVQ(g.f("dstRow"), t)
+		SHLQ(Imm(1), t)
+		ADDQ(t, idxR)
+		MOVQ(g.f("idxRow"), t)
+		ADDQ(t, ibase)
+	}
+	if g.sum() {
+		ADDQ(g.f("hdivStep"), hp)
+	}
 	DECQ(rLeft)
 	JMP(LabelRef("row"))
 
@@ -204,12 +242,36 @@ func (g *wgen) rowLoops(body func()) {
 	ADDQ(t, srcG)
 	MOVQ(g.f("dstGroup"), t)
 	ADDQ(t, dstG)
-	ADDQ(t, idxG)
-	ADDQ(t, idxG)
+	if g.fam == famMaxIdx {
+		ADDQ(t, idxG)
+		ADDQ(t, idxG)
+	}
 	DECQ(gLeft)
 	JMP(LabelRef("group"))
 
 	Label("done")
+}
+
+// load2 moves src to dst, either of which may be memory.
+func (g *wgen) load2(src Mem, dst Op) {
+	if _, ok := dst.(Mem); ok {
+		t := GP64()
+		MOVQ(src, t)
+		MOVQ(t, dst)
+		return
+	}
+	MOVQ(src, dst)
+}
+
+// add2 adds src to dst, either of which may be memory.
+func (g *wgen) add2(src Mem, dst Op) {
+	if _, ok := dst.(Mem); ok {
+		t := GP64()
+		MOVQ(src, t)
+		ADDQ(t, dst)
+		return
+	}
+	ADDQ(src, dst)
 }
 
 // chunks emits the loop over the chunks of L outputs of a row.
@@ -688,6 +750,9 @@ func (g *wgen) divide(edge bool, acc VecVirtual, c, ow0B GPVirtual, km OpmaskVir
 			VPMASKMOVD(m, nm, w)
 		}
 		return w
+	}
+	if g.rcp {
+		g.rcpDivide(edge, acc, ow0B, mode, km, lbl)
 	}
 	if g.fam == famSum {
 		TESTQ(mode, mode)
