@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/simdpool/simdpool/internal/suite"
 	"github.com/simdpool/simdpool/internal/table"
 )
 
@@ -119,16 +120,15 @@ func report(w io.Writer, sp, th []row) error {
 		t = append(t, append(append(line, ratios...), fracs...))
 	}
 	table.Write(w, t, 3)
-	fmt.Fprint(w, `
+	fmt.Fprintf(w, `
 ns/op: median over rounds, 1 thread; each tool timed in its own process, one after the other.
 of memcpy: median over rounds of t_memcpy/t_op, paired within a round, against a copy of the
-  same bytes in the same process (simdpool: Go's copy(); PyTorch: glibc memcpy via ctypes).
+  same bytes in the same process (simdpool: %s; PyTorch: glibc memcpy via ctypes).
 vs NCHW, vs CL: PyTorch time / simdpool time (> 1: simdpool is faster).
 (memcpy): simdpool's fraction of memcpy / PyTorch's: the same ratio with each side normalised by
-  its own in-process copy, which cancels drift between the two runs on a shared machine (but
-  Go's copy and glibc's memcpy are different routines: Go's copy can be slower or faster).
+  its own in-process copy, which cancels drift between the two runs on a shared machine.
 PyTorch times include its Python call and output allocation, as users call it; NCHW max
   pooling also writes indices (max_pool2d_with_indices).
-`)
+`, suite.MemcpyName)
 	return nil
 }
