@@ -33,8 +33,9 @@ import "math"
 //     3 and 1 to 3 window rows of one plane, when every row of the job has
 //     the same height factor: chunk positions outermost (masks and divisors
 //     in registers), input rows loaded once for the three output rows that
-//     use them (vertical stride 1), and rows of at most 8 outputs two to a
-//     vector (Pair). Same sums, in the same order.
+//     use them (vertical stride 1; with padding 1, the border rows of a
+//     plane in the same job, rowJob.edges), and rows of at most 8 outputs
+//     two to a vector (Pair). Same sums, in the same order.
 //
 // The AVX-512 avg kernels divide by a reciprocal and one exact correction
 // step (asm/amd64/fixsum.go) instead of VDIVPS, which on 16 lanes costs more
@@ -123,6 +124,15 @@ type rowJob struct {
 	pmask [3]uint16   // pair kernels: the load mask, the output mask of two rows and of one
 	pdiv  [16]float32 // pair kernels: divF and rcpF of each lane's column
 	prcp  [16]float32
+
+	// windowSumColsS1K3AVX512, modes 0 and 2: the job's rows are a plane's
+	// inner rows (vertical kernel 3, stride 1, padding 1), and the kernel
+	// also computes the border row before them (bit 0) and after them (bit
+	// 1), from the two input rows inside the plane, with divE and rcpE in
+	// place of divF and rcpF.
+	edges int
+	divE  [maxRcp]float32
+	rcpE  [maxRcp]float32
 }
 
 // maxCols bounds the chunks per row of the column-major avg kernels;
@@ -138,7 +148,7 @@ const maxRcp = 128
 
 // maxRcpDiv bounds the divisors (mode 0 and 2) and the factors (mode 1) of
 // the reciprocal division, so that every quotient of a sum the kernels let
-// through (|sum| in [2^-40, 2^40], or zero) stays a normal float32.
+// through (|sum| at least 2^-40 and finite, or zero) stays a normal float32.
 const maxRcpDiv = 1 << 16
 
 // family is what a window kernel reduces.
@@ -284,10 +294,20 @@ func runWindows(fam family, dst []float32, idx []int64, src []float32, g *Geomet
 	tabKey := int64(-1) // the divisor product the tables hold (mode 0)
 	colsReady := rcp && fam == famSum && j.colMasks(L)
 	batch := max(1, batchBytes/(inPlane*4))
+	// One job per plane batch for a plane's border and inner rows (see rowJob.edges).
+	edges := colsReady && j.mode != 1 && W.Stride == 1 && W.Kernel == 3 &&
+		H.Kernel == 3 && H.Stride == 1 && H.Pad == 1 && H.In >= 3 && H.Out == H.In && D.Kernel == 1
 	for p0 := 0; p0 < g.Planes; p0 += batch {
 		j.groups = min(batch, g.Planes-p0)
 		for od := range D.Out {
 			ds, dk0, dk1 := D.taps(od)
+			if edges && dk1-dk0 == 1 && j.edgeJob(div, od, H.Out, &tabKey) {
+				j.src = &src[p0*inPlane+(ds+dk0*D.Dilation)*plane]
+				j.dst = &dst[p0*outPlane+od*H.Out*W.Out]
+				windowSumColsS1K3AVX512(&j)
+				j.edges = 0
+				continue
+			}
 			for oh := 0; oh < H.Out; {
 				hs, hk0, hk1 := H.taps(oh)
 				end := oh + 1
@@ -348,6 +368,45 @@ func runWindows(fam family, dst []float32, idx []int64, src []float32, g *Geomet
 			}
 		}
 	}
+	return true
+}
+
+// edgeJob prepares the border and inner rows of output plane od (ho rows) as
+// one job of windowSumColsS1K3AVX512 (see rowJob.edges): tables, rows and
+// edges, all but src and dst; false when the divisors do not allow it.
+// (The column-major kernels read neither hdiv nor wdiv.)
+func (j *rowJob) edgeJob(div *Divisor, od, ho int, key *int64) bool {
+	if ho < 3 || j.mode == 0 && (div.H[0] != div.H[ho-1] || !uniformH(div, j.mode, 1, ho-1)) {
+		return false
+	}
+	j.setRcp(div, od, 1, key)
+	if j.fast != 1 {
+		return false
+	}
+	switch j.mode {
+	case 0:
+		f0 := int64(div.D[od]) * int64(div.H[0])
+		for c, w := range div.W {
+			f := f0 * int64(w)
+			if f <= 0 || f > maxRcpDiv {
+				return false
+			}
+			j.divE[c] = float32(f)
+			j.rcpE[c] = 1 / float32(f)
+		}
+	case 2:
+		copy(j.divE[:j.wo], j.divF[:j.wo])
+		copy(j.rcpE[:j.wo], j.rcpF[:j.wo])
+	default:
+		return false
+	}
+	j.nrows = 3
+	for i := range 3 {
+		j.rowOff[i] = i * j.wB
+	}
+	j.rows = ho - 2
+	j.rowStep = j.wB
+	j.edges = 3
 	return true
 }
 
@@ -482,12 +541,15 @@ func uniformH(div *Divisor, mode, oh, end int) bool {
 
 // colLoads returns the column offsets, from a chunk's first window start, of
 // the loads the column-major avg kernels make per window row: stride 1, two
-// (the taps are shifts of their concatenation); stride 2, the two vectors
+// (the taps are shifts of their concatenation), then taps 1 and 2 (which the
+// slide loop of asm/amd64/cols.go loads straight); stride 2, the two vectors
 // whose even and odd columns are taps 0 and 1, and for kernel 3 the two at +2
 // whose even columns are tap 2.
 func colLoads(s, k, L int) []int {
 	switch {
-	case s == 1 || k == 2:
+	case s == 1:
+		return []int{0, L, 1, 2} // and the taps 1 and 2 (loaded straight when rows slide)
+	case k == 2:
 		return []int{0, L}
 	}
 	return []int{0, L, 2, L + 2}

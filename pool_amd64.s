@@ -33460,14 +33460,16 @@ TEXT ·windowSumColsS1K2AVX512(SB), NOSPLIT, $296-8
 	MOVL         $0x7fffffff, CX
 	VPBROADCASTD CX, Z0
 	MOVL         $0x2b800000, CX
-	VPBROADCASTD CX, Z1
+	VPBROADCASTD CX, Z0
 	MOVL         $0x28000000, CX
-	VPBROADCASTD CX, Z2
-	VBROADCASTSS 824(AX), Z3
-	VBROADCASTSS 828(AX), Z4
-	VBROADCASTSS 832(AX), Z5
-	VXORPS       Z6, Z6, Z6
-	VBROADCASTSS 232(AX), Z7
+	VPBROADCASTD CX, Z0
+	VBROADCASTSS 824(AX), Z0
+	VBROADCASTSS 828(AX), Z1
+	VBROADCASTSS 832(AX), Z2
+	MOVL         $0x14800000, CX
+	VPBROADCASTD CX, Z3
+	VXORPS       Z4, Z4, Z4
+	VBROADCASTSS 232(AX), Z5
 
 	// The code for this job's division mode (1, or 0 and 2) and number of window rows.
 	MOVQ 200(AX), CX
@@ -33493,9 +33495,11 @@ col3:
 	MOVQ      24(SP), DX
 	KMOVW     (DX), K1
 	KMOVW     2(DX), K2
-	KMOVW     8(DX), K3
-	VMOVUPS.Z 836(AX)(CX*1), K3, Z3
-	VMOVUPS.Z 1348(AX)(CX*1), K3, Z4
+	KMOVW     4(DX), K3
+	KMOVW     6(DX), K4
+	KMOVW     8(DX), K4
+	VMOVUPS.Z 836(AX)(CX*1), K4, Z0
+	VMOVUPS.Z 1348(AX)(CX*1), K4, Z1
 	MOVQ      (AX), DX
 	ADDQ      16(SP), DX
 	MOVQ      DX, 32(SP)
@@ -33516,102 +33520,275 @@ group3:
 	JNE  row23
 
 	// Vertical stride 1: each input row's taps are loaded once, for the three output rows that add them.
-	// Unrolled three times, the registers of the rows taking turns.
-	VMOVUPS.Z (DX), K1, Z5
-	VMOVUPS.Z 64(DX), K2, Z7
-	VALIGND   $0x01, Z5, Z7, Z7
-	VMOVUPS.Z (DX)(CX*1), K1, Z8
-	VMOVUPS.Z 64(DX)(CX*1), K2, Z9
-	VALIGND   $0x01, Z8, Z9, Z9
+	VMOVUPS.Z (DX), K1, Z2
+	VMOVUPS.Z 64(DX), K2, Z5
+	VALIGND   $0x01, Z2, Z5, Z5
+	VMOVUPS.Z (DX)(CX*1), K1, Z6
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z7
+	VALIGND   $0x01, Z6, Z7, Z7
+	MOVQ      80(AX), DI
 
+	// Taps 1 and up wholly inside the row and every output stored (their masks all ones): the loop that loads them and stores without masks.
+	KMOVW    K3, K5
+	KANDW    K4, K5, K5
+	KORTESTW K5, K5
+	JCS      slideU3
+
+	// Nothing of the row at L columns on (its mask zero): taps 1 and up by shifting tap 0 in zeros.
+	KORTESTW K2, K2
+	JEQ      slideZ3
+
+	// Unrolled three times, the registers of the rows taking turns.
 slide3:
 	// The bottom row's taps, then the sums of the three rows in order.
-	VMOVUPS.Z (DX)(CX*2), K1, Z10
-	VMOVUPS.Z 64(DX)(CX*2), K2, Z11
-	VALIGND   $0x01, Z10, Z11, Z11
-	VADDPS    Z7, Z5, Z5
-	VADDPS    Z8, Z5, Z5
-	VADDPS    Z9, Z5, Z5
-	VADDPS    Z10, Z5, Z5
-	VADDPS    Z11, Z5, Z5
+	VMOVUPS.Z (DX)(CX*2), K1, Z8
+	VMOVUPS.Z 4(DX)(CX*2), K3, Z9
+	VADDPS    Z5, Z2, Z2
+	VADDPS    Z6, Z2, Z2
+	VADDPS    Z7, Z2, Z2
+	VADDPS    Z8, Z2, Z2
+	VADDPS    Z9, Z2, Z2
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z5, Z7
-	VPSUBD  Z1, Z7, Z7
-	VPCMPUD $0x06, Z2, Z7, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowL03
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z2, Z5
+	VFPCLASSPSZ $0xbf, Z5, K4, K5
+	KTESTW      K5, K5
+	JNZ         slowL03
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z5, Z7
-	VFNMADD231PS Z3, Z7, Z5
-	VFMADD132PS  Z4, Z7, Z5
+	VMULPS       Z1, Z2, Z5
+	VFNMADD231PS Z0, Z5, Z2
+	VFMADD132PS  Z1, Z5, Z2
 
 dividedL03:
-	VMOVUPS Z5, K3, (BX)
+	VMOVUPS Z2, K4, (BX)
 	ADDQ    CX, DX
-	ADDQ    80(AX), BX
+	ADDQ    DI, BX
 	DECQ    SI
 	JZ      groupEnd3
 
 	// The bottom row's taps, then the sums of the three rows in order.
-	VMOVUPS.Z (DX)(CX*2), K1, Z5
-	VMOVUPS.Z 64(DX)(CX*2), K2, Z7
-	VALIGND   $0x01, Z5, Z7, Z7
-	VADDPS    Z9, Z8, Z8
-	VADDPS    Z10, Z8, Z8
-	VADDPS    Z11, Z8, Z8
-	VADDPS    Z5, Z8, Z8
-	VADDPS    Z7, Z8, Z8
+	VMOVUPS.Z (DX)(CX*2), K1, Z2
+	VMOVUPS.Z 4(DX)(CX*2), K3, Z5
+	VADDPS    Z7, Z6, Z6
+	VADDPS    Z8, Z6, Z6
+	VADDPS    Z9, Z6, Z6
+	VADDPS    Z2, Z6, Z6
+	VADDPS    Z5, Z6, Z6
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z8, Z9
-	VPSUBD  Z1, Z9, Z9
-	VPCMPUD $0x06, Z2, Z9, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowL13
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z6, Z7
+	VFPCLASSPSZ $0xbf, Z7, K4, K5
+	KTESTW      K5, K5
+	JNZ         slowL13
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z8, Z9
-	VFNMADD231PS Z3, Z9, Z8
-	VFMADD132PS  Z4, Z9, Z8
+	VMULPS       Z1, Z6, Z7
+	VFNMADD231PS Z0, Z7, Z6
+	VFMADD132PS  Z1, Z7, Z6
 
 dividedL13:
-	VMOVUPS Z8, K3, (BX)
+	VMOVUPS Z6, K4, (BX)
 	ADDQ    CX, DX
-	ADDQ    80(AX), BX
+	ADDQ    DI, BX
 	DECQ    SI
 	JZ      groupEnd3
 
 	// The bottom row's taps, then the sums of the three rows in order.
-	VMOVUPS.Z (DX)(CX*2), K1, Z8
-	VMOVUPS.Z 64(DX)(CX*2), K2, Z9
-	VALIGND   $0x01, Z8, Z9, Z9
-	VADDPS    Z11, Z10, Z10
-	VADDPS    Z5, Z10, Z10
-	VADDPS    Z7, Z10, Z10
-	VADDPS    Z8, Z10, Z10
-	VADDPS    Z9, Z10, Z10
+	VMOVUPS.Z (DX)(CX*2), K1, Z6
+	VMOVUPS.Z 4(DX)(CX*2), K3, Z7
+	VADDPS    Z9, Z8, Z8
+	VADDPS    Z2, Z8, Z8
+	VADDPS    Z5, Z8, Z8
+	VADDPS    Z6, Z8, Z8
+	VADDPS    Z7, Z8, Z8
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z10, Z11
-	VPSUBD  Z1, Z11, Z11
-	VPCMPUD $0x06, Z2, Z11, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowL23
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z8, Z9
+	VFPCLASSPSZ $0xbf, Z9, K4, K5
+	KTESTW      K5, K5
+	JNZ         slowL23
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z10, Z11
-	VFNMADD231PS Z3, Z11, Z10
-	VFMADD132PS  Z4, Z11, Z10
+	VMULPS       Z1, Z8, Z9
+	VFNMADD231PS Z0, Z9, Z8
+	VFMADD132PS  Z1, Z9, Z8
 
 dividedL23:
-	VMOVUPS Z10, K3, (BX)
+	VMOVUPS Z8, K4, (BX)
 	ADDQ    CX, DX
-	ADDQ    80(AX), BX
+	ADDQ    DI, BX
 	DECQ    SI
 	JZ      groupEnd3
 	JMP     slide3
+
+	// Unrolled three times, the registers of the rows taking turns.
+slideU3:
+	// The bottom row's taps, then the sums of the three rows in order.
+	VMOVUPS.Z (DX)(CX*2), K1, Z8
+	VMOVUPS   4(DX)(CX*2), Z9
+	VADDPS    Z5, Z2, Z2
+	VADDPS    Z6, Z2, Z2
+	VADDPS    Z7, Z2, Z2
+	VADDPS    Z8, Z2, Z2
+	VADDPS    Z9, Z2, Z2
+
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z2, Z5
+	VFPCLASSPSZ $0xbf, Z5, K4, K5
+	KTESTW      K5, K5
+	JNZ         slowL0U3
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z1, Z2, Z5
+	VFNMADD231PS Z0, Z5, Z2
+	VFMADD132PS  Z1, Z5, Z2
+
+dividedL0U3:
+	VMOVUPS Z2, (BX)
+	ADDQ    CX, DX
+	ADDQ    DI, BX
+	DECQ    SI
+	JZ      groupEnd3
+
+	// The bottom row's taps, then the sums of the three rows in order.
+	VMOVUPS.Z (DX)(CX*2), K1, Z2
+	VMOVUPS   4(DX)(CX*2), Z5
+	VADDPS    Z7, Z6, Z6
+	VADDPS    Z8, Z6, Z6
+	VADDPS    Z9, Z6, Z6
+	VADDPS    Z2, Z6, Z6
+	VADDPS    Z5, Z6, Z6
+
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z6, Z7
+	VFPCLASSPSZ $0xbf, Z7, K4, K5
+	KTESTW      K5, K5
+	JNZ         slowL1U3
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z1, Z6, Z7
+	VFNMADD231PS Z0, Z7, Z6
+	VFMADD132PS  Z1, Z7, Z6
+
+dividedL1U3:
+	VMOVUPS Z6, (BX)
+	ADDQ    CX, DX
+	ADDQ    DI, BX
+	DECQ    SI
+	JZ      groupEnd3
+
+	// The bottom row's taps, then the sums of the three rows in order.
+	VMOVUPS.Z (DX)(CX*2), K1, Z6
+	VMOVUPS   4(DX)(CX*2), Z7
+	VADDPS    Z9, Z8, Z8
+	VADDPS    Z2, Z8, Z8
+	VADDPS    Z5, Z8, Z8
+	VADDPS    Z6, Z8, Z8
+	VADDPS    Z7, Z8, Z8
+
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z8, Z9
+	VFPCLASSPSZ $0xbf, Z9, K4, K5
+	KTESTW      K5, K5
+	JNZ         slowL2U3
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z1, Z8, Z9
+	VFNMADD231PS Z0, Z9, Z8
+	VFMADD132PS  Z1, Z9, Z8
+
+dividedL2U3:
+	VMOVUPS Z8, (BX)
+	ADDQ    CX, DX
+	ADDQ    DI, BX
+	DECQ    SI
+	JZ      groupEnd3
+	JMP     slideU3
+
+	// Unrolled three times, the registers of the rows taking turns.
+slideZ3:
+	// The bottom row's taps, then the sums of the three rows in order.
+	VMOVUPS.Z (DX)(CX*2), K1, Z8
+	VALIGND   $0x01, Z8, Z4, Z9
+	VADDPS    Z5, Z2, Z2
+	VADDPS    Z6, Z2, Z2
+	VADDPS    Z7, Z2, Z2
+	VADDPS    Z8, Z2, Z2
+	VADDPS    Z9, Z2, Z2
+
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z2, Z5
+	VFPCLASSPSZ $0xbf, Z5, K4, K5
+	KTESTW      K5, K5
+	JNZ         slowL0Z3
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z1, Z2, Z5
+	VFNMADD231PS Z0, Z5, Z2
+	VFMADD132PS  Z1, Z5, Z2
+
+dividedL0Z3:
+	VMOVUPS Z2, K4, (BX)
+	ADDQ    CX, DX
+	ADDQ    DI, BX
+	DECQ    SI
+	JZ      groupEnd3
+
+	// The bottom row's taps, then the sums of the three rows in order.
+	VMOVUPS.Z (DX)(CX*2), K1, Z2
+	VALIGND   $0x01, Z2, Z4, Z5
+	VADDPS    Z7, Z6, Z6
+	VADDPS    Z8, Z6, Z6
+	VADDPS    Z9, Z6, Z6
+	VADDPS    Z2, Z6, Z6
+	VADDPS    Z5, Z6, Z6
+
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z6, Z7
+	VFPCLASSPSZ $0xbf, Z7, K4, K5
+	KTESTW      K5, K5
+	JNZ         slowL1Z3
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z1, Z6, Z7
+	VFNMADD231PS Z0, Z7, Z6
+	VFMADD132PS  Z1, Z7, Z6
+
+dividedL1Z3:
+	VMOVUPS Z6, K4, (BX)
+	ADDQ    CX, DX
+	ADDQ    DI, BX
+	DECQ    SI
+	JZ      groupEnd3
+
+	// The bottom row's taps, then the sums of the three rows in order.
+	VMOVUPS.Z (DX)(CX*2), K1, Z6
+	VALIGND   $0x01, Z6, Z4, Z7
+	VADDPS    Z9, Z8, Z8
+	VADDPS    Z2, Z8, Z8
+	VADDPS    Z5, Z8, Z8
+	VADDPS    Z6, Z8, Z8
+	VADDPS    Z7, Z8, Z8
+
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z8, Z9
+	VFPCLASSPSZ $0xbf, Z9, K4, K5
+	KTESTW      K5, K5
+	JNZ         slowL2Z3
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z1, Z8, Z9
+	VFNMADD231PS Z0, Z9, Z8
+	VFMADD132PS  Z1, Z9, Z8
+
+dividedL2Z3:
+	VMOVUPS Z8, K4, (BX)
+	ADDQ    CX, DX
+	ADDQ    DI, BX
+	DECQ    SI
+	JZ      groupEnd3
+	JMP     slideZ3
 
 	// Two rows at a time, their sums interleaved.
 row23:
@@ -33621,68 +33798,66 @@ row23:
 	ADDQ      72(AX), DI
 	MOVQ      BX, R8
 	ADDQ      80(AX), R8
+	VXORPS    Z2, Z2, Z2
 	VXORPS    Z5, Z5, Z5
-	VXORPS    Z7, Z7, Z7
-	VMOVUPS.Z (DX), K1, Z8
-	VMOVUPS.Z 64(DX), K2, Z9
+	VMOVUPS.Z (DX), K1, Z6
+	VMOVUPS.Z 64(DX), K2, Z7
+	VALIGND   $0x01, Z6, Z7, Z7
+	VMOVUPS.Z (DI), K1, Z8
+	VMOVUPS.Z 64(DI), K2, Z9
 	VALIGND   $0x01, Z8, Z9, Z9
-	VMOVUPS.Z (DI), K1, Z10
-	VMOVUPS.Z 64(DI), K2, Z11
-	VALIGND   $0x01, Z10, Z11, Z11
+	VADDPS    Z6, Z2, Z2
 	VADDPS    Z8, Z5, Z5
-	VADDPS    Z10, Z7, Z7
+	VADDPS    Z7, Z2, Z2
 	VADDPS    Z9, Z5, Z5
-	VADDPS    Z11, Z7, Z7
-	VMOVUPS.Z (DX)(CX*1), K1, Z8
-	VMOVUPS.Z 64(DX)(CX*1), K2, Z9
+	VMOVUPS.Z (DX)(CX*1), K1, Z6
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z7
+	VALIGND   $0x01, Z6, Z7, Z7
+	VMOVUPS.Z (DI)(CX*1), K1, Z8
+	VMOVUPS.Z 64(DI)(CX*1), K2, Z9
 	VALIGND   $0x01, Z8, Z9, Z9
-	VMOVUPS.Z (DI)(CX*1), K1, Z10
-	VMOVUPS.Z 64(DI)(CX*1), K2, Z11
-	VALIGND   $0x01, Z10, Z11, Z11
+	VADDPS    Z6, Z2, Z2
 	VADDPS    Z8, Z5, Z5
-	VADDPS    Z10, Z7, Z7
+	VADDPS    Z7, Z2, Z2
 	VADDPS    Z9, Z5, Z5
-	VADDPS    Z11, Z7, Z7
-	VMOVUPS.Z (DX)(CX*2), K1, Z8
-	VMOVUPS.Z 64(DX)(CX*2), K2, Z9
+	VMOVUPS.Z (DX)(CX*2), K1, Z6
+	VMOVUPS.Z 64(DX)(CX*2), K2, Z7
+	VALIGND   $0x01, Z6, Z7, Z7
+	VMOVUPS.Z (DI)(CX*2), K1, Z8
+	VMOVUPS.Z 64(DI)(CX*2), K2, Z9
 	VALIGND   $0x01, Z8, Z9, Z9
-	VMOVUPS.Z (DI)(CX*2), K1, Z10
-	VMOVUPS.Z 64(DI)(CX*2), K2, Z11
-	VALIGND   $0x01, Z10, Z11, Z11
+	VADDPS    Z6, Z2, Z2
 	VADDPS    Z8, Z5, Z5
-	VADDPS    Z10, Z7, Z7
+	VADDPS    Z7, Z2, Z2
 	VADDPS    Z9, Z5, Z5
-	VADDPS    Z11, Z7, Z7
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z5, Z8
-	VPSUBD  Z1, Z8, Z8
-	VPCMPUD $0x06, Z2, Z8, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowA3
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z2, Z6
+	VFPCLASSPSZ $0xbf, Z6, K4, K5
+	KTESTW      K5, K5
+	JNZ         slowA3
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z5, Z8
-	VFNMADD231PS Z3, Z8, Z5
-	VFMADD132PS  Z4, Z8, Z5
+	VMULPS       Z1, Z2, Z6
+	VFNMADD231PS Z0, Z6, Z2
+	VFMADD132PS  Z1, Z6, Z2
 
 dividedA3:
-	VMOVUPS Z5, K3, (BX)
+	VMOVUPS Z2, K4, (BX)
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z7, Z5
-	VPSUBD  Z1, Z5, Z5
-	VPCMPUD $0x06, Z2, Z5, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowB3
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z5, Z2
+	VFPCLASSPSZ $0xbf, Z2, K4, K5
+	KTESTW      K5, K5
+	JNZ         slowB3
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z7, Z5
-	VFNMADD231PS Z3, Z5, Z7
-	VFMADD132PS  Z4, Z5, Z7
+	VMULPS       Z1, Z5, Z2
+	VFNMADD231PS Z0, Z2, Z5
+	VFMADD132PS  Z1, Z2, Z5
 
 dividedB3:
-	VMOVUPS Z7, K3, (R8)
+	VMOVUPS Z5, K4, (R8)
 	MOVQ    DI, DX
 	ADDQ    72(AX), DX
 	MOVQ    R8, BX
@@ -33694,37 +33869,36 @@ dividedB3:
 row13:
 	TESTQ     SI, SI
 	JZ        groupEnd3
-	VXORPS    Z5, Z5, Z5
-	VMOVUPS.Z (DX), K1, Z7
-	VMOVUPS.Z 64(DX), K2, Z8
-	VALIGND   $0x01, Z7, Z8, Z8
-	VADDPS    Z7, Z5, Z5
-	VADDPS    Z8, Z5, Z5
-	VMOVUPS.Z (DX)(CX*1), K1, Z7
-	VMOVUPS.Z 64(DX)(CX*1), K2, Z8
-	VALIGND   $0x01, Z7, Z8, Z8
-	VADDPS    Z7, Z5, Z5
-	VADDPS    Z8, Z5, Z5
-	VMOVUPS.Z (DX)(CX*2), K1, Z7
-	VMOVUPS.Z 64(DX)(CX*2), K2, Z8
-	VALIGND   $0x01, Z7, Z8, Z8
-	VADDPS    Z7, Z5, Z5
-	VADDPS    Z8, Z5, Z5
+	VXORPS    Z2, Z2, Z2
+	VMOVUPS.Z (DX), K1, Z5
+	VMOVUPS.Z 64(DX), K2, Z6
+	VALIGND   $0x01, Z5, Z6, Z6
+	VADDPS    Z5, Z2, Z2
+	VADDPS    Z6, Z2, Z2
+	VMOVUPS.Z (DX)(CX*1), K1, Z5
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z6
+	VALIGND   $0x01, Z5, Z6, Z6
+	VADDPS    Z5, Z2, Z2
+	VADDPS    Z6, Z2, Z2
+	VMOVUPS.Z (DX)(CX*2), K1, Z5
+	VMOVUPS.Z 64(DX)(CX*2), K2, Z6
+	VALIGND   $0x01, Z5, Z6, Z6
+	VADDPS    Z5, Z2, Z2
+	VADDPS    Z6, Z2, Z2
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z5, Z7
-	VPSUBD  Z1, Z7, Z7
-	VPCMPUD $0x06, Z2, Z7, K3, K4
-	KTESTW  K4, K4
-	JNZ     slow3
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z2, Z5
+	VFPCLASSPSZ $0xbf, Z5, K4, K5
+	KTESTW      K5, K5
+	JNZ         slow3
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z5, Z7
-	VFNMADD231PS Z3, Z7, Z5
-	VFMADD132PS  Z4, Z7, Z5
+	VMULPS       Z1, Z2, Z5
+	VFNMADD231PS Z0, Z5, Z2
+	VFMADD132PS  Z1, Z5, Z2
 
 divided3:
-	VMOVUPS Z5, K3, (BX)
+	VMOVUPS Z2, K4, (BX)
 
 groupEnd3:
 	MOVQ 48(AX), DX
@@ -33759,9 +33933,11 @@ col2:
 	MOVQ      72(SP), DX
 	KMOVW     (DX), K1
 	KMOVW     2(DX), K2
+	KMOVW     4(DX), K3
+	KMOVW     6(DX), K3
 	KMOVW     8(DX), K3
-	VMOVUPS.Z 836(AX)(CX*1), K3, Z3
-	VMOVUPS.Z 1348(AX)(CX*1), K3, Z4
+	VMOVUPS.Z 836(AX)(CX*1), K3, Z0
+	VMOVUPS.Z 1348(AX)(CX*1), K3, Z1
 	MOVQ      (AX), DX
 	ADDQ      64(SP), DX
 	MOVQ      DX, 80(SP)
@@ -33786,58 +33962,56 @@ row22:
 	ADDQ      72(AX), DI
 	MOVQ      BX, R8
 	ADDQ      80(AX), R8
+	VXORPS    Z2, Z2, Z2
 	VXORPS    Z5, Z5, Z5
-	VXORPS    Z7, Z7, Z7
-	VMOVUPS.Z (DX), K1, Z8
-	VMOVUPS.Z 64(DX), K2, Z9
+	VMOVUPS.Z (DX), K1, Z6
+	VMOVUPS.Z 64(DX), K2, Z7
+	VALIGND   $0x01, Z6, Z7, Z7
+	VMOVUPS.Z (DI), K1, Z8
+	VMOVUPS.Z 64(DI), K2, Z9
 	VALIGND   $0x01, Z8, Z9, Z9
-	VMOVUPS.Z (DI), K1, Z10
-	VMOVUPS.Z 64(DI), K2, Z11
-	VALIGND   $0x01, Z10, Z11, Z11
+	VADDPS    Z6, Z2, Z2
 	VADDPS    Z8, Z5, Z5
-	VADDPS    Z10, Z7, Z7
+	VADDPS    Z7, Z2, Z2
 	VADDPS    Z9, Z5, Z5
-	VADDPS    Z11, Z7, Z7
-	VMOVUPS.Z (DX)(CX*1), K1, Z8
-	VMOVUPS.Z 64(DX)(CX*1), K2, Z9
+	VMOVUPS.Z (DX)(CX*1), K1, Z6
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z7
+	VALIGND   $0x01, Z6, Z7, Z7
+	VMOVUPS.Z (DI)(CX*1), K1, Z8
+	VMOVUPS.Z 64(DI)(CX*1), K2, Z9
 	VALIGND   $0x01, Z8, Z9, Z9
-	VMOVUPS.Z (DI)(CX*1), K1, Z10
-	VMOVUPS.Z 64(DI)(CX*1), K2, Z11
-	VALIGND   $0x01, Z10, Z11, Z11
+	VADDPS    Z6, Z2, Z2
 	VADDPS    Z8, Z5, Z5
-	VADDPS    Z10, Z7, Z7
+	VADDPS    Z7, Z2, Z2
 	VADDPS    Z9, Z5, Z5
-	VADDPS    Z11, Z7, Z7
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z5, Z8
-	VPSUBD  Z1, Z8, Z8
-	VPCMPUD $0x06, Z2, Z8, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowA2
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z2, Z6
+	VFPCLASSPSZ $0xbf, Z6, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowA2
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z5, Z8
-	VFNMADD231PS Z3, Z8, Z5
-	VFMADD132PS  Z4, Z8, Z5
+	VMULPS       Z1, Z2, Z6
+	VFNMADD231PS Z0, Z6, Z2
+	VFMADD132PS  Z1, Z6, Z2
 
 dividedA2:
-	VMOVUPS Z5, K3, (BX)
+	VMOVUPS Z2, K3, (BX)
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z7, Z5
-	VPSUBD  Z1, Z5, Z5
-	VPCMPUD $0x06, Z2, Z5, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowB2
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z5, Z2
+	VFPCLASSPSZ $0xbf, Z2, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowB2
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z7, Z5
-	VFNMADD231PS Z3, Z5, Z7
-	VFMADD132PS  Z4, Z5, Z7
+	VMULPS       Z1, Z5, Z2
+	VFNMADD231PS Z0, Z2, Z5
+	VFMADD132PS  Z1, Z2, Z5
 
 dividedB2:
-	VMOVUPS Z7, K3, (R8)
+	VMOVUPS Z5, K3, (R8)
 	MOVQ    DI, DX
 	ADDQ    72(AX), DX
 	MOVQ    R8, BX
@@ -33849,32 +34023,31 @@ dividedB2:
 row12:
 	TESTQ     SI, SI
 	JZ        groupEnd2
-	VXORPS    Z5, Z5, Z5
-	VMOVUPS.Z (DX), K1, Z7
-	VMOVUPS.Z 64(DX), K2, Z8
-	VALIGND   $0x01, Z7, Z8, Z8
-	VADDPS    Z7, Z5, Z5
-	VADDPS    Z8, Z5, Z5
-	VMOVUPS.Z (DX)(CX*1), K1, Z7
-	VMOVUPS.Z 64(DX)(CX*1), K2, Z8
-	VALIGND   $0x01, Z7, Z8, Z8
-	VADDPS    Z7, Z5, Z5
-	VADDPS    Z8, Z5, Z5
+	VXORPS    Z2, Z2, Z2
+	VMOVUPS.Z (DX), K1, Z5
+	VMOVUPS.Z 64(DX), K2, Z6
+	VALIGND   $0x01, Z5, Z6, Z6
+	VADDPS    Z5, Z2, Z2
+	VADDPS    Z6, Z2, Z2
+	VMOVUPS.Z (DX)(CX*1), K1, Z5
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z6
+	VALIGND   $0x01, Z5, Z6, Z6
+	VADDPS    Z5, Z2, Z2
+	VADDPS    Z6, Z2, Z2
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z5, Z7
-	VPSUBD  Z1, Z7, Z7
-	VPCMPUD $0x06, Z2, Z7, K3, K4
-	KTESTW  K4, K4
-	JNZ     slow2
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z2, Z5
+	VFPCLASSPSZ $0xbf, Z5, K3, K4
+	KTESTW      K4, K4
+	JNZ         slow2
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z5, Z7
-	VFNMADD231PS Z3, Z7, Z5
-	VFMADD132PS  Z4, Z7, Z5
+	VMULPS       Z1, Z2, Z5
+	VFNMADD231PS Z0, Z5, Z2
+	VFMADD132PS  Z1, Z5, Z2
 
 divided2:
-	VMOVUPS Z5, K3, (BX)
+	VMOVUPS Z2, K3, (BX)
 
 groupEnd2:
 	MOVQ 48(AX), DX
@@ -33909,9 +34082,11 @@ col1:
 	MOVQ      120(SP), DX
 	KMOVW     (DX), K1
 	KMOVW     2(DX), K2
+	KMOVW     4(DX), K3
+	KMOVW     6(DX), K3
 	KMOVW     8(DX), K3
-	VMOVUPS.Z 836(AX)(CX*1), K3, Z3
-	VMOVUPS.Z 1348(AX)(CX*1), K3, Z4
+	VMOVUPS.Z 836(AX)(CX*1), K3, Z0
+	VMOVUPS.Z 1348(AX)(CX*1), K3, Z1
 	MOVQ      (AX), DX
 	ADDQ      112(SP), DX
 	MOVQ      DX, 128(SP)
@@ -33936,48 +34111,46 @@ row21:
 	ADDQ      72(AX), SI
 	MOVQ      DX, DI
 	ADDQ      80(AX), DI
+	VXORPS    Z2, Z2, Z2
 	VXORPS    Z5, Z5, Z5
-	VXORPS    Z7, Z7, Z7
-	VMOVUPS.Z (CX), K1, Z8
-	VMOVUPS.Z 64(CX), K2, Z9
+	VMOVUPS.Z (CX), K1, Z6
+	VMOVUPS.Z 64(CX), K2, Z7
+	VALIGND   $0x01, Z6, Z7, Z7
+	VMOVUPS.Z (SI), K1, Z8
+	VMOVUPS.Z 64(SI), K2, Z9
 	VALIGND   $0x01, Z8, Z9, Z9
-	VMOVUPS.Z (SI), K1, Z10
-	VMOVUPS.Z 64(SI), K2, Z11
-	VALIGND   $0x01, Z10, Z11, Z11
+	VADDPS    Z6, Z2, Z2
 	VADDPS    Z8, Z5, Z5
-	VADDPS    Z10, Z7, Z7
+	VADDPS    Z7, Z2, Z2
 	VADDPS    Z9, Z5, Z5
-	VADDPS    Z11, Z7, Z7
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z5, Z8
-	VPSUBD  Z1, Z8, Z8
-	VPCMPUD $0x06, Z2, Z8, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowA1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z2, Z6
+	VFPCLASSPSZ $0xbf, Z6, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowA1
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z5, Z8
-	VFNMADD231PS Z3, Z8, Z5
-	VFMADD132PS  Z4, Z8, Z5
+	VMULPS       Z1, Z2, Z6
+	VFNMADD231PS Z0, Z6, Z2
+	VFMADD132PS  Z1, Z6, Z2
 
 dividedA1:
-	VMOVUPS Z5, K3, (DX)
+	VMOVUPS Z2, K3, (DX)
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z7, Z5
-	VPSUBD  Z1, Z5, Z5
-	VPCMPUD $0x06, Z2, Z5, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowB1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z5, Z2
+	VFPCLASSPSZ $0xbf, Z2, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowB1
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z7, Z5
-	VFNMADD231PS Z3, Z5, Z7
-	VFMADD132PS  Z4, Z5, Z7
+	VMULPS       Z1, Z5, Z2
+	VFNMADD231PS Z0, Z2, Z5
+	VFMADD132PS  Z1, Z2, Z5
 
 dividedB1:
-	VMOVUPS Z7, K3, (DI)
+	VMOVUPS Z5, K3, (DI)
 	MOVQ    SI, CX
 	ADDQ    72(AX), CX
 	MOVQ    DI, DX
@@ -33989,27 +34162,26 @@ dividedB1:
 row11:
 	TESTQ     BX, BX
 	JZ        groupEnd1
-	VXORPS    Z5, Z5, Z5
-	VMOVUPS.Z (CX), K1, Z7
-	VMOVUPS.Z 64(CX), K2, Z8
-	VALIGND   $0x01, Z7, Z8, Z8
-	VADDPS    Z7, Z5, Z5
-	VADDPS    Z8, Z5, Z5
+	VXORPS    Z2, Z2, Z2
+	VMOVUPS.Z (CX), K1, Z5
+	VMOVUPS.Z 64(CX), K2, Z6
+	VALIGND   $0x01, Z5, Z6, Z6
+	VADDPS    Z5, Z2, Z2
+	VADDPS    Z6, Z2, Z2
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z5, Z7
-	VPSUBD  Z1, Z7, Z7
-	VPCMPUD $0x06, Z2, Z7, K3, K4
-	KTESTW  K4, K4
-	JNZ     slow1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z2, Z5
+	VFPCLASSPSZ $0xbf, Z5, K3, K4
+	KTESTW      K4, K4
+	JNZ         slow1
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z5, Z7
-	VFNMADD231PS Z3, Z7, Z5
-	VFMADD132PS  Z4, Z7, Z5
+	VMULPS       Z1, Z2, Z5
+	VFNMADD231PS Z0, Z5, Z2
+	VFMADD132PS  Z1, Z5, Z2
 
 divided1:
-	VMOVUPS Z5, K3, (DX)
+	VMOVUPS Z2, K3, (DX)
 
 groupEnd1:
 	MOVQ 48(AX), CX
@@ -34048,9 +34220,11 @@ col3M1:
 	MOVQ      168(SP), DX
 	KMOVW     (DX), K1
 	KMOVW     2(DX), K2
-	KMOVW     8(DX), K3
-	VMOVUPS.Z 836(AX)(CX*1), K3, Z8
-	VMOVUPS.Z 1348(AX)(CX*1), K3, Z9
+	KMOVW     4(DX), K3
+	KMOVW     6(DX), K4
+	KMOVW     8(DX), K4
+	VMOVUPS.Z 836(AX)(CX*1), K4, Z6
+	VMOVUPS.Z 1348(AX)(CX*1), K4, Z7
 	MOVQ      (AX), DX
 	ADDQ      160(SP), DX
 	MOVQ      DX, 176(SP)
@@ -34071,123 +34245,338 @@ group3M1:
 	JNE  row23M1
 
 	// Vertical stride 1: each input row's taps are loaded once, for the three output rows that add them.
-	// Unrolled three times, the registers of the rows taking turns.
-	VMOVUPS.Z (DX), K1, Z10
-	VMOVUPS.Z 64(DX), K2, Z11
+	VMOVUPS.Z (DX), K1, Z8
+	VMOVUPS.Z 64(DX), K2, Z9
+	VALIGND   $0x01, Z8, Z9, Z9
+	VMOVUPS.Z (DX)(CX*1), K1, Z10
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z11
 	VALIGND   $0x01, Z10, Z11, Z11
-	VMOVUPS.Z (DX)(CX*1), K1, Z12
-	VMOVUPS.Z 64(DX)(CX*1), K2, Z13
-	VALIGND   $0x01, Z12, Z13, Z13
+	MOVQ      80(AX), DI
 
+	// Taps 1 and up wholly inside the row and every output stored (their masks all ones): the loop that loads them and stores without masks.
+	KMOVW    K3, K5
+	KANDW    K4, K5, K5
+	KORTESTW K5, K5
+	JCS      slideU3M1
+
+	// Nothing of the row at L columns on (its mask zero): taps 1 and up by shifting tap 0 in zeros.
+	KORTESTW K2, K2
+	JEQ      slideZ3M1
+
+	// Unrolled three times, the registers of the rows taking turns.
 slide3M1:
 	// The bottom row's taps, then the sums of the three rows in order.
-	VMOVUPS.Z (DX)(CX*2), K1, Z14
-	VMOVUPS.Z 64(DX)(CX*2), K2, Z15
-	VALIGND   $0x01, Z14, Z15, Z15
-	VADDPS    Z11, Z10, Z10
-	VADDPS    Z12, Z10, Z10
-	VADDPS    Z13, Z10, Z10
-	VADDPS    Z14, Z10, Z10
-	VADDPS    Z15, Z10, Z10
+	VMOVUPS.Z (DX)(CX*2), K1, Z12
+	VMOVUPS.Z 4(DX)(CX*2), K3, Z13
+	VADDPS    Z9, Z8, Z8
+	VADDPS    Z10, Z8, Z8
+	VADDPS    Z11, Z8, Z8
+	VADDPS    Z12, Z8, Z8
+	VADDPS    Z13, Z8, Z8
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z10, Z11
-	VPSUBD  Z1, Z11, Z11
-	VPCMPUD $0x06, Z2, Z11, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowL03M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z8, Z9
+	VFPCLASSPSZ $0xbf, Z9, K4, K5
+	KTESTW      K5, K5
+	JNZ         slowL03M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStepL03M1
 
 hStepL03M1:
-	VMULPS       Z5, Z10, Z11
-	VFNMADD231PS Z4, Z11, Z10
-	VFMADD132PS  Z5, Z11, Z10
-	VMULPS       Z9, Z10, Z11
-	VFNMADD231PS Z8, Z11, Z10
-	VFMADD132PS  Z9, Z11, Z10
+	VMULPS       Z2, Z8, Z9
+	VFNMADD231PS Z1, Z9, Z8
+	VFMADD132PS  Z2, Z9, Z8
+	VMULPS       Z7, Z8, Z9
+	VFNMADD231PS Z6, Z9, Z8
+	VFMADD132PS  Z7, Z9, Z8
 
 dividedL03M1:
-	VMOVUPS Z10, K3, (BX)
+	VMOVUPS Z8, K4, (BX)
 	ADDQ    CX, DX
-	ADDQ    80(AX), BX
+	ADDQ    DI, BX
 	DECQ    SI
 	JZ      groupEnd3M1
 
 	// The bottom row's taps, then the sums of the three rows in order.
-	VMOVUPS.Z (DX)(CX*2), K1, Z10
-	VMOVUPS.Z 64(DX)(CX*2), K2, Z11
-	VALIGND   $0x01, Z10, Z11, Z11
-	VADDPS    Z13, Z12, Z12
-	VADDPS    Z14, Z12, Z12
-	VADDPS    Z15, Z12, Z12
-	VADDPS    Z10, Z12, Z12
-	VADDPS    Z11, Z12, Z12
+	VMOVUPS.Z (DX)(CX*2), K1, Z8
+	VMOVUPS.Z 4(DX)(CX*2), K3, Z9
+	VADDPS    Z11, Z10, Z10
+	VADDPS    Z12, Z10, Z10
+	VADDPS    Z13, Z10, Z10
+	VADDPS    Z8, Z10, Z10
+	VADDPS    Z9, Z10, Z10
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z12, Z13
-	VPSUBD  Z1, Z13, Z13
-	VPCMPUD $0x06, Z2, Z13, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowL13M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z10, Z11
+	VFPCLASSPSZ $0xbf, Z11, K4, K5
+	KTESTW      K5, K5
+	JNZ         slowL13M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStepL13M1
 
 hStepL13M1:
-	VMULPS       Z5, Z12, Z13
-	VFNMADD231PS Z4, Z13, Z12
-	VFMADD132PS  Z5, Z13, Z12
-	VMULPS       Z9, Z12, Z13
-	VFNMADD231PS Z8, Z13, Z12
-	VFMADD132PS  Z9, Z13, Z12
+	VMULPS       Z2, Z10, Z11
+	VFNMADD231PS Z1, Z11, Z10
+	VFMADD132PS  Z2, Z11, Z10
+	VMULPS       Z7, Z10, Z11
+	VFNMADD231PS Z6, Z11, Z10
+	VFMADD132PS  Z7, Z11, Z10
 
 dividedL13M1:
-	VMOVUPS Z12, K3, (BX)
+	VMOVUPS Z10, K4, (BX)
 	ADDQ    CX, DX
-	ADDQ    80(AX), BX
+	ADDQ    DI, BX
 	DECQ    SI
 	JZ      groupEnd3M1
 
 	// The bottom row's taps, then the sums of the three rows in order.
-	VMOVUPS.Z (DX)(CX*2), K1, Z12
-	VMOVUPS.Z 64(DX)(CX*2), K2, Z13
-	VALIGND   $0x01, Z12, Z13, Z13
-	VADDPS    Z15, Z14, Z14
-	VADDPS    Z10, Z14, Z14
-	VADDPS    Z11, Z14, Z14
-	VADDPS    Z12, Z14, Z14
-	VADDPS    Z13, Z14, Z14
+	VMOVUPS.Z (DX)(CX*2), K1, Z10
+	VMOVUPS.Z 4(DX)(CX*2), K3, Z11
+	VADDPS    Z13, Z12, Z12
+	VADDPS    Z8, Z12, Z12
+	VADDPS    Z9, Z12, Z12
+	VADDPS    Z10, Z12, Z12
+	VADDPS    Z11, Z12, Z12
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z14, Z15
-	VPSUBD  Z1, Z15, Z15
-	VPCMPUD $0x06, Z2, Z15, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowL23M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z12, Z13
+	VFPCLASSPSZ $0xbf, Z13, K4, K5
+	KTESTW      K5, K5
+	JNZ         slowL23M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStepL23M1
 
 hStepL23M1:
-	VMULPS       Z5, Z14, Z15
-	VFNMADD231PS Z4, Z15, Z14
-	VFMADD132PS  Z5, Z15, Z14
-	VMULPS       Z9, Z14, Z15
-	VFNMADD231PS Z8, Z15, Z14
-	VFMADD132PS  Z9, Z15, Z14
+	VMULPS       Z2, Z12, Z13
+	VFNMADD231PS Z1, Z13, Z12
+	VFMADD132PS  Z2, Z13, Z12
+	VMULPS       Z7, Z12, Z13
+	VFNMADD231PS Z6, Z13, Z12
+	VFMADD132PS  Z7, Z13, Z12
 
 dividedL23M1:
-	VMOVUPS Z14, K3, (BX)
+	VMOVUPS Z12, K4, (BX)
 	ADDQ    CX, DX
-	ADDQ    80(AX), BX
+	ADDQ    DI, BX
 	DECQ    SI
 	JZ      groupEnd3M1
 	JMP     slide3M1
+
+	// Unrolled three times, the registers of the rows taking turns.
+slideU3M1:
+	// The bottom row's taps, then the sums of the three rows in order.
+	VMOVUPS.Z (DX)(CX*2), K1, Z12
+	VMOVUPS   4(DX)(CX*2), Z13
+	VADDPS    Z9, Z8, Z8
+	VADDPS    Z10, Z8, Z8
+	VADDPS    Z11, Z8, Z8
+	VADDPS    Z12, Z8, Z8
+	VADDPS    Z13, Z8, Z8
+
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z8, Z9
+	VFPCLASSPSZ $0xbf, Z9, K4, K5
+	KTESTW      K5, K5
+	JNZ         slowL0U3M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepL0U3M1
+
+hStepL0U3M1:
+	VMULPS       Z2, Z8, Z9
+	VFNMADD231PS Z1, Z9, Z8
+	VFMADD132PS  Z2, Z9, Z8
+	VMULPS       Z7, Z8, Z9
+	VFNMADD231PS Z6, Z9, Z8
+	VFMADD132PS  Z7, Z9, Z8
+
+dividedL0U3M1:
+	VMOVUPS Z8, (BX)
+	ADDQ    CX, DX
+	ADDQ    DI, BX
+	DECQ    SI
+	JZ      groupEnd3M1
+
+	// The bottom row's taps, then the sums of the three rows in order.
+	VMOVUPS.Z (DX)(CX*2), K1, Z8
+	VMOVUPS   4(DX)(CX*2), Z9
+	VADDPS    Z11, Z10, Z10
+	VADDPS    Z12, Z10, Z10
+	VADDPS    Z13, Z10, Z10
+	VADDPS    Z8, Z10, Z10
+	VADDPS    Z9, Z10, Z10
+
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z10, Z11
+	VFPCLASSPSZ $0xbf, Z11, K4, K5
+	KTESTW      K5, K5
+	JNZ         slowL1U3M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepL1U3M1
+
+hStepL1U3M1:
+	VMULPS       Z2, Z10, Z11
+	VFNMADD231PS Z1, Z11, Z10
+	VFMADD132PS  Z2, Z11, Z10
+	VMULPS       Z7, Z10, Z11
+	VFNMADD231PS Z6, Z11, Z10
+	VFMADD132PS  Z7, Z11, Z10
+
+dividedL1U3M1:
+	VMOVUPS Z10, (BX)
+	ADDQ    CX, DX
+	ADDQ    DI, BX
+	DECQ    SI
+	JZ      groupEnd3M1
+
+	// The bottom row's taps, then the sums of the three rows in order.
+	VMOVUPS.Z (DX)(CX*2), K1, Z10
+	VMOVUPS   4(DX)(CX*2), Z11
+	VADDPS    Z13, Z12, Z12
+	VADDPS    Z8, Z12, Z12
+	VADDPS    Z9, Z12, Z12
+	VADDPS    Z10, Z12, Z12
+	VADDPS    Z11, Z12, Z12
+
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z12, Z13
+	VFPCLASSPSZ $0xbf, Z13, K4, K5
+	KTESTW      K5, K5
+	JNZ         slowL2U3M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepL2U3M1
+
+hStepL2U3M1:
+	VMULPS       Z2, Z12, Z13
+	VFNMADD231PS Z1, Z13, Z12
+	VFMADD132PS  Z2, Z13, Z12
+	VMULPS       Z7, Z12, Z13
+	VFNMADD231PS Z6, Z13, Z12
+	VFMADD132PS  Z7, Z13, Z12
+
+dividedL2U3M1:
+	VMOVUPS Z12, (BX)
+	ADDQ    CX, DX
+	ADDQ    DI, BX
+	DECQ    SI
+	JZ      groupEnd3M1
+	JMP     slideU3M1
+
+	// Unrolled three times, the registers of the rows taking turns.
+slideZ3M1:
+	// The bottom row's taps, then the sums of the three rows in order.
+	VMOVUPS.Z (DX)(CX*2), K1, Z12
+	VALIGND   $0x01, Z12, Z4, Z13
+	VADDPS    Z9, Z8, Z8
+	VADDPS    Z10, Z8, Z8
+	VADDPS    Z11, Z8, Z8
+	VADDPS    Z12, Z8, Z8
+	VADDPS    Z13, Z8, Z8
+
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z8, Z9
+	VFPCLASSPSZ $0xbf, Z9, K4, K5
+	KTESTW      K5, K5
+	JNZ         slowL0Z3M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepL0Z3M1
+
+hStepL0Z3M1:
+	VMULPS       Z2, Z8, Z9
+	VFNMADD231PS Z1, Z9, Z8
+	VFMADD132PS  Z2, Z9, Z8
+	VMULPS       Z7, Z8, Z9
+	VFNMADD231PS Z6, Z9, Z8
+	VFMADD132PS  Z7, Z9, Z8
+
+dividedL0Z3M1:
+	VMOVUPS Z8, K4, (BX)
+	ADDQ    CX, DX
+	ADDQ    DI, BX
+	DECQ    SI
+	JZ      groupEnd3M1
+
+	// The bottom row's taps, then the sums of the three rows in order.
+	VMOVUPS.Z (DX)(CX*2), K1, Z8
+	VALIGND   $0x01, Z8, Z4, Z9
+	VADDPS    Z11, Z10, Z10
+	VADDPS    Z12, Z10, Z10
+	VADDPS    Z13, Z10, Z10
+	VADDPS    Z8, Z10, Z10
+	VADDPS    Z9, Z10, Z10
+
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z10, Z11
+	VFPCLASSPSZ $0xbf, Z11, K4, K5
+	KTESTW      K5, K5
+	JNZ         slowL1Z3M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepL1Z3M1
+
+hStepL1Z3M1:
+	VMULPS       Z2, Z10, Z11
+	VFNMADD231PS Z1, Z11, Z10
+	VFMADD132PS  Z2, Z11, Z10
+	VMULPS       Z7, Z10, Z11
+	VFNMADD231PS Z6, Z11, Z10
+	VFMADD132PS  Z7, Z11, Z10
+
+dividedL1Z3M1:
+	VMOVUPS Z10, K4, (BX)
+	ADDQ    CX, DX
+	ADDQ    DI, BX
+	DECQ    SI
+	JZ      groupEnd3M1
+
+	// The bottom row's taps, then the sums of the three rows in order.
+	VMOVUPS.Z (DX)(CX*2), K1, Z10
+	VALIGND   $0x01, Z10, Z4, Z11
+	VADDPS    Z13, Z12, Z12
+	VADDPS    Z8, Z12, Z12
+	VADDPS    Z9, Z12, Z12
+	VADDPS    Z10, Z12, Z12
+	VADDPS    Z11, Z12, Z12
+
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z12, Z13
+	VFPCLASSPSZ $0xbf, Z13, K4, K5
+	KTESTW      K5, K5
+	JNZ         slowL2Z3M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepL2Z3M1
+
+hStepL2Z3M1:
+	VMULPS       Z2, Z12, Z13
+	VFNMADD231PS Z1, Z13, Z12
+	VFMADD132PS  Z2, Z13, Z12
+	VMULPS       Z7, Z12, Z13
+	VFNMADD231PS Z6, Z13, Z12
+	VFMADD132PS  Z7, Z13, Z12
+
+dividedL2Z3M1:
+	VMOVUPS Z12, K4, (BX)
+	ADDQ    CX, DX
+	ADDQ    DI, BX
+	DECQ    SI
+	JZ      groupEnd3M1
+	JMP     slideZ3M1
 
 	// Two rows at a time, their sums interleaved.
 row23M1:
@@ -34197,82 +34586,80 @@ row23M1:
 	ADDQ      72(AX), DI
 	MOVQ      BX, R8
 	ADDQ      80(AX), R8
-	VXORPS    Z10, Z10, Z10
-	VXORPS    Z11, Z11, Z11
-	VMOVUPS.Z (DX), K1, Z12
-	VMOVUPS.Z 64(DX), K2, Z13
+	VXORPS    Z8, Z8, Z8
+	VXORPS    Z9, Z9, Z9
+	VMOVUPS.Z (DX), K1, Z10
+	VMOVUPS.Z 64(DX), K2, Z11
+	VALIGND   $0x01, Z10, Z11, Z11
+	VMOVUPS.Z (DI), K1, Z12
+	VMOVUPS.Z 64(DI), K2, Z13
 	VALIGND   $0x01, Z12, Z13, Z13
-	VMOVUPS.Z (DI), K1, Z14
-	VMOVUPS.Z 64(DI), K2, Z15
-	VALIGND   $0x01, Z14, Z15, Z15
-	VADDPS    Z12, Z10, Z10
-	VADDPS    Z14, Z11, Z11
-	VADDPS    Z13, Z10, Z10
-	VADDPS    Z15, Z11, Z11
-	VMOVUPS.Z (DX)(CX*1), K1, Z12
-	VMOVUPS.Z 64(DX)(CX*1), K2, Z13
+	VADDPS    Z10, Z8, Z8
+	VADDPS    Z12, Z9, Z9
+	VADDPS    Z11, Z8, Z8
+	VADDPS    Z13, Z9, Z9
+	VMOVUPS.Z (DX)(CX*1), K1, Z10
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z11
+	VALIGND   $0x01, Z10, Z11, Z11
+	VMOVUPS.Z (DI)(CX*1), K1, Z12
+	VMOVUPS.Z 64(DI)(CX*1), K2, Z13
 	VALIGND   $0x01, Z12, Z13, Z13
-	VMOVUPS.Z (DI)(CX*1), K1, Z14
-	VMOVUPS.Z 64(DI)(CX*1), K2, Z15
-	VALIGND   $0x01, Z14, Z15, Z15
-	VADDPS    Z12, Z10, Z10
-	VADDPS    Z14, Z11, Z11
-	VADDPS    Z13, Z10, Z10
-	VADDPS    Z15, Z11, Z11
-	VMOVUPS.Z (DX)(CX*2), K1, Z12
-	VMOVUPS.Z 64(DX)(CX*2), K2, Z13
+	VADDPS    Z10, Z8, Z8
+	VADDPS    Z12, Z9, Z9
+	VADDPS    Z11, Z8, Z8
+	VADDPS    Z13, Z9, Z9
+	VMOVUPS.Z (DX)(CX*2), K1, Z10
+	VMOVUPS.Z 64(DX)(CX*2), K2, Z11
+	VALIGND   $0x01, Z10, Z11, Z11
+	VMOVUPS.Z (DI)(CX*2), K1, Z12
+	VMOVUPS.Z 64(DI)(CX*2), K2, Z13
 	VALIGND   $0x01, Z12, Z13, Z13
-	VMOVUPS.Z (DI)(CX*2), K1, Z14
-	VMOVUPS.Z 64(DI)(CX*2), K2, Z15
-	VALIGND   $0x01, Z14, Z15, Z15
-	VADDPS    Z12, Z10, Z10
-	VADDPS    Z14, Z11, Z11
-	VADDPS    Z13, Z10, Z10
-	VADDPS    Z15, Z11, Z11
+	VADDPS    Z10, Z8, Z8
+	VADDPS    Z12, Z9, Z9
+	VADDPS    Z11, Z8, Z8
+	VADDPS    Z13, Z9, Z9
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z10, Z12
-	VPSUBD  Z1, Z12, Z12
-	VPCMPUD $0x06, Z2, Z12, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowA3M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z8, Z10
+	VFPCLASSPSZ $0xbf, Z10, K4, K5
+	KTESTW      K5, K5
+	JNZ         slowA3M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStepA3M1
 
 hStepA3M1:
-	VMULPS       Z5, Z10, Z12
-	VFNMADD231PS Z4, Z12, Z10
-	VFMADD132PS  Z5, Z12, Z10
-	VMULPS       Z9, Z10, Z12
-	VFNMADD231PS Z8, Z12, Z10
-	VFMADD132PS  Z9, Z12, Z10
+	VMULPS       Z2, Z8, Z10
+	VFNMADD231PS Z1, Z10, Z8
+	VFMADD132PS  Z2, Z10, Z8
+	VMULPS       Z7, Z8, Z10
+	VFNMADD231PS Z6, Z10, Z8
+	VFMADD132PS  Z7, Z10, Z8
 
 dividedA3M1:
-	VMOVUPS Z10, K3, (BX)
+	VMOVUPS Z8, K4, (BX)
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z11, Z10
-	VPSUBD  Z1, Z10, Z10
-	VPCMPUD $0x06, Z2, Z10, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowB3M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z9, Z8
+	VFPCLASSPSZ $0xbf, Z8, K4, K5
+	KTESTW      K5, K5
+	JNZ         slowB3M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStepB3M1
 
 hStepB3M1:
-	VMULPS       Z5, Z11, Z10
-	VFNMADD231PS Z4, Z10, Z11
-	VFMADD132PS  Z5, Z10, Z11
-	VMULPS       Z9, Z11, Z10
-	VFNMADD231PS Z8, Z10, Z11
-	VFMADD132PS  Z9, Z10, Z11
+	VMULPS       Z2, Z9, Z8
+	VFNMADD231PS Z1, Z8, Z9
+	VFMADD132PS  Z2, Z8, Z9
+	VMULPS       Z7, Z9, Z8
+	VFNMADD231PS Z6, Z8, Z9
+	VFMADD132PS  Z7, Z8, Z9
 
 dividedB3M1:
-	VMOVUPS Z11, K3, (R8)
+	VMOVUPS Z9, K4, (R8)
 	MOVQ    DI, DX
 	ADDQ    72(AX), DX
 	MOVQ    R8, BX
@@ -34284,44 +34671,43 @@ dividedB3M1:
 row13M1:
 	TESTQ     SI, SI
 	JZ        groupEnd3M1
-	VXORPS    Z10, Z10, Z10
-	VMOVUPS.Z (DX), K1, Z11
-	VMOVUPS.Z 64(DX), K2, Z12
-	VALIGND   $0x01, Z11, Z12, Z12
-	VADDPS    Z11, Z10, Z10
-	VADDPS    Z12, Z10, Z10
-	VMOVUPS.Z (DX)(CX*1), K1, Z11
-	VMOVUPS.Z 64(DX)(CX*1), K2, Z12
-	VALIGND   $0x01, Z11, Z12, Z12
-	VADDPS    Z11, Z10, Z10
-	VADDPS    Z12, Z10, Z10
-	VMOVUPS.Z (DX)(CX*2), K1, Z11
-	VMOVUPS.Z 64(DX)(CX*2), K2, Z12
-	VALIGND   $0x01, Z11, Z12, Z12
-	VADDPS    Z11, Z10, Z10
-	VADDPS    Z12, Z10, Z10
+	VXORPS    Z8, Z8, Z8
+	VMOVUPS.Z (DX), K1, Z9
+	VMOVUPS.Z 64(DX), K2, Z10
+	VALIGND   $0x01, Z9, Z10, Z10
+	VADDPS    Z9, Z8, Z8
+	VADDPS    Z10, Z8, Z8
+	VMOVUPS.Z (DX)(CX*1), K1, Z9
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z10
+	VALIGND   $0x01, Z9, Z10, Z10
+	VADDPS    Z9, Z8, Z8
+	VADDPS    Z10, Z8, Z8
+	VMOVUPS.Z (DX)(CX*2), K1, Z9
+	VMOVUPS.Z 64(DX)(CX*2), K2, Z10
+	VALIGND   $0x01, Z9, Z10, Z10
+	VADDPS    Z9, Z8, Z8
+	VADDPS    Z10, Z8, Z8
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z10, Z11
-	VPSUBD  Z1, Z11, Z11
-	VPCMPUD $0x06, Z2, Z11, K3, K4
-	KTESTW  K4, K4
-	JNZ     slow3M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z8, Z9
+	VFPCLASSPSZ $0xbf, Z9, K4, K5
+	KTESTW      K5, K5
+	JNZ         slow3M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStep3M1
 
 hStep3M1:
-	VMULPS       Z5, Z10, Z11
-	VFNMADD231PS Z4, Z11, Z10
-	VFMADD132PS  Z5, Z11, Z10
-	VMULPS       Z9, Z10, Z11
-	VFNMADD231PS Z8, Z11, Z10
-	VFMADD132PS  Z9, Z11, Z10
+	VMULPS       Z2, Z8, Z9
+	VFNMADD231PS Z1, Z9, Z8
+	VFMADD132PS  Z2, Z9, Z8
+	VMULPS       Z7, Z8, Z9
+	VFNMADD231PS Z6, Z9, Z8
+	VFMADD132PS  Z7, Z9, Z8
 
 divided3M1:
-	VMOVUPS Z10, K3, (BX)
+	VMOVUPS Z8, K4, (BX)
 
 groupEnd3M1:
 	MOVQ 48(AX), DX
@@ -34356,9 +34742,11 @@ col2M1:
 	MOVQ      216(SP), DX
 	KMOVW     (DX), K1
 	KMOVW     2(DX), K2
+	KMOVW     4(DX), K3
+	KMOVW     6(DX), K3
 	KMOVW     8(DX), K3
-	VMOVUPS.Z 836(AX)(CX*1), K3, Z8
-	VMOVUPS.Z 1348(AX)(CX*1), K3, Z9
+	VMOVUPS.Z 836(AX)(CX*1), K3, Z6
+	VMOVUPS.Z 1348(AX)(CX*1), K3, Z7
 	MOVQ      (AX), DX
 	ADDQ      208(SP), DX
 	MOVQ      DX, 224(SP)
@@ -34383,72 +34771,70 @@ row22M1:
 	ADDQ      72(AX), DI
 	MOVQ      BX, R8
 	ADDQ      80(AX), R8
-	VXORPS    Z10, Z10, Z10
-	VXORPS    Z11, Z11, Z11
-	VMOVUPS.Z (DX), K1, Z12
-	VMOVUPS.Z 64(DX), K2, Z13
+	VXORPS    Z8, Z8, Z8
+	VXORPS    Z9, Z9, Z9
+	VMOVUPS.Z (DX), K1, Z10
+	VMOVUPS.Z 64(DX), K2, Z11
+	VALIGND   $0x01, Z10, Z11, Z11
+	VMOVUPS.Z (DI), K1, Z12
+	VMOVUPS.Z 64(DI), K2, Z13
 	VALIGND   $0x01, Z12, Z13, Z13
-	VMOVUPS.Z (DI), K1, Z14
-	VMOVUPS.Z 64(DI), K2, Z15
-	VALIGND   $0x01, Z14, Z15, Z15
-	VADDPS    Z12, Z10, Z10
-	VADDPS    Z14, Z11, Z11
-	VADDPS    Z13, Z10, Z10
-	VADDPS    Z15, Z11, Z11
-	VMOVUPS.Z (DX)(CX*1), K1, Z12
-	VMOVUPS.Z 64(DX)(CX*1), K2, Z13
+	VADDPS    Z10, Z8, Z8
+	VADDPS    Z12, Z9, Z9
+	VADDPS    Z11, Z8, Z8
+	VADDPS    Z13, Z9, Z9
+	VMOVUPS.Z (DX)(CX*1), K1, Z10
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z11
+	VALIGND   $0x01, Z10, Z11, Z11
+	VMOVUPS.Z (DI)(CX*1), K1, Z12
+	VMOVUPS.Z 64(DI)(CX*1), K2, Z13
 	VALIGND   $0x01, Z12, Z13, Z13
-	VMOVUPS.Z (DI)(CX*1), K1, Z14
-	VMOVUPS.Z 64(DI)(CX*1), K2, Z15
-	VALIGND   $0x01, Z14, Z15, Z15
-	VADDPS    Z12, Z10, Z10
-	VADDPS    Z14, Z11, Z11
-	VADDPS    Z13, Z10, Z10
-	VADDPS    Z15, Z11, Z11
+	VADDPS    Z10, Z8, Z8
+	VADDPS    Z12, Z9, Z9
+	VADDPS    Z11, Z8, Z8
+	VADDPS    Z13, Z9, Z9
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z10, Z12
-	VPSUBD  Z1, Z12, Z12
-	VPCMPUD $0x06, Z2, Z12, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowA2M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z8, Z10
+	VFPCLASSPSZ $0xbf, Z10, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowA2M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStepA2M1
 
 hStepA2M1:
-	VMULPS       Z5, Z10, Z12
-	VFNMADD231PS Z4, Z12, Z10
-	VFMADD132PS  Z5, Z12, Z10
-	VMULPS       Z9, Z10, Z12
-	VFNMADD231PS Z8, Z12, Z10
-	VFMADD132PS  Z9, Z12, Z10
+	VMULPS       Z2, Z8, Z10
+	VFNMADD231PS Z1, Z10, Z8
+	VFMADD132PS  Z2, Z10, Z8
+	VMULPS       Z7, Z8, Z10
+	VFNMADD231PS Z6, Z10, Z8
+	VFMADD132PS  Z7, Z10, Z8
 
 dividedA2M1:
-	VMOVUPS Z10, K3, (BX)
+	VMOVUPS Z8, K3, (BX)
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z11, Z10
-	VPSUBD  Z1, Z10, Z10
-	VPCMPUD $0x06, Z2, Z10, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowB2M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z9, Z8
+	VFPCLASSPSZ $0xbf, Z8, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowB2M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStepB2M1
 
 hStepB2M1:
-	VMULPS       Z5, Z11, Z10
-	VFNMADD231PS Z4, Z10, Z11
-	VFMADD132PS  Z5, Z10, Z11
-	VMULPS       Z9, Z11, Z10
-	VFNMADD231PS Z8, Z10, Z11
-	VFMADD132PS  Z9, Z10, Z11
+	VMULPS       Z2, Z9, Z8
+	VFNMADD231PS Z1, Z8, Z9
+	VFMADD132PS  Z2, Z8, Z9
+	VMULPS       Z7, Z9, Z8
+	VFNMADD231PS Z6, Z8, Z9
+	VFMADD132PS  Z7, Z8, Z9
 
 dividedB2M1:
-	VMOVUPS Z11, K3, (R8)
+	VMOVUPS Z9, K3, (R8)
 	MOVQ    DI, DX
 	ADDQ    72(AX), DX
 	MOVQ    R8, BX
@@ -34460,39 +34846,38 @@ dividedB2M1:
 row12M1:
 	TESTQ     SI, SI
 	JZ        groupEnd2M1
-	VXORPS    Z10, Z10, Z10
-	VMOVUPS.Z (DX), K1, Z11
-	VMOVUPS.Z 64(DX), K2, Z12
-	VALIGND   $0x01, Z11, Z12, Z12
-	VADDPS    Z11, Z10, Z10
-	VADDPS    Z12, Z10, Z10
-	VMOVUPS.Z (DX)(CX*1), K1, Z11
-	VMOVUPS.Z 64(DX)(CX*1), K2, Z12
-	VALIGND   $0x01, Z11, Z12, Z12
-	VADDPS    Z11, Z10, Z10
-	VADDPS    Z12, Z10, Z10
+	VXORPS    Z8, Z8, Z8
+	VMOVUPS.Z (DX), K1, Z9
+	VMOVUPS.Z 64(DX), K2, Z10
+	VALIGND   $0x01, Z9, Z10, Z10
+	VADDPS    Z9, Z8, Z8
+	VADDPS    Z10, Z8, Z8
+	VMOVUPS.Z (DX)(CX*1), K1, Z9
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z10
+	VALIGND   $0x01, Z9, Z10, Z10
+	VADDPS    Z9, Z8, Z8
+	VADDPS    Z10, Z8, Z8
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z10, Z11
-	VPSUBD  Z1, Z11, Z11
-	VPCMPUD $0x06, Z2, Z11, K3, K4
-	KTESTW  K4, K4
-	JNZ     slow2M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z8, Z9
+	VFPCLASSPSZ $0xbf, Z9, K3, K4
+	KTESTW      K4, K4
+	JNZ         slow2M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStep2M1
 
 hStep2M1:
-	VMULPS       Z5, Z10, Z11
-	VFNMADD231PS Z4, Z11, Z10
-	VFMADD132PS  Z5, Z11, Z10
-	VMULPS       Z9, Z10, Z11
-	VFNMADD231PS Z8, Z11, Z10
-	VFMADD132PS  Z9, Z11, Z10
+	VMULPS       Z2, Z8, Z9
+	VFNMADD231PS Z1, Z9, Z8
+	VFMADD132PS  Z2, Z9, Z8
+	VMULPS       Z7, Z8, Z9
+	VFNMADD231PS Z6, Z9, Z8
+	VFMADD132PS  Z7, Z9, Z8
 
 divided2M1:
-	VMOVUPS Z10, K3, (BX)
+	VMOVUPS Z8, K3, (BX)
 
 groupEnd2M1:
 	MOVQ 48(AX), DX
@@ -34527,9 +34912,11 @@ col1M1:
 	MOVQ      264(SP), DX
 	KMOVW     (DX), K1
 	KMOVW     2(DX), K2
+	KMOVW     4(DX), K3
+	KMOVW     6(DX), K3
 	KMOVW     8(DX), K3
-	VMOVUPS.Z 836(AX)(CX*1), K3, Z8
-	VMOVUPS.Z 1348(AX)(CX*1), K3, Z9
+	VMOVUPS.Z 836(AX)(CX*1), K3, Z6
+	VMOVUPS.Z 1348(AX)(CX*1), K3, Z7
 	MOVQ      (AX), DX
 	ADDQ      256(SP), DX
 	MOVQ      DX, 272(SP)
@@ -34554,62 +34941,60 @@ row21M1:
 	ADDQ      72(AX), SI
 	MOVQ      DX, DI
 	ADDQ      80(AX), DI
-	VXORPS    Z10, Z10, Z10
-	VXORPS    Z11, Z11, Z11
-	VMOVUPS.Z (CX), K1, Z12
-	VMOVUPS.Z 64(CX), K2, Z13
+	VXORPS    Z8, Z8, Z8
+	VXORPS    Z9, Z9, Z9
+	VMOVUPS.Z (CX), K1, Z10
+	VMOVUPS.Z 64(CX), K2, Z11
+	VALIGND   $0x01, Z10, Z11, Z11
+	VMOVUPS.Z (SI), K1, Z12
+	VMOVUPS.Z 64(SI), K2, Z13
 	VALIGND   $0x01, Z12, Z13, Z13
-	VMOVUPS.Z (SI), K1, Z14
-	VMOVUPS.Z 64(SI), K2, Z15
-	VALIGND   $0x01, Z14, Z15, Z15
-	VADDPS    Z12, Z10, Z10
-	VADDPS    Z14, Z11, Z11
-	VADDPS    Z13, Z10, Z10
-	VADDPS    Z15, Z11, Z11
+	VADDPS    Z10, Z8, Z8
+	VADDPS    Z12, Z9, Z9
+	VADDPS    Z11, Z8, Z8
+	VADDPS    Z13, Z9, Z9
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z10, Z12
-	VPSUBD  Z1, Z12, Z12
-	VPCMPUD $0x06, Z2, Z12, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowA1M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z8, Z10
+	VFPCLASSPSZ $0xbf, Z10, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowA1M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStepA1M1
 
 hStepA1M1:
-	VMULPS       Z5, Z10, Z12
-	VFNMADD231PS Z4, Z12, Z10
-	VFMADD132PS  Z5, Z12, Z10
-	VMULPS       Z9, Z10, Z12
-	VFNMADD231PS Z8, Z12, Z10
-	VFMADD132PS  Z9, Z12, Z10
+	VMULPS       Z2, Z8, Z10
+	VFNMADD231PS Z1, Z10, Z8
+	VFMADD132PS  Z2, Z10, Z8
+	VMULPS       Z7, Z8, Z10
+	VFNMADD231PS Z6, Z10, Z8
+	VFMADD132PS  Z7, Z10, Z8
 
 dividedA1M1:
-	VMOVUPS Z10, K3, (DX)
+	VMOVUPS Z8, K3, (DX)
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z11, Z10
-	VPSUBD  Z1, Z10, Z10
-	VPCMPUD $0x06, Z2, Z10, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowB1M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z9, Z8
+	VFPCLASSPSZ $0xbf, Z8, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowB1M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStepB1M1
 
 hStepB1M1:
-	VMULPS       Z5, Z11, Z10
-	VFNMADD231PS Z4, Z10, Z11
-	VFMADD132PS  Z5, Z10, Z11
-	VMULPS       Z9, Z11, Z10
-	VFNMADD231PS Z8, Z10, Z11
-	VFMADD132PS  Z9, Z10, Z11
+	VMULPS       Z2, Z9, Z8
+	VFNMADD231PS Z1, Z8, Z9
+	VFMADD132PS  Z2, Z8, Z9
+	VMULPS       Z7, Z9, Z8
+	VFNMADD231PS Z6, Z8, Z9
+	VFMADD132PS  Z7, Z8, Z9
 
 dividedB1M1:
-	VMOVUPS Z11, K3, (DI)
+	VMOVUPS Z9, K3, (DI)
 	MOVQ    SI, CX
 	ADDQ    72(AX), CX
 	MOVQ    DI, DX
@@ -34621,34 +35006,33 @@ dividedB1M1:
 row11M1:
 	TESTQ     BX, BX
 	JZ        groupEnd1M1
-	VXORPS    Z10, Z10, Z10
-	VMOVUPS.Z (CX), K1, Z11
-	VMOVUPS.Z 64(CX), K2, Z12
-	VALIGND   $0x01, Z11, Z12, Z12
-	VADDPS    Z11, Z10, Z10
-	VADDPS    Z12, Z10, Z10
+	VXORPS    Z8, Z8, Z8
+	VMOVUPS.Z (CX), K1, Z9
+	VMOVUPS.Z 64(CX), K2, Z10
+	VALIGND   $0x01, Z9, Z10, Z10
+	VADDPS    Z9, Z8, Z8
+	VADDPS    Z10, Z8, Z8
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z10, Z11
-	VPSUBD  Z1, Z11, Z11
-	VPCMPUD $0x06, Z2, Z11, K3, K4
-	KTESTW  K4, K4
-	JNZ     slow1M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z8, Z9
+	VFPCLASSPSZ $0xbf, Z9, K3, K4
+	KTESTW      K4, K4
+	JNZ         slow1M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStep1M1
 
 hStep1M1:
-	VMULPS       Z5, Z10, Z11
-	VFNMADD231PS Z4, Z11, Z10
-	VFMADD132PS  Z5, Z11, Z10
-	VMULPS       Z9, Z10, Z11
-	VFNMADD231PS Z8, Z11, Z10
-	VFMADD132PS  Z9, Z11, Z10
+	VMULPS       Z2, Z8, Z9
+	VFNMADD231PS Z1, Z9, Z8
+	VFMADD132PS  Z2, Z9, Z8
+	VMULPS       Z7, Z8, Z9
+	VFNMADD231PS Z6, Z9, Z8
+	VFMADD132PS  Z7, Z9, Z8
 
 divided1M1:
-	VMOVUPS Z10, K3, (DX)
+	VMOVUPS Z8, K3, (DX)
 
 groupEnd1M1:
 	MOVQ 48(AX), CX
@@ -34669,242 +35053,362 @@ groupEnd1M1:
 	// Out of the loops' way: the rare paths of the division.
 slowL03:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z5, Z5
-	VADDPS Z6, Z5, Z5
+	VDIVPS Z0, Z2, Z2
+	VADDPS Z4, Z2, Z2
 	JMP    dividedL03
 
 slowL13:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z8, Z8
-	VADDPS Z6, Z8, Z8
+	VDIVPS Z0, Z6, Z6
+	VADDPS Z4, Z6, Z6
 	JMP    dividedL13
 
 slowL23:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z10, Z10
-	VADDPS Z6, Z10, Z10
+	VDIVPS Z0, Z8, Z8
+	VADDPS Z4, Z8, Z8
 	JMP    dividedL23
+
+slowL0U3:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z0, Z2, Z2
+	VADDPS Z4, Z2, Z2
+	JMP    dividedL0U3
+
+slowL1U3:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z0, Z6, Z6
+	VADDPS Z4, Z6, Z6
+	JMP    dividedL1U3
+
+slowL2U3:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z0, Z8, Z8
+	VADDPS Z4, Z8, Z8
+	JMP    dividedL2U3
+
+slowL0Z3:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z0, Z2, Z2
+	VADDPS Z4, Z2, Z2
+	JMP    dividedL0Z3
+
+slowL1Z3:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z0, Z6, Z6
+	VADDPS Z4, Z6, Z6
+	JMP    dividedL1Z3
+
+slowL2Z3:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z0, Z8, Z8
+	VADDPS Z4, Z8, Z8
+	JMP    dividedL2Z3
 
 slowA3:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z5, Z5
-	VADDPS Z6, Z5, Z5
+	VDIVPS Z0, Z2, Z2
+	VADDPS Z4, Z2, Z2
 	JMP    dividedA3
 
 slowB3:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z7, Z7
-	VADDPS Z6, Z7, Z7
+	VDIVPS Z0, Z5, Z5
+	VADDPS Z4, Z5, Z5
 	JMP    dividedB3
 
 slow3:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z5, Z5
-	VADDPS Z6, Z5, Z5
+	VDIVPS Z0, Z2, Z2
+	VADDPS Z4, Z2, Z2
 	JMP    divided3
 
 slowA2:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z5, Z5
-	VADDPS Z6, Z5, Z5
+	VDIVPS Z0, Z2, Z2
+	VADDPS Z4, Z2, Z2
 	JMP    dividedA2
 
 slowB2:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z7, Z7
-	VADDPS Z6, Z7, Z7
+	VDIVPS Z0, Z5, Z5
+	VADDPS Z4, Z5, Z5
 	JMP    dividedB2
 
 slow2:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z5, Z5
-	VADDPS Z6, Z5, Z5
+	VDIVPS Z0, Z2, Z2
+	VADDPS Z4, Z2, Z2
 	JMP    divided2
 
 slowA1:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z5, Z5
-	VADDPS Z6, Z5, Z5
+	VDIVPS Z0, Z2, Z2
+	VADDPS Z4, Z2, Z2
 	JMP    dividedA1
 
 slowB1:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z7, Z7
-	VADDPS Z6, Z7, Z7
+	VDIVPS Z0, Z5, Z5
+	VADDPS Z4, Z5, Z5
 	JMP    dividedB1
 
 slow1:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z5, Z5
-	VADDPS Z6, Z5, Z5
+	VDIVPS Z0, Z2, Z2
+	VADDPS Z4, Z2, Z2
 	JMP    divided1
 
 dStepL03M1:
-	VMULPS       Z3, Z10, Z11
-	VFNMADD231PS Z7, Z11, Z10
-	VFMADD132PS  Z3, Z11, Z10
+	VMULPS       Z0, Z8, Z9
+	VFNMADD231PS Z5, Z9, Z8
+	VFMADD132PS  Z0, Z9, Z8
 	JMP          hStepL03M1
 
 slowL03M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z10, Z10
-	VDIVPS Z7, Z10, Z10
-	VDIVPS Z4, Z10, Z10
-	VDIVPS Z8, Z10, Z10
+	VADDPS Z4, Z8, Z8
+	VDIVPS Z5, Z8, Z8
+	VDIVPS Z1, Z8, Z8
+	VDIVPS Z6, Z8, Z8
 	JMP    dividedL03M1
 
 dStepL13M1:
-	VMULPS       Z3, Z12, Z13
-	VFNMADD231PS Z7, Z13, Z12
-	VFMADD132PS  Z3, Z13, Z12
+	VMULPS       Z0, Z10, Z11
+	VFNMADD231PS Z5, Z11, Z10
+	VFMADD132PS  Z0, Z11, Z10
 	JMP          hStepL13M1
 
 slowL13M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z12, Z12
-	VDIVPS Z7, Z12, Z12
-	VDIVPS Z4, Z12, Z12
-	VDIVPS Z8, Z12, Z12
+	VADDPS Z4, Z10, Z10
+	VDIVPS Z5, Z10, Z10
+	VDIVPS Z1, Z10, Z10
+	VDIVPS Z6, Z10, Z10
 	JMP    dividedL13M1
 
 dStepL23M1:
-	VMULPS       Z3, Z14, Z15
-	VFNMADD231PS Z7, Z15, Z14
-	VFMADD132PS  Z3, Z15, Z14
+	VMULPS       Z0, Z12, Z13
+	VFNMADD231PS Z5, Z13, Z12
+	VFMADD132PS  Z0, Z13, Z12
 	JMP          hStepL23M1
 
 slowL23M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z14, Z14
-	VDIVPS Z7, Z14, Z14
-	VDIVPS Z4, Z14, Z14
-	VDIVPS Z8, Z14, Z14
+	VADDPS Z4, Z12, Z12
+	VDIVPS Z5, Z12, Z12
+	VDIVPS Z1, Z12, Z12
+	VDIVPS Z6, Z12, Z12
 	JMP    dividedL23M1
 
+dStepL0U3M1:
+	VMULPS       Z0, Z8, Z9
+	VFNMADD231PS Z5, Z9, Z8
+	VFMADD132PS  Z0, Z9, Z8
+	JMP          hStepL0U3M1
+
+slowL0U3M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z4, Z8, Z8
+	VDIVPS Z5, Z8, Z8
+	VDIVPS Z1, Z8, Z8
+	VDIVPS Z6, Z8, Z8
+	JMP    dividedL0U3M1
+
+dStepL1U3M1:
+	VMULPS       Z0, Z10, Z11
+	VFNMADD231PS Z5, Z11, Z10
+	VFMADD132PS  Z0, Z11, Z10
+	JMP          hStepL1U3M1
+
+slowL1U3M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z4, Z10, Z10
+	VDIVPS Z5, Z10, Z10
+	VDIVPS Z1, Z10, Z10
+	VDIVPS Z6, Z10, Z10
+	JMP    dividedL1U3M1
+
+dStepL2U3M1:
+	VMULPS       Z0, Z12, Z13
+	VFNMADD231PS Z5, Z13, Z12
+	VFMADD132PS  Z0, Z13, Z12
+	JMP          hStepL2U3M1
+
+slowL2U3M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z4, Z12, Z12
+	VDIVPS Z5, Z12, Z12
+	VDIVPS Z1, Z12, Z12
+	VDIVPS Z6, Z12, Z12
+	JMP    dividedL2U3M1
+
+dStepL0Z3M1:
+	VMULPS       Z0, Z8, Z9
+	VFNMADD231PS Z5, Z9, Z8
+	VFMADD132PS  Z0, Z9, Z8
+	JMP          hStepL0Z3M1
+
+slowL0Z3M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z4, Z8, Z8
+	VDIVPS Z5, Z8, Z8
+	VDIVPS Z1, Z8, Z8
+	VDIVPS Z6, Z8, Z8
+	JMP    dividedL0Z3M1
+
+dStepL1Z3M1:
+	VMULPS       Z0, Z10, Z11
+	VFNMADD231PS Z5, Z11, Z10
+	VFMADD132PS  Z0, Z11, Z10
+	JMP          hStepL1Z3M1
+
+slowL1Z3M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z4, Z10, Z10
+	VDIVPS Z5, Z10, Z10
+	VDIVPS Z1, Z10, Z10
+	VDIVPS Z6, Z10, Z10
+	JMP    dividedL1Z3M1
+
+dStepL2Z3M1:
+	VMULPS       Z0, Z12, Z13
+	VFNMADD231PS Z5, Z13, Z12
+	VFMADD132PS  Z0, Z13, Z12
+	JMP          hStepL2Z3M1
+
+slowL2Z3M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z4, Z12, Z12
+	VDIVPS Z5, Z12, Z12
+	VDIVPS Z1, Z12, Z12
+	VDIVPS Z6, Z12, Z12
+	JMP    dividedL2Z3M1
+
 dStepA3M1:
-	VMULPS       Z3, Z10, Z12
-	VFNMADD231PS Z7, Z12, Z10
-	VFMADD132PS  Z3, Z12, Z10
+	VMULPS       Z0, Z8, Z10
+	VFNMADD231PS Z5, Z10, Z8
+	VFMADD132PS  Z0, Z10, Z8
 	JMP          hStepA3M1
 
 slowA3M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z10, Z10
-	VDIVPS Z7, Z10, Z10
-	VDIVPS Z4, Z10, Z10
-	VDIVPS Z8, Z10, Z10
+	VADDPS Z4, Z8, Z8
+	VDIVPS Z5, Z8, Z8
+	VDIVPS Z1, Z8, Z8
+	VDIVPS Z6, Z8, Z8
 	JMP    dividedA3M1
 
 dStepB3M1:
-	VMULPS       Z3, Z11, Z10
-	VFNMADD231PS Z7, Z10, Z11
-	VFMADD132PS  Z3, Z10, Z11
+	VMULPS       Z0, Z9, Z8
+	VFNMADD231PS Z5, Z8, Z9
+	VFMADD132PS  Z0, Z8, Z9
 	JMP          hStepB3M1
 
 slowB3M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z11, Z11
-	VDIVPS Z7, Z11, Z11
-	VDIVPS Z4, Z11, Z11
-	VDIVPS Z8, Z11, Z11
+	VADDPS Z4, Z9, Z9
+	VDIVPS Z5, Z9, Z9
+	VDIVPS Z1, Z9, Z9
+	VDIVPS Z6, Z9, Z9
 	JMP    dividedB3M1
 
 dStep3M1:
-	VMULPS       Z3, Z10, Z11
-	VFNMADD231PS Z7, Z11, Z10
-	VFMADD132PS  Z3, Z11, Z10
+	VMULPS       Z0, Z8, Z9
+	VFNMADD231PS Z5, Z9, Z8
+	VFMADD132PS  Z0, Z9, Z8
 	JMP          hStep3M1
 
 slow3M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z10, Z10
-	VDIVPS Z7, Z10, Z10
-	VDIVPS Z4, Z10, Z10
-	VDIVPS Z8, Z10, Z10
+	VADDPS Z4, Z8, Z8
+	VDIVPS Z5, Z8, Z8
+	VDIVPS Z1, Z8, Z8
+	VDIVPS Z6, Z8, Z8
 	JMP    divided3M1
 
 dStepA2M1:
-	VMULPS       Z3, Z10, Z12
-	VFNMADD231PS Z7, Z12, Z10
-	VFMADD132PS  Z3, Z12, Z10
+	VMULPS       Z0, Z8, Z10
+	VFNMADD231PS Z5, Z10, Z8
+	VFMADD132PS  Z0, Z10, Z8
 	JMP          hStepA2M1
 
 slowA2M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z10, Z10
-	VDIVPS Z7, Z10, Z10
-	VDIVPS Z4, Z10, Z10
-	VDIVPS Z8, Z10, Z10
+	VADDPS Z4, Z8, Z8
+	VDIVPS Z5, Z8, Z8
+	VDIVPS Z1, Z8, Z8
+	VDIVPS Z6, Z8, Z8
 	JMP    dividedA2M1
 
 dStepB2M1:
-	VMULPS       Z3, Z11, Z10
-	VFNMADD231PS Z7, Z10, Z11
-	VFMADD132PS  Z3, Z10, Z11
+	VMULPS       Z0, Z9, Z8
+	VFNMADD231PS Z5, Z8, Z9
+	VFMADD132PS  Z0, Z8, Z9
 	JMP          hStepB2M1
 
 slowB2M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z11, Z11
-	VDIVPS Z7, Z11, Z11
-	VDIVPS Z4, Z11, Z11
-	VDIVPS Z8, Z11, Z11
+	VADDPS Z4, Z9, Z9
+	VDIVPS Z5, Z9, Z9
+	VDIVPS Z1, Z9, Z9
+	VDIVPS Z6, Z9, Z9
 	JMP    dividedB2M1
 
 dStep2M1:
-	VMULPS       Z3, Z10, Z11
-	VFNMADD231PS Z7, Z11, Z10
-	VFMADD132PS  Z3, Z11, Z10
+	VMULPS       Z0, Z8, Z9
+	VFNMADD231PS Z5, Z9, Z8
+	VFMADD132PS  Z0, Z9, Z8
 	JMP          hStep2M1
 
 slow2M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z10, Z10
-	VDIVPS Z7, Z10, Z10
-	VDIVPS Z4, Z10, Z10
-	VDIVPS Z8, Z10, Z10
+	VADDPS Z4, Z8, Z8
+	VDIVPS Z5, Z8, Z8
+	VDIVPS Z1, Z8, Z8
+	VDIVPS Z6, Z8, Z8
 	JMP    divided2M1
 
 dStepA1M1:
-	VMULPS       Z3, Z10, Z12
-	VFNMADD231PS Z7, Z12, Z10
-	VFMADD132PS  Z3, Z12, Z10
+	VMULPS       Z0, Z8, Z10
+	VFNMADD231PS Z5, Z10, Z8
+	VFMADD132PS  Z0, Z10, Z8
 	JMP          hStepA1M1
 
 slowA1M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z10, Z10
-	VDIVPS Z7, Z10, Z10
-	VDIVPS Z4, Z10, Z10
-	VDIVPS Z8, Z10, Z10
+	VADDPS Z4, Z8, Z8
+	VDIVPS Z5, Z8, Z8
+	VDIVPS Z1, Z8, Z8
+	VDIVPS Z6, Z8, Z8
 	JMP    dividedA1M1
 
 dStepB1M1:
-	VMULPS       Z3, Z11, Z10
-	VFNMADD231PS Z7, Z10, Z11
-	VFMADD132PS  Z3, Z10, Z11
+	VMULPS       Z0, Z9, Z8
+	VFNMADD231PS Z5, Z8, Z9
+	VFMADD132PS  Z0, Z8, Z9
 	JMP          hStepB1M1
 
 slowB1M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z11, Z11
-	VDIVPS Z7, Z11, Z11
-	VDIVPS Z4, Z11, Z11
-	VDIVPS Z8, Z11, Z11
+	VADDPS Z4, Z9, Z9
+	VDIVPS Z5, Z9, Z9
+	VDIVPS Z1, Z9, Z9
+	VDIVPS Z6, Z9, Z9
 	JMP    dividedB1M1
 
 dStep1M1:
-	VMULPS       Z3, Z10, Z11
-	VFNMADD231PS Z7, Z11, Z10
-	VFMADD132PS  Z3, Z11, Z10
+	VMULPS       Z0, Z8, Z9
+	VFNMADD231PS Z5, Z9, Z8
+	VFMADD132PS  Z0, Z9, Z8
 	JMP          hStep1M1
 
 slow1M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z10, Z10
-	VDIVPS Z7, Z10, Z10
-	VDIVPS Z4, Z10, Z10
-	VDIVPS Z8, Z10, Z10
+	VADDPS Z4, Z8, Z8
+	VDIVPS Z5, Z8, Z8
+	VDIVPS Z1, Z8, Z8
+	VDIVPS Z6, Z8, Z8
 	JMP    divided1M1
 
 done:
@@ -34920,14 +35424,16 @@ TEXT ·windowSumColsS1K3AVX512(SB), NOSPLIT, $296-8
 	MOVL         $0x7fffffff, CX
 	VPBROADCASTD CX, Z0
 	MOVL         $0x2b800000, CX
-	VPBROADCASTD CX, Z1
+	VPBROADCASTD CX, Z0
 	MOVL         $0x28000000, CX
-	VPBROADCASTD CX, Z2
-	VBROADCASTSS 824(AX), Z3
-	VBROADCASTSS 828(AX), Z4
-	VBROADCASTSS 832(AX), Z5
-	VXORPS       Z6, Z6, Z6
-	VBROADCASTSS 232(AX), Z7
+	VPBROADCASTD CX, Z0
+	VBROADCASTSS 824(AX), Z0
+	VBROADCASTSS 828(AX), Z1
+	VBROADCASTSS 832(AX), Z2
+	MOVL         $0x14800000, CX
+	VPBROADCASTD CX, Z3
+	VXORPS       Z4, Z4, Z4
+	VBROADCASTSS 232(AX), Z5
 
 	// The code for this job's division mode (1, or 0 and 2) and number of window rows.
 	MOVQ 200(AX), CX
@@ -34953,9 +35459,13 @@ col3:
 	MOVQ      24(SP), DX
 	KMOVW     (DX), K1
 	KMOVW     2(DX), K2
-	KMOVW     8(DX), K3
-	VMOVUPS.Z 836(AX)(CX*1), K3, Z3
-	VMOVUPS.Z 1348(AX)(CX*1), K3, Z4
+	KMOVW     4(DX), K3
+	KMOVW     6(DX), K4
+	KMOVW     8(DX), K5
+	VMOVUPS.Z 836(AX)(CX*1), K5, Z0
+	VMOVUPS.Z 1348(AX)(CX*1), K5, Z1
+	VMOVUPS.Z 2240(AX)(CX*1), K5, Z2
+	VMOVUPS.Z 2752(AX)(CX*1), K5, Z5
 	MOVQ      (AX), DX
 	ADDQ      16(SP), DX
 	MOVQ      DX, 32(SP)
@@ -34976,116 +35486,415 @@ group3:
 	JNE  row23
 
 	// Vertical stride 1: each input row's taps are loaded once, for the three output rows that add them.
-	// Unrolled three times, the registers of the rows taking turns.
-	VMOVUPS.Z (DX), K1, Z5
+	VMOVUPS.Z (DX), K1, Z6
 	VMOVUPS.Z 64(DX), K2, Z7
-	VALIGND   $0x01, Z5, Z7, Z8
-	VALIGND   $0x02, Z5, Z7, Z7
+	VALIGND   $0x01, Z6, Z7, Z8
+	VALIGND   $0x02, Z6, Z7, Z7
 	VMOVUPS.Z (DX)(CX*1), K1, Z9
 	VMOVUPS.Z 64(DX)(CX*1), K2, Z10
 	VALIGND   $0x01, Z9, Z10, Z11
 	VALIGND   $0x02, Z9, Z10, Z10
 
+	// The top border row (rowJob.edges bit 0): input rows 0 and 1.
+	TESTQ  $0x00000001, 2232(AX)
+	JZ     noTop3
+	VADDPS Z8, Z6, Z12
+	VADDPS Z7, Z12, Z12
+	VADDPS Z9, Z12, Z12
+	VADDPS Z11, Z12, Z12
+	VADDPS Z10, Z12, Z12
+
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z12, Z13
+	VFPCLASSPSZ $0xbf, Z13, K5, K6
+	KTESTW      K6, K6
+	JNZ         slowTop3
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z5, Z12, Z13
+	VFNMADD231PS Z2, Z13, Z12
+	VFMADD132PS  Z5, Z13, Z12
+
+dividedTop3:
+	VMOVUPS Z12, K5, (BX)
+	ADDQ    80(AX), BX
+
+noTop3:
+	MOVQ 80(AX), DI
+
+	// Taps 1 and up wholly inside the row and every output stored (their masks all ones): the loop that loads them and stores without masks.
+	KMOVW    K3, K6
+	KANDW    K4, K6, K6
+	KANDW    K5, K6, K6
+	KORTESTW K6, K6
+	JCS      slideU3
+
+	// Nothing of the row at L columns on (its mask zero): taps 1 and up by shifting tap 0 in zeros.
+	KORTESTW K2, K2
+	JEQ      slideZ3
+
+	// Unrolled three times, the registers of the rows taking turns.
 slide3:
 	// The bottom row's taps, then the sums of the three rows in order.
 	VMOVUPS.Z (DX)(CX*2), K1, Z12
-	VMOVUPS.Z 64(DX)(CX*2), K2, Z14
-	VALIGND   $0x01, Z12, Z14, Z13
-	VALIGND   $0x02, Z12, Z14, Z14
-	VADDPS    Z8, Z5, Z5
-	VADDPS    Z7, Z5, Z5
-	VADDPS    Z9, Z5, Z5
-	VADDPS    Z11, Z5, Z5
-	VADDPS    Z10, Z5, Z5
-	VADDPS    Z12, Z5, Z5
-	VADDPS    Z13, Z5, Z5
-	VADDPS    Z14, Z5, Z5
+	VMOVUPS.Z 4(DX)(CX*2), K3, Z13
+	VMOVUPS.Z 8(DX)(CX*2), K4, Z14
+	VADDPS    Z8, Z6, Z6
+	VADDPS    Z7, Z6, Z6
+	VADDPS    Z9, Z6, Z6
+	VADDPS    Z11, Z6, Z6
+	VADDPS    Z10, Z6, Z6
+	VADDPS    Z12, Z6, Z6
+	VADDPS    Z13, Z6, Z6
+	VADDPS    Z14, Z6, Z6
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z5, Z7
-	VPSUBD  Z1, Z7, Z7
-	VPCMPUD $0x06, Z2, Z7, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowL03
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z6, Z7
+	VFPCLASSPSZ $0xbf, Z7, K5, K6
+	KTESTW      K6, K6
+	JNZ         slowL03
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z5, Z7
-	VFNMADD231PS Z3, Z7, Z5
-	VFMADD132PS  Z4, Z7, Z5
+	VMULPS       Z1, Z6, Z7
+	VFNMADD231PS Z0, Z7, Z6
+	VFMADD132PS  Z1, Z7, Z6
 
 dividedL03:
-	VMOVUPS Z5, K3, (BX)
+	VMOVUPS Z6, K5, (BX)
 	ADDQ    CX, DX
-	ADDQ    80(AX), BX
+	ADDQ    DI, BX
 	DECQ    SI
-	JZ      groupEnd3
+	JZ      bottom03
 
 	// The bottom row's taps, then the sums of the three rows in order.
-	VMOVUPS.Z (DX)(CX*2), K1, Z5
-	VMOVUPS.Z 64(DX)(CX*2), K2, Z7
-	VALIGND   $0x01, Z5, Z7, Z8
-	VALIGND   $0x02, Z5, Z7, Z7
+	VMOVUPS.Z (DX)(CX*2), K1, Z6
+	VMOVUPS.Z 4(DX)(CX*2), K3, Z8
+	VMOVUPS.Z 8(DX)(CX*2), K4, Z7
 	VADDPS    Z11, Z9, Z9
 	VADDPS    Z10, Z9, Z9
 	VADDPS    Z12, Z9, Z9
 	VADDPS    Z13, Z9, Z9
 	VADDPS    Z14, Z9, Z9
-	VADDPS    Z5, Z9, Z9
+	VADDPS    Z6, Z9, Z9
 	VADDPS    Z8, Z9, Z9
 	VADDPS    Z7, Z9, Z9
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z9, Z10
-	VPSUBD  Z1, Z10, Z10
-	VPCMPUD $0x06, Z2, Z10, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowL13
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z9, Z10
+	VFPCLASSPSZ $0xbf, Z10, K5, K6
+	KTESTW      K6, K6
+	JNZ         slowL13
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z9, Z10
-	VFNMADD231PS Z3, Z10, Z9
-	VFMADD132PS  Z4, Z10, Z9
+	VMULPS       Z1, Z9, Z10
+	VFNMADD231PS Z0, Z10, Z9
+	VFMADD132PS  Z1, Z10, Z9
 
 dividedL13:
-	VMOVUPS Z9, K3, (BX)
+	VMOVUPS Z9, K5, (BX)
 	ADDQ    CX, DX
-	ADDQ    80(AX), BX
+	ADDQ    DI, BX
 	DECQ    SI
-	JZ      groupEnd3
+	JZ      bottom13
 
 	// The bottom row's taps, then the sums of the three rows in order.
 	VMOVUPS.Z (DX)(CX*2), K1, Z9
-	VMOVUPS.Z 64(DX)(CX*2), K2, Z10
-	VALIGND   $0x01, Z9, Z10, Z11
-	VALIGND   $0x02, Z9, Z10, Z10
+	VMOVUPS.Z 4(DX)(CX*2), K3, Z11
+	VMOVUPS.Z 8(DX)(CX*2), K4, Z10
 	VADDPS    Z13, Z12, Z12
 	VADDPS    Z14, Z12, Z12
-	VADDPS    Z5, Z12, Z12
+	VADDPS    Z6, Z12, Z12
 	VADDPS    Z8, Z12, Z12
 	VADDPS    Z7, Z12, Z12
 	VADDPS    Z9, Z12, Z12
 	VADDPS    Z11, Z12, Z12
 	VADDPS    Z10, Z12, Z12
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z12, Z13
-	VPSUBD  Z1, Z13, Z13
-	VPCMPUD $0x06, Z2, Z13, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowL23
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z12, Z13
+	VFPCLASSPSZ $0xbf, Z13, K5, K6
+	KTESTW      K6, K6
+	JNZ         slowL23
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z12, Z13
-	VFNMADD231PS Z3, Z13, Z12
-	VFMADD132PS  Z4, Z13, Z12
+	VMULPS       Z1, Z12, Z13
+	VFNMADD231PS Z0, Z13, Z12
+	VFMADD132PS  Z1, Z13, Z12
 
 dividedL23:
-	VMOVUPS Z12, K3, (BX)
+	VMOVUPS Z12, K5, (BX)
 	ADDQ    CX, DX
-	ADDQ    80(AX), BX
+	ADDQ    DI, BX
 	DECQ    SI
-	JZ      groupEnd3
+	JZ      bottom23
 	JMP     slide3
+
+	// Unrolled three times, the registers of the rows taking turns.
+slideU3:
+	// The bottom row's taps, then the sums of the three rows in order.
+	VMOVUPS.Z (DX)(CX*2), K1, Z12
+	VMOVUPS   4(DX)(CX*2), Z13
+	VMOVUPS   8(DX)(CX*2), Z14
+	VADDPS    Z8, Z6, Z6
+	VADDPS    Z7, Z6, Z6
+	VADDPS    Z9, Z6, Z6
+	VADDPS    Z11, Z6, Z6
+	VADDPS    Z10, Z6, Z6
+	VADDPS    Z12, Z6, Z6
+	VADDPS    Z13, Z6, Z6
+	VADDPS    Z14, Z6, Z6
+
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z6, Z7
+	VFPCLASSPSZ $0xbf, Z7, K5, K6
+	KTESTW      K6, K6
+	JNZ         slowL0U3
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z1, Z6, Z7
+	VFNMADD231PS Z0, Z7, Z6
+	VFMADD132PS  Z1, Z7, Z6
+
+dividedL0U3:
+	VMOVUPS Z6, (BX)
+	ADDQ    CX, DX
+	ADDQ    DI, BX
+	DECQ    SI
+	JZ      bottom03
+
+	// The bottom row's taps, then the sums of the three rows in order.
+	VMOVUPS.Z (DX)(CX*2), K1, Z6
+	VMOVUPS   4(DX)(CX*2), Z8
+	VMOVUPS   8(DX)(CX*2), Z7
+	VADDPS    Z11, Z9, Z9
+	VADDPS    Z10, Z9, Z9
+	VADDPS    Z12, Z9, Z9
+	VADDPS    Z13, Z9, Z9
+	VADDPS    Z14, Z9, Z9
+	VADDPS    Z6, Z9, Z9
+	VADDPS    Z8, Z9, Z9
+	VADDPS    Z7, Z9, Z9
+
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z9, Z10
+	VFPCLASSPSZ $0xbf, Z10, K5, K6
+	KTESTW      K6, K6
+	JNZ         slowL1U3
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z1, Z9, Z10
+	VFNMADD231PS Z0, Z10, Z9
+	VFMADD132PS  Z1, Z10, Z9
+
+dividedL1U3:
+	VMOVUPS Z9, (BX)
+	ADDQ    CX, DX
+	ADDQ    DI, BX
+	DECQ    SI
+	JZ      bottom13
+
+	// The bottom row's taps, then the sums of the three rows in order.
+	VMOVUPS.Z (DX)(CX*2), K1, Z9
+	VMOVUPS   4(DX)(CX*2), Z11
+	VMOVUPS   8(DX)(CX*2), Z10
+	VADDPS    Z13, Z12, Z12
+	VADDPS    Z14, Z12, Z12
+	VADDPS    Z6, Z12, Z12
+	VADDPS    Z8, Z12, Z12
+	VADDPS    Z7, Z12, Z12
+	VADDPS    Z9, Z12, Z12
+	VADDPS    Z11, Z12, Z12
+	VADDPS    Z10, Z12, Z12
+
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z12, Z13
+	VFPCLASSPSZ $0xbf, Z13, K5, K6
+	KTESTW      K6, K6
+	JNZ         slowL2U3
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z1, Z12, Z13
+	VFNMADD231PS Z0, Z13, Z12
+	VFMADD132PS  Z1, Z13, Z12
+
+dividedL2U3:
+	VMOVUPS Z12, (BX)
+	ADDQ    CX, DX
+	ADDQ    DI, BX
+	DECQ    SI
+	JZ      bottom23
+	JMP     slideU3
+
+	// Unrolled three times, the registers of the rows taking turns.
+slideZ3:
+	// The bottom row's taps, then the sums of the three rows in order.
+	VMOVUPS.Z (DX)(CX*2), K1, Z12
+	VALIGND   $0x01, Z12, Z4, Z13
+	VALIGND   $0x02, Z12, Z4, Z14
+	VADDPS    Z8, Z6, Z6
+	VADDPS    Z7, Z6, Z6
+	VADDPS    Z9, Z6, Z6
+	VADDPS    Z11, Z6, Z6
+	VADDPS    Z10, Z6, Z6
+	VADDPS    Z12, Z6, Z6
+	VADDPS    Z13, Z6, Z6
+	VADDPS    Z14, Z6, Z6
+
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z6, Z7
+	VFPCLASSPSZ $0xbf, Z7, K5, K6
+	KTESTW      K6, K6
+	JNZ         slowL0Z3
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z1, Z6, Z7
+	VFNMADD231PS Z0, Z7, Z6
+	VFMADD132PS  Z1, Z7, Z6
+
+dividedL0Z3:
+	VMOVUPS Z6, K5, (BX)
+	ADDQ    CX, DX
+	ADDQ    DI, BX
+	DECQ    SI
+	JZ      bottom03
+
+	// The bottom row's taps, then the sums of the three rows in order.
+	VMOVUPS.Z (DX)(CX*2), K1, Z6
+	VALIGND   $0x01, Z6, Z4, Z8
+	VALIGND   $0x02, Z6, Z4, Z7
+	VADDPS    Z11, Z9, Z9
+	VADDPS    Z10, Z9, Z9
+	VADDPS    Z12, Z9, Z9
+	VADDPS    Z13, Z9, Z9
+	VADDPS    Z14, Z9, Z9
+	VADDPS    Z6, Z9, Z9
+	VADDPS    Z8, Z9, Z9
+	VADDPS    Z7, Z9, Z9
+
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z9, Z10
+	VFPCLASSPSZ $0xbf, Z10, K5, K6
+	KTESTW      K6, K6
+	JNZ         slowL1Z3
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z1, Z9, Z10
+	VFNMADD231PS Z0, Z10, Z9
+	VFMADD132PS  Z1, Z10, Z9
+
+dividedL1Z3:
+	VMOVUPS Z9, K5, (BX)
+	ADDQ    CX, DX
+	ADDQ    DI, BX
+	DECQ    SI
+	JZ      bottom13
+
+	// The bottom row's taps, then the sums of the three rows in order.
+	VMOVUPS.Z (DX)(CX*2), K1, Z9
+	VALIGND   $0x01, Z9, Z4, Z11
+	VALIGND   $0x02, Z9, Z4, Z10
+	VADDPS    Z13, Z12, Z12
+	VADDPS    Z14, Z12, Z12
+	VADDPS    Z6, Z12, Z12
+	VADDPS    Z8, Z12, Z12
+	VADDPS    Z7, Z12, Z12
+	VADDPS    Z9, Z12, Z12
+	VADDPS    Z11, Z12, Z12
+	VADDPS    Z10, Z12, Z12
+
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z12, Z13
+	VFPCLASSPSZ $0xbf, Z13, K5, K6
+	KTESTW      K6, K6
+	JNZ         slowL2Z3
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z1, Z12, Z13
+	VFNMADD231PS Z0, Z13, Z12
+	VFMADD132PS  Z1, Z13, Z12
+
+dividedL2Z3:
+	VMOVUPS Z12, K5, (BX)
+	ADDQ    CX, DX
+	ADDQ    DI, BX
+	DECQ    SI
+	JZ      bottom23
+	JMP     slideZ3
+
+	// The bottom border row (rowJob.edges bit 1): the last two input rows.
+bottom03:
+	TESTQ  $0x00000002, 2232(AX)
+	JZ     groupEnd3
+	VADDPS Z11, Z9, Z6
+	VADDPS Z10, Z6, Z6
+	VADDPS Z12, Z6, Z6
+	VADDPS Z13, Z6, Z6
+	VADDPS Z14, Z6, Z6
+
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z6, Z7
+	VFPCLASSPSZ $0xbf, Z7, K5, K6
+	KTESTW      K6, K6
+	JNZ         slowBot03
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z5, Z6, Z7
+	VFNMADD231PS Z2, Z7, Z6
+	VFMADD132PS  Z5, Z7, Z6
+
+dividedBot03:
+	VMOVUPS Z6, K5, (BX)
+	JMP     groupEnd3
+
+	// The bottom border row (rowJob.edges bit 1): the last two input rows.
+bottom13:
+	TESTQ  $0x00000002, 2232(AX)
+	JZ     groupEnd3
+	VADDPS Z13, Z12, Z9
+	VADDPS Z14, Z9, Z9
+	VADDPS Z6, Z9, Z9
+	VADDPS Z8, Z9, Z9
+	VADDPS Z7, Z9, Z9
+
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z9, Z6
+	VFPCLASSPSZ $0xbf, Z6, K5, K6
+	KTESTW      K6, K6
+	JNZ         slowBot13
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z5, Z9, Z6
+	VFNMADD231PS Z2, Z6, Z9
+	VFMADD132PS  Z5, Z6, Z9
+
+dividedBot13:
+	VMOVUPS Z9, K5, (BX)
+	JMP     groupEnd3
+
+	// The bottom border row (rowJob.edges bit 1): the last two input rows.
+bottom23:
+	TESTQ  $0x00000002, 2232(AX)
+	JZ     groupEnd3
+	VADDPS Z8, Z6, Z6
+	VADDPS Z7, Z6, Z6
+	VADDPS Z9, Z6, Z6
+	VADDPS Z11, Z6, Z6
+	VADDPS Z10, Z6, Z6
+
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z6, Z7
+	VFPCLASSPSZ $0xbf, Z7, K5, K6
+	KTESTW      K6, K6
+	JNZ         slowBot23
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z5, Z6, Z7
+	VFNMADD231PS Z2, Z7, Z6
+	VFMADD132PS  Z5, Z7, Z6
+
+dividedBot23:
+	VMOVUPS Z6, K5, (BX)
+	JMP     groupEnd3
 
 	// Two rows at a time, their sums interleaved.
 row23:
@@ -35095,7 +35904,7 @@ row23:
 	ADDQ      72(AX), DI
 	MOVQ      BX, R8
 	ADDQ      80(AX), R8
-	VXORPS    Z5, Z5, Z5
+	VXORPS    Z6, Z6, Z6
 	VXORPS    Z7, Z7, Z7
 	VMOVUPS.Z (DX), K1, Z8
 	VMOVUPS.Z 64(DX), K2, Z9
@@ -35105,11 +35914,11 @@ row23:
 	VMOVUPS.Z 64(DI), K2, Z12
 	VALIGND   $0x01, Z11, Z12, Z13
 	VALIGND   $0x02, Z11, Z12, Z12
-	VADDPS    Z8, Z5, Z5
+	VADDPS    Z8, Z6, Z6
 	VADDPS    Z11, Z7, Z7
-	VADDPS    Z10, Z5, Z5
+	VADDPS    Z10, Z6, Z6
 	VADDPS    Z13, Z7, Z7
-	VADDPS    Z9, Z5, Z5
+	VADDPS    Z9, Z6, Z6
 	VADDPS    Z12, Z7, Z7
 	VMOVUPS.Z (DX)(CX*1), K1, Z8
 	VMOVUPS.Z 64(DX)(CX*1), K2, Z9
@@ -35119,11 +35928,11 @@ row23:
 	VMOVUPS.Z 64(DI)(CX*1), K2, Z12
 	VALIGND   $0x01, Z11, Z12, Z13
 	VALIGND   $0x02, Z11, Z12, Z12
-	VADDPS    Z8, Z5, Z5
+	VADDPS    Z8, Z6, Z6
 	VADDPS    Z11, Z7, Z7
-	VADDPS    Z10, Z5, Z5
+	VADDPS    Z10, Z6, Z6
 	VADDPS    Z13, Z7, Z7
-	VADDPS    Z9, Z5, Z5
+	VADDPS    Z9, Z6, Z6
 	VADDPS    Z12, Z7, Z7
 	VMOVUPS.Z (DX)(CX*2), K1, Z8
 	VMOVUPS.Z 64(DX)(CX*2), K2, Z9
@@ -35133,42 +35942,40 @@ row23:
 	VMOVUPS.Z 64(DI)(CX*2), K2, Z12
 	VALIGND   $0x01, Z11, Z12, Z13
 	VALIGND   $0x02, Z11, Z12, Z12
-	VADDPS    Z8, Z5, Z5
+	VADDPS    Z8, Z6, Z6
 	VADDPS    Z11, Z7, Z7
-	VADDPS    Z10, Z5, Z5
+	VADDPS    Z10, Z6, Z6
 	VADDPS    Z13, Z7, Z7
-	VADDPS    Z9, Z5, Z5
+	VADDPS    Z9, Z6, Z6
 	VADDPS    Z12, Z7, Z7
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z5, Z8
-	VPSUBD  Z1, Z8, Z8
-	VPCMPUD $0x06, Z2, Z8, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowA3
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z6, Z8
+	VFPCLASSPSZ $0xbf, Z8, K5, K6
+	KTESTW      K6, K6
+	JNZ         slowA3
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z5, Z8
-	VFNMADD231PS Z3, Z8, Z5
-	VFMADD132PS  Z4, Z8, Z5
+	VMULPS       Z1, Z6, Z8
+	VFNMADD231PS Z0, Z8, Z6
+	VFMADD132PS  Z1, Z8, Z6
 
 dividedA3:
-	VMOVUPS Z5, K3, (BX)
+	VMOVUPS Z6, K5, (BX)
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z7, Z5
-	VPSUBD  Z1, Z5, Z5
-	VPCMPUD $0x06, Z2, Z5, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowB3
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z7, Z6
+	VFPCLASSPSZ $0xbf, Z6, K5, K6
+	KTESTW      K6, K6
+	JNZ         slowB3
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z7, Z5
-	VFNMADD231PS Z3, Z5, Z7
-	VFMADD132PS  Z4, Z5, Z7
+	VMULPS       Z1, Z7, Z6
+	VFNMADD231PS Z0, Z6, Z7
+	VFMADD132PS  Z1, Z6, Z7
 
 dividedB3:
-	VMOVUPS Z7, K3, (R8)
+	VMOVUPS Z7, K5, (R8)
 	MOVQ    DI, DX
 	ADDQ    72(AX), DX
 	MOVQ    R8, BX
@@ -35180,43 +35987,42 @@ dividedB3:
 row13:
 	TESTQ     SI, SI
 	JZ        groupEnd3
-	VXORPS    Z5, Z5, Z5
+	VXORPS    Z6, Z6, Z6
 	VMOVUPS.Z (DX), K1, Z7
 	VMOVUPS.Z 64(DX), K2, Z8
 	VALIGND   $0x01, Z7, Z8, Z9
 	VALIGND   $0x02, Z7, Z8, Z8
-	VADDPS    Z7, Z5, Z5
-	VADDPS    Z9, Z5, Z5
-	VADDPS    Z8, Z5, Z5
+	VADDPS    Z7, Z6, Z6
+	VADDPS    Z9, Z6, Z6
+	VADDPS    Z8, Z6, Z6
 	VMOVUPS.Z (DX)(CX*1), K1, Z7
 	VMOVUPS.Z 64(DX)(CX*1), K2, Z8
 	VALIGND   $0x01, Z7, Z8, Z9
 	VALIGND   $0x02, Z7, Z8, Z8
-	VADDPS    Z7, Z5, Z5
-	VADDPS    Z9, Z5, Z5
-	VADDPS    Z8, Z5, Z5
+	VADDPS    Z7, Z6, Z6
+	VADDPS    Z9, Z6, Z6
+	VADDPS    Z8, Z6, Z6
 	VMOVUPS.Z (DX)(CX*2), K1, Z7
 	VMOVUPS.Z 64(DX)(CX*2), K2, Z8
 	VALIGND   $0x01, Z7, Z8, Z9
 	VALIGND   $0x02, Z7, Z8, Z8
-	VADDPS    Z7, Z5, Z5
-	VADDPS    Z9, Z5, Z5
-	VADDPS    Z8, Z5, Z5
+	VADDPS    Z7, Z6, Z6
+	VADDPS    Z9, Z6, Z6
+	VADDPS    Z8, Z6, Z6
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z5, Z7
-	VPSUBD  Z1, Z7, Z7
-	VPCMPUD $0x06, Z2, Z7, K3, K4
-	KTESTW  K4, K4
-	JNZ     slow3
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z6, Z7
+	VFPCLASSPSZ $0xbf, Z7, K5, K6
+	KTESTW      K6, K6
+	JNZ         slow3
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z5, Z7
-	VFNMADD231PS Z3, Z7, Z5
-	VFMADD132PS  Z4, Z7, Z5
+	VMULPS       Z1, Z6, Z7
+	VFNMADD231PS Z0, Z7, Z6
+	VFMADD132PS  Z1, Z7, Z6
 
 divided3:
-	VMOVUPS Z5, K3, (BX)
+	VMOVUPS Z6, K5, (BX)
 
 groupEnd3:
 	MOVQ 48(AX), DX
@@ -35251,9 +36057,11 @@ col2:
 	MOVQ      72(SP), DX
 	KMOVW     (DX), K1
 	KMOVW     2(DX), K2
+	KMOVW     4(DX), K3
+	KMOVW     6(DX), K3
 	KMOVW     8(DX), K3
-	VMOVUPS.Z 836(AX)(CX*1), K3, Z3
-	VMOVUPS.Z 1348(AX)(CX*1), K3, Z4
+	VMOVUPS.Z 836(AX)(CX*1), K3, Z0
+	VMOVUPS.Z 1348(AX)(CX*1), K3, Z1
 	MOVQ      (AX), DX
 	ADDQ      64(SP), DX
 	MOVQ      DX, 80(SP)
@@ -35278,66 +36086,64 @@ row22:
 	ADDQ      72(AX), DI
 	MOVQ      BX, R8
 	ADDQ      80(AX), R8
+	VXORPS    Z2, Z2, Z2
 	VXORPS    Z5, Z5, Z5
-	VXORPS    Z7, Z7, Z7
-	VMOVUPS.Z (DX), K1, Z8
-	VMOVUPS.Z 64(DX), K2, Z9
-	VALIGND   $0x01, Z8, Z9, Z10
-	VALIGND   $0x02, Z8, Z9, Z9
-	VMOVUPS.Z (DI), K1, Z11
-	VMOVUPS.Z 64(DI), K2, Z12
-	VALIGND   $0x01, Z11, Z12, Z13
-	VALIGND   $0x02, Z11, Z12, Z12
-	VADDPS    Z8, Z5, Z5
-	VADDPS    Z11, Z7, Z7
-	VADDPS    Z10, Z5, Z5
-	VADDPS    Z13, Z7, Z7
+	VMOVUPS.Z (DX), K1, Z6
+	VMOVUPS.Z 64(DX), K2, Z7
+	VALIGND   $0x01, Z6, Z7, Z8
+	VALIGND   $0x02, Z6, Z7, Z7
+	VMOVUPS.Z (DI), K1, Z9
+	VMOVUPS.Z 64(DI), K2, Z10
+	VALIGND   $0x01, Z9, Z10, Z11
+	VALIGND   $0x02, Z9, Z10, Z10
+	VADDPS    Z6, Z2, Z2
 	VADDPS    Z9, Z5, Z5
-	VADDPS    Z12, Z7, Z7
-	VMOVUPS.Z (DX)(CX*1), K1, Z8
-	VMOVUPS.Z 64(DX)(CX*1), K2, Z9
-	VALIGND   $0x01, Z8, Z9, Z10
-	VALIGND   $0x02, Z8, Z9, Z9
-	VMOVUPS.Z (DI)(CX*1), K1, Z11
-	VMOVUPS.Z 64(DI)(CX*1), K2, Z12
-	VALIGND   $0x01, Z11, Z12, Z13
-	VALIGND   $0x02, Z11, Z12, Z12
-	VADDPS    Z8, Z5, Z5
-	VADDPS    Z11, Z7, Z7
+	VADDPS    Z8, Z2, Z2
+	VADDPS    Z11, Z5, Z5
+	VADDPS    Z7, Z2, Z2
 	VADDPS    Z10, Z5, Z5
-	VADDPS    Z13, Z7, Z7
+	VMOVUPS.Z (DX)(CX*1), K1, Z6
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z7
+	VALIGND   $0x01, Z6, Z7, Z8
+	VALIGND   $0x02, Z6, Z7, Z7
+	VMOVUPS.Z (DI)(CX*1), K1, Z9
+	VMOVUPS.Z 64(DI)(CX*1), K2, Z10
+	VALIGND   $0x01, Z9, Z10, Z11
+	VALIGND   $0x02, Z9, Z10, Z10
+	VADDPS    Z6, Z2, Z2
 	VADDPS    Z9, Z5, Z5
-	VADDPS    Z12, Z7, Z7
+	VADDPS    Z8, Z2, Z2
+	VADDPS    Z11, Z5, Z5
+	VADDPS    Z7, Z2, Z2
+	VADDPS    Z10, Z5, Z5
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z5, Z8
-	VPSUBD  Z1, Z8, Z8
-	VPCMPUD $0x06, Z2, Z8, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowA2
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z2, Z6
+	VFPCLASSPSZ $0xbf, Z6, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowA2
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z5, Z8
-	VFNMADD231PS Z3, Z8, Z5
-	VFMADD132PS  Z4, Z8, Z5
+	VMULPS       Z1, Z2, Z6
+	VFNMADD231PS Z0, Z6, Z2
+	VFMADD132PS  Z1, Z6, Z2
 
 dividedA2:
-	VMOVUPS Z5, K3, (BX)
+	VMOVUPS Z2, K3, (BX)
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z7, Z5
-	VPSUBD  Z1, Z5, Z5
-	VPCMPUD $0x06, Z2, Z5, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowB2
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z5, Z2
+	VFPCLASSPSZ $0xbf, Z2, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowB2
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z7, Z5
-	VFNMADD231PS Z3, Z5, Z7
-	VFMADD132PS  Z4, Z5, Z7
+	VMULPS       Z1, Z5, Z2
+	VFNMADD231PS Z0, Z2, Z5
+	VFMADD132PS  Z1, Z2, Z5
 
 dividedB2:
-	VMOVUPS Z7, K3, (R8)
+	VMOVUPS Z5, K3, (R8)
 	MOVQ    DI, DX
 	ADDQ    72(AX), DX
 	MOVQ    R8, BX
@@ -35349,36 +36155,35 @@ dividedB2:
 row12:
 	TESTQ     SI, SI
 	JZ        groupEnd2
-	VXORPS    Z5, Z5, Z5
-	VMOVUPS.Z (DX), K1, Z7
-	VMOVUPS.Z 64(DX), K2, Z8
-	VALIGND   $0x01, Z7, Z8, Z9
-	VALIGND   $0x02, Z7, Z8, Z8
-	VADDPS    Z7, Z5, Z5
-	VADDPS    Z9, Z5, Z5
-	VADDPS    Z8, Z5, Z5
-	VMOVUPS.Z (DX)(CX*1), K1, Z7
-	VMOVUPS.Z 64(DX)(CX*1), K2, Z8
-	VALIGND   $0x01, Z7, Z8, Z9
-	VALIGND   $0x02, Z7, Z8, Z8
-	VADDPS    Z7, Z5, Z5
-	VADDPS    Z9, Z5, Z5
-	VADDPS    Z8, Z5, Z5
+	VXORPS    Z2, Z2, Z2
+	VMOVUPS.Z (DX), K1, Z5
+	VMOVUPS.Z 64(DX), K2, Z6
+	VALIGND   $0x01, Z5, Z6, Z7
+	VALIGND   $0x02, Z5, Z6, Z6
+	VADDPS    Z5, Z2, Z2
+	VADDPS    Z7, Z2, Z2
+	VADDPS    Z6, Z2, Z2
+	VMOVUPS.Z (DX)(CX*1), K1, Z5
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z6
+	VALIGND   $0x01, Z5, Z6, Z7
+	VALIGND   $0x02, Z5, Z6, Z6
+	VADDPS    Z5, Z2, Z2
+	VADDPS    Z7, Z2, Z2
+	VADDPS    Z6, Z2, Z2
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z5, Z7
-	VPSUBD  Z1, Z7, Z7
-	VPCMPUD $0x06, Z2, Z7, K3, K4
-	KTESTW  K4, K4
-	JNZ     slow2
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z2, Z5
+	VFPCLASSPSZ $0xbf, Z5, K3, K4
+	KTESTW      K4, K4
+	JNZ         slow2
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z5, Z7
-	VFNMADD231PS Z3, Z7, Z5
-	VFMADD132PS  Z4, Z7, Z5
+	VMULPS       Z1, Z2, Z5
+	VFNMADD231PS Z0, Z5, Z2
+	VFMADD132PS  Z1, Z5, Z2
 
 divided2:
-	VMOVUPS Z5, K3, (BX)
+	VMOVUPS Z2, K3, (BX)
 
 groupEnd2:
 	MOVQ 48(AX), DX
@@ -35413,9 +36218,11 @@ col1:
 	MOVQ      120(SP), DX
 	KMOVW     (DX), K1
 	KMOVW     2(DX), K2
+	KMOVW     4(DX), K3
+	KMOVW     6(DX), K3
 	KMOVW     8(DX), K3
-	VMOVUPS.Z 836(AX)(CX*1), K3, Z3
-	VMOVUPS.Z 1348(AX)(CX*1), K3, Z4
+	VMOVUPS.Z 836(AX)(CX*1), K3, Z0
+	VMOVUPS.Z 1348(AX)(CX*1), K3, Z1
 	MOVQ      (AX), DX
 	ADDQ      112(SP), DX
 	MOVQ      DX, 128(SP)
@@ -35440,52 +36247,50 @@ row21:
 	ADDQ      72(AX), SI
 	MOVQ      DX, DI
 	ADDQ      80(AX), DI
+	VXORPS    Z2, Z2, Z2
 	VXORPS    Z5, Z5, Z5
-	VXORPS    Z7, Z7, Z7
-	VMOVUPS.Z (CX), K1, Z8
-	VMOVUPS.Z 64(CX), K2, Z9
-	VALIGND   $0x01, Z8, Z9, Z10
-	VALIGND   $0x02, Z8, Z9, Z9
-	VMOVUPS.Z (SI), K1, Z11
-	VMOVUPS.Z 64(SI), K2, Z12
-	VALIGND   $0x01, Z11, Z12, Z13
-	VALIGND   $0x02, Z11, Z12, Z12
-	VADDPS    Z8, Z5, Z5
-	VADDPS    Z11, Z7, Z7
-	VADDPS    Z10, Z5, Z5
-	VADDPS    Z13, Z7, Z7
+	VMOVUPS.Z (CX), K1, Z6
+	VMOVUPS.Z 64(CX), K2, Z7
+	VALIGND   $0x01, Z6, Z7, Z8
+	VALIGND   $0x02, Z6, Z7, Z7
+	VMOVUPS.Z (SI), K1, Z9
+	VMOVUPS.Z 64(SI), K2, Z10
+	VALIGND   $0x01, Z9, Z10, Z11
+	VALIGND   $0x02, Z9, Z10, Z10
+	VADDPS    Z6, Z2, Z2
 	VADDPS    Z9, Z5, Z5
-	VADDPS    Z12, Z7, Z7
+	VADDPS    Z8, Z2, Z2
+	VADDPS    Z11, Z5, Z5
+	VADDPS    Z7, Z2, Z2
+	VADDPS    Z10, Z5, Z5
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z5, Z8
-	VPSUBD  Z1, Z8, Z8
-	VPCMPUD $0x06, Z2, Z8, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowA1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z2, Z6
+	VFPCLASSPSZ $0xbf, Z6, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowA1
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z5, Z8
-	VFNMADD231PS Z3, Z8, Z5
-	VFMADD132PS  Z4, Z8, Z5
+	VMULPS       Z1, Z2, Z6
+	VFNMADD231PS Z0, Z6, Z2
+	VFMADD132PS  Z1, Z6, Z2
 
 dividedA1:
-	VMOVUPS Z5, K3, (DX)
+	VMOVUPS Z2, K3, (DX)
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z7, Z5
-	VPSUBD  Z1, Z5, Z5
-	VPCMPUD $0x06, Z2, Z5, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowB1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z5, Z2
+	VFPCLASSPSZ $0xbf, Z2, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowB1
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z7, Z5
-	VFNMADD231PS Z3, Z5, Z7
-	VFMADD132PS  Z4, Z5, Z7
+	VMULPS       Z1, Z5, Z2
+	VFNMADD231PS Z0, Z2, Z5
+	VFMADD132PS  Z1, Z2, Z5
 
 dividedB1:
-	VMOVUPS Z7, K3, (DI)
+	VMOVUPS Z5, K3, (DI)
 	MOVQ    SI, CX
 	ADDQ    72(AX), CX
 	MOVQ    DI, DX
@@ -35497,29 +36302,28 @@ dividedB1:
 row11:
 	TESTQ     BX, BX
 	JZ        groupEnd1
-	VXORPS    Z5, Z5, Z5
-	VMOVUPS.Z (CX), K1, Z7
-	VMOVUPS.Z 64(CX), K2, Z8
-	VALIGND   $0x01, Z7, Z8, Z9
-	VALIGND   $0x02, Z7, Z8, Z8
-	VADDPS    Z7, Z5, Z5
-	VADDPS    Z9, Z5, Z5
-	VADDPS    Z8, Z5, Z5
+	VXORPS    Z2, Z2, Z2
+	VMOVUPS.Z (CX), K1, Z5
+	VMOVUPS.Z 64(CX), K2, Z6
+	VALIGND   $0x01, Z5, Z6, Z7
+	VALIGND   $0x02, Z5, Z6, Z6
+	VADDPS    Z5, Z2, Z2
+	VADDPS    Z7, Z2, Z2
+	VADDPS    Z6, Z2, Z2
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z5, Z7
-	VPSUBD  Z1, Z7, Z7
-	VPCMPUD $0x06, Z2, Z7, K3, K4
-	KTESTW  K4, K4
-	JNZ     slow1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z2, Z5
+	VFPCLASSPSZ $0xbf, Z5, K3, K4
+	KTESTW      K4, K4
+	JNZ         slow1
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z5, Z7
-	VFNMADD231PS Z3, Z7, Z5
-	VFMADD132PS  Z4, Z7, Z5
+	VMULPS       Z1, Z2, Z5
+	VFNMADD231PS Z0, Z5, Z2
+	VFMADD132PS  Z1, Z5, Z2
 
 divided1:
-	VMOVUPS Z5, K3, (DX)
+	VMOVUPS Z2, K3, (DX)
 
 groupEnd1:
 	MOVQ 48(AX), CX
@@ -35558,9 +36362,11 @@ col3M1:
 	MOVQ      168(SP), DX
 	KMOVW     (DX), K1
 	KMOVW     2(DX), K2
-	KMOVW     8(DX), K3
-	VMOVUPS.Z 836(AX)(CX*1), K3, Z8
-	VMOVUPS.Z 1348(AX)(CX*1), K3, Z9
+	KMOVW     4(DX), K3
+	KMOVW     6(DX), K4
+	KMOVW     8(DX), K5
+	VMOVUPS.Z 836(AX)(CX*1), K5, Z6
+	VMOVUPS.Z 1348(AX)(CX*1), K5, Z7
 	MOVQ      (AX), DX
 	ADDQ      160(SP), DX
 	MOVQ      DX, 176(SP)
@@ -35581,137 +36387,377 @@ group3M1:
 	JNE  row23M1
 
 	// Vertical stride 1: each input row's taps are loaded once, for the three output rows that add them.
-	// Unrolled three times, the registers of the rows taking turns.
-	VMOVUPS.Z (DX), K1, Z10
-	VMOVUPS.Z 64(DX), K2, Z11
-	VALIGND   $0x01, Z10, Z11, Z12
-	VALIGND   $0x02, Z10, Z11, Z11
-	VMOVUPS.Z (DX)(CX*1), K1, Z13
-	VMOVUPS.Z 64(DX)(CX*1), K2, Z14
-	VALIGND   $0x01, Z13, Z14, Z15
-	VALIGND   $0x02, Z13, Z14, Z14
+	VMOVUPS.Z (DX), K1, Z8
+	VMOVUPS.Z 64(DX), K2, Z9
+	VALIGND   $0x01, Z8, Z9, Z10
+	VALIGND   $0x02, Z8, Z9, Z9
+	VMOVUPS.Z (DX)(CX*1), K1, Z11
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z12
+	VALIGND   $0x01, Z11, Z12, Z13
+	VALIGND   $0x02, Z11, Z12, Z12
+	MOVQ      80(AX), DI
 
+	// Taps 1 and up wholly inside the row and every output stored (their masks all ones): the loop that loads them and stores without masks.
+	KMOVW    K3, K6
+	KANDW    K4, K6, K6
+	KANDW    K5, K6, K6
+	KORTESTW K6, K6
+	JCS      slideU3M1
+
+	// Nothing of the row at L columns on (its mask zero): taps 1 and up by shifting tap 0 in zeros.
+	KORTESTW K2, K2
+	JEQ      slideZ3M1
+
+	// Unrolled three times, the registers of the rows taking turns.
 slide3M1:
 	// The bottom row's taps, then the sums of the three rows in order.
-	VMOVUPS.Z (DX)(CX*2), K1, Z16
-	VMOVUPS.Z 64(DX)(CX*2), K2, Z18
-	VALIGND   $0x01, Z16, Z18, Z17
-	VALIGND   $0x02, Z16, Z18, Z18
-	VADDPS    Z12, Z10, Z10
-	VADDPS    Z11, Z10, Z10
-	VADDPS    Z13, Z10, Z10
-	VADDPS    Z15, Z10, Z10
-	VADDPS    Z14, Z10, Z10
-	VADDPS    Z16, Z10, Z10
-	VADDPS    Z17, Z10, Z10
-	VADDPS    Z18, Z10, Z10
+	VMOVUPS.Z (DX)(CX*2), K1, Z14
+	VMOVUPS.Z 4(DX)(CX*2), K3, Z15
+	VMOVUPS.Z 8(DX)(CX*2), K4, Z16
+	VADDPS    Z10, Z8, Z8
+	VADDPS    Z9, Z8, Z8
+	VADDPS    Z11, Z8, Z8
+	VADDPS    Z13, Z8, Z8
+	VADDPS    Z12, Z8, Z8
+	VADDPS    Z14, Z8, Z8
+	VADDPS    Z15, Z8, Z8
+	VADDPS    Z16, Z8, Z8
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z10, Z11
-	VPSUBD  Z1, Z11, Z11
-	VPCMPUD $0x06, Z2, Z11, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowL03M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z8, Z9
+	VFPCLASSPSZ $0xbf, Z9, K5, K6
+	KTESTW      K6, K6
+	JNZ         slowL03M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStepL03M1
 
 hStepL03M1:
-	VMULPS       Z5, Z10, Z11
-	VFNMADD231PS Z4, Z11, Z10
-	VFMADD132PS  Z5, Z11, Z10
-	VMULPS       Z9, Z10, Z11
-	VFNMADD231PS Z8, Z11, Z10
-	VFMADD132PS  Z9, Z11, Z10
+	VMULPS       Z2, Z8, Z9
+	VFNMADD231PS Z1, Z9, Z8
+	VFMADD132PS  Z2, Z9, Z8
+	VMULPS       Z7, Z8, Z9
+	VFNMADD231PS Z6, Z9, Z8
+	VFMADD132PS  Z7, Z9, Z8
 
 dividedL03M1:
-	VMOVUPS Z10, K3, (BX)
+	VMOVUPS Z8, K5, (BX)
 	ADDQ    CX, DX
-	ADDQ    80(AX), BX
+	ADDQ    DI, BX
 	DECQ    SI
 	JZ      groupEnd3M1
 
 	// The bottom row's taps, then the sums of the three rows in order.
-	VMOVUPS.Z (DX)(CX*2), K1, Z10
-	VMOVUPS.Z 64(DX)(CX*2), K2, Z11
-	VALIGND   $0x01, Z10, Z11, Z12
-	VALIGND   $0x02, Z10, Z11, Z11
-	VADDPS    Z15, Z13, Z13
-	VADDPS    Z14, Z13, Z13
-	VADDPS    Z16, Z13, Z13
-	VADDPS    Z17, Z13, Z13
-	VADDPS    Z18, Z13, Z13
-	VADDPS    Z10, Z13, Z13
-	VADDPS    Z12, Z13, Z13
-	VADDPS    Z11, Z13, Z13
+	VMOVUPS.Z (DX)(CX*2), K1, Z8
+	VMOVUPS.Z 4(DX)(CX*2), K3, Z10
+	VMOVUPS.Z 8(DX)(CX*2), K4, Z9
+	VADDPS    Z13, Z11, Z11
+	VADDPS    Z12, Z11, Z11
+	VADDPS    Z14, Z11, Z11
+	VADDPS    Z15, Z11, Z11
+	VADDPS    Z16, Z11, Z11
+	VADDPS    Z8, Z11, Z11
+	VADDPS    Z10, Z11, Z11
+	VADDPS    Z9, Z11, Z11
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z13, Z14
-	VPSUBD  Z1, Z14, Z14
-	VPCMPUD $0x06, Z2, Z14, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowL13M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z11, Z12
+	VFPCLASSPSZ $0xbf, Z12, K5, K6
+	KTESTW      K6, K6
+	JNZ         slowL13M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStepL13M1
 
 hStepL13M1:
-	VMULPS       Z5, Z13, Z14
-	VFNMADD231PS Z4, Z14, Z13
-	VFMADD132PS  Z5, Z14, Z13
-	VMULPS       Z9, Z13, Z14
-	VFNMADD231PS Z8, Z14, Z13
-	VFMADD132PS  Z9, Z14, Z13
+	VMULPS       Z2, Z11, Z12
+	VFNMADD231PS Z1, Z12, Z11
+	VFMADD132PS  Z2, Z12, Z11
+	VMULPS       Z7, Z11, Z12
+	VFNMADD231PS Z6, Z12, Z11
+	VFMADD132PS  Z7, Z12, Z11
 
 dividedL13M1:
-	VMOVUPS Z13, K3, (BX)
+	VMOVUPS Z11, K5, (BX)
 	ADDQ    CX, DX
-	ADDQ    80(AX), BX
+	ADDQ    DI, BX
 	DECQ    SI
 	JZ      groupEnd3M1
 
 	// The bottom row's taps, then the sums of the three rows in order.
-	VMOVUPS.Z (DX)(CX*2), K1, Z13
-	VMOVUPS.Z 64(DX)(CX*2), K2, Z14
-	VALIGND   $0x01, Z13, Z14, Z15
-	VALIGND   $0x02, Z13, Z14, Z14
-	VADDPS    Z17, Z16, Z16
-	VADDPS    Z18, Z16, Z16
-	VADDPS    Z10, Z16, Z16
-	VADDPS    Z12, Z16, Z16
-	VADDPS    Z11, Z16, Z16
-	VADDPS    Z13, Z16, Z16
-	VADDPS    Z15, Z16, Z16
-	VADDPS    Z14, Z16, Z16
+	VMOVUPS.Z (DX)(CX*2), K1, Z11
+	VMOVUPS.Z 4(DX)(CX*2), K3, Z13
+	VMOVUPS.Z 8(DX)(CX*2), K4, Z12
+	VADDPS    Z15, Z14, Z14
+	VADDPS    Z16, Z14, Z14
+	VADDPS    Z8, Z14, Z14
+	VADDPS    Z10, Z14, Z14
+	VADDPS    Z9, Z14, Z14
+	VADDPS    Z11, Z14, Z14
+	VADDPS    Z13, Z14, Z14
+	VADDPS    Z12, Z14, Z14
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z16, Z17
-	VPSUBD  Z1, Z17, Z17
-	VPCMPUD $0x06, Z2, Z17, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowL23M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z14, Z15
+	VFPCLASSPSZ $0xbf, Z15, K5, K6
+	KTESTW      K6, K6
+	JNZ         slowL23M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStepL23M1
 
 hStepL23M1:
-	VMULPS       Z5, Z16, Z17
-	VFNMADD231PS Z4, Z17, Z16
-	VFMADD132PS  Z5, Z17, Z16
-	VMULPS       Z9, Z16, Z17
-	VFNMADD231PS Z8, Z17, Z16
-	VFMADD132PS  Z9, Z17, Z16
+	VMULPS       Z2, Z14, Z15
+	VFNMADD231PS Z1, Z15, Z14
+	VFMADD132PS  Z2, Z15, Z14
+	VMULPS       Z7, Z14, Z15
+	VFNMADD231PS Z6, Z15, Z14
+	VFMADD132PS  Z7, Z15, Z14
 
 dividedL23M1:
-	VMOVUPS Z16, K3, (BX)
+	VMOVUPS Z14, K5, (BX)
 	ADDQ    CX, DX
-	ADDQ    80(AX), BX
+	ADDQ    DI, BX
 	DECQ    SI
 	JZ      groupEnd3M1
 	JMP     slide3M1
+
+	// Unrolled three times, the registers of the rows taking turns.
+slideU3M1:
+	// The bottom row's taps, then the sums of the three rows in order.
+	VMOVUPS.Z (DX)(CX*2), K1, Z14
+	VMOVUPS   4(DX)(CX*2), Z15
+	VMOVUPS   8(DX)(CX*2), Z16
+	VADDPS    Z10, Z8, Z8
+	VADDPS    Z9, Z8, Z8
+	VADDPS    Z11, Z8, Z8
+	VADDPS    Z13, Z8, Z8
+	VADDPS    Z12, Z8, Z8
+	VADDPS    Z14, Z8, Z8
+	VADDPS    Z15, Z8, Z8
+	VADDPS    Z16, Z8, Z8
+
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z8, Z9
+	VFPCLASSPSZ $0xbf, Z9, K5, K6
+	KTESTW      K6, K6
+	JNZ         slowL0U3M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepL0U3M1
+
+hStepL0U3M1:
+	VMULPS       Z2, Z8, Z9
+	VFNMADD231PS Z1, Z9, Z8
+	VFMADD132PS  Z2, Z9, Z8
+	VMULPS       Z7, Z8, Z9
+	VFNMADD231PS Z6, Z9, Z8
+	VFMADD132PS  Z7, Z9, Z8
+
+dividedL0U3M1:
+	VMOVUPS Z8, (BX)
+	ADDQ    CX, DX
+	ADDQ    DI, BX
+	DECQ    SI
+	JZ      groupEnd3M1
+
+	// The bottom row's taps, then the sums of the three rows in order.
+	VMOVUPS.Z (DX)(CX*2), K1, Z8
+	VMOVUPS   4(DX)(CX*2), Z10
+	VMOVUPS   8(DX)(CX*2), Z9
+	VADDPS    Z13, Z11, Z11
+	VADDPS    Z12, Z11, Z11
+	VADDPS    Z14, Z11, Z11
+	VADDPS    Z15, Z11, Z11
+	VADDPS    Z16, Z11, Z11
+	VADDPS    Z8, Z11, Z11
+	VADDPS    Z10, Z11, Z11
+	VADDPS    Z9, Z11, Z11
+
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z11, Z12
+	VFPCLASSPSZ $0xbf, Z12, K5, K6
+	KTESTW      K6, K6
+	JNZ         slowL1U3M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepL1U3M1
+
+hStepL1U3M1:
+	VMULPS       Z2, Z11, Z12
+	VFNMADD231PS Z1, Z12, Z11
+	VFMADD132PS  Z2, Z12, Z11
+	VMULPS       Z7, Z11, Z12
+	VFNMADD231PS Z6, Z12, Z11
+	VFMADD132PS  Z7, Z12, Z11
+
+dividedL1U3M1:
+	VMOVUPS Z11, (BX)
+	ADDQ    CX, DX
+	ADDQ    DI, BX
+	DECQ    SI
+	JZ      groupEnd3M1
+
+	// The bottom row's taps, then the sums of the three rows in order.
+	VMOVUPS.Z (DX)(CX*2), K1, Z11
+	VMOVUPS   4(DX)(CX*2), Z13
+	VMOVUPS   8(DX)(CX*2), Z12
+	VADDPS    Z15, Z14, Z14
+	VADDPS    Z16, Z14, Z14
+	VADDPS    Z8, Z14, Z14
+	VADDPS    Z10, Z14, Z14
+	VADDPS    Z9, Z14, Z14
+	VADDPS    Z11, Z14, Z14
+	VADDPS    Z13, Z14, Z14
+	VADDPS    Z12, Z14, Z14
+
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z14, Z15
+	VFPCLASSPSZ $0xbf, Z15, K5, K6
+	KTESTW      K6, K6
+	JNZ         slowL2U3M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepL2U3M1
+
+hStepL2U3M1:
+	VMULPS       Z2, Z14, Z15
+	VFNMADD231PS Z1, Z15, Z14
+	VFMADD132PS  Z2, Z15, Z14
+	VMULPS       Z7, Z14, Z15
+	VFNMADD231PS Z6, Z15, Z14
+	VFMADD132PS  Z7, Z15, Z14
+
+dividedL2U3M1:
+	VMOVUPS Z14, (BX)
+	ADDQ    CX, DX
+	ADDQ    DI, BX
+	DECQ    SI
+	JZ      groupEnd3M1
+	JMP     slideU3M1
+
+	// Unrolled three times, the registers of the rows taking turns.
+slideZ3M1:
+	// The bottom row's taps, then the sums of the three rows in order.
+	VMOVUPS.Z (DX)(CX*2), K1, Z14
+	VALIGND   $0x01, Z14, Z4, Z15
+	VALIGND   $0x02, Z14, Z4, Z16
+	VADDPS    Z10, Z8, Z8
+	VADDPS    Z9, Z8, Z8
+	VADDPS    Z11, Z8, Z8
+	VADDPS    Z13, Z8, Z8
+	VADDPS    Z12, Z8, Z8
+	VADDPS    Z14, Z8, Z8
+	VADDPS    Z15, Z8, Z8
+	VADDPS    Z16, Z8, Z8
+
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z8, Z9
+	VFPCLASSPSZ $0xbf, Z9, K5, K6
+	KTESTW      K6, K6
+	JNZ         slowL0Z3M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepL0Z3M1
+
+hStepL0Z3M1:
+	VMULPS       Z2, Z8, Z9
+	VFNMADD231PS Z1, Z9, Z8
+	VFMADD132PS  Z2, Z9, Z8
+	VMULPS       Z7, Z8, Z9
+	VFNMADD231PS Z6, Z9, Z8
+	VFMADD132PS  Z7, Z9, Z8
+
+dividedL0Z3M1:
+	VMOVUPS Z8, K5, (BX)
+	ADDQ    CX, DX
+	ADDQ    DI, BX
+	DECQ    SI
+	JZ      groupEnd3M1
+
+	// The bottom row's taps, then the sums of the three rows in order.
+	VMOVUPS.Z (DX)(CX*2), K1, Z8
+	VALIGND   $0x01, Z8, Z4, Z10
+	VALIGND   $0x02, Z8, Z4, Z9
+	VADDPS    Z13, Z11, Z11
+	VADDPS    Z12, Z11, Z11
+	VADDPS    Z14, Z11, Z11
+	VADDPS    Z15, Z11, Z11
+	VADDPS    Z16, Z11, Z11
+	VADDPS    Z8, Z11, Z11
+	VADDPS    Z10, Z11, Z11
+	VADDPS    Z9, Z11, Z11
+
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z11, Z12
+	VFPCLASSPSZ $0xbf, Z12, K5, K6
+	KTESTW      K6, K6
+	JNZ         slowL1Z3M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepL1Z3M1
+
+hStepL1Z3M1:
+	VMULPS       Z2, Z11, Z12
+	VFNMADD231PS Z1, Z12, Z11
+	VFMADD132PS  Z2, Z12, Z11
+	VMULPS       Z7, Z11, Z12
+	VFNMADD231PS Z6, Z12, Z11
+	VFMADD132PS  Z7, Z12, Z11
+
+dividedL1Z3M1:
+	VMOVUPS Z11, K5, (BX)
+	ADDQ    CX, DX
+	ADDQ    DI, BX
+	DECQ    SI
+	JZ      groupEnd3M1
+
+	// The bottom row's taps, then the sums of the three rows in order.
+	VMOVUPS.Z (DX)(CX*2), K1, Z11
+	VALIGND   $0x01, Z11, Z4, Z13
+	VALIGND   $0x02, Z11, Z4, Z12
+	VADDPS    Z15, Z14, Z14
+	VADDPS    Z16, Z14, Z14
+	VADDPS    Z8, Z14, Z14
+	VADDPS    Z10, Z14, Z14
+	VADDPS    Z9, Z14, Z14
+	VADDPS    Z11, Z14, Z14
+	VADDPS    Z13, Z14, Z14
+	VADDPS    Z12, Z14, Z14
+
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z14, Z15
+	VFPCLASSPSZ $0xbf, Z15, K5, K6
+	KTESTW      K6, K6
+	JNZ         slowL2Z3M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepL2Z3M1
+
+hStepL2Z3M1:
+	VMULPS       Z2, Z14, Z15
+	VFNMADD231PS Z1, Z15, Z14
+	VFMADD132PS  Z2, Z15, Z14
+	VMULPS       Z7, Z14, Z15
+	VFNMADD231PS Z6, Z15, Z14
+	VFMADD132PS  Z7, Z15, Z14
+
+dividedL2Z3M1:
+	VMOVUPS Z14, K5, (BX)
+	ADDQ    CX, DX
+	ADDQ    DI, BX
+	DECQ    SI
+	JZ      groupEnd3M1
+	JMP     slideZ3M1
 
 	// Two rows at a time, their sums interleaved.
 row23M1:
@@ -35721,94 +36767,92 @@ row23M1:
 	ADDQ      72(AX), DI
 	MOVQ      BX, R8
 	ADDQ      80(AX), R8
-	VXORPS    Z10, Z10, Z10
-	VXORPS    Z11, Z11, Z11
-	VMOVUPS.Z (DX), K1, Z12
-	VMOVUPS.Z 64(DX), K2, Z13
-	VALIGND   $0x01, Z12, Z13, Z14
-	VALIGND   $0x02, Z12, Z13, Z13
-	VMOVUPS.Z (DI), K1, Z15
-	VMOVUPS.Z 64(DI), K2, Z16
-	VALIGND   $0x01, Z15, Z16, Z17
-	VALIGND   $0x02, Z15, Z16, Z16
-	VADDPS    Z12, Z10, Z10
-	VADDPS    Z15, Z11, Z11
-	VADDPS    Z14, Z10, Z10
-	VADDPS    Z17, Z11, Z11
-	VADDPS    Z13, Z10, Z10
-	VADDPS    Z16, Z11, Z11
-	VMOVUPS.Z (DX)(CX*1), K1, Z12
-	VMOVUPS.Z 64(DX)(CX*1), K2, Z13
-	VALIGND   $0x01, Z12, Z13, Z14
-	VALIGND   $0x02, Z12, Z13, Z13
-	VMOVUPS.Z (DI)(CX*1), K1, Z15
-	VMOVUPS.Z 64(DI)(CX*1), K2, Z16
-	VALIGND   $0x01, Z15, Z16, Z17
-	VALIGND   $0x02, Z15, Z16, Z16
-	VADDPS    Z12, Z10, Z10
-	VADDPS    Z15, Z11, Z11
-	VADDPS    Z14, Z10, Z10
-	VADDPS    Z17, Z11, Z11
-	VADDPS    Z13, Z10, Z10
-	VADDPS    Z16, Z11, Z11
-	VMOVUPS.Z (DX)(CX*2), K1, Z12
-	VMOVUPS.Z 64(DX)(CX*2), K2, Z13
-	VALIGND   $0x01, Z12, Z13, Z14
-	VALIGND   $0x02, Z12, Z13, Z13
-	VMOVUPS.Z (DI)(CX*2), K1, Z15
-	VMOVUPS.Z 64(DI)(CX*2), K2, Z16
-	VALIGND   $0x01, Z15, Z16, Z17
-	VALIGND   $0x02, Z15, Z16, Z16
-	VADDPS    Z12, Z10, Z10
-	VADDPS    Z15, Z11, Z11
-	VADDPS    Z14, Z10, Z10
-	VADDPS    Z17, Z11, Z11
-	VADDPS    Z13, Z10, Z10
-	VADDPS    Z16, Z11, Z11
+	VXORPS    Z8, Z8, Z8
+	VXORPS    Z9, Z9, Z9
+	VMOVUPS.Z (DX), K1, Z10
+	VMOVUPS.Z 64(DX), K2, Z11
+	VALIGND   $0x01, Z10, Z11, Z12
+	VALIGND   $0x02, Z10, Z11, Z11
+	VMOVUPS.Z (DI), K1, Z13
+	VMOVUPS.Z 64(DI), K2, Z14
+	VALIGND   $0x01, Z13, Z14, Z15
+	VALIGND   $0x02, Z13, Z14, Z14
+	VADDPS    Z10, Z8, Z8
+	VADDPS    Z13, Z9, Z9
+	VADDPS    Z12, Z8, Z8
+	VADDPS    Z15, Z9, Z9
+	VADDPS    Z11, Z8, Z8
+	VADDPS    Z14, Z9, Z9
+	VMOVUPS.Z (DX)(CX*1), K1, Z10
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z11
+	VALIGND   $0x01, Z10, Z11, Z12
+	VALIGND   $0x02, Z10, Z11, Z11
+	VMOVUPS.Z (DI)(CX*1), K1, Z13
+	VMOVUPS.Z 64(DI)(CX*1), K2, Z14
+	VALIGND   $0x01, Z13, Z14, Z15
+	VALIGND   $0x02, Z13, Z14, Z14
+	VADDPS    Z10, Z8, Z8
+	VADDPS    Z13, Z9, Z9
+	VADDPS    Z12, Z8, Z8
+	VADDPS    Z15, Z9, Z9
+	VADDPS    Z11, Z8, Z8
+	VADDPS    Z14, Z9, Z9
+	VMOVUPS.Z (DX)(CX*2), K1, Z10
+	VMOVUPS.Z 64(DX)(CX*2), K2, Z11
+	VALIGND   $0x01, Z10, Z11, Z12
+	VALIGND   $0x02, Z10, Z11, Z11
+	VMOVUPS.Z (DI)(CX*2), K1, Z13
+	VMOVUPS.Z 64(DI)(CX*2), K2, Z14
+	VALIGND   $0x01, Z13, Z14, Z15
+	VALIGND   $0x02, Z13, Z14, Z14
+	VADDPS    Z10, Z8, Z8
+	VADDPS    Z13, Z9, Z9
+	VADDPS    Z12, Z8, Z8
+	VADDPS    Z15, Z9, Z9
+	VADDPS    Z11, Z8, Z8
+	VADDPS    Z14, Z9, Z9
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z10, Z12
-	VPSUBD  Z1, Z12, Z12
-	VPCMPUD $0x06, Z2, Z12, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowA3M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z8, Z10
+	VFPCLASSPSZ $0xbf, Z10, K5, K6
+	KTESTW      K6, K6
+	JNZ         slowA3M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStepA3M1
 
 hStepA3M1:
-	VMULPS       Z5, Z10, Z12
-	VFNMADD231PS Z4, Z12, Z10
-	VFMADD132PS  Z5, Z12, Z10
-	VMULPS       Z9, Z10, Z12
-	VFNMADD231PS Z8, Z12, Z10
-	VFMADD132PS  Z9, Z12, Z10
+	VMULPS       Z2, Z8, Z10
+	VFNMADD231PS Z1, Z10, Z8
+	VFMADD132PS  Z2, Z10, Z8
+	VMULPS       Z7, Z8, Z10
+	VFNMADD231PS Z6, Z10, Z8
+	VFMADD132PS  Z7, Z10, Z8
 
 dividedA3M1:
-	VMOVUPS Z10, K3, (BX)
+	VMOVUPS Z8, K5, (BX)
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z11, Z10
-	VPSUBD  Z1, Z10, Z10
-	VPCMPUD $0x06, Z2, Z10, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowB3M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z9, Z8
+	VFPCLASSPSZ $0xbf, Z8, K5, K6
+	KTESTW      K6, K6
+	JNZ         slowB3M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStepB3M1
 
 hStepB3M1:
-	VMULPS       Z5, Z11, Z10
-	VFNMADD231PS Z4, Z10, Z11
-	VFMADD132PS  Z5, Z10, Z11
-	VMULPS       Z9, Z11, Z10
-	VFNMADD231PS Z8, Z10, Z11
-	VFMADD132PS  Z9, Z10, Z11
+	VMULPS       Z2, Z9, Z8
+	VFNMADD231PS Z1, Z8, Z9
+	VFMADD132PS  Z2, Z8, Z9
+	VMULPS       Z7, Z9, Z8
+	VFNMADD231PS Z6, Z8, Z9
+	VFMADD132PS  Z7, Z8, Z9
 
 dividedB3M1:
-	VMOVUPS Z11, K3, (R8)
+	VMOVUPS Z9, K5, (R8)
 	MOVQ    DI, DX
 	ADDQ    72(AX), DX
 	MOVQ    R8, BX
@@ -35820,50 +36864,49 @@ dividedB3M1:
 row13M1:
 	TESTQ     SI, SI
 	JZ        groupEnd3M1
-	VXORPS    Z10, Z10, Z10
-	VMOVUPS.Z (DX), K1, Z11
-	VMOVUPS.Z 64(DX), K2, Z12
-	VALIGND   $0x01, Z11, Z12, Z13
-	VALIGND   $0x02, Z11, Z12, Z12
-	VADDPS    Z11, Z10, Z10
-	VADDPS    Z13, Z10, Z10
-	VADDPS    Z12, Z10, Z10
-	VMOVUPS.Z (DX)(CX*1), K1, Z11
-	VMOVUPS.Z 64(DX)(CX*1), K2, Z12
-	VALIGND   $0x01, Z11, Z12, Z13
-	VALIGND   $0x02, Z11, Z12, Z12
-	VADDPS    Z11, Z10, Z10
-	VADDPS    Z13, Z10, Z10
-	VADDPS    Z12, Z10, Z10
-	VMOVUPS.Z (DX)(CX*2), K1, Z11
-	VMOVUPS.Z 64(DX)(CX*2), K2, Z12
-	VALIGND   $0x01, Z11, Z12, Z13
-	VALIGND   $0x02, Z11, Z12, Z12
-	VADDPS    Z11, Z10, Z10
-	VADDPS    Z13, Z10, Z10
-	VADDPS    Z12, Z10, Z10
+	VXORPS    Z8, Z8, Z8
+	VMOVUPS.Z (DX), K1, Z9
+	VMOVUPS.Z 64(DX), K2, Z10
+	VALIGND   $0x01, Z9, Z10, Z11
+	VALIGND   $0x02, Z9, Z10, Z10
+	VADDPS    Z9, Z8, Z8
+	VADDPS    Z11, Z8, Z8
+	VADDPS    Z10, Z8, Z8
+	VMOVUPS.Z (DX)(CX*1), K1, Z9
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z10
+	VALIGND   $0x01, Z9, Z10, Z11
+	VALIGND   $0x02, Z9, Z10, Z10
+	VADDPS    Z9, Z8, Z8
+	VADDPS    Z11, Z8, Z8
+	VADDPS    Z10, Z8, Z8
+	VMOVUPS.Z (DX)(CX*2), K1, Z9
+	VMOVUPS.Z 64(DX)(CX*2), K2, Z10
+	VALIGND   $0x01, Z9, Z10, Z11
+	VALIGND   $0x02, Z9, Z10, Z10
+	VADDPS    Z9, Z8, Z8
+	VADDPS    Z11, Z8, Z8
+	VADDPS    Z10, Z8, Z8
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z10, Z11
-	VPSUBD  Z1, Z11, Z11
-	VPCMPUD $0x06, Z2, Z11, K3, K4
-	KTESTW  K4, K4
-	JNZ     slow3M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z8, Z9
+	VFPCLASSPSZ $0xbf, Z9, K5, K6
+	KTESTW      K6, K6
+	JNZ         slow3M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStep3M1
 
 hStep3M1:
-	VMULPS       Z5, Z10, Z11
-	VFNMADD231PS Z4, Z11, Z10
-	VFMADD132PS  Z5, Z11, Z10
-	VMULPS       Z9, Z10, Z11
-	VFNMADD231PS Z8, Z11, Z10
-	VFMADD132PS  Z9, Z11, Z10
+	VMULPS       Z2, Z8, Z9
+	VFNMADD231PS Z1, Z9, Z8
+	VFMADD132PS  Z2, Z9, Z8
+	VMULPS       Z7, Z8, Z9
+	VFNMADD231PS Z6, Z9, Z8
+	VFMADD132PS  Z7, Z9, Z8
 
 divided3M1:
-	VMOVUPS Z10, K3, (BX)
+	VMOVUPS Z8, K5, (BX)
 
 groupEnd3M1:
 	MOVQ 48(AX), DX
@@ -35898,9 +36941,11 @@ col2M1:
 	MOVQ      216(SP), DX
 	KMOVW     (DX), K1
 	KMOVW     2(DX), K2
+	KMOVW     4(DX), K3
+	KMOVW     6(DX), K3
 	KMOVW     8(DX), K3
-	VMOVUPS.Z 836(AX)(CX*1), K3, Z8
-	VMOVUPS.Z 1348(AX)(CX*1), K3, Z9
+	VMOVUPS.Z 836(AX)(CX*1), K3, Z6
+	VMOVUPS.Z 1348(AX)(CX*1), K3, Z7
 	MOVQ      (AX), DX
 	ADDQ      208(SP), DX
 	MOVQ      DX, 224(SP)
@@ -35925,52 +36970,1532 @@ row22M1:
 	ADDQ      72(AX), DI
 	MOVQ      BX, R8
 	ADDQ      80(AX), R8
-	VXORPS    Z10, Z10, Z10
-	VXORPS    Z11, Z11, Z11
-	VMOVUPS.Z (DX), K1, Z12
-	VMOVUPS.Z 64(DX), K2, Z13
-	VALIGND   $0x01, Z12, Z13, Z14
-	VALIGND   $0x02, Z12, Z13, Z13
-	VMOVUPS.Z (DI), K1, Z15
-	VMOVUPS.Z 64(DI), K2, Z16
-	VALIGND   $0x01, Z15, Z16, Z17
-	VALIGND   $0x02, Z15, Z16, Z16
-	VADDPS    Z12, Z10, Z10
-	VADDPS    Z15, Z11, Z11
-	VADDPS    Z14, Z10, Z10
-	VADDPS    Z17, Z11, Z11
-	VADDPS    Z13, Z10, Z10
-	VADDPS    Z16, Z11, Z11
-	VMOVUPS.Z (DX)(CX*1), K1, Z12
-	VMOVUPS.Z 64(DX)(CX*1), K2, Z13
-	VALIGND   $0x01, Z12, Z13, Z14
-	VALIGND   $0x02, Z12, Z13, Z13
-	VMOVUPS.Z (DI)(CX*1), K1, Z15
-	VMOVUPS.Z 64(DI)(CX*1), K2, Z16
-	VALIGND   $0x01, Z15, Z16, Z17
-	VALIGND   $0x02, Z15, Z16, Z16
-	VADDPS    Z12, Z10, Z10
-	VADDPS    Z15, Z11, Z11
-	VADDPS    Z14, Z10, Z10
-	VADDPS    Z17, Z11, Z11
-	VADDPS    Z13, Z10, Z10
-	VADDPS    Z16, Z11, Z11
+	VXORPS    Z8, Z8, Z8
+	VXORPS    Z9, Z9, Z9
+	VMOVUPS.Z (DX), K1, Z10
+	VMOVUPS.Z 64(DX), K2, Z11
+	VALIGND   $0x01, Z10, Z11, Z12
+	VALIGND   $0x02, Z10, Z11, Z11
+	VMOVUPS.Z (DI), K1, Z13
+	VMOVUPS.Z 64(DI), K2, Z14
+	VALIGND   $0x01, Z13, Z14, Z15
+	VALIGND   $0x02, Z13, Z14, Z14
+	VADDPS    Z10, Z8, Z8
+	VADDPS    Z13, Z9, Z9
+	VADDPS    Z12, Z8, Z8
+	VADDPS    Z15, Z9, Z9
+	VADDPS    Z11, Z8, Z8
+	VADDPS    Z14, Z9, Z9
+	VMOVUPS.Z (DX)(CX*1), K1, Z10
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z11
+	VALIGND   $0x01, Z10, Z11, Z12
+	VALIGND   $0x02, Z10, Z11, Z11
+	VMOVUPS.Z (DI)(CX*1), K1, Z13
+	VMOVUPS.Z 64(DI)(CX*1), K2, Z14
+	VALIGND   $0x01, Z13, Z14, Z15
+	VALIGND   $0x02, Z13, Z14, Z14
+	VADDPS    Z10, Z8, Z8
+	VADDPS    Z13, Z9, Z9
+	VADDPS    Z12, Z8, Z8
+	VADDPS    Z15, Z9, Z9
+	VADDPS    Z11, Z8, Z8
+	VADDPS    Z14, Z9, Z9
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z10, Z12
-	VPSUBD  Z1, Z12, Z12
-	VPCMPUD $0x06, Z2, Z12, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowA2M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z8, Z10
+	VFPCLASSPSZ $0xbf, Z10, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowA2M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStepA2M1
 
 hStepA2M1:
-	VMULPS       Z5, Z10, Z12
-	VFNMADD231PS Z4, Z12, Z10
-	VFMADD132PS  Z5, Z12, Z10
+	VMULPS       Z2, Z8, Z10
+	VFNMADD231PS Z1, Z10, Z8
+	VFMADD132PS  Z2, Z10, Z8
+	VMULPS       Z7, Z8, Z10
+	VFNMADD231PS Z6, Z10, Z8
+	VFMADD132PS  Z7, Z10, Z8
+
+dividedA2M1:
+	VMOVUPS Z8, K3, (BX)
+
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z9, Z8
+	VFPCLASSPSZ $0xbf, Z8, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowB2M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepB2M1
+
+hStepB2M1:
+	VMULPS       Z2, Z9, Z8
+	VFNMADD231PS Z1, Z8, Z9
+	VFMADD132PS  Z2, Z8, Z9
+	VMULPS       Z7, Z9, Z8
+	VFNMADD231PS Z6, Z8, Z9
+	VFMADD132PS  Z7, Z8, Z9
+
+dividedB2M1:
+	VMOVUPS Z9, K3, (R8)
+	MOVQ    DI, DX
+	ADDQ    72(AX), DX
+	MOVQ    R8, BX
+	ADDQ    80(AX), BX
+	SUBQ    $0x02, SI
+	JMP     row22M1
+
+	// A last single row.
+row12M1:
+	TESTQ     SI, SI
+	JZ        groupEnd2M1
+	VXORPS    Z8, Z8, Z8
+	VMOVUPS.Z (DX), K1, Z9
+	VMOVUPS.Z 64(DX), K2, Z10
+	VALIGND   $0x01, Z9, Z10, Z11
+	VALIGND   $0x02, Z9, Z10, Z10
+	VADDPS    Z9, Z8, Z8
+	VADDPS    Z11, Z8, Z8
+	VADDPS    Z10, Z8, Z8
+	VMOVUPS.Z (DX)(CX*1), K1, Z9
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z10
+	VALIGND   $0x01, Z9, Z10, Z11
+	VALIGND   $0x02, Z9, Z10, Z10
+	VADDPS    Z9, Z8, Z8
+	VADDPS    Z11, Z8, Z8
+	VADDPS    Z10, Z8, Z8
+
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z8, Z9
+	VFPCLASSPSZ $0xbf, Z9, K3, K4
+	KTESTW      K4, K4
+	JNZ         slow2M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStep2M1
+
+hStep2M1:
+	VMULPS       Z2, Z8, Z9
+	VFNMADD231PS Z1, Z9, Z8
+	VFMADD132PS  Z2, Z9, Z8
+	VMULPS       Z7, Z8, Z9
+	VFNMADD231PS Z6, Z9, Z8
+	VFMADD132PS  Z7, Z9, Z8
+
+divided2M1:
+	VMOVUPS Z8, K3, (BX)
+
+groupEnd2M1:
+	MOVQ 48(AX), DX
+	ADDQ DX, 224(SP)
+	MOVQ 56(AX), DX
+	ADDQ DX, 232(SP)
+	DECQ 240(SP)
+	JNZ  group2M1
+
+	// Next chunk position.
+	ADDQ $0x00000040, 200(SP)
+	MOVQ 176(AX), CX
+	ADDQ CX, 208(SP)
+	ADDQ $0x0000000a, 216(SP)
+	JMP  col2M1
+	JMP done
+
+nr1M1:
+	MOVQ $0x00000000, CX
+	MOVQ CX, 248(SP)
+	MOVQ 144(AX), CX
+	NEGQ CX
+	MOVQ CX, 256(SP)
+	LEAQ 1860(AX), CX
+	MOVQ CX, 264(SP)
+
+	// For every chunk position: its masks, divisors and reciprocals.
+col1M1:
+	MOVQ      248(SP), CX
+	CMPQ      CX, 136(AX)
+	JGE       done
+	MOVQ      264(SP), DX
+	KMOVW     (DX), K1
+	KMOVW     2(DX), K2
+	KMOVW     4(DX), K3
+	KMOVW     6(DX), K3
+	KMOVW     8(DX), K3
+	VMOVUPS.Z 836(AX)(CX*1), K3, Z6
+	VMOVUPS.Z 1348(AX)(CX*1), K3, Z7
+	MOVQ      (AX), DX
+	ADDQ      256(SP), DX
+	MOVQ      DX, 272(SP)
+	MOVQ      8(AX), DX
+	ADDQ      CX, DX
+	MOVQ      DX, 280(SP)
+	MOVQ      40(AX), DX
+	MOVQ      DX, 288(SP)
+	MOVQ      120(AX), CX
+
+	// For every group (plane), every row: the chunk's sums, divided, stored.
+group1M1:
+	MOVQ 272(SP), CX
+	MOVQ 280(SP), DX
+	MOVQ 64(AX), BX
+
+	// Two rows at a time, their sums interleaved.
+row21M1:
+	CMPQ      BX, $0x02
+	JLT       row11M1
+	MOVQ      CX, SI
+	ADDQ      72(AX), SI
+	MOVQ      DX, DI
+	ADDQ      80(AX), DI
+	VXORPS    Z8, Z8, Z8
+	VXORPS    Z9, Z9, Z9
+	VMOVUPS.Z (CX), K1, Z10
+	VMOVUPS.Z 64(CX), K2, Z11
+	VALIGND   $0x01, Z10, Z11, Z12
+	VALIGND   $0x02, Z10, Z11, Z11
+	VMOVUPS.Z (SI), K1, Z13
+	VMOVUPS.Z 64(SI), K2, Z14
+	VALIGND   $0x01, Z13, Z14, Z15
+	VALIGND   $0x02, Z13, Z14, Z14
+	VADDPS    Z10, Z8, Z8
+	VADDPS    Z13, Z9, Z9
+	VADDPS    Z12, Z8, Z8
+	VADDPS    Z15, Z9, Z9
+	VADDPS    Z11, Z8, Z8
+	VADDPS    Z14, Z9, Z9
+
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z8, Z10
+	VFPCLASSPSZ $0xbf, Z10, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowA1M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepA1M1
+
+hStepA1M1:
+	VMULPS       Z2, Z8, Z10
+	VFNMADD231PS Z1, Z10, Z8
+	VFMADD132PS  Z2, Z10, Z8
+	VMULPS       Z7, Z8, Z10
+	VFNMADD231PS Z6, Z10, Z8
+	VFMADD132PS  Z7, Z10, Z8
+
+dividedA1M1:
+	VMOVUPS Z8, K3, (DX)
+
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z9, Z8
+	VFPCLASSPSZ $0xbf, Z8, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowB1M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepB1M1
+
+hStepB1M1:
+	VMULPS       Z2, Z9, Z8
+	VFNMADD231PS Z1, Z8, Z9
+	VFMADD132PS  Z2, Z8, Z9
+	VMULPS       Z7, Z9, Z8
+	VFNMADD231PS Z6, Z8, Z9
+	VFMADD132PS  Z7, Z8, Z9
+
+dividedB1M1:
+	VMOVUPS Z9, K3, (DI)
+	MOVQ    SI, CX
+	ADDQ    72(AX), CX
+	MOVQ    DI, DX
+	ADDQ    80(AX), DX
+	SUBQ    $0x02, BX
+	JMP     row21M1
+
+	// A last single row.
+row11M1:
+	TESTQ     BX, BX
+	JZ        groupEnd1M1
+	VXORPS    Z8, Z8, Z8
+	VMOVUPS.Z (CX), K1, Z9
+	VMOVUPS.Z 64(CX), K2, Z10
+	VALIGND   $0x01, Z9, Z10, Z11
+	VALIGND   $0x02, Z9, Z10, Z10
+	VADDPS    Z9, Z8, Z8
+	VADDPS    Z11, Z8, Z8
+	VADDPS    Z10, Z8, Z8
+
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z8, Z9
+	VFPCLASSPSZ $0xbf, Z9, K3, K4
+	KTESTW      K4, K4
+	JNZ         slow1M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStep1M1
+
+hStep1M1:
+	VMULPS       Z2, Z8, Z9
+	VFNMADD231PS Z1, Z9, Z8
+	VFMADD132PS  Z2, Z9, Z8
+	VMULPS       Z7, Z8, Z9
+	VFNMADD231PS Z6, Z9, Z8
+	VFMADD132PS  Z7, Z9, Z8
+
+divided1M1:
+	VMOVUPS Z8, K3, (DX)
+
+groupEnd1M1:
+	MOVQ 48(AX), CX
+	ADDQ CX, 272(SP)
+	MOVQ 56(AX), CX
+	ADDQ CX, 280(SP)
+	DECQ 288(SP)
+	JNZ  group1M1
+
+	// Next chunk position.
+	ADDQ $0x00000040, 248(SP)
+	MOVQ 176(AX), CX
+	ADDQ CX, 256(SP)
+	ADDQ $0x0000000a, 264(SP)
+	JMP  col1M1
+	JMP done
+
+	// Out of the loops' way: the rare paths of the division.
+slowTop3:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z2, Z12, Z12
+	VADDPS Z4, Z12, Z12
+	JMP    dividedTop3
+
+slowL03:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z0, Z6, Z6
+	VADDPS Z4, Z6, Z6
+	JMP    dividedL03
+
+slowL13:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z0, Z9, Z9
+	VADDPS Z4, Z9, Z9
+	JMP    dividedL13
+
+slowL23:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z0, Z12, Z12
+	VADDPS Z4, Z12, Z12
+	JMP    dividedL23
+
+slowL0U3:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z0, Z6, Z6
+	VADDPS Z4, Z6, Z6
+	JMP    dividedL0U3
+
+slowL1U3:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z0, Z9, Z9
+	VADDPS Z4, Z9, Z9
+	JMP    dividedL1U3
+
+slowL2U3:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z0, Z12, Z12
+	VADDPS Z4, Z12, Z12
+	JMP    dividedL2U3
+
+slowL0Z3:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z0, Z6, Z6
+	VADDPS Z4, Z6, Z6
+	JMP    dividedL0Z3
+
+slowL1Z3:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z0, Z9, Z9
+	VADDPS Z4, Z9, Z9
+	JMP    dividedL1Z3
+
+slowL2Z3:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z0, Z12, Z12
+	VADDPS Z4, Z12, Z12
+	JMP    dividedL2Z3
+
+slowBot03:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z2, Z6, Z6
+	VADDPS Z4, Z6, Z6
+	JMP    dividedBot03
+
+slowBot13:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z2, Z9, Z9
+	VADDPS Z4, Z9, Z9
+	JMP    dividedBot13
+
+slowBot23:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z2, Z6, Z6
+	VADDPS Z4, Z6, Z6
+	JMP    dividedBot23
+
+slowA3:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z0, Z6, Z6
+	VADDPS Z4, Z6, Z6
+	JMP    dividedA3
+
+slowB3:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z0, Z7, Z7
+	VADDPS Z4, Z7, Z7
+	JMP    dividedB3
+
+slow3:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z0, Z6, Z6
+	VADDPS Z4, Z6, Z6
+	JMP    divided3
+
+slowA2:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z0, Z2, Z2
+	VADDPS Z4, Z2, Z2
+	JMP    dividedA2
+
+slowB2:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z0, Z5, Z5
+	VADDPS Z4, Z5, Z5
+	JMP    dividedB2
+
+slow2:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z0, Z2, Z2
+	VADDPS Z4, Z2, Z2
+	JMP    divided2
+
+slowA1:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z0, Z2, Z2
+	VADDPS Z4, Z2, Z2
+	JMP    dividedA1
+
+slowB1:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z0, Z5, Z5
+	VADDPS Z4, Z5, Z5
+	JMP    dividedB1
+
+slow1:
+	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
+	VDIVPS Z0, Z2, Z2
+	VADDPS Z4, Z2, Z2
+	JMP    divided1
+
+dStepL03M1:
+	VMULPS       Z0, Z8, Z9
+	VFNMADD231PS Z5, Z9, Z8
+	VFMADD132PS  Z0, Z9, Z8
+	JMP          hStepL03M1
+
+slowL03M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z4, Z8, Z8
+	VDIVPS Z5, Z8, Z8
+	VDIVPS Z1, Z8, Z8
+	VDIVPS Z6, Z8, Z8
+	JMP    dividedL03M1
+
+dStepL13M1:
+	VMULPS       Z0, Z11, Z12
+	VFNMADD231PS Z5, Z12, Z11
+	VFMADD132PS  Z0, Z12, Z11
+	JMP          hStepL13M1
+
+slowL13M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z4, Z11, Z11
+	VDIVPS Z5, Z11, Z11
+	VDIVPS Z1, Z11, Z11
+	VDIVPS Z6, Z11, Z11
+	JMP    dividedL13M1
+
+dStepL23M1:
+	VMULPS       Z0, Z14, Z15
+	VFNMADD231PS Z5, Z15, Z14
+	VFMADD132PS  Z0, Z15, Z14
+	JMP          hStepL23M1
+
+slowL23M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z4, Z14, Z14
+	VDIVPS Z5, Z14, Z14
+	VDIVPS Z1, Z14, Z14
+	VDIVPS Z6, Z14, Z14
+	JMP    dividedL23M1
+
+dStepL0U3M1:
+	VMULPS       Z0, Z8, Z9
+	VFNMADD231PS Z5, Z9, Z8
+	VFMADD132PS  Z0, Z9, Z8
+	JMP          hStepL0U3M1
+
+slowL0U3M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z4, Z8, Z8
+	VDIVPS Z5, Z8, Z8
+	VDIVPS Z1, Z8, Z8
+	VDIVPS Z6, Z8, Z8
+	JMP    dividedL0U3M1
+
+dStepL1U3M1:
+	VMULPS       Z0, Z11, Z12
+	VFNMADD231PS Z5, Z12, Z11
+	VFMADD132PS  Z0, Z12, Z11
+	JMP          hStepL1U3M1
+
+slowL1U3M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z4, Z11, Z11
+	VDIVPS Z5, Z11, Z11
+	VDIVPS Z1, Z11, Z11
+	VDIVPS Z6, Z11, Z11
+	JMP    dividedL1U3M1
+
+dStepL2U3M1:
+	VMULPS       Z0, Z14, Z15
+	VFNMADD231PS Z5, Z15, Z14
+	VFMADD132PS  Z0, Z15, Z14
+	JMP          hStepL2U3M1
+
+slowL2U3M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z4, Z14, Z14
+	VDIVPS Z5, Z14, Z14
+	VDIVPS Z1, Z14, Z14
+	VDIVPS Z6, Z14, Z14
+	JMP    dividedL2U3M1
+
+dStepL0Z3M1:
+	VMULPS       Z0, Z8, Z9
+	VFNMADD231PS Z5, Z9, Z8
+	VFMADD132PS  Z0, Z9, Z8
+	JMP          hStepL0Z3M1
+
+slowL0Z3M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z4, Z8, Z8
+	VDIVPS Z5, Z8, Z8
+	VDIVPS Z1, Z8, Z8
+	VDIVPS Z6, Z8, Z8
+	JMP    dividedL0Z3M1
+
+dStepL1Z3M1:
+	VMULPS       Z0, Z11, Z12
+	VFNMADD231PS Z5, Z12, Z11
+	VFMADD132PS  Z0, Z12, Z11
+	JMP          hStepL1Z3M1
+
+slowL1Z3M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z4, Z11, Z11
+	VDIVPS Z5, Z11, Z11
+	VDIVPS Z1, Z11, Z11
+	VDIVPS Z6, Z11, Z11
+	JMP    dividedL1Z3M1
+
+dStepL2Z3M1:
+	VMULPS       Z0, Z14, Z15
+	VFNMADD231PS Z5, Z15, Z14
+	VFMADD132PS  Z0, Z15, Z14
+	JMP          hStepL2Z3M1
+
+slowL2Z3M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z4, Z14, Z14
+	VDIVPS Z5, Z14, Z14
+	VDIVPS Z1, Z14, Z14
+	VDIVPS Z6, Z14, Z14
+	JMP    dividedL2Z3M1
+
+dStepA3M1:
+	VMULPS       Z0, Z8, Z10
+	VFNMADD231PS Z5, Z10, Z8
+	VFMADD132PS  Z0, Z10, Z8
+	JMP          hStepA3M1
+
+slowA3M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z4, Z8, Z8
+	VDIVPS Z5, Z8, Z8
+	VDIVPS Z1, Z8, Z8
+	VDIVPS Z6, Z8, Z8
+	JMP    dividedA3M1
+
+dStepB3M1:
+	VMULPS       Z0, Z9, Z8
+	VFNMADD231PS Z5, Z8, Z9
+	VFMADD132PS  Z0, Z8, Z9
+	JMP          hStepB3M1
+
+slowB3M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z4, Z9, Z9
+	VDIVPS Z5, Z9, Z9
+	VDIVPS Z1, Z9, Z9
+	VDIVPS Z6, Z9, Z9
+	JMP    dividedB3M1
+
+dStep3M1:
+	VMULPS       Z0, Z8, Z9
+	VFNMADD231PS Z5, Z9, Z8
+	VFMADD132PS  Z0, Z9, Z8
+	JMP          hStep3M1
+
+slow3M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z4, Z8, Z8
+	VDIVPS Z5, Z8, Z8
+	VDIVPS Z1, Z8, Z8
+	VDIVPS Z6, Z8, Z8
+	JMP    divided3M1
+
+dStepA2M1:
+	VMULPS       Z0, Z8, Z10
+	VFNMADD231PS Z5, Z10, Z8
+	VFMADD132PS  Z0, Z10, Z8
+	JMP          hStepA2M1
+
+slowA2M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z4, Z8, Z8
+	VDIVPS Z5, Z8, Z8
+	VDIVPS Z1, Z8, Z8
+	VDIVPS Z6, Z8, Z8
+	JMP    dividedA2M1
+
+dStepB2M1:
+	VMULPS       Z0, Z9, Z8
+	VFNMADD231PS Z5, Z8, Z9
+	VFMADD132PS  Z0, Z8, Z9
+	JMP          hStepB2M1
+
+slowB2M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z4, Z9, Z9
+	VDIVPS Z5, Z9, Z9
+	VDIVPS Z1, Z9, Z9
+	VDIVPS Z6, Z9, Z9
+	JMP    dividedB2M1
+
+dStep2M1:
+	VMULPS       Z0, Z8, Z9
+	VFNMADD231PS Z5, Z9, Z8
+	VFMADD132PS  Z0, Z9, Z8
+	JMP          hStep2M1
+
+slow2M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z4, Z8, Z8
+	VDIVPS Z5, Z8, Z8
+	VDIVPS Z1, Z8, Z8
+	VDIVPS Z6, Z8, Z8
+	JMP    divided2M1
+
+dStepA1M1:
+	VMULPS       Z0, Z8, Z10
+	VFNMADD231PS Z5, Z10, Z8
+	VFMADD132PS  Z0, Z10, Z8
+	JMP          hStepA1M1
+
+slowA1M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z4, Z8, Z8
+	VDIVPS Z5, Z8, Z8
+	VDIVPS Z1, Z8, Z8
+	VDIVPS Z6, Z8, Z8
+	JMP    dividedA1M1
+
+dStepB1M1:
+	VMULPS       Z0, Z9, Z8
+	VFNMADD231PS Z5, Z8, Z9
+	VFMADD132PS  Z0, Z8, Z9
+	JMP          hStepB1M1
+
+slowB1M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z4, Z9, Z9
+	VDIVPS Z5, Z9, Z9
+	VDIVPS Z1, Z9, Z9
+	VDIVPS Z6, Z9, Z9
+	JMP    dividedB1M1
+
+dStep1M1:
+	VMULPS       Z0, Z8, Z9
+	VFNMADD231PS Z5, Z9, Z8
+	VFMADD132PS  Z0, Z9, Z8
+	JMP          hStep1M1
+
+slow1M1:
+	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
+	VADDPS Z4, Z8, Z8
+	VDIVPS Z5, Z8, Z8
+	VDIVPS Z1, Z8, Z8
+	VDIVPS Z6, Z8, Z8
+	JMP    divided1M1
+
+done:
+	VZEROUPPER
+	RET
+
+// func windowSumColsS2K2AVX512(j *rowJob)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·windowSumColsS2K2AVX512(SB), NOSPLIT, $296-8
+	MOVQ j+0(FP), AX
+
+	// The reciprocal division's constants.
+	MOVL         $0x7fffffff, CX
+	VPBROADCASTD CX, Z0
+	MOVL         $0x2b800000, CX
+	VPBROADCASTD CX, Z0
+	MOVL         $0x28000000, CX
+	VPBROADCASTD CX, Z0
+	VBROADCASTSS 824(AX), Z0
+	VBROADCASTSS 828(AX), Z1
+	VBROADCASTSS 832(AX), Z2
+	MOVL         $0x14800000, CX
+	VPBROADCASTD CX, Z3
+	VXORPS       Z4, Z4, Z4
+	VBROADCASTSS 232(AX), Z5
+	VMOVDQU32    even32<>+0(SB), Z6
+	VMOVDQU32    odd32<>+0(SB), Z7
+
+	// The code for this job's division mode (1, or 0 and 2) and number of window rows.
+	MOVQ 200(AX), CX
+	CMPQ 208(AX), $0x01
+	JEQ  mode1
+	CMPQ CX, $0x01
+	JEQ  nr1
+	CMPQ CX, $0x02
+	JEQ  nr2
+	MOVQ $0x00000000, CX
+	MOVQ CX, 8(SP)
+	MOVQ 144(AX), CX
+	NEGQ CX
+	MOVQ CX, 16(SP)
+	LEAQ 1860(AX), CX
+	MOVQ CX, 24(SP)
+
+	// For every chunk position: its masks, divisors and reciprocals.
+col3:
+	MOVQ      8(SP), CX
+	CMPQ      CX, 136(AX)
+	JGE       done
+	MOVQ      24(SP), DX
+	KMOVW     (DX), K1
+	KMOVW     2(DX), K2
+	KMOVW     8(DX), K3
+	VMOVUPS.Z 836(AX)(CX*1), K3, Z0
+	VMOVUPS.Z 1348(AX)(CX*1), K3, Z1
+	MOVQ      (AX), DX
+	ADDQ      16(SP), DX
+	MOVQ      DX, 32(SP)
+	MOVQ      8(AX), DX
+	ADDQ      CX, DX
+	MOVQ      DX, 40(SP)
+	MOVQ      40(AX), DX
+	MOVQ      DX, 48(SP)
+	MOVQ      120(AX), CX
+
+	// For every group (plane), every row: the chunk's sums, divided, stored.
+group3:
+	MOVQ 32(SP), DX
+	MOVQ 40(SP), BX
+	MOVQ 64(AX), SI
+
+	// Two rows at a time, their sums interleaved.
+row23:
+	CMPQ   SI, $0x02
+	JLT    row13
+	MOVQ   DX, DI
+	ADDQ   72(AX), DI
+	MOVQ   BX, R8
+	ADDQ   80(AX), R8
+	VXORPS Z2, Z2, Z2
+	VXORPS Z5, Z5, Z5
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX), K1, Z8
+	VMOVUPS.Z 64(DX), K2, Z9
+	VMOVAPS   Z8, Z10
+	VPERMT2PS Z9, Z6, Z10
+	VPERMT2PS Z9, Z7, Z8
+	VMOVUPS.Z (DI), K1, Z9
+	VMOVUPS.Z 64(DI), K2, Z11
+	VMOVAPS   Z9, Z12
+	VPERMT2PS Z11, Z6, Z12
+	VPERMT2PS Z11, Z7, Z9
+	VADDPS    Z10, Z2, Z2
+	VADDPS    Z12, Z5, Z5
+	VADDPS    Z8, Z2, Z2
+	VADDPS    Z9, Z5, Z5
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX)(CX*1), K1, Z8
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z9
+	VMOVAPS   Z8, Z10
+	VPERMT2PS Z9, Z6, Z10
+	VPERMT2PS Z9, Z7, Z8
+	VMOVUPS.Z (DI)(CX*1), K1, Z9
+	VMOVUPS.Z 64(DI)(CX*1), K2, Z11
+	VMOVAPS   Z9, Z12
+	VPERMT2PS Z11, Z6, Z12
+	VPERMT2PS Z11, Z7, Z9
+	VADDPS    Z10, Z2, Z2
+	VADDPS    Z12, Z5, Z5
+	VADDPS    Z8, Z2, Z2
+	VADDPS    Z9, Z5, Z5
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX)(CX*2), K1, Z8
+	VMOVUPS.Z 64(DX)(CX*2), K2, Z9
+	VMOVAPS   Z8, Z10
+	VPERMT2PS Z9, Z6, Z10
+	VPERMT2PS Z9, Z7, Z8
+	VMOVUPS.Z (DI)(CX*2), K1, Z9
+	VMOVUPS.Z 64(DI)(CX*2), K2, Z11
+	VMOVAPS   Z9, Z12
+	VPERMT2PS Z11, Z6, Z12
+	VPERMT2PS Z11, Z7, Z9
+	VADDPS    Z10, Z2, Z2
+	VADDPS    Z12, Z5, Z5
+	VADDPS    Z8, Z2, Z2
+	VADDPS    Z9, Z5, Z5
+
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z2, Z8
+	VFPCLASSPSZ $0xbf, Z8, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowA3
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z1, Z2, Z8
+	VFNMADD231PS Z0, Z8, Z2
+	VFMADD132PS  Z1, Z8, Z2
+
+dividedA3:
+	VMOVUPS Z2, K3, (BX)
+
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z5, Z2
+	VFPCLASSPSZ $0xbf, Z2, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowB3
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z1, Z5, Z2
+	VFNMADD231PS Z0, Z2, Z5
+	VFMADD132PS  Z1, Z2, Z5
+
+dividedB3:
+	VMOVUPS Z5, K3, (R8)
+	MOVQ    DI, DX
+	ADDQ    72(AX), DX
+	MOVQ    R8, BX
+	ADDQ    80(AX), BX
+	SUBQ    $0x02, SI
+	JMP     row23
+
+	// A last single row.
+row13:
+	TESTQ  SI, SI
+	JZ     groupEnd3
+	VXORPS Z2, Z2, Z2
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX), K1, Z5
+	VMOVUPS.Z 64(DX), K2, Z8
+	VMOVAPS   Z5, Z9
+	VPERMT2PS Z8, Z6, Z9
+	VPERMT2PS Z8, Z7, Z5
+	VADDPS    Z9, Z2, Z2
+	VADDPS    Z5, Z2, Z2
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX)(CX*1), K1, Z5
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z8
+	VMOVAPS   Z5, Z9
+	VPERMT2PS Z8, Z6, Z9
+	VPERMT2PS Z8, Z7, Z5
+	VADDPS    Z9, Z2, Z2
+	VADDPS    Z5, Z2, Z2
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX)(CX*2), K1, Z5
+	VMOVUPS.Z 64(DX)(CX*2), K2, Z8
+	VMOVAPS   Z5, Z9
+	VPERMT2PS Z8, Z6, Z9
+	VPERMT2PS Z8, Z7, Z5
+	VADDPS    Z9, Z2, Z2
+	VADDPS    Z5, Z2, Z2
+
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z2, Z5
+	VFPCLASSPSZ $0xbf, Z5, K3, K4
+	KTESTW      K4, K4
+	JNZ         slow3
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z1, Z2, Z5
+	VFNMADD231PS Z0, Z5, Z2
+	VFMADD132PS  Z1, Z5, Z2
+
+divided3:
+	VMOVUPS Z2, K3, (BX)
+
+groupEnd3:
+	MOVQ 48(AX), DX
+	ADDQ DX, 32(SP)
+	MOVQ 56(AX), DX
+	ADDQ DX, 40(SP)
+	DECQ 48(SP)
+	JNZ  group3
+
+	// Next chunk position.
+	ADDQ $0x00000040, 8(SP)
+	MOVQ 176(AX), CX
+	ADDQ CX, 16(SP)
+	ADDQ $0x0000000a, 24(SP)
+	JMP  col3
+	JMP done
+
+nr2:
+	MOVQ $0x00000000, CX
+	MOVQ CX, 56(SP)
+	MOVQ 144(AX), CX
+	NEGQ CX
+	MOVQ CX, 64(SP)
+	LEAQ 1860(AX), CX
+	MOVQ CX, 72(SP)
+
+	// For every chunk position: its masks, divisors and reciprocals.
+col2:
+	MOVQ      56(SP), CX
+	CMPQ      CX, 136(AX)
+	JGE       done
+	MOVQ      72(SP), DX
+	KMOVW     (DX), K1
+	KMOVW     2(DX), K2
+	KMOVW     8(DX), K3
+	VMOVUPS.Z 836(AX)(CX*1), K3, Z0
+	VMOVUPS.Z 1348(AX)(CX*1), K3, Z1
+	MOVQ      (AX), DX
+	ADDQ      64(SP), DX
+	MOVQ      DX, 80(SP)
+	MOVQ      8(AX), DX
+	ADDQ      CX, DX
+	MOVQ      DX, 88(SP)
+	MOVQ      40(AX), DX
+	MOVQ      DX, 96(SP)
+	MOVQ      120(AX), CX
+
+	// For every group (plane), every row: the chunk's sums, divided, stored.
+group2:
+	MOVQ 80(SP), DX
+	MOVQ 88(SP), BX
+	MOVQ 64(AX), SI
+
+	// Two rows at a time, their sums interleaved.
+row22:
+	CMPQ   SI, $0x02
+	JLT    row12
+	MOVQ   DX, DI
+	ADDQ   72(AX), DI
+	MOVQ   BX, R8
+	ADDQ   80(AX), R8
+	VXORPS Z2, Z2, Z2
+	VXORPS Z5, Z5, Z5
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX), K1, Z8
+	VMOVUPS.Z 64(DX), K2, Z9
+	VMOVAPS   Z8, Z10
+	VPERMT2PS Z9, Z6, Z10
+	VPERMT2PS Z9, Z7, Z8
+	VMOVUPS.Z (DI), K1, Z9
+	VMOVUPS.Z 64(DI), K2, Z11
+	VMOVAPS   Z9, Z12
+	VPERMT2PS Z11, Z6, Z12
+	VPERMT2PS Z11, Z7, Z9
+	VADDPS    Z10, Z2, Z2
+	VADDPS    Z12, Z5, Z5
+	VADDPS    Z8, Z2, Z2
+	VADDPS    Z9, Z5, Z5
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX)(CX*1), K1, Z8
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z9
+	VMOVAPS   Z8, Z10
+	VPERMT2PS Z9, Z6, Z10
+	VPERMT2PS Z9, Z7, Z8
+	VMOVUPS.Z (DI)(CX*1), K1, Z9
+	VMOVUPS.Z 64(DI)(CX*1), K2, Z11
+	VMOVAPS   Z9, Z12
+	VPERMT2PS Z11, Z6, Z12
+	VPERMT2PS Z11, Z7, Z9
+	VADDPS    Z10, Z2, Z2
+	VADDPS    Z12, Z5, Z5
+	VADDPS    Z8, Z2, Z2
+	VADDPS    Z9, Z5, Z5
+
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z2, Z8
+	VFPCLASSPSZ $0xbf, Z8, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowA2
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z1, Z2, Z8
+	VFNMADD231PS Z0, Z8, Z2
+	VFMADD132PS  Z1, Z8, Z2
+
+dividedA2:
+	VMOVUPS Z2, K3, (BX)
+
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z5, Z2
+	VFPCLASSPSZ $0xbf, Z2, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowB2
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z1, Z5, Z2
+	VFNMADD231PS Z0, Z2, Z5
+	VFMADD132PS  Z1, Z2, Z5
+
+dividedB2:
+	VMOVUPS Z5, K3, (R8)
+	MOVQ    DI, DX
+	ADDQ    72(AX), DX
+	MOVQ    R8, BX
+	ADDQ    80(AX), BX
+	SUBQ    $0x02, SI
+	JMP     row22
+
+	// A last single row.
+row12:
+	TESTQ  SI, SI
+	JZ     groupEnd2
+	VXORPS Z2, Z2, Z2
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX), K1, Z5
+	VMOVUPS.Z 64(DX), K2, Z8
+	VMOVAPS   Z5, Z9
+	VPERMT2PS Z8, Z6, Z9
+	VPERMT2PS Z8, Z7, Z5
+	VADDPS    Z9, Z2, Z2
+	VADDPS    Z5, Z2, Z2
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX)(CX*1), K1, Z5
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z8
+	VMOVAPS   Z5, Z9
+	VPERMT2PS Z8, Z6, Z9
+	VPERMT2PS Z8, Z7, Z5
+	VADDPS    Z9, Z2, Z2
+	VADDPS    Z5, Z2, Z2
+
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z2, Z5
+	VFPCLASSPSZ $0xbf, Z5, K3, K4
+	KTESTW      K4, K4
+	JNZ         slow2
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z1, Z2, Z5
+	VFNMADD231PS Z0, Z5, Z2
+	VFMADD132PS  Z1, Z5, Z2
+
+divided2:
+	VMOVUPS Z2, K3, (BX)
+
+groupEnd2:
+	MOVQ 48(AX), DX
+	ADDQ DX, 80(SP)
+	MOVQ 56(AX), DX
+	ADDQ DX, 88(SP)
+	DECQ 96(SP)
+	JNZ  group2
+
+	// Next chunk position.
+	ADDQ $0x00000040, 56(SP)
+	MOVQ 176(AX), CX
+	ADDQ CX, 64(SP)
+	ADDQ $0x0000000a, 72(SP)
+	JMP  col2
+	JMP done
+
+nr1:
+	MOVQ $0x00000000, CX
+	MOVQ CX, 104(SP)
+	MOVQ 144(AX), CX
+	NEGQ CX
+	MOVQ CX, 112(SP)
+	LEAQ 1860(AX), CX
+	MOVQ CX, 120(SP)
+
+	// For every chunk position: its masks, divisors and reciprocals.
+col1:
+	MOVQ      104(SP), CX
+	CMPQ      CX, 136(AX)
+	JGE       done
+	MOVQ      120(SP), DX
+	KMOVW     (DX), K1
+	KMOVW     2(DX), K2
+	KMOVW     8(DX), K3
+	VMOVUPS.Z 836(AX)(CX*1), K3, Z0
+	VMOVUPS.Z 1348(AX)(CX*1), K3, Z1
+	MOVQ      (AX), DX
+	ADDQ      112(SP), DX
+	MOVQ      DX, 128(SP)
+	MOVQ      8(AX), DX
+	ADDQ      CX, DX
+	MOVQ      DX, 136(SP)
+	MOVQ      40(AX), DX
+	MOVQ      DX, 144(SP)
+	MOVQ      120(AX), CX
+
+	// For every group (plane), every row: the chunk's sums, divided, stored.
+group1:
+	MOVQ 128(SP), CX
+	MOVQ 136(SP), DX
+	MOVQ 64(AX), BX
+
+	// Two rows at a time, their sums interleaved.
+row21:
+	CMPQ   BX, $0x02
+	JLT    row11
+	MOVQ   CX, SI
+	ADDQ   72(AX), SI
+	MOVQ   DX, DI
+	ADDQ   80(AX), DI
+	VXORPS Z2, Z2, Z2
+	VXORPS Z5, Z5, Z5
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (CX), K1, Z8
+	VMOVUPS.Z 64(CX), K2, Z9
+	VMOVAPS   Z8, Z10
+	VPERMT2PS Z9, Z6, Z10
+	VPERMT2PS Z9, Z7, Z8
+	VMOVUPS.Z (SI), K1, Z9
+	VMOVUPS.Z 64(SI), K2, Z11
+	VMOVAPS   Z9, Z12
+	VPERMT2PS Z11, Z6, Z12
+	VPERMT2PS Z11, Z7, Z9
+	VADDPS    Z10, Z2, Z2
+	VADDPS    Z12, Z5, Z5
+	VADDPS    Z8, Z2, Z2
+	VADDPS    Z9, Z5, Z5
+
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z2, Z8
+	VFPCLASSPSZ $0xbf, Z8, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowA1
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z1, Z2, Z8
+	VFNMADD231PS Z0, Z8, Z2
+	VFMADD132PS  Z1, Z8, Z2
+
+dividedA1:
+	VMOVUPS Z2, K3, (DX)
+
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z5, Z2
+	VFPCLASSPSZ $0xbf, Z2, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowB1
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z1, Z5, Z2
+	VFNMADD231PS Z0, Z2, Z5
+	VFMADD132PS  Z1, Z2, Z5
+
+dividedB1:
+	VMOVUPS Z5, K3, (DI)
+	MOVQ    SI, CX
+	ADDQ    72(AX), CX
+	MOVQ    DI, DX
+	ADDQ    80(AX), DX
+	SUBQ    $0x02, BX
+	JMP     row21
+
+	// A last single row.
+row11:
+	TESTQ  BX, BX
+	JZ     groupEnd1
+	VXORPS Z2, Z2, Z2
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (CX), K1, Z5
+	VMOVUPS.Z 64(CX), K2, Z8
+	VMOVAPS   Z5, Z9
+	VPERMT2PS Z8, Z6, Z9
+	VPERMT2PS Z8, Z7, Z5
+	VADDPS    Z9, Z2, Z2
+	VADDPS    Z5, Z2, Z2
+
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z2, Z5
+	VFPCLASSPSZ $0xbf, Z5, K3, K4
+	KTESTW      K4, K4
+	JNZ         slow1
+
+	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
+	VMULPS       Z1, Z2, Z5
+	VFNMADD231PS Z0, Z5, Z2
+	VFMADD132PS  Z1, Z5, Z2
+
+divided1:
+	VMOVUPS Z2, K3, (DX)
+
+groupEnd1:
+	MOVQ 48(AX), CX
+	ADDQ CX, 128(SP)
+	MOVQ 56(AX), CX
+	ADDQ CX, 136(SP)
+	DECQ 144(SP)
+	JNZ  group1
+
+	// Next chunk position.
+	ADDQ $0x00000040, 104(SP)
+	MOVQ 176(AX), CX
+	ADDQ CX, 112(SP)
+	ADDQ $0x0000000a, 120(SP)
+	JMP  col1
+	JMP done
+
+mode1:
+	CMPQ CX, $0x01
+	JEQ  nr1M1
+	CMPQ CX, $0x02
+	JEQ  nr2M1
+	MOVQ $0x00000000, CX
+	MOVQ CX, 152(SP)
+	MOVQ 144(AX), CX
+	NEGQ CX
+	MOVQ CX, 160(SP)
+	LEAQ 1860(AX), CX
+	MOVQ CX, 168(SP)
+
+	// For every chunk position: its masks, divisors and reciprocals.
+col3M1:
+	MOVQ      152(SP), CX
+	CMPQ      CX, 136(AX)
+	JGE       done
+	MOVQ      168(SP), DX
+	KMOVW     (DX), K1
+	KMOVW     2(DX), K2
+	KMOVW     8(DX), K3
+	VMOVUPS.Z 836(AX)(CX*1), K3, Z8
+	VMOVUPS.Z 1348(AX)(CX*1), K3, Z9
+	MOVQ      (AX), DX
+	ADDQ      160(SP), DX
+	MOVQ      DX, 176(SP)
+	MOVQ      8(AX), DX
+	ADDQ      CX, DX
+	MOVQ      DX, 184(SP)
+	MOVQ      40(AX), DX
+	MOVQ      DX, 192(SP)
+	MOVQ      120(AX), CX
+
+	// For every group (plane), every row: the chunk's sums, divided, stored.
+group3M1:
+	MOVQ 176(SP), DX
+	MOVQ 184(SP), BX
+	MOVQ 64(AX), SI
+
+	// Two rows at a time, their sums interleaved.
+row23M1:
+	CMPQ   SI, $0x02
+	JLT    row13M1
+	MOVQ   DX, DI
+	ADDQ   72(AX), DI
+	MOVQ   BX, R8
+	ADDQ   80(AX), R8
+	VXORPS Z10, Z10, Z10
+	VXORPS Z11, Z11, Z11
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX), K1, Z12
+	VMOVUPS.Z 64(DX), K2, Z13
+	VMOVAPS   Z12, Z14
+	VPERMT2PS Z13, Z6, Z14
+	VPERMT2PS Z13, Z7, Z12
+	VMOVUPS.Z (DI), K1, Z13
+	VMOVUPS.Z 64(DI), K2, Z15
+	VMOVAPS   Z13, Z16
+	VPERMT2PS Z15, Z6, Z16
+	VPERMT2PS Z15, Z7, Z13
+	VADDPS    Z14, Z10, Z10
+	VADDPS    Z16, Z11, Z11
+	VADDPS    Z12, Z10, Z10
+	VADDPS    Z13, Z11, Z11
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX)(CX*1), K1, Z12
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z13
+	VMOVAPS   Z12, Z14
+	VPERMT2PS Z13, Z6, Z14
+	VPERMT2PS Z13, Z7, Z12
+	VMOVUPS.Z (DI)(CX*1), K1, Z13
+	VMOVUPS.Z 64(DI)(CX*1), K2, Z15
+	VMOVAPS   Z13, Z16
+	VPERMT2PS Z15, Z6, Z16
+	VPERMT2PS Z15, Z7, Z13
+	VADDPS    Z14, Z10, Z10
+	VADDPS    Z16, Z11, Z11
+	VADDPS    Z12, Z10, Z10
+	VADDPS    Z13, Z11, Z11
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX)(CX*2), K1, Z12
+	VMOVUPS.Z 64(DX)(CX*2), K2, Z13
+	VMOVAPS   Z12, Z14
+	VPERMT2PS Z13, Z6, Z14
+	VPERMT2PS Z13, Z7, Z12
+	VMOVUPS.Z (DI)(CX*2), K1, Z13
+	VMOVUPS.Z 64(DI)(CX*2), K2, Z15
+	VMOVAPS   Z13, Z16
+	VPERMT2PS Z15, Z6, Z16
+	VPERMT2PS Z15, Z7, Z13
+	VADDPS    Z14, Z10, Z10
+	VADDPS    Z16, Z11, Z11
+	VADDPS    Z12, Z10, Z10
+	VADDPS    Z13, Z11, Z11
+
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z10, Z12
+	VFPCLASSPSZ $0xbf, Z12, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowA3M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepA3M1
+
+hStepA3M1:
+	VMULPS       Z2, Z10, Z12
+	VFNMADD231PS Z1, Z12, Z10
+	VFMADD132PS  Z2, Z12, Z10
+	VMULPS       Z9, Z10, Z12
+	VFNMADD231PS Z8, Z12, Z10
+	VFMADD132PS  Z9, Z12, Z10
+
+dividedA3M1:
+	VMOVUPS Z10, K3, (BX)
+
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z11, Z10
+	VFPCLASSPSZ $0xbf, Z10, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowB3M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepB3M1
+
+hStepB3M1:
+	VMULPS       Z2, Z11, Z10
+	VFNMADD231PS Z1, Z10, Z11
+	VFMADD132PS  Z2, Z10, Z11
+	VMULPS       Z9, Z11, Z10
+	VFNMADD231PS Z8, Z10, Z11
+	VFMADD132PS  Z9, Z10, Z11
+
+dividedB3M1:
+	VMOVUPS Z11, K3, (R8)
+	MOVQ    DI, DX
+	ADDQ    72(AX), DX
+	MOVQ    R8, BX
+	ADDQ    80(AX), BX
+	SUBQ    $0x02, SI
+	JMP     row23M1
+
+	// A last single row.
+row13M1:
+	TESTQ  SI, SI
+	JZ     groupEnd3M1
+	VXORPS Z10, Z10, Z10
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX), K1, Z11
+	VMOVUPS.Z 64(DX), K2, Z12
+	VMOVAPS   Z11, Z13
+	VPERMT2PS Z12, Z6, Z13
+	VPERMT2PS Z12, Z7, Z11
+	VADDPS    Z13, Z10, Z10
+	VADDPS    Z11, Z10, Z10
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX)(CX*1), K1, Z11
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z12
+	VMOVAPS   Z11, Z13
+	VPERMT2PS Z12, Z6, Z13
+	VPERMT2PS Z12, Z7, Z11
+	VADDPS    Z13, Z10, Z10
+	VADDPS    Z11, Z10, Z10
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX)(CX*2), K1, Z11
+	VMOVUPS.Z 64(DX)(CX*2), K2, Z12
+	VMOVAPS   Z11, Z13
+	VPERMT2PS Z12, Z6, Z13
+	VPERMT2PS Z12, Z7, Z11
+	VADDPS    Z13, Z10, Z10
+	VADDPS    Z11, Z10, Z10
+
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z10, Z11
+	VFPCLASSPSZ $0xbf, Z11, K3, K4
+	KTESTW      K4, K4
+	JNZ         slow3M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStep3M1
+
+hStep3M1:
+	VMULPS       Z2, Z10, Z11
+	VFNMADD231PS Z1, Z11, Z10
+	VFMADD132PS  Z2, Z11, Z10
+	VMULPS       Z9, Z10, Z11
+	VFNMADD231PS Z8, Z11, Z10
+	VFMADD132PS  Z9, Z11, Z10
+
+divided3M1:
+	VMOVUPS Z10, K3, (BX)
+
+groupEnd3M1:
+	MOVQ 48(AX), DX
+	ADDQ DX, 176(SP)
+	MOVQ 56(AX), DX
+	ADDQ DX, 184(SP)
+	DECQ 192(SP)
+	JNZ  group3M1
+
+	// Next chunk position.
+	ADDQ $0x00000040, 152(SP)
+	MOVQ 176(AX), CX
+	ADDQ CX, 160(SP)
+	ADDQ $0x0000000a, 168(SP)
+	JMP  col3M1
+	JMP done
+
+nr2M1:
+	MOVQ $0x00000000, CX
+	MOVQ CX, 200(SP)
+	MOVQ 144(AX), CX
+	NEGQ CX
+	MOVQ CX, 208(SP)
+	LEAQ 1860(AX), CX
+	MOVQ CX, 216(SP)
+
+	// For every chunk position: its masks, divisors and reciprocals.
+col2M1:
+	MOVQ      200(SP), CX
+	CMPQ      CX, 136(AX)
+	JGE       done
+	MOVQ      216(SP), DX
+	KMOVW     (DX), K1
+	KMOVW     2(DX), K2
+	KMOVW     8(DX), K3
+	VMOVUPS.Z 836(AX)(CX*1), K3, Z8
+	VMOVUPS.Z 1348(AX)(CX*1), K3, Z9
+	MOVQ      (AX), DX
+	ADDQ      208(SP), DX
+	MOVQ      DX, 224(SP)
+	MOVQ      8(AX), DX
+	ADDQ      CX, DX
+	MOVQ      DX, 232(SP)
+	MOVQ      40(AX), DX
+	MOVQ      DX, 240(SP)
+	MOVQ      120(AX), CX
+
+	// For every group (plane), every row: the chunk's sums, divided, stored.
+group2M1:
+	MOVQ 224(SP), DX
+	MOVQ 232(SP), BX
+	MOVQ 64(AX), SI
+
+	// Two rows at a time, their sums interleaved.
+row22M1:
+	CMPQ   SI, $0x02
+	JLT    row12M1
+	MOVQ   DX, DI
+	ADDQ   72(AX), DI
+	MOVQ   BX, R8
+	ADDQ   80(AX), R8
+	VXORPS Z10, Z10, Z10
+	VXORPS Z11, Z11, Z11
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX), K1, Z12
+	VMOVUPS.Z 64(DX), K2, Z13
+	VMOVAPS   Z12, Z14
+	VPERMT2PS Z13, Z6, Z14
+	VPERMT2PS Z13, Z7, Z12
+	VMOVUPS.Z (DI), K1, Z13
+	VMOVUPS.Z 64(DI), K2, Z15
+	VMOVAPS   Z13, Z16
+	VPERMT2PS Z15, Z6, Z16
+	VPERMT2PS Z15, Z7, Z13
+	VADDPS    Z14, Z10, Z10
+	VADDPS    Z16, Z11, Z11
+	VADDPS    Z12, Z10, Z10
+	VADDPS    Z13, Z11, Z11
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
+	VMOVUPS.Z (DX)(CX*1), K1, Z12
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z13
+	VMOVAPS   Z12, Z14
+	VPERMT2PS Z13, Z6, Z14
+	VPERMT2PS Z13, Z7, Z12
+	VMOVUPS.Z (DI)(CX*1), K1, Z13
+	VMOVUPS.Z 64(DI)(CX*1), K2, Z15
+	VMOVAPS   Z13, Z16
+	VPERMT2PS Z15, Z6, Z16
+	VPERMT2PS Z15, Z7, Z13
+	VADDPS    Z14, Z10, Z10
+	VADDPS    Z16, Z11, Z11
+	VADDPS    Z12, Z10, Z10
+	VADDPS    Z13, Z11, Z11
+
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z10, Z12
+	VFPCLASSPSZ $0xbf, Z12, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowA2M1
+
+	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
+	CMPL 820(AX), $0x00
+	JEQ  dStepA2M1
+
+hStepA2M1:
+	VMULPS       Z2, Z10, Z12
+	VFNMADD231PS Z1, Z12, Z10
+	VFMADD132PS  Z2, Z12, Z10
 	VMULPS       Z9, Z10, Z12
 	VFNMADD231PS Z8, Z12, Z10
 	VFMADD132PS  Z9, Z12, Z10
@@ -35978,21 +38503,20 @@ hStepA2M1:
 dividedA2M1:
 	VMOVUPS Z10, K3, (BX)
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z11, Z10
-	VPSUBD  Z1, Z10, Z10
-	VPCMPUD $0x06, Z2, Z10, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowB2M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z11, Z10
+	VFPCLASSPSZ $0xbf, Z10, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowB2M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStepB2M1
 
 hStepB2M1:
-	VMULPS       Z5, Z11, Z10
-	VFNMADD231PS Z4, Z10, Z11
-	VFMADD132PS  Z5, Z10, Z11
+	VMULPS       Z2, Z11, Z10
+	VFNMADD231PS Z1, Z10, Z11
+	VFMADD132PS  Z2, Z10, Z11
 	VMULPS       Z9, Z11, Z10
 	VFNMADD231PS Z8, Z10, Z11
 	VFMADD132PS  Z9, Z10, Z11
@@ -36008,39 +38532,42 @@ dividedB2M1:
 
 	// A last single row.
 row12M1:
-	TESTQ     SI, SI
-	JZ        groupEnd2M1
-	VXORPS    Z10, Z10, Z10
+	TESTQ  SI, SI
+	JZ     groupEnd2M1
+	VXORPS Z10, Z10, Z10
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
 	VMOVUPS.Z (DX), K1, Z11
 	VMOVUPS.Z 64(DX), K2, Z12
-	VALIGND   $0x01, Z11, Z12, Z13
-	VALIGND   $0x02, Z11, Z12, Z12
-	VADDPS    Z11, Z10, Z10
+	VMOVAPS   Z11, Z13
+	VPERMT2PS Z12, Z6, Z13
+	VPERMT2PS Z12, Z7, Z11
 	VADDPS    Z13, Z10, Z10
-	VADDPS    Z12, Z10, Z10
+	VADDPS    Z11, Z10, Z10
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
 	VMOVUPS.Z (DX)(CX*1), K1, Z11
 	VMOVUPS.Z 64(DX)(CX*1), K2, Z12
-	VALIGND   $0x01, Z11, Z12, Z13
-	VALIGND   $0x02, Z11, Z12, Z12
-	VADDPS    Z11, Z10, Z10
+	VMOVAPS   Z11, Z13
+	VPERMT2PS Z12, Z6, Z13
+	VPERMT2PS Z12, Z7, Z11
 	VADDPS    Z13, Z10, Z10
-	VADDPS    Z12, Z10, Z10
+	VADDPS    Z11, Z10, Z10
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z10, Z11
-	VPSUBD  Z1, Z11, Z11
-	VPCMPUD $0x06, Z2, Z11, K3, K4
-	KTESTW  K4, K4
-	JNZ     slow2M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z10, Z11
+	VFPCLASSPSZ $0xbf, Z11, K3, K4
+	KTESTW      K4, K4
+	JNZ         slow2M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStep2M1
 
 hStep2M1:
-	VMULPS       Z5, Z10, Z11
-	VFNMADD231PS Z4, Z11, Z10
-	VFMADD132PS  Z5, Z11, Z10
+	VMULPS       Z2, Z10, Z11
+	VFNMADD231PS Z1, Z11, Z10
+	VFMADD132PS  Z2, Z11, Z10
 	VMULPS       Z9, Z10, Z11
 	VFNMADD231PS Z8, Z11, Z10
 	VFMADD132PS  Z9, Z11, Z10
@@ -36102,44 +38629,45 @@ group1M1:
 
 	// Two rows at a time, their sums interleaved.
 row21M1:
-	CMPQ      BX, $0x02
-	JLT       row11M1
-	MOVQ      CX, SI
-	ADDQ      72(AX), SI
-	MOVQ      DX, DI
-	ADDQ      80(AX), DI
-	VXORPS    Z10, Z10, Z10
-	VXORPS    Z11, Z11, Z11
+	CMPQ   BX, $0x02
+	JLT    row11M1
+	MOVQ   CX, SI
+	ADDQ   72(AX), SI
+	MOVQ   DX, DI
+	ADDQ   80(AX), DI
+	VXORPS Z10, Z10, Z10
+	VXORPS Z11, Z11, Z11
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
 	VMOVUPS.Z (CX), K1, Z12
 	VMOVUPS.Z 64(CX), K2, Z13
-	VALIGND   $0x01, Z12, Z13, Z14
-	VALIGND   $0x02, Z12, Z13, Z13
-	VMOVUPS.Z (SI), K1, Z15
-	VMOVUPS.Z 64(SI), K2, Z16
-	VALIGND   $0x01, Z15, Z16, Z17
-	VALIGND   $0x02, Z15, Z16, Z16
-	VADDPS    Z12, Z10, Z10
-	VADDPS    Z15, Z11, Z11
+	VMOVAPS   Z12, Z14
+	VPERMT2PS Z13, Z6, Z14
+	VPERMT2PS Z13, Z7, Z12
+	VMOVUPS.Z (SI), K1, Z13
+	VMOVUPS.Z 64(SI), K2, Z15
+	VMOVAPS   Z13, Z16
+	VPERMT2PS Z15, Z6, Z16
+	VPERMT2PS Z15, Z7, Z13
 	VADDPS    Z14, Z10, Z10
-	VADDPS    Z17, Z11, Z11
-	VADDPS    Z13, Z10, Z10
 	VADDPS    Z16, Z11, Z11
+	VADDPS    Z12, Z10, Z10
+	VADDPS    Z13, Z11, Z11
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z10, Z12
-	VPSUBD  Z1, Z12, Z12
-	VPCMPUD $0x06, Z2, Z12, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowA1M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z10, Z12
+	VFPCLASSPSZ $0xbf, Z12, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowA1M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStepA1M1
 
 hStepA1M1:
-	VMULPS       Z5, Z10, Z12
-	VFNMADD231PS Z4, Z12, Z10
-	VFMADD132PS  Z5, Z12, Z10
+	VMULPS       Z2, Z10, Z12
+	VFNMADD231PS Z1, Z12, Z10
+	VFMADD132PS  Z2, Z12, Z10
 	VMULPS       Z9, Z10, Z12
 	VFNMADD231PS Z8, Z12, Z10
 	VFMADD132PS  Z9, Z12, Z10
@@ -36147,21 +38675,20 @@ hStepA1M1:
 dividedA1M1:
 	VMOVUPS Z10, K3, (DX)
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z11, Z10
-	VPSUBD  Z1, Z10, Z10
-	VPCMPUD $0x06, Z2, Z10, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowB1M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z11, Z10
+	VFPCLASSPSZ $0xbf, Z10, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowB1M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStepB1M1
 
 hStepB1M1:
-	VMULPS       Z5, Z11, Z10
-	VFNMADD231PS Z4, Z10, Z11
-	VFMADD132PS  Z5, Z10, Z11
+	VMULPS       Z2, Z11, Z10
+	VFNMADD231PS Z1, Z10, Z11
+	VFMADD132PS  Z2, Z10, Z11
 	VMULPS       Z9, Z11, Z10
 	VFNMADD231PS Z8, Z10, Z11
 	VFMADD132PS  Z9, Z10, Z11
@@ -36177,32 +38704,33 @@ dividedB1M1:
 
 	// A last single row.
 row11M1:
-	TESTQ     BX, BX
-	JZ        groupEnd1M1
-	VXORPS    Z10, Z10, Z10
+	TESTQ  BX, BX
+	JZ     groupEnd1M1
+	VXORPS Z10, Z10, Z10
+
+	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
 	VMOVUPS.Z (CX), K1, Z11
 	VMOVUPS.Z 64(CX), K2, Z12
-	VALIGND   $0x01, Z11, Z12, Z13
-	VALIGND   $0x02, Z11, Z12, Z12
-	VADDPS    Z11, Z10, Z10
+	VMOVAPS   Z11, Z13
+	VPERMT2PS Z12, Z6, Z13
+	VPERMT2PS Z12, Z7, Z11
 	VADDPS    Z13, Z10, Z10
-	VADDPS    Z12, Z10, Z10
+	VADDPS    Z11, Z10, Z10
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z10, Z11
-	VPSUBD  Z1, Z11, Z11
-	VPCMPUD $0x06, Z2, Z11, K3, K4
-	KTESTW  K4, K4
-	JNZ     slow1M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z10, Z11
+	VFPCLASSPSZ $0xbf, Z11, K3, K4
+	KTESTW      K4, K4
+	JNZ         slow1M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStep1M1
 
 hStep1M1:
-	VMULPS       Z5, Z10, Z11
-	VFNMADD231PS Z4, Z11, Z10
-	VFMADD132PS  Z5, Z11, Z10
+	VMULPS       Z2, Z10, Z11
+	VFNMADD231PS Z1, Z11, Z10
+	VFMADD132PS  Z2, Z11, Z10
 	VMULPS       Z9, Z10, Z11
 	VFNMADD231PS Z8, Z11, Z10
 	VFMADD132PS  Z9, Z11, Z10
@@ -36227,1543 +38755,184 @@ groupEnd1M1:
 	JMP done
 
 	// Out of the loops' way: the rare paths of the division.
-slowL03:
-	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z5, Z5
-	VADDPS Z6, Z5, Z5
-	JMP    dividedL03
-
-slowL13:
-	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z9, Z9
-	VADDPS Z6, Z9, Z9
-	JMP    dividedL13
-
-slowL23:
-	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z12, Z12
-	VADDPS Z6, Z12, Z12
-	JMP    dividedL23
-
 slowA3:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z5, Z5
-	VADDPS Z6, Z5, Z5
+	VDIVPS Z0, Z2, Z2
+	VADDPS Z4, Z2, Z2
 	JMP    dividedA3
 
 slowB3:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z7, Z7
-	VADDPS Z6, Z7, Z7
+	VDIVPS Z0, Z5, Z5
+	VADDPS Z4, Z5, Z5
 	JMP    dividedB3
 
 slow3:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z5, Z5
-	VADDPS Z6, Z5, Z5
+	VDIVPS Z0, Z2, Z2
+	VADDPS Z4, Z2, Z2
 	JMP    divided3
 
 slowA2:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z5, Z5
-	VADDPS Z6, Z5, Z5
+	VDIVPS Z0, Z2, Z2
+	VADDPS Z4, Z2, Z2
 	JMP    dividedA2
 
 slowB2:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z7, Z7
-	VADDPS Z6, Z7, Z7
+	VDIVPS Z0, Z5, Z5
+	VADDPS Z4, Z5, Z5
 	JMP    dividedB2
 
 slow2:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z5, Z5
-	VADDPS Z6, Z5, Z5
+	VDIVPS Z0, Z2, Z2
+	VADDPS Z4, Z2, Z2
 	JMP    divided2
 
 slowA1:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z5, Z5
-	VADDPS Z6, Z5, Z5
+	VDIVPS Z0, Z2, Z2
+	VADDPS Z4, Z2, Z2
 	JMP    dividedA1
 
 slowB1:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z7, Z7
-	VADDPS Z6, Z7, Z7
+	VDIVPS Z0, Z5, Z5
+	VADDPS Z4, Z5, Z5
 	JMP    dividedB1
 
 slow1:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z5, Z5
-	VADDPS Z6, Z5, Z5
+	VDIVPS Z0, Z2, Z2
+	VADDPS Z4, Z2, Z2
 	JMP    divided1
 
-dStepL03M1:
-	VMULPS       Z3, Z10, Z11
-	VFNMADD231PS Z7, Z11, Z10
-	VFMADD132PS  Z3, Z11, Z10
-	JMP          hStepL03M1
-
-slowL03M1:
-	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z10, Z10
-	VDIVPS Z7, Z10, Z10
-	VDIVPS Z4, Z10, Z10
-	VDIVPS Z8, Z10, Z10
-	JMP    dividedL03M1
-
-dStepL13M1:
-	VMULPS       Z3, Z13, Z14
-	VFNMADD231PS Z7, Z14, Z13
-	VFMADD132PS  Z3, Z14, Z13
-	JMP          hStepL13M1
-
-slowL13M1:
-	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z13, Z13
-	VDIVPS Z7, Z13, Z13
-	VDIVPS Z4, Z13, Z13
-	VDIVPS Z8, Z13, Z13
-	JMP    dividedL13M1
-
-dStepL23M1:
-	VMULPS       Z3, Z16, Z17
-	VFNMADD231PS Z7, Z17, Z16
-	VFMADD132PS  Z3, Z17, Z16
-	JMP          hStepL23M1
-
-slowL23M1:
-	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z16, Z16
-	VDIVPS Z7, Z16, Z16
-	VDIVPS Z4, Z16, Z16
-	VDIVPS Z8, Z16, Z16
-	JMP    dividedL23M1
-
 dStepA3M1:
-	VMULPS       Z3, Z10, Z12
-	VFNMADD231PS Z7, Z12, Z10
-	VFMADD132PS  Z3, Z12, Z10
+	VMULPS       Z0, Z10, Z12
+	VFNMADD231PS Z5, Z12, Z10
+	VFMADD132PS  Z0, Z12, Z10
 	JMP          hStepA3M1
 
 slowA3M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z10, Z10
-	VDIVPS Z7, Z10, Z10
-	VDIVPS Z4, Z10, Z10
+	VADDPS Z4, Z10, Z10
+	VDIVPS Z5, Z10, Z10
+	VDIVPS Z1, Z10, Z10
 	VDIVPS Z8, Z10, Z10
 	JMP    dividedA3M1
 
 dStepB3M1:
-	VMULPS       Z3, Z11, Z10
-	VFNMADD231PS Z7, Z10, Z11
-	VFMADD132PS  Z3, Z10, Z11
+	VMULPS       Z0, Z11, Z10
+	VFNMADD231PS Z5, Z10, Z11
+	VFMADD132PS  Z0, Z10, Z11
 	JMP          hStepB3M1
 
 slowB3M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z11, Z11
-	VDIVPS Z7, Z11, Z11
-	VDIVPS Z4, Z11, Z11
+	VADDPS Z4, Z11, Z11
+	VDIVPS Z5, Z11, Z11
+	VDIVPS Z1, Z11, Z11
 	VDIVPS Z8, Z11, Z11
 	JMP    dividedB3M1
 
 dStep3M1:
-	VMULPS       Z3, Z10, Z11
-	VFNMADD231PS Z7, Z11, Z10
-	VFMADD132PS  Z3, Z11, Z10
+	VMULPS       Z0, Z10, Z11
+	VFNMADD231PS Z5, Z11, Z10
+	VFMADD132PS  Z0, Z11, Z10
 	JMP          hStep3M1
 
 slow3M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z10, Z10
-	VDIVPS Z7, Z10, Z10
-	VDIVPS Z4, Z10, Z10
+	VADDPS Z4, Z10, Z10
+	VDIVPS Z5, Z10, Z10
+	VDIVPS Z1, Z10, Z10
 	VDIVPS Z8, Z10, Z10
 	JMP    divided3M1
 
 dStepA2M1:
-	VMULPS       Z3, Z10, Z12
-	VFNMADD231PS Z7, Z12, Z10
-	VFMADD132PS  Z3, Z12, Z10
+	VMULPS       Z0, Z10, Z12
+	VFNMADD231PS Z5, Z12, Z10
+	VFMADD132PS  Z0, Z12, Z10
 	JMP          hStepA2M1
 
 slowA2M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z10, Z10
-	VDIVPS Z7, Z10, Z10
-	VDIVPS Z4, Z10, Z10
+	VADDPS Z4, Z10, Z10
+	VDIVPS Z5, Z10, Z10
+	VDIVPS Z1, Z10, Z10
 	VDIVPS Z8, Z10, Z10
 	JMP    dividedA2M1
 
 dStepB2M1:
-	VMULPS       Z3, Z11, Z10
-	VFNMADD231PS Z7, Z10, Z11
-	VFMADD132PS  Z3, Z10, Z11
+	VMULPS       Z0, Z11, Z10
+	VFNMADD231PS Z5, Z10, Z11
+	VFMADD132PS  Z0, Z10, Z11
 	JMP          hStepB2M1
 
 slowB2M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z11, Z11
-	VDIVPS Z7, Z11, Z11
-	VDIVPS Z4, Z11, Z11
+	VADDPS Z4, Z11, Z11
+	VDIVPS Z5, Z11, Z11
+	VDIVPS Z1, Z11, Z11
 	VDIVPS Z8, Z11, Z11
 	JMP    dividedB2M1
 
 dStep2M1:
-	VMULPS       Z3, Z10, Z11
-	VFNMADD231PS Z7, Z11, Z10
-	VFMADD132PS  Z3, Z11, Z10
+	VMULPS       Z0, Z10, Z11
+	VFNMADD231PS Z5, Z11, Z10
+	VFMADD132PS  Z0, Z11, Z10
 	JMP          hStep2M1
 
 slow2M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z10, Z10
-	VDIVPS Z7, Z10, Z10
-	VDIVPS Z4, Z10, Z10
+	VADDPS Z4, Z10, Z10
+	VDIVPS Z5, Z10, Z10
+	VDIVPS Z1, Z10, Z10
 	VDIVPS Z8, Z10, Z10
 	JMP    divided2M1
 
 dStepA1M1:
-	VMULPS       Z3, Z10, Z12
-	VFNMADD231PS Z7, Z12, Z10
-	VFMADD132PS  Z3, Z12, Z10
+	VMULPS       Z0, Z10, Z12
+	VFNMADD231PS Z5, Z12, Z10
+	VFMADD132PS  Z0, Z12, Z10
 	JMP          hStepA1M1
 
 slowA1M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z10, Z10
-	VDIVPS Z7, Z10, Z10
-	VDIVPS Z4, Z10, Z10
+	VADDPS Z4, Z10, Z10
+	VDIVPS Z5, Z10, Z10
+	VDIVPS Z1, Z10, Z10
 	VDIVPS Z8, Z10, Z10
 	JMP    dividedA1M1
 
 dStepB1M1:
-	VMULPS       Z3, Z11, Z10
-	VFNMADD231PS Z7, Z10, Z11
-	VFMADD132PS  Z3, Z10, Z11
+	VMULPS       Z0, Z11, Z10
+	VFNMADD231PS Z5, Z10, Z11
+	VFMADD132PS  Z0, Z10, Z11
 	JMP          hStepB1M1
 
 slowB1M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z11, Z11
-	VDIVPS Z7, Z11, Z11
-	VDIVPS Z4, Z11, Z11
+	VADDPS Z4, Z11, Z11
+	VDIVPS Z5, Z11, Z11
+	VDIVPS Z1, Z11, Z11
 	VDIVPS Z8, Z11, Z11
 	JMP    dividedB1M1
 
 dStep1M1:
-	VMULPS       Z3, Z10, Z11
-	VFNMADD231PS Z7, Z11, Z10
-	VFMADD132PS  Z3, Z11, Z10
+	VMULPS       Z0, Z10, Z11
+	VFNMADD231PS Z5, Z11, Z10
+	VFMADD132PS  Z0, Z11, Z10
 	JMP          hStep1M1
 
 slow1M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z10, Z10
-	VDIVPS Z7, Z10, Z10
-	VDIVPS Z4, Z10, Z10
+	VADDPS Z4, Z10, Z10
+	VDIVPS Z5, Z10, Z10
+	VDIVPS Z1, Z10, Z10
 	VDIVPS Z8, Z10, Z10
-	JMP    divided1M1
-
-done:
-	VZEROUPPER
-	RET
-
-// func windowSumColsS2K2AVX512(j *rowJob)
-// Requires: AVX, AVX512DQ, AVX512F
-TEXT ·windowSumColsS2K2AVX512(SB), NOSPLIT, $296-8
-	MOVQ j+0(FP), AX
-
-	// The reciprocal division's constants.
-	MOVL         $0x7fffffff, CX
-	VPBROADCASTD CX, Z0
-	MOVL         $0x2b800000, CX
-	VPBROADCASTD CX, Z1
-	MOVL         $0x28000000, CX
-	VPBROADCASTD CX, Z2
-	VBROADCASTSS 824(AX), Z3
-	VBROADCASTSS 828(AX), Z4
-	VBROADCASTSS 832(AX), Z5
-	VXORPS       Z6, Z6, Z6
-	VBROADCASTSS 232(AX), Z7
-	VMOVDQU32    even32<>+0(SB), Z8
-	VMOVDQU32    odd32<>+0(SB), Z9
-
-	// The code for this job's division mode (1, or 0 and 2) and number of window rows.
-	MOVQ 200(AX), CX
-	CMPQ 208(AX), $0x01
-	JEQ  mode1
-	CMPQ CX, $0x01
-	JEQ  nr1
-	CMPQ CX, $0x02
-	JEQ  nr2
-	MOVQ $0x00000000, CX
-	MOVQ CX, 8(SP)
-	MOVQ 144(AX), CX
-	NEGQ CX
-	MOVQ CX, 16(SP)
-	LEAQ 1860(AX), CX
-	MOVQ CX, 24(SP)
-
-	// For every chunk position: its masks, divisors and reciprocals.
-col3:
-	MOVQ      8(SP), CX
-	CMPQ      CX, 136(AX)
-	JGE       done
-	MOVQ      24(SP), DX
-	KMOVW     (DX), K1
-	KMOVW     2(DX), K2
-	KMOVW     8(DX), K3
-	VMOVUPS.Z 836(AX)(CX*1), K3, Z3
-	VMOVUPS.Z 1348(AX)(CX*1), K3, Z4
-	MOVQ      (AX), DX
-	ADDQ      16(SP), DX
-	MOVQ      DX, 32(SP)
-	MOVQ      8(AX), DX
-	ADDQ      CX, DX
-	MOVQ      DX, 40(SP)
-	MOVQ      40(AX), DX
-	MOVQ      DX, 48(SP)
-	MOVQ      120(AX), CX
-
-	// For every group (plane), every row: the chunk's sums, divided, stored.
-group3:
-	MOVQ 32(SP), DX
-	MOVQ 40(SP), BX
-	MOVQ 64(AX), SI
-
-	// Two rows at a time, their sums interleaved.
-row23:
-	CMPQ   SI, $0x02
-	JLT    row13
-	MOVQ   DX, DI
-	ADDQ   72(AX), DI
-	MOVQ   BX, R8
-	ADDQ   80(AX), R8
-	VXORPS Z5, Z5, Z5
-	VXORPS Z7, Z7, Z7
-
-	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
-	VMOVUPS.Z (DX), K1, Z10
-	VMOVUPS.Z 64(DX), K2, Z11
-	VMOVAPS   Z10, Z12
-	VPERMT2PS Z11, Z8, Z12
-	VPERMT2PS Z11, Z9, Z10
-	VMOVUPS.Z (DI), K1, Z11
-	VMOVUPS.Z 64(DI), K2, Z13
-	VMOVAPS   Z11, Z14
-	VPERMT2PS Z13, Z8, Z14
-	VPERMT2PS Z13, Z9, Z11
-	VADDPS    Z12, Z5, Z5
-	VADDPS    Z14, Z7, Z7
-	VADDPS    Z10, Z5, Z5
-	VADDPS    Z11, Z7, Z7
-
-	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
-	VMOVUPS.Z (DX)(CX*1), K1, Z10
-	VMOVUPS.Z 64(DX)(CX*1), K2, Z11
-	VMOVAPS   Z10, Z12
-	VPERMT2PS Z11, Z8, Z12
-	VPERMT2PS Z11, Z9, Z10
-	VMOVUPS.Z (DI)(CX*1), K1, Z11
-	VMOVUPS.Z 64(DI)(CX*1), K2, Z13
-	VMOVAPS   Z11, Z14
-	VPERMT2PS Z13, Z8, Z14
-	VPERMT2PS Z13, Z9, Z11
-	VADDPS    Z12, Z5, Z5
-	VADDPS    Z14, Z7, Z7
-	VADDPS    Z10, Z5, Z5
-	VADDPS    Z11, Z7, Z7
-
-	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
-	VMOVUPS.Z (DX)(CX*2), K1, Z10
-	VMOVUPS.Z 64(DX)(CX*2), K2, Z11
-	VMOVAPS   Z10, Z12
-	VPERMT2PS Z11, Z8, Z12
-	VPERMT2PS Z11, Z9, Z10
-	VMOVUPS.Z (DI)(CX*2), K1, Z11
-	VMOVUPS.Z 64(DI)(CX*2), K2, Z13
-	VMOVAPS   Z11, Z14
-	VPERMT2PS Z13, Z8, Z14
-	VPERMT2PS Z13, Z9, Z11
-	VADDPS    Z12, Z5, Z5
-	VADDPS    Z14, Z7, Z7
-	VADDPS    Z10, Z5, Z5
-	VADDPS    Z11, Z7, Z7
-
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z5, Z10
-	VPSUBD  Z1, Z10, Z10
-	VPCMPUD $0x06, Z2, Z10, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowA3
-
-	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z5, Z10
-	VFNMADD231PS Z3, Z10, Z5
-	VFMADD132PS  Z4, Z10, Z5
-
-dividedA3:
-	VMOVUPS Z5, K3, (BX)
-
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z7, Z5
-	VPSUBD  Z1, Z5, Z5
-	VPCMPUD $0x06, Z2, Z5, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowB3
-
-	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z7, Z5
-	VFNMADD231PS Z3, Z5, Z7
-	VFMADD132PS  Z4, Z5, Z7
-
-dividedB3:
-	VMOVUPS Z7, K3, (R8)
-	MOVQ    DI, DX
-	ADDQ    72(AX), DX
-	MOVQ    R8, BX
-	ADDQ    80(AX), BX
-	SUBQ    $0x02, SI
-	JMP     row23
-
-	// A last single row.
-row13:
-	TESTQ  SI, SI
-	JZ     groupEnd3
-	VXORPS Z5, Z5, Z5
-
-	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
-	VMOVUPS.Z (DX), K1, Z7
-	VMOVUPS.Z 64(DX), K2, Z10
-	VMOVAPS   Z7, Z11
-	VPERMT2PS Z10, Z8, Z11
-	VPERMT2PS Z10, Z9, Z7
-	VADDPS    Z11, Z5, Z5
-	VADDPS    Z7, Z5, Z5
-
-	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
-	VMOVUPS.Z (DX)(CX*1), K1, Z7
-	VMOVUPS.Z 64(DX)(CX*1), K2, Z10
-	VMOVAPS   Z7, Z11
-	VPERMT2PS Z10, Z8, Z11
-	VPERMT2PS Z10, Z9, Z7
-	VADDPS    Z11, Z5, Z5
-	VADDPS    Z7, Z5, Z5
-
-	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
-	VMOVUPS.Z (DX)(CX*2), K1, Z7
-	VMOVUPS.Z 64(DX)(CX*2), K2, Z10
-	VMOVAPS   Z7, Z11
-	VPERMT2PS Z10, Z8, Z11
-	VPERMT2PS Z10, Z9, Z7
-	VADDPS    Z11, Z5, Z5
-	VADDPS    Z7, Z5, Z5
-
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z5, Z7
-	VPSUBD  Z1, Z7, Z7
-	VPCMPUD $0x06, Z2, Z7, K3, K4
-	KTESTW  K4, K4
-	JNZ     slow3
-
-	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z5, Z7
-	VFNMADD231PS Z3, Z7, Z5
-	VFMADD132PS  Z4, Z7, Z5
-
-divided3:
-	VMOVUPS Z5, K3, (BX)
-
-groupEnd3:
-	MOVQ 48(AX), DX
-	ADDQ DX, 32(SP)
-	MOVQ 56(AX), DX
-	ADDQ DX, 40(SP)
-	DECQ 48(SP)
-	JNZ  group3
-
-	// Next chunk position.
-	ADDQ $0x00000040, 8(SP)
-	MOVQ 176(AX), CX
-	ADDQ CX, 16(SP)
-	ADDQ $0x0000000a, 24(SP)
-	JMP  col3
-	JMP done
-
-nr2:
-	MOVQ $0x00000000, CX
-	MOVQ CX, 56(SP)
-	MOVQ 144(AX), CX
-	NEGQ CX
-	MOVQ CX, 64(SP)
-	LEAQ 1860(AX), CX
-	MOVQ CX, 72(SP)
-
-	// For every chunk position: its masks, divisors and reciprocals.
-col2:
-	MOVQ      56(SP), CX
-	CMPQ      CX, 136(AX)
-	JGE       done
-	MOVQ      72(SP), DX
-	KMOVW     (DX), K1
-	KMOVW     2(DX), K2
-	KMOVW     8(DX), K3
-	VMOVUPS.Z 836(AX)(CX*1), K3, Z3
-	VMOVUPS.Z 1348(AX)(CX*1), K3, Z4
-	MOVQ      (AX), DX
-	ADDQ      64(SP), DX
-	MOVQ      DX, 80(SP)
-	MOVQ      8(AX), DX
-	ADDQ      CX, DX
-	MOVQ      DX, 88(SP)
-	MOVQ      40(AX), DX
-	MOVQ      DX, 96(SP)
-	MOVQ      120(AX), CX
-
-	// For every group (plane), every row: the chunk's sums, divided, stored.
-group2:
-	MOVQ 80(SP), DX
-	MOVQ 88(SP), BX
-	MOVQ 64(AX), SI
-
-	// Two rows at a time, their sums interleaved.
-row22:
-	CMPQ   SI, $0x02
-	JLT    row12
-	MOVQ   DX, DI
-	ADDQ   72(AX), DI
-	MOVQ   BX, R8
-	ADDQ   80(AX), R8
-	VXORPS Z5, Z5, Z5
-	VXORPS Z7, Z7, Z7
-
-	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
-	VMOVUPS.Z (DX), K1, Z10
-	VMOVUPS.Z 64(DX), K2, Z11
-	VMOVAPS   Z10, Z12
-	VPERMT2PS Z11, Z8, Z12
-	VPERMT2PS Z11, Z9, Z10
-	VMOVUPS.Z (DI), K1, Z11
-	VMOVUPS.Z 64(DI), K2, Z13
-	VMOVAPS   Z11, Z14
-	VPERMT2PS Z13, Z8, Z14
-	VPERMT2PS Z13, Z9, Z11
-	VADDPS    Z12, Z5, Z5
-	VADDPS    Z14, Z7, Z7
-	VADDPS    Z10, Z5, Z5
-	VADDPS    Z11, Z7, Z7
-
-	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
-	VMOVUPS.Z (DX)(CX*1), K1, Z10
-	VMOVUPS.Z 64(DX)(CX*1), K2, Z11
-	VMOVAPS   Z10, Z12
-	VPERMT2PS Z11, Z8, Z12
-	VPERMT2PS Z11, Z9, Z10
-	VMOVUPS.Z (DI)(CX*1), K1, Z11
-	VMOVUPS.Z 64(DI)(CX*1), K2, Z13
-	VMOVAPS   Z11, Z14
-	VPERMT2PS Z13, Z8, Z14
-	VPERMT2PS Z13, Z9, Z11
-	VADDPS    Z12, Z5, Z5
-	VADDPS    Z14, Z7, Z7
-	VADDPS    Z10, Z5, Z5
-	VADDPS    Z11, Z7, Z7
-
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z5, Z10
-	VPSUBD  Z1, Z10, Z10
-	VPCMPUD $0x06, Z2, Z10, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowA2
-
-	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z5, Z10
-	VFNMADD231PS Z3, Z10, Z5
-	VFMADD132PS  Z4, Z10, Z5
-
-dividedA2:
-	VMOVUPS Z5, K3, (BX)
-
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z7, Z5
-	VPSUBD  Z1, Z5, Z5
-	VPCMPUD $0x06, Z2, Z5, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowB2
-
-	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z7, Z5
-	VFNMADD231PS Z3, Z5, Z7
-	VFMADD132PS  Z4, Z5, Z7
-
-dividedB2:
-	VMOVUPS Z7, K3, (R8)
-	MOVQ    DI, DX
-	ADDQ    72(AX), DX
-	MOVQ    R8, BX
-	ADDQ    80(AX), BX
-	SUBQ    $0x02, SI
-	JMP     row22
-
-	// A last single row.
-row12:
-	TESTQ  SI, SI
-	JZ     groupEnd2
-	VXORPS Z5, Z5, Z5
-
-	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
-	VMOVUPS.Z (DX), K1, Z7
-	VMOVUPS.Z 64(DX), K2, Z10
-	VMOVAPS   Z7, Z11
-	VPERMT2PS Z10, Z8, Z11
-	VPERMT2PS Z10, Z9, Z7
-	VADDPS    Z11, Z5, Z5
-	VADDPS    Z7, Z5, Z5
-
-	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
-	VMOVUPS.Z (DX)(CX*1), K1, Z7
-	VMOVUPS.Z 64(DX)(CX*1), K2, Z10
-	VMOVAPS   Z7, Z11
-	VPERMT2PS Z10, Z8, Z11
-	VPERMT2PS Z10, Z9, Z7
-	VADDPS    Z11, Z5, Z5
-	VADDPS    Z7, Z5, Z5
-
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z5, Z7
-	VPSUBD  Z1, Z7, Z7
-	VPCMPUD $0x06, Z2, Z7, K3, K4
-	KTESTW  K4, K4
-	JNZ     slow2
-
-	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z5, Z7
-	VFNMADD231PS Z3, Z7, Z5
-	VFMADD132PS  Z4, Z7, Z5
-
-divided2:
-	VMOVUPS Z5, K3, (BX)
-
-groupEnd2:
-	MOVQ 48(AX), DX
-	ADDQ DX, 80(SP)
-	MOVQ 56(AX), DX
-	ADDQ DX, 88(SP)
-	DECQ 96(SP)
-	JNZ  group2
-
-	// Next chunk position.
-	ADDQ $0x00000040, 56(SP)
-	MOVQ 176(AX), CX
-	ADDQ CX, 64(SP)
-	ADDQ $0x0000000a, 72(SP)
-	JMP  col2
-	JMP done
-
-nr1:
-	MOVQ $0x00000000, CX
-	MOVQ CX, 104(SP)
-	MOVQ 144(AX), CX
-	NEGQ CX
-	MOVQ CX, 112(SP)
-	LEAQ 1860(AX), CX
-	MOVQ CX, 120(SP)
-
-	// For every chunk position: its masks, divisors and reciprocals.
-col1:
-	MOVQ      104(SP), CX
-	CMPQ      CX, 136(AX)
-	JGE       done
-	MOVQ      120(SP), DX
-	KMOVW     (DX), K1
-	KMOVW     2(DX), K2
-	KMOVW     8(DX), K3
-	VMOVUPS.Z 836(AX)(CX*1), K3, Z3
-	VMOVUPS.Z 1348(AX)(CX*1), K3, Z4
-	MOVQ      (AX), DX
-	ADDQ      112(SP), DX
-	MOVQ      DX, 128(SP)
-	MOVQ      8(AX), DX
-	ADDQ      CX, DX
-	MOVQ      DX, 136(SP)
-	MOVQ      40(AX), DX
-	MOVQ      DX, 144(SP)
-	MOVQ      120(AX), CX
-
-	// For every group (plane), every row: the chunk's sums, divided, stored.
-group1:
-	MOVQ 128(SP), CX
-	MOVQ 136(SP), DX
-	MOVQ 64(AX), BX
-
-	// Two rows at a time, their sums interleaved.
-row21:
-	CMPQ   BX, $0x02
-	JLT    row11
-	MOVQ   CX, SI
-	ADDQ   72(AX), SI
-	MOVQ   DX, DI
-	ADDQ   80(AX), DI
-	VXORPS Z5, Z5, Z5
-	VXORPS Z7, Z7, Z7
-
-	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
-	VMOVUPS.Z (CX), K1, Z10
-	VMOVUPS.Z 64(CX), K2, Z11
-	VMOVAPS   Z10, Z12
-	VPERMT2PS Z11, Z8, Z12
-	VPERMT2PS Z11, Z9, Z10
-	VMOVUPS.Z (SI), K1, Z11
-	VMOVUPS.Z 64(SI), K2, Z13
-	VMOVAPS   Z11, Z14
-	VPERMT2PS Z13, Z8, Z14
-	VPERMT2PS Z13, Z9, Z11
-	VADDPS    Z12, Z5, Z5
-	VADDPS    Z14, Z7, Z7
-	VADDPS    Z10, Z5, Z5
-	VADDPS    Z11, Z7, Z7
-
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z5, Z10
-	VPSUBD  Z1, Z10, Z10
-	VPCMPUD $0x06, Z2, Z10, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowA1
-
-	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z5, Z10
-	VFNMADD231PS Z3, Z10, Z5
-	VFMADD132PS  Z4, Z10, Z5
-
-dividedA1:
-	VMOVUPS Z5, K3, (DX)
-
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z7, Z5
-	VPSUBD  Z1, Z5, Z5
-	VPCMPUD $0x06, Z2, Z5, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowB1
-
-	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z7, Z5
-	VFNMADD231PS Z3, Z5, Z7
-	VFMADD132PS  Z4, Z5, Z7
-
-dividedB1:
-	VMOVUPS Z7, K3, (DI)
-	MOVQ    SI, CX
-	ADDQ    72(AX), CX
-	MOVQ    DI, DX
-	ADDQ    80(AX), DX
-	SUBQ    $0x02, BX
-	JMP     row21
-
-	// A last single row.
-row11:
-	TESTQ  BX, BX
-	JZ     groupEnd1
-	VXORPS Z5, Z5, Z5
-
-	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
-	VMOVUPS.Z (CX), K1, Z7
-	VMOVUPS.Z 64(CX), K2, Z10
-	VMOVAPS   Z7, Z11
-	VPERMT2PS Z10, Z8, Z11
-	VPERMT2PS Z10, Z9, Z7
-	VADDPS    Z11, Z5, Z5
-	VADDPS    Z7, Z5, Z5
-
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z5, Z7
-	VPSUBD  Z1, Z7, Z7
-	VPCMPUD $0x06, Z2, Z7, K3, K4
-	KTESTW  K4, K4
-	JNZ     slow1
-
-	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z5, Z7
-	VFNMADD231PS Z3, Z7, Z5
-	VFMADD132PS  Z4, Z7, Z5
-
-divided1:
-	VMOVUPS Z5, K3, (DX)
-
-groupEnd1:
-	MOVQ 48(AX), CX
-	ADDQ CX, 128(SP)
-	MOVQ 56(AX), CX
-	ADDQ CX, 136(SP)
-	DECQ 144(SP)
-	JNZ  group1
-
-	// Next chunk position.
-	ADDQ $0x00000040, 104(SP)
-	MOVQ 176(AX), CX
-	ADDQ CX, 112(SP)
-	ADDQ $0x0000000a, 120(SP)
-	JMP  col1
-	JMP done
-
-mode1:
-	CMPQ CX, $0x01
-	JEQ  nr1M1
-	CMPQ CX, $0x02
-	JEQ  nr2M1
-	MOVQ $0x00000000, CX
-	MOVQ CX, 152(SP)
-	MOVQ 144(AX), CX
-	NEGQ CX
-	MOVQ CX, 160(SP)
-	LEAQ 1860(AX), CX
-	MOVQ CX, 168(SP)
-
-	// For every chunk position: its masks, divisors and reciprocals.
-col3M1:
-	MOVQ      152(SP), CX
-	CMPQ      CX, 136(AX)
-	JGE       done
-	MOVQ      168(SP), DX
-	KMOVW     (DX), K1
-	KMOVW     2(DX), K2
-	KMOVW     8(DX), K3
-	VMOVUPS.Z 836(AX)(CX*1), K3, Z10
-	VMOVUPS.Z 1348(AX)(CX*1), K3, Z11
-	MOVQ      (AX), DX
-	ADDQ      160(SP), DX
-	MOVQ      DX, 176(SP)
-	MOVQ      8(AX), DX
-	ADDQ      CX, DX
-	MOVQ      DX, 184(SP)
-	MOVQ      40(AX), DX
-	MOVQ      DX, 192(SP)
-	MOVQ      120(AX), CX
-
-	// For every group (plane), every row: the chunk's sums, divided, stored.
-group3M1:
-	MOVQ 176(SP), DX
-	MOVQ 184(SP), BX
-	MOVQ 64(AX), SI
-
-	// Two rows at a time, their sums interleaved.
-row23M1:
-	CMPQ   SI, $0x02
-	JLT    row13M1
-	MOVQ   DX, DI
-	ADDQ   72(AX), DI
-	MOVQ   BX, R8
-	ADDQ   80(AX), R8
-	VXORPS Z12, Z12, Z12
-	VXORPS Z13, Z13, Z13
-
-	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
-	VMOVUPS.Z (DX), K1, Z14
-	VMOVUPS.Z 64(DX), K2, Z15
-	VMOVAPS   Z14, Z16
-	VPERMT2PS Z15, Z8, Z16
-	VPERMT2PS Z15, Z9, Z14
-	VMOVUPS.Z (DI), K1, Z15
-	VMOVUPS.Z 64(DI), K2, Z17
-	VMOVAPS   Z15, Z18
-	VPERMT2PS Z17, Z8, Z18
-	VPERMT2PS Z17, Z9, Z15
-	VADDPS    Z16, Z12, Z12
-	VADDPS    Z18, Z13, Z13
-	VADDPS    Z14, Z12, Z12
-	VADDPS    Z15, Z13, Z13
-
-	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
-	VMOVUPS.Z (DX)(CX*1), K1, Z14
-	VMOVUPS.Z 64(DX)(CX*1), K2, Z15
-	VMOVAPS   Z14, Z16
-	VPERMT2PS Z15, Z8, Z16
-	VPERMT2PS Z15, Z9, Z14
-	VMOVUPS.Z (DI)(CX*1), K1, Z15
-	VMOVUPS.Z 64(DI)(CX*1), K2, Z17
-	VMOVAPS   Z15, Z18
-	VPERMT2PS Z17, Z8, Z18
-	VPERMT2PS Z17, Z9, Z15
-	VADDPS    Z16, Z12, Z12
-	VADDPS    Z18, Z13, Z13
-	VADDPS    Z14, Z12, Z12
-	VADDPS    Z15, Z13, Z13
-
-	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
-	VMOVUPS.Z (DX)(CX*2), K1, Z14
-	VMOVUPS.Z 64(DX)(CX*2), K2, Z15
-	VMOVAPS   Z14, Z16
-	VPERMT2PS Z15, Z8, Z16
-	VPERMT2PS Z15, Z9, Z14
-	VMOVUPS.Z (DI)(CX*2), K1, Z15
-	VMOVUPS.Z 64(DI)(CX*2), K2, Z17
-	VMOVAPS   Z15, Z18
-	VPERMT2PS Z17, Z8, Z18
-	VPERMT2PS Z17, Z9, Z15
-	VADDPS    Z16, Z12, Z12
-	VADDPS    Z18, Z13, Z13
-	VADDPS    Z14, Z12, Z12
-	VADDPS    Z15, Z13, Z13
-
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z12, Z14
-	VPSUBD  Z1, Z14, Z14
-	VPCMPUD $0x06, Z2, Z14, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowA3M1
-
-	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
-	CMPL 820(AX), $0x00
-	JEQ  dStepA3M1
-
-hStepA3M1:
-	VMULPS       Z5, Z12, Z14
-	VFNMADD231PS Z4, Z14, Z12
-	VFMADD132PS  Z5, Z14, Z12
-	VMULPS       Z11, Z12, Z14
-	VFNMADD231PS Z10, Z14, Z12
-	VFMADD132PS  Z11, Z14, Z12
-
-dividedA3M1:
-	VMOVUPS Z12, K3, (BX)
-
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z13, Z12
-	VPSUBD  Z1, Z12, Z12
-	VPCMPUD $0x06, Z2, Z12, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowB3M1
-
-	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
-	CMPL 820(AX), $0x00
-	JEQ  dStepB3M1
-
-hStepB3M1:
-	VMULPS       Z5, Z13, Z12
-	VFNMADD231PS Z4, Z12, Z13
-	VFMADD132PS  Z5, Z12, Z13
-	VMULPS       Z11, Z13, Z12
-	VFNMADD231PS Z10, Z12, Z13
-	VFMADD132PS  Z11, Z12, Z13
-
-dividedB3M1:
-	VMOVUPS Z13, K3, (R8)
-	MOVQ    DI, DX
-	ADDQ    72(AX), DX
-	MOVQ    R8, BX
-	ADDQ    80(AX), BX
-	SUBQ    $0x02, SI
-	JMP     row23M1
-
-	// A last single row.
-row13M1:
-	TESTQ  SI, SI
-	JZ     groupEnd3M1
-	VXORPS Z12, Z12, Z12
-
-	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
-	VMOVUPS.Z (DX), K1, Z13
-	VMOVUPS.Z 64(DX), K2, Z14
-	VMOVAPS   Z13, Z15
-	VPERMT2PS Z14, Z8, Z15
-	VPERMT2PS Z14, Z9, Z13
-	VADDPS    Z15, Z12, Z12
-	VADDPS    Z13, Z12, Z12
-
-	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
-	VMOVUPS.Z (DX)(CX*1), K1, Z13
-	VMOVUPS.Z 64(DX)(CX*1), K2, Z14
-	VMOVAPS   Z13, Z15
-	VPERMT2PS Z14, Z8, Z15
-	VPERMT2PS Z14, Z9, Z13
-	VADDPS    Z15, Z12, Z12
-	VADDPS    Z13, Z12, Z12
-
-	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
-	VMOVUPS.Z (DX)(CX*2), K1, Z13
-	VMOVUPS.Z 64(DX)(CX*2), K2, Z14
-	VMOVAPS   Z13, Z15
-	VPERMT2PS Z14, Z8, Z15
-	VPERMT2PS Z14, Z9, Z13
-	VADDPS    Z15, Z12, Z12
-	VADDPS    Z13, Z12, Z12
-
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z12, Z13
-	VPSUBD  Z1, Z13, Z13
-	VPCMPUD $0x06, Z2, Z13, K3, K4
-	KTESTW  K4, K4
-	JNZ     slow3M1
-
-	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
-	CMPL 820(AX), $0x00
-	JEQ  dStep3M1
-
-hStep3M1:
-	VMULPS       Z5, Z12, Z13
-	VFNMADD231PS Z4, Z13, Z12
-	VFMADD132PS  Z5, Z13, Z12
-	VMULPS       Z11, Z12, Z13
-	VFNMADD231PS Z10, Z13, Z12
-	VFMADD132PS  Z11, Z13, Z12
-
-divided3M1:
-	VMOVUPS Z12, K3, (BX)
-
-groupEnd3M1:
-	MOVQ 48(AX), DX
-	ADDQ DX, 176(SP)
-	MOVQ 56(AX), DX
-	ADDQ DX, 184(SP)
-	DECQ 192(SP)
-	JNZ  group3M1
-
-	// Next chunk position.
-	ADDQ $0x00000040, 152(SP)
-	MOVQ 176(AX), CX
-	ADDQ CX, 160(SP)
-	ADDQ $0x0000000a, 168(SP)
-	JMP  col3M1
-	JMP done
-
-nr2M1:
-	MOVQ $0x00000000, CX
-	MOVQ CX, 200(SP)
-	MOVQ 144(AX), CX
-	NEGQ CX
-	MOVQ CX, 208(SP)
-	LEAQ 1860(AX), CX
-	MOVQ CX, 216(SP)
-
-	// For every chunk position: its masks, divisors and reciprocals.
-col2M1:
-	MOVQ      200(SP), CX
-	CMPQ      CX, 136(AX)
-	JGE       done
-	MOVQ      216(SP), DX
-	KMOVW     (DX), K1
-	KMOVW     2(DX), K2
-	KMOVW     8(DX), K3
-	VMOVUPS.Z 836(AX)(CX*1), K3, Z10
-	VMOVUPS.Z 1348(AX)(CX*1), K3, Z11
-	MOVQ      (AX), DX
-	ADDQ      208(SP), DX
-	MOVQ      DX, 224(SP)
-	MOVQ      8(AX), DX
-	ADDQ      CX, DX
-	MOVQ      DX, 232(SP)
-	MOVQ      40(AX), DX
-	MOVQ      DX, 240(SP)
-	MOVQ      120(AX), CX
-
-	// For every group (plane), every row: the chunk's sums, divided, stored.
-group2M1:
-	MOVQ 224(SP), DX
-	MOVQ 232(SP), BX
-	MOVQ 64(AX), SI
-
-	// Two rows at a time, their sums interleaved.
-row22M1:
-	CMPQ   SI, $0x02
-	JLT    row12M1
-	MOVQ   DX, DI
-	ADDQ   72(AX), DI
-	MOVQ   BX, R8
-	ADDQ   80(AX), R8
-	VXORPS Z12, Z12, Z12
-	VXORPS Z13, Z13, Z13
-
-	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
-	VMOVUPS.Z (DX), K1, Z14
-	VMOVUPS.Z 64(DX), K2, Z15
-	VMOVAPS   Z14, Z16
-	VPERMT2PS Z15, Z8, Z16
-	VPERMT2PS Z15, Z9, Z14
-	VMOVUPS.Z (DI), K1, Z15
-	VMOVUPS.Z 64(DI), K2, Z17
-	VMOVAPS   Z15, Z18
-	VPERMT2PS Z17, Z8, Z18
-	VPERMT2PS Z17, Z9, Z15
-	VADDPS    Z16, Z12, Z12
-	VADDPS    Z18, Z13, Z13
-	VADDPS    Z14, Z12, Z12
-	VADDPS    Z15, Z13, Z13
-
-	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
-	VMOVUPS.Z (DX)(CX*1), K1, Z14
-	VMOVUPS.Z 64(DX)(CX*1), K2, Z15
-	VMOVAPS   Z14, Z16
-	VPERMT2PS Z15, Z8, Z16
-	VPERMT2PS Z15, Z9, Z14
-	VMOVUPS.Z (DI)(CX*1), K1, Z15
-	VMOVUPS.Z 64(DI)(CX*1), K2, Z17
-	VMOVAPS   Z15, Z18
-	VPERMT2PS Z17, Z8, Z18
-	VPERMT2PS Z17, Z9, Z15
-	VADDPS    Z16, Z12, Z12
-	VADDPS    Z18, Z13, Z13
-	VADDPS    Z14, Z12, Z12
-	VADDPS    Z15, Z13, Z13
-
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z12, Z14
-	VPSUBD  Z1, Z14, Z14
-	VPCMPUD $0x06, Z2, Z14, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowA2M1
-
-	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
-	CMPL 820(AX), $0x00
-	JEQ  dStepA2M1
-
-hStepA2M1:
-	VMULPS       Z5, Z12, Z14
-	VFNMADD231PS Z4, Z14, Z12
-	VFMADD132PS  Z5, Z14, Z12
-	VMULPS       Z11, Z12, Z14
-	VFNMADD231PS Z10, Z14, Z12
-	VFMADD132PS  Z11, Z14, Z12
-
-dividedA2M1:
-	VMOVUPS Z12, K3, (BX)
-
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z13, Z12
-	VPSUBD  Z1, Z12, Z12
-	VPCMPUD $0x06, Z2, Z12, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowB2M1
-
-	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
-	CMPL 820(AX), $0x00
-	JEQ  dStepB2M1
-
-hStepB2M1:
-	VMULPS       Z5, Z13, Z12
-	VFNMADD231PS Z4, Z12, Z13
-	VFMADD132PS  Z5, Z12, Z13
-	VMULPS       Z11, Z13, Z12
-	VFNMADD231PS Z10, Z12, Z13
-	VFMADD132PS  Z11, Z12, Z13
-
-dividedB2M1:
-	VMOVUPS Z13, K3, (R8)
-	MOVQ    DI, DX
-	ADDQ    72(AX), DX
-	MOVQ    R8, BX
-	ADDQ    80(AX), BX
-	SUBQ    $0x02, SI
-	JMP     row22M1
-
-	// A last single row.
-row12M1:
-	TESTQ  SI, SI
-	JZ     groupEnd2M1
-	VXORPS Z12, Z12, Z12
-
-	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
-	VMOVUPS.Z (DX), K1, Z13
-	VMOVUPS.Z 64(DX), K2, Z14
-	VMOVAPS   Z13, Z15
-	VPERMT2PS Z14, Z8, Z15
-	VPERMT2PS Z14, Z9, Z13
-	VADDPS    Z15, Z12, Z12
-	VADDPS    Z13, Z12, Z12
-
-	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
-	VMOVUPS.Z (DX)(CX*1), K1, Z13
-	VMOVUPS.Z 64(DX)(CX*1), K2, Z14
-	VMOVAPS   Z13, Z15
-	VPERMT2PS Z14, Z8, Z15
-	VPERMT2PS Z14, Z9, Z13
-	VADDPS    Z15, Z12, Z12
-	VADDPS    Z13, Z12, Z12
-
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z12, Z13
-	VPSUBD  Z1, Z13, Z13
-	VPCMPUD $0x06, Z2, Z13, K3, K4
-	KTESTW  K4, K4
-	JNZ     slow2M1
-
-	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
-	CMPL 820(AX), $0x00
-	JEQ  dStep2M1
-
-hStep2M1:
-	VMULPS       Z5, Z12, Z13
-	VFNMADD231PS Z4, Z13, Z12
-	VFMADD132PS  Z5, Z13, Z12
-	VMULPS       Z11, Z12, Z13
-	VFNMADD231PS Z10, Z13, Z12
-	VFMADD132PS  Z11, Z13, Z12
-
-divided2M1:
-	VMOVUPS Z12, K3, (BX)
-
-groupEnd2M1:
-	MOVQ 48(AX), DX
-	ADDQ DX, 224(SP)
-	MOVQ 56(AX), DX
-	ADDQ DX, 232(SP)
-	DECQ 240(SP)
-	JNZ  group2M1
-
-	// Next chunk position.
-	ADDQ $0x00000040, 200(SP)
-	MOVQ 176(AX), CX
-	ADDQ CX, 208(SP)
-	ADDQ $0x0000000a, 216(SP)
-	JMP  col2M1
-	JMP done
-
-nr1M1:
-	MOVQ $0x00000000, CX
-	MOVQ CX, 248(SP)
-	MOVQ 144(AX), CX
-	NEGQ CX
-	MOVQ CX, 256(SP)
-	LEAQ 1860(AX), CX
-	MOVQ CX, 264(SP)
-
-	// For every chunk position: its masks, divisors and reciprocals.
-col1M1:
-	MOVQ      248(SP), CX
-	CMPQ      CX, 136(AX)
-	JGE       done
-	MOVQ      264(SP), DX
-	KMOVW     (DX), K1
-	KMOVW     2(DX), K2
-	KMOVW     8(DX), K3
-	VMOVUPS.Z 836(AX)(CX*1), K3, Z10
-	VMOVUPS.Z 1348(AX)(CX*1), K3, Z11
-	MOVQ      (AX), DX
-	ADDQ      256(SP), DX
-	MOVQ      DX, 272(SP)
-	MOVQ      8(AX), DX
-	ADDQ      CX, DX
-	MOVQ      DX, 280(SP)
-	MOVQ      40(AX), DX
-	MOVQ      DX, 288(SP)
-	MOVQ      120(AX), CX
-
-	// For every group (plane), every row: the chunk's sums, divided, stored.
-group1M1:
-	MOVQ 272(SP), CX
-	MOVQ 280(SP), DX
-	MOVQ 64(AX), BX
-
-	// Two rows at a time, their sums interleaved.
-row21M1:
-	CMPQ   BX, $0x02
-	JLT    row11M1
-	MOVQ   CX, SI
-	ADDQ   72(AX), SI
-	MOVQ   DX, DI
-	ADDQ   80(AX), DI
-	VXORPS Z12, Z12, Z12
-	VXORPS Z13, Z13, Z13
-
-	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
-	VMOVUPS.Z (CX), K1, Z14
-	VMOVUPS.Z 64(CX), K2, Z15
-	VMOVAPS   Z14, Z16
-	VPERMT2PS Z15, Z8, Z16
-	VPERMT2PS Z15, Z9, Z14
-	VMOVUPS.Z (SI), K1, Z15
-	VMOVUPS.Z 64(SI), K2, Z17
-	VMOVAPS   Z15, Z18
-	VPERMT2PS Z17, Z8, Z18
-	VPERMT2PS Z17, Z9, Z15
-	VADDPS    Z16, Z12, Z12
-	VADDPS    Z18, Z13, Z13
-	VADDPS    Z14, Z12, Z12
-	VADDPS    Z15, Z13, Z13
-
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z12, Z14
-	VPSUBD  Z1, Z14, Z14
-	VPCMPUD $0x06, Z2, Z14, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowA1M1
-
-	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
-	CMPL 820(AX), $0x00
-	JEQ  dStepA1M1
-
-hStepA1M1:
-	VMULPS       Z5, Z12, Z14
-	VFNMADD231PS Z4, Z14, Z12
-	VFMADD132PS  Z5, Z14, Z12
-	VMULPS       Z11, Z12, Z14
-	VFNMADD231PS Z10, Z14, Z12
-	VFMADD132PS  Z11, Z14, Z12
-
-dividedA1M1:
-	VMOVUPS Z12, K3, (DX)
-
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z13, Z12
-	VPSUBD  Z1, Z12, Z12
-	VPCMPUD $0x06, Z2, Z12, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowB1M1
-
-	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
-	CMPL 820(AX), $0x00
-	JEQ  dStepB1M1
-
-hStepB1M1:
-	VMULPS       Z5, Z13, Z12
-	VFNMADD231PS Z4, Z12, Z13
-	VFMADD132PS  Z5, Z12, Z13
-	VMULPS       Z11, Z13, Z12
-	VFNMADD231PS Z10, Z12, Z13
-	VFMADD132PS  Z11, Z12, Z13
-
-dividedB1M1:
-	VMOVUPS Z13, K3, (DI)
-	MOVQ    SI, CX
-	ADDQ    72(AX), CX
-	MOVQ    DI, DX
-	ADDQ    80(AX), DX
-	SUBQ    $0x02, BX
-	JMP     row21M1
-
-	// A last single row.
-row11M1:
-	TESTQ  BX, BX
-	JZ     groupEnd1M1
-	VXORPS Z12, Z12, Z12
-
-	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
-	VMOVUPS.Z (CX), K1, Z13
-	VMOVUPS.Z 64(CX), K2, Z14
-	VMOVAPS   Z13, Z15
-	VPERMT2PS Z14, Z8, Z15
-	VPERMT2PS Z14, Z9, Z13
-	VADDPS    Z15, Z12, Z12
-	VADDPS    Z13, Z12, Z12
-
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z12, Z13
-	VPSUBD  Z1, Z13, Z13
-	VPCMPUD $0x06, Z2, Z13, K3, K4
-	KTESTW  K4, K4
-	JNZ     slow1M1
-
-	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
-	CMPL 820(AX), $0x00
-	JEQ  dStep1M1
-
-hStep1M1:
-	VMULPS       Z5, Z12, Z13
-	VFNMADD231PS Z4, Z13, Z12
-	VFMADD132PS  Z5, Z13, Z12
-	VMULPS       Z11, Z12, Z13
-	VFNMADD231PS Z10, Z13, Z12
-	VFMADD132PS  Z11, Z13, Z12
-
-divided1M1:
-	VMOVUPS Z12, K3, (DX)
-
-groupEnd1M1:
-	MOVQ 48(AX), CX
-	ADDQ CX, 272(SP)
-	MOVQ 56(AX), CX
-	ADDQ CX, 280(SP)
-	DECQ 288(SP)
-	JNZ  group1M1
-
-	// Next chunk position.
-	ADDQ $0x00000040, 248(SP)
-	MOVQ 176(AX), CX
-	ADDQ CX, 256(SP)
-	ADDQ $0x0000000a, 264(SP)
-	JMP  col1M1
-	JMP done
-
-	// Out of the loops' way: the rare paths of the division.
-slowA3:
-	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z5, Z5
-	VADDPS Z6, Z5, Z5
-	JMP    dividedA3
-
-slowB3:
-	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z7, Z7
-	VADDPS Z6, Z7, Z7
-	JMP    dividedB3
-
-slow3:
-	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z5, Z5
-	VADDPS Z6, Z5, Z5
-	JMP    divided3
-
-slowA2:
-	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z5, Z5
-	VADDPS Z6, Z5, Z5
-	JMP    dividedA2
-
-slowB2:
-	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z7, Z7
-	VADDPS Z6, Z7, Z7
-	JMP    dividedB2
-
-slow2:
-	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z5, Z5
-	VADDPS Z6, Z5, Z5
-	JMP    divided2
-
-slowA1:
-	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z5, Z5
-	VADDPS Z6, Z5, Z5
-	JMP    dividedA1
-
-slowB1:
-	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z7, Z7
-	VADDPS Z6, Z7, Z7
-	JMP    dividedB1
-
-slow1:
-	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z5, Z5
-	VADDPS Z6, Z5, Z5
-	JMP    divided1
-
-dStepA3M1:
-	VMULPS       Z3, Z12, Z14
-	VFNMADD231PS Z7, Z14, Z12
-	VFMADD132PS  Z3, Z14, Z12
-	JMP          hStepA3M1
-
-slowA3M1:
-	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z12, Z12
-	VDIVPS Z7, Z12, Z12
-	VDIVPS Z4, Z12, Z12
-	VDIVPS Z10, Z12, Z12
-	JMP    dividedA3M1
-
-dStepB3M1:
-	VMULPS       Z3, Z13, Z12
-	VFNMADD231PS Z7, Z12, Z13
-	VFMADD132PS  Z3, Z12, Z13
-	JMP          hStepB3M1
-
-slowB3M1:
-	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z13, Z13
-	VDIVPS Z7, Z13, Z13
-	VDIVPS Z4, Z13, Z13
-	VDIVPS Z10, Z13, Z13
-	JMP    dividedB3M1
-
-dStep3M1:
-	VMULPS       Z3, Z12, Z13
-	VFNMADD231PS Z7, Z13, Z12
-	VFMADD132PS  Z3, Z13, Z12
-	JMP          hStep3M1
-
-slow3M1:
-	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z12, Z12
-	VDIVPS Z7, Z12, Z12
-	VDIVPS Z4, Z12, Z12
-	VDIVPS Z10, Z12, Z12
-	JMP    divided3M1
-
-dStepA2M1:
-	VMULPS       Z3, Z12, Z14
-	VFNMADD231PS Z7, Z14, Z12
-	VFMADD132PS  Z3, Z14, Z12
-	JMP          hStepA2M1
-
-slowA2M1:
-	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z12, Z12
-	VDIVPS Z7, Z12, Z12
-	VDIVPS Z4, Z12, Z12
-	VDIVPS Z10, Z12, Z12
-	JMP    dividedA2M1
-
-dStepB2M1:
-	VMULPS       Z3, Z13, Z12
-	VFNMADD231PS Z7, Z12, Z13
-	VFMADD132PS  Z3, Z12, Z13
-	JMP          hStepB2M1
-
-slowB2M1:
-	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z13, Z13
-	VDIVPS Z7, Z13, Z13
-	VDIVPS Z4, Z13, Z13
-	VDIVPS Z10, Z13, Z13
-	JMP    dividedB2M1
-
-dStep2M1:
-	VMULPS       Z3, Z12, Z13
-	VFNMADD231PS Z7, Z13, Z12
-	VFMADD132PS  Z3, Z13, Z12
-	JMP          hStep2M1
-
-slow2M1:
-	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z12, Z12
-	VDIVPS Z7, Z12, Z12
-	VDIVPS Z4, Z12, Z12
-	VDIVPS Z10, Z12, Z12
-	JMP    divided2M1
-
-dStepA1M1:
-	VMULPS       Z3, Z12, Z14
-	VFNMADD231PS Z7, Z14, Z12
-	VFMADD132PS  Z3, Z14, Z12
-	JMP          hStepA1M1
-
-slowA1M1:
-	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z12, Z12
-	VDIVPS Z7, Z12, Z12
-	VDIVPS Z4, Z12, Z12
-	VDIVPS Z10, Z12, Z12
-	JMP    dividedA1M1
-
-dStepB1M1:
-	VMULPS       Z3, Z13, Z12
-	VFNMADD231PS Z7, Z12, Z13
-	VFMADD132PS  Z3, Z12, Z13
-	JMP          hStepB1M1
-
-slowB1M1:
-	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z13, Z13
-	VDIVPS Z7, Z13, Z13
-	VDIVPS Z4, Z13, Z13
-	VDIVPS Z10, Z13, Z13
-	JMP    dividedB1M1
-
-dStep1M1:
-	VMULPS       Z3, Z12, Z13
-	VFNMADD231PS Z7, Z13, Z12
-	VFMADD132PS  Z3, Z13, Z12
-	JMP          hStep1M1
-
-slow1M1:
-	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z12, Z12
-	VDIVPS Z7, Z12, Z12
-	VDIVPS Z4, Z12, Z12
-	VDIVPS Z10, Z12, Z12
 	JMP    divided1M1
 
 done:
@@ -37779,16 +38948,18 @@ TEXT ·windowSumColsS2K3AVX512(SB), NOSPLIT, $296-8
 	MOVL         $0x7fffffff, CX
 	VPBROADCASTD CX, Z0
 	MOVL         $0x2b800000, CX
-	VPBROADCASTD CX, Z1
+	VPBROADCASTD CX, Z0
 	MOVL         $0x28000000, CX
-	VPBROADCASTD CX, Z2
-	VBROADCASTSS 824(AX), Z3
-	VBROADCASTSS 828(AX), Z4
-	VBROADCASTSS 832(AX), Z5
-	VXORPS       Z6, Z6, Z6
-	VBROADCASTSS 232(AX), Z7
-	VMOVDQU32    even32<>+0(SB), Z8
-	VMOVDQU32    odd32<>+0(SB), Z9
+	VPBROADCASTD CX, Z0
+	VBROADCASTSS 824(AX), Z0
+	VBROADCASTSS 828(AX), Z1
+	VBROADCASTSS 832(AX), Z2
+	MOVL         $0x14800000, CX
+	VPBROADCASTD CX, Z3
+	VXORPS       Z4, Z4, Z4
+	VBROADCASTSS 232(AX), Z5
+	VMOVDQU32    even32<>+0(SB), Z6
+	VMOVDQU32    odd32<>+0(SB), Z7
 
 	// The code for this job's division mode (1, or 0 and 2) and number of window rows.
 	MOVQ 200(AX), CX
@@ -37817,8 +38988,8 @@ col3:
 	KMOVW     4(DX), K3
 	KMOVW     6(DX), K4
 	KMOVW     8(DX), K5
-	VMOVUPS.Z 836(AX)(CX*1), K5, Z3
-	VMOVUPS.Z 1348(AX)(CX*1), K5, Z4
+	VMOVUPS.Z 836(AX)(CX*1), K5, Z0
+	VMOVUPS.Z 1348(AX)(CX*1), K5, Z1
 	MOVQ      (AX), DX
 	ADDQ      16(SP), DX
 	MOVQ      DX, 32(SP)
@@ -37843,110 +39014,108 @@ row23:
 	ADDQ   72(AX), DI
 	MOVQ   BX, R8
 	ADDQ   80(AX), R8
+	VXORPS Z2, Z2, Z2
 	VXORPS Z5, Z5, Z5
-	VXORPS Z7, Z7, Z7
 
 	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
-	VMOVUPS.Z (DX), K1, Z10
-	VMOVUPS.Z 64(DX), K2, Z11
-	VMOVAPS   Z10, Z12
-	VPERMT2PS Z11, Z8, Z12
-	VPERMT2PS Z11, Z9, Z10
-	VMOVUPS.Z 8(DX), K3, Z11
-	VMOVUPS.Z 72(DX), K4, Z13
-	VPERMT2PS Z13, Z8, Z11
-	VMOVUPS.Z (DI), K1, Z13
-	VMOVUPS.Z 64(DI), K2, Z14
-	VMOVAPS   Z13, Z15
-	VPERMT2PS Z14, Z8, Z15
-	VPERMT2PS Z14, Z9, Z13
-	VMOVUPS.Z 8(DI), K3, Z14
-	VMOVUPS.Z 72(DI), K4, Z16
-	VPERMT2PS Z16, Z8, Z14
-	VADDPS    Z12, Z5, Z5
-	VADDPS    Z15, Z7, Z7
-	VADDPS    Z10, Z5, Z5
-	VADDPS    Z13, Z7, Z7
+	VMOVUPS.Z (DX), K1, Z8
+	VMOVUPS.Z 64(DX), K2, Z9
+	VMOVAPS   Z8, Z10
+	VPERMT2PS Z9, Z6, Z10
+	VPERMT2PS Z9, Z7, Z8
+	VMOVUPS.Z 8(DX), K3, Z9
+	VMOVUPS.Z 72(DX), K4, Z11
+	VPERMT2PS Z11, Z6, Z9
+	VMOVUPS.Z (DI), K1, Z11
+	VMOVUPS.Z 64(DI), K2, Z12
+	VMOVAPS   Z11, Z13
+	VPERMT2PS Z12, Z6, Z13
+	VPERMT2PS Z12, Z7, Z11
+	VMOVUPS.Z 8(DI), K3, Z12
+	VMOVUPS.Z 72(DI), K4, Z14
+	VPERMT2PS Z14, Z6, Z12
+	VADDPS    Z10, Z2, Z2
+	VADDPS    Z13, Z5, Z5
+	VADDPS    Z8, Z2, Z2
 	VADDPS    Z11, Z5, Z5
-	VADDPS    Z14, Z7, Z7
+	VADDPS    Z9, Z2, Z2
+	VADDPS    Z12, Z5, Z5
 
 	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
-	VMOVUPS.Z (DX)(CX*1), K1, Z10
-	VMOVUPS.Z 64(DX)(CX*1), K2, Z11
-	VMOVAPS   Z10, Z12
-	VPERMT2PS Z11, Z8, Z12
-	VPERMT2PS Z11, Z9, Z10
-	VMOVUPS.Z 8(DX)(CX*1), K3, Z11
-	VMOVUPS.Z 72(DX)(CX*1), K4, Z13
-	VPERMT2PS Z13, Z8, Z11
-	VMOVUPS.Z (DI)(CX*1), K1, Z13
-	VMOVUPS.Z 64(DI)(CX*1), K2, Z14
-	VMOVAPS   Z13, Z15
-	VPERMT2PS Z14, Z8, Z15
-	VPERMT2PS Z14, Z9, Z13
-	VMOVUPS.Z 8(DI)(CX*1), K3, Z14
-	VMOVUPS.Z 72(DI)(CX*1), K4, Z16
-	VPERMT2PS Z16, Z8, Z14
-	VADDPS    Z12, Z5, Z5
-	VADDPS    Z15, Z7, Z7
-	VADDPS    Z10, Z5, Z5
-	VADDPS    Z13, Z7, Z7
+	VMOVUPS.Z (DX)(CX*1), K1, Z8
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z9
+	VMOVAPS   Z8, Z10
+	VPERMT2PS Z9, Z6, Z10
+	VPERMT2PS Z9, Z7, Z8
+	VMOVUPS.Z 8(DX)(CX*1), K3, Z9
+	VMOVUPS.Z 72(DX)(CX*1), K4, Z11
+	VPERMT2PS Z11, Z6, Z9
+	VMOVUPS.Z (DI)(CX*1), K1, Z11
+	VMOVUPS.Z 64(DI)(CX*1), K2, Z12
+	VMOVAPS   Z11, Z13
+	VPERMT2PS Z12, Z6, Z13
+	VPERMT2PS Z12, Z7, Z11
+	VMOVUPS.Z 8(DI)(CX*1), K3, Z12
+	VMOVUPS.Z 72(DI)(CX*1), K4, Z14
+	VPERMT2PS Z14, Z6, Z12
+	VADDPS    Z10, Z2, Z2
+	VADDPS    Z13, Z5, Z5
+	VADDPS    Z8, Z2, Z2
 	VADDPS    Z11, Z5, Z5
-	VADDPS    Z14, Z7, Z7
+	VADDPS    Z9, Z2, Z2
+	VADDPS    Z12, Z5, Z5
 
 	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
-	VMOVUPS.Z (DX)(CX*2), K1, Z10
-	VMOVUPS.Z 64(DX)(CX*2), K2, Z11
-	VMOVAPS   Z10, Z12
-	VPERMT2PS Z11, Z8, Z12
-	VPERMT2PS Z11, Z9, Z10
-	VMOVUPS.Z 8(DX)(CX*2), K3, Z11
-	VMOVUPS.Z 72(DX)(CX*2), K4, Z13
-	VPERMT2PS Z13, Z8, Z11
-	VMOVUPS.Z (DI)(CX*2), K1, Z13
-	VMOVUPS.Z 64(DI)(CX*2), K2, Z14
-	VMOVAPS   Z13, Z15
-	VPERMT2PS Z14, Z8, Z15
-	VPERMT2PS Z14, Z9, Z13
-	VMOVUPS.Z 8(DI)(CX*2), K3, Z14
-	VMOVUPS.Z 72(DI)(CX*2), K4, Z16
-	VPERMT2PS Z16, Z8, Z14
-	VADDPS    Z12, Z5, Z5
-	VADDPS    Z15, Z7, Z7
-	VADDPS    Z10, Z5, Z5
-	VADDPS    Z13, Z7, Z7
+	VMOVUPS.Z (DX)(CX*2), K1, Z8
+	VMOVUPS.Z 64(DX)(CX*2), K2, Z9
+	VMOVAPS   Z8, Z10
+	VPERMT2PS Z9, Z6, Z10
+	VPERMT2PS Z9, Z7, Z8
+	VMOVUPS.Z 8(DX)(CX*2), K3, Z9
+	VMOVUPS.Z 72(DX)(CX*2), K4, Z11
+	VPERMT2PS Z11, Z6, Z9
+	VMOVUPS.Z (DI)(CX*2), K1, Z11
+	VMOVUPS.Z 64(DI)(CX*2), K2, Z12
+	VMOVAPS   Z11, Z13
+	VPERMT2PS Z12, Z6, Z13
+	VPERMT2PS Z12, Z7, Z11
+	VMOVUPS.Z 8(DI)(CX*2), K3, Z12
+	VMOVUPS.Z 72(DI)(CX*2), K4, Z14
+	VPERMT2PS Z14, Z6, Z12
+	VADDPS    Z10, Z2, Z2
+	VADDPS    Z13, Z5, Z5
+	VADDPS    Z8, Z2, Z2
 	VADDPS    Z11, Z5, Z5
-	VADDPS    Z14, Z7, Z7
+	VADDPS    Z9, Z2, Z2
+	VADDPS    Z12, Z5, Z5
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z5, Z10
-	VPSUBD  Z1, Z10, Z10
-	VPCMPUD $0x06, Z2, Z10, K5, K6
-	KTESTW  K6, K6
-	JNZ     slowA3
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z2, Z8
+	VFPCLASSPSZ $0xbf, Z8, K5, K6
+	KTESTW      K6, K6
+	JNZ         slowA3
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z5, Z10
-	VFNMADD231PS Z3, Z10, Z5
-	VFMADD132PS  Z4, Z10, Z5
+	VMULPS       Z1, Z2, Z8
+	VFNMADD231PS Z0, Z8, Z2
+	VFMADD132PS  Z1, Z8, Z2
 
 dividedA3:
-	VMOVUPS Z5, K5, (BX)
+	VMOVUPS Z2, K5, (BX)
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z7, Z5
-	VPSUBD  Z1, Z5, Z5
-	VPCMPUD $0x06, Z2, Z5, K5, K6
-	KTESTW  K6, K6
-	JNZ     slowB3
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z5, Z2
+	VFPCLASSPSZ $0xbf, Z2, K5, K6
+	KTESTW      K6, K6
+	JNZ         slowB3
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z7, Z5
-	VFNMADD231PS Z3, Z5, Z7
-	VFMADD132PS  Z4, Z5, Z7
+	VMULPS       Z1, Z5, Z2
+	VFNMADD231PS Z0, Z2, Z5
+	VFMADD132PS  Z1, Z2, Z5
 
 dividedB3:
-	VMOVUPS Z7, K5, (R8)
+	VMOVUPS Z5, K5, (R8)
 	MOVQ    DI, DX
 	ADDQ    72(AX), DX
 	MOVQ    R8, BX
@@ -37958,61 +39127,60 @@ dividedB3:
 row13:
 	TESTQ  SI, SI
 	JZ     groupEnd3
-	VXORPS Z5, Z5, Z5
+	VXORPS Z2, Z2, Z2
 
 	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
-	VMOVUPS.Z (DX), K1, Z7
-	VMOVUPS.Z 64(DX), K2, Z10
-	VMOVAPS   Z7, Z11
-	VPERMT2PS Z10, Z8, Z11
-	VPERMT2PS Z10, Z9, Z7
-	VMOVUPS.Z 8(DX), K3, Z10
-	VMOVUPS.Z 72(DX), K4, Z12
-	VPERMT2PS Z12, Z8, Z10
-	VADDPS    Z11, Z5, Z5
-	VADDPS    Z7, Z5, Z5
-	VADDPS    Z10, Z5, Z5
+	VMOVUPS.Z (DX), K1, Z5
+	VMOVUPS.Z 64(DX), K2, Z8
+	VMOVAPS   Z5, Z9
+	VPERMT2PS Z8, Z6, Z9
+	VPERMT2PS Z8, Z7, Z5
+	VMOVUPS.Z 8(DX), K3, Z8
+	VMOVUPS.Z 72(DX), K4, Z10
+	VPERMT2PS Z10, Z6, Z8
+	VADDPS    Z9, Z2, Z2
+	VADDPS    Z5, Z2, Z2
+	VADDPS    Z8, Z2, Z2
 
 	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
-	VMOVUPS.Z (DX)(CX*1), K1, Z7
-	VMOVUPS.Z 64(DX)(CX*1), K2, Z10
-	VMOVAPS   Z7, Z11
-	VPERMT2PS Z10, Z8, Z11
-	VPERMT2PS Z10, Z9, Z7
-	VMOVUPS.Z 8(DX)(CX*1), K3, Z10
-	VMOVUPS.Z 72(DX)(CX*1), K4, Z12
-	VPERMT2PS Z12, Z8, Z10
-	VADDPS    Z11, Z5, Z5
-	VADDPS    Z7, Z5, Z5
-	VADDPS    Z10, Z5, Z5
+	VMOVUPS.Z (DX)(CX*1), K1, Z5
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z8
+	VMOVAPS   Z5, Z9
+	VPERMT2PS Z8, Z6, Z9
+	VPERMT2PS Z8, Z7, Z5
+	VMOVUPS.Z 8(DX)(CX*1), K3, Z8
+	VMOVUPS.Z 72(DX)(CX*1), K4, Z10
+	VPERMT2PS Z10, Z6, Z8
+	VADDPS    Z9, Z2, Z2
+	VADDPS    Z5, Z2, Z2
+	VADDPS    Z8, Z2, Z2
 
 	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
-	VMOVUPS.Z (DX)(CX*2), K1, Z7
-	VMOVUPS.Z 64(DX)(CX*2), K2, Z10
-	VMOVAPS   Z7, Z11
-	VPERMT2PS Z10, Z8, Z11
-	VPERMT2PS Z10, Z9, Z7
-	VMOVUPS.Z 8(DX)(CX*2), K3, Z10
-	VMOVUPS.Z 72(DX)(CX*2), K4, Z12
-	VPERMT2PS Z12, Z8, Z10
-	VADDPS    Z11, Z5, Z5
-	VADDPS    Z7, Z5, Z5
-	VADDPS    Z10, Z5, Z5
+	VMOVUPS.Z (DX)(CX*2), K1, Z5
+	VMOVUPS.Z 64(DX)(CX*2), K2, Z8
+	VMOVAPS   Z5, Z9
+	VPERMT2PS Z8, Z6, Z9
+	VPERMT2PS Z8, Z7, Z5
+	VMOVUPS.Z 8(DX)(CX*2), K3, Z8
+	VMOVUPS.Z 72(DX)(CX*2), K4, Z10
+	VPERMT2PS Z10, Z6, Z8
+	VADDPS    Z9, Z2, Z2
+	VADDPS    Z5, Z2, Z2
+	VADDPS    Z8, Z2, Z2
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z5, Z7
-	VPSUBD  Z1, Z7, Z7
-	VPCMPUD $0x06, Z2, Z7, K5, K6
-	KTESTW  K6, K6
-	JNZ     slow3
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z2, Z5
+	VFPCLASSPSZ $0xbf, Z5, K5, K6
+	KTESTW      K6, K6
+	JNZ         slow3
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z5, Z7
-	VFNMADD231PS Z3, Z7, Z5
-	VFMADD132PS  Z4, Z7, Z5
+	VMULPS       Z1, Z2, Z5
+	VFNMADD231PS Z0, Z5, Z2
+	VFMADD132PS  Z1, Z5, Z2
 
 divided3:
-	VMOVUPS Z5, K5, (BX)
+	VMOVUPS Z2, K5, (BX)
 
 groupEnd3:
 	MOVQ 48(AX), DX
@@ -38050,8 +39218,8 @@ col2:
 	KMOVW     4(DX), K3
 	KMOVW     6(DX), K4
 	KMOVW     8(DX), K5
-	VMOVUPS.Z 836(AX)(CX*1), K5, Z3
-	VMOVUPS.Z 1348(AX)(CX*1), K5, Z4
+	VMOVUPS.Z 836(AX)(CX*1), K5, Z0
+	VMOVUPS.Z 1348(AX)(CX*1), K5, Z1
 	MOVQ      (AX), DX
 	ADDQ      64(SP), DX
 	MOVQ      DX, 80(SP)
@@ -38076,86 +39244,84 @@ row22:
 	ADDQ   72(AX), DI
 	MOVQ   BX, R8
 	ADDQ   80(AX), R8
+	VXORPS Z2, Z2, Z2
 	VXORPS Z5, Z5, Z5
-	VXORPS Z7, Z7, Z7
 
 	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
-	VMOVUPS.Z (DX), K1, Z10
-	VMOVUPS.Z 64(DX), K2, Z11
-	VMOVAPS   Z10, Z12
-	VPERMT2PS Z11, Z8, Z12
-	VPERMT2PS Z11, Z9, Z10
-	VMOVUPS.Z 8(DX), K3, Z11
-	VMOVUPS.Z 72(DX), K4, Z13
-	VPERMT2PS Z13, Z8, Z11
-	VMOVUPS.Z (DI), K1, Z13
-	VMOVUPS.Z 64(DI), K2, Z14
-	VMOVAPS   Z13, Z15
-	VPERMT2PS Z14, Z8, Z15
-	VPERMT2PS Z14, Z9, Z13
-	VMOVUPS.Z 8(DI), K3, Z14
-	VMOVUPS.Z 72(DI), K4, Z16
-	VPERMT2PS Z16, Z8, Z14
-	VADDPS    Z12, Z5, Z5
-	VADDPS    Z15, Z7, Z7
-	VADDPS    Z10, Z5, Z5
-	VADDPS    Z13, Z7, Z7
+	VMOVUPS.Z (DX), K1, Z8
+	VMOVUPS.Z 64(DX), K2, Z9
+	VMOVAPS   Z8, Z10
+	VPERMT2PS Z9, Z6, Z10
+	VPERMT2PS Z9, Z7, Z8
+	VMOVUPS.Z 8(DX), K3, Z9
+	VMOVUPS.Z 72(DX), K4, Z11
+	VPERMT2PS Z11, Z6, Z9
+	VMOVUPS.Z (DI), K1, Z11
+	VMOVUPS.Z 64(DI), K2, Z12
+	VMOVAPS   Z11, Z13
+	VPERMT2PS Z12, Z6, Z13
+	VPERMT2PS Z12, Z7, Z11
+	VMOVUPS.Z 8(DI), K3, Z12
+	VMOVUPS.Z 72(DI), K4, Z14
+	VPERMT2PS Z14, Z6, Z12
+	VADDPS    Z10, Z2, Z2
+	VADDPS    Z13, Z5, Z5
+	VADDPS    Z8, Z2, Z2
 	VADDPS    Z11, Z5, Z5
-	VADDPS    Z14, Z7, Z7
+	VADDPS    Z9, Z2, Z2
+	VADDPS    Z12, Z5, Z5
 
 	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
-	VMOVUPS.Z (DX)(CX*1), K1, Z10
-	VMOVUPS.Z 64(DX)(CX*1), K2, Z11
-	VMOVAPS   Z10, Z12
-	VPERMT2PS Z11, Z8, Z12
-	VPERMT2PS Z11, Z9, Z10
-	VMOVUPS.Z 8(DX)(CX*1), K3, Z11
-	VMOVUPS.Z 72(DX)(CX*1), K4, Z13
-	VPERMT2PS Z13, Z8, Z11
-	VMOVUPS.Z (DI)(CX*1), K1, Z13
-	VMOVUPS.Z 64(DI)(CX*1), K2, Z14
-	VMOVAPS   Z13, Z15
-	VPERMT2PS Z14, Z8, Z15
-	VPERMT2PS Z14, Z9, Z13
-	VMOVUPS.Z 8(DI)(CX*1), K3, Z14
-	VMOVUPS.Z 72(DI)(CX*1), K4, Z16
-	VPERMT2PS Z16, Z8, Z14
-	VADDPS    Z12, Z5, Z5
-	VADDPS    Z15, Z7, Z7
-	VADDPS    Z10, Z5, Z5
-	VADDPS    Z13, Z7, Z7
+	VMOVUPS.Z (DX)(CX*1), K1, Z8
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z9
+	VMOVAPS   Z8, Z10
+	VPERMT2PS Z9, Z6, Z10
+	VPERMT2PS Z9, Z7, Z8
+	VMOVUPS.Z 8(DX)(CX*1), K3, Z9
+	VMOVUPS.Z 72(DX)(CX*1), K4, Z11
+	VPERMT2PS Z11, Z6, Z9
+	VMOVUPS.Z (DI)(CX*1), K1, Z11
+	VMOVUPS.Z 64(DI)(CX*1), K2, Z12
+	VMOVAPS   Z11, Z13
+	VPERMT2PS Z12, Z6, Z13
+	VPERMT2PS Z12, Z7, Z11
+	VMOVUPS.Z 8(DI)(CX*1), K3, Z12
+	VMOVUPS.Z 72(DI)(CX*1), K4, Z14
+	VPERMT2PS Z14, Z6, Z12
+	VADDPS    Z10, Z2, Z2
+	VADDPS    Z13, Z5, Z5
+	VADDPS    Z8, Z2, Z2
 	VADDPS    Z11, Z5, Z5
-	VADDPS    Z14, Z7, Z7
+	VADDPS    Z9, Z2, Z2
+	VADDPS    Z12, Z5, Z5
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z5, Z10
-	VPSUBD  Z1, Z10, Z10
-	VPCMPUD $0x06, Z2, Z10, K5, K6
-	KTESTW  K6, K6
-	JNZ     slowA2
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z2, Z8
+	VFPCLASSPSZ $0xbf, Z8, K5, K6
+	KTESTW      K6, K6
+	JNZ         slowA2
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z5, Z10
-	VFNMADD231PS Z3, Z10, Z5
-	VFMADD132PS  Z4, Z10, Z5
+	VMULPS       Z1, Z2, Z8
+	VFNMADD231PS Z0, Z8, Z2
+	VFMADD132PS  Z1, Z8, Z2
 
 dividedA2:
-	VMOVUPS Z5, K5, (BX)
+	VMOVUPS Z2, K5, (BX)
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z7, Z5
-	VPSUBD  Z1, Z5, Z5
-	VPCMPUD $0x06, Z2, Z5, K5, K6
-	KTESTW  K6, K6
-	JNZ     slowB2
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z5, Z2
+	VFPCLASSPSZ $0xbf, Z2, K5, K6
+	KTESTW      K6, K6
+	JNZ         slowB2
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z7, Z5
-	VFNMADD231PS Z3, Z5, Z7
-	VFMADD132PS  Z4, Z5, Z7
+	VMULPS       Z1, Z5, Z2
+	VFNMADD231PS Z0, Z2, Z5
+	VFMADD132PS  Z1, Z2, Z5
 
 dividedB2:
-	VMOVUPS Z7, K5, (R8)
+	VMOVUPS Z5, K5, (R8)
 	MOVQ    DI, DX
 	ADDQ    72(AX), DX
 	MOVQ    R8, BX
@@ -38167,48 +39333,47 @@ dividedB2:
 row12:
 	TESTQ  SI, SI
 	JZ     groupEnd2
-	VXORPS Z5, Z5, Z5
+	VXORPS Z2, Z2, Z2
 
 	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
-	VMOVUPS.Z (DX), K1, Z7
-	VMOVUPS.Z 64(DX), K2, Z10
-	VMOVAPS   Z7, Z11
-	VPERMT2PS Z10, Z8, Z11
-	VPERMT2PS Z10, Z9, Z7
-	VMOVUPS.Z 8(DX), K3, Z10
-	VMOVUPS.Z 72(DX), K4, Z12
-	VPERMT2PS Z12, Z8, Z10
-	VADDPS    Z11, Z5, Z5
-	VADDPS    Z7, Z5, Z5
-	VADDPS    Z10, Z5, Z5
+	VMOVUPS.Z (DX), K1, Z5
+	VMOVUPS.Z 64(DX), K2, Z8
+	VMOVAPS   Z5, Z9
+	VPERMT2PS Z8, Z6, Z9
+	VPERMT2PS Z8, Z7, Z5
+	VMOVUPS.Z 8(DX), K3, Z8
+	VMOVUPS.Z 72(DX), K4, Z10
+	VPERMT2PS Z10, Z6, Z8
+	VADDPS    Z9, Z2, Z2
+	VADDPS    Z5, Z2, Z2
+	VADDPS    Z8, Z2, Z2
 
 	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
-	VMOVUPS.Z (DX)(CX*1), K1, Z7
-	VMOVUPS.Z 64(DX)(CX*1), K2, Z10
-	VMOVAPS   Z7, Z11
-	VPERMT2PS Z10, Z8, Z11
-	VPERMT2PS Z10, Z9, Z7
-	VMOVUPS.Z 8(DX)(CX*1), K3, Z10
-	VMOVUPS.Z 72(DX)(CX*1), K4, Z12
-	VPERMT2PS Z12, Z8, Z10
-	VADDPS    Z11, Z5, Z5
-	VADDPS    Z7, Z5, Z5
-	VADDPS    Z10, Z5, Z5
+	VMOVUPS.Z (DX)(CX*1), K1, Z5
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z8
+	VMOVAPS   Z5, Z9
+	VPERMT2PS Z8, Z6, Z9
+	VPERMT2PS Z8, Z7, Z5
+	VMOVUPS.Z 8(DX)(CX*1), K3, Z8
+	VMOVUPS.Z 72(DX)(CX*1), K4, Z10
+	VPERMT2PS Z10, Z6, Z8
+	VADDPS    Z9, Z2, Z2
+	VADDPS    Z5, Z2, Z2
+	VADDPS    Z8, Z2, Z2
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z5, Z7
-	VPSUBD  Z1, Z7, Z7
-	VPCMPUD $0x06, Z2, Z7, K5, K6
-	KTESTW  K6, K6
-	JNZ     slow2
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z2, Z5
+	VFPCLASSPSZ $0xbf, Z5, K5, K6
+	KTESTW      K6, K6
+	JNZ         slow2
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z5, Z7
-	VFNMADD231PS Z3, Z7, Z5
-	VFMADD132PS  Z4, Z7, Z5
+	VMULPS       Z1, Z2, Z5
+	VFNMADD231PS Z0, Z5, Z2
+	VFMADD132PS  Z1, Z5, Z2
 
 divided2:
-	VMOVUPS Z5, K5, (BX)
+	VMOVUPS Z2, K5, (BX)
 
 groupEnd2:
 	MOVQ 48(AX), DX
@@ -38246,8 +39411,8 @@ col1:
 	KMOVW     4(DX), K3
 	KMOVW     6(DX), K4
 	KMOVW     8(DX), K5
-	VMOVUPS.Z 836(AX)(CX*1), K5, Z3
-	VMOVUPS.Z 1348(AX)(CX*1), K5, Z4
+	VMOVUPS.Z 836(AX)(CX*1), K5, Z0
+	VMOVUPS.Z 1348(AX)(CX*1), K5, Z1
 	MOVQ      (AX), DX
 	ADDQ      112(SP), DX
 	MOVQ      DX, 128(SP)
@@ -38272,62 +39437,60 @@ row21:
 	ADDQ   72(AX), SI
 	MOVQ   DX, DI
 	ADDQ   80(AX), DI
+	VXORPS Z2, Z2, Z2
 	VXORPS Z5, Z5, Z5
-	VXORPS Z7, Z7, Z7
 
 	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
-	VMOVUPS.Z (CX), K1, Z10
-	VMOVUPS.Z 64(CX), K2, Z11
-	VMOVAPS   Z10, Z12
-	VPERMT2PS Z11, Z8, Z12
-	VPERMT2PS Z11, Z9, Z10
-	VMOVUPS.Z 8(CX), K3, Z11
-	VMOVUPS.Z 72(CX), K4, Z13
-	VPERMT2PS Z13, Z8, Z11
-	VMOVUPS.Z (SI), K1, Z13
-	VMOVUPS.Z 64(SI), K2, Z14
-	VMOVAPS   Z13, Z15
-	VPERMT2PS Z14, Z8, Z15
-	VPERMT2PS Z14, Z9, Z13
-	VMOVUPS.Z 8(SI), K3, Z14
-	VMOVUPS.Z 72(SI), K4, Z16
-	VPERMT2PS Z16, Z8, Z14
-	VADDPS    Z12, Z5, Z5
-	VADDPS    Z15, Z7, Z7
-	VADDPS    Z10, Z5, Z5
-	VADDPS    Z13, Z7, Z7
+	VMOVUPS.Z (CX), K1, Z8
+	VMOVUPS.Z 64(CX), K2, Z9
+	VMOVAPS   Z8, Z10
+	VPERMT2PS Z9, Z6, Z10
+	VPERMT2PS Z9, Z7, Z8
+	VMOVUPS.Z 8(CX), K3, Z9
+	VMOVUPS.Z 72(CX), K4, Z11
+	VPERMT2PS Z11, Z6, Z9
+	VMOVUPS.Z (SI), K1, Z11
+	VMOVUPS.Z 64(SI), K2, Z12
+	VMOVAPS   Z11, Z13
+	VPERMT2PS Z12, Z6, Z13
+	VPERMT2PS Z12, Z7, Z11
+	VMOVUPS.Z 8(SI), K3, Z12
+	VMOVUPS.Z 72(SI), K4, Z14
+	VPERMT2PS Z14, Z6, Z12
+	VADDPS    Z10, Z2, Z2
+	VADDPS    Z13, Z5, Z5
+	VADDPS    Z8, Z2, Z2
 	VADDPS    Z11, Z5, Z5
-	VADDPS    Z14, Z7, Z7
+	VADDPS    Z9, Z2, Z2
+	VADDPS    Z12, Z5, Z5
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z5, Z10
-	VPSUBD  Z1, Z10, Z10
-	VPCMPUD $0x06, Z2, Z10, K5, K6
-	KTESTW  K6, K6
-	JNZ     slowA1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z2, Z8
+	VFPCLASSPSZ $0xbf, Z8, K5, K6
+	KTESTW      K6, K6
+	JNZ         slowA1
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z5, Z10
-	VFNMADD231PS Z3, Z10, Z5
-	VFMADD132PS  Z4, Z10, Z5
+	VMULPS       Z1, Z2, Z8
+	VFNMADD231PS Z0, Z8, Z2
+	VFMADD132PS  Z1, Z8, Z2
 
 dividedA1:
-	VMOVUPS Z5, K5, (DX)
+	VMOVUPS Z2, K5, (DX)
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z7, Z5
-	VPSUBD  Z1, Z5, Z5
-	VPCMPUD $0x06, Z2, Z5, K5, K6
-	KTESTW  K6, K6
-	JNZ     slowB1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z5, Z2
+	VFPCLASSPSZ $0xbf, Z2, K5, K6
+	KTESTW      K6, K6
+	JNZ         slowB1
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z7, Z5
-	VFNMADD231PS Z3, Z5, Z7
-	VFMADD132PS  Z4, Z5, Z7
+	VMULPS       Z1, Z5, Z2
+	VFNMADD231PS Z0, Z2, Z5
+	VFMADD132PS  Z1, Z2, Z5
 
 dividedB1:
-	VMOVUPS Z7, K5, (DI)
+	VMOVUPS Z5, K5, (DI)
 	MOVQ    SI, CX
 	ADDQ    72(AX), CX
 	MOVQ    DI, DX
@@ -38339,35 +39502,34 @@ dividedB1:
 row11:
 	TESTQ  BX, BX
 	JZ     groupEnd1
-	VXORPS Z5, Z5, Z5
+	VXORPS Z2, Z2, Z2
 
 	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
-	VMOVUPS.Z (CX), K1, Z7
-	VMOVUPS.Z 64(CX), K2, Z10
-	VMOVAPS   Z7, Z11
-	VPERMT2PS Z10, Z8, Z11
-	VPERMT2PS Z10, Z9, Z7
-	VMOVUPS.Z 8(CX), K3, Z10
-	VMOVUPS.Z 72(CX), K4, Z12
-	VPERMT2PS Z12, Z8, Z10
-	VADDPS    Z11, Z5, Z5
-	VADDPS    Z7, Z5, Z5
-	VADDPS    Z10, Z5, Z5
+	VMOVUPS.Z (CX), K1, Z5
+	VMOVUPS.Z 64(CX), K2, Z8
+	VMOVAPS   Z5, Z9
+	VPERMT2PS Z8, Z6, Z9
+	VPERMT2PS Z8, Z7, Z5
+	VMOVUPS.Z 8(CX), K3, Z8
+	VMOVUPS.Z 72(CX), K4, Z10
+	VPERMT2PS Z10, Z6, Z8
+	VADDPS    Z9, Z2, Z2
+	VADDPS    Z5, Z2, Z2
+	VADDPS    Z8, Z2, Z2
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z5, Z7
-	VPSUBD  Z1, Z7, Z7
-	VPCMPUD $0x06, Z2, Z7, K5, K6
-	KTESTW  K6, K6
-	JNZ     slow1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z2, Z5
+	VFPCLASSPSZ $0xbf, Z5, K5, K6
+	KTESTW      K6, K6
+	JNZ         slow1
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z5, Z7
-	VFNMADD231PS Z3, Z7, Z5
-	VFMADD132PS  Z4, Z7, Z5
+	VMULPS       Z1, Z2, Z5
+	VFNMADD231PS Z0, Z5, Z2
+	VFMADD132PS  Z1, Z5, Z2
 
 divided1:
-	VMOVUPS Z5, K5, (DX)
+	VMOVUPS Z2, K5, (DX)
 
 groupEnd1:
 	MOVQ 48(AX), CX
@@ -38409,8 +39571,8 @@ col3M1:
 	KMOVW     4(DX), K3
 	KMOVW     6(DX), K4
 	KMOVW     8(DX), K5
-	VMOVUPS.Z 836(AX)(CX*1), K5, Z10
-	VMOVUPS.Z 1348(AX)(CX*1), K5, Z11
+	VMOVUPS.Z 836(AX)(CX*1), K5, Z8
+	VMOVUPS.Z 1348(AX)(CX*1), K5, Z9
 	MOVQ      (AX), DX
 	ADDQ      160(SP), DX
 	MOVQ      DX, 176(SP)
@@ -38435,124 +39597,122 @@ row23M1:
 	ADDQ   72(AX), DI
 	MOVQ   BX, R8
 	ADDQ   80(AX), R8
-	VXORPS Z12, Z12, Z12
-	VXORPS Z13, Z13, Z13
+	VXORPS Z10, Z10, Z10
+	VXORPS Z11, Z11, Z11
 
 	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
-	VMOVUPS.Z (DX), K1, Z14
-	VMOVUPS.Z 64(DX), K2, Z15
-	VMOVAPS   Z14, Z16
-	VPERMT2PS Z15, Z8, Z16
-	VPERMT2PS Z15, Z9, Z14
-	VMOVUPS.Z 8(DX), K3, Z15
-	VMOVUPS.Z 72(DX), K4, Z17
-	VPERMT2PS Z17, Z8, Z15
-	VMOVUPS.Z (DI), K1, Z17
-	VMOVUPS.Z 64(DI), K2, Z18
-	VMOVAPS   Z17, Z19
-	VPERMT2PS Z18, Z8, Z19
-	VPERMT2PS Z18, Z9, Z17
-	VMOVUPS.Z 8(DI), K3, Z18
-	VMOVUPS.Z 72(DI), K4, Z20
-	VPERMT2PS Z20, Z8, Z18
-	VADDPS    Z16, Z12, Z12
-	VADDPS    Z19, Z13, Z13
-	VADDPS    Z14, Z12, Z12
-	VADDPS    Z17, Z13, Z13
-	VADDPS    Z15, Z12, Z12
-	VADDPS    Z18, Z13, Z13
+	VMOVUPS.Z (DX), K1, Z12
+	VMOVUPS.Z 64(DX), K2, Z13
+	VMOVAPS   Z12, Z14
+	VPERMT2PS Z13, Z6, Z14
+	VPERMT2PS Z13, Z7, Z12
+	VMOVUPS.Z 8(DX), K3, Z13
+	VMOVUPS.Z 72(DX), K4, Z15
+	VPERMT2PS Z15, Z6, Z13
+	VMOVUPS.Z (DI), K1, Z15
+	VMOVUPS.Z 64(DI), K2, Z16
+	VMOVAPS   Z15, Z17
+	VPERMT2PS Z16, Z6, Z17
+	VPERMT2PS Z16, Z7, Z15
+	VMOVUPS.Z 8(DI), K3, Z16
+	VMOVUPS.Z 72(DI), K4, Z18
+	VPERMT2PS Z18, Z6, Z16
+	VADDPS    Z14, Z10, Z10
+	VADDPS    Z17, Z11, Z11
+	VADDPS    Z12, Z10, Z10
+	VADDPS    Z15, Z11, Z11
+	VADDPS    Z13, Z10, Z10
+	VADDPS    Z16, Z11, Z11
 
 	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
-	VMOVUPS.Z (DX)(CX*1), K1, Z14
-	VMOVUPS.Z 64(DX)(CX*1), K2, Z15
-	VMOVAPS   Z14, Z16
-	VPERMT2PS Z15, Z8, Z16
-	VPERMT2PS Z15, Z9, Z14
-	VMOVUPS.Z 8(DX)(CX*1), K3, Z15
-	VMOVUPS.Z 72(DX)(CX*1), K4, Z17
-	VPERMT2PS Z17, Z8, Z15
-	VMOVUPS.Z (DI)(CX*1), K1, Z17
-	VMOVUPS.Z 64(DI)(CX*1), K2, Z18
-	VMOVAPS   Z17, Z19
-	VPERMT2PS Z18, Z8, Z19
-	VPERMT2PS Z18, Z9, Z17
-	VMOVUPS.Z 8(DI)(CX*1), K3, Z18
-	VMOVUPS.Z 72(DI)(CX*1), K4, Z20
-	VPERMT2PS Z20, Z8, Z18
-	VADDPS    Z16, Z12, Z12
-	VADDPS    Z19, Z13, Z13
-	VADDPS    Z14, Z12, Z12
-	VADDPS    Z17, Z13, Z13
-	VADDPS    Z15, Z12, Z12
-	VADDPS    Z18, Z13, Z13
+	VMOVUPS.Z (DX)(CX*1), K1, Z12
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z13
+	VMOVAPS   Z12, Z14
+	VPERMT2PS Z13, Z6, Z14
+	VPERMT2PS Z13, Z7, Z12
+	VMOVUPS.Z 8(DX)(CX*1), K3, Z13
+	VMOVUPS.Z 72(DX)(CX*1), K4, Z15
+	VPERMT2PS Z15, Z6, Z13
+	VMOVUPS.Z (DI)(CX*1), K1, Z15
+	VMOVUPS.Z 64(DI)(CX*1), K2, Z16
+	VMOVAPS   Z15, Z17
+	VPERMT2PS Z16, Z6, Z17
+	VPERMT2PS Z16, Z7, Z15
+	VMOVUPS.Z 8(DI)(CX*1), K3, Z16
+	VMOVUPS.Z 72(DI)(CX*1), K4, Z18
+	VPERMT2PS Z18, Z6, Z16
+	VADDPS    Z14, Z10, Z10
+	VADDPS    Z17, Z11, Z11
+	VADDPS    Z12, Z10, Z10
+	VADDPS    Z15, Z11, Z11
+	VADDPS    Z13, Z10, Z10
+	VADDPS    Z16, Z11, Z11
 
 	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
-	VMOVUPS.Z (DX)(CX*2), K1, Z14
-	VMOVUPS.Z 64(DX)(CX*2), K2, Z15
-	VMOVAPS   Z14, Z16
-	VPERMT2PS Z15, Z8, Z16
-	VPERMT2PS Z15, Z9, Z14
-	VMOVUPS.Z 8(DX)(CX*2), K3, Z15
-	VMOVUPS.Z 72(DX)(CX*2), K4, Z17
-	VPERMT2PS Z17, Z8, Z15
-	VMOVUPS.Z (DI)(CX*2), K1, Z17
-	VMOVUPS.Z 64(DI)(CX*2), K2, Z18
-	VMOVAPS   Z17, Z19
-	VPERMT2PS Z18, Z8, Z19
-	VPERMT2PS Z18, Z9, Z17
-	VMOVUPS.Z 8(DI)(CX*2), K3, Z18
-	VMOVUPS.Z 72(DI)(CX*2), K4, Z20
-	VPERMT2PS Z20, Z8, Z18
-	VADDPS    Z16, Z12, Z12
-	VADDPS    Z19, Z13, Z13
-	VADDPS    Z14, Z12, Z12
-	VADDPS    Z17, Z13, Z13
-	VADDPS    Z15, Z12, Z12
-	VADDPS    Z18, Z13, Z13
+	VMOVUPS.Z (DX)(CX*2), K1, Z12
+	VMOVUPS.Z 64(DX)(CX*2), K2, Z13
+	VMOVAPS   Z12, Z14
+	VPERMT2PS Z13, Z6, Z14
+	VPERMT2PS Z13, Z7, Z12
+	VMOVUPS.Z 8(DX)(CX*2), K3, Z13
+	VMOVUPS.Z 72(DX)(CX*2), K4, Z15
+	VPERMT2PS Z15, Z6, Z13
+	VMOVUPS.Z (DI)(CX*2), K1, Z15
+	VMOVUPS.Z 64(DI)(CX*2), K2, Z16
+	VMOVAPS   Z15, Z17
+	VPERMT2PS Z16, Z6, Z17
+	VPERMT2PS Z16, Z7, Z15
+	VMOVUPS.Z 8(DI)(CX*2), K3, Z16
+	VMOVUPS.Z 72(DI)(CX*2), K4, Z18
+	VPERMT2PS Z18, Z6, Z16
+	VADDPS    Z14, Z10, Z10
+	VADDPS    Z17, Z11, Z11
+	VADDPS    Z12, Z10, Z10
+	VADDPS    Z15, Z11, Z11
+	VADDPS    Z13, Z10, Z10
+	VADDPS    Z16, Z11, Z11
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z12, Z14
-	VPSUBD  Z1, Z14, Z14
-	VPCMPUD $0x06, Z2, Z14, K5, K6
-	KTESTW  K6, K6
-	JNZ     slowA3M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z10, Z12
+	VFPCLASSPSZ $0xbf, Z12, K5, K6
+	KTESTW      K6, K6
+	JNZ         slowA3M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStepA3M1
 
 hStepA3M1:
-	VMULPS       Z5, Z12, Z14
-	VFNMADD231PS Z4, Z14, Z12
-	VFMADD132PS  Z5, Z14, Z12
-	VMULPS       Z11, Z12, Z14
-	VFNMADD231PS Z10, Z14, Z12
-	VFMADD132PS  Z11, Z14, Z12
+	VMULPS       Z2, Z10, Z12
+	VFNMADD231PS Z1, Z12, Z10
+	VFMADD132PS  Z2, Z12, Z10
+	VMULPS       Z9, Z10, Z12
+	VFNMADD231PS Z8, Z12, Z10
+	VFMADD132PS  Z9, Z12, Z10
 
 dividedA3M1:
-	VMOVUPS Z12, K5, (BX)
+	VMOVUPS Z10, K5, (BX)
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z13, Z12
-	VPSUBD  Z1, Z12, Z12
-	VPCMPUD $0x06, Z2, Z12, K5, K6
-	KTESTW  K6, K6
-	JNZ     slowB3M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z11, Z10
+	VFPCLASSPSZ $0xbf, Z10, K5, K6
+	KTESTW      K6, K6
+	JNZ         slowB3M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStepB3M1
 
 hStepB3M1:
-	VMULPS       Z5, Z13, Z12
-	VFNMADD231PS Z4, Z12, Z13
-	VFMADD132PS  Z5, Z12, Z13
-	VMULPS       Z11, Z13, Z12
-	VFNMADD231PS Z10, Z12, Z13
-	VFMADD132PS  Z11, Z12, Z13
+	VMULPS       Z2, Z11, Z10
+	VFNMADD231PS Z1, Z10, Z11
+	VFMADD132PS  Z2, Z10, Z11
+	VMULPS       Z9, Z11, Z10
+	VFNMADD231PS Z8, Z10, Z11
+	VFMADD132PS  Z9, Z10, Z11
 
 dividedB3M1:
-	VMOVUPS Z13, K5, (R8)
+	VMOVUPS Z11, K5, (R8)
 	MOVQ    DI, DX
 	ADDQ    72(AX), DX
 	MOVQ    R8, BX
@@ -38564,68 +39724,67 @@ dividedB3M1:
 row13M1:
 	TESTQ  SI, SI
 	JZ     groupEnd3M1
-	VXORPS Z12, Z12, Z12
+	VXORPS Z10, Z10, Z10
 
 	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
-	VMOVUPS.Z (DX), K1, Z13
-	VMOVUPS.Z 64(DX), K2, Z14
-	VMOVAPS   Z13, Z15
-	VPERMT2PS Z14, Z8, Z15
-	VPERMT2PS Z14, Z9, Z13
-	VMOVUPS.Z 8(DX), K3, Z14
-	VMOVUPS.Z 72(DX), K4, Z16
-	VPERMT2PS Z16, Z8, Z14
-	VADDPS    Z15, Z12, Z12
-	VADDPS    Z13, Z12, Z12
-	VADDPS    Z14, Z12, Z12
+	VMOVUPS.Z (DX), K1, Z11
+	VMOVUPS.Z 64(DX), K2, Z12
+	VMOVAPS   Z11, Z13
+	VPERMT2PS Z12, Z6, Z13
+	VPERMT2PS Z12, Z7, Z11
+	VMOVUPS.Z 8(DX), K3, Z12
+	VMOVUPS.Z 72(DX), K4, Z14
+	VPERMT2PS Z14, Z6, Z12
+	VADDPS    Z13, Z10, Z10
+	VADDPS    Z11, Z10, Z10
+	VADDPS    Z12, Z10, Z10
 
 	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
-	VMOVUPS.Z (DX)(CX*1), K1, Z13
-	VMOVUPS.Z 64(DX)(CX*1), K2, Z14
-	VMOVAPS   Z13, Z15
-	VPERMT2PS Z14, Z8, Z15
-	VPERMT2PS Z14, Z9, Z13
-	VMOVUPS.Z 8(DX)(CX*1), K3, Z14
-	VMOVUPS.Z 72(DX)(CX*1), K4, Z16
-	VPERMT2PS Z16, Z8, Z14
-	VADDPS    Z15, Z12, Z12
-	VADDPS    Z13, Z12, Z12
-	VADDPS    Z14, Z12, Z12
+	VMOVUPS.Z (DX)(CX*1), K1, Z11
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z12
+	VMOVAPS   Z11, Z13
+	VPERMT2PS Z12, Z6, Z13
+	VPERMT2PS Z12, Z7, Z11
+	VMOVUPS.Z 8(DX)(CX*1), K3, Z12
+	VMOVUPS.Z 72(DX)(CX*1), K4, Z14
+	VPERMT2PS Z14, Z6, Z12
+	VADDPS    Z13, Z10, Z10
+	VADDPS    Z11, Z10, Z10
+	VADDPS    Z12, Z10, Z10
 
 	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
-	VMOVUPS.Z (DX)(CX*2), K1, Z13
-	VMOVUPS.Z 64(DX)(CX*2), K2, Z14
-	VMOVAPS   Z13, Z15
-	VPERMT2PS Z14, Z8, Z15
-	VPERMT2PS Z14, Z9, Z13
-	VMOVUPS.Z 8(DX)(CX*2), K3, Z14
-	VMOVUPS.Z 72(DX)(CX*2), K4, Z16
-	VPERMT2PS Z16, Z8, Z14
-	VADDPS    Z15, Z12, Z12
-	VADDPS    Z13, Z12, Z12
-	VADDPS    Z14, Z12, Z12
+	VMOVUPS.Z (DX)(CX*2), K1, Z11
+	VMOVUPS.Z 64(DX)(CX*2), K2, Z12
+	VMOVAPS   Z11, Z13
+	VPERMT2PS Z12, Z6, Z13
+	VPERMT2PS Z12, Z7, Z11
+	VMOVUPS.Z 8(DX)(CX*2), K3, Z12
+	VMOVUPS.Z 72(DX)(CX*2), K4, Z14
+	VPERMT2PS Z14, Z6, Z12
+	VADDPS    Z13, Z10, Z10
+	VADDPS    Z11, Z10, Z10
+	VADDPS    Z12, Z10, Z10
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z12, Z13
-	VPSUBD  Z1, Z13, Z13
-	VPCMPUD $0x06, Z2, Z13, K5, K6
-	KTESTW  K6, K6
-	JNZ     slow3M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z10, Z11
+	VFPCLASSPSZ $0xbf, Z11, K5, K6
+	KTESTW      K6, K6
+	JNZ         slow3M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStep3M1
 
 hStep3M1:
-	VMULPS       Z5, Z12, Z13
-	VFNMADD231PS Z4, Z13, Z12
-	VFMADD132PS  Z5, Z13, Z12
-	VMULPS       Z11, Z12, Z13
-	VFNMADD231PS Z10, Z13, Z12
-	VFMADD132PS  Z11, Z13, Z12
+	VMULPS       Z2, Z10, Z11
+	VFNMADD231PS Z1, Z11, Z10
+	VFMADD132PS  Z2, Z11, Z10
+	VMULPS       Z9, Z10, Z11
+	VFNMADD231PS Z8, Z11, Z10
+	VFMADD132PS  Z9, Z11, Z10
 
 divided3M1:
-	VMOVUPS Z12, K5, (BX)
+	VMOVUPS Z10, K5, (BX)
 
 groupEnd3M1:
 	MOVQ 48(AX), DX
@@ -38663,8 +39822,8 @@ col2M1:
 	KMOVW     4(DX), K3
 	KMOVW     6(DX), K4
 	KMOVW     8(DX), K5
-	VMOVUPS.Z 836(AX)(CX*1), K5, Z10
-	VMOVUPS.Z 1348(AX)(CX*1), K5, Z11
+	VMOVUPS.Z 836(AX)(CX*1), K5, Z8
+	VMOVUPS.Z 1348(AX)(CX*1), K5, Z9
 	MOVQ      (AX), DX
 	ADDQ      208(SP), DX
 	MOVQ      DX, 224(SP)
@@ -38689,100 +39848,98 @@ row22M1:
 	ADDQ   72(AX), DI
 	MOVQ   BX, R8
 	ADDQ   80(AX), R8
-	VXORPS Z12, Z12, Z12
-	VXORPS Z13, Z13, Z13
+	VXORPS Z10, Z10, Z10
+	VXORPS Z11, Z11, Z11
 
 	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
-	VMOVUPS.Z (DX), K1, Z14
-	VMOVUPS.Z 64(DX), K2, Z15
-	VMOVAPS   Z14, Z16
-	VPERMT2PS Z15, Z8, Z16
-	VPERMT2PS Z15, Z9, Z14
-	VMOVUPS.Z 8(DX), K3, Z15
-	VMOVUPS.Z 72(DX), K4, Z17
-	VPERMT2PS Z17, Z8, Z15
-	VMOVUPS.Z (DI), K1, Z17
-	VMOVUPS.Z 64(DI), K2, Z18
-	VMOVAPS   Z17, Z19
-	VPERMT2PS Z18, Z8, Z19
-	VPERMT2PS Z18, Z9, Z17
-	VMOVUPS.Z 8(DI), K3, Z18
-	VMOVUPS.Z 72(DI), K4, Z20
-	VPERMT2PS Z20, Z8, Z18
-	VADDPS    Z16, Z12, Z12
-	VADDPS    Z19, Z13, Z13
-	VADDPS    Z14, Z12, Z12
-	VADDPS    Z17, Z13, Z13
-	VADDPS    Z15, Z12, Z12
-	VADDPS    Z18, Z13, Z13
+	VMOVUPS.Z (DX), K1, Z12
+	VMOVUPS.Z 64(DX), K2, Z13
+	VMOVAPS   Z12, Z14
+	VPERMT2PS Z13, Z6, Z14
+	VPERMT2PS Z13, Z7, Z12
+	VMOVUPS.Z 8(DX), K3, Z13
+	VMOVUPS.Z 72(DX), K4, Z15
+	VPERMT2PS Z15, Z6, Z13
+	VMOVUPS.Z (DI), K1, Z15
+	VMOVUPS.Z 64(DI), K2, Z16
+	VMOVAPS   Z15, Z17
+	VPERMT2PS Z16, Z6, Z17
+	VPERMT2PS Z16, Z7, Z15
+	VMOVUPS.Z 8(DI), K3, Z16
+	VMOVUPS.Z 72(DI), K4, Z18
+	VPERMT2PS Z18, Z6, Z16
+	VADDPS    Z14, Z10, Z10
+	VADDPS    Z17, Z11, Z11
+	VADDPS    Z12, Z10, Z10
+	VADDPS    Z15, Z11, Z11
+	VADDPS    Z13, Z10, Z10
+	VADDPS    Z16, Z11, Z11
 
 	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
-	VMOVUPS.Z (DX)(CX*1), K1, Z14
-	VMOVUPS.Z 64(DX)(CX*1), K2, Z15
-	VMOVAPS   Z14, Z16
-	VPERMT2PS Z15, Z8, Z16
-	VPERMT2PS Z15, Z9, Z14
-	VMOVUPS.Z 8(DX)(CX*1), K3, Z15
-	VMOVUPS.Z 72(DX)(CX*1), K4, Z17
-	VPERMT2PS Z17, Z8, Z15
-	VMOVUPS.Z (DI)(CX*1), K1, Z17
-	VMOVUPS.Z 64(DI)(CX*1), K2, Z18
-	VMOVAPS   Z17, Z19
-	VPERMT2PS Z18, Z8, Z19
-	VPERMT2PS Z18, Z9, Z17
-	VMOVUPS.Z 8(DI)(CX*1), K3, Z18
-	VMOVUPS.Z 72(DI)(CX*1), K4, Z20
-	VPERMT2PS Z20, Z8, Z18
-	VADDPS    Z16, Z12, Z12
-	VADDPS    Z19, Z13, Z13
-	VADDPS    Z14, Z12, Z12
-	VADDPS    Z17, Z13, Z13
-	VADDPS    Z15, Z12, Z12
-	VADDPS    Z18, Z13, Z13
+	VMOVUPS.Z (DX)(CX*1), K1, Z12
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z13
+	VMOVAPS   Z12, Z14
+	VPERMT2PS Z13, Z6, Z14
+	VPERMT2PS Z13, Z7, Z12
+	VMOVUPS.Z 8(DX)(CX*1), K3, Z13
+	VMOVUPS.Z 72(DX)(CX*1), K4, Z15
+	VPERMT2PS Z15, Z6, Z13
+	VMOVUPS.Z (DI)(CX*1), K1, Z15
+	VMOVUPS.Z 64(DI)(CX*1), K2, Z16
+	VMOVAPS   Z15, Z17
+	VPERMT2PS Z16, Z6, Z17
+	VPERMT2PS Z16, Z7, Z15
+	VMOVUPS.Z 8(DI)(CX*1), K3, Z16
+	VMOVUPS.Z 72(DI)(CX*1), K4, Z18
+	VPERMT2PS Z18, Z6, Z16
+	VADDPS    Z14, Z10, Z10
+	VADDPS    Z17, Z11, Z11
+	VADDPS    Z12, Z10, Z10
+	VADDPS    Z15, Z11, Z11
+	VADDPS    Z13, Z10, Z10
+	VADDPS    Z16, Z11, Z11
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z12, Z14
-	VPSUBD  Z1, Z14, Z14
-	VPCMPUD $0x06, Z2, Z14, K5, K6
-	KTESTW  K6, K6
-	JNZ     slowA2M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z10, Z12
+	VFPCLASSPSZ $0xbf, Z12, K5, K6
+	KTESTW      K6, K6
+	JNZ         slowA2M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStepA2M1
 
 hStepA2M1:
-	VMULPS       Z5, Z12, Z14
-	VFNMADD231PS Z4, Z14, Z12
-	VFMADD132PS  Z5, Z14, Z12
-	VMULPS       Z11, Z12, Z14
-	VFNMADD231PS Z10, Z14, Z12
-	VFMADD132PS  Z11, Z14, Z12
+	VMULPS       Z2, Z10, Z12
+	VFNMADD231PS Z1, Z12, Z10
+	VFMADD132PS  Z2, Z12, Z10
+	VMULPS       Z9, Z10, Z12
+	VFNMADD231PS Z8, Z12, Z10
+	VFMADD132PS  Z9, Z12, Z10
 
 dividedA2M1:
-	VMOVUPS Z12, K5, (BX)
+	VMOVUPS Z10, K5, (BX)
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z13, Z12
-	VPSUBD  Z1, Z12, Z12
-	VPCMPUD $0x06, Z2, Z12, K5, K6
-	KTESTW  K6, K6
-	JNZ     slowB2M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z11, Z10
+	VFPCLASSPSZ $0xbf, Z10, K5, K6
+	KTESTW      K6, K6
+	JNZ         slowB2M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStepB2M1
 
 hStepB2M1:
-	VMULPS       Z5, Z13, Z12
-	VFNMADD231PS Z4, Z12, Z13
-	VFMADD132PS  Z5, Z12, Z13
-	VMULPS       Z11, Z13, Z12
-	VFNMADD231PS Z10, Z12, Z13
-	VFMADD132PS  Z11, Z12, Z13
+	VMULPS       Z2, Z11, Z10
+	VFNMADD231PS Z1, Z10, Z11
+	VFMADD132PS  Z2, Z10, Z11
+	VMULPS       Z9, Z11, Z10
+	VFNMADD231PS Z8, Z10, Z11
+	VFMADD132PS  Z9, Z10, Z11
 
 dividedB2M1:
-	VMOVUPS Z13, K5, (R8)
+	VMOVUPS Z11, K5, (R8)
 	MOVQ    DI, DX
 	ADDQ    72(AX), DX
 	MOVQ    R8, BX
@@ -38794,55 +39951,54 @@ dividedB2M1:
 row12M1:
 	TESTQ  SI, SI
 	JZ     groupEnd2M1
-	VXORPS Z12, Z12, Z12
+	VXORPS Z10, Z10, Z10
 
 	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
-	VMOVUPS.Z (DX), K1, Z13
-	VMOVUPS.Z 64(DX), K2, Z14
-	VMOVAPS   Z13, Z15
-	VPERMT2PS Z14, Z8, Z15
-	VPERMT2PS Z14, Z9, Z13
-	VMOVUPS.Z 8(DX), K3, Z14
-	VMOVUPS.Z 72(DX), K4, Z16
-	VPERMT2PS Z16, Z8, Z14
-	VADDPS    Z15, Z12, Z12
-	VADDPS    Z13, Z12, Z12
-	VADDPS    Z14, Z12, Z12
+	VMOVUPS.Z (DX), K1, Z11
+	VMOVUPS.Z 64(DX), K2, Z12
+	VMOVAPS   Z11, Z13
+	VPERMT2PS Z12, Z6, Z13
+	VPERMT2PS Z12, Z7, Z11
+	VMOVUPS.Z 8(DX), K3, Z12
+	VMOVUPS.Z 72(DX), K4, Z14
+	VPERMT2PS Z14, Z6, Z12
+	VADDPS    Z13, Z10, Z10
+	VADDPS    Z11, Z10, Z10
+	VADDPS    Z12, Z10, Z10
 
 	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
-	VMOVUPS.Z (DX)(CX*1), K1, Z13
-	VMOVUPS.Z 64(DX)(CX*1), K2, Z14
-	VMOVAPS   Z13, Z15
-	VPERMT2PS Z14, Z8, Z15
-	VPERMT2PS Z14, Z9, Z13
-	VMOVUPS.Z 8(DX)(CX*1), K3, Z14
-	VMOVUPS.Z 72(DX)(CX*1), K4, Z16
-	VPERMT2PS Z16, Z8, Z14
-	VADDPS    Z15, Z12, Z12
-	VADDPS    Z13, Z12, Z12
-	VADDPS    Z14, Z12, Z12
+	VMOVUPS.Z (DX)(CX*1), K1, Z11
+	VMOVUPS.Z 64(DX)(CX*1), K2, Z12
+	VMOVAPS   Z11, Z13
+	VPERMT2PS Z12, Z6, Z13
+	VPERMT2PS Z12, Z7, Z11
+	VMOVUPS.Z 8(DX)(CX*1), K3, Z12
+	VMOVUPS.Z 72(DX)(CX*1), K4, Z14
+	VPERMT2PS Z14, Z6, Z12
+	VADDPS    Z13, Z10, Z10
+	VADDPS    Z11, Z10, Z10
+	VADDPS    Z12, Z10, Z10
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z12, Z13
-	VPSUBD  Z1, Z13, Z13
-	VPCMPUD $0x06, Z2, Z13, K5, K6
-	KTESTW  K6, K6
-	JNZ     slow2M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z10, Z11
+	VFPCLASSPSZ $0xbf, Z11, K5, K6
+	KTESTW      K6, K6
+	JNZ         slow2M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStep2M1
 
 hStep2M1:
-	VMULPS       Z5, Z12, Z13
-	VFNMADD231PS Z4, Z13, Z12
-	VFMADD132PS  Z5, Z13, Z12
-	VMULPS       Z11, Z12, Z13
-	VFNMADD231PS Z10, Z13, Z12
-	VFMADD132PS  Z11, Z13, Z12
+	VMULPS       Z2, Z10, Z11
+	VFNMADD231PS Z1, Z11, Z10
+	VFMADD132PS  Z2, Z11, Z10
+	VMULPS       Z9, Z10, Z11
+	VFNMADD231PS Z8, Z11, Z10
+	VFMADD132PS  Z9, Z11, Z10
 
 divided2M1:
-	VMOVUPS Z12, K5, (BX)
+	VMOVUPS Z10, K5, (BX)
 
 groupEnd2M1:
 	MOVQ 48(AX), DX
@@ -38880,8 +40036,8 @@ col1M1:
 	KMOVW     4(DX), K3
 	KMOVW     6(DX), K4
 	KMOVW     8(DX), K5
-	VMOVUPS.Z 836(AX)(CX*1), K5, Z10
-	VMOVUPS.Z 1348(AX)(CX*1), K5, Z11
+	VMOVUPS.Z 836(AX)(CX*1), K5, Z8
+	VMOVUPS.Z 1348(AX)(CX*1), K5, Z9
 	MOVQ      (AX), DX
 	ADDQ      256(SP), DX
 	MOVQ      DX, 272(SP)
@@ -38906,76 +40062,74 @@ row21M1:
 	ADDQ   72(AX), SI
 	MOVQ   DX, DI
 	ADDQ   80(AX), DI
-	VXORPS Z12, Z12, Z12
-	VXORPS Z13, Z13, Z13
+	VXORPS Z10, Z10, Z10
+	VXORPS Z11, Z11, Z11
 
 	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
-	VMOVUPS.Z (CX), K1, Z14
-	VMOVUPS.Z 64(CX), K2, Z15
-	VMOVAPS   Z14, Z16
-	VPERMT2PS Z15, Z8, Z16
-	VPERMT2PS Z15, Z9, Z14
-	VMOVUPS.Z 8(CX), K3, Z15
-	VMOVUPS.Z 72(CX), K4, Z17
-	VPERMT2PS Z17, Z8, Z15
-	VMOVUPS.Z (SI), K1, Z17
-	VMOVUPS.Z 64(SI), K2, Z18
-	VMOVAPS   Z17, Z19
-	VPERMT2PS Z18, Z8, Z19
-	VPERMT2PS Z18, Z9, Z17
-	VMOVUPS.Z 8(SI), K3, Z18
-	VMOVUPS.Z 72(SI), K4, Z20
-	VPERMT2PS Z20, Z8, Z18
-	VADDPS    Z16, Z12, Z12
-	VADDPS    Z19, Z13, Z13
-	VADDPS    Z14, Z12, Z12
-	VADDPS    Z17, Z13, Z13
-	VADDPS    Z15, Z12, Z12
-	VADDPS    Z18, Z13, Z13
+	VMOVUPS.Z (CX), K1, Z12
+	VMOVUPS.Z 64(CX), K2, Z13
+	VMOVAPS   Z12, Z14
+	VPERMT2PS Z13, Z6, Z14
+	VPERMT2PS Z13, Z7, Z12
+	VMOVUPS.Z 8(CX), K3, Z13
+	VMOVUPS.Z 72(CX), K4, Z15
+	VPERMT2PS Z15, Z6, Z13
+	VMOVUPS.Z (SI), K1, Z15
+	VMOVUPS.Z 64(SI), K2, Z16
+	VMOVAPS   Z15, Z17
+	VPERMT2PS Z16, Z6, Z17
+	VPERMT2PS Z16, Z7, Z15
+	VMOVUPS.Z 8(SI), K3, Z16
+	VMOVUPS.Z 72(SI), K4, Z18
+	VPERMT2PS Z18, Z6, Z16
+	VADDPS    Z14, Z10, Z10
+	VADDPS    Z17, Z11, Z11
+	VADDPS    Z12, Z10, Z10
+	VADDPS    Z15, Z11, Z11
+	VADDPS    Z13, Z10, Z10
+	VADDPS    Z16, Z11, Z11
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z12, Z14
-	VPSUBD  Z1, Z14, Z14
-	VPCMPUD $0x06, Z2, Z14, K5, K6
-	KTESTW  K6, K6
-	JNZ     slowA1M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z10, Z12
+	VFPCLASSPSZ $0xbf, Z12, K5, K6
+	KTESTW      K6, K6
+	JNZ         slowA1M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStepA1M1
 
 hStepA1M1:
-	VMULPS       Z5, Z12, Z14
-	VFNMADD231PS Z4, Z14, Z12
-	VFMADD132PS  Z5, Z14, Z12
-	VMULPS       Z11, Z12, Z14
-	VFNMADD231PS Z10, Z14, Z12
-	VFMADD132PS  Z11, Z14, Z12
+	VMULPS       Z2, Z10, Z12
+	VFNMADD231PS Z1, Z12, Z10
+	VFMADD132PS  Z2, Z12, Z10
+	VMULPS       Z9, Z10, Z12
+	VFNMADD231PS Z8, Z12, Z10
+	VFMADD132PS  Z9, Z12, Z10
 
 dividedA1M1:
-	VMOVUPS Z12, K5, (DX)
+	VMOVUPS Z10, K5, (DX)
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z13, Z12
-	VPSUBD  Z1, Z12, Z12
-	VPCMPUD $0x06, Z2, Z12, K5, K6
-	KTESTW  K6, K6
-	JNZ     slowB1M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z11, Z10
+	VFPCLASSPSZ $0xbf, Z10, K5, K6
+	KTESTW      K6, K6
+	JNZ         slowB1M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStepB1M1
 
 hStepB1M1:
-	VMULPS       Z5, Z13, Z12
-	VFNMADD231PS Z4, Z12, Z13
-	VFMADD132PS  Z5, Z12, Z13
-	VMULPS       Z11, Z13, Z12
-	VFNMADD231PS Z10, Z12, Z13
-	VFMADD132PS  Z11, Z12, Z13
+	VMULPS       Z2, Z11, Z10
+	VFNMADD231PS Z1, Z10, Z11
+	VFMADD132PS  Z2, Z10, Z11
+	VMULPS       Z9, Z11, Z10
+	VFNMADD231PS Z8, Z10, Z11
+	VFMADD132PS  Z9, Z10, Z11
 
 dividedB1M1:
-	VMOVUPS Z13, K5, (DI)
+	VMOVUPS Z11, K5, (DI)
 	MOVQ    SI, CX
 	ADDQ    72(AX), CX
 	MOVQ    DI, DX
@@ -38987,42 +40141,41 @@ dividedB1M1:
 row11M1:
 	TESTQ  BX, BX
 	JZ     groupEnd1M1
-	VXORPS Z12, Z12, Z12
+	VXORPS Z10, Z10, Z10
 
 	// Stride 2: taps 0 and 1 are the even and odd columns of two loads, tap 2 the even ones of two loads at +2.
-	VMOVUPS.Z (CX), K1, Z13
-	VMOVUPS.Z 64(CX), K2, Z14
-	VMOVAPS   Z13, Z15
-	VPERMT2PS Z14, Z8, Z15
-	VPERMT2PS Z14, Z9, Z13
-	VMOVUPS.Z 8(CX), K3, Z14
-	VMOVUPS.Z 72(CX), K4, Z16
-	VPERMT2PS Z16, Z8, Z14
-	VADDPS    Z15, Z12, Z12
-	VADDPS    Z13, Z12, Z12
-	VADDPS    Z14, Z12, Z12
+	VMOVUPS.Z (CX), K1, Z11
+	VMOVUPS.Z 64(CX), K2, Z12
+	VMOVAPS   Z11, Z13
+	VPERMT2PS Z12, Z6, Z13
+	VPERMT2PS Z12, Z7, Z11
+	VMOVUPS.Z 8(CX), K3, Z12
+	VMOVUPS.Z 72(CX), K4, Z14
+	VPERMT2PS Z14, Z6, Z12
+	VADDPS    Z13, Z10, Z10
+	VADDPS    Z11, Z10, Z10
+	VADDPS    Z12, Z10, Z10
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z12, Z13
-	VPSUBD  Z1, Z13, Z13
-	VPCMPUD $0x06, Z2, Z13, K5, K6
-	KTESTW  K6, K6
-	JNZ     slow1M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z10, Z11
+	VFPCLASSPSZ $0xbf, Z11, K5, K6
+	KTESTW      K6, K6
+	JNZ         slow1M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStep1M1
 
 hStep1M1:
-	VMULPS       Z5, Z12, Z13
-	VFNMADD231PS Z4, Z13, Z12
-	VFMADD132PS  Z5, Z13, Z12
-	VMULPS       Z11, Z12, Z13
-	VFNMADD231PS Z10, Z13, Z12
-	VFMADD132PS  Z11, Z13, Z12
+	VMULPS       Z2, Z10, Z11
+	VFNMADD231PS Z1, Z11, Z10
+	VFMADD132PS  Z2, Z11, Z10
+	VMULPS       Z9, Z10, Z11
+	VFNMADD231PS Z8, Z11, Z10
+	VFMADD132PS  Z9, Z11, Z10
 
 divided1M1:
-	VMOVUPS Z12, K5, (DX)
+	VMOVUPS Z10, K5, (DX)
 
 groupEnd1M1:
 	MOVQ 48(AX), CX
@@ -39043,182 +40196,182 @@ groupEnd1M1:
 	// Out of the loops' way: the rare paths of the division.
 slowA3:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z5, Z5
-	VADDPS Z6, Z5, Z5
+	VDIVPS Z0, Z2, Z2
+	VADDPS Z4, Z2, Z2
 	JMP    dividedA3
 
 slowB3:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z7, Z7
-	VADDPS Z6, Z7, Z7
+	VDIVPS Z0, Z5, Z5
+	VADDPS Z4, Z5, Z5
 	JMP    dividedB3
 
 slow3:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z5, Z5
-	VADDPS Z6, Z5, Z5
+	VDIVPS Z0, Z2, Z2
+	VADDPS Z4, Z2, Z2
 	JMP    divided3
 
 slowA2:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z5, Z5
-	VADDPS Z6, Z5, Z5
+	VDIVPS Z0, Z2, Z2
+	VADDPS Z4, Z2, Z2
 	JMP    dividedA2
 
 slowB2:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z7, Z7
-	VADDPS Z6, Z7, Z7
+	VDIVPS Z0, Z5, Z5
+	VADDPS Z4, Z5, Z5
 	JMP    dividedB2
 
 slow2:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z5, Z5
-	VADDPS Z6, Z5, Z5
+	VDIVPS Z0, Z2, Z2
+	VADDPS Z4, Z2, Z2
 	JMP    divided2
 
 slowA1:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z5, Z5
-	VADDPS Z6, Z5, Z5
+	VDIVPS Z0, Z2, Z2
+	VADDPS Z4, Z2, Z2
 	JMP    dividedA1
 
 slowB1:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z7, Z7
-	VADDPS Z6, Z7, Z7
+	VDIVPS Z0, Z5, Z5
+	VADDPS Z4, Z5, Z5
 	JMP    dividedB1
 
 slow1:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z5, Z5
-	VADDPS Z6, Z5, Z5
+	VDIVPS Z0, Z2, Z2
+	VADDPS Z4, Z2, Z2
 	JMP    divided1
 
 dStepA3M1:
-	VMULPS       Z3, Z12, Z14
-	VFNMADD231PS Z7, Z14, Z12
-	VFMADD132PS  Z3, Z14, Z12
+	VMULPS       Z0, Z10, Z12
+	VFNMADD231PS Z5, Z12, Z10
+	VFMADD132PS  Z0, Z12, Z10
 	JMP          hStepA3M1
 
 slowA3M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z12, Z12
-	VDIVPS Z7, Z12, Z12
-	VDIVPS Z4, Z12, Z12
-	VDIVPS Z10, Z12, Z12
+	VADDPS Z4, Z10, Z10
+	VDIVPS Z5, Z10, Z10
+	VDIVPS Z1, Z10, Z10
+	VDIVPS Z8, Z10, Z10
 	JMP    dividedA3M1
 
 dStepB3M1:
-	VMULPS       Z3, Z13, Z12
-	VFNMADD231PS Z7, Z12, Z13
-	VFMADD132PS  Z3, Z12, Z13
+	VMULPS       Z0, Z11, Z10
+	VFNMADD231PS Z5, Z10, Z11
+	VFMADD132PS  Z0, Z10, Z11
 	JMP          hStepB3M1
 
 slowB3M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z13, Z13
-	VDIVPS Z7, Z13, Z13
-	VDIVPS Z4, Z13, Z13
-	VDIVPS Z10, Z13, Z13
+	VADDPS Z4, Z11, Z11
+	VDIVPS Z5, Z11, Z11
+	VDIVPS Z1, Z11, Z11
+	VDIVPS Z8, Z11, Z11
 	JMP    dividedB3M1
 
 dStep3M1:
-	VMULPS       Z3, Z12, Z13
-	VFNMADD231PS Z7, Z13, Z12
-	VFMADD132PS  Z3, Z13, Z12
+	VMULPS       Z0, Z10, Z11
+	VFNMADD231PS Z5, Z11, Z10
+	VFMADD132PS  Z0, Z11, Z10
 	JMP          hStep3M1
 
 slow3M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z12, Z12
-	VDIVPS Z7, Z12, Z12
-	VDIVPS Z4, Z12, Z12
-	VDIVPS Z10, Z12, Z12
+	VADDPS Z4, Z10, Z10
+	VDIVPS Z5, Z10, Z10
+	VDIVPS Z1, Z10, Z10
+	VDIVPS Z8, Z10, Z10
 	JMP    divided3M1
 
 dStepA2M1:
-	VMULPS       Z3, Z12, Z14
-	VFNMADD231PS Z7, Z14, Z12
-	VFMADD132PS  Z3, Z14, Z12
+	VMULPS       Z0, Z10, Z12
+	VFNMADD231PS Z5, Z12, Z10
+	VFMADD132PS  Z0, Z12, Z10
 	JMP          hStepA2M1
 
 slowA2M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z12, Z12
-	VDIVPS Z7, Z12, Z12
-	VDIVPS Z4, Z12, Z12
-	VDIVPS Z10, Z12, Z12
+	VADDPS Z4, Z10, Z10
+	VDIVPS Z5, Z10, Z10
+	VDIVPS Z1, Z10, Z10
+	VDIVPS Z8, Z10, Z10
 	JMP    dividedA2M1
 
 dStepB2M1:
-	VMULPS       Z3, Z13, Z12
-	VFNMADD231PS Z7, Z12, Z13
-	VFMADD132PS  Z3, Z12, Z13
+	VMULPS       Z0, Z11, Z10
+	VFNMADD231PS Z5, Z10, Z11
+	VFMADD132PS  Z0, Z10, Z11
 	JMP          hStepB2M1
 
 slowB2M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z13, Z13
-	VDIVPS Z7, Z13, Z13
-	VDIVPS Z4, Z13, Z13
-	VDIVPS Z10, Z13, Z13
+	VADDPS Z4, Z11, Z11
+	VDIVPS Z5, Z11, Z11
+	VDIVPS Z1, Z11, Z11
+	VDIVPS Z8, Z11, Z11
 	JMP    dividedB2M1
 
 dStep2M1:
-	VMULPS       Z3, Z12, Z13
-	VFNMADD231PS Z7, Z13, Z12
-	VFMADD132PS  Z3, Z13, Z12
+	VMULPS       Z0, Z10, Z11
+	VFNMADD231PS Z5, Z11, Z10
+	VFMADD132PS  Z0, Z11, Z10
 	JMP          hStep2M1
 
 slow2M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z12, Z12
-	VDIVPS Z7, Z12, Z12
-	VDIVPS Z4, Z12, Z12
-	VDIVPS Z10, Z12, Z12
+	VADDPS Z4, Z10, Z10
+	VDIVPS Z5, Z10, Z10
+	VDIVPS Z1, Z10, Z10
+	VDIVPS Z8, Z10, Z10
 	JMP    divided2M1
 
 dStepA1M1:
-	VMULPS       Z3, Z12, Z14
-	VFNMADD231PS Z7, Z14, Z12
-	VFMADD132PS  Z3, Z14, Z12
+	VMULPS       Z0, Z10, Z12
+	VFNMADD231PS Z5, Z12, Z10
+	VFMADD132PS  Z0, Z12, Z10
 	JMP          hStepA1M1
 
 slowA1M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z12, Z12
-	VDIVPS Z7, Z12, Z12
-	VDIVPS Z4, Z12, Z12
-	VDIVPS Z10, Z12, Z12
+	VADDPS Z4, Z10, Z10
+	VDIVPS Z5, Z10, Z10
+	VDIVPS Z1, Z10, Z10
+	VDIVPS Z8, Z10, Z10
 	JMP    dividedA1M1
 
 dStepB1M1:
-	VMULPS       Z3, Z13, Z12
-	VFNMADD231PS Z7, Z12, Z13
-	VFMADD132PS  Z3, Z12, Z13
+	VMULPS       Z0, Z11, Z10
+	VFNMADD231PS Z5, Z10, Z11
+	VFMADD132PS  Z0, Z10, Z11
 	JMP          hStepB1M1
 
 slowB1M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z13, Z13
-	VDIVPS Z7, Z13, Z13
-	VDIVPS Z4, Z13, Z13
-	VDIVPS Z10, Z13, Z13
+	VADDPS Z4, Z11, Z11
+	VDIVPS Z5, Z11, Z11
+	VDIVPS Z1, Z11, Z11
+	VDIVPS Z8, Z11, Z11
 	JMP    dividedB1M1
 
 dStep1M1:
-	VMULPS       Z3, Z12, Z13
-	VFNMADD231PS Z7, Z13, Z12
-	VFMADD132PS  Z3, Z13, Z12
+	VMULPS       Z0, Z10, Z11
+	VFNMADD231PS Z5, Z11, Z10
+	VFMADD132PS  Z0, Z11, Z10
 	JMP          hStep1M1
 
 slow1M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z12, Z12
-	VDIVPS Z7, Z12, Z12
-	VDIVPS Z4, Z12, Z12
-	VDIVPS Z10, Z12, Z12
+	VADDPS Z4, Z10, Z10
+	VDIVPS Z5, Z10, Z10
+	VDIVPS Z1, Z10, Z10
+	VDIVPS Z8, Z10, Z10
 	JMP    divided1M1
 
 done:
@@ -39234,15 +40387,17 @@ TEXT ·windowSumPairS1K2AVX512(SB), NOSPLIT, $152-8
 	MOVL         $0x7fffffff, CX
 	VPBROADCASTD CX, Z0
 	MOVL         $0x2b800000, CX
-	VPBROADCASTD CX, Z1
+	VPBROADCASTD CX, Z0
 	MOVL         $0x28000000, CX
-	VPBROADCASTD CX, Z2
-	VBROADCASTSS 824(AX), Z3
-	VBROADCASTSS 828(AX), Z4
-	VBROADCASTSS 832(AX), Z5
-	VXORPS       Z6, Z6, Z6
-	VBROADCASTSS 232(AX), Z7
-	VMOVDQU32    2032(AX), Z8
+	VPBROADCASTD CX, Z0
+	VBROADCASTSS 824(AX), Z0
+	VBROADCASTSS 828(AX), Z1
+	VBROADCASTSS 832(AX), Z2
+	MOVL         $0x14800000, CX
+	VPBROADCASTD CX, Z3
+	VXORPS       Z4, Z4, Z4
+	VBROADCASTSS 232(AX), Z5
+	VMOVDQU32    2032(AX), Z6
 
 	// The code for this job's division mode (1, or 0 and 2) and number of window rows.
 	MOVQ 200(AX), CX
@@ -39257,8 +40412,8 @@ TEXT ·windowSumPairS1K2AVX512(SB), NOSPLIT, $152-8
 	KMOVW   2096(AX), K1
 	KMOVW   2098(AX), K2
 	KMOVW   2100(AX), K3
-	VMOVUPS 2104(AX), Z3
-	VMOVUPS 2168(AX), Z4
+	VMOVUPS 2104(AX), Z0
+	VMOVUPS 2168(AX), Z1
 	MOVQ    (AX), CX
 	MOVQ    CX, 8(SP)
 	MOVQ    8(AX), CX
@@ -39273,8 +40428,8 @@ group3:
 	MOVQ         16(SP), BX
 	MOVQ         64(AX), SI
 	MOVL         $0x00000001, DI
-	VPBROADCASTD DI, Z5
-	VPADDD       Z5, Z8, Z5
+	VPBROADCASTD DI, Z2
+	VPADDD       Z2, Z6, Z2
 
 	// Two rows at a time.
 pair3:
@@ -39282,41 +40437,40 @@ pair3:
 	JLT       single3
 	MOVQ      DX, DI
 	ADDQ      72(AX), DI
-	VMOVUPS.Z (DX), K1, Z7
-	VMOVUPS.Z (DI), K1, Z9
-	VMOVAPS   Z7, Z10
-	VPERMT2PS Z9, Z8, Z10
-	VPERMT2PS Z9, Z5, Z7
-	VADDPS    Z7, Z10, Z7
-	VMOVUPS.Z (DX)(CX*1), K1, Z9
-	VMOVUPS.Z (DI)(CX*1), K1, Z10
-	VMOVAPS   Z9, Z11
-	VPERMT2PS Z10, Z8, Z11
-	VADDPS    Z11, Z7, Z7
-	VPERMT2PS Z10, Z5, Z9
-	VADDPS    Z9, Z7, Z7
-	VMOVUPS.Z (DX)(CX*2), K1, Z9
-	VMOVUPS.Z (DI)(CX*2), K1, Z10
-	VMOVAPS   Z9, Z11
-	VPERMT2PS Z10, Z8, Z11
-	VADDPS    Z11, Z7, Z7
-	VPERMT2PS Z10, Z5, Z9
-	VADDPS    Z9, Z7, Z7
+	VMOVUPS.Z (DX), K1, Z5
+	VMOVUPS.Z (DI), K1, Z7
+	VMOVAPS   Z5, Z8
+	VPERMT2PS Z7, Z6, Z8
+	VPERMT2PS Z7, Z2, Z5
+	VADDPS    Z5, Z8, Z5
+	VMOVUPS.Z (DX)(CX*1), K1, Z7
+	VMOVUPS.Z (DI)(CX*1), K1, Z8
+	VMOVAPS   Z7, Z9
+	VPERMT2PS Z8, Z6, Z9
+	VADDPS    Z9, Z5, Z5
+	VPERMT2PS Z8, Z2, Z7
+	VADDPS    Z7, Z5, Z5
+	VMOVUPS.Z (DX)(CX*2), K1, Z7
+	VMOVUPS.Z (DI)(CX*2), K1, Z8
+	VMOVAPS   Z7, Z9
+	VPERMT2PS Z8, Z6, Z9
+	VADDPS    Z9, Z5, Z5
+	VPERMT2PS Z8, Z2, Z7
+	VADDPS    Z7, Z5, Z5
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z7, Z9
-	VPSUBD  Z1, Z9, Z9
-	VPCMPUD $0x06, Z2, Z9, K2, K4
-	KTESTW  K4, K4
-	JNZ     slowP3
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z5, Z7
+	VFPCLASSPSZ $0xbf, Z7, K2, K4
+	KTESTW      K4, K4
+	JNZ         slowP3
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z7, Z9
-	VFNMADD231PS Z3, Z9, Z7
-	VFMADD132PS  Z4, Z9, Z7
+	VMULPS       Z1, Z5, Z7
+	VFNMADD231PS Z0, Z7, Z5
+	VFMADD132PS  Z1, Z7, Z5
 
 dividedP3:
-	VMOVUPS Z7, K2, (BX)
+	VMOVUPS Z5, K2, (BX)
 	MOVQ    DI, DX
 	ADDQ    72(AX), DX
 	MOVQ    80(AX), DI
@@ -39328,41 +40482,40 @@ dividedP3:
 single3:
 	TESTQ     SI, SI
 	JZ        groupEnd3
+	VMOVUPS.Z (DX), K1, Z5
 	VMOVUPS.Z (DX), K1, Z7
-	VMOVUPS.Z (DX), K1, Z9
-	VMOVAPS   Z7, Z10
-	VPERMT2PS Z9, Z8, Z10
-	VPERMT2PS Z9, Z5, Z7
-	VADDPS    Z7, Z10, Z7
-	VMOVUPS.Z (DX)(CX*1), K1, Z9
-	VMOVUPS.Z (DX)(CX*1), K1, Z10
-	VMOVAPS   Z9, Z11
-	VPERMT2PS Z10, Z8, Z11
-	VADDPS    Z11, Z7, Z7
-	VPERMT2PS Z10, Z5, Z9
-	VADDPS    Z9, Z7, Z7
-	VMOVUPS.Z (DX)(CX*2), K1, Z9
-	VMOVUPS.Z (DX)(CX*2), K1, Z10
-	VMOVAPS   Z9, Z11
-	VPERMT2PS Z10, Z8, Z11
-	VADDPS    Z11, Z7, Z7
-	VPERMT2PS Z10, Z5, Z9
-	VADDPS    Z9, Z7, Z7
+	VMOVAPS   Z5, Z8
+	VPERMT2PS Z7, Z6, Z8
+	VPERMT2PS Z7, Z2, Z5
+	VADDPS    Z5, Z8, Z5
+	VMOVUPS.Z (DX)(CX*1), K1, Z7
+	VMOVUPS.Z (DX)(CX*1), K1, Z8
+	VMOVAPS   Z7, Z9
+	VPERMT2PS Z8, Z6, Z9
+	VADDPS    Z9, Z5, Z5
+	VPERMT2PS Z8, Z2, Z7
+	VADDPS    Z7, Z5, Z5
+	VMOVUPS.Z (DX)(CX*2), K1, Z7
+	VMOVUPS.Z (DX)(CX*2), K1, Z8
+	VMOVAPS   Z7, Z9
+	VPERMT2PS Z8, Z6, Z9
+	VADDPS    Z9, Z5, Z5
+	VPERMT2PS Z8, Z2, Z7
+	VADDPS    Z7, Z5, Z5
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z7, Z5
-	VPSUBD  Z1, Z5, Z5
-	VPCMPUD $0x06, Z2, Z5, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowS3
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z5, Z2
+	VFPCLASSPSZ $0xbf, Z2, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowS3
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z7, Z5
-	VFNMADD231PS Z3, Z5, Z7
-	VFMADD132PS  Z4, Z5, Z7
+	VMULPS       Z1, Z5, Z2
+	VFNMADD231PS Z0, Z2, Z5
+	VFMADD132PS  Z1, Z2, Z5
 
 dividedS3:
-	VMOVUPS Z7, K3, (BX)
+	VMOVUPS Z5, K3, (BX)
 
 groupEnd3:
 	MOVQ 48(AX), DX
@@ -39378,8 +40531,8 @@ nr2:
 	KMOVW   2096(AX), K1
 	KMOVW   2098(AX), K2
 	KMOVW   2100(AX), K3
-	VMOVUPS 2104(AX), Z3
-	VMOVUPS 2168(AX), Z4
+	VMOVUPS 2104(AX), Z0
+	VMOVUPS 2168(AX), Z1
 	MOVQ    (AX), CX
 	MOVQ    CX, 32(SP)
 	MOVQ    8(AX), CX
@@ -39394,8 +40547,8 @@ group2:
 	MOVQ         40(SP), BX
 	MOVQ         64(AX), SI
 	MOVL         $0x00000001, DI
-	VPBROADCASTD DI, Z5
-	VPADDD       Z5, Z8, Z5
+	VPBROADCASTD DI, Z2
+	VPADDD       Z2, Z6, Z2
 
 	// Two rows at a time.
 pair2:
@@ -39403,34 +40556,33 @@ pair2:
 	JLT       single2
 	MOVQ      DX, DI
 	ADDQ      72(AX), DI
-	VMOVUPS.Z (DX), K1, Z7
-	VMOVUPS.Z (DI), K1, Z9
-	VMOVAPS   Z7, Z10
-	VPERMT2PS Z9, Z8, Z10
-	VPERMT2PS Z9, Z5, Z7
-	VADDPS    Z7, Z10, Z7
-	VMOVUPS.Z (DX)(CX*1), K1, Z9
-	VMOVUPS.Z (DI)(CX*1), K1, Z10
-	VMOVAPS   Z9, Z11
-	VPERMT2PS Z10, Z8, Z11
-	VADDPS    Z11, Z7, Z7
-	VPERMT2PS Z10, Z5, Z9
-	VADDPS    Z9, Z7, Z7
+	VMOVUPS.Z (DX), K1, Z5
+	VMOVUPS.Z (DI), K1, Z7
+	VMOVAPS   Z5, Z8
+	VPERMT2PS Z7, Z6, Z8
+	VPERMT2PS Z7, Z2, Z5
+	VADDPS    Z5, Z8, Z5
+	VMOVUPS.Z (DX)(CX*1), K1, Z7
+	VMOVUPS.Z (DI)(CX*1), K1, Z8
+	VMOVAPS   Z7, Z9
+	VPERMT2PS Z8, Z6, Z9
+	VADDPS    Z9, Z5, Z5
+	VPERMT2PS Z8, Z2, Z7
+	VADDPS    Z7, Z5, Z5
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z7, Z9
-	VPSUBD  Z1, Z9, Z9
-	VPCMPUD $0x06, Z2, Z9, K2, K4
-	KTESTW  K4, K4
-	JNZ     slowP2
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z5, Z7
+	VFPCLASSPSZ $0xbf, Z7, K2, K4
+	KTESTW      K4, K4
+	JNZ         slowP2
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z7, Z9
-	VFNMADD231PS Z3, Z9, Z7
-	VFMADD132PS  Z4, Z9, Z7
+	VMULPS       Z1, Z5, Z7
+	VFNMADD231PS Z0, Z7, Z5
+	VFMADD132PS  Z1, Z7, Z5
 
 dividedP2:
-	VMOVUPS Z7, K2, (BX)
+	VMOVUPS Z5, K2, (BX)
 	MOVQ    DI, DX
 	ADDQ    72(AX), DX
 	MOVQ    80(AX), DI
@@ -39442,34 +40594,33 @@ dividedP2:
 single2:
 	TESTQ     SI, SI
 	JZ        groupEnd2
+	VMOVUPS.Z (DX), K1, Z5
 	VMOVUPS.Z (DX), K1, Z7
-	VMOVUPS.Z (DX), K1, Z9
-	VMOVAPS   Z7, Z10
-	VPERMT2PS Z9, Z8, Z10
-	VPERMT2PS Z9, Z5, Z7
-	VADDPS    Z7, Z10, Z7
-	VMOVUPS.Z (DX)(CX*1), K1, Z9
-	VMOVUPS.Z (DX)(CX*1), K1, Z10
-	VMOVAPS   Z9, Z11
-	VPERMT2PS Z10, Z8, Z11
-	VADDPS    Z11, Z7, Z7
-	VPERMT2PS Z10, Z5, Z9
-	VADDPS    Z9, Z7, Z7
+	VMOVAPS   Z5, Z8
+	VPERMT2PS Z7, Z6, Z8
+	VPERMT2PS Z7, Z2, Z5
+	VADDPS    Z5, Z8, Z5
+	VMOVUPS.Z (DX)(CX*1), K1, Z7
+	VMOVUPS.Z (DX)(CX*1), K1, Z8
+	VMOVAPS   Z7, Z9
+	VPERMT2PS Z8, Z6, Z9
+	VADDPS    Z9, Z5, Z5
+	VPERMT2PS Z8, Z2, Z7
+	VADDPS    Z7, Z5, Z5
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z7, Z5
-	VPSUBD  Z1, Z5, Z5
-	VPCMPUD $0x06, Z2, Z5, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowS2
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z5, Z2
+	VFPCLASSPSZ $0xbf, Z2, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowS2
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z7, Z5
-	VFNMADD231PS Z3, Z5, Z7
-	VFMADD132PS  Z4, Z5, Z7
+	VMULPS       Z1, Z5, Z2
+	VFNMADD231PS Z0, Z2, Z5
+	VFMADD132PS  Z1, Z2, Z5
 
 dividedS2:
-	VMOVUPS Z7, K3, (BX)
+	VMOVUPS Z5, K3, (BX)
 
 groupEnd2:
 	MOVQ 48(AX), DX
@@ -39485,8 +40636,8 @@ nr1:
 	KMOVW   2096(AX), K1
 	KMOVW   2098(AX), K2
 	KMOVW   2100(AX), K3
-	VMOVUPS 2104(AX), Z3
-	VMOVUPS 2168(AX), Z4
+	VMOVUPS 2104(AX), Z0
+	VMOVUPS 2168(AX), Z1
 	MOVQ    (AX), CX
 	MOVQ    CX, 56(SP)
 	MOVQ    8(AX), CX
@@ -39501,8 +40652,8 @@ group1:
 	MOVQ         64(SP), DX
 	MOVQ         64(AX), BX
 	MOVL         $0x00000001, SI
-	VPBROADCASTD SI, Z5
-	VPADDD       Z5, Z8, Z5
+	VPBROADCASTD SI, Z2
+	VPADDD       Z2, Z6, Z2
 
 	// Two rows at a time.
 pair1:
@@ -39510,27 +40661,26 @@ pair1:
 	JLT       single1
 	MOVQ      CX, SI
 	ADDQ      72(AX), SI
-	VMOVUPS.Z (CX), K1, Z7
-	VMOVUPS.Z (SI), K1, Z9
-	VMOVAPS   Z7, Z10
-	VPERMT2PS Z9, Z8, Z10
-	VPERMT2PS Z9, Z5, Z7
-	VADDPS    Z7, Z10, Z7
+	VMOVUPS.Z (CX), K1, Z5
+	VMOVUPS.Z (SI), K1, Z7
+	VMOVAPS   Z5, Z8
+	VPERMT2PS Z7, Z6, Z8
+	VPERMT2PS Z7, Z2, Z5
+	VADDPS    Z5, Z8, Z5
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z7, Z9
-	VPSUBD  Z1, Z9, Z9
-	VPCMPUD $0x06, Z2, Z9, K2, K4
-	KTESTW  K4, K4
-	JNZ     slowP1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z5, Z7
+	VFPCLASSPSZ $0xbf, Z7, K2, K4
+	KTESTW      K4, K4
+	JNZ         slowP1
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z7, Z9
-	VFNMADD231PS Z3, Z9, Z7
-	VFMADD132PS  Z4, Z9, Z7
+	VMULPS       Z1, Z5, Z7
+	VFNMADD231PS Z0, Z7, Z5
+	VFMADD132PS  Z1, Z7, Z5
 
 dividedP1:
-	VMOVUPS Z7, K2, (DX)
+	VMOVUPS Z5, K2, (DX)
 	MOVQ    SI, CX
 	ADDQ    72(AX), CX
 	MOVQ    80(AX), SI
@@ -39542,27 +40692,26 @@ dividedP1:
 single1:
 	TESTQ     BX, BX
 	JZ        groupEnd1
+	VMOVUPS.Z (CX), K1, Z5
 	VMOVUPS.Z (CX), K1, Z7
-	VMOVUPS.Z (CX), K1, Z9
-	VMOVAPS   Z7, Z10
-	VPERMT2PS Z9, Z8, Z10
-	VPERMT2PS Z9, Z5, Z7
-	VADDPS    Z7, Z10, Z5
+	VMOVAPS   Z5, Z8
+	VPERMT2PS Z7, Z6, Z8
+	VPERMT2PS Z7, Z2, Z5
+	VADDPS    Z5, Z8, Z2
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z5, Z7
-	VPSUBD  Z1, Z7, Z7
-	VPCMPUD $0x06, Z2, Z7, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowS1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z2, Z5
+	VFPCLASSPSZ $0xbf, Z5, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowS1
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z5, Z7
-	VFNMADD231PS Z3, Z7, Z5
-	VFMADD132PS  Z4, Z7, Z5
+	VMULPS       Z1, Z2, Z5
+	VFNMADD231PS Z0, Z5, Z2
+	VFMADD132PS  Z1, Z5, Z2
 
 dividedS1:
-	VMOVUPS Z5, K3, (DX)
+	VMOVUPS Z2, K3, (DX)
 
 groupEnd1:
 	MOVQ 48(AX), CX
@@ -39583,8 +40732,8 @@ mode1:
 	KMOVW   2096(AX), K1
 	KMOVW   2098(AX), K2
 	KMOVW   2100(AX), K3
-	VMOVUPS 2104(AX), Z9
-	VMOVUPS 2168(AX), Z10
+	VMOVUPS 2104(AX), Z7
+	VMOVUPS 2168(AX), Z8
 	MOVQ    (AX), CX
 	MOVQ    CX, 80(SP)
 	MOVQ    8(AX), CX
@@ -39599,8 +40748,8 @@ group3M1:
 	MOVQ         88(SP), BX
 	MOVQ         64(AX), SI
 	MOVL         $0x00000001, DI
-	VPBROADCASTD DI, Z11
-	VPADDD       Z11, Z8, Z11
+	VPBROADCASTD DI, Z9
+	VPADDD       Z9, Z6, Z9
 
 	// Two rows at a time.
 pair3M1:
@@ -39608,48 +40757,47 @@ pair3M1:
 	JLT       single3M1
 	MOVQ      DX, DI
 	ADDQ      72(AX), DI
-	VMOVUPS.Z (DX), K1, Z12
-	VMOVUPS.Z (DI), K1, Z13
-	VMOVAPS   Z12, Z14
-	VPERMT2PS Z13, Z8, Z14
-	VPERMT2PS Z13, Z11, Z12
-	VADDPS    Z12, Z14, Z12
-	VMOVUPS.Z (DX)(CX*1), K1, Z13
-	VMOVUPS.Z (DI)(CX*1), K1, Z14
-	VMOVAPS   Z13, Z15
-	VPERMT2PS Z14, Z8, Z15
-	VADDPS    Z15, Z12, Z12
-	VPERMT2PS Z14, Z11, Z13
-	VADDPS    Z13, Z12, Z12
-	VMOVUPS.Z (DX)(CX*2), K1, Z13
-	VMOVUPS.Z (DI)(CX*2), K1, Z14
-	VMOVAPS   Z13, Z15
-	VPERMT2PS Z14, Z8, Z15
-	VADDPS    Z15, Z12, Z12
-	VPERMT2PS Z14, Z11, Z13
-	VADDPS    Z13, Z12, Z12
+	VMOVUPS.Z (DX), K1, Z10
+	VMOVUPS.Z (DI), K1, Z11
+	VMOVAPS   Z10, Z12
+	VPERMT2PS Z11, Z6, Z12
+	VPERMT2PS Z11, Z9, Z10
+	VADDPS    Z10, Z12, Z10
+	VMOVUPS.Z (DX)(CX*1), K1, Z11
+	VMOVUPS.Z (DI)(CX*1), K1, Z12
+	VMOVAPS   Z11, Z13
+	VPERMT2PS Z12, Z6, Z13
+	VADDPS    Z13, Z10, Z10
+	VPERMT2PS Z12, Z9, Z11
+	VADDPS    Z11, Z10, Z10
+	VMOVUPS.Z (DX)(CX*2), K1, Z11
+	VMOVUPS.Z (DI)(CX*2), K1, Z12
+	VMOVAPS   Z11, Z13
+	VPERMT2PS Z12, Z6, Z13
+	VADDPS    Z13, Z10, Z10
+	VPERMT2PS Z12, Z9, Z11
+	VADDPS    Z11, Z10, Z10
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z12, Z13
-	VPSUBD  Z1, Z13, Z13
-	VPCMPUD $0x06, Z2, Z13, K2, K4
-	KTESTW  K4, K4
-	JNZ     slowP3M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z10, Z11
+	VFPCLASSPSZ $0xbf, Z11, K2, K4
+	KTESTW      K4, K4
+	JNZ         slowP3M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStepP3M1
 
 hStepP3M1:
-	VMULPS       Z5, Z12, Z13
-	VFNMADD231PS Z4, Z13, Z12
-	VFMADD132PS  Z5, Z13, Z12
-	VMULPS       Z10, Z12, Z13
-	VFNMADD231PS Z9, Z13, Z12
-	VFMADD132PS  Z10, Z13, Z12
+	VMULPS       Z2, Z10, Z11
+	VFNMADD231PS Z1, Z11, Z10
+	VFMADD132PS  Z2, Z11, Z10
+	VMULPS       Z8, Z10, Z11
+	VFNMADD231PS Z7, Z11, Z10
+	VFMADD132PS  Z8, Z11, Z10
 
 dividedP3M1:
-	VMOVUPS Z12, K2, (BX)
+	VMOVUPS Z10, K2, (BX)
 	MOVQ    DI, DX
 	ADDQ    72(AX), DX
 	MOVQ    80(AX), DI
@@ -39661,48 +40809,47 @@ dividedP3M1:
 single3M1:
 	TESTQ     SI, SI
 	JZ        groupEnd3M1
-	VMOVUPS.Z (DX), K1, Z12
-	VMOVUPS.Z (DX), K1, Z13
-	VMOVAPS   Z12, Z14
-	VPERMT2PS Z13, Z8, Z14
-	VPERMT2PS Z13, Z11, Z12
-	VADDPS    Z12, Z14, Z12
-	VMOVUPS.Z (DX)(CX*1), K1, Z13
-	VMOVUPS.Z (DX)(CX*1), K1, Z14
-	VMOVAPS   Z13, Z15
-	VPERMT2PS Z14, Z8, Z15
-	VADDPS    Z15, Z12, Z12
-	VPERMT2PS Z14, Z11, Z13
-	VADDPS    Z13, Z12, Z12
-	VMOVUPS.Z (DX)(CX*2), K1, Z13
-	VMOVUPS.Z (DX)(CX*2), K1, Z14
-	VMOVAPS   Z13, Z15
-	VPERMT2PS Z14, Z8, Z15
-	VADDPS    Z15, Z12, Z12
-	VPERMT2PS Z14, Z11, Z13
-	VADDPS    Z13, Z12, Z12
+	VMOVUPS.Z (DX), K1, Z10
+	VMOVUPS.Z (DX), K1, Z11
+	VMOVAPS   Z10, Z12
+	VPERMT2PS Z11, Z6, Z12
+	VPERMT2PS Z11, Z9, Z10
+	VADDPS    Z10, Z12, Z10
+	VMOVUPS.Z (DX)(CX*1), K1, Z11
+	VMOVUPS.Z (DX)(CX*1), K1, Z12
+	VMOVAPS   Z11, Z13
+	VPERMT2PS Z12, Z6, Z13
+	VADDPS    Z13, Z10, Z10
+	VPERMT2PS Z12, Z9, Z11
+	VADDPS    Z11, Z10, Z10
+	VMOVUPS.Z (DX)(CX*2), K1, Z11
+	VMOVUPS.Z (DX)(CX*2), K1, Z12
+	VMOVAPS   Z11, Z13
+	VPERMT2PS Z12, Z6, Z13
+	VADDPS    Z13, Z10, Z10
+	VPERMT2PS Z12, Z9, Z11
+	VADDPS    Z11, Z10, Z10
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z12, Z11
-	VPSUBD  Z1, Z11, Z11
-	VPCMPUD $0x06, Z2, Z11, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowS3M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z10, Z9
+	VFPCLASSPSZ $0xbf, Z9, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowS3M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStepS3M1
 
 hStepS3M1:
-	VMULPS       Z5, Z12, Z11
-	VFNMADD231PS Z4, Z11, Z12
-	VFMADD132PS  Z5, Z11, Z12
-	VMULPS       Z10, Z12, Z11
-	VFNMADD231PS Z9, Z11, Z12
-	VFMADD132PS  Z10, Z11, Z12
+	VMULPS       Z2, Z10, Z9
+	VFNMADD231PS Z1, Z9, Z10
+	VFMADD132PS  Z2, Z9, Z10
+	VMULPS       Z8, Z10, Z9
+	VFNMADD231PS Z7, Z9, Z10
+	VFMADD132PS  Z8, Z9, Z10
 
 dividedS3M1:
-	VMOVUPS Z12, K3, (BX)
+	VMOVUPS Z10, K3, (BX)
 
 groupEnd3M1:
 	MOVQ 48(AX), DX
@@ -39718,8 +40865,8 @@ nr2M1:
 	KMOVW   2096(AX), K1
 	KMOVW   2098(AX), K2
 	KMOVW   2100(AX), K3
-	VMOVUPS 2104(AX), Z9
-	VMOVUPS 2168(AX), Z10
+	VMOVUPS 2104(AX), Z7
+	VMOVUPS 2168(AX), Z8
 	MOVQ    (AX), CX
 	MOVQ    CX, 104(SP)
 	MOVQ    8(AX), CX
@@ -39734,8 +40881,8 @@ group2M1:
 	MOVQ         112(SP), BX
 	MOVQ         64(AX), SI
 	MOVL         $0x00000001, DI
-	VPBROADCASTD DI, Z11
-	VPADDD       Z11, Z8, Z11
+	VPBROADCASTD DI, Z9
+	VPADDD       Z9, Z6, Z9
 
 	// Two rows at a time.
 pair2M1:
@@ -39743,41 +40890,40 @@ pair2M1:
 	JLT       single2M1
 	MOVQ      DX, DI
 	ADDQ      72(AX), DI
-	VMOVUPS.Z (DX), K1, Z12
-	VMOVUPS.Z (DI), K1, Z13
-	VMOVAPS   Z12, Z14
-	VPERMT2PS Z13, Z8, Z14
-	VPERMT2PS Z13, Z11, Z12
-	VADDPS    Z12, Z14, Z12
-	VMOVUPS.Z (DX)(CX*1), K1, Z13
-	VMOVUPS.Z (DI)(CX*1), K1, Z14
-	VMOVAPS   Z13, Z15
-	VPERMT2PS Z14, Z8, Z15
-	VADDPS    Z15, Z12, Z12
-	VPERMT2PS Z14, Z11, Z13
-	VADDPS    Z13, Z12, Z12
+	VMOVUPS.Z (DX), K1, Z10
+	VMOVUPS.Z (DI), K1, Z11
+	VMOVAPS   Z10, Z12
+	VPERMT2PS Z11, Z6, Z12
+	VPERMT2PS Z11, Z9, Z10
+	VADDPS    Z10, Z12, Z10
+	VMOVUPS.Z (DX)(CX*1), K1, Z11
+	VMOVUPS.Z (DI)(CX*1), K1, Z12
+	VMOVAPS   Z11, Z13
+	VPERMT2PS Z12, Z6, Z13
+	VADDPS    Z13, Z10, Z10
+	VPERMT2PS Z12, Z9, Z11
+	VADDPS    Z11, Z10, Z10
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z12, Z13
-	VPSUBD  Z1, Z13, Z13
-	VPCMPUD $0x06, Z2, Z13, K2, K4
-	KTESTW  K4, K4
-	JNZ     slowP2M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z10, Z11
+	VFPCLASSPSZ $0xbf, Z11, K2, K4
+	KTESTW      K4, K4
+	JNZ         slowP2M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStepP2M1
 
 hStepP2M1:
-	VMULPS       Z5, Z12, Z13
-	VFNMADD231PS Z4, Z13, Z12
-	VFMADD132PS  Z5, Z13, Z12
-	VMULPS       Z10, Z12, Z13
-	VFNMADD231PS Z9, Z13, Z12
-	VFMADD132PS  Z10, Z13, Z12
+	VMULPS       Z2, Z10, Z11
+	VFNMADD231PS Z1, Z11, Z10
+	VFMADD132PS  Z2, Z11, Z10
+	VMULPS       Z8, Z10, Z11
+	VFNMADD231PS Z7, Z11, Z10
+	VFMADD132PS  Z8, Z11, Z10
 
 dividedP2M1:
-	VMOVUPS Z12, K2, (BX)
+	VMOVUPS Z10, K2, (BX)
 	MOVQ    DI, DX
 	ADDQ    72(AX), DX
 	MOVQ    80(AX), DI
@@ -39789,41 +40935,40 @@ dividedP2M1:
 single2M1:
 	TESTQ     SI, SI
 	JZ        groupEnd2M1
-	VMOVUPS.Z (DX), K1, Z12
-	VMOVUPS.Z (DX), K1, Z13
-	VMOVAPS   Z12, Z14
-	VPERMT2PS Z13, Z8, Z14
-	VPERMT2PS Z13, Z11, Z12
-	VADDPS    Z12, Z14, Z12
-	VMOVUPS.Z (DX)(CX*1), K1, Z13
-	VMOVUPS.Z (DX)(CX*1), K1, Z14
-	VMOVAPS   Z13, Z15
-	VPERMT2PS Z14, Z8, Z15
-	VADDPS    Z15, Z12, Z12
-	VPERMT2PS Z14, Z11, Z13
-	VADDPS    Z13, Z12, Z12
+	VMOVUPS.Z (DX), K1, Z10
+	VMOVUPS.Z (DX), K1, Z11
+	VMOVAPS   Z10, Z12
+	VPERMT2PS Z11, Z6, Z12
+	VPERMT2PS Z11, Z9, Z10
+	VADDPS    Z10, Z12, Z10
+	VMOVUPS.Z (DX)(CX*1), K1, Z11
+	VMOVUPS.Z (DX)(CX*1), K1, Z12
+	VMOVAPS   Z11, Z13
+	VPERMT2PS Z12, Z6, Z13
+	VADDPS    Z13, Z10, Z10
+	VPERMT2PS Z12, Z9, Z11
+	VADDPS    Z11, Z10, Z10
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z12, Z11
-	VPSUBD  Z1, Z11, Z11
-	VPCMPUD $0x06, Z2, Z11, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowS2M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z10, Z9
+	VFPCLASSPSZ $0xbf, Z9, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowS2M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStepS2M1
 
 hStepS2M1:
-	VMULPS       Z5, Z12, Z11
-	VFNMADD231PS Z4, Z11, Z12
-	VFMADD132PS  Z5, Z11, Z12
-	VMULPS       Z10, Z12, Z11
-	VFNMADD231PS Z9, Z11, Z12
-	VFMADD132PS  Z10, Z11, Z12
+	VMULPS       Z2, Z10, Z9
+	VFNMADD231PS Z1, Z9, Z10
+	VFMADD132PS  Z2, Z9, Z10
+	VMULPS       Z8, Z10, Z9
+	VFNMADD231PS Z7, Z9, Z10
+	VFMADD132PS  Z8, Z9, Z10
 
 dividedS2M1:
-	VMOVUPS Z12, K3, (BX)
+	VMOVUPS Z10, K3, (BX)
 
 groupEnd2M1:
 	MOVQ 48(AX), DX
@@ -39839,8 +40984,8 @@ nr1M1:
 	KMOVW   2096(AX), K1
 	KMOVW   2098(AX), K2
 	KMOVW   2100(AX), K3
-	VMOVUPS 2104(AX), Z9
-	VMOVUPS 2168(AX), Z10
+	VMOVUPS 2104(AX), Z7
+	VMOVUPS 2168(AX), Z8
 	MOVQ    (AX), CX
 	MOVQ    CX, 128(SP)
 	MOVQ    8(AX), CX
@@ -39855,8 +41000,8 @@ group1M1:
 	MOVQ         136(SP), DX
 	MOVQ         64(AX), BX
 	MOVL         $0x00000001, SI
-	VPBROADCASTD SI, Z11
-	VPADDD       Z11, Z8, Z11
+	VPBROADCASTD SI, Z9
+	VPADDD       Z9, Z6, Z9
 
 	// Two rows at a time.
 pair1M1:
@@ -39864,34 +41009,33 @@ pair1M1:
 	JLT       single1M1
 	MOVQ      CX, SI
 	ADDQ      72(AX), SI
-	VMOVUPS.Z (CX), K1, Z12
-	VMOVUPS.Z (SI), K1, Z13
-	VMOVAPS   Z12, Z14
-	VPERMT2PS Z13, Z8, Z14
-	VPERMT2PS Z13, Z11, Z12
-	VADDPS    Z12, Z14, Z12
+	VMOVUPS.Z (CX), K1, Z10
+	VMOVUPS.Z (SI), K1, Z11
+	VMOVAPS   Z10, Z12
+	VPERMT2PS Z11, Z6, Z12
+	VPERMT2PS Z11, Z9, Z10
+	VADDPS    Z10, Z12, Z10
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z12, Z13
-	VPSUBD  Z1, Z13, Z13
-	VPCMPUD $0x06, Z2, Z13, K2, K4
-	KTESTW  K4, K4
-	JNZ     slowP1M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z10, Z11
+	VFPCLASSPSZ $0xbf, Z11, K2, K4
+	KTESTW      K4, K4
+	JNZ         slowP1M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStepP1M1
 
 hStepP1M1:
-	VMULPS       Z5, Z12, Z13
-	VFNMADD231PS Z4, Z13, Z12
-	VFMADD132PS  Z5, Z13, Z12
-	VMULPS       Z10, Z12, Z13
-	VFNMADD231PS Z9, Z13, Z12
-	VFMADD132PS  Z10, Z13, Z12
+	VMULPS       Z2, Z10, Z11
+	VFNMADD231PS Z1, Z11, Z10
+	VFMADD132PS  Z2, Z11, Z10
+	VMULPS       Z8, Z10, Z11
+	VFNMADD231PS Z7, Z11, Z10
+	VFMADD132PS  Z8, Z11, Z10
 
 dividedP1M1:
-	VMOVUPS Z12, K2, (DX)
+	VMOVUPS Z10, K2, (DX)
 	MOVQ    SI, CX
 	ADDQ    72(AX), CX
 	MOVQ    80(AX), SI
@@ -39903,34 +41047,33 @@ dividedP1M1:
 single1M1:
 	TESTQ     BX, BX
 	JZ        groupEnd1M1
-	VMOVUPS.Z (CX), K1, Z12
-	VMOVUPS.Z (CX), K1, Z13
-	VMOVAPS   Z12, Z14
-	VPERMT2PS Z13, Z8, Z14
-	VPERMT2PS Z13, Z11, Z12
-	VADDPS    Z12, Z14, Z11
+	VMOVUPS.Z (CX), K1, Z10
+	VMOVUPS.Z (CX), K1, Z11
+	VMOVAPS   Z10, Z12
+	VPERMT2PS Z11, Z6, Z12
+	VPERMT2PS Z11, Z9, Z10
+	VADDPS    Z10, Z12, Z9
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z11, Z12
-	VPSUBD  Z1, Z12, Z12
-	VPCMPUD $0x06, Z2, Z12, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowS1M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z9, Z10
+	VFPCLASSPSZ $0xbf, Z10, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowS1M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStepS1M1
 
 hStepS1M1:
-	VMULPS       Z5, Z11, Z12
-	VFNMADD231PS Z4, Z12, Z11
-	VFMADD132PS  Z5, Z12, Z11
-	VMULPS       Z10, Z11, Z12
-	VFNMADD231PS Z9, Z12, Z11
-	VFMADD132PS  Z10, Z12, Z11
+	VMULPS       Z2, Z9, Z10
+	VFNMADD231PS Z1, Z10, Z9
+	VFMADD132PS  Z2, Z10, Z9
+	VMULPS       Z8, Z9, Z10
+	VFNMADD231PS Z7, Z10, Z9
+	VFMADD132PS  Z8, Z10, Z9
 
 dividedS1M1:
-	VMOVUPS Z11, K3, (DX)
+	VMOVUPS Z9, K3, (DX)
 
 groupEnd1M1:
 	MOVQ 48(AX), CX
@@ -39944,122 +41087,122 @@ groupEnd1M1:
 	// Out of the loops' way: the rare paths of the division.
 slowP3:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z7, Z7
-	VADDPS Z6, Z7, Z7
+	VDIVPS Z0, Z5, Z5
+	VADDPS Z4, Z5, Z5
 	JMP    dividedP3
 
 slowS3:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z7, Z7
-	VADDPS Z6, Z7, Z7
+	VDIVPS Z0, Z5, Z5
+	VADDPS Z4, Z5, Z5
 	JMP    dividedS3
 
 slowP2:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z7, Z7
-	VADDPS Z6, Z7, Z7
+	VDIVPS Z0, Z5, Z5
+	VADDPS Z4, Z5, Z5
 	JMP    dividedP2
 
 slowS2:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z7, Z7
-	VADDPS Z6, Z7, Z7
+	VDIVPS Z0, Z5, Z5
+	VADDPS Z4, Z5, Z5
 	JMP    dividedS2
 
 slowP1:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z7, Z7
-	VADDPS Z6, Z7, Z7
+	VDIVPS Z0, Z5, Z5
+	VADDPS Z4, Z5, Z5
 	JMP    dividedP1
 
 slowS1:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z5, Z5
-	VADDPS Z6, Z5, Z5
+	VDIVPS Z0, Z2, Z2
+	VADDPS Z4, Z2, Z2
 	JMP    dividedS1
 
 dStepP3M1:
-	VMULPS       Z3, Z12, Z13
-	VFNMADD231PS Z7, Z13, Z12
-	VFMADD132PS  Z3, Z13, Z12
+	VMULPS       Z0, Z10, Z11
+	VFNMADD231PS Z5, Z11, Z10
+	VFMADD132PS  Z0, Z11, Z10
 	JMP          hStepP3M1
 
 slowP3M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z12, Z12
-	VDIVPS Z7, Z12, Z12
-	VDIVPS Z4, Z12, Z12
-	VDIVPS Z9, Z12, Z12
+	VADDPS Z4, Z10, Z10
+	VDIVPS Z5, Z10, Z10
+	VDIVPS Z1, Z10, Z10
+	VDIVPS Z7, Z10, Z10
 	JMP    dividedP3M1
 
 dStepS3M1:
-	VMULPS       Z3, Z12, Z11
-	VFNMADD231PS Z7, Z11, Z12
-	VFMADD132PS  Z3, Z11, Z12
+	VMULPS       Z0, Z10, Z9
+	VFNMADD231PS Z5, Z9, Z10
+	VFMADD132PS  Z0, Z9, Z10
 	JMP          hStepS3M1
 
 slowS3M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z12, Z12
-	VDIVPS Z7, Z12, Z12
-	VDIVPS Z4, Z12, Z12
-	VDIVPS Z9, Z12, Z12
+	VADDPS Z4, Z10, Z10
+	VDIVPS Z5, Z10, Z10
+	VDIVPS Z1, Z10, Z10
+	VDIVPS Z7, Z10, Z10
 	JMP    dividedS3M1
 
 dStepP2M1:
-	VMULPS       Z3, Z12, Z13
-	VFNMADD231PS Z7, Z13, Z12
-	VFMADD132PS  Z3, Z13, Z12
+	VMULPS       Z0, Z10, Z11
+	VFNMADD231PS Z5, Z11, Z10
+	VFMADD132PS  Z0, Z11, Z10
 	JMP          hStepP2M1
 
 slowP2M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z12, Z12
-	VDIVPS Z7, Z12, Z12
-	VDIVPS Z4, Z12, Z12
-	VDIVPS Z9, Z12, Z12
+	VADDPS Z4, Z10, Z10
+	VDIVPS Z5, Z10, Z10
+	VDIVPS Z1, Z10, Z10
+	VDIVPS Z7, Z10, Z10
 	JMP    dividedP2M1
 
 dStepS2M1:
-	VMULPS       Z3, Z12, Z11
-	VFNMADD231PS Z7, Z11, Z12
-	VFMADD132PS  Z3, Z11, Z12
+	VMULPS       Z0, Z10, Z9
+	VFNMADD231PS Z5, Z9, Z10
+	VFMADD132PS  Z0, Z9, Z10
 	JMP          hStepS2M1
 
 slowS2M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z12, Z12
-	VDIVPS Z7, Z12, Z12
-	VDIVPS Z4, Z12, Z12
-	VDIVPS Z9, Z12, Z12
+	VADDPS Z4, Z10, Z10
+	VDIVPS Z5, Z10, Z10
+	VDIVPS Z1, Z10, Z10
+	VDIVPS Z7, Z10, Z10
 	JMP    dividedS2M1
 
 dStepP1M1:
-	VMULPS       Z3, Z12, Z13
-	VFNMADD231PS Z7, Z13, Z12
-	VFMADD132PS  Z3, Z13, Z12
+	VMULPS       Z0, Z10, Z11
+	VFNMADD231PS Z5, Z11, Z10
+	VFMADD132PS  Z0, Z11, Z10
 	JMP          hStepP1M1
 
 slowP1M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z12, Z12
-	VDIVPS Z7, Z12, Z12
-	VDIVPS Z4, Z12, Z12
-	VDIVPS Z9, Z12, Z12
+	VADDPS Z4, Z10, Z10
+	VDIVPS Z5, Z10, Z10
+	VDIVPS Z1, Z10, Z10
+	VDIVPS Z7, Z10, Z10
 	JMP    dividedP1M1
 
 dStepS1M1:
-	VMULPS       Z3, Z11, Z12
-	VFNMADD231PS Z7, Z12, Z11
-	VFMADD132PS  Z3, Z12, Z11
+	VMULPS       Z0, Z9, Z10
+	VFNMADD231PS Z5, Z10, Z9
+	VFMADD132PS  Z0, Z10, Z9
 	JMP          hStepS1M1
 
 slowS1M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z11, Z11
-	VDIVPS Z7, Z11, Z11
-	VDIVPS Z4, Z11, Z11
-	VDIVPS Z9, Z11, Z11
+	VADDPS Z4, Z9, Z9
+	VDIVPS Z5, Z9, Z9
+	VDIVPS Z1, Z9, Z9
+	VDIVPS Z7, Z9, Z9
 	JMP    dividedS1M1
 
 done:
@@ -40075,15 +41218,17 @@ TEXT ·windowSumPairS1K3AVX512(SB), NOSPLIT, $152-8
 	MOVL         $0x7fffffff, CX
 	VPBROADCASTD CX, Z0
 	MOVL         $0x2b800000, CX
-	VPBROADCASTD CX, Z1
+	VPBROADCASTD CX, Z0
 	MOVL         $0x28000000, CX
-	VPBROADCASTD CX, Z2
-	VBROADCASTSS 824(AX), Z3
-	VBROADCASTSS 828(AX), Z4
-	VBROADCASTSS 832(AX), Z5
-	VXORPS       Z6, Z6, Z6
-	VBROADCASTSS 232(AX), Z7
-	VMOVDQU32    2032(AX), Z8
+	VPBROADCASTD CX, Z0
+	VBROADCASTSS 824(AX), Z0
+	VBROADCASTSS 828(AX), Z1
+	VBROADCASTSS 832(AX), Z2
+	MOVL         $0x14800000, CX
+	VPBROADCASTD CX, Z3
+	VXORPS       Z4, Z4, Z4
+	VBROADCASTSS 232(AX), Z5
+	VMOVDQU32    2032(AX), Z6
 
 	// The code for this job's division mode (1, or 0 and 2) and number of window rows.
 	MOVQ 200(AX), CX
@@ -40098,8 +41243,8 @@ TEXT ·windowSumPairS1K3AVX512(SB), NOSPLIT, $152-8
 	KMOVW   2096(AX), K1
 	KMOVW   2098(AX), K2
 	KMOVW   2100(AX), K3
-	VMOVUPS 2104(AX), Z3
-	VMOVUPS 2168(AX), Z4
+	VMOVUPS 2104(AX), Z0
+	VMOVUPS 2168(AX), Z1
 	MOVQ    (AX), CX
 	MOVQ    CX, 8(SP)
 	MOVQ    8(AX), CX
@@ -40114,11 +41259,11 @@ group3:
 	MOVQ         16(SP), BX
 	MOVQ         64(AX), SI
 	MOVL         $0x00000001, DI
-	VPBROADCASTD DI, Z5
-	VPADDD       Z5, Z8, Z5
+	VPBROADCASTD DI, Z2
+	VPADDD       Z2, Z6, Z2
 	MOVL         $0x00000002, DI
-	VPBROADCASTD DI, Z7
-	VPADDD       Z7, Z8, Z7
+	VPBROADCASTD DI, Z5
+	VPADDD       Z5, Z6, Z5
 
 	// Two rows at a time.
 pair3:
@@ -40126,50 +41271,49 @@ pair3:
 	JLT       single3
 	MOVQ      DX, DI
 	ADDQ      72(AX), DI
-	VMOVUPS.Z (DX), K1, Z9
-	VMOVUPS.Z (DI), K1, Z10
-	VMOVAPS   Z9, Z11
-	VPERMT2PS Z10, Z8, Z11
-	VMOVAPS   Z9, Z12
-	VPERMT2PS Z10, Z5, Z12
-	VADDPS    Z12, Z11, Z11
-	VPERMT2PS Z10, Z7, Z9
-	VADDPS    Z9, Z11, Z11
-	VMOVUPS.Z (DX)(CX*1), K1, Z9
-	VMOVUPS.Z (DI)(CX*1), K1, Z10
-	VMOVAPS   Z9, Z12
-	VPERMT2PS Z10, Z8, Z12
-	VADDPS    Z12, Z11, Z11
-	VMOVAPS   Z9, Z12
-	VPERMT2PS Z10, Z5, Z12
-	VADDPS    Z12, Z11, Z11
-	VPERMT2PS Z10, Z7, Z9
-	VADDPS    Z9, Z11, Z11
-	VMOVUPS.Z (DX)(CX*2), K1, Z9
-	VMOVUPS.Z (DI)(CX*2), K1, Z10
-	VMOVAPS   Z9, Z12
-	VPERMT2PS Z10, Z8, Z12
-	VADDPS    Z12, Z11, Z11
-	VMOVAPS   Z9, Z12
-	VPERMT2PS Z10, Z5, Z12
-	VADDPS    Z12, Z11, Z11
-	VPERMT2PS Z10, Z7, Z9
-	VADDPS    Z9, Z11, Z11
+	VMOVUPS.Z (DX), K1, Z7
+	VMOVUPS.Z (DI), K1, Z8
+	VMOVAPS   Z7, Z9
+	VPERMT2PS Z8, Z6, Z9
+	VMOVAPS   Z7, Z10
+	VPERMT2PS Z8, Z2, Z10
+	VADDPS    Z10, Z9, Z9
+	VPERMT2PS Z8, Z5, Z7
+	VADDPS    Z7, Z9, Z9
+	VMOVUPS.Z (DX)(CX*1), K1, Z7
+	VMOVUPS.Z (DI)(CX*1), K1, Z8
+	VMOVAPS   Z7, Z10
+	VPERMT2PS Z8, Z6, Z10
+	VADDPS    Z10, Z9, Z9
+	VMOVAPS   Z7, Z10
+	VPERMT2PS Z8, Z2, Z10
+	VADDPS    Z10, Z9, Z9
+	VPERMT2PS Z8, Z5, Z7
+	VADDPS    Z7, Z9, Z9
+	VMOVUPS.Z (DX)(CX*2), K1, Z7
+	VMOVUPS.Z (DI)(CX*2), K1, Z8
+	VMOVAPS   Z7, Z10
+	VPERMT2PS Z8, Z6, Z10
+	VADDPS    Z10, Z9, Z9
+	VMOVAPS   Z7, Z10
+	VPERMT2PS Z8, Z2, Z10
+	VADDPS    Z10, Z9, Z9
+	VPERMT2PS Z8, Z5, Z7
+	VADDPS    Z7, Z9, Z9
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z11, Z9
-	VPSUBD  Z1, Z9, Z9
-	VPCMPUD $0x06, Z2, Z9, K2, K4
-	KTESTW  K4, K4
-	JNZ     slowP3
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z9, Z7
+	VFPCLASSPSZ $0xbf, Z7, K2, K4
+	KTESTW      K4, K4
+	JNZ         slowP3
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z11, Z9
-	VFNMADD231PS Z3, Z9, Z11
-	VFMADD132PS  Z4, Z9, Z11
+	VMULPS       Z1, Z9, Z7
+	VFNMADD231PS Z0, Z7, Z9
+	VFMADD132PS  Z1, Z7, Z9
 
 dividedP3:
-	VMOVUPS Z11, K2, (BX)
+	VMOVUPS Z9, K2, (BX)
 	MOVQ    DI, DX
 	ADDQ    72(AX), DX
 	MOVQ    80(AX), DI
@@ -40181,50 +41325,49 @@ dividedP3:
 single3:
 	TESTQ     SI, SI
 	JZ        groupEnd3
-	VMOVUPS.Z (DX), K1, Z9
-	VMOVUPS.Z (DX), K1, Z10
-	VMOVAPS   Z9, Z11
-	VPERMT2PS Z10, Z8, Z11
-	VMOVAPS   Z9, Z12
-	VPERMT2PS Z10, Z5, Z12
-	VADDPS    Z12, Z11, Z11
-	VPERMT2PS Z10, Z7, Z9
-	VADDPS    Z9, Z11, Z11
-	VMOVUPS.Z (DX)(CX*1), K1, Z9
-	VMOVUPS.Z (DX)(CX*1), K1, Z10
-	VMOVAPS   Z9, Z12
-	VPERMT2PS Z10, Z8, Z12
-	VADDPS    Z12, Z11, Z11
-	VMOVAPS   Z9, Z12
-	VPERMT2PS Z10, Z5, Z12
-	VADDPS    Z12, Z11, Z11
-	VPERMT2PS Z10, Z7, Z9
-	VADDPS    Z9, Z11, Z11
-	VMOVUPS.Z (DX)(CX*2), K1, Z9
-	VMOVUPS.Z (DX)(CX*2), K1, Z10
-	VMOVAPS   Z9, Z12
-	VPERMT2PS Z10, Z8, Z12
-	VADDPS    Z12, Z11, Z11
-	VMOVAPS   Z9, Z12
-	VPERMT2PS Z10, Z5, Z12
-	VADDPS    Z12, Z11, Z11
-	VPERMT2PS Z10, Z7, Z9
-	VADDPS    Z9, Z11, Z11
+	VMOVUPS.Z (DX), K1, Z7
+	VMOVUPS.Z (DX), K1, Z8
+	VMOVAPS   Z7, Z9
+	VPERMT2PS Z8, Z6, Z9
+	VMOVAPS   Z7, Z10
+	VPERMT2PS Z8, Z2, Z10
+	VADDPS    Z10, Z9, Z9
+	VPERMT2PS Z8, Z5, Z7
+	VADDPS    Z7, Z9, Z9
+	VMOVUPS.Z (DX)(CX*1), K1, Z7
+	VMOVUPS.Z (DX)(CX*1), K1, Z8
+	VMOVAPS   Z7, Z10
+	VPERMT2PS Z8, Z6, Z10
+	VADDPS    Z10, Z9, Z9
+	VMOVAPS   Z7, Z10
+	VPERMT2PS Z8, Z2, Z10
+	VADDPS    Z10, Z9, Z9
+	VPERMT2PS Z8, Z5, Z7
+	VADDPS    Z7, Z9, Z9
+	VMOVUPS.Z (DX)(CX*2), K1, Z7
+	VMOVUPS.Z (DX)(CX*2), K1, Z8
+	VMOVAPS   Z7, Z10
+	VPERMT2PS Z8, Z6, Z10
+	VADDPS    Z10, Z9, Z9
+	VMOVAPS   Z7, Z10
+	VPERMT2PS Z8, Z2, Z10
+	VADDPS    Z10, Z9, Z9
+	VPERMT2PS Z8, Z5, Z7
+	VADDPS    Z7, Z9, Z9
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z11, Z5
-	VPSUBD  Z1, Z5, Z5
-	VPCMPUD $0x06, Z2, Z5, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowS3
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z9, Z2
+	VFPCLASSPSZ $0xbf, Z2, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowS3
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z11, Z5
-	VFNMADD231PS Z3, Z5, Z11
-	VFMADD132PS  Z4, Z5, Z11
+	VMULPS       Z1, Z9, Z2
+	VFNMADD231PS Z0, Z2, Z9
+	VFMADD132PS  Z1, Z2, Z9
 
 dividedS3:
-	VMOVUPS Z11, K3, (BX)
+	VMOVUPS Z9, K3, (BX)
 
 groupEnd3:
 	MOVQ 48(AX), DX
@@ -40240,8 +41383,8 @@ nr2:
 	KMOVW   2096(AX), K1
 	KMOVW   2098(AX), K2
 	KMOVW   2100(AX), K3
-	VMOVUPS 2104(AX), Z3
-	VMOVUPS 2168(AX), Z4
+	VMOVUPS 2104(AX), Z0
+	VMOVUPS 2168(AX), Z1
 	MOVQ    (AX), CX
 	MOVQ    CX, 32(SP)
 	MOVQ    8(AX), CX
@@ -40256,11 +41399,11 @@ group2:
 	MOVQ         40(SP), BX
 	MOVQ         64(AX), SI
 	MOVL         $0x00000001, DI
-	VPBROADCASTD DI, Z5
-	VPADDD       Z5, Z8, Z5
+	VPBROADCASTD DI, Z2
+	VPADDD       Z2, Z6, Z2
 	MOVL         $0x00000002, DI
-	VPBROADCASTD DI, Z7
-	VPADDD       Z7, Z8, Z7
+	VPBROADCASTD DI, Z5
+	VPADDD       Z5, Z6, Z5
 
 	// Two rows at a time.
 pair2:
@@ -40268,40 +41411,39 @@ pair2:
 	JLT       single2
 	MOVQ      DX, DI
 	ADDQ      72(AX), DI
-	VMOVUPS.Z (DX), K1, Z9
-	VMOVUPS.Z (DI), K1, Z10
-	VMOVAPS   Z9, Z11
-	VPERMT2PS Z10, Z8, Z11
-	VMOVAPS   Z9, Z12
-	VPERMT2PS Z10, Z5, Z12
-	VADDPS    Z12, Z11, Z11
-	VPERMT2PS Z10, Z7, Z9
-	VADDPS    Z9, Z11, Z11
-	VMOVUPS.Z (DX)(CX*1), K1, Z9
-	VMOVUPS.Z (DI)(CX*1), K1, Z10
-	VMOVAPS   Z9, Z12
-	VPERMT2PS Z10, Z8, Z12
-	VADDPS    Z12, Z11, Z11
-	VMOVAPS   Z9, Z12
-	VPERMT2PS Z10, Z5, Z12
-	VADDPS    Z12, Z11, Z11
-	VPERMT2PS Z10, Z7, Z9
-	VADDPS    Z9, Z11, Z11
+	VMOVUPS.Z (DX), K1, Z7
+	VMOVUPS.Z (DI), K1, Z8
+	VMOVAPS   Z7, Z9
+	VPERMT2PS Z8, Z6, Z9
+	VMOVAPS   Z7, Z10
+	VPERMT2PS Z8, Z2, Z10
+	VADDPS    Z10, Z9, Z9
+	VPERMT2PS Z8, Z5, Z7
+	VADDPS    Z7, Z9, Z9
+	VMOVUPS.Z (DX)(CX*1), K1, Z7
+	VMOVUPS.Z (DI)(CX*1), K1, Z8
+	VMOVAPS   Z7, Z10
+	VPERMT2PS Z8, Z6, Z10
+	VADDPS    Z10, Z9, Z9
+	VMOVAPS   Z7, Z10
+	VPERMT2PS Z8, Z2, Z10
+	VADDPS    Z10, Z9, Z9
+	VPERMT2PS Z8, Z5, Z7
+	VADDPS    Z7, Z9, Z9
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z11, Z9
-	VPSUBD  Z1, Z9, Z9
-	VPCMPUD $0x06, Z2, Z9, K2, K4
-	KTESTW  K4, K4
-	JNZ     slowP2
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z9, Z7
+	VFPCLASSPSZ $0xbf, Z7, K2, K4
+	KTESTW      K4, K4
+	JNZ         slowP2
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z11, Z9
-	VFNMADD231PS Z3, Z9, Z11
-	VFMADD132PS  Z4, Z9, Z11
+	VMULPS       Z1, Z9, Z7
+	VFNMADD231PS Z0, Z7, Z9
+	VFMADD132PS  Z1, Z7, Z9
 
 dividedP2:
-	VMOVUPS Z11, K2, (BX)
+	VMOVUPS Z9, K2, (BX)
 	MOVQ    DI, DX
 	ADDQ    72(AX), DX
 	MOVQ    80(AX), DI
@@ -40313,40 +41455,39 @@ dividedP2:
 single2:
 	TESTQ     SI, SI
 	JZ        groupEnd2
-	VMOVUPS.Z (DX), K1, Z9
-	VMOVUPS.Z (DX), K1, Z10
-	VMOVAPS   Z9, Z11
-	VPERMT2PS Z10, Z8, Z11
-	VMOVAPS   Z9, Z12
-	VPERMT2PS Z10, Z5, Z12
-	VADDPS    Z12, Z11, Z11
-	VPERMT2PS Z10, Z7, Z9
-	VADDPS    Z9, Z11, Z11
-	VMOVUPS.Z (DX)(CX*1), K1, Z9
-	VMOVUPS.Z (DX)(CX*1), K1, Z10
-	VMOVAPS   Z9, Z12
-	VPERMT2PS Z10, Z8, Z12
-	VADDPS    Z12, Z11, Z11
-	VMOVAPS   Z9, Z12
-	VPERMT2PS Z10, Z5, Z12
-	VADDPS    Z12, Z11, Z11
-	VPERMT2PS Z10, Z7, Z9
-	VADDPS    Z9, Z11, Z11
+	VMOVUPS.Z (DX), K1, Z7
+	VMOVUPS.Z (DX), K1, Z8
+	VMOVAPS   Z7, Z9
+	VPERMT2PS Z8, Z6, Z9
+	VMOVAPS   Z7, Z10
+	VPERMT2PS Z8, Z2, Z10
+	VADDPS    Z10, Z9, Z9
+	VPERMT2PS Z8, Z5, Z7
+	VADDPS    Z7, Z9, Z9
+	VMOVUPS.Z (DX)(CX*1), K1, Z7
+	VMOVUPS.Z (DX)(CX*1), K1, Z8
+	VMOVAPS   Z7, Z10
+	VPERMT2PS Z8, Z6, Z10
+	VADDPS    Z10, Z9, Z9
+	VMOVAPS   Z7, Z10
+	VPERMT2PS Z8, Z2, Z10
+	VADDPS    Z10, Z9, Z9
+	VPERMT2PS Z8, Z5, Z7
+	VADDPS    Z7, Z9, Z9
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z11, Z5
-	VPSUBD  Z1, Z5, Z5
-	VPCMPUD $0x06, Z2, Z5, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowS2
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z9, Z2
+	VFPCLASSPSZ $0xbf, Z2, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowS2
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z11, Z5
-	VFNMADD231PS Z3, Z5, Z11
-	VFMADD132PS  Z4, Z5, Z11
+	VMULPS       Z1, Z9, Z2
+	VFNMADD231PS Z0, Z2, Z9
+	VFMADD132PS  Z1, Z2, Z9
 
 dividedS2:
-	VMOVUPS Z11, K3, (BX)
+	VMOVUPS Z9, K3, (BX)
 
 groupEnd2:
 	MOVQ 48(AX), DX
@@ -40362,8 +41503,8 @@ nr1:
 	KMOVW   2096(AX), K1
 	KMOVW   2098(AX), K2
 	KMOVW   2100(AX), K3
-	VMOVUPS 2104(AX), Z3
-	VMOVUPS 2168(AX), Z4
+	VMOVUPS 2104(AX), Z0
+	VMOVUPS 2168(AX), Z1
 	MOVQ    (AX), CX
 	MOVQ    CX, 56(SP)
 	MOVQ    8(AX), CX
@@ -40378,11 +41519,11 @@ group1:
 	MOVQ         64(SP), DX
 	MOVQ         64(AX), BX
 	MOVL         $0x00000001, SI
-	VPBROADCASTD SI, Z5
-	VPADDD       Z5, Z8, Z5
+	VPBROADCASTD SI, Z2
+	VPADDD       Z2, Z6, Z2
 	MOVL         $0x00000002, SI
-	VPBROADCASTD SI, Z7
-	VPADDD       Z7, Z8, Z7
+	VPBROADCASTD SI, Z5
+	VPADDD       Z5, Z6, Z5
 
 	// Two rows at a time.
 pair1:
@@ -40390,30 +41531,29 @@ pair1:
 	JLT       single1
 	MOVQ      CX, SI
 	ADDQ      72(AX), SI
-	VMOVUPS.Z (CX), K1, Z9
-	VMOVUPS.Z (SI), K1, Z10
-	VMOVAPS   Z9, Z11
-	VPERMT2PS Z10, Z8, Z11
-	VMOVAPS   Z9, Z12
-	VPERMT2PS Z10, Z5, Z12
-	VADDPS    Z12, Z11, Z11
-	VPERMT2PS Z10, Z7, Z9
-	VADDPS    Z9, Z11, Z11
+	VMOVUPS.Z (CX), K1, Z7
+	VMOVUPS.Z (SI), K1, Z8
+	VMOVAPS   Z7, Z9
+	VPERMT2PS Z8, Z6, Z9
+	VMOVAPS   Z7, Z10
+	VPERMT2PS Z8, Z2, Z10
+	VADDPS    Z10, Z9, Z9
+	VPERMT2PS Z8, Z5, Z7
+	VADDPS    Z7, Z9, Z9
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z11, Z9
-	VPSUBD  Z1, Z9, Z9
-	VPCMPUD $0x06, Z2, Z9, K2, K4
-	KTESTW  K4, K4
-	JNZ     slowP1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z9, Z7
+	VFPCLASSPSZ $0xbf, Z7, K2, K4
+	KTESTW      K4, K4
+	JNZ         slowP1
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z11, Z9
-	VFNMADD231PS Z3, Z9, Z11
-	VFMADD132PS  Z4, Z9, Z11
+	VMULPS       Z1, Z9, Z7
+	VFNMADD231PS Z0, Z7, Z9
+	VFMADD132PS  Z1, Z7, Z9
 
 dividedP1:
-	VMOVUPS Z11, K2, (DX)
+	VMOVUPS Z9, K2, (DX)
 	MOVQ    SI, CX
 	ADDQ    72(AX), CX
 	MOVQ    80(AX), SI
@@ -40425,30 +41565,29 @@ dividedP1:
 single1:
 	TESTQ     BX, BX
 	JZ        groupEnd1
-	VMOVUPS.Z (CX), K1, Z9
-	VMOVUPS.Z (CX), K1, Z10
-	VMOVAPS   Z9, Z11
-	VPERMT2PS Z10, Z8, Z11
-	VMOVAPS   Z9, Z12
-	VPERMT2PS Z10, Z5, Z12
-	VADDPS    Z12, Z11, Z5
-	VPERMT2PS Z10, Z7, Z9
-	VADDPS    Z9, Z5, Z5
+	VMOVUPS.Z (CX), K1, Z7
+	VMOVUPS.Z (CX), K1, Z8
+	VMOVAPS   Z7, Z9
+	VPERMT2PS Z8, Z6, Z9
+	VMOVAPS   Z7, Z10
+	VPERMT2PS Z8, Z2, Z10
+	VADDPS    Z10, Z9, Z2
+	VPERMT2PS Z8, Z5, Z7
+	VADDPS    Z7, Z2, Z2
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z5, Z7
-	VPSUBD  Z1, Z7, Z7
-	VPCMPUD $0x06, Z2, Z7, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowS1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z2, Z5
+	VFPCLASSPSZ $0xbf, Z5, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowS1
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z5, Z7
-	VFNMADD231PS Z3, Z7, Z5
-	VFMADD132PS  Z4, Z7, Z5
+	VMULPS       Z1, Z2, Z5
+	VFNMADD231PS Z0, Z5, Z2
+	VFMADD132PS  Z1, Z5, Z2
 
 dividedS1:
-	VMOVUPS Z5, K3, (DX)
+	VMOVUPS Z2, K3, (DX)
 
 groupEnd1:
 	MOVQ 48(AX), CX
@@ -40469,8 +41608,8 @@ mode1:
 	KMOVW   2096(AX), K1
 	KMOVW   2098(AX), K2
 	KMOVW   2100(AX), K3
-	VMOVUPS 2104(AX), Z9
-	VMOVUPS 2168(AX), Z10
+	VMOVUPS 2104(AX), Z7
+	VMOVUPS 2168(AX), Z8
 	MOVQ    (AX), CX
 	MOVQ    CX, 80(SP)
 	MOVQ    8(AX), CX
@@ -40485,11 +41624,11 @@ group3M1:
 	MOVQ         88(SP), BX
 	MOVQ         64(AX), SI
 	MOVL         $0x00000001, DI
-	VPBROADCASTD DI, Z11
-	VPADDD       Z11, Z8, Z11
+	VPBROADCASTD DI, Z9
+	VPADDD       Z9, Z6, Z9
 	MOVL         $0x00000002, DI
-	VPBROADCASTD DI, Z12
-	VPADDD       Z12, Z8, Z12
+	VPBROADCASTD DI, Z10
+	VPADDD       Z10, Z6, Z10
 
 	// Two rows at a time.
 pair3M1:
@@ -40497,57 +41636,56 @@ pair3M1:
 	JLT       single3M1
 	MOVQ      DX, DI
 	ADDQ      72(AX), DI
-	VMOVUPS.Z (DX), K1, Z13
-	VMOVUPS.Z (DI), K1, Z14
-	VMOVAPS   Z13, Z15
-	VPERMT2PS Z14, Z8, Z15
-	VMOVAPS   Z13, Z16
-	VPERMT2PS Z14, Z11, Z16
-	VADDPS    Z16, Z15, Z15
-	VPERMT2PS Z14, Z12, Z13
-	VADDPS    Z13, Z15, Z15
-	VMOVUPS.Z (DX)(CX*1), K1, Z13
-	VMOVUPS.Z (DI)(CX*1), K1, Z14
-	VMOVAPS   Z13, Z16
-	VPERMT2PS Z14, Z8, Z16
-	VADDPS    Z16, Z15, Z15
-	VMOVAPS   Z13, Z16
-	VPERMT2PS Z14, Z11, Z16
-	VADDPS    Z16, Z15, Z15
-	VPERMT2PS Z14, Z12, Z13
-	VADDPS    Z13, Z15, Z15
-	VMOVUPS.Z (DX)(CX*2), K1, Z13
-	VMOVUPS.Z (DI)(CX*2), K1, Z14
-	VMOVAPS   Z13, Z16
-	VPERMT2PS Z14, Z8, Z16
-	VADDPS    Z16, Z15, Z15
-	VMOVAPS   Z13, Z16
-	VPERMT2PS Z14, Z11, Z16
-	VADDPS    Z16, Z15, Z15
-	VPERMT2PS Z14, Z12, Z13
-	VADDPS    Z13, Z15, Z15
+	VMOVUPS.Z (DX), K1, Z11
+	VMOVUPS.Z (DI), K1, Z12
+	VMOVAPS   Z11, Z13
+	VPERMT2PS Z12, Z6, Z13
+	VMOVAPS   Z11, Z14
+	VPERMT2PS Z12, Z9, Z14
+	VADDPS    Z14, Z13, Z13
+	VPERMT2PS Z12, Z10, Z11
+	VADDPS    Z11, Z13, Z13
+	VMOVUPS.Z (DX)(CX*1), K1, Z11
+	VMOVUPS.Z (DI)(CX*1), K1, Z12
+	VMOVAPS   Z11, Z14
+	VPERMT2PS Z12, Z6, Z14
+	VADDPS    Z14, Z13, Z13
+	VMOVAPS   Z11, Z14
+	VPERMT2PS Z12, Z9, Z14
+	VADDPS    Z14, Z13, Z13
+	VPERMT2PS Z12, Z10, Z11
+	VADDPS    Z11, Z13, Z13
+	VMOVUPS.Z (DX)(CX*2), K1, Z11
+	VMOVUPS.Z (DI)(CX*2), K1, Z12
+	VMOVAPS   Z11, Z14
+	VPERMT2PS Z12, Z6, Z14
+	VADDPS    Z14, Z13, Z13
+	VMOVAPS   Z11, Z14
+	VPERMT2PS Z12, Z9, Z14
+	VADDPS    Z14, Z13, Z13
+	VPERMT2PS Z12, Z10, Z11
+	VADDPS    Z11, Z13, Z13
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z15, Z13
-	VPSUBD  Z1, Z13, Z13
-	VPCMPUD $0x06, Z2, Z13, K2, K4
-	KTESTW  K4, K4
-	JNZ     slowP3M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z13, Z11
+	VFPCLASSPSZ $0xbf, Z11, K2, K4
+	KTESTW      K4, K4
+	JNZ         slowP3M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStepP3M1
 
 hStepP3M1:
-	VMULPS       Z5, Z15, Z13
-	VFNMADD231PS Z4, Z13, Z15
-	VFMADD132PS  Z5, Z13, Z15
-	VMULPS       Z10, Z15, Z13
-	VFNMADD231PS Z9, Z13, Z15
-	VFMADD132PS  Z10, Z13, Z15
+	VMULPS       Z2, Z13, Z11
+	VFNMADD231PS Z1, Z11, Z13
+	VFMADD132PS  Z2, Z11, Z13
+	VMULPS       Z8, Z13, Z11
+	VFNMADD231PS Z7, Z11, Z13
+	VFMADD132PS  Z8, Z11, Z13
 
 dividedP3M1:
-	VMOVUPS Z15, K2, (BX)
+	VMOVUPS Z13, K2, (BX)
 	MOVQ    DI, DX
 	ADDQ    72(AX), DX
 	MOVQ    80(AX), DI
@@ -40559,57 +41697,56 @@ dividedP3M1:
 single3M1:
 	TESTQ     SI, SI
 	JZ        groupEnd3M1
-	VMOVUPS.Z (DX), K1, Z13
-	VMOVUPS.Z (DX), K1, Z14
-	VMOVAPS   Z13, Z15
-	VPERMT2PS Z14, Z8, Z15
-	VMOVAPS   Z13, Z16
-	VPERMT2PS Z14, Z11, Z16
-	VADDPS    Z16, Z15, Z15
-	VPERMT2PS Z14, Z12, Z13
-	VADDPS    Z13, Z15, Z15
-	VMOVUPS.Z (DX)(CX*1), K1, Z13
-	VMOVUPS.Z (DX)(CX*1), K1, Z14
-	VMOVAPS   Z13, Z16
-	VPERMT2PS Z14, Z8, Z16
-	VADDPS    Z16, Z15, Z15
-	VMOVAPS   Z13, Z16
-	VPERMT2PS Z14, Z11, Z16
-	VADDPS    Z16, Z15, Z15
-	VPERMT2PS Z14, Z12, Z13
-	VADDPS    Z13, Z15, Z15
-	VMOVUPS.Z (DX)(CX*2), K1, Z13
-	VMOVUPS.Z (DX)(CX*2), K1, Z14
-	VMOVAPS   Z13, Z16
-	VPERMT2PS Z14, Z8, Z16
-	VADDPS    Z16, Z15, Z15
-	VMOVAPS   Z13, Z16
-	VPERMT2PS Z14, Z11, Z16
-	VADDPS    Z16, Z15, Z15
-	VPERMT2PS Z14, Z12, Z13
-	VADDPS    Z13, Z15, Z15
+	VMOVUPS.Z (DX), K1, Z11
+	VMOVUPS.Z (DX), K1, Z12
+	VMOVAPS   Z11, Z13
+	VPERMT2PS Z12, Z6, Z13
+	VMOVAPS   Z11, Z14
+	VPERMT2PS Z12, Z9, Z14
+	VADDPS    Z14, Z13, Z13
+	VPERMT2PS Z12, Z10, Z11
+	VADDPS    Z11, Z13, Z13
+	VMOVUPS.Z (DX)(CX*1), K1, Z11
+	VMOVUPS.Z (DX)(CX*1), K1, Z12
+	VMOVAPS   Z11, Z14
+	VPERMT2PS Z12, Z6, Z14
+	VADDPS    Z14, Z13, Z13
+	VMOVAPS   Z11, Z14
+	VPERMT2PS Z12, Z9, Z14
+	VADDPS    Z14, Z13, Z13
+	VPERMT2PS Z12, Z10, Z11
+	VADDPS    Z11, Z13, Z13
+	VMOVUPS.Z (DX)(CX*2), K1, Z11
+	VMOVUPS.Z (DX)(CX*2), K1, Z12
+	VMOVAPS   Z11, Z14
+	VPERMT2PS Z12, Z6, Z14
+	VADDPS    Z14, Z13, Z13
+	VMOVAPS   Z11, Z14
+	VPERMT2PS Z12, Z9, Z14
+	VADDPS    Z14, Z13, Z13
+	VPERMT2PS Z12, Z10, Z11
+	VADDPS    Z11, Z13, Z13
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z15, Z11
-	VPSUBD  Z1, Z11, Z11
-	VPCMPUD $0x06, Z2, Z11, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowS3M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z13, Z9
+	VFPCLASSPSZ $0xbf, Z9, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowS3M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStepS3M1
 
 hStepS3M1:
-	VMULPS       Z5, Z15, Z11
-	VFNMADD231PS Z4, Z11, Z15
-	VFMADD132PS  Z5, Z11, Z15
-	VMULPS       Z10, Z15, Z11
-	VFNMADD231PS Z9, Z11, Z15
-	VFMADD132PS  Z10, Z11, Z15
+	VMULPS       Z2, Z13, Z9
+	VFNMADD231PS Z1, Z9, Z13
+	VFMADD132PS  Z2, Z9, Z13
+	VMULPS       Z8, Z13, Z9
+	VFNMADD231PS Z7, Z9, Z13
+	VFMADD132PS  Z8, Z9, Z13
 
 dividedS3M1:
-	VMOVUPS Z15, K3, (BX)
+	VMOVUPS Z13, K3, (BX)
 
 groupEnd3M1:
 	MOVQ 48(AX), DX
@@ -40625,8 +41762,8 @@ nr2M1:
 	KMOVW   2096(AX), K1
 	KMOVW   2098(AX), K2
 	KMOVW   2100(AX), K3
-	VMOVUPS 2104(AX), Z9
-	VMOVUPS 2168(AX), Z10
+	VMOVUPS 2104(AX), Z7
+	VMOVUPS 2168(AX), Z8
 	MOVQ    (AX), CX
 	MOVQ    CX, 104(SP)
 	MOVQ    8(AX), CX
@@ -40641,11 +41778,11 @@ group2M1:
 	MOVQ         112(SP), BX
 	MOVQ         64(AX), SI
 	MOVL         $0x00000001, DI
-	VPBROADCASTD DI, Z11
-	VPADDD       Z11, Z8, Z11
+	VPBROADCASTD DI, Z9
+	VPADDD       Z9, Z6, Z9
 	MOVL         $0x00000002, DI
-	VPBROADCASTD DI, Z12
-	VPADDD       Z12, Z8, Z12
+	VPBROADCASTD DI, Z10
+	VPADDD       Z10, Z6, Z10
 
 	// Two rows at a time.
 pair2M1:
@@ -40653,47 +41790,46 @@ pair2M1:
 	JLT       single2M1
 	MOVQ      DX, DI
 	ADDQ      72(AX), DI
-	VMOVUPS.Z (DX), K1, Z13
-	VMOVUPS.Z (DI), K1, Z14
-	VMOVAPS   Z13, Z15
-	VPERMT2PS Z14, Z8, Z15
-	VMOVAPS   Z13, Z16
-	VPERMT2PS Z14, Z11, Z16
-	VADDPS    Z16, Z15, Z15
-	VPERMT2PS Z14, Z12, Z13
-	VADDPS    Z13, Z15, Z15
-	VMOVUPS.Z (DX)(CX*1), K1, Z13
-	VMOVUPS.Z (DI)(CX*1), K1, Z14
-	VMOVAPS   Z13, Z16
-	VPERMT2PS Z14, Z8, Z16
-	VADDPS    Z16, Z15, Z15
-	VMOVAPS   Z13, Z16
-	VPERMT2PS Z14, Z11, Z16
-	VADDPS    Z16, Z15, Z15
-	VPERMT2PS Z14, Z12, Z13
-	VADDPS    Z13, Z15, Z15
+	VMOVUPS.Z (DX), K1, Z11
+	VMOVUPS.Z (DI), K1, Z12
+	VMOVAPS   Z11, Z13
+	VPERMT2PS Z12, Z6, Z13
+	VMOVAPS   Z11, Z14
+	VPERMT2PS Z12, Z9, Z14
+	VADDPS    Z14, Z13, Z13
+	VPERMT2PS Z12, Z10, Z11
+	VADDPS    Z11, Z13, Z13
+	VMOVUPS.Z (DX)(CX*1), K1, Z11
+	VMOVUPS.Z (DI)(CX*1), K1, Z12
+	VMOVAPS   Z11, Z14
+	VPERMT2PS Z12, Z6, Z14
+	VADDPS    Z14, Z13, Z13
+	VMOVAPS   Z11, Z14
+	VPERMT2PS Z12, Z9, Z14
+	VADDPS    Z14, Z13, Z13
+	VPERMT2PS Z12, Z10, Z11
+	VADDPS    Z11, Z13, Z13
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z15, Z13
-	VPSUBD  Z1, Z13, Z13
-	VPCMPUD $0x06, Z2, Z13, K2, K4
-	KTESTW  K4, K4
-	JNZ     slowP2M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z13, Z11
+	VFPCLASSPSZ $0xbf, Z11, K2, K4
+	KTESTW      K4, K4
+	JNZ         slowP2M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStepP2M1
 
 hStepP2M1:
-	VMULPS       Z5, Z15, Z13
-	VFNMADD231PS Z4, Z13, Z15
-	VFMADD132PS  Z5, Z13, Z15
-	VMULPS       Z10, Z15, Z13
-	VFNMADD231PS Z9, Z13, Z15
-	VFMADD132PS  Z10, Z13, Z15
+	VMULPS       Z2, Z13, Z11
+	VFNMADD231PS Z1, Z11, Z13
+	VFMADD132PS  Z2, Z11, Z13
+	VMULPS       Z8, Z13, Z11
+	VFNMADD231PS Z7, Z11, Z13
+	VFMADD132PS  Z8, Z11, Z13
 
 dividedP2M1:
-	VMOVUPS Z15, K2, (BX)
+	VMOVUPS Z13, K2, (BX)
 	MOVQ    DI, DX
 	ADDQ    72(AX), DX
 	MOVQ    80(AX), DI
@@ -40705,47 +41841,46 @@ dividedP2M1:
 single2M1:
 	TESTQ     SI, SI
 	JZ        groupEnd2M1
-	VMOVUPS.Z (DX), K1, Z13
-	VMOVUPS.Z (DX), K1, Z14
-	VMOVAPS   Z13, Z15
-	VPERMT2PS Z14, Z8, Z15
-	VMOVAPS   Z13, Z16
-	VPERMT2PS Z14, Z11, Z16
-	VADDPS    Z16, Z15, Z15
-	VPERMT2PS Z14, Z12, Z13
-	VADDPS    Z13, Z15, Z15
-	VMOVUPS.Z (DX)(CX*1), K1, Z13
-	VMOVUPS.Z (DX)(CX*1), K1, Z14
-	VMOVAPS   Z13, Z16
-	VPERMT2PS Z14, Z8, Z16
-	VADDPS    Z16, Z15, Z15
-	VMOVAPS   Z13, Z16
-	VPERMT2PS Z14, Z11, Z16
-	VADDPS    Z16, Z15, Z15
-	VPERMT2PS Z14, Z12, Z13
-	VADDPS    Z13, Z15, Z15
+	VMOVUPS.Z (DX), K1, Z11
+	VMOVUPS.Z (DX), K1, Z12
+	VMOVAPS   Z11, Z13
+	VPERMT2PS Z12, Z6, Z13
+	VMOVAPS   Z11, Z14
+	VPERMT2PS Z12, Z9, Z14
+	VADDPS    Z14, Z13, Z13
+	VPERMT2PS Z12, Z10, Z11
+	VADDPS    Z11, Z13, Z13
+	VMOVUPS.Z (DX)(CX*1), K1, Z11
+	VMOVUPS.Z (DX)(CX*1), K1, Z12
+	VMOVAPS   Z11, Z14
+	VPERMT2PS Z12, Z6, Z14
+	VADDPS    Z14, Z13, Z13
+	VMOVAPS   Z11, Z14
+	VPERMT2PS Z12, Z9, Z14
+	VADDPS    Z14, Z13, Z13
+	VPERMT2PS Z12, Z10, Z11
+	VADDPS    Z11, Z13, Z13
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z15, Z11
-	VPSUBD  Z1, Z11, Z11
-	VPCMPUD $0x06, Z2, Z11, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowS2M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z13, Z9
+	VFPCLASSPSZ $0xbf, Z9, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowS2M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStepS2M1
 
 hStepS2M1:
-	VMULPS       Z5, Z15, Z11
-	VFNMADD231PS Z4, Z11, Z15
-	VFMADD132PS  Z5, Z11, Z15
-	VMULPS       Z10, Z15, Z11
-	VFNMADD231PS Z9, Z11, Z15
-	VFMADD132PS  Z10, Z11, Z15
+	VMULPS       Z2, Z13, Z9
+	VFNMADD231PS Z1, Z9, Z13
+	VFMADD132PS  Z2, Z9, Z13
+	VMULPS       Z8, Z13, Z9
+	VFNMADD231PS Z7, Z9, Z13
+	VFMADD132PS  Z8, Z9, Z13
 
 dividedS2M1:
-	VMOVUPS Z15, K3, (BX)
+	VMOVUPS Z13, K3, (BX)
 
 groupEnd2M1:
 	MOVQ 48(AX), DX
@@ -40761,8 +41896,8 @@ nr1M1:
 	KMOVW   2096(AX), K1
 	KMOVW   2098(AX), K2
 	KMOVW   2100(AX), K3
-	VMOVUPS 2104(AX), Z9
-	VMOVUPS 2168(AX), Z10
+	VMOVUPS 2104(AX), Z7
+	VMOVUPS 2168(AX), Z8
 	MOVQ    (AX), CX
 	MOVQ    CX, 128(SP)
 	MOVQ    8(AX), CX
@@ -40777,11 +41912,11 @@ group1M1:
 	MOVQ         136(SP), DX
 	MOVQ         64(AX), BX
 	MOVL         $0x00000001, SI
-	VPBROADCASTD SI, Z11
-	VPADDD       Z11, Z8, Z11
+	VPBROADCASTD SI, Z9
+	VPADDD       Z9, Z6, Z9
 	MOVL         $0x00000002, SI
-	VPBROADCASTD SI, Z12
-	VPADDD       Z12, Z8, Z12
+	VPBROADCASTD SI, Z10
+	VPADDD       Z10, Z6, Z10
 
 	// Two rows at a time.
 pair1M1:
@@ -40789,37 +41924,36 @@ pair1M1:
 	JLT       single1M1
 	MOVQ      CX, SI
 	ADDQ      72(AX), SI
-	VMOVUPS.Z (CX), K1, Z13
-	VMOVUPS.Z (SI), K1, Z14
-	VMOVAPS   Z13, Z15
-	VPERMT2PS Z14, Z8, Z15
-	VMOVAPS   Z13, Z16
-	VPERMT2PS Z14, Z11, Z16
-	VADDPS    Z16, Z15, Z15
-	VPERMT2PS Z14, Z12, Z13
-	VADDPS    Z13, Z15, Z15
+	VMOVUPS.Z (CX), K1, Z11
+	VMOVUPS.Z (SI), K1, Z12
+	VMOVAPS   Z11, Z13
+	VPERMT2PS Z12, Z6, Z13
+	VMOVAPS   Z11, Z14
+	VPERMT2PS Z12, Z9, Z14
+	VADDPS    Z14, Z13, Z13
+	VPERMT2PS Z12, Z10, Z11
+	VADDPS    Z11, Z13, Z13
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z15, Z13
-	VPSUBD  Z1, Z13, Z13
-	VPCMPUD $0x06, Z2, Z13, K2, K4
-	KTESTW  K4, K4
-	JNZ     slowP1M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z13, Z11
+	VFPCLASSPSZ $0xbf, Z11, K2, K4
+	KTESTW      K4, K4
+	JNZ         slowP1M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStepP1M1
 
 hStepP1M1:
-	VMULPS       Z5, Z15, Z13
-	VFNMADD231PS Z4, Z13, Z15
-	VFMADD132PS  Z5, Z13, Z15
-	VMULPS       Z10, Z15, Z13
-	VFNMADD231PS Z9, Z13, Z15
-	VFMADD132PS  Z10, Z13, Z15
+	VMULPS       Z2, Z13, Z11
+	VFNMADD231PS Z1, Z11, Z13
+	VFMADD132PS  Z2, Z11, Z13
+	VMULPS       Z8, Z13, Z11
+	VFNMADD231PS Z7, Z11, Z13
+	VFMADD132PS  Z8, Z11, Z13
 
 dividedP1M1:
-	VMOVUPS Z15, K2, (DX)
+	VMOVUPS Z13, K2, (DX)
 	MOVQ    SI, CX
 	ADDQ    72(AX), CX
 	MOVQ    80(AX), SI
@@ -40831,37 +41965,36 @@ dividedP1M1:
 single1M1:
 	TESTQ     BX, BX
 	JZ        groupEnd1M1
-	VMOVUPS.Z (CX), K1, Z13
-	VMOVUPS.Z (CX), K1, Z14
-	VMOVAPS   Z13, Z15
-	VPERMT2PS Z14, Z8, Z15
-	VMOVAPS   Z13, Z16
-	VPERMT2PS Z14, Z11, Z16
-	VADDPS    Z16, Z15, Z11
-	VPERMT2PS Z14, Z12, Z13
-	VADDPS    Z13, Z11, Z11
+	VMOVUPS.Z (CX), K1, Z11
+	VMOVUPS.Z (CX), K1, Z12
+	VMOVAPS   Z11, Z13
+	VPERMT2PS Z12, Z6, Z13
+	VMOVAPS   Z11, Z14
+	VPERMT2PS Z12, Z9, Z14
+	VADDPS    Z14, Z13, Z9
+	VPERMT2PS Z12, Z10, Z11
+	VADDPS    Z11, Z9, Z9
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z11, Z12
-	VPSUBD  Z1, Z12, Z12
-	VPCMPUD $0x06, Z2, Z12, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowS1M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z9, Z10
+	VFPCLASSPSZ $0xbf, Z10, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowS1M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStepS1M1
 
 hStepS1M1:
-	VMULPS       Z5, Z11, Z12
-	VFNMADD231PS Z4, Z12, Z11
-	VFMADD132PS  Z5, Z12, Z11
-	VMULPS       Z10, Z11, Z12
-	VFNMADD231PS Z9, Z12, Z11
-	VFMADD132PS  Z10, Z12, Z11
+	VMULPS       Z2, Z9, Z10
+	VFNMADD231PS Z1, Z10, Z9
+	VFMADD132PS  Z2, Z10, Z9
+	VMULPS       Z8, Z9, Z10
+	VFNMADD231PS Z7, Z10, Z9
+	VFMADD132PS  Z8, Z10, Z9
 
 dividedS1M1:
-	VMOVUPS Z11, K3, (DX)
+	VMOVUPS Z9, K3, (DX)
 
 groupEnd1M1:
 	MOVQ 48(AX), CX
@@ -40875,122 +42008,122 @@ groupEnd1M1:
 	// Out of the loops' way: the rare paths of the division.
 slowP3:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z11, Z11
-	VADDPS Z6, Z11, Z11
+	VDIVPS Z0, Z9, Z9
+	VADDPS Z4, Z9, Z9
 	JMP    dividedP3
 
 slowS3:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z11, Z11
-	VADDPS Z6, Z11, Z11
+	VDIVPS Z0, Z9, Z9
+	VADDPS Z4, Z9, Z9
 	JMP    dividedS3
 
 slowP2:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z11, Z11
-	VADDPS Z6, Z11, Z11
+	VDIVPS Z0, Z9, Z9
+	VADDPS Z4, Z9, Z9
 	JMP    dividedP2
 
 slowS2:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z11, Z11
-	VADDPS Z6, Z11, Z11
+	VDIVPS Z0, Z9, Z9
+	VADDPS Z4, Z9, Z9
 	JMP    dividedS2
 
 slowP1:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z11, Z11
-	VADDPS Z6, Z11, Z11
+	VDIVPS Z0, Z9, Z9
+	VADDPS Z4, Z9, Z9
 	JMP    dividedP1
 
 slowS1:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z5, Z5
-	VADDPS Z6, Z5, Z5
+	VDIVPS Z0, Z2, Z2
+	VADDPS Z4, Z2, Z2
 	JMP    dividedS1
 
 dStepP3M1:
-	VMULPS       Z3, Z15, Z13
-	VFNMADD231PS Z7, Z13, Z15
-	VFMADD132PS  Z3, Z13, Z15
+	VMULPS       Z0, Z13, Z11
+	VFNMADD231PS Z5, Z11, Z13
+	VFMADD132PS  Z0, Z11, Z13
 	JMP          hStepP3M1
 
 slowP3M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z15, Z15
-	VDIVPS Z7, Z15, Z15
-	VDIVPS Z4, Z15, Z15
-	VDIVPS Z9, Z15, Z15
+	VADDPS Z4, Z13, Z13
+	VDIVPS Z5, Z13, Z13
+	VDIVPS Z1, Z13, Z13
+	VDIVPS Z7, Z13, Z13
 	JMP    dividedP3M1
 
 dStepS3M1:
-	VMULPS       Z3, Z15, Z11
-	VFNMADD231PS Z7, Z11, Z15
-	VFMADD132PS  Z3, Z11, Z15
+	VMULPS       Z0, Z13, Z9
+	VFNMADD231PS Z5, Z9, Z13
+	VFMADD132PS  Z0, Z9, Z13
 	JMP          hStepS3M1
 
 slowS3M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z15, Z15
-	VDIVPS Z7, Z15, Z15
-	VDIVPS Z4, Z15, Z15
-	VDIVPS Z9, Z15, Z15
+	VADDPS Z4, Z13, Z13
+	VDIVPS Z5, Z13, Z13
+	VDIVPS Z1, Z13, Z13
+	VDIVPS Z7, Z13, Z13
 	JMP    dividedS3M1
 
 dStepP2M1:
-	VMULPS       Z3, Z15, Z13
-	VFNMADD231PS Z7, Z13, Z15
-	VFMADD132PS  Z3, Z13, Z15
+	VMULPS       Z0, Z13, Z11
+	VFNMADD231PS Z5, Z11, Z13
+	VFMADD132PS  Z0, Z11, Z13
 	JMP          hStepP2M1
 
 slowP2M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z15, Z15
-	VDIVPS Z7, Z15, Z15
-	VDIVPS Z4, Z15, Z15
-	VDIVPS Z9, Z15, Z15
+	VADDPS Z4, Z13, Z13
+	VDIVPS Z5, Z13, Z13
+	VDIVPS Z1, Z13, Z13
+	VDIVPS Z7, Z13, Z13
 	JMP    dividedP2M1
 
 dStepS2M1:
-	VMULPS       Z3, Z15, Z11
-	VFNMADD231PS Z7, Z11, Z15
-	VFMADD132PS  Z3, Z11, Z15
+	VMULPS       Z0, Z13, Z9
+	VFNMADD231PS Z5, Z9, Z13
+	VFMADD132PS  Z0, Z9, Z13
 	JMP          hStepS2M1
 
 slowS2M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z15, Z15
-	VDIVPS Z7, Z15, Z15
-	VDIVPS Z4, Z15, Z15
-	VDIVPS Z9, Z15, Z15
+	VADDPS Z4, Z13, Z13
+	VDIVPS Z5, Z13, Z13
+	VDIVPS Z1, Z13, Z13
+	VDIVPS Z7, Z13, Z13
 	JMP    dividedS2M1
 
 dStepP1M1:
-	VMULPS       Z3, Z15, Z13
-	VFNMADD231PS Z7, Z13, Z15
-	VFMADD132PS  Z3, Z13, Z15
+	VMULPS       Z0, Z13, Z11
+	VFNMADD231PS Z5, Z11, Z13
+	VFMADD132PS  Z0, Z11, Z13
 	JMP          hStepP1M1
 
 slowP1M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z15, Z15
-	VDIVPS Z7, Z15, Z15
-	VDIVPS Z4, Z15, Z15
-	VDIVPS Z9, Z15, Z15
+	VADDPS Z4, Z13, Z13
+	VDIVPS Z5, Z13, Z13
+	VDIVPS Z1, Z13, Z13
+	VDIVPS Z7, Z13, Z13
 	JMP    dividedP1M1
 
 dStepS1M1:
-	VMULPS       Z3, Z11, Z12
-	VFNMADD231PS Z7, Z12, Z11
-	VFMADD132PS  Z3, Z12, Z11
+	VMULPS       Z0, Z9, Z10
+	VFNMADD231PS Z5, Z10, Z9
+	VFMADD132PS  Z0, Z10, Z9
 	JMP          hStepS1M1
 
 slowS1M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z11, Z11
-	VDIVPS Z7, Z11, Z11
-	VDIVPS Z4, Z11, Z11
-	VDIVPS Z9, Z11, Z11
+	VADDPS Z4, Z9, Z9
+	VDIVPS Z5, Z9, Z9
+	VDIVPS Z1, Z9, Z9
+	VDIVPS Z7, Z9, Z9
 	JMP    dividedS1M1
 
 done:
@@ -41006,15 +42139,17 @@ TEXT ·windowSumPairS2K2AVX512(SB), NOSPLIT, $152-8
 	MOVL         $0x7fffffff, CX
 	VPBROADCASTD CX, Z0
 	MOVL         $0x2b800000, CX
-	VPBROADCASTD CX, Z1
+	VPBROADCASTD CX, Z0
 	MOVL         $0x28000000, CX
-	VPBROADCASTD CX, Z2
-	VBROADCASTSS 824(AX), Z3
-	VBROADCASTSS 828(AX), Z4
-	VBROADCASTSS 832(AX), Z5
-	VXORPS       Z6, Z6, Z6
-	VBROADCASTSS 232(AX), Z7
-	VMOVDQU32    2032(AX), Z8
+	VPBROADCASTD CX, Z0
+	VBROADCASTSS 824(AX), Z0
+	VBROADCASTSS 828(AX), Z1
+	VBROADCASTSS 832(AX), Z2
+	MOVL         $0x14800000, CX
+	VPBROADCASTD CX, Z3
+	VXORPS       Z4, Z4, Z4
+	VBROADCASTSS 232(AX), Z5
+	VMOVDQU32    2032(AX), Z6
 
 	// The code for this job's division mode (1, or 0 and 2) and number of window rows.
 	MOVQ 200(AX), CX
@@ -41029,8 +42164,8 @@ TEXT ·windowSumPairS2K2AVX512(SB), NOSPLIT, $152-8
 	KMOVW   2096(AX), K1
 	KMOVW   2098(AX), K2
 	KMOVW   2100(AX), K3
-	VMOVUPS 2104(AX), Z3
-	VMOVUPS 2168(AX), Z4
+	VMOVUPS 2104(AX), Z0
+	VMOVUPS 2168(AX), Z1
 	MOVQ    (AX), CX
 	MOVQ    CX, 8(SP)
 	MOVQ    8(AX), CX
@@ -41045,8 +42180,8 @@ group3:
 	MOVQ         16(SP), BX
 	MOVQ         64(AX), SI
 	MOVL         $0x00000001, DI
-	VPBROADCASTD DI, Z5
-	VPADDD       Z5, Z8, Z5
+	VPBROADCASTD DI, Z2
+	VPADDD       Z2, Z6, Z2
 
 	// Two rows at a time.
 pair3:
@@ -41054,41 +42189,40 @@ pair3:
 	JLT       single3
 	MOVQ      DX, DI
 	ADDQ      72(AX), DI
-	VMOVUPS.Z (DX), K1, Z7
-	VMOVUPS.Z (DI), K1, Z9
-	VMOVAPS   Z7, Z10
-	VPERMT2PS Z9, Z8, Z10
-	VPERMT2PS Z9, Z5, Z7
-	VADDPS    Z7, Z10, Z7
-	VMOVUPS.Z (DX)(CX*1), K1, Z9
-	VMOVUPS.Z (DI)(CX*1), K1, Z10
-	VMOVAPS   Z9, Z11
-	VPERMT2PS Z10, Z8, Z11
-	VADDPS    Z11, Z7, Z7
-	VPERMT2PS Z10, Z5, Z9
-	VADDPS    Z9, Z7, Z7
-	VMOVUPS.Z (DX)(CX*2), K1, Z9
-	VMOVUPS.Z (DI)(CX*2), K1, Z10
-	VMOVAPS   Z9, Z11
-	VPERMT2PS Z10, Z8, Z11
-	VADDPS    Z11, Z7, Z7
-	VPERMT2PS Z10, Z5, Z9
-	VADDPS    Z9, Z7, Z7
+	VMOVUPS.Z (DX), K1, Z5
+	VMOVUPS.Z (DI), K1, Z7
+	VMOVAPS   Z5, Z8
+	VPERMT2PS Z7, Z6, Z8
+	VPERMT2PS Z7, Z2, Z5
+	VADDPS    Z5, Z8, Z5
+	VMOVUPS.Z (DX)(CX*1), K1, Z7
+	VMOVUPS.Z (DI)(CX*1), K1, Z8
+	VMOVAPS   Z7, Z9
+	VPERMT2PS Z8, Z6, Z9
+	VADDPS    Z9, Z5, Z5
+	VPERMT2PS Z8, Z2, Z7
+	VADDPS    Z7, Z5, Z5
+	VMOVUPS.Z (DX)(CX*2), K1, Z7
+	VMOVUPS.Z (DI)(CX*2), K1, Z8
+	VMOVAPS   Z7, Z9
+	VPERMT2PS Z8, Z6, Z9
+	VADDPS    Z9, Z5, Z5
+	VPERMT2PS Z8, Z2, Z7
+	VADDPS    Z7, Z5, Z5
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z7, Z9
-	VPSUBD  Z1, Z9, Z9
-	VPCMPUD $0x06, Z2, Z9, K2, K4
-	KTESTW  K4, K4
-	JNZ     slowP3
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z5, Z7
+	VFPCLASSPSZ $0xbf, Z7, K2, K4
+	KTESTW      K4, K4
+	JNZ         slowP3
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z7, Z9
-	VFNMADD231PS Z3, Z9, Z7
-	VFMADD132PS  Z4, Z9, Z7
+	VMULPS       Z1, Z5, Z7
+	VFNMADD231PS Z0, Z7, Z5
+	VFMADD132PS  Z1, Z7, Z5
 
 dividedP3:
-	VMOVUPS Z7, K2, (BX)
+	VMOVUPS Z5, K2, (BX)
 	MOVQ    DI, DX
 	ADDQ    72(AX), DX
 	MOVQ    80(AX), DI
@@ -41100,41 +42234,40 @@ dividedP3:
 single3:
 	TESTQ     SI, SI
 	JZ        groupEnd3
+	VMOVUPS.Z (DX), K1, Z5
 	VMOVUPS.Z (DX), K1, Z7
-	VMOVUPS.Z (DX), K1, Z9
-	VMOVAPS   Z7, Z10
-	VPERMT2PS Z9, Z8, Z10
-	VPERMT2PS Z9, Z5, Z7
-	VADDPS    Z7, Z10, Z7
-	VMOVUPS.Z (DX)(CX*1), K1, Z9
-	VMOVUPS.Z (DX)(CX*1), K1, Z10
-	VMOVAPS   Z9, Z11
-	VPERMT2PS Z10, Z8, Z11
-	VADDPS    Z11, Z7, Z7
-	VPERMT2PS Z10, Z5, Z9
-	VADDPS    Z9, Z7, Z7
-	VMOVUPS.Z (DX)(CX*2), K1, Z9
-	VMOVUPS.Z (DX)(CX*2), K1, Z10
-	VMOVAPS   Z9, Z11
-	VPERMT2PS Z10, Z8, Z11
-	VADDPS    Z11, Z7, Z7
-	VPERMT2PS Z10, Z5, Z9
-	VADDPS    Z9, Z7, Z7
+	VMOVAPS   Z5, Z8
+	VPERMT2PS Z7, Z6, Z8
+	VPERMT2PS Z7, Z2, Z5
+	VADDPS    Z5, Z8, Z5
+	VMOVUPS.Z (DX)(CX*1), K1, Z7
+	VMOVUPS.Z (DX)(CX*1), K1, Z8
+	VMOVAPS   Z7, Z9
+	VPERMT2PS Z8, Z6, Z9
+	VADDPS    Z9, Z5, Z5
+	VPERMT2PS Z8, Z2, Z7
+	VADDPS    Z7, Z5, Z5
+	VMOVUPS.Z (DX)(CX*2), K1, Z7
+	VMOVUPS.Z (DX)(CX*2), K1, Z8
+	VMOVAPS   Z7, Z9
+	VPERMT2PS Z8, Z6, Z9
+	VADDPS    Z9, Z5, Z5
+	VPERMT2PS Z8, Z2, Z7
+	VADDPS    Z7, Z5, Z5
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z7, Z5
-	VPSUBD  Z1, Z5, Z5
-	VPCMPUD $0x06, Z2, Z5, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowS3
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z5, Z2
+	VFPCLASSPSZ $0xbf, Z2, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowS3
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z7, Z5
-	VFNMADD231PS Z3, Z5, Z7
-	VFMADD132PS  Z4, Z5, Z7
+	VMULPS       Z1, Z5, Z2
+	VFNMADD231PS Z0, Z2, Z5
+	VFMADD132PS  Z1, Z2, Z5
 
 dividedS3:
-	VMOVUPS Z7, K3, (BX)
+	VMOVUPS Z5, K3, (BX)
 
 groupEnd3:
 	MOVQ 48(AX), DX
@@ -41150,8 +42283,8 @@ nr2:
 	KMOVW   2096(AX), K1
 	KMOVW   2098(AX), K2
 	KMOVW   2100(AX), K3
-	VMOVUPS 2104(AX), Z3
-	VMOVUPS 2168(AX), Z4
+	VMOVUPS 2104(AX), Z0
+	VMOVUPS 2168(AX), Z1
 	MOVQ    (AX), CX
 	MOVQ    CX, 32(SP)
 	MOVQ    8(AX), CX
@@ -41166,8 +42299,8 @@ group2:
 	MOVQ         40(SP), BX
 	MOVQ         64(AX), SI
 	MOVL         $0x00000001, DI
-	VPBROADCASTD DI, Z5
-	VPADDD       Z5, Z8, Z5
+	VPBROADCASTD DI, Z2
+	VPADDD       Z2, Z6, Z2
 
 	// Two rows at a time.
 pair2:
@@ -41175,34 +42308,33 @@ pair2:
 	JLT       single2
 	MOVQ      DX, DI
 	ADDQ      72(AX), DI
-	VMOVUPS.Z (DX), K1, Z7
-	VMOVUPS.Z (DI), K1, Z9
-	VMOVAPS   Z7, Z10
-	VPERMT2PS Z9, Z8, Z10
-	VPERMT2PS Z9, Z5, Z7
-	VADDPS    Z7, Z10, Z7
-	VMOVUPS.Z (DX)(CX*1), K1, Z9
-	VMOVUPS.Z (DI)(CX*1), K1, Z10
-	VMOVAPS   Z9, Z11
-	VPERMT2PS Z10, Z8, Z11
-	VADDPS    Z11, Z7, Z7
-	VPERMT2PS Z10, Z5, Z9
-	VADDPS    Z9, Z7, Z7
+	VMOVUPS.Z (DX), K1, Z5
+	VMOVUPS.Z (DI), K1, Z7
+	VMOVAPS   Z5, Z8
+	VPERMT2PS Z7, Z6, Z8
+	VPERMT2PS Z7, Z2, Z5
+	VADDPS    Z5, Z8, Z5
+	VMOVUPS.Z (DX)(CX*1), K1, Z7
+	VMOVUPS.Z (DI)(CX*1), K1, Z8
+	VMOVAPS   Z7, Z9
+	VPERMT2PS Z8, Z6, Z9
+	VADDPS    Z9, Z5, Z5
+	VPERMT2PS Z8, Z2, Z7
+	VADDPS    Z7, Z5, Z5
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z7, Z9
-	VPSUBD  Z1, Z9, Z9
-	VPCMPUD $0x06, Z2, Z9, K2, K4
-	KTESTW  K4, K4
-	JNZ     slowP2
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z5, Z7
+	VFPCLASSPSZ $0xbf, Z7, K2, K4
+	KTESTW      K4, K4
+	JNZ         slowP2
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z7, Z9
-	VFNMADD231PS Z3, Z9, Z7
-	VFMADD132PS  Z4, Z9, Z7
+	VMULPS       Z1, Z5, Z7
+	VFNMADD231PS Z0, Z7, Z5
+	VFMADD132PS  Z1, Z7, Z5
 
 dividedP2:
-	VMOVUPS Z7, K2, (BX)
+	VMOVUPS Z5, K2, (BX)
 	MOVQ    DI, DX
 	ADDQ    72(AX), DX
 	MOVQ    80(AX), DI
@@ -41214,34 +42346,33 @@ dividedP2:
 single2:
 	TESTQ     SI, SI
 	JZ        groupEnd2
+	VMOVUPS.Z (DX), K1, Z5
 	VMOVUPS.Z (DX), K1, Z7
-	VMOVUPS.Z (DX), K1, Z9
-	VMOVAPS   Z7, Z10
-	VPERMT2PS Z9, Z8, Z10
-	VPERMT2PS Z9, Z5, Z7
-	VADDPS    Z7, Z10, Z7
-	VMOVUPS.Z (DX)(CX*1), K1, Z9
-	VMOVUPS.Z (DX)(CX*1), K1, Z10
-	VMOVAPS   Z9, Z11
-	VPERMT2PS Z10, Z8, Z11
-	VADDPS    Z11, Z7, Z7
-	VPERMT2PS Z10, Z5, Z9
-	VADDPS    Z9, Z7, Z7
+	VMOVAPS   Z5, Z8
+	VPERMT2PS Z7, Z6, Z8
+	VPERMT2PS Z7, Z2, Z5
+	VADDPS    Z5, Z8, Z5
+	VMOVUPS.Z (DX)(CX*1), K1, Z7
+	VMOVUPS.Z (DX)(CX*1), K1, Z8
+	VMOVAPS   Z7, Z9
+	VPERMT2PS Z8, Z6, Z9
+	VADDPS    Z9, Z5, Z5
+	VPERMT2PS Z8, Z2, Z7
+	VADDPS    Z7, Z5, Z5
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z7, Z5
-	VPSUBD  Z1, Z5, Z5
-	VPCMPUD $0x06, Z2, Z5, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowS2
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z5, Z2
+	VFPCLASSPSZ $0xbf, Z2, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowS2
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z7, Z5
-	VFNMADD231PS Z3, Z5, Z7
-	VFMADD132PS  Z4, Z5, Z7
+	VMULPS       Z1, Z5, Z2
+	VFNMADD231PS Z0, Z2, Z5
+	VFMADD132PS  Z1, Z2, Z5
 
 dividedS2:
-	VMOVUPS Z7, K3, (BX)
+	VMOVUPS Z5, K3, (BX)
 
 groupEnd2:
 	MOVQ 48(AX), DX
@@ -41257,8 +42388,8 @@ nr1:
 	KMOVW   2096(AX), K1
 	KMOVW   2098(AX), K2
 	KMOVW   2100(AX), K3
-	VMOVUPS 2104(AX), Z3
-	VMOVUPS 2168(AX), Z4
+	VMOVUPS 2104(AX), Z0
+	VMOVUPS 2168(AX), Z1
 	MOVQ    (AX), CX
 	MOVQ    CX, 56(SP)
 	MOVQ    8(AX), CX
@@ -41273,8 +42404,8 @@ group1:
 	MOVQ         64(SP), DX
 	MOVQ         64(AX), BX
 	MOVL         $0x00000001, SI
-	VPBROADCASTD SI, Z5
-	VPADDD       Z5, Z8, Z5
+	VPBROADCASTD SI, Z2
+	VPADDD       Z2, Z6, Z2
 
 	// Two rows at a time.
 pair1:
@@ -41282,27 +42413,26 @@ pair1:
 	JLT       single1
 	MOVQ      CX, SI
 	ADDQ      72(AX), SI
-	VMOVUPS.Z (CX), K1, Z7
-	VMOVUPS.Z (SI), K1, Z9
-	VMOVAPS   Z7, Z10
-	VPERMT2PS Z9, Z8, Z10
-	VPERMT2PS Z9, Z5, Z7
-	VADDPS    Z7, Z10, Z7
+	VMOVUPS.Z (CX), K1, Z5
+	VMOVUPS.Z (SI), K1, Z7
+	VMOVAPS   Z5, Z8
+	VPERMT2PS Z7, Z6, Z8
+	VPERMT2PS Z7, Z2, Z5
+	VADDPS    Z5, Z8, Z5
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z7, Z9
-	VPSUBD  Z1, Z9, Z9
-	VPCMPUD $0x06, Z2, Z9, K2, K4
-	KTESTW  K4, K4
-	JNZ     slowP1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z5, Z7
+	VFPCLASSPSZ $0xbf, Z7, K2, K4
+	KTESTW      K4, K4
+	JNZ         slowP1
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z7, Z9
-	VFNMADD231PS Z3, Z9, Z7
-	VFMADD132PS  Z4, Z9, Z7
+	VMULPS       Z1, Z5, Z7
+	VFNMADD231PS Z0, Z7, Z5
+	VFMADD132PS  Z1, Z7, Z5
 
 dividedP1:
-	VMOVUPS Z7, K2, (DX)
+	VMOVUPS Z5, K2, (DX)
 	MOVQ    SI, CX
 	ADDQ    72(AX), CX
 	MOVQ    80(AX), SI
@@ -41314,27 +42444,26 @@ dividedP1:
 single1:
 	TESTQ     BX, BX
 	JZ        groupEnd1
+	VMOVUPS.Z (CX), K1, Z5
 	VMOVUPS.Z (CX), K1, Z7
-	VMOVUPS.Z (CX), K1, Z9
-	VMOVAPS   Z7, Z10
-	VPERMT2PS Z9, Z8, Z10
-	VPERMT2PS Z9, Z5, Z7
-	VADDPS    Z7, Z10, Z5
+	VMOVAPS   Z5, Z8
+	VPERMT2PS Z7, Z6, Z8
+	VPERMT2PS Z7, Z2, Z5
+	VADDPS    Z5, Z8, Z2
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z5, Z7
-	VPSUBD  Z1, Z7, Z7
-	VPCMPUD $0x06, Z2, Z7, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowS1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z2, Z5
+	VFPCLASSPSZ $0xbf, Z5, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowS1
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z5, Z7
-	VFNMADD231PS Z3, Z7, Z5
-	VFMADD132PS  Z4, Z7, Z5
+	VMULPS       Z1, Z2, Z5
+	VFNMADD231PS Z0, Z5, Z2
+	VFMADD132PS  Z1, Z5, Z2
 
 dividedS1:
-	VMOVUPS Z5, K3, (DX)
+	VMOVUPS Z2, K3, (DX)
 
 groupEnd1:
 	MOVQ 48(AX), CX
@@ -41355,8 +42484,8 @@ mode1:
 	KMOVW   2096(AX), K1
 	KMOVW   2098(AX), K2
 	KMOVW   2100(AX), K3
-	VMOVUPS 2104(AX), Z9
-	VMOVUPS 2168(AX), Z10
+	VMOVUPS 2104(AX), Z7
+	VMOVUPS 2168(AX), Z8
 	MOVQ    (AX), CX
 	MOVQ    CX, 80(SP)
 	MOVQ    8(AX), CX
@@ -41371,8 +42500,8 @@ group3M1:
 	MOVQ         88(SP), BX
 	MOVQ         64(AX), SI
 	MOVL         $0x00000001, DI
-	VPBROADCASTD DI, Z11
-	VPADDD       Z11, Z8, Z11
+	VPBROADCASTD DI, Z9
+	VPADDD       Z9, Z6, Z9
 
 	// Two rows at a time.
 pair3M1:
@@ -41380,48 +42509,47 @@ pair3M1:
 	JLT       single3M1
 	MOVQ      DX, DI
 	ADDQ      72(AX), DI
-	VMOVUPS.Z (DX), K1, Z12
-	VMOVUPS.Z (DI), K1, Z13
-	VMOVAPS   Z12, Z14
-	VPERMT2PS Z13, Z8, Z14
-	VPERMT2PS Z13, Z11, Z12
-	VADDPS    Z12, Z14, Z12
-	VMOVUPS.Z (DX)(CX*1), K1, Z13
-	VMOVUPS.Z (DI)(CX*1), K1, Z14
-	VMOVAPS   Z13, Z15
-	VPERMT2PS Z14, Z8, Z15
-	VADDPS    Z15, Z12, Z12
-	VPERMT2PS Z14, Z11, Z13
-	VADDPS    Z13, Z12, Z12
-	VMOVUPS.Z (DX)(CX*2), K1, Z13
-	VMOVUPS.Z (DI)(CX*2), K1, Z14
-	VMOVAPS   Z13, Z15
-	VPERMT2PS Z14, Z8, Z15
-	VADDPS    Z15, Z12, Z12
-	VPERMT2PS Z14, Z11, Z13
-	VADDPS    Z13, Z12, Z12
+	VMOVUPS.Z (DX), K1, Z10
+	VMOVUPS.Z (DI), K1, Z11
+	VMOVAPS   Z10, Z12
+	VPERMT2PS Z11, Z6, Z12
+	VPERMT2PS Z11, Z9, Z10
+	VADDPS    Z10, Z12, Z10
+	VMOVUPS.Z (DX)(CX*1), K1, Z11
+	VMOVUPS.Z (DI)(CX*1), K1, Z12
+	VMOVAPS   Z11, Z13
+	VPERMT2PS Z12, Z6, Z13
+	VADDPS    Z13, Z10, Z10
+	VPERMT2PS Z12, Z9, Z11
+	VADDPS    Z11, Z10, Z10
+	VMOVUPS.Z (DX)(CX*2), K1, Z11
+	VMOVUPS.Z (DI)(CX*2), K1, Z12
+	VMOVAPS   Z11, Z13
+	VPERMT2PS Z12, Z6, Z13
+	VADDPS    Z13, Z10, Z10
+	VPERMT2PS Z12, Z9, Z11
+	VADDPS    Z11, Z10, Z10
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z12, Z13
-	VPSUBD  Z1, Z13, Z13
-	VPCMPUD $0x06, Z2, Z13, K2, K4
-	KTESTW  K4, K4
-	JNZ     slowP3M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z10, Z11
+	VFPCLASSPSZ $0xbf, Z11, K2, K4
+	KTESTW      K4, K4
+	JNZ         slowP3M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStepP3M1
 
 hStepP3M1:
-	VMULPS       Z5, Z12, Z13
-	VFNMADD231PS Z4, Z13, Z12
-	VFMADD132PS  Z5, Z13, Z12
-	VMULPS       Z10, Z12, Z13
-	VFNMADD231PS Z9, Z13, Z12
-	VFMADD132PS  Z10, Z13, Z12
+	VMULPS       Z2, Z10, Z11
+	VFNMADD231PS Z1, Z11, Z10
+	VFMADD132PS  Z2, Z11, Z10
+	VMULPS       Z8, Z10, Z11
+	VFNMADD231PS Z7, Z11, Z10
+	VFMADD132PS  Z8, Z11, Z10
 
 dividedP3M1:
-	VMOVUPS Z12, K2, (BX)
+	VMOVUPS Z10, K2, (BX)
 	MOVQ    DI, DX
 	ADDQ    72(AX), DX
 	MOVQ    80(AX), DI
@@ -41433,48 +42561,47 @@ dividedP3M1:
 single3M1:
 	TESTQ     SI, SI
 	JZ        groupEnd3M1
-	VMOVUPS.Z (DX), K1, Z12
-	VMOVUPS.Z (DX), K1, Z13
-	VMOVAPS   Z12, Z14
-	VPERMT2PS Z13, Z8, Z14
-	VPERMT2PS Z13, Z11, Z12
-	VADDPS    Z12, Z14, Z12
-	VMOVUPS.Z (DX)(CX*1), K1, Z13
-	VMOVUPS.Z (DX)(CX*1), K1, Z14
-	VMOVAPS   Z13, Z15
-	VPERMT2PS Z14, Z8, Z15
-	VADDPS    Z15, Z12, Z12
-	VPERMT2PS Z14, Z11, Z13
-	VADDPS    Z13, Z12, Z12
-	VMOVUPS.Z (DX)(CX*2), K1, Z13
-	VMOVUPS.Z (DX)(CX*2), K1, Z14
-	VMOVAPS   Z13, Z15
-	VPERMT2PS Z14, Z8, Z15
-	VADDPS    Z15, Z12, Z12
-	VPERMT2PS Z14, Z11, Z13
-	VADDPS    Z13, Z12, Z12
+	VMOVUPS.Z (DX), K1, Z10
+	VMOVUPS.Z (DX), K1, Z11
+	VMOVAPS   Z10, Z12
+	VPERMT2PS Z11, Z6, Z12
+	VPERMT2PS Z11, Z9, Z10
+	VADDPS    Z10, Z12, Z10
+	VMOVUPS.Z (DX)(CX*1), K1, Z11
+	VMOVUPS.Z (DX)(CX*1), K1, Z12
+	VMOVAPS   Z11, Z13
+	VPERMT2PS Z12, Z6, Z13
+	VADDPS    Z13, Z10, Z10
+	VPERMT2PS Z12, Z9, Z11
+	VADDPS    Z11, Z10, Z10
+	VMOVUPS.Z (DX)(CX*2), K1, Z11
+	VMOVUPS.Z (DX)(CX*2), K1, Z12
+	VMOVAPS   Z11, Z13
+	VPERMT2PS Z12, Z6, Z13
+	VADDPS    Z13, Z10, Z10
+	VPERMT2PS Z12, Z9, Z11
+	VADDPS    Z11, Z10, Z10
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z12, Z11
-	VPSUBD  Z1, Z11, Z11
-	VPCMPUD $0x06, Z2, Z11, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowS3M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z10, Z9
+	VFPCLASSPSZ $0xbf, Z9, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowS3M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStepS3M1
 
 hStepS3M1:
-	VMULPS       Z5, Z12, Z11
-	VFNMADD231PS Z4, Z11, Z12
-	VFMADD132PS  Z5, Z11, Z12
-	VMULPS       Z10, Z12, Z11
-	VFNMADD231PS Z9, Z11, Z12
-	VFMADD132PS  Z10, Z11, Z12
+	VMULPS       Z2, Z10, Z9
+	VFNMADD231PS Z1, Z9, Z10
+	VFMADD132PS  Z2, Z9, Z10
+	VMULPS       Z8, Z10, Z9
+	VFNMADD231PS Z7, Z9, Z10
+	VFMADD132PS  Z8, Z9, Z10
 
 dividedS3M1:
-	VMOVUPS Z12, K3, (BX)
+	VMOVUPS Z10, K3, (BX)
 
 groupEnd3M1:
 	MOVQ 48(AX), DX
@@ -41490,8 +42617,8 @@ nr2M1:
 	KMOVW   2096(AX), K1
 	KMOVW   2098(AX), K2
 	KMOVW   2100(AX), K3
-	VMOVUPS 2104(AX), Z9
-	VMOVUPS 2168(AX), Z10
+	VMOVUPS 2104(AX), Z7
+	VMOVUPS 2168(AX), Z8
 	MOVQ    (AX), CX
 	MOVQ    CX, 104(SP)
 	MOVQ    8(AX), CX
@@ -41506,8 +42633,8 @@ group2M1:
 	MOVQ         112(SP), BX
 	MOVQ         64(AX), SI
 	MOVL         $0x00000001, DI
-	VPBROADCASTD DI, Z11
-	VPADDD       Z11, Z8, Z11
+	VPBROADCASTD DI, Z9
+	VPADDD       Z9, Z6, Z9
 
 	// Two rows at a time.
 pair2M1:
@@ -41515,41 +42642,40 @@ pair2M1:
 	JLT       single2M1
 	MOVQ      DX, DI
 	ADDQ      72(AX), DI
-	VMOVUPS.Z (DX), K1, Z12
-	VMOVUPS.Z (DI), K1, Z13
-	VMOVAPS   Z12, Z14
-	VPERMT2PS Z13, Z8, Z14
-	VPERMT2PS Z13, Z11, Z12
-	VADDPS    Z12, Z14, Z12
-	VMOVUPS.Z (DX)(CX*1), K1, Z13
-	VMOVUPS.Z (DI)(CX*1), K1, Z14
-	VMOVAPS   Z13, Z15
-	VPERMT2PS Z14, Z8, Z15
-	VADDPS    Z15, Z12, Z12
-	VPERMT2PS Z14, Z11, Z13
-	VADDPS    Z13, Z12, Z12
+	VMOVUPS.Z (DX), K1, Z10
+	VMOVUPS.Z (DI), K1, Z11
+	VMOVAPS   Z10, Z12
+	VPERMT2PS Z11, Z6, Z12
+	VPERMT2PS Z11, Z9, Z10
+	VADDPS    Z10, Z12, Z10
+	VMOVUPS.Z (DX)(CX*1), K1, Z11
+	VMOVUPS.Z (DI)(CX*1), K1, Z12
+	VMOVAPS   Z11, Z13
+	VPERMT2PS Z12, Z6, Z13
+	VADDPS    Z13, Z10, Z10
+	VPERMT2PS Z12, Z9, Z11
+	VADDPS    Z11, Z10, Z10
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z12, Z13
-	VPSUBD  Z1, Z13, Z13
-	VPCMPUD $0x06, Z2, Z13, K2, K4
-	KTESTW  K4, K4
-	JNZ     slowP2M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z10, Z11
+	VFPCLASSPSZ $0xbf, Z11, K2, K4
+	KTESTW      K4, K4
+	JNZ         slowP2M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStepP2M1
 
 hStepP2M1:
-	VMULPS       Z5, Z12, Z13
-	VFNMADD231PS Z4, Z13, Z12
-	VFMADD132PS  Z5, Z13, Z12
-	VMULPS       Z10, Z12, Z13
-	VFNMADD231PS Z9, Z13, Z12
-	VFMADD132PS  Z10, Z13, Z12
+	VMULPS       Z2, Z10, Z11
+	VFNMADD231PS Z1, Z11, Z10
+	VFMADD132PS  Z2, Z11, Z10
+	VMULPS       Z8, Z10, Z11
+	VFNMADD231PS Z7, Z11, Z10
+	VFMADD132PS  Z8, Z11, Z10
 
 dividedP2M1:
-	VMOVUPS Z12, K2, (BX)
+	VMOVUPS Z10, K2, (BX)
 	MOVQ    DI, DX
 	ADDQ    72(AX), DX
 	MOVQ    80(AX), DI
@@ -41561,41 +42687,40 @@ dividedP2M1:
 single2M1:
 	TESTQ     SI, SI
 	JZ        groupEnd2M1
-	VMOVUPS.Z (DX), K1, Z12
-	VMOVUPS.Z (DX), K1, Z13
-	VMOVAPS   Z12, Z14
-	VPERMT2PS Z13, Z8, Z14
-	VPERMT2PS Z13, Z11, Z12
-	VADDPS    Z12, Z14, Z12
-	VMOVUPS.Z (DX)(CX*1), K1, Z13
-	VMOVUPS.Z (DX)(CX*1), K1, Z14
-	VMOVAPS   Z13, Z15
-	VPERMT2PS Z14, Z8, Z15
-	VADDPS    Z15, Z12, Z12
-	VPERMT2PS Z14, Z11, Z13
-	VADDPS    Z13, Z12, Z12
+	VMOVUPS.Z (DX), K1, Z10
+	VMOVUPS.Z (DX), K1, Z11
+	VMOVAPS   Z10, Z12
+	VPERMT2PS Z11, Z6, Z12
+	VPERMT2PS Z11, Z9, Z10
+	VADDPS    Z10, Z12, Z10
+	VMOVUPS.Z (DX)(CX*1), K1, Z11
+	VMOVUPS.Z (DX)(CX*1), K1, Z12
+	VMOVAPS   Z11, Z13
+	VPERMT2PS Z12, Z6, Z13
+	VADDPS    Z13, Z10, Z10
+	VPERMT2PS Z12, Z9, Z11
+	VADDPS    Z11, Z10, Z10
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z12, Z11
-	VPSUBD  Z1, Z11, Z11
-	VPCMPUD $0x06, Z2, Z11, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowS2M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z10, Z9
+	VFPCLASSPSZ $0xbf, Z9, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowS2M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStepS2M1
 
 hStepS2M1:
-	VMULPS       Z5, Z12, Z11
-	VFNMADD231PS Z4, Z11, Z12
-	VFMADD132PS  Z5, Z11, Z12
-	VMULPS       Z10, Z12, Z11
-	VFNMADD231PS Z9, Z11, Z12
-	VFMADD132PS  Z10, Z11, Z12
+	VMULPS       Z2, Z10, Z9
+	VFNMADD231PS Z1, Z9, Z10
+	VFMADD132PS  Z2, Z9, Z10
+	VMULPS       Z8, Z10, Z9
+	VFNMADD231PS Z7, Z9, Z10
+	VFMADD132PS  Z8, Z9, Z10
 
 dividedS2M1:
-	VMOVUPS Z12, K3, (BX)
+	VMOVUPS Z10, K3, (BX)
 
 groupEnd2M1:
 	MOVQ 48(AX), DX
@@ -41611,8 +42736,8 @@ nr1M1:
 	KMOVW   2096(AX), K1
 	KMOVW   2098(AX), K2
 	KMOVW   2100(AX), K3
-	VMOVUPS 2104(AX), Z9
-	VMOVUPS 2168(AX), Z10
+	VMOVUPS 2104(AX), Z7
+	VMOVUPS 2168(AX), Z8
 	MOVQ    (AX), CX
 	MOVQ    CX, 128(SP)
 	MOVQ    8(AX), CX
@@ -41627,8 +42752,8 @@ group1M1:
 	MOVQ         136(SP), DX
 	MOVQ         64(AX), BX
 	MOVL         $0x00000001, SI
-	VPBROADCASTD SI, Z11
-	VPADDD       Z11, Z8, Z11
+	VPBROADCASTD SI, Z9
+	VPADDD       Z9, Z6, Z9
 
 	// Two rows at a time.
 pair1M1:
@@ -41636,34 +42761,33 @@ pair1M1:
 	JLT       single1M1
 	MOVQ      CX, SI
 	ADDQ      72(AX), SI
-	VMOVUPS.Z (CX), K1, Z12
-	VMOVUPS.Z (SI), K1, Z13
-	VMOVAPS   Z12, Z14
-	VPERMT2PS Z13, Z8, Z14
-	VPERMT2PS Z13, Z11, Z12
-	VADDPS    Z12, Z14, Z12
+	VMOVUPS.Z (CX), K1, Z10
+	VMOVUPS.Z (SI), K1, Z11
+	VMOVAPS   Z10, Z12
+	VPERMT2PS Z11, Z6, Z12
+	VPERMT2PS Z11, Z9, Z10
+	VADDPS    Z10, Z12, Z10
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z12, Z13
-	VPSUBD  Z1, Z13, Z13
-	VPCMPUD $0x06, Z2, Z13, K2, K4
-	KTESTW  K4, K4
-	JNZ     slowP1M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z10, Z11
+	VFPCLASSPSZ $0xbf, Z11, K2, K4
+	KTESTW      K4, K4
+	JNZ         slowP1M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStepP1M1
 
 hStepP1M1:
-	VMULPS       Z5, Z12, Z13
-	VFNMADD231PS Z4, Z13, Z12
-	VFMADD132PS  Z5, Z13, Z12
-	VMULPS       Z10, Z12, Z13
-	VFNMADD231PS Z9, Z13, Z12
-	VFMADD132PS  Z10, Z13, Z12
+	VMULPS       Z2, Z10, Z11
+	VFNMADD231PS Z1, Z11, Z10
+	VFMADD132PS  Z2, Z11, Z10
+	VMULPS       Z8, Z10, Z11
+	VFNMADD231PS Z7, Z11, Z10
+	VFMADD132PS  Z8, Z11, Z10
 
 dividedP1M1:
-	VMOVUPS Z12, K2, (DX)
+	VMOVUPS Z10, K2, (DX)
 	MOVQ    SI, CX
 	ADDQ    72(AX), CX
 	MOVQ    80(AX), SI
@@ -41675,34 +42799,33 @@ dividedP1M1:
 single1M1:
 	TESTQ     BX, BX
 	JZ        groupEnd1M1
-	VMOVUPS.Z (CX), K1, Z12
-	VMOVUPS.Z (CX), K1, Z13
-	VMOVAPS   Z12, Z14
-	VPERMT2PS Z13, Z8, Z14
-	VPERMT2PS Z13, Z11, Z12
-	VADDPS    Z12, Z14, Z11
+	VMOVUPS.Z (CX), K1, Z10
+	VMOVUPS.Z (CX), K1, Z11
+	VMOVAPS   Z10, Z12
+	VPERMT2PS Z11, Z6, Z12
+	VPERMT2PS Z11, Z9, Z10
+	VADDPS    Z10, Z12, Z9
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z11, Z12
-	VPSUBD  Z1, Z12, Z12
-	VPCMPUD $0x06, Z2, Z12, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowS1M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z9, Z10
+	VFPCLASSPSZ $0xbf, Z10, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowS1M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStepS1M1
 
 hStepS1M1:
-	VMULPS       Z5, Z11, Z12
-	VFNMADD231PS Z4, Z12, Z11
-	VFMADD132PS  Z5, Z12, Z11
-	VMULPS       Z10, Z11, Z12
-	VFNMADD231PS Z9, Z12, Z11
-	VFMADD132PS  Z10, Z12, Z11
+	VMULPS       Z2, Z9, Z10
+	VFNMADD231PS Z1, Z10, Z9
+	VFMADD132PS  Z2, Z10, Z9
+	VMULPS       Z8, Z9, Z10
+	VFNMADD231PS Z7, Z10, Z9
+	VFMADD132PS  Z8, Z10, Z9
 
 dividedS1M1:
-	VMOVUPS Z11, K3, (DX)
+	VMOVUPS Z9, K3, (DX)
 
 groupEnd1M1:
 	MOVQ 48(AX), CX
@@ -41716,122 +42839,122 @@ groupEnd1M1:
 	// Out of the loops' way: the rare paths of the division.
 slowP3:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z7, Z7
-	VADDPS Z6, Z7, Z7
+	VDIVPS Z0, Z5, Z5
+	VADDPS Z4, Z5, Z5
 	JMP    dividedP3
 
 slowS3:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z7, Z7
-	VADDPS Z6, Z7, Z7
+	VDIVPS Z0, Z5, Z5
+	VADDPS Z4, Z5, Z5
 	JMP    dividedS3
 
 slowP2:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z7, Z7
-	VADDPS Z6, Z7, Z7
+	VDIVPS Z0, Z5, Z5
+	VADDPS Z4, Z5, Z5
 	JMP    dividedP2
 
 slowS2:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z7, Z7
-	VADDPS Z6, Z7, Z7
+	VDIVPS Z0, Z5, Z5
+	VADDPS Z4, Z5, Z5
 	JMP    dividedS2
 
 slowP1:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z7, Z7
-	VADDPS Z6, Z7, Z7
+	VDIVPS Z0, Z5, Z5
+	VADDPS Z4, Z5, Z5
 	JMP    dividedP1
 
 slowS1:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z5, Z5
-	VADDPS Z6, Z5, Z5
+	VDIVPS Z0, Z2, Z2
+	VADDPS Z4, Z2, Z2
 	JMP    dividedS1
 
 dStepP3M1:
-	VMULPS       Z3, Z12, Z13
-	VFNMADD231PS Z7, Z13, Z12
-	VFMADD132PS  Z3, Z13, Z12
+	VMULPS       Z0, Z10, Z11
+	VFNMADD231PS Z5, Z11, Z10
+	VFMADD132PS  Z0, Z11, Z10
 	JMP          hStepP3M1
 
 slowP3M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z12, Z12
-	VDIVPS Z7, Z12, Z12
-	VDIVPS Z4, Z12, Z12
-	VDIVPS Z9, Z12, Z12
+	VADDPS Z4, Z10, Z10
+	VDIVPS Z5, Z10, Z10
+	VDIVPS Z1, Z10, Z10
+	VDIVPS Z7, Z10, Z10
 	JMP    dividedP3M1
 
 dStepS3M1:
-	VMULPS       Z3, Z12, Z11
-	VFNMADD231PS Z7, Z11, Z12
-	VFMADD132PS  Z3, Z11, Z12
+	VMULPS       Z0, Z10, Z9
+	VFNMADD231PS Z5, Z9, Z10
+	VFMADD132PS  Z0, Z9, Z10
 	JMP          hStepS3M1
 
 slowS3M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z12, Z12
-	VDIVPS Z7, Z12, Z12
-	VDIVPS Z4, Z12, Z12
-	VDIVPS Z9, Z12, Z12
+	VADDPS Z4, Z10, Z10
+	VDIVPS Z5, Z10, Z10
+	VDIVPS Z1, Z10, Z10
+	VDIVPS Z7, Z10, Z10
 	JMP    dividedS3M1
 
 dStepP2M1:
-	VMULPS       Z3, Z12, Z13
-	VFNMADD231PS Z7, Z13, Z12
-	VFMADD132PS  Z3, Z13, Z12
+	VMULPS       Z0, Z10, Z11
+	VFNMADD231PS Z5, Z11, Z10
+	VFMADD132PS  Z0, Z11, Z10
 	JMP          hStepP2M1
 
 slowP2M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z12, Z12
-	VDIVPS Z7, Z12, Z12
-	VDIVPS Z4, Z12, Z12
-	VDIVPS Z9, Z12, Z12
+	VADDPS Z4, Z10, Z10
+	VDIVPS Z5, Z10, Z10
+	VDIVPS Z1, Z10, Z10
+	VDIVPS Z7, Z10, Z10
 	JMP    dividedP2M1
 
 dStepS2M1:
-	VMULPS       Z3, Z12, Z11
-	VFNMADD231PS Z7, Z11, Z12
-	VFMADD132PS  Z3, Z11, Z12
+	VMULPS       Z0, Z10, Z9
+	VFNMADD231PS Z5, Z9, Z10
+	VFMADD132PS  Z0, Z9, Z10
 	JMP          hStepS2M1
 
 slowS2M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z12, Z12
-	VDIVPS Z7, Z12, Z12
-	VDIVPS Z4, Z12, Z12
-	VDIVPS Z9, Z12, Z12
+	VADDPS Z4, Z10, Z10
+	VDIVPS Z5, Z10, Z10
+	VDIVPS Z1, Z10, Z10
+	VDIVPS Z7, Z10, Z10
 	JMP    dividedS2M1
 
 dStepP1M1:
-	VMULPS       Z3, Z12, Z13
-	VFNMADD231PS Z7, Z13, Z12
-	VFMADD132PS  Z3, Z13, Z12
+	VMULPS       Z0, Z10, Z11
+	VFNMADD231PS Z5, Z11, Z10
+	VFMADD132PS  Z0, Z11, Z10
 	JMP          hStepP1M1
 
 slowP1M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z12, Z12
-	VDIVPS Z7, Z12, Z12
-	VDIVPS Z4, Z12, Z12
-	VDIVPS Z9, Z12, Z12
+	VADDPS Z4, Z10, Z10
+	VDIVPS Z5, Z10, Z10
+	VDIVPS Z1, Z10, Z10
+	VDIVPS Z7, Z10, Z10
 	JMP    dividedP1M1
 
 dStepS1M1:
-	VMULPS       Z3, Z11, Z12
-	VFNMADD231PS Z7, Z12, Z11
-	VFMADD132PS  Z3, Z12, Z11
+	VMULPS       Z0, Z9, Z10
+	VFNMADD231PS Z5, Z10, Z9
+	VFMADD132PS  Z0, Z10, Z9
 	JMP          hStepS1M1
 
 slowS1M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z11, Z11
-	VDIVPS Z7, Z11, Z11
-	VDIVPS Z4, Z11, Z11
-	VDIVPS Z9, Z11, Z11
+	VADDPS Z4, Z9, Z9
+	VDIVPS Z5, Z9, Z9
+	VDIVPS Z1, Z9, Z9
+	VDIVPS Z7, Z9, Z9
 	JMP    dividedS1M1
 
 done:
@@ -41847,15 +42970,17 @@ TEXT ·windowSumPairS2K3AVX512(SB), NOSPLIT, $152-8
 	MOVL         $0x7fffffff, CX
 	VPBROADCASTD CX, Z0
 	MOVL         $0x2b800000, CX
-	VPBROADCASTD CX, Z1
+	VPBROADCASTD CX, Z0
 	MOVL         $0x28000000, CX
-	VPBROADCASTD CX, Z2
-	VBROADCASTSS 824(AX), Z3
-	VBROADCASTSS 828(AX), Z4
-	VBROADCASTSS 832(AX), Z5
-	VXORPS       Z6, Z6, Z6
-	VBROADCASTSS 232(AX), Z7
-	VMOVDQU32    2032(AX), Z8
+	VPBROADCASTD CX, Z0
+	VBROADCASTSS 824(AX), Z0
+	VBROADCASTSS 828(AX), Z1
+	VBROADCASTSS 832(AX), Z2
+	MOVL         $0x14800000, CX
+	VPBROADCASTD CX, Z3
+	VXORPS       Z4, Z4, Z4
+	VBROADCASTSS 232(AX), Z5
+	VMOVDQU32    2032(AX), Z6
 
 	// The code for this job's division mode (1, or 0 and 2) and number of window rows.
 	MOVQ 200(AX), CX
@@ -41870,8 +42995,8 @@ TEXT ·windowSumPairS2K3AVX512(SB), NOSPLIT, $152-8
 	KMOVW   2096(AX), K1
 	KMOVW   2098(AX), K2
 	KMOVW   2100(AX), K3
-	VMOVUPS 2104(AX), Z3
-	VMOVUPS 2168(AX), Z4
+	VMOVUPS 2104(AX), Z0
+	VMOVUPS 2168(AX), Z1
 	MOVQ    (AX), CX
 	MOVQ    CX, 8(SP)
 	MOVQ    8(AX), CX
@@ -41886,11 +43011,11 @@ group3:
 	MOVQ         16(SP), BX
 	MOVQ         64(AX), SI
 	MOVL         $0x00000001, DI
-	VPBROADCASTD DI, Z5
-	VPADDD       Z5, Z8, Z5
+	VPBROADCASTD DI, Z2
+	VPADDD       Z2, Z6, Z2
 	MOVL         $0x00000002, DI
-	VPBROADCASTD DI, Z7
-	VPADDD       Z7, Z8, Z7
+	VPBROADCASTD DI, Z5
+	VPADDD       Z5, Z6, Z5
 
 	// Two rows at a time.
 pair3:
@@ -41898,50 +43023,49 @@ pair3:
 	JLT       single3
 	MOVQ      DX, DI
 	ADDQ      72(AX), DI
-	VMOVUPS.Z (DX), K1, Z9
-	VMOVUPS.Z (DI), K1, Z10
-	VMOVAPS   Z9, Z11
-	VPERMT2PS Z10, Z8, Z11
-	VMOVAPS   Z9, Z12
-	VPERMT2PS Z10, Z5, Z12
-	VADDPS    Z12, Z11, Z11
-	VPERMT2PS Z10, Z7, Z9
-	VADDPS    Z9, Z11, Z11
-	VMOVUPS.Z (DX)(CX*1), K1, Z9
-	VMOVUPS.Z (DI)(CX*1), K1, Z10
-	VMOVAPS   Z9, Z12
-	VPERMT2PS Z10, Z8, Z12
-	VADDPS    Z12, Z11, Z11
-	VMOVAPS   Z9, Z12
-	VPERMT2PS Z10, Z5, Z12
-	VADDPS    Z12, Z11, Z11
-	VPERMT2PS Z10, Z7, Z9
-	VADDPS    Z9, Z11, Z11
-	VMOVUPS.Z (DX)(CX*2), K1, Z9
-	VMOVUPS.Z (DI)(CX*2), K1, Z10
-	VMOVAPS   Z9, Z12
-	VPERMT2PS Z10, Z8, Z12
-	VADDPS    Z12, Z11, Z11
-	VMOVAPS   Z9, Z12
-	VPERMT2PS Z10, Z5, Z12
-	VADDPS    Z12, Z11, Z11
-	VPERMT2PS Z10, Z7, Z9
-	VADDPS    Z9, Z11, Z11
+	VMOVUPS.Z (DX), K1, Z7
+	VMOVUPS.Z (DI), K1, Z8
+	VMOVAPS   Z7, Z9
+	VPERMT2PS Z8, Z6, Z9
+	VMOVAPS   Z7, Z10
+	VPERMT2PS Z8, Z2, Z10
+	VADDPS    Z10, Z9, Z9
+	VPERMT2PS Z8, Z5, Z7
+	VADDPS    Z7, Z9, Z9
+	VMOVUPS.Z (DX)(CX*1), K1, Z7
+	VMOVUPS.Z (DI)(CX*1), K1, Z8
+	VMOVAPS   Z7, Z10
+	VPERMT2PS Z8, Z6, Z10
+	VADDPS    Z10, Z9, Z9
+	VMOVAPS   Z7, Z10
+	VPERMT2PS Z8, Z2, Z10
+	VADDPS    Z10, Z9, Z9
+	VPERMT2PS Z8, Z5, Z7
+	VADDPS    Z7, Z9, Z9
+	VMOVUPS.Z (DX)(CX*2), K1, Z7
+	VMOVUPS.Z (DI)(CX*2), K1, Z8
+	VMOVAPS   Z7, Z10
+	VPERMT2PS Z8, Z6, Z10
+	VADDPS    Z10, Z9, Z9
+	VMOVAPS   Z7, Z10
+	VPERMT2PS Z8, Z2, Z10
+	VADDPS    Z10, Z9, Z9
+	VPERMT2PS Z8, Z5, Z7
+	VADDPS    Z7, Z9, Z9
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z11, Z9
-	VPSUBD  Z1, Z9, Z9
-	VPCMPUD $0x06, Z2, Z9, K2, K4
-	KTESTW  K4, K4
-	JNZ     slowP3
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z9, Z7
+	VFPCLASSPSZ $0xbf, Z7, K2, K4
+	KTESTW      K4, K4
+	JNZ         slowP3
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z11, Z9
-	VFNMADD231PS Z3, Z9, Z11
-	VFMADD132PS  Z4, Z9, Z11
+	VMULPS       Z1, Z9, Z7
+	VFNMADD231PS Z0, Z7, Z9
+	VFMADD132PS  Z1, Z7, Z9
 
 dividedP3:
-	VMOVUPS Z11, K2, (BX)
+	VMOVUPS Z9, K2, (BX)
 	MOVQ    DI, DX
 	ADDQ    72(AX), DX
 	MOVQ    80(AX), DI
@@ -41953,50 +43077,49 @@ dividedP3:
 single3:
 	TESTQ     SI, SI
 	JZ        groupEnd3
-	VMOVUPS.Z (DX), K1, Z9
-	VMOVUPS.Z (DX), K1, Z10
-	VMOVAPS   Z9, Z11
-	VPERMT2PS Z10, Z8, Z11
-	VMOVAPS   Z9, Z12
-	VPERMT2PS Z10, Z5, Z12
-	VADDPS    Z12, Z11, Z11
-	VPERMT2PS Z10, Z7, Z9
-	VADDPS    Z9, Z11, Z11
-	VMOVUPS.Z (DX)(CX*1), K1, Z9
-	VMOVUPS.Z (DX)(CX*1), K1, Z10
-	VMOVAPS   Z9, Z12
-	VPERMT2PS Z10, Z8, Z12
-	VADDPS    Z12, Z11, Z11
-	VMOVAPS   Z9, Z12
-	VPERMT2PS Z10, Z5, Z12
-	VADDPS    Z12, Z11, Z11
-	VPERMT2PS Z10, Z7, Z9
-	VADDPS    Z9, Z11, Z11
-	VMOVUPS.Z (DX)(CX*2), K1, Z9
-	VMOVUPS.Z (DX)(CX*2), K1, Z10
-	VMOVAPS   Z9, Z12
-	VPERMT2PS Z10, Z8, Z12
-	VADDPS    Z12, Z11, Z11
-	VMOVAPS   Z9, Z12
-	VPERMT2PS Z10, Z5, Z12
-	VADDPS    Z12, Z11, Z11
-	VPERMT2PS Z10, Z7, Z9
-	VADDPS    Z9, Z11, Z11
+	VMOVUPS.Z (DX), K1, Z7
+	VMOVUPS.Z (DX), K1, Z8
+	VMOVAPS   Z7, Z9
+	VPERMT2PS Z8, Z6, Z9
+	VMOVAPS   Z7, Z10
+	VPERMT2PS Z8, Z2, Z10
+	VADDPS    Z10, Z9, Z9
+	VPERMT2PS Z8, Z5, Z7
+	VADDPS    Z7, Z9, Z9
+	VMOVUPS.Z (DX)(CX*1), K1, Z7
+	VMOVUPS.Z (DX)(CX*1), K1, Z8
+	VMOVAPS   Z7, Z10
+	VPERMT2PS Z8, Z6, Z10
+	VADDPS    Z10, Z9, Z9
+	VMOVAPS   Z7, Z10
+	VPERMT2PS Z8, Z2, Z10
+	VADDPS    Z10, Z9, Z9
+	VPERMT2PS Z8, Z5, Z7
+	VADDPS    Z7, Z9, Z9
+	VMOVUPS.Z (DX)(CX*2), K1, Z7
+	VMOVUPS.Z (DX)(CX*2), K1, Z8
+	VMOVAPS   Z7, Z10
+	VPERMT2PS Z8, Z6, Z10
+	VADDPS    Z10, Z9, Z9
+	VMOVAPS   Z7, Z10
+	VPERMT2PS Z8, Z2, Z10
+	VADDPS    Z10, Z9, Z9
+	VPERMT2PS Z8, Z5, Z7
+	VADDPS    Z7, Z9, Z9
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z11, Z5
-	VPSUBD  Z1, Z5, Z5
-	VPCMPUD $0x06, Z2, Z5, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowS3
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z9, Z2
+	VFPCLASSPSZ $0xbf, Z2, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowS3
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z11, Z5
-	VFNMADD231PS Z3, Z5, Z11
-	VFMADD132PS  Z4, Z5, Z11
+	VMULPS       Z1, Z9, Z2
+	VFNMADD231PS Z0, Z2, Z9
+	VFMADD132PS  Z1, Z2, Z9
 
 dividedS3:
-	VMOVUPS Z11, K3, (BX)
+	VMOVUPS Z9, K3, (BX)
 
 groupEnd3:
 	MOVQ 48(AX), DX
@@ -42012,8 +43135,8 @@ nr2:
 	KMOVW   2096(AX), K1
 	KMOVW   2098(AX), K2
 	KMOVW   2100(AX), K3
-	VMOVUPS 2104(AX), Z3
-	VMOVUPS 2168(AX), Z4
+	VMOVUPS 2104(AX), Z0
+	VMOVUPS 2168(AX), Z1
 	MOVQ    (AX), CX
 	MOVQ    CX, 32(SP)
 	MOVQ    8(AX), CX
@@ -42028,11 +43151,11 @@ group2:
 	MOVQ         40(SP), BX
 	MOVQ         64(AX), SI
 	MOVL         $0x00000001, DI
-	VPBROADCASTD DI, Z5
-	VPADDD       Z5, Z8, Z5
+	VPBROADCASTD DI, Z2
+	VPADDD       Z2, Z6, Z2
 	MOVL         $0x00000002, DI
-	VPBROADCASTD DI, Z7
-	VPADDD       Z7, Z8, Z7
+	VPBROADCASTD DI, Z5
+	VPADDD       Z5, Z6, Z5
 
 	// Two rows at a time.
 pair2:
@@ -42040,40 +43163,39 @@ pair2:
 	JLT       single2
 	MOVQ      DX, DI
 	ADDQ      72(AX), DI
-	VMOVUPS.Z (DX), K1, Z9
-	VMOVUPS.Z (DI), K1, Z10
-	VMOVAPS   Z9, Z11
-	VPERMT2PS Z10, Z8, Z11
-	VMOVAPS   Z9, Z12
-	VPERMT2PS Z10, Z5, Z12
-	VADDPS    Z12, Z11, Z11
-	VPERMT2PS Z10, Z7, Z9
-	VADDPS    Z9, Z11, Z11
-	VMOVUPS.Z (DX)(CX*1), K1, Z9
-	VMOVUPS.Z (DI)(CX*1), K1, Z10
-	VMOVAPS   Z9, Z12
-	VPERMT2PS Z10, Z8, Z12
-	VADDPS    Z12, Z11, Z11
-	VMOVAPS   Z9, Z12
-	VPERMT2PS Z10, Z5, Z12
-	VADDPS    Z12, Z11, Z11
-	VPERMT2PS Z10, Z7, Z9
-	VADDPS    Z9, Z11, Z11
+	VMOVUPS.Z (DX), K1, Z7
+	VMOVUPS.Z (DI), K1, Z8
+	VMOVAPS   Z7, Z9
+	VPERMT2PS Z8, Z6, Z9
+	VMOVAPS   Z7, Z10
+	VPERMT2PS Z8, Z2, Z10
+	VADDPS    Z10, Z9, Z9
+	VPERMT2PS Z8, Z5, Z7
+	VADDPS    Z7, Z9, Z9
+	VMOVUPS.Z (DX)(CX*1), K1, Z7
+	VMOVUPS.Z (DI)(CX*1), K1, Z8
+	VMOVAPS   Z7, Z10
+	VPERMT2PS Z8, Z6, Z10
+	VADDPS    Z10, Z9, Z9
+	VMOVAPS   Z7, Z10
+	VPERMT2PS Z8, Z2, Z10
+	VADDPS    Z10, Z9, Z9
+	VPERMT2PS Z8, Z5, Z7
+	VADDPS    Z7, Z9, Z9
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z11, Z9
-	VPSUBD  Z1, Z9, Z9
-	VPCMPUD $0x06, Z2, Z9, K2, K4
-	KTESTW  K4, K4
-	JNZ     slowP2
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z9, Z7
+	VFPCLASSPSZ $0xbf, Z7, K2, K4
+	KTESTW      K4, K4
+	JNZ         slowP2
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z11, Z9
-	VFNMADD231PS Z3, Z9, Z11
-	VFMADD132PS  Z4, Z9, Z11
+	VMULPS       Z1, Z9, Z7
+	VFNMADD231PS Z0, Z7, Z9
+	VFMADD132PS  Z1, Z7, Z9
 
 dividedP2:
-	VMOVUPS Z11, K2, (BX)
+	VMOVUPS Z9, K2, (BX)
 	MOVQ    DI, DX
 	ADDQ    72(AX), DX
 	MOVQ    80(AX), DI
@@ -42085,40 +43207,39 @@ dividedP2:
 single2:
 	TESTQ     SI, SI
 	JZ        groupEnd2
-	VMOVUPS.Z (DX), K1, Z9
-	VMOVUPS.Z (DX), K1, Z10
-	VMOVAPS   Z9, Z11
-	VPERMT2PS Z10, Z8, Z11
-	VMOVAPS   Z9, Z12
-	VPERMT2PS Z10, Z5, Z12
-	VADDPS    Z12, Z11, Z11
-	VPERMT2PS Z10, Z7, Z9
-	VADDPS    Z9, Z11, Z11
-	VMOVUPS.Z (DX)(CX*1), K1, Z9
-	VMOVUPS.Z (DX)(CX*1), K1, Z10
-	VMOVAPS   Z9, Z12
-	VPERMT2PS Z10, Z8, Z12
-	VADDPS    Z12, Z11, Z11
-	VMOVAPS   Z9, Z12
-	VPERMT2PS Z10, Z5, Z12
-	VADDPS    Z12, Z11, Z11
-	VPERMT2PS Z10, Z7, Z9
-	VADDPS    Z9, Z11, Z11
+	VMOVUPS.Z (DX), K1, Z7
+	VMOVUPS.Z (DX), K1, Z8
+	VMOVAPS   Z7, Z9
+	VPERMT2PS Z8, Z6, Z9
+	VMOVAPS   Z7, Z10
+	VPERMT2PS Z8, Z2, Z10
+	VADDPS    Z10, Z9, Z9
+	VPERMT2PS Z8, Z5, Z7
+	VADDPS    Z7, Z9, Z9
+	VMOVUPS.Z (DX)(CX*1), K1, Z7
+	VMOVUPS.Z (DX)(CX*1), K1, Z8
+	VMOVAPS   Z7, Z10
+	VPERMT2PS Z8, Z6, Z10
+	VADDPS    Z10, Z9, Z9
+	VMOVAPS   Z7, Z10
+	VPERMT2PS Z8, Z2, Z10
+	VADDPS    Z10, Z9, Z9
+	VPERMT2PS Z8, Z5, Z7
+	VADDPS    Z7, Z9, Z9
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z11, Z5
-	VPSUBD  Z1, Z5, Z5
-	VPCMPUD $0x06, Z2, Z5, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowS2
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z9, Z2
+	VFPCLASSPSZ $0xbf, Z2, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowS2
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z11, Z5
-	VFNMADD231PS Z3, Z5, Z11
-	VFMADD132PS  Z4, Z5, Z11
+	VMULPS       Z1, Z9, Z2
+	VFNMADD231PS Z0, Z2, Z9
+	VFMADD132PS  Z1, Z2, Z9
 
 dividedS2:
-	VMOVUPS Z11, K3, (BX)
+	VMOVUPS Z9, K3, (BX)
 
 groupEnd2:
 	MOVQ 48(AX), DX
@@ -42134,8 +43255,8 @@ nr1:
 	KMOVW   2096(AX), K1
 	KMOVW   2098(AX), K2
 	KMOVW   2100(AX), K3
-	VMOVUPS 2104(AX), Z3
-	VMOVUPS 2168(AX), Z4
+	VMOVUPS 2104(AX), Z0
+	VMOVUPS 2168(AX), Z1
 	MOVQ    (AX), CX
 	MOVQ    CX, 56(SP)
 	MOVQ    8(AX), CX
@@ -42150,11 +43271,11 @@ group1:
 	MOVQ         64(SP), DX
 	MOVQ         64(AX), BX
 	MOVL         $0x00000001, SI
-	VPBROADCASTD SI, Z5
-	VPADDD       Z5, Z8, Z5
+	VPBROADCASTD SI, Z2
+	VPADDD       Z2, Z6, Z2
 	MOVL         $0x00000002, SI
-	VPBROADCASTD SI, Z7
-	VPADDD       Z7, Z8, Z7
+	VPBROADCASTD SI, Z5
+	VPADDD       Z5, Z6, Z5
 
 	// Two rows at a time.
 pair1:
@@ -42162,30 +43283,29 @@ pair1:
 	JLT       single1
 	MOVQ      CX, SI
 	ADDQ      72(AX), SI
-	VMOVUPS.Z (CX), K1, Z9
-	VMOVUPS.Z (SI), K1, Z10
-	VMOVAPS   Z9, Z11
-	VPERMT2PS Z10, Z8, Z11
-	VMOVAPS   Z9, Z12
-	VPERMT2PS Z10, Z5, Z12
-	VADDPS    Z12, Z11, Z11
-	VPERMT2PS Z10, Z7, Z9
-	VADDPS    Z9, Z11, Z11
+	VMOVUPS.Z (CX), K1, Z7
+	VMOVUPS.Z (SI), K1, Z8
+	VMOVAPS   Z7, Z9
+	VPERMT2PS Z8, Z6, Z9
+	VMOVAPS   Z7, Z10
+	VPERMT2PS Z8, Z2, Z10
+	VADDPS    Z10, Z9, Z9
+	VPERMT2PS Z8, Z5, Z7
+	VADDPS    Z7, Z9, Z9
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z11, Z9
-	VPSUBD  Z1, Z9, Z9
-	VPCMPUD $0x06, Z2, Z9, K2, K4
-	KTESTW  K4, K4
-	JNZ     slowP1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z9, Z7
+	VFPCLASSPSZ $0xbf, Z7, K2, K4
+	KTESTW      K4, K4
+	JNZ         slowP1
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z11, Z9
-	VFNMADD231PS Z3, Z9, Z11
-	VFMADD132PS  Z4, Z9, Z11
+	VMULPS       Z1, Z9, Z7
+	VFNMADD231PS Z0, Z7, Z9
+	VFMADD132PS  Z1, Z7, Z9
 
 dividedP1:
-	VMOVUPS Z11, K2, (DX)
+	VMOVUPS Z9, K2, (DX)
 	MOVQ    SI, CX
 	ADDQ    72(AX), CX
 	MOVQ    80(AX), SI
@@ -42197,30 +43317,29 @@ dividedP1:
 single1:
 	TESTQ     BX, BX
 	JZ        groupEnd1
-	VMOVUPS.Z (CX), K1, Z9
-	VMOVUPS.Z (CX), K1, Z10
-	VMOVAPS   Z9, Z11
-	VPERMT2PS Z10, Z8, Z11
-	VMOVAPS   Z9, Z12
-	VPERMT2PS Z10, Z5, Z12
-	VADDPS    Z12, Z11, Z5
-	VPERMT2PS Z10, Z7, Z9
-	VADDPS    Z9, Z5, Z5
+	VMOVUPS.Z (CX), K1, Z7
+	VMOVUPS.Z (CX), K1, Z8
+	VMOVAPS   Z7, Z9
+	VPERMT2PS Z8, Z6, Z9
+	VMOVAPS   Z7, Z10
+	VPERMT2PS Z8, Z2, Z10
+	VADDPS    Z10, Z9, Z2
+	VPERMT2PS Z8, Z5, Z7
+	VADDPS    Z7, Z2, Z2
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z5, Z7
-	VPSUBD  Z1, Z7, Z7
-	VPCMPUD $0x06, Z2, Z7, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowS1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z2, Z5
+	VFPCLASSPSZ $0xbf, Z5, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowS1
 
 	// modes 0 and 2: sum / divisor (not zero: no -0 to turn into +0).
-	VMULPS       Z4, Z5, Z7
-	VFNMADD231PS Z3, Z7, Z5
-	VFMADD132PS  Z4, Z7, Z5
+	VMULPS       Z1, Z2, Z5
+	VFNMADD231PS Z0, Z5, Z2
+	VFMADD132PS  Z1, Z5, Z2
 
 dividedS1:
-	VMOVUPS Z5, K3, (DX)
+	VMOVUPS Z2, K3, (DX)
 
 groupEnd1:
 	MOVQ 48(AX), CX
@@ -42241,8 +43360,8 @@ mode1:
 	KMOVW   2096(AX), K1
 	KMOVW   2098(AX), K2
 	KMOVW   2100(AX), K3
-	VMOVUPS 2104(AX), Z9
-	VMOVUPS 2168(AX), Z10
+	VMOVUPS 2104(AX), Z7
+	VMOVUPS 2168(AX), Z8
 	MOVQ    (AX), CX
 	MOVQ    CX, 80(SP)
 	MOVQ    8(AX), CX
@@ -42257,11 +43376,11 @@ group3M1:
 	MOVQ         88(SP), BX
 	MOVQ         64(AX), SI
 	MOVL         $0x00000001, DI
-	VPBROADCASTD DI, Z11
-	VPADDD       Z11, Z8, Z11
+	VPBROADCASTD DI, Z9
+	VPADDD       Z9, Z6, Z9
 	MOVL         $0x00000002, DI
-	VPBROADCASTD DI, Z12
-	VPADDD       Z12, Z8, Z12
+	VPBROADCASTD DI, Z10
+	VPADDD       Z10, Z6, Z10
 
 	// Two rows at a time.
 pair3M1:
@@ -42269,57 +43388,56 @@ pair3M1:
 	JLT       single3M1
 	MOVQ      DX, DI
 	ADDQ      72(AX), DI
-	VMOVUPS.Z (DX), K1, Z13
-	VMOVUPS.Z (DI), K1, Z14
-	VMOVAPS   Z13, Z15
-	VPERMT2PS Z14, Z8, Z15
-	VMOVAPS   Z13, Z16
-	VPERMT2PS Z14, Z11, Z16
-	VADDPS    Z16, Z15, Z15
-	VPERMT2PS Z14, Z12, Z13
-	VADDPS    Z13, Z15, Z15
-	VMOVUPS.Z (DX)(CX*1), K1, Z13
-	VMOVUPS.Z (DI)(CX*1), K1, Z14
-	VMOVAPS   Z13, Z16
-	VPERMT2PS Z14, Z8, Z16
-	VADDPS    Z16, Z15, Z15
-	VMOVAPS   Z13, Z16
-	VPERMT2PS Z14, Z11, Z16
-	VADDPS    Z16, Z15, Z15
-	VPERMT2PS Z14, Z12, Z13
-	VADDPS    Z13, Z15, Z15
-	VMOVUPS.Z (DX)(CX*2), K1, Z13
-	VMOVUPS.Z (DI)(CX*2), K1, Z14
-	VMOVAPS   Z13, Z16
-	VPERMT2PS Z14, Z8, Z16
-	VADDPS    Z16, Z15, Z15
-	VMOVAPS   Z13, Z16
-	VPERMT2PS Z14, Z11, Z16
-	VADDPS    Z16, Z15, Z15
-	VPERMT2PS Z14, Z12, Z13
-	VADDPS    Z13, Z15, Z15
+	VMOVUPS.Z (DX), K1, Z11
+	VMOVUPS.Z (DI), K1, Z12
+	VMOVAPS   Z11, Z13
+	VPERMT2PS Z12, Z6, Z13
+	VMOVAPS   Z11, Z14
+	VPERMT2PS Z12, Z9, Z14
+	VADDPS    Z14, Z13, Z13
+	VPERMT2PS Z12, Z10, Z11
+	VADDPS    Z11, Z13, Z13
+	VMOVUPS.Z (DX)(CX*1), K1, Z11
+	VMOVUPS.Z (DI)(CX*1), K1, Z12
+	VMOVAPS   Z11, Z14
+	VPERMT2PS Z12, Z6, Z14
+	VADDPS    Z14, Z13, Z13
+	VMOVAPS   Z11, Z14
+	VPERMT2PS Z12, Z9, Z14
+	VADDPS    Z14, Z13, Z13
+	VPERMT2PS Z12, Z10, Z11
+	VADDPS    Z11, Z13, Z13
+	VMOVUPS.Z (DX)(CX*2), K1, Z11
+	VMOVUPS.Z (DI)(CX*2), K1, Z12
+	VMOVAPS   Z11, Z14
+	VPERMT2PS Z12, Z6, Z14
+	VADDPS    Z14, Z13, Z13
+	VMOVAPS   Z11, Z14
+	VPERMT2PS Z12, Z9, Z14
+	VADDPS    Z14, Z13, Z13
+	VPERMT2PS Z12, Z10, Z11
+	VADDPS    Z11, Z13, Z13
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z15, Z13
-	VPSUBD  Z1, Z13, Z13
-	VPCMPUD $0x06, Z2, Z13, K2, K4
-	KTESTW  K4, K4
-	JNZ     slowP3M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z13, Z11
+	VFPCLASSPSZ $0xbf, Z11, K2, K4
+	KTESTW      K4, K4
+	JNZ         slowP3M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStepP3M1
 
 hStepP3M1:
-	VMULPS       Z5, Z15, Z13
-	VFNMADD231PS Z4, Z13, Z15
-	VFMADD132PS  Z5, Z13, Z15
-	VMULPS       Z10, Z15, Z13
-	VFNMADD231PS Z9, Z13, Z15
-	VFMADD132PS  Z10, Z13, Z15
+	VMULPS       Z2, Z13, Z11
+	VFNMADD231PS Z1, Z11, Z13
+	VFMADD132PS  Z2, Z11, Z13
+	VMULPS       Z8, Z13, Z11
+	VFNMADD231PS Z7, Z11, Z13
+	VFMADD132PS  Z8, Z11, Z13
 
 dividedP3M1:
-	VMOVUPS Z15, K2, (BX)
+	VMOVUPS Z13, K2, (BX)
 	MOVQ    DI, DX
 	ADDQ    72(AX), DX
 	MOVQ    80(AX), DI
@@ -42331,57 +43449,56 @@ dividedP3M1:
 single3M1:
 	TESTQ     SI, SI
 	JZ        groupEnd3M1
-	VMOVUPS.Z (DX), K1, Z13
-	VMOVUPS.Z (DX), K1, Z14
-	VMOVAPS   Z13, Z15
-	VPERMT2PS Z14, Z8, Z15
-	VMOVAPS   Z13, Z16
-	VPERMT2PS Z14, Z11, Z16
-	VADDPS    Z16, Z15, Z15
-	VPERMT2PS Z14, Z12, Z13
-	VADDPS    Z13, Z15, Z15
-	VMOVUPS.Z (DX)(CX*1), K1, Z13
-	VMOVUPS.Z (DX)(CX*1), K1, Z14
-	VMOVAPS   Z13, Z16
-	VPERMT2PS Z14, Z8, Z16
-	VADDPS    Z16, Z15, Z15
-	VMOVAPS   Z13, Z16
-	VPERMT2PS Z14, Z11, Z16
-	VADDPS    Z16, Z15, Z15
-	VPERMT2PS Z14, Z12, Z13
-	VADDPS    Z13, Z15, Z15
-	VMOVUPS.Z (DX)(CX*2), K1, Z13
-	VMOVUPS.Z (DX)(CX*2), K1, Z14
-	VMOVAPS   Z13, Z16
-	VPERMT2PS Z14, Z8, Z16
-	VADDPS    Z16, Z15, Z15
-	VMOVAPS   Z13, Z16
-	VPERMT2PS Z14, Z11, Z16
-	VADDPS    Z16, Z15, Z15
-	VPERMT2PS Z14, Z12, Z13
-	VADDPS    Z13, Z15, Z15
+	VMOVUPS.Z (DX), K1, Z11
+	VMOVUPS.Z (DX), K1, Z12
+	VMOVAPS   Z11, Z13
+	VPERMT2PS Z12, Z6, Z13
+	VMOVAPS   Z11, Z14
+	VPERMT2PS Z12, Z9, Z14
+	VADDPS    Z14, Z13, Z13
+	VPERMT2PS Z12, Z10, Z11
+	VADDPS    Z11, Z13, Z13
+	VMOVUPS.Z (DX)(CX*1), K1, Z11
+	VMOVUPS.Z (DX)(CX*1), K1, Z12
+	VMOVAPS   Z11, Z14
+	VPERMT2PS Z12, Z6, Z14
+	VADDPS    Z14, Z13, Z13
+	VMOVAPS   Z11, Z14
+	VPERMT2PS Z12, Z9, Z14
+	VADDPS    Z14, Z13, Z13
+	VPERMT2PS Z12, Z10, Z11
+	VADDPS    Z11, Z13, Z13
+	VMOVUPS.Z (DX)(CX*2), K1, Z11
+	VMOVUPS.Z (DX)(CX*2), K1, Z12
+	VMOVAPS   Z11, Z14
+	VPERMT2PS Z12, Z6, Z14
+	VADDPS    Z14, Z13, Z13
+	VMOVAPS   Z11, Z14
+	VPERMT2PS Z12, Z9, Z14
+	VADDPS    Z14, Z13, Z13
+	VPERMT2PS Z12, Z10, Z11
+	VADDPS    Z11, Z13, Z13
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z15, Z11
-	VPSUBD  Z1, Z11, Z11
-	VPCMPUD $0x06, Z2, Z11, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowS3M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z13, Z9
+	VFPCLASSPSZ $0xbf, Z9, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowS3M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStepS3M1
 
 hStepS3M1:
-	VMULPS       Z5, Z15, Z11
-	VFNMADD231PS Z4, Z11, Z15
-	VFMADD132PS  Z5, Z11, Z15
-	VMULPS       Z10, Z15, Z11
-	VFNMADD231PS Z9, Z11, Z15
-	VFMADD132PS  Z10, Z11, Z15
+	VMULPS       Z2, Z13, Z9
+	VFNMADD231PS Z1, Z9, Z13
+	VFMADD132PS  Z2, Z9, Z13
+	VMULPS       Z8, Z13, Z9
+	VFNMADD231PS Z7, Z9, Z13
+	VFMADD132PS  Z8, Z9, Z13
 
 dividedS3M1:
-	VMOVUPS Z15, K3, (BX)
+	VMOVUPS Z13, K3, (BX)
 
 groupEnd3M1:
 	MOVQ 48(AX), DX
@@ -42397,8 +43514,8 @@ nr2M1:
 	KMOVW   2096(AX), K1
 	KMOVW   2098(AX), K2
 	KMOVW   2100(AX), K3
-	VMOVUPS 2104(AX), Z9
-	VMOVUPS 2168(AX), Z10
+	VMOVUPS 2104(AX), Z7
+	VMOVUPS 2168(AX), Z8
 	MOVQ    (AX), CX
 	MOVQ    CX, 104(SP)
 	MOVQ    8(AX), CX
@@ -42413,11 +43530,11 @@ group2M1:
 	MOVQ         112(SP), BX
 	MOVQ         64(AX), SI
 	MOVL         $0x00000001, DI
-	VPBROADCASTD DI, Z11
-	VPADDD       Z11, Z8, Z11
+	VPBROADCASTD DI, Z9
+	VPADDD       Z9, Z6, Z9
 	MOVL         $0x00000002, DI
-	VPBROADCASTD DI, Z12
-	VPADDD       Z12, Z8, Z12
+	VPBROADCASTD DI, Z10
+	VPADDD       Z10, Z6, Z10
 
 	// Two rows at a time.
 pair2M1:
@@ -42425,47 +43542,46 @@ pair2M1:
 	JLT       single2M1
 	MOVQ      DX, DI
 	ADDQ      72(AX), DI
-	VMOVUPS.Z (DX), K1, Z13
-	VMOVUPS.Z (DI), K1, Z14
-	VMOVAPS   Z13, Z15
-	VPERMT2PS Z14, Z8, Z15
-	VMOVAPS   Z13, Z16
-	VPERMT2PS Z14, Z11, Z16
-	VADDPS    Z16, Z15, Z15
-	VPERMT2PS Z14, Z12, Z13
-	VADDPS    Z13, Z15, Z15
-	VMOVUPS.Z (DX)(CX*1), K1, Z13
-	VMOVUPS.Z (DI)(CX*1), K1, Z14
-	VMOVAPS   Z13, Z16
-	VPERMT2PS Z14, Z8, Z16
-	VADDPS    Z16, Z15, Z15
-	VMOVAPS   Z13, Z16
-	VPERMT2PS Z14, Z11, Z16
-	VADDPS    Z16, Z15, Z15
-	VPERMT2PS Z14, Z12, Z13
-	VADDPS    Z13, Z15, Z15
+	VMOVUPS.Z (DX), K1, Z11
+	VMOVUPS.Z (DI), K1, Z12
+	VMOVAPS   Z11, Z13
+	VPERMT2PS Z12, Z6, Z13
+	VMOVAPS   Z11, Z14
+	VPERMT2PS Z12, Z9, Z14
+	VADDPS    Z14, Z13, Z13
+	VPERMT2PS Z12, Z10, Z11
+	VADDPS    Z11, Z13, Z13
+	VMOVUPS.Z (DX)(CX*1), K1, Z11
+	VMOVUPS.Z (DI)(CX*1), K1, Z12
+	VMOVAPS   Z11, Z14
+	VPERMT2PS Z12, Z6, Z14
+	VADDPS    Z14, Z13, Z13
+	VMOVAPS   Z11, Z14
+	VPERMT2PS Z12, Z9, Z14
+	VADDPS    Z14, Z13, Z13
+	VPERMT2PS Z12, Z10, Z11
+	VADDPS    Z11, Z13, Z13
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z15, Z13
-	VPSUBD  Z1, Z13, Z13
-	VPCMPUD $0x06, Z2, Z13, K2, K4
-	KTESTW  K4, K4
-	JNZ     slowP2M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z13, Z11
+	VFPCLASSPSZ $0xbf, Z11, K2, K4
+	KTESTW      K4, K4
+	JNZ         slowP2M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStepP2M1
 
 hStepP2M1:
-	VMULPS       Z5, Z15, Z13
-	VFNMADD231PS Z4, Z13, Z15
-	VFMADD132PS  Z5, Z13, Z15
-	VMULPS       Z10, Z15, Z13
-	VFNMADD231PS Z9, Z13, Z15
-	VFMADD132PS  Z10, Z13, Z15
+	VMULPS       Z2, Z13, Z11
+	VFNMADD231PS Z1, Z11, Z13
+	VFMADD132PS  Z2, Z11, Z13
+	VMULPS       Z8, Z13, Z11
+	VFNMADD231PS Z7, Z11, Z13
+	VFMADD132PS  Z8, Z11, Z13
 
 dividedP2M1:
-	VMOVUPS Z15, K2, (BX)
+	VMOVUPS Z13, K2, (BX)
 	MOVQ    DI, DX
 	ADDQ    72(AX), DX
 	MOVQ    80(AX), DI
@@ -42477,47 +43593,46 @@ dividedP2M1:
 single2M1:
 	TESTQ     SI, SI
 	JZ        groupEnd2M1
-	VMOVUPS.Z (DX), K1, Z13
-	VMOVUPS.Z (DX), K1, Z14
-	VMOVAPS   Z13, Z15
-	VPERMT2PS Z14, Z8, Z15
-	VMOVAPS   Z13, Z16
-	VPERMT2PS Z14, Z11, Z16
-	VADDPS    Z16, Z15, Z15
-	VPERMT2PS Z14, Z12, Z13
-	VADDPS    Z13, Z15, Z15
-	VMOVUPS.Z (DX)(CX*1), K1, Z13
-	VMOVUPS.Z (DX)(CX*1), K1, Z14
-	VMOVAPS   Z13, Z16
-	VPERMT2PS Z14, Z8, Z16
-	VADDPS    Z16, Z15, Z15
-	VMOVAPS   Z13, Z16
-	VPERMT2PS Z14, Z11, Z16
-	VADDPS    Z16, Z15, Z15
-	VPERMT2PS Z14, Z12, Z13
-	VADDPS    Z13, Z15, Z15
+	VMOVUPS.Z (DX), K1, Z11
+	VMOVUPS.Z (DX), K1, Z12
+	VMOVAPS   Z11, Z13
+	VPERMT2PS Z12, Z6, Z13
+	VMOVAPS   Z11, Z14
+	VPERMT2PS Z12, Z9, Z14
+	VADDPS    Z14, Z13, Z13
+	VPERMT2PS Z12, Z10, Z11
+	VADDPS    Z11, Z13, Z13
+	VMOVUPS.Z (DX)(CX*1), K1, Z11
+	VMOVUPS.Z (DX)(CX*1), K1, Z12
+	VMOVAPS   Z11, Z14
+	VPERMT2PS Z12, Z6, Z14
+	VADDPS    Z14, Z13, Z13
+	VMOVAPS   Z11, Z14
+	VPERMT2PS Z12, Z9, Z14
+	VADDPS    Z14, Z13, Z13
+	VPERMT2PS Z12, Z10, Z11
+	VADDPS    Z11, Z13, Z13
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z15, Z11
-	VPSUBD  Z1, Z11, Z11
-	VPCMPUD $0x06, Z2, Z11, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowS2M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z13, Z9
+	VFPCLASSPSZ $0xbf, Z9, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowS2M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStepS2M1
 
 hStepS2M1:
-	VMULPS       Z5, Z15, Z11
-	VFNMADD231PS Z4, Z11, Z15
-	VFMADD132PS  Z5, Z11, Z15
-	VMULPS       Z10, Z15, Z11
-	VFNMADD231PS Z9, Z11, Z15
-	VFMADD132PS  Z10, Z11, Z15
+	VMULPS       Z2, Z13, Z9
+	VFNMADD231PS Z1, Z9, Z13
+	VFMADD132PS  Z2, Z9, Z13
+	VMULPS       Z8, Z13, Z9
+	VFNMADD231PS Z7, Z9, Z13
+	VFMADD132PS  Z8, Z9, Z13
 
 dividedS2M1:
-	VMOVUPS Z15, K3, (BX)
+	VMOVUPS Z13, K3, (BX)
 
 groupEnd2M1:
 	MOVQ 48(AX), DX
@@ -42533,8 +43648,8 @@ nr1M1:
 	KMOVW   2096(AX), K1
 	KMOVW   2098(AX), K2
 	KMOVW   2100(AX), K3
-	VMOVUPS 2104(AX), Z9
-	VMOVUPS 2168(AX), Z10
+	VMOVUPS 2104(AX), Z7
+	VMOVUPS 2168(AX), Z8
 	MOVQ    (AX), CX
 	MOVQ    CX, 128(SP)
 	MOVQ    8(AX), CX
@@ -42549,11 +43664,11 @@ group1M1:
 	MOVQ         136(SP), DX
 	MOVQ         64(AX), BX
 	MOVL         $0x00000001, SI
-	VPBROADCASTD SI, Z11
-	VPADDD       Z11, Z8, Z11
+	VPBROADCASTD SI, Z9
+	VPADDD       Z9, Z6, Z9
 	MOVL         $0x00000002, SI
-	VPBROADCASTD SI, Z12
-	VPADDD       Z12, Z8, Z12
+	VPBROADCASTD SI, Z10
+	VPADDD       Z10, Z6, Z10
 
 	// Two rows at a time.
 pair1M1:
@@ -42561,37 +43676,36 @@ pair1M1:
 	JLT       single1M1
 	MOVQ      CX, SI
 	ADDQ      72(AX), SI
-	VMOVUPS.Z (CX), K1, Z13
-	VMOVUPS.Z (SI), K1, Z14
-	VMOVAPS   Z13, Z15
-	VPERMT2PS Z14, Z8, Z15
-	VMOVAPS   Z13, Z16
-	VPERMT2PS Z14, Z11, Z16
-	VADDPS    Z16, Z15, Z15
-	VPERMT2PS Z14, Z12, Z13
-	VADDPS    Z13, Z15, Z15
+	VMOVUPS.Z (CX), K1, Z11
+	VMOVUPS.Z (SI), K1, Z12
+	VMOVAPS   Z11, Z13
+	VPERMT2PS Z12, Z6, Z13
+	VMOVAPS   Z11, Z14
+	VPERMT2PS Z12, Z9, Z14
+	VADDPS    Z14, Z13, Z13
+	VPERMT2PS Z12, Z10, Z11
+	VADDPS    Z11, Z13, Z13
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z15, Z13
-	VPSUBD  Z1, Z13, Z13
-	VPCMPUD $0x06, Z2, Z13, K2, K4
-	KTESTW  K4, K4
-	JNZ     slowP1M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z13, Z11
+	VFPCLASSPSZ $0xbf, Z11, K2, K4
+	KTESTW      K4, K4
+	JNZ         slowP1M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStepP1M1
 
 hStepP1M1:
-	VMULPS       Z5, Z15, Z13
-	VFNMADD231PS Z4, Z13, Z15
-	VFMADD132PS  Z5, Z13, Z15
-	VMULPS       Z10, Z15, Z13
-	VFNMADD231PS Z9, Z13, Z15
-	VFMADD132PS  Z10, Z13, Z15
+	VMULPS       Z2, Z13, Z11
+	VFNMADD231PS Z1, Z11, Z13
+	VFMADD132PS  Z2, Z11, Z13
+	VMULPS       Z8, Z13, Z11
+	VFNMADD231PS Z7, Z11, Z13
+	VFMADD132PS  Z8, Z11, Z13
 
 dividedP1M1:
-	VMOVUPS Z15, K2, (DX)
+	VMOVUPS Z13, K2, (DX)
 	MOVQ    SI, CX
 	ADDQ    72(AX), CX
 	MOVQ    80(AX), SI
@@ -42603,37 +43717,36 @@ dividedP1M1:
 single1M1:
 	TESTQ     BX, BX
 	JZ        groupEnd1M1
-	VMOVUPS.Z (CX), K1, Z13
-	VMOVUPS.Z (CX), K1, Z14
-	VMOVAPS   Z13, Z15
-	VPERMT2PS Z14, Z8, Z15
-	VMOVAPS   Z13, Z16
-	VPERMT2PS Z14, Z11, Z16
-	VADDPS    Z16, Z15, Z11
-	VPERMT2PS Z14, Z12, Z13
-	VADDPS    Z13, Z11, Z11
+	VMOVUPS.Z (CX), K1, Z11
+	VMOVUPS.Z (CX), K1, Z12
+	VMOVAPS   Z11, Z13
+	VPERMT2PS Z12, Z6, Z13
+	VMOVAPS   Z11, Z14
+	VPERMT2PS Z12, Z9, Z14
+	VADDPS    Z14, Z13, Z9
+	VPERMT2PS Z12, Z10, Z11
+	VADDPS    Z11, Z9, Z9
 
-	// Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.
-	VPANDD  Z0, Z11, Z12
-	VPSUBD  Z1, Z12, Z12
-	VPCMPUD $0x06, Z2, Z12, K3, K4
-	KTESTW  K4, K4
-	JNZ     slowS1M1
+	// Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.
+	VMULPS      Z3, Z9, Z10
+	VFPCLASSPSZ $0xbf, Z10, K3, K4
+	KTESTW      K4, K4
+	JNZ         slowS1M1
 
 	// mode 1: sum / D / H / W, one correctly rounded step at a time (the depth step out of line).
 	CMPL 820(AX), $0x00
 	JEQ  dStepS1M1
 
 hStepS1M1:
-	VMULPS       Z5, Z11, Z12
-	VFNMADD231PS Z4, Z12, Z11
-	VFMADD132PS  Z5, Z12, Z11
-	VMULPS       Z10, Z11, Z12
-	VFNMADD231PS Z9, Z12, Z11
-	VFMADD132PS  Z10, Z12, Z11
+	VMULPS       Z2, Z9, Z10
+	VFNMADD231PS Z1, Z10, Z9
+	VFMADD132PS  Z2, Z10, Z9
+	VMULPS       Z8, Z9, Z10
+	VFNMADD231PS Z7, Z10, Z9
+	VFMADD132PS  Z8, Z10, Z9
 
 dividedS1M1:
-	VMOVUPS Z11, K3, (DX)
+	VMOVUPS Z9, K3, (DX)
 
 groupEnd1M1:
 	MOVQ 48(AX), CX
@@ -42647,122 +43760,122 @@ groupEnd1M1:
 	// Out of the loops' way: the rare paths of the division.
 slowP3:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z11, Z11
-	VADDPS Z6, Z11, Z11
+	VDIVPS Z0, Z9, Z9
+	VADDPS Z4, Z9, Z9
 	JMP    dividedP3
 
 slowS3:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z11, Z11
-	VADDPS Z6, Z11, Z11
+	VDIVPS Z0, Z9, Z9
+	VADDPS Z4, Z9, Z9
 	JMP    dividedS3
 
 slowP2:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z11, Z11
-	VADDPS Z6, Z11, Z11
+	VDIVPS Z0, Z9, Z9
+	VADDPS Z4, Z9, Z9
 	JMP    dividedP2
 
 slowS2:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z11, Z11
-	VADDPS Z6, Z11, Z11
+	VDIVPS Z0, Z9, Z9
+	VADDPS Z4, Z9, Z9
 	JMP    dividedS2
 
 slowP1:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z11, Z11
-	VADDPS Z6, Z11, Z11
+	VDIVPS Z0, Z9, Z9
+	VADDPS Z4, Z9, Z9
 	JMP    dividedP1
 
 slowS1:
 	// Out of range: VDIVPS, as the window kernels divide, and 0 + the quotient.
-	VDIVPS Z3, Z5, Z5
-	VADDPS Z6, Z5, Z5
+	VDIVPS Z0, Z2, Z2
+	VADDPS Z4, Z2, Z2
 	JMP    dividedS1
 
 dStepP3M1:
-	VMULPS       Z3, Z15, Z13
-	VFNMADD231PS Z7, Z13, Z15
-	VFMADD132PS  Z3, Z13, Z15
+	VMULPS       Z0, Z13, Z11
+	VFNMADD231PS Z5, Z11, Z13
+	VFMADD132PS  Z0, Z11, Z13
 	JMP          hStepP3M1
 
 slowP3M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z15, Z15
-	VDIVPS Z7, Z15, Z15
-	VDIVPS Z4, Z15, Z15
-	VDIVPS Z9, Z15, Z15
+	VADDPS Z4, Z13, Z13
+	VDIVPS Z5, Z13, Z13
+	VDIVPS Z1, Z13, Z13
+	VDIVPS Z7, Z13, Z13
 	JMP    dividedP3M1
 
 dStepS3M1:
-	VMULPS       Z3, Z15, Z11
-	VFNMADD231PS Z7, Z11, Z15
-	VFMADD132PS  Z3, Z11, Z15
+	VMULPS       Z0, Z13, Z9
+	VFNMADD231PS Z5, Z9, Z13
+	VFMADD132PS  Z0, Z9, Z13
 	JMP          hStepS3M1
 
 slowS3M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z15, Z15
-	VDIVPS Z7, Z15, Z15
-	VDIVPS Z4, Z15, Z15
-	VDIVPS Z9, Z15, Z15
+	VADDPS Z4, Z13, Z13
+	VDIVPS Z5, Z13, Z13
+	VDIVPS Z1, Z13, Z13
+	VDIVPS Z7, Z13, Z13
 	JMP    dividedS3M1
 
 dStepP2M1:
-	VMULPS       Z3, Z15, Z13
-	VFNMADD231PS Z7, Z13, Z15
-	VFMADD132PS  Z3, Z13, Z15
+	VMULPS       Z0, Z13, Z11
+	VFNMADD231PS Z5, Z11, Z13
+	VFMADD132PS  Z0, Z11, Z13
 	JMP          hStepP2M1
 
 slowP2M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z15, Z15
-	VDIVPS Z7, Z15, Z15
-	VDIVPS Z4, Z15, Z15
-	VDIVPS Z9, Z15, Z15
+	VADDPS Z4, Z13, Z13
+	VDIVPS Z5, Z13, Z13
+	VDIVPS Z1, Z13, Z13
+	VDIVPS Z7, Z13, Z13
 	JMP    dividedP2M1
 
 dStepS2M1:
-	VMULPS       Z3, Z15, Z11
-	VFNMADD231PS Z7, Z11, Z15
-	VFMADD132PS  Z3, Z11, Z15
+	VMULPS       Z0, Z13, Z9
+	VFNMADD231PS Z5, Z9, Z13
+	VFMADD132PS  Z0, Z9, Z13
 	JMP          hStepS2M1
 
 slowS2M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z15, Z15
-	VDIVPS Z7, Z15, Z15
-	VDIVPS Z4, Z15, Z15
-	VDIVPS Z9, Z15, Z15
+	VADDPS Z4, Z13, Z13
+	VDIVPS Z5, Z13, Z13
+	VDIVPS Z1, Z13, Z13
+	VDIVPS Z7, Z13, Z13
 	JMP    dividedS2M1
 
 dStepP1M1:
-	VMULPS       Z3, Z15, Z13
-	VFNMADD231PS Z7, Z13, Z15
-	VFMADD132PS  Z3, Z13, Z15
+	VMULPS       Z0, Z13, Z11
+	VFNMADD231PS Z5, Z11, Z13
+	VFMADD132PS  Z0, Z11, Z13
 	JMP          hStepP1M1
 
 slowP1M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z15, Z15
-	VDIVPS Z7, Z15, Z15
-	VDIVPS Z4, Z15, Z15
-	VDIVPS Z9, Z15, Z15
+	VADDPS Z4, Z13, Z13
+	VDIVPS Z5, Z13, Z13
+	VDIVPS Z1, Z13, Z13
+	VDIVPS Z7, Z13, Z13
 	JMP    dividedP1M1
 
 dStepS1M1:
-	VMULPS       Z3, Z11, Z12
-	VFNMADD231PS Z7, Z12, Z11
-	VFMADD132PS  Z3, Z12, Z11
+	VMULPS       Z0, Z9, Z10
+	VFNMADD231PS Z5, Z10, Z9
+	VFMADD132PS  Z0, Z10, Z9
 	JMP          hStepS1M1
 
 slowS1M1:
 	// Out of range: VDIVPS, as the window kernels divide; a zero sum made +0 first.
-	VADDPS Z6, Z11, Z11
-	VDIVPS Z7, Z11, Z11
-	VDIVPS Z4, Z11, Z11
-	VDIVPS Z9, Z11, Z11
+	VADDPS Z4, Z9, Z9
+	VDIVPS Z5, Z9, Z9
+	VDIVPS Z1, Z9, Z9
+	VDIVPS Z7, Z9, Z9
 	JMP    dividedS1M1
 
 done:

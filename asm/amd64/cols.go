@@ -35,18 +35,24 @@ import (
 // starts from +0; these start from the first tap, which gives the same sum
 // up to the sign of a zero sum (+0 + -0 is +0): a zero sum, which the generic
 // kernel never has as -0, is made +0 before it is divided. The division is
-// the reciprocal one of fixsum.go for sums of magnitude in [2^-40, 2^40]
+// the reciprocal one of fixsum.go for finite sums of magnitude at least 2^-40
 // (not zero: the quotient then has the sum's sign, no -0 to fix), VDIVPS for
-// chunks with other sums.
+// chunks with other sums. (fixsum.go's kernels also send sums above 2^40 to
+// VDIVPS; they need not: the three steps scale with the sum by powers of two
+// as long as nothing underflows, and q and q' are at most the sum, b >= 1.)
+// One check per vector: sum*2^-86 is zero, subnormal, infinite or NaN
+// (VFPCLASSPS) exactly when the sum is out of that range (or just below
+// 2^-40, where the product rounds up to 2^-126: still far from underflow).
 
 // cmaskLoads is the number of load masks per chunk position in rowJob.cmask.
 const cmaskLoads = 4
 
-// colLoads is the number of loads per window row of a chunk: for stride 1,
-// two (the taps are shifts of their concatenation); for stride 2, two (taps
-// 0 and 1), and two more for tap 2.
+// colLoads is the number of load masks per window row of a chunk: for
+// stride 1, two loads (the taps are shifts of their concatenation) and the
+// masks of taps 1 and 2, which the slide loop loads straight; for stride 2,
+// two loads (taps 0 and 1), and two more for tap 2.
 func colLoads(s, k int) int {
-	if s == 2 && k == 3 {
+	if s == 1 || k == 3 {
 		return 4
 	}
 	return 2
@@ -118,6 +124,7 @@ type colsVecs struct {
 func (g *wgen) colsPrologue(s int, pair bool) colsVecs {
 	var cv colsVecs
 	g.rcpPrologue()
+	g.tiny = constVec(g.is, (127-86)<<23)
 	cv.zero = ZMM()
 	VXORPS(cv.zero, cv.zero, cv.zero)
 	cv.fD = ZMM()
@@ -179,6 +186,15 @@ func (g *wgen) colsLoops(s, k, nr int, cv colsVecs) {
 	my.Index, my.Scale = t, 1
 	VMOVUPS_Z(mb, kout, dv)
 	VMOVUPS_Z(my, kout, rv)
+	var dvE, rvE VecVirtual
+	if slideEdges(s, k, nr, g.mode1) {
+		dvE, rvE = ZMM(), ZMM()
+		mb, my := g.f("divE"), g.f("rcpE")
+		mb.Index, mb.Scale = t, 1
+		my.Index, my.Scale = t, 1
+		VMOVUPS_Z(mb, kout, dvE)
+		VMOVUPS_Z(my, kout, rvE)
+	}
 	u := GP64()
 	MOVQ(g.f("src"), u)
 	ADDQ(colB, u)
@@ -198,7 +214,7 @@ func (g *wgen) colsLoops(s, k, nr int, cv colsVecs) {
 	MOVQ(dstG, d)
 	MOVQ(g.f("rows"), r)
 	if s == 1 && nr == 3 {
-		g.slideRows(k, p, d, r, wB, dv, rv, kout, km, cv, lbl)
+		g.slideRows(k, p, d, r, wB, [4]VecVirtual{dv, rv, dvE, rvE}, kout, km, cv, lbl)
 	}
 	Comment("Two rows at a time, their sums interleaved.")
 	Label(lbl("row2"))
@@ -256,48 +272,127 @@ func (g *wgen) colsLoops(s, k, nr int, cv colsVecs) {
 	JMP(LabelRef(lbl("col")))
 }
 
+// slideEdges reports whether the slide loop of windowSumCols also computes
+// the border rows of the plane (rowJob.edges): stride 1, three taps and
+// three window rows, modes 0 and 2.
+func slideEdges(s, k, nr int, mode1 bool) bool {
+	return s == 1 && k == 3 && nr == 3 && !mode1
+}
+
 // slideRows emits, for stride 1 and three window rows one input row apart
 // (vertical stride 1), the row loop that loads each input row's taps once:
 // output row r adds the taps of input rows r, r+1, r+2 (top, mid, bottom),
-// which then move up by one. Other jobs fall through.
-func (g *wgen) slideRows(k int, p, d, r, wB GPVirtual, dv, rv VecVirtual, kout OpmaskVirtual, km []OpmaskVirtual, cv colsVecs, lbl func(string) string) {
+// which then move up by one. Other jobs fall through. With rowJob.edges
+// (see slideEdges), the job's rows are the plane's inner rows, and the
+// border rows before (bit 0) and after them (bit 1) add the two input rows
+// inside the plane, divided by divE (div: dv, rv, dvE, rvE).
+func (g *wgen) slideRows(k int, p, d, r, wB GPVirtual, div [4]VecVirtual, kout OpmaskVirtual, km []OpmaskVirtual, cv colsVecs, lbl func(string) string) {
+	dv, rv := div[0], div[1]
+	edges := slideEdges(1, k, 3, g.mode1)
 	t := GP64()
 	MOVQ(g.f("rowStep"), t)
 	CMPQ(t, wB)
 	JNE(LabelRef(lbl("row2")))
 	Comment("Vertical stride 1: each input row's taps are loaded once, for the three output rows that add them.")
-	Comment("Unrolled three times, the registers of the rows taking turns.")
 	rows := [3][]VecVirtual{g.rowTaps1(k, rowAddr(p, wB, 0, 0), km), g.rowTaps1(k, rowAddr(p, wB, 1, 0), km)}
 	rows[2] = make([]VecVirtual, k)
 	for kw := range rows[2] {
 		rows[2][kw] = ZMM()
 	}
-	Label(lbl("slide"))
-	for u := 0; u < 3; u++ {
-		top, mid, bot := rows[u], rows[(u+1)%3], rows[(u+2)%3]
-		Comment("The bottom row's taps, then the sums of the three rows in order.")
-		b := ZMM()
-		m := rowAddr(p, wB, 2, 0)
-		VMOVUPS_Z(m, km[0], bot[0])
-		VMOVUPS_Z(m.Offset(4*g.L), km[1], b)
-		for kw := 1; kw < k; kw++ {
-			VALIGND(U8(kw), bot[0], b, bot[kw])
-		}
+	// edgeRow sums the taps of two input rows, divides by divE and stores.
+	edgeRow := func(a, b []VecVirtual, name string) {
 		acc := ZMM()
-		VADDPS(top[1], top[0], acc) // +0 + top[0] + top[1] up to the sign of a zero (see colsDivide)
-		for _, row := range [][]VecVirtual{top[2:], mid, bot} {
+		VADDPS(a[1], a[0], acc) // +0 + a[0] + a[1] up to the sign of a zero (see colsDivide)
+		for _, row := range [][]VecVirtual{a[2:], b} {
 			for _, x := range row {
 				VADDPS(x, acc, acc)
 			}
 		}
-		g.colsDivide(acc, dv, rv, kout, cv, func(l string) string { return lbl(fmt.Sprintf("%sL%d", l, u)) })
+		g.colsDivide(acc, div[2], div[3], kout, cv, func(l string) string { return lbl(l + name) })
 		VMOVUPS(acc, kout, Mem{Base: d})
-		ADDQ(wB, p)
-		ADDQ(g.f("dstRow"), d)
-		DECQ(r)
-		JZ(LabelRef(lbl("groupEnd")))
 	}
-	JMP(LabelRef(lbl("slide")))
+	if edges {
+		Comment("The top border row (rowJob.edges bit 0): input rows 0 and 1.")
+		TESTQ(U32(1), g.f("edges"))
+		JZ(LabelRef(lbl("noTop")))
+		edgeRow(rows[0], rows[1], "Top")
+		ADDQ(g.f("dstRow"), d)
+		Label(lbl("noTop"))
+	}
+	dr := GP64()
+	MOVQ(g.f("dstRow"), dr)
+	Comment("Taps 1 and up wholly inside the row and every output stored (their masks all ones): the loop that loads them and stores without masks.")
+	kt := K()
+	KMOVW(km[2], kt)
+	for kw := 2; kw < k; kw++ {
+		KANDW(km[1+kw], kt, kt)
+	}
+	KANDW(kout, kt, kt) // and every output stored: the stores without masks too
+	KORTESTW(kt, kt)
+	JCS(LabelRef(lbl("slideU")))
+	Comment("Nothing of the row at L columns on (its mask zero): taps 1 and up by shifting tap 0 in zeros.")
+	KORTESTW(km[1], km[1])
+	JEQ(LabelRef(lbl("slideZ")))
+	// slide emits the loop; variant U loads taps 1 and up and stores
+	// without masks, variant Z shifts taps 1 and up from tap 0 (the right
+	// edge of the row: masked loads cost more than shifts).
+	slide := func(variant string) {
+		sfx := variant
+		unmasked := variant == "U"
+		Comment("Unrolled three times, the registers of the rows taking turns.")
+		Label(lbl("slide" + sfx))
+		for u := 0; u < 3; u++ {
+			top, mid, bot := rows[u], rows[(u+1)%3], rows[(u+2)%3]
+			Comment("The bottom row's taps, then the sums of the three rows in order.")
+			m := rowAddr(p, wB, 2, 0)
+			VMOVUPS_Z(m, km[0], bot[0])
+			for kw := 1; kw < k; kw++ {
+				if variant == "Z" {
+					VALIGND(U8(kw), bot[0], cv.zero, bot[kw])
+				} else if unmasked {
+					VMOVUPS(m.Offset(4*kw), bot[kw])
+				} else {
+					VMOVUPS_Z(m.Offset(4*kw), km[1+kw], bot[kw])
+				}
+			}
+			acc := ZMM()
+			VADDPS(top[1], top[0], acc) // +0 + top[0] + top[1] up to the sign of a zero (see colsDivide)
+			for _, row := range [][]VecVirtual{top[2:], mid, bot} {
+				for _, x := range row {
+					VADDPS(x, acc, acc)
+				}
+			}
+			g.colsDivide(acc, dv, rv, kout, cv, func(l string) string { return lbl(fmt.Sprintf("%sL%d%s", l, u, sfx)) })
+			if unmasked {
+				VMOVUPS(acc, Mem{Base: d})
+			} else {
+				VMOVUPS(acc, kout, Mem{Base: d})
+			}
+			ADDQ(wB, p)
+			ADDQ(dr, d)
+			DECQ(r)
+			if edges {
+				JZ(LabelRef(lbl(fmt.Sprintf("bottom%d", u))))
+			} else {
+				JZ(LabelRef(lbl("groupEnd")))
+			}
+		}
+		JMP(LabelRef(lbl("slide" + sfx)))
+	}
+	slide("")
+	slide("U")
+	slide("Z")
+	if !edges {
+		return
+	}
+	for u := 0; u < 3; u++ {
+		Comment("The bottom border row (rowJob.edges bit 1): the last two input rows.")
+		Label(lbl(fmt.Sprintf("bottom%d", u)))
+		TESTQ(U32(2), g.f("edges"))
+		JZ(LabelRef(lbl("groupEnd")))
+		edgeRow(rows[(u+1)%3], rows[(u+2)%3], fmt.Sprintf("Bot%d", u))
+		JMP(LabelRef(lbl("groupEnd")))
+	}
 }
 
 // colsTaps adds the k horizontal taps of window row i to each acc[n], for
@@ -470,12 +565,11 @@ func (g *wgen) colsDivide(acc, dv, rv VecVirtual, kout OpmaskVirtual, cv colsVec
 		names[l] = lbl0(l)
 	}
 	lbl := func(l string) string { return names[l] }
-	Comment("Reciprocal division unless a sum is out of its range: |sum| outside [2^-40, 2^40], or zero.")
+	Comment("Reciprocal division unless a sum is zero, below 2^-40, infinite or NaN: sum*2^-86 zero, subnormal, infinite or NaN.")
 	t := ZMM()
 	kbad := K()
-	VPANDD(g.absMask, acc, t)
-	VPSUBD(g.loB, t, t)
-	VPCMPUD(U8(6), g.spanB, t, kout, kbad) // |sum| - 2^-40 > 2^40 - 2^-40, as bits
+	VMULPS(g.tiny, acc, t)
+	VFPCLASSPSZ(U8(0xbf), t, kout, kbad) // every class but the negative finite normal one
 	KTESTW(kbad, kbad)
 	JNZ(LabelRef(lbl("slow")))
 	if !g.mode1 {

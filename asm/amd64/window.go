@@ -77,6 +77,7 @@ type wgen struct {
 	fastR               Mem        // 1 when the reciprocal tables apply to the current row
 	absMask, loB, spanB VecVirtual // 0x7fffffff; the bits of 2^-40; of 2^40 minus those of 2^-40
 	fDr, fH0, fH0r      VecVirtual // mode 1: 1/fD, float32(h0), 1/fH0
+	tiny                VecVirtual // column-major kernels: 2^-86 (see colsDivide)
 }
 
 func (g *wgen) max() bool { return g.fam == famMax || g.fam == famMaxIdx }
