@@ -49,42 +49,10 @@ func fixSum(is isa, fam family, s, k int) {
 			ANDQ(g.f("fast"), t)
 			MOVQ(t, g.fastR)
 		}
-		g.fixChunks(k)
+		g.chunks(func(edge bool, ow0B, colB GPVirtual) { g.fixChunk(edge, ow0B, colB, k) })
 	})
 	VZEROUPPER()
 	RET()
-}
-
-// fixChunks emits the loop over the chunks of L outputs of a row.
-func (g *wgen) fixChunks(k int) {
-	Comment("For every chunk of L outputs of the row (colB: byte offset of its first window's start):")
-	ow0B, colB := GP64(), GP64()
-	XORQ(ow0B, ow0B)
-	MOVQ(g.f("padB"), colB)
-	NEGQ(colB)
-	Label("chunk")
-	CMPQ(ow0B, g.f("woB"))
-	JGE(LabelRef("rowEnd"))
-	Comment("A chunk of L outputs whose taps all lie inside the row runs without masks.")
-	t := GP64()
-	MOVQ(g.f("woB"), t)
-	SUBQ(ow0B, t)
-	CMPQ(t, Imm(uint64(4*g.L)))
-	JLT(LabelRef("edge"))
-	TESTQ(colB, colB)
-	JS(LabelRef("edge"))
-	MOVQ(colB, t)
-	ADDQ(g.f("spanB"), t)
-	CMPQ(t, g.f("wB"))
-	JGT(LabelRef("edge"))
-	g.fixChunk(false, ow0B, colB, k)
-	JMP(LabelRef("next"))
-	Label("edge")
-	g.fixChunk(true, ow0B, colB, k)
-	Label("next")
-	ADDQ(Imm(uint64(4*g.L)), ow0B)
-	ADDQ(g.f("chunkB"), colB)
-	JMP(LabelRef("chunk"))
 }
 
 // colBits returns V: bit i set when column c+i (i < 64) lies inside the row.

@@ -152,7 +152,7 @@ func window(is isa, fam family, mode int) {
 		if g.sum() {
 			g.rowDivisors()
 		}
-		g.chunks()
+		g.chunks(g.chunk)
 	})
 	VZEROUPPER()
 	RET()
@@ -275,8 +275,9 @@ func (g *wgen) add2(src Mem, dst Op) {
 	ADDQ(src, dst)
 }
 
-// chunks emits the loop over the chunks of L outputs of a row.
-func (g *wgen) chunks() {
+// chunks emits the loop over the chunks of L outputs of a row; chunk emits
+// one chunk, with masks (edge) or without.
+func (g *wgen) chunks(chunk func(edge bool, ow0B, colB GPVirtual)) {
 	Comment("For every chunk of L outputs of the row (colB: byte offset of its first window's start):")
 	ow0B, colB := GP64(), GP64()
 	XORQ(ow0B, ow0B)
@@ -297,15 +298,14 @@ func (g *wgen) chunks() {
 	ADDQ(g.f("spanB"), t)
 	CMPQ(t, g.f("wB"))
 	JGT(LabelRef("edge"))
-	g.chunk(false, ow0B, colB)
+	chunk(false, ow0B, colB)
 	JMP(LabelRef("next"))
 	Label("edge")
-	g.chunk(true, ow0B, colB)
+	chunk(true, ow0B, colB)
 	Label("next")
 	ADDQ(Imm(uint64(4*g.L)), ow0B)
 	ADDQ(g.f("chunkB"), colB)
 	JMP(LabelRef("chunk"))
-
 }
 
 // prologue sets up the per-call vectors.
