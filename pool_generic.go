@@ -43,23 +43,30 @@ func (a *Axis) Span(o int) (lo, hi, size int) {
 // with no tap inside the input (dilation can make one) gives -inf and index -1.
 // idx may be nil.
 func maxPoolGeneric[T Float](dst []T, idx []int64, src []T, g *Geometry) {
-	inPlane := g.InPlane()
-	o := 0
+	inPlane, outPlane := g.InPlane(), g.OutPlane()
 	for p := range g.Planes {
-		in := src[p*inPlane : (p+1)*inPlane]
-		for od := range g.D.Out {
-			ds, dk0, dk1 := g.D.taps(od)
-			for oh := range g.H.Out {
-				hs, hk0, hk1 := g.H.taps(oh)
-				for ow := range g.W.Out {
-					ws, wk0, wk1 := g.W.taps(ow)
-					best, at := windowMax(in, g, ds, dk0, dk1, hs, hk0, hk1, ws, wk0, wk1)
-					dst[o] = best
-					if idx != nil {
-						idx[o] = int64(at)
-					}
-					o++
-				}
+		var x []int64
+		if idx != nil {
+			x = idx[p*outPlane : (p+1)*outPlane]
+		}
+		maxRows(dst[p*outPlane:(p+1)*outPlane], x, src[p*inPlane:(p+1)*inPlane], g, 0, g.D.Out*g.H.Out)
+	}
+}
+
+// maxRows is maxPoolGeneric on one plane, for its output rows [r0, r1) (row
+// od*H.Out + oh) only; dst and idx (nil or not) hold the plane's outputs.
+func maxRows[T Float](dst []T, idx []int64, in []T, g *Geometry, r0, r1 int) {
+	for r := r0; r < r1; r++ {
+		od, oh := r/g.H.Out, r%g.H.Out
+		ds, dk0, dk1 := g.D.taps(od)
+		hs, hk0, hk1 := g.H.taps(oh)
+		o := r * g.W.Out
+		for ow := range g.W.Out {
+			ws, wk0, wk1 := g.W.taps(ow)
+			best, at := windowMax(in, g, ds, dk0, dk1, hs, hk0, hk1, ws, wk0, wk1)
+			dst[o+ow] = best
+			if idx != nil {
+				idx[o+ow] = int64(at)
 			}
 		}
 	}

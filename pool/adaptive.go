@@ -139,16 +139,24 @@ func newAdaptiveMaxPool[T Float](op string, dims int, shape []int, o AdaptiveMax
 	}
 	switch a := adaptiveLayout(&in, out, p.outLen); a.path {
 	case adaptiveEmpty:
-		p.kernel = func([]T, []int64, []T) {}
+		p.kernel = goKernel(func([]T, []int64, []T) {})
 	case adaptiveGlobal:
-		planes, n := in.planes, a.g.InPlane()
-		p.kernel = func(dst []T, idx []int64, src []T) { simdpool.GlobalMax(dst, idx, src, planes, n) }
+		val, err := simdpool.NewGlobalMax[T](in.planes, a.g.InPlane(), false)
+		if err != nil {
+			return nil, internalError(op, err)
+		}
+		withIdx, err := simdpool.NewGlobalMax[T](in.planes, a.g.InPlane(), true)
+		if err != nil {
+			return nil, internalError(op, err)
+		}
+		p.kernel = programs(op, val, withIdx)
 	case adaptiveRegular:
-		g := a.g
-		p.kernel = func(dst []T, idx []int64, src []T) { simdpool.MaxPool(dst, idx, src, &g) }
+		if p.kernel, err = newMaxKernel[T](op, a.g); err != nil {
+			return nil, err
+		}
 	default:
 		g := newAdaptiveGeometry(&a.g)
-		p.kernel = func(dst []T, idx []int64, src []T) { adaptiveMax(dst, idx, src, &g) }
+		p.kernel = goKernel(func(dst []T, idx []int64, src []T) { adaptiveMax(dst, idx, src, &g) })
 	}
 	return p, nil
 }
@@ -170,17 +178,24 @@ func newAdaptiveAvgPool[T Float](op string, dims int, shape []int, o AdaptiveAvg
 	}
 	switch a := adaptiveLayout(&in, out, p.outLen); a.path {
 	case adaptiveEmpty:
-		p.kernel = func([]T, []int64, []T) {}
+		p.kernel = goKernel(func([]T, []int64, []T) {})
 	case adaptiveGlobal:
-		planes, n := in.planes, a.g.InPlane()
-		p.kernel = func(dst []T, _ []int64, src []T) { simdpool.GlobalMean(dst, src, planes, n) }
+		prog, err := simdpool.NewGlobalMean[T](in.planes, a.g.InPlane())
+		if err != nil {
+			return nil, internalError(op, err)
+		}
+		p.kernel = programs(op, prog, nil)
 	case adaptiveRegular:
 		g := a.g
 		div := simdpool.Divisor{Successive: true, D: windowKernels(&g.D), H: windowKernels(&g.H), W: windowKernels(&g.W)}
-		p.kernel = func(dst []T, _ []int64, src []T) { simdpool.AvgPool(dst, src, &g, &div) }
+		prog, err := simdpool.NewAvg[T](g, div)
+		if err != nil {
+			return nil, internalError(op, err)
+		}
+		p.kernel = programs(op, prog, nil)
 	default:
 		g := newAdaptiveGeometry(&a.g)
-		p.kernel = func(dst []T, _ []int64, src []T) { adaptiveAvg(dst, src, &g) }
+		p.kernel = goKernel(func(dst []T, _ []int64, src []T) { adaptiveAvg(dst, src, &g) })
 	}
 	return p, nil
 }

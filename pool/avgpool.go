@@ -84,9 +84,11 @@ func newAvgPool[T Float](op string, dims int, shape []int, o AvgPoolOptions) (*P
 	g := geometry(in.planes, axes)
 	includePad := o.CountIncludePad == nil || *o.CountIncludePad
 	div.D, div.H, div.W = windowCounts(&g.D, includePad), windowCounts(&g.H, includePad), windowCounts(&g.W, includePad)
-	return newPlan(&in, spatialOut(axes), false, func(dst []T, _ []int64, src []T) {
-		simdpool.AvgPool(dst, src, &g, &div)
-	})
+	prog, err := simdpool.NewAvg[T](g, div)
+	if err != nil {
+		return nil, internalError(op, err)
+	}
+	return newPlan(&in, spatialOut(axes), false, programs(op, prog, nil))
 }
 
 // windowCounts lists, for each output along a, how many elements its window

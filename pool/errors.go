@@ -15,3 +15,9 @@ func (e *Error) Error() string { return "pool: " + e.Op + ": " + e.Arg + " " + e
 func errorf(op, arg, format string, a ...any) error {
 	return &Error{Op: op, Arg: arg, Rule: fmt.Sprintf(format, a...)}
 }
+
+// internalError reports a geometry the root package refused after this
+// package validated it (a bug, never expected).
+func internalError(op string, err error) error {
+	return errorf(op, "input", "cannot be planned by the kernels: %v", err)
+}

@@ -75,6 +75,10 @@ func newLpPool[T Float](op string, dims int, shape []int, o LpPoolOptions) (*Pla
 	// PyTorch's pow switches to exact pow for the tail of each tensor that
 	// does not fill a block of 16.
 	pw := simdpool.Power{P: o.NormType, SrcExactFrom: p.inLen - p.inLen%16, DstExactFrom: p.outLen - p.outLen%16}
-	p.kernel = func(dst []T, _ []int64, src []T) { simdpool.LpPool(dst, src, &g, &pw) }
+	prog, err := simdpool.NewLp[T](g, pw)
+	if err != nil {
+		return nil, internalError(op, err)
+	}
+	p.kernel = programs(op, prog, nil)
 	return p, nil
 }

@@ -1,7 +1,5 @@
 package pool
 
-import "github.com/simdpool/simdpool"
-
 // MaxPoolOptions are the arguments of torch.nn.functional.max_pool1d/2d/3d.
 // Each size takes one value for every spatial dimension or one per dimension.
 type MaxPoolOptions struct {
@@ -64,8 +62,9 @@ func newMaxPool[T Float](op string, dims int, shape []int, o MaxPoolOptions) (*P
 	if err != nil {
 		return nil, err
 	}
-	g := geometry(in.planes, axes)
-	return newPlan(&in, spatialOut(axes), true, func(dst []T, idx []int64, src []T) {
-		simdpool.MaxPool(dst, idx, src, &g)
-	})
+	k, err := newMaxKernel[T](op, geometry(in.planes, axes))
+	if err != nil {
+		return nil, err
+	}
+	return newPlan(&in, spatialOut(axes), true, k)
 }

@@ -17,11 +17,48 @@ type Plan[T Float] struct {
 	inLen      int
 	outLen     int
 	hasIndices bool
-	kernel     func(dst []T, idx []int64, src []T) // idx is nil unless hasIndices
+	kernel     kernelFunc[T]
+}
+
+// kernelFunc runs a plan's operator on slices whose lengths the plan has
+// checked; idx is nil unless the caller wants indices.
+type kernelFunc[T Float] func(dst []T, idx []int64, src []T) error
+
+// programs prepares the kernel that runs the root package's Programs: val
+// without indices and, for max-type ops, withIdx with them.
+func programs[T Float](op string, val, withIdx *simdpool.Program[T]) kernelFunc[T] {
+	return func(dst []T, idx []int64, src []T) error {
+		if idx != nil {
+			return withIdx.Run(dst, idx, src)
+		}
+		return val.Run(dst, nil, src)
+	}
+}
+
+// goKernel turns a pure-Go operator into a kernelFunc.
+func goKernel[T Float](f func(dst []T, idx []int64, src []T)) kernelFunc[T] {
+	return func(dst []T, idx []int64, src []T) error {
+		f(dst, idx, src)
+		return nil
+	}
+}
+
+// newMaxKernel prepares max pooling over g in the root package, without and
+// with indices.
+func newMaxKernel[T Float](op string, g simdpool.Geometry) (kernelFunc[T], error) {
+	val, err := simdpool.NewMax[T](g, false)
+	if err != nil {
+		return nil, internalError(op, err)
+	}
+	withIdx, err := simdpool.NewMax[T](g, true)
+	if err != nil {
+		return nil, internalError(op, err)
+	}
+	return programs(op, val, withIdx), nil
 }
 
 // newPlan refuses to plan while SIMDPOOL_ISA names an ISA that cannot run.
-func newPlan[T Float](in *input, outSpatial []int, hasIndices bool, kernel func(dst []T, idx []int64, src []T)) (*Plan[T], error) {
+func newPlan[T Float](in *input, outSpatial []int, hasIndices bool, kernel kernelFunc[T]) (*Plan[T], error) {
 	if err := simdpool.ISAError(); err != nil {
 		return nil, err
 	}
@@ -51,8 +88,7 @@ func (p *Plan[T]) Run(dst, src []T) error {
 	if err := p.check(dst, src); err != nil {
 		return err
 	}
-	p.kernel(dst, nil, src)
-	return nil
+	return p.kernel(dst, nil, src)
 }
 
 // RunWithIndices is Run that also writes, for each output, the flat index
@@ -68,8 +104,7 @@ func (p *Plan[T]) RunWithIndices(dst []T, indices []int64, src []T) error {
 	if err := p.check(dst, src); err != nil {
 		return err
 	}
-	p.kernel(dst, indices, src)
-	return nil
+	return p.kernel(dst, indices, src)
 }
 
 func (p *Plan[T]) check(dst, src []T) error {

@@ -1,0 +1,85 @@
+package simdpool
+
+import "unsafe"
+
+// NewGlobalMax prepares the maximum of each of planes planes of n elements,
+// with its index in the plane when withIdx is set (global max pooling).
+func NewGlobalMax[T Float](planes, n int, withIdx bool) (*Program[T], error) {
+	op := opGlobalMax
+	if withIdx {
+		op = opGlobalMaxIdx
+	}
+	return newGlobal[T](planes, n, op, kMax)
+}
+
+// NewGlobalMean prepares the mean of each of planes planes of n elements,
+// summed as PyTorch's mean sums (global average pooling).
+func NewGlobalMean[T Float](planes, n int) (*Program[T], error) {
+	return newGlobal[T](planes, n, opGlobalMean, kMean)
+}
+
+func newGlobal[T Float](planes, n int, op progOp, kop kernelOp) (*Program[T], error) {
+	g := Geometry{Planes: planes, D: Unit, H: Unit, W: Axis{In: n, Out: 1, Kernel: n, Stride: n, Dilation: 1}}
+	if err := g.check(); err != nil {
+		return nil, err
+	}
+	pr := &Program[T]{op: op, g: g, isa: Current(), inLen: planes * n, outLen: planes}
+	pr.global = find(kindGlobal, kop, pr.isa, size[T](), 0, 0, 0, 0)
+	return pr, nil
+}
+
+// globalBatch bounds the elements of one global kernel call (1 MiB of
+// float32), so that a call stays short: assembly is not preemptible.
+const globalBatch = 1 << 18
+
+// runGlobal runs a global reduction over every plane.
+func (p *Program[T]) runGlobal(dst []T, idx []int64, src []T) {
+	planes, n := p.g.Planes, p.g.InPlane()
+	if p.global == noKernel {
+		if p.op == opGlobalMean {
+			globalMeanGeneric(dst, src, planes, n)
+		} else {
+			globalMaxGeneric(dst, idx, src, planes, n)
+		}
+		return
+	}
+	for p0 := 0; p0 < planes; {
+		nb := max(1, min(planes-p0, globalBatch/n))
+		callGlobal(p.global, unsafe.Pointer(&dst[p0]), unsafe.Pointer(&src[p0*n]), nb, n)
+		p0 += nb
+	}
+	if p.op == opGlobalMean {
+		return
+	}
+	// A max kernel's maximum is the generic one's up to the sign of a zero and
+	// the payload of a NaN; those, and the indices, come from a second scan.
+	for pl := range planes {
+		if m := dst[pl]; idx != nil || m == 0 || m != m {
+			in := src[pl*n : (pl+1)*n]
+			i := argMax(in, m)
+			dst[pl] = in[i]
+			if idx != nil {
+				idx[pl] = int64(i)
+			}
+		}
+	}
+}
+
+// argMax returns where the generic scan finds the maximum m of in: the last
+// NaN when m is NaN, else the first element equal to m (so the first of the
+// zeros when m is a zero of either sign).
+func argMax[T Float](in []T, m T) int {
+	if m != m {
+		for i := len(in) - 1; i >= 0; i-- {
+			if v := in[i]; v != v {
+				return i
+			}
+		}
+	}
+	for i, v := range in {
+		if v == m {
+			return i
+		}
+	}
+	return 0
+}

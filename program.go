@@ -1,0 +1,155 @@
+package simdpool
+
+import (
+	"errors"
+	"fmt"
+	"unsafe"
+)
+
+// A Program is the prepared kernel work of one pooling operator for one
+// Geometry and element type: which kernel runs each class of output rows, with
+// its argument block (offsets, chunk ranges, divisor tables), and how the
+// planes are batched. NewMax, NewAvg, NewLp, NewGlobalMax and NewGlobalMean
+// make one; Run then only walks the prepared work. A Program is immutable and
+// safe for concurrent use.
+//
+// A Program keeps the kernels of the ISA in use when it was made (see Use):
+// switching the ISA later does not change the Programs made before.
+type Program[T Float] struct {
+	op            progOp
+	g             Geometry
+	isa           ISA
+	inLen, outLen int
+	batch         int        // planes per batch: every class of a batch runs before the next batch
+	classes       []winClass // window ops: the classes of output rows, in order (nil: generic kernels)
+	global        kernelID   // global ops: the kernel (noKernel: generic)
+	div           *Divisor   // avg: the divisors
+	pw            *Power     // LP: the power
+}
+
+// progOp is what a Program computes.
+type progOp int
+
+const (
+	opMax progOp = iota
+	opMaxIdx
+	opAvg
+	opLp
+	opGlobalMax
+	opGlobalMaxIdx
+	opGlobalMean
+)
+
+// winClass is one class of output rows of a plane, run by one window kernel.
+type winClass struct {
+	kernel kernelID
+	a      winArgs
+	// The class's outputs, for the exact fallback: depths [od0, od1) x rows [oh0, oh1).
+	od0, od1, oh0, oh1 int
+	tables any // the divisor tables a.div and a.rcp point into
+}
+
+// ErrLength is returned by Run when a slice does not have the length the
+// Program was made for.
+var ErrLength = errors.New("simdpool: slice length does not match the program's geometry")
+
+// InputLen is the length Run requires of src.
+func (p *Program[T]) InputLen() int { return p.inLen }
+
+// OutputLen is the length Run requires of dst (and of idx, for an op with indices).
+func (p *Program[T]) OutputLen() int { return p.outLen }
+
+// ISA is the instruction set the Program's kernels were chosen for.
+func (p *Program[T]) ISA() ISA { return p.isa }
+
+// HasIndices reports whether Run writes indices (and so requires idx).
+func (p *Program[T]) HasIndices() bool { return p.op == opMaxIdx || p.op == opGlobalMaxIdx }
+
+// Run computes the operator from src into dst, and the indices into idx when
+// the op has them (idx must be nil otherwise). It checks every length first
+// and writes nothing when one is wrong.
+func (p *Program[T]) Run(dst []T, idx []int64, src []T) error {
+	if len(src) != p.inLen || len(dst) != p.outLen {
+		return fmt.Errorf("%w: src %d (want %d), dst %d (want %d)", ErrLength, len(src), p.inLen, len(dst), p.outLen)
+	}
+	if p.HasIndices() != (idx != nil) || (idx != nil && len(idx) != p.outLen) {
+		return fmt.Errorf("%w: idx %d (want %d, or nil without indices)", ErrLength, len(idx), p.outLen)
+	}
+	if p.outLen == 0 {
+		return nil
+	}
+	switch {
+	case p.op >= opGlobalMax:
+		p.runGlobal(dst, idx, src)
+	case p.classes == nil:
+		p.runGeneric(dst, idx, src, 0, p.g.Planes)
+	default:
+		p.runWindows(dst, idx, src)
+	}
+	return nil
+}
+
+// runWindows runs every class over each batch of planes. A max kernel that
+// meets a NaN stops at that plane, whose class rows are then computed exactly.
+func (p *Program[T]) runWindows(dst []T, idx []int64, src []T) {
+	inPlane, outPlane := p.g.InPlane(), p.g.OutPlane()
+	for p0 := 0; p0 < p.g.Planes; p0 += p.batch {
+		n := min(p.batch, p.g.Planes-p0)
+		for i := range p.classes {
+			c := &p.classes[i]
+			for done := 0; done < n; {
+				at := p0 + done
+				var x unsafe.Pointer
+				if idx != nil {
+					x = unsafe.Pointer(&idx[at*outPlane])
+				}
+				k := callWindow(c.kernel, &c.a, unsafe.Pointer(&src[at*inPlane]), unsafe.Pointer(&dst[at*outPlane]), x, n-done)
+				if k >= n-done {
+					break
+				}
+				p.exactClass(dst, idx, src, at+k, c)
+				done += k + 1
+			}
+		}
+	}
+}
+
+// exactClass computes the outputs of class c in plane pl with the generic max
+// kernel (the fallback of a max kernel that left the plane to its caller).
+func (p *Program[T]) exactClass(dst []T, idx []int64, src []T, pl int, c *winClass) {
+	inPlane, outPlane := p.g.InPlane(), p.g.OutPlane()
+	var x []int64
+	if idx != nil {
+		x = idx[pl*outPlane : (pl+1)*outPlane]
+	}
+	for od := c.od0; od < c.od1; od++ {
+		r := od * p.g.H.Out
+		maxRows(dst[pl*outPlane:(pl+1)*outPlane], x, src[pl*inPlane:(pl+1)*inPlane], &p.g, r+c.oh0, r+c.oh1)
+	}
+}
+
+// runGeneric runs the generic kernels on planes [p0, p1).
+func (p *Program[T]) runGeneric(dst []T, idx []int64, src []T, p0, p1 int) {
+	inPlane, outPlane := p.g.InPlane(), p.g.OutPlane()
+	g := p.g
+	g.Planes = p1 - p0
+	s, d := src[p0*inPlane:p1*inPlane], dst[p0*outPlane:p1*outPlane]
+	var x []int64
+	if idx != nil {
+		x = idx[p0*outPlane : p1*outPlane]
+	}
+	switch p.op {
+	case opMax, opMaxIdx:
+		maxPoolGeneric(d, x, s, &g)
+	case opAvg:
+		avgPoolGeneric(d, s, &g, p.div)
+	case opLp:
+		// LP's powers depend on the flat position (Power's exact tail): the
+		// offsets shift with the first plane.
+		pw := *p.pw
+		pw.SrcExactFrom -= p0 * inPlane
+		pw.DstExactFrom -= p0 * outPlane
+		lpPoolGeneric(d, s, &g, &pw)
+	}
+}
+

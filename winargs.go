@@ -1,0 +1,123 @@
+package simdpool
+
+import "unsafe"
+
+// winArgs is the argument block of a window kernel: one class of output rows
+// of every plane of a batch, prepared once by a Program (see program.go) and
+// read-only afterwards. The generators read its layout from this declaration
+// (avo through go/packages, asm/neon through go/types), so fields may be
+// reordered freely; every size is in bytes unless it says elements.
+//
+// What a window kernel computes, for each plane p of its call, each slab z in
+// [0, slabs) (output depths that share their depth taps), each output row r in
+// [0, rows) and each output column j in [0, wo):
+//
+//	in(v, c) = the input at plane p + srcOff + z*srcSlab + r*srcRow + tapOff[v] + c*size
+//	out      = plane p + dstOff + z*dstSlab + r*dstRow + j*size
+//	the window of (r, j) is the taps (v, t) for v in [0, ntaps) and t in [0, k)
+//	whose column c = j*s - p + t*d lies in [0, w), visited v-major, t-minor
+//	(the row-major order of PyTorch's loops)
+//
+// and reduces them as its op says:
+//   - max: the first maximum (a later tap replaces it when greater); a window
+//     holding a NaN gives a NaN.
+//   - max with index: also the index of the element chosen, tapIdx[v] +
+//     z*slabIdx + r*rowIdx + c, as int64 at idx + idxOff + z*idxSlab +
+//     r*idxRow + j*8 (for a NaN, the last NaN's).
+//   - sum (sumsq): +0 plus each tap (its square, rounded before it is added)
+//     in order, then divided as post says (see sumPost).
+//
+// Columns are processed in chunks of L outputs (L = the kernel's lanes): chunk
+// c holds outputs [c*L, c*L+L). The kernel reads, for chunk c, at most the
+// columns [c*s*L+lo, c*s*L+hi) of each tap row, lo and hi as chunkReach says.
+// Chunks [c0, c1) read only columns inside [0, w) and hold L outputs each: the
+// kernel reads and writes them without masks. The others ([0, c0) and
+// [c1, nc)) are edge chunks, whose reads outside [0, w) and writes past wo the
+// kernel masks. So that no kernel can read or write outside its slices, a
+// Program makes these fields only from a Geometry it has checked against the
+// lengths of the slices Run is given.
+//
+// A max kernel may leave a plane to its caller: it returns the number of the
+// first plane of its call in which it met a NaN (or, with index, an edge
+// chunk whose maximum is -inf, whose index might lie in the padding), and the
+// caller computes that plane's rows of the class exactly; without such a
+// plane it returns the number of planes it was given. Sum kernels always
+// return the number of planes.
+type winArgs struct {
+	srcOff, dstOff, idxOff       int // from a plane's first input, output, index to row 0's
+	srcPlane, dstPlane, idxPlane int // between consecutive planes
+	slabs                        int // output depths in the class
+	srcSlab, dstSlab, idxSlab    int // between consecutive slabs
+	rows                         int // output rows of a slab in the class
+	srcRow, dstRow, idxRow       int // between consecutive output rows
+
+	ntaps   int            // vertical taps (rows of the window inside the input), 1..maxTaps
+	tapOff  [maxTaps]int   // from an output row's input base to each tap row, in order (>= 0)
+	tapIdx  [maxTaps]int32 // plane index of column 0 of each tap row, for output row 0
+	slabIdx int32          // plane index step per slab
+	rowIdx  int32          // plane index step per output row
+
+	w, wo      int // elements: inputs per row, outputs per row
+	s, k, d, p int // horizontal stride, taps, dilation, left padding (elements)
+	c0, c1, nc int // chunks: [0, c0) and [c1, nc) are edge chunks, [c0, c1) interior
+
+	post sumPost        // sums: what the sum is divided by, and what follows
+	div  unsafe.Pointer // sums: the divisor of each output column ([nc*L]T, as the post says)
+	rcp  unsafe.Pointer // sums: each divisor's reciprocal rounded to T ([nc*L]T)
+	fD   float64        // sums, postSuccessive: the depth and height factors (1: none)
+	fH   float64
+	vol  float64 // LP: the kernel volume
+}
+
+// maxTaps bounds the vertical taps of one output (the rows of its window,
+// depth times height, inside the input); a window with more runs the generic
+// kernels.
+const maxTaps = 64
+
+// sumPost says how a sum kernel turns a window's sum into its output. q is the
+// sum divided by div[j], one correctly rounded division:
+type sumPost int32
+
+const (
+	postAvg        sumPost = iota // +0 + q: avg_pool (turns a -0 quotient into +0)
+	postSuccessive                // sum/fD/fH/div[j], three divisions (adaptive average; a factor 1 is skipped)
+	postLp1                       // (+0 + q) * vol: lp_pool with p = 1
+	postLp2                       // sqrt((+0 + q) * vol): lp_pool with p = 2, over the squares
+)
+
+// chunkReach returns the columns a window kernel of L lanes may read for a
+// chunk, relative to the chunk's block start c*s*L: from the first tap of its
+// first output (-p, or the block start) to the end of the s*L columns that
+// start at the last tap of its first output ((k-1)*d - p, or the block
+// start): a kernel may load each tap of its L outputs as s*L contiguous
+// columns.
+func chunkReach(L, s, k, d, p int) (lo, hi int) {
+	return min(0, -p), s*L + max(0, (k-1)*d-p)
+}
+
+// chunks returns the chunk counts of a row of wo outputs from w inputs for a
+// kernel of L lanes: c0 leading edge chunks, interior chunks [c0, c1) whose
+// reads (chunkReach) lie in [0, w) and which hold L outputs, and nc chunks in
+// all.
+func chunks(L, w, wo, s, k, d, p int) (c0, c1, nc int) {
+	nc = (wo + L - 1) / L
+	lo, hi := chunkReach(L, s, k, d, p)
+	block := s * L
+	if lo < 0 {
+		c0 = (-lo + block - 1) / block
+	}
+	c1 = wo / L // chunks with L outputs
+	if w >= hi {
+		c1 = min(c1, (w-hi)/block+1) // chunks c with c*block + hi <= w
+	} else {
+		c1 = 0
+	}
+	c0 = min(c0, nc)
+	return c0, max(c0, c1), nc
+}
+
+// size is the size in bytes of a T.
+func size[T Float]() int {
+	var x T
+	return int(unsafe.Sizeof(x))
+}
