@@ -1,11 +1,16 @@
 # simdpool: generate the assembly kernels, test, refresh the golden copy, compare with PyTorch.
 
-.PHONY: generate generate-amd64 generate-neon test golden golden-check compare ci
+.PHONY: generate generate-go generate-amd64 generate-neon test golden golden-check compare ci
 
 # generate rewrites every generated kernel file from its generator in asm/.
-generate: generate-amd64 generate-neon
+generate: generate-go generate-amd64 generate-neon
 
-# The AVX2 and AVX-512 kernels (avo, asm/amd64): pool_amd64.s and its declarations pool_amd64.go.
+# The Go side of the pure-Go kernels of the table (asm/table): table_go.go.
+generate-go:
+	cd asm && go run ./gotable
+
+# The AVX2 and AVX-512 kernels (avo, asm/amd64): pool_amd64.s, its declarations
+# pool_amd64.go, and their part of the table, table_amd64.go.
 generate-amd64:
 	cd asm && go run ./amd64 -pkg simdpool -out ../pool_amd64.s -stubs ../pool_amd64.go
 

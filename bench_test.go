@@ -17,17 +17,16 @@ import (
 //	benchstat old.txt new.txt              # before/after a change
 //	benchstat -col /impl new.txt           # implementations side by side
 func BenchmarkSuite(b *testing.B) {
-	prev := simdpool.Current()
-	defer func() { _ = simdpool.Use(prev) }()
 	for _, c := range suite.Cases() {
 		b.Run(c.Name, func(b *testing.B) {
-			op, err := suite.New(c)
+			all, err := suite.New(c)
 			if err != nil {
 				b.Fatal(err)
 			}
 			for _, isa := range simdpool.Available() {
 				b.Run("impl="+string(isa), func(b *testing.B) {
-					if err := simdpool.Use(isa); err != nil {
+					op, err := all.For(isa)
+					if err != nil {
 						b.Fatal(err)
 					}
 					b.SetBytes(op.Bytes())
@@ -40,7 +39,7 @@ func BenchmarkSuite(b *testing.B) {
 				})
 			}
 			b.Run("impl=memcpy", func(b *testing.B) {
-				cp := suite.NewCopy(op.Bytes())
+				cp := suite.NewCopy(all.Bytes())
 				b.SetBytes(cp.Bytes())
 				b.ReportAllocs()
 				for b.Loop() {

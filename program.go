@@ -153,3 +153,28 @@ func (p *Program[T]) runGeneric(dst []T, idx []int64, src []T, p0, p1 int) {
 	}
 }
 
+
+// Kernels names the kernels the Program runs, in order, without repeats
+// ("generic" where the generic kernels run).
+func (p *Program[T]) Kernels() []string {
+	var names []string
+	add := func(id kernelID) {
+		n := "generic"
+		if id != noKernel {
+			n = info(id).name
+		}
+		if len(names) == 0 || names[len(names)-1] != n {
+			names = append(names, n)
+		}
+	}
+	switch {
+	case p.op >= opGlobalMax:
+		add(p.global)
+	case p.classes == nil:
+		add(noKernel)
+	}
+	for _, c := range p.classes {
+		add(c.kernel)
+	}
+	return names
+}

@@ -25,7 +25,7 @@ import "unsafe"
 //     z*slabIdx + r*rowIdx + c, as int64 at idx + idxOff + z*idxSlab +
 //     r*idxRow + j*8 (for a NaN, the last NaN's).
 //   - sum (sumsq): +0 plus each tap (its square, rounded before it is added)
-//     in order, then divided as post says (see sumPost).
+//     in order, then divided as post says (see postAvg).
 //
 // Columns are processed in chunks of L outputs (L = the kernel's lanes): chunk
 // c holds outputs [c*L, c*L+L). The kernel reads, for chunk c, at most the
@@ -61,7 +61,7 @@ type winArgs struct {
 	s, k, d, p int // horizontal stride, taps, dilation, left padding (elements)
 	c0, c1, nc int // chunks: [0, c0) and [c1, nc) are edge chunks, [c0, c1) interior
 
-	post sumPost        // sums: what the sum is divided by, and what follows
+	post int32          // sums: what the sum is divided by, and what follows (post*)
 	div  unsafe.Pointer // sums: the divisor of each output column ([nc*L]T, as the post says)
 	rcp  unsafe.Pointer // sums: each divisor's reciprocal rounded to T ([nc*L]T)
 	fD   float64        // sums, postSuccessive: the depth and height factors (1: none)
@@ -74,15 +74,13 @@ type winArgs struct {
 // kernels.
 const maxTaps = 64
 
-// sumPost says how a sum kernel turns a window's sum into its output. q is the
-// sum divided by div[j], one correctly rounded division:
-type sumPost int32
-
+// The values of winArgs.post: how a sum kernel turns a window's sum into its
+// output. q is the sum divided by div[j], one correctly rounded division:
 const (
-	postAvg        sumPost = iota // +0 + q: avg_pool (turns a -0 quotient into +0)
-	postSuccessive                // sum/fD/fH/div[j], three divisions (adaptive average; a factor 1 is skipped)
-	postLp1                       // (+0 + q) * vol: lp_pool with p = 1
-	postLp2                       // sqrt((+0 + q) * vol): lp_pool with p = 2, over the squares
+	postAvg        int32 = iota // +0 + q: avg_pool (turns a -0 quotient into +0)
+	postSuccessive              // sum/fD/fH/div[j], three divisions (adaptive average; a factor 1 is skipped)
+	postLp1                     // (+0 + q) * vol: lp_pool with p = 1
+	postLp2                     // sqrt((+0 + q) * vol): lp_pool with p = 2, over the squares
 )
 
 // chunkReach returns the columns a window kernel of L lanes may read for a

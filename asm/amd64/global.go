@@ -6,17 +6,19 @@ import (
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
 	. "github.com/mmcloughlin/avo/reg"
+
+	"github.com/simdpool/simdpool/asm/table"
 )
 
 // globalReduce writes one value per plane of n contiguous floats: the maximum
 // (NaN if the plane holds one) or the mean. Four accumulators per plane keep
 // the loads independent; the last n%L floats load under a mask.
-func globalReduce(is isa, max bool) {
-	name, what := "globalMean"+is.name, "the mean (sum / float32(n))"
+func globalReduce(k table.Kernel, is isa, max bool) {
+	name, what := k.Name(), "the mean (sum / float32(n))"
 	if max {
-		name, what = "globalMax"+is.name, "the maximum (NaN if it holds one)"
+		what = "the maximum (NaN if it holds one)"
 	}
-	TEXT(name, NOSPLIT, "func(dst, src *float32, planes, n int)")
+	TEXT(name, NOSPLIT, "func(dst, src *byte, planes, n int)")
 	Pragma("noescape")
 	Doc(fmt.Sprintf("%s writes to dst[p] %s of each of planes planes of n floats at src.", name, what))
 	z, L := is.z, is.L
@@ -191,9 +193,6 @@ func globalReduce(is isa, max bool) {
 	VZEROUPPER()
 	RET()
 }
-
-func globalMax(is isa)  { globalReduce(is, true) }
-func globalMean(is isa) { globalReduce(is, false) }
 
 // groupMean emits the small-plane path of the global mean (n <= 256): L
 // planes at a time, each summed into a vector, and the L vectors reduced at

@@ -6,10 +6,11 @@
 // (avo's flags -out, -stubs and -pkg may be given instead, e.g. to print the
 // assembly to standard output.)
 //
-// Every kernel is written out twice, once per ISA, from the same description:
-// window.go holds the window kernels (max, max with index, sums for avg and
-// LP), global.go the whole-plane reductions. kernels_amd64.go in the root
-// package says how the hooks use them.
+// It makes the amd64 kernels of the table (asm/table), each from the one
+// description of its kind written for every ISA and element size: win.go
+// holds the window kernels (max, max with index, sums for avg and LP),
+// global.go the whole-plane reductions; vec.go the instructions of each
+// vector flavour. It also writes the Go side of the table, table_amd64.go.
 package main
 
 import (
@@ -21,7 +22,12 @@ import (
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
 	. "github.com/mmcloughlin/avo/reg"
+
+	"github.com/simdpool/simdpool/asm/table"
 )
+
+// tableFile is the Go side of the amd64 kernel table in the root package.
+const tableFile = "../table_amd64.go"
 
 // isa is one vector instruction set: its lane count and register kind.
 type isa struct {
@@ -91,6 +97,9 @@ func main() {
 		log.Fatal(err)
 	}
 	generate()
+	if err := table.WriteGo(tableFile, "amd64", "asm/amd64 (cd asm && go run ./amd64)"); err != nil {
+		log.Fatal(err)
+	}
 	for tmp, dst := range final {
 		if err := os.Rename(tmp, dst); err != nil {
 			log.Fatal(err)
@@ -99,34 +108,23 @@ func main() {
 }
 
 func generate() {
-	// avo reads the declaration of rowJob, the window kernels' argument, from
+	// avo reads the declaration of winArgs, the window kernels' argument, from
 	// the root package (tools.go keeps it in go.mod).
 	Package("github.com/simdpool/simdpool")
 	ConstraintExpr("!purego")
 	tables()
-	for _, is := range []isa{avx2, avx512} {
-		for _, fam := range []family{famMax, famMaxIdx, famSum, famSumSq} {
-			for _, mode := range []int{1, 2, 0} {
-				window(is, fam, mode)
+	declareTables()
+	for _, k := range table.Arch("amd64") {
+		switch k.Kind {
+		case table.Window:
+			windowKernel(k)
+		case table.Global:
+			is := avx2
+			if k.ISA == table.AVX512 {
+				is = avx512
 			}
+			globalReduce(k, is, k.Op == table.Max)
 		}
-		for _, c := range sepCombos {
-			sepMax(is, c[0], c[1], c[2], c[3])
-		}
-		for _, fam := range []family{famSum, famSumSq} {
-			for _, c := range fixSumCombos {
-				fixSum(is, fam, c[0], c[1])
-			}
-		}
-		if is.z {
-			for _, pair := range []bool{false, true} {
-				for _, c := range fixSumCombos {
-					sumCols(c[0], c[1], pair)
-				}
-			}
-		}
-		globalMax(is)
-		globalMean(is)
 	}
 	Generate()
 }

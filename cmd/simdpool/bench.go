@@ -264,9 +264,6 @@ type variant struct {
 }
 
 func (v *variant) sample() float64 {
-	if v.isa != "" {
-		_ = simdpool.Use(v.isa) // Available() listed it
-	}
 	if v.k > 1 {
 		v.run() // untimed: bring the buffers back into cache after the other variants
 	}
@@ -279,9 +276,6 @@ func (v *variant) sample() float64 {
 
 // calibrate sets k so that one sample lasts at least target, after a warm-up.
 func (v *variant) calibrate(target time.Duration) {
-	if v.isa != "" {
-		_ = simdpool.Use(v.isa)
-	}
 	v.k = 1
 	for range 3 {
 		v.run()
@@ -320,7 +314,11 @@ func benchmark(o benchOptions, prog *progress) ([]benchRow, error) {
 		cp := suite.NewCopy(op.Bytes())
 		var vs []*variant
 		for _, isa := range simdpool.Available() {
-			vs = append(vs, &variant{impl: string(isa), isa: isa, run: func() { _ = op.Run() }})
+			opi, err := op.For(isa)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", c.Name, err)
+			}
+			vs = append(vs, &variant{impl: string(isa), isa: isa, run: func() { _ = opi.Run() }})
 		}
 		memcpy := &variant{impl: "memcpy", run: cp.Run}
 		vs = append(vs, memcpy)

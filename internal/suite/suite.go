@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/simdpool/simdpool"
 	"github.com/simdpool/simdpool/pool"
 )
 
@@ -279,6 +280,23 @@ func New(c Case) (*Operator, error) {
 		return nil, err
 	}
 	return o, nil
+}
+
+// For returns a copy of o planned for isa, sharing o's buffers: a plan keeps
+// the kernels of the ISA in use when it was made.
+func (o *Operator) For(isa simdpool.ISA) (*Operator, error) {
+	prev := simdpool.Current()
+	defer func() { _ = simdpool.Use(prev) }()
+	if err := simdpool.Use(isa); err != nil {
+		return nil, err
+	}
+	p, err := o.Case.Plan()
+	if err != nil {
+		return nil, err
+	}
+	c := *o
+	c.Plan = p
+	return &c, nil
 }
 
 // Run pools In into Out once. It does not allocate.

@@ -1,0 +1,193 @@
+package main
+
+import (
+	. "github.com/mmcloughlin/avo/build"
+	. "github.com/mmcloughlin/avo/operand"
+	. "github.com/mmcloughlin/avo/reg"
+)
+
+// vx is one vector flavour: an ISA (AVX2 or AVX-512) and an element size (4:
+// float32, 8: float64). Its methods emit the instruction of that flavour, so
+// that a kernel's generator is written once: the AVX-512 forms take opmasks
+// (K registers), the AVX2 forms vector masks.
+type vx struct {
+	z  bool // AVX-512: ZMM registers and opmasks; else AVX2 (YMM)
+	es int  // element size in bytes
+	L  int  // lanes
+}
+
+func newVX(avx512 bool, es int) vx {
+	w := 32
+	if avx512 {
+		w = 64
+	}
+	return vx{z: avx512, es: es, L: w / es}
+}
+
+func (v vx) f64() bool { return v.es == 8 }
+
+// vec returns a new vector register.
+func (v vx) vec() VecVirtual {
+	if v.z {
+		return ZMM()
+	}
+	return YMM()
+}
+
+func (v vx) load(m Op, dst VecVirtual) {
+	if v.f64() {
+		VMOVUPD(m, dst)
+	} else {
+		VMOVUPS(m, dst)
+	}
+}
+
+func (v vx) store(src VecVirtual, m Mem) {
+	if v.f64() {
+		VMOVUPD(src, m)
+	} else {
+		VMOVUPS(src, m)
+	}
+}
+
+func (v vx) mov(src, dst VecVirtual) {
+	if v.f64() {
+		VMOVAPD(src, dst)
+	} else {
+		VMOVAPS(src, dst)
+	}
+}
+
+// bcast broadcasts one element from memory.
+func (v vx) bcast(m Mem, dst VecVirtual) {
+	if v.f64() {
+		VBROADCASTSD(m, dst)
+	} else {
+		VBROADCASTSS(m, dst)
+	}
+}
+
+// max sets acc to x where x > acc: the first maximum wins ties, a NaN in x
+// is dropped (VMAXPS returns its second operand, here acc, unless the first is
+// greater).
+func (v vx) max(x, acc VecVirtual) {
+	if v.f64() {
+		VMAXPD(acc, x, acc)
+	} else {
+		VMAXPS(acc, x, acc)
+	}
+}
+
+func (v vx) add(x Op, acc VecVirtual) {
+	if v.f64() {
+		VADDPD(x, acc, acc)
+	} else {
+		VADDPS(x, acc, acc)
+	}
+}
+
+func (v vx) mul(x Op, y, dst VecVirtual) {
+	if v.f64() {
+		VMULPD(x, y, dst)
+	} else {
+		VMULPS(x, y, dst)
+	}
+}
+
+// div sets dst = num / den.
+func (v vx) div(den Op, num, dst VecVirtual) {
+	if v.f64() {
+		VDIVPD(den, num, dst)
+	} else {
+		VDIVPS(den, num, dst)
+	}
+}
+
+func (v vx) sqrt(x, dst VecVirtual) {
+	if v.f64() {
+		VSQRTPD(x, dst)
+	} else {
+		VSQRTPS(x, dst)
+	}
+}
+
+// fma sets acc += a*b.
+func (v vx) fma(a, b Op, acc VecVirtual) {
+	if v.f64() {
+		VFMADD231PD(b, a, acc)
+	} else {
+		VFMADD231PS(b, a, acc)
+	}
+}
+
+func (v vx) zero(r VecVirtual) {
+	if v.f64() {
+		VXORPD(r, r, r)
+	} else {
+		VXORPS(r, r, r)
+	}
+}
+
+// constF broadcasts a float constant (given as its bits) into a new register.
+func (v vx) constBits(bits uint64) VecVirtual {
+	r := v.vec()
+	t := GP64()
+	MOVQ(U64(bits), t)
+	if v.f64() {
+		if v.z {
+			VPBROADCASTQ(t, r)
+		} else {
+			x := XMM()
+			VMOVQ(t, x)
+			VPBROADCASTQ(x, r)
+		}
+		return r
+	}
+	if v.z {
+		VPBROADCASTD(t.As32(), r)
+	} else {
+		x := XMM()
+		VMOVD(t.As32(), x)
+		VPBROADCASTD(x, r)
+	}
+	return r
+}
+
+// negInf returns a register of -inf in every lane.
+func (v vx) negInf() VecVirtual {
+	if v.f64() {
+		return v.constBits(0xfff0000000000000)
+	}
+	return v.constBits(0xff800000)
+}
+
+// Index vectors hold one integer per lane, of the element size (int32 for
+// float32, int64 for float64), so that a float compare masks them directly.
+
+// ibcast broadcasts a general register into every index lane.
+func (v vx) ibcast(r GPVirtual, dst VecVirtual) {
+	switch {
+	case v.z && v.f64():
+		VPBROADCASTQ(r, dst)
+	case v.z:
+		VPBROADCASTD(r.As32(), dst)
+	default:
+		x := XMM()
+		if v.f64() {
+			VMOVQ(r, x)
+			VPBROADCASTQ(x, dst)
+		} else {
+			VMOVD(r.As32(), x)
+			VPBROADCASTD(x, dst)
+		}
+	}
+}
+
+// iadd sets dst = a + b on index lanes.
+func (v vx) iadd(a, b Op, dst VecVirtual) {
+	if v.f64() {
+		VPADDQ(a, b, dst)
+	} else {
+		VPADDD(a, b, dst)
+	}
+}

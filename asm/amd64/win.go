@@ -1,0 +1,1117 @@
+package main
+
+import (
+	"fmt"
+
+	. "github.com/mmcloughlin/avo/build"
+	. "github.com/mmcloughlin/avo/operand"
+	. "github.com/mmcloughlin/avo/reg"
+
+	"github.com/simdpool/simdpool/asm/table"
+)
+
+// The window kernels (see winArgs in the root package for their contract).
+//
+// A kernel walks planes, slabs and output rows, keeping their bases in stack
+// slots, and computes each row chunk by chunk: the leading edge chunks
+// [0, c0), the interior chunks [c0, c1) without masks, the trailing edge
+// chunks [c1, nc). For a chunk it visits the vertical taps in order (the rows
+// of the window, winArgs.tapOff) and, for each, the horizontal taps in order:
+//
+//   - stride 1: tap t is the L columns from t*d - p on, one load;
+//   - stride 2: the block of 2L columns from the chunk's start is loaded once
+//     and split into its even (E) and odd (O) columns; tap t, at offset
+//     o = t*d - p, is E or O shifted by o>>1 lanes: unshifted, or (AVX-512)
+//     shifted by one lane with the missing column broadcast from memory, or
+//     else the even columns of the 2L columns from o on.
+//
+// Max: acc = max(x, acc) with VMAXPS's operand order, which keeps acc on ties
+// (the first maximum wins, zeros of either sign included) and drops a NaN in
+// x. So the kernel only has to find the NaNs: it adds the product of the
+// pairs of vectors it loads into an accumulator (one FMA per two loads), which
+// turns NaN when an input is one (or, harmlessly, on 0*inf and inf-inf), and
+// leaves the plane to its caller when that accumulator is NaN at the end of a
+// row. Max with index compares x > acc and moves the tap's index into the
+// index lanes under that mask (float32: int32 lanes, widened when stored;
+// float64: int64 lanes). Sums add in the same order from +0 and divide by the
+// column's divisor (winArgs.div) with one division.
+
+// win is the generation state of one window kernel.
+type win struct {
+	k table.Kernel
+	v vx
+	a GPVirtual // the *winArgs, for the whole kernel
+
+	// Stack slots of the loop state.
+	src, dst, idx, pl, planes Mem // plane bases, plane number, planes
+	zS, zD, zX, z, zI         Mem // slab bases, slabs left, slab index base
+	rS, rD, rX, r, rI         Mem // row bases, rows left, row index base
+
+	// Per-call vectors.
+	fill  VecVirtual // max: -inf; sums: +0
+	zero  VecVirtual // +0
+	nan   VecVirtual // max: the NaN detector of the current row
+	even  VecVirtual // AVX-512 stride 2: VPERMT2PS indices of the even lanes of two vectors
+	odd   VecVirtual // and of the odd ones
+	iotaS VecVirtual // max with index: lane j holds j*s (index lanes)
+	iota  Mem        // AVX2: lane j holds j (index lanes), for edge masks
+	fD    VecVirtual // sums: winArgs.fD, fH and vol as T
+	fH    VecVirtual
+	vol   VecVirtual
+	post  GPVirtual // sums: winArgs.post
+
+	lbl func(string) string
+}
+
+// field addresses a field of the winArgs (its first element for arrays).
+func (g *win) field(name string) Mem {
+	c := Param("a").Dereference(g.a).Field(name)
+	if _, err := c.Resolve(); err != nil {
+		c = c.Index(0)
+	}
+	b, err := c.Resolve()
+	check(err)
+	return b.Addr
+}
+
+// fieldQ loads an int field into a new register.
+func (g *win) fieldQ(name string) GPVirtual {
+	r := GP64()
+	MOVQ(g.field(name), r)
+	return r
+}
+
+func (g *win) max() bool   { return g.k.Op == table.Max || g.k.Op == table.MaxIdx }
+func (g *win) withIdx() bool { return g.k.Op == table.MaxIdx }
+
+// fixed reports whether the horizontal taps are fixed at generation time.
+func (g *win) fixed() bool { return g.k.K != 0 }
+
+// offsets returns the fixed taps' column offsets from the chunk's block start.
+func (g *win) offsets() []int {
+	o := make([]int, g.k.K)
+	for t := range o {
+		o[t] = t*g.k.D - g.k.P
+	}
+	return o
+}
+
+func windowKernel(k table.Kernel) {
+	g := &win{k: k, v: newVX(k.ISA == table.AVX512, k.Size), lbl: labeler(k.Name())}
+	TEXT(k.Name(), NOSPLIT, "func(a *winArgs, src, dst, idx *byte, planes int) int")
+	Pragma("noescape")
+	Doc(k.Doc())
+	g.a = GP64()
+	Load(Param("a"), g.a)
+	g.prologue()
+	g.planeLoop()
+	VZEROUPPER()
+	RET()
+}
+
+// slot allocates an 8-byte stack slot.
+func slot() Mem { return AllocLocal(8) }
+
+func (g *win) prologue() {
+	for _, m := range []*Mem{&g.src, &g.dst, &g.idx, &g.pl, &g.planes, &g.zS, &g.zD, &g.zX, &g.z, &g.zI, &g.rS, &g.rD, &g.rX, &g.r, &g.rI} {
+		*m = slot()
+	}
+	for _, p := range []struct {
+		name string
+		m    Mem
+	}{{"src", g.src}, {"dst", g.dst}, {"idx", g.idx}, {"planes", g.planes}} {
+		t := GP64()
+		Load(Param(p.name), t)
+		MOVQ(t, p.m)
+	}
+	MOVQ(U32(0), g.pl)
+
+	v := g.v
+	g.zero = v.vec()
+	v.zero(g.zero)
+	if g.max() {
+		g.fill = v.negInf()
+		g.nan = v.vec()
+	} else {
+		g.fill = g.zero
+		g.post = GP64()
+		MOVL(g.field("post"), g.post.As32())
+		g.fD, g.fH, g.vol = g.floatField("fD"), g.floatField("fH"), g.floatField("vol")
+	}
+	if v.z && g.k.S == 2 {
+		g.even, g.odd = v.vec(), v.vec()
+		g.perms(g.even, 0)
+		g.perms(g.odd, 1)
+	}
+	if g.withIdx() {
+		g.iotaS = v.vec()
+		g.iotaConst(g.iotaS, g.k.S)
+	}
+	if !v.z {
+		m := AllocLocal(32)
+		t := v.vec()
+		g.iotaConst(t, 1)
+		VMOVDQU(t, m)
+		g.iota = m
+	}
+}
+
+// floatField broadcasts a float64 field of the winArgs as T.
+func (g *win) floatField(name string) VecVirtual {
+	r := g.v.vec()
+	if g.v.f64() {
+		VBROADCASTSD(g.field(name), r)
+		return r
+	}
+	x := XMM()
+	VCVTSD2SS(g.field(name), x, x)
+	VBROADCASTSS(x, r)
+	return r
+}
+
+// perms sets r to the VPERMT2PS/PD indices of the lanes 2j+phase of two vectors.
+func (g *win) perms(r VecVirtual, phase int) {
+	VMOVDQU64(constTable(g.v, "perm", 2, phase), r)
+}
+
+// iotaConst sets r to lane j = j*s in index lanes.
+func (g *win) iotaConst(r VecVirtual, s int) {
+	m := constTable(g.v, "iota", s, 0)
+	if g.v.z {
+		VMOVDQU64(m, r)
+	} else {
+		VMOVDQU(m, r)
+	}
+}
+
+// The read-only tables of lane constants: lane j holds j*mul+add, in integers
+// of the element size, one table per vector flavour. They are declared before
+// any kernel (a GLOBL inside a function would end it).
+var constTables = map[string]Mem{}
+
+func constKey(v vx, name string, mul, add int) string {
+	return fmt.Sprintf("%s%d_%d_L%dE%d", name, mul, add, v.L, v.es)
+}
+
+// declareTables declares the lane-constant tables of every vector flavour.
+func declareTables() {
+	for _, z := range []bool{false, true} {
+		for _, es := range []int{4, 8} {
+			v := newVX(z, es)
+			for _, c := range []struct {
+				name     string
+				mul, add int
+			}{{"iota", 1, 0}, {"iota", 2, 0}, {"perm", 2, 0}, {"perm", 2, 1}} {
+				key := constKey(v, c.name, c.mul, c.add)
+				m := GLOBL(key, RODATA|NOPTR)
+				for j := 0; j < v.L; j++ {
+					if es == 8 {
+						DATA(8*j, U64(uint64(j*c.mul+c.add)))
+					} else {
+						DATA(4*j, U32(uint32(j*c.mul+c.add)))
+					}
+				}
+				constTables[key] = m
+			}
+		}
+	}
+}
+
+func constTable(v vx, name string, mul, add int) Mem {
+	m, ok := constTables[constKey(v, name, mul, add)]
+	if !ok {
+		panic("no table " + constKey(v, name, mul, add))
+	}
+	return m
+}
+
+// planeLoop emits the loops over planes, slabs and rows.
+func (g *win) planeLoop() {
+	lbl := g.lbl
+	Label(lbl("plane"))
+	t := GP64()
+	MOVQ(g.pl, t)
+	CMPQ(t, g.planes)
+	JGE(LabelRef(lbl("done")))
+	// Slab bases: the plane's bases plus the class's offsets.
+	for _, p := range []struct {
+		plane, slab Mem
+		off         string
+	}{{g.src, g.zS, "srcOff"}, {g.dst, g.zD, "dstOff"}, {g.idx, g.zX, "idxOff"}} {
+		b := GP64()
+		MOVQ(p.plane, b)
+		ADDQ(g.field(p.off), b)
+		MOVQ(b, p.slab)
+	}
+	n := GP64()
+	MOVQ(g.field("slabs"), n)
+	MOVQ(n, g.z)
+	MOVQ(U32(0), g.zI)
+
+	Label(lbl("slab"))
+	for _, p := range [][2]Mem{{g.zS, g.rS}, {g.zD, g.rD}, {g.zX, g.rX}, {g.zI, g.rI}} {
+		b := GP64()
+		MOVQ(p[0], b)
+		MOVQ(b, p[1])
+	}
+	n = GP64()
+	MOVQ(g.field("rows"), n)
+	MOVQ(n, g.r)
+
+	Label(lbl("row"))
+	if g.max() {
+		g.v.zero(g.nan)
+	}
+	g.rowChunks()
+	if g.max() {
+		Comment("A NaN in the row's inputs: the caller computes the plane.")
+		g.nanTest()
+		JNE(LabelRef(lbl("leave")))
+	}
+	Comment("Next row.")
+	for _, p := range []struct {
+		m     Mem
+		field string
+	}{{g.rS, "srcRow"}, {g.rD, "dstRow"}, {g.rX, "idxRow"}} {
+		b := GP64()
+		MOVQ(p.m, b)
+		ADDQ(g.field(p.field), b)
+		MOVQ(b, p.m)
+	}
+	b := GP64()
+	MOVL(g.rI, b.As32())
+	ADDL(g.field("rowIdx"), b.As32())
+	MOVL(b.As32(), g.rI)
+	DECQ(g.r)
+	JNZ(LabelRef(lbl("row")))
+
+	Comment("Next slab.")
+	for _, p := range []struct {
+		m     Mem
+		field string
+	}{{g.zS, "srcSlab"}, {g.zD, "dstSlab"}, {g.zX, "idxSlab"}} {
+		b := GP64()
+		MOVQ(p.m, b)
+		ADDQ(g.field(p.field), b)
+		MOVQ(b, p.m)
+	}
+	b = GP64()
+	MOVL(g.zI, b.As32())
+	ADDL(g.field("slabIdx"), b.As32())
+	MOVL(b.As32(), g.zI)
+	DECQ(g.z)
+	JNZ(LabelRef(lbl("slab")))
+
+	Comment("Next plane.")
+	for _, p := range []struct {
+		m     Mem
+		field string
+	}{{g.src, "srcPlane"}, {g.dst, "dstPlane"}, {g.idx, "idxPlane"}} {
+		b := GP64()
+		MOVQ(p.m, b)
+		ADDQ(g.field(p.field), b)
+		MOVQ(b, p.m)
+	}
+	INCQ(g.pl)
+	JMP(LabelRef(lbl("plane")))
+
+	Label(lbl("leave"))
+	Comment("Leave this plane to the caller.")
+	r := GP64()
+	MOVQ(g.pl, r)
+	Store(r, ReturnIndex(0))
+	VZEROUPPER()
+	RET()
+
+	Label(lbl("done"))
+	r = GP64()
+	MOVQ(g.planes, r)
+	Store(r, ReturnIndex(0))
+}
+
+// nanTest sets the flags so that JNE jumps when the row's NaN detector is NaN.
+func (g *win) nanTest() {
+	v := g.v
+	if v.z {
+		k := K()
+		if v.f64() {
+			VCMPPD(Imm(3), g.nan, g.nan, k) // unordered
+		} else {
+			VCMPPS(Imm(3), g.nan, g.nan, k)
+		}
+		KORTESTW(k, k)
+		return
+	}
+	t := v.vec()
+	if v.f64() {
+		VCMPPD(Imm(3), g.nan, g.nan, t)
+	} else {
+		VCMPPS(Imm(3), g.nan, g.nan, t)
+	}
+	VPTEST(t, t)
+}
+
+// chunkRegs are the registers of the chunk loop.
+type chunkRegs struct {
+	c      GPVirtual // chunk number
+	cS, cD GPVirtual // the chunk's block start in the row's input, its first output
+	cX     GPVirtual // its first index output (max with index)
+	col    GPVirtual // c*s*L: the column of the block start
+}
+
+// rowChunks emits the chunk loops of one row.
+func (g *win) rowChunks() {
+	lbl := g.lbl
+	cr := chunkRegs{c: GP64(), cS: GP64(), cD: GP64(), col: GP64()}
+	if g.withIdx() {
+		cr.cX = GP64()
+		MOVQ(g.rX, cr.cX)
+	}
+	XORQ(cr.c, cr.c)
+	XORQ(cr.col, cr.col)
+	MOVQ(g.rS, cr.cS)
+	MOVQ(g.rD, cr.cD)
+	loop := func(name, end string, edge bool) {
+		Label(lbl(name))
+		CMPQ(cr.c, g.field(end))
+		JGE(LabelRef(lbl(name + "Done")))
+		g.chunk(&cr, edge, name)
+		INCQ(cr.c)
+		ADDQ(U32(g.k.S*g.v.L), cr.col)
+		ADDQ(U32(g.k.S*g.v.L*g.v.es), cr.cS)
+		ADDQ(U32(g.v.L*g.v.es), cr.cD)
+		if g.withIdx() {
+			ADDQ(U32(g.v.L*8), cr.cX)
+		}
+		JMP(LabelRef(lbl(name)))
+		Label(lbl(name + "Done"))
+	}
+	loop("left", "c0", true)
+	loop("inner", "c1", false)
+	loop("right", "nc", true)
+}
+
+// chunk emits one chunk: every vertical tap, then the store.
+func (g *win) chunk(cr *chunkRegs, edge bool, name string) {
+	v := g.v
+	lbl := func(s string) string { return g.lbl(name + "_" + s) }
+	var masks *edgeMasks
+	if edge {
+		masks = g.newEdgeMasks(cr.col)
+	}
+	acc := v.vec()
+	v.mov(g.fill, acc)
+	var accI VecVirtual
+	var cb []VecVirtual // max with index: the column index of each tap's lanes
+	if g.withIdx() {
+		accI = v.vec()
+		cb = g.colIdx(cr.col)
+		// The index of tap (0, 0), for a window of -inf.
+		t := GP64()
+		MOVL(g.field("tapIdx"), t.As32())
+		ADDL(g.rI, t.As32())
+		rb := v.vec()
+		v.ibcast(t, rb)
+		v.iadd(cb[0], rb, accI)
+	}
+	Comment("For every vertical tap (row of the window):")
+	tv, T := GP64(), GP64()
+	XORQ(tv, tv)
+	Label(lbl("tap"))
+	MOVQ(g.field("tapOff").Idx(tv, 8), T)
+	ADDQ(cr.cS, T)
+	var rb VecVirtual
+	if g.withIdx() {
+		t := GP64()
+		MOVL(g.field("tapIdx").Idx(tv, 4), t.As32())
+		ADDL(g.rI, t.As32())
+		rb = v.vec()
+		v.ibcast(t, rb)
+	}
+	g.taps(T, masks, cb, func(x, ci VecVirtual) {
+		g.combine(x, ci, acc, accI, rb)
+	})
+	INCQ(tv)
+	CMPQ(tv, g.field("ntaps"))
+	JLT(LabelRef(lbl("tap")))
+
+	if !g.max() {
+		g.divide(acc, cr, lbl)
+	}
+	var sm *storeMask
+	if edge {
+		sm = g.newStoreMask(cr.c)
+		if g.withIdx() {
+			Comment("An edge maximum of -inf may carry a padding index: the caller computes the plane.")
+			g.testNegInf(acc, sm)
+			JNE(LabelRef(g.lbl("leave")))
+		}
+	}
+	g.storeVal(acc, cr.cD, sm)
+	if g.withIdx() {
+		g.storeIdx(accI, cr.cX, sm)
+	}
+}
+
+// combine folds a tap (vector x, column indices ci) of the current vertical
+// tap (row index base rb) into the accumulators.
+func (g *win) combine(x, ci, acc, accI, rb VecVirtual) {
+	v := g.v
+	switch g.k.Op {
+	case table.Sum:
+		v.add(x, acc)
+	case table.SumSq:
+		sq := v.vec()
+		v.mul(x, x, sq)
+		v.add(sq, acc)
+	case table.Max:
+		v.max(x, acc)
+	case table.MaxIdx:
+		c := ci
+		if v.z {
+			k := K()
+			if v.f64() {
+				VCMPPD(Imm(0x1e), acc, x, k) // x > acc
+				VPADDQ(c, rb, k, accI)
+			} else {
+				VCMPPS(Imm(0x1e), acc, x, k)
+				VPADDD(c, rb, k, accI)
+			}
+			v.max(x, acc)
+			return
+		}
+		m, ti := v.vec(), v.vec()
+		if v.f64() {
+			VCMPPD(Imm(0x1e), acc, x, m)
+		} else {
+			VCMPPS(Imm(0x1e), acc, x, m)
+		}
+		v.iadd(c, rb, ti)
+		if v.f64() {
+			VBLENDVPD(m, ti, accI, accI)
+		} else {
+			VBLENDVPS(m, ti, accI, accI)
+		}
+		v.max(x, acc)
+	}
+}
+
+// colIdx returns, for max with index, the column index vectors of the fixed
+// taps of the chunk whose block starts at column col (lane j of tap t:
+// col + j*s + t*d - p); for any taps one vector, of tap 0, which anyTaps
+// steps itself.
+func (g *win) colIdx(col GPVirtual) []VecVirtual {
+	v := g.v
+	base := v.vec()
+	v.ibcast(col, base)
+	v.iadd(g.iotaS, base, base)
+	if !g.fixed() {
+		p := GP64()
+		MOVQ(g.field("p"), p)
+		NEGQ(p)
+		c0 := v.vec()
+		v.ibcast(p, c0)
+		v.iadd(base, c0, c0)
+		return []VecVirtual{c0}
+	}
+	var cb []VecVirtual
+	for _, o := range g.offsets() {
+		r := v.vec()
+		if o == 0 {
+			v.mov(base, r)
+		} else {
+			t := GP64()
+			MOVQ(I32(int32(o)), t)
+			v.ibcast(t, r)
+			v.iadd(base, r, r)
+		}
+		cb = append(cb, r)
+	}
+	return cb
+}
+
+// load is one load a tap row needs: L columns (or, bcast, one column
+// broadcast) from offset off (columns from the chunk's block start).
+type load struct {
+	off   int
+	bcast bool
+}
+
+// loads lists the loads of the fixed taps, in order, without repeats.
+func (g *win) loads() []load {
+	var ls []load
+	add := func(l load) {
+		for _, x := range ls {
+			if x == l {
+				return
+			}
+		}
+		ls = append(ls, l)
+	}
+	L := g.v.L
+	for _, o := range g.offsets() {
+		if g.k.S == 1 {
+			add(load{off: o})
+			continue
+		}
+		switch sh := o >> 1; {
+		case sh == 0:
+			add(load{off: 0})
+			add(load{off: L})
+		case g.v.z && sh == -1:
+			add(load{off: 0})
+			add(load{off: L})
+			add(load{off: o, bcast: true})
+		case g.v.z && sh == 1:
+			add(load{off: 0})
+			add(load{off: L})
+			add(load{off: 2*L - 2 + o, bcast: true})
+		default:
+			add(load{off: o})
+			add(load{off: o + L})
+		}
+	}
+	return ls
+}
+
+// edgeMasks are the masks of an edge chunk's loads: an opmask (AVX-512) or a
+// stack slot holding a vector mask (AVX2) per load offset, and the chunk's
+// block-start column.
+type edgeMasks struct {
+	col GPVirtual
+	k   map[int]OpmaskVirtual
+	m   map[int]Mem
+}
+
+// newEdgeMasks computes the masks of the fixed taps' loads for the edge chunk
+// whose block starts at column col.
+func (g *win) newEdgeMasks(col GPVirtual) *edgeMasks {
+	em := &edgeMasks{col: col, k: map[int]OpmaskVirtual{}, m: map[int]Mem{}}
+	if !g.fixed() {
+		return em
+	}
+	Comment("Edge chunk: the masks of the columns inside the row, per load.")
+	for _, l := range g.loads() {
+		if l.bcast {
+			continue
+		}
+		if _, ok := em.k[l.off]; ok {
+			continue
+		}
+		if _, ok := em.m[l.off]; ok {
+			continue
+		}
+		x := GP64()
+		LEAQ(Mem{Base: col, Disp: l.off}, x)
+		if g.v.z {
+			em.k[l.off] = g.laneMask(x)
+		} else {
+			m := AllocLocal(32)
+			VMOVDQU(g.laneVec(x), m)
+			em.m[l.off] = m
+		}
+	}
+	return em
+}
+
+// laneMask returns the opmask of the lanes l with 0 <= x+l < w.
+func (g *win) laneMask(x GPVirtual) OpmaskVirtual {
+	L := g.v.L
+	clamp := func(r GPVirtual) {
+		z, l := GP64(), GP64()
+		XORQ(z, z)
+		CMPQ(r, z)
+		CMOVQLT(z, r)
+		MOVQ(U32(L), l)
+		CMPQ(r, l)
+		CMOVQGT(l, r)
+	}
+	hi, lo := GP64(), GP64()
+	MOVQ(g.field("w"), hi)
+	SUBQ(x, hi)
+	clamp(hi)
+	MOVQ(x, lo)
+	NEGQ(lo)
+	clamp(lo)
+	ones, mh, ml := GP64(), GP64(), GP64()
+	MOVQ(I32(-1), ones)
+	BZHIQ(hi, ones, mh)
+	BZHIQ(lo, ones, ml)
+	ANDNQ(mh, ml, mh)
+	k := K()
+	KMOVW(mh.As32(), k)
+	return k
+}
+
+// laneVec returns the AVX2 vector mask of the lanes l with 0 <= x+l < w.
+func (g *win) laneVec(x GPVirtual) VecVirtual {
+	v := g.v
+	vx, wv, ones := v.vec(), v.vec(), v.vec()
+	v.ibcast(x, vx)
+	v.iadd(g.iota, vx, vx)
+	w := GP64()
+	MOVQ(g.field("w"), w)
+	v.ibcast(w, wv)
+	VPCMPEQD(ones, ones, ones)
+	m1, m2 := v.vec(), v.vec()
+	if v.f64() {
+		VPCMPGTQ(ones, vx, m1) // x+l > -1
+		VPCMPGTQ(vx, wv, m2)   // w > x+l
+	} else {
+		VPCMPGTD(ones, vx, m1)
+		VPCMPGTD(vx, wv, m2)
+	}
+	VPAND(m1, m2, m1)
+	return m1
+}
+
+// loadAt loads L columns from T+off*es into a new register; in an edge chunk
+// the columns outside the row read the fill value. mk gives the mask when the
+// caller has it (nil: computed here from the chunk's column).
+func (g *win) loadAt(T GPVirtual, off int, offReg GPVirtual, em *edgeMasks) VecVirtual {
+	v := g.v
+	m := Mem{Base: T, Disp: off * v.es}
+	if offReg != nil {
+		m = Mem{Base: T, Index: offReg, Scale: 1}
+	}
+	x := v.vec()
+	if em == nil {
+		v.load(m, x)
+		return x
+	}
+	colOf := func() GPVirtual {
+		c := GP64()
+		if offReg != nil {
+			MOVQ(offReg, c)
+			SARQ(U8(shift(v.es)), c)
+			ADDQ(em.col, c)
+		} else {
+			LEAQ(Mem{Base: em.col, Disp: off}, c)
+		}
+		return c
+	}
+	if v.z {
+		k, ok := em.k[off]
+		if !ok || offReg != nil {
+			k = g.laneMask(colOf())
+		}
+		v.mov(g.fill, x)
+		if v.f64() {
+			VMOVUPD(m, k, x)
+		} else {
+			VMOVUPS(m, k, x)
+		}
+		return x
+	}
+	var mv VecVirtual
+	if mm, ok := em.m[off]; ok && offReg == nil {
+		mv = v.vec()
+		VMOVDQU(mm, mv)
+	} else {
+		mv = g.laneVec(colOf())
+	}
+	if v.f64() {
+		VMASKMOVPD(m, mv, x)
+	} else {
+		VMASKMOVPS(m, mv, x)
+	}
+	if g.max() {
+		if v.f64() {
+			VBLENDVPD(mv, x, g.fill, x)
+		} else {
+			VBLENDVPS(mv, x, g.fill, x)
+		}
+	}
+	return x
+}
+
+// bcastAt broadcasts column off of the tap row at T into a new register; in
+// an edge chunk a column outside the row is the fill value.
+func (g *win) bcastAt(T GPVirtual, off int, em *edgeMasks) VecVirtual {
+	v := g.v
+	x := v.vec()
+	if em == nil {
+		v.bcast(Mem{Base: T, Disp: off * v.es}, x)
+		return x
+	}
+	c := GP64()
+	LEAQ(Mem{Base: em.col, Disp: off}, c)
+	out, done := g.lbl(fmt.Sprintf("bc%d", labelSeq())), g.lbl(fmt.Sprintf("bc%d", labelSeq()))
+	v.mov(g.fill, x)
+	CMPQ(c, U32(0))
+	JLT(LabelRef(out))
+	CMPQ(c, g.field("w"))
+	JGE(LabelRef(out))
+	v.bcast(Mem{Base: T, Disp: off * v.es}, x)
+	JMP(LabelRef(done))
+	Label(out)
+	Label(done)
+	return x
+}
+
+var seq int
+
+func labelSeq() int { seq++; return seq }
+
+func shift(es int) int {
+	if es == 8 {
+		return 3
+	}
+	return 2
+}
+
+// evenOdd splits the 2L columns of a and b into their even or odd (phase)
+// columns.
+func (g *win) evenOdd(a, b VecVirtual, phase int) VecVirtual {
+	v := g.v
+	r := v.vec()
+	if v.z {
+		idx := g.even
+		if phase == 1 {
+			idx = g.odd
+		}
+		v.mov(a, r)
+		if v.f64() {
+			VPERMT2PD(b, idx, r)
+		} else {
+			VPERMT2PS(b, idx, r)
+		}
+		return r
+	}
+	t := v.vec()
+	if v.f64() {
+		if phase == 0 {
+			VUNPCKLPD(b, a, t)
+		} else {
+			VUNPCKHPD(b, a, t)
+		}
+	} else {
+		VSHUFPS(Imm(uint64(0x88+0x55*phase)), b, a, t)
+	}
+	VPERMPD(Imm(0xd8), t, r)
+	return r
+}
+
+// align shifts phase vector ph by sh lanes (+1 or -1), the lane it lacks taken
+// from the broadcast x (AVX-512).
+func (g *win) align(ph, x VecVirtual, sh int) VecVirtual {
+	v := g.v
+	r := v.vec()
+	imm, lo, hi := Imm(uint64(v.L-1)), x, ph // sh = -1: lane 0 from x
+	if sh == 1 {
+		imm, lo, hi = Imm(1), ph, x
+	}
+	if v.f64() {
+		VALIGNQ(imm, lo, hi, r)
+	} else {
+		VALIGND(imm, lo, hi, r)
+	}
+	return r
+}
+
+// taps emits the horizontal taps of the tap row whose chunk block starts at T,
+// calling use(x, ci) for each tap in order (ci: its column indices, from cb,
+// for max with index); for max it also folds every loaded vector into the
+// NaN detector.
+func (g *win) taps(T GPVirtual, em *edgeMasks, cb []VecVirtual, use func(x, ci VecVirtual)) {
+	if !g.fixed() {
+		g.anyTaps(T, em, cb, use)
+		return
+	}
+	v := g.v
+	var loaded []VecVirtual
+	vecs := map[int]VecVirtual{}
+	get := func(off int) VecVirtual {
+		if x, ok := vecs[off]; ok {
+			return x
+		}
+		x := g.loadAt(T, off, nil, em)
+		vecs[off] = x
+		loaded = append(loaded, x)
+		return x
+	}
+	var phases [2]VecVirtual
+	phase := func(ph int) VecVirtual {
+		if phases[ph] == nil {
+			phases[ph] = g.evenOdd(get(0), get(v.L), ph)
+		}
+		return phases[ph]
+	}
+	for t, o := range g.offsets() {
+		var x VecVirtual
+		switch sh := o >> 1; {
+		case g.k.S == 1:
+			x = get(o)
+		case sh == 0:
+			x = phase(o & 1)
+		case v.z && (sh == -1 || sh == 1):
+			boff := o
+			if sh == 1 {
+				boff = 2*v.L - 2 + o
+			}
+			b := g.bcastAt(T, boff, em)
+			loaded = append(loaded, b)
+			x = g.align(phase(o&1), b, sh)
+		default:
+			x = g.evenOdd(get(o), get(o+v.L), 0)
+		}
+		var ci VecVirtual
+		if cb != nil {
+			ci = cb[t]
+		}
+		use(x, ci)
+	}
+	if g.max() {
+		g.detectNaN(loaded, em != nil)
+	}
+}
+
+// detectNaN makes the NaN detector NaN when a loaded vector holds a NaN: in
+// the interior with the products of pairs of vectors (one FMA per two loads;
+// an infinite input may raise a false alarm, which only costs time), in an
+// edge chunk, whose vectors hold -inf for the columns outside the row, with
+// an exact compare per vector.
+func (g *win) detectNaN(xs []VecVirtual, edge bool) {
+	v := g.v
+	if !edge {
+		for i := 0; i < len(xs); i += 2 {
+			j := min(i+1, len(xs)-1)
+			v.fma(xs[i], xs[j], g.nan)
+		}
+		return
+	}
+	for _, x := range xs {
+		if v.z {
+			k := K()
+			if v.f64() {
+				VCMPPD(Imm(3), x, x, k) // unordered: NaN
+				VPTERNLOGQ(Imm(0xff), g.nan, g.nan, k, g.nan)
+			} else {
+				VCMPPS(Imm(3), x, x, k)
+				VPTERNLOGD(Imm(0xff), g.nan, g.nan, k, g.nan) // NaN lanes: all ones, a NaN
+			}
+			continue
+		}
+		m := v.vec()
+		if v.f64() {
+			VCMPPD(Imm(3), x, x, m)
+		} else {
+			VCMPPS(Imm(3), x, x, m)
+		}
+		VORPS(m, g.nan, g.nan) // a NaN lane of x: all ones, a NaN
+	}
+}
+
+// anyTaps emits taps read at run time (K = 0): a loop over winArgs.k taps at
+// offsets o = t*d - p, each the L columns from o (stride 1) or the even ones
+// of the 2L columns from o (stride 2).
+func (g *win) anyTaps(T GPVirtual, em *edgeMasks, cb []VecVirtual, use func(x, ci VecVirtual)) {
+	v := g.v
+	lbl := g.lbl(fmt.Sprintf("h%d", labelSeq()))
+	tt, oB, dB := GP64(), GP64(), GP64()
+	MOVQ(g.field("k"), tt)
+	MOVQ(g.field("p"), oB)
+	NEGQ(oB)
+	SHLQ(U8(shift(v.es)), oB)
+	MOVQ(g.field("d"), dB)
+	SHLQ(U8(shift(v.es)), dB)
+	var ci, step VecVirtual
+	if cb != nil {
+		ci, step = v.vec(), v.vec()
+		v.mov(cb[0], ci)
+		d := GP64()
+		MOVQ(g.field("d"), d)
+		v.ibcast(d, step)
+	}
+	Label(lbl)
+	var x VecVirtual
+	if g.k.S == 1 {
+		x = g.loadAt(T, 0, oB, em)
+		if g.max() {
+			g.detectNaN([]VecVirtual{x}, em != nil)
+		}
+	} else {
+		hiB := GP64()
+		LEAQ(Mem{Base: oB, Disp: v.L * v.es}, hiB)
+		a, b := g.loadAt(T, 0, oB, em), g.loadAt(T, 0, hiB, em)
+		if g.max() {
+			g.detectNaN([]VecVirtual{a, b}, em != nil)
+		}
+		x = g.evenOdd(a, b, 0)
+	}
+	use(x, ci)
+	if ci != nil {
+		v.iadd(step, ci, ci)
+	}
+	ADDQ(dB, oB)
+	DECQ(tt)
+	JNZ(LabelRef(lbl))
+}
+
+// divide turns the sum in acc into the output as winArgs.post says.
+func (g *win) divide(acc VecVirtual, cr *chunkRegs, lbl func(string) string) {
+	v := g.v
+	Comment("The divisor of each output column, then the post-processing.")
+	off, dp := GP64(), GP64()
+	MOVQ(cr.cD, off)
+	SUBQ(g.rD, off)
+	MOVQ(g.field("div"), dp)
+	d := v.vec()
+	v.load(Mem{Base: dp, Index: off, Scale: 1}, d)
+	seqs := fmt.Sprint(labelSeq())
+	end := lbl("postDone" + seqs)
+	CMPL(g.post.As32(), U8(1))
+	JEQ(LabelRef(lbl("succ" + seqs)))
+	v.div(d, acc, acc)
+	v.add(g.zero, acc)
+	CMPL(g.post.As32(), U8(2))
+	JLT(LabelRef(end))
+	v.mul(g.vol, acc, acc)
+	JEQ(LabelRef(end))
+	v.sqrt(acc, acc)
+	JMP(LabelRef(end))
+	Label(lbl("succ" + seqs))
+	v.div(g.fD, acc, acc)
+	v.div(g.fH, acc, acc)
+	v.div(d, acc, acc)
+	Label(end)
+}
+
+// storeMask is the mask of an edge chunk's outputs inside the row.
+type storeMask struct {
+	k OpmaskVirtual // AVX-512
+	m VecVirtual    // AVX2
+}
+
+// newStoreMask computes the mask of the outputs of chunk c inside the row.
+func (g *win) newStoreMask(c GPVirtual) *storeMask {
+	v := g.v
+	n := GP64()
+	MOVQ(g.field("wo"), n)
+	t := GP64()
+	MOVQ(c, t)
+	SHLQ(U8(log2(v.L)), t)
+	SUBQ(t, n)
+	l := GP64()
+	MOVQ(U32(v.L), l)
+	CMPQ(n, l)
+	CMOVQGT(l, n)
+	if v.z {
+		ones := GP64()
+		MOVQ(I32(-1), ones)
+		BZHIQ(n, ones, ones)
+		k := K()
+		KMOVW(ones.As32(), k)
+		return &storeMask{k: k}
+	}
+	nv, m := v.vec(), v.vec()
+	v.ibcast(n, nv)
+	if v.f64() {
+		VPCMPGTQ(g.iota, nv, m) // n > lane
+	} else {
+		VPCMPGTD(g.iota, nv, m)
+	}
+	return &storeMask{m: m}
+}
+
+func log2(n int) int {
+	l := 0
+	for 1<<l < n {
+		l++
+	}
+	return l
+}
+
+// testNegInf sets the flags so that JNE jumps when an output of the edge
+// chunk is -inf.
+func (g *win) testNegInf(acc VecVirtual, sm *storeMask) {
+	v := g.v
+	if v.z {
+		k := K()
+		if v.f64() {
+			VCMPPD(Imm(0), g.fill, acc, sm.k, k)
+		} else {
+			VCMPPS(Imm(0), g.fill, acc, sm.k, k)
+		}
+		KORTESTW(k, k)
+		return
+	}
+	t := v.vec()
+	if v.f64() {
+		VCMPPD(Imm(0), g.fill, acc, t)
+	} else {
+		VCMPPS(Imm(0), g.fill, acc, t)
+	}
+	VPAND(sm.m, t, t)
+	VPTEST(t, t)
+}
+
+// storeVal stores the chunk's outputs (under the mask in an edge chunk).
+func (g *win) storeVal(x VecVirtual, at GPVirtual, sm *storeMask) {
+	v := g.v
+	m := Mem{Base: at}
+	switch {
+	case sm == nil:
+		v.store(x, m)
+	case v.z && v.f64():
+		VMOVUPD(x, sm.k, m)
+	case v.z:
+		VMOVUPS(x, sm.k, m)
+	case v.f64():
+		VMASKMOVPD(x, sm.m, m)
+	default:
+		VMASKMOVPS(x, sm.m, m)
+	}
+}
+
+// storeIdx stores the chunk's indices as int64 (under the mask in an edge
+// chunk): float32 index lanes are widened, in two halves.
+func (g *win) storeIdx(x VecVirtual, at GPVirtual, sm *storeMask) {
+	v := g.v
+	if v.f64() {
+		m := Mem{Base: at}
+		switch {
+		case sm == nil && v.z:
+			VMOVDQU64(x, m)
+		case sm == nil:
+			VMOVDQU(x, m)
+		case v.z:
+			VMOVDQU64(x, sm.k, m)
+		default:
+			VPMASKMOVQ(x, sm.m, m)
+		}
+		return
+	}
+	lo, hi := v.vec(), v.vec()
+	if v.z {
+		h := YMM()
+		VEXTRACTI32X8(Imm(1), x, h)
+		VPMOVSXDQ(x.AsY(), lo)
+		VPMOVSXDQ(h, hi)
+		if sm == nil {
+			VMOVDQU64(lo, Mem{Base: at})
+			VMOVDQU64(hi, Mem{Base: at, Disp: 64})
+			return
+		}
+		kh := K()
+		KSHIFTRW(Imm(8), sm.k, kh)
+		VMOVDQU64(lo, sm.k, Mem{Base: at})
+		VMOVDQU64(hi, kh, Mem{Base: at, Disp: 64})
+		return
+	}
+	h := XMM()
+	VEXTRACTI128(Imm(1), x, h)
+	VPMOVSXDQ(x.AsX(), lo)
+	VPMOVSXDQ(h, hi)
+	if sm == nil {
+		VMOVDQU(lo, Mem{Base: at})
+		VMOVDQU(hi, Mem{Base: at, Disp: 32})
+		return
+	}
+	mlo, mhi, mh := v.vec(), v.vec(), XMM()
+	VEXTRACTI128(Imm(1), sm.m, mh)
+	VPMOVSXDQ(sm.m.AsX(), mlo)
+	VPMOVSXDQ(mh, mhi)
+	VPMASKMOVQ(lo, mlo, Mem{Base: at})
+	VPMASKMOVQ(hi, mhi, Mem{Base: at, Disp: 32})
+}
