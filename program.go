@@ -46,7 +46,7 @@ type winClass struct {
 	a      winArgs
 	// The class's outputs, for the exact fallback: depths [od0, od1) x rows [oh0, oh1).
 	od0, od1, oh0, oh1 int
-	tables any // the divisor tables a.div and a.rcp point into
+	tables             any // the divisor tables a.div and a.rcp point into
 }
 
 // ErrLength is returned by Run when a slice does not have the length the
@@ -152,7 +152,6 @@ func (p *Program[T]) runGeneric(dst []T, idx []int64, src []T, p0, p1 int) {
 		lpPoolGeneric(d, s, &g, &pw)
 	}
 }
-
 
 // Kernels names the kernels the Program runs, in order, without repeats
 // ("generic" where the generic kernels run).

@@ -8,7 +8,6 @@ import "unsafe"
 
 var asmKernels = [0]kernelInfo{}
 
-
 // callWindow calls window kernel id.
 func callWindow(id kernelID, a *winArgs, src, dst, idx unsafe.Pointer, planes int) int {
 	return callGoWindow(id, a, src, dst, idx, planes)

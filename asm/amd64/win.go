@@ -81,7 +81,7 @@ func (g *win) fieldQ(name string) GPVirtual {
 	return r
 }
 
-func (g *win) max() bool   { return g.k.Op == table.Max || g.k.Op == table.MaxIdx }
+func (g *win) max() bool     { return g.k.Op == table.Max || g.k.Op == table.MaxIdx }
 func (g *win) withIdx() bool { return g.k.Op == table.MaxIdx }
 
 // fixed reports whether the horizontal taps are fixed at generation time.
