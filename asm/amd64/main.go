@@ -18,6 +18,8 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"regexp"
+	"strings"
 
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
@@ -97,6 +99,13 @@ func main() {
 		log.Fatal(err)
 	}
 	generate()
+	for tmp := range final {
+		if strings.HasSuffix(tmp, ".s.tmp") {
+			if err := checkAVX2(tmp); err != nil {
+				log.Fatal(err)
+			}
+		}
+	}
 	if err := table.WriteGo(tableFile, "amd64", "asm/amd64 (cd asm && go run ./amd64)"); err != nil {
 		log.Fatal(err)
 	}
@@ -115,6 +124,9 @@ func generate() {
 	tables()
 	declareTables()
 	for _, k := range table.Arch("amd64") {
+		if only := os.Getenv("GEN_ONLY"); only != "" && !strings.Contains(k.Name(), only) {
+			continue
+		}
 		switch k.Kind {
 		case table.Window:
 			windowKernel(k)
@@ -153,6 +165,34 @@ func constVec(is isa, c uint32) VecVirtual {
 		VPBROADCASTD(x, v)
 	}
 	return v
+}
+
+// checkAVX2 fails when an AVX2 kernel of the assembly at path uses what only
+// AVX-512 has: a register beyond the 16 of AVX2 (avo's allocator may pick
+// Y16-Y31, which the assembler then encodes with EVEX), an opmask, a ZMM
+// register, or an EVEX-only instruction.
+func checkAVX2(path string) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	evexReg := regexp.MustCompile(`\b([XY](1[6-9]|2[0-9]|3[01])|Z[0-9]+|K[0-7])\b`)
+	evexOp := regexp.MustCompile(`^\s*(VPTERNLOG|VPERMT2|VPERMI2|VALIGN|VEXTRACT.32X|VMOVDQU(8|16|32|64)|K[A-Z]+)`)
+	fn := ""
+	for i, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "TEXT ") {
+			fn = line
+			continue
+		}
+		if !strings.Contains(fn, "AVX2(SB)") {
+			continue
+		}
+		code, _, _ := strings.Cut(line, "//")
+		if evexReg.MatchString(code) || evexOp.MatchString(code) {
+			return fmt.Errorf("%s:%d: an AVX2 kernel uses AVX-512: %s (in %s)", path, i+1, strings.TrimSpace(code), fn)
+		}
+	}
+	return nil
 }
 
 func check(err error) {

@@ -50,11 +50,12 @@ func (v vx) store(src VecVirtual, m Mem) {
 	}
 }
 
-func (v vx) mov(src, dst VecVirtual) {
+// mov copies a register or loads a (possibly unaligned) vector into dst.
+func (v vx) mov(src Op, dst VecVirtual) {
 	if v.f64() {
-		VMOVAPD(src, dst)
+		VMOVUPD(src, dst)
 	} else {
-		VMOVAPS(src, dst)
+		VMOVUPS(src, dst)
 	}
 }
 

@@ -48,17 +48,18 @@ type win struct {
 	rS, rD, rX, r, rI         Mem // row bases, rows left, row index base
 
 	// Per-call vectors.
-	fill  VecVirtual // max: -inf; sums: +0
-	zero  VecVirtual // +0
-	nan   VecVirtual // max: the NaN detector of the current row
+	// Per-call vectors: registers with AVX-512, stack slots with AVX2, whose 16
+	// registers the loops need (see keep).
+	fill  Op         // max: -inf; sums: +0
+	zero  Op         // sums: +0
+	nan   VecVirtual // max: the NaN detector of the current row (a register)
 	even  VecVirtual // AVX-512 stride 2: VPERMT2PS indices of the even lanes of two vectors
 	odd   VecVirtual // and of the odd ones
-	iotaS VecVirtual // max with index: lane j holds j*s (index lanes)
+	iotaS Op         // max with index: lane j holds j*s (index lanes)
 	iota  Mem        // AVX2: lane j holds j (index lanes), for edge masks
-	fD    VecVirtual // sums: winArgs.fD, fH and vol as T
-	fH    VecVirtual
-	vol   VecVirtual
-	post  GPVirtual // sums: winArgs.post
+	fD    Op         // sums: winArgs.fD, fH and vol as T
+	fH    Op
+	vol   Op
 
 	lbl func(string) string
 }
@@ -127,16 +128,15 @@ func (g *win) prologue() {
 	MOVQ(U32(0), g.pl)
 
 	v := g.v
-	g.zero = v.vec()
-	v.zero(g.zero)
 	if g.max() {
-		g.fill = v.negInf()
+		g.fill = g.keep(v.negInf())
 		g.nan = v.vec()
 	} else {
+		z := v.vec()
+		v.zero(z)
+		g.zero = g.keep(z)
 		g.fill = g.zero
-		g.post = GP64()
-		MOVL(g.field("post"), g.post.As32())
-		g.fD, g.fH, g.vol = g.floatField("fD"), g.floatField("fH"), g.floatField("vol")
+		g.fD, g.fH, g.vol = g.keep(g.floatField("fD")), g.keep(g.floatField("fH")), g.keep(g.floatField("vol"))
 	}
 	if v.z && g.k.S == 2 {
 		g.even, g.odd = v.vec(), v.vec()
@@ -144,8 +144,9 @@ func (g *win) prologue() {
 		g.perms(g.odd, 1)
 	}
 	if g.withIdx() {
-		g.iotaS = v.vec()
-		g.iotaConst(g.iotaS, g.k.S)
+		r := v.vec()
+		g.iotaConst(r, g.k.S)
+		g.iotaS = g.keep(r)
 	}
 	if !v.z {
 		m := AllocLocal(32)
@@ -154,6 +155,18 @@ func (g *win) prologue() {
 		VMOVDQU(t, m)
 		g.iota = m
 	}
+}
+
+// keep makes v available for the rest of the kernel: in its register with
+// AVX-512 (32 of them), in a stack slot with AVX2, whose kernels must fit in
+// Y0-Y15 (checkAVX2 verifies it).
+func (g *win) keep(v VecVirtual) Op {
+	if g.v.z {
+		return v
+	}
+	m := AllocLocal(32)
+	VMOVUPS(v, m)
+	return m
 }
 
 // floatField broadcasts a float64 field of the winArgs as T.
@@ -184,8 +197,8 @@ func (g *win) iotaConst(r VecVirtual, s int) {
 	}
 }
 
-// The read-only tables of lane constants: lane j holds j*mul+add, in integers
-// of the element size, one table per vector flavour. They are declared before
+// The read-only tables of lane constants: lane j holds j*mul+add (or, "bit",
+// 1<<j), in integers of the element size, one table per vector flavour. They are declared before
 // any kernel (a GLOBL inside a function would end it).
 var constTables = map[string]Mem{}
 
@@ -202,19 +215,25 @@ func declareTables() {
 				name     string
 				mul, add int
 			}{{"iota", 1, 0}, {"iota", 2, 0}, {"perm", 2, 0}, {"perm", 2, 1}} {
-				key := constKey(v, c.name, c.mul, c.add)
-				m := GLOBL(key, RODATA|NOPTR)
-				for j := 0; j < v.L; j++ {
-					if es == 8 {
-						DATA(8*j, U64(uint64(j*c.mul+c.add)))
-					} else {
-						DATA(4*j, U32(uint32(j*c.mul+c.add)))
-					}
-				}
-				constTables[key] = m
+				lane := func(j int) uint64 { return uint64(j*c.mul + c.add) }
+				declareTable(v, constKey(v, c.name, c.mul, c.add), lane)
 			}
+			declareTable(v, constKey(v, "bit", 0, 0), func(j int) uint64 { return 1 << j })
 		}
 	}
+}
+
+// declareTable declares one table of v's lanes, lane j holding lane(j).
+func declareTable(v vx, key string, lane func(j int) uint64) {
+	m := GLOBL(key, RODATA|NOPTR)
+	for j := 0; j < v.L; j++ {
+		if v.es == 8 {
+			DATA(8*j, U64(lane(j)))
+		} else {
+			DATA(4*j, U32(uint32(lane(j))))
+		}
+	}
+	constTables[key] = m
 }
 
 func constTable(v vx, name string, mul, add int) Mem {
@@ -401,39 +420,54 @@ func (g *win) chunk(cr *chunkRegs, edge bool, name string) {
 	}
 	acc := v.vec()
 	v.mov(g.fill, acc)
-	var accI VecVirtual
+	var accI, rowI VecVirtual
 	var cb []VecVirtual // max with index: the column index of each tap's lanes
 	if g.withIdx() {
-		accI = v.vec()
+		accI, rowI = v.vec(), v.vec()
 		cb = g.colIdx(cr.col)
-		// The index of tap (0, 0), for a window of -inf.
 		t := GP64()
-		MOVL(g.field("tapIdx"), t.As32())
-		ADDL(g.rI, t.As32())
-		rb := v.vec()
-		v.ibcast(t, rb)
-		v.iadd(cb[0], rb, accI)
+		MOVL(g.rI, t.As32())
+		v.ibcast(t, rowI)
+		Comment("The index of tap (0, 0), for a window of -inf.")
+		g.tapIdxVec(g.field("tapIdx"), rowI, accI)
+		v.iadd(cb[0], accI, accI)
 	}
-	Comment("For every vertical tap (row of the window):")
-	tv, T := GP64(), GP64()
+	// tap emits vertical tap u of the group starting at tap tv.
+	tv := GP64()
+	tap := func(u int) {
+		T := GP64()
+		MOVQ(g.field("tapOff").Idx(tv, 8).Offset(8*u), T)
+		ADDQ(cr.cS, T)
+		var rb VecVirtual
+		if g.withIdx() {
+			rb = v.vec()
+			g.tapIdxVec(g.field("tapIdx").Idx(tv, 4).Offset(4*u), rowI, rb)
+		}
+		g.taps(T, masks, cb, func(x, ci VecVirtual) {
+			g.combine(x, ci, acc, accI, rb)
+		})
+	}
+	Comment("For every vertical tap (row of the window), in groups, then one by one:")
 	XORQ(tv, tv)
-	Label(lbl("tap"))
-	MOVQ(g.field("tapOff").Idx(tv, 8), T)
-	ADDQ(cr.cS, T)
-	var rb VecVirtual
-	if g.withIdx() {
-		t := GP64()
-		MOVL(g.field("tapIdx").Idx(tv, 4), t.As32())
-		ADDL(g.rI, t.As32())
-		rb = v.vec()
-		v.ibcast(t, rb)
+	if G := g.group(); G > 1 {
+		end := GP64()
+		Label(lbl("group"))
+		LEAQ(Mem{Base: tv, Disp: G}, end)
+		CMPQ(end, g.field("ntaps"))
+		JGT(LabelRef(lbl("single")))
+		for u := range G {
+			tap(u)
+		}
+		MOVQ(end, tv)
+		JMP(LabelRef(lbl("group")))
 	}
-	g.taps(T, masks, cb, func(x, ci VecVirtual) {
-		g.combine(x, ci, acc, accI, rb)
-	})
-	INCQ(tv)
+	Label(lbl("single"))
 	CMPQ(tv, g.field("ntaps"))
-	JLT(LabelRef(lbl("tap")))
+	JGE(LabelRef(lbl("tapsDone")))
+	tap(0)
+	INCQ(tv)
+	JMP(LabelRef(lbl("single")))
+	Label(lbl("tapsDone"))
 
 	if !g.max() {
 		g.divide(acc, cr, lbl)
@@ -451,6 +485,26 @@ func (g *win) chunk(cr *chunkRegs, edge bool, name string) {
 	if g.withIdx() {
 		g.storeIdx(accI, cr.cX, sm)
 	}
+}
+
+// group is the number of vertical taps a chunk's loop takes at a time: the
+// kernel's horizontal taps (square windows), at most 4.
+func (g *win) group() int {
+	return min(max(g.k.K, 2), 4)
+}
+
+// tapIdxVec sets dst to the plane index of column 0 of a vertical tap row:
+// tapIdx (the int32 at m) plus the row's index base rowI.
+func (g *win) tapIdxVec(m Mem, rowI, dst VecVirtual) {
+	v := g.v
+	if v.f64() {
+		t := GP64()
+		MOVLQSX(m, t)
+		v.ibcast(t, dst)
+	} else {
+		VPBROADCASTD(m, dst)
+	}
+	v.iadd(rowI, dst, dst)
 }
 
 // combine folds a tap (vector x, column indices ci) of the current vertical
@@ -574,44 +628,81 @@ func (g *win) loads() []load {
 	return ls
 }
 
-// edgeMasks are the masks of an edge chunk's loads: an opmask (AVX-512) or a
-// stack slot holding a vector mask (AVX2) per load offset, and the chunk's
-// block-start column.
+// edgeMasks are the masks of an edge chunk's loads: a bitmap of the columns
+// inside the row, bit i for column col+lo+i (lo: the leftmost load's offset),
+// from which each load's mask is shifted out; and the chunk's block-start
+// column, for loads at offsets known at run time only.
 type edgeMasks struct {
-	col GPVirtual
-	k   map[int]OpmaskVirtual
-	m   map[int]Mem
+	col  GPVirtual
+	bits GPVirtual // nil: no bitmap (any taps, or loads reaching more than 64 columns)
+	lo   int
 }
 
-// newEdgeMasks computes the masks of the fixed taps' loads for the edge chunk
-// whose block starts at column col.
+// reach returns the column range [lo, hi) of the fixed taps' loads from the
+// chunk's block start.
+func (g *win) reach() (lo, hi int) {
+	for i, l := range g.loads() {
+		n := g.v.L
+		if l.bcast {
+			n = 1
+		}
+		if i == 0 || l.off < lo {
+			lo = l.off
+		}
+		hi = max(hi, l.off+n)
+	}
+	return lo, hi
+}
+
+// newEdgeMasks computes the column bitmap of the edge chunk whose block
+// starts at column col.
 func (g *win) newEdgeMasks(col GPVirtual) *edgeMasks {
-	em := &edgeMasks{col: col, k: map[int]OpmaskVirtual{}, m: map[int]Mem{}}
+	em := &edgeMasks{col: col}
 	if !g.fixed() {
 		return em
 	}
-	Comment("Edge chunk: the masks of the columns inside the row, per load.")
-	for _, l := range g.loads() {
-		if l.bcast {
-			continue
-		}
-		if _, ok := em.k[l.off]; ok {
-			continue
-		}
-		if _, ok := em.m[l.off]; ok {
-			continue
-		}
-		x := GP64()
-		LEAQ(Mem{Base: col, Disp: l.off}, x)
-		if g.v.z {
-			em.k[l.off] = g.laneMask(x)
-		} else {
-			m := AllocLocal(32)
-			VMOVDQU(g.laneVec(x), m)
-			em.m[l.off] = m
-		}
+	lo, hi := g.reach()
+	if hi-lo > 64 {
+		return em
 	}
+	Comment("Edge chunk: bit i of bits is set when column col+lo+i lies inside the row.")
+	em.lo = lo
+	c0 := GP64()
+	LEAQ(Mem{Base: col, Disp: lo}, c0)
+	clamp := func(r GPVirtual) {
+		z, l := GP64(), GP64()
+		XORQ(z, z)
+		CMPQ(r, z)
+		CMOVQLT(z, r)
+		MOVQ(U32(64), l)
+		CMPQ(r, l)
+		CMOVQGT(l, r)
+	}
+	hiN, loN := GP64(), GP64()
+	MOVQ(g.field("w"), hiN)
+	SUBQ(c0, hiN)
+	clamp(hiN)
+	MOVQ(c0, loN)
+	NEGQ(loN)
+	clamp(loN)
+	ones, ml := GP64(), GP64()
+	em.bits = GP64()
+	MOVQ(I32(-1), ones)
+	BZHIQ(hiN, ones, em.bits)
+	BZHIQ(loN, ones, ml)
+	ANDNQ(em.bits, ml, em.bits)
 	return em
+}
+
+// maskBits returns, in a new register, the bits of the L columns from load
+// offset off (bit j: column off+j inside the row).
+func (em *edgeMasks) maskBits(off int) GPVirtual {
+	m := GP64()
+	MOVQ(em.bits, m)
+	if sh := off - em.lo; sh > 0 {
+		SHRQ(U8(sh), m)
+	}
+	return m
 }
 
 // laneMask returns the opmask of the lanes l with 0 <= x+l < w.
@@ -641,6 +732,22 @@ func (g *win) laneMask(x GPVirtual) OpmaskVirtual {
 	k := K()
 	KMOVW(mh.As32(), k)
 	return k
+}
+
+// bitsVec returns the AVX2 vector mask of the low L bits of m: lane j all
+// ones when bit j is set.
+func (g *win) bitsVec(m GPVirtual) VecVirtual {
+	v := g.v
+	r := v.vec()
+	v.ibcast(m, r)
+	bit := constTable(v, "bit", 0, 0)
+	VPAND(bit, r, r)
+	if v.f64() {
+		VPCMPEQQ(bit, r, r)
+	} else {
+		VPCMPEQD(bit, r, r)
+	}
+	return r
 }
 
 // laneVec returns the AVX2 vector mask of the lanes l with 0 <= x+l < w.
@@ -691,8 +798,11 @@ func (g *win) loadAt(T GPVirtual, off int, offReg GPVirtual, em *edgeMasks) VecV
 		return c
 	}
 	if v.z {
-		k, ok := em.k[off]
-		if !ok || offReg != nil {
+		var k OpmaskVirtual
+		if em.bits != nil && offReg == nil {
+			k = K()
+			KMOVW(em.maskBits(off).As32(), k)
+		} else {
 			k = g.laneMask(colOf())
 		}
 		v.mov(g.fill, x)
@@ -704,9 +814,8 @@ func (g *win) loadAt(T GPVirtual, off int, offReg GPVirtual, em *edgeMasks) VecV
 		return x
 	}
 	var mv VecVirtual
-	if mm, ok := em.m[off]; ok && offReg == nil {
-		mv = v.vec()
-		VMOVDQU(mm, mv)
+	if em.bits != nil && offReg == nil {
+		mv = g.bitsVec(em.maskBits(off))
 	} else {
 		mv = g.laneVec(colOf())
 	}
@@ -716,11 +825,9 @@ func (g *win) loadAt(T GPVirtual, off int, offReg GPVirtual, em *edgeMasks) VecV
 		VMASKMOVPS(m, mv, x)
 	}
 	if g.max() {
-		if v.f64() {
-			VBLENDVPD(mv, x, g.fill, x)
-		} else {
-			VBLENDVPS(mv, x, g.fill, x)
-		}
+		t := v.vec() // the fill in the lanes off the mask (VMASKMOV zeroed them)
+		VPANDN(g.fill, mv, t)
+		VPOR(t, x, x)
 	}
 	return x
 }
@@ -734,18 +841,21 @@ func (g *win) bcastAt(T GPVirtual, off int, em *edgeMasks) VecVirtual {
 		v.bcast(Mem{Base: T, Disp: off * v.es}, x)
 		return x
 	}
-	c := GP64()
-	LEAQ(Mem{Base: em.col, Disp: off}, c)
-	out, done := g.lbl(fmt.Sprintf("bc%d", labelSeq())), g.lbl(fmt.Sprintf("bc%d", labelSeq()))
+	out := g.lbl(fmt.Sprintf("bc%d", labelSeq()))
 	v.mov(g.fill, x)
-	CMPQ(c, U32(0))
-	JLT(LabelRef(out))
-	CMPQ(c, g.field("w"))
-	JGE(LabelRef(out))
+	if em.bits != nil {
+		BTQ(U8(off-em.lo), em.bits)
+		JCC(LabelRef(out))
+	} else {
+		c := GP64()
+		LEAQ(Mem{Base: em.col, Disp: off}, c)
+		CMPQ(c, U32(0))
+		JLT(LabelRef(out))
+		CMPQ(c, g.field("w"))
+		JGE(LabelRef(out))
+	}
 	v.bcast(Mem{Base: T, Disp: off * v.es}, x)
-	JMP(LabelRef(done))
 	Label(out)
-	Label(done)
 	return x
 }
 
@@ -908,13 +1018,11 @@ func (g *win) detectNaN(xs []VecVirtual, edge bool) {
 func (g *win) anyTaps(T GPVirtual, em *edgeMasks, cb []VecVirtual, use func(x, ci VecVirtual)) {
 	v := g.v
 	lbl := g.lbl(fmt.Sprintf("h%d", labelSeq()))
-	tt, oB, dB := GP64(), GP64(), GP64()
+	tt, oB := GP64(), GP64()
 	MOVQ(g.field("k"), tt)
 	MOVQ(g.field("p"), oB)
 	NEGQ(oB)
 	SHLQ(U8(shift(v.es)), oB)
-	MOVQ(g.field("d"), dB)
-	SHLQ(U8(shift(v.es)), dB)
 	var ci, step VecVirtual
 	if cb != nil {
 		ci, step = v.vec(), v.vec()
@@ -943,6 +1051,9 @@ func (g *win) anyTaps(T GPVirtual, em *edgeMasks, cb []VecVirtual, use func(x, c
 	if ci != nil {
 		v.iadd(step, ci, ci)
 	}
+	dB := GP64()
+	MOVQ(g.field("d"), dB)
+	SHLQ(U8(shift(v.es)), dB)
 	ADDQ(dB, oB)
 	DECQ(tt)
 	JNZ(LabelRef(lbl))
@@ -960,11 +1071,11 @@ func (g *win) divide(acc VecVirtual, cr *chunkRegs, lbl func(string) string) {
 	v.load(Mem{Base: dp, Index: off, Scale: 1}, d)
 	seqs := fmt.Sprint(labelSeq())
 	end := lbl("postDone" + seqs)
-	CMPL(g.post.As32(), U8(1))
+	CMPL(g.field("post"), U8(1))
 	JEQ(LabelRef(lbl("succ" + seqs)))
 	v.div(d, acc, acc)
 	v.add(g.zero, acc)
-	CMPL(g.post.As32(), U8(2))
+	CMPL(g.field("post"), U8(2))
 	JLT(LabelRef(end))
 	v.mul(g.vol, acc, acc)
 	JEQ(LabelRef(end))
