@@ -88,8 +88,12 @@ func mulInt(a, b int) (int, bool) {
 }
 
 // batchBytes bounds the input of a batch of planes, so that a batch stays in
-// cache while every class of output rows runs over it.
+// cache while every step runs over it.
 const batchBytes = 256 << 10
+
+// maxBatch bounds the planes of a batch (a batch's planes to redo exactly
+// are the bits of a uint64).
+const maxBatch = 64
 
 // newWindow prepares a window op: op is the Program's, kop the kernels' (0:
 // none, the generic kernels run).
@@ -106,47 +110,196 @@ func newWindow[T Float](g Geometry, op progOp, kop kernelOp, div *Divisor, pw *P
 	if id == noKernel {
 		return pr, nil
 	}
-	pr.batch = max(1, batchBytes/(g.InPlane()*es))
-	L := info(id).lanes
-	c0, c1, nc := chunks(L, g.W.In, g.W.Out, g.W.Stride, g.W.Kernel, g.W.Dilation, g.W.Pad)
-	for _, dc := range axisClasses(&g.D, divFactors(div, 'D')) {
-		for _, hc := range axisClasses(&g.H, divFactors(div, 'H')) {
-			ntaps := (dc.k1 - dc.k0) * (hc.k1 - hc.k0)
-			if ntaps < 1 || ntaps > maxTaps {
-				pr.classes = nil // a window with no rows, or too many: the generic kernels
+	pr.batch = min(maxBatch, max(1, batchBytes/(g.InPlane()*es)))
+	dcs, hcs := axisClasses(&g.D, divFactors(div, 'D')), axisClasses(&g.H, divFactors(div, 'H'))
+	for _, dc := range dcs {
+		for _, hc := range hcs {
+			if n := (dc.k1 - dc.k0) * (hc.k1 - hc.k0); n < 1 || n > maxTaps {
+				return pr, nil // a window with no rows, or too many: the generic kernels
+			}
+		}
+	}
+	if op == opMax && twoPass(&g) {
+		if vid := find(kindWindow, kMax, pr.isa, es, 1, 1, 1, 0); vid != noKernel {
+			pr.planTwoPass(id, vid, dcs, hcs)
+			return pr, nil
+		}
+	}
+	for _, dc := range dcs {
+		for _, hc := range hcs {
+			st := step{kernel: id}
+			classArgs(&st.a, &g, dc, hc, g.W.In, es, 0)
+			if !st.a.setRow(&g.W, id) {
+				pr.steps = nil
 				return pr, nil
 			}
-			c := winClass{kernel: id, od0: dc.o0, od1: dc.o1, oh0: hc.o0, oh1: hc.o1}
-			a := &c.a
-			row, plane := g.W.In, g.H.In*g.W.In
-			d0 := dc.start + dc.k0*g.D.Dilation // the first tap row of output (od0, oh0)
-			h0 := hc.start + hc.k0*g.H.Dilation
-			base := d0*plane + h0*row
-			a.srcOff, a.dstOff, a.idxOff = base*es, (dc.o0*g.H.Out+hc.o0)*g.W.Out*es, (dc.o0*g.H.Out+hc.o0)*g.W.Out*8
-			a.srcPlane, a.dstPlane, a.idxPlane = g.InPlane()*es, g.OutPlane()*es, g.OutPlane()*8
-			a.slabs, a.rows = dc.o1-dc.o0, hc.o1-hc.o0
-			a.srcSlab, a.dstSlab, a.idxSlab = g.D.Stride*plane*es, g.H.Out*g.W.Out*es, g.H.Out*g.W.Out*8
-			a.srcRow, a.dstRow, a.idxRow = g.H.Stride*row*es, g.W.Out*es, g.W.Out*8
-			a.slabIdx, a.rowIdx = int32(g.D.Stride*plane), int32(g.H.Stride*row)
-			a.ntaps = 0
-			for kd := dc.k0; kd < dc.k1; kd++ {
-				for kh := hc.k0; kh < hc.k1; kh++ {
-					off := (kd-dc.k0)*g.D.Dilation*plane + (kh-hc.k0)*g.H.Dilation*row
-					a.tapOff[a.ntaps] = off * es
-					a.tapIdx[a.ntaps] = int32(base + off)
-					a.ntaps++
-				}
-			}
-			a.w, a.wo = g.W.In, g.W.Out
-			a.s, a.k, a.d, a.p = g.W.Stride, g.W.Kernel, g.W.Dilation, g.W.Pad
-			a.c0, a.c1, a.nc = c0, c1, nc
 			if kop == kSum || kop == kSumSq {
-				c.tables = sumTables[T](a, &g, op, div, pw, dc, hc, nc*L)
+				st.tables = sumTables[T](&st.a, &g, op, div, pw, dc, hc, st.a.nc*info(id).lanes)
 			}
-			pr.classes = append(pr.classes, c)
+			pr.steps = append(pr.steps, st)
 		}
 	}
 	return pr, nil
+}
+
+// classArgs sets the rows of a class of output rows (depths dc x rows hc)
+// reading rows of w elements: the input (base 0) or, in two-pass max, the
+// horizontal maxima of a band starting at input row base.
+func classArgs(a *winArgs, g *Geometry, dc, hc axisClass, w, es, base int) {
+	row, plane := w, g.H.In*w
+	d0 := dc.start + dc.k0*g.D.Dilation // the first tap row of output (dc.o0, hc.o0)
+	h0 := hc.start + hc.k0*g.H.Dilation
+	first := d0*plane + h0*row
+	a.srcOff = (first - base*row) * es
+	a.dstOff, a.idxOff = (dc.o0*g.H.Out+hc.o0)*g.W.Out*es, (dc.o0*g.H.Out+hc.o0)*g.W.Out*8
+	a.dstPlane, a.idxPlane = g.OutPlane()*es, g.OutPlane()*8
+	a.srcPlane = g.InPlane() * es
+	a.slabs, a.rows = dc.o1-dc.o0, hc.o1-hc.o0
+	a.srcSlab, a.dstSlab, a.idxSlab = g.D.Stride*plane*es, g.H.Out*g.W.Out*es, g.H.Out*g.W.Out*8
+	a.srcRow, a.dstRow, a.idxRow = g.H.Stride*row*es, g.W.Out*es, g.W.Out*8
+	// Plane indices (max with index) are the input's: rows of g.W.In.
+	a.slabIdx, a.rowIdx = int32(g.D.Stride*g.H.In*g.W.In), int32(g.H.Stride*g.W.In)
+	d0i := (d0*g.H.In + h0) * g.W.In
+	a.ntaps = 0
+	for kd := dc.k0; kd < dc.k1; kd++ {
+		for kh := hc.k0; kh < hc.k1; kh++ {
+			dr := (kd-dc.k0)*g.D.Dilation*g.H.In + (kh-hc.k0)*g.H.Dilation // input rows from the first
+			a.tapOff[a.ntaps] = dr * row * es
+			a.tapIdx[a.ntaps] = int32(d0i + dr*g.W.In)
+			a.ntaps++
+		}
+	}
+}
+
+// setRow sets the horizontal geometry of a: W's taps, in the chunks of
+// kernel id; false when a row would have too many edge chunks.
+func (a *winArgs) setRow(W *Axis, id kernelID) bool {
+	a.w, a.wo = W.In, W.Out
+	a.s, a.k, a.d, a.p = W.Stride, W.Kernel, W.Dilation, W.Pad
+	ki := info(id)
+	lo, hi := ki.lo, ki.hi
+	if ki.k == 0 {
+		lo, hi = chunkReach(ki.lanes, W.Stride, W.Kernel, W.Dilation, W.Pad)
+	}
+	return a.setChunks(ki.lanes, lo, hi)
+}
+
+// twoPass reports whether max pooling over g is cheaper in two passes: the
+// horizontal maxima of every input row once, then the vertical maxima of
+// those: when the windows overlap vertically (an input row serves several
+// output rows) and have more than one horizontal tap. First the horizontal
+// taps of a row, then the rows in order: the row-major order of the window,
+// so the result is the same.
+func twoPass(g *Geometry) bool {
+	overlap := g.H.Kernel*g.H.Dilation > g.H.Stride || g.D.Kernel*g.D.Dilation > g.D.Stride
+	return overlap && g.W.Kernel > 1 && g.H.Kernel*g.D.Kernel > 1
+}
+
+// planTwoPass prepares two-pass max pooling: bands of output rows whose
+// input rows' horizontal maxima fit the scratch, each a horizontal step (id)
+// over the band's input rows into the scratch and a step (vid: one tap, no
+// stride) per class of the band's output rows from there. Bands are runs of
+// output depths (3d) or output rows (2d and 1d).
+func (p *Program[T]) planTwoPass(id, vid kernelID, dcs, hcs []axisClass) {
+	g, es := &p.g, size[T]()
+	rowBytes := g.W.Out * es
+	rowsFit := scratchBytes / rowBytes
+	// in returns the input rows [r0, r1) (d*H.In + h) the outputs depths
+	// [od0, od1) x rows [oh0, oh1) read; with dilation the first row read
+	// need not grow with the output. 3d bands take whole depth slices.
+	span := func(a *Axis, o0, o1 int) (lo, hi int) {
+		lo, hi = a.In, 0
+		for o := o0; o < o1; o++ {
+			start, k0, k1 := a.taps(o)
+			if k1 > k0 {
+				lo, hi = min(lo, start+k0*a.Dilation), max(hi, start+(k1-1)*a.Dilation+1)
+			}
+		}
+		return lo, hi
+	}
+	depth := g.D.In > 1 || g.D.Out > 1
+	in := func(od0, od1, oh0, oh1 int) (int, int) {
+		d0, d1 := span(&g.D, od0, od1)
+		if depth {
+			return d0 * g.H.In, d1 * g.H.In
+		}
+		h0, h1 := span(&g.H, oh0, oh1)
+		return h0, max(h0, h1)
+	}
+	// The bands: split the outputs into runs whose input rows fit.
+	type band struct{ od0, od1, oh0, oh1 int }
+	var bands []band
+	if depth {
+		for od := 0; od < g.D.Out; {
+			end := od + 1
+			for end < g.D.Out {
+				if r0, r1 := in(od, end+1, 0, g.H.Out); r1-r0 > rowsFit {
+					break
+				}
+				end++
+			}
+			bands = append(bands, band{od, end, 0, g.H.Out})
+			od = end
+		}
+	} else {
+		for oh := 0; oh < g.H.Out; {
+			end := oh + 1
+			for end < g.H.Out {
+				if r0, r1 := in(0, 1, oh, end+1); r1-r0 > rowsFit {
+					break
+				}
+				end++
+			}
+			bands = append(bands, band{0, 1, oh, end})
+			oh = end
+		}
+	}
+	bandRows := 0
+	for _, b := range bands {
+		r0, r1 := in(b.od0, b.od1, b.oh0, b.oh1)
+		bandRows = max(bandRows, r1-r0)
+	}
+	p.scratch = bandRows * rowBytes
+	if p.scratch == 0 || p.scratch > scratchBytes { // no rows, or a band of one output row does not fit
+		p.steps, p.scratch = nil, 0
+		return
+	}
+	p.batch = min(p.batch, max(1, scratchBytes/p.scratch))
+	clip := func(c axisClass, o0, o1 int) (axisClass, bool) {
+		c.o0, c.o1 = max(c.o0, o0), min(c.o1, o1)
+		return c, c.o0 < c.o1
+	}
+	for _, b := range bands {
+		r0, r1 := in(b.od0, b.od1, b.oh0, b.oh1)
+		h := step{kernel: id, toScr: true}
+		a := &h.a
+		a.srcOff, a.srcPlane, a.dstPlane = r0*g.W.In*es, g.InPlane()*es, p.scratch
+		a.slabs, a.rows, a.srcRow, a.dstRow = 1, r1-r0, g.W.In*es, rowBytes
+		a.ntaps = 1
+		ok := a.setRow(&g.W, id)
+		p.steps = append(p.steps, h)
+		for _, dc := range dcs {
+			dc, ok := clip(dc, b.od0, b.od1)
+			if !ok {
+				continue
+			}
+			for _, hc := range hcs {
+				hc, ok := clip(hc, b.oh0, b.oh1)
+				if !ok {
+					continue
+				}
+				v := step{kernel: vid, scratchIn: true}
+				classArgs(&v.a, g, dc, hc, g.W.Out, es, r0)
+				v.a.srcPlane = p.scratch
+				ok = ok && v.a.setRow(&Axis{In: g.W.Out, Out: g.W.Out, Kernel: 1, Stride: 1, Dilation: 1}, vid)
+				p.steps = append(p.steps, v)
+			}
+		}
+		if !ok {
+			p.steps, p.scratch = nil, 0
+			return
+		}
+	}
 }
 
 // axisClass is a run of outputs [o0, o1) along an axis whose windows have the

@@ -34,6 +34,11 @@ func maxWinS1K2D1P0F32AVX2(a *winArgs, src *byte, dst *byte, idx *byte, planes i
 //go:noescape
 func maxWinS1K3D2P1F32AVX2(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
 
+// maxWinS1K1D1P0F32AVX2 computes the maximum of every window (leaving a plane with a NaN to its caller), for stride 1, 1 taps, dilation 1 and padding 0, on float32 with AVX2.
+//
+//go:noescape
+func maxWinS1K1D1P0F32AVX2(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
 // maxWinS1K0F32AVX2 computes the maximum of every window (leaving a plane with a NaN to its caller), for stride 1 and any taps, on float32 with AVX2.
 //
 //go:noescape
@@ -74,6 +79,11 @@ func maxIdxWinS1K2D1P0F32AVX2(a *winArgs, src *byte, dst *byte, idx *byte, plane
 //go:noescape
 func maxIdxWinS1K3D2P1F32AVX2(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
 
+// maxIdxWinS1K1D1P0F32AVX2 computes the maximum of every window and its index (leaving a plane with a NaN or an edge maximum of -inf to its caller), for stride 1, 1 taps, dilation 1 and padding 0, on float32 with AVX2.
+//
+//go:noescape
+func maxIdxWinS1K1D1P0F32AVX2(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
 // maxIdxWinS1K0F32AVX2 computes the maximum of every window and its index (leaving a plane with a NaN or an edge maximum of -inf to its caller), for stride 1 and any taps, on float32 with AVX2.
 //
 //go:noescape
@@ -109,6 +119,11 @@ func sumWinS1K3D1P1F32AVX2(a *winArgs, src *byte, dst *byte, idx *byte, planes i
 //go:noescape
 func sumWinS1K2D1P0F32AVX2(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
 
+// sumWinS1K1D1P0F32AVX2 computes the sum of every window in row-major order, divided as winArgs.post says, for stride 1, 1 taps, dilation 1 and padding 0, on float32 with AVX2.
+//
+//go:noescape
+func sumWinS1K1D1P0F32AVX2(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
 // sumWinS1K0F32AVX2 computes the sum of every window in row-major order, divided as winArgs.post says, for stride 1 and any taps, on float32 with AVX2.
 //
 //go:noescape
@@ -133,6 +148,11 @@ func sumSqWinS2K3D1P0F32AVX2(a *winArgs, src *byte, dst *byte, idx *byte, planes
 //
 //go:noescape
 func sumSqWinS1K2D1P0F32AVX2(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
+// sumSqWinS1K1D1P0F32AVX2 computes the sum of the squares of every window in row-major order, divided as winArgs.post says, for stride 1, 1 taps, dilation 1 and padding 0, on float32 with AVX2.
+//
+//go:noescape
+func sumSqWinS1K1D1P0F32AVX2(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
 
 // sumSqWinS1K0F32AVX2 computes the sum of the squares of every window in row-major order, divided as winArgs.post says, for stride 1 and any taps, on float32 with AVX2.
 //
@@ -174,6 +194,11 @@ func maxWinS1K2D1P0F64AVX2(a *winArgs, src *byte, dst *byte, idx *byte, planes i
 //go:noescape
 func maxWinS1K3D2P1F64AVX2(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
 
+// maxWinS1K1D1P0F64AVX2 computes the maximum of every window (leaving a plane with a NaN to its caller), for stride 1, 1 taps, dilation 1 and padding 0, on float64 with AVX2.
+//
+//go:noescape
+func maxWinS1K1D1P0F64AVX2(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
 // maxWinS1K0F64AVX2 computes the maximum of every window (leaving a plane with a NaN to its caller), for stride 1 and any taps, on float64 with AVX2.
 //
 //go:noescape
@@ -214,6 +239,11 @@ func maxIdxWinS1K2D1P0F64AVX2(a *winArgs, src *byte, dst *byte, idx *byte, plane
 //go:noescape
 func maxIdxWinS1K3D2P1F64AVX2(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
 
+// maxIdxWinS1K1D1P0F64AVX2 computes the maximum of every window and its index (leaving a plane with a NaN or an edge maximum of -inf to its caller), for stride 1, 1 taps, dilation 1 and padding 0, on float64 with AVX2.
+//
+//go:noescape
+func maxIdxWinS1K1D1P0F64AVX2(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
 // maxIdxWinS1K0F64AVX2 computes the maximum of every window and its index (leaving a plane with a NaN or an edge maximum of -inf to its caller), for stride 1 and any taps, on float64 with AVX2.
 //
 //go:noescape
@@ -249,6 +279,11 @@ func sumWinS1K3D1P1F64AVX2(a *winArgs, src *byte, dst *byte, idx *byte, planes i
 //go:noescape
 func sumWinS1K2D1P0F64AVX2(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
 
+// sumWinS1K1D1P0F64AVX2 computes the sum of every window in row-major order, divided as winArgs.post says, for stride 1, 1 taps, dilation 1 and padding 0, on float64 with AVX2.
+//
+//go:noescape
+func sumWinS1K1D1P0F64AVX2(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
 // sumWinS1K0F64AVX2 computes the sum of every window in row-major order, divided as winArgs.post says, for stride 1 and any taps, on float64 with AVX2.
 //
 //go:noescape
@@ -273,6 +308,11 @@ func sumSqWinS2K3D1P0F64AVX2(a *winArgs, src *byte, dst *byte, idx *byte, planes
 //
 //go:noescape
 func sumSqWinS1K2D1P0F64AVX2(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
+// sumSqWinS1K1D1P0F64AVX2 computes the sum of the squares of every window in row-major order, divided as winArgs.post says, for stride 1, 1 taps, dilation 1 and padding 0, on float64 with AVX2.
+//
+//go:noescape
+func sumSqWinS1K1D1P0F64AVX2(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
 
 // sumSqWinS1K0F64AVX2 computes the sum of the squares of every window in row-major order, divided as winArgs.post says, for stride 1 and any taps, on float64 with AVX2.
 //
@@ -324,6 +364,11 @@ func maxWinS1K2D1P0F32AVX512(a *winArgs, src *byte, dst *byte, idx *byte, planes
 //go:noescape
 func maxWinS1K3D2P1F32AVX512(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
 
+// maxWinS1K1D1P0F32AVX512 computes the maximum of every window (leaving a plane with a NaN to its caller), for stride 1, 1 taps, dilation 1 and padding 0, on float32 with AVX512.
+//
+//go:noescape
+func maxWinS1K1D1P0F32AVX512(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
 // maxWinS1K0F32AVX512 computes the maximum of every window (leaving a plane with a NaN to its caller), for stride 1 and any taps, on float32 with AVX512.
 //
 //go:noescape
@@ -364,6 +409,11 @@ func maxIdxWinS1K2D1P0F32AVX512(a *winArgs, src *byte, dst *byte, idx *byte, pla
 //go:noescape
 func maxIdxWinS1K3D2P1F32AVX512(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
 
+// maxIdxWinS1K1D1P0F32AVX512 computes the maximum of every window and its index (leaving a plane with a NaN or an edge maximum of -inf to its caller), for stride 1, 1 taps, dilation 1 and padding 0, on float32 with AVX512.
+//
+//go:noescape
+func maxIdxWinS1K1D1P0F32AVX512(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
 // maxIdxWinS1K0F32AVX512 computes the maximum of every window and its index (leaving a plane with a NaN or an edge maximum of -inf to its caller), for stride 1 and any taps, on float32 with AVX512.
 //
 //go:noescape
@@ -399,6 +449,11 @@ func sumWinS1K3D1P1F32AVX512(a *winArgs, src *byte, dst *byte, idx *byte, planes
 //go:noescape
 func sumWinS1K2D1P0F32AVX512(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
 
+// sumWinS1K1D1P0F32AVX512 computes the sum of every window in row-major order, divided as winArgs.post says, for stride 1, 1 taps, dilation 1 and padding 0, on float32 with AVX512.
+//
+//go:noescape
+func sumWinS1K1D1P0F32AVX512(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
 // sumWinS1K0F32AVX512 computes the sum of every window in row-major order, divided as winArgs.post says, for stride 1 and any taps, on float32 with AVX512.
 //
 //go:noescape
@@ -423,6 +478,11 @@ func sumSqWinS2K3D1P0F32AVX512(a *winArgs, src *byte, dst *byte, idx *byte, plan
 //
 //go:noescape
 func sumSqWinS1K2D1P0F32AVX512(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
+// sumSqWinS1K1D1P0F32AVX512 computes the sum of the squares of every window in row-major order, divided as winArgs.post says, for stride 1, 1 taps, dilation 1 and padding 0, on float32 with AVX512.
+//
+//go:noescape
+func sumSqWinS1K1D1P0F32AVX512(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
 
 // sumSqWinS1K0F32AVX512 computes the sum of the squares of every window in row-major order, divided as winArgs.post says, for stride 1 and any taps, on float32 with AVX512.
 //
@@ -464,6 +524,11 @@ func maxWinS1K2D1P0F64AVX512(a *winArgs, src *byte, dst *byte, idx *byte, planes
 //go:noescape
 func maxWinS1K3D2P1F64AVX512(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
 
+// maxWinS1K1D1P0F64AVX512 computes the maximum of every window (leaving a plane with a NaN to its caller), for stride 1, 1 taps, dilation 1 and padding 0, on float64 with AVX512.
+//
+//go:noescape
+func maxWinS1K1D1P0F64AVX512(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
 // maxWinS1K0F64AVX512 computes the maximum of every window (leaving a plane with a NaN to its caller), for stride 1 and any taps, on float64 with AVX512.
 //
 //go:noescape
@@ -504,6 +569,11 @@ func maxIdxWinS1K2D1P0F64AVX512(a *winArgs, src *byte, dst *byte, idx *byte, pla
 //go:noescape
 func maxIdxWinS1K3D2P1F64AVX512(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
 
+// maxIdxWinS1K1D1P0F64AVX512 computes the maximum of every window and its index (leaving a plane with a NaN or an edge maximum of -inf to its caller), for stride 1, 1 taps, dilation 1 and padding 0, on float64 with AVX512.
+//
+//go:noescape
+func maxIdxWinS1K1D1P0F64AVX512(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
 // maxIdxWinS1K0F64AVX512 computes the maximum of every window and its index (leaving a plane with a NaN or an edge maximum of -inf to its caller), for stride 1 and any taps, on float64 with AVX512.
 //
 //go:noescape
@@ -539,6 +609,11 @@ func sumWinS1K3D1P1F64AVX512(a *winArgs, src *byte, dst *byte, idx *byte, planes
 //go:noescape
 func sumWinS1K2D1P0F64AVX512(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
 
+// sumWinS1K1D1P0F64AVX512 computes the sum of every window in row-major order, divided as winArgs.post says, for stride 1, 1 taps, dilation 1 and padding 0, on float64 with AVX512.
+//
+//go:noescape
+func sumWinS1K1D1P0F64AVX512(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
 // sumWinS1K0F64AVX512 computes the sum of every window in row-major order, divided as winArgs.post says, for stride 1 and any taps, on float64 with AVX512.
 //
 //go:noescape
@@ -563,6 +638,11 @@ func sumSqWinS2K3D1P0F64AVX512(a *winArgs, src *byte, dst *byte, idx *byte, plan
 //
 //go:noescape
 func sumSqWinS1K2D1P0F64AVX512(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
+// sumSqWinS1K1D1P0F64AVX512 computes the sum of the squares of every window in row-major order, divided as winArgs.post says, for stride 1, 1 taps, dilation 1 and padding 0, on float64 with AVX512.
+//
+//go:noescape
+func sumSqWinS1K1D1P0F64AVX512(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
 
 // sumSqWinS1K0F64AVX512 computes the sum of the squares of every window in row-major order, divided as winArgs.post says, for stride 1 and any taps, on float64 with AVX512.
 //

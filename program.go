@@ -3,6 +3,8 @@ package simdpool
 import (
 	"errors"
 	"fmt"
+	"math/bits"
+	"sync"
 	"unsafe"
 )
 
@@ -20,9 +22,10 @@ type Program[T Float] struct {
 	g             Geometry
 	isa           ISA
 	inLen, outLen int
-	batch         int        // planes per batch: every class of a batch runs before the next batch
-	classes       []winClass // window ops: the classes of output rows, in order (nil: generic kernels)
-	global        kernelID   // global ops: the kernel (noKernel: generic)
+	batch         int      // planes per batch (at most 64): every step of a batch runs before the next batch
+	steps         []step   // window ops: the kernel calls of a batch, in order (nil: generic kernels)
+	scratch       int      // bytes of scratch a batch needs (two-pass max)
+	global        kernelID // global ops: the kernel (noKernel: generic)
 	div           *Divisor   // avg: the divisors
 	pw            *Power     // LP: the power
 }
@@ -40,13 +43,15 @@ const (
 	opGlobalMean
 )
 
-// winClass is one class of output rows of a plane, run by one window kernel.
-type winClass struct {
-	kernel kernelID
-	a      winArgs
-	// The class's outputs, for the exact fallback: depths [od0, od1) x rows [oh0, oh1).
-	od0, od1, oh0, oh1 int
-	tables             any // the divisor tables a.div and a.rcp point into
+// step is one window kernel call per batch of planes: a class of output rows
+// read from the input, or, in two-pass max pooling, the horizontal pass of a
+// band of input rows into the scratch and then the classes of the band's
+// output rows read from there.
+type step struct {
+	kernel           kernelID
+	a                winArgs
+	scratchIn, toScr bool // read from the scratch, write to the scratch (else src, dst)
+	tables           any  // the divisor tables a.div and a.rcp point into
 }
 
 // ErrLength is returned by Run when a slice does not have the length the
@@ -81,7 +86,7 @@ func (p *Program[T]) Run(dst []T, idx []int64, src []T) error {
 	switch {
 	case p.op >= opGlobalMax:
 		p.runGlobal(dst, idx, src)
-	case p.classes == nil:
+	case p.steps == nil:
 		p.runGeneric(dst, idx, src, 0, p.g.Planes)
 	default:
 		p.runWindows(dst, idx, src)
@@ -89,43 +94,66 @@ func (p *Program[T]) Run(dst []T, idx []int64, src []T) error {
 	return nil
 }
 
-// runWindows runs every class over each batch of planes. A max kernel that
-// meets a NaN stops at that plane, whose class rows are then computed exactly.
+// scratchBytes is the scratch of a batch of two-pass max pooling: the
+// horizontal maxima of a band of input rows, in L1 or L2.
+const scratchBytes = 96 << 10
+
+var scratchPool = sync.Pool{New: func() any { return new([scratchBytes / 8]uint64) }}
+
+// runWindows runs the steps over each batch of planes. A max kernel that
+// meets a NaN leaves its plane, which is then computed exactly once the
+// batch is done.
 func (p *Program[T]) runWindows(dst []T, idx []int64, src []T) {
+	var scr unsafe.Pointer
+	if p.scratch > 0 {
+		b := scratchPool.Get().(*[scratchBytes / 8]uint64)
+		defer scratchPool.Put(b)
+		scr = unsafe.Pointer(b)
+	}
 	inPlane, outPlane := p.g.InPlane(), p.g.OutPlane()
 	for p0 := 0; p0 < p.g.Planes; p0 += p.batch {
 		n := min(p.batch, p.g.Planes-p0)
-		for i := range p.classes {
-			c := &p.classes[i]
+		var redo uint64 // planes of the batch to compute exactly
+		for i := range p.steps {
+			st := &p.steps[i]
+			in, out := unsafe.Pointer(&src[p0*inPlane]), unsafe.Pointer(&dst[p0*outPlane])
+			var x unsafe.Pointer
+			switch {
+			case st.toScr:
+				out = scr
+			case idx != nil:
+				x = unsafe.Pointer(&idx[p0*outPlane])
+			}
+			if st.scratchIn {
+				in = scr
+			}
 			for done := 0; done < n; {
-				at := p0 + done
-				var x unsafe.Pointer
-				if idx != nil {
-					x = unsafe.Pointer(&idx[at*outPlane])
+				var xi unsafe.Pointer
+				if x != nil {
+					xi = unsafe.Add(x, done*st.a.idxPlane)
 				}
-				k := callWindow(c.kernel, &c.a, unsafe.Pointer(&src[at*inPlane]), unsafe.Pointer(&dst[at*outPlane]), x, n-done)
+				k := callWindow(st.kernel, &st.a, unsafe.Add(in, done*st.a.srcPlane), unsafe.Add(out, done*st.a.dstPlane), xi, n-done)
 				if k >= n-done {
 					break
 				}
-				p.exactClass(dst, idx, src, at+k, c)
+				redo |= 1 << (done + k)
 				done += k + 1
 			}
+		}
+		for ; redo != 0; redo &= redo - 1 {
+			p.exactPlane(dst, idx, src, p0+bits.TrailingZeros64(redo))
 		}
 	}
 }
 
-// exactClass computes the outputs of class c in plane pl with the generic max
-// kernel (the fallback of a max kernel that left the plane to its caller).
-func (p *Program[T]) exactClass(dst []T, idx []int64, src []T, pl int, c *winClass) {
+// exactPlane computes plane pl with the generic max kernel.
+func (p *Program[T]) exactPlane(dst []T, idx []int64, src []T, pl int) {
 	inPlane, outPlane := p.g.InPlane(), p.g.OutPlane()
 	var x []int64
 	if idx != nil {
 		x = idx[pl*outPlane : (pl+1)*outPlane]
 	}
-	for od := c.od0; od < c.od1; od++ {
-		r := od * p.g.H.Out
-		maxRows(dst[pl*outPlane:(pl+1)*outPlane], x, src[pl*inPlane:(pl+1)*inPlane], &p.g, r+c.oh0, r+c.oh1)
-	}
+	maxRows(dst[pl*outPlane:(pl+1)*outPlane], x, src[pl*inPlane:(pl+1)*inPlane], &p.g, 0, p.g.D.Out*p.g.H.Out)
 }
 
 // runGeneric runs the generic kernels on planes [p0, p1).
@@ -169,11 +197,11 @@ func (p *Program[T]) Kernels() []string {
 	switch {
 	case p.op >= opGlobalMax:
 		add(p.global)
-	case p.classes == nil:
+	case p.steps == nil:
 		add(noKernel)
 	}
-	for _, c := range p.classes {
-		add(c.kernel)
+	for _, st := range p.steps {
+		add(st.kernel)
 	}
 	return names
 }

@@ -46,6 +46,9 @@ type kernelInfo struct {
 	size       int // element size in bytes: 4 (float32) or 8 (float64)
 	lanes      int // outputs per chunk (window kernels)
 	s, k, d, p int // window kernels: the horizontal taps it is made for; 0: any
+	// Window kernels of fixed taps: the columns [lo, hi) a chunk reads from
+	// its block start (both 0: any taps, see chunkReach).
+	lo, hi int
 }
 
 // find returns the kernel of isa for op on elements of size bytes: for window

@@ -6,124 +6,140 @@ package simdpool
 
 import "unsafe"
 
-// asmKernels are the kernels of the table (asm/table) in this file, kernelIDs 9..124.
+// asmKernels are the kernels of the table (asm/table) in this file, kernelIDs 9..140.
 var asmKernels = [...]kernelInfo{
-	{name: "maxWinS2K2D1P0F32AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 4, lanes: 8, s: 2, k: 2, d: 1, p: 0},
-	{name: "maxWinS2K3D1P1F32AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 4, lanes: 8, s: 2, k: 3, d: 1, p: 1},
-	{name: "maxWinS2K3D1P0F32AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 4, lanes: 8, s: 2, k: 3, d: 1, p: 0},
-	{name: "maxWinS1K3D1P1F32AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 4, lanes: 8, s: 1, k: 3, d: 1, p: 1},
-	{name: "maxWinS1K2D1P0F32AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 4, lanes: 8, s: 1, k: 2, d: 1, p: 0},
-	{name: "maxWinS1K3D2P1F32AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 4, lanes: 8, s: 1, k: 3, d: 2, p: 1},
-	{name: "maxWinS1K0F32AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 4, lanes: 8, s: 1, k: 0, d: 0, p: 0},
-	{name: "maxWinS2K0F32AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 4, lanes: 8, s: 2, k: 0, d: 0, p: 0},
-	{name: "maxIdxWinS2K2D1P0F32AVX2", kind: kindWindow, op: kMaxIdx, isa: AVX2, size: 4, lanes: 8, s: 2, k: 2, d: 1, p: 0},
-	{name: "maxIdxWinS2K3D1P1F32AVX2", kind: kindWindow, op: kMaxIdx, isa: AVX2, size: 4, lanes: 8, s: 2, k: 3, d: 1, p: 1},
-	{name: "maxIdxWinS2K3D1P0F32AVX2", kind: kindWindow, op: kMaxIdx, isa: AVX2, size: 4, lanes: 8, s: 2, k: 3, d: 1, p: 0},
-	{name: "maxIdxWinS1K3D1P1F32AVX2", kind: kindWindow, op: kMaxIdx, isa: AVX2, size: 4, lanes: 8, s: 1, k: 3, d: 1, p: 1},
-	{name: "maxIdxWinS1K2D1P0F32AVX2", kind: kindWindow, op: kMaxIdx, isa: AVX2, size: 4, lanes: 8, s: 1, k: 2, d: 1, p: 0},
-	{name: "maxIdxWinS1K3D2P1F32AVX2", kind: kindWindow, op: kMaxIdx, isa: AVX2, size: 4, lanes: 8, s: 1, k: 3, d: 2, p: 1},
-	{name: "maxIdxWinS1K0F32AVX2", kind: kindWindow, op: kMaxIdx, isa: AVX2, size: 4, lanes: 8, s: 1, k: 0, d: 0, p: 0},
-	{name: "maxIdxWinS2K0F32AVX2", kind: kindWindow, op: kMaxIdx, isa: AVX2, size: 4, lanes: 8, s: 2, k: 0, d: 0, p: 0},
-	{name: "sumWinS2K2D1P0F32AVX2", kind: kindWindow, op: kSum, isa: AVX2, size: 4, lanes: 8, s: 2, k: 2, d: 1, p: 0},
-	{name: "sumWinS2K3D1P1F32AVX2", kind: kindWindow, op: kSum, isa: AVX2, size: 4, lanes: 8, s: 2, k: 3, d: 1, p: 1},
-	{name: "sumWinS2K3D1P0F32AVX2", kind: kindWindow, op: kSum, isa: AVX2, size: 4, lanes: 8, s: 2, k: 3, d: 1, p: 0},
-	{name: "sumWinS1K3D1P1F32AVX2", kind: kindWindow, op: kSum, isa: AVX2, size: 4, lanes: 8, s: 1, k: 3, d: 1, p: 1},
-	{name: "sumWinS1K2D1P0F32AVX2", kind: kindWindow, op: kSum, isa: AVX2, size: 4, lanes: 8, s: 1, k: 2, d: 1, p: 0},
-	{name: "sumWinS1K0F32AVX2", kind: kindWindow, op: kSum, isa: AVX2, size: 4, lanes: 8, s: 1, k: 0, d: 0, p: 0},
-	{name: "sumWinS2K0F32AVX2", kind: kindWindow, op: kSum, isa: AVX2, size: 4, lanes: 8, s: 2, k: 0, d: 0, p: 0},
-	{name: "sumSqWinS2K2D1P0F32AVX2", kind: kindWindow, op: kSumSq, isa: AVX2, size: 4, lanes: 8, s: 2, k: 2, d: 1, p: 0},
-	{name: "sumSqWinS2K3D1P0F32AVX2", kind: kindWindow, op: kSumSq, isa: AVX2, size: 4, lanes: 8, s: 2, k: 3, d: 1, p: 0},
-	{name: "sumSqWinS1K2D1P0F32AVX2", kind: kindWindow, op: kSumSq, isa: AVX2, size: 4, lanes: 8, s: 1, k: 2, d: 1, p: 0},
-	{name: "sumSqWinS1K0F32AVX2", kind: kindWindow, op: kSumSq, isa: AVX2, size: 4, lanes: 8, s: 1, k: 0, d: 0, p: 0},
-	{name: "sumSqWinS2K0F32AVX2", kind: kindWindow, op: kSumSq, isa: AVX2, size: 4, lanes: 8, s: 2, k: 0, d: 0, p: 0},
-	{name: "maxWinS2K2D1P0F64AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 8, lanes: 4, s: 2, k: 2, d: 1, p: 0},
-	{name: "maxWinS2K3D1P1F64AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 8, lanes: 4, s: 2, k: 3, d: 1, p: 1},
-	{name: "maxWinS2K3D1P0F64AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 8, lanes: 4, s: 2, k: 3, d: 1, p: 0},
-	{name: "maxWinS1K3D1P1F64AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 8, lanes: 4, s: 1, k: 3, d: 1, p: 1},
-	{name: "maxWinS1K2D1P0F64AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 8, lanes: 4, s: 1, k: 2, d: 1, p: 0},
-	{name: "maxWinS1K3D2P1F64AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 8, lanes: 4, s: 1, k: 3, d: 2, p: 1},
-	{name: "maxWinS1K0F64AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 8, lanes: 4, s: 1, k: 0, d: 0, p: 0},
-	{name: "maxWinS2K0F64AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 8, lanes: 4, s: 2, k: 0, d: 0, p: 0},
-	{name: "maxIdxWinS2K2D1P0F64AVX2", kind: kindWindow, op: kMaxIdx, isa: AVX2, size: 8, lanes: 4, s: 2, k: 2, d: 1, p: 0},
-	{name: "maxIdxWinS2K3D1P1F64AVX2", kind: kindWindow, op: kMaxIdx, isa: AVX2, size: 8, lanes: 4, s: 2, k: 3, d: 1, p: 1},
-	{name: "maxIdxWinS2K3D1P0F64AVX2", kind: kindWindow, op: kMaxIdx, isa: AVX2, size: 8, lanes: 4, s: 2, k: 3, d: 1, p: 0},
-	{name: "maxIdxWinS1K3D1P1F64AVX2", kind: kindWindow, op: kMaxIdx, isa: AVX2, size: 8, lanes: 4, s: 1, k: 3, d: 1, p: 1},
-	{name: "maxIdxWinS1K2D1P0F64AVX2", kind: kindWindow, op: kMaxIdx, isa: AVX2, size: 8, lanes: 4, s: 1, k: 2, d: 1, p: 0},
-	{name: "maxIdxWinS1K3D2P1F64AVX2", kind: kindWindow, op: kMaxIdx, isa: AVX2, size: 8, lanes: 4, s: 1, k: 3, d: 2, p: 1},
-	{name: "maxIdxWinS1K0F64AVX2", kind: kindWindow, op: kMaxIdx, isa: AVX2, size: 8, lanes: 4, s: 1, k: 0, d: 0, p: 0},
-	{name: "maxIdxWinS2K0F64AVX2", kind: kindWindow, op: kMaxIdx, isa: AVX2, size: 8, lanes: 4, s: 2, k: 0, d: 0, p: 0},
-	{name: "sumWinS2K2D1P0F64AVX2", kind: kindWindow, op: kSum, isa: AVX2, size: 8, lanes: 4, s: 2, k: 2, d: 1, p: 0},
-	{name: "sumWinS2K3D1P1F64AVX2", kind: kindWindow, op: kSum, isa: AVX2, size: 8, lanes: 4, s: 2, k: 3, d: 1, p: 1},
-	{name: "sumWinS2K3D1P0F64AVX2", kind: kindWindow, op: kSum, isa: AVX2, size: 8, lanes: 4, s: 2, k: 3, d: 1, p: 0},
-	{name: "sumWinS1K3D1P1F64AVX2", kind: kindWindow, op: kSum, isa: AVX2, size: 8, lanes: 4, s: 1, k: 3, d: 1, p: 1},
-	{name: "sumWinS1K2D1P0F64AVX2", kind: kindWindow, op: kSum, isa: AVX2, size: 8, lanes: 4, s: 1, k: 2, d: 1, p: 0},
-	{name: "sumWinS1K0F64AVX2", kind: kindWindow, op: kSum, isa: AVX2, size: 8, lanes: 4, s: 1, k: 0, d: 0, p: 0},
-	{name: "sumWinS2K0F64AVX2", kind: kindWindow, op: kSum, isa: AVX2, size: 8, lanes: 4, s: 2, k: 0, d: 0, p: 0},
-	{name: "sumSqWinS2K2D1P0F64AVX2", kind: kindWindow, op: kSumSq, isa: AVX2, size: 8, lanes: 4, s: 2, k: 2, d: 1, p: 0},
-	{name: "sumSqWinS2K3D1P0F64AVX2", kind: kindWindow, op: kSumSq, isa: AVX2, size: 8, lanes: 4, s: 2, k: 3, d: 1, p: 0},
-	{name: "sumSqWinS1K2D1P0F64AVX2", kind: kindWindow, op: kSumSq, isa: AVX2, size: 8, lanes: 4, s: 1, k: 2, d: 1, p: 0},
-	{name: "sumSqWinS1K0F64AVX2", kind: kindWindow, op: kSumSq, isa: AVX2, size: 8, lanes: 4, s: 1, k: 0, d: 0, p: 0},
-	{name: "sumSqWinS2K0F64AVX2", kind: kindWindow, op: kSumSq, isa: AVX2, size: 8, lanes: 4, s: 2, k: 0, d: 0, p: 0},
-	{name: "maxGlobalF32AVX2", kind: kindGlobal, op: kMax, isa: AVX2, size: 4, lanes: 8, s: 0, k: 0, d: 0, p: 0},
-	{name: "meanGlobalF32AVX2", kind: kindGlobal, op: kMean, isa: AVX2, size: 4, lanes: 8, s: 0, k: 0, d: 0, p: 0},
-	{name: "maxWinS2K2D1P0F32AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 4, lanes: 16, s: 2, k: 2, d: 1, p: 0},
-	{name: "maxWinS2K3D1P1F32AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 4, lanes: 16, s: 2, k: 3, d: 1, p: 1},
-	{name: "maxWinS2K3D1P0F32AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 4, lanes: 16, s: 2, k: 3, d: 1, p: 0},
-	{name: "maxWinS1K3D1P1F32AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 4, lanes: 16, s: 1, k: 3, d: 1, p: 1},
-	{name: "maxWinS1K2D1P0F32AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 4, lanes: 16, s: 1, k: 2, d: 1, p: 0},
-	{name: "maxWinS1K3D2P1F32AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 4, lanes: 16, s: 1, k: 3, d: 2, p: 1},
-	{name: "maxWinS1K0F32AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 4, lanes: 16, s: 1, k: 0, d: 0, p: 0},
-	{name: "maxWinS2K0F32AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 4, lanes: 16, s: 2, k: 0, d: 0, p: 0},
-	{name: "maxIdxWinS2K2D1P0F32AVX512", kind: kindWindow, op: kMaxIdx, isa: AVX512, size: 4, lanes: 16, s: 2, k: 2, d: 1, p: 0},
-	{name: "maxIdxWinS2K3D1P1F32AVX512", kind: kindWindow, op: kMaxIdx, isa: AVX512, size: 4, lanes: 16, s: 2, k: 3, d: 1, p: 1},
-	{name: "maxIdxWinS2K3D1P0F32AVX512", kind: kindWindow, op: kMaxIdx, isa: AVX512, size: 4, lanes: 16, s: 2, k: 3, d: 1, p: 0},
-	{name: "maxIdxWinS1K3D1P1F32AVX512", kind: kindWindow, op: kMaxIdx, isa: AVX512, size: 4, lanes: 16, s: 1, k: 3, d: 1, p: 1},
-	{name: "maxIdxWinS1K2D1P0F32AVX512", kind: kindWindow, op: kMaxIdx, isa: AVX512, size: 4, lanes: 16, s: 1, k: 2, d: 1, p: 0},
-	{name: "maxIdxWinS1K3D2P1F32AVX512", kind: kindWindow, op: kMaxIdx, isa: AVX512, size: 4, lanes: 16, s: 1, k: 3, d: 2, p: 1},
-	{name: "maxIdxWinS1K0F32AVX512", kind: kindWindow, op: kMaxIdx, isa: AVX512, size: 4, lanes: 16, s: 1, k: 0, d: 0, p: 0},
-	{name: "maxIdxWinS2K0F32AVX512", kind: kindWindow, op: kMaxIdx, isa: AVX512, size: 4, lanes: 16, s: 2, k: 0, d: 0, p: 0},
-	{name: "sumWinS2K2D1P0F32AVX512", kind: kindWindow, op: kSum, isa: AVX512, size: 4, lanes: 16, s: 2, k: 2, d: 1, p: 0},
-	{name: "sumWinS2K3D1P1F32AVX512", kind: kindWindow, op: kSum, isa: AVX512, size: 4, lanes: 16, s: 2, k: 3, d: 1, p: 1},
-	{name: "sumWinS2K3D1P0F32AVX512", kind: kindWindow, op: kSum, isa: AVX512, size: 4, lanes: 16, s: 2, k: 3, d: 1, p: 0},
-	{name: "sumWinS1K3D1P1F32AVX512", kind: kindWindow, op: kSum, isa: AVX512, size: 4, lanes: 16, s: 1, k: 3, d: 1, p: 1},
-	{name: "sumWinS1K2D1P0F32AVX512", kind: kindWindow, op: kSum, isa: AVX512, size: 4, lanes: 16, s: 1, k: 2, d: 1, p: 0},
-	{name: "sumWinS1K0F32AVX512", kind: kindWindow, op: kSum, isa: AVX512, size: 4, lanes: 16, s: 1, k: 0, d: 0, p: 0},
-	{name: "sumWinS2K0F32AVX512", kind: kindWindow, op: kSum, isa: AVX512, size: 4, lanes: 16, s: 2, k: 0, d: 0, p: 0},
-	{name: "sumSqWinS2K2D1P0F32AVX512", kind: kindWindow, op: kSumSq, isa: AVX512, size: 4, lanes: 16, s: 2, k: 2, d: 1, p: 0},
-	{name: "sumSqWinS2K3D1P0F32AVX512", kind: kindWindow, op: kSumSq, isa: AVX512, size: 4, lanes: 16, s: 2, k: 3, d: 1, p: 0},
-	{name: "sumSqWinS1K2D1P0F32AVX512", kind: kindWindow, op: kSumSq, isa: AVX512, size: 4, lanes: 16, s: 1, k: 2, d: 1, p: 0},
-	{name: "sumSqWinS1K0F32AVX512", kind: kindWindow, op: kSumSq, isa: AVX512, size: 4, lanes: 16, s: 1, k: 0, d: 0, p: 0},
-	{name: "sumSqWinS2K0F32AVX512", kind: kindWindow, op: kSumSq, isa: AVX512, size: 4, lanes: 16, s: 2, k: 0, d: 0, p: 0},
-	{name: "maxWinS2K2D1P0F64AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 8, lanes: 8, s: 2, k: 2, d: 1, p: 0},
-	{name: "maxWinS2K3D1P1F64AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 8, lanes: 8, s: 2, k: 3, d: 1, p: 1},
-	{name: "maxWinS2K3D1P0F64AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 8, lanes: 8, s: 2, k: 3, d: 1, p: 0},
-	{name: "maxWinS1K3D1P1F64AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 8, lanes: 8, s: 1, k: 3, d: 1, p: 1},
-	{name: "maxWinS1K2D1P0F64AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 8, lanes: 8, s: 1, k: 2, d: 1, p: 0},
-	{name: "maxWinS1K3D2P1F64AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 8, lanes: 8, s: 1, k: 3, d: 2, p: 1},
-	{name: "maxWinS1K0F64AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 8, lanes: 8, s: 1, k: 0, d: 0, p: 0},
-	{name: "maxWinS2K0F64AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 8, lanes: 8, s: 2, k: 0, d: 0, p: 0},
-	{name: "maxIdxWinS2K2D1P0F64AVX512", kind: kindWindow, op: kMaxIdx, isa: AVX512, size: 8, lanes: 8, s: 2, k: 2, d: 1, p: 0},
-	{name: "maxIdxWinS2K3D1P1F64AVX512", kind: kindWindow, op: kMaxIdx, isa: AVX512, size: 8, lanes: 8, s: 2, k: 3, d: 1, p: 1},
-	{name: "maxIdxWinS2K3D1P0F64AVX512", kind: kindWindow, op: kMaxIdx, isa: AVX512, size: 8, lanes: 8, s: 2, k: 3, d: 1, p: 0},
-	{name: "maxIdxWinS1K3D1P1F64AVX512", kind: kindWindow, op: kMaxIdx, isa: AVX512, size: 8, lanes: 8, s: 1, k: 3, d: 1, p: 1},
-	{name: "maxIdxWinS1K2D1P0F64AVX512", kind: kindWindow, op: kMaxIdx, isa: AVX512, size: 8, lanes: 8, s: 1, k: 2, d: 1, p: 0},
-	{name: "maxIdxWinS1K3D2P1F64AVX512", kind: kindWindow, op: kMaxIdx, isa: AVX512, size: 8, lanes: 8, s: 1, k: 3, d: 2, p: 1},
-	{name: "maxIdxWinS1K0F64AVX512", kind: kindWindow, op: kMaxIdx, isa: AVX512, size: 8, lanes: 8, s: 1, k: 0, d: 0, p: 0},
-	{name: "maxIdxWinS2K0F64AVX512", kind: kindWindow, op: kMaxIdx, isa: AVX512, size: 8, lanes: 8, s: 2, k: 0, d: 0, p: 0},
-	{name: "sumWinS2K2D1P0F64AVX512", kind: kindWindow, op: kSum, isa: AVX512, size: 8, lanes: 8, s: 2, k: 2, d: 1, p: 0},
-	{name: "sumWinS2K3D1P1F64AVX512", kind: kindWindow, op: kSum, isa: AVX512, size: 8, lanes: 8, s: 2, k: 3, d: 1, p: 1},
-	{name: "sumWinS2K3D1P0F64AVX512", kind: kindWindow, op: kSum, isa: AVX512, size: 8, lanes: 8, s: 2, k: 3, d: 1, p: 0},
-	{name: "sumWinS1K3D1P1F64AVX512", kind: kindWindow, op: kSum, isa: AVX512, size: 8, lanes: 8, s: 1, k: 3, d: 1, p: 1},
-	{name: "sumWinS1K2D1P0F64AVX512", kind: kindWindow, op: kSum, isa: AVX512, size: 8, lanes: 8, s: 1, k: 2, d: 1, p: 0},
-	{name: "sumWinS1K0F64AVX512", kind: kindWindow, op: kSum, isa: AVX512, size: 8, lanes: 8, s: 1, k: 0, d: 0, p: 0},
-	{name: "sumWinS2K0F64AVX512", kind: kindWindow, op: kSum, isa: AVX512, size: 8, lanes: 8, s: 2, k: 0, d: 0, p: 0},
-	{name: "sumSqWinS2K2D1P0F64AVX512", kind: kindWindow, op: kSumSq, isa: AVX512, size: 8, lanes: 8, s: 2, k: 2, d: 1, p: 0},
-	{name: "sumSqWinS2K3D1P0F64AVX512", kind: kindWindow, op: kSumSq, isa: AVX512, size: 8, lanes: 8, s: 2, k: 3, d: 1, p: 0},
-	{name: "sumSqWinS1K2D1P0F64AVX512", kind: kindWindow, op: kSumSq, isa: AVX512, size: 8, lanes: 8, s: 1, k: 2, d: 1, p: 0},
-	{name: "sumSqWinS1K0F64AVX512", kind: kindWindow, op: kSumSq, isa: AVX512, size: 8, lanes: 8, s: 1, k: 0, d: 0, p: 0},
-	{name: "sumSqWinS2K0F64AVX512", kind: kindWindow, op: kSumSq, isa: AVX512, size: 8, lanes: 8, s: 2, k: 0, d: 0, p: 0},
-	{name: "maxGlobalF32AVX512", kind: kindGlobal, op: kMax, isa: AVX512, size: 4, lanes: 16, s: 0, k: 0, d: 0, p: 0},
-	{name: "meanGlobalF32AVX512", kind: kindGlobal, op: kMean, isa: AVX512, size: 4, lanes: 16, s: 0, k: 0, d: 0, p: 0},
+	{name: "maxWinS2K2D1P0F32AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 4, lanes: 8, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 16},
+	{name: "maxWinS2K3D1P1F32AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 4, lanes: 8, s: 2, k: 3, d: 1, p: 1, lo: -1, hi: 16},
+	{name: "maxWinS2K3D1P0F32AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 4, lanes: 8, s: 2, k: 3, d: 1, p: 0, lo: 0, hi: 18},
+	{name: "maxWinS1K3D1P1F32AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 4, lanes: 8, s: 1, k: 3, d: 1, p: 1, lo: -1, hi: 9},
+	{name: "maxWinS1K2D1P0F32AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 4, lanes: 8, s: 1, k: 2, d: 1, p: 0, lo: 0, hi: 9},
+	{name: "maxWinS1K3D2P1F32AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 4, lanes: 8, s: 1, k: 3, d: 2, p: 1, lo: -1, hi: 11},
+	{name: "maxWinS1K1D1P0F32AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 4, lanes: 8, s: 1, k: 1, d: 1, p: 0, lo: 0, hi: 8},
+	{name: "maxWinS1K0F32AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 4, lanes: 8, s: 1, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxWinS2K0F32AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 4, lanes: 8, s: 2, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxIdxWinS2K2D1P0F32AVX2", kind: kindWindow, op: kMaxIdx, isa: AVX2, size: 4, lanes: 8, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 16},
+	{name: "maxIdxWinS2K3D1P1F32AVX2", kind: kindWindow, op: kMaxIdx, isa: AVX2, size: 4, lanes: 8, s: 2, k: 3, d: 1, p: 1, lo: -1, hi: 16},
+	{name: "maxIdxWinS2K3D1P0F32AVX2", kind: kindWindow, op: kMaxIdx, isa: AVX2, size: 4, lanes: 8, s: 2, k: 3, d: 1, p: 0, lo: 0, hi: 18},
+	{name: "maxIdxWinS1K3D1P1F32AVX2", kind: kindWindow, op: kMaxIdx, isa: AVX2, size: 4, lanes: 8, s: 1, k: 3, d: 1, p: 1, lo: -1, hi: 9},
+	{name: "maxIdxWinS1K2D1P0F32AVX2", kind: kindWindow, op: kMaxIdx, isa: AVX2, size: 4, lanes: 8, s: 1, k: 2, d: 1, p: 0, lo: 0, hi: 9},
+	{name: "maxIdxWinS1K3D2P1F32AVX2", kind: kindWindow, op: kMaxIdx, isa: AVX2, size: 4, lanes: 8, s: 1, k: 3, d: 2, p: 1, lo: -1, hi: 11},
+	{name: "maxIdxWinS1K1D1P0F32AVX2", kind: kindWindow, op: kMaxIdx, isa: AVX2, size: 4, lanes: 8, s: 1, k: 1, d: 1, p: 0, lo: 0, hi: 8},
+	{name: "maxIdxWinS1K0F32AVX2", kind: kindWindow, op: kMaxIdx, isa: AVX2, size: 4, lanes: 8, s: 1, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxIdxWinS2K0F32AVX2", kind: kindWindow, op: kMaxIdx, isa: AVX2, size: 4, lanes: 8, s: 2, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumWinS2K2D1P0F32AVX2", kind: kindWindow, op: kSum, isa: AVX2, size: 4, lanes: 8, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 16},
+	{name: "sumWinS2K3D1P1F32AVX2", kind: kindWindow, op: kSum, isa: AVX2, size: 4, lanes: 8, s: 2, k: 3, d: 1, p: 1, lo: -1, hi: 16},
+	{name: "sumWinS2K3D1P0F32AVX2", kind: kindWindow, op: kSum, isa: AVX2, size: 4, lanes: 8, s: 2, k: 3, d: 1, p: 0, lo: 0, hi: 18},
+	{name: "sumWinS1K3D1P1F32AVX2", kind: kindWindow, op: kSum, isa: AVX2, size: 4, lanes: 8, s: 1, k: 3, d: 1, p: 1, lo: -1, hi: 9},
+	{name: "sumWinS1K2D1P0F32AVX2", kind: kindWindow, op: kSum, isa: AVX2, size: 4, lanes: 8, s: 1, k: 2, d: 1, p: 0, lo: 0, hi: 9},
+	{name: "sumWinS1K1D1P0F32AVX2", kind: kindWindow, op: kSum, isa: AVX2, size: 4, lanes: 8, s: 1, k: 1, d: 1, p: 0, lo: 0, hi: 8},
+	{name: "sumWinS1K0F32AVX2", kind: kindWindow, op: kSum, isa: AVX2, size: 4, lanes: 8, s: 1, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumWinS2K0F32AVX2", kind: kindWindow, op: kSum, isa: AVX2, size: 4, lanes: 8, s: 2, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumSqWinS2K2D1P0F32AVX2", kind: kindWindow, op: kSumSq, isa: AVX2, size: 4, lanes: 8, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 16},
+	{name: "sumSqWinS2K3D1P0F32AVX2", kind: kindWindow, op: kSumSq, isa: AVX2, size: 4, lanes: 8, s: 2, k: 3, d: 1, p: 0, lo: 0, hi: 18},
+	{name: "sumSqWinS1K2D1P0F32AVX2", kind: kindWindow, op: kSumSq, isa: AVX2, size: 4, lanes: 8, s: 1, k: 2, d: 1, p: 0, lo: 0, hi: 9},
+	{name: "sumSqWinS1K1D1P0F32AVX2", kind: kindWindow, op: kSumSq, isa: AVX2, size: 4, lanes: 8, s: 1, k: 1, d: 1, p: 0, lo: 0, hi: 8},
+	{name: "sumSqWinS1K0F32AVX2", kind: kindWindow, op: kSumSq, isa: AVX2, size: 4, lanes: 8, s: 1, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumSqWinS2K0F32AVX2", kind: kindWindow, op: kSumSq, isa: AVX2, size: 4, lanes: 8, s: 2, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxWinS2K2D1P0F64AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 8, lanes: 4, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 8},
+	{name: "maxWinS2K3D1P1F64AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 8, lanes: 4, s: 2, k: 3, d: 1, p: 1, lo: -1, hi: 8},
+	{name: "maxWinS2K3D1P0F64AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 8, lanes: 4, s: 2, k: 3, d: 1, p: 0, lo: 0, hi: 10},
+	{name: "maxWinS1K3D1P1F64AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 8, lanes: 4, s: 1, k: 3, d: 1, p: 1, lo: -1, hi: 5},
+	{name: "maxWinS1K2D1P0F64AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 8, lanes: 4, s: 1, k: 2, d: 1, p: 0, lo: 0, hi: 5},
+	{name: "maxWinS1K3D2P1F64AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 8, lanes: 4, s: 1, k: 3, d: 2, p: 1, lo: -1, hi: 7},
+	{name: "maxWinS1K1D1P0F64AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 8, lanes: 4, s: 1, k: 1, d: 1, p: 0, lo: 0, hi: 4},
+	{name: "maxWinS1K0F64AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 8, lanes: 4, s: 1, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxWinS2K0F64AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 8, lanes: 4, s: 2, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxIdxWinS2K2D1P0F64AVX2", kind: kindWindow, op: kMaxIdx, isa: AVX2, size: 8, lanes: 4, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 8},
+	{name: "maxIdxWinS2K3D1P1F64AVX2", kind: kindWindow, op: kMaxIdx, isa: AVX2, size: 8, lanes: 4, s: 2, k: 3, d: 1, p: 1, lo: -1, hi: 8},
+	{name: "maxIdxWinS2K3D1P0F64AVX2", kind: kindWindow, op: kMaxIdx, isa: AVX2, size: 8, lanes: 4, s: 2, k: 3, d: 1, p: 0, lo: 0, hi: 10},
+	{name: "maxIdxWinS1K3D1P1F64AVX2", kind: kindWindow, op: kMaxIdx, isa: AVX2, size: 8, lanes: 4, s: 1, k: 3, d: 1, p: 1, lo: -1, hi: 5},
+	{name: "maxIdxWinS1K2D1P0F64AVX2", kind: kindWindow, op: kMaxIdx, isa: AVX2, size: 8, lanes: 4, s: 1, k: 2, d: 1, p: 0, lo: 0, hi: 5},
+	{name: "maxIdxWinS1K3D2P1F64AVX2", kind: kindWindow, op: kMaxIdx, isa: AVX2, size: 8, lanes: 4, s: 1, k: 3, d: 2, p: 1, lo: -1, hi: 7},
+	{name: "maxIdxWinS1K1D1P0F64AVX2", kind: kindWindow, op: kMaxIdx, isa: AVX2, size: 8, lanes: 4, s: 1, k: 1, d: 1, p: 0, lo: 0, hi: 4},
+	{name: "maxIdxWinS1K0F64AVX2", kind: kindWindow, op: kMaxIdx, isa: AVX2, size: 8, lanes: 4, s: 1, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxIdxWinS2K0F64AVX2", kind: kindWindow, op: kMaxIdx, isa: AVX2, size: 8, lanes: 4, s: 2, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumWinS2K2D1P0F64AVX2", kind: kindWindow, op: kSum, isa: AVX2, size: 8, lanes: 4, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 8},
+	{name: "sumWinS2K3D1P1F64AVX2", kind: kindWindow, op: kSum, isa: AVX2, size: 8, lanes: 4, s: 2, k: 3, d: 1, p: 1, lo: -1, hi: 8},
+	{name: "sumWinS2K3D1P0F64AVX2", kind: kindWindow, op: kSum, isa: AVX2, size: 8, lanes: 4, s: 2, k: 3, d: 1, p: 0, lo: 0, hi: 10},
+	{name: "sumWinS1K3D1P1F64AVX2", kind: kindWindow, op: kSum, isa: AVX2, size: 8, lanes: 4, s: 1, k: 3, d: 1, p: 1, lo: -1, hi: 5},
+	{name: "sumWinS1K2D1P0F64AVX2", kind: kindWindow, op: kSum, isa: AVX2, size: 8, lanes: 4, s: 1, k: 2, d: 1, p: 0, lo: 0, hi: 5},
+	{name: "sumWinS1K1D1P0F64AVX2", kind: kindWindow, op: kSum, isa: AVX2, size: 8, lanes: 4, s: 1, k: 1, d: 1, p: 0, lo: 0, hi: 4},
+	{name: "sumWinS1K0F64AVX2", kind: kindWindow, op: kSum, isa: AVX2, size: 8, lanes: 4, s: 1, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumWinS2K0F64AVX2", kind: kindWindow, op: kSum, isa: AVX2, size: 8, lanes: 4, s: 2, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumSqWinS2K2D1P0F64AVX2", kind: kindWindow, op: kSumSq, isa: AVX2, size: 8, lanes: 4, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 8},
+	{name: "sumSqWinS2K3D1P0F64AVX2", kind: kindWindow, op: kSumSq, isa: AVX2, size: 8, lanes: 4, s: 2, k: 3, d: 1, p: 0, lo: 0, hi: 10},
+	{name: "sumSqWinS1K2D1P0F64AVX2", kind: kindWindow, op: kSumSq, isa: AVX2, size: 8, lanes: 4, s: 1, k: 2, d: 1, p: 0, lo: 0, hi: 5},
+	{name: "sumSqWinS1K1D1P0F64AVX2", kind: kindWindow, op: kSumSq, isa: AVX2, size: 8, lanes: 4, s: 1, k: 1, d: 1, p: 0, lo: 0, hi: 4},
+	{name: "sumSqWinS1K0F64AVX2", kind: kindWindow, op: kSumSq, isa: AVX2, size: 8, lanes: 4, s: 1, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumSqWinS2K0F64AVX2", kind: kindWindow, op: kSumSq, isa: AVX2, size: 8, lanes: 4, s: 2, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxGlobalF32AVX2", kind: kindGlobal, op: kMax, isa: AVX2, size: 4, lanes: 8, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "meanGlobalF32AVX2", kind: kindGlobal, op: kMean, isa: AVX2, size: 4, lanes: 8, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxWinS2K2D1P0F32AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 4, lanes: 16, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 32},
+	{name: "maxWinS2K3D1P1F32AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 4, lanes: 16, s: 2, k: 3, d: 1, p: 1, lo: -1, hi: 32},
+	{name: "maxWinS2K3D1P0F32AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 4, lanes: 16, s: 2, k: 3, d: 1, p: 0, lo: 0, hi: 33},
+	{name: "maxWinS1K3D1P1F32AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 4, lanes: 16, s: 1, k: 3, d: 1, p: 1, lo: -1, hi: 17},
+	{name: "maxWinS1K2D1P0F32AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 4, lanes: 16, s: 1, k: 2, d: 1, p: 0, lo: 0, hi: 17},
+	{name: "maxWinS1K3D2P1F32AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 4, lanes: 16, s: 1, k: 3, d: 2, p: 1, lo: -1, hi: 19},
+	{name: "maxWinS1K1D1P0F32AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 4, lanes: 16, s: 1, k: 1, d: 1, p: 0, lo: 0, hi: 16},
+	{name: "maxWinS1K0F32AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 4, lanes: 16, s: 1, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxWinS2K0F32AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 4, lanes: 16, s: 2, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxIdxWinS2K2D1P0F32AVX512", kind: kindWindow, op: kMaxIdx, isa: AVX512, size: 4, lanes: 16, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 32},
+	{name: "maxIdxWinS2K3D1P1F32AVX512", kind: kindWindow, op: kMaxIdx, isa: AVX512, size: 4, lanes: 16, s: 2, k: 3, d: 1, p: 1, lo: -1, hi: 32},
+	{name: "maxIdxWinS2K3D1P0F32AVX512", kind: kindWindow, op: kMaxIdx, isa: AVX512, size: 4, lanes: 16, s: 2, k: 3, d: 1, p: 0, lo: 0, hi: 33},
+	{name: "maxIdxWinS1K3D1P1F32AVX512", kind: kindWindow, op: kMaxIdx, isa: AVX512, size: 4, lanes: 16, s: 1, k: 3, d: 1, p: 1, lo: -1, hi: 17},
+	{name: "maxIdxWinS1K2D1P0F32AVX512", kind: kindWindow, op: kMaxIdx, isa: AVX512, size: 4, lanes: 16, s: 1, k: 2, d: 1, p: 0, lo: 0, hi: 17},
+	{name: "maxIdxWinS1K3D2P1F32AVX512", kind: kindWindow, op: kMaxIdx, isa: AVX512, size: 4, lanes: 16, s: 1, k: 3, d: 2, p: 1, lo: -1, hi: 19},
+	{name: "maxIdxWinS1K1D1P0F32AVX512", kind: kindWindow, op: kMaxIdx, isa: AVX512, size: 4, lanes: 16, s: 1, k: 1, d: 1, p: 0, lo: 0, hi: 16},
+	{name: "maxIdxWinS1K0F32AVX512", kind: kindWindow, op: kMaxIdx, isa: AVX512, size: 4, lanes: 16, s: 1, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxIdxWinS2K0F32AVX512", kind: kindWindow, op: kMaxIdx, isa: AVX512, size: 4, lanes: 16, s: 2, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumWinS2K2D1P0F32AVX512", kind: kindWindow, op: kSum, isa: AVX512, size: 4, lanes: 16, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 32},
+	{name: "sumWinS2K3D1P1F32AVX512", kind: kindWindow, op: kSum, isa: AVX512, size: 4, lanes: 16, s: 2, k: 3, d: 1, p: 1, lo: -1, hi: 32},
+	{name: "sumWinS2K3D1P0F32AVX512", kind: kindWindow, op: kSum, isa: AVX512, size: 4, lanes: 16, s: 2, k: 3, d: 1, p: 0, lo: 0, hi: 33},
+	{name: "sumWinS1K3D1P1F32AVX512", kind: kindWindow, op: kSum, isa: AVX512, size: 4, lanes: 16, s: 1, k: 3, d: 1, p: 1, lo: -1, hi: 17},
+	{name: "sumWinS1K2D1P0F32AVX512", kind: kindWindow, op: kSum, isa: AVX512, size: 4, lanes: 16, s: 1, k: 2, d: 1, p: 0, lo: 0, hi: 17},
+	{name: "sumWinS1K1D1P0F32AVX512", kind: kindWindow, op: kSum, isa: AVX512, size: 4, lanes: 16, s: 1, k: 1, d: 1, p: 0, lo: 0, hi: 16},
+	{name: "sumWinS1K0F32AVX512", kind: kindWindow, op: kSum, isa: AVX512, size: 4, lanes: 16, s: 1, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumWinS2K0F32AVX512", kind: kindWindow, op: kSum, isa: AVX512, size: 4, lanes: 16, s: 2, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumSqWinS2K2D1P0F32AVX512", kind: kindWindow, op: kSumSq, isa: AVX512, size: 4, lanes: 16, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 32},
+	{name: "sumSqWinS2K3D1P0F32AVX512", kind: kindWindow, op: kSumSq, isa: AVX512, size: 4, lanes: 16, s: 2, k: 3, d: 1, p: 0, lo: 0, hi: 33},
+	{name: "sumSqWinS1K2D1P0F32AVX512", kind: kindWindow, op: kSumSq, isa: AVX512, size: 4, lanes: 16, s: 1, k: 2, d: 1, p: 0, lo: 0, hi: 17},
+	{name: "sumSqWinS1K1D1P0F32AVX512", kind: kindWindow, op: kSumSq, isa: AVX512, size: 4, lanes: 16, s: 1, k: 1, d: 1, p: 0, lo: 0, hi: 16},
+	{name: "sumSqWinS1K0F32AVX512", kind: kindWindow, op: kSumSq, isa: AVX512, size: 4, lanes: 16, s: 1, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumSqWinS2K0F32AVX512", kind: kindWindow, op: kSumSq, isa: AVX512, size: 4, lanes: 16, s: 2, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxWinS2K2D1P0F64AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 8, lanes: 8, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 16},
+	{name: "maxWinS2K3D1P1F64AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 8, lanes: 8, s: 2, k: 3, d: 1, p: 1, lo: -1, hi: 16},
+	{name: "maxWinS2K3D1P0F64AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 8, lanes: 8, s: 2, k: 3, d: 1, p: 0, lo: 0, hi: 17},
+	{name: "maxWinS1K3D1P1F64AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 8, lanes: 8, s: 1, k: 3, d: 1, p: 1, lo: -1, hi: 9},
+	{name: "maxWinS1K2D1P0F64AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 8, lanes: 8, s: 1, k: 2, d: 1, p: 0, lo: 0, hi: 9},
+	{name: "maxWinS1K3D2P1F64AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 8, lanes: 8, s: 1, k: 3, d: 2, p: 1, lo: -1, hi: 11},
+	{name: "maxWinS1K1D1P0F64AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 8, lanes: 8, s: 1, k: 1, d: 1, p: 0, lo: 0, hi: 8},
+	{name: "maxWinS1K0F64AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 8, lanes: 8, s: 1, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxWinS2K0F64AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 8, lanes: 8, s: 2, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxIdxWinS2K2D1P0F64AVX512", kind: kindWindow, op: kMaxIdx, isa: AVX512, size: 8, lanes: 8, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 16},
+	{name: "maxIdxWinS2K3D1P1F64AVX512", kind: kindWindow, op: kMaxIdx, isa: AVX512, size: 8, lanes: 8, s: 2, k: 3, d: 1, p: 1, lo: -1, hi: 16},
+	{name: "maxIdxWinS2K3D1P0F64AVX512", kind: kindWindow, op: kMaxIdx, isa: AVX512, size: 8, lanes: 8, s: 2, k: 3, d: 1, p: 0, lo: 0, hi: 17},
+	{name: "maxIdxWinS1K3D1P1F64AVX512", kind: kindWindow, op: kMaxIdx, isa: AVX512, size: 8, lanes: 8, s: 1, k: 3, d: 1, p: 1, lo: -1, hi: 9},
+	{name: "maxIdxWinS1K2D1P0F64AVX512", kind: kindWindow, op: kMaxIdx, isa: AVX512, size: 8, lanes: 8, s: 1, k: 2, d: 1, p: 0, lo: 0, hi: 9},
+	{name: "maxIdxWinS1K3D2P1F64AVX512", kind: kindWindow, op: kMaxIdx, isa: AVX512, size: 8, lanes: 8, s: 1, k: 3, d: 2, p: 1, lo: -1, hi: 11},
+	{name: "maxIdxWinS1K1D1P0F64AVX512", kind: kindWindow, op: kMaxIdx, isa: AVX512, size: 8, lanes: 8, s: 1, k: 1, d: 1, p: 0, lo: 0, hi: 8},
+	{name: "maxIdxWinS1K0F64AVX512", kind: kindWindow, op: kMaxIdx, isa: AVX512, size: 8, lanes: 8, s: 1, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxIdxWinS2K0F64AVX512", kind: kindWindow, op: kMaxIdx, isa: AVX512, size: 8, lanes: 8, s: 2, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumWinS2K2D1P0F64AVX512", kind: kindWindow, op: kSum, isa: AVX512, size: 8, lanes: 8, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 16},
+	{name: "sumWinS2K3D1P1F64AVX512", kind: kindWindow, op: kSum, isa: AVX512, size: 8, lanes: 8, s: 2, k: 3, d: 1, p: 1, lo: -1, hi: 16},
+	{name: "sumWinS2K3D1P0F64AVX512", kind: kindWindow, op: kSum, isa: AVX512, size: 8, lanes: 8, s: 2, k: 3, d: 1, p: 0, lo: 0, hi: 17},
+	{name: "sumWinS1K3D1P1F64AVX512", kind: kindWindow, op: kSum, isa: AVX512, size: 8, lanes: 8, s: 1, k: 3, d: 1, p: 1, lo: -1, hi: 9},
+	{name: "sumWinS1K2D1P0F64AVX512", kind: kindWindow, op: kSum, isa: AVX512, size: 8, lanes: 8, s: 1, k: 2, d: 1, p: 0, lo: 0, hi: 9},
+	{name: "sumWinS1K1D1P0F64AVX512", kind: kindWindow, op: kSum, isa: AVX512, size: 8, lanes: 8, s: 1, k: 1, d: 1, p: 0, lo: 0, hi: 8},
+	{name: "sumWinS1K0F64AVX512", kind: kindWindow, op: kSum, isa: AVX512, size: 8, lanes: 8, s: 1, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumWinS2K0F64AVX512", kind: kindWindow, op: kSum, isa: AVX512, size: 8, lanes: 8, s: 2, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumSqWinS2K2D1P0F64AVX512", kind: kindWindow, op: kSumSq, isa: AVX512, size: 8, lanes: 8, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 16},
+	{name: "sumSqWinS2K3D1P0F64AVX512", kind: kindWindow, op: kSumSq, isa: AVX512, size: 8, lanes: 8, s: 2, k: 3, d: 1, p: 0, lo: 0, hi: 17},
+	{name: "sumSqWinS1K2D1P0F64AVX512", kind: kindWindow, op: kSumSq, isa: AVX512, size: 8, lanes: 8, s: 1, k: 2, d: 1, p: 0, lo: 0, hi: 9},
+	{name: "sumSqWinS1K1D1P0F64AVX512", kind: kindWindow, op: kSumSq, isa: AVX512, size: 8, lanes: 8, s: 1, k: 1, d: 1, p: 0, lo: 0, hi: 8},
+	{name: "sumSqWinS1K0F64AVX512", kind: kindWindow, op: kSumSq, isa: AVX512, size: 8, lanes: 8, s: 1, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumSqWinS2K0F64AVX512", kind: kindWindow, op: kSumSq, isa: AVX512, size: 8, lanes: 8, s: 2, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxGlobalF32AVX512", kind: kindGlobal, op: kMax, isa: AVX512, size: 4, lanes: 16, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "meanGlobalF32AVX512", kind: kindGlobal, op: kMean, isa: AVX512, size: 4, lanes: 16, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
 }
 
 // callWindow calls kernel id.
@@ -142,216 +158,248 @@ func callWindow(id kernelID, a *winArgs, src, dst, idx unsafe.Pointer, planes in
 	case 14:
 		return maxWinS1K3D2P1F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 15:
-		return maxWinS1K0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K1D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 16:
-		return maxWinS2K0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 17:
-		return maxIdxWinS2K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 18:
-		return maxIdxWinS2K3D1P1F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 19:
-		return maxIdxWinS2K3D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K3D1P1F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 20:
-		return maxIdxWinS1K3D1P1F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K3D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 21:
-		return maxIdxWinS1K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K3D1P1F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 22:
-		return maxIdxWinS1K3D2P1F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 23:
-		return maxIdxWinS1K0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K3D2P1F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 24:
-		return maxIdxWinS2K0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K1D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 25:
-		return sumWinS2K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 26:
-		return sumWinS2K3D1P1F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 27:
-		return sumWinS2K3D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 28:
-		return sumWinS1K3D1P1F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K3D1P1F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 29:
-		return sumWinS1K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K3D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 30:
-		return sumWinS1K0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K3D1P1F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 31:
-		return sumWinS2K0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 32:
-		return sumSqWinS2K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K1D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 33:
-		return sumSqWinS2K3D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 34:
-		return sumSqWinS1K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 35:
-		return sumSqWinS1K0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS2K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 36:
-		return sumSqWinS2K0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS2K3D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 37:
-		return maxWinS2K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS1K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 38:
-		return maxWinS2K3D1P1F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS1K1D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 39:
-		return maxWinS2K3D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS1K0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 40:
-		return maxWinS1K3D1P1F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS2K0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 41:
-		return maxWinS1K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 42:
-		return maxWinS1K3D2P1F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K3D1P1F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 43:
-		return maxWinS1K0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K3D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 44:
-		return maxWinS2K0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K3D1P1F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 45:
-		return maxIdxWinS2K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 46:
-		return maxIdxWinS2K3D1P1F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K3D2P1F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 47:
-		return maxIdxWinS2K3D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K1D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 48:
-		return maxIdxWinS1K3D1P1F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 49:
-		return maxIdxWinS1K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 50:
-		return maxIdxWinS1K3D2P1F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 51:
-		return maxIdxWinS1K0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K3D1P1F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 52:
-		return maxIdxWinS2K0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K3D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 53:
-		return sumWinS2K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K3D1P1F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 54:
-		return sumWinS2K3D1P1F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 55:
-		return sumWinS2K3D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K3D2P1F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 56:
-		return sumWinS1K3D1P1F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K1D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 57:
-		return sumWinS1K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 58:
-		return sumWinS1K0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 59:
-		return sumWinS2K0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 60:
-		return sumSqWinS2K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K3D1P1F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 61:
-		return sumSqWinS2K3D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K3D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 62:
-		return sumSqWinS1K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K3D1P1F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 63:
-		return sumSqWinS1K0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 64:
-		return sumSqWinS2K0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K1D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 65:
+		return sumWinS1K0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 66:
+		return sumWinS2K0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 67:
-		return maxWinS2K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS2K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 68:
-		return maxWinS2K3D1P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS2K3D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 69:
-		return maxWinS2K3D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS1K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 70:
-		return maxWinS1K3D1P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS1K1D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 71:
-		return maxWinS1K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS1K0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 72:
-		return maxWinS1K3D2P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
-	case 73:
-		return maxWinS1K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
-	case 74:
-		return maxWinS2K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS2K0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 75:
-		return maxIdxWinS2K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 76:
-		return maxIdxWinS2K3D1P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K3D1P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 77:
-		return maxIdxWinS2K3D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K3D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 78:
-		return maxIdxWinS1K3D1P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K3D1P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 79:
-		return maxIdxWinS1K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 80:
-		return maxIdxWinS1K3D2P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K3D2P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 81:
-		return maxIdxWinS1K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K1D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 82:
-		return maxIdxWinS2K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 83:
-		return sumWinS2K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 84:
-		return sumWinS2K3D1P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 85:
-		return sumWinS2K3D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K3D1P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 86:
-		return sumWinS1K3D1P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K3D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 87:
-		return sumWinS1K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K3D1P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 88:
-		return sumWinS1K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 89:
-		return sumWinS2K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K3D2P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 90:
-		return sumSqWinS2K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K1D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 91:
-		return sumSqWinS2K3D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 92:
-		return sumSqWinS1K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 93:
-		return sumSqWinS1K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 94:
-		return sumSqWinS2K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K3D1P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 95:
-		return maxWinS2K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K3D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 96:
-		return maxWinS2K3D1P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K3D1P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 97:
-		return maxWinS2K3D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 98:
-		return maxWinS1K3D1P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K1D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 99:
-		return maxWinS1K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 100:
-		return maxWinS1K3D2P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 101:
-		return maxWinS1K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS2K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 102:
-		return maxWinS2K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS2K3D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 103:
-		return maxIdxWinS2K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS1K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 104:
-		return maxIdxWinS2K3D1P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS1K1D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 105:
-		return maxIdxWinS2K3D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS1K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 106:
-		return maxIdxWinS1K3D1P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS2K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 107:
-		return maxIdxWinS1K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 108:
-		return maxIdxWinS1K3D2P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K3D1P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 109:
-		return maxIdxWinS1K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K3D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 110:
-		return maxIdxWinS2K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K3D1P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 111:
-		return sumWinS2K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 112:
-		return sumWinS2K3D1P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K3D2P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 113:
-		return sumWinS2K3D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K1D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 114:
-		return sumWinS1K3D1P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 115:
-		return sumWinS1K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 116:
-		return sumWinS1K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 117:
-		return sumWinS2K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K3D1P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 118:
-		return sumSqWinS2K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K3D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 119:
-		return sumSqWinS2K3D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K3D1P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 120:
-		return sumSqWinS1K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 121:
-		return sumSqWinS1K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K3D2P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 122:
+		return maxIdxWinS1K1D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 123:
+		return maxIdxWinS1K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 124:
+		return maxIdxWinS2K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 125:
+		return sumWinS2K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 126:
+		return sumWinS2K3D1P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 127:
+		return sumWinS2K3D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 128:
+		return sumWinS1K3D1P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 129:
+		return sumWinS1K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 130:
+		return sumWinS1K1D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 131:
+		return sumWinS1K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 132:
+		return sumWinS2K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 133:
+		return sumSqWinS2K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 134:
+		return sumSqWinS2K3D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 135:
+		return sumSqWinS1K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 136:
+		return sumSqWinS1K1D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 137:
+		return sumSqWinS1K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 138:
 		return sumSqWinS2K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	}
 	return callGoWindow(id, a, src, dst, idx, planes)
@@ -360,16 +408,16 @@ func callWindow(id kernelID, a *winArgs, src, dst, idx unsafe.Pointer, planes in
 // callGlobal calls kernel id.
 func callGlobal(id kernelID, dst, src unsafe.Pointer, planes, n int) {
 	switch id {
-	case 65:
+	case 73:
 		maxGlobalF32AVX2((*byte)(dst), (*byte)(src), planes, n)
 		return
-	case 66:
+	case 74:
 		meanGlobalF32AVX2((*byte)(dst), (*byte)(src), planes, n)
 		return
-	case 123:
+	case 139:
 		maxGlobalF32AVX512((*byte)(dst), (*byte)(src), planes, n)
 		return
-	case 124:
+	case 140:
 		meanGlobalF32AVX512((*byte)(dst), (*byte)(src), planes, n)
 		return
 	}

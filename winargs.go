@@ -60,6 +60,12 @@ type winArgs struct {
 	w, wo      int // elements: inputs per row, outputs per row
 	s, k, d, p int // horizontal stride, taps, dilation, left padding (elements)
 	c0, c1, nc int // chunks: [0, c0) and [c1, nc) are edge chunks, [c0, c1) interior
+	tail       int // -1, or the first output of an interior chunk that ends the row, overlapping the previous one (then nc = c1+1)
+	// Edge chunks e (chunk c = e for e < c0, else c1+e-c0): bit i of ebits[e]
+	// is set when column c*s*L + lo + i (lo: the kernel's reach) lies in
+	// [0, w); bit j of emask[e] when output c*L + j lies in [0, wo).
+	ebits [maxEdges]uint64
+	emask [maxEdges]uint64
 
 	post int32          // sums: what the sum is divided by, and what follows (post*)
 	div  unsafe.Pointer // sums: the divisor of each output column ([nc*L]T, as the post says)
@@ -68,6 +74,9 @@ type winArgs struct {
 	fH   float64
 	vol  float64 // LP: the kernel volume
 }
+
+// maxEdges bounds the edge chunks of a row.
+const maxEdges = 16
 
 // maxTaps bounds the vertical taps of one output (the rows of its window,
 // depth times height, inside the input); a window with more runs the generic
@@ -83,35 +92,66 @@ const (
 	postLp2                     // sqrt((+0 + q) * vol): lp_pool with p = 2, over the squares
 )
 
-// chunkReach returns the columns a window kernel of L lanes may read for a
-// chunk, relative to the chunk's block start c*s*L: from the first tap of its
-// first output (-p, or the block start) to the end of the s*L columns that
-// start at the last tap of its first output ((k-1)*d - p, or the block
-// start): a kernel may load each tap of its L outputs as s*L contiguous
-// columns.
+// chunkReach returns the columns a window kernel of any taps (K = 0) may read
+// for a chunk, relative to the chunk's block start c*s*L: from the first tap
+// of its first output (-p, or the block start) to the end of the s*L columns
+// that start at the last tap of its first output ((k-1)*d - p, or the block
+// start): it loads each tap of its L outputs as s*L contiguous columns.
+// Kernels of fixed taps say their reach in the table (kernelInfo.lo, hi).
 func chunkReach(L, s, k, d, p int) (lo, hi int) {
 	return min(0, -p), s*L + max(0, (k-1)*d-p)
 }
 
-// chunks returns the chunk counts of a row of wo outputs from w inputs for a
-// kernel of L lanes: c0 leading edge chunks, interior chunks [c0, c1) whose
-// reads (chunkReach) lie in [0, w) and which hold L outputs, and nc chunks in
-// all.
-func chunks(L, w, wo, s, k, d, p int) (c0, c1, nc int) {
-	nc = (wo + L - 1) / L
-	lo, hi := chunkReach(L, s, k, d, p)
-	block := s * L
+// setChunks sets a's chunks for a kernel of L lanes reading [lo, hi) from a
+// chunk's block start: leading edge chunks [0, c0), interior chunks [c0, c1)
+// whose reads lie in [0, w) and which hold L outputs, the trailing edge
+// chunks, or instead an interior tail chunk overlapping the previous one when
+// the row's last L outputs read only inside the row; and the masks of the edge
+// chunks. False when there are more than maxEdges edge chunks.
+func (a *winArgs) setChunks(L, lo, hi int) bool {
+	block := a.s * L
+	a.nc = (a.wo + L - 1) / L
+	a.c0 = 0
 	if lo < 0 {
-		c0 = (-lo + block - 1) / block
+		a.c0 = min((-lo+block-1)/block, a.nc)
 	}
-	c1 = wo / L // chunks with L outputs
-	if w >= hi {
-		c1 = min(c1, (w-hi)/block+1) // chunks c with c*block + hi <= w
-	} else {
-		c1 = 0
+	a.c1 = 0
+	if a.w >= hi {
+		a.c1 = min(a.wo/L, (a.w-hi)/block+1) // full chunks c with c*block + hi <= w
 	}
-	c0 = min(c0, nc)
-	return c0, max(c0, c1), nc
+	a.c1 = max(a.c0, a.c1)
+	a.tail = -1
+	if t := a.wo - L; a.c1 == a.nc-1 && t >= 0 && t*a.s+lo >= 0 && t*a.s+hi <= a.w {
+		a.tail = t
+	}
+	edges := a.c0
+	if a.tail < 0 {
+		edges += a.nc - a.c1
+	}
+	if edges > maxEdges {
+		return false
+	}
+	e := 0
+	for c := range a.nc {
+		if (c >= a.c0 && c < a.c1) || (a.tail >= 0 && c >= a.c1) {
+			continue
+		}
+		col := c*block + lo
+		a.ebits[e] = bitRange(-col, a.w-col)
+		a.emask[e] = bitRange(0, a.wo-c*L) & bitRange(0, L)
+		e++
+	}
+	return true
+}
+
+// bitRange returns the bits [lo, hi) of a uint64, clipped to [0, 64).
+func bitRange(lo, hi int) uint64 {
+	lo, hi = min(max(lo, 0), 64), min(max(hi, 0), 64)
+	if lo >= hi {
+		return 0
+	}
+	m := ^uint64(0) >> (64 - (hi - lo))
+	return m << lo
 }
 
 // size is the size in bytes of a T.

@@ -52,7 +52,8 @@ type win struct {
 	// registers the loops need (see keep).
 	fill  Op         // max: -inf; sums: +0
 	zero  Op         // sums: +0
-	nan   VecVirtual // max: the NaN detector of the current row (a register)
+	nanK  OpmaskVirtual // max, AVX-512: the lanes where a NaN was seen in the current row
+	nanV  VecVirtual    // max, AVX2: the same as a vector mask
 	even  VecVirtual // AVX-512 stride 2: VPERMT2PS indices of the even lanes of two vectors
 	odd   VecVirtual // and of the odd ones
 	iotaS Op         // max with index: lane j holds j*s (index lanes)
@@ -89,25 +90,34 @@ func (g *win) withIdx() bool { return g.k.Op == table.MaxIdx }
 func (g *win) fixed() bool { return g.k.K != 0 }
 
 // offsets returns the fixed taps' column offsets from the chunk's block start.
-func (g *win) offsets() []int {
-	o := make([]int, g.k.K)
-	for t := range o {
-		o[t] = t*g.k.D - g.k.P
-	}
-	return o
-}
+func (g *win) offsets() []int { return g.k.Offsets() }
 
 func windowKernel(k table.Kernel) {
 	g := &win{k: k, v: newVX(k.ISA == table.AVX512, k.Size), lbl: labeler(k.Name())}
-	TEXT(k.Name(), NOSPLIT, "func(a *winArgs, src, dst, idx *byte, planes int) int")
+	TEXT(k.Name(), 0, "func(a *winArgs, src, dst, idx *byte, planes int) int") // not NOSPLIT: the AVX2 kernels keep vectors on the stack
 	Pragma("noescape")
 	Doc(k.Doc())
 	g.a = GP64()
 	Load(Param("a"), g.a)
 	g.prologue()
+	if g.fixed() {
+		Comment("1 to 4 vertical taps: the fast loops.")
+		n := GP64()
+		MOVQ(g.field("ntaps"), n)
+		for t := 1; t <= maxFast; t++ {
+			CMPQ(n, U8(t))
+			JEQ(LabelRef(g.lbl(fmt.Sprintf("fast%d", t))))
+		}
+	}
 	g.planeLoop()
 	VZEROUPPER()
 	RET()
+	if g.fixed() {
+		for t := 1; t <= maxFast; t++ {
+			Label(g.lbl(fmt.Sprintf("fast%d", t)))
+			g.fastPath(t)
+		}
+	}
 }
 
 // slot allocates an 8-byte stack slot.
@@ -130,7 +140,11 @@ func (g *win) prologue() {
 	v := g.v
 	if g.max() {
 		g.fill = g.keep(v.negInf())
-		g.nan = v.vec()
+		if v.z {
+			g.nanK = K()
+		} else {
+			g.nanV = v.vec()
+		}
 	} else {
 		z := v.vec()
 		v.zero(z)
@@ -279,7 +293,11 @@ func (g *win) planeLoop() {
 
 	Label(lbl("row"))
 	if g.max() {
-		g.v.zero(g.nan)
+		if g.v.z {
+			KXORW(g.nanK, g.nanK, g.nanK)
+		} else {
+			VPXOR(g.nanV, g.nanV, g.nanV)
+		}
 	}
 	g.rowChunks()
 	if g.max() {
@@ -348,26 +366,13 @@ func (g *win) planeLoop() {
 	Store(r, ReturnIndex(0))
 }
 
-// nanTest sets the flags so that JNE jumps when the row's NaN detector is NaN.
+// nanTest sets the flags so that JNE jumps when the row met a NaN.
 func (g *win) nanTest() {
-	v := g.v
-	if v.z {
-		k := K()
-		if v.f64() {
-			VCMPPD(Imm(3), g.nan, g.nan, k) // unordered
-		} else {
-			VCMPPS(Imm(3), g.nan, g.nan, k)
-		}
-		KORTESTW(k, k)
-		return
-	}
-	t := v.vec()
-	if v.f64() {
-		VCMPPD(Imm(3), g.nan, g.nan, t)
+	if g.v.z {
+		KORTESTW(g.nanK, g.nanK)
 	} else {
-		VCMPPS(Imm(3), g.nan, g.nan, t)
+		VPTEST(g.nanV, g.nanV)
 	}
-	VPTEST(t, t)
 }
 
 // chunkRegs are the registers of the chunk loop.
@@ -394,6 +399,7 @@ func (g *win) rowChunks() {
 		Label(lbl(name))
 		CMPQ(cr.c, g.field(end))
 		JGE(LabelRef(lbl(name + "Done")))
+		Label(lbl(name + "Body"))
 		g.chunk(&cr, edge, name)
 		INCQ(cr.c)
 		ADDQ(U32(g.k.S*g.v.L), cr.col)
@@ -407,6 +413,26 @@ func (g *win) rowChunks() {
 	}
 	loop("left", "c0", true)
 	loop("inner", "c1", false)
+	Comment("An interior chunk at output tail, overlapping the previous one, ends the row: once, with c = c1.")
+	CMPQ(cr.c, g.field("c1"))
+	JNE(LabelRef(lbl("noTail")))
+	t := GP64()
+	MOVQ(g.field("tail"), t)
+	TESTQ(t, t)
+	JS(LabelRef(lbl("noTail")))
+	v := g.v
+	MOVQ(t, cr.col)
+	IMUL3Q(U32(g.k.S), cr.col, cr.col)
+	MOVQ(g.rS, cr.cS)
+	LEAQ(Mem{Base: cr.cS, Index: cr.col, Scale: uint8(v.es)}, cr.cS)
+	MOVQ(g.rD, cr.cD)
+	LEAQ(Mem{Base: cr.cD, Index: t, Scale: uint8(v.es)}, cr.cD)
+	if g.withIdx() {
+		MOVQ(g.rX, cr.cX)
+		LEAQ(Mem{Base: cr.cX, Index: t, Scale: 8}, cr.cX)
+	}
+	JMP(LabelRef(lbl("innerBody")))
+	Label(lbl("noTail"))
 	loop("right", "nc", true)
 }
 
@@ -415,13 +441,24 @@ func (g *win) chunk(cr *chunkRegs, edge bool, name string) {
 	v := g.v
 	lbl := func(s string) string { return g.lbl(name + "_" + s) }
 	var masks *edgeMasks
+	// edgeNum returns, in a new register, the chunk's edge number: c below
+	// c0, else c0 + c - c1.
+	edgeNum := func() GPVirtual {
+		e := GP64()
+		MOVQ(cr.c, e)
+		if name == "right" {
+			SUBQ(g.field("c1"), e)
+			ADDQ(g.field("c0"), e)
+		}
+		return e
+	}
 	if edge {
-		masks = g.newEdgeMasks(cr.col)
+		masks = g.newEdgeMasks(cr.col, edgeNum())
 	}
 	acc := v.vec()
 	v.mov(g.fill, acc)
 	var accI, rowI VecVirtual
-	var cb []VecVirtual // max with index: the column index of each tap's lanes
+	var cb []Op // max with index: the column index of each tap's lanes
 	if g.withIdx() {
 		accI, rowI = v.vec(), v.vec()
 		cb = g.colIdx(cr.col)
@@ -443,7 +480,7 @@ func (g *win) chunk(cr *chunkRegs, edge bool, name string) {
 			rb = v.vec()
 			g.tapIdxVec(g.field("tapIdx").Idx(tv, 4).Offset(4*u), rowI, rb)
 		}
-		g.taps(T, masks, cb, func(x, ci VecVirtual) {
+		g.taps(Mem{Base: T}, masks, cb, func(x VecVirtual, ci Op) {
 			g.combine(x, ci, acc, accI, rb)
 		})
 	}
@@ -470,32 +507,38 @@ func (g *win) chunk(cr *chunkRegs, edge bool, name string) {
 	Label(lbl("tapsDone"))
 
 	if !g.max() {
-		g.divide(acc, cr, lbl)
+		off := GP64()
+		MOVQ(cr.cD, off)
+		SUBQ(g.rD, off)
+		g.divide(acc, off)
 	}
 	var sm *storeMask
 	if edge {
-		sm = g.newStoreMask(cr.c)
+		sm = g.newStoreMask(edgeNum())
 		if g.withIdx() {
 			Comment("An edge maximum of -inf may carry a padding index: the caller computes the plane.")
 			g.testNegInf(acc, sm)
 			JNE(LabelRef(g.lbl("leave")))
 		}
 	}
-	g.storeVal(acc, cr.cD, sm)
+	g.storeVal(acc, Mem{Base: cr.cD}, sm)
 	if g.withIdx() {
-		g.storeIdx(accI, cr.cX, sm)
+		g.storeIdx(accI, Mem{Base: cr.cX}, sm)
 	}
 }
 
 // group is the number of vertical taps a chunk's loop takes at a time: the
-// kernel's horizontal taps (square windows), at most 4.
+// kernel's horizontal taps (square windows), at most 4; 3 for one tap.
 func (g *win) group() int {
+	if g.k.K == 1 { // the vertical pass of two-pass max: 3 or 9 rows
+		return 3
+	}
 	return min(max(g.k.K, 2), 4)
 }
 
 // tapIdxVec sets dst to the plane index of column 0 of a vertical tap row:
 // tapIdx (the int32 at m) plus the row's index base rowI.
-func (g *win) tapIdxVec(m Mem, rowI, dst VecVirtual) {
+func (g *win) tapIdxVec(m Mem, rowI Op, dst VecVirtual) {
 	v := g.v
 	if v.f64() {
 		t := GP64()
@@ -509,7 +552,7 @@ func (g *win) tapIdxVec(m Mem, rowI, dst VecVirtual) {
 
 // combine folds a tap (vector x, column indices ci) of the current vertical
 // tap (row index base rb) into the accumulators.
-func (g *win) combine(x, ci, acc, accI, rb VecVirtual) {
+func (g *win) combine(x VecVirtual, ci Op, acc, accI, rb VecVirtual) {
 	v := g.v
 	switch g.k.Op {
 	case table.Sum:
@@ -554,7 +597,7 @@ func (g *win) combine(x, ci, acc, accI, rb VecVirtual) {
 // taps of the chunk whose block starts at column col (lane j of tap t:
 // col + j*s + t*d - p); for any taps one vector, of tap 0, which anyTaps
 // steps itself.
-func (g *win) colIdx(col GPVirtual) []VecVirtual {
+func (g *win) colIdx(col GPVirtual) []Op {
 	v := g.v
 	base := v.vec()
 	v.ibcast(col, base)
@@ -566,9 +609,9 @@ func (g *win) colIdx(col GPVirtual) []VecVirtual {
 		c0 := v.vec()
 		v.ibcast(p, c0)
 		v.iadd(base, c0, c0)
-		return []VecVirtual{c0}
+		return []Op{g.keep(c0)}
 	}
-	var cb []VecVirtual
+	var cb []Op
 	for _, o := range g.offsets() {
 		r := v.vec()
 		if o == 0 {
@@ -579,118 +622,49 @@ func (g *win) colIdx(col GPVirtual) []VecVirtual {
 			v.ibcast(t, r)
 			v.iadd(base, r, r)
 		}
-		cb = append(cb, r)
+		cb = append(cb, g.keep(r))
 	}
 	return cb
 }
 
-// load is one load a tap row needs: L columns (or, bcast, one column
-// broadcast) from offset off (columns from the chunk's block start).
-type load struct {
-	off   int
-	bcast bool
-}
-
-// loads lists the loads of the fixed taps, in order, without repeats.
-func (g *win) loads() []load {
-	var ls []load
-	add := func(l load) {
-		for _, x := range ls {
-			if x == l {
-				return
-			}
-		}
-		ls = append(ls, l)
-	}
-	L := g.v.L
-	for _, o := range g.offsets() {
-		if g.k.S == 1 {
-			add(load{off: o})
-			continue
-		}
-		switch sh := o >> 1; {
-		case sh == 0:
-			add(load{off: 0})
-			add(load{off: L})
-		case g.v.z && sh == -1:
-			add(load{off: 0})
-			add(load{off: L})
-			add(load{off: o, bcast: true})
-		case g.v.z && sh == 1:
-			add(load{off: 0})
-			add(load{off: L})
-			add(load{off: 2*L - 2 + o, bcast: true})
-		default:
-			add(load{off: o})
-			add(load{off: o + L})
-		}
-	}
-	return ls
-}
-
 // edgeMasks are the masks of an edge chunk's loads: a bitmap of the columns
-// inside the row, bit i for column col+lo+i (lo: the leftmost load's offset),
-// from which each load's mask is shifted out; and the chunk's block-start
-// column, for loads at offsets known at run time only.
+// inside the row (winArgs.ebits: bit i for column col+lo+i, lo the kernel's
+// reach), from which each load's mask is shifted out; and the chunk's
+// block-start column, for the loads of any taps, whose masks are computed at
+// run time.
 type edgeMasks struct {
 	col  GPVirtual
-	bits GPVirtual // nil: no bitmap (any taps, or loads reaching more than 64 columns)
+	bits GPVirtual // nil: any taps
 	lo   int
+	k    map[int]OpmaskVirtual // AVX-512: the mask of each load offset of fixed taps
+	m    map[int]Mem           // AVX2: the vector mask of each, in a stack slot
 }
 
-// reach returns the column range [lo, hi) of the fixed taps' loads from the
-// chunk's block start.
-func (g *win) reach() (lo, hi int) {
-	for i, l := range g.loads() {
-		n := g.v.L
-		if l.bcast {
-			n = 1
-		}
-		if i == 0 || l.off < lo {
-			lo = l.off
-		}
-		hi = max(hi, l.off+n)
-	}
-	return lo, hi
-}
-
-// newEdgeMasks computes the column bitmap of the edge chunk whose block
-// starts at column col.
-func (g *win) newEdgeMasks(col GPVirtual) *edgeMasks {
-	em := &edgeMasks{col: col}
+// newEdgeMasks loads the column bitmap of edge chunk e, whose block starts at
+// column col.
+func (g *win) newEdgeMasks(col, e GPVirtual) *edgeMasks {
+	em := &edgeMasks{col: col, k: map[int]OpmaskVirtual{}, m: map[int]Mem{}}
 	if !g.fixed() {
 		return em
 	}
-	lo, hi := g.reach()
-	if hi-lo > 64 {
-		return em
-	}
-	Comment("Edge chunk: bit i of bits is set when column col+lo+i lies inside the row.")
-	em.lo = lo
-	c0 := GP64()
-	LEAQ(Mem{Base: col, Disp: lo}, c0)
-	clamp := func(r GPVirtual) {
-		z, l := GP64(), GP64()
-		XORQ(z, z)
-		CMPQ(r, z)
-		CMOVQLT(z, r)
-		MOVQ(U32(64), l)
-		CMPQ(r, l)
-		CMOVQGT(l, r)
-	}
-	hiN, loN := GP64(), GP64()
-	MOVQ(g.field("w"), hiN)
-	SUBQ(c0, hiN)
-	clamp(hiN)
-	MOVQ(c0, loN)
-	NEGQ(loN)
-	clamp(loN)
-	ones, ml := GP64(), GP64()
+	em.lo, _ = g.k.Reach()
 	em.bits = GP64()
-	MOVQ(I32(-1), ones)
-	BZHIQ(hiN, ones, em.bits)
-	BZHIQ(loN, ones, ml)
-	ANDNQ(em.bits, ml, em.bits)
+	MOVQ(g.field("ebits").Idx(e, 8), em.bits)
+	Comment("The masks of the chunk's loads, once for all its vertical taps.")
+	for _, l := range g.k.Loads() {
+		if l.Bcast {
+			continue
+		}
+		if g.v.z {
+			k := K()
+			KMOVW(em.maskBits(l.Off).As32(), k)
+			em.k[l.Off] = k
+		} else {
+			m := AllocLocal(32)
+			VMOVDQU(g.bitsVec(em.maskBits(l.Off)), m)
+			em.m[l.Off] = m
+		}
+	}
 	return em
 }
 
@@ -775,11 +749,11 @@ func (g *win) laneVec(x GPVirtual) VecVirtual {
 // loadAt loads L columns from T+off*es into a new register; in an edge chunk
 // the columns outside the row read the fill value. mk gives the mask when the
 // caller has it (nil: computed here from the chunk's column).
-func (g *win) loadAt(T GPVirtual, off int, offReg GPVirtual, em *edgeMasks) VecVirtual {
+func (g *win) loadAt(T Mem, off int, offReg GPVirtual, em *edgeMasks) VecVirtual {
 	v := g.v
-	m := Mem{Base: T, Disp: off * v.es}
+	m := T.Offset(off * v.es)
 	if offReg != nil {
-		m = Mem{Base: T, Index: offReg, Scale: 1}
+		m = Mem{Base: T.Base, Index: offReg, Scale: 1}
 	}
 	x := v.vec()
 	if em == nil {
@@ -798,11 +772,8 @@ func (g *win) loadAt(T GPVirtual, off int, offReg GPVirtual, em *edgeMasks) VecV
 		return c
 	}
 	if v.z {
-		var k OpmaskVirtual
-		if em.bits != nil && offReg == nil {
-			k = K()
-			KMOVW(em.maskBits(off).As32(), k)
-		} else {
+		k, ok := em.k[off]
+		if !ok || offReg != nil {
 			k = g.laneMask(colOf())
 		}
 		v.mov(g.fill, x)
@@ -814,8 +785,9 @@ func (g *win) loadAt(T GPVirtual, off int, offReg GPVirtual, em *edgeMasks) VecV
 		return x
 	}
 	var mv VecVirtual
-	if em.bits != nil && offReg == nil {
-		mv = g.bitsVec(em.maskBits(off))
+	if mm, ok := em.m[off]; ok && offReg == nil {
+		mv = v.vec()
+		VMOVDQU(mm, mv)
 	} else {
 		mv = g.laneVec(colOf())
 	}
@@ -834,11 +806,11 @@ func (g *win) loadAt(T GPVirtual, off int, offReg GPVirtual, em *edgeMasks) VecV
 
 // bcastAt broadcasts column off of the tap row at T into a new register; in
 // an edge chunk a column outside the row is the fill value.
-func (g *win) bcastAt(T GPVirtual, off int, em *edgeMasks) VecVirtual {
+func (g *win) bcastAt(T Mem, off int, em *edgeMasks) VecVirtual {
 	v := g.v
 	x := v.vec()
 	if em == nil {
-		v.bcast(Mem{Base: T, Disp: off * v.es}, x)
+		v.bcast(T.Offset(off*v.es), x)
 		return x
 	}
 	out := g.lbl(fmt.Sprintf("bc%d", labelSeq()))
@@ -854,7 +826,7 @@ func (g *win) bcastAt(T GPVirtual, off int, em *edgeMasks) VecVirtual {
 		CMPQ(c, g.field("w"))
 		JGE(LabelRef(out))
 	}
-	v.bcast(Mem{Base: T, Disp: off * v.es}, x)
+	v.bcast(T.Offset(off*v.es), x)
 	Label(out)
 	return x
 }
@@ -923,13 +895,13 @@ func (g *win) align(ph, x VecVirtual, sh int) VecVirtual {
 // calling use(x, ci) for each tap in order (ci: its column indices, from cb,
 // for max with index); for max it also folds every loaded vector into the
 // NaN detector.
-func (g *win) taps(T GPVirtual, em *edgeMasks, cb []VecVirtual, use func(x, ci VecVirtual)) {
+func (g *win) taps(T Mem, em *edgeMasks, cb []Op, use func(x VecVirtual, ci Op)) {
 	if !g.fixed() {
 		g.anyTaps(T, em, cb, use)
 		return
 	}
 	v := g.v
-	var loaded []VecVirtual
+	var loaded []loadedVec
 	vecs := map[int]VecVirtual{}
 	get := func(off int) VecVirtual {
 		if x, ok := vecs[off]; ok {
@@ -937,7 +909,7 @@ func (g *win) taps(T GPVirtual, em *edgeMasks, cb []VecVirtual, use func(x, ci V
 		}
 		x := g.loadAt(T, off, nil, em)
 		vecs[off] = x
-		loaded = append(loaded, x)
+		loaded = append(loaded, loadedVec{x: x, k: em.maskOf(off)})
 		return x
 	}
 	var phases [2]VecVirtual
@@ -960,62 +932,81 @@ func (g *win) taps(T GPVirtual, em *edgeMasks, cb []VecVirtual, use func(x, ci V
 				boff = 2*v.L - 2 + o
 			}
 			b := g.bcastAt(T, boff, em)
-			loaded = append(loaded, b)
+			if sh == 1 { // a column of the next block, which may not be a chunk's
+				loaded = append(loaded, loadedVec{x: b, bcast: true})
+			}
 			x = g.align(phase(o&1), b, sh)
 		default:
 			x = g.evenOdd(get(o), get(o+v.L), 0)
 		}
-		var ci VecVirtual
+		var ci Op
 		if cb != nil {
 			ci = cb[t]
 		}
 		use(x, ci)
 	}
 	if g.max() {
-		g.detectNaN(loaded, em != nil)
+		g.detectNaN(loaded)
 	}
 }
 
-// detectNaN makes the NaN detector NaN when a loaded vector holds a NaN: in
-// the interior with the products of pairs of vectors (one FMA per two loads;
-// an infinite input may raise a false alarm, which only costs time), in an
-// edge chunk, whose vectors hold -inf for the columns outside the row, with
-// an exact compare per vector.
-func (g *win) detectNaN(xs []VecVirtual, edge bool) {
+// loadedVec is a vector a tap row loaded, for the NaN detector: in an edge
+// chunk with the mask of its columns inside the row (AVX-512), or, bcast, a
+// broadcast column.
+type loadedVec struct {
+	x     VecVirtual
+	k     OpmaskVirtual
+	bcast bool
+}
+
+// maskOf returns the opmask of load offset off (nil: none, or not AVX-512).
+func (em *edgeMasks) maskOf(off int) OpmaskVirtual {
+	if em == nil {
+		return nil
+	}
+	return em.k[off]
+}
+
+// detectNaN records the lanes of the loaded vectors xs that hold a NaN: their
+// sum (a tree of adds, so that no chain runs from chunk to chunk) is NaN where
+// one of them is, or where infinities of both signs meet (a false alarm that
+// only costs time); one unordered compare of it is or-ed into the row's
+// mask. Columns outside the row hold the fill, -inf, which adds no NaN.
+func (g *win) detectNaN(xs []loadedVec) {
 	v := g.v
-	if !edge {
-		for i := 0; i < len(xs); i += 2 {
-			j := min(i+1, len(xs)-1)
-			v.fma(xs[i], xs[j], g.nan)
+	t := xs[0].x
+	for i := 1; i < len(xs); i++ {
+		s := v.vec()
+		if v.f64() {
+			VADDPD(xs[i].x, t, s)
+		} else {
+			VADDPS(xs[i].x, t, s)
 		}
+		t = s
+	}
+	if v.z {
+		k := K()
+		if v.f64() {
+			VCMPPD(Imm(3), t, t, k) // unordered
+		} else {
+			VCMPPS(Imm(3), t, t, k)
+		}
+		KORW(k, g.nanK, g.nanK)
 		return
 	}
-	for _, x := range xs {
-		if v.z {
-			k := K()
-			if v.f64() {
-				VCMPPD(Imm(3), x, x, k) // unordered: NaN
-				VPTERNLOGQ(Imm(0xff), g.nan, g.nan, k, g.nan)
-			} else {
-				VCMPPS(Imm(3), x, x, k)
-				VPTERNLOGD(Imm(0xff), g.nan, g.nan, k, g.nan) // NaN lanes: all ones, a NaN
-			}
-			continue
-		}
-		m := v.vec()
-		if v.f64() {
-			VCMPPD(Imm(3), x, x, m)
-		} else {
-			VCMPPS(Imm(3), x, x, m)
-		}
-		VORPS(m, g.nan, g.nan) // a NaN lane of x: all ones, a NaN
+	m := v.vec()
+	if v.f64() {
+		VCMPPD(Imm(3), t, t, m)
+	} else {
+		VCMPPS(Imm(3), t, t, m)
 	}
+	VPOR(m, g.nanV, g.nanV)
 }
 
 // anyTaps emits taps read at run time (K = 0): a loop over winArgs.k taps at
 // offsets o = t*d - p, each the L columns from o (stride 1) or the even ones
 // of the 2L columns from o (stride 2).
-func (g *win) anyTaps(T GPVirtual, em *edgeMasks, cb []VecVirtual, use func(x, ci VecVirtual)) {
+func (g *win) anyTaps(T Mem, em *edgeMasks, cb []Op, use func(x VecVirtual, ci Op)) {
 	v := g.v
 	lbl := g.lbl(fmt.Sprintf("h%d", labelSeq()))
 	tt, oB := GP64(), GP64()
@@ -1036,18 +1027,22 @@ func (g *win) anyTaps(T GPVirtual, em *edgeMasks, cb []VecVirtual, use func(x, c
 	if g.k.S == 1 {
 		x = g.loadAt(T, 0, oB, em)
 		if g.max() {
-			g.detectNaN([]VecVirtual{x}, em != nil)
+			g.detectNaN([]loadedVec{{x: x}})
 		}
 	} else {
 		hiB := GP64()
 		LEAQ(Mem{Base: oB, Disp: v.L * v.es}, hiB)
 		a, b := g.loadAt(T, 0, oB, em), g.loadAt(T, 0, hiB, em)
 		if g.max() {
-			g.detectNaN([]VecVirtual{a, b}, em != nil)
+			g.detectNaN([]loadedVec{{x: a}, {x: b}})
 		}
 		x = g.evenOdd(a, b, 0)
 	}
-	use(x, ci)
+	var cio Op
+	if ci != nil {
+		cio = ci
+	}
+	use(x, cio)
 	if ci != nil {
 		v.iadd(step, ci, ci)
 	}
@@ -1059,13 +1054,13 @@ func (g *win) anyTaps(T GPVirtual, em *edgeMasks, cb []VecVirtual, use func(x, c
 	JNZ(LabelRef(lbl))
 }
 
-// divide turns the sum in acc into the output as winArgs.post says.
-func (g *win) divide(acc VecVirtual, cr *chunkRegs, lbl func(string) string) {
+// divide turns the sum in acc into the output as winArgs.post says; off is
+// the chunk's first output's byte offset in its row.
+func (g *win) divide(acc VecVirtual, off GPVirtual) {
 	v := g.v
+	lbl := g.lbl
 	Comment("The divisor of each output column, then the post-processing.")
-	off, dp := GP64(), GP64()
-	MOVQ(cr.cD, off)
-	SUBQ(g.rD, off)
+	dp := GP64()
 	MOVQ(g.field("div"), dp)
 	d := v.vec()
 	v.load(Mem{Base: dp, Index: off, Scale: 1}, d)
@@ -1094,35 +1089,17 @@ type storeMask struct {
 	m VecVirtual    // AVX2
 }
 
-// newStoreMask computes the mask of the outputs of chunk c inside the row.
-func (g *win) newStoreMask(c GPVirtual) *storeMask {
+// newStoreMask loads the mask of edge chunk e's outputs inside the row.
+func (g *win) newStoreMask(e GPVirtual) *storeMask {
 	v := g.v
-	n := GP64()
-	MOVQ(g.field("wo"), n)
-	t := GP64()
-	MOVQ(c, t)
-	SHLQ(U8(log2(v.L)), t)
-	SUBQ(t, n)
-	l := GP64()
-	MOVQ(U32(v.L), l)
-	CMPQ(n, l)
-	CMOVQGT(l, n)
 	if v.z {
-		ones := GP64()
-		MOVQ(I32(-1), ones)
-		BZHIQ(n, ones, ones)
 		k := K()
-		KMOVW(ones.As32(), k)
+		KMOVW(g.field("emask").Idx(e, 8), k)
 		return &storeMask{k: k}
 	}
-	nv, m := v.vec(), v.vec()
-	v.ibcast(n, nv)
-	if v.f64() {
-		VPCMPGTQ(g.iota, nv, m) // n > lane
-	} else {
-		VPCMPGTD(g.iota, nv, m)
-	}
-	return &storeMask{m: m}
+	m := GP64()
+	MOVQ(g.field("emask").Idx(e, 8), m)
+	return &storeMask{m: g.bitsVec(m)}
 }
 
 func log2(n int) int {
@@ -1158,9 +1135,8 @@ func (g *win) testNegInf(acc VecVirtual, sm *storeMask) {
 }
 
 // storeVal stores the chunk's outputs (under the mask in an edge chunk).
-func (g *win) storeVal(x VecVirtual, at GPVirtual, sm *storeMask) {
+func (g *win) storeVal(x VecVirtual, m Mem, sm *storeMask) {
 	v := g.v
-	m := Mem{Base: at}
 	switch {
 	case sm == nil:
 		v.store(x, m)
@@ -1177,10 +1153,10 @@ func (g *win) storeVal(x VecVirtual, at GPVirtual, sm *storeMask) {
 
 // storeIdx stores the chunk's indices as int64 (under the mask in an edge
 // chunk): float32 index lanes are widened, in two halves.
-func (g *win) storeIdx(x VecVirtual, at GPVirtual, sm *storeMask) {
+func (g *win) storeIdx(x VecVirtual, at Mem, sm *storeMask) {
 	v := g.v
 	if v.f64() {
-		m := Mem{Base: at}
+		m := at
 		switch {
 		case sm == nil && v.z:
 			VMOVDQU64(x, m)
@@ -1200,14 +1176,14 @@ func (g *win) storeIdx(x VecVirtual, at GPVirtual, sm *storeMask) {
 		VPMOVSXDQ(x.AsY(), lo)
 		VPMOVSXDQ(h, hi)
 		if sm == nil {
-			VMOVDQU64(lo, Mem{Base: at})
-			VMOVDQU64(hi, Mem{Base: at, Disp: 64})
+			VMOVDQU64(lo, at)
+			VMOVDQU64(hi, at.Offset(64))
 			return
 		}
 		kh := K()
 		KSHIFTRW(Imm(8), sm.k, kh)
-		VMOVDQU64(lo, sm.k, Mem{Base: at})
-		VMOVDQU64(hi, kh, Mem{Base: at, Disp: 64})
+		VMOVDQU64(lo, sm.k, at)
+		VMOVDQU64(hi, kh, at.Offset(64))
 		return
 	}
 	h := XMM()
@@ -1215,14 +1191,231 @@ func (g *win) storeIdx(x VecVirtual, at GPVirtual, sm *storeMask) {
 	VPMOVSXDQ(x.AsX(), lo)
 	VPMOVSXDQ(h, hi)
 	if sm == nil {
-		VMOVDQU(lo, Mem{Base: at})
-		VMOVDQU(hi, Mem{Base: at, Disp: 32})
+		VMOVDQU(lo, at)
+		VMOVDQU(hi, at.Offset(32))
 		return
 	}
 	mlo, mhi, mh := v.vec(), v.vec(), XMM()
 	VEXTRACTI128(Imm(1), sm.m, mh)
 	VPMOVSXDQ(sm.m.AsX(), mlo)
 	VPMOVSXDQ(mh, mhi)
-	VPMASKMOVQ(lo, mlo, Mem{Base: at})
-	VPMASKMOVQ(hi, mhi, Mem{Base: at, Disp: 32})
+	VPMASKMOVQ(lo, mlo, at)
+	VPMASKMOVQ(hi, mhi, at.Offset(32))
+}
+
+// maxFast is the most vertical taps the fast loops take.
+const maxFast = 4
+
+// fastPath emits the loops of a kernel of fixed taps for windows of n
+// vertical taps: the same computation as planeLoop, with the tap rows'
+// pointers set once per row and held in registers, every address of a chunk
+// indexed by one offset (do, the chunk's first output's byte offset in its
+// row; the input block is at do*s), and the chunks of a row as four runs: the
+// leading edge chunks, the interior ones, then the tail chunk or the trailing
+// edge chunks.
+func (g *win) fastPath(n int) {
+	v, s := g.v, g.k.S
+	lbl := func(x string) string { return g.lbl(fmt.Sprintf("f%d_%s", n, x)) }
+
+	Label(lbl("plane"))
+	t := GP64()
+	MOVQ(g.pl, t)
+	CMPQ(t, g.planes)
+	JGE(LabelRef(g.lbl("done")))
+	for _, p := range []struct {
+		plane, slab Mem
+		off         string
+	}{{g.src, g.zS, "srcOff"}, {g.dst, g.zD, "dstOff"}, {g.idx, g.zX, "idxOff"}} {
+		b := GP64()
+		MOVQ(p.plane, b)
+		ADDQ(g.field(p.off), b)
+		MOVQ(b, p.slab)
+	}
+	t = GP64()
+	MOVQ(g.field("slabs"), t)
+	MOVQ(t, g.z)
+	MOVQ(U32(0), g.zI)
+
+	Label(lbl("slab"))
+	for _, p := range [][2]Mem{{g.zS, g.rS}, {g.zD, g.rD}, {g.zX, g.rX}, {g.zI, g.rI}} {
+		b := GP64()
+		MOVQ(p[0], b)
+		MOVQ(b, p[1])
+	}
+	t = GP64()
+	MOVQ(g.field("rows"), t)
+	MOVQ(t, g.r)
+
+	Label(lbl("row"))
+	if g.max() {
+		if v.z {
+			KXORW(g.nanK, g.nanK, g.nanK)
+		} else {
+			VPXOR(g.nanV, g.nanV, g.nanV)
+		}
+	}
+	T := make([]GPVirtual, n)
+	for i := range T {
+		T[i] = GP64()
+		MOVQ(g.field("tapOff").Offset(8*i), T[i])
+		ADDQ(g.rS, T[i])
+	}
+	rD, do, e := GP64(), GP64(), GP64()
+	MOVQ(g.rD, rD)
+	XORQ(do, do)
+	XORQ(e, e)
+	var rX GPVirtual
+	var rowI, step Op   // max with index: the row's index base; s*L in every lane
+	var colv VecVirtual // max with index: lane j's column, do/size*s + j*s
+	if g.withIdx() {
+		rX = GP64()
+		MOVQ(g.rX, rX)
+		r, st := v.vec(), v.vec()
+		t := GP64()
+		MOVL(g.rI, t.As32())
+		v.ibcast(t, r)
+		rowI = g.keep(r)
+		MOVQ(U32(s*v.L), t)
+		v.ibcast(t, st)
+		step = g.keep(st)
+		colv = v.vec()
+		v.mov(g.iotaS, colv) // column j*s of chunk 0
+	}
+	// body emits one chunk at do (an edge chunk, e, when edge).
+	body := func(edge bool, name string) {
+		var em *edgeMasks
+		var sm *storeMask
+		if edge {
+			em = g.newEdgeMasks(nil, e)
+			sm = g.newStoreMask(e)
+		}
+		acc := v.vec()
+		v.mov(g.fill, acc)
+		var accI VecVirtual
+		var cb []Op
+		if g.withIdx() {
+			accI = v.vec()
+			for _, o := range g.offsets() {
+				c := v.vec()
+				t := GP64()
+				MOVQ(I32(int32(o)), t)
+				v.ibcast(t, c)
+				v.iadd(colv, c, c)
+				cb = append(cb, g.keep(c))
+			}
+			g.tapIdxVec(g.field("tapIdx"), rowI, accI)
+			v.iadd(cb[0], accI, accI)
+		}
+		for i := range n {
+			var rb VecVirtual
+			if g.withIdx() {
+				rb = v.vec()
+				g.tapIdxVec(g.field("tapIdx").Offset(4*i), rowI, rb)
+			}
+			g.taps(Mem{Base: T[i], Index: do, Scale: uint8(s)}, em, cb, func(x VecVirtual, ci Op) {
+				g.combine(x, ci, acc, accI, rb)
+			})
+		}
+		if !g.max() {
+			g.divide(acc, do)
+		}
+		if edge && g.withIdx() {
+			Comment("An edge maximum of -inf may carry a padding index: the caller computes the plane.")
+			g.testNegInf(acc, sm)
+			JNE(LabelRef(g.lbl("leave")))
+		}
+		g.storeVal(acc, Mem{Base: rD, Index: do, Scale: 1}, sm)
+		if g.withIdx() {
+			g.storeIdx(accI, Mem{Base: rX, Index: do, Scale: uint8(8 / v.es)}, sm)
+			v.iadd(step, colv, colv)
+		}
+		ADDQ(U32(v.L*v.es), do)
+		if edge {
+			INCQ(e)
+		}
+	}
+	// run emits a loop of body over the chunks [from, to) (fields; from ""
+	// is 0).
+	run := func(name, from, to string, edge bool) {
+		c := GP64()
+		MOVQ(g.field(to), c)
+		if from != "" {
+			SUBQ(g.field(from), c)
+		}
+		Label(lbl(name))
+		TESTQ(c, c)
+		JLE(LabelRef(lbl(name + "Done")))
+		body(edge, name)
+		DECQ(c)
+		JMP(LabelRef(lbl(name)))
+		Label(lbl(name + "Done"))
+	}
+	run("left", "", "c0", true)
+	run("inner", "c0", "c1", false)
+	Comment("The tail chunk at output tail, overlapping the previous one, or the trailing edges.")
+	t = GP64()
+	MOVQ(g.field("tail"), t)
+	TESTQ(t, t)
+	JS(LabelRef(lbl("right")))
+	MOVQ(t, do)
+	SHLQ(U8(log2(v.es)), do)
+	if g.withIdx() {
+		c := GP64()
+		MOVQ(t, c)
+		IMUL3Q(U32(s), c, c)
+		v.ibcast(c, colv)
+		v.iadd(g.iotaS, colv, colv)
+	}
+	body(false, "tail")
+	JMP(LabelRef(lbl("rowEnd")))
+	Label(lbl("right"))
+	run("rightLoop", "c1", "nc", true)
+	Label(lbl("rowEnd"))
+	if g.max() {
+		g.nanTest()
+		JNE(LabelRef(g.lbl("leave")))
+	}
+	for _, p := range []struct {
+		m     Mem
+		field string
+	}{{g.rS, "srcRow"}, {g.rD, "dstRow"}, {g.rX, "idxRow"}} {
+		b := GP64()
+		MOVQ(p.m, b)
+		ADDQ(g.field(p.field), b)
+		MOVQ(b, p.m)
+	}
+	b := GP64()
+	MOVL(g.rI, b.As32())
+	ADDL(g.field("rowIdx"), b.As32())
+	MOVL(b.As32(), g.rI)
+	DECQ(g.r)
+	JNZ(LabelRef(lbl("row")))
+
+	for _, p := range []struct {
+		m     Mem
+		field string
+	}{{g.zS, "srcSlab"}, {g.zD, "dstSlab"}, {g.zX, "idxSlab"}} {
+		b := GP64()
+		MOVQ(p.m, b)
+		ADDQ(g.field(p.field), b)
+		MOVQ(b, p.m)
+	}
+	b = GP64()
+	MOVL(g.zI, b.As32())
+	ADDL(g.field("slabIdx"), b.As32())
+	MOVL(b.As32(), g.zI)
+	DECQ(g.z)
+	JNZ(LabelRef(lbl("slab")))
+
+	for _, p := range []struct {
+		m     Mem
+		field string
+	}{{g.src, "srcPlane"}, {g.dst, "dstPlane"}, {g.idx, "idxPlane"}} {
+		b := GP64()
+		MOVQ(p.m, b)
+		ADDQ(g.field(p.field), b)
+		MOVQ(b, p.m)
+	}
+	INCQ(g.pl)
+	JMP(LabelRef(lbl("plane")))
 }

@@ -151,6 +151,7 @@ func Arch(arch string) []Kernel {
 var windowShapes = [][4]int{
 	{2, 2, 1, 0}, {2, 3, 1, 1}, {2, 3, 1, 0},
 	{1, 3, 1, 1}, {1, 2, 1, 0}, {1, 3, 2, 1},
+	{1, 1, 1, 0}, // one tap: the vertical pass of two-pass max pooling, kernels (k, 1)
 }
 
 // windows lists the window kernels of an ISA and element size: the shapes

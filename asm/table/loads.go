@@ -1,0 +1,90 @@
+package table
+
+// Load is one load a window kernel makes for each tap row of a chunk: L
+// columns (or, Bcast, one column broadcast) from Off columns after the
+// chunk's block start (c*s*L).
+type Load struct {
+	Off   int
+	Bcast bool
+}
+
+// Offsets returns the fixed taps' column offsets from a chunk's block start,
+// t*d - p for each tap t.
+func (k Kernel) Offsets() []int {
+	o := make([]int, k.K)
+	for t := range o {
+		o[t] = t*k.D - k.P
+	}
+	return o
+}
+
+// Loads lists, for a kernel with fixed taps, the loads of one tap row of a
+// chunk, in order and without repeats: the plan the amd64 emitter follows
+// and from which Reach derives the columns a chunk reads.
+//
+//   - stride 1: tap t is the L columns from its offset o.
+//   - stride 2: the 2L columns of the block are loaded once and split into
+//     their even and odd columns; tap t, at offset o, is one of these shifted
+//     by o>>1 lanes: unshifted, or (AVX-512) shifted by one lane with the
+//     missing column broadcast, or else the even columns of the 2L columns
+//     from o.
+func (k Kernel) Loads() []Load {
+	var ls []Load
+	add := func(l Load) {
+		for _, x := range ls {
+			if x == l {
+				return
+			}
+		}
+		ls = append(ls, l)
+	}
+	L := k.Lanes()
+	for _, o := range k.Offsets() {
+		if k.S == 1 {
+			add(Load{Off: o})
+			continue
+		}
+		switch sh := o >> 1; {
+		case sh == 0:
+			add(Load{Off: 0})
+			add(Load{Off: L})
+		case k.ISA == AVX512 && sh == -1:
+			add(Load{Off: 0})
+			add(Load{Off: L})
+			add(Load{Off: o, Bcast: true})
+		case k.ISA == AVX512 && sh == 1:
+			add(Load{Off: 0})
+			add(Load{Off: L})
+			add(Load{Off: 2*L - 2 + o, Bcast: true})
+		default:
+			add(Load{Off: o})
+			add(Load{Off: o + L})
+		}
+	}
+	return ls
+}
+
+// Reach returns the columns [lo, hi) a chunk of the kernel reads, from its
+// block start: exactly its taps for the pure-Go kernels (one output per
+// chunk), the union of its Loads for the amd64 ones; (0, 0) for a kernel of
+// any taps, whose reach the root package derives from the taps at run time.
+func (k Kernel) Reach() (lo, hi int) {
+	if k.Kind != Window || k.K == 0 {
+		return 0, 0
+	}
+	if k.ISA == Go {
+		o := k.Offsets()
+		return min(0, o[0]), max(1, o[len(o)-1]+1)
+	}
+	for i, l := range k.Loads() {
+		n := k.Lanes()
+		if l.Bcast {
+			n = 1
+		}
+		if i == 0 || l.Off < lo {
+			lo = l.Off
+		}
+		hi = max(hi, l.Off+n)
+	}
+	return min(lo, 0), hi
+}
