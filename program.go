@@ -26,8 +26,8 @@ type Program[T Float] struct {
 	steps         []step   // window ops: the kernel calls of a batch, in order (nil: generic kernels)
 	scratch       int      // bytes of scratch a batch needs (two-pass max)
 	global        kernelID // global ops: the kernel (noKernel: generic)
-	div           *Divisor   // avg: the divisors
-	pw            *Power     // LP: the power
+	div           *Divisor // avg: the divisors
+	pw            *Power   // LP: the power
 }
 
 // progOp is what a Program computes.

@@ -50,15 +50,15 @@ type win struct {
 	// Per-call vectors.
 	// Per-call vectors: registers with AVX-512, stack slots with AVX2, whose 16
 	// registers the loops need (see keep).
-	fill  Op         // max: -inf; sums: +0
-	zero  Op         // sums: +0
+	fill  Op            // max: -inf; sums: +0
+	zero  Op            // sums: +0
 	nanK  OpmaskVirtual // max, AVX-512: the lanes where a NaN was seen in the current row
 	nanV  VecVirtual    // max, AVX2: the same as a vector mask
-	even  VecVirtual // AVX-512 stride 2: VPERMT2PS indices of the even lanes of two vectors
-	odd   VecVirtual // and of the odd ones
-	iotaS Op         // max with index: lane j holds j*s (index lanes)
-	iota  Mem        // AVX2: lane j holds j (index lanes), for edge masks
-	fD    Op         // sums: winArgs.fD, fH and vol as T
+	even  VecVirtual    // AVX-512 stride 2: VPERMT2PS indices of the even lanes of two vectors
+	odd   VecVirtual    // and of the odd ones
+	iotaS Op            // max with index: lane j holds j*s (index lanes)
+	iota  Mem           // AVX2: lane j holds j (index lanes), for edge masks
+	fD    Op            // sums: winArgs.fD, fH and vol as T
 	fH    Op
 	vol   Op
 
