@@ -106,7 +106,7 @@ func windowKernel(k table.Kernel) {
 		MOVQ(g.field("ntaps"), n)
 		for t := 1; t <= maxFast; t++ {
 			CMPQ(n, U8(t))
-			JEQ(LabelRef(g.lbl(fmt.Sprintf("fast%d", t))))
+			JEQ(LabelRef(g.lbl(fmt.Sprintf("rows%d", t))))
 		}
 	}
 	g.planeLoop()
@@ -114,8 +114,8 @@ func windowKernel(k table.Kernel) {
 	RET()
 	if g.fixed() {
 		for t := 1; t <= maxFast; t++ {
-			Label(g.lbl(fmt.Sprintf("fast%d", t)))
-			g.fastPath(t)
+			Label(g.lbl(fmt.Sprintf("rows%d", t)))
+			g.fastRows(t)
 		}
 	}
 }
@@ -1206,46 +1206,81 @@ func (g *win) storeIdx(x VecVirtual, at Mem, sm *storeMask) {
 // maxFast is the most vertical taps the fast loops take.
 const maxFast = 4
 
-// fastPath emits the loops of a kernel of fixed taps for windows of n
-// vertical taps: the same computation as planeLoop, with the tap rows'
-// pointers set once per row and held in registers, every address of a chunk
-// indexed by one offset (do, the chunk's first output's byte offset in its
-// row; the input block is at do*s), and the chunks of a row as four runs: the
-// leading edge chunks, the interior ones, then the tail chunk or the trailing
-// edge chunks.
-func (g *win) fastPath(n int) {
+// fastRows emits the loops of a kernel of fixed taps for windows of n
+// vertical taps, row by row: the n tap rows' pointers and the output
+// pointers in registers, stepping by constant strides from row to row, slab
+// to slab and plane to plane; in a row, every address of a chunk indexed by
+// one offset (do, the chunk's first output's byte offset in its row; its input
+// block is at do*s), and the chunks as runs: the leading edge chunks, the
+// interior ones, then the tail chunk or the trailing edge chunks.
+func (g *win) fastRows(n int) {
 	v, s := g.v, g.k.S
-	lbl := func(x string) string { return g.lbl(fmt.Sprintf("f%d_%s", n, x)) }
+	lbl := func(x string) string { return g.lbl(fmt.Sprintf("r%d_%s", n, x)) }
+	slabAdj, planeAdj, dSlabAdj, dPlaneAdj := slot(), slot(), slot(), slot()
+	xSlabAdj, xPlaneAdj, iSlabAdj, zS := slot(), slot(), slot(), slot()
+	adj := func(dst Mem, big, small, count string) {
+		t, c := GP64(), GP64()
+		MOVQ(g.field(small), t)
+		MOVQ(g.field(count), c)
+		IMULQ(c, t)
+		NEGQ(t)
+		ADDQ(g.field(big), t)
+		MOVQ(t, dst)
+	}
+	adj(slabAdj, "srcSlab", "srcRow", "rows")
+	adj(dSlabAdj, "dstSlab", "dstRow", "rows")
+	adj(xSlabAdj, "idxSlab", "idxRow", "rows")
+	adj(planeAdj, "srcPlane", "srcSlab", "slabs")
+	adj(dPlaneAdj, "dstPlane", "dstSlab", "slabs")
+	adj(xPlaneAdj, "idxPlane", "idxSlab", "slabs")
+	if g.withIdx() {
+		t, c := GP64(), GP64()
+		MOVL(g.field("rowIdx"), t.As32())
+		MOVQ(g.field("rows"), c)
+		IMULL(c.As32(), t.As32())
+		NEGL(t.As32())
+		ADDL(g.field("slabIdx"), t.As32())
+		MOVL(t.As32(), iSlabAdj)
+	}
+	T := make([]GPVirtual, n)
+	for i := range T {
+		T[i] = GP64()
+		MOVQ(g.src, T[i])
+		ADDQ(g.field("srcOff"), T[i])
+		ADDQ(g.field("tapOff").Offset(8*i), T[i])
+	}
+	D := GP64()
+	MOVQ(g.dst, D)
+	ADDQ(g.field("dstOff"), D)
+	var X GPVirtual
+	var rowI Mem // max with index: the row's index base (int32)
+	var step Op  // max with index: s*L in every lane
+	if g.withIdx() {
+		X = GP64()
+		MOVQ(g.idx, X)
+		ADDQ(g.field("idxOff"), X)
+		rowI = slot()
+		st := v.vec()
+		t := GP64()
+		MOVQ(U32(s*v.L), t)
+		v.ibcast(t, st)
+		step = g.keep(st)
+	}
 
 	Label(lbl("plane"))
 	t := GP64()
 	MOVQ(g.pl, t)
 	CMPQ(t, g.planes)
 	JGE(LabelRef(g.lbl("done")))
-	for _, p := range []struct {
-		plane, slab Mem
-		off         string
-	}{{g.src, g.zS, "srcOff"}, {g.dst, g.zD, "dstOff"}, {g.idx, g.zX, "idxOff"}} {
-		b := GP64()
-		MOVQ(p.plane, b)
-		ADDQ(g.field(p.off), b)
-		MOVQ(b, p.slab)
+	if g.withIdx() {
+		MOVL(U32(0), rowI)
 	}
 	t = GP64()
 	MOVQ(g.field("slabs"), t)
-	MOVQ(t, g.z)
-	MOVQ(U32(0), g.zI)
-
+	MOVQ(t, zS)
 	Label(lbl("slab"))
-	for _, p := range [][2]Mem{{g.zS, g.rS}, {g.zD, g.rD}, {g.zX, g.rX}, {g.zI, g.rI}} {
-		b := GP64()
-		MOVQ(p[0], b)
-		MOVQ(b, p[1])
-	}
-	t = GP64()
-	MOVQ(g.field("rows"), t)
-	MOVQ(t, g.r)
-
+	r := GP64()
+	MOVQ(g.field("rows"), r)
 	Label(lbl("row"))
 	if g.max() {
 		if v.z {
@@ -1254,35 +1289,19 @@ func (g *win) fastPath(n int) {
 			VPXOR(g.nanV, g.nanV, g.nanV)
 		}
 	}
-	T := make([]GPVirtual, n)
-	for i := range T {
-		T[i] = GP64()
-		MOVQ(g.field("tapOff").Offset(8*i), T[i])
-		ADDQ(g.rS, T[i])
-	}
-	rD, do, e := GP64(), GP64(), GP64()
-	MOVQ(g.rD, rD)
+	do, e := GP64(), GP64()
 	XORQ(do, do)
 	XORQ(e, e)
-	var rX GPVirtual
-	var rowI, step Op   // max with index: the row's index base; s*L in every lane
-	var colv VecVirtual // max with index: lane j's column, do/size*s + j*s
+	var rowV, colv VecVirtual // max with index: the row's index base; lane j's column, do/size*s + j*s
 	if g.withIdx() {
-		rX = GP64()
-		MOVQ(g.rX, rX)
-		r, st := v.vec(), v.vec()
+		rowV, colv = v.vec(), v.vec()
 		t := GP64()
-		MOVL(g.rI, t.As32())
-		v.ibcast(t, r)
-		rowI = g.keep(r)
-		MOVQ(U32(s*v.L), t)
-		v.ibcast(t, st)
-		step = g.keep(st)
-		colv = v.vec()
-		v.mov(g.iotaS, colv) // column j*s of chunk 0
+		MOVL(rowI, t.As32())
+		v.ibcast(t, rowV)
+		v.mov(g.iotaS, colv)
 	}
 	// body emits one chunk at do (an edge chunk, e, when edge).
-	body := func(edge bool, name string) {
+	body := func(edge bool) {
 		var em *edgeMasks
 		var sm *storeMask
 		if edge {
@@ -1303,14 +1322,14 @@ func (g *win) fastPath(n int) {
 				v.iadd(colv, c, c)
 				cb = append(cb, g.keep(c))
 			}
-			g.tapIdxVec(g.field("tapIdx"), rowI, accI)
+			g.tapIdxVec(g.field("tapIdx"), rowV, accI)
 			v.iadd(cb[0], accI, accI)
 		}
 		for i := range n {
 			var rb VecVirtual
 			if g.withIdx() {
 				rb = v.vec()
-				g.tapIdxVec(g.field("tapIdx").Offset(4*i), rowI, rb)
+				g.tapIdxVec(g.field("tapIdx").Offset(4*i), rowV, rb)
 			}
 			g.taps(Mem{Base: T[i], Index: do, Scale: uint8(s)}, em, cb, func(x VecVirtual, ci Op) {
 				g.combine(x, ci, acc, accI, rb)
@@ -1324,9 +1343,9 @@ func (g *win) fastPath(n int) {
 			g.testNegInf(acc, sm)
 			JNE(LabelRef(g.lbl("leave")))
 		}
-		g.storeVal(acc, Mem{Base: rD, Index: do, Scale: 1}, sm)
+		g.storeVal(acc, Mem{Base: D, Index: do, Scale: 1}, sm)
 		if g.withIdx() {
-			g.storeIdx(accI, Mem{Base: rX, Index: do, Scale: uint8(8 / v.es)}, sm)
+			g.storeIdx(accI, Mem{Base: X, Index: do, Scale: uint8(8 / v.es)}, sm)
 			v.iadd(step, colv, colv)
 		}
 		ADDQ(U32(v.L*v.es), do)
@@ -1345,7 +1364,7 @@ func (g *win) fastPath(n int) {
 		Label(lbl(name))
 		TESTQ(c, c)
 		JLE(LabelRef(lbl(name + "Done")))
-		body(edge, name)
+		body(edge)
 		DECQ(c)
 		JMP(LabelRef(lbl(name)))
 		Label(lbl(name + "Done"))
@@ -1366,7 +1385,7 @@ func (g *win) fastPath(n int) {
 		v.ibcast(c, colv)
 		v.iadd(g.iotaS, colv, colv)
 	}
-	body(false, "tail")
+	body(false)
 	JMP(LabelRef(lbl("rowEnd")))
 	Label(lbl("right"))
 	run("rightLoop", "c1", "nc", true)
@@ -1375,46 +1394,39 @@ func (g *win) fastPath(n int) {
 		g.nanTest()
 		JNE(LabelRef(g.lbl("leave")))
 	}
-	for _, p := range []struct {
-		m     Mem
-		field string
-	}{{g.rS, "srcRow"}, {g.rD, "dstRow"}, {g.rX, "idxRow"}} {
-		b := GP64()
-		MOVQ(p.m, b)
-		ADDQ(g.field(p.field), b)
-		MOVQ(b, p.m)
+	Comment("Next row, slab, plane.")
+	for _, t := range T {
+		ADDQ(g.field("srcRow"), t)
 	}
-	b := GP64()
-	MOVL(g.rI, b.As32())
-	ADDL(g.field("rowIdx"), b.As32())
-	MOVL(b.As32(), g.rI)
-	DECQ(g.r)
+	ADDQ(g.field("dstRow"), D)
+	if g.withIdx() {
+		ADDQ(g.field("idxRow"), X)
+		t := GP64()
+		MOVL(rowI, t.As32())
+		ADDL(g.field("rowIdx"), t.As32())
+		MOVL(t.As32(), rowI)
+	}
+	DECQ(r)
 	JNZ(LabelRef(lbl("row")))
-
-	for _, p := range []struct {
-		m     Mem
-		field string
-	}{{g.zS, "srcSlab"}, {g.zD, "dstSlab"}, {g.zX, "idxSlab"}} {
-		b := GP64()
-		MOVQ(p.m, b)
-		ADDQ(g.field(p.field), b)
-		MOVQ(b, p.m)
+	for _, t := range T {
+		ADDQ(slabAdj, t)
 	}
-	b = GP64()
-	MOVL(g.zI, b.As32())
-	ADDL(g.field("slabIdx"), b.As32())
-	MOVL(b.As32(), g.zI)
-	DECQ(g.z)
+	ADDQ(dSlabAdj, D)
+	if g.withIdx() {
+		ADDQ(xSlabAdj, X)
+		t := GP64()
+		MOVL(rowI, t.As32())
+		ADDL(iSlabAdj, t.As32())
+		MOVL(t.As32(), rowI)
+	}
+	DECQ(zS)
 	JNZ(LabelRef(lbl("slab")))
-
-	for _, p := range []struct {
-		m     Mem
-		field string
-	}{{g.src, "srcPlane"}, {g.dst, "dstPlane"}, {g.idx, "idxPlane"}} {
-		b := GP64()
-		MOVQ(p.m, b)
-		ADDQ(g.field(p.field), b)
-		MOVQ(b, p.m)
+	for _, t := range T {
+		ADDQ(planeAdj, t)
+	}
+	ADDQ(dPlaneAdj, D)
+	if g.withIdx() {
+		ADDQ(xPlaneAdj, X)
 	}
 	INCQ(g.pl)
 	JMP(LabelRef(lbl("plane")))
