@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
 	"strings"
 	"testing"
 
@@ -412,5 +413,28 @@ func suiteGeometries() []Geometry {
 		{Planes: 64, D: ax(16, 2, 2, 0, 1), H: ax(56, 2, 2, 0, 1), W: ax(56, 2, 2, 0, 1)},
 		{Planes: 64, D: ax(16, 3, 2, 1, 1), H: ax(56, 3, 2, 1, 1), W: ax(56, 3, 2, 1, 1)},
 		{Planes: 64, D: Unit, H: ax(56, 3, 1, 1, 2), W: ax(56, 3, 1, 1, 2)},
+	}
+}
+
+// TestExpectedISAs fails when an ISA that SIMDPOOL_EXPECT names (comma
+// separated, e.g. "avx2,avx512" or "neon") is not available here or does not
+// run the suite's geometries: CI sets it so that a broken detection or a
+// silent fallback to the generic kernels cannot pass.
+func TestExpectedISAs(t *testing.T) {
+	env := os.Getenv("SIMDPOOL_EXPECT")
+	if env == "" {
+		t.Skip("SIMDPOOL_EXPECT not set")
+	}
+	prev := Current()
+	defer func() { require.NoError(t, Use(prev)) }()
+	for _, name := range strings.Split(env, ",") {
+		isa := ISA(strings.TrimSpace(name))
+		require.Contains(t, Available(), isa, "expected ISA %s is not available", isa)
+		require.NoError(t, Use(isa))
+		for _, g := range suiteGeometries() {
+			p, err := NewMax[float32](g, false)
+			require.NoError(t, err)
+			require.True(t, strings.HasSuffix(p.Kernels()[0], strings.ToUpper(string(isa))), "%s did not run: %v", isa, p.Kernels())
+		}
 	}
 }

@@ -138,9 +138,7 @@ func Arch(arch string) []Kernel {
 			for _, size := range []int{4, 8} {
 				ks = append(ks, windows(isa, size)...)
 			}
-			for _, op := range []Op{Max, Mean} {
-				ks = append(ks, Kernel{Kind: Global, Op: op, ISA: isa, Size: 4})
-			}
+			ks = append(ks, Kernel{Kind: Global, Op: Max, ISA: isa, Size: 4})
 		}
 	}
 	return ks
