@@ -25,6 +25,7 @@ func newGlobal[T Float](planes, n int, op progOp, kop kernelOp) (*Program[T], er
 	}
 	pr := &Program[T]{op: op, g: g, isa: Current(), inLen: planes * n, outLen: planes}
 	pr.global = find(kindGlobal, kop, pr.isa, size[T](), 0, 0, 0, 0)
+	pr.batch = max(1, globalBatch/max(n, 1))
 	return pr, nil
 }
 
@@ -32,28 +33,30 @@ func newGlobal[T Float](planes, n int, op progOp, kop kernelOp) (*Program[T], er
 // float32), so that a call stays short: assembly is not preemptible.
 const globalBatch = 1 << 18
 
-// runGlobal runs a global reduction over every plane.
-func (p *Program[T]) runGlobal(dst []T, idx []int64, src []T) {
-	planes, n := p.g.Planes, p.g.InPlane()
+// runGlobal runs a global reduction over the planes [p0, p1) (one kernel
+// call: at most globalBatch elements, unless a plane is larger).
+func (p *Program[T]) runGlobal(dst []T, idx []int64, src []T, p0, p1 int) {
+	n := p.g.InPlane()
+	d, s := dst[p0:p1], src[p0*n:p1*n]
+	var x []int64
+	if idx != nil {
+		x = idx[p0:p1]
+	}
 	if p.global == noKernel {
 		if p.op == opGlobalMean {
-			globalMeanGeneric(dst, src, planes, n)
+			globalMeanGeneric(d, s, p1-p0, n)
 		} else {
-			globalMaxGeneric(dst, idx, src, planes, n)
+			globalMaxGeneric(d, x, s, p1-p0, n)
 		}
 		return
 	}
-	for p0 := 0; p0 < planes; {
-		nb := max(1, min(planes-p0, globalBatch/n))
-		callGlobal(p.global, unsafe.Pointer(&dst[p0]), unsafe.Pointer(&src[p0*n]), nb, n)
-		p0 += nb
-	}
+	callGlobal(p.global, unsafe.Pointer(&d[0]), unsafe.Pointer(&s[0]), p1-p0, n)
 	if p.op == opGlobalMean {
 		return
 	}
 	// A max kernel's maximum is the generic one's up to the sign of a zero and
 	// the payload of a NaN; those, and the indices, come from a second scan.
-	for pl := range planes {
+	for pl := p0; pl < p1; pl++ {
 		if m := dst[pl]; idx != nil || m == 0 || m != m {
 			in := src[pl*n : (pl+1)*n]
 			i := argMax(in, m)

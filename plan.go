@@ -103,6 +103,7 @@ func newWindow[T Float](g Geometry, op progOp, kop kernelOp, div *Divisor, pw *P
 	}
 	pr := &Program[T]{op: op, g: g, isa: Current(), inLen: g.Planes * g.InPlane(), outLen: g.Planes * g.OutPlane(), div: div, pw: pw}
 	es := size[T]()
+	pr.batch = max(1, batchBytes/max(g.InPlane()*es, 1)) // the generic kernels' units
 	id := noKernel
 	if kop != 0 && int64(g.InPlane()) < math.MaxInt32 && int64(g.OutPlane()) < math.MaxInt32 {
 		id = find(kindWindow, kop, pr.isa, es, g.W.Stride, g.W.Kernel, g.W.Dilation, g.W.Pad)
@@ -110,7 +111,7 @@ func newWindow[T Float](g Geometry, op progOp, kop kernelOp, div *Divisor, pw *P
 	if id == noKernel {
 		return pr, nil
 	}
-	pr.batch = min(maxBatch, max(1, batchBytes/(g.InPlane()*es)))
+	pr.batch = min(maxBatch, pr.batch)
 	dcs, hcs := axisClasses(&g.D, divFactors(div, 'D')), axisClasses(&g.H, divFactors(div, 'H'))
 	for _, dc := range dcs {
 		for _, hc := range hcs {

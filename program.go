@@ -22,12 +22,13 @@ type Program[T Float] struct {
 	g             Geometry
 	isa           ISA
 	inLen, outLen int
-	batch         int      // planes per batch (at most 64): every step of a batch runs before the next batch
-	steps         []step   // window ops: the kernel calls of a batch, in order (nil: generic kernels)
-	scratch       int      // bytes of scratch a batch needs (two-pass max)
-	global        kernelID // global ops: the kernel (noKernel: generic)
-	div           *Divisor // avg: the divisors
-	pw            *Power   // LP: the power
+	batch         int       // planes per batch, the unit of work (window ops: at most 64; every step of a batch runs before the next batch)
+	steps         []step    // window ops: the kernel calls of a batch, in order (nil: generic kernels)
+	scratch       int       // bytes of scratch a batch needs (two-pass max)
+	global        kernelID  // global ops: the kernel (noKernel: generic)
+	div           *Divisor  // avg: the divisors
+	pw            *Power    // LP: the power
+	jobs          sync.Pool // *progJob[T]: RunOn's, reused
 }
 
 // progOp is what a Program computes.
@@ -74,24 +75,55 @@ func (p *Program[T]) HasIndices() bool { return p.op == opMaxIdx || p.op == opGl
 // the op has them (idx must be nil otherwise). It checks every length first
 // and writes nothing when one is wrong.
 func (p *Program[T]) Run(dst []T, idx []int64, src []T) error {
+	if err := p.check(dst, idx, src); err != nil || p.outLen == 0 {
+		return err
+	}
+	scr := p.getScratch()
+	p.runPlanes(dst, idx, src, 0, p.g.Planes, scr)
+	p.putScratch(scr)
+	return nil
+}
+
+// check checks the lengths of Run's slices.
+func (p *Program[T]) check(dst []T, idx []int64, src []T) error {
 	if len(src) != p.inLen || len(dst) != p.outLen {
 		return fmt.Errorf("%w: src %d (want %d), dst %d (want %d)", ErrLength, len(src), p.inLen, len(dst), p.outLen)
 	}
 	if p.HasIndices() != (idx != nil) || (idx != nil && len(idx) != p.outLen) {
 		return fmt.Errorf("%w: idx %d (want %d, or nil without indices)", ErrLength, len(idx), p.outLen)
 	}
-	if p.outLen == 0 {
+	return nil
+}
+
+// runPlanes computes the planes [lo, hi), batch by batch, with scr as the
+// scratch.
+func (p *Program[T]) runPlanes(dst []T, idx []int64, src []T, lo, hi int, scr unsafe.Pointer) {
+	for p0 := lo; p0 < hi; p0 += p.batch {
+		p1 := min(p0+p.batch, hi)
+		switch {
+		case p.op >= opGlobalMax:
+			p.runGlobal(dst, idx, src, p0, p1)
+		case p.steps == nil:
+			p.runGeneric(dst, idx, src, p0, p1)
+		default:
+			p.runBatch(dst, idx, src, p0, p1-p0, scr)
+		}
+	}
+}
+
+// getScratch takes a scratch buffer for a goroutine's runs of p (nil when p
+// needs none); putScratch gives it back.
+func (p *Program[T]) getScratch() unsafe.Pointer {
+	if p.scratch == 0 {
 		return nil
 	}
-	switch {
-	case p.op >= opGlobalMax:
-		p.runGlobal(dst, idx, src)
-	case p.steps == nil:
-		p.runGeneric(dst, idx, src, 0, p.g.Planes)
-	default:
-		p.runWindows(dst, idx, src)
+	return unsafe.Pointer(scratchPool.Get().(*[scratchBytes / 8]uint64))
+}
+
+func (p *Program[T]) putScratch(scr unsafe.Pointer) {
+	if scr != nil {
+		scratchPool.Put((*[scratchBytes / 8]uint64)(scr))
 	}
-	return nil
 }
 
 // scratchBytes is the scratch of a batch of two-pass max pooling: the
@@ -100,49 +132,40 @@ const scratchBytes = 96 << 10
 
 var scratchPool = sync.Pool{New: func() any { return new([scratchBytes / 8]uint64) }}
 
-// runWindows runs the steps over each batch of planes. A max kernel that
-// meets a NaN leaves its plane, which is then computed exactly once the
-// batch is done.
-func (p *Program[T]) runWindows(dst []T, idx []int64, src []T) {
-	var scr unsafe.Pointer
-	if p.scratch > 0 {
-		b := scratchPool.Get().(*[scratchBytes / 8]uint64)
-		defer scratchPool.Put(b)
-		scr = unsafe.Pointer(b)
-	}
+// runBatch runs the steps over the n planes from p0 (at most 64). A max
+// kernel that meets a NaN leaves its plane, which is then computed exactly
+// once the batch is done.
+func (p *Program[T]) runBatch(dst []T, idx []int64, src []T, p0, n int, scr unsafe.Pointer) {
 	inPlane, outPlane := p.g.InPlane(), p.g.OutPlane()
-	for p0 := 0; p0 < p.g.Planes; p0 += p.batch {
-		n := min(p.batch, p.g.Planes-p0)
-		var redo uint64 // planes of the batch to compute exactly
-		for i := range p.steps {
-			st := &p.steps[i]
-			in, out := unsafe.Pointer(&src[p0*inPlane]), unsafe.Pointer(&dst[p0*outPlane])
-			var x unsafe.Pointer
-			switch {
-			case st.toScr:
-				out = scr
-			case idx != nil:
-				x = unsafe.Pointer(&idx[p0*outPlane])
-			}
-			if st.scratchIn {
-				in = scr
-			}
-			for done := 0; done < n; {
-				var xi unsafe.Pointer
-				if x != nil {
-					xi = unsafe.Add(x, done*st.a.idxPlane)
-				}
-				k := callWindow(st.kernel, &st.a, unsafe.Add(in, done*st.a.srcPlane), unsafe.Add(out, done*st.a.dstPlane), xi, n-done)
-				if k >= n-done {
-					break
-				}
-				redo |= 1 << (done + k)
-				done += k + 1
-			}
+	var redo uint64 // planes of the batch to compute exactly
+	for i := range p.steps {
+		st := &p.steps[i]
+		in, out := unsafe.Pointer(&src[p0*inPlane]), unsafe.Pointer(&dst[p0*outPlane])
+		var x unsafe.Pointer
+		switch {
+		case st.toScr:
+			out = scr
+		case idx != nil:
+			x = unsafe.Pointer(&idx[p0*outPlane])
 		}
-		for ; redo != 0; redo &= redo - 1 {
-			p.exactPlane(dst, idx, src, p0+bits.TrailingZeros64(redo))
+		if st.scratchIn {
+			in = scr
 		}
+		for done := 0; done < n; {
+			var xi unsafe.Pointer
+			if x != nil {
+				xi = unsafe.Add(x, done*st.a.idxPlane)
+			}
+			k := callWindow(st.kernel, &st.a, unsafe.Add(in, done*st.a.srcPlane), unsafe.Add(out, done*st.a.dstPlane), xi, n-done)
+			if k >= n-done {
+				break
+			}
+			redo |= 1 << (done + k)
+			done += k + 1
+		}
+	}
+	for ; redo != 0; redo &= redo - 1 {
+		p.exactPlane(dst, idx, src, p0+bits.TrailingZeros64(redo))
 	}
 }
 

@@ -139,7 +139,7 @@ func newAdaptiveMaxPool[T Float](op string, dims int, shape []int, o AdaptiveMax
 	}
 	switch a := adaptiveLayout(&in, out, p.outLen); a.path {
 	case adaptiveEmpty:
-		p.kernel = goKernel(func([]T, []int64, []T) {})
+		p.kernel = nothing[T]
 	case adaptiveGlobal:
 		val, err := simdpool.NewGlobalMax[T](in.planes, a.g.InPlane(), false)
 		if err != nil {
@@ -149,14 +149,14 @@ func newAdaptiveMaxPool[T Float](op string, dims int, shape []int, o AdaptiveMax
 		if err != nil {
 			return nil, internalError(op, err)
 		}
-		p.kernel = programs(op, val, withIdx)
+		p.kernel = programs(val, withIdx)
 	case adaptiveRegular:
 		if p.kernel, err = newMaxKernel[T](op, a.g); err != nil {
 			return nil, err
 		}
 	default:
 		g := newAdaptiveGeometry(&a.g)
-		p.kernel = goKernel(func(dst []T, idx []int64, src []T) { adaptiveMax(dst, idx, src, &g) })
+		p.kernel = goKernel(g.planes, (p.inLen+p.outLen)*size[T](), func(dst []T, idx []int64, src []T, lo, hi int) { adaptiveMax(dst, idx, src, &g, lo, hi) })
 	}
 	return p, nil
 }
@@ -178,13 +178,13 @@ func newAdaptiveAvgPool[T Float](op string, dims int, shape []int, o AdaptiveAvg
 	}
 	switch a := adaptiveLayout(&in, out, p.outLen); a.path {
 	case adaptiveEmpty:
-		p.kernel = goKernel(func([]T, []int64, []T) {})
+		p.kernel = nothing[T]
 	case adaptiveGlobal:
 		prog, err := simdpool.NewGlobalMean[T](in.planes, a.g.InPlane())
 		if err != nil {
 			return nil, internalError(op, err)
 		}
-		p.kernel = programs(op, prog, nil)
+		p.kernel = programs(prog, nil)
 	case adaptiveRegular:
 		g := a.g
 		div := simdpool.Divisor{Successive: true, D: windowKernels(&g.D), H: windowKernels(&g.H), W: windowKernels(&g.W)}
@@ -192,10 +192,10 @@ func newAdaptiveAvgPool[T Float](op string, dims int, shape []int, o AdaptiveAvg
 		if err != nil {
 			return nil, internalError(op, err)
 		}
-		p.kernel = programs(op, prog, nil)
+		p.kernel = programs(prog, nil)
 	default:
 		g := newAdaptiveGeometry(&a.g)
-		p.kernel = goKernel(func(dst []T, _ []int64, src []T) { adaptiveAvg(dst, src, &g) })
+		p.kernel = goKernel(g.planes, (p.inLen+p.outLen)*size[T](), func(dst []T, _ []int64, src []T, lo, hi int) { adaptiveAvg(dst, src, &g, lo, hi) })
 	}
 	return p, nil
 }
@@ -352,14 +352,15 @@ func newAdaptiveAxis(in, out int) adaptiveAxis {
 	return a
 }
 
-// adaptiveMax is adaptive max pooling over any windows, with the rules of the
-// root package's max kernels: each window is scanned row-major from -inf, and a
-// value replaces the maximum when it is greater or NaN. idx may be nil.
-func adaptiveMax[T Float](dst []T, idx []int64, src []T, g *adaptiveGeometry) {
+// adaptiveMax is adaptive max pooling over any windows, of the planes
+// [lo, hi), with the rules of the root package's max kernels: each window is
+// scanned row-major from -inf, and a value replaces the maximum when it is
+// greater or NaN. idx may be nil.
+func adaptiveMax[T Float](dst []T, idx []int64, src []T, g *adaptiveGeometry, lo, hi int) {
 	plane, row := g.h.in*g.w.in, g.w.in
 	inPlane := g.d.in * plane
-	o := 0
-	for p := range g.planes {
+	o := lo * len(g.d.lo) * len(g.h.lo) * len(g.w.lo)
+	for p := lo; p < hi; p++ {
 		in := src[p*inPlane : (p+1)*inPlane]
 		for od, d0 := range g.d.lo {
 			d1 := g.d.hi[od]
@@ -389,15 +390,16 @@ func adaptiveMax[T Float](dst []T, idx []int64, src []T, g *adaptiveGeometry) {
 	}
 }
 
-// adaptiveAvg is adaptive average pooling over any windows, as PyTorch
-// computes it: a float sum of the window from +0 in row-major order, divided
-// by the window's depth, then its height, then its width (1d and 2d divide by
-// 1 for the missing dimensions, which changes nothing).
-func adaptiveAvg[T Float](dst, src []T, g *adaptiveGeometry) {
+// adaptiveAvg is adaptive average pooling over any windows, of the planes
+// [lo, hi), as PyTorch computes it: a float sum of the window from +0 in
+// row-major order, divided by the window's depth, then its height, then its
+// width (1d and 2d divide by 1 for the missing dimensions, which changes
+// nothing).
+func adaptiveAvg[T Float](dst, src []T, g *adaptiveGeometry, lo, hi int) {
 	plane, row := g.h.in*g.w.in, g.w.in
 	inPlane := g.d.in * plane
-	o := 0
-	for p := range g.planes {
+	o := lo * len(g.d.lo) * len(g.h.lo) * len(g.w.lo)
+	for p := lo; p < hi; p++ {
 		in := src[p*inPlane : (p+1)*inPlane]
 		for od, d0 := range g.d.lo {
 			d1 := g.d.hi[od]

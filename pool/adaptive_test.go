@@ -230,7 +230,7 @@ func adaptivePathsAgree[T Float](t *testing.T) {
 			}
 			want, wantIdx := make([]T, maxp.outLen), make([]int64, maxp.outLen)
 			got, gotIdx := make([]T, maxp.outLen), make([]int64, maxp.outLen)
-			adaptiveMax(want, wantIdx, src, &g)
+			adaptiveMax(want, wantIdx, src, &g, 0, g.planes)
 			require.NoError(t, maxp.RunWithIndices(got, gotIdx, src))
 			adaptiveBits(t, want, got, "max %v -> %v", c.shape, c.out)
 			require.Equal(t, wantIdx, gotIdx, "max indices %v -> %v", c.shape, c.out)
@@ -238,7 +238,7 @@ func adaptivePathsAgree[T Float](t *testing.T) {
 			require.NoError(t, maxp.Run(got2, src))
 			adaptiveBits(t, got, got2, "max without indices %v -> %v", c.shape, c.out)
 
-			adaptiveAvg(want, src, &g)
+			adaptiveAvg(want, src, &g, 0, g.planes)
 			require.NoError(t, avgp.Run(got, src))
 			if c.path == adaptiveGlobal {
 				// PyTorch's mean sums in a cascade, not row-major: the same

@@ -88,7 +88,7 @@ func newAvgPool[T Float](op string, dims int, shape []int, o AvgPoolOptions) (*P
 	if err != nil {
 		return nil, internalError(op, err)
 	}
-	return newPlan(&in, spatialOut(axes), false, programs(op, prog, nil))
+	return newPlan(&in, spatialOut(axes), false, programs(prog, nil))
 }
 
 // windowCounts lists, for each output along a, how many elements its window

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 
 	"github.com/simdpool/simdpool"
 )
@@ -38,6 +39,7 @@ type FractionalPlan[T Float] struct {
 	inLen, outLen, samplesLen int
 	planes, dims              int
 	d, h, w                   fracAxis[T] // absent dimensions are units
+	tasks                     *sync.Pool  // runs' tasks (taskPool)
 }
 
 // fracAxis is one spatial dimension of a fractional pooling.
@@ -183,6 +185,7 @@ func newFractional[T Float](op string, dims int, shape []int, o FractionalMaxPoo
 		axes[0].sample, axes[1].sample, axes[2].sample = 0, 1, 2
 		p.d, p.h, p.w = axes[0], axes[1], axes[2]
 	}
+	p.tasks = taskPool(p.unit)
 	return p, nil
 }
 
@@ -238,8 +241,61 @@ func (p *FractionalPlan[T]) Run(dst []T, indices []int64, src, samples []T) erro
 			return errorf(p.op, "samples", "must lie in [0, 1), got %v at position %d", u, i)
 		}
 	}
-	p.run(dst, indices, src, samples, 0)
+	p.runOn(nil, dst, indices, src, samples, 0)
 	return nil
+}
+
+// RunOn is Run on the workers w: the same outputs, bit for bit, computed on
+// up to w.Size() goroutines.
+func (p *FractionalPlan[T]) RunOn(w *Workers, dst []T, indices []int64, src, samples []T) error {
+	if err := checkWorkers(p.op, w); err != nil {
+		return err
+	}
+	if err := p.check(dst, indices, src); err != nil {
+		return err
+	}
+	if len(samples) != p.samplesLen {
+		return errorf(p.op, "samples", "must have %d elements for shape %v, got %d", p.samplesLen, p.samples, len(samples))
+	}
+	for i, u := range samples {
+		if !(u >= 0 && u < 1) {
+			return errorf(p.op, "samples", "must lie in [0, 1), got %v at position %d", u, i)
+		}
+	}
+	p.runOn(w, dst, indices, src, samples, 0)
+	return nil
+}
+
+// RunSeededOn is RunSeeded on the workers w (see RunOn).
+func (p *FractionalPlan[T]) RunSeededOn(w *Workers, dst []T, indices []int64, src []T, seed uint64) error {
+	if err := checkWorkers(p.op, w); err != nil {
+		return err
+	}
+	if err := p.check(dst, indices, src); err != nil {
+		return err
+	}
+	p.runOn(w, dst, indices, src, nil, seed)
+	return nil
+}
+
+// fracRun is the arguments of a run: its slices, samples or seed, and the
+// planes a unit covers.
+type fracRun[T Float] struct {
+	dst, src, samples []T
+	idx               []int64
+	seed              uint64
+	per               int
+}
+
+// runOn runs the planes in units on w (nil: the caller alone).
+func (p *FractionalPlan[T]) runOn(w *Workers, dst []T, idx []int64, src, samples []T, seed uint64) {
+	units := w.Units(p.planes, (p.inLen+p.outLen)*size[T]())
+	per := (p.planes + units - 1) / units
+	parallelRun(w, p.tasks, (p.planes+per-1)/max(per, 1), fracRun[T]{dst, src, samples, idx, seed, per})
+}
+
+func (p *FractionalPlan[T]) unit(a *fracRun[T], u int) {
+	p.run(a.dst, a.idx, a.src, a.samples, a.seed, u*a.per, min((u+1)*a.per, p.planes))
 }
 
 // RunSeeded is Run with samples drawn from seed by a counter-based
@@ -250,7 +306,7 @@ func (p *FractionalPlan[T]) RunSeeded(dst []T, indices []int64, src []T, seed ui
 	if err := p.check(dst, indices, src); err != nil {
 		return err
 	}
-	p.run(dst, indices, src, nil, seed)
+	p.runOn(nil, dst, indices, src, nil, seed)
 	return nil
 }
 
@@ -270,12 +326,12 @@ func (p *FractionalPlan[T]) check(dst []T, indices []int64, src []T) error {
 // run is PyTorch's fractional max pooling loop. Each window [start,
 // start+k) lies inside the input and is scanned row-major from -inf; a value
 // replaces the maximum when it is greater or NaN, as in max pooling. samples
-// nil means drawing them from seed.
-func (p *FractionalPlan[T]) run(dst []T, idx []int64, src, samples []T, seed uint64) {
+// nil means drawing them from seed. It computes the planes [lo, hi).
+func (p *FractionalPlan[T]) run(dst []T, idx []int64, src, samples []T, seed uint64, lo, hi int) {
 	D, H, W := &p.d, &p.h, &p.w
 	inPlane, plane, row := D.in*H.in*W.in, H.in*W.in, W.in
-	o := 0
-	for pl := range p.planes {
+	o := lo * D.out * H.out * W.out
+	for pl := lo; pl < hi; pl++ {
 		var u [3]T
 		for j := range p.dims {
 			if k := pl*p.dims + j; samples != nil {

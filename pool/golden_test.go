@@ -8,6 +8,7 @@ import (
 
 	"github.com/simdpool/simdpool"
 	"github.com/simdpool/simdpool/internal/golden"
+	"github.com/simdpool/simdpool/pool"
 )
 
 // maxListed caps the failing cases a golden subtest names.
@@ -41,22 +42,40 @@ func TestGolden(t *testing.T) {
 					if got := simdpool.Current(); got != isa {
 						t.Fatalf("ISA in use is %s, want %s", got, isa)
 					}
-					s := golden.CheckAll(f.Cases, mode)
-					if s.Failed == 0 {
-						return
+					for _, n := range goldenWorkers {
+						checkGolden(t, f, isa, mode, n)
 					}
-					var b strings.Builder
-					fmt.Fprintf(&b, "%s on %s (%s rules): %s", f.Name, isa, mode, s)
-					for i, fl := range s.Failures {
-						if i == maxListed {
-							fmt.Fprintf(&b, "\n  ... and %d more", len(s.Failures)-maxListed)
-							break
-						}
-						fmt.Fprintf(&b, "\n  %s", fl)
-					}
-					t.Error(b.String())
 				})
 			}
 		})
 	}
+}
+
+// goldenWorkers are the worker counts every golden case runs with: the
+// results must not depend on them.
+var goldenWorkers = []int{1, 2, 3, 7}
+
+// checkGolden checks the cases of f on n workers (sharing every run).
+func checkGolden(t *testing.T, f *golden.File, isa simdpool.ISA, mode golden.Mode, n int) {
+	t.Helper()
+	w, err := pool.NewWorkers(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	w.SetMinShare(0)
+	s := golden.CheckAll(f.Cases, mode, w)
+	if s.Failed == 0 {
+		return
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s on %s (%s rules), %d workers: %s", f.Name, isa, mode, n, s)
+	for i, fl := range s.Failures {
+		if i == maxListed {
+			fmt.Fprintf(&b, "\n  ... and %d more", len(s.Failures)-maxListed)
+			break
+		}
+		fmt.Fprintf(&b, "\n  %s", fl)
+	}
+	t.Error(b.String())
 }

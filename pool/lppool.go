@@ -79,6 +79,6 @@ func newLpPool[T Float](op string, dims int, shape []int, o LpPoolOptions) (*Pla
 	if err != nil {
 		return nil, internalError(op, err)
 	}
-	p.kernel = programs(op, prog, nil)
+	p.kernel = programs(prog, nil)
 	return p, nil
 }

@@ -20,26 +20,19 @@ type Plan[T Float] struct {
 	kernel     kernelFunc[T]
 }
 
-// kernelFunc runs a plan's operator on slices whose lengths the plan has
-// checked; idx is nil unless the caller wants indices.
-type kernelFunc[T Float] func(dst []T, idx []int64, src []T) error
+// kernelFunc runs a plan's operator, on the workers w (nil: the caller's
+// goroutine), on slices whose lengths the plan has checked; idx is nil unless
+// the caller wants indices.
+type kernelFunc[T Float] func(w *Workers, dst []T, idx []int64, src []T) error
 
 // programs prepares the kernel that runs the root package's Programs: val
 // without indices and, for max-type ops, withIdx with them.
-func programs[T Float](op string, val, withIdx *simdpool.Program[T]) kernelFunc[T] {
-	return func(dst []T, idx []int64, src []T) error {
+func programs[T Float](val, withIdx *simdpool.Program[T]) kernelFunc[T] {
+	return func(w *Workers, dst []T, idx []int64, src []T) error {
 		if idx != nil {
-			return withIdx.Run(dst, idx, src)
+			return withIdx.RunOn(w, dst, idx, src)
 		}
-		return val.Run(dst, nil, src)
-	}
-}
-
-// goKernel turns a pure-Go operator into a kernelFunc.
-func goKernel[T Float](f func(dst []T, idx []int64, src []T)) kernelFunc[T] {
-	return func(dst []T, idx []int64, src []T) error {
-		f(dst, idx, src)
-		return nil
+		return val.RunOn(w, dst, nil, src)
 	}
 }
 
@@ -54,7 +47,7 @@ func newMaxKernel[T Float](op string, g simdpool.Geometry) (kernelFunc[T], error
 	if err != nil {
 		return nil, internalError(op, err)
 	}
-	return programs(op, val, withIdx), nil
+	return programs(val, withIdx), nil
 }
 
 // newPlan refuses to plan while SIMDPOOL_ISA names an ISA that cannot run.
@@ -88,7 +81,19 @@ func (p *Plan[T]) Run(dst, src []T) error {
 	if err := p.check(dst, src); err != nil {
 		return err
 	}
-	return p.kernel(dst, nil, src)
+	return p.kernel(nil, dst, nil, src)
+}
+
+// RunOn is Run on the workers w: the same outputs, bit for bit, computed on
+// up to w.Size() goroutines (see Workers).
+func (p *Plan[T]) RunOn(w *Workers, dst, src []T) error {
+	if err := checkWorkers(p.op, w); err != nil {
+		return err
+	}
+	if err := p.check(dst, src); err != nil {
+		return err
+	}
+	return p.kernel(w, dst, nil, src)
 }
 
 // RunWithIndices is Run that also writes, for each output, the flat index
@@ -104,7 +109,24 @@ func (p *Plan[T]) RunWithIndices(dst []T, indices []int64, src []T) error {
 	if err := p.check(dst, src); err != nil {
 		return err
 	}
-	return p.kernel(dst, indices, src)
+	return p.kernel(nil, dst, indices, src)
+}
+
+// RunWithIndicesOn is RunWithIndices on the workers w (see RunOn).
+func (p *Plan[T]) RunWithIndicesOn(w *Workers, dst []T, indices []int64, src []T) error {
+	if err := checkWorkers(p.op, w); err != nil {
+		return err
+	}
+	if !p.hasIndices {
+		return errorf(p.op, "indices", "are not an output of %s", p.op)
+	}
+	if len(indices) != p.outLen {
+		return errorf(p.op, "indices", "must have %d elements for output shape %v, got %d", p.outLen, p.out, len(indices))
+	}
+	if err := p.check(dst, src); err != nil {
+		return err
+	}
+	return p.kernel(w, dst, indices, src)
 }
 
 func (p *Plan[T]) check(dst, src []T) error {

@@ -72,6 +72,7 @@ type StochasticPlan[T Float] struct {
 	training bool
 	clamp    bool
 	threads  int
+	tasks    *sync.Pool // RunOn's tasks (taskPool)
 }
 
 // NewStochasticPool1d plans stochastic_pool1d for inputs of shape (N, C, L) or (C, L).
@@ -137,12 +138,14 @@ func newStochasticPool[T Float](op string, dims int, shape []int, o StochasticPo
 	if !ok {
 		return nil, errorf(op, "output", "has more elements than an int holds, shape %v", out)
 	}
-	return &StochasticPlan[T]{
+	p := &StochasticPlan[T]{
 		op: op, in: in.shape, out: out, inLen: in.numel, outLen: outLen,
 		g:        geometry(in.planes, axes),
 		training: o.Training, clamp: o.Negative == ClampNegative,
 		threads: max(o.Threads, 1),
-	}, nil
+	}
+	p.tasks = taskPool(p.unit)
+	return p, nil
 }
 
 // Op is the name of the operator, e.g. "stochastic_pool2d".
@@ -173,6 +176,15 @@ func (p *StochasticPlan[T]) Training() bool { return p.training }
 // In inference mode each output is sum(a_i^2)/sum(a_i) (0 for a window whose
 // sum is 0), seed is not used and indices must be nil.
 func (p *StochasticPlan[T]) Run(dst []T, indices []int64, src []T, seed uint64) error {
+	return p.RunOn(nil, dst, indices, src, seed)
+}
+
+// RunOn is Run on the workers w (nil: Threads goroutines of its own): the
+// same outputs, bit for bit, computed on up to w.Size() goroutines.
+func (p *StochasticPlan[T]) RunOn(w *Workers, dst []T, indices []int64, src []T, seed uint64) error {
+	if err := checkWorkers(p.op, w); err != nil {
+		return err
+	}
 	if len(src) != p.inLen {
 		return errorf(p.op, "src", "must have %d elements for input shape %v, got %d", p.inLen, p.in, len(src))
 	}
@@ -189,6 +201,12 @@ func (p *StochasticPlan[T]) Run(dst []T, indices []int64, src []T, seed uint64) 
 	}
 	if err := p.checkInput(src); err != nil {
 		return err
+	}
+	if w != nil {
+		units := w.Units(p.g.Planes, (p.inLen+p.outLen)*size[T]())
+		per := (p.g.Planes + units - 1) / units * p.g.OutPlane() // outputs of whole planes
+		parallelRun(w, p.tasks, (p.outLen+per-1)/max(per, 1), stochasticRun[T]{dst, indices, src, seed, per})
+		return nil
 	}
 	n := min(p.threads, p.outLen)
 	if n <= 1 {
@@ -209,6 +227,20 @@ func (p *StochasticPlan[T]) Run(dst []T, indices []int64, src []T, seed uint64) 
 	}
 	wg.Wait()
 	return nil
+}
+
+// stochasticRun is the arguments of a RunOn: its slices and seed, and the
+// outputs a unit covers.
+type stochasticRun[T Float] struct {
+	dst  []T
+	idx  []int64
+	src  []T
+	seed uint64
+	per  int
+}
+
+func (p *StochasticPlan[T]) unit(a *stochasticRun[T], u int) {
+	p.run(a.dst, a.idx, a.src, a.seed, u*a.per, min((u+1)*a.per, p.outLen))
 }
 
 // checkInput applies the NegativeRule: it reports the first value that is

@@ -2,6 +2,7 @@ package pool
 
 import (
 	"slices"
+	"sync"
 
 	"github.com/simdpool/simdpool"
 )
@@ -33,6 +34,7 @@ type UnpoolPlan[T Float] struct {
 	inLen, outLen     int
 	planes            int
 	inPlane, outPlane int
+	tasks             *sync.Pool // runs' tasks (taskPool)
 }
 
 // NewMaxUnpool1d plans max_unpool1d for inputs of shape (N, C, L) or (C, L).
@@ -144,6 +146,7 @@ func newMaxUnpool[T Float](op string, dims int, shape []int, o MaxUnpoolOptions)
 		return nil, errorf(op, "output", "has more elements than an int holds, shape %v", p.out)
 	}
 	p.inPlane, _ = product(in.spatial)
+	p.tasks = taskPool(p.unit)
 	return p, nil
 }
 
@@ -163,6 +166,15 @@ func (p *UnpoolPlan[T]) OutputShape() []int { return slices.Clone(p.out) }
 // error dst is untouched. When indices repeat, the last value written wins,
 // as in PyTorch's serial loop. dst must not overlap src.
 func (p *UnpoolPlan[T]) Run(dst, src []T, indices []int64) error {
+	return p.RunOn(nil, dst, src, indices)
+}
+
+// RunOn is Run on the workers w: the same outputs, bit for bit, computed on
+// up to w.Size() goroutines (each plane by one of them, in input order).
+func (p *UnpoolPlan[T]) RunOn(w *Workers, dst, src []T, indices []int64) error {
+	if err := checkWorkers(p.op, w); err != nil {
+		return err
+	}
 	if len(src) != p.inLen {
 		return errorf(p.op, "src", "must have %d elements for input shape %v, got %d", p.inLen, p.in, len(src))
 	}
@@ -178,13 +190,28 @@ func (p *UnpoolPlan[T]) Run(dst, src []T, indices []int64) error {
 			return errorf(p.op, "indices", "must lie in [0, %d) for output spatial size %v, got %d at position %d", n, p.spatial, at, i)
 		}
 	}
-	clear(dst)
-	for pl := range p.planes {
-		in, idx := src[pl*p.inPlane:(pl+1)*p.inPlane], indices[pl*p.inPlane:(pl+1)*p.inPlane]
-		out := dst[pl*p.outPlane : (pl+1)*p.outPlane]
+	units := w.Units(p.planes, (p.inLen+p.outLen)*size[T]())
+	per := (p.planes + units - 1) / units
+	parallelRun(w, p.tasks, (p.planes+per-1)/max(per, 1), unpoolRun[T]{dst, src, indices, per})
+	return nil
+}
+
+// unpoolRun is the arguments of a run and the planes a unit covers.
+type unpoolRun[T Float] struct {
+	dst, src []T
+	idx      []int64
+	per      int
+}
+
+// unit writes the output planes of unit u: zero, then each input value at its
+// index, in input order.
+func (p *UnpoolPlan[T]) unit(a *unpoolRun[T], u int) {
+	for pl := u * a.per; pl < min((u+1)*a.per, p.planes); pl++ {
+		in, idx := a.src[pl*p.inPlane:(pl+1)*p.inPlane], a.idx[pl*p.inPlane:(pl+1)*p.inPlane]
+		out := a.dst[pl*p.outPlane : (pl+1)*p.outPlane]
+		clear(out)
 		for i, at := range idx {
 			out[at] = in[i]
 		}
 	}
-	return nil
 }

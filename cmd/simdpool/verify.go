@@ -9,9 +9,10 @@ import (
 
 	"github.com/simdpool/simdpool"
 	"github.com/simdpool/simdpool/internal/golden"
+	"github.com/simdpool/simdpool/pool"
 )
 
-const verifyUsage = `Usage: simdpool verify -golden DIR [-v]
+const verifyUsage = `Usage: simdpool verify -golden DIR [-threads N] [-v]
 
 Checks this build against a directory of golden vectors in the format of
 ../shared/golden (every *.json and *.json.gz file in DIR): every forward case
@@ -22,7 +23,8 @@ strict rules: max-type values and indices bit for bit, avg and adaptive avg
 0 ULP, LP within 2 ULP. With a SIMD ISA it applies the SIMD tolerances of the
 golden README: max-type values and indices bit for bit (a zero may carry
 either sign), sums within 1e-6 + 1e-6*|ref|, NaN and infinities identical.
-Gradients are not checked.
+Gradients are not checked. With -threads N every case runs on N workers,
+sharing every run (the results must not depend on N).
 
 It prints one line per failing case, "FAIL <case name>: <why>", then the line
 "N passed, M failed". Exit status: 0 when every case passes, 1 when one fails,
@@ -39,6 +41,7 @@ func verify(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	dir := fs.String("golden", "", "directory of golden `DIR/*.json[.gz]` files (required)")
 	verbose := fs.Bool("v", false, "also print the ISA and a summary line per file")
+	threads := fs.Int("threads", 1, "run every case on `N` workers")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), verifyUsage)
 		fs.PrintDefaults()
@@ -61,6 +64,20 @@ func verify(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "simdpool verify: %v\n", err)
 		return 2
 	}
+	if *threads < 1 {
+		fmt.Fprintf(stderr, "simdpool verify: -threads must be at least 1, got %d\n", *threads)
+		return 2
+	}
+	var w *pool.Workers
+	if *threads > 1 {
+		var err error
+		if w, err = pool.NewWorkers(*threads); err != nil {
+			fmt.Fprintf(stderr, "simdpool verify: %v\n", err)
+			return 2
+		}
+		defer w.Close()
+		w.SetMinShare(0)
+	}
 	files, err := golden.LoadDir(*dir)
 	if err != nil {
 		fmt.Fprintf(stderr, "simdpool verify: %v\n", err)
@@ -74,7 +91,7 @@ func verify(args []string, stdout, stderr io.Writer) int {
 	for _, f := range files {
 		var s golden.Summary
 		for _, c := range f.Cases {
-			err := golden.Check(c, mode)
+			err := golden.Check(c, mode, w)
 			s.Add(c, err)
 			if err != nil {
 				fmt.Fprintf(stdout, "FAIL %s: %s\n", c.Name, oneLine(err.Error()))

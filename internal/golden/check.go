@@ -52,7 +52,7 @@ const (
 
 // runner computes a case through the pool API (float32). The indices are nil
 // unless the operator returns them.
-type runner func(c *Case, x pool.Tensor[float32]) (pool.Tensor[float32], []int64, error)
+type runner func(c *Case, x pool.Tensor[float32], w *pool.Workers) (pool.Tensor[float32], []int64, error)
 
 // runners maps a torch.nn.functional name to its runner; the ops*.go files
 // fill it.
@@ -95,11 +95,11 @@ func familyOf(op string) family {
 	return famUnknown
 }
 
-// Check runs c on the kernels in use and compares the result with the case
-// under the rules of m. It returns nil when the case passes, and otherwise an
+// Check runs c on the kernels in use, on the workers w (nil: the caller's
+// goroutine), and compares the result with the case under the rules of m. It returns nil when the case passes, and otherwise an
 // error saying why (a one-line message). It never panics: a panic in the pool
 // package is reported as the case's failure.
-func Check(c *Case, m Mode) (err error) {
+func Check(c *Case, m Mode, w *pool.Workers) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("panic: %v", r)
@@ -120,7 +120,7 @@ func Check(c *Case, m Mode) (err error) {
 	} else {
 		x.Data = slices.Clone(c.Input)
 	}
-	out, idx, err := run(c, x)
+	out, idx, err := run(c, x, w)
 	if c.IsError() {
 		if err == nil {
 			return fmt.Errorf("no error (output shape %v), want torch's %s: %s", out.Shape, c.Error, c.Message)

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/simdpool/simdpool"
+	"github.com/simdpool/simdpool/pool"
 )
 
 func TestFloats(t *testing.T) {
@@ -35,7 +36,7 @@ func TestFloats(t *testing.T) {
 			t.Errorf("input[%d] = %#08x, want %#08x", i, math.Float32bits(v), want[i])
 		}
 	}
-	if err := Check(cs, Exact); err != nil {
+	if err := Check(cs, Exact, nil); err != nil {
 		t.Errorf("Check: %v", err)
 	}
 	for _, bad := range []string{`["nan"]`, `["1.5"]`, `[1e39]`, `[true]`, `{}`} {
@@ -77,7 +78,7 @@ func TestCheckMixed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := CheckAll(f.Cases, Exact)
+	s := CheckAll(f.Cases, Exact, nil)
 	if s.String() != "2 passed, 5 failed" {
 		t.Errorf("summary %q, want 2 passed, 5 failed", s)
 	}
@@ -99,10 +100,10 @@ func TestCheckMixed(t *testing.T) {
 }
 
 func TestCheckPanics(t *testing.T) {
-	runners["max_pool9d"] = func(*Case, tensor) (tensor, []int64, error) { panic("boom") }
+	runners["max_pool9d"] = func(*Case, tensor, *pool.Workers) (tensor, []int64, error) { panic("boom") }
 	defer delete(runners, "max_pool9d")
 	c := &Case{Name: "p", Op: "max_pool9d", InputShape: []int{1}, Input: Floats{1}, OutputShape: []int{1}, Output: Floats{1}}
-	if err := Check(c, Exact); err == nil || !strings.Contains(err.Error(), "panic: boom") {
+	if err := Check(c, Exact, nil); err == nil || !strings.Contains(err.Error(), "panic: boom") {
 		t.Errorf("Check = %v, want the panic", err)
 	}
 }
@@ -180,7 +181,7 @@ func TestLoadDir(t *testing.T) {
 	if len(files) != 2 || files[0].Name != "a.json" || files[1].Name != "b.json.gz" || len(Cases(files)) != 14 {
 		t.Fatalf("loaded %d files", len(files))
 	}
-	if s := CheckAll(Cases(files), Exact); s.Passed != 4 || s.Failed != 10 {
+	if s := CheckAll(Cases(files), Exact, nil); s.Passed != 4 || s.Failed != 10 {
 		t.Errorf("summary %v", s)
 	}
 	os.WriteFile(filepath.Join(dir, "a.json.gz"), b.Bytes(), 0o644)

@@ -5,26 +5,24 @@ import "github.com/simdpool/simdpool/pool"
 // Runners of adaptive_max_pool and adaptive_avg_pool 1d/2d/3d.
 
 func init() {
-	for op, fn := range map[string]func(tensor, pool.AdaptiveMaxPoolOptions) (tensor, []int64, error){
-		"adaptive_max_pool1d": pool.AdaptiveMaxPool1d[float32],
-		"adaptive_max_pool2d": pool.AdaptiveMaxPool2d[float32],
-		"adaptive_max_pool3d": pool.AdaptiveMaxPool3d[float32],
+	for op, fn := range map[string]func([]int, pool.AdaptiveMaxPoolOptions) (*pool.Plan[float32], error){
+		"adaptive_max_pool1d": pool.NewAdaptiveMaxPool1d[float32],
+		"adaptive_max_pool2d": pool.NewAdaptiveMaxPool2d[float32],
+		"adaptive_max_pool3d": pool.NewAdaptiveMaxPool3d[float32],
 	} {
-		runners[op] = func(c *Case, x tensor) (tensor, []int64, error) {
-			return fn(x, pool.AdaptiveMaxPoolOptions{
-				OutputSize:    outputSize(c.Args.OutputSize),
-				ReturnIndices: c.Args.ReturnIndices,
-			})
+		runners[op] = func(c *Case, x tensor, w *pool.Workers) (tensor, []int64, error) {
+			p, err := fn(x.Shape, pool.AdaptiveMaxPoolOptions{OutputSize: outputSize(c.Args.OutputSize)})
+			return runPlan(p, err, x, c.Args.ReturnIndices, w)
 		}
 	}
-	for op, fn := range map[string]func(tensor, pool.AdaptiveAvgPoolOptions) (tensor, error){
-		"adaptive_avg_pool1d": pool.AdaptiveAvgPool1d[float32],
-		"adaptive_avg_pool2d": pool.AdaptiveAvgPool2d[float32],
-		"adaptive_avg_pool3d": pool.AdaptiveAvgPool3d[float32],
+	for op, fn := range map[string]func([]int, pool.AdaptiveAvgPoolOptions) (*pool.Plan[float32], error){
+		"adaptive_avg_pool1d": pool.NewAdaptiveAvgPool1d[float32],
+		"adaptive_avg_pool2d": pool.NewAdaptiveAvgPool2d[float32],
+		"adaptive_avg_pool3d": pool.NewAdaptiveAvgPool3d[float32],
 	} {
-		runners[op] = func(c *Case, x tensor) (tensor, []int64, error) {
-			out, err := fn(x, pool.AdaptiveAvgPoolOptions{OutputSize: outputSize(c.Args.OutputSize)})
-			return out, nil, err
+		runners[op] = func(c *Case, x tensor, w *pool.Workers) (tensor, []int64, error) {
+			p, err := fn(x.Shape, pool.AdaptiveAvgPoolOptions{OutputSize: outputSize(c.Args.OutputSize)})
+			return runPlan(p, err, x, false, w)
 		}
 	}
 }

@@ -7,20 +7,27 @@ import "github.com/simdpool/simdpool/pool"
 // another shape than the input has another length, which the API rejects.
 
 func init() {
-	for op, fn := range map[string]func(tensor, []int64, pool.MaxUnpoolOptions) (tensor, error){
-		"max_unpool1d": pool.MaxUnpool1d[float32],
-		"max_unpool2d": pool.MaxUnpool2d[float32],
-		"max_unpool3d": pool.MaxUnpool3d[float32],
+	for op, fn := range map[string]func([]int, pool.MaxUnpoolOptions) (*pool.UnpoolPlan[float32], error){
+		"max_unpool1d": pool.NewMaxUnpool1d[float32],
+		"max_unpool2d": pool.NewMaxUnpool2d[float32],
+		"max_unpool3d": pool.NewMaxUnpool3d[float32],
 	} {
-		runners[op] = func(c *Case, x tensor) (tensor, []int64, error) {
+		runners[op] = func(c *Case, x tensor, w *pool.Workers) (tensor, []int64, error) {
 			a := &c.Args
-			out, err := fn(x, a.UnpoolIndices, pool.MaxUnpoolOptions{
+			p, err := fn(x.Shape, pool.MaxUnpoolOptions{
 				KernelSize: a.KernelSize,
 				Stride:     a.Stride,
 				Padding:    a.Padding,
 				OutputSize: outputSize(a.OutputSize),
 			})
-			return out, nil, err
+			if err != nil {
+				return tensor{}, nil, err
+			}
+			out, err := newOutput(p.OutputShape(), x, p.InputShape())
+			if err != nil {
+				return tensor{}, nil, err
+			}
+			return out, nil, p.RunOn(w, out.Data, x.Data, a.UnpoolIndices)
 		}
 	}
 }

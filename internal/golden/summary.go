@@ -1,6 +1,10 @@
 package golden
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/simdpool/simdpool/pool"
+)
 
 // Failure is a failing case and why it failed.
 type Failure struct {
@@ -36,11 +40,12 @@ func (s *Summary) Merge(o Summary) {
 // String is the summary line "N passed, M failed".
 func (s Summary) String() string { return fmt.Sprintf("%d passed, %d failed", s.Passed, s.Failed) }
 
-// CheckAll checks every case under the rules of m.
-func CheckAll(cases []*Case, m Mode) Summary {
+// CheckAll checks every case under the rules of m, on the workers w (nil:
+// the caller's goroutine).
+func CheckAll(cases []*Case, m Mode, w *pool.Workers) Summary {
 	var s Summary
 	for _, c := range cases {
-		s.Add(c, Check(c, m))
+		s.Add(c, Check(c, m, w))
 	}
 	return s
 }
