@@ -5,11 +5,13 @@ import (
 
 	"github.com/simdpool/simdpool"
 	"github.com/simdpool/simdpool/internal/suite"
+	"github.com/simdpool/simdpool/pool"
 )
 
 // BenchmarkSuite times every case of the standard suite (internal/suite/suite.json)
-// with every implementation this machine runs, as BenchmarkSuite/S1/impl=avx512,
-// next to impl=memcpy: a copy (libc's memcpy with cgo, else Go's copy()) of
+// with every implementation this machine runs, as BenchmarkSuite/S1/impl=avx512
+// (and on two workers, BenchmarkSuite/S1/threads=2/impl=avx512), next to
+// impl=memcpy: a copy (libc's memcpy with cgo, else Go's copy()) of
 // (in+out)/2 bytes, the same traffic and footprint as the operator. Bytes per op are input plus output bytes, so the
 // MB/s column is the effective bandwidth. Compare runs with benchstat:
 //
@@ -24,20 +26,18 @@ func BenchmarkSuite(b *testing.B) {
 				b.Fatal(err)
 			}
 			for _, isa := range simdpool.Available() {
-				b.Run("impl="+string(isa), func(b *testing.B) {
-					op, err := all.For(isa)
-					if err != nil {
-						b.Fatal(err)
-					}
-					b.SetBytes(op.Bytes())
-					b.ReportAllocs()
-					for b.Loop() {
-						if err := op.Run(); err != nil {
-							b.Fatal(err)
-						}
-					}
-				})
+				b.Run("impl="+string(isa), func(b *testing.B) { benchOp(b, all, isa, nil) })
 			}
+			b.Run("threads=2", func(b *testing.B) {
+				w, err := pool.NewWorkers(2)
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer w.Close()
+				for _, isa := range simdpool.Available() {
+					b.Run("impl="+string(isa), func(b *testing.B) { benchOp(b, all, isa, w) })
+				}
+			})
 			b.Run("impl=memcpy", func(b *testing.B) {
 				cp := suite.NewCopy(all.Bytes())
 				b.SetBytes(cp.Bytes())
@@ -47,5 +47,20 @@ func BenchmarkSuite(b *testing.B) {
 				}
 			})
 		})
+	}
+}
+
+// benchOp times op planned for isa, on the workers w (nil: one goroutine).
+func benchOp(b *testing.B, all *suite.Operator, isa simdpool.ISA, w *pool.Workers) {
+	op, err := all.For(isa)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(op.Bytes())
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := op.RunOn(w); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -24,6 +24,7 @@ import (
 
 	"github.com/simdpool/simdpool"
 	"github.com/simdpool/simdpool/internal/suite"
+	"github.com/simdpool/simdpool/pool"
 	"github.com/simdpool/simdpool/internal/table"
 )
 
@@ -89,7 +90,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	rounds := fs.Int("rounds", 25, "timed rounds per case; each round times every implementation and memcpy once")
 	target := fs.Duration("target", 2*time.Millisecond, "minimum duration of one timed sample (repeat calls until it is reached)")
 	quick := fs.Bool("quick", false, "fewer, shorter samples (-rounds 7 -target 1ms): a rough table in a few seconds")
-	threads := fs.Int("threads", 1, "goroutines per operator (only 1 until simdpool runs threaded)")
+	threads := fs.Int("threads", 1, "run every operator on `N` workers (pool.NewWorkers); memcpy stays on one thread")
 	op := fs.String("op", "", "custom case: the operator, one of "+strings.Join(suite.Ops, ", "))
 	shape := fs.String("shape", "", "custom case: the input shape, e.g. 1x64x112x112 (N, C, spatial...)")
 	kernel := fs.String("kernel", "", "custom case: kernel_size, e.g. 3 or 3,3")
@@ -144,8 +145,8 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		return fail(usagef("-rounds must be between 1 and 10000, got %d", o.rounds))
 	case o.target <= 0 || o.target > 10*time.Second:
 		return fail(usagef("-target must be positive and at most 10s, got %v", o.target))
-	case o.threads != 1:
-		return fail(usagef("-threads %d: simdpool runs every operator on one goroutine for now; only -threads 1 is accepted", o.threads))
+	case o.threads < 1 || o.threads > 1024:
+		return fail(usagef("-threads must be between 1 and 1024, got %d", o.threads))
 	}
 	if *plotFile != "" {
 		if ext := strings.ToLower(filepath.Ext(*plotFile)); ext != ".svg" && ext != ".png" {
@@ -302,6 +303,14 @@ func benchmark(o benchOptions, prog *progress) ([]benchRow, error) {
 	defer func() { _ = simdpool.Use(prev) }()
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
+	var w *pool.Workers
+	if o.threads > 1 {
+		var err error
+		if w, err = pool.NewWorkers(o.threads); err != nil {
+			return nil, err
+		}
+		defer w.Close()
+	}
 
 	var rows []benchRow
 	for _, c := range o.cases {
@@ -318,7 +327,7 @@ func benchmark(o benchOptions, prog *progress) ([]benchRow, error) {
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", c.Name, err)
 			}
-			vs = append(vs, &variant{impl: string(isa), isa: isa, run: func() { _ = opi.Run() }})
+			vs = append(vs, &variant{impl: string(isa), isa: isa, run: func() { _ = opi.RunOn(w) }})
 		}
 		memcpy := &variant{impl: "memcpy", run: cp.Run}
 		vs = append(vs, memcpy)

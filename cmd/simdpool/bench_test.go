@@ -111,7 +111,7 @@ func TestBenchBadFlags(t *testing.T) {
 		{[]string{"-rounds", "x"}, "invalid value"},
 		{[]string{"-rounds", "0"}, "-rounds must be"},
 		{[]string{"-cases", "S1,S99"}, `unknown case "S99"`},
-		{[]string{"-threads", "2"}, "only -threads 1"},
+		{[]string{"-threads", "0"}, "-threads must be between 1 and 1024"},
 		{[]string{"-plot", "out.pdf"}, ".svg or .png"},
 		{[]string{"extra"}, "unexpected argument"},
 		{[]string{"-kernel", "3"}, "give -op and -shape"},

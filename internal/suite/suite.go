@@ -302,6 +302,9 @@ func (o *Operator) For(isa simdpool.ISA) (*Operator, error) {
 // Run pools In into Out once. It does not allocate.
 func (o *Operator) Run() error { return o.Plan.Run(o.Out, o.In) }
 
+// RunOn pools In into Out once on the workers w (nil: Run).
+func (o *Operator) RunOn(w *pool.Workers) error { return o.Plan.RunOn(w, o.Out, o.In) }
+
 // InBytes and OutBytes are the sizes of the input and the output.
 func (o *Operator) InBytes() int64  { return int64(len(o.In)) * 4 }
 func (o *Operator) OutBytes() int64 { return int64(len(o.Out)) * 4 }
