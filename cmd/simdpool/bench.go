@@ -24,8 +24,8 @@ import (
 
 	"github.com/simdpool/simdpool"
 	"github.com/simdpool/simdpool/internal/suite"
-	"github.com/simdpool/simdpool/pool"
 	"github.com/simdpool/simdpool/internal/table"
+	"github.com/simdpool/simdpool/pool"
 )
 
 const benchUsage = `usage: simdpool bench [flags]
