@@ -250,7 +250,7 @@ func lpOne(src []float32, g *Geometry, base, od, oh, ow int, pw *Power, o int, v
 	_, _, wn := g.W.Span(ow)
 	sum := sumOne(src, g, base, od, oh, ow, pw.P == 2)
 	a := signRelu(sum/float32(dn*hn*wn)) * volume
-	return torchPow(a, 1/pw.P, o >= pw.DstExactFrom)
+	return torchPow(a, 1/pw.P, o >= pw.DstTailFrom)
 }
 
 func avgPoolF32(dst, src []float32, g *Geometry, div *Divisor) bool {

@@ -92,7 +92,7 @@ func kernelCases() []kernelCase {
 		return Geometry{Planes: planes, D: ax(dd, k, s, p, 1), H: ax(h, k, s, p, 1), W: ax(w, k, s, p, 1)}
 	}
 	s10 := g2(64, 112, 112, 2, 2, 0, 1)
-	pw := &Power{P: 2, SrcExactFrom: math.MaxInt, DstExactFrom: math.MaxInt}
+	pw := &Power{P: 2, SrcTailFrom: math.MaxInt, DstTailFrom: math.MaxInt}
 	return []kernelCase{
 		maxCase("S1", g2(64, 112, 112, 3, 2, 1, 1)),
 		maxCase("S2", g2(64, 224, 224, 2, 2, 0, 1)),

@@ -93,7 +93,7 @@ func TestGuardPages(t *testing.T) {
 				l.D, l.H, l.W = noDilation(r, l.D, false), noDilation(r, l.H, false), noDilation(r, l.W, false)
 				if l.Planes*l.InPlane() == nIn {
 					lo := guardedF32(t, l.Planes*l.OutPlane(), true)
-					pw := &Power{P: float64(1 + r.IntN(2)), SrcExactFrom: math.MaxInt, DstExactFrom: math.MaxInt}
+					pw := &Power{P: float64(1 + r.IntN(2)), SrcTailFrom: math.MaxInt, DstTailFrom: math.MaxInt}
 					lw := make([]float32, len(lo))
 					lpPoolGeneric(lw, in, &l, pw)
 					LpPool(lo, in, &l, pw)

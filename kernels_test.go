@@ -328,7 +328,7 @@ func avgCase(t *testing.T, r *rand.Rand, isa ISA, g Geometry, off int) {
 
 func lpCase(t *testing.T, r *rand.Rand, isa ISA, g Geometry, off int) {
 	t.Helper()
-	pw := &Power{P: float64(1 + r.IntN(2)), SrcExactFrom: math.MaxInt, DstExactFrom: math.MaxInt}
+	pw := &Power{P: float64(1 + r.IntN(2)), SrcTailFrom: math.MaxInt, DstTailFrom: math.MaxInt}
 	what := fmt.Sprintf("%s lp %+v p %v off %d", isa, g, pw.P, off)
 	in := make([]float32, off+g.Planes*g.InPlane())[off:]
 	fill(r, in, r.IntN(2) == 0)
