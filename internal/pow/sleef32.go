@@ -125,26 +125,39 @@ func ldexp32(x float32, q int32) float32 {
 	return x * math.Float32frombits(uint32(q+0x7f)<<23)
 }
 
-// fma32 is a*b + c rounded once to float32 (a*b is exact in float64).
-func fma32(a, b, c float32) float32 { return sumToFloat32(float64(a)*float64(b), float64(c)) }
-
-// sumToFloat32 is p + q rounded once to float32, for p and q whose exact sum
-// is within double's range: the error e of their double sum s is exact
-// (two-sum), and rounding s to odd (when inexact, the neighbour toward the
-// exact sum if s is even) before rounding to float32 makes the double
-// rounding harmless (53 >= 24 + 2 bits). Kept small enough to inline.
-func sumToFloat32(p, q float64) float32 {
-	s := p + q
-	v := s - p
-	if e := p - (s - v) + (q - v); e != 0 && e == e {
-		u := math.Float64bits(s)
-		if (e < 0) != (s < 0) {
-			u--
-		}
-		s = math.Float64frombits(u | 1)
+// fma32 is a*b + c rounded once to float32. a*b is exact in float64, so
+// their double sum s is the exact sum rounded once, and rounding s to float32
+// gives the fused result unless s is a float32 rounding boundary or lies
+// below float32's normal range (where the boundaries are coarser): then
+// fma32Exact decides.
+func fma32(a, b, c float32) float32 {
+	p := float64(a) * float64(b) // exact: fused or not, p + c rounds once
+	s := p + float64(c)
+	if u := math.Float64bits(s); u&(1<<29-1) == 1<<28 || u&^(1<<63) < 0x3810000000000000 {
+		return fma32Exact(p, float64(c), s)
 	}
 	return float32(s)
 }
+
+// fma32Exact is p + c rounded once to float32, given their double sum s:
+// its error is exact (two-sum), and rounding s to odd (when inexact, the
+// neighbour toward the exact sum if s is even) before rounding it to float32
+// makes the double rounding harmless (53 >= 24 + 2 bits).
+func fma32Exact(p, c, s float64) float32 {
+	v := s - p
+	if e := p - (s - v) + (c - v); e != 0 && e == e && math.Float64bits(s)&1 == 0 {
+		if (e < 0) == (s < 0) {
+			return float32(math.Float64frombits(math.Float64bits(s) + 1))
+		}
+		return float32(math.Float64frombits(math.Float64bits(s) - 1))
+	}
+	return float32(s)
+}
+
+// mulErr32 is a*b - s for s = float32(a*b), the error of a float32 product:
+// exact in float64, so rounding it once to float32 is the fused result
+// (SLEEF's vfmapn(a, b, s)).
+func mulErr32(a, b, s float32) float32 { return float32(float64(a)*float64(b) - float64(s)) }
 
 func abs32(v float32) float32 { return math.Float32frombits(math.Float32bits(v) &^ (1 << 31)) }
 
@@ -191,23 +204,24 @@ func dfAdd2DF(x, y df) df {
 
 func dfMulF(x df, y float32) df {
 	s := float32(x.hi * y)
-	return df{s, fma32(x.lo, y, fma32(x.hi, y, -s))}
+	return df{s, fma32(x.lo, y, mulErr32(x.hi, y, s))}
 }
 
 func dfMulDF(x, y df) df {
 	s := float32(x.hi * y.hi)
-	return df{s, fma32(x.hi, y.lo, fma32(x.lo, y.hi, fma32(x.hi, y.hi, -s)))}
+	return df{s, fma32(x.hi, y.lo, fma32(x.lo, y.hi, mulErr32(x.hi, y.hi, s)))}
 }
 
 func dfSqu(x df) df {
 	s := float32(x.hi * x.hi)
-	return df{s, fma32(x.hi+x.hi, x.lo, fma32(x.hi, x.hi, -s))}
+	return df{s, fma32(x.hi+x.hi, x.lo, mulErr32(x.hi, x.hi, s))}
 }
 
 func dfDiv(n, d df) df {
 	t := 1 / d.hi
 	s := float32(n.hi * t)
-	u := fma32(t, n.hi, -s)
-	v := fma32(-d.lo, t, fma32(-d.hi, t, 1))
+	u := mulErr32(t, n.hi, s)
+	// 1 - d.hi*t is exact in float64 (Sterbenz: d.hi*t is within 2^-23 of 1).
+	v := fma32(-d.lo, t, float32(1-float64(d.hi)*float64(t)))
 	return df{s, fma32(s, v, fma32(n.lo, t, u))}
 }
