@@ -2,7 +2,8 @@
 // pow functions with: glibc's pow and SLEEF 3.5.1's Sleef_powd4_u10 and
 // Sleef_powf8_u10, called through cgo on this machine as PyTorch 1.13 calls
 // them (x86-64 with AVX2 and FMA; Debian 12's libm 2.36 and libsleef3). It
-// lives under testdata so that go build/test/vet ./... skip it.
+// lives under testdata so that go build/test/vet ./... skip it; it needs cgo,
+// gcc and libsleef.so.3 (Debian's libsleef3, which python3-torch brings).
 //
 //	go run ./internal/pow/testdata/oraclegen -out internal/pow/testdata/oracle.bin.gz
 //	go run ./internal/pow/testdata/oraclegen -check 1000000   # live comparison, writes nothing
