@@ -125,16 +125,19 @@ func ldexp32(x float32, q int32) float32 {
 	return x * math.Float32frombits(uint32(q+0x7f)<<23)
 }
 
-// fma32 is a*b + c rounded once to float32. a*b is exact in float64, so
-// their double sum s is the exact sum rounded once, and rounding s to float32
-// gives the fused result unless s is a float32 rounding boundary or lies
-// below float32's normal range (where the boundaries are coarser): then
-// fma32Exact decides.
-func fma32(a, b, c float32) float32 {
+// fma32 is a*b + c rounded once to float32.
+func fma32(a, b, c float32) float32 { return fma32d(a, b, float64(c)) }
+
+// fma32d is a*b + c rounded once to float32, for c a float32 value held in a
+// float64. a*b is exact in float64, so their double sum s is the exact sum
+// rounded once, and rounding s to float32 gives the fused result unless s is
+// a float32 rounding boundary or lies below float32's normal range (where the
+// boundaries are coarser): then fma32Exact decides.
+func fma32d(a, b float32, c float64) float32 {
 	p := float64(a) * float64(b) // exact: fused or not, p + c rounds once
-	s := p + float64(c)
+	s := p + c
 	if u := math.Float64bits(s); u&(1<<29-1) == 1<<28 || u&^(1<<63) < 0x3810000000000000 {
-		return fma32Exact(p, float64(c), s)
+		return fma32Exact(p, c, s)
 	}
 	return float32(s)
 }
@@ -154,10 +157,16 @@ func fma32Exact(p, c, s float64) float32 {
 	return float32(s)
 }
 
-// mulErr32 is a*b - s for s = float32(a*b), the error of a float32 product:
-// exact in float64, so rounding it once to float32 is the fused result
-// (SLEEF's vfmapn(a, b, s)).
-func mulErr32(a, b, s float32) float32 { return float32(float64(a)*float64(b) - float64(s)) }
+// mulErr is a*b - s for s = float32(a*b), SLEEF's vfmapn(a, b, s), held in
+// a float64: the error of a float32 product is exact in float64 and is a
+// float32 unless the product is tiny (|s| < 2^-101), where it is rounded.
+func mulErr(a, b, s float32) float64 {
+	e := float64(a)*float64(b) - float64(s)
+	if math.Abs(float64(s)) < 0x1p-101 {
+		e = float64(float32(e))
+	}
+	return e
+}
 
 func abs32(v float32) float32 { return math.Float32frombits(math.Float32bits(v) &^ (1 << 31)) }
 
@@ -204,24 +213,24 @@ func dfAdd2DF(x, y df) df {
 
 func dfMulF(x df, y float32) df {
 	s := float32(x.hi * y)
-	return df{s, fma32(x.lo, y, mulErr32(x.hi, y, s))}
+	return df{s, fma32d(x.lo, y, mulErr(x.hi, y, s))}
 }
 
 func dfMulDF(x, y df) df {
 	s := float32(x.hi * y.hi)
-	return df{s, fma32(x.hi, y.lo, fma32(x.lo, y.hi, mulErr32(x.hi, y.hi, s)))}
+	return df{s, fma32(x.hi, y.lo, fma32d(x.lo, y.hi, mulErr(x.hi, y.hi, s)))}
 }
 
 func dfSqu(x df) df {
 	s := float32(x.hi * x.hi)
-	return df{s, fma32(x.hi+x.hi, x.lo, mulErr32(x.hi, x.hi, s))}
+	return df{s, fma32d(x.hi+x.hi, x.lo, mulErr(x.hi, x.hi, s))}
 }
 
 func dfDiv(n, d df) df {
 	t := 1 / d.hi
 	s := float32(n.hi * t)
-	u := mulErr32(t, n.hi, s)
+	u := mulErr(t, n.hi, s)
 	// 1 - d.hi*t is exact in float64 (Sterbenz: d.hi*t is within 2^-23 of 1).
 	v := fma32(-d.lo, t, float32(1-float64(d.hi)*float64(t)))
-	return df{s, fma32(s, v, fma32(n.lo, t, u))}
+	return df{s, fma32(s, v, fma32d(n.lo, t, u))}
 }
