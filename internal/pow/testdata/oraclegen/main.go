@@ -369,6 +369,17 @@ func floatCases(r *rand.Rand, n int) []pair {
 			}
 		}
 	}
+	// Tiny and huge y: products of float32 values near or below float32's
+	// normal range inside SLEEF's float-float arithmetic.
+	for _, y := range []float64{0x1p-149, 1e-40, 0x1p-126, 1e-30, 1e-20, 1e20, 1e30, math.MaxFloat32} {
+		for range 24 {
+			x := float64(float32(randomX(r)))
+			if x == 0 || math.IsInf(x, 0) {
+				x = 1 + r.Float64()
+			}
+			p = append(p, pair{catBoundary, x, y}, pair{catBoundary, x, -y})
+		}
+	}
 	for i := range n {
 		y := float64(float32(exponents[r.IntN(len(exponents))]))
 		switch i % 4 {
