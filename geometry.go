@@ -1,5 +1,7 @@
 package simdpool
 
+import "unsafe"
+
 // Float is the element type of the kernels: float32 (with SIMD kernels) or float64.
 type Float interface{ ~float32 | ~float64 }
 
@@ -45,9 +47,28 @@ type Divisor struct {
 // avg over the window clipped to the input (PyTorch's lp_pool).
 type Power struct {
 	P float64
-	// PyTorch raises a float32 tensor to a general power with SLEEF, exponent
-	// rounded to float32, in whole blocks of 16 elements, and with
-	// std::pow(float, double) on the last numel%16 elements. SrcExactFrom and
-	// DstExactFrom are the offsets, in src and dst, where that exact tail starts.
-	SrcExactFrom, DstExactFrom int
+	// PyTorch 1.13 (CPU capability AVX2, one thread) raises a tensor to a
+	// general power in whole blocks of two AVX2 vectors (16 float32 or 8
+	// float64 elements) with SLEEF's pow, and the last numel%block elements
+	// with glibc's pow (see torchPow). SrcTailFrom and DstTailFrom are the
+	// offsets, in src and dst, where that tail starts. (With more threads,
+	// PyTorch splits tensors of more than 32768 elements into chunks, each
+	// with its own tail; simdpool follows the single-threaded split.)
+	SrcTailFrom, DstTailFrom int
+}
+
+// NewPower is the Power of exponent p for a src of srcLen and a dst of dstLen
+// elements of T.
+func NewPower[T Float](p float64, srcLen, dstLen int) Power {
+	block := 8
+	if isFloat32[T]() {
+		block = 16
+	}
+	return Power{P: p, SrcTailFrom: srcLen - srcLen%block, DstTailFrom: dstLen - dstLen%block}
+}
+
+// isFloat32 reports whether T is float32 (or a type based on it).
+func isFloat32[T Float]() bool {
+	var x T
+	return unsafe.Sizeof(x) == 4
 }

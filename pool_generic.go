@@ -2,7 +2,8 @@ package simdpool
 
 import (
 	"math"
-	"unsafe"
+
+	"github.com/simdpool/simdpool/internal/pow"
 )
 
 // This file holds the generic kernels: plain Go, every GOARCH, and the oracle
@@ -153,12 +154,12 @@ func lpPoolGeneric[T Float](dst, src []T, g *Geometry, pw *Power) {
 						for h := h0; h < h1; h++ {
 							for w := w0; w < w1; w++ {
 								i := base + d*plane + h*row + w
-								sum += torchPow(src[i], pw.P, i >= pw.SrcExactFrom)
+								sum += torchPow(src[i], pw.P, i >= pw.SrcTailFrom)
 							}
 						}
 					}
 					a := signRelu(sum/T(dn*hn*wn)) * volume
-					dst[o] = torchPow(a, 1/pw.P, o >= pw.DstExactFrom)
+					dst[o] = torchPow(a, 1/pw.P, o >= pw.DstTailFrom)
 					o++
 				}
 			}
@@ -174,11 +175,13 @@ func signRelu[T Float](a T) T {
 	return a
 }
 
-// torchPow is x^e as PyTorch computes it for a tensor and a scalar exponent:
-// exact shortcuts for a few exponents; otherwise, for float32, pow with the
-// exponent rounded to float32 (SLEEF's vector path) unless exact is set
-// (std::pow(float, double) on a tensor's tail).
-func torchPow[T Float](x T, e float64, exact bool) T {
+// torchPow is x^e as PyTorch 1.13 computes x.pow(e) for a tensor and a scalar
+// exponent on an x86-64 CPU with AVX2 and FMA, bit for bit: exact shortcuts
+// for a few exponents; otherwise SLEEF's pow on whole vector blocks (for
+// float32 with the exponent rounded to float32: Vectorized<float>::pow) and,
+// on a tensor's tail, glibc's pow (for float32, std::pow(float, double): the
+// double result rounded to float32).
+func torchPow[T Float](x T, e float64, tail bool) T {
 	switch e {
 	case 0:
 		return 1
@@ -197,10 +200,13 @@ func torchPow[T Float](x T, e float64, exact bool) T {
 	case -2:
 		return 1 / T(x*x)
 	}
-	if unsafe.Sizeof(x) == 4 && !exact {
-		e = float64(float32(e))
+	switch {
+	case tail:
+		return T(pow.Glibc(float64(x), e))
+	case isFloat32[T]():
+		return T(pow.Sleef32(float32(x), float32(e)))
 	}
-	return T(math.Pow(float64(x), e))
+	return T(pow.Sleef64(float64(x), e))
 }
 
 // globalMaxGeneric is max pooling with one window covering each plane of n

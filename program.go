@@ -198,8 +198,8 @@ func (p *Program[T]) runGeneric(dst []T, idx []int64, src []T, p0, p1 int) {
 		// LP's powers depend on the flat position (Power's exact tail): the
 		// offsets shift with the first plane.
 		pw := *p.pw
-		pw.SrcExactFrom -= p0 * inPlane
-		pw.DstExactFrom -= p0 * outPlane
+		pw.SrcTailFrom -= p0 * inPlane
+		pw.DstTailFrom -= p0 * outPlane
 		lpPoolGeneric(d, s, &g, &pw)
 	}
 }

@@ -374,7 +374,7 @@ func lpCase[T Float](t *testing.T, g Geometry, p float64) opCase[T] {
 		a.Out = (a.In-a.Kernel)/a.Stride + 1
 	}
 	n, m := g.Planes*g.InPlane(), g.Planes*g.OutPlane()
-	pw := Power{P: p, SrcExactFrom: n - n%16, DstExactFrom: m - m%16}
+	pw := NewPower[T](p, n, m)
 	prog, err := NewLp[T](g, pw)
 	require.NoError(t, err)
 	return opCase[T]{name: fmt.Sprintf("lp %T %+v p=%v", T(0), g, p), prog: prog,

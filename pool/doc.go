@@ -54,9 +54,12 @@
 //     rejects an input smaller than the kernel, as PyTorch does.
 //   - LP pooling is (sign(a)*relu(|a|) * kernel volume)^(1/p) with a the average
 //     of x^p over the window clipped to the input, powers computed as PyTorch
-//     computes them (x*x for p = 2, x*x*x for p = 3, sqrt for 1/2, otherwise
-//     pow). So negative inputs give NaN for fractional p and signed results
-//     for p = 1. lp_pool3d, which PyTorch 1.13 lacks, uses the same formula.
+//     computes them on an x86-64 CPU with AVX2, bit for bit (x*x for p = 2,
+//     x*x*x for p = 3, sqrt for 1/2, otherwise SLEEF's pow on blocks of 16
+//     float32 or 8 float64 elements and glibc's pow on a tensor's last
+//     elements, as single-threaded PyTorch does). So negative inputs give NaN
+//     for fractional p and signed results for p = 1. lp_pool3d, which PyTorch
+//     1.13 lacks, uses the same formula.
 //   - Adaptive windows run from floor(i*L/O) to ceil((i+1)*L/O); adaptive
 //     average divides the sum by each axis' window size in turn, and when every
 //     output size is 1 it is PyTorch's mean, whose cascade summation order is

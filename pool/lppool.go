@@ -72,9 +72,7 @@ func newLpPool[T Float](op string, dims int, shape []int, o LpPoolOptions) (*Pla
 	if err != nil {
 		return nil, err
 	}
-	// PyTorch's pow switches to exact pow for the tail of each tensor that
-	// does not fill a block of 16.
-	pw := simdpool.Power{P: o.NormType, SrcExactFrom: p.inLen - p.inLen%16, DstExactFrom: p.outLen - p.outLen%16}
+	pw := simdpool.NewPower[T](o.NormType, p.inLen, p.outLen)
 	prog, err := simdpool.NewLp[T](g, pw)
 	if err != nil {
 		return nil, internalError(op, err)
