@@ -4,10 +4,6 @@ package seqpool
 // contract can replace maxTokens; maxTokensRef in the tests is the contract
 // written plainly, and the tests hold maxTokens to it bit for bit.
 
-// maxRowsAtOnce token rows are folded per pass over the columns, so that each
-// running maximum is loaded and stored once per maxRowsAtOnce rows.
-const maxRowsAtOnce = 4
-
 // maxTokens folds token rows into running maxima with PyTorch's rule.
 //
 // Contract: x holds len(x)/len(dst) rows of len(dst) values. For each row r
@@ -18,30 +14,40 @@ const maxRowsAtOnce = 4
 // the first maximum wins, the first NaN ends the scan).
 func maxTokens[T Float](dst, x []T) {
 	h := len(dst)
-	rows := len(x) / h
-	r := 0
-	for ; r+maxRowsAtOnce <= rows; r += maxRowsAtOnce {
-		x0, x1, x2, x3 := x[r*h:(r+1)*h], x[(r+1)*h:(r+2)*h], x[(r+2)*h:(r+3)*h], x[(r+3)*h:(r+4)*h]
+	for r := 0; r+h <= len(x); r += h {
+		row := x[r : r+h]
 		c := 0
-		for ; c+4 <= h; c += 4 {
-			d := (*[4]T)(dst[c:])
-			m0, m1, m2, m3 := d[0], d[1], d[2], d[3]
-			for _, row := range [maxRowsAtOnce]*[4]T{(*[4]T)(x0[c:]), (*[4]T)(x1[c:]), (*[4]T)(x2[c:]), (*[4]T)(x3[c:])} {
-				m0 = maxRule(m0, row[0])
-				m1 = maxRule(m1, row[1])
-				m2 = maxRule(m2, row[2])
-				m3 = maxRule(m3, row[3])
+		for ; c+8 <= h; c += 8 {
+			m, v := (*[8]T)(dst[c:]), (*[8]T)(row[c:])
+			// One test per value on the common path (no new maximum); the
+			// NaN test of the maximum runs only when a value passes it.
+			if !(v[0] <= m[0]) && m[0] == m[0] {
+				m[0] = v[0]
 			}
-			d[0], d[1], d[2], d[3] = m0, m1, m2, m3
+			if !(v[1] <= m[1]) && m[1] == m[1] {
+				m[1] = v[1]
+			}
+			if !(v[2] <= m[2]) && m[2] == m[2] {
+				m[2] = v[2]
+			}
+			if !(v[3] <= m[3]) && m[3] == m[3] {
+				m[3] = v[3]
+			}
+			if !(v[4] <= m[4]) && m[4] == m[4] {
+				m[4] = v[4]
+			}
+			if !(v[5] <= m[5]) && m[5] == m[5] {
+				m[5] = v[5]
+			}
+			if !(v[6] <= m[6]) && m[6] == m[6] {
+				m[6] = v[6]
+			}
+			if !(v[7] <= m[7]) && m[7] == m[7] {
+				m[7] = v[7]
+			}
 		}
 		for ; c < h; c++ {
-			dst[c] = maxRule(maxRule(maxRule(maxRule(dst[c], x0[c]), x1[c]), x2[c]), x3[c])
-		}
-	}
-	for ; r < rows; r++ {
-		row := x[r*h : (r+1)*h]
-		for c, v := range row {
-			dst[c] = maxRule(dst[c], v)
+			dst[c] = maxRule(dst[c], row[c])
 		}
 	}
 }

@@ -32,10 +32,11 @@ type plan[T Float] struct {
 	shape   []int // (B, T, H) or (T, H), as given
 	b, t, h int
 
-	// The sum of the products x*w over the tokens: columns [0, sumCols) in
-	// ATen's cascade order (sumTokens), the others in tailOrder.
-	sumCols   int
-	tailOrder order
+	// The sum of the products x*w over the tokens: columns [0, cascadeCols)
+	// in ATen's cascade order, of which [0, kernelCols) by sumTokens; the
+	// others in tailOrder.
+	cascadeCols, kernelCols int
+	tailOrder               order
 	// The token count (the sum of w over the tokens): countLo for the columns
 	// [0, countSplit), countHi for the others.
 	countSplit       int

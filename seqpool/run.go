@@ -13,10 +13,11 @@ const minCount = float32(1e-9)
 // the package documentation, "Summation order").
 func (p *plan[T]) planSums(floatMask bool) {
 	if p.h == 1 {
-		p.sumCols, p.tailOrder = 0, orderContiguous
+		p.cascadeCols, p.tailOrder = 0, orderContiguous
 	} else {
-		p.sumCols, p.tailOrder = cascadeColumns(p.h, avx2Lanes[T]()), orderRowSum
+		p.cascadeCols, p.tailOrder = cascadeColumns(p.h, avx2Lanes[T]()), orderRowSum
 	}
+	p.kernelCols = p.cascadeCols / 8 * 8
 	// mask.float() copies every mask but a float32 one into a new (B, T, H)
 	// tensor; so does the product with the position weights.
 	copied := !floatMask || p.op == WeightedMean
@@ -58,9 +59,13 @@ func run[T Float, N maskNum](p *plan[T], dst, x []T, mask []N) {
 func meanRow[T Float, N maskNum](p *plan[T], out, xs []T, ms []N) {
 	positional := p.op == WeightedMean
 	h, n := p.h, p.t
-	sumTokens(out[:p.sumCols], xs, h, ms, positional)
-	for c := p.sumCols; c < h; c++ {
-		out[c] = orderedSum(p.tailOrder, n, avx2Lanes[T](), func(t int) T {
+	sumTokens(out[:p.kernelCols], xs, h, ms, positional)
+	for c := p.kernelCols; c < h; c++ {
+		o := p.tailOrder
+		if c < p.cascadeCols {
+			o = orderCascade
+		}
+		out[c] = orderedSum(o, n, avx2Lanes[T](), func(t int) T {
 			return T(xs[t*h+c] * T(tokenWeight(ms[t], t, positional)))
 		})
 	}

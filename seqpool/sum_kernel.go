@@ -17,7 +17,7 @@ const (
 // sumTokens is the masked sum over tokens.
 //
 // Contract: x holds T = len(mask) token rows of stride H >= len(dst) (row t
-// is x[t*H : t*H+len(dst)]); len(dst) is a multiple of 4. For every column
+// is x[t*H : t*H+len(dst)]); len(dst) is a multiple of 8. For every column
 // h < len(dst), sumTokens writes to dst[h] the sum over t of
 // T(x[t*H+h] * T(w(t))), each product rounded to T (no fused multiply-add),
 // added in ATen's multi_row_sum order over the T tokens (orderCascade), where
@@ -30,29 +30,32 @@ const (
 func sumTokens[T Float, N maskNum](dst, x []T, stride int, mask []N, positional bool) {
 	n := len(mask)
 	s := newSchedule(n)
+	var lv [levels][sumBlockCols]T
 	var w [sumChunk]T
 	for c0 := 0; c0 < len(dst); c0 += sumBlockCols {
 		cols := min(sumBlockCols, len(dst)-c0)
-		var lv [levels][sumBlockCols]T
+		for l := range lv {
+			clear(lv[l][:cols])
+		}
 		for i := 0; i < n; {
-			groupEnd := i - i%s.step + s.step
 			end := min(i+sumChunk, n)
+			ones := true // x*1 is x: the common chunk of real tokens needs no product
 			for j := range end - i {
 				w[j] = T(tokenWeight(mask[i+j], i+j, positional))
+				ones = ones && w[j] == 1
 			}
-			fresh := i%s.step == 0    // level 0 starts again from +0
-			closes := end == groupEnd // the chunk ends a whole group
 			rows := x[i*stride+c0:]
-			c := 0
-			for ; c+8 <= cols; c += 8 {
-				sumChunk8(&lv, c, rows, stride, w[:end-i], fresh, closes)
-			}
-			if c < cols {
-				sumChunk4(&lv, c, rows, stride, w[:end-i], fresh, closes)
+			for c := 0; c < cols; c += 8 {
+				l0 := (*[8]T)(lv[0][c:])
+				if ones {
+					addRows8(l0, rows[c:], stride, end-i)
+				} else {
+					addProducts8(l0, rows[c:], stride, w[:end-i])
+				}
 			}
 			i = end
-			if closes {
-				for l := 2; l <= s.depth(i); l++ {
+			if i%s.step == 0 { // the chunk closed a group: move up the levels
+				for l := 1; l <= s.depth(i); l++ {
 					lo, hi := lv[l-1][:cols], lv[l][:cols]
 					for k := range hi {
 						hi[k] += lo[k]
@@ -68,18 +71,31 @@ func sumTokens[T Float, N maskNum](dst, x []T, stride int, mask []N, positional 
 	}
 }
 
-// sumChunk8 adds the products of len(w) token rows (rows[j*stride+c+k],
-// k < 8) and their weights into columns c..c+7 of level 0, starting level 0
-// from +0 when fresh. When the chunk closes a group, level 0 is then added
-// into level 1 and left at 0.
-func sumChunk8[T Float](lv *[levels][sumBlockCols]T, c int, rows []T, stride int, w []T, fresh, closes bool) {
-	l0 := (*[8]T)(lv[0][c : c+8])
-	var a0, a1, a2, a3, a4, a5, a6, a7 T
-	if !fresh {
-		a0, a1, a2, a3, a4, a5, a6, a7 = l0[0], l0[1], l0[2], l0[3], l0[4], l0[5], l0[6], l0[7]
+// addRows8 adds n token rows (rows[j*stride+k], j < n, k < 8) in order into
+// the eight sums acc.
+func addRows8[T Float](acc *[8]T, rows []T, stride, n int) {
+	a0, a1, a2, a3, a4, a5, a6, a7 := acc[0], acc[1], acc[2], acc[3], acc[4], acc[5], acc[6], acc[7]
+	for off := 0; n > 0; n, off = n-1, off+stride {
+		r := (*[8]T)(rows[off:])
+		a0 += r[0]
+		a1 += r[1]
+		a2 += r[2]
+		a3 += r[3]
+		a4 += r[4]
+		a5 += r[5]
+		a6 += r[6]
+		a7 += r[7]
 	}
-	for j, wj := range w {
-		r := (*[8]T)(rows[j*stride+c:])
+	acc[0], acc[1], acc[2], acc[3], acc[4], acc[5], acc[6], acc[7] = a0, a1, a2, a3, a4, a5, a6, a7
+}
+
+// addProducts8 is addRows8 with row j scaled by w[j], each product rounded.
+func addProducts8[T Float](acc *[8]T, rows []T, stride int, w []T) {
+	a0, a1, a2, a3, a4, a5, a6, a7 := acc[0], acc[1], acc[2], acc[3], acc[4], acc[5], acc[6], acc[7]
+	off := 0
+	for _, wj := range w {
+		r := (*[8]T)(rows[off:])
+		off += stride
 		// T(...) rounds each product: Go may otherwise fuse it into the add.
 		a0 += T(r[0] * wj)
 		a1 += T(r[1] * wj)
@@ -90,42 +106,5 @@ func sumChunk8[T Float](lv *[levels][sumBlockCols]T, c int, rows []T, stride int
 		a6 += T(r[6] * wj)
 		a7 += T(r[7] * wj)
 	}
-	if closes {
-		l1 := (*[8]T)(lv[1][c : c+8])
-		l1[0] += a0
-		l1[1] += a1
-		l1[2] += a2
-		l1[3] += a3
-		l1[4] += a4
-		l1[5] += a5
-		l1[6] += a6
-		l1[7] += a7
-		a0, a1, a2, a3, a4, a5, a6, a7 = 0, 0, 0, 0, 0, 0, 0, 0
-	}
-	l0[0], l0[1], l0[2], l0[3], l0[4], l0[5], l0[6], l0[7] = a0, a1, a2, a3, a4, a5, a6, a7
-}
-
-// sumChunk4 is sumChunk8 for the four columns c..c+3.
-func sumChunk4[T Float](lv *[levels][sumBlockCols]T, c int, rows []T, stride int, w []T, fresh, closes bool) {
-	l0 := (*[4]T)(lv[0][c : c+4])
-	var a0, a1, a2, a3 T
-	if !fresh {
-		a0, a1, a2, a3 = l0[0], l0[1], l0[2], l0[3]
-	}
-	for j, wj := range w {
-		r := (*[4]T)(rows[j*stride+c:])
-		a0 += T(r[0] * wj)
-		a1 += T(r[1] * wj)
-		a2 += T(r[2] * wj)
-		a3 += T(r[3] * wj)
-	}
-	if closes {
-		l1 := (*[4]T)(lv[1][c : c+4])
-		l1[0] += a0
-		l1[1] += a1
-		l1[2] += a2
-		l1[3] += a3
-		a0, a1, a2, a3 = 0, 0, 0, 0
-	}
-	l0[0], l0[1], l0[2], l0[3] = a0, a1, a2, a3
+	acc[0], acc[1], acc[2], acc[3], acc[4], acc[5], acc[6], acc[7] = a0, a1, a2, a3, a4, a5, a6, a7
 }
