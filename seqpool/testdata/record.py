@@ -109,8 +109,8 @@ class Inputs:
             t = np.arange(shape[1])
             x = np.broadcast_to(pattern[t % len(pattern)][None, :, None], shape).copy()
             x *= 1 + r.integers(0, 4, shape)
-        elif kind == "ties":  # zeros of both signs and repeated values
-            x = r.choice(np.array([0.0, -0.0, 1.0, -1.0, 2.0]), shape)
+        elif kind == "ties":  # maxima that are zeros of either sign, repeated values
+            x = r.choice(np.array([0.0, -0.0, -1.0, -2.0]), shape)
         elif kind == "special":  # NaN, infinities, huge and tiny values
             x = r.standard_normal(shape) * 10.0 ** r.integers(-3, 9, shape)
             pick = r.random(shape)
