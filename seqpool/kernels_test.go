@@ -102,6 +102,26 @@ func TestSumTokensMatchesContract(t *testing.T) {
 	}
 }
 
+// TestSumTokensLongSequences reaches groups of 32 tokens (T > 2^19), which
+// span two weight chunks.
+func TestSumTokensLongSequences(t *testing.T) {
+	if testing.Short() {
+		t.Skip("4M values")
+	}
+	r := rand.New(rand.NewPCG(9, 10))
+	n := 1<<19 + 37
+	require.Equal(t, 32, newSchedule(n).step)
+	x := make([]float32, n*8)
+	adversarial(r, x, false)
+	for _, kind := range []int{0, 2} {
+		mask := randomMask(r, n, kind)
+		got, want := make([]float32, 8), make([]float32, 8)
+		sumTokens(got, x, 8, mask, false)
+		sumTokensRef(want, x, 8, mask, false)
+		assert.Equal(t, want, got, "mask kind %d", kind)
+	}
+}
+
 func TestSumTokensFloat64AndIntMasks(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	for _, n := range []int{5, 16, 300} {

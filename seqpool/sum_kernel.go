@@ -44,18 +44,26 @@ func sumTokens[T Float, N maskNum](dst, x []T, stride int, mask []N, positional 
 				w[j] = T(tokenWeight(mask[i+j], i+j, positional))
 				ones = ones && w[j] == 1
 			}
+			// A chunk that is a whole group (the usual case, groups of 16)
+			// is summed from +0 and added into level 1 at once; otherwise
+			// the chunk goes on in level 0, which moves up when it closes
+			// its group.
+			whole := i%s.step == 0 && end-i == s.step
+			acc, from := lv[0][:cols], 1
+			if whole {
+				acc, from = lv[1][:cols], 2
+			}
 			rows := x[i*stride+c0:]
 			for c := 0; c < cols; c += 8 {
-				l0 := (*[8]T)(lv[0][c:])
 				if ones {
-					addRows8(l0, rows[c:], stride, end-i)
+					addRows8((*[8]T)(acc[c:]), rows[c:], stride, end-i, whole)
 				} else {
-					addProducts8(l0, rows[c:], stride, w[:end-i])
+					addProducts8((*[8]T)(acc[c:]), rows[c:], stride, w[:end-i], whole)
 				}
 			}
 			i = end
-			if i%s.step == 0 { // the chunk closed a group: move up the levels
-				for l := 1; l <= s.depth(i); l++ {
+			if i%s.step == 0 { // a group closed: move up the levels
+				for l := from; l <= s.depth(i); l++ {
 					lo, hi := lv[l-1][:cols], lv[l][:cols]
 					for k := range hi {
 						hi[k] += lo[k]
@@ -72,9 +80,13 @@ func sumTokens[T Float, N maskNum](dst, x []T, stride int, mask []N, positional 
 }
 
 // addRows8 adds n token rows (rows[j*stride+k], j < n, k < 8) in order into
-// the eight sums acc.
-func addRows8[T Float](acc *[8]T, rows []T, stride, n int) {
-	a0, a1, a2, a3, a4, a5, a6, a7 := acc[0], acc[1], acc[2], acc[3], acc[4], acc[5], acc[6], acc[7]
+// the eight sums acc. When fresh, the rows are summed from +0 and that sum is
+// added to acc. (One call per eight columns keeps the sums in registers.)
+func addRows8[T Float](acc *[8]T, rows []T, stride, n int, fresh bool) {
+	var a0, a1, a2, a3, a4, a5, a6, a7 T
+	if !fresh {
+		a0, a1, a2, a3, a4, a5, a6, a7 = acc[0], acc[1], acc[2], acc[3], acc[4], acc[5], acc[6], acc[7]
+	}
 	for off := 0; n > 0; n, off = n-1, off+stride {
 		r := (*[8]T)(rows[off:])
 		a0 += r[0]
@@ -86,12 +98,19 @@ func addRows8[T Float](acc *[8]T, rows []T, stride, n int) {
 		a6 += r[6]
 		a7 += r[7]
 	}
+	if fresh {
+		a0, a1, a2, a3 = acc[0]+a0, acc[1]+a1, acc[2]+a2, acc[3]+a3
+		a4, a5, a6, a7 = acc[4]+a4, acc[5]+a5, acc[6]+a6, acc[7]+a7
+	}
 	acc[0], acc[1], acc[2], acc[3], acc[4], acc[5], acc[6], acc[7] = a0, a1, a2, a3, a4, a5, a6, a7
 }
 
 // addProducts8 is addRows8 with row j scaled by w[j], each product rounded.
-func addProducts8[T Float](acc *[8]T, rows []T, stride int, w []T) {
-	a0, a1, a2, a3, a4, a5, a6, a7 := acc[0], acc[1], acc[2], acc[3], acc[4], acc[5], acc[6], acc[7]
+func addProducts8[T Float](acc *[8]T, rows []T, stride int, w []T, fresh bool) {
+	var a0, a1, a2, a3, a4, a5, a6, a7 T
+	if !fresh {
+		a0, a1, a2, a3, a4, a5, a6, a7 = acc[0], acc[1], acc[2], acc[3], acc[4], acc[5], acc[6], acc[7]
+	}
 	off := 0
 	for _, wj := range w {
 		r := (*[8]T)(rows[off:])
@@ -105,6 +124,10 @@ func addProducts8[T Float](acc *[8]T, rows []T, stride int, w []T) {
 		a5 += T(r[5] * wj)
 		a6 += T(r[6] * wj)
 		a7 += T(r[7] * wj)
+	}
+	if fresh {
+		a0, a1, a2, a3 = acc[0]+a0, acc[1]+a1, acc[2]+a2, acc[3]+a3
+		a4, a5, a6, a7 = acc[4]+a4, acc[5]+a5, acc[6]+a6, acc[7]+a7
 	}
 	acc[0], acc[1], acc[2], acc[3], acc[4], acc[5], acc[6], acc[7] = a0, a1, a2, a3, a4, a5, a6, a7
 }
