@@ -10,7 +10,7 @@ const maskedValue = -1e9
 const minCount = float32(1e-9)
 
 // planSums chooses the orders of the sums of the mean-type operations (see
-// the package documentation, "Summation order").
+// "Exactness" in the package documentation).
 func (p *plan[T]) planSums(floatMask bool) {
 	if p.h == 1 {
 		p.cascadeCols, p.tailOrder = 0, orderContiguous
