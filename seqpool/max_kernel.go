@@ -4,6 +4,11 @@ package seqpool
 // contract can replace maxTokens; maxTokensRef in the tests is the contract
 // written plainly, and the tests hold maxTokens to it bit for bit.
 
+// maxChunk token rows are folded at a time, eight columns after eight: the
+// rows stream from memory side by side (one stream each keeps more reads in
+// flight than a single row), and the eight maxima stay in registers.
+const maxChunk = 16
+
 // maxTokens folds token rows into running maxima with PyTorch's rule.
 //
 // Contract: x holds len(x)/len(dst) rows of len(dst) values. For each row r
@@ -12,44 +17,61 @@ package seqpool
 // maximum, a NaN replaces it and then stays, and ties keep the earlier value
 // (so -0 then +0 keeps -0), as torch.max(x, dim) does (TensorCompareKernel:
 // the first maximum wins, the first NaN ends the scan).
+//
+// The columns are independent; only the order over the rows within a column
+// is fixed.
 func maxTokens[T Float](dst, x []T) {
 	h := len(dst)
-	for r := 0; r+h <= len(x); r += h {
-		row := x[r : r+h]
+	rows := len(x) / h
+	for r := 0; r < rows; r += maxChunk {
+		n := min(maxChunk, rows-r)
+		chunk := x[r*h : (r+n)*h]
 		c := 0
 		for ; c+8 <= h; c += 8 {
-			m, v := (*[8]T)(dst[c:]), (*[8]T)(row[c:])
-			// One test per value on the common path (no new maximum); the
-			// NaN test of the maximum runs only when a value passes it.
-			if !(v[0] <= m[0]) && m[0] == m[0] {
-				m[0] = v[0]
-			}
-			if !(v[1] <= m[1]) && m[1] == m[1] {
-				m[1] = v[1]
-			}
-			if !(v[2] <= m[2]) && m[2] == m[2] {
-				m[2] = v[2]
-			}
-			if !(v[3] <= m[3]) && m[3] == m[3] {
-				m[3] = v[3]
-			}
-			if !(v[4] <= m[4]) && m[4] == m[4] {
-				m[4] = v[4]
-			}
-			if !(v[5] <= m[5]) && m[5] == m[5] {
-				m[5] = v[5]
-			}
-			if !(v[6] <= m[6]) && m[6] == m[6] {
-				m[6] = v[6]
-			}
-			if !(v[7] <= m[7]) && m[7] == m[7] {
-				m[7] = v[7]
-			}
+			maxRows8((*[8]T)(dst[c:]), chunk[c:], h, n)
 		}
 		for ; c < h; c++ {
-			dst[c] = maxRule(dst[c], row[c])
+			for j := range n {
+				dst[c] = maxRule(dst[c], chunk[j*h+c])
+			}
 		}
 	}
+}
+
+// maxRows8 folds n rows (rows[j*stride+k], j < n, k < 8) into the eight
+// maxima m, in order.
+func maxRows8[T Float](m *[8]T, rows []T, stride, n int) {
+	m0, m1, m2, m3, m4, m5, m6, m7 := m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7]
+	for off := 0; n > 0; n, off = n-1, off+stride {
+		v := (*[8]T)(rows[off:])
+		// One test per value on the common path (no new maximum); the NaN
+		// test of the maximum runs only when a value passes it.
+		if !(v[0] <= m0) && m0 == m0 {
+			m0 = v[0]
+		}
+		if !(v[1] <= m1) && m1 == m1 {
+			m1 = v[1]
+		}
+		if !(v[2] <= m2) && m2 == m2 {
+			m2 = v[2]
+		}
+		if !(v[3] <= m3) && m3 == m3 {
+			m3 = v[3]
+		}
+		if !(v[4] <= m4) && m4 == m4 {
+			m4 = v[4]
+		}
+		if !(v[5] <= m5) && m5 == m5 {
+			m5 = v[5]
+		}
+		if !(v[6] <= m6) && m6 == m6 {
+			m6 = v[6]
+		}
+		if !(v[7] <= m7) && m7 == m7 {
+			m7 = v[7]
+		}
+	}
+	m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7] = m0, m1, m2, m3, m4, m5, m6, m7
 }
 
 // maxRule is one step of torch.max over a dimension: v replaces the running
