@@ -39,43 +39,38 @@ func maxTokens[T Float](dst, x []T) {
 }
 
 // maxRows8 folds n rows (rows[j*stride+k], j < n, k < 8) into the eight
-// maxima m, in order.
+// maxima m, in order, two rows per iteration.
 func maxRows8[T Float](m *[8]T, rows []T, stride, n int) {
 	m0, m1, m2, m3, m4, m5, m6, m7 := m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7]
-	for off := 0; n > 0; n, off = n-1, off+stride {
+	off := 0
+	for ; n >= 2; n, off = n-2, off+2*stride {
+		v, q := (*[8]T)(rows[off:]), (*[8]T)(rows[off+stride:])
+		m0 = maxRule(maxRule(m0, v[0]), q[0])
+		m1 = maxRule(maxRule(m1, v[1]), q[1])
+		m2 = maxRule(maxRule(m2, v[2]), q[2])
+		m3 = maxRule(maxRule(m3, v[3]), q[3])
+		m4 = maxRule(maxRule(m4, v[4]), q[4])
+		m5 = maxRule(maxRule(m5, v[5]), q[5])
+		m6 = maxRule(maxRule(m6, v[6]), q[6])
+		m7 = maxRule(maxRule(m7, v[7]), q[7])
+	}
+	if n > 0 {
 		v := (*[8]T)(rows[off:])
-		// One test per value on the common path (no new maximum); the NaN
-		// test of the maximum runs only when a value passes it.
-		if !(v[0] <= m0) && m0 == m0 {
-			m0 = v[0]
-		}
-		if !(v[1] <= m1) && m1 == m1 {
-			m1 = v[1]
-		}
-		if !(v[2] <= m2) && m2 == m2 {
-			m2 = v[2]
-		}
-		if !(v[3] <= m3) && m3 == m3 {
-			m3 = v[3]
-		}
-		if !(v[4] <= m4) && m4 == m4 {
-			m4 = v[4]
-		}
-		if !(v[5] <= m5) && m5 == m5 {
-			m5 = v[5]
-		}
-		if !(v[6] <= m6) && m6 == m6 {
-			m6 = v[6]
-		}
-		if !(v[7] <= m7) && m7 == m7 {
-			m7 = v[7]
-		}
+		m0 = maxRule(m0, v[0])
+		m1 = maxRule(m1, v[1])
+		m2 = maxRule(m2, v[2])
+		m3 = maxRule(m3, v[3])
+		m4 = maxRule(m4, v[4])
+		m5 = maxRule(m5, v[5])
+		m6 = maxRule(m6, v[6])
+		m7 = maxRule(m7, v[7])
 	}
 	m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7] = m0, m1, m2, m3, m4, m5, m6, m7
 }
 
 // maxRule is one step of torch.max over a dimension: v replaces the running
-// maximum m when m is not NaN and v is larger or NaN.
+// maximum m when m is not NaN and v is larger or NaN. The common path (no
+// new maximum) is one comparison; the NaN test of m runs only when v passes.
 func maxRule[T Float](m, v T) T {
 	if !(v <= m) && m == m {
 		return v

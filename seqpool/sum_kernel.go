@@ -81,13 +81,27 @@ func sumTokens[T Float, N maskNum](dst, x []T, stride int, mask []N, positional 
 
 // addRows8 adds n token rows (rows[j*stride+k], j < n, k < 8) in order into
 // the eight sums acc. When fresh, the rows are summed from +0 and that sum is
-// added to acc. (One call per eight columns keeps the sums in registers.)
+// added to acc. (One call per eight columns keeps the sums in registers; two
+// rows per iteration halve the loop's overhead, a0 + r[0] + q[0] adding r's
+// value first.)
 func addRows8[T Float](acc *[8]T, rows []T, stride, n int, fresh bool) {
 	var a0, a1, a2, a3, a4, a5, a6, a7 T
 	if !fresh {
 		a0, a1, a2, a3, a4, a5, a6, a7 = acc[0], acc[1], acc[2], acc[3], acc[4], acc[5], acc[6], acc[7]
 	}
-	for off := 0; n > 0; n, off = n-1, off+stride {
+	off := 0
+	for ; n >= 2; n, off = n-2, off+2*stride {
+		r, q := (*[8]T)(rows[off:]), (*[8]T)(rows[off+stride:])
+		a0 = a0 + r[0] + q[0]
+		a1 = a1 + r[1] + q[1]
+		a2 = a2 + r[2] + q[2]
+		a3 = a3 + r[3] + q[3]
+		a4 = a4 + r[4] + q[4]
+		a5 = a5 + r[5] + q[5]
+		a6 = a6 + r[6] + q[6]
+		a7 = a7 + r[7] + q[7]
+	}
+	if n > 0 {
 		r := (*[8]T)(rows[off:])
 		a0 += r[0]
 		a1 += r[1]
