@@ -67,7 +67,10 @@
 //     and zeros for a sequence with no token. Left padding
 //     (Options.Padding = PadLeft, as decoder-style embedding models batch):
 //     x[:, -1], the final position, whatever the mask. The state is copied,
-//     not multiplied by its mask value.
+//     not multiplied by its mask value. sentence-transformers' lasttoken
+//     (v2) takes the token before the first zero of the mask and gathers it
+//     from x * m: the same for right-padded masks without holes, except that
+//     a NaN or infinite first state of an empty sequence gives NaN there.
 //
 // Options.Normalize then applies torch.nn.functional.normalize(v, p=2,
 // dim=1): v / v.norm(2, 1, keepdim=True).clamp_min(1e-12), with 1e-12
