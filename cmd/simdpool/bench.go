@@ -31,17 +31,20 @@ import (
 const benchUsage = `usage: simdpool bench [flags]
 
 Times the standard suite (S1..S12) or one custom operator with every
-implementation this machine runs (simdpool.Available), next to a memory copy
-of the same bytes (a copy of (in+out)/2 bytes: libc's memcpy when built with
-cgo, else Go's copy(); the header says which) timed in the same rounds.
+implementation this machine runs (simdpool.Available; the sequence poolings
+of package seqpool have only the generic one), next to a memory copy of the
+same bytes (a copy of (in+out)/2 bytes: libc's memcpy when built with cgo,
+else Go's copy(); the header says which) timed in the same rounds.
 For each case and implementation: median ns/op over the rounds, GB/s =
-(input+output bytes)/time, the speedup over generic and the fraction of the
-memory copy (median over rounds of t_memcpy/t_impl, paired within a round).
+(input+output bytes)/time (a sequence pooling's int64 mask counts as input),
+the speedup over generic and the fraction of the memory copy (median over
+rounds of t_memcpy/t_impl, paired within a round).
 
   simdpool bench                          # the whole suite
   simdpool bench -cases S1,S4 -json       # some cases, one JSON object per line
   simdpool bench -plot bench.svg          # also draw GB/s per case (.svg or .png)
   simdpool bench -op max_pool2d -shape 1x64x112x112 -kernel 3 -stride 2 -padding 1
+  simdpool bench -op masked_mean -shape 32x512x1024   # (B, T, H), mask all ones
 
 flags:
 `
@@ -92,7 +95,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	quick := fs.Bool("quick", false, "fewer, shorter samples (-rounds 7 -target 1ms): a rough table in a few seconds")
 	threads := fs.Int("threads", 1, "run every operator on `N` workers (pool.NewWorkers); memcpy stays on one thread")
 	op := fs.String("op", "", "custom case: the operator, one of "+strings.Join(suite.Ops, ", "))
-	shape := fs.String("shape", "", "custom case: the input shape, e.g. 1x64x112x112 (N, C, spatial...)")
+	shape := fs.String("shape", "", "custom case: the input shape, e.g. 1x64x112x112 (N, C, spatial...), or 32x512x1024 (B, T, H) for a sequence pooling")
 	kernel := fs.String("kernel", "", "custom case: kernel_size, e.g. 3 or 3,3")
 	stride := fs.String("stride", "", "custom case: stride (default: kernel_size)")
 	padding := fs.String("padding", "", "custom case: padding")
@@ -248,7 +251,7 @@ func customCase(op, shape, kernel, stride, padding, dilation, outputSize string,
 	if normSet {
 		c.Args.NormType = &norm
 	}
-	if _, err := c.Plan(); err != nil {
+	if err := c.Check(); err != nil {
 		return suite.Case{}, usagef("%v", err)
 	}
 	return c, nil
@@ -322,7 +325,7 @@ func benchmark(o benchOptions, prog *progress) ([]benchRow, error) {
 		}
 		cp := suite.NewCopy(op.Bytes())
 		var vs []*variant
-		for _, isa := range simdpool.Available() {
+		for _, isa := range op.ISAs() {
 			opi, err := op.For(isa)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", c.Name, err)

@@ -83,6 +83,23 @@ func TestBenchTableAndCustomCase(t *testing.T) {
 	assert.True(t, strings.Contains(lines[len(lines)-1], "memcpy"))
 }
 
+func TestBenchSequencePooling(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := runBench([]string{"-op", "masked_mean", "-shape", "2x16x64", "-json", "-rounds", "2", "-target", "50us"}, &out, &errb)
+	require.Equal(t, 0, code, errb.String())
+	var impls []string
+	sc := bufio.NewScanner(&out)
+	for sc.Scan() {
+		var r benchRow
+		require.NoError(t, json.Unmarshal(sc.Bytes(), &r))
+		assert.Equal(t, "masked_mean", r.Op)
+		assert.Equal(t, []int{2, 16, 64}, r.Shape)
+		assert.Positive(t, r.GBPerS)
+		impls = append(impls, r.Impl)
+	}
+	assert.Equal(t, []string{"generic", "memcpy"}, impls, "seqpool has only the generic kernels, timed next to memcpy")
+}
+
 func TestBenchPlot(t *testing.T) {
 	dir := t.TempDir()
 	for _, name := range []string{"b.svg", "b.png"} {
@@ -121,6 +138,8 @@ func TestBenchBadFlags(t *testing.T) {
 		{[]string{"-op", "max_pool2d", "-shape", "1xAx4", "-kernel", "2"}, "-shape"},
 		{[]string{"-op", "avg_pool2d", "-shape", "1x1x4x4", "-kernel", "2", "-dilation", "2"}, "does not take dilation"},
 		{[]string{"-op", "max_pool2d", "-shape", "1x1x4x4", "-kernel", "2", "-cases", "S1"}, "exclude each other"},
+		{[]string{"-op", "masked_mean", "-shape", "2x16x64", "-kernel", "2"}, "does not take kernel_size"},
+		{[]string{"-op", "last_token", "-shape", "2x0x64"}, "token count T must be greater than zero"},
 	} {
 		var out, errb bytes.Buffer
 		code := runBench(tc.args, &out, &errb)

@@ -1,8 +1,9 @@
 // Package suite is the standard benchmark suite (S1..S12 of suite.json, the
 // project's copy of ../shared/bench/suite.json) and custom cases, turned into
-// runnable float32 operators built from package pool plans. The benchmarks of
-// the root package and the simdpool bench command both use it, so they time
-// exactly the same work.
+// runnable float32 operators built from package pool plans, or from package
+// seqpool plans for the sequence poolings (seq.go). The benchmarks of the root
+// package and of seqpool and the simdpool bench command all use it, so they
+// time exactly the same work.
 package suite
 
 import (
@@ -18,6 +19,7 @@ import (
 
 	"github.com/simdpool/simdpool"
 	"github.com/simdpool/simdpool/pool"
+	"github.com/simdpool/simdpool/seqpool"
 )
 
 //go:embed suite.json
@@ -49,13 +51,14 @@ type Case struct {
 	Seed uint64 `json:"-"`
 }
 
-// Ops lists the operators a case may name.
-var Ops = []string{
+// Ops lists the operators a case may name: the pooling operators, then the
+// sequence poolings.
+var Ops = append([]string{
 	"max_pool1d", "max_pool2d", "max_pool3d",
 	"avg_pool1d", "avg_pool2d", "avg_pool3d",
 	"lp_pool1d", "lp_pool2d", "lp_pool3d",
 	"adaptive_avg_pool2d",
-}
+}, seqOps()...)
 
 // Cases returns the standard suite, in order. The embedded file is checked by
 // the tests, so an error here means a broken build.
@@ -143,7 +146,19 @@ func Shape(s []int) string {
 	return strings.Join(parts, "x")
 }
 
-// Plan builds the pool plan of a case for float32.
+// Check reports whether the case can be planned, without allocating its buffers.
+func (c Case) Check() error {
+	var err error
+	if c.isSeq() {
+		_, err = c.SeqPlan()
+	} else {
+		_, err = c.Plan()
+	}
+	return err
+}
+
+// Plan builds the pool plan of a case for float32 (not of a sequence pooling:
+// see SeqPlan).
 func (c Case) Plan() (*pool.Plan[float32], error) {
 	a := c.Args
 	maxo := pool.MaxPoolOptions{KernelSize: a.KernelSize, Stride: a.Stride, Padding: a.Padding, Dilation: a.Dilation, CeilMode: a.CeilMode}
@@ -155,6 +170,9 @@ func (c Case) Plan() (*pool.Plan[float32], error) {
 			return nil, fmt.Errorf("%s: norm_type is required", c.Op)
 		}
 		lpo = pool.LpPoolOptions{NormType: *a.NormType, KernelSize: a.KernelSize, Stride: a.Stride, CeilMode: a.CeilMode}
+	}
+	if c.isSeq() {
+		return nil, fmt.Errorf("%s is a sequence pooling: see SeqPlan", c.Op)
 	}
 	if err := c.checkArgs(); err != nil {
 		return nil, err
@@ -194,13 +212,14 @@ func (c Case) checkArgs() error {
 	isAvg := strings.HasPrefix(c.Op, "avg_pool")
 	isLp := strings.HasPrefix(c.Op, "lp_pool")
 	isAdaptive := strings.HasPrefix(c.Op, "adaptive_")
-	if isAdaptive && (a.KernelSize != nil || a.Stride != nil || a.CeilMode) {
+	isSeq := c.isSeq()
+	if (isAdaptive || isSeq) && (a.KernelSize != nil || a.Stride != nil || a.CeilMode) {
 		bad = append(bad, "kernel_size/stride/ceil_mode")
 	}
 	if !isAdaptive && a.OutputSize != nil {
 		bad = append(bad, "output_size")
 	}
-	if (isLp || isAdaptive) && a.Padding != nil {
+	if (isLp || isAdaptive || isSeq) && a.Padding != nil {
 		bad = append(bad, "padding")
 	}
 	if !isMax && a.Dilation != nil {
@@ -247,34 +266,45 @@ func (c Case) ArgString() string {
 	return strings.Join(b, " ")
 }
 
-// Operator is a case ready to run: its plan, its input (deterministic
-// uniform [-2, 2)) and its output, allocated once.
+// Operator is a case ready to run: its plan (Plan, or Seq for a sequence
+// pooling), its input (deterministic uniform [-2, 2)), the attention mask of a
+// sequence pooling (all ones: every token is real, so every token is read) and
+// its output, allocated once.
 type Operator struct {
 	Case Case
-	Plan *pool.Plan[float32]
+	Plan *pool.Plan[float32]           // nil for a sequence pooling
+	Seq  *seqpool.Plan[float32, int64] // nil for a pooling operator
 	In   []float32
+	Mask []int64
 	Out  []float32
 }
 
 // New plans a case and allocates and fills its buffers.
 func New(c Case) (*Operator, error) {
-	p, err := c.Plan()
-	if err != nil {
-		return nil, err
-	}
-	n := 1
-	for _, s := range p.InputShape() {
-		n *= s
-	}
-	m := 1
-	for _, s := range p.OutputShape() {
-		m *= s
+	o := &Operator{Case: c}
+	var in, out []int
+	if c.isSeq() {
+		p, err := c.SeqPlan()
+		if err != nil {
+			return nil, err
+		}
+		o.Seq, in, out = p, p.InputShape(), p.OutputShape()
+		o.Mask = make([]int64, numel(p.MaskShape()))
+		for i := range o.Mask {
+			o.Mask[i] = 1
+		}
+	} else {
+		p, err := c.Plan()
+		if err != nil {
+			return nil, err
+		}
+		o.Plan, in, out = p, p.InputShape(), p.OutputShape()
 	}
 	seed := c.Seed
 	if seed == 0 {
 		seed = 1
 	}
-	o := &Operator{Case: c, Plan: p, In: make([]float32, n), Out: make([]float32, m)}
+	o.In, o.Out = make([]float32, numel(in)), make([]float32, numel(out))
 	Fill(o.In, seed)
 	if err := o.Run(); err != nil { // touch the output pages; check the sizes once
 		return nil, err
@@ -282,9 +312,21 @@ func New(c Case) (*Operator, error) {
 	return o, nil
 }
 
+func numel(shape []int) int {
+	n := 1
+	for _, s := range shape {
+		n *= s
+	}
+	return n
+}
+
 // For returns a copy of o planned for isa, sharing o's buffers: a plan keeps
-// the kernels of the ISA in use when it was made.
+// the kernels of the ISA in use when it was made. (A sequence pooling, which
+// has Go kernels only, is o itself.)
 func (o *Operator) For(isa simdpool.ISA) (*Operator, error) {
+	if o.Seq != nil {
+		return o, nil
+	}
 	prev := simdpool.Current()
 	defer func() { _ = simdpool.Use(prev) }()
 	if err := simdpool.Use(isa); err != nil {
@@ -299,18 +341,36 @@ func (o *Operator) For(isa simdpool.ISA) (*Operator, error) {
 	return &c, nil
 }
 
-// Run pools In into Out once. It does not allocate.
-func (o *Operator) Run() error { return o.Plan.Run(o.Out, o.In) }
+// Run pools In (under Mask) into Out once. It does not allocate.
+func (o *Operator) Run() error { return o.RunOn(nil) }
 
-// RunOn pools In into Out once on the workers w (nil: Run).
-func (o *Operator) RunOn(w *pool.Workers) error { return o.Plan.RunOn(w, o.Out, o.In) }
+// RunOn pools In (under Mask) into Out once on the workers w (nil: the
+// caller's goroutine; a sequence pooling always runs there).
+func (o *Operator) RunOn(w *pool.Workers) error {
+	if o.Seq != nil {
+		return o.Seq.Run(o.Out, o.In, o.Mask)
+	}
+	return o.Plan.RunOn(w, o.Out, o.In)
+}
 
-// InBytes and OutBytes are the sizes of the input and the output.
-func (o *Operator) InBytes() int64  { return int64(len(o.In)) * 4 }
-func (o *Operator) OutBytes() int64 { return int64(len(o.Out)) * 4 }
+// ISAs lists the implementations the operator is timed with: every ISA this
+// machine runs for a pooling operator; only generic for a sequence pooling,
+// which has Go kernels only so far.
+func (o *Operator) ISAs() []simdpool.ISA {
+	if o.Seq != nil {
+		return []simdpool.ISA{simdpool.Generic}
+	}
+	return simdpool.Available()
+}
 
-// Bytes is the traffic counted for GB/s: input plus output bytes.
-func (o *Operator) Bytes() int64 { return o.InBytes() + o.OutBytes() }
+// InBytes, MaskBytes and OutBytes are the sizes of the input, the mask and
+// the output.
+func (o *Operator) InBytes() int64   { return int64(len(o.In)) * 4 }
+func (o *Operator) MaskBytes() int64 { return int64(len(o.Mask)) * 8 }
+func (o *Operator) OutBytes() int64  { return int64(len(o.Out)) * 4 }
+
+// Bytes is the traffic counted for GB/s: input, mask and output bytes.
+func (o *Operator) Bytes() int64 { return o.InBytes() + o.MaskBytes() + o.OutBytes() }
 
 // Fill writes deterministic uniform [-2, 2) floats: the xorshift64* generator
 // of the peers' harness (../shared/peers/src/bwref.c, pb_fill_random), so a

@@ -5,6 +5,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/simdpool/simdpool"
 )
 
 func TestSuiteBuilds(t *testing.T) {
@@ -83,4 +85,35 @@ func TestCustomCases(t *testing.T) {
 	_, err = ParseInts("3,a")
 	assert.Error(t, err)
 	assert.Equal(t, "1x2x3", Shape([]int{1, 2, 3}))
+}
+
+func TestSequencePoolingCases(t *testing.T) {
+	for _, op := range []string{"masked_mean", "masked_max", "cls", "last_token", "sqrt_mean", "weighted_mean"} {
+		require.Contains(t, Ops, op)
+		c := Case{Name: "custom", Op: op, InputShape: []int{2, 8, 16}}
+		require.NoError(t, c.Check())
+		o, err := New(c)
+		require.NoError(t, err)
+		assert.Nil(t, o.Plan)
+		assert.Equal(t, []int{2, 16}, o.Seq.OutputShape())
+		assert.Equal(t, int64(2*8*16*4+2*8*8+2*16*4), o.Bytes(), "states, int64 mask and output")
+		assert.Equal(t, []simdpool.ISA{simdpool.Generic}, o.ISAs(), "seqpool has Go kernels only")
+		for _, m := range o.Mask {
+			require.Equal(t, int64(1), m)
+		}
+		assert.Zero(t, testing.AllocsPerRun(10, func() {
+			if err := o.Run(); err != nil {
+				t.Fatal(err)
+			}
+		}))
+		_, err = c.Plan()
+		assert.ErrorContains(t, err, "is a sequence pooling")
+	}
+	c := Case{Op: "masked_mean", InputShape: []int{2, 8, 16}, Args: Args{KernelSize: []int{2}}}
+	assert.ErrorContains(t, c.Check(), "does not take kernel_size")
+	c = Case{Op: "masked_mean", InputShape: []int{2, 0, 16}}
+	assert.ErrorContains(t, c.Check(), "token count T must be greater than zero")
+	o, err := New(Case{Op: "max_pool1d", InputShape: []int{1, 2, 8}, Args: Args{KernelSize: []int{2}}})
+	require.NoError(t, err)
+	assert.Equal(t, simdpool.Available(), o.ISAs())
 }
