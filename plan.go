@@ -348,6 +348,13 @@ func divFactors(div *Divisor, axis byte) []int32 {
 	return div.W
 }
 
+// isPow2 reports whether x is a power of two (of either sign).
+func isPow2[T Float](x T) bool {
+	f := math.Abs(float64(x))
+	frac, _ := math.Frexp(f)
+	return f != 0 && frac == 0.5 && !math.IsInf(f, 0)
+}
+
 // sumTables sets the post-processing of a sum class and returns its divisor
 // tables (n entries each, T): the divisor of each output column and its
 // reciprocal.
@@ -372,8 +379,12 @@ func sumTables[T Float](a *winArgs, g *Geometry, op progOp, div *Divisor, pw *Po
 			d[j] = T(int64(dc.factor) * int64(hc.factor) * int64(div.W[j]))
 		}
 	}
+	a.pow2 = 1
 	for j := range r {
 		r[j] = 1 / d[j]
+		if r[j]*d[j] != 1 || d[j] != d[j] || math.IsInf(float64(r[j]), 0) || !isPow2(d[j]) {
+			a.pow2 = 0
+		}
 	}
 	switch {
 	case op == opLp && pw.P == 1:

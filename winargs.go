@@ -68,6 +68,7 @@ type winArgs struct {
 	emask [maxEdges]uint64
 
 	post int32          // sums: what the sum is divided by, and what follows (post*)
+	pow2 int32          // sums: 1 when every divisor of the class is a power of two (its reciprocal is exact)
 	div  unsafe.Pointer // sums: the divisor of each output column ([nc*L]T, as the post says)
 	rcp  unsafe.Pointer // sums: each divisor's reciprocal rounded to T ([nc*L]T)
 	fD   float64        // sums, postSuccessive: the depth and height factors (1: none)

@@ -16,6 +16,8 @@ package main
 import (
 	"flag"
 	"fmt"
+	"go/constant"
+	"go/types"
 	"log"
 	"os"
 	"regexp"
@@ -24,6 +26,8 @@ import (
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
 	. "github.com/mmcloughlin/avo/reg"
+
+	"golang.org/x/tools/go/packages"
 
 	"github.com/simdpool/simdpool/asm/table"
 )
@@ -98,6 +102,9 @@ func main() {
 	if err := flag.CommandLine.Parse(args); err != nil {
 		log.Fatal(err)
 	}
+	if err := checkRoot(); err != nil {
+		log.Fatal(err)
+	}
 	generate()
 	for tmp := range final {
 		if strings.HasSuffix(tmp, ".s.tmp") {
@@ -165,6 +172,29 @@ func constVec(is isa, c uint32) VecVirtual {
 		VPBROADCASTD(x, v)
 	}
 	return v
+}
+
+// checkRoot fails when the root package's constants that the kernels mirror
+// (the winArgs.post values) are not the ones this generator emits.
+func checkRoot() error {
+	pkgs, err := packages.Load(&packages.Config{Mode: packages.NeedTypes | packages.NeedSyntax | packages.NeedTypesInfo, Dir: ".."}, "github.com/simdpool/simdpool")
+	if err != nil {
+		return err
+	}
+	if len(pkgs) != 1 || pkgs[0].Types == nil {
+		return fmt.Errorf("loading the root package: %v", pkgs)
+	}
+	scope := pkgs[0].Types.Scope()
+	for name, want := range map[string]int64{"postAvg": postAvg, "postSuccessive": postSuccessive, "postLp1": postLp1, "postLp2": postLp2} {
+		c, ok := scope.Lookup(name).(*types.Const)
+		if !ok {
+			return fmt.Errorf("root package: no constant %s", name)
+		}
+		if got, ok := constant.Int64Val(c.Val()); !ok || got != want {
+			return fmt.Errorf("root package: %s = %v, the generator emits %d", name, c.Val(), want)
+		}
+	}
+	return nil
 }
 
 // checkAVX2 fails when an AVX2 kernel of the assembly at path uses what only

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
@@ -47,7 +48,6 @@ type win struct {
 	zS, zD, zX, z, zI         Mem // slab bases, slabs left, slab index base
 	rS, rD, rX, r, rI         Mem // row bases, rows left, row index base
 
-	// Per-call vectors.
 	// Per-call vectors: registers with AVX-512, stack slots with AVX2, whose 16
 	// registers the loops need (see keep).
 	fill  Op            // max: -inf; sums: +0
@@ -61,6 +61,10 @@ type win struct {
 	fD    Op            // sums: winArgs.fD, fH and vol as T
 	fH    Op
 	vol   Op
+	// Sums, quotient: the absolute-value mask, the bits of the least |sum|
+	// divided by a reciprocal, and the span of bits from it to the largest;
+	// AVX2: the sign bit (its compares are signed).
+	absMask, loBits, spanBits, signBit Op
 
 	lbl func(string) string
 }
@@ -151,6 +155,15 @@ func (g *win) prologue() {
 		g.zero = g.keep(z)
 		g.fill = g.zero
 		g.fD, g.fH, g.vol = g.keep(g.floatField("fD")), g.keep(g.floatField("fH")), g.keep(g.floatField("vol"))
+		lo, hi := recRange(v.es)
+		g.absMask, g.loBits = g.keep(v.constBits(^uint64(0)>>1>>uint(64-8*v.es))), g.keep(v.constBits(lo))
+		span := hi - lo
+		if !v.z { // AVX2 compares signed: both sides biased by the sign bit
+			sign := uint64(1) << (8*v.es - 1)
+			g.signBit = g.keep(v.constBits(sign))
+			span ^= sign
+		}
+		g.spanBits = g.keep(v.constBits(span))
 	}
 	if v.z && g.k.S == 2 {
 		g.even, g.odd = v.vec(), v.vec()
@@ -181,6 +194,17 @@ func (g *win) keep(v VecVirtual) Op {
 	m := AllocLocal(32)
 	VMOVUPS(v, m)
 	return m
+}
+
+// recRange returns the bits of the range [lo, hi) of |sum| that quotient
+// divides by a reciprocal, for elements of es bytes: 2^-60..2^60 for float32,
+// 2^-900..2^900 for float64, far from where a step could under- or overflow
+// for divisors below 2^24.
+func recRange(es int) (lo, hi uint64) {
+	if es == 8 {
+		return math.Float64bits(0x1p-900), math.Float64bits(0x1p900)
+	}
+	return uint64(math.Float32bits(0x1p-60)), uint64(math.Float32bits(0x1p60))
 }
 
 // floatField broadcasts a float64 field of the winArgs as T.
@@ -1059,18 +1083,25 @@ func (g *win) anyTaps(T Mem, em *edgeMasks, cb []Op, use func(x VecVirtual, ci O
 func (g *win) divide(acc VecVirtual, off GPVirtual) {
 	v := g.v
 	lbl := g.lbl
-	Comment("The divisor of each output column, then the post-processing.")
-	dp := GP64()
-	MOVQ(g.field("div"), dp)
-	d := v.vec()
-	v.load(Mem{Base: dp, Index: off, Scale: 1}, d)
 	seqs := fmt.Sprint(labelSeq())
 	end := lbl("postDone" + seqs)
-	CMPL(g.field("post"), U8(1))
+	Comment("The divisor of each output column and its reciprocal, then the post-processing.")
+	dp, rp := GP64(), GP64()
+	MOVQ(g.field("div"), dp)
+	MOVQ(g.field("rcp"), rp)
+	d, r := Mem{Base: dp, Index: off, Scale: 1}, Mem{Base: rp, Index: off, Scale: 1}
+	CMPL(g.field("post"), U8(int(postSuccessive)))
 	JEQ(LabelRef(lbl("succ" + seqs)))
-	v.div(d, acc, acc)
+	CMPL(g.field("pow2"), U8(0))
+	JEQ(LabelRef(lbl("rcp" + seqs)))
+	Comment("Every divisor a power of two: multiplying by its reciprocal is exact.")
+	v.mul(r, acc, acc)
+	JMP(LabelRef(lbl("quot" + seqs)))
+	Label(lbl("rcp" + seqs))
+	g.quotient(acc, d, r, lbl("div"+seqs))
+	Label(lbl("quot" + seqs))
 	v.add(g.zero, acc)
-	CMPL(g.field("post"), U8(2))
+	CMPL(g.field("post"), U8(int(postLp1)))
 	JLT(LabelRef(end))
 	v.mul(g.vol, acc, acc)
 	JEQ(LabelRef(end))
@@ -1082,6 +1113,87 @@ func (g *win) divide(acc VecVirtual, off GPVirtual) {
 	v.div(d, acc, acc)
 	Label(end)
 }
+
+// quotient sets acc to acc/d, correctly rounded, from r = RN(1/d): q0 =
+// RN(acc*r), e = acc - q0*d (exact, one FMA), q = RN(q0 + e*r), which is the
+// correctly rounded quotient for an integer divisor below 2^24 (2^53) when no
+// step under- or overflows (Markstein's theorem; recRange bounds |acc| so
+// that none does; divisorTest in the root package checks it exhaustively
+// over small divisors). Chunks with a sum outside that range, but for
+// zeros, divide (VDIVPS), at label slow.
+func (g *win) quotient(acc VecVirtual, d, r Mem, slow string) {
+	v := g.v
+	ok := fmt.Sprintf("%s_ok", slow)
+	end := fmt.Sprintf("%s_end", slow)
+	Comment("Every lane's |sum| in [lo, hi), or 0: the reciprocal and one exact correction.")
+	t := v.vec()
+	if v.f64() {
+		VPANDQ(g.absMask, acc, t)
+	} else {
+		VPANDD(g.absMask, acc, t)
+	}
+	if v.z {
+		kz, kr := K(), K()
+		if v.f64() {
+			VPTESTNMQ(t, t, kz) // zero
+			VPSUBQ(g.loBits, t, t)
+			VPCMPUQ(Imm(1), g.spanBits, t, kr) // (bits - lo) < span, unsigned
+		} else {
+			VPTESTNMD(t, t, kz)
+			VPSUBD(g.loBits, t, t)
+			VPCMPUD(Imm(1), g.spanBits, t, kr)
+		}
+		KORW(kz, kr, kr)
+		if v.f64() { // CF set when every lane is in range
+			KORTESTB(kr, kr)
+		} else {
+			KORTESTW(kr, kr)
+		}
+		JCS(LabelRef(ok))
+	} else {
+		z, m, sp := v.vec(), v.vec(), v.vec()
+		v.zero(z)
+		VMOVDQU(g.spanBits, sp)
+		if v.f64() {
+			VPCMPEQQ(z, t, z) // zero
+			VPSUBQ(g.loBits, t, t)
+			VPXOR(g.signBit, t, t) // unsigned compare as signed
+			VPCMPGTQ(t, sp, m) // span > bits - lo
+		} else {
+			VPCMPEQD(z, t, z)
+			VPSUBD(g.loBits, t, t)
+			VPXOR(g.signBit, t, t)
+			VPCMPGTD(t, sp, m)
+		}
+		VPOR(z, m, m)
+		VPCMPEQD(z, z, z)
+		VPTEST(z, m) // CF set when m has every bit of z: all lanes in range
+		JCS(LabelRef(ok))
+	}
+	v.div(d, acc, acc)
+	JMP(LabelRef(end))
+	Label(ok)
+	q, e := v.vec(), v.vec()
+	v.mul(r, acc, q)
+	v.mov(acc, e)
+	if v.f64() {
+		VFNMADD231PD(d, q, e) // e = acc - q*d
+		VFMADD231PD(r, e, q)  // q += e*r
+	} else {
+		VFNMADD231PS(d, q, e)
+		VFMADD231PS(r, e, q)
+	}
+	v.mov(q, acc)
+	Label(end)
+}
+
+// The values of winArgs.post (winargs.go); checkRoot verifies them.
+const (
+	postAvg = iota
+	postSuccessive
+	postLp1
+	postLp2
+)
 
 // storeMask is the mask of an edge chunk's outputs inside the row.
 type storeMask struct {
