@@ -133,13 +133,13 @@ func newAdaptiveMaxPool[T Float](op string, dims int, shape []int, o AdaptiveMax
 	if in.lead == 2 && in.shape[1] == 0 {
 		return nil, errorf(op, "input", "must have a non-zero channel count, got shape %v", shape)
 	}
-	p, err := newPlan[T](&in, out, true, nil)
+	p, err := newPlan[T](&in, out, true, kernel[T]{})
 	if err != nil {
 		return nil, err
 	}
 	switch a := adaptiveLayout(&in, out, p.outLen); a.path {
 	case adaptiveEmpty:
-		p.kernel = nothing[T]
+		p.kernel = nothing[T]()
 	case adaptiveGlobal:
 		val, err := simdpool.NewGlobalMax[T](in.planes, a.g.InPlane(), false)
 		if err != nil {
@@ -156,7 +156,7 @@ func newAdaptiveMaxPool[T Float](op string, dims int, shape []int, o AdaptiveMax
 		}
 	default:
 		g := newAdaptiveGeometry(&a.g)
-		p.kernel = goKernel(g.planes, (p.inLen+p.outLen)*size[T](), func(dst []T, idx []int64, src []T, lo, hi int) { adaptiveMax(dst, idx, src, &g, lo, hi) })
+		p.kernel = goKernel("adaptive max (pure Go)", g.planes, (p.inLen+p.outLen)*size[T](), func(dst []T, idx []int64, src []T, lo, hi int) { adaptiveMax(dst, idx, src, &g, lo, hi) })
 	}
 	return p, nil
 }
@@ -172,13 +172,13 @@ func newAdaptiveAvgPool[T Float](op string, dims int, shape []int, o AdaptiveAvg
 	if dims == 3 && in.lead == 2 && in.shape[1] == 0 && !allOnes(out) {
 		return nil, errorf(op, "input", "must have a non-zero channel count, got shape %v", shape)
 	}
-	p, err := newPlan[T](&in, out, false, nil)
+	p, err := newPlan[T](&in, out, false, kernel[T]{})
 	if err != nil {
 		return nil, err
 	}
 	switch a := adaptiveLayout(&in, out, p.outLen); a.path {
 	case adaptiveEmpty:
-		p.kernel = nothing[T]
+		p.kernel = nothing[T]()
 	case adaptiveGlobal:
 		prog, err := simdpool.NewGlobalMean[T](in.planes, a.g.InPlane())
 		if err != nil {
@@ -195,7 +195,7 @@ func newAdaptiveAvgPool[T Float](op string, dims int, shape []int, o AdaptiveAvg
 		p.kernel = programs(prog, nil)
 	default:
 		g := newAdaptiveGeometry(&a.g)
-		p.kernel = goKernel(g.planes, (p.inLen+p.outLen)*size[T](), func(dst []T, _ []int64, src []T, lo, hi int) { adaptiveAvg(dst, src, &g, lo, hi) })
+		p.kernel = goKernel("adaptive average (pure Go)", g.planes, (p.inLen+p.outLen)*size[T](), func(dst []T, _ []int64, src []T, lo, hi int) { adaptiveAvg(dst, src, &g, lo, hi) })
 	}
 	return p, nil
 }

@@ -68,7 +68,7 @@ func newLpPool[T Float](op string, dims int, shape []int, o LpPoolOptions) (*Pla
 		return nil, err
 	}
 	g := geometry(in.planes, axes)
-	p, err := newPlan[T](&in, spatialOut(axes), false, nil)
+	p, err := newPlan[T](&in, spatialOut(axes), false, kernel[T]{})
 	if err != nil {
 		return nil, err
 	}

@@ -17,7 +17,14 @@ type Plan[T Float] struct {
 	inLen      int
 	outLen     int
 	hasIndices bool
-	kernel     kernelFunc[T]
+	kernel     kernel[T]
+}
+
+// kernel is how a plan runs: the function, and the names of the root
+// package's kernels it calls (for Kernels).
+type kernel[T Float] struct {
+	run   kernelFunc[T]
+	names []string
 }
 
 // kernelFunc runs a plan's operator, on the workers w (nil: the caller's
@@ -27,31 +34,39 @@ type kernelFunc[T Float] func(w *Workers, dst []T, idx []int64, src []T) error
 
 // programs prepares the kernel that runs the root package's Programs: val
 // without indices and, for max-type ops, withIdx with them.
-func programs[T Float](val, withIdx *simdpool.Program[T]) kernelFunc[T] {
-	return func(w *Workers, dst []T, idx []int64, src []T) error {
+func programs[T Float](val, withIdx *simdpool.Program[T]) kernel[T] {
+	names := val.Kernels()
+	if withIdx != nil {
+		for _, n := range withIdx.Kernels() {
+			if !slices.Contains(names, n) {
+				names = append(names, n)
+			}
+		}
+	}
+	return kernel[T]{names: names, run: func(w *Workers, dst []T, idx []int64, src []T) error {
 		if idx != nil {
 			return withIdx.RunOn(w, dst, idx, src)
 		}
 		return val.RunOn(w, dst, nil, src)
-	}
+	}}
 }
 
 // newMaxKernel prepares max pooling over g in the root package, without and
 // with indices.
-func newMaxKernel[T Float](op string, g simdpool.Geometry) (kernelFunc[T], error) {
+func newMaxKernel[T Float](op string, g simdpool.Geometry) (kernel[T], error) {
 	val, err := simdpool.NewMax[T](g, false)
 	if err != nil {
-		return nil, internalError(op, err)
+		return kernel[T]{}, internalError(op, err)
 	}
 	withIdx, err := simdpool.NewMax[T](g, true)
 	if err != nil {
-		return nil, internalError(op, err)
+		return kernel[T]{}, internalError(op, err)
 	}
 	return programs(val, withIdx), nil
 }
 
 // newPlan refuses to plan while SIMDPOOL_ISA names an ISA that cannot run.
-func newPlan[T Float](in *input, outSpatial []int, hasIndices bool, kernel kernelFunc[T]) (*Plan[T], error) {
+func newPlan[T Float](in *input, outSpatial []int, hasIndices bool, k kernel[T]) (*Plan[T], error) {
 	if err := simdpool.ISAError(); err != nil {
 		return nil, err
 	}
@@ -60,8 +75,14 @@ func newPlan[T Float](in *input, outSpatial []int, hasIndices bool, kernel kerne
 	if !ok {
 		return nil, errorf(in.op, "output", "has more elements than an int holds, shape %v", out)
 	}
-	return &Plan[T]{op: in.op, in: in.shape, out: out, inLen: in.numel, outLen: outLen, hasIndices: hasIndices, kernel: kernel}, nil
+	return &Plan[T]{op: in.op, in: in.shape, out: out, inLen: in.numel, outLen: outLen, hasIndices: hasIndices, kernel: k}, nil
 }
+
+// Kernels names the kernels of the root package the plan runs (Run's, then
+// those RunWithIndices adds), e.g. [maxWinS2K3D1P1F32AVX512
+// maxWinS1K1D1P0F32AVX512 maxIdxWinS2K3D1P1F32AVX512]: the ISA's, chosen
+// when the plan was made. See the README's "Kernels and dispatch".
+func (p *Plan[T]) Kernels() []string { return slices.Clone(p.kernel.names) }
 
 // Op is the PyTorch name of the operator, e.g. "max_pool2d".
 func (p *Plan[T]) Op() string { return p.op }
@@ -81,7 +102,7 @@ func (p *Plan[T]) Run(dst, src []T) error {
 	if err := p.check(dst, src); err != nil {
 		return err
 	}
-	return p.kernel(nil, dst, nil, src)
+	return p.kernel.run(nil, dst, nil, src)
 }
 
 // RunOn is Run on the workers w: the same outputs, bit for bit, computed on
@@ -93,7 +114,7 @@ func (p *Plan[T]) RunOn(w *Workers, dst, src []T) error {
 	if err := p.check(dst, src); err != nil {
 		return err
 	}
-	return p.kernel(w, dst, nil, src)
+	return p.kernel.run(w, dst, nil, src)
 }
 
 // RunWithIndices is Run that also writes, for each output, the flat index
@@ -109,7 +130,7 @@ func (p *Plan[T]) RunWithIndices(dst []T, indices []int64, src []T) error {
 	if err := p.check(dst, src); err != nil {
 		return err
 	}
-	return p.kernel(nil, dst, indices, src)
+	return p.kernel.run(nil, dst, indices, src)
 }
 
 // RunWithIndicesOn is RunWithIndices on the workers w (see RunOn).
@@ -126,7 +147,7 @@ func (p *Plan[T]) RunWithIndicesOn(w *Workers, dst []T, indices []int64, src []T
 	if err := p.check(dst, src); err != nil {
 		return err
 	}
-	return p.kernel(w, dst, indices, src)
+	return p.kernel.run(w, dst, indices, src)
 }
 
 func (p *Plan[T]) check(dst, src []T) error {

@@ -36,16 +36,16 @@ func checkWorkers(op string, w *Workers) error {
 // goKernel turns a pure-Go operator on the planes [lo, hi) into a
 // kernelFunc, whose runs on workers share the planes (see Workers.Units;
 // bytes is a run's traffic).
-func goKernel[T Float](planes, bytes int, f func(dst []T, idx []int64, src []T, lo, hi int)) kernelFunc[T] {
+func goKernel[T Float](name string, planes, bytes int, f func(dst []T, idx []int64, src []T, lo, hi int)) kernel[T] {
 	tasks := taskPool(func(a *planeRun[T], u int) {
 		f(a.dst, a.idx, a.src, u*a.per, min((u+1)*a.per, planes))
 	})
-	return func(w *Workers, dst []T, idx []int64, src []T) error {
+	return kernel[T]{names: []string{name}, run: func(w *Workers, dst []T, idx []int64, src []T) error {
 		units := w.Units(planes, bytes)
 		per := (planes + units - 1) / units
 		parallelRun(w, tasks, (planes+per-1)/per, planeRun[T]{dst, src, idx, per})
 		return nil
-	}
+	}}
 }
 
 // planeRun is the arguments of a run of a goKernel: its slices and the planes
@@ -57,7 +57,9 @@ type planeRun[T Float] struct {
 }
 
 // nothing is the kernel of an operator with an empty output.
-func nothing[T Float](*Workers, []T, []int64, []T) error { return nil }
+func nothing[T Float]() kernel[T] {
+	return kernel[T]{run: func(*Workers, []T, []int64, []T) error { return nil }}
+}
 
 // size is the size in bytes of a T.
 func size[T Float]() int {

@@ -94,17 +94,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	target := fs.Duration("target", 2*time.Millisecond, "minimum duration of one timed sample (repeat calls until it is reached)")
 	quick := fs.Bool("quick", false, "fewer, shorter samples (-rounds 7 -target 1ms): a rough table in a few seconds")
 	threads := fs.Int("threads", 1, "run every operator on `N` workers (pool.NewWorkers); memcpy stays on one thread")
-	op := fs.String("op", "", "custom case: the operator, one of "+strings.Join(suite.Ops, ", "))
-	shape := fs.String("shape", "", "custom case: the input shape, e.g. 1x64x112x112 (N, C, spatial...), or 32x512x1024 (B, T, H) for a sequence pooling")
-	kernel := fs.String("kernel", "", "custom case: kernel_size, e.g. 3 or 3,3")
-	stride := fs.String("stride", "", "custom case: stride (default: kernel_size)")
-	padding := fs.String("padding", "", "custom case: padding")
-	dilation := fs.String("dilation", "", "custom case: dilation (max pooling)")
-	outputSize := fs.String("output-size", "", "custom case: output_size (adaptive pooling)")
-	ceil := fs.Bool("ceil", false, "custom case: ceil_mode")
-	countPad := fs.Bool("count-include-pad", true, "custom case: count_include_pad (average pooling)")
-	divisor := fs.Int("divisor", 0, "custom case: divisor_override (average pooling)")
-	norm := fs.Float64("norm", 0, "custom case: norm_type (LP pooling)")
+	cf := newCaseFlags(fs)
 
 	err := fs.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
@@ -157,12 +147,9 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 
-	customFlags := []string{"shape", "kernel", "stride", "padding", "dilation", "output-size", "ceil", "count-include-pad", "divisor", "norm"}
-	if *op == "" {
-		for _, f := range customFlags {
-			if set[f] {
-				return fail(usagef("-%s describes a custom case: give -op and -shape too", f))
-			}
+	if cf.op == "" {
+		if err := cf.unused(set); err != nil {
+			return fail(err)
 		}
 		cs, err := suite.Select(*casesFlag)
 		if err != nil {
@@ -173,8 +160,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		if set["cases"] {
 			return fail(usagef("-cases and -op exclude each other: run suite cases or one custom case"))
 		}
-		c, err := customCase(*op, *shape, *kernel, *stride, *padding, *dilation, *outputSize,
-			set["ceil"], *ceil, set["count-include-pad"], *countPad, set["divisor"], *divisor, set["norm"], *norm)
+		c, err := cf.build(set)
 		if err != nil {
 			return fail(err)
 		}
@@ -206,55 +192,6 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	return 0
-}
-
-// customCase builds a case from the custom-operator flags.
-func customCase(op, shape, kernel, stride, padding, dilation, outputSize string,
-	ceilSet, ceil, padSet, countPad, divSet bool, divisor int, normSet bool, norm float64) (suite.Case, error) {
-	if !slices.Contains(suite.Ops, op) {
-		return suite.Case{}, usagef("-op %q: not one of %s", op, strings.Join(suite.Ops, ", "))
-	}
-	if shape == "" {
-		return suite.Case{}, usagef("-op needs -shape, e.g. -shape 1x64x112x112")
-	}
-	c := suite.Case{Name: "custom", What: "custom case from flags", Op: op, Seed: 1}
-	var err error
-	ints := func(name, s string) []int {
-		if err != nil {
-			return nil
-		}
-		var v []int
-		v, err = suite.ParseInts(s)
-		if err != nil {
-			err = usagef("-%s: %v", name, err)
-		}
-		return v
-	}
-	c.InputShape = ints("shape", shape)
-	c.Args.KernelSize = ints("kernel", kernel)
-	c.Args.Stride = ints("stride", stride)
-	c.Args.Padding = ints("padding", padding)
-	c.Args.Dilation = ints("dilation", dilation)
-	c.Args.OutputSize = ints("output-size", outputSize)
-	if err != nil {
-		return suite.Case{}, err
-	}
-	if ceilSet {
-		c.Args.CeilMode = ceil
-	}
-	if padSet {
-		c.Args.CountIncludePad = &countPad
-	}
-	if divSet {
-		c.Args.DivisorOverride = &divisor
-	}
-	if normSet {
-		c.Args.NormType = &norm
-	}
-	if err := c.Check(); err != nil {
-		return suite.Case{}, usagef("%v", err)
-	}
-	return c, nil
 }
 
 // variant is one implementation (or the memcpy reference) of a case, timed

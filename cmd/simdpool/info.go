@@ -15,12 +15,17 @@ import (
 	"golang.org/x/sys/cpu"
 
 	"github.com/simdpool/simdpool"
+	"github.com/simdpool/simdpool/internal/suite"
 )
 
-const infoUsage = `usage: simdpool info
+const infoUsage = `usage: simdpool info [-op OP -shape SHAPE [-kernel K ...]]
 
 Prints the CPU, the features Go sees on it, the implementations simdpool can
-run here and the one in use per kernel family, and how simdpool was built.
+run here and the one in use, and how simdpool was built. With -op, it also
+plans that operator (the same flags as simdpool bench's custom case) and
+prints the kernels its plans run, for float32 and float64, e.g.
+
+  simdpool info -op max_pool2d -shape 1,64,112,112 -kernel 3 -stride 2 -padding 1
 `
 
 func cmdInfo(args []string) int { return runInfo(args, stdout, stderr) }
@@ -28,6 +33,7 @@ func cmdInfo(args []string) int { return runInfo(args, stdout, stderr) }
 func runInfo(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("info", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	cf := newCaseFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), infoUsage)
 		fs.PrintDefaults()
@@ -39,8 +45,23 @@ func runInfo(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "simdpool info: unexpected argument %q (info takes no arguments)\n", fs.Arg(0))
+		fmt.Fprintf(stderr, "simdpool info: unexpected argument %q (info takes flags only)\n", fs.Arg(0))
 		return 2
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	var c suite.Case
+	if cf.op == "" {
+		if err := cf.unused(set); err != nil {
+			fmt.Fprintf(stderr, "simdpool info: %v\n", err)
+			return 2
+		}
+	} else {
+		var err error
+		if c, err = cf.build(set); err != nil {
+			fmt.Fprintf(stderr, "simdpool info: %v\n", err)
+			return 2
+		}
 	}
 	model := cpuModel()
 	if model == "" {
@@ -68,9 +89,10 @@ func runInfo(args []string, stdout, stderr io.Writer) int {
 	if err := simdpool.ISAError(); err != nil {
 		fmt.Fprintf(stdout, "            error: %v (every plan fails until it is fixed)\n", err)
 	}
-	fmt.Fprintln(stdout, "kernels:    float32 (float64 runs the generic kernels):")
-	for _, f := range []string{"max pooling", "average pooling", "LP pooling", "global max", "global mean"} {
-		fmt.Fprintf(stdout, "              %-16s %s\n", f, cur)
+	if cf.op != "" {
+		if code := printKernels(stdout, stderr, c); code != 0 {
+			return code
+		}
 	}
 	build := "not purego: SIMD kernels where this GOARCH and CPU have them"
 	if purego {
@@ -86,6 +108,26 @@ func runInfo(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	fmt.Fprintf(stdout, "go:         %s %s/%s%s\n", runtime.Version(), runtime.GOOS, runtime.GOARCH, goamd64)
+	return 0
+}
+
+// printKernels prints the plan of c and the kernels it runs, for float32 and
+// float64 (the kernel names say op, kind, taps, type and ISA: see the README's
+// "Kernels and dispatch").
+func printKernels(stdout, stderr io.Writer, c suite.Case) int {
+	p32, err := suite.PlanOf[float32](c)
+	if err != nil {
+		fmt.Fprintf(stderr, "simdpool info: %v\n", err)
+		return 2
+	}
+	p64, err := suite.PlanOf[float64](c)
+	if err != nil {
+		fmt.Fprintf(stderr, "simdpool info: %v\n", err)
+		return 2
+	}
+	fmt.Fprintf(stdout, "plan:       %s %s %s -> %s\n", c.Op, suite.Shape(c.InputShape), c.ArgString(), suite.Shape(p32.OutputShape()))
+	fmt.Fprintf(stdout, "kernels:    float32: %s\n", strings.Join(p32.Kernels(), " "))
+	fmt.Fprintf(stdout, "            float64: %s\n", strings.Join(p64.Kernels(), " "))
 	return 0
 }
 
