@@ -17,8 +17,8 @@ const (
 	NEON    ISA = "neon"
 )
 
-// The ISA in use, as bools (not func variables: a switch on bools keeps
-// callers' arrays on the stack). At most one is true; none means generic.
+// The ISA in use for the Programs made from now on. At most one is true;
+// none means generic.
 var useAVX2, useAVX512, useNEON bool
 
 // isaErr records an unusable SIMDPOOL_ISA.
@@ -65,8 +65,10 @@ func Current() ISA {
 	return Generic
 }
 
-// Use switches the kernels to isa, for tests and benchmarks that compare
-// implementations. It is not safe to call while kernels run.
+// Use switches to isa the kernels of the Programs made from now on, for tests
+// and benchmarks that compare implementations: a Program keeps the kernels of
+// the ISA in use when it was made. It is not safe to call while Programs are
+// being made.
 func Use(isa ISA) error {
 	if isa != Generic && !supported(isa) {
 		return fmt.Errorf("ISA %q is not available here (available: %v)", isa, Available())

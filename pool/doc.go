@@ -129,13 +129,23 @@
 // become subnormal, the window is scaled by a power of two first (exact), so
 // every finite input gives a finite, accurate output.
 //
+// # Workers
+//
+// Run computes on the calling goroutine. RunOn computes the same outputs, bit
+// for bit, on a set of workers the caller owns (NewWorkers): the calling
+// goroutine and the set's goroutines that are idle when the run starts, each
+// taking units of whole planes. One set can serve every plan and goroutine of
+// a server, which bounds the cores all requests together use; runs too small
+// to gain from sharing (less traffic than Workers.SetMinShare, one plane) run
+// on their caller alone.
+//
 // # Kernels
 //
-// Plans call the kernels of the root package github.com/simdpool/simdpool on
-// whole batches of planes: AVX2 or AVX-512 on amd64 and NEON on arm64 for
-// float32, picked at run time, and the generic Go kernels otherwise. The SIMD
-// kernels agree with the generic ones on every max-type value and index (a
-// zero may carry either sign) and on sums within 1e-6 + 1e-6*|result|.
-// SIMDPOOL_ISA=generic forces the generic kernels, which are bit-exact with
-// PyTorch.
+// Plans run the kernels of the root package github.com/simdpool/simdpool,
+// prepared once when the plan is made (Plan.Kernels names them): AVX2 or
+// AVX-512 on amd64 and NEON on arm64, for float32 and float64, chosen for the
+// CPU at run time, and pure-Go kernels otherwise. Every kernel computes what
+// the generic Go code computes, bit for bit: max-type values (zeros' signs
+// included) and indices, sums in PyTorch's order with correctly rounded
+// divisions; SIMDPOOL_ISA=generic forces the pure-Go kernels.
 package pool
