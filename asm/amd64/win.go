@@ -228,6 +228,9 @@ func (g *win) perms(r VecVirtual, phase int) {
 // iotaConst sets r to lane j = j*s in index lanes.
 func (g *win) iotaConst(r VecVirtual, s int) {
 	m := constTable(g.v, "iota", s, 0)
+	if g.permuted() && s == 2 {
+		m = constTable(g.v, "iotaP", s, 0)
+	}
 	if g.v.z {
 		VMOVDQU64(m, r)
 	} else {
@@ -257,6 +260,12 @@ func declareTables() {
 				declareTable(v, constKey(v, c.name, c.mul, c.add), lane)
 			}
 			declareTable(v, constKey(v, "bit", 0, 0), func(j int) uint64 { return 1 << j })
+			if !z { // j*2 in the lane order of AVX2's even/odd splits (see permuted)
+				declareTable(v, constKey(v, "iotaP", 2, 0), func(j int) uint64 {
+					q := v.L / 4 // lanes per 64-bit quarter
+					return uint64(2 * ([4]int{0, 2, 1, 3}[j/q]*q + j%q))
+				})
+			}
 		}
 	}
 }
@@ -529,6 +538,7 @@ func (g *win) chunk(cr *chunkRegs, edge bool, name string) {
 	INCQ(tv)
 	JMP(LabelRef(lbl("single")))
 	Label(lbl("tapsDone"))
+	g.unpermute(acc, accI)
 
 	if !g.max() {
 		off := GP64()
@@ -870,8 +880,8 @@ func shift(es int) int {
 // columns.
 func (g *win) evenOdd(a, b VecVirtual, phase int) VecVirtual {
 	v := g.v
-	r := v.vec()
 	if v.z {
+		r := v.vec()
 		idx := g.even
 		if phase == 1 {
 			idx = g.odd
@@ -894,8 +904,26 @@ func (g *win) evenOdd(a, b VecVirtual, phase int) VecVirtual {
 	} else {
 		VSHUFPS(Imm(uint64(0x88+0x55*phase)), b, a, t)
 	}
-	VPERMPD(Imm(0xd8), t, r)
-	return r
+	return t
+}
+
+// permuted reports whether the kernel's tap vectors hold their lanes in the
+// order that AVX2's in-lane splits leave them (evenOdd): lane i holds output
+// perm[i] of the chunk, perm swapping the middle two 64-bit quarters
+// ([0 1 4 5 2 3 6 7] for float32, [0 2 1 3] for float64). The taps of a
+// chunk all come out so, their lane-wise maxima and sums too, and unpermute
+// puts a chunk's result in order once, instead of each split doing it.
+func (g *win) permuted() bool { return !g.v.z && g.k.S == 2 }
+
+// unpermute puts the chunk's accumulators in output order (see permuted).
+func (g *win) unpermute(acc, accI VecVirtual) {
+	if !g.permuted() {
+		return
+	}
+	VPERMPD(Imm(0xd8), acc, acc)
+	if accI != nil {
+		VPERMPD(Imm(0xd8), accI, accI)
+	}
 }
 
 // align shifts phase vector ph by sh lanes (+1 or -1), the lane it lacks taken
@@ -1447,6 +1475,7 @@ func (g *win) fastRows(n int) {
 				g.combine(x, ci, acc, accI, rb)
 			})
 		}
+		g.unpermute(acc, accI)
 		if !g.max() {
 			g.divide(acc, do)
 		}
