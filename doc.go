@@ -8,6 +8,6 @@
 // Geometry matches the slice lengths (the plans in package pool guarantee it).
 //
 // The environment variable SIMDPOOL_ISA (generic, avx2, avx512 or neon) forces an
-// instruction set; naming one this machine or build cannot run is reported by
-// ISAError, and package pool refuses to plan while it is set.
+// instruction set (empty means unset); naming one this machine or build cannot
+// run is reported by ISAError, and package pool refuses to plan while it is set.
 package simdpool

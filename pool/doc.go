@@ -32,7 +32,8 @@
 // # Errors
 //
 // Every invalid argument, every configuration PyTorch rejects, wrong slice
-// lengths, negative or overflowing sizes and out-of-range indices give an
+// lengths, negative or overflowing sizes, out-of-range indices and a
+// SIMDPOOL_ISA naming an ISA that cannot run here (empty means unset) give an
 // *Error naming the operator, the argument and the rule; nothing panics, and a
 // Run that fails writes nothing.
 //

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-
-	"github.com/simdpool/simdpool"
 )
 
 // FractionalMaxPoolOptions are the arguments of
@@ -152,7 +150,7 @@ func newFractional[T Float](op string, dims int, shape []int, o FractionalMaxPoo
 				what, out, kernel, in.spatial, op, rel)
 		}
 	}
-	if err := simdpool.ISAError(); err != nil {
+	if err := isaError(op); err != nil {
 		return nil, err
 	}
 	p := &FractionalPlan[T]{op: op, in: in.shape, out: in.outShape(out), inLen: in.numel, planes: in.planes, dims: dims}

@@ -1,10 +1,6 @@
 package pool
 
-import (
-	"slices"
-
-	"github.com/simdpool/simdpool"
-)
+import "slices"
 
 // Plan is a validated pooling operator for one input shape. It precomputes
 // everything that depends on the shape and the options only; Run and
@@ -22,7 +18,7 @@ type Plan[T Float] struct {
 
 // newPlan refuses to plan while SIMDPOOL_ISA names an ISA that cannot run.
 func newPlan[T Float](in *input, outSpatial []int, hasIndices bool, kernel func(dst []T, idx []int64, src []T)) (*Plan[T], error) {
-	if err := simdpool.ISAError(); err != nil {
+	if err := isaError(in.op); err != nil {
 		return nil, err
 	}
 	out := in.outShape(outSpatial)

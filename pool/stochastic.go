@@ -111,7 +111,7 @@ func StochasticPool3d[T Float](x Tensor[T], o StochasticPoolOptions, seed uint64
 }
 
 func newStochasticPool[T Float](op string, dims int, shape []int, o StochasticPoolOptions) (*StochasticPlan[T], error) {
-	if err := simdpool.ISAError(); err != nil {
+	if err := isaError(op); err != nil {
 		return nil, err
 	}
 	in, err := parseInput(op, shape, dims, false)

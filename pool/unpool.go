@@ -1,10 +1,6 @@
 package pool
 
-import (
-	"slices"
-
-	"github.com/simdpool/simdpool"
-)
+import "slices"
 
 // MaxUnpoolOptions are the arguments of torch.nn.functional.max_unpool1d/2d/3d,
 // the partial inverse of max pooling. KernelSize, Stride and Padding take one
@@ -132,7 +128,7 @@ func newMaxUnpool[T Float](op string, dims int, shape []int, o MaxUnpoolOptions)
 			return nil, errorf(op, "output_size", "must be greater than zero, got %v", o.OutputSize)
 		}
 	}
-	if err := simdpool.ISAError(); err != nil {
+	if err := isaError(op); err != nil {
 		return nil, err
 	}
 	p := &UnpoolPlan[T]{op: op, in: in.shape, out: in.outShape(out), spatial: slices.Clone(out), inLen: in.numel, planes: in.planes}
