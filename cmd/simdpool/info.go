@@ -21,6 +21,8 @@ const infoUsage = `usage: simdpool info
 
 Prints the CPU, the features Go sees on it, the implementations simdpool can
 run here and the one in use per kernel family, and how simdpool was built.
+Exit status: 0, or 1 when SIMDPOOL_ISA names an ISA that cannot run here (the
+report is printed all the same), 2 on bad usage.
 `
 
 func cmdInfo(args []string) int { return runInfo(args, stdout, stderr) }
@@ -61,12 +63,13 @@ func runInfo(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "available:  %s\n", strings.Join(names, " "))
 	cur := simdpool.Current()
 	how := "the best available"
-	if env, ok := os.LookupEnv("SIMDPOOL_ISA"); ok {
+	if env := os.Getenv("SIMDPOOL_ISA"); strings.TrimSpace(env) != "" {
 		how = fmt.Sprintf("SIMDPOOL_ISA=%s", env)
 	}
 	fmt.Fprintf(stdout, "in use:     %s (%s)\n", cur, how)
-	if err := simdpool.ISAError(); err != nil {
-		fmt.Fprintf(stdout, "            error: %v (every plan fails until it is fixed)\n", err)
+	isaErr := simdpool.ISAError()
+	if isaErr != nil {
+		fmt.Fprintf(stdout, "            error: %v (every plan fails until it is fixed)\n", isaErr)
 	}
 	fmt.Fprintln(stdout, "kernels:    float32 (float64 runs the generic kernels):")
 	for _, f := range []string{"max pooling", "average pooling", "LP pooling", "global max", "global mean"} {
@@ -86,6 +89,9 @@ func runInfo(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	fmt.Fprintf(stdout, "go:         %s %s/%s%s\n", runtime.Version(), runtime.GOOS, runtime.GOARCH, goamd64)
+	if isaErr != nil {
+		return 1
+	}
 	return 0
 }
 
