@@ -301,7 +301,7 @@ func (w *stochasticWindow[T]) sample(u T) (T, int) {
 	if !isNormal(s) {
 		// Rescale by a power of two so that the running sums neither
 		// overflow nor lose bits as subnormals.
-		scale = w.scale()
+		scale, _ = w.scale()
 		s, _ = w.sums(scale)
 	}
 	t := u * s
@@ -336,19 +336,20 @@ func (w *stochasticWindow[T]) expectation() T {
 		return q / s
 	}
 	// Overflow or underflow: compute on the window scaled by a power of two
-	// (exact), then scale back; the result lies between the window's smallest
-	// positive value and its largest, so it is finite.
-	scale := w.scale()
+	// (exact), then scale back. The exact result lies between the window's
+	// smallest positive value and its largest, m; rounding can carry q/s a
+	// little past m*scale, and so past the largest finite T when m is near
+	// it: the clamp to m keeps the output finite.
+	scale, m := w.scale()
 	s, q = w.sums(scale)
-	return T(float64(q/s) / float64(scale))
+	return T(min(float64(q/s)/float64(scale), float64(m)))
 }
 
-// scale returns the power of two 2^-e that brings the window's largest value
-// m = f*2^e (f in [0.5, 1)) into [0.5, 1), or, when m is subnormal, the
-// largest power of two T holds below its maximum (m*scale is then at least
-// 2^-52, so its square is normal).
-func (w *stochasticWindow[T]) scale() T {
-	var m T
+// scale returns the window's largest value m = f*2^e (f in [0.5, 1)) and
+// the power of two 2^-e that brings it into [0.5, 1), or, when m is
+// subnormal, the largest power of two T holds below its maximum (m*scale is
+// then at least 2^-52, so its square is normal).
+func (w *stochasticWindow[T]) scale() (scale, m T) {
 	for d := w.d0; d < w.d1; d++ {
 		for h := w.h0; h < w.h1; h++ {
 			r := w.in[d*w.plane+h*w.row:]
@@ -362,7 +363,7 @@ func (w *stochasticWindow[T]) scale() T {
 	if unsafe.Sizeof(m) == 4 {
 		limit = 126
 	}
-	return T(math.Ldexp(1, min(-e, limit)))
+	return T(math.Ldexp(1, min(-e, limit))), m
 }
 
 // isNormal reports whether the positive value v is finite and not subnormal
