@@ -61,6 +61,7 @@ func TestISAEnvChild(t *testing.T) {
 			_, err := pool.NewStochasticPool2d[float32](shape, pool.StochasticPoolOptions{KernelSize: []int{2}})
 			return err
 		}(),
+		"global_lp_pool2d": func() error { _, err := pool.GlobalLpPool2d(pool.NewTensor[float32](shape...), 2); return err }(),
 	} {
 		if want == "ok" {
 			assert.NoError(t, err, name)

@@ -52,8 +52,8 @@ func LpPool3d[T Float](x Tensor[T], o LpPoolOptions) (Tensor[T], error) {
 }
 
 func newLpPool[T Float](op string, dims int, shape []int, o LpPoolOptions) (*Plan[T], error) {
-	if o.NormType == 0 || math.IsNaN(o.NormType) {
-		return nil, errorf(op, "norm_type", "must be non-zero and not NaN, got %v", o.NormType)
+	if err := checkNorm(op, "norm_type", o.NormType); err != nil {
+		return nil, err
 	}
 	in, err := parseInput(op, shape, dims, false)
 	if err != nil {
@@ -77,4 +77,12 @@ func newLpPool[T Float](op string, dims int, shape []int, o LpPoolOptions) (*Pla
 	pw := simdpool.Power{P: o.NormType, SrcExactFrom: p.inLen - p.inLen%16, DstExactFrom: p.outLen - p.outLen%16}
 	p.kernel = func(dst []T, _ []int64, src []T) { simdpool.LpPool(dst, src, &g, &pw) }
 	return p, nil
+}
+
+// checkNorm validates an LP norm, the argument arg of op.
+func checkNorm(op, arg string, p float64) error {
+	if p == 0 || math.IsNaN(p) {
+		return errorf(op, arg, "must be non-zero and not NaN, got %v", p)
+	}
+	return nil
 }

@@ -29,7 +29,9 @@ func newPlan[T Float](in *input, outSpatial []int, hasIndices bool, kernel func(
 	return &Plan[T]{op: in.op, in: in.shape, out: out, inLen: in.numel, outLen: outLen, hasIndices: hasIndices, kernel: kernel}, nil
 }
 
-// Op is the PyTorch name of the operator, e.g. "max_pool2d".
+// Op is the name of the operator: PyTorch's (e.g. "max_pool2d"), or for
+// global pooling "global_max_pool2d", "global_avg_pool2d", "global_lp_pool2d"
+// and their 1d and 3d forms.
 func (p *Plan[T]) Op() string { return p.op }
 
 // InputShape is the input shape the plan was made for.
