@@ -2,12 +2,13 @@ package pool
 
 import (
 	"math"
+	"slices"
 
 	"github.com/simdpool/simdpool"
 )
 
-// maxArg bounds every size argument and every dimension, so that the size
-// arithmetic below cannot overflow.
+// maxArg bounds every size argument, so that the size arithmetic below
+// cannot overflow.
 const maxArg = math.MaxInt32
 
 // sizes expands a PyTorch size argument (one int, or one per spatial
@@ -74,19 +75,19 @@ type input struct {
 }
 
 // parseInput validates shape for a dims-dimensional pooling: rank dims+1
-// (unbatched) or dims+2 (batched), no negative sizes, spatial sizes and
-// (unless emptyChannels) the channel count greater than zero, and an element
-// count that fits in an int. The batch may be empty.
+// (unbatched) or dims+2 (batched), sizes between 0 and maxElems, spatial
+// sizes and (unless emptyChannels) the channel count greater than zero, and
+// at most maxElems elements in the tensor and in each plane. The batch may
+// be empty.
 func parseInput(op string, shape []int, dims int, emptyChannels bool) (input, error) {
 	in := input{op: op, shape: append([]int(nil), shape...), lead: len(shape) - dims}
 	if in.lead != 1 && in.lead != 2 {
 		return in, errorf(op, "input", "must have %d (unbatched) or %d (batched) dimensions, got shape %v", dims+1, dims+2, shape)
 	}
 	in.spatial = in.shape[in.lead:]
-	for _, s := range shape {
-		if s < 0 || s > maxArg {
-			return in, errorf(op, "input", "sizes must be between 0 and %d, got shape %v", maxArg, shape)
-		}
+	var err error
+	if in.numel, err = tensorElements(op, "input", shape); err != nil {
+		return in, err
 	}
 	for _, s := range in.spatial {
 		if s == 0 {
@@ -96,13 +97,10 @@ func parseInput(op string, shape []int, dims int, emptyChannels bool) (input, er
 	if shape[in.lead-1] == 0 && !emptyChannels {
 		return in, errorf(op, "input", "must have a non-zero channel count, got shape %v", shape)
 	}
-	var ok bool
-	if in.planes, ok = product(shape[:in.lead]); ok {
-		in.numel, ok = product(shape)
+	if _, ok := elements(in.spatial); !ok {
+		return in, errorf(op, "input", "has more than %d elements in a plane, shape %v", maxElems, shape)
 	}
-	if !ok {
-		return in, errorf(op, "input", "has more elements than an int holds, shape %v", shape)
-	}
+	in.planes, _ = product(shape[:in.lead]) // N*C*plane fits, and plane > 0
 	return in, nil
 }
 
@@ -111,14 +109,30 @@ func (in *input) outShape(spatial []int) []int {
 	return append(append([]int(nil), in.shape[:in.lead]...), spatial...)
 }
 
-// product multiplies sizes, reporting false on overflow.
+// checkOutput fails, naming arg, when the output with the given spatial sizes
+// would break the size limits of parseInput.
+func (in *input) checkOutput(arg string, spatial []int) error {
+	out := in.outShape(spatial)
+	_, okPlane := elements(spatial)
+	if _, err := tensorElements(in.op, arg, out); err != nil || !okPlane {
+		return errorf(in.op, arg, "gives an output of shape %v for input shape %v: a tensor may have at most %d elements, in all and in each plane, and in each dimension",
+			out, in.shape, maxElems)
+	}
+	return nil
+}
+
+// product multiplies sizes, reporting false on overflow (none when a size
+// is 0).
 func product(v []int) (int, bool) {
+	if slices.Contains(v, 0) {
+		return 0, true
+	}
 	n := 1
 	for _, s := range v {
-		if s != 0 && n > math.MaxInt/s {
+		var ok bool
+		if n, ok = mulInt(n, s); !ok {
 			return 0, false
 		}
-		n *= s
 	}
 	return n, true
 }
@@ -158,7 +172,7 @@ func parseWindow(op string, dims int, kernel, stride, pad, dilation []int, ceil 
 }
 
 // axes computes the output size along each spatial dimension with PyTorch's
-// rule, and fails when one is not positive.
+// rule, and fails when one is not positive or the output is too large.
 func (w *window) axes(in *input) ([]simdpool.Axis, error) {
 	axes := make([]simdpool.Axis, len(in.spatial))
 	out := make([]int, len(axes))
@@ -171,6 +185,9 @@ func (w *window) axes(in *input) ([]simdpool.Axis, error) {
 		if o <= 0 {
 			return nil, errorf(in.op, "input", "of spatial size %v is too small for the window: output size would be %v", in.spatial, out)
 		}
+	}
+	if err := in.checkOutput("input", out); err != nil {
+		return nil, err
 	}
 	return axes, nil
 }
@@ -199,8 +216,14 @@ func floorDiv(a, b int) int {
 }
 
 // geometry lays one to three axes out as the kernels' (D, H, W) Geometry.
+// Without planes it has unit axes: there is nothing to pool, and nothing
+// (such as a table of divisors) should be sized by the axes of an empty
+// batch, which no data bounds.
 func geometry(planes int, axes []simdpool.Axis) simdpool.Geometry {
 	g := simdpool.Geometry{Planes: planes, D: simdpool.Unit, H: simdpool.Unit, W: simdpool.Unit}
+	if planes == 0 {
+		return g
+	}
 	dst := []*simdpool.Axis{&g.D, &g.H, &g.W}[3-len(axes):]
 	for i, a := range axes {
 		*dst[i] = a

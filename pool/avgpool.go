@@ -35,22 +35,19 @@ func NewAvgPool3d[T Float](inputShape []int, o AvgPoolOptions) (*Plan[T], error)
 
 // AvgPool1d is torch.nn.functional.avg_pool1d.
 func AvgPool1d[T Float](x Tensor[T], o AvgPoolOptions) (Tensor[T], error) {
-	p, err := NewAvgPool1d[T](x.Shape, o)
-	out, _, err := apply(p, err, x, false)
+	out, _, err := apply("avg_pool1d", x, false, func() (*Plan[T], error) { return NewAvgPool1d[T](x.Shape, o) })
 	return out, err
 }
 
 // AvgPool2d is torch.nn.functional.avg_pool2d.
 func AvgPool2d[T Float](x Tensor[T], o AvgPoolOptions) (Tensor[T], error) {
-	p, err := NewAvgPool2d[T](x.Shape, o)
-	out, _, err := apply(p, err, x, false)
+	out, _, err := apply("avg_pool2d", x, false, func() (*Plan[T], error) { return NewAvgPool2d[T](x.Shape, o) })
 	return out, err
 }
 
 // AvgPool3d is torch.nn.functional.avg_pool3d.
 func AvgPool3d[T Float](x Tensor[T], o AvgPoolOptions) (Tensor[T], error) {
-	p, err := NewAvgPool3d[T](x.Shape, o)
-	out, _, err := apply(p, err, x, false)
+	out, _, err := apply("avg_pool3d", x, false, func() (*Plan[T], error) { return NewAvgPool3d[T](x.Shape, o) })
 	return out, err
 }
 

@@ -35,7 +35,22 @@
 // lengths, negative or overflowing sizes, out-of-range indices and a
 // SIMDPOOL_ISA naming an ISA that cannot run here (empty means unset) give an
 // *Error naming the operator, the argument and the rule; nothing panics, and a
-// Run that fails writes nothing.
+// Run that fails writes nothing. A one-call form names x when x.Data does not
+// hold the elements x.Shape gives, and finds it out before it plans or
+// allocates anything; it allocates the output, the indices and what its plan
+// needs (at most a few ints per output position), no more. NewTensor panics
+// on a negative size or a shape beyond the limits below; MakeTensor returns
+// the *Error instead.
+//
+// # Limits
+//
+// Size arguments are at most 2^31-1 in magnitude.
+//
+// A tensor (input, output, indices) has at most 2^37 elements on 64-bit
+// platforms (2^40 bytes of float64, which every 64-bit Go runtime can
+// allocate), in all, in each (n, c) plane and in each dimension, even when it
+// is empty: PyTorch takes larger sizes for an empty batch, simdpool does not.
+// On 32-bit platforms, where int has 32 bits, the limit is 2^28-1 elements.
 //
 // # Semantics
 //

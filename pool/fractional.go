@@ -77,22 +77,28 @@ func NewFractionalMaxPool3d[T Float](inputShape []int, o FractionalMaxPoolOption
 // they are then drawn from o.Seed. The indices are nil unless
 // o.ReturnIndices is set.
 func FractionalMaxPool2d[T Float](x Tensor[T], o FractionalMaxPoolOptions, samples []T) (Tensor[T], []int64, error) {
-	p, err := NewFractionalMaxPool2d[T](x.Shape, o)
-	return applyFractional(p, err, x, o, samples)
+	return applyFractional("fractional_max_pool2d", x, o, samples, func() (*FractionalPlan[T], error) { return NewFractionalMaxPool2d[T](x.Shape, o) })
 }
 
 // FractionalMaxPool3d is torch.nn.functional.fractional_max_pool3d; see
 // FractionalMaxPool2d for samples and indices.
 func FractionalMaxPool3d[T Float](x Tensor[T], o FractionalMaxPoolOptions, samples []T) (Tensor[T], []int64, error) {
-	p, err := NewFractionalMaxPool3d[T](x.Shape, o)
-	return applyFractional(p, err, x, o, samples)
+	return applyFractional("fractional_max_pool3d", x, o, samples, func() (*FractionalPlan[T], error) { return NewFractionalMaxPool3d[T](x.Shape, o) })
 }
 
-func applyFractional[T Float](p *FractionalPlan[T], err error, x Tensor[T], o FractionalMaxPoolOptions, samples []T) (Tensor[T], []int64, error) {
+// applyFractional is the one-call form of op (see apply).
+func applyFractional[T Float](op string, x Tensor[T], o FractionalMaxPoolOptions, samples []T, plan func() (*FractionalPlan[T], error)) (Tensor[T], []int64, error) {
+	p, err := planFor(op, x, plan)
+	if err == nil && samples != nil {
+		err = p.checkSamples(samples)
+	}
 	if err != nil {
 		return Tensor[T]{}, nil, err
 	}
-	out := NewTensor[T](p.out...)
+	out, err := makeTensor[T](p.op, "output", p.out)
+	if err != nil {
+		return Tensor[T]{}, nil, err
+	}
 	var idx []int64
 	if o.ReturnIndices {
 		idx = make([]int64, p.outLen)
@@ -159,10 +165,7 @@ func newFractional[T Float](op string, dims int, shape []int, o FractionalMaxPoo
 	if in.lead == 2 {
 		p.samples[0] = in.shape[0]
 	}
-	var ok bool
-	if p.samplesLen, ok = product(p.samples); !ok {
-		return nil, errorf(op, "input", "has more planes than an int holds, shape %v", in.shape)
-	}
+	p.samplesLen = in.planes * dims // N*C <= maxElems
 	axes := make([]fracAxis[T], dims)
 	for i := range axes {
 		a := fracAxis[T]{in: in.spatial[i], out: out[i], kernel: kernel[i]}
@@ -228,6 +231,15 @@ func (p *FractionalPlan[T]) Run(dst []T, indices []int64, src, samples []T) erro
 	if err := p.check(dst, indices, src); err != nil {
 		return err
 	}
+	if err := p.checkSamples(samples); err != nil {
+		return err
+	}
+	p.run(dst, indices, src, samples, 0)
+	return nil
+}
+
+// checkSamples checks the samples Run takes: SamplesShape, values in [0, 1).
+func (p *FractionalPlan[T]) checkSamples(samples []T) error {
 	if len(samples) != p.samplesLen {
 		return errorf(p.op, "samples", "must have %d elements for shape %v, got %d", p.samplesLen, p.samples, len(samples))
 	}
@@ -236,7 +248,6 @@ func (p *FractionalPlan[T]) Run(dst []T, indices []int64, src, samples []T) erro
 			return errorf(p.op, "samples", "must lie in [0, 1), got %v at position %d", u, i)
 		}
 	}
-	p.run(dst, indices, src, samples, 0)
 	return nil
 }
 

@@ -29,24 +29,21 @@ func NewGlobalMaxPool3d[T Float](inputShape []int) (*Plan[T], error) {
 // GlobalMaxPool1d is the maximum of each (n, c) row: output shape (N, C, 1) or (C, 1).
 // For the indices use AdaptiveMaxPool1d or the plan.
 func GlobalMaxPool1d[T Float](x Tensor[T]) (Tensor[T], error) {
-	p, err := NewGlobalMaxPool1d[T](x.Shape)
-	out, _, err := apply(p, err, x, false)
+	out, _, err := apply("global_max_pool1d", x, false, func() (*Plan[T], error) { return NewGlobalMaxPool1d[T](x.Shape) })
 	return out, err
 }
 
 // GlobalMaxPool2d is the maximum of each (n, c) plane: output shape (N, C, 1, 1) or (C, 1, 1).
 // For the indices use AdaptiveMaxPool2d or the plan.
 func GlobalMaxPool2d[T Float](x Tensor[T]) (Tensor[T], error) {
-	p, err := NewGlobalMaxPool2d[T](x.Shape)
-	out, _, err := apply(p, err, x, false)
+	out, _, err := apply("global_max_pool2d", x, false, func() (*Plan[T], error) { return NewGlobalMaxPool2d[T](x.Shape) })
 	return out, err
 }
 
 // GlobalMaxPool3d is the maximum of each (n, c) volume: output shape (N, C, 1, 1, 1) or (C, 1, 1, 1).
 // For the indices use AdaptiveMaxPool3d or the plan.
 func GlobalMaxPool3d[T Float](x Tensor[T]) (Tensor[T], error) {
-	p, err := NewGlobalMaxPool3d[T](x.Shape)
-	out, _, err := apply(p, err, x, false)
+	out, _, err := apply("global_max_pool3d", x, false, func() (*Plan[T], error) { return NewGlobalMaxPool3d[T](x.Shape) })
 	return out, err
 }
 
@@ -70,22 +67,19 @@ func NewGlobalAvgPool3d[T Float](inputShape []int) (*Plan[T], error) {
 
 // GlobalAvgPool1d is the mean of each (n, c) row: output shape (N, C, 1) or (C, 1).
 func GlobalAvgPool1d[T Float](x Tensor[T]) (Tensor[T], error) {
-	p, err := NewGlobalAvgPool1d[T](x.Shape)
-	out, _, err := apply(p, err, x, false)
+	out, _, err := apply("global_avg_pool1d", x, false, func() (*Plan[T], error) { return NewGlobalAvgPool1d[T](x.Shape) })
 	return out, err
 }
 
 // GlobalAvgPool2d is the mean of each (n, c) plane: output shape (N, C, 1, 1) or (C, 1, 1).
 func GlobalAvgPool2d[T Float](x Tensor[T]) (Tensor[T], error) {
-	p, err := NewGlobalAvgPool2d[T](x.Shape)
-	out, _, err := apply(p, err, x, false)
+	out, _, err := apply("global_avg_pool2d", x, false, func() (*Plan[T], error) { return NewGlobalAvgPool2d[T](x.Shape) })
 	return out, err
 }
 
 // GlobalAvgPool3d is the mean of each (n, c) volume: output shape (N, C, 1, 1, 1) or (C, 1, 1, 1).
 func GlobalAvgPool3d[T Float](x Tensor[T]) (Tensor[T], error) {
-	p, err := NewGlobalAvgPool3d[T](x.Shape)
-	out, _, err := apply(p, err, x, false)
+	out, _, err := apply("global_avg_pool3d", x, false, func() (*Plan[T], error) { return NewGlobalAvgPool3d[T](x.Shape) })
 	return out, err
 }
 
@@ -109,22 +103,19 @@ func NewGlobalLpPool3d[T Float](inputShape []int, p float64) (*Plan[T], error) {
 
 // GlobalLpPool1d is the LP pooling of norm p of each (n, c) row: output shape (N, C, 1) or (C, 1).
 func GlobalLpPool1d[T Float](x Tensor[T], p float64) (Tensor[T], error) {
-	pl, err := NewGlobalLpPool1d[T](x.Shape, p)
-	out, _, err := apply(pl, err, x, false)
+	out, _, err := apply("global_lp_pool1d", x, false, func() (*Plan[T], error) { return NewGlobalLpPool1d[T](x.Shape, p) })
 	return out, err
 }
 
 // GlobalLpPool2d is the LP pooling of norm p of each (n, c) plane: output shape (N, C, 1, 1) or (C, 1, 1).
 func GlobalLpPool2d[T Float](x Tensor[T], p float64) (Tensor[T], error) {
-	pl, err := NewGlobalLpPool2d[T](x.Shape, p)
-	out, _, err := apply(pl, err, x, false)
+	out, _, err := apply("global_lp_pool2d", x, false, func() (*Plan[T], error) { return NewGlobalLpPool2d[T](x.Shape, p) })
 	return out, err
 }
 
 // GlobalLpPool3d is the LP pooling of norm p of each (n, c) volume: output shape (N, C, 1, 1, 1) or (C, 1, 1, 1).
 func GlobalLpPool3d[T Float](x Tensor[T], p float64) (Tensor[T], error) {
-	pl, err := NewGlobalLpPool3d[T](x.Shape, p)
-	out, _, err := apply(pl, err, x, false)
+	out, _, err := apply("global_lp_pool3d", x, false, func() (*Plan[T], error) { return NewGlobalLpPool3d[T](x.Shape, p) })
 	return out, err
 }
 

@@ -124,7 +124,7 @@ func TestGlobalErrors(t *testing.T) {
 		{"lp negative size", "global_lp_pool3d", "input", func() error { _, err := NewGlobalLpPool3d[float32]([]int{1, 1, -2, 4}, 2); return err }},
 		{"lp huge size", "global_lp_pool1d", "input", func() error { _, err := NewGlobalLpPool1d[float32]([]int{1, math.MaxInt}, 2); return err }},
 		{"lp norm", "global_lp_pool2d", "p", func() error { _, err := NewGlobalLpPool2d[float32]([]int{1, 4, 4}, 0); return err }},
-		{"one call", "global_avg_pool2d", "src", func() error {
+		{"one call", "global_avg_pool2d", "x", func() error {
 			_, err := GlobalAvgPool2d(Tensor[float32]{Shape: []int{1, 4, 4}, Data: make([]float32, 15)})
 			return err
 		}},

@@ -32,22 +32,19 @@ func NewLpPool3d[T Float](inputShape []int, o LpPoolOptions) (*Plan[T], error) {
 
 // LpPool1d is torch.nn.functional.lp_pool1d.
 func LpPool1d[T Float](x Tensor[T], o LpPoolOptions) (Tensor[T], error) {
-	p, err := NewLpPool1d[T](x.Shape, o)
-	out, _, err := apply(p, err, x, false)
+	out, _, err := apply("lp_pool1d", x, false, func() (*Plan[T], error) { return NewLpPool1d[T](x.Shape, o) })
 	return out, err
 }
 
 // LpPool2d is torch.nn.functional.lp_pool2d.
 func LpPool2d[T Float](x Tensor[T], o LpPoolOptions) (Tensor[T], error) {
-	p, err := NewLpPool2d[T](x.Shape, o)
-	out, _, err := apply(p, err, x, false)
+	out, _, err := apply("lp_pool2d", x, false, func() (*Plan[T], error) { return NewLpPool2d[T](x.Shape, o) })
 	return out, err
 }
 
 // LpPool3d is lp_pool2d's formula in three dimensions.
 func LpPool3d[T Float](x Tensor[T], o LpPoolOptions) (Tensor[T], error) {
-	p, err := NewLpPool3d[T](x.Shape, o)
-	out, _, err := apply(p, err, x, false)
+	out, _, err := apply("lp_pool3d", x, false, func() (*Plan[T], error) { return NewLpPool3d[T](x.Shape, o) })
 	return out, err
 }
 

@@ -92,22 +92,19 @@ func NewStochasticPool3d[T Float](inputShape []int, o StochasticPoolOptions) (*S
 // StochasticPool1d is stochastic pooling over (N, C, L) or (C, L), drawing
 // from seed in training mode. The indices are nil in inference mode.
 func StochasticPool1d[T Float](x Tensor[T], o StochasticPoolOptions, seed uint64) (Tensor[T], []int64, error) {
-	p, err := NewStochasticPool1d[T](x.Shape, o)
-	return applyStochastic(p, err, x, seed)
+	return applyStochastic("stochastic_pool1d", x, seed, func() (*StochasticPlan[T], error) { return NewStochasticPool1d[T](x.Shape, o) })
 }
 
 // StochasticPool2d is stochastic pooling over (N, C, H, W) or (C, H, W),
 // drawing from seed in training mode. The indices are nil in inference mode.
 func StochasticPool2d[T Float](x Tensor[T], o StochasticPoolOptions, seed uint64) (Tensor[T], []int64, error) {
-	p, err := NewStochasticPool2d[T](x.Shape, o)
-	return applyStochastic(p, err, x, seed)
+	return applyStochastic("stochastic_pool2d", x, seed, func() (*StochasticPlan[T], error) { return NewStochasticPool2d[T](x.Shape, o) })
 }
 
 // StochasticPool3d is stochastic pooling over (N, C, D, H, W) or (C, D, H, W),
 // drawing from seed in training mode. The indices are nil in inference mode.
 func StochasticPool3d[T Float](x Tensor[T], o StochasticPoolOptions, seed uint64) (Tensor[T], []int64, error) {
-	p, err := NewStochasticPool3d[T](x.Shape, o)
-	return applyStochastic(p, err, x, seed)
+	return applyStochastic("stochastic_pool3d", x, seed, func() (*StochasticPlan[T], error) { return NewStochasticPool3d[T](x.Shape, o) })
 }
 
 func newStochasticPool[T Float](op string, dims int, shape []int, o StochasticPoolOptions) (*StochasticPlan[T], error) {
@@ -133,10 +130,7 @@ func newStochasticPool[T Float](op string, dims int, shape []int, o StochasticPo
 		return nil, err
 	}
 	out := in.outShape(spatialOut(axes))
-	outLen, ok := product(out)
-	if !ok {
-		return nil, errorf(op, "output", "has more elements than an int holds, shape %v", out)
-	}
+	outLen, _ := product(out) // checked by axes
 	return &StochasticPlan[T]{
 		op: op, in: in.shape, out: out, inLen: in.numel, outLen: outLen,
 		g:        geometry(in.planes, axes),
@@ -398,13 +392,17 @@ func unflatten(i int, shape []int) []int {
 	return pos
 }
 
-// applyStochastic runs p on a tensor, allocating the output and, in training
-// mode, the indices.
-func applyStochastic[T Float](p *StochasticPlan[T], err error, x Tensor[T], seed uint64) (Tensor[T], []int64, error) {
+// applyStochastic is the one-call form of op (see apply): it allocates the
+// output and, in training mode, the indices.
+func applyStochastic[T Float](op string, x Tensor[T], seed uint64, plan func() (*StochasticPlan[T], error)) (Tensor[T], []int64, error) {
+	p, err := planFor(op, x, plan)
 	if err != nil {
 		return Tensor[T]{}, nil, err
 	}
-	out := NewTensor[T](p.out...)
+	out, err := makeTensor[T](p.op, "output", p.out)
+	if err != nil {
+		return Tensor[T]{}, nil, err
+	}
 	var idx []int64
 	if p.training {
 		idx = make([]int64, p.outLen)

@@ -556,7 +556,7 @@ func TestStochasticValidationErrorsNameTheArgument(t *testing.T) {
 		{"dst length", "dst", func() error { return p.Run(dst[:15], idx, src, 0) }},
 		{"indices length", "indices", func() error { return p.Run(dst, idx[:15], src, 0) }},
 		{"indices in inference", "indices", func() error { return inf.Run(dst, idx, src, 0) }},
-		{"one call, wrong data length", "src", func() error {
+		{"one call, wrong data length", "x", func() error {
 			_, _, err := StochasticPool2d(Tensor[float32]{Shape: shape, Data: src[:10]}, StochasticPoolOptions{KernelSize: k2}, 0)
 			return err
 		}},
