@@ -204,7 +204,7 @@ func parseAdaptive(op string, dims int, shape, outputSize []int) (input, []int, 
 			}
 		}
 	}
-	out, err := sizes(op, "output_size", v, dims, 0)
+	out, err := sizes(op, "output_size", v, dims, 0, maxElems)
 	if err != nil {
 		return in, nil, err
 	}

@@ -316,8 +316,8 @@ func TestAdaptiveEmptyAndChannels(t *testing.T) {
 			return NewAdaptiveAvgPool3d[float32]([]int{0, 4, 4, 4}, AdaptiveAvgPoolOptions{OutputSize: []int{2}})
 		}, true, []int{0, 2, 2, 2}},
 		{"huge output of an empty batch", func() (*Plan[float32], error) {
-			return NewAdaptiveMaxPool1d[float32]([]int{0, 1, 1}, AdaptiveMaxPoolOptions{OutputSize: []int{math.MaxInt32}})
-		}, true, []int{0, 1, math.MaxInt32}},
+			return NewAdaptiveMaxPool1d[float32]([]int{0, 1, 1}, AdaptiveMaxPoolOptions{OutputSize: []int{maxElems}})
+		}, true, []int{0, 1, maxElems}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			p, err := c.build()

@@ -1,19 +1,11 @@
 package pool
 
-import (
-	"math"
-	"slices"
-
-	"github.com/simdpool/simdpool"
-)
-
-// maxArg bounds every size argument, so that the size arithmetic below
-// cannot overflow.
-const maxArg = math.MaxInt32
+import "slices"
 
 // sizes expands a PyTorch size argument (one int, or one per spatial
-// dimension) to dims values. A nil v gives def in every dimension.
-func sizes(op, arg string, v []int, dims, def int) ([]int, error) {
+// dimension) to dims values, each at most limit in magnitude. A nil v gives
+// def in every dimension.
+func sizes(op, arg string, v []int, dims, def, limit int) ([]int, error) {
 	out := make([]int, dims)
 	switch len(v) {
 	case 0:
@@ -36,23 +28,24 @@ func sizes(op, arg string, v []int, dims, def int) ([]int, error) {
 		return nil, errorf(op, arg, "must have 1 or %d values, got %d", dims, len(v))
 	}
 	for _, s := range out {
-		if s > maxArg || s < -maxArg {
-			return nil, errorf(op, arg, "must be at most %d in magnitude, got %v", maxArg, v)
+		if s > limit || s < -limit {
+			return nil, errorf(op, arg, "must be at most %d in magnitude, got %v", limit, v)
 		}
 	}
 	return out, nil
 }
 
-// positiveSizes expands a size argument whose values must all be > 0. A nil
-// v gives def, and is an error when def is nil too (a required argument).
-func positiveSizes(op, arg string, v, def []int, dims int) ([]int, error) {
+// positiveSizes expands a size argument whose values must all be > 0 (and at
+// most limit). A nil v gives def, and is an error when def is nil too (a
+// required argument).
+func positiveSizes(op, arg string, v, def []int, dims, limit int) ([]int, error) {
 	if v == nil {
 		if def == nil {
 			return nil, errorf(op, arg, "is required")
 		}
 		v = def
 	}
-	out, err := sizes(op, arg, v, dims, 0)
+	out, err := sizes(op, arg, v, dims, 0, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -135,107 +128,4 @@ func product(v []int) (int, bool) {
 		}
 	}
 	return n, true
-}
-
-// window holds the validated arguments of a max, avg or LP pooling.
-type window struct {
-	kernel, stride, pad, dilation []int
-	ceil                          bool
-}
-
-// parseWindow validates a pooling window as PyTorch does: kernel, stride and
-// dilation > 0, 0 <= padding <= kernel/2. A nil stride means the kernel size.
-func parseWindow(op string, dims int, kernel, stride, pad, dilation []int, ceil bool) (window, error) {
-	w := window{ceil: ceil}
-	var err error
-	if w.kernel, err = positiveSizes(op, "kernel_size", kernel, nil, dims); err != nil {
-		return w, err
-	}
-	if w.stride, err = positiveSizes(op, "stride", stride, w.kernel, dims); err != nil {
-		return w, err
-	}
-	if w.dilation, err = positiveSizes(op, "dilation", dilation, []int{1}, dims); err != nil {
-		return w, err
-	}
-	if w.pad, err = sizes(op, "padding", pad, dims, 0); err != nil {
-		return w, err
-	}
-	for i, p := range w.pad {
-		if p < 0 {
-			return w, errorf(op, "padding", "must be non-negative, got %v", w.pad)
-		}
-		if p > w.kernel[i]/2 {
-			return w, errorf(op, "padding", "must be at most half of kernel_size, got padding=%d and kernel_size=%d", p, w.kernel[i])
-		}
-	}
-	return w, nil
-}
-
-// axes computes the output size along each spatial dimension with PyTorch's
-// rule, and fails when one is not positive or the output is too large.
-func (w *window) axes(in *input) ([]simdpool.Axis, error) {
-	axes := make([]simdpool.Axis, len(in.spatial))
-	out := make([]int, len(axes))
-	for i, l := range in.spatial {
-		a := simdpool.Axis{In: l, Kernel: w.kernel[i], Stride: w.stride[i], Pad: w.pad[i], Dilation: w.dilation[i]}
-		a.Out = pooledSize(a, w.ceil)
-		axes[i], out[i] = a, a.Out
-	}
-	for _, o := range out {
-		if o <= 0 {
-			return nil, errorf(in.op, "input", "of spatial size %v is too small for the window: output size would be %v", in.spatial, out)
-		}
-	}
-	if err := in.checkOutput("input", out); err != nil {
-		return nil, err
-	}
-	return axes, nil
-}
-
-// pooledSize is PyTorch's output size: floor((L + 2p - d(k-1) - 1 + (ceil ? s-1 : 0)) / s) + 1,
-// less one in ceil mode when the last window would start beyond the input and
-// the left padding.
-func pooledSize(a simdpool.Axis, ceil bool) int {
-	num := a.In + 2*a.Pad - a.Dilation*(a.Kernel-1) - 1
-	if ceil {
-		num += a.Stride - 1
-	}
-	o := floorDiv(num, a.Stride) + 1
-	if ceil && (o-1)*a.Stride >= a.In+a.Pad {
-		o--
-	}
-	return o
-}
-
-func floorDiv(a, b int) int {
-	q := a / b
-	if a%b != 0 && (a < 0) != (b < 0) {
-		q--
-	}
-	return q
-}
-
-// geometry lays one to three axes out as the kernels' (D, H, W) Geometry.
-// Without planes it has unit axes: there is nothing to pool, and nothing
-// (such as a table of divisors) should be sized by the axes of an empty
-// batch, which no data bounds.
-func geometry(planes int, axes []simdpool.Axis) simdpool.Geometry {
-	g := simdpool.Geometry{Planes: planes, D: simdpool.Unit, H: simdpool.Unit, W: simdpool.Unit}
-	if planes == 0 {
-		return g
-	}
-	dst := []*simdpool.Axis{&g.D, &g.H, &g.W}[3-len(axes):]
-	for i, a := range axes {
-		*dst[i] = a
-	}
-	return g
-}
-
-// spatialOut lists the output sizes of axes.
-func spatialOut(axes []simdpool.Axis) []int {
-	out := make([]int, len(axes))
-	for i, a := range axes {
-		out[i] = a.Out
-	}
-	return out
 }

@@ -56,7 +56,7 @@ func newAvgPool[T Float](op string, dims int, shape []int, o AvgPoolOptions) (*P
 	if err != nil {
 		return nil, err
 	}
-	w, err := parseWindow(op, dims, o.KernelSize, o.Stride, o.Padding, nil, o.CeilMode)
+	w, err := parseWindow(op, dims, int32Arg, o.KernelSize, o.Stride, o.Padding, o.CeilMode)
 	if err != nil {
 		return nil, err
 	}
@@ -69,8 +69,12 @@ func newAvgPool[T Float](op string, dims int, shape []int, o AvgPoolOptions) (*P
 	}
 	var div simdpool.Divisor
 	if o.DivisorOverride != nil {
-		if *o.DivisorOverride == 0 || *o.DivisorOverride > maxArg || *o.DivisorOverride < -maxArg {
-			return nil, errorf(op, "divisor_override", "must be non-zero and at most %d in magnitude, got %d", maxArg, *o.DivisorOverride)
+		limit := int64Arg
+		if dims == 3 {
+			limit = int32Arg // avg_pool3d passes it to C++ int, avg_pool2d keeps int64
+		}
+		if d := *o.DivisorOverride; d == 0 || d > limit || d < -limit {
+			return nil, errorf(op, "divisor_override", "must be non-zero and at most %d in magnitude, got %d", limit, d)
 		}
 		div.Override = *o.DivisorOverride
 	}

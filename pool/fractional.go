@@ -127,14 +127,19 @@ func newFractional[T Float](op string, dims int, shape []int, o FractionalMaxPoo
 	if err != nil {
 		return nil, err
 	}
-	kernel, err := positiveSizes(op, "kernel_size", o.KernelSize, nil, dims)
+	kernel, err := positiveSizes(op, "kernel_size", o.KernelSize, nil, dims, int64Arg)
 	if err != nil {
 		return nil, err
+	}
+	for i, k := range kernel {
+		if k > in.spatial[i] {
+			return nil, errorf(op, "kernel_size", "%v must be at most the input size %v", kernel, in.spatial)
+		}
 	}
 	outArg, what := "output_size", ""
 	var out []int
 	if o.OutputSize != nil {
-		if out, err = sizes(op, outArg, o.OutputSize, dims, 0); err != nil {
+		if out, err = sizes(op, outArg, o.OutputSize, dims, 0, int64Arg); err != nil {
 			return nil, err
 		}
 	} else {
@@ -151,7 +156,8 @@ func newFractional[T Float](op string, dims int, shape []int, o FractionalMaxPoo
 		if s < 0 {
 			return nil, errorf(op, outArg, "must give non-negative output sizes:%s output size %v", what, out)
 		}
-		if l := in.spatial[i]; s+kernel[i]-1 > l || dims == 3 && s+kernel[i]-1 == l {
+		// s + k - 1 <= L (3d: <), without overflow: k <= L
+		if room := in.spatial[i] - kernel[i] + 1; s > room || dims == 3 && s == room {
 			return nil, errorf(op, outArg, "is too large:%s output size %v with kernel_size %v and input size %v, where %s needs output_size + kernel_size - 1 %s input size in every dimension",
 				what, out, kernel, in.spatial, op, rel)
 		}
@@ -201,8 +207,8 @@ func ratioSizes(op string, ratio []float64, spatial []int) ([]int, error) {
 			r = ratio[i]
 		}
 		s := float64(l) * r
-		if math.IsNaN(s) || s >= maxArg+1 || s <= -maxArg-1 {
-			return nil, errorf(op, "output_ratio", "must give output sizes of at most %d in magnitude, got ratio %v for input size %v", maxArg, ratio, spatial)
+		if math.IsNaN(s) || s >= maxElems+1 || s <= -maxElems-1 {
+			return nil, errorf(op, "output_ratio", "must give output sizes of at most %d in magnitude, got ratio %v for input size %v", maxElems, ratio, spatial)
 		}
 		out[i] = int(s)
 	}

@@ -121,7 +121,8 @@ func GlobalLpPool3d[T Float](x Tensor[T], p float64) (Tensor[T], error) {
 
 // newGlobalLpPool plans lp_pool with the kernel covering the planes of shape.
 // A shape of the wrong rank gets some kernel: lp_pool checks the shape before
-// the kernel and reports the rank.
+// the kernel and reports the rank. The kernel takes the plane's sizes, so it
+// may exceed lp_pool's C++ int limit.
 func newGlobalLpPool[T Float](op string, dims int, shape []int, p float64) (*Plan[T], error) {
 	if err := checkNorm(op, "p", p); err != nil {
 		return nil, err
@@ -130,5 +131,5 @@ func newGlobalLpPool[T Float](op string, dims int, shape []int, p float64) (*Pla
 	if len(shape) > dims {
 		kernel = append([]int(nil), shape[len(shape)-dims:]...)
 	}
-	return newLpPool[T](op, dims, shape, LpPoolOptions{NormType: p, KernelSize: kernel})
+	return newLpPool[T](op, dims, int64Arg, shape, LpPoolOptions{NormType: p, KernelSize: kernel})
 }

@@ -5,12 +5,20 @@ import (
 	"slices"
 )
 
-// maxElems bounds every tensor a plan is made for (input, output, indices)
-// and every dimension of one (see "Limits" in the package doc): 2^37
-// elements on 64-bit platforms, 2^40 bytes of float64 or int64, which every
-// 64-bit Go runtime can allocate (most allow 2^48 bytes, iOS 2^40), and
-// 2^28-1 on 32-bit ones.
-const maxElems = min(1<<37, math.MaxInt>>3)
+// The limits on sizes (see "Limits" in the package doc).
+const (
+	// maxElems bounds every tensor a plan is made for (input, output,
+	// indices) and every dimension of one: 2^37 elements on 64-bit platforms,
+	// 2^40 bytes of float64 or int64, which every 64-bit Go runtime can
+	// allocate (most allow 2^48 bytes, iOS 2^40), and 2^28-1 on 32-bit ones.
+	maxElems = min(1<<37, math.MaxInt>>3)
+	// int32Arg is the largest size argument of the operators PyTorch 1.13
+	// passes to C++ int (every pooling but max_pool1d, max unpooling,
+	// fractional and adaptive pooling, and avg_pool1d/2d's divisor_override).
+	int32Arg = math.MaxInt32
+	// int64Arg is the largest size argument of the others: any int.
+	int64Arg = math.MaxInt
+)
 
 // tensorElements checks that shape is the shape of a tensor a plan can be
 // made for and returns its element count: sizes between 0 and maxElems, at

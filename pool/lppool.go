@@ -17,17 +17,17 @@ type LpPoolOptions struct {
 
 // NewLpPool1d plans lp_pool1d for inputs of shape (N, C, L) or (C, L).
 func NewLpPool1d[T Float](inputShape []int, o LpPoolOptions) (*Plan[T], error) {
-	return newLpPool[T]("lp_pool1d", 1, inputShape, o)
+	return newLpPool[T]("lp_pool1d", 1, int32Arg, inputShape, o)
 }
 
 // NewLpPool2d plans lp_pool2d for inputs of shape (N, C, H, W) or (C, H, W).
 func NewLpPool2d[T Float](inputShape []int, o LpPoolOptions) (*Plan[T], error) {
-	return newLpPool[T]("lp_pool2d", 2, inputShape, o)
+	return newLpPool[T]("lp_pool2d", 2, int32Arg, inputShape, o)
 }
 
 // NewLpPool3d plans lp_pool3d for inputs of shape (N, C, D, H, W) or (C, D, H, W).
 func NewLpPool3d[T Float](inputShape []int, o LpPoolOptions) (*Plan[T], error) {
-	return newLpPool[T]("lp_pool3d", 3, inputShape, o)
+	return newLpPool[T]("lp_pool3d", 3, int32Arg, inputShape, o)
 }
 
 // LpPool1d is torch.nn.functional.lp_pool1d.
@@ -48,7 +48,8 @@ func LpPool3d[T Float](x Tensor[T], o LpPoolOptions) (Tensor[T], error) {
 	return out, err
 }
 
-func newLpPool[T Float](op string, dims int, shape []int, o LpPoolOptions) (*Plan[T], error) {
+// newLpPool plans an LP pooling whose kernel_size and stride are at most limit.
+func newLpPool[T Float](op string, dims, limit int, shape []int, o LpPoolOptions) (*Plan[T], error) {
 	if err := checkNorm(op, "norm_type", o.NormType); err != nil {
 		return nil, err
 	}
@@ -56,13 +57,19 @@ func newLpPool[T Float](op string, dims int, shape []int, o LpPoolOptions) (*Pla
 	if err != nil {
 		return nil, err
 	}
-	w, err := parseWindow(op, dims, o.KernelSize, o.Stride, nil, nil, o.CeilMode)
+	w, err := parseWindow(op, dims, limit, o.KernelSize, o.Stride, nil, o.CeilMode)
 	if err != nil {
 		return nil, err
 	}
+	w.clip = clipStride // the kernel volume counts, not only its span
 	axes, err := w.axes(&in)
 	if err != nil {
 		return nil, err
+	}
+	// The kernels multiply by the kernel volume, an int. (Without padding a
+	// kernel exceeds the input only in ceil mode, by less than the stride.)
+	if _, ok := product(w.kernel); !ok {
+		return nil, errorf(op, "kernel_size", "%v has a volume beyond the int range", w.kernel)
 	}
 	g := geometry(in.planes, axes)
 	p, err := newPlan[T](&in, spatialOut(axes), false, nil)

@@ -53,7 +53,11 @@ func newMaxPool[T Float](op string, dims int, shape []int, o MaxPoolOptions) (*P
 	if err != nil {
 		return nil, err
 	}
-	w, err := parseWindow(op, dims, o.KernelSize, o.Stride, o.Padding, o.Dilation, o.CeilMode)
+	limit := int32Arg
+	if dims == 1 {
+		limit = int64Arg // max_pool1d's sizes are int64 in PyTorch, the others' C++ int
+	}
+	w, err := parseMaxWindow(op, dims, limit, o)
 	if err != nil {
 		return nil, err
 	}

@@ -115,7 +115,7 @@ func newStochasticPool[T Float](op string, dims int, shape []int, o StochasticPo
 	if err != nil {
 		return nil, err
 	}
-	w, err := parseWindow(op, dims, o.KernelSize, o.Stride, o.Padding, nil, o.CeilMode)
+	w, err := parseWindow(op, dims, int32Arg, o.KernelSize, o.Stride, o.Padding, o.CeilMode)
 	if err != nil {
 		return nil, err
 	}

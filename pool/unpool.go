@@ -91,15 +91,15 @@ func newMaxUnpool[T Float](op string, dims int, shape []int, o MaxUnpoolOptions)
 	if err != nil {
 		return nil, err
 	}
-	kernel, err := positiveSizes(op, "kernel_size", o.KernelSize, nil, dims)
+	kernel, err := positiveSizes(op, "kernel_size", o.KernelSize, nil, dims, int64Arg)
 	if err != nil {
 		return nil, err
 	}
-	stride, err := positiveSizes(op, "stride", o.Stride, kernel, dims)
+	stride, err := positiveSizes(op, "stride", o.Stride, kernel, dims, int64Arg)
 	if err != nil {
 		return nil, err
 	}
-	pad, err := sizes(op, "padding", o.Padding, dims, 0)
+	pad, err := sizes(op, "padding", o.Padding, dims, 0, int64Arg)
 	if err != nil {
 		return nil, err
 	}
