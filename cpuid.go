@@ -27,8 +27,8 @@ var isaErr error
 func init() {
 	best := Available()
 	isa := best[len(best)-1]
-	if env, ok := os.LookupEnv("SIMDPOOL_ISA"); ok {
-		isa = ISA(strings.ToLower(strings.TrimSpace(env)))
+	if env := strings.TrimSpace(os.Getenv("SIMDPOOL_ISA")); env != "" { // empty means unset
+		isa = ISA(strings.ToLower(env))
 	}
 	if err := Use(isa); err != nil {
 		isaErr = fmt.Errorf("simdpool: SIMDPOOL_ISA: %w", err)
@@ -36,7 +36,7 @@ func init() {
 }
 
 // ISAError reports a SIMDPOOL_ISA that names an ISA this build or machine
-// cannot run (nil when the variable is unset or usable). Package pool returns
+// cannot run (nil when the variable is unset, empty or usable). Package pool returns
 // it from every plan constructor rather than silently falling back.
 func ISAError() error { return isaErr }
 

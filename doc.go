@@ -12,8 +12,8 @@
 // Geometry it checked.
 //
 // The environment variable SIMDPOOL_ISA (generic, avx2, avx512 or neon) forces an
-// instruction set; naming one this machine or build cannot run is reported by
-// ISAError, and package pool refuses to plan while it is set. Use switches
-// the ISA for the Programs made after it (tests and benchmarks); those made
-// before keep theirs.
+// instruction set (empty means unset); naming one this machine or build cannot
+// run is reported by ISAError, and package pool refuses to plan while it is set.
+// Use switches the ISA for the Programs made after it (tests and benchmarks);
+// those made before keep theirs.
 package simdpool

@@ -69,22 +69,19 @@ func NewAdaptiveMaxPool3d[T Float](inputShape []int, o AdaptiveMaxPoolOptions) (
 // AdaptiveMaxPool1d is torch.nn.functional.adaptive_max_pool1d; the indices
 // are nil unless o.ReturnIndices is set.
 func AdaptiveMaxPool1d[T Float](x Tensor[T], o AdaptiveMaxPoolOptions) (Tensor[T], []int64, error) {
-	p, err := NewAdaptiveMaxPool1d[T](x.Shape, o)
-	return apply(p, err, x, o.ReturnIndices)
+	return apply("adaptive_max_pool1d", x, o.ReturnIndices, func() (*Plan[T], error) { return NewAdaptiveMaxPool1d[T](x.Shape, o) })
 }
 
 // AdaptiveMaxPool2d is torch.nn.functional.adaptive_max_pool2d; the indices
 // are nil unless o.ReturnIndices is set.
 func AdaptiveMaxPool2d[T Float](x Tensor[T], o AdaptiveMaxPoolOptions) (Tensor[T], []int64, error) {
-	p, err := NewAdaptiveMaxPool2d[T](x.Shape, o)
-	return apply(p, err, x, o.ReturnIndices)
+	return apply("adaptive_max_pool2d", x, o.ReturnIndices, func() (*Plan[T], error) { return NewAdaptiveMaxPool2d[T](x.Shape, o) })
 }
 
 // AdaptiveMaxPool3d is torch.nn.functional.adaptive_max_pool3d; the indices
 // are nil unless o.ReturnIndices is set.
 func AdaptiveMaxPool3d[T Float](x Tensor[T], o AdaptiveMaxPoolOptions) (Tensor[T], []int64, error) {
-	p, err := NewAdaptiveMaxPool3d[T](x.Shape, o)
-	return apply(p, err, x, o.ReturnIndices)
+	return apply("adaptive_max_pool3d", x, o.ReturnIndices, func() (*Plan[T], error) { return NewAdaptiveMaxPool3d[T](x.Shape, o) })
 }
 
 // NewAdaptiveAvgPool1d plans adaptive_avg_pool1d for inputs of shape (N, C, L) or (C, L).
@@ -104,22 +101,19 @@ func NewAdaptiveAvgPool3d[T Float](inputShape []int, o AdaptiveAvgPoolOptions) (
 
 // AdaptiveAvgPool1d is torch.nn.functional.adaptive_avg_pool1d.
 func AdaptiveAvgPool1d[T Float](x Tensor[T], o AdaptiveAvgPoolOptions) (Tensor[T], error) {
-	p, err := NewAdaptiveAvgPool1d[T](x.Shape, o)
-	out, _, err := apply(p, err, x, false)
+	out, _, err := apply("adaptive_avg_pool1d", x, false, func() (*Plan[T], error) { return NewAdaptiveAvgPool1d[T](x.Shape, o) })
 	return out, err
 }
 
 // AdaptiveAvgPool2d is torch.nn.functional.adaptive_avg_pool2d.
 func AdaptiveAvgPool2d[T Float](x Tensor[T], o AdaptiveAvgPoolOptions) (Tensor[T], error) {
-	p, err := NewAdaptiveAvgPool2d[T](x.Shape, o)
-	out, _, err := apply(p, err, x, false)
+	out, _, err := apply("adaptive_avg_pool2d", x, false, func() (*Plan[T], error) { return NewAdaptiveAvgPool2d[T](x.Shape, o) })
 	return out, err
 }
 
 // AdaptiveAvgPool3d is torch.nn.functional.adaptive_avg_pool3d.
 func AdaptiveAvgPool3d[T Float](x Tensor[T], o AdaptiveAvgPoolOptions) (Tensor[T], error) {
-	p, err := NewAdaptiveAvgPool3d[T](x.Shape, o)
-	out, _, err := apply(p, err, x, false)
+	out, _, err := apply("adaptive_avg_pool3d", x, false, func() (*Plan[T], error) { return NewAdaptiveAvgPool3d[T](x.Shape, o) })
 	return out, err
 }
 
@@ -225,14 +219,21 @@ func parseAdaptive(op string, dims int, shape, outputSize []int) (input, []int, 
 			}
 		}
 	}
-	out, err := sizes(op, "output_size", v, dims, 0)
+	out, err := sizes(op, "output_size", v, dims, 0, maxElems)
 	if err != nil {
 		return in, nil, err
 	}
-	for _, s := range out {
+	for i, s := range out {
 		if s < 0 {
 			return in, nil, errorf(op, "output_size", "must be non-negative, got %v", out)
 		}
+		// The window bounds are computed from o*L with o < out, in int64.
+		if int64(s) > math.MaxInt64/int64(in.spatial[i]+1) {
+			return in, nil, errorf(op, "output_size", "%v is too large for input size %v: output_size*(input size+1) must fit an int64", out, in.spatial)
+		}
+	}
+	if err := in.checkOutput("output_size", out); err != nil {
+		return in, nil, err
 	}
 	return in, out, nil
 }
@@ -261,6 +262,7 @@ func adaptiveLayout(in *input, out []int, outLen int) adaptiveRoute {
 		axes[i] = simdpool.Axis{In: in.spatial[i], Out: o, Kernel: 1, Stride: 1, Dilation: 1}
 		if regular {
 			axes[i].Kernel, axes[i].Stride, regular = regularWindows(in.spatial[i], o)
+			regular = regular && axes[i].Kernel <= math.MaxInt32 // the avg kernels' divisors are int32
 		}
 	}
 	a := adaptiveRoute{path: adaptiveIrregular, g: geometry(in.planes, axes)}
@@ -341,7 +343,8 @@ func newAdaptiveGeometry(g *simdpool.Geometry) adaptiveGeometry {
 }
 
 // newAdaptiveAxis computes PyTorch's adaptive windows, floor(o*in/out) to
-// ceil((o+1)*in/out), in int64 so that sizes up to maxArg cannot overflow.
+// ceil((o+1)*in/out), in int64 (parseAdaptive has checked that out*(in+1)
+// fits).
 func newAdaptiveAxis(in, out int) adaptiveAxis {
 	a := adaptiveAxis{in: in, lo: make([]int, out), hi: make([]int, out)}
 	l, n := int64(in), int64(out)

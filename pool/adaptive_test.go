@@ -259,8 +259,9 @@ func adaptivePathsAgree[T Float](t *testing.T) {
 
 func TestAdaptiveWindows(t *testing.T) {
 	// Every window is non-empty, windows cover the input in order, and they
-	// match PyTorch's floor/ceil formula, also near the int32 limit.
-	for _, c := range [][2]int{{5, 3}, {2, 3}, {7, 7}, {1, 4}, {13, 5}, {maxArg, 3}, {maxArg, 7}} {
+	// match PyTorch's floor/ceil formula, also near the int32 limit and at
+	// the largest dimension.
+	for _, c := range [][2]int{{5, 3}, {2, 3}, {7, 7}, {1, 4}, {13, 5}, {math.MaxInt32, 3}, {math.MaxInt32, 7}, {maxElems, 3}, {maxElems, 7}} {
 		in, out := c[0], c[1]
 		a := newAdaptiveAxis(in, out)
 		require.Len(t, a.lo, out)
@@ -315,8 +316,8 @@ func TestAdaptiveEmptyAndChannels(t *testing.T) {
 			return NewAdaptiveAvgPool3d[float32]([]int{0, 4, 4, 4}, AdaptiveAvgPoolOptions{OutputSize: []int{2}})
 		}, true, []int{0, 2, 2, 2}},
 		{"huge output of an empty batch", func() (*Plan[float32], error) {
-			return NewAdaptiveMaxPool3d[float32]([]int{0, 1, 1, 1, 1}, AdaptiveMaxPoolOptions{OutputSize: []int{maxArg}})
-		}, true, []int{0, 1, maxArg, maxArg, maxArg}},
+			return NewAdaptiveMaxPool1d[float32]([]int{0, 1, 1}, AdaptiveMaxPoolOptions{OutputSize: []int{maxElems}})
+		}, true, []int{0, 1, maxElems}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			p, err := c.build()
@@ -362,7 +363,10 @@ func TestAdaptiveValidationErrorsNameTheArgument(t *testing.T) {
 		{"output very negative", "adaptive_max_pool2d", "output_size", max2(shape, -math.MaxInt)},
 		{"single None", "adaptive_max_pool2d", "output_size", max2(shape, None)},
 		{"None and too many", "adaptive_max_pool2d", "output_size", max2(shape, None, 2, 2)},
-		{"output overflows", "adaptive_max_pool2d", "output", max2([]int{maxArg, 1, 1, 1}, maxArg)},
+		{"output overflows", "adaptive_max_pool2d", "output_size", max2([]int{maxElems, 1, 1, 1}, maxElems)},
+		{"output too large", "adaptive_max_pool2d", "output_size", max2([]int{1, 1, 1, 1}, 1<<19)},
+		{"empty output, plane too large", "adaptive_max_pool2d", "output_size", max2([]int{0, 1, 1, 1}, 1<<19)},
+		{"output dimension too large", "adaptive_max_pool2d", "output_size", max2([]int{0, 1, 1, 1}, maxElems+1, 1)},
 		{"rank low", "adaptive_max_pool2d", "input", max2([]int{8, 8}, 2)},
 		{"rank high", "adaptive_max_pool2d", "input", max2([]int{1, 1, 1, 8, 8}, 2)},
 		{"no shape", "adaptive_max_pool2d", "input", max2(nil, 2)},
@@ -370,7 +374,7 @@ func TestAdaptiveValidationErrorsNameTheArgument(t *testing.T) {
 		{"huge size", "adaptive_max_pool2d", "input", max2([]int{1, 1, math.MaxInt, 8}, 2)},
 		{"zero height", "adaptive_max_pool2d", "input", max2([]int{1, 1, 0, 8}, 2)},
 		{"zero height, output 1", "adaptive_max_pool2d", "input", max2([]int{1, 1, 0, 8}, 1)},
-		{"overflowing input", "adaptive_max_pool2d", "input", max2([]int{maxArg, maxArg, maxArg, 8}, 2)},
+		{"overflowing input", "adaptive_max_pool2d", "input", max2([]int{math.MaxInt32, math.MaxInt32, math.MaxInt32, 8}, 2)},
 		{"1d None", "adaptive_avg_pool1d", "output_size", avg(1, []int{1, 1, 8}, None)},
 		{"1d two sizes", "adaptive_avg_pool1d", "output_size", avg(1, []int{1, 1, 8}, 2, 2)},
 		{"1d negative", "adaptive_avg_pool1d", "output_size", avg(1, []int{1, 1, 8}, -1)},
@@ -412,7 +416,7 @@ func TestAdaptiveRunChecksLengths(t *testing.T) {
 	assert.Equal(t, "indices", pe.Arg)
 	_, err = AdaptiveAvgPool2d(Tensor[float32]{Shape: []int{2, 5, 5}, Data: src[:10]}, AdaptiveAvgPoolOptions{OutputSize: []int{3}})
 	require.ErrorAs(t, err, &pe)
-	assert.Equal(t, "src", pe.Arg)
+	assert.Equal(t, "x", pe.Arg)
 }
 
 func TestAdaptiveRunDoesNotAllocate(t *testing.T) {

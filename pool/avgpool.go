@@ -35,22 +35,19 @@ func NewAvgPool3d[T Float](inputShape []int, o AvgPoolOptions) (*Plan[T], error)
 
 // AvgPool1d is torch.nn.functional.avg_pool1d.
 func AvgPool1d[T Float](x Tensor[T], o AvgPoolOptions) (Tensor[T], error) {
-	p, err := NewAvgPool1d[T](x.Shape, o)
-	out, _, err := apply(p, err, x, false)
+	out, _, err := apply("avg_pool1d", x, false, func() (*Plan[T], error) { return NewAvgPool1d[T](x.Shape, o) })
 	return out, err
 }
 
 // AvgPool2d is torch.nn.functional.avg_pool2d.
 func AvgPool2d[T Float](x Tensor[T], o AvgPoolOptions) (Tensor[T], error) {
-	p, err := NewAvgPool2d[T](x.Shape, o)
-	out, _, err := apply(p, err, x, false)
+	out, _, err := apply("avg_pool2d", x, false, func() (*Plan[T], error) { return NewAvgPool2d[T](x.Shape, o) })
 	return out, err
 }
 
 // AvgPool3d is torch.nn.functional.avg_pool3d.
 func AvgPool3d[T Float](x Tensor[T], o AvgPoolOptions) (Tensor[T], error) {
-	p, err := NewAvgPool3d[T](x.Shape, o)
-	out, _, err := apply(p, err, x, false)
+	out, _, err := apply("avg_pool3d", x, false, func() (*Plan[T], error) { return NewAvgPool3d[T](x.Shape, o) })
 	return out, err
 }
 
@@ -59,7 +56,7 @@ func newAvgPool[T Float](op string, dims int, shape []int, o AvgPoolOptions) (*P
 	if err != nil {
 		return nil, err
 	}
-	w, err := parseWindow(op, dims, o.KernelSize, o.Stride, o.Padding, nil, o.CeilMode)
+	w, err := parseWindow(op, dims, int32Arg, o.KernelSize, o.Stride, o.Padding, o.CeilMode)
 	if err != nil {
 		return nil, err
 	}
@@ -72,8 +69,12 @@ func newAvgPool[T Float](op string, dims int, shape []int, o AvgPoolOptions) (*P
 	}
 	var div simdpool.Divisor
 	if o.DivisorOverride != nil {
-		if *o.DivisorOverride == 0 || *o.DivisorOverride > maxArg || *o.DivisorOverride < -maxArg {
-			return nil, errorf(op, "divisor_override", "must be non-zero and at most %d in magnitude, got %d", maxArg, *o.DivisorOverride)
+		limit := int64Arg
+		if dims == 3 {
+			limit = int32Arg // avg_pool3d passes it to C++ int, avg_pool2d keeps int64
+		}
+		if d := *o.DivisorOverride; d == 0 || d > limit || d < -limit {
+			return nil, errorf(op, "divisor_override", "must be non-zero and at most %d in magnitude, got %d", limit, d)
 		}
 		div.Override = *o.DivisorOverride
 	}

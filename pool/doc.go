@@ -32,9 +32,38 @@
 // # Errors
 //
 // Every invalid argument, every configuration PyTorch rejects, wrong slice
-// lengths, negative or overflowing sizes and out-of-range indices give an
+// lengths, negative or overflowing sizes, out-of-range indices and a
+// SIMDPOOL_ISA naming an ISA that cannot run here (empty means unset) give an
 // *Error naming the operator, the argument and the rule; nothing panics, and a
-// Run that fails writes nothing.
+// Run that fails writes nothing. A one-call form names x when x.Data does not
+// hold the elements x.Shape gives, and finds it out before it plans or
+// allocates anything; it allocates the output, the indices and what its plan
+// needs (at most a few ints per output position), no more. NewTensor panics
+// on a negative size or a shape beyond the limits below; MakeTensor returns
+// the *Error instead.
+//
+// # Limits
+//
+// Size arguments go as far as PyTorch 1.13 takes them: up to the largest
+// int (int64) for max_pool1d's kernel_size, stride, padding and dilation
+// (with indices too, which PyTorch computes with C++ ints),
+// avg_pool1d/2d's divisor_override, max unpooling's and fractional pooling's
+// sizes and adaptive pooling's output_size; up to 2^31-1 where PyTorch passes
+// them to a C++ int (max_pool2d/3d, avg_pool, lp_pool, avg_pool3d's
+// divisor_override; stochastic pooling follows max_pool2d). Where the size
+// arithmetic would overflow an int (the output size's L + 2*padding, plus
+// stride-1 in ceil mode, with a margin of L for the kernels; max unpooling's
+// default size; output_size*(L+1) in adaptive pooling; lp_pool3d's kernel
+// volume), simdpool returns an error naming the argument; PyTorch, computing
+// in int64, overflows there and gives a made-up output or fails.
+//
+// A tensor (input, output, indices) has at most 2^37 elements on 64-bit
+// platforms (2^40 bytes of float64, which every 64-bit Go runtime can
+// allocate), in all, in each (n, c) plane and in each dimension, even when it
+// is empty: PyTorch takes larger sizes for an empty batch, simdpool does not.
+// On 32-bit platforms, where int has 32 bits, the limit is 2^28-1 elements,
+// every size argument is at most 2^31-1, and the overflow checks above apply
+// to 32-bit arithmetic.
 //
 // # Semantics
 //

@@ -5,8 +5,6 @@ import (
 	"math"
 	"slices"
 	"sync"
-
-	"github.com/simdpool/simdpool"
 )
 
 // FractionalMaxPoolOptions are the arguments of
@@ -81,22 +79,28 @@ func NewFractionalMaxPool3d[T Float](inputShape []int, o FractionalMaxPoolOption
 // they are then drawn from o.Seed. The indices are nil unless
 // o.ReturnIndices is set.
 func FractionalMaxPool2d[T Float](x Tensor[T], o FractionalMaxPoolOptions, samples []T) (Tensor[T], []int64, error) {
-	p, err := NewFractionalMaxPool2d[T](x.Shape, o)
-	return applyFractional(p, err, x, o, samples)
+	return applyFractional("fractional_max_pool2d", x, o, samples, func() (*FractionalPlan[T], error) { return NewFractionalMaxPool2d[T](x.Shape, o) })
 }
 
 // FractionalMaxPool3d is torch.nn.functional.fractional_max_pool3d; see
 // FractionalMaxPool2d for samples and indices.
 func FractionalMaxPool3d[T Float](x Tensor[T], o FractionalMaxPoolOptions, samples []T) (Tensor[T], []int64, error) {
-	p, err := NewFractionalMaxPool3d[T](x.Shape, o)
-	return applyFractional(p, err, x, o, samples)
+	return applyFractional("fractional_max_pool3d", x, o, samples, func() (*FractionalPlan[T], error) { return NewFractionalMaxPool3d[T](x.Shape, o) })
 }
 
-func applyFractional[T Float](p *FractionalPlan[T], err error, x Tensor[T], o FractionalMaxPoolOptions, samples []T) (Tensor[T], []int64, error) {
+// applyFractional is the one-call form of op (see apply).
+func applyFractional[T Float](op string, x Tensor[T], o FractionalMaxPoolOptions, samples []T, plan func() (*FractionalPlan[T], error)) (Tensor[T], []int64, error) {
+	p, err := planFor(op, x, plan)
+	if err == nil && samples != nil {
+		err = p.checkSamples(samples)
+	}
 	if err != nil {
 		return Tensor[T]{}, nil, err
 	}
-	out := NewTensor[T](p.out...)
+	out, err := makeTensor[T](p.op, "output", p.out)
+	if err != nil {
+		return Tensor[T]{}, nil, err
+	}
 	var idx []int64
 	if o.ReturnIndices {
 		idx = make([]int64, p.outLen)
@@ -125,14 +129,19 @@ func newFractional[T Float](op string, dims int, shape []int, o FractionalMaxPoo
 	if err != nil {
 		return nil, err
 	}
-	kernel, err := positiveSizes(op, "kernel_size", o.KernelSize, nil, dims)
+	kernel, err := positiveSizes(op, "kernel_size", o.KernelSize, nil, dims, int64Arg)
 	if err != nil {
 		return nil, err
+	}
+	for i, k := range kernel {
+		if k > in.spatial[i] {
+			return nil, errorf(op, "kernel_size", "%v must be at most the input size %v", kernel, in.spatial)
+		}
 	}
 	outArg, what := "output_size", ""
 	var out []int
 	if o.OutputSize != nil {
-		if out, err = sizes(op, outArg, o.OutputSize, dims, 0); err != nil {
+		if out, err = sizes(op, outArg, o.OutputSize, dims, 0, int64Arg); err != nil {
 			return nil, err
 		}
 	} else {
@@ -149,12 +158,13 @@ func newFractional[T Float](op string, dims int, shape []int, o FractionalMaxPoo
 		if s < 0 {
 			return nil, errorf(op, outArg, "must give non-negative output sizes:%s output size %v", what, out)
 		}
-		if l := in.spatial[i]; s+kernel[i]-1 > l || dims == 3 && s+kernel[i]-1 == l {
+		// s + k - 1 <= L (3d: <), without overflow: k <= L
+		if room := in.spatial[i] - kernel[i] + 1; s > room || dims == 3 && s == room {
 			return nil, errorf(op, outArg, "is too large:%s output size %v with kernel_size %v and input size %v, where %s needs output_size + kernel_size - 1 %s input size in every dimension",
 				what, out, kernel, in.spatial, op, rel)
 		}
 	}
-	if err := simdpool.ISAError(); err != nil {
+	if err := isaError(op); err != nil {
 		return nil, err
 	}
 	p := &FractionalPlan[T]{op: op, in: in.shape, out: in.outShape(out), inLen: in.numel, planes: in.planes, dims: dims}
@@ -163,10 +173,7 @@ func newFractional[T Float](op string, dims int, shape []int, o FractionalMaxPoo
 	if in.lead == 2 {
 		p.samples[0] = in.shape[0]
 	}
-	var ok bool
-	if p.samplesLen, ok = product(p.samples); !ok {
-		return nil, errorf(op, "input", "has more planes than an int holds, shape %v", in.shape)
-	}
+	p.samplesLen = in.planes * dims // N*C <= maxElems
 	axes := make([]fracAxis[T], dims)
 	for i := range axes {
 		a := fracAxis[T]{in: in.spatial[i], out: out[i], kernel: kernel[i]}
@@ -203,8 +210,8 @@ func ratioSizes(op string, ratio []float64, spatial []int) ([]int, error) {
 			r = ratio[i]
 		}
 		s := float64(l) * r
-		if math.IsNaN(s) || s >= maxArg+1 || s <= -maxArg-1 {
-			return nil, errorf(op, "output_ratio", "must give output sizes of at most %d in magnitude, got ratio %v for input size %v", maxArg, ratio, spatial)
+		if math.IsNaN(s) || s >= maxElems+1 || s <= -maxElems-1 {
+			return nil, errorf(op, "output_ratio", "must give output sizes of at most %d in magnitude, got ratio %v for input size %v", maxElems, ratio, spatial)
 		}
 		out[i] = int(s)
 	}
@@ -233,6 +240,15 @@ func (p *FractionalPlan[T]) Run(dst []T, indices []int64, src, samples []T) erro
 	if err := p.check(dst, indices, src); err != nil {
 		return err
 	}
+	if err := p.checkSamples(samples); err != nil {
+		return err
+	}
+	p.runOn(nil, dst, indices, src, samples, 0)
+	return nil
+}
+
+// checkSamples checks the samples Run takes: SamplesShape, values in [0, 1).
+func (p *FractionalPlan[T]) checkSamples(samples []T) error {
 	if len(samples) != p.samplesLen {
 		return errorf(p.op, "samples", "must have %d elements for shape %v, got %d", p.samplesLen, p.samples, len(samples))
 	}
@@ -241,7 +257,6 @@ func (p *FractionalPlan[T]) Run(dst []T, indices []int64, src, samples []T) erro
 			return errorf(p.op, "samples", "must lie in [0, 1), got %v at position %d", u, i)
 		}
 	}
-	p.runOn(nil, dst, indices, src, samples, 0)
 	return nil
 }
 
@@ -254,13 +269,8 @@ func (p *FractionalPlan[T]) RunOn(w *Workers, dst []T, indices []int64, src, sam
 	if err := p.check(dst, indices, src); err != nil {
 		return err
 	}
-	if len(samples) != p.samplesLen {
-		return errorf(p.op, "samples", "must have %d elements for shape %v, got %d", p.samplesLen, p.samples, len(samples))
-	}
-	for i, u := range samples {
-		if !(u >= 0 && u < 1) {
-			return errorf(p.op, "samples", "must lie in [0, 1), got %v at position %d", u, i)
-		}
+	if err := p.checkSamples(samples); err != nil {
+		return err
 	}
 	p.runOn(w, dst, indices, src, samples, 0)
 	return nil

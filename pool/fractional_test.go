@@ -165,6 +165,17 @@ func TestFractionalOutputSizes(t *testing.T) {
 	fracArg(t, err, "input")
 }
 
+// zeroTensor is a tensor of shape whose Data holds the elements the shape
+// gives (none for a shape with a negative size), so that one-call forms reach
+// the rules on the shape and the options.
+func zeroTensor(shape []int) pool.Tensor[float32] {
+	n := 1
+	for _, s := range shape {
+		n *= max(s, 0)
+	}
+	return pool.Tensor[float32]{Shape: shape, Data: make([]float32, n)}
+}
+
 // fracArg checks that err is a *pool.Error naming arg.
 func fracArg(t *testing.T, err error, arg string) {
 	t.Helper()
@@ -207,7 +218,7 @@ func TestFractionalPlanErrors(t *testing.T) {
 		{"negative size", 2, []int{-1, 1, 6, 6}, pool.FractionalMaxPoolOptions{KernelSize: k2, OutputSize: o2}, "input"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			x := pool.Tensor[float32]{Shape: c.shape}
+			x := zeroTensor(c.shape)
 			var err, err1 error
 			if c.dims == 3 {
 				_, err = pool.NewFractionalMaxPool3d[float32](c.shape, c.o)

@@ -115,16 +115,16 @@ func TestGlobalErrors(t *testing.T) {
 		name, op, arg string
 		build         func() error
 	}{
-		{"max rank", "adaptive_max_pool2d", "input", func() error { _, err := NewGlobalMaxPool2d[float32]([]int{8, 8}); return err }},
-		{"max no channels", "adaptive_max_pool1d", "input", func() error { _, err := NewGlobalMaxPool1d[float32]([]int{1, 0, 8}); return err }},
-		{"avg zero size", "adaptive_avg_pool3d", "input", func() error { _, err := NewGlobalAvgPool3d[float32]([]int{1, 1, 2, 0, 2}); return err }},
-		{"lp rank", "lp_pool2d", "input", func() error { _, err := NewGlobalLpPool2d[float32]([]int{8}, 2); return err }},
-		{"lp no shape", "lp_pool1d", "input", func() error { _, err := NewGlobalLpPool1d[float32](nil, 2); return err }},
-		{"lp zero size", "lp_pool2d", "input", func() error { _, err := NewGlobalLpPool2d[float32]([]int{1, 0, 4}, 2); return err }},
-		{"lp negative size", "lp_pool3d", "input", func() error { _, err := NewGlobalLpPool3d[float32]([]int{1, 1, -2, 4}, 2); return err }},
-		{"lp huge size", "lp_pool1d", "input", func() error { _, err := NewGlobalLpPool1d[float32]([]int{1, math.MaxInt}, 2); return err }},
-		{"lp norm", "lp_pool2d", "norm_type", func() error { _, err := NewGlobalLpPool2d[float32]([]int{1, 4, 4}, 0); return err }},
-		{"one call", "adaptive_avg_pool2d", "src", func() error {
+		{"max rank", "global_max_pool2d", "input", func() error { _, err := NewGlobalMaxPool2d[float32]([]int{8, 8}); return err }},
+		{"max no channels", "global_max_pool1d", "input", func() error { _, err := NewGlobalMaxPool1d[float32]([]int{1, 0, 8}); return err }},
+		{"avg zero size", "global_avg_pool3d", "input", func() error { _, err := NewGlobalAvgPool3d[float32]([]int{1, 1, 2, 0, 2}); return err }},
+		{"lp rank", "global_lp_pool2d", "input", func() error { _, err := NewGlobalLpPool2d[float32]([]int{8}, 2); return err }},
+		{"lp no shape", "global_lp_pool1d", "input", func() error { _, err := NewGlobalLpPool1d[float32](nil, 2); return err }},
+		{"lp zero size", "global_lp_pool2d", "input", func() error { _, err := NewGlobalLpPool2d[float32]([]int{1, 0, 4}, 2); return err }},
+		{"lp negative size", "global_lp_pool3d", "input", func() error { _, err := NewGlobalLpPool3d[float32]([]int{1, 1, -2, 4}, 2); return err }},
+		{"lp huge size", "global_lp_pool1d", "input", func() error { _, err := NewGlobalLpPool1d[float32]([]int{1, math.MaxInt}, 2); return err }},
+		{"lp norm", "global_lp_pool2d", "p", func() error { _, err := NewGlobalLpPool2d[float32]([]int{1, 4, 4}, 0); return err }},
+		{"one call", "global_avg_pool2d", "x", func() error {
 			_, err := GlobalAvgPool2d(Tensor[float32]{Shape: []int{1, 4, 4}, Data: make([]float32, 15)})
 			return err
 		}},
@@ -152,4 +152,18 @@ func TestGlobalRunDoesNotAllocate(t *testing.T) {
 	assert.Zero(t, testing.AllocsPerRun(10, func() { _ = maxp.RunWithIndices(dst, idx, src) }))
 	assert.Zero(t, testing.AllocsPerRun(10, func() { _ = avgp.Run(dst, src) }))
 	assert.Zero(t, testing.AllocsPerRun(10, func() { _ = lpp.Run(dst, src) }))
+}
+
+// The one-call forms of global pooling name their own operator, and p (issue 12).
+func TestGlobalErrorsNameTheGlobalOperator(t *testing.T) {
+	var pe *Error
+	_, err := GlobalMaxPool2d(Tensor[float32]{Shape: []int{4, 4}, Data: make([]float32, 16)})
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, [2]string{"global_max_pool2d", "input"}, [2]string{pe.Op, pe.Arg})
+	_, err = GlobalAvgPool3d(Tensor[float32]{Shape: []int{1, 1, 2}, Data: make([]float32, 2)})
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, [2]string{"global_avg_pool3d", "input"}, [2]string{pe.Op, pe.Arg})
+	_, err = GlobalLpPool1d(Tensor[float32]{Shape: []int{1, 4}, Data: make([]float32, 4)}, math.NaN())
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, [2]string{"global_lp_pool1d", "p"}, [2]string{pe.Op, pe.Arg})
 }

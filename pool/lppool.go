@@ -17,55 +17,59 @@ type LpPoolOptions struct {
 
 // NewLpPool1d plans lp_pool1d for inputs of shape (N, C, L) or (C, L).
 func NewLpPool1d[T Float](inputShape []int, o LpPoolOptions) (*Plan[T], error) {
-	return newLpPool[T]("lp_pool1d", 1, inputShape, o)
+	return newLpPool[T]("lp_pool1d", 1, int32Arg, inputShape, o)
 }
 
 // NewLpPool2d plans lp_pool2d for inputs of shape (N, C, H, W) or (C, H, W).
 func NewLpPool2d[T Float](inputShape []int, o LpPoolOptions) (*Plan[T], error) {
-	return newLpPool[T]("lp_pool2d", 2, inputShape, o)
+	return newLpPool[T]("lp_pool2d", 2, int32Arg, inputShape, o)
 }
 
 // NewLpPool3d plans lp_pool3d for inputs of shape (N, C, D, H, W) or (C, D, H, W).
 func NewLpPool3d[T Float](inputShape []int, o LpPoolOptions) (*Plan[T], error) {
-	return newLpPool[T]("lp_pool3d", 3, inputShape, o)
+	return newLpPool[T]("lp_pool3d", 3, int32Arg, inputShape, o)
 }
 
 // LpPool1d is torch.nn.functional.lp_pool1d.
 func LpPool1d[T Float](x Tensor[T], o LpPoolOptions) (Tensor[T], error) {
-	p, err := NewLpPool1d[T](x.Shape, o)
-	out, _, err := apply(p, err, x, false)
+	out, _, err := apply("lp_pool1d", x, false, func() (*Plan[T], error) { return NewLpPool1d[T](x.Shape, o) })
 	return out, err
 }
 
 // LpPool2d is torch.nn.functional.lp_pool2d.
 func LpPool2d[T Float](x Tensor[T], o LpPoolOptions) (Tensor[T], error) {
-	p, err := NewLpPool2d[T](x.Shape, o)
-	out, _, err := apply(p, err, x, false)
+	out, _, err := apply("lp_pool2d", x, false, func() (*Plan[T], error) { return NewLpPool2d[T](x.Shape, o) })
 	return out, err
 }
 
 // LpPool3d is lp_pool2d's formula in three dimensions.
 func LpPool3d[T Float](x Tensor[T], o LpPoolOptions) (Tensor[T], error) {
-	p, err := NewLpPool3d[T](x.Shape, o)
-	out, _, err := apply(p, err, x, false)
+	out, _, err := apply("lp_pool3d", x, false, func() (*Plan[T], error) { return NewLpPool3d[T](x.Shape, o) })
 	return out, err
 }
 
-func newLpPool[T Float](op string, dims int, shape []int, o LpPoolOptions) (*Plan[T], error) {
-	if o.NormType == 0 || math.IsNaN(o.NormType) {
-		return nil, errorf(op, "norm_type", "must be non-zero and not NaN, got %v", o.NormType)
+// newLpPool plans an LP pooling whose kernel_size and stride are at most limit.
+func newLpPool[T Float](op string, dims, limit int, shape []int, o LpPoolOptions) (*Plan[T], error) {
+	if err := checkNorm(op, "norm_type", o.NormType); err != nil {
+		return nil, err
 	}
 	in, err := parseInput(op, shape, dims, false)
 	if err != nil {
 		return nil, err
 	}
-	w, err := parseWindow(op, dims, o.KernelSize, o.Stride, nil, nil, o.CeilMode)
+	w, err := parseWindow(op, dims, limit, o.KernelSize, o.Stride, nil, o.CeilMode)
 	if err != nil {
 		return nil, err
 	}
+	w.clip = clipStride // the kernel volume counts, not only its span
 	axes, err := w.axes(&in)
 	if err != nil {
 		return nil, err
+	}
+	// The kernels multiply by the kernel volume, an int. (Without padding a
+	// kernel exceeds the input only in ceil mode, by less than the stride.)
+	if _, ok := product(w.kernel); !ok {
+		return nil, errorf(op, "kernel_size", "%v has a volume beyond the int range", w.kernel)
 	}
 	g := geometry(in.planes, axes)
 	p, err := newPlan[T](&in, spatialOut(axes), false, kernel[T]{})
@@ -79,4 +83,12 @@ func newLpPool[T Float](op string, dims int, shape []int, o LpPoolOptions) (*Pla
 	}
 	p.kernel = programs(prog, nil)
 	return p, nil
+}
+
+// checkNorm validates an LP norm, the argument arg of op.
+func checkNorm(op, arg string, p float64) error {
+	if p == 0 || math.IsNaN(p) {
+		return errorf(op, arg, "must be non-zero and not NaN, got %v", p)
+	}
+	return nil
 }

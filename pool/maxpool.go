@@ -31,22 +31,19 @@ func NewMaxPool3d[T Float](inputShape []int, o MaxPoolOptions) (*Plan[T], error)
 // MaxPool1d is torch.nn.functional.max_pool1d; the indices are nil unless
 // o.ReturnIndices is set.
 func MaxPool1d[T Float](x Tensor[T], o MaxPoolOptions) (Tensor[T], []int64, error) {
-	p, err := NewMaxPool1d[T](x.Shape, o)
-	return apply(p, err, x, o.ReturnIndices)
+	return apply("max_pool1d", x, o.ReturnIndices, func() (*Plan[T], error) { return NewMaxPool1d[T](x.Shape, o) })
 }
 
 // MaxPool2d is torch.nn.functional.max_pool2d; the indices are nil unless
 // o.ReturnIndices is set.
 func MaxPool2d[T Float](x Tensor[T], o MaxPoolOptions) (Tensor[T], []int64, error) {
-	p, err := NewMaxPool2d[T](x.Shape, o)
-	return apply(p, err, x, o.ReturnIndices)
+	return apply("max_pool2d", x, o.ReturnIndices, func() (*Plan[T], error) { return NewMaxPool2d[T](x.Shape, o) })
 }
 
 // MaxPool3d is torch.nn.functional.max_pool3d; the indices are nil unless
 // o.ReturnIndices is set.
 func MaxPool3d[T Float](x Tensor[T], o MaxPoolOptions) (Tensor[T], []int64, error) {
-	p, err := NewMaxPool3d[T](x.Shape, o)
-	return apply(p, err, x, o.ReturnIndices)
+	return apply("max_pool3d", x, o.ReturnIndices, func() (*Plan[T], error) { return NewMaxPool3d[T](x.Shape, o) })
 }
 
 func newMaxPool[T Float](op string, dims int, shape []int, o MaxPoolOptions) (*Plan[T], error) {
@@ -54,7 +51,11 @@ func newMaxPool[T Float](op string, dims int, shape []int, o MaxPoolOptions) (*P
 	if err != nil {
 		return nil, err
 	}
-	w, err := parseWindow(op, dims, o.KernelSize, o.Stride, o.Padding, o.Dilation, o.CeilMode)
+	limit := int32Arg
+	if dims == 1 {
+		limit = int64Arg // max_pool1d's sizes are int64 in PyTorch, the others' C++ int
+	}
+	w, err := parseMaxWindow(op, dims, limit, o)
 	if err != nil {
 		return nil, err
 	}

@@ -66,15 +66,13 @@ func newMaxKernel[T Float](op string, g simdpool.Geometry) (kernel[T], error) {
 }
 
 // newPlan refuses to plan while SIMDPOOL_ISA names an ISA that cannot run.
+// The caller has checked the output's size (input.checkOutput).
 func newPlan[T Float](in *input, outSpatial []int, hasIndices bool, k kernel[T]) (*Plan[T], error) {
-	if err := simdpool.ISAError(); err != nil {
+	if err := isaError(in.op); err != nil {
 		return nil, err
 	}
 	out := in.outShape(outSpatial)
-	outLen, ok := product(out)
-	if !ok {
-		return nil, errorf(in.op, "output", "has more elements than an int holds, shape %v", out)
-	}
+	outLen, _ := product(out)
 	return &Plan[T]{op: in.op, in: in.shape, out: out, inLen: in.numel, outLen: outLen, hasIndices: hasIndices, kernel: k}, nil
 }
 
@@ -84,7 +82,9 @@ func newPlan[T Float](in *input, outSpatial []int, hasIndices bool, k kernel[T])
 // when the plan was made. See the README's "Kernels and dispatch".
 func (p *Plan[T]) Kernels() []string { return slices.Clone(p.kernel.names) }
 
-// Op is the PyTorch name of the operator, e.g. "max_pool2d".
+// Op is the name of the operator: PyTorch's (e.g. "max_pool2d"), or for
+// global pooling "global_max_pool2d", "global_avg_pool2d", "global_lp_pool2d"
+// and their 1d and 3d forms.
 func (p *Plan[T]) Op() string { return p.op }
 
 // InputShape is the input shape the plan was made for.
@@ -160,23 +160,39 @@ func (p *Plan[T]) check(dst, src []T) error {
 	return nil
 }
 
-// apply runs p on a tensor, allocating the output (and the indices when
-// withIndices is set): the one-call form of every operator.
-func apply[T Float](p *Plan[T], err error, x Tensor[T], withIndices bool) (Tensor[T], []int64, error) {
+// apply is the one-call form of every operator op whose plan is a Plan: it
+// checks x, plans for its shape, allocates the output (and the indices when
+// withIndices is set) and runs the plan.
+func apply[T Float](op string, x Tensor[T], withIndices bool, plan func() (*Plan[T], error)) (Tensor[T], []int64, error) {
+	p, err := planFor(op, x, plan)
 	if err != nil {
 		return Tensor[T]{}, nil, err
 	}
-	out := NewTensor[T](p.out...)
-	if !withIndices {
-		err = p.Run(out.Data, x.Data)
-		if err != nil {
-			return Tensor[T]{}, nil, err
-		}
-		return out, nil, nil
+	out, err := makeTensor[T](p.op, "output", p.out)
+	if err != nil {
+		return Tensor[T]{}, nil, err
 	}
-	idx := make([]int64, p.outLen)
-	if err := p.RunWithIndices(out.Data, idx, x.Data); err != nil {
+	var idx []int64
+	if withIndices {
+		idx = make([]int64, p.outLen)
+		err = p.RunWithIndices(out.Data, idx, x.Data)
+	} else {
+		err = p.Run(out.Data, x.Data)
+	}
+	if err != nil {
 		return Tensor[T]{}, nil, err
 	}
 	return out, idx, nil
+}
+
+// planFor calls plan once x.Data is known to hold the elements of x.Shape,
+// so that no plan is made, and nothing allocated, for a shape the data
+// belies. A shape that is no tensor shape at all is left to plan, whose
+// constructor names the rule it breaks before allocating anything.
+func planFor[T Float, P any](op string, x Tensor[T], plan func() (P, error)) (P, error) {
+	if n, err := tensorElements(op, "x", x.Shape); err == nil && n != len(x.Data) {
+		var none P
+		return none, errorf(op, "x", "has %d elements in Data, but its Shape %v holds %d", len(x.Data), x.Shape, n)
+	}
+	return plan()
 }

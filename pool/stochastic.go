@@ -93,33 +93,30 @@ func NewStochasticPool3d[T Float](inputShape []int, o StochasticPoolOptions) (*S
 // StochasticPool1d is stochastic pooling over (N, C, L) or (C, L), drawing
 // from seed in training mode. The indices are nil in inference mode.
 func StochasticPool1d[T Float](x Tensor[T], o StochasticPoolOptions, seed uint64) (Tensor[T], []int64, error) {
-	p, err := NewStochasticPool1d[T](x.Shape, o)
-	return applyStochastic(p, err, x, seed)
+	return applyStochastic("stochastic_pool1d", x, seed, func() (*StochasticPlan[T], error) { return NewStochasticPool1d[T](x.Shape, o) })
 }
 
 // StochasticPool2d is stochastic pooling over (N, C, H, W) or (C, H, W),
 // drawing from seed in training mode. The indices are nil in inference mode.
 func StochasticPool2d[T Float](x Tensor[T], o StochasticPoolOptions, seed uint64) (Tensor[T], []int64, error) {
-	p, err := NewStochasticPool2d[T](x.Shape, o)
-	return applyStochastic(p, err, x, seed)
+	return applyStochastic("stochastic_pool2d", x, seed, func() (*StochasticPlan[T], error) { return NewStochasticPool2d[T](x.Shape, o) })
 }
 
 // StochasticPool3d is stochastic pooling over (N, C, D, H, W) or (C, D, H, W),
 // drawing from seed in training mode. The indices are nil in inference mode.
 func StochasticPool3d[T Float](x Tensor[T], o StochasticPoolOptions, seed uint64) (Tensor[T], []int64, error) {
-	p, err := NewStochasticPool3d[T](x.Shape, o)
-	return applyStochastic(p, err, x, seed)
+	return applyStochastic("stochastic_pool3d", x, seed, func() (*StochasticPlan[T], error) { return NewStochasticPool3d[T](x.Shape, o) })
 }
 
 func newStochasticPool[T Float](op string, dims int, shape []int, o StochasticPoolOptions) (*StochasticPlan[T], error) {
-	if err := simdpool.ISAError(); err != nil {
+	if err := isaError(op); err != nil {
 		return nil, err
 	}
 	in, err := parseInput(op, shape, dims, false)
 	if err != nil {
 		return nil, err
 	}
-	w, err := parseWindow(op, dims, o.KernelSize, o.Stride, o.Padding, nil, o.CeilMode)
+	w, err := parseWindow(op, dims, int32Arg, o.KernelSize, o.Stride, o.Padding, o.CeilMode)
 	if err != nil {
 		return nil, err
 	}
@@ -134,10 +131,7 @@ func newStochasticPool[T Float](op string, dims int, shape []int, o StochasticPo
 		return nil, err
 	}
 	out := in.outShape(spatialOut(axes))
-	outLen, ok := product(out)
-	if !ok {
-		return nil, errorf(op, "output", "has more elements than an int holds, shape %v", out)
-	}
+	outLen, _ := product(out) // checked by axes
 	p := &StochasticPlan[T]{
 		op: op, in: in.shape, out: out, inLen: in.numel, outLen: outLen,
 		g:        geometry(in.planes, axes),
@@ -333,7 +327,7 @@ func (w *stochasticWindow[T]) sample(u T) (T, int) {
 	if !isNormal(s) {
 		// Rescale by a power of two so that the running sums neither
 		// overflow nor lose bits as subnormals.
-		scale = w.scale()
+		scale, _ = w.scale()
 		s, _ = w.sums(scale)
 	}
 	t := u * s
@@ -368,19 +362,20 @@ func (w *stochasticWindow[T]) expectation() T {
 		return q / s
 	}
 	// Overflow or underflow: compute on the window scaled by a power of two
-	// (exact), then scale back; the result lies between the window's smallest
-	// positive value and its largest, so it is finite.
-	scale := w.scale()
+	// (exact), then scale back. The exact result lies between the window's
+	// smallest positive value and its largest, m; rounding can carry q/s a
+	// little past m*scale, and so past the largest finite T when m is near
+	// it: the clamp to m keeps the output finite.
+	scale, m := w.scale()
 	s, q = w.sums(scale)
-	return T(float64(q/s) / float64(scale))
+	return T(min(float64(q/s)/float64(scale), float64(m)))
 }
 
-// scale returns the power of two 2^-e that brings the window's largest value
-// m = f*2^e (f in [0.5, 1)) into [0.5, 1), or, when m is subnormal, the
-// largest power of two T holds below its maximum (m*scale is then at least
-// 2^-52, so its square is normal).
-func (w *stochasticWindow[T]) scale() T {
-	var m T
+// scale returns the window's largest value m = f*2^e (f in [0.5, 1)) and
+// the power of two 2^-e that brings it into [0.5, 1), or, when m is
+// subnormal, the largest power of two T holds below its maximum (m*scale is
+// then at least 2^-52, so its square is normal).
+func (w *stochasticWindow[T]) scale() (scale, m T) {
 	for d := w.d0; d < w.d1; d++ {
 		for h := w.h0; h < w.h1; h++ {
 			r := w.in[d*w.plane+h*w.row:]
@@ -394,7 +389,7 @@ func (w *stochasticWindow[T]) scale() T {
 	if unsafe.Sizeof(m) == 4 {
 		limit = 126
 	}
-	return T(math.Ldexp(1, min(-e, limit)))
+	return T(math.Ldexp(1, min(-e, limit))), m
 }
 
 // isNormal reports whether the positive value v is finite and not subnormal
@@ -429,13 +424,17 @@ func unflatten(i int, shape []int) []int {
 	return pos
 }
 
-// applyStochastic runs p on a tensor, allocating the output and, in training
-// mode, the indices.
-func applyStochastic[T Float](p *StochasticPlan[T], err error, x Tensor[T], seed uint64) (Tensor[T], []int64, error) {
+// applyStochastic is the one-call form of op (see apply): it allocates the
+// output and, in training mode, the indices.
+func applyStochastic[T Float](op string, x Tensor[T], seed uint64, plan func() (*StochasticPlan[T], error)) (Tensor[T], []int64, error) {
+	p, err := planFor(op, x, plan)
 	if err != nil {
 		return Tensor[T]{}, nil, err
 	}
-	out := NewTensor[T](p.out...)
+	out, err := makeTensor[T](p.op, "output", p.out)
+	if err != nil {
+		return Tensor[T]{}, nil, err
+	}
 	var idx []int64
 	if p.training {
 		idx = make([]int64, p.outLen)

@@ -556,7 +556,7 @@ func TestStochasticValidationErrorsNameTheArgument(t *testing.T) {
 		{"dst length", "dst", func() error { return p.Run(dst[:15], idx, src, 0) }},
 		{"indices length", "indices", func() error { return p.Run(dst, idx[:15], src, 0) }},
 		{"indices in inference", "indices", func() error { return inf.Run(dst, idx, src, 0) }},
-		{"one call, wrong data length", "src", func() error {
+		{"one call, wrong data length", "x", func() error {
 			_, _, err := StochasticPool2d(Tensor[float32]{Shape: shape, Data: src[:10]}, StochasticPoolOptions{KernelSize: k2}, 0)
 			return err
 		}},
@@ -674,4 +674,32 @@ func TestStochasticRunDoesNotAllocate(t *testing.T) {
 		})
 		assert.Zero(t, allocs, "training=%v", training)
 	}
+}
+
+// Inference over a window of equal values near the float maximum: the sums
+// overflow, the rescaled quotient rounds up, and the output must still be the
+// (finite) value itself (issue 12).
+func TestStochasticInferenceNearTheFloatMaximum(t *testing.T) {
+	o := StochasticPoolOptions{KernelSize: []int{5}}
+	x32 := Tensor[float32]{Shape: []int{1, 5}, Data: []float32{math.MaxFloat32, math.MaxFloat32, math.MaxFloat32, math.MaxFloat32, math.MaxFloat32}}
+	out32, _, err := StochasticPool1d(x32, o, 0)
+	require.NoError(t, err)
+	assert.Equal(t, []float32{math.MaxFloat32}, out32.Data)
+
+	x64 := Tensor[float64]{Shape: []int{1, 5}, Data: []float64{math.MaxFloat64, math.MaxFloat64, math.MaxFloat64, math.MaxFloat64, math.MaxFloat64}}
+	out64, _, err := StochasticPool1d(x64, o, 0)
+	require.NoError(t, err)
+	assert.Equal(t, []float64{math.MaxFloat64}, out64.Data)
+
+	x3 := Tensor[float32]{Shape: []int{1, 1, 2, 2}, Data: []float32{math.MaxFloat32, math.MaxFloat32, math.MaxFloat32, math.MaxFloat32}}
+	out3, _, err := StochasticPool3d(x3, StochasticPoolOptions{KernelSize: []int{1, 2, 2}}, 0)
+	require.NoError(t, err)
+	assert.Equal(t, []float32{math.MaxFloat32}, out3.Data)
+
+	// Unequal values: the output lies between the smallest and the largest.
+	x32.Data[0] = math.MaxFloat32 / 2
+	out32, _, err = StochasticPool1d(x32, o, 0)
+	require.NoError(t, err)
+	assert.LessOrEqual(t, out32.Data[0], float32(math.MaxFloat32))
+	assert.Greater(t, out32.Data[0], float32(math.MaxFloat32/2))
 }

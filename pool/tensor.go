@@ -11,14 +11,31 @@ type Tensor[T Float] struct {
 	Data  []T
 }
 
-// NewTensor returns a zero tensor of the given shape; it panics on a negative
-// size, like make.
+// MakeTensor returns a zero tensor of the given shape, or an *Error (Arg
+// "shape") when a size is negative or the tensor would break the size limits
+// of the package doc (2^37 elements on 64-bit platforms).
+func MakeTensor[T Float](shape ...int) (Tensor[T], error) {
+	return makeTensor[T]("MakeTensor", "shape", shape)
+}
+
+// NewTensor is MakeTensor for shapes known to be valid: where MakeTensor
+// returns an error, NewTensor panics with it, as make panics on a negative
+// length.
 func NewTensor[T Float](shape ...int) Tensor[T] {
-	n := 1
-	for _, s := range shape {
-		n *= s
+	t, err := makeTensor[T]("NewTensor", "shape", shape)
+	if err != nil {
+		panic(err)
 	}
-	return Tensor[T]{Shape: append([]int(nil), shape...), Data: make([]T, n)}
+	return t
+}
+
+// makeTensor is MakeTensor with errors naming op and arg.
+func makeTensor[T Float](op, arg string, shape []int) (Tensor[T], error) {
+	n, err := tensorElements(op, arg, shape)
+	if err != nil {
+		return Tensor[T]{}, err
+	}
+	return Tensor[T]{Shape: append([]int(nil), shape...), Data: make([]T, n)}, nil
 }
 
 // Bool returns a pointer to b, for options whose default is not false

@@ -3,8 +3,6 @@ package pool
 import (
 	"slices"
 	"sync"
-
-	"github.com/simdpool/simdpool"
 )
 
 // MaxUnpoolOptions are the arguments of torch.nn.functional.max_unpool1d/2d/3d,
@@ -55,29 +53,35 @@ func NewMaxUnpool3d[T Float](inputShape []int, o MaxUnpoolOptions) (*UnpoolPlan[
 // MaxUnpool1d is torch.nn.functional.max_unpool1d: indices are flat, one
 // per element of x (as max_pool1d returns them).
 func MaxUnpool1d[T Float](x Tensor[T], indices []int64, o MaxUnpoolOptions) (Tensor[T], error) {
-	p, err := NewMaxUnpool1d[T](x.Shape, o)
-	return applyUnpool(p, err, x, indices)
+	return applyUnpool("max_unpool1d", x, indices, func() (*UnpoolPlan[T], error) { return NewMaxUnpool1d[T](x.Shape, o) })
 }
 
 // MaxUnpool2d is torch.nn.functional.max_unpool2d: indices are flat, one
 // per element of x (as max_pool2d returns them).
 func MaxUnpool2d[T Float](x Tensor[T], indices []int64, o MaxUnpoolOptions) (Tensor[T], error) {
-	p, err := NewMaxUnpool2d[T](x.Shape, o)
-	return applyUnpool(p, err, x, indices)
+	return applyUnpool("max_unpool2d", x, indices, func() (*UnpoolPlan[T], error) { return NewMaxUnpool2d[T](x.Shape, o) })
 }
 
 // MaxUnpool3d is torch.nn.functional.max_unpool3d: indices are flat, one
 // per element of x (as max_pool3d returns them).
 func MaxUnpool3d[T Float](x Tensor[T], indices []int64, o MaxUnpoolOptions) (Tensor[T], error) {
-	p, err := NewMaxUnpool3d[T](x.Shape, o)
-	return applyUnpool(p, err, x, indices)
+	return applyUnpool("max_unpool3d", x, indices, func() (*UnpoolPlan[T], error) { return NewMaxUnpool3d[T](x.Shape, o) })
 }
 
-func applyUnpool[T Float](p *UnpoolPlan[T], err error, x Tensor[T], indices []int64) (Tensor[T], error) {
+// applyUnpool is the one-call form of op (see apply). It checks the indices
+// before allocating the output.
+func applyUnpool[T Float](op string, x Tensor[T], indices []int64, plan func() (*UnpoolPlan[T], error)) (Tensor[T], error) {
+	p, err := planFor(op, x, plan)
+	if err == nil {
+		err = p.checkIndices(indices)
+	}
 	if err != nil {
 		return Tensor[T]{}, err
 	}
-	out := NewTensor[T](p.out...)
+	out, err := makeTensor[T](p.op, "output", p.out)
+	if err != nil {
+		return Tensor[T]{}, err
+	}
 	if err := p.Run(out.Data, x.Data, indices); err != nil {
 		return Tensor[T]{}, err
 	}
@@ -91,21 +95,23 @@ func newMaxUnpool[T Float](op string, dims int, shape []int, o MaxUnpoolOptions)
 	if err != nil {
 		return nil, err
 	}
-	kernel, err := positiveSizes(op, "kernel_size", o.KernelSize, nil, dims)
+	kernel, err := positiveSizes(op, "kernel_size", o.KernelSize, nil, dims, int64Arg)
 	if err != nil {
 		return nil, err
 	}
-	stride, err := positiveSizes(op, "stride", o.Stride, kernel, dims)
+	stride, err := positiveSizes(op, "stride", o.Stride, kernel, dims, int64Arg)
 	if err != nil {
 		return nil, err
 	}
-	pad, err := sizes(op, "padding", o.Padding, dims, 0)
+	pad, err := sizes(op, "padding", o.Padding, dims, 0, int64Arg)
 	if err != nil {
 		return nil, err
 	}
 	def := make([]int, dims)
 	for i, l := range in.spatial {
-		def[i] = (l-1)*stride[i] + kernel[i] - 2*pad[i] // each term is below 2^62
+		if def[i], err = unpoolSize(op, l, kernel[i], stride[i], pad[i]); err != nil {
+			return nil, err
+		}
 	}
 	out := def
 	if o.OutputSize != nil {
@@ -117,7 +123,8 @@ func newMaxUnpool[T Float](op string, dims int, shape []int, o MaxUnpoolOptions)
 			return nil, errorf(op, "output_size", "must have %d (spatial) or %d (full shape) values, got %d", dims, dims+2, len(o.OutputSize))
 		}
 		for i, s := range out {
-			if lo, hi := def[i]-stride[i], def[i]+stride[i]; s <= lo || s >= hi {
+			// Clamped to the int range, the bounds compare as the exact ones.
+			if lo, hi := satAdd(def[i], -stride[i]), satAdd(def[i], stride[i]); s <= lo || s >= hi {
 				return nil, errorf(op, "output_size", "%v: size %d of dimension %d must lie strictly between %d and %d (the default size %d -/+ stride)",
 					o.OutputSize, s, i, lo, hi, def[i])
 			}
@@ -125,8 +132,6 @@ func newMaxUnpool[T Float](op string, dims int, shape []int, o MaxUnpoolOptions)
 	}
 	for _, s := range out {
 		switch {
-		case s > maxArg:
-			return nil, errorf(op, "output_size", "must be at most %d, got output spatial size %v", maxArg, out)
 		case s <= 0 && o.OutputSize == nil:
 			// (in-1)*stride + kernel_size >= 1: only padding can make it so.
 			return nil, errorf(op, "padding", "%v is too large: the default output size (in-1)*stride + kernel_size - 2*padding = %v must be greater than zero", pad, def)
@@ -134,20 +139,57 @@ func newMaxUnpool[T Float](op string, dims int, shape []int, o MaxUnpoolOptions)
 			return nil, errorf(op, "output_size", "must be greater than zero, got %v", o.OutputSize)
 		}
 	}
-	if err := simdpool.ISAError(); err != nil {
+	if err := in.checkOutput("output_size", out); err != nil {
+		return nil, err
+	}
+	if err := isaError(op); err != nil {
 		return nil, err
 	}
 	p := &UnpoolPlan[T]{op: op, in: in.shape, out: in.outShape(out), spatial: slices.Clone(out), inLen: in.numel, planes: in.planes}
-	var ok bool
-	if p.outLen, ok = product(p.out); ok {
-		p.outPlane, ok = product(out)
-	}
-	if !ok {
-		return nil, errorf(op, "output", "has more elements than an int holds, shape %v", p.out)
-	}
+	p.outLen, _ = product(p.out) // checked by checkOutput
+	p.outPlane, _ = product(out)
 	p.inPlane, _ = product(in.spatial)
 	p.tasks = taskPool(p.unit)
 	return p, nil
+}
+
+// unpoolSize is PyTorch's default output size (in-1)*stride + kernel_size -
+// 2*padding along one dimension, or an error naming the argument whose term
+// takes it beyond the int range (PyTorch computes it in Python's exact
+// integers, but its output sizes are int64).
+func unpoolSize(op string, in, kernel, stride, pad int) (int, error) {
+	overflow := func(arg string, v int) error {
+		return errorf(op, arg, "%d takes the default output size (in-1)*stride + kernel_size - 2*padding beyond the int range for input size %d", v, in)
+	}
+	n, ok := mulInt(in-1, stride)
+	if !ok {
+		return 0, overflow("stride", stride)
+	}
+	if n, ok = addInt(n, kernel); !ok {
+		return 0, overflow("kernel_size", kernel)
+	}
+	if n, ok = addInt(n, -pad); ok {
+		n, ok = addInt(n, -pad)
+	}
+	if !ok {
+		return 0, overflow("padding", pad)
+	}
+	return n, nil
+}
+
+// checkIndices checks the indices Run takes: one per input element, each
+// inside its output plane.
+func (p *UnpoolPlan[T]) checkIndices(indices []int64) error {
+	if len(indices) != p.inLen {
+		return errorf(p.op, "indices", "must have one element per input element, %d for input shape %v, got %d", p.inLen, p.in, len(indices))
+	}
+	n := int64(p.outPlane)
+	for i, at := range indices {
+		if at < 0 || at >= n {
+			return errorf(p.op, "indices", "must lie in [0, %d) for output spatial size %v, got %d at position %d", n, p.spatial, at, i)
+		}
+	}
+	return nil
 }
 
 // Op is the PyTorch name of the operator, e.g. "max_unpool2d".
@@ -178,17 +220,11 @@ func (p *UnpoolPlan[T]) RunOn(w *Workers, dst, src []T, indices []int64) error {
 	if len(src) != p.inLen {
 		return errorf(p.op, "src", "must have %d elements for input shape %v, got %d", p.inLen, p.in, len(src))
 	}
-	if len(indices) != p.inLen {
-		return errorf(p.op, "indices", "must have one element per input element, %d for input shape %v, got %d", p.inLen, p.in, len(indices))
+	if err := p.checkIndices(indices); err != nil {
+		return err
 	}
 	if len(dst) != p.outLen {
 		return errorf(p.op, "dst", "must have %d elements for output shape %v, got %d", p.outLen, p.out, len(dst))
-	}
-	n := int64(p.outPlane)
-	for i, at := range indices {
-		if at < 0 || at >= n {
-			return errorf(p.op, "indices", "must lie in [0, %d) for output spatial size %v, got %d at position %d", n, p.spatial, at, i)
-		}
 	}
 	units := w.Units(p.planes, (p.inLen+p.outLen)*size[T]())
 	per := (p.planes + units - 1) / units

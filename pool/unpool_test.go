@@ -156,7 +156,12 @@ func TestMaxUnpoolPlanErrors(t *testing.T) {
 		{"output length", 3, []int{1, 1, 2, 2, 2}, pool.MaxUnpoolOptions{KernelSize: k2, OutputSize: []int{4, 4}}, "output_size"},
 		{"output one value", 2, []int{1, 1, 2, 2}, pool.MaxUnpoolOptions{KernelSize: k2, OutputSize: []int{4}}, "output_size"},
 		{"output empty", 2, []int{1, 1, 2, 2}, pool.MaxUnpoolOptions{KernelSize: k2, OutputSize: []int{}}, "output_size"},
-		{"output huge", 1, []int{1, 1, 1 << 30}, pool.MaxUnpoolOptions{KernelSize: k2, Stride: []int{1 << 30}}, "output_size"},
+		{"output huge", 1, []int{1, 1, 3}, pool.MaxUnpoolOptions{KernelSize: k2, Stride: []int{maxElems}}, "output_size"},
+		{"output huge, explicit", 1, []int{1, 1, 3}, pool.MaxUnpoolOptions{KernelSize: k2, Stride: []int{maxElems}, OutputSize: []int{2*maxElems + 3}}, "output_size"},
+		{"default size overflows by stride", 1, []int{1, 1, 4}, pool.MaxUnpoolOptions{KernelSize: k2, Stride: []int{math.MaxInt / 2}}, "stride"},
+		{"default size overflows by kernel", 1, []int{1, 1, 2}, pool.MaxUnpoolOptions{KernelSize: []int{math.MaxInt}, Stride: []int{2}}, "kernel_size"},
+		{"default size overflows by padding", 1, []int{1, 1, 2}, pool.MaxUnpoolOptions{KernelSize: k2, Padding: []int{-math.MaxInt / 2}}, "padding"},
+		{"output below a range beyond the int range", 1, []int{1, 1, 3}, pool.MaxUnpoolOptions{KernelSize: k2, Stride: []int{math.MaxInt / 4}, OutputSize: []int{5}}, "output_size"},
 		{"rank low 2d", 2, []int{2, 2}, pool.MaxUnpoolOptions{KernelSize: k2}, "input"},
 		{"rank low 3d", 3, []int{2, 2, 2}, pool.MaxUnpoolOptions{KernelSize: k2}, "input"},
 		{"rank high 1d", 1, []int{1, 1, 1, 2}, pool.MaxUnpoolOptions{KernelSize: k2}, "input"},
@@ -166,7 +171,7 @@ func TestMaxUnpoolPlanErrors(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			var err, err1 error
-			x := pool.Tensor[float32]{Shape: c.shape}
+			x := zeroTensor(c.shape)
 			switch c.dims {
 			case 1:
 				_, err = pool.NewMaxUnpool1d[float32](c.shape, c.o)

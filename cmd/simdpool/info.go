@@ -26,6 +26,9 @@ plans that operator (the same flags as simdpool bench's custom case) and
 prints the kernels its plans run, for float32 and float64, e.g.
 
   simdpool info -op max_pool2d -shape 1,64,112,112 -kernel 3 -stride 2 -padding 1
+
+Exit status: 0, or 1 when SIMDPOOL_ISA names an ISA that cannot run here (the
+report is printed all the same), 2 on bad usage.
 `
 
 func cmdInfo(args []string) int { return runInfo(args, stdout, stderr) }
@@ -82,12 +85,13 @@ func runInfo(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "available:  %s\n", strings.Join(names, " "))
 	cur := simdpool.Current()
 	how := "the best available"
-	if env, ok := os.LookupEnv("SIMDPOOL_ISA"); ok {
+	if env := os.Getenv("SIMDPOOL_ISA"); strings.TrimSpace(env) != "" {
 		how = fmt.Sprintf("SIMDPOOL_ISA=%s", env)
 	}
 	fmt.Fprintf(stdout, "in use:     %s (%s)\n", cur, how)
-	if err := simdpool.ISAError(); err != nil {
-		fmt.Fprintf(stdout, "            error: %v (every plan fails until it is fixed)\n", err)
+	isaErr := simdpool.ISAError()
+	if isaErr != nil {
+		fmt.Fprintf(stdout, "            error: %v (every plan fails until it is fixed)\n", isaErr)
 	}
 	if cf.op != "" {
 		if code := printKernels(stdout, stderr, c); code != 0 {
@@ -108,6 +112,9 @@ func runInfo(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	fmt.Fprintf(stdout, "go:         %s %s/%s%s\n", runtime.Version(), runtime.GOOS, runtime.GOARCH, goamd64)
+	if isaErr != nil {
+		return 1
+	}
 	return 0
 }
 

@@ -2,8 +2,12 @@ package main
 
 import (
 	"bytes"
+	"errors"
+	"os"
+	"os/exec"
 	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -59,4 +63,24 @@ func TestInfoKernels(t *testing.T) {
 func TestCommandsRegistered(t *testing.T) {
 	assert.Contains(t, commands, "bench")
 	assert.Contains(t, commands, "info")
+}
+
+// TestInfoBadISA runs info in a child process (SIMDPOOL_ISA is read at
+// start-up) with an ISA that does not exist: the report names the error and
+// the exit status is 1.
+func TestInfoBadISA(t *testing.T) {
+	if os.Getenv("SIMDPOOL_INFO_CHILD") == "1" {
+		os.Exit(runInfo(nil, os.Stdout, os.Stderr))
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestInfoBadISA$")
+	cmd.Env = append(os.Environ(), "SIMDPOOL_INFO_CHILD=1", "SIMDPOOL_ISA=bogus")
+	out, err := cmd.CombinedOutput()
+	if errors.Is(err, syscall.ENOEXEC) {
+		t.Skip("the test binary cannot run itself here (an emulated GOARCH):", err)
+	}
+	var ee *exec.ExitError
+	require.True(t, errors.As(err, &ee), "want exit status 1, got %v:\n%s", err, out)
+	assert.Equal(t, 1, ee.ExitCode(), "%s", out)
+	assert.Contains(t, string(out), `error: simdpool: SIMDPOOL_ISA: ISA "bogus" is not available here`)
+	assert.Contains(t, string(out), "go:         ", "the whole report is printed")
 }

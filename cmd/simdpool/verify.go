@@ -28,7 +28,8 @@ sharing every run (the results must not depend on N).
 
 It prints one line per failing case, "FAIL <case name>: <why>", then the line
 "N passed, M failed". Exit status: 0 when every case passes, 1 when one fails,
-2 on bad usage or when DIR cannot be read as a golden directory.
+2 on bad usage or when DIR cannot be read as a golden directory or holds no
+case.
 
 Flags:
 `
@@ -81,6 +82,14 @@ func verify(args []string, stdout, stderr io.Writer) int {
 	files, err := golden.LoadDir(*dir)
 	if err != nil {
 		fmt.Fprintf(stderr, "simdpool verify: %v\n", err)
+		return 2
+	}
+	cases := 0
+	for _, f := range files {
+		cases += len(f.Cases)
+	}
+	if cases == 0 {
+		fmt.Fprintf(stderr, "simdpool verify: no case in the golden files of %s: nothing to verify\n", *dir)
 		return 2
 	}
 	mode := golden.ModeFor(simdpool.Current())

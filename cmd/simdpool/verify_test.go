@@ -138,6 +138,18 @@ func TestVerifyTampered(t *testing.T) {
 	}
 }
 
+// TestVerifyNoCases points verify at golden files that hold no case: there
+// is nothing to verify, which must not pass as success.
+func TestVerifyNoCases(t *testing.T) {
+	dir := t.TempDir()
+	writeGolden(t, filepath.Join(dir, "empty.json"), false, []map[string]any{})
+	writeGolden(t, filepath.Join(dir, "also_empty.json.gz"), true, []map[string]any{})
+	code, out, errOut := runV("-golden", dir)
+	if code != 2 || out != "" || !strings.Contains(errOut, "no case in the golden files of "+dir) {
+		t.Errorf("status %d, stdout %q, stderr %q; want 2 and \"no case in the golden files\"", code, out, errOut)
+	}
+}
+
 func TestVerifyUsage(t *testing.T) {
 	for _, tc := range []struct {
 		args   []string
