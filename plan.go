@@ -106,7 +106,8 @@ func newWindow[T Float](g Geometry, op progOp, kop kernelOp, div *Divisor, pw *P
 	pr.batch = max(1, batchBytes/max(g.InPlane()*es, 1)) // the generic kernels' units
 	id := noKernel
 	if kop != 0 && int64(g.InPlane()) < math.MaxInt32 && int64(g.OutPlane()) < math.MaxInt32 {
-		id = find(kindWindow, kop, pr.isa, es, g.W.Stride, g.W.Kernel, g.W.Dilation, g.W.Pad)
+		k, p := g.W.liveTaps()
+		id = find(kindWindow, kop, pr.isa, es, g.W.Stride, k, g.W.Dilation, p)
 	}
 	if id == noKernel {
 		return pr, nil
@@ -176,13 +177,28 @@ func classArgs(a *winArgs, g *Geometry, dc, hc axisClass, w, es, base int) {
 // kernel id; false when a row would have too many edge chunks.
 func (a *winArgs) setRow(W *Axis, id kernelID) bool {
 	a.w, a.wo = W.In, W.Out
-	a.s, a.k, a.d, a.p = W.Stride, W.Kernel, W.Dilation, W.Pad
+	a.s, a.d = W.Stride, W.Dilation
+	a.k, a.p = W.liveTaps()
 	ki := info(id)
 	lo, hi := ki.lo, ki.hi
 	if ki.k == 0 {
-		lo, hi = chunkReach(ki.lanes, W.Stride, W.Kernel, W.Dilation, W.Pad)
+		lo, hi = chunkReach(ki.lanes, a.s, a.k, a.d, a.p)
 	}
 	return a.setChunks(ki.lanes, lo, hi)
+}
+
+// liveTaps returns the horizontal taps of W that some output reads inside
+// the row, as a number of taps k and a left padding p (the taps [t0, t1) of
+// W's become taps [0, k), t0*d columns to the right): taps that every window
+// finds outside the row add nothing, and a kernel of 2^24 taps over a short
+// row must not walk them. p stays non-negative.
+func (W *Axis) liveTaps() (k, p int) {
+	t0 := max(0, W.Pad-(W.Out-1)*W.Stride) / W.Dilation // before: outside for every output
+	t1 := min(W.Kernel, (W.In-1+W.Pad)/W.Dilation+1)   // from: outside for output 0, and so for all
+	if t1 <= t0 {
+		return 1, W.Pad - t0*W.Dilation // no tap is ever inside: one, masked everywhere
+	}
+	return t1 - t0, W.Pad - t0*W.Dilation
 }
 
 // twoPass reports whether max pooling over g is cheaper in two passes: the
