@@ -55,31 +55,6 @@ func fixSum(is isa, fam family, s, k int) {
 	RET()
 }
 
-// colBits returns V: bit i set when column c+i (i < 64) lies inside the row.
-func (g *wgen) colBits(c GPVirtual) GPVirtual {
-	Comment("V: bit i set when column c+i lies inside the row.")
-	lo, hi, t := GP64(), GP64(), GP64()
-	MOVQ(c, lo)
-	NEGQ(lo)
-	XORQ(t, t)
-	CMPQ(lo, Imm(0))
-	CMOVQLT(t, lo)
-	MOVQ(g.f("w"), hi)
-	SUBQ(c, hi)
-	CMPQ(hi, Imm(0))
-	CMOVQLT(t, hi)
-	MOVQ(U32(64), t)
-	CMPQ(hi, t)
-	CMOVQGT(t, hi)
-	V := GP64()
-	MOVQ(I32(-1), V)
-	BZHIQ(hi, V, V)
-	MOVQ(I32(-1), t)
-	BZHIQ(lo, t, t)
-	ANDNQ(V, t, V)
-	return V
-}
-
 // fixChunk computes one chunk: the sum over the window rows (j.rowOff) and
 // the k unrolled horizontal taps of each, then the divisors.
 func (g *wgen) fixChunk(edge bool, ow0B, colB GPVirtual, k int) {

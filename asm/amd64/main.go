@@ -14,7 +14,6 @@ package main
 
 import (
 	"flag"
-	"fmt"
 	"log"
 	"os"
 
@@ -161,10 +160,6 @@ func check(err error) {
 	if err != nil {
 		panic(err)
 	}
-}
-
-func labeler(prefix string) func(string) string {
-	return func(s string) string { return fmt.Sprintf("%s_%s", prefix, s) }
 }
 
 // allOnes sets every bit of v.
