@@ -8,14 +8,12 @@ import (
 	"image/color"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
 	"time"
 
-	"golang.org/x/term"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
@@ -393,44 +391,6 @@ func printTable(w io.Writer, o benchOptions, rows []benchRow) {
 			fmt.Sprintf("%.2fx", r.SpeedupVsGeneric), fmt.Sprintf("%.2f", r.MemcpyFraction)})
 	}
 	table.Write(w, t, 5) // text columns left, numbers right
-}
-
-// progress draws a bar on stderr when it is a terminal, and nothing otherwise.
-type progress struct {
-	w           io.Writer
-	on          bool
-	total, done int
-	label       string
-	start       time.Time
-}
-
-func newProgress(w io.Writer, total int) *progress {
-	p := &progress{w: w, total: total, start: time.Now()}
-	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		p.on = true
-	}
-	return p
-}
-
-func (p *progress) step() {
-	p.done++
-	p.draw()
-}
-
-func (p *progress) draw() {
-	if !p.on {
-		return
-	}
-	const width = 30
-	n := width * p.done / max(p.total, 1)
-	fmt.Fprintf(p.w, "\r\033[K[%s%s] %3d%% %-4s %4.0fs", strings.Repeat("#", n), strings.Repeat(".", width-n),
-		100*p.done/max(p.total, 1), p.label, time.Since(p.start).Seconds())
-}
-
-func (p *progress) finish() {
-	if p.on {
-		fmt.Fprint(p.w, "\r\033[K")
-	}
 }
 
 // plotRows draws grouped bars of GB/s, one group per case and one bar per
