@@ -27,7 +27,7 @@ test:
 race:
 	go test -race ./...
 
-# fuzz-smoke runs every Fuzz target for FUZZTIME each (default 3s): make fuzz-smoke FUZZTIME=1m.
+# fuzz-smoke runs every Fuzz target for FUZZTIME each (default 30000x, executions): make fuzz-smoke FUZZTIME=1000000x.
 fuzz-smoke:
 	bash .ci/fuzz-smoke.sh
 
