@@ -29,7 +29,7 @@ type barChart struct {
 // Layout, in SVG user units (pixels).
 const (
 	groupWidth   = 54.0  // the bars of one group side by side
-	groupGap     = 22.0  // between two groups
+	groupGap     = 22.0  // at least, between two groups
 	refOverhang  = 4.0   // the reference line passes the group's bars by this on each side
 	plotHeight   = 240.0 // the value axis
 	marginLeft   = 64.0  // tick labels and the axis name
@@ -54,12 +54,63 @@ type legendItem struct {
 	ref   bool
 }
 
-// writeSVG writes the chart as a standalone SVG document.
+// writeSVG writes the chart as a standalone SVG document: the title, the
+// legend below it, then the plot, its groups spread evenly over the width.
 func (c barChart) writeSVG(w io.Writer) error {
 	var b strings.Builder
-	pr := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
-
 	width := max(marginLeft+float64(len(c.groups))*(groupWidth+groupGap)+marginRight, minWidth)
+	legendRows := layoutLegend(c.legendItems(), width-marginLeft-marginRight)
+	legendTop := marginTop + float64(len(c.title))*(titleSize+lineGap) + lineGap
+	plotTop := legendTop + float64(len(legendRows))*(textSize+lineGap) + lineGap + textSize/2 // room for the top tick label
+	plotBottom := plotTop + plotHeight
+	height := plotBottom + marginBottom
+
+	fmt.Fprintf(&b, `<?xml version="1.0" encoding="UTF-8"?>`+"\n"+
+		`<svg xmlns="http://www.w3.org/2000/svg" width="%s" height="%s" viewBox="0 0 %s %s" font-family="sans-serif" font-size="%s">`+"\n",
+		num(width), num(height), num(width), num(height), num(textSize))
+	fmt.Fprintf(&b, `<rect width="100%%" height="100%%" fill="#ffffff"/>`+"\n")
+	for i, line := range c.title {
+		weight := "normal"
+		if i == 0 {
+			weight = "bold"
+		}
+		fmt.Fprintf(&b, `<text x="%s" y="%s" text-anchor="middle" font-size="%s" font-weight="%s">%s</text>`+"\n",
+			num(width/2), num(marginTop+float64(i)*(titleSize+lineGap)+titleSize), num(titleSize), weight, esc(line))
+	}
+	writeLegend(&b, legendRows, width, legendTop)
+
+	top, step := valueAxis(c.maxValue())
+	yOf := func(v float64) float64 { return plotBottom - v/top*plotHeight }
+	right := width - marginRight
+	c.writeValueAxis(&b, top, step, yOf, plotTop, plotBottom, right)
+
+	pitch := (right - marginLeft) / float64(max(len(c.groups), 1))
+	barWidth := groupWidth / float64(max(len(c.series), 1))
+	for g, label := range c.groups {
+		left := marginLeft + float64(g)*pitch + (pitch-groupWidth)/2
+		for s, vals := range c.values {
+			v := vals[g]
+			fmt.Fprintf(&b, `<rect x="%s" y="%s" width="%s" height="%s" fill="%s"><title>%s %s: %s %s</title></rect>`+"\n",
+				num(left+float64(s)*barWidth), num(yOf(v)), num(barWidth), num(plotBottom-yOf(v)),
+				seriesColors[s%len(seriesColors)], esc(label), esc(c.series[s]), num(v), esc(c.yLabel))
+		}
+		if c.refs != nil {
+			ref := c.refs[g]
+			fmt.Fprintf(&b, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="#000000" stroke-width="2"><title>%s %s: %s %s</title></line>`+"\n",
+				num(left-refOverhang), num(yOf(ref)), num(left+groupWidth+refOverhang), num(yOf(ref)),
+				esc(label), esc(c.refLabel), num(ref), esc(c.yLabel))
+		}
+		fmt.Fprintf(&b, `<text x="%s" y="%s" text-anchor="middle">%s</text>`+"\n", num(left+groupWidth/2), num(plotBottom+textSize+6), esc(label))
+	}
+	fmt.Fprintf(&b, `<path d="M%s %sV%sH%s" fill="none" stroke="#000000" stroke-width="1"/>`+"\n",
+		num(marginLeft), num(plotTop), num(plotBottom), num(right))
+	b.WriteString("</svg>\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// legendItems are the series' swatches, then the reference line if any.
+func (c barChart) legendItems() []legendItem {
 	items := make([]legendItem, 0, len(c.series)+1)
 	for s, name := range c.series {
 		items = append(items, legendItem{name: name, color: seriesColors[s%len(seriesColors)]})
@@ -67,86 +118,45 @@ func (c barChart) writeSVG(w io.Writer) error {
 	if c.refs != nil {
 		items = append(items, legendItem{name: c.refLabel, ref: true})
 	}
-	legendRows := layoutLegend(items, width-marginLeft-marginRight)
+	return items
+}
 
-	y := marginTop
-	titleTop := y
-	y += float64(len(c.title)) * (titleSize + lineGap)
-	legendTop := y + lineGap
-	y = legendTop + float64(len(legendRows))*(textSize+lineGap) + lineGap
-	plotTop := y + textSize/2 // room for the top tick label
-	plotBottom := plotTop + plotHeight
-	height := plotBottom + marginBottom
-
-	pr(`<?xml version="1.0" encoding="UTF-8"?>`+"\n"+
-		`<svg xmlns="http://www.w3.org/2000/svg" width="%s" height="%s" viewBox="0 0 %s %s" font-family="sans-serif" font-size="%s">`+"\n",
-		num(width), num(height), num(width), num(height), num(textSize))
-	pr(`<rect width="100%%" height="100%%" fill="#ffffff"/>` + "\n")
-
-	for i, line := range c.title {
-		weight := "normal"
-		if i == 0 {
-			weight = "bold"
-		}
-		pr(`<text x="%s" y="%s" text-anchor="middle" font-size="%s" font-weight="%s">%s</text>`+"\n",
-			num(width/2), num(titleTop+float64(i)*(titleSize+lineGap)+titleSize), num(titleSize), weight, esc(line))
-	}
-
-	for r, row := range legendRows {
+// writeLegend writes the legend's rows, each centred, the first at top.
+func writeLegend(b *strings.Builder, rows []legendRow, width, top float64) {
+	for r, row := range rows {
 		x := (width - row.width) / 2
-		base := legendTop + float64(r)*(textSize+lineGap) + textSize
+		base := top + float64(r)*(textSize+lineGap) + textSize
 		for _, it := range row.items {
 			if it.ref {
-				pr(`<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="#000000" stroke-width="2"/>`+"\n",
+				fmt.Fprintf(b, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="#000000" stroke-width="2"/>`+"\n",
 					num(x), num(base-swatch/2+1), num(x+swatch), num(base-swatch/2+1))
 			} else {
-				pr(`<rect x="%s" y="%s" width="%s" height="%s" fill="%s"/>`+"\n", num(x), num(base-swatch+1), num(swatch), num(swatch), it.color)
+				fmt.Fprintf(b, `<rect x="%s" y="%s" width="%s" height="%s" fill="%s"/>`+"\n", num(x), num(base-swatch+1), num(swatch), num(swatch), it.color)
 			}
-			pr(`<text x="%s" y="%s">%s</text>`+"\n", num(x+swatch+4), num(base), esc(it.name))
+			fmt.Fprintf(b, `<text x="%s" y="%s">%s</text>`+"\n", num(x+swatch+4), num(base), esc(it.name))
 			x += legendItemWidth(it)
 		}
 	}
+}
 
-	top, step := valueAxis(c.maxValue())
-	yOf := func(v float64) float64 { return plotBottom - v/top*plotHeight }
-	right := width - marginRight
+// writeValueAxis writes the grid lines and labels of the ticks from 0 to top,
+// and the axis' name along it.
+func (c barChart) writeValueAxis(b *strings.Builder, top, step float64, yOf func(float64) float64, plotTop, plotBottom, right float64) {
 	decimals := max(0, -int(math.Floor(math.Log10(step))))
-	pr(`<g stroke="#dddddd" stroke-width="1">` + "\n")
-	for i := 1; float64(i)*step <= top*(1+1e-9); i++ {
-		pr(`<line x1="%s" y1="%s" x2="%s" y2="%s"/>`+"\n", num(marginLeft), num(yOf(float64(i)*step)), num(right), num(yOf(float64(i)*step)))
+	ticks := int(math.Round(top / step))
+	b.WriteString(`<g stroke="#dddddd" stroke-width="1">` + "\n")
+	for i := 1; i <= ticks; i++ {
+		y := yOf(float64(i) * step)
+		fmt.Fprintf(b, `<line x1="%s" y1="%s" x2="%s" y2="%s"/>`+"\n", num(marginLeft), num(y), num(right), num(y))
 	}
-	pr("</g>\n")
-	pr(`<g text-anchor="end">` + "\n")
-	for i := 0; float64(i)*step <= top*(1+1e-9); i++ {
+	b.WriteString("</g>\n" + `<g text-anchor="end">` + "\n")
+	for i := 0; i <= ticks; i++ {
 		v := float64(i) * step
-		pr(`<text x="%s" y="%s">%s</text>`+"\n", num(marginLeft-6), num(yOf(v)+textSize/3), strconv.FormatFloat(v, 'f', decimals, 64))
+		fmt.Fprintf(b, `<text x="%s" y="%s">%s</text>`+"\n", num(marginLeft-6), num(yOf(v)+textSize/3), strconv.FormatFloat(v, 'f', decimals, 64))
 	}
-	pr("</g>\n")
-	pr(`<text transform="translate(%s %s) rotate(-90)" text-anchor="middle">%s</text>`+"\n",
+	b.WriteString("</g>\n")
+	fmt.Fprintf(b, `<text transform="translate(%s %s) rotate(-90)" text-anchor="middle">%s</text>`+"\n",
 		num(textSize+4), num((plotTop+plotBottom)/2), esc(c.yLabel))
-
-	barWidth := groupWidth / float64(max(len(c.series), 1))
-	for g, label := range c.groups {
-		left := marginLeft + groupGap/2 + float64(g)*(groupWidth+groupGap)
-		for s, vals := range c.values {
-			v := vals[g]
-			pr(`<rect x="%s" y="%s" width="%s" height="%s" fill="%s"><title>%s %s: %s %s</title></rect>`+"\n",
-				num(left+float64(s)*barWidth), num(yOf(v)), num(barWidth), num(plotBottom-yOf(v)),
-				seriesColors[s%len(seriesColors)], esc(label), esc(c.series[s]), num(v), esc(c.yLabel))
-		}
-		if c.refs != nil {
-			ref := c.refs[g]
-			pr(`<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="#000000" stroke-width="2"><title>%s %s: %s %s</title></line>`+"\n",
-				num(left-refOverhang), num(yOf(ref)), num(left+groupWidth+refOverhang), num(yOf(ref)),
-				esc(label), esc(c.refLabel), num(ref), esc(c.yLabel))
-		}
-		pr(`<text x="%s" y="%s" text-anchor="middle">%s</text>`+"\n", num(left+groupWidth/2), num(plotBottom+textSize+6), esc(label))
-	}
-	pr(`<path d="M%s %sV%sH%s" fill="none" stroke="#000000" stroke-width="1"/>`+"\n",
-		num(marginLeft), num(plotTop), num(plotBottom), num(right))
-	pr("</svg>\n")
-	_, err := io.WriteString(w, b.String())
-	return err
 }
 
 // maxValue is the largest bar or reference value, at least 0.
