@@ -1,6 +1,6 @@
 # simdpool: generate the assembly kernels, test, refresh the golden copy, compare with PyTorch.
 
-.PHONY: generate generate-go generate-amd64 generate-neon test golden golden-check compare ci
+.PHONY: generate generate-go generate-amd64 generate-neon test race fuzz-smoke staticcheck vulncheck golden golden-check compare ci
 
 # generate rewrites every generated kernel file from its generator in asm/.
 generate: generate-go generate-amd64 generate-neon
@@ -27,6 +27,22 @@ test:
 	cd asm && go test ./...
 	SIMDPOOL_ISA=generic go run ./cmd/simdpool verify -golden testdata/golden
 	go run ./cmd/simdpool verify -golden testdata/golden
+
+# race runs the tests with the race detector (cgo: needs gcc).
+race:
+	go test -race ./...
+
+# fuzz-smoke runs every Fuzz target for FUZZTIME each (default 30000x, executions): make fuzz-smoke FUZZTIME=1000000x.
+fuzz-smoke:
+	bash .ci/fuzz-smoke.sh
+
+# staticcheck and govulncheck, both pinned and fetched through the Go module
+# proxy; vulncheck builds its database from the golang.org/x/vulndb module.
+staticcheck:
+	bash .ci/staticcheck.sh
+
+vulncheck:
+	bash .ci/vulncheck.sh
 
 # golden refreshes testdata/golden/*.json.gz from the PyTorch vectors in GOLDEN_SRC;
 # golden-check fails when the copy differs from them.

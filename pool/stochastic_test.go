@@ -378,8 +378,9 @@ func TestStochasticSeeds(t *testing.T) {
 }
 
 func TestStochasticAllZeroWindows(t *testing.T) {
+	negZero := float32(math.Copysign(0, -1))
 	src := []float32{
-		0, 0, 0, -0.0,
+		0, 0, 0, negZero,
 		0, 0, 3, 0,
 	}
 	for _, training := range []bool{false, true} {

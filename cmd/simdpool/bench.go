@@ -5,22 +5,11 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"image/color"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"runtime"
 	"slices"
-	"strings"
 	"time"
-
-	"golang.org/x/term"
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/plotutil"
-	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/simdpool/simdpool"
 	"github.com/simdpool/simdpool/internal/suite"
@@ -42,7 +31,7 @@ rounds of t_memcpy/t_impl, paired within a round).
 
   simdpool bench                          # the whole suite
   simdpool bench -cases S1,S4 -json       # some cases, one JSON object per line
-  simdpool bench -plot bench.svg          # also draw GB/s per case (.svg or .png)
+  simdpool bench -plot bench.svg          # also draw GB/s per case (SVG only)
   simdpool bench -op max_pool2d -shape 1x64x112x112 -kernel 3 -stride 2 -padding 1
   simdpool bench -op masked_mean -shape 32x512x1024   # (B, T, H), mask all ones
 
@@ -89,7 +78,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	casesFlag := fs.String("cases", "", "comma-separated suite cases, e.g. S1,S4 (default: all)")
 	list := fs.Bool("list", false, "list the suite cases and exit")
 	jsonOut := fs.Bool("json", false, "write one JSON object per case and implementation (and memcpy) instead of the table")
-	plotFile := fs.String("plot", "", "also draw GB/s per case and implementation into `FILE` (.svg or .png)")
+	plotFile := fs.String("plot", "", "also draw GB/s per case and implementation, memcpy marked, into `FILE` (SVG: the name must end in .svg)")
 	rounds := fs.Int("rounds", 25, "timed rounds per case; each round times every implementation and memcpy once")
 	target := fs.Duration("target", 2*time.Millisecond, "minimum duration of one timed sample (repeat calls until it is reached)")
 	quick := fs.Bool("quick", false, "fewer, shorter samples (-rounds 7 -target 1ms): a rough table in a few seconds")
@@ -142,8 +131,8 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		return fail(usagef("-threads must be between 1 and 1024, got %d", o.threads))
 	}
 	if *plotFile != "" {
-		if ext := strings.ToLower(filepath.Ext(*plotFile)); ext != ".svg" && ext != ".png" {
-			return fail(usagef("-plot %s: the file name must end in .svg or .png", *plotFile))
+		if err := checkPlotFile(*plotFile); err != nil {
+			return fail(err)
 		}
 	}
 
@@ -340,120 +329,4 @@ func printTable(w io.Writer, o benchOptions, rows []benchRow) {
 			fmt.Sprintf("%.2fx", r.SpeedupVsGeneric), fmt.Sprintf("%.2f", r.MemcpyFraction)})
 	}
 	table.Write(w, t, 5) // text columns left, numbers right
-}
-
-// progress draws a bar on stderr when it is a terminal, and nothing otherwise.
-type progress struct {
-	w           io.Writer
-	on          bool
-	total, done int
-	label       string
-	start       time.Time
-}
-
-func newProgress(w io.Writer, total int) *progress {
-	p := &progress{w: w, total: total, start: time.Now()}
-	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		p.on = true
-	}
-	return p
-}
-
-func (p *progress) step() {
-	p.done++
-	p.draw()
-}
-
-func (p *progress) draw() {
-	if !p.on {
-		return
-	}
-	const width = 30
-	n := width * p.done / max(p.total, 1)
-	fmt.Fprintf(p.w, "\r\033[K[%s%s] %3d%% %-4s %4.0fs", strings.Repeat("#", n), strings.Repeat(".", width-n),
-		100*p.done/max(p.total, 1), p.label, time.Since(p.start).Seconds())
-}
-
-func (p *progress) finish() {
-	if p.on {
-		fmt.Fprint(p.w, "\r\033[K")
-	}
-}
-
-// plotRows draws grouped bars of GB/s, one group per case and one bar per
-// implementation, with the memory copy of each case marked by a line across
-// its group. The format follows the file name (.svg or .png).
-func plotRows(file string, rows []benchRow) error {
-	var cases, impls []string
-	for _, r := range rows {
-		if !slices.Contains(cases, r.Case) {
-			cases = append(cases, r.Case)
-		}
-		if r.Impl != "memcpy" && !slices.Contains(impls, r.Impl) {
-			impls = append(impls, r.Impl)
-		}
-	}
-	get := func(c, impl string) float64 {
-		for _, r := range rows {
-			if r.Case == c && r.Impl == impl {
-				return r.GBPerS
-			}
-		}
-		return 0
-	}
-	p := plot.New()
-	p.Title.Text = fmt.Sprintf("simdpool, 1 thread: effective GB/s ((input+output bytes)/time)\n%s, %s/%s", cpuModel(), runtime.GOOS, runtime.GOARCH)
-	p.Y.Label.Text = "GB/s"
-	p.Y.Min = 0
-	p.Legend.Top = true
-	p.NominalX(cases...)
-
-	groupW := vg.Points(48) // width of a group of bars
-	barW := groupW / vg.Length(len(impls))
-	for i, impl := range impls {
-		vals := make(plotter.Values, len(cases))
-		for j, c := range cases {
-			vals[j] = get(c, impl)
-		}
-		b, err := plotter.NewBarChart(vals, barW)
-		if err != nil {
-			return err
-		}
-		b.LineStyle.Width = vg.Length(0)
-		b.Color = plotutil.Color(i)
-		b.Offset = -groupW/2 + barW*(vg.Length(i)+0.5)
-		p.Add(b)
-		p.Legend.Add(impl, b)
-	}
-	var pts plotter.XYs
-	for j, c := range cases {
-		if m := get(c, "memcpy"); m > 0 {
-			pts = append(pts, plotter.XY{X: float64(j), Y: m})
-		}
-	}
-	if len(pts) > 0 {
-		s, err := plotter.NewScatter(pts)
-		if err != nil {
-			return err
-		}
-		s.GlyphStyle = draw.GlyphStyle{Color: color.Black, Radius: groupW/2 + vg.Points(3), Shape: hLine{}}
-		p.Add(s)
-		p.Legend.Add("memcpy ("+suite.MemcpyName+", same bytes)", &plotter.Line{LineStyle: draw.LineStyle{Color: color.Black, Width: vg.Points(2)}})
-	}
-	top := 0.0
-	for _, r := range rows {
-		top = max(top, r.GBPerS)
-	}
-	p.X.Min, p.X.Max = -0.5, float64(len(cases))-0.5 // room for the outer groups
-	p.Y.Max = top * 1.3                              // and for the legend above the bars
-	w := max(vg.Length(len(cases))*(groupW+vg.Points(24))+vg.Points(80), 5*vg.Inch)
-	return p.Save(w, 4*vg.Inch, file)
-}
-
-// hLine is a glyph: a horizontal line as wide as the glyph's diameter.
-type hLine struct{}
-
-func (hLine) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
-	c.StrokeLines(draw.LineStyle{Color: sty.Color, Width: vg.Points(2)},
-		[]vg.Point{{X: pt.X - sty.Radius, Y: pt.Y}, {X: pt.X + sty.Radius, Y: pt.Y}})
 }

@@ -101,22 +101,45 @@ func TestBenchSequencePooling(t *testing.T) {
 }
 
 func TestBenchPlot(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "b.svg")
+	var out, errb bytes.Buffer
+	code := runBench(append([]string{"-plot", file}, quickArgs...), &out, &errb)
+	require.Equal(t, 0, code, errb.String())
+	data, err := os.ReadFile(file)
+	require.NoError(t, err)
+	var texts []string
+	for _, e := range parseSVG(t, data) {
+		if e.name == "text" {
+			texts = append(texts, e.text)
+		}
+	}
+	assert.Contains(t, texts, "S5")
+	assert.Contains(t, texts, "S6")
+	for _, isa := range simdpool.Available() {
+		assert.Contains(t, texts, string(isa))
+	}
+}
+
+func TestBenchPlotOnlySVG(t *testing.T) {
 	dir := t.TempDir()
-	for _, name := range []string{"b.svg", "b.png"} {
+	for _, name := range []string{"b.png", "b.pdf", "b", "b.svg.png"} {
 		file := filepath.Join(dir, name)
 		var out, errb bytes.Buffer
 		code := runBench(append([]string{"-plot", file}, quickArgs...), &out, &errb)
-		require.Equal(t, 0, code, errb.String())
-		data, err := os.ReadFile(file)
-		require.NoError(t, err)
-		require.NotEmpty(t, data)
-		if name == "b.svg" {
-			assert.Contains(t, string(data), "<svg")
-			assert.Contains(t, string(data), "S6")
-		} else {
-			assert.True(t, bytes.HasPrefix(data, []byte("\x89PNG")), "PNG signature")
-		}
+		assert.Equal(t, 2, code, name)
+		assert.Contains(t, errb.String(), "-plot "+file+": only SVG is supported, the file name must end in .svg", name)
+		assert.Empty(t, out.String(), "refused before the benchmark: %s", name)
+		assert.NoFileExists(t, file)
 	}
+	assert.NoError(t, checkPlotFile("docs/BENCH.SVG"), "the extension in any case")
+}
+
+func TestBenchPlotUnwritable(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "no-such-dir", "b.svg")
+	var out, errb bytes.Buffer
+	code := runBench(append([]string{"-plot", file}, quickArgs...), &out, &errb)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errb.String(), "simdpool bench: -plot: open "+file)
 }
 
 func TestBenchBadFlags(t *testing.T) {
@@ -129,7 +152,7 @@ func TestBenchBadFlags(t *testing.T) {
 		{[]string{"-rounds", "0"}, "-rounds must be"},
 		{[]string{"-cases", "S1,S99"}, `unknown case "S99"`},
 		{[]string{"-threads", "0"}, "-threads must be between 1 and 1024"},
-		{[]string{"-plot", "out.pdf"}, ".svg or .png"},
+		{[]string{"-plot", "out.pdf"}, "only SVG is supported"},
 		{[]string{"extra"}, "unexpected argument"},
 		{[]string{"-kernel", "3"}, "give -op and -shape"},
 		{[]string{"-op", "max_pool2d"}, "-op needs -shape"},
