@@ -1186,7 +1186,7 @@ func (g *win) quotient(acc VecVirtual, d, r Mem, slow string) {
 			VPCMPEQQ(z, t, z) // zero
 			VPSUBQ(g.loBits, t, t)
 			VPXOR(g.signBit, t, t) // unsigned compare as signed
-			VPCMPGTQ(t, sp, m) // span > bits - lo
+			VPCMPGTQ(t, sp, m)     // span > bits - lo
 		} else {
 			VPCMPEQD(z, t, z)
 			VPSUBD(g.loBits, t, t)
