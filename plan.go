@@ -293,7 +293,10 @@ func (p *Program[T]) planTwoPass(id, vid kernelID, dcs, hcs []axisClass) {
 		a.srcOff, a.srcPlane, a.dstPlane = r0*g.W.In*es, g.InPlane()*es, p.scratch
 		a.slabs, a.rows, a.srcRow, a.dstRow = 1, r1-r0, g.W.In*es, rowBytes
 		a.ntaps = 1
-		ok := a.setRow(&g.W, id)
+		if !a.setRow(&g.W, id) {
+			p.steps, p.scratch = nil, 0
+			return
+		}
 		p.steps = append(p.steps, h)
 		for _, dc := range dcs {
 			dc, ok := clip(dc, b.od0, b.od1)
@@ -308,13 +311,13 @@ func (p *Program[T]) planTwoPass(id, vid kernelID, dcs, hcs []axisClass) {
 				v := step{kernel: vid, scratchIn: true}
 				classArgs(&v.a, g, dc, hc, g.W.Out, es, r0)
 				v.a.srcPlane = p.scratch
-				ok = ok && v.a.setRow(&Axis{In: g.W.Out, Out: g.W.Out, Kernel: 1, Stride: 1, Dilation: 1}, vid)
+				v.a.nanFree = 1 // a plane whose first pass met a NaN is redone
+				if !v.a.setRow(&Axis{In: g.W.Out, Out: g.W.Out, Kernel: 1, Stride: 1, Dilation: 1}, vid) {
+					p.steps, p.scratch = nil, 0
+					return
+				}
 				p.steps = append(p.steps, v)
 			}
-		}
-		if !ok {
-			p.steps, p.scratch = nil, 0
-			return
 		}
 	}
 }

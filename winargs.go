@@ -33,9 +33,12 @@ import "unsafe"
 // Chunks [c0, c1) read only columns inside [0, w) and hold L outputs each: the
 // kernel reads and writes them without masks. The others ([0, c0) and
 // [c1, nc)) are edge chunks, whose reads outside [0, w) and writes past wo the
-// kernel masks. So that no kernel can read or write outside its slices, a
-// Program makes these fields only from a Geometry it has checked against the
-// lengths of the slices Run is given.
+// kernel masks. A row's last chunk is never one of [c0, c1): it is the tail
+// (below) or an edge chunk, so a max kernel's NaN detector may check, in
+// interior chunks, only loads that tile the row from chunk to chunk, and
+// everything in the others. So that no kernel can read or write outside its
+// slices, a Program makes these fields only from a Geometry it has checked
+// against the lengths of the slices Run is given.
 //
 // A max kernel may leave a plane to its caller: it returns the number of the
 // first plane of its call in which it met a NaN (or, with index, an edge
@@ -66,6 +69,11 @@ type winArgs struct {
 	// [0, w); bit j of emask[e] when output c*L + j lies in [0, wo).
 	ebits [maxEdges]uint64
 	emask [maxEdges]uint64
+
+	// max: 1 when the input holds no NaN (the horizontal maxima of two-pass
+	// max pooling's first pass, which looked for them): the kernel may skip
+	// its NaN detection.
+	nanFree int32
 
 	post int32          // sums: what the sum is divided by, and what follows (post*)
 	pow2 int32          // sums: 1 when every divisor of the class is a power of two (its reciprocal is exact)
@@ -121,6 +129,9 @@ func (a *winArgs) setChunks(L, lo, hi int) bool {
 		a.c1 = min(a.wo/L, (a.w-hi)/block+1) // full chunks c with c*block + hi <= w
 	}
 	a.c1 = max(a.c0, a.c1)
+	if a.c1 == a.nc && a.nc > a.c0 {
+		a.c1-- // the last chunk becomes the tail: see the contract
+	}
 	a.tail = -1
 	if t := a.wo - L; a.c1 == a.nc-1 && t >= 0 && t*a.s+lo >= 0 && t*a.s+hi <= a.w {
 		a.tail = t

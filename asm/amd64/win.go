@@ -66,7 +66,8 @@ type win struct {
 	// AVX2: the sign bit (its compares are signed).
 	absMask, loBits, spanBits, signBit Op
 
-	lbl func(string) string
+	lbl     func(string) string
+	nanFree bool // emitting the loops for an input without NaNs (winArgs.nanFree)
 }
 
 // field addresses a field of the winArgs (its first element for arrays).
@@ -88,6 +89,10 @@ func (g *win) fieldQ(name string) GPVirtual {
 }
 
 func (g *win) max() bool     { return g.k.Op == table.Max || g.k.Op == table.MaxIdx }
+
+// detects reports whether the code being emitted looks for NaNs: max
+// kernels do, unless told that their input has none (winArgs.nanFree).
+func (g *win) detects() bool { return g.max() && !g.nanFree }
 func (g *win) withIdx() bool { return g.k.Op == table.MaxIdx }
 
 // fixed reports whether the horizontal taps are fixed at generation time.
@@ -104,6 +109,23 @@ func windowKernel(k table.Kernel) {
 	g.a = GP64()
 	Load(Param("a"), g.a)
 	g.prologue()
+	// The one-tap max kernel is two-pass max pooling's second pass, whose
+	// input, the first pass's maxima, holds no NaN: its loops come twice.
+	clean := k.Op == table.Max && k.K == 1
+	if clean {
+		CMPL(g.field("nanFree"), U8(0))
+		JNE(LabelRef(g.lbl("nanFree")))
+	}
+	g.loops()
+	if clean {
+		Label(g.lbl("nanFree"))
+		g.nanFree, g.lbl = true, labeler(k.Name()+"_nanFree")
+		g.loops()
+	}
+}
+
+// loops emits the loops of the kernel and its return.
+func (g *win) loops() {
 	if g.fixed() {
 		Comment("1 to 4 vertical taps: the fast loops.")
 		n := GP64()
@@ -325,7 +347,7 @@ func (g *win) planeLoop() {
 	MOVQ(n, g.r)
 
 	Label(lbl("row"))
-	if g.max() {
+	if g.detects() {
 		if g.v.z {
 			KXORW(g.nanK, g.nanK, g.nanK)
 		} else {
@@ -333,7 +355,7 @@ func (g *win) planeLoop() {
 		}
 	}
 	g.rowChunks()
-	if g.max() {
+	if g.detects() {
 		Comment("A NaN in the row's inputs: the caller computes the plane.")
 		g.nanTest()
 		JNE(LabelRef(lbl("leave")))
@@ -464,9 +486,11 @@ func (g *win) rowChunks() {
 		MOVQ(g.rX, cr.cX)
 		LEAQ(Mem{Base: cr.cX, Index: t, Scale: 8}, cr.cX)
 	}
-	JMP(LabelRef(lbl("innerBody")))
+	g.chunk(&cr, false, "tail")
+	JMP(LabelRef(lbl("rowDone")))
 	Label(lbl("noTail"))
 	loop("right", "nc", true)
+	Label(lbl("rowDone"))
 }
 
 // chunk emits one chunk: every vertical tap, then the store.
@@ -513,7 +537,7 @@ func (g *win) chunk(cr *chunkRegs, edge bool, name string) {
 			rb = v.vec()
 			g.tapIdxVec(g.field("tapIdx").Idx(tv, 4).Offset(4*u), rowI, rb)
 		}
-		g.taps(Mem{Base: T}, masks, cb, func(x VecVirtual, ci Op) {
+		g.taps(Mem{Base: T}, masks, edge || name == "tail", cb, func(x VecVirtual, ci Op) {
 			g.combine(x, ci, acc, accI, rb)
 		})
 	}
@@ -947,7 +971,7 @@ func (g *win) align(ph, x VecVirtual, sh int) VecVirtual {
 // calling use(x, ci) for each tap in order (ci: its column indices, from cb,
 // for max with index); for max it also folds every loaded vector into the
 // NaN detector.
-func (g *win) taps(T Mem, em *edgeMasks, cb []Op, use func(x VecVirtual, ci Op)) {
+func (g *win) taps(T Mem, em *edgeMasks, all bool, cb []Op, use func(x VecVirtual, ci Op)) {
 	if !g.fixed() {
 		g.anyTaps(T, em, cb, use)
 		return
@@ -961,7 +985,7 @@ func (g *win) taps(T Mem, em *edgeMasks, cb []Op, use func(x VecVirtual, ci Op))
 		}
 		x := g.loadAt(T, off, nil, em)
 		vecs[off] = x
-		loaded = append(loaded, loadedVec{x: x, k: em.maskOf(off)})
+		loaded = append(loaded, loadedVec{x: x, k: em.maskOf(off), off: off})
 		return x
 	}
 	var phases [2]VecVirtual
@@ -997,9 +1021,31 @@ func (g *win) taps(T Mem, em *edgeMasks, cb []Op, use func(x VecVirtual, ci Op))
 		}
 		use(x, ci)
 	}
-	if g.max() {
-		g.detectNaN(loaded)
+	if g.detects() {
+		g.detectNaN(g.checked(loaded, all))
 	}
+}
+
+// checked returns the loaded vectors of a tap row that the NaN detector must
+// see: all of them in an edge chunk or the tail (all), else those that tile
+// the row from chunk to chunk: the load at the least offset (stride 1), or
+// the block (stride 2). The row's columns that interior chunks read and do
+// not check are the edges' or the tail's, which check all (a row ends with one
+// of them: see winArgs).
+func (g *win) checked(loaded []loadedVec, all bool) []loadedVec {
+	if all {
+		return loaded
+	}
+	var xs []loadedVec
+	for _, l := range loaded {
+		if !l.bcast && (g.k.S == 1 && l.off == g.offsets()[0] || g.k.S == 2 && (l.off == 0 || l.off == g.v.L)) {
+			xs = append(xs, l)
+		}
+	}
+	if len(xs) != g.k.S {
+		panic(fmt.Sprintf("%s: %d vectors tile a tap row, want %d", g.k.Name(), len(xs), g.k.S))
+	}
+	return xs
 }
 
 // loadedVec is a vector a tap row loaded, for the NaN detector: in an edge
@@ -1008,6 +1054,7 @@ func (g *win) taps(T Mem, em *edgeMasks, cb []Op, use func(x VecVirtual, ci Op))
 type loadedVec struct {
 	x     VecVirtual
 	k     OpmaskVirtual
+	off   int // the load's column offset from the chunk's block start
 	bcast bool
 }
 
@@ -1078,14 +1125,14 @@ func (g *win) anyTaps(T Mem, em *edgeMasks, cb []Op, use func(x VecVirtual, ci O
 	var x VecVirtual
 	if g.k.S == 1 {
 		x = g.loadAt(T, 0, oB, em)
-		if g.max() {
+		if g.detects() {
 			g.detectNaN([]loadedVec{{x: x}})
 		}
 	} else {
 		hiB := GP64()
 		LEAQ(Mem{Base: oB, Disp: v.L * v.es}, hiB)
 		a, b := g.loadAt(T, 0, oB, em), g.loadAt(T, 0, hiB, em)
-		if g.max() {
+		if g.detects() {
 			g.detectNaN([]loadedVec{{x: a}, {x: b}})
 		}
 		x = g.evenOdd(a, b, 0)
@@ -1422,7 +1469,7 @@ func (g *win) fastRows(n int) {
 	r := GP64()
 	MOVQ(g.field("rows"), r)
 	Label(lbl("row"))
-	if g.max() {
+	if g.detects() {
 		if v.z {
 			KXORW(g.nanK, g.nanK, g.nanK)
 		} else {
@@ -1440,8 +1487,9 @@ func (g *win) fastRows(n int) {
 		v.ibcast(t, rowV)
 		v.mov(g.iotaS, colv)
 	}
-	// body emits one chunk at do (an edge chunk, e, when edge).
-	body := func(edge bool) {
+	// body emits one chunk at do (an edge chunk, e, when edge; all: its NaN
+	// detector checks every load, see checked).
+	body := func(edge, all bool) {
 		var em *edgeMasks
 		var sm *storeMask
 		if edge {
@@ -1471,7 +1519,7 @@ func (g *win) fastRows(n int) {
 				rb = v.vec()
 				g.tapIdxVec(g.field("tapIdx").Offset(4*i), rowV, rb)
 			}
-			g.taps(Mem{Base: T[i], Index: do, Scale: uint8(s)}, em, cb, func(x VecVirtual, ci Op) {
+			g.taps(Mem{Base: T[i], Index: do, Scale: uint8(s)}, em, all, cb, func(x VecVirtual, ci Op) {
 				g.combine(x, ci, acc, accI, rb)
 			})
 		}
@@ -1505,7 +1553,7 @@ func (g *win) fastRows(n int) {
 		Label(lbl(name))
 		TESTQ(c, c)
 		JLE(LabelRef(lbl(name + "Done")))
-		body(edge)
+		body(edge, edge)
 		DECQ(c)
 		JMP(LabelRef(lbl(name)))
 		Label(lbl(name + "Done"))
@@ -1526,12 +1574,12 @@ func (g *win) fastRows(n int) {
 		v.ibcast(c, colv)
 		v.iadd(g.iotaS, colv, colv)
 	}
-	body(false)
+	body(false, true)
 	JMP(LabelRef(lbl("rowEnd")))
 	Label(lbl("right"))
 	run("rightLoop", "c1", "nc", true)
 	Label(lbl("rowEnd"))
-	if g.max() {
+	if g.detects() {
 		g.nanTest()
 		JNE(LabelRef(g.lbl("leave")))
 	}
