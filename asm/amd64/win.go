@@ -88,7 +88,7 @@ func (g *win) fieldQ(name string) GPVirtual {
 	return r
 }
 
-func (g *win) max() bool     { return g.k.Op == table.Max || g.k.Op == table.MaxIdx }
+func (g *win) max() bool { return g.k.Op == table.Max || g.k.Op == table.MaxIdx }
 
 // detects reports whether the code being emitted looks for NaNs: max
 // kernels do, unless told that their input has none (winArgs.nanFree).
