@@ -6,14 +6,14 @@ import "unsafe"
 
 // goKernels are the kernels of the table (asm/table) in this file, kernelIDs 1..8.
 var goKernels = [...]kernelInfo{
-	{name: "maxWinS0F32Go", kind: kindWindow, op: kMax, isa: Generic, size: 4, lanes: 1, s: 0, k: 0, d: 0, p: 0},
-	{name: "maxIdxWinS0F32Go", kind: kindWindow, op: kMaxIdx, isa: Generic, size: 4, lanes: 1, s: 0, k: 0, d: 0, p: 0},
-	{name: "sumWinS0F32Go", kind: kindWindow, op: kSum, isa: Generic, size: 4, lanes: 1, s: 0, k: 0, d: 0, p: 0},
-	{name: "sumSqWinS0F32Go", kind: kindWindow, op: kSumSq, isa: Generic, size: 4, lanes: 1, s: 0, k: 0, d: 0, p: 0},
-	{name: "maxWinS0F64Go", kind: kindWindow, op: kMax, isa: Generic, size: 8, lanes: 1, s: 0, k: 0, d: 0, p: 0},
-	{name: "maxIdxWinS0F64Go", kind: kindWindow, op: kMaxIdx, isa: Generic, size: 8, lanes: 1, s: 0, k: 0, d: 0, p: 0},
-	{name: "sumWinS0F64Go", kind: kindWindow, op: kSum, isa: Generic, size: 8, lanes: 1, s: 0, k: 0, d: 0, p: 0},
-	{name: "sumSqWinS0F64Go", kind: kindWindow, op: kSumSq, isa: Generic, size: 8, lanes: 1, s: 0, k: 0, d: 0, p: 0},
+	{name: "maxWinS0F32Go", kind: kindWindow, op: kMax, isa: Generic, size: 4, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxIdxWinS0F32Go", kind: kindWindow, op: kMaxIdx, isa: Generic, size: 4, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumWinS0F32Go", kind: kindWindow, op: kSum, isa: Generic, size: 4, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumSqWinS0F32Go", kind: kindWindow, op: kSumSq, isa: Generic, size: 4, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxWinS0F64Go", kind: kindWindow, op: kMax, isa: Generic, size: 8, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxIdxWinS0F64Go", kind: kindWindow, op: kMaxIdx, isa: Generic, size: 8, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumWinS0F64Go", kind: kindWindow, op: kSum, isa: Generic, size: 8, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumSqWinS0F64Go", kind: kindWindow, op: kSumSq, isa: Generic, size: 8, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
 }
 
 // callGoWindow calls kernel id.
