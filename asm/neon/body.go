@@ -4,12 +4,14 @@ import "fmt"
 
 // body emits one chunk: the fold of every tap row, then the post-processing
 // and the stores. n > 0: the fast path of n tap rows (pointers in R6-R9);
-// n = 0: the general path, over winArgs.ntaps rows.
-func (g *win) body(n int, op foldOp, loop string) {
+// n = 0: the general path, over winArgs.ntaps rows. In the chunk loop
+// (ctxRun) it ends with the loop's branch back to label loop; a lead or
+// padded tail chunk branches to dispatch.
+func (g *win) body(n int, op foldOp, c ctx, loop, dispatch string) {
 	a := newAccum(op)
 	if n > 0 {
 		for i := range n {
-			g.tapRow(a, rPt(i), i, i == n-1)
+			g.tapRow(a, rPt(i), i, c)
 		}
 	} else {
 		g.generalRows(a)
@@ -20,14 +22,33 @@ func (g *win) body(n int, op foldOp, loop string) {
 		rare = g.post()
 	}
 	g.store(n)
-	g.I("SUBS $1, %s", rCnt)
-	g.I("BNE %s", loop)
-	if rare != nil {
-		done := g.fresh("loopDone")
-		g.I("B %s", done)
-		rare()
-		g.Label(done)
+	if c == ctxRun {
+		g.I("SUBS $1, %s", rCnt)
+		g.I("BNE %s", loop)
+	} else if g.withIdx() {
+		g.negInfLeave()
 	}
+	if rare != nil || c != ctxRun {
+		g.I("B %s", dispatch)
+	}
+	if rare != nil {
+		rare()
+	}
+}
+
+// negInfLeave leaves the plane to the caller when an output of the chunk is
+// -inf (a maximum of -inf may carry a padding column's index).
+func (g *win) negInfLeave() {
+	m, t := V(12), V(13)
+	g.Comment("An output of -inf may carry a padding index: the caller computes the plane.")
+	g.v3("fcmeq", m, vAcc, vFill)
+	for q := V(1); q < 4; q++ {
+		g.v3("fcmeq", t, vAcc+q, vFill)
+		g.I("VORR %s, %s, %s", t.B16(), m.B16(), m.B16())
+	}
+	g.Word(Across("umaxv", m, m))
+	g.I("FMOVS %s, R16", m.F())
+	g.I("CBNZW R16, %s", g.lbl("leave"))
 }
 
 // generalRows folds the winArgs.ntaps tap rows of a chunk: row 0 apart (it
@@ -40,7 +61,7 @@ func (g *win) generalRows(a *accum) {
 	}
 	g.I("MOVD ZR, %s", rV)
 	g.rowPtr()
-	g.tapRow(a, "R6", -1, false)
+	g.tapRow(a, "R6", -1, ctxRun)
 	g.I("MOVD $1, %s", rV)
 	g.Label(loop)
 	g.I("MOVD %s, R16", g.f("ntaps", 0))
@@ -48,7 +69,7 @@ func (g *win) generalRows(a *accum) {
 	g.I("BGE %s", done)
 	g.rowPtr()
 	a2 := *a // every lane group has its first tap by now
-	g.tapRow(&a2, "R6", -1, false)
+	g.tapRow(&a2, "R6", -1, ctxRun)
 	g.I("ADD $1, %s", rV)
 	g.I("B %s", loop)
 	g.Label(done)
@@ -75,79 +96,171 @@ func (g *win) rowPtr() {
 	g.Label(done)
 }
 
-// tapRow folds one tap row whose first load is at ptr (fixed taps) or whose
-// column 0 is at ptr (any taps, general path): fast-path row i (its index
-// splats precomputed), or i = -1 for the general path's row rV. last says it
-// is the chunk's last row (the pointer then need not advance to the next
-// chunk... it does anyway on the fast paths, where the loop relies on it).
-func (g *win) tapRow(a *accum, ptr string, i int, last bool) {
+// tapRow folds one tap row of fixed taps whose first load is at ptr, or of
+// any taps (general path) whose column 0 is at ptr: fast-path row i (its
+// index splats precomputed), or i = -1 for the general path's row rV, in a
+// chunk of kind c.
+func (g *win) tapRow(a *accum, ptr string, i int, c ctx) {
 	if !g.fixed() {
 		g.anyTaps(a, ptr)
 		return
-	}
-	splat := func(t int) V {
-		if !g.withIdx() {
-			return -1
-		}
-		if i >= 0 {
-			return g.splat(i, t)
-		}
-		s := V(18)
-		g.I("ADD $%d, R0, R16", g.l.field("tapIdx"))
-		g.I("MOVW (R16)(%s<<2), R16", rV)
-		g.I("ADD $%d, R16", g.k.Offsets()[t])
-		g.I("VDUP R16, %s", s.A(g.arr))
-		return s
 	}
 	sets := []V{vLoad, vLoad + 4}
 	if g.withIdx() && i >= 0 {
 		sets = sets[:1] // V12-V25 hold masks and splats
 	}
-	offs := g.k.Offsets()
+	splats := g.rowSplats(i)
 	if g.k.S == 1 {
-		// One LD1 of four registers per tap, chained by the step d*es.
-		for t := range offs {
-			set := sets[(len(offs)*max(i, 0)+t)%len(sets)]
-			direct := !a.have[0] && len(offs) == 1 && a.op != foldSum && a.op != foldSumSq
-			if direct {
-				set = vAcc // the row's only tap, the chunk's first: straight into acc
-			}
-			switch {
-			case len(offs) == 1:
-				g.I("VLD1.P 64(%s), %s", ptr, list(set, 4, g.arr))
-			case t < len(offs)-1:
-				g.I("VLD1.P (%s)(%s), %s", ptr, rSt1, list(set, 4, g.arr))
-			default:
-				g.I("VLD1 (%s), %s", ptr, list(set, 4, g.arr))
-				g.I("ADD $%d, %s", 64-(len(offs)-1)*g.k.D*g.es, ptr)
-			}
-			s := splat(t)
-			for q := range 4 {
-				g.fold(a, q, set+V(q), offs[t], t < len(offs)-1, s)
-			}
+		g.tapRow1(a, ptr, i, c, sets, splats)
+	} else {
+		g.tapRow2(a, ptr, c, sets, splats)
+	}
+}
+
+// rowSplats returns the registers of the index offsets of row i's taps
+// (max with index): the fast paths' precomputed ones, or for the general
+// path's row rV, splats made now (V18-V20).
+func (g *win) rowSplats(i int) []V {
+	if !g.withIdx() {
+		return nil
+	}
+	var ss []V
+	for t, o := range g.k.Offsets() {
+		if i >= 0 {
+			ss = append(ss, g.splat(i, t))
+			continue
 		}
+		s := V(18 + t)
+		g.I("ADD $%d, R0, R16", g.l.field("tapIdx"))
+		g.I("MOVW (R16)(%s<<2), R16", rV)
+		g.I("ADD $%d, R16", o)
+		g.I("VDUP R16, %s", s.A(g.arr))
+		ss = append(ss, s)
+	}
+	return ss
+}
+
+// splatOf returns splats[t], or -1 without index.
+func splatOf(splats []V, t int) V {
+	if splats == nil {
+		return -1
+	}
+	return splats[t]
+}
+
+// tapRow1 folds a stride-1 row: one LD1 of four registers per tap, chained
+// by the step d*es in the chunk loop. In a lead or padded tail chunk a tap
+// that reaches into the padding is loaded from inside the row and shifted
+// (shiftOf).
+func (g *win) tapRow1(a *accum, ptr string, i int, c ctx, sets, splats []V) {
+	offs := g.k.Offsets()
+	for t, o := range offs {
+		set := sets[(len(offs)*max(i, 0)+t)%len(sets)]
+		if !a.have[0] && len(offs) == 1 && a.op != foldSum && a.op != foldSumSq {
+			set = vAcc // the row's only tap, the chunk's first: straight into acc
+		}
+		sh := g.shiftOf(c, o)
+		switch {
+		case c != ctxRun:
+			at := (o - sh - offs[0]) * g.es // the load making tap o starts sh columns left of it
+			if at == 0 {
+				g.I("VLD1 (%s), %s", ptr, list(set, 4, g.arr))
+			} else {
+				g.I("ADD $%d, %s, R16", at, ptr)
+				g.I("VLD1 (R16), %s", list(set, 4, g.arr))
+			}
+			g.shiftLanes(set, sh)
+		case len(offs) == 1:
+			g.I("VLD1.P 64(%s), %s", ptr, list(set, 4, g.arr))
+		case t < len(offs)-1:
+			g.I("VLD1.P (%s)(%s), %s", ptr, rSt1, list(set, 4, g.arr))
+		default:
+			g.I("VLD1 (%s), %s", ptr, list(set, 4, g.arr))
+			g.I("ADD $%d, %s", 64-(len(offs)-1)*g.k.D*g.es, ptr)
+		}
+		for q := range 4 {
+			g.fold(a, q, set+V(q), o, t < len(offs)-1, splatOf(splats, t))
+		}
+	}
+}
+
+// shiftOf returns by how many columns tap o's vectors are shifted from the
+// load that makes them in a chunk of kind c: in the lead, a tap left of the
+// block start is made from the load at the block start (shift o < 0); in the
+// padded tail, a tap reaching into the right padding from the load that ends
+// at the row's end (shift > 0: stride 1 there reads [t+lo, w+p) and its tap
+// o the columns up to wo+o-1, wo = w+2p-(k-1)d).
+func (g *win) shiftOf(c ctx, o int) int {
+	switch {
+	case c == ctxLead && o < 0:
+		return o
+	case c == ctxPadTail:
+		return max(0, o+2*g.k.P-(g.k.K-1)*g.k.D)
+	}
+	return 0
+}
+
+// shiftLanes shifts the 4 registers of set by sh lanes across registers, in
+// place: lane j of the result is lane j+sh of the loaded ones, the fill
+// where that is outside them. EXT makes each register from two; the order
+// of the registers keeps every source unwritten until it is read.
+func (g *win) shiftLanes(set V, sh int) {
+	if sh == 0 {
 		return
 	}
-	// Stride 2: per lane group, one or two LD2 (8 columns each) split into
-	// even and odd columns, then the row's taps in order.
-	var splats []V
-	if g.withIdx() && i < 0 {
-		// the general path's splats, once per row (V18-V20)
-		for t := range offs {
-			s := []V{18, 19, 20}[t]
-			g.I("ADD $%d, R0, R16", g.l.field("tapIdx"))
-			g.I("MOVW (R16)(%s<<2), R16", rV)
-			g.I("ADD $%d, R16", offs[t])
-			g.I("VDUP R16, %s", s.A(g.arr))
-			splats = append(splats, s)
+	n := 16 / g.es
+	reg := func(x int) V {
+		if x < 0 || x >= 4 {
+			return vFill
 		}
+		return set + V(x)
 	}
+	for k := range 4 {
+		q := k
+		if sh < 0 {
+			q = 3 - k
+		}
+		s0 := q*n + sh
+		x := s0 / n
+		if s0 < 0 {
+			x = (s0 - n + 1) / n
+		}
+		b := s0 - x*n
+		if b == 0 {
+			g.mov(set+V(q), reg(x))
+			continue
+		}
+		g.I("VEXT $%d, %s, %s, %s", b*g.es, reg(x+1).B16(), reg(x).B16(), (set + V(q)).B16())
+	}
+}
+
+// tapRow2 folds a stride-2 row: per lane group, one or two LD2 (8 columns
+// each) split into even and odd columns, then the row's taps in order. In
+// the lead the LD2 at -1, which would read column -1, is not made: its even
+// columns (tap -1) are the odd columns of the LD2 at 0 shifted by one lane,
+// lane 0 from the fill (EXT with the previous lane group's odd columns).
+func (g *win) tapRow2(a *accum, ptr string, c ctx, sets, splats []V) {
+	offs := g.k.Offsets()
+	lead := c == ctxLead
 	for q := range 4 {
 		set := sets[q%len(sets)]
-		switch len(g.loads) {
-		case 1:
+		var prevO V = vFill // the previous lane group's odd columns (lead)
+		if lead && q > 0 {
+			if len(sets) == 2 {
+				prevO = sets[(q-1)%2] + 3
+			} else {
+				prevO = vBase // one set: kept in V30 before the load overwrites it
+				g.mov(vBase, set+3)
+			}
+		}
+		switch {
+		case lead:
+			g.I("ADD $%d, %s, R16", g.es+32*q, ptr)
+			g.I("VLD2 (R16), %s", list(set+2, 2, g.arr))
+			g.I("VEXT $%d, %s, %s, %s", 16-g.es, (set + 3).B16(), prevO.B16(), set.B16())
+		case len(g.loads) == 1:
 			g.I("VLD2.P 32(%s), %s", ptr, list(set, 2, g.arr))
-		case 2:
+		case len(g.loads) == 2:
 			g.I("VLD2.P (%s)(%s), %s", ptr, rSt1, list(set, 2, g.arr))
 			g.I("VLD2.P (%s)(%s), %s", ptr, rSt2, list(set+2, 2, g.arr))
 		default:
@@ -161,14 +274,10 @@ func (g *win) tapRow(a *accum, ptr string, i int, last bool) {
 					break
 				}
 			}
-			var s V = -1
-			switch {
-			case splats != nil:
-				s = splats[t]
-			case g.withIdx():
-				s = g.splat(i, t)
+			if lead && o == 0 {
+				reg = set + 2 // the LD2 at -1 was not made
 			}
-			g.fold(a, q, reg, o, t < len(offs)-1, s)
+			g.fold(a, q, reg, o, t < len(offs)-1, splatOf(splats, t))
 		}
 	}
 }

@@ -102,6 +102,7 @@ var acrossLanes = map[string]uint32{
 	"fmaxv": 0x6e30f800,
 	"sminv": 0x4eb1a800,
 	"uminv": 0x6eb1a800,
+	"umaxv": 0x6eb0a800,
 }
 
 const szBit = 1 << 22

@@ -41,6 +41,8 @@ var llvmEncodings = []struct {
 	{"sminv s31, v4.4s", 0x4eb1a89f},
 	{"uminv s6, v7.4s", 0x6eb1a8e6},
 	{"uminv s28, v28.4s", 0x6eb1ab9c},
+	{"umaxv s12, v12.4s", 0x6eb0a98c},
+	{"umaxv s0, v31.4s", 0x6eb0abe0},
 }
 
 var operandRE = regexp.MustCompile(`^[vs](\d+)(?:\.(4s|2d))?$`)

@@ -29,6 +29,14 @@ import (
 // outputs go to a stack buffer first and only those inside [0, wo) are
 // copied out. Kernels of any taps (K = 0) stage each tap's columns instead.
 //
+// Two edge chunks of the fast paths need no staging: chunk 0 of a row whose
+// only columns outside are its left padding (the lead: every row of a
+// padded window once the row is longer than a chunk's reach), and, for
+// stride 1, the row's last L outputs when only its right padding lies
+// outside (the padded tail). There the taps that reach into the padding are
+// made from an in-row load shifted by EXT, the padding lanes from the fill
+// register.
+//
 // Windows of 1 to 4 vertical taps take the fast paths, whose tap row
 // pointers stay in R6-R9 and advance with the loads; other windows the
 // general path, which computes each tap row's pointer per chunk.
@@ -47,9 +55,21 @@ const (
 	fZI     = 80  // the slab's plane index base
 	fNedges = 88  // edge chunks per row
 	fLR     = 96  // the LR of the exact row
-	fSout   = 112 // an edge chunk's outputs (64 bytes)
-	fSoutI  = 176 // and indices (128 bytes)
-	fStage  = 304 // the staging buffers, one per tap row of the fast paths
+	fLead   = 104 // fast paths: 1 when chunk 0 is the lead, else 0 (the first edge chunk staged)
+	fPadT   = 112 // fast paths: the padded tail's first output, or -1
+	fEdgesF = 120 // fast paths: the edge chunks staged (the padded tail takes the last)
+	fSout   = 128 // an edge chunk's outputs (64 bytes)
+	fSoutI  = 192 // and indices (128 bytes)
+	fStage  = 320 // the staging buffers, one per tap row of the fast paths
+)
+
+// ctx is the kind of chunk a body is emitted for.
+type ctx int
+
+const (
+	ctxRun     ctx = iota // the chunk loop: interior chunks, the tail chunk, staged edge chunks
+	ctxLead               // chunk 0, its left padding made by EXT
+	ctxPadTail            // stride 1: the last L outputs, their right padding made by EXT
 )
 
 // General registers with fixed roles.
@@ -95,6 +115,8 @@ type win struct {
 	name   string
 	seq    int
 
+	hasLead, hasPadTail bool // the kernel has the lead and padded tail chunks
+
 	// per path
 	detect   bool // fast max: look for -0 (more than one tap per window)
 	maskBase V
@@ -115,6 +137,10 @@ func newWin(e *Emitter, k table.Kernel, l *layout) *win {
 	}
 	g.stageB = (g.ncols*g.es + 31) / 32 * 32
 	g.frame = fStage + maxFast*g.stageB
+	if k.K != 0 && g.lo < 0 {
+		g.hasLead = k.S == 1 || len(g.loads) == 2 && g.loads[0].Off == -1 && g.loads[1].Off == 0
+		g.hasPadTail = k.S == 1
+	}
 	return g
 }
 
@@ -190,6 +216,50 @@ func (g *win) prologue() {
 	g.I("CSEL GE, ZR, R17, R17")
 	g.I("ADD R17, R16, R16")
 	g.I("MOVD R16, %d(RSP)", fNedges)
+	g.I("MOVD R16, %d(RSP)", fEdgesF)
+	g.I("MOVD ZR, %d(RSP)", fLead)
+	g.I("MOVD $-1, R17")
+	g.I("MOVD R17, %d(RSP)", fPadT)
+	if g.hasLead {
+		done := g.fresh("noLead")
+		g.Comment("The lead: c0 = 1, chunk 0 reads inside the row right of column 0 (hi <= w) and holds L outputs.")
+		g.I("MOVD %s, R17", g.f("c0", 0))
+		g.I("CMP $1, R17")
+		g.I("BNE %s", done)
+		g.I("MOVD %s, R17", g.f("w", 0))
+		g.I("CMP $%d, R17", g.hi)
+		g.I("BLT %s", done)
+		g.I("MOVD %s, R17", g.f("wo", 0))
+		g.I("CMP $%d, R17", g.L)
+		g.I("BLT %s", done)
+		g.I("MOVD $1, R17")
+		g.I("MOVD R17, %d(RSP)", fLead)
+		g.Label(done)
+	}
+	if g.hasPadTail {
+		done := g.fresh("noPadTail")
+		g.Comment("The padded tail t = wo-L: no tail chunk, one trailing edge chunk, t+lo >= 0, and t+hi-w = p.")
+		g.I("MOVD %s, R17", g.f("tail", 0))
+		g.I("TBZ $63, R17, %s", done)
+		g.I("MOVD %s, R17", g.f("nc", 0))
+		g.I("SUB $1, R17")
+		g.I("MOVD %s, R19", g.f("c1", 0))
+		g.I("CMP R17, R19")
+		g.I("BNE %s", done)
+		g.I("MOVD %s, R17", g.f("wo", 0))
+		g.I("SUB $%d, R17", g.L)
+		g.I("CMP $%d, R17", -g.lo)
+		g.I("BLT %s", done)
+		g.I("MOVD %s, R19", g.f("w", 0))
+		g.I("ADD $%d, R17, R20", g.hi)
+		g.I("SUB R19, R20")
+		g.I("CMP $%d, R20", g.k.P)
+		g.I("BNE %s", done)
+		g.I("MOVD R17, %d(RSP)", fPadT)
+		g.I("SUB $1, R16")
+		g.I("MOVD R16, %d(RSP)", fEdgesF)
+		g.Label(done)
+	}
 	g.steps()
 	g.constants()
 }
@@ -403,12 +473,17 @@ func (g *win) row(p string, n int, op foldOp) {
 	g.I("CBZ %s, %s", rCnt, lbl("dispatch"))
 
 	g.Label(lbl("body"))
-	g.body(n, op, lbl("body"))
+	g.body(n, op, ctxRun, lbl("body"), lbl("dispatch"))
 
+	special := n > 0 && (g.hasLead || g.hasPadTail)
 	g.Label(lbl("dispatch"))
 	g.I("TBZ $63, %s, %s", rE, lbl("edgePost"))
 	g.I("CMN $1, %s", rE)
 	g.I("BEQ %s", lbl("tailDone"))
+	if special {
+		g.I("CMN $2, %s", rE)
+		g.I("BNE %s", lbl("specialDone"))
+	}
 	g.Comment("The tail chunk at output tail, overlapping the previous one.")
 	g.I("MOVD %s, R16", g.f("tail", 0))
 	g.I("TBNZ $63, R16, %s", lbl("tailDone"))
@@ -417,19 +492,58 @@ func (g *win) row(p string, n int, op foldOp) {
 	g.I("MOVD $1, %s", rCnt)
 	g.I("B %s", lbl("body"))
 	g.Label(lbl("tailDone"))
-	g.I("MOVD ZR, %s", rE)
+	if special {
+		if g.hasPadTail {
+			g.I("MOVD %d(RSP), R16", fPadT)
+			g.I("TBNZ $63, R16, %s", lbl("padDone"))
+			g.chunkAt("R16", g.k.S, 1, n)
+			g.I("MOVD $-4, %s", rE)
+			g.I("B %s", lbl("padBody"))
+		}
+		g.Label(lbl("padDone"))
+		if g.hasLead {
+			g.I("MOVD %d(RSP), R16", fLead)
+			g.I("CBZ R16, %s", lbl("leadDone"))
+			g.I("MOVD ZR, R16")
+			g.chunkAt("R16", g.k.S*g.L, g.L, n)
+			g.I("MOVD $-3, %s", rE)
+			g.I("B %s", lbl("leadBody"))
+		}
+		g.I("B %s", lbl("leadDone"))
+		g.Label(lbl("specialDone"))
+		g.I("CMN $4, %s", rE)
+		g.I("BEQ %s", lbl("padDone"))
+		g.Label(lbl("leadDone"))
+		g.I("MOVD %d(RSP), %s", fLead, rE)
+	} else {
+		g.I("MOVD ZR, %s", rE)
+	}
 	g.I("B %s", lbl("edge"))
 
 	g.Label(lbl("edgePost"))
 	g.edgePost()
 	g.I("ADD $1, %s", rE)
 	g.Label(lbl("edge"))
-	g.I("MOVD %d(RSP), R16", fNedges)
+	edges := fNedges
+	if special {
+		edges = fEdgesF
+	}
+	g.I("MOVD %d(RSP), R16", edges)
 	g.I("CMP R16, %s", rE)
 	g.I("BGE %s", lbl("rowEnd"))
 	g.edgeChunk(n)
 	g.I("MOVD $1, %s", rCnt)
 	g.I("B %s", lbl("body"))
+	if special {
+		if g.hasLead {
+			g.Label(lbl("leadBody"))
+			g.body(n, op, ctxLead, "", lbl("dispatch"))
+		}
+		if g.hasPadTail {
+			g.Label(lbl("padBody"))
+			g.body(n, op, ctxPadTail, "", lbl("dispatch"))
+		}
+	}
 	g.Label(lbl("rowEnd"))
 }
 
