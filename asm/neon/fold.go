@@ -136,8 +136,9 @@ func (g *win) fold(a *accum, q int, x V, o int, pendOK bool, splat V) {
 		g.I("VBIT %s, %s, %s", m.B16(), x.B16(), acc.B16())
 		g.v3("fmax", sec, sec, x)
 	case foldMaxIdx:
-		nan := vNaN + V(q&1)
-		g.v3("fmax", nan, nan, x)
+		if nan := vNaN + V(q&1); !g.covered(o) {
+			g.v3("fmax", nan, nan, x)
+		}
 		if first {
 			g.mov(acc, x)
 			g.mov(sec, splat)
@@ -150,9 +151,9 @@ func (g *win) fold(a *accum, q int, x V, o int, pendOK bool, splat V) {
 	}
 }
 
-// covered reports whether the -0 detector may skip the taps at column offset
-// o: those left of the block start (o < 0) when the kernel has a tap at
-// offset 0. That tap covers the chunk's whole block (its L columns, or with
+// covered reports whether the -0 (max) or NaN (max with index) detector may
+// skip the taps at column offset o: those left of the block start (o < 0)
+// when the kernel has a tap at offset 0. That tap covers the chunk's whole block (its L columns, or with
 // stride 2 the even and odd columns of its LD2), the blocks of a row's
 // chunks cover every column its windows read from 0 on, and a tap left of
 // the block reads only columns of this block, of blocks before it (chunks
