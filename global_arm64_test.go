@@ -19,10 +19,7 @@ func TestGlobalKernelsNEON(t *testing.T) {
 	defer func() { require.NoError(t, Use(prev)) }()
 	require.NoError(t, Use(NEON))
 	r := rand.New(rand.NewPCG(21, 22))
-	sizes := []int{1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 31, 32, 33, 39, 40, 49, 63, 64, 100, 169, 255, 256, 511, 512, 513, 1000, 4095, 8191, 8192, 8200, 40000}
-	if !testing.Short() {
-		sizes = append(sizes, 131072+37, 1<<24+1000) // the last: over 2^19 rows, a cascade step of 2^5
-	}
+	sizes := []int{1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 31, 32, 33, 39, 40, 49, 63, 64, 100, 169, 255, 256, 511, 512, 513, 1000, 4095, 8191, 8192, 8200, 40000, 131072 + 37}
 	for _, n := range sizes {
 		planes := 1 + r.IntN(3)
 		if n < 64 {
@@ -59,4 +56,17 @@ func TestGlobalKernelsNEON(t *testing.T) {
 			}
 		}
 	}
+	if testing.Short() {
+		return
+	}
+	// Over 2^19 rows of 32 the cascade's step grows to 2^5 rows.
+	n := 1<<24 + 1000
+	src := make([]float32, n)
+	fill(r, src, false)
+	mean, err := NewGlobalMean[float32](1, n)
+	require.NoError(t, err)
+	want, got := make([]float32, 1), make([]float32, 1)
+	globalMeanGeneric(want, src, 1, n)
+	require.NoError(t, mean.Run(got, nil, src))
+	require.Equal(t, bitsOf(want[0]), bitsOf(got[0]), "mean of %d: got %v, want %v", n, got[0], want[0])
 }
