@@ -386,11 +386,16 @@ func (g *win) path(n int, op foldOp) {
 	}
 	g.Comment("Next row.")
 	for _, b := range []struct{ reg, step string }{{rS, "srcRow"}, {rD, "dstRow"}, {rX, "idxRow"}} {
+		if b.reg == rX && !g.withIdx() {
+			continue
+		}
 		g.I("MOVD %s, R16", g.f(b.step, 0))
 		g.I("ADD R16, %s", b.reg)
 	}
-	g.I("MOVW %s, R16", g.f("rowIdx", 0))
-	g.I("ADD R16, %s", rI)
+	if g.withIdx() {
+		g.I("MOVW %s, R16", g.f("rowIdx", 0))
+		g.I("ADD R16, %s", rI)
+	}
 	g.I("SUBS $1, %s", rRows)
 	g.I("BNE %s", lbl("row"))
 
@@ -568,8 +573,12 @@ func (g *win) chunkAt(c string, colMul, outMul, n int) {
 	if n == 0 {
 		return
 	}
-	g.I("ADD $%d, %s, R17", g.loads[0].Off, rBcol)
-	g.I("LSL $%d, R17, R17", g.sh)
+	if x0 := g.loads[0].Off; x0 != 0 {
+		g.I("ADD $%d, %s, R17", x0, rBcol)
+		g.I("LSL $%d, R17, R17", g.sh)
+	} else {
+		g.I("LSL $%d, %s, R17", g.sh, rBcol)
+	}
 	for i := range n {
 		g.I("MOVD %s, %s", g.f("tapOff", 8*i), rPt(i))
 		g.I("ADD %s, %s", rS, rPt(i))
@@ -583,10 +592,14 @@ func (g *win) mulTo(dst, src string, m int) {
 	for 1<<sh < m {
 		sh++
 	}
-	if 1<<sh != m {
+	switch {
+	case 1<<sh != m:
 		panic(fmt.Sprintf("neon: %d is not a power of two", m))
+	case sh == 0:
+		g.I("MOVD %s, %s", src, dst)
+	default:
+		g.I("LSL $%d, %s, %s", sh, src, dst)
 	}
-	g.I("LSL $%d, %s, %s", sh, src, dst)
 }
 
 // edgeChunk sets up edge chunk e (rE): its block start, the staged tap rows
