@@ -1492,6 +1492,29 @@ TEXT ·maxWinS2K3D1P1F32NEON(SB), $960-48
 	MOVD $1, R17
 	MOVD R17, 104(RSP)
 maxWinS2K3D1P1F32NEON_noLead1:
+	// The padded tail t = wo-L: no tail chunk, one trailing edge chunk, t*s+lo >= 0, and t*s+hi-w = padOver.
+	MOVD 968(R0), R17
+	TBZ $63, R17, maxWinS2K3D1P1F32NEON_noPadTail2
+	MOVD 960(R0), R17
+	SUB $1, R17
+	MOVD 952(R0), R19
+	CMP R17, R19
+	BNE maxWinS2K3D1P1F32NEON_noPadTail2
+	MOVD 904(R0), R17
+	SUBS $16, R17
+	BLT maxWinS2K3D1P1F32NEON_noPadTail2
+	LSL $1, R17, R20
+	CMP $1, R20
+	BLT maxWinS2K3D1P1F32NEON_noPadTail2
+	MOVD 896(R0), R19
+	ADD $32, R20
+	SUB R19, R20
+	CMP $1, R20
+	BNE maxWinS2K3D1P1F32NEON_noPadTail2
+	MOVD R17, 112(RSP)
+	SUB $1, R16
+	MOVD R16, 120(RSP)
+maxWinS2K3D1P1F32NEON_noPadTail2:
 	MOVD $4, R15
 	MOVD $28, R26
 	MOVW $0xff800000, R16
@@ -1551,18 +1574,18 @@ maxWinS2K3D1P1F32NEON_g_body:
 	MOVD ZR, R7
 	ADD $120, R0, R16
 	MOVD (R16)(R7<<3), R16
-	TBZ $63, R25, maxWinS2K3D1P1F32NEON_stg4
+	TBZ $63, R25, maxWinS2K3D1P1F32NEON_stg5
 	ADD R1, R16
 	ADD R8, R16, R6
-	B maxWinS2K3D1P1F32NEON_ptr5
-maxWinS2K3D1P1F32NEON_stg4:
+	B maxWinS2K3D1P1F32NEON_ptr6
+maxWinS2K3D1P1F32NEON_stg5:
 	ADD R1, R16, R16
 	ADD $-1, R13, R17
 	ADD R17<<2, R16
 	ADD $320, RSP, R19
 	BL maxWinS2K3D1P1F32NEON_stage
 	ADD $320, RSP, R6
-maxWinS2K3D1P1F32NEON_ptr5:
+maxWinS2K3D1P1F32NEON_ptr6:
 	VLD2.P (R6)(R15), [V8.S4, V9.S4]
 	VLD2.P (R6)(R26), [V10.S4, V11.S4]
 	WORD $0x4ea96c84 // smin v4.4s, v4.4s, v9.4s
@@ -1588,24 +1611,24 @@ maxWinS2K3D1P1F32NEON_ptr5:
 	WORD $0x4eaf6ce7 // smin v7.4s, v7.4s, v15.4s
 	WORD $0x4e2ff463 // fmax v3.4s, v3.4s, v15.4s
 	MOVD $1, R7
-maxWinS2K3D1P1F32NEON_v2:
+maxWinS2K3D1P1F32NEON_v3:
 	MOVD 112(R0), R16
 	CMP R16, R7
-	BGE maxWinS2K3D1P1F32NEON_vdone3
+	BGE maxWinS2K3D1P1F32NEON_vdone4
 	ADD $120, R0, R16
 	MOVD (R16)(R7<<3), R16
-	TBZ $63, R25, maxWinS2K3D1P1F32NEON_stg6
+	TBZ $63, R25, maxWinS2K3D1P1F32NEON_stg7
 	ADD R1, R16
 	ADD R8, R16, R6
-	B maxWinS2K3D1P1F32NEON_ptr7
-maxWinS2K3D1P1F32NEON_stg6:
+	B maxWinS2K3D1P1F32NEON_ptr8
+maxWinS2K3D1P1F32NEON_stg7:
 	ADD R1, R16, R16
 	ADD $-1, R13, R17
 	ADD R17<<2, R16
 	ADD $320, RSP, R19
 	BL maxWinS2K3D1P1F32NEON_stage
 	ADD $320, RSP, R6
-maxWinS2K3D1P1F32NEON_ptr7:
+maxWinS2K3D1P1F32NEON_ptr8:
 	VLD2.P (R6)(R15), [V8.S4, V9.S4]
 	VLD2.P (R6)(R26), [V10.S4, V11.S4]
 	WORD $0x4e28f400 // fmax v0.4s, v0.4s, v8.4s
@@ -1635,8 +1658,8 @@ maxWinS2K3D1P1F32NEON_ptr7:
 	WORD $0x4eaf6ce7 // smin v7.4s, v7.4s, v15.4s
 	WORD $0x4e2ff463 // fmax v3.4s, v3.4s, v15.4s
 	ADD $1, R7
-	B maxWinS2K3D1P1F32NEON_v2
-maxWinS2K3D1P1F32NEON_vdone3:
+	B maxWinS2K3D1P1F32NEON_v3
+maxWinS2K3D1P1F32NEON_vdone4:
 	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R10)
 	ADD $32, R13
 	SUBS $1, R12
@@ -1845,6 +1868,18 @@ maxWinS2K3D1P1F32NEON_f1_dispatch:
 	MOVD $1, R12
 	B maxWinS2K3D1P1F32NEON_f1_body
 maxWinS2K3D1P1F32NEON_f1_tailDone:
+	MOVD 112(RSP), R16
+	TBNZ $63, R16, maxWinS2K3D1P1F32NEON_f1_padDone
+	LSL $1, R16, R13
+	MOVD R16, R17
+	ADD R17<<2, R2, R10
+	ADD $-1, R13, R17
+	LSL $2, R17, R17
+	MOVD 120(R0), R6
+	ADD R1, R6
+	ADD R17, R6
+	MOVD $-4, R25
+	B maxWinS2K3D1P1F32NEON_f1_padBody
 maxWinS2K3D1P1F32NEON_f1_padDone:
 	MOVD 104(RSP), R16
 	CBZ R16, maxWinS2K3D1P1F32NEON_f1_leadDone
@@ -1937,6 +1972,33 @@ maxWinS2K3D1P1F32NEON_f1_leadBody:
 	VEXT $12, V15.B16, V11.B16, V12.B16
 	WORD $0x4eae6ce7 // smin v7.4s, v7.4s, v14.4s
 	WORD $0x4e2ef583 // fmax v3.4s, v12.4s, v14.4s
+	WORD $0x4eaf6ce7 // smin v7.4s, v7.4s, v15.4s
+	WORD $0x4e2ff463 // fmax v3.4s, v3.4s, v15.4s
+	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R10)
+	B maxWinS2K3D1P1F32NEON_f1_dispatch
+maxWinS2K3D1P1F32NEON_f1_padBody:
+	VLD2.P (R6)(R15), [V8.S4, V9.S4]
+	VLD2.P (R6)(R26), [V10.S4, V11.S4]
+	WORD $0x4ea96c84 // smin v4.4s, v4.4s, v9.4s
+	WORD $0x4e29f500 // fmax v0.4s, v8.4s, v9.4s
+	WORD $0x4eab6c84 // smin v4.4s, v4.4s, v11.4s
+	WORD $0x4e2bf400 // fmax v0.4s, v0.4s, v11.4s
+	VLD2.P (R6)(R15), [V12.S4, V13.S4]
+	VLD2.P (R6)(R26), [V14.S4, V15.S4]
+	WORD $0x4ead6ca5 // smin v5.4s, v5.4s, v13.4s
+	WORD $0x4e2df581 // fmax v1.4s, v12.4s, v13.4s
+	WORD $0x4eaf6ca5 // smin v5.4s, v5.4s, v15.4s
+	WORD $0x4e2ff421 // fmax v1.4s, v1.4s, v15.4s
+	VLD2.P (R6)(R15), [V8.S4, V9.S4]
+	VLD2.P (R6)(R26), [V10.S4, V11.S4]
+	WORD $0x4ea96cc6 // smin v6.4s, v6.4s, v9.4s
+	WORD $0x4e29f502 // fmax v2.4s, v8.4s, v9.4s
+	WORD $0x4eab6cc6 // smin v6.4s, v6.4s, v11.4s
+	WORD $0x4e2bf442 // fmax v2.4s, v2.4s, v11.4s
+	VLD2 (R6), [V12.S4, V13.S4]
+	VEXT $4, V31.B16, V12.B16, V15.B16
+	WORD $0x4ead6ce7 // smin v7.4s, v7.4s, v13.4s
+	WORD $0x4e2df583 // fmax v3.4s, v12.4s, v13.4s
 	WORD $0x4eaf6ce7 // smin v7.4s, v7.4s, v15.4s
 	WORD $0x4e2ff463 // fmax v3.4s, v3.4s, v15.4s
 	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R10)
@@ -2126,6 +2188,21 @@ maxWinS2K3D1P1F32NEON_f2_dispatch:
 	MOVD $1, R12
 	B maxWinS2K3D1P1F32NEON_f2_body
 maxWinS2K3D1P1F32NEON_f2_tailDone:
+	MOVD 112(RSP), R16
+	TBNZ $63, R16, maxWinS2K3D1P1F32NEON_f2_padDone
+	LSL $1, R16, R13
+	MOVD R16, R17
+	ADD R17<<2, R2, R10
+	ADD $-1, R13, R17
+	LSL $2, R17, R17
+	MOVD 120(R0), R6
+	ADD R1, R6
+	ADD R17, R6
+	MOVD 128(R0), R7
+	ADD R1, R7
+	ADD R17, R7
+	MOVD $-4, R25
+	B maxWinS2K3D1P1F32NEON_f2_padBody
 maxWinS2K3D1P1F32NEON_f2_padDone:
 	MOVD 104(RSP), R16
 	CBZ R16, maxWinS2K3D1P1F32NEON_f2_leadDone
@@ -2260,6 +2337,61 @@ maxWinS2K3D1P1F32NEON_f2_leadBody:
 	WORD $0x4e2cf463 // fmax v3.4s, v3.4s, v12.4s
 	WORD $0x4eae6ce7 // smin v7.4s, v7.4s, v14.4s
 	WORD $0x4e2ef463 // fmax v3.4s, v3.4s, v14.4s
+	WORD $0x4eaf6ce7 // smin v7.4s, v7.4s, v15.4s
+	WORD $0x4e2ff463 // fmax v3.4s, v3.4s, v15.4s
+	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R10)
+	B maxWinS2K3D1P1F32NEON_f2_dispatch
+maxWinS2K3D1P1F32NEON_f2_padBody:
+	VLD2.P (R6)(R15), [V8.S4, V9.S4]
+	VLD2.P (R6)(R26), [V10.S4, V11.S4]
+	WORD $0x4ea96c84 // smin v4.4s, v4.4s, v9.4s
+	WORD $0x4e29f500 // fmax v0.4s, v8.4s, v9.4s
+	WORD $0x4eab6c84 // smin v4.4s, v4.4s, v11.4s
+	WORD $0x4e2bf400 // fmax v0.4s, v0.4s, v11.4s
+	VLD2.P (R6)(R15), [V12.S4, V13.S4]
+	VLD2.P (R6)(R26), [V14.S4, V15.S4]
+	WORD $0x4ead6ca5 // smin v5.4s, v5.4s, v13.4s
+	WORD $0x4e2df581 // fmax v1.4s, v12.4s, v13.4s
+	WORD $0x4eaf6ca5 // smin v5.4s, v5.4s, v15.4s
+	WORD $0x4e2ff421 // fmax v1.4s, v1.4s, v15.4s
+	VLD2.P (R6)(R15), [V8.S4, V9.S4]
+	VLD2.P (R6)(R26), [V10.S4, V11.S4]
+	WORD $0x4ea96cc6 // smin v6.4s, v6.4s, v9.4s
+	WORD $0x4e29f502 // fmax v2.4s, v8.4s, v9.4s
+	WORD $0x4eab6cc6 // smin v6.4s, v6.4s, v11.4s
+	WORD $0x4e2bf442 // fmax v2.4s, v2.4s, v11.4s
+	VLD2 (R6), [V12.S4, V13.S4]
+	VEXT $4, V31.B16, V12.B16, V15.B16
+	WORD $0x4ead6ce7 // smin v7.4s, v7.4s, v13.4s
+	WORD $0x4e2df583 // fmax v3.4s, v12.4s, v13.4s
+	WORD $0x4eaf6ce7 // smin v7.4s, v7.4s, v15.4s
+	WORD $0x4e2ff463 // fmax v3.4s, v3.4s, v15.4s
+	VLD2.P (R7)(R15), [V8.S4, V9.S4]
+	VLD2.P (R7)(R26), [V10.S4, V11.S4]
+	WORD $0x4e28f400 // fmax v0.4s, v0.4s, v8.4s
+	WORD $0x4ea96c84 // smin v4.4s, v4.4s, v9.4s
+	WORD $0x4e29f400 // fmax v0.4s, v0.4s, v9.4s
+	WORD $0x4eab6c84 // smin v4.4s, v4.4s, v11.4s
+	WORD $0x4e2bf400 // fmax v0.4s, v0.4s, v11.4s
+	VLD2.P (R7)(R15), [V12.S4, V13.S4]
+	VLD2.P (R7)(R26), [V14.S4, V15.S4]
+	WORD $0x4e2cf421 // fmax v1.4s, v1.4s, v12.4s
+	WORD $0x4ead6ca5 // smin v5.4s, v5.4s, v13.4s
+	WORD $0x4e2df421 // fmax v1.4s, v1.4s, v13.4s
+	WORD $0x4eaf6ca5 // smin v5.4s, v5.4s, v15.4s
+	WORD $0x4e2ff421 // fmax v1.4s, v1.4s, v15.4s
+	VLD2.P (R7)(R15), [V8.S4, V9.S4]
+	VLD2.P (R7)(R26), [V10.S4, V11.S4]
+	WORD $0x4e28f442 // fmax v2.4s, v2.4s, v8.4s
+	WORD $0x4ea96cc6 // smin v6.4s, v6.4s, v9.4s
+	WORD $0x4e29f442 // fmax v2.4s, v2.4s, v9.4s
+	WORD $0x4eab6cc6 // smin v6.4s, v6.4s, v11.4s
+	WORD $0x4e2bf442 // fmax v2.4s, v2.4s, v11.4s
+	VLD2 (R7), [V12.S4, V13.S4]
+	VEXT $4, V31.B16, V12.B16, V15.B16
+	WORD $0x4e2cf463 // fmax v3.4s, v3.4s, v12.4s
+	WORD $0x4ead6ce7 // smin v7.4s, v7.4s, v13.4s
+	WORD $0x4e2df463 // fmax v3.4s, v3.4s, v13.4s
 	WORD $0x4eaf6ce7 // smin v7.4s, v7.4s, v15.4s
 	WORD $0x4e2ff463 // fmax v3.4s, v3.4s, v15.4s
 	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R10)
@@ -2483,6 +2615,24 @@ maxWinS2K3D1P1F32NEON_f3_dispatch:
 	MOVD $1, R12
 	B maxWinS2K3D1P1F32NEON_f3_body
 maxWinS2K3D1P1F32NEON_f3_tailDone:
+	MOVD 112(RSP), R16
+	TBNZ $63, R16, maxWinS2K3D1P1F32NEON_f3_padDone
+	LSL $1, R16, R13
+	MOVD R16, R17
+	ADD R17<<2, R2, R10
+	ADD $-1, R13, R17
+	LSL $2, R17, R17
+	MOVD 120(R0), R6
+	ADD R1, R6
+	ADD R17, R6
+	MOVD 128(R0), R7
+	ADD R1, R7
+	ADD R17, R7
+	MOVD 136(R0), R8
+	ADD R1, R8
+	ADD R17, R8
+	MOVD $-4, R25
+	B maxWinS2K3D1P1F32NEON_f3_padBody
 maxWinS2K3D1P1F32NEON_f3_padDone:
 	MOVD 104(RSP), R16
 	CBZ R16, maxWinS2K3D1P1F32NEON_f3_leadDone
@@ -2659,6 +2809,89 @@ maxWinS2K3D1P1F32NEON_f3_leadBody:
 	WORD $0x4e2cf463 // fmax v3.4s, v3.4s, v12.4s
 	WORD $0x4eae6ce7 // smin v7.4s, v7.4s, v14.4s
 	WORD $0x4e2ef463 // fmax v3.4s, v3.4s, v14.4s
+	WORD $0x4eaf6ce7 // smin v7.4s, v7.4s, v15.4s
+	WORD $0x4e2ff463 // fmax v3.4s, v3.4s, v15.4s
+	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R10)
+	B maxWinS2K3D1P1F32NEON_f3_dispatch
+maxWinS2K3D1P1F32NEON_f3_padBody:
+	VLD2.P (R6)(R15), [V8.S4, V9.S4]
+	VLD2.P (R6)(R26), [V10.S4, V11.S4]
+	WORD $0x4ea96c84 // smin v4.4s, v4.4s, v9.4s
+	WORD $0x4e29f500 // fmax v0.4s, v8.4s, v9.4s
+	WORD $0x4eab6c84 // smin v4.4s, v4.4s, v11.4s
+	WORD $0x4e2bf400 // fmax v0.4s, v0.4s, v11.4s
+	VLD2.P (R6)(R15), [V12.S4, V13.S4]
+	VLD2.P (R6)(R26), [V14.S4, V15.S4]
+	WORD $0x4ead6ca5 // smin v5.4s, v5.4s, v13.4s
+	WORD $0x4e2df581 // fmax v1.4s, v12.4s, v13.4s
+	WORD $0x4eaf6ca5 // smin v5.4s, v5.4s, v15.4s
+	WORD $0x4e2ff421 // fmax v1.4s, v1.4s, v15.4s
+	VLD2.P (R6)(R15), [V8.S4, V9.S4]
+	VLD2.P (R6)(R26), [V10.S4, V11.S4]
+	WORD $0x4ea96cc6 // smin v6.4s, v6.4s, v9.4s
+	WORD $0x4e29f502 // fmax v2.4s, v8.4s, v9.4s
+	WORD $0x4eab6cc6 // smin v6.4s, v6.4s, v11.4s
+	WORD $0x4e2bf442 // fmax v2.4s, v2.4s, v11.4s
+	VLD2 (R6), [V12.S4, V13.S4]
+	VEXT $4, V31.B16, V12.B16, V15.B16
+	WORD $0x4ead6ce7 // smin v7.4s, v7.4s, v13.4s
+	WORD $0x4e2df583 // fmax v3.4s, v12.4s, v13.4s
+	WORD $0x4eaf6ce7 // smin v7.4s, v7.4s, v15.4s
+	WORD $0x4e2ff463 // fmax v3.4s, v3.4s, v15.4s
+	VLD2.P (R7)(R15), [V8.S4, V9.S4]
+	VLD2.P (R7)(R26), [V10.S4, V11.S4]
+	WORD $0x4e28f400 // fmax v0.4s, v0.4s, v8.4s
+	WORD $0x4ea96c84 // smin v4.4s, v4.4s, v9.4s
+	WORD $0x4e29f400 // fmax v0.4s, v0.4s, v9.4s
+	WORD $0x4eab6c84 // smin v4.4s, v4.4s, v11.4s
+	WORD $0x4e2bf400 // fmax v0.4s, v0.4s, v11.4s
+	VLD2.P (R7)(R15), [V12.S4, V13.S4]
+	VLD2.P (R7)(R26), [V14.S4, V15.S4]
+	WORD $0x4e2cf421 // fmax v1.4s, v1.4s, v12.4s
+	WORD $0x4ead6ca5 // smin v5.4s, v5.4s, v13.4s
+	WORD $0x4e2df421 // fmax v1.4s, v1.4s, v13.4s
+	WORD $0x4eaf6ca5 // smin v5.4s, v5.4s, v15.4s
+	WORD $0x4e2ff421 // fmax v1.4s, v1.4s, v15.4s
+	VLD2.P (R7)(R15), [V8.S4, V9.S4]
+	VLD2.P (R7)(R26), [V10.S4, V11.S4]
+	WORD $0x4e28f442 // fmax v2.4s, v2.4s, v8.4s
+	WORD $0x4ea96cc6 // smin v6.4s, v6.4s, v9.4s
+	WORD $0x4e29f442 // fmax v2.4s, v2.4s, v9.4s
+	WORD $0x4eab6cc6 // smin v6.4s, v6.4s, v11.4s
+	WORD $0x4e2bf442 // fmax v2.4s, v2.4s, v11.4s
+	VLD2 (R7), [V12.S4, V13.S4]
+	VEXT $4, V31.B16, V12.B16, V15.B16
+	WORD $0x4e2cf463 // fmax v3.4s, v3.4s, v12.4s
+	WORD $0x4ead6ce7 // smin v7.4s, v7.4s, v13.4s
+	WORD $0x4e2df463 // fmax v3.4s, v3.4s, v13.4s
+	WORD $0x4eaf6ce7 // smin v7.4s, v7.4s, v15.4s
+	WORD $0x4e2ff463 // fmax v3.4s, v3.4s, v15.4s
+	VLD2.P (R8)(R15), [V8.S4, V9.S4]
+	VLD2.P (R8)(R26), [V10.S4, V11.S4]
+	WORD $0x4e28f400 // fmax v0.4s, v0.4s, v8.4s
+	WORD $0x4ea96c84 // smin v4.4s, v4.4s, v9.4s
+	WORD $0x4e29f400 // fmax v0.4s, v0.4s, v9.4s
+	WORD $0x4eab6c84 // smin v4.4s, v4.4s, v11.4s
+	WORD $0x4e2bf400 // fmax v0.4s, v0.4s, v11.4s
+	VLD2.P (R8)(R15), [V12.S4, V13.S4]
+	VLD2.P (R8)(R26), [V14.S4, V15.S4]
+	WORD $0x4e2cf421 // fmax v1.4s, v1.4s, v12.4s
+	WORD $0x4ead6ca5 // smin v5.4s, v5.4s, v13.4s
+	WORD $0x4e2df421 // fmax v1.4s, v1.4s, v13.4s
+	WORD $0x4eaf6ca5 // smin v5.4s, v5.4s, v15.4s
+	WORD $0x4e2ff421 // fmax v1.4s, v1.4s, v15.4s
+	VLD2.P (R8)(R15), [V8.S4, V9.S4]
+	VLD2.P (R8)(R26), [V10.S4, V11.S4]
+	WORD $0x4e28f442 // fmax v2.4s, v2.4s, v8.4s
+	WORD $0x4ea96cc6 // smin v6.4s, v6.4s, v9.4s
+	WORD $0x4e29f442 // fmax v2.4s, v2.4s, v9.4s
+	WORD $0x4eab6cc6 // smin v6.4s, v6.4s, v11.4s
+	WORD $0x4e2bf442 // fmax v2.4s, v2.4s, v11.4s
+	VLD2 (R8), [V12.S4, V13.S4]
+	VEXT $4, V31.B16, V12.B16, V15.B16
+	WORD $0x4e2cf463 // fmax v3.4s, v3.4s, v12.4s
+	WORD $0x4ead6ce7 // smin v7.4s, v7.4s, v13.4s
+	WORD $0x4e2df463 // fmax v3.4s, v3.4s, v13.4s
 	WORD $0x4eaf6ce7 // smin v7.4s, v7.4s, v15.4s
 	WORD $0x4e2ff463 // fmax v3.4s, v3.4s, v15.4s
 	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R10)
@@ -2916,6 +3149,27 @@ maxWinS2K3D1P1F32NEON_f4_dispatch:
 	MOVD $1, R12
 	B maxWinS2K3D1P1F32NEON_f4_body
 maxWinS2K3D1P1F32NEON_f4_tailDone:
+	MOVD 112(RSP), R16
+	TBNZ $63, R16, maxWinS2K3D1P1F32NEON_f4_padDone
+	LSL $1, R16, R13
+	MOVD R16, R17
+	ADD R17<<2, R2, R10
+	ADD $-1, R13, R17
+	LSL $2, R17, R17
+	MOVD 120(R0), R6
+	ADD R1, R6
+	ADD R17, R6
+	MOVD 128(R0), R7
+	ADD R1, R7
+	ADD R17, R7
+	MOVD 136(R0), R8
+	ADD R1, R8
+	ADD R17, R8
+	MOVD 144(R0), R9
+	ADD R1, R9
+	ADD R17, R9
+	MOVD $-4, R25
+	B maxWinS2K3D1P1F32NEON_f4_padBody
 maxWinS2K3D1P1F32NEON_f4_padDone:
 	MOVD 104(RSP), R16
 	CBZ R16, maxWinS2K3D1P1F32NEON_f4_leadDone
@@ -3138,6 +3392,117 @@ maxWinS2K3D1P1F32NEON_f4_leadBody:
 	WORD $0x4e2ff463 // fmax v3.4s, v3.4s, v15.4s
 	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R10)
 	B maxWinS2K3D1P1F32NEON_f4_dispatch
+maxWinS2K3D1P1F32NEON_f4_padBody:
+	VLD2.P (R6)(R15), [V8.S4, V9.S4]
+	VLD2.P (R6)(R26), [V10.S4, V11.S4]
+	WORD $0x4ea96c84 // smin v4.4s, v4.4s, v9.4s
+	WORD $0x4e29f500 // fmax v0.4s, v8.4s, v9.4s
+	WORD $0x4eab6c84 // smin v4.4s, v4.4s, v11.4s
+	WORD $0x4e2bf400 // fmax v0.4s, v0.4s, v11.4s
+	VLD2.P (R6)(R15), [V12.S4, V13.S4]
+	VLD2.P (R6)(R26), [V14.S4, V15.S4]
+	WORD $0x4ead6ca5 // smin v5.4s, v5.4s, v13.4s
+	WORD $0x4e2df581 // fmax v1.4s, v12.4s, v13.4s
+	WORD $0x4eaf6ca5 // smin v5.4s, v5.4s, v15.4s
+	WORD $0x4e2ff421 // fmax v1.4s, v1.4s, v15.4s
+	VLD2.P (R6)(R15), [V8.S4, V9.S4]
+	VLD2.P (R6)(R26), [V10.S4, V11.S4]
+	WORD $0x4ea96cc6 // smin v6.4s, v6.4s, v9.4s
+	WORD $0x4e29f502 // fmax v2.4s, v8.4s, v9.4s
+	WORD $0x4eab6cc6 // smin v6.4s, v6.4s, v11.4s
+	WORD $0x4e2bf442 // fmax v2.4s, v2.4s, v11.4s
+	VLD2 (R6), [V12.S4, V13.S4]
+	VEXT $4, V31.B16, V12.B16, V15.B16
+	WORD $0x4ead6ce7 // smin v7.4s, v7.4s, v13.4s
+	WORD $0x4e2df583 // fmax v3.4s, v12.4s, v13.4s
+	WORD $0x4eaf6ce7 // smin v7.4s, v7.4s, v15.4s
+	WORD $0x4e2ff463 // fmax v3.4s, v3.4s, v15.4s
+	VLD2.P (R7)(R15), [V8.S4, V9.S4]
+	VLD2.P (R7)(R26), [V10.S4, V11.S4]
+	WORD $0x4e28f400 // fmax v0.4s, v0.4s, v8.4s
+	WORD $0x4ea96c84 // smin v4.4s, v4.4s, v9.4s
+	WORD $0x4e29f400 // fmax v0.4s, v0.4s, v9.4s
+	WORD $0x4eab6c84 // smin v4.4s, v4.4s, v11.4s
+	WORD $0x4e2bf400 // fmax v0.4s, v0.4s, v11.4s
+	VLD2.P (R7)(R15), [V12.S4, V13.S4]
+	VLD2.P (R7)(R26), [V14.S4, V15.S4]
+	WORD $0x4e2cf421 // fmax v1.4s, v1.4s, v12.4s
+	WORD $0x4ead6ca5 // smin v5.4s, v5.4s, v13.4s
+	WORD $0x4e2df421 // fmax v1.4s, v1.4s, v13.4s
+	WORD $0x4eaf6ca5 // smin v5.4s, v5.4s, v15.4s
+	WORD $0x4e2ff421 // fmax v1.4s, v1.4s, v15.4s
+	VLD2.P (R7)(R15), [V8.S4, V9.S4]
+	VLD2.P (R7)(R26), [V10.S4, V11.S4]
+	WORD $0x4e28f442 // fmax v2.4s, v2.4s, v8.4s
+	WORD $0x4ea96cc6 // smin v6.4s, v6.4s, v9.4s
+	WORD $0x4e29f442 // fmax v2.4s, v2.4s, v9.4s
+	WORD $0x4eab6cc6 // smin v6.4s, v6.4s, v11.4s
+	WORD $0x4e2bf442 // fmax v2.4s, v2.4s, v11.4s
+	VLD2 (R7), [V12.S4, V13.S4]
+	VEXT $4, V31.B16, V12.B16, V15.B16
+	WORD $0x4e2cf463 // fmax v3.4s, v3.4s, v12.4s
+	WORD $0x4ead6ce7 // smin v7.4s, v7.4s, v13.4s
+	WORD $0x4e2df463 // fmax v3.4s, v3.4s, v13.4s
+	WORD $0x4eaf6ce7 // smin v7.4s, v7.4s, v15.4s
+	WORD $0x4e2ff463 // fmax v3.4s, v3.4s, v15.4s
+	VLD2.P (R8)(R15), [V8.S4, V9.S4]
+	VLD2.P (R8)(R26), [V10.S4, V11.S4]
+	WORD $0x4e28f400 // fmax v0.4s, v0.4s, v8.4s
+	WORD $0x4ea96c84 // smin v4.4s, v4.4s, v9.4s
+	WORD $0x4e29f400 // fmax v0.4s, v0.4s, v9.4s
+	WORD $0x4eab6c84 // smin v4.4s, v4.4s, v11.4s
+	WORD $0x4e2bf400 // fmax v0.4s, v0.4s, v11.4s
+	VLD2.P (R8)(R15), [V12.S4, V13.S4]
+	VLD2.P (R8)(R26), [V14.S4, V15.S4]
+	WORD $0x4e2cf421 // fmax v1.4s, v1.4s, v12.4s
+	WORD $0x4ead6ca5 // smin v5.4s, v5.4s, v13.4s
+	WORD $0x4e2df421 // fmax v1.4s, v1.4s, v13.4s
+	WORD $0x4eaf6ca5 // smin v5.4s, v5.4s, v15.4s
+	WORD $0x4e2ff421 // fmax v1.4s, v1.4s, v15.4s
+	VLD2.P (R8)(R15), [V8.S4, V9.S4]
+	VLD2.P (R8)(R26), [V10.S4, V11.S4]
+	WORD $0x4e28f442 // fmax v2.4s, v2.4s, v8.4s
+	WORD $0x4ea96cc6 // smin v6.4s, v6.4s, v9.4s
+	WORD $0x4e29f442 // fmax v2.4s, v2.4s, v9.4s
+	WORD $0x4eab6cc6 // smin v6.4s, v6.4s, v11.4s
+	WORD $0x4e2bf442 // fmax v2.4s, v2.4s, v11.4s
+	VLD2 (R8), [V12.S4, V13.S4]
+	VEXT $4, V31.B16, V12.B16, V15.B16
+	WORD $0x4e2cf463 // fmax v3.4s, v3.4s, v12.4s
+	WORD $0x4ead6ce7 // smin v7.4s, v7.4s, v13.4s
+	WORD $0x4e2df463 // fmax v3.4s, v3.4s, v13.4s
+	WORD $0x4eaf6ce7 // smin v7.4s, v7.4s, v15.4s
+	WORD $0x4e2ff463 // fmax v3.4s, v3.4s, v15.4s
+	VLD2.P (R9)(R15), [V8.S4, V9.S4]
+	VLD2.P (R9)(R26), [V10.S4, V11.S4]
+	WORD $0x4e28f400 // fmax v0.4s, v0.4s, v8.4s
+	WORD $0x4ea96c84 // smin v4.4s, v4.4s, v9.4s
+	WORD $0x4e29f400 // fmax v0.4s, v0.4s, v9.4s
+	WORD $0x4eab6c84 // smin v4.4s, v4.4s, v11.4s
+	WORD $0x4e2bf400 // fmax v0.4s, v0.4s, v11.4s
+	VLD2.P (R9)(R15), [V12.S4, V13.S4]
+	VLD2.P (R9)(R26), [V14.S4, V15.S4]
+	WORD $0x4e2cf421 // fmax v1.4s, v1.4s, v12.4s
+	WORD $0x4ead6ca5 // smin v5.4s, v5.4s, v13.4s
+	WORD $0x4e2df421 // fmax v1.4s, v1.4s, v13.4s
+	WORD $0x4eaf6ca5 // smin v5.4s, v5.4s, v15.4s
+	WORD $0x4e2ff421 // fmax v1.4s, v1.4s, v15.4s
+	VLD2.P (R9)(R15), [V8.S4, V9.S4]
+	VLD2.P (R9)(R26), [V10.S4, V11.S4]
+	WORD $0x4e28f442 // fmax v2.4s, v2.4s, v8.4s
+	WORD $0x4ea96cc6 // smin v6.4s, v6.4s, v9.4s
+	WORD $0x4e29f442 // fmax v2.4s, v2.4s, v9.4s
+	WORD $0x4eab6cc6 // smin v6.4s, v6.4s, v11.4s
+	WORD $0x4e2bf442 // fmax v2.4s, v2.4s, v11.4s
+	VLD2 (R9), [V12.S4, V13.S4]
+	VEXT $4, V31.B16, V12.B16, V15.B16
+	WORD $0x4e2cf463 // fmax v3.4s, v3.4s, v12.4s
+	WORD $0x4ead6ce7 // smin v7.4s, v7.4s, v13.4s
+	WORD $0x4e2df463 // fmax v3.4s, v3.4s, v13.4s
+	WORD $0x4eaf6ce7 // smin v7.4s, v7.4s, v15.4s
+	WORD $0x4e2ff463 // fmax v3.4s, v3.4s, v15.4s
+	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R10)
+	B maxWinS2K3D1P1F32NEON_f4_dispatch
 maxWinS2K3D1P1F32NEON_f4_rowEnd:
 	// A -0 in the row's taps: compute the row again with the exact fold.
 	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
@@ -3221,18 +3586,18 @@ maxWinS2K3D1P1F32NEON_x_body:
 	MOVD ZR, R7
 	ADD $120, R0, R16
 	MOVD (R16)(R7<<3), R16
-	TBZ $63, R25, maxWinS2K3D1P1F32NEON_stg10
+	TBZ $63, R25, maxWinS2K3D1P1F32NEON_stg11
 	ADD R1, R16
 	ADD R8, R16, R6
-	B maxWinS2K3D1P1F32NEON_ptr11
-maxWinS2K3D1P1F32NEON_stg10:
+	B maxWinS2K3D1P1F32NEON_ptr12
+maxWinS2K3D1P1F32NEON_stg11:
 	ADD R1, R16, R16
 	ADD $-1, R13, R17
 	ADD R17<<2, R16
 	ADD $320, RSP, R19
 	BL maxWinS2K3D1P1F32NEON_stage
 	ADD $320, RSP, R6
-maxWinS2K3D1P1F32NEON_ptr11:
+maxWinS2K3D1P1F32NEON_ptr12:
 	VLD2.P (R6)(R15), [V8.S4, V9.S4]
 	VLD2.P (R6)(R26), [V10.S4, V11.S4]
 	VMOV V8.B16, V0.B16
@@ -3274,24 +3639,24 @@ maxWinS2K3D1P1F32NEON_ptr11:
 	VBIT V16.B16, V15.B16, V3.B16
 	WORD $0x4e2ff4e7 // fmax v7.4s, v7.4s, v15.4s
 	MOVD $1, R7
-maxWinS2K3D1P1F32NEON_v8:
+maxWinS2K3D1P1F32NEON_v9:
 	MOVD 112(R0), R16
 	CMP R16, R7
-	BGE maxWinS2K3D1P1F32NEON_vdone9
+	BGE maxWinS2K3D1P1F32NEON_vdone10
 	ADD $120, R0, R16
 	MOVD (R16)(R7<<3), R16
-	TBZ $63, R25, maxWinS2K3D1P1F32NEON_stg12
+	TBZ $63, R25, maxWinS2K3D1P1F32NEON_stg13
 	ADD R1, R16
 	ADD R8, R16, R6
-	B maxWinS2K3D1P1F32NEON_ptr13
-maxWinS2K3D1P1F32NEON_stg12:
+	B maxWinS2K3D1P1F32NEON_ptr14
+maxWinS2K3D1P1F32NEON_stg13:
 	ADD R1, R16, R16
 	ADD $-1, R13, R17
 	ADD R17<<2, R16
 	ADD $320, RSP, R19
 	BL maxWinS2K3D1P1F32NEON_stage
 	ADD $320, RSP, R6
-maxWinS2K3D1P1F32NEON_ptr13:
+maxWinS2K3D1P1F32NEON_ptr14:
 	VLD2.P (R6)(R15), [V8.S4, V9.S4]
 	VLD2.P (R6)(R26), [V10.S4, V11.S4]
 	WORD $0x6ea0e511 // fcmgt v17.4s, v8.4s, v0.4s
@@ -3337,8 +3702,8 @@ maxWinS2K3D1P1F32NEON_ptr13:
 	VBIT V16.B16, V15.B16, V3.B16
 	WORD $0x4e2ff4e7 // fmax v7.4s, v7.4s, v15.4s
 	ADD $1, R7
-	B maxWinS2K3D1P1F32NEON_v8
-maxWinS2K3D1P1F32NEON_vdone9:
+	B maxWinS2K3D1P1F32NEON_v9
+maxWinS2K3D1P1F32NEON_vdone10:
 	WORD $0x4e24e490 // fcmeq v16.4s, v4.4s, v4.4s
 	VBIF V16.B16, V4.B16, V0.B16
 	WORD $0x4e25e4b1 // fcmeq v17.4s, v5.4s, v5.4s
@@ -5127,7 +5492,7 @@ TEXT ·maxWinS1K3D1P1F32NEON(SB), $704-48
 	MOVD $1, R17
 	MOVD R17, 104(RSP)
 maxWinS1K3D1P1F32NEON_noLead1:
-	// The padded tail t = wo-L: no tail chunk, one trailing edge chunk, t+lo >= 0, and t+hi-w = p.
+	// The padded tail t = wo-L: no tail chunk, one trailing edge chunk, t*s+lo >= 0, and t*s+hi-w = padOver.
 	MOVD 968(R0), R17
 	TBZ $63, R17, maxWinS1K3D1P1F32NEON_noPadTail2
 	MOVD 960(R0), R17
@@ -5136,11 +5501,13 @@ maxWinS1K3D1P1F32NEON_noLead1:
 	CMP R17, R19
 	BNE maxWinS1K3D1P1F32NEON_noPadTail2
 	MOVD 904(R0), R17
-	SUB $16, R17
-	CMP $1, R17
+	SUBS $16, R17
+	BLT maxWinS1K3D1P1F32NEON_noPadTail2
+	MOVD R17, R20
+	CMP $1, R20
 	BLT maxWinS1K3D1P1F32NEON_noPadTail2
 	MOVD 896(R0), R19
-	ADD $17, R17, R20
+	ADD $17, R20
 	SUB R19, R20
 	CMP $1, R20
 	BNE maxWinS1K3D1P1F32NEON_noPadTail2
@@ -8863,7 +9230,7 @@ TEXT ·maxWinS1K3D2P1F32NEON(SB), $704-48
 	MOVD $1, R17
 	MOVD R17, 104(RSP)
 maxWinS1K3D2P1F32NEON_noLead1:
-	// The padded tail t = wo-L: no tail chunk, one trailing edge chunk, t+lo >= 0, and t+hi-w = p.
+	// The padded tail t = wo-L: no tail chunk, one trailing edge chunk, t*s+lo >= 0, and t*s+hi-w = padOver.
 	MOVD 968(R0), R17
 	TBZ $63, R17, maxWinS1K3D2P1F32NEON_noPadTail2
 	MOVD 960(R0), R17
@@ -8872,11 +9239,13 @@ maxWinS1K3D2P1F32NEON_noLead1:
 	CMP R17, R19
 	BNE maxWinS1K3D2P1F32NEON_noPadTail2
 	MOVD 904(R0), R17
-	SUB $16, R17
-	CMP $1, R17
+	SUBS $16, R17
+	BLT maxWinS1K3D2P1F32NEON_noPadTail2
+	MOVD R17, R20
+	CMP $1, R20
 	BLT maxWinS1K3D2P1F32NEON_noPadTail2
 	MOVD 896(R0), R19
-	ADD $19, R17, R20
+	ADD $19, R20
 	SUB R19, R20
 	CMP $1, R20
 	BNE maxWinS1K3D2P1F32NEON_noPadTail2
@@ -15346,6 +15715,29 @@ TEXT ·maxIdxWinS2K3D1P1F32NEON(SB), $960-48
 	MOVD $1, R17
 	MOVD R17, 104(RSP)
 maxIdxWinS2K3D1P1F32NEON_noLead1:
+	// The padded tail t = wo-L: no tail chunk, one trailing edge chunk, t*s+lo >= 0, and t*s+hi-w = padOver.
+	MOVD 968(R0), R17
+	TBZ $63, R17, maxIdxWinS2K3D1P1F32NEON_noPadTail2
+	MOVD 960(R0), R17
+	SUB $1, R17
+	MOVD 952(R0), R19
+	CMP R17, R19
+	BNE maxIdxWinS2K3D1P1F32NEON_noPadTail2
+	MOVD 904(R0), R17
+	SUBS $16, R17
+	BLT maxIdxWinS2K3D1P1F32NEON_noPadTail2
+	LSL $1, R17, R20
+	CMP $1, R20
+	BLT maxIdxWinS2K3D1P1F32NEON_noPadTail2
+	MOVD 896(R0), R19
+	ADD $32, R20
+	SUB R19, R20
+	CMP $1, R20
+	BNE maxIdxWinS2K3D1P1F32NEON_noPadTail2
+	MOVD R17, 112(RSP)
+	SUB $1, R16
+	MOVD R16, 120(RSP)
+maxIdxWinS2K3D1P1F32NEON_noPadTail2:
 	MOVD $4, R15
 	MOVD $28, R26
 	MOVW $0xff800000, R16
@@ -15413,18 +15805,18 @@ maxIdxWinS2K3D1P1F32NEON_g_body:
 	MOVD ZR, R7
 	ADD $120, R0, R16
 	MOVD (R16)(R7<<3), R16
-	TBZ $63, R25, maxIdxWinS2K3D1P1F32NEON_stg4
+	TBZ $63, R25, maxIdxWinS2K3D1P1F32NEON_stg5
 	ADD R1, R16
 	ADD R8, R16, R6
-	B maxIdxWinS2K3D1P1F32NEON_ptr5
-maxIdxWinS2K3D1P1F32NEON_stg4:
+	B maxIdxWinS2K3D1P1F32NEON_ptr6
+maxIdxWinS2K3D1P1F32NEON_stg5:
 	ADD R1, R16, R16
 	ADD $-1, R13, R17
 	ADD R17<<2, R16
 	ADD $320, RSP, R19
 	BL maxIdxWinS2K3D1P1F32NEON_stage
 	ADD $320, RSP, R6
-maxIdxWinS2K3D1P1F32NEON_ptr5:
+maxIdxWinS2K3D1P1F32NEON_ptr6:
 	ADD $632, R0, R16
 	MOVW (R16)(R7<<2), R16
 	ADD $-1, R16
@@ -15486,24 +15878,24 @@ maxIdxWinS2K3D1P1F32NEON_ptr5:
 	VBIT V16.B16, V15.B16, V3.B16
 	VBIT V16.B16, V20.B16, V7.B16
 	MOVD $1, R7
-maxIdxWinS2K3D1P1F32NEON_v2:
+maxIdxWinS2K3D1P1F32NEON_v3:
 	MOVD 112(R0), R16
 	CMP R16, R7
-	BGE maxIdxWinS2K3D1P1F32NEON_vdone3
+	BGE maxIdxWinS2K3D1P1F32NEON_vdone4
 	ADD $120, R0, R16
 	MOVD (R16)(R7<<3), R16
-	TBZ $63, R25, maxIdxWinS2K3D1P1F32NEON_stg6
+	TBZ $63, R25, maxIdxWinS2K3D1P1F32NEON_stg7
 	ADD R1, R16
 	ADD R8, R16, R6
-	B maxIdxWinS2K3D1P1F32NEON_ptr7
-maxIdxWinS2K3D1P1F32NEON_stg6:
+	B maxIdxWinS2K3D1P1F32NEON_ptr8
+maxIdxWinS2K3D1P1F32NEON_stg7:
 	ADD R1, R16, R16
 	ADD $-1, R13, R17
 	ADD R17<<2, R16
 	ADD $320, RSP, R19
 	BL maxIdxWinS2K3D1P1F32NEON_stage
 	ADD $320, RSP, R6
-maxIdxWinS2K3D1P1F32NEON_ptr7:
+maxIdxWinS2K3D1P1F32NEON_ptr8:
 	ADD $632, R0, R16
 	MOVW (R16)(R7<<2), R16
 	ADD $-1, R16
@@ -15569,8 +15961,8 @@ maxIdxWinS2K3D1P1F32NEON_ptr7:
 	VBIT V16.B16, V15.B16, V3.B16
 	VBIT V16.B16, V20.B16, V7.B16
 	ADD $1, R7
-	B maxIdxWinS2K3D1P1F32NEON_v2
-maxIdxWinS2K3D1P1F32NEON_vdone3:
+	B maxIdxWinS2K3D1P1F32NEON_v3
+maxIdxWinS2K3D1P1F32NEON_vdone4:
 	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R10)
 	ADD R5, R13, R16
 	VDUP R16, V30.S4
@@ -15630,12 +16022,12 @@ maxIdxWinS2K3D1P1F32NEON_g_edgePost:
 	ADD $128, RSP, R17
 	MOVD R21, R19
 	MOVW $0xff800000, R20
-maxIdxWinS2K3D1P1F32NEON_ninf8:
+maxIdxWinS2K3D1P1F32NEON_ninf9:
 	MOVWU.P 4(R17), R22
 	CMPW R20, R22
 	BEQ maxIdxWinS2K3D1P1F32NEON_leave
 	SUBS $1, R19
-	BNE maxIdxWinS2K3D1P1F32NEON_ninf8
+	BNE maxIdxWinS2K3D1P1F32NEON_ninf9
 	MOVD R16, R23
 	MOVD R21, R24
 	ADD $128, RSP, R16
@@ -15869,6 +16261,19 @@ maxIdxWinS2K3D1P1F32NEON_f1_dispatch:
 	MOVD $1, R12
 	B maxIdxWinS2K3D1P1F32NEON_f1_body
 maxIdxWinS2K3D1P1F32NEON_f1_tailDone:
+	MOVD 112(RSP), R16
+	TBNZ $63, R16, maxIdxWinS2K3D1P1F32NEON_f1_padDone
+	LSL $1, R16, R13
+	MOVD R16, R17
+	ADD R17<<2, R2, R10
+	ADD R17<<3, R3, R11
+	ADD $-1, R13, R17
+	LSL $2, R17, R17
+	MOVD 120(R0), R6
+	ADD R1, R6
+	ADD R17, R6
+	MOVD $-4, R25
+	B maxIdxWinS2K3D1P1F32NEON_f1_padBody
 maxIdxWinS2K3D1P1F32NEON_f1_padDone:
 	MOVD 104(RSP), R16
 	CBZ R16, maxIdxWinS2K3D1P1F32NEON_f1_leadDone
@@ -15909,12 +16314,12 @@ maxIdxWinS2K3D1P1F32NEON_f1_edgePost:
 	ADD $128, RSP, R17
 	MOVD R21, R19
 	MOVW $0xff800000, R20
-maxIdxWinS2K3D1P1F32NEON_ninf9:
+maxIdxWinS2K3D1P1F32NEON_ninf10:
 	MOVWU.P 4(R17), R22
 	CMPW R20, R22
 	BEQ maxIdxWinS2K3D1P1F32NEON_leave
 	SUBS $1, R19
-	BNE maxIdxWinS2K3D1P1F32NEON_ninf9
+	BNE maxIdxWinS2K3D1P1F32NEON_ninf10
 	MOVD R16, R23
 	MOVD R21, R24
 	ADD $128, RSP, R16
@@ -16001,6 +16406,89 @@ maxIdxWinS2K3D1P1F32NEON_f1_leadBody:
 	WORD $0x4e2af7bd // fmax v29.4s, v29.4s, v10.4s
 	WORD $0x6ea3e54d // fcmgt v13.4s, v10.4s, v3.4s
 	VBIT V13.B16, V10.B16, V3.B16
+	VBIT V13.B16, V15.B16, V7.B16
+	WORD $0x4e2bf7bd // fmax v29.4s, v29.4s, v11.4s
+	WORD $0x6ea3e56c // fcmgt v12.4s, v11.4s, v3.4s
+	VBIT V12.B16, V11.B16, V3.B16
+	VBIT V12.B16, V16.B16, V7.B16
+	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R10)
+	ADD R5, R13, R16
+	VDUP R16, V30.S4
+	VADD V26.S4, V30.S4, V30.S4
+	VADD V30.S4, V4.S4, V4.S4
+	VADD V27.S4, V30.S4, V30.S4
+	VADD V30.S4, V5.S4, V5.S4
+	VADD V27.S4, V30.S4, V30.S4
+	VADD V30.S4, V6.S4, V6.S4
+	VADD V27.S4, V30.S4, V30.S4
+	VADD V30.S4, V7.S4, V7.S4
+	VUXTL V4.S2, V8.D2
+	VUXTL2 V4.S4, V9.D2
+	VUXTL V5.S2, V10.D2
+	VUXTL2 V5.S4, V11.D2
+	VST1.P [V8.D2, V9.D2, V10.D2, V11.D2], 64(R11)
+	VUXTL V6.S2, V8.D2
+	VUXTL2 V6.S4, V9.D2
+	VUXTL V7.S2, V10.D2
+	VUXTL2 V7.S4, V11.D2
+	VST1.P [V8.D2, V9.D2, V10.D2, V11.D2], 64(R11)
+	ADD $32, R13
+	// An output of -inf may carry a padding index: the caller computes the plane.
+	WORD $0x4e3fe40c // fcmeq v12.4s, v0.4s, v31.4s
+	WORD $0x4e3fe42d // fcmeq v13.4s, v1.4s, v31.4s
+	VORR V13.B16, V12.B16, V12.B16
+	WORD $0x4e3fe44d // fcmeq v13.4s, v2.4s, v31.4s
+	VORR V13.B16, V12.B16, V12.B16
+	WORD $0x4e3fe46d // fcmeq v13.4s, v3.4s, v31.4s
+	VORR V13.B16, V12.B16, V12.B16
+	WORD $0x6eb0a98c // umaxv s12, v12.4s
+	FMOVS F12, R16
+	CBNZW R16, maxIdxWinS2K3D1P1F32NEON_leave
+	B maxIdxWinS2K3D1P1F32NEON_f1_dispatch
+maxIdxWinS2K3D1P1F32NEON_f1_padBody:
+	VLD2.P (R6)(R15), [V8.S4, V9.S4]
+	VLD2.P (R6)(R26), [V10.S4, V11.S4]
+	VMOV V8.B16, V0.B16
+	VMOV V14.B16, V4.B16
+	WORD $0x4e29f79c // fmax v28.4s, v28.4s, v9.4s
+	WORD $0x6ea0e52d // fcmgt v13.4s, v9.4s, v0.4s
+	VBIT V13.B16, V9.B16, V0.B16
+	VBIT V13.B16, V15.B16, V4.B16
+	WORD $0x4e2bf79c // fmax v28.4s, v28.4s, v11.4s
+	WORD $0x6ea0e56c // fcmgt v12.4s, v11.4s, v0.4s
+	VBIT V12.B16, V11.B16, V0.B16
+	VBIT V12.B16, V16.B16, V4.B16
+	VLD2.P (R6)(R15), [V8.S4, V9.S4]
+	VLD2.P (R6)(R26), [V10.S4, V11.S4]
+	VMOV V8.B16, V1.B16
+	VMOV V14.B16, V5.B16
+	WORD $0x4e29f7bd // fmax v29.4s, v29.4s, v9.4s
+	WORD $0x6ea1e52d // fcmgt v13.4s, v9.4s, v1.4s
+	VBIT V13.B16, V9.B16, V1.B16
+	VBIT V13.B16, V15.B16, V5.B16
+	WORD $0x4e2bf7bd // fmax v29.4s, v29.4s, v11.4s
+	WORD $0x6ea1e56c // fcmgt v12.4s, v11.4s, v1.4s
+	VBIT V12.B16, V11.B16, V1.B16
+	VBIT V12.B16, V16.B16, V5.B16
+	VLD2.P (R6)(R15), [V8.S4, V9.S4]
+	VLD2.P (R6)(R26), [V10.S4, V11.S4]
+	VMOV V8.B16, V2.B16
+	VMOV V14.B16, V6.B16
+	WORD $0x4e29f79c // fmax v28.4s, v28.4s, v9.4s
+	WORD $0x6ea2e52d // fcmgt v13.4s, v9.4s, v2.4s
+	VBIT V13.B16, V9.B16, V2.B16
+	VBIT V13.B16, V15.B16, V6.B16
+	WORD $0x4e2bf79c // fmax v28.4s, v28.4s, v11.4s
+	WORD $0x6ea2e56c // fcmgt v12.4s, v11.4s, v2.4s
+	VBIT V12.B16, V11.B16, V2.B16
+	VBIT V12.B16, V16.B16, V6.B16
+	VLD2 (R6), [V8.S4, V9.S4]
+	VEXT $4, V31.B16, V8.B16, V11.B16
+	VMOV V8.B16, V3.B16
+	VMOV V14.B16, V7.B16
+	WORD $0x4e29f7bd // fmax v29.4s, v29.4s, v9.4s
+	WORD $0x6ea3e52d // fcmgt v13.4s, v9.4s, v3.4s
+	VBIT V13.B16, V9.B16, V3.B16
 	VBIT V13.B16, V15.B16, V7.B16
 	WORD $0x4e2bf7bd // fmax v29.4s, v29.4s, v11.4s
 	WORD $0x6ea3e56c // fcmgt v12.4s, v11.4s, v3.4s
@@ -16312,6 +16800,22 @@ maxIdxWinS2K3D1P1F32NEON_f2_dispatch:
 	MOVD $1, R12
 	B maxIdxWinS2K3D1P1F32NEON_f2_body
 maxIdxWinS2K3D1P1F32NEON_f2_tailDone:
+	MOVD 112(RSP), R16
+	TBNZ $63, R16, maxIdxWinS2K3D1P1F32NEON_f2_padDone
+	LSL $1, R16, R13
+	MOVD R16, R17
+	ADD R17<<2, R2, R10
+	ADD R17<<3, R3, R11
+	ADD $-1, R13, R17
+	LSL $2, R17, R17
+	MOVD 120(R0), R6
+	ADD R1, R6
+	ADD R17, R6
+	MOVD 128(R0), R7
+	ADD R1, R7
+	ADD R17, R7
+	MOVD $-4, R25
+	B maxIdxWinS2K3D1P1F32NEON_f2_padBody
 maxIdxWinS2K3D1P1F32NEON_f2_padDone:
 	MOVD 104(RSP), R16
 	CBZ R16, maxIdxWinS2K3D1P1F32NEON_f2_leadDone
@@ -16355,12 +16859,12 @@ maxIdxWinS2K3D1P1F32NEON_f2_edgePost:
 	ADD $128, RSP, R17
 	MOVD R21, R19
 	MOVW $0xff800000, R20
-maxIdxWinS2K3D1P1F32NEON_ninf10:
+maxIdxWinS2K3D1P1F32NEON_ninf11:
 	MOVWU.P 4(R17), R22
 	CMPW R20, R22
 	BEQ maxIdxWinS2K3D1P1F32NEON_leave
 	SUBS $1, R19
-	BNE maxIdxWinS2K3D1P1F32NEON_ninf10
+	BNE maxIdxWinS2K3D1P1F32NEON_ninf11
 	MOVD R16, R23
 	MOVD R21, R24
 	ADD $128, RSP, R16
@@ -16513,6 +17017,141 @@ maxIdxWinS2K3D1P1F32NEON_f2_leadBody:
 	WORD $0x4e2af7bd // fmax v29.4s, v29.4s, v10.4s
 	WORD $0x6ea3e54d // fcmgt v13.4s, v10.4s, v3.4s
 	VBIT V13.B16, V10.B16, V3.B16
+	VBIT V13.B16, V18.B16, V7.B16
+	WORD $0x4e2bf7bd // fmax v29.4s, v29.4s, v11.4s
+	WORD $0x6ea3e56c // fcmgt v12.4s, v11.4s, v3.4s
+	VBIT V12.B16, V11.B16, V3.B16
+	VBIT V12.B16, V19.B16, V7.B16
+	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R10)
+	ADD R5, R13, R16
+	VDUP R16, V30.S4
+	VADD V26.S4, V30.S4, V30.S4
+	VADD V30.S4, V4.S4, V4.S4
+	VADD V27.S4, V30.S4, V30.S4
+	VADD V30.S4, V5.S4, V5.S4
+	VADD V27.S4, V30.S4, V30.S4
+	VADD V30.S4, V6.S4, V6.S4
+	VADD V27.S4, V30.S4, V30.S4
+	VADD V30.S4, V7.S4, V7.S4
+	VUXTL V4.S2, V8.D2
+	VUXTL2 V4.S4, V9.D2
+	VUXTL V5.S2, V10.D2
+	VUXTL2 V5.S4, V11.D2
+	VST1.P [V8.D2, V9.D2, V10.D2, V11.D2], 64(R11)
+	VUXTL V6.S2, V8.D2
+	VUXTL2 V6.S4, V9.D2
+	VUXTL V7.S2, V10.D2
+	VUXTL2 V7.S4, V11.D2
+	VST1.P [V8.D2, V9.D2, V10.D2, V11.D2], 64(R11)
+	ADD $32, R13
+	// An output of -inf may carry a padding index: the caller computes the plane.
+	WORD $0x4e3fe40c // fcmeq v12.4s, v0.4s, v31.4s
+	WORD $0x4e3fe42d // fcmeq v13.4s, v1.4s, v31.4s
+	VORR V13.B16, V12.B16, V12.B16
+	WORD $0x4e3fe44d // fcmeq v13.4s, v2.4s, v31.4s
+	VORR V13.B16, V12.B16, V12.B16
+	WORD $0x4e3fe46d // fcmeq v13.4s, v3.4s, v31.4s
+	VORR V13.B16, V12.B16, V12.B16
+	WORD $0x6eb0a98c // umaxv s12, v12.4s
+	FMOVS F12, R16
+	CBNZW R16, maxIdxWinS2K3D1P1F32NEON_leave
+	B maxIdxWinS2K3D1P1F32NEON_f2_dispatch
+maxIdxWinS2K3D1P1F32NEON_f2_padBody:
+	VLD2.P (R6)(R15), [V8.S4, V9.S4]
+	VLD2.P (R6)(R26), [V10.S4, V11.S4]
+	VMOV V8.B16, V0.B16
+	VMOV V14.B16, V4.B16
+	WORD $0x4e29f79c // fmax v28.4s, v28.4s, v9.4s
+	WORD $0x6ea0e52d // fcmgt v13.4s, v9.4s, v0.4s
+	VBIT V13.B16, V9.B16, V0.B16
+	VBIT V13.B16, V15.B16, V4.B16
+	WORD $0x4e2bf79c // fmax v28.4s, v28.4s, v11.4s
+	WORD $0x6ea0e56c // fcmgt v12.4s, v11.4s, v0.4s
+	VBIT V12.B16, V11.B16, V0.B16
+	VBIT V12.B16, V16.B16, V4.B16
+	VLD2.P (R6)(R15), [V8.S4, V9.S4]
+	VLD2.P (R6)(R26), [V10.S4, V11.S4]
+	VMOV V8.B16, V1.B16
+	VMOV V14.B16, V5.B16
+	WORD $0x4e29f7bd // fmax v29.4s, v29.4s, v9.4s
+	WORD $0x6ea1e52d // fcmgt v13.4s, v9.4s, v1.4s
+	VBIT V13.B16, V9.B16, V1.B16
+	VBIT V13.B16, V15.B16, V5.B16
+	WORD $0x4e2bf7bd // fmax v29.4s, v29.4s, v11.4s
+	WORD $0x6ea1e56c // fcmgt v12.4s, v11.4s, v1.4s
+	VBIT V12.B16, V11.B16, V1.B16
+	VBIT V12.B16, V16.B16, V5.B16
+	VLD2.P (R6)(R15), [V8.S4, V9.S4]
+	VLD2.P (R6)(R26), [V10.S4, V11.S4]
+	VMOV V8.B16, V2.B16
+	VMOV V14.B16, V6.B16
+	WORD $0x4e29f79c // fmax v28.4s, v28.4s, v9.4s
+	WORD $0x6ea2e52d // fcmgt v13.4s, v9.4s, v2.4s
+	VBIT V13.B16, V9.B16, V2.B16
+	VBIT V13.B16, V15.B16, V6.B16
+	WORD $0x4e2bf79c // fmax v28.4s, v28.4s, v11.4s
+	WORD $0x6ea2e56c // fcmgt v12.4s, v11.4s, v2.4s
+	VBIT V12.B16, V11.B16, V2.B16
+	VBIT V12.B16, V16.B16, V6.B16
+	VLD2 (R6), [V8.S4, V9.S4]
+	VEXT $4, V31.B16, V8.B16, V11.B16
+	VMOV V8.B16, V3.B16
+	VMOV V14.B16, V7.B16
+	WORD $0x4e29f7bd // fmax v29.4s, v29.4s, v9.4s
+	WORD $0x6ea3e52d // fcmgt v13.4s, v9.4s, v3.4s
+	VBIT V13.B16, V9.B16, V3.B16
+	VBIT V13.B16, V15.B16, V7.B16
+	WORD $0x4e2bf7bd // fmax v29.4s, v29.4s, v11.4s
+	WORD $0x6ea3e56c // fcmgt v12.4s, v11.4s, v3.4s
+	VBIT V12.B16, V11.B16, V3.B16
+	VBIT V12.B16, V16.B16, V7.B16
+	VLD2.P (R7)(R15), [V8.S4, V9.S4]
+	VLD2.P (R7)(R26), [V10.S4, V11.S4]
+	WORD $0x6ea0e50d // fcmgt v13.4s, v8.4s, v0.4s
+	VBIT V13.B16, V8.B16, V0.B16
+	VBIT V13.B16, V17.B16, V4.B16
+	WORD $0x4e29f79c // fmax v28.4s, v28.4s, v9.4s
+	WORD $0x6ea0e52c // fcmgt v12.4s, v9.4s, v0.4s
+	VBIT V12.B16, V9.B16, V0.B16
+	VBIT V12.B16, V18.B16, V4.B16
+	WORD $0x4e2bf79c // fmax v28.4s, v28.4s, v11.4s
+	WORD $0x6ea0e56d // fcmgt v13.4s, v11.4s, v0.4s
+	VBIT V13.B16, V11.B16, V0.B16
+	VBIT V13.B16, V19.B16, V4.B16
+	VLD2.P (R7)(R15), [V8.S4, V9.S4]
+	VLD2.P (R7)(R26), [V10.S4, V11.S4]
+	WORD $0x6ea1e50c // fcmgt v12.4s, v8.4s, v1.4s
+	VBIT V12.B16, V8.B16, V1.B16
+	VBIT V12.B16, V17.B16, V5.B16
+	WORD $0x4e29f7bd // fmax v29.4s, v29.4s, v9.4s
+	WORD $0x6ea1e52d // fcmgt v13.4s, v9.4s, v1.4s
+	VBIT V13.B16, V9.B16, V1.B16
+	VBIT V13.B16, V18.B16, V5.B16
+	WORD $0x4e2bf7bd // fmax v29.4s, v29.4s, v11.4s
+	WORD $0x6ea1e56c // fcmgt v12.4s, v11.4s, v1.4s
+	VBIT V12.B16, V11.B16, V1.B16
+	VBIT V12.B16, V19.B16, V5.B16
+	VLD2.P (R7)(R15), [V8.S4, V9.S4]
+	VLD2.P (R7)(R26), [V10.S4, V11.S4]
+	WORD $0x6ea2e50d // fcmgt v13.4s, v8.4s, v2.4s
+	VBIT V13.B16, V8.B16, V2.B16
+	VBIT V13.B16, V17.B16, V6.B16
+	WORD $0x4e29f79c // fmax v28.4s, v28.4s, v9.4s
+	WORD $0x6ea2e52c // fcmgt v12.4s, v9.4s, v2.4s
+	VBIT V12.B16, V9.B16, V2.B16
+	VBIT V12.B16, V18.B16, V6.B16
+	WORD $0x4e2bf79c // fmax v28.4s, v28.4s, v11.4s
+	WORD $0x6ea2e56d // fcmgt v13.4s, v11.4s, v2.4s
+	VBIT V13.B16, V11.B16, V2.B16
+	VBIT V13.B16, V19.B16, V6.B16
+	VLD2 (R7), [V8.S4, V9.S4]
+	VEXT $4, V31.B16, V8.B16, V11.B16
+	WORD $0x6ea3e50c // fcmgt v12.4s, v8.4s, v3.4s
+	VBIT V12.B16, V8.B16, V3.B16
+	VBIT V12.B16, V17.B16, V7.B16
+	WORD $0x4e29f7bd // fmax v29.4s, v29.4s, v9.4s
+	WORD $0x6ea3e52d // fcmgt v13.4s, v9.4s, v3.4s
+	VBIT V13.B16, V9.B16, V3.B16
 	VBIT V13.B16, V18.B16, V7.B16
 	WORD $0x4e2bf7bd // fmax v29.4s, v29.4s, v11.4s
 	WORD $0x6ea3e56c // fcmgt v12.4s, v11.4s, v3.4s
@@ -16891,6 +17530,25 @@ maxIdxWinS2K3D1P1F32NEON_f3_dispatch:
 	MOVD $1, R12
 	B maxIdxWinS2K3D1P1F32NEON_f3_body
 maxIdxWinS2K3D1P1F32NEON_f3_tailDone:
+	MOVD 112(RSP), R16
+	TBNZ $63, R16, maxIdxWinS2K3D1P1F32NEON_f3_padDone
+	LSL $1, R16, R13
+	MOVD R16, R17
+	ADD R17<<2, R2, R10
+	ADD R17<<3, R3, R11
+	ADD $-1, R13, R17
+	LSL $2, R17, R17
+	MOVD 120(R0), R6
+	ADD R1, R6
+	ADD R17, R6
+	MOVD 128(R0), R7
+	ADD R1, R7
+	ADD R17, R7
+	MOVD 136(R0), R8
+	ADD R1, R8
+	ADD R17, R8
+	MOVD $-4, R25
+	B maxIdxWinS2K3D1P1F32NEON_f3_padBody
 maxIdxWinS2K3D1P1F32NEON_f3_padDone:
 	MOVD 104(RSP), R16
 	CBZ R16, maxIdxWinS2K3D1P1F32NEON_f3_leadDone
@@ -16937,12 +17595,12 @@ maxIdxWinS2K3D1P1F32NEON_f3_edgePost:
 	ADD $128, RSP, R17
 	MOVD R21, R19
 	MOVW $0xff800000, R20
-maxIdxWinS2K3D1P1F32NEON_ninf11:
+maxIdxWinS2K3D1P1F32NEON_ninf12:
 	MOVWU.P 4(R17), R22
 	CMPW R20, R22
 	BEQ maxIdxWinS2K3D1P1F32NEON_leave
 	SUBS $1, R19
-	BNE maxIdxWinS2K3D1P1F32NEON_ninf11
+	BNE maxIdxWinS2K3D1P1F32NEON_ninf12
 	MOVD R16, R23
 	MOVD R21, R24
 	ADD $128, RSP, R16
@@ -17161,6 +17819,193 @@ maxIdxWinS2K3D1P1F32NEON_f3_leadBody:
 	WORD $0x4e2af7bd // fmax v29.4s, v29.4s, v10.4s
 	WORD $0x6ea3e54d // fcmgt v13.4s, v10.4s, v3.4s
 	VBIT V13.B16, V10.B16, V3.B16
+	VBIT V13.B16, V21.B16, V7.B16
+	WORD $0x4e2bf7bd // fmax v29.4s, v29.4s, v11.4s
+	WORD $0x6ea3e56c // fcmgt v12.4s, v11.4s, v3.4s
+	VBIT V12.B16, V11.B16, V3.B16
+	VBIT V12.B16, V22.B16, V7.B16
+	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R10)
+	ADD R5, R13, R16
+	VDUP R16, V30.S4
+	VADD V26.S4, V30.S4, V30.S4
+	VADD V30.S4, V4.S4, V4.S4
+	VADD V27.S4, V30.S4, V30.S4
+	VADD V30.S4, V5.S4, V5.S4
+	VADD V27.S4, V30.S4, V30.S4
+	VADD V30.S4, V6.S4, V6.S4
+	VADD V27.S4, V30.S4, V30.S4
+	VADD V30.S4, V7.S4, V7.S4
+	VUXTL V4.S2, V8.D2
+	VUXTL2 V4.S4, V9.D2
+	VUXTL V5.S2, V10.D2
+	VUXTL2 V5.S4, V11.D2
+	VST1.P [V8.D2, V9.D2, V10.D2, V11.D2], 64(R11)
+	VUXTL V6.S2, V8.D2
+	VUXTL2 V6.S4, V9.D2
+	VUXTL V7.S2, V10.D2
+	VUXTL2 V7.S4, V11.D2
+	VST1.P [V8.D2, V9.D2, V10.D2, V11.D2], 64(R11)
+	ADD $32, R13
+	// An output of -inf may carry a padding index: the caller computes the plane.
+	WORD $0x4e3fe40c // fcmeq v12.4s, v0.4s, v31.4s
+	WORD $0x4e3fe42d // fcmeq v13.4s, v1.4s, v31.4s
+	VORR V13.B16, V12.B16, V12.B16
+	WORD $0x4e3fe44d // fcmeq v13.4s, v2.4s, v31.4s
+	VORR V13.B16, V12.B16, V12.B16
+	WORD $0x4e3fe46d // fcmeq v13.4s, v3.4s, v31.4s
+	VORR V13.B16, V12.B16, V12.B16
+	WORD $0x6eb0a98c // umaxv s12, v12.4s
+	FMOVS F12, R16
+	CBNZW R16, maxIdxWinS2K3D1P1F32NEON_leave
+	B maxIdxWinS2K3D1P1F32NEON_f3_dispatch
+maxIdxWinS2K3D1P1F32NEON_f3_padBody:
+	VLD2.P (R6)(R15), [V8.S4, V9.S4]
+	VLD2.P (R6)(R26), [V10.S4, V11.S4]
+	VMOV V8.B16, V0.B16
+	VMOV V14.B16, V4.B16
+	WORD $0x4e29f79c // fmax v28.4s, v28.4s, v9.4s
+	WORD $0x6ea0e52d // fcmgt v13.4s, v9.4s, v0.4s
+	VBIT V13.B16, V9.B16, V0.B16
+	VBIT V13.B16, V15.B16, V4.B16
+	WORD $0x4e2bf79c // fmax v28.4s, v28.4s, v11.4s
+	WORD $0x6ea0e56c // fcmgt v12.4s, v11.4s, v0.4s
+	VBIT V12.B16, V11.B16, V0.B16
+	VBIT V12.B16, V16.B16, V4.B16
+	VLD2.P (R6)(R15), [V8.S4, V9.S4]
+	VLD2.P (R6)(R26), [V10.S4, V11.S4]
+	VMOV V8.B16, V1.B16
+	VMOV V14.B16, V5.B16
+	WORD $0x4e29f7bd // fmax v29.4s, v29.4s, v9.4s
+	WORD $0x6ea1e52d // fcmgt v13.4s, v9.4s, v1.4s
+	VBIT V13.B16, V9.B16, V1.B16
+	VBIT V13.B16, V15.B16, V5.B16
+	WORD $0x4e2bf7bd // fmax v29.4s, v29.4s, v11.4s
+	WORD $0x6ea1e56c // fcmgt v12.4s, v11.4s, v1.4s
+	VBIT V12.B16, V11.B16, V1.B16
+	VBIT V12.B16, V16.B16, V5.B16
+	VLD2.P (R6)(R15), [V8.S4, V9.S4]
+	VLD2.P (R6)(R26), [V10.S4, V11.S4]
+	VMOV V8.B16, V2.B16
+	VMOV V14.B16, V6.B16
+	WORD $0x4e29f79c // fmax v28.4s, v28.4s, v9.4s
+	WORD $0x6ea2e52d // fcmgt v13.4s, v9.4s, v2.4s
+	VBIT V13.B16, V9.B16, V2.B16
+	VBIT V13.B16, V15.B16, V6.B16
+	WORD $0x4e2bf79c // fmax v28.4s, v28.4s, v11.4s
+	WORD $0x6ea2e56c // fcmgt v12.4s, v11.4s, v2.4s
+	VBIT V12.B16, V11.B16, V2.B16
+	VBIT V12.B16, V16.B16, V6.B16
+	VLD2 (R6), [V8.S4, V9.S4]
+	VEXT $4, V31.B16, V8.B16, V11.B16
+	VMOV V8.B16, V3.B16
+	VMOV V14.B16, V7.B16
+	WORD $0x4e29f7bd // fmax v29.4s, v29.4s, v9.4s
+	WORD $0x6ea3e52d // fcmgt v13.4s, v9.4s, v3.4s
+	VBIT V13.B16, V9.B16, V3.B16
+	VBIT V13.B16, V15.B16, V7.B16
+	WORD $0x4e2bf7bd // fmax v29.4s, v29.4s, v11.4s
+	WORD $0x6ea3e56c // fcmgt v12.4s, v11.4s, v3.4s
+	VBIT V12.B16, V11.B16, V3.B16
+	VBIT V12.B16, V16.B16, V7.B16
+	VLD2.P (R7)(R15), [V8.S4, V9.S4]
+	VLD2.P (R7)(R26), [V10.S4, V11.S4]
+	WORD $0x6ea0e50d // fcmgt v13.4s, v8.4s, v0.4s
+	VBIT V13.B16, V8.B16, V0.B16
+	VBIT V13.B16, V17.B16, V4.B16
+	WORD $0x4e29f79c // fmax v28.4s, v28.4s, v9.4s
+	WORD $0x6ea0e52c // fcmgt v12.4s, v9.4s, v0.4s
+	VBIT V12.B16, V9.B16, V0.B16
+	VBIT V12.B16, V18.B16, V4.B16
+	WORD $0x4e2bf79c // fmax v28.4s, v28.4s, v11.4s
+	WORD $0x6ea0e56d // fcmgt v13.4s, v11.4s, v0.4s
+	VBIT V13.B16, V11.B16, V0.B16
+	VBIT V13.B16, V19.B16, V4.B16
+	VLD2.P (R7)(R15), [V8.S4, V9.S4]
+	VLD2.P (R7)(R26), [V10.S4, V11.S4]
+	WORD $0x6ea1e50c // fcmgt v12.4s, v8.4s, v1.4s
+	VBIT V12.B16, V8.B16, V1.B16
+	VBIT V12.B16, V17.B16, V5.B16
+	WORD $0x4e29f7bd // fmax v29.4s, v29.4s, v9.4s
+	WORD $0x6ea1e52d // fcmgt v13.4s, v9.4s, v1.4s
+	VBIT V13.B16, V9.B16, V1.B16
+	VBIT V13.B16, V18.B16, V5.B16
+	WORD $0x4e2bf7bd // fmax v29.4s, v29.4s, v11.4s
+	WORD $0x6ea1e56c // fcmgt v12.4s, v11.4s, v1.4s
+	VBIT V12.B16, V11.B16, V1.B16
+	VBIT V12.B16, V19.B16, V5.B16
+	VLD2.P (R7)(R15), [V8.S4, V9.S4]
+	VLD2.P (R7)(R26), [V10.S4, V11.S4]
+	WORD $0x6ea2e50d // fcmgt v13.4s, v8.4s, v2.4s
+	VBIT V13.B16, V8.B16, V2.B16
+	VBIT V13.B16, V17.B16, V6.B16
+	WORD $0x4e29f79c // fmax v28.4s, v28.4s, v9.4s
+	WORD $0x6ea2e52c // fcmgt v12.4s, v9.4s, v2.4s
+	VBIT V12.B16, V9.B16, V2.B16
+	VBIT V12.B16, V18.B16, V6.B16
+	WORD $0x4e2bf79c // fmax v28.4s, v28.4s, v11.4s
+	WORD $0x6ea2e56d // fcmgt v13.4s, v11.4s, v2.4s
+	VBIT V13.B16, V11.B16, V2.B16
+	VBIT V13.B16, V19.B16, V6.B16
+	VLD2 (R7), [V8.S4, V9.S4]
+	VEXT $4, V31.B16, V8.B16, V11.B16
+	WORD $0x6ea3e50c // fcmgt v12.4s, v8.4s, v3.4s
+	VBIT V12.B16, V8.B16, V3.B16
+	VBIT V12.B16, V17.B16, V7.B16
+	WORD $0x4e29f7bd // fmax v29.4s, v29.4s, v9.4s
+	WORD $0x6ea3e52d // fcmgt v13.4s, v9.4s, v3.4s
+	VBIT V13.B16, V9.B16, V3.B16
+	VBIT V13.B16, V18.B16, V7.B16
+	WORD $0x4e2bf7bd // fmax v29.4s, v29.4s, v11.4s
+	WORD $0x6ea3e56c // fcmgt v12.4s, v11.4s, v3.4s
+	VBIT V12.B16, V11.B16, V3.B16
+	VBIT V12.B16, V19.B16, V7.B16
+	VLD2.P (R8)(R15), [V8.S4, V9.S4]
+	VLD2.P (R8)(R26), [V10.S4, V11.S4]
+	WORD $0x6ea0e50d // fcmgt v13.4s, v8.4s, v0.4s
+	VBIT V13.B16, V8.B16, V0.B16
+	VBIT V13.B16, V20.B16, V4.B16
+	WORD $0x4e29f79c // fmax v28.4s, v28.4s, v9.4s
+	WORD $0x6ea0e52c // fcmgt v12.4s, v9.4s, v0.4s
+	VBIT V12.B16, V9.B16, V0.B16
+	VBIT V12.B16, V21.B16, V4.B16
+	WORD $0x4e2bf79c // fmax v28.4s, v28.4s, v11.4s
+	WORD $0x6ea0e56d // fcmgt v13.4s, v11.4s, v0.4s
+	VBIT V13.B16, V11.B16, V0.B16
+	VBIT V13.B16, V22.B16, V4.B16
+	VLD2.P (R8)(R15), [V8.S4, V9.S4]
+	VLD2.P (R8)(R26), [V10.S4, V11.S4]
+	WORD $0x6ea1e50c // fcmgt v12.4s, v8.4s, v1.4s
+	VBIT V12.B16, V8.B16, V1.B16
+	VBIT V12.B16, V20.B16, V5.B16
+	WORD $0x4e29f7bd // fmax v29.4s, v29.4s, v9.4s
+	WORD $0x6ea1e52d // fcmgt v13.4s, v9.4s, v1.4s
+	VBIT V13.B16, V9.B16, V1.B16
+	VBIT V13.B16, V21.B16, V5.B16
+	WORD $0x4e2bf7bd // fmax v29.4s, v29.4s, v11.4s
+	WORD $0x6ea1e56c // fcmgt v12.4s, v11.4s, v1.4s
+	VBIT V12.B16, V11.B16, V1.B16
+	VBIT V12.B16, V22.B16, V5.B16
+	VLD2.P (R8)(R15), [V8.S4, V9.S4]
+	VLD2.P (R8)(R26), [V10.S4, V11.S4]
+	WORD $0x6ea2e50d // fcmgt v13.4s, v8.4s, v2.4s
+	VBIT V13.B16, V8.B16, V2.B16
+	VBIT V13.B16, V20.B16, V6.B16
+	WORD $0x4e29f79c // fmax v28.4s, v28.4s, v9.4s
+	WORD $0x6ea2e52c // fcmgt v12.4s, v9.4s, v2.4s
+	VBIT V12.B16, V9.B16, V2.B16
+	VBIT V12.B16, V21.B16, V6.B16
+	WORD $0x4e2bf79c // fmax v28.4s, v28.4s, v11.4s
+	WORD $0x6ea2e56d // fcmgt v13.4s, v11.4s, v2.4s
+	VBIT V13.B16, V11.B16, V2.B16
+	VBIT V13.B16, V22.B16, V6.B16
+	VLD2 (R8), [V8.S4, V9.S4]
+	VEXT $4, V31.B16, V8.B16, V11.B16
+	WORD $0x6ea3e50c // fcmgt v12.4s, v8.4s, v3.4s
+	VBIT V12.B16, V8.B16, V3.B16
+	VBIT V12.B16, V20.B16, V7.B16
+	WORD $0x4e29f7bd // fmax v29.4s, v29.4s, v9.4s
+	WORD $0x6ea3e52d // fcmgt v13.4s, v9.4s, v3.4s
+	VBIT V13.B16, V9.B16, V3.B16
 	VBIT V13.B16, V21.B16, V7.B16
 	WORD $0x4e2bf7bd // fmax v29.4s, v29.4s, v11.4s
 	WORD $0x6ea3e56c // fcmgt v12.4s, v11.4s, v3.4s
@@ -17606,6 +18451,28 @@ maxIdxWinS2K3D1P1F32NEON_f4_dispatch:
 	MOVD $1, R12
 	B maxIdxWinS2K3D1P1F32NEON_f4_body
 maxIdxWinS2K3D1P1F32NEON_f4_tailDone:
+	MOVD 112(RSP), R16
+	TBNZ $63, R16, maxIdxWinS2K3D1P1F32NEON_f4_padDone
+	LSL $1, R16, R13
+	MOVD R16, R17
+	ADD R17<<2, R2, R10
+	ADD R17<<3, R3, R11
+	ADD $-1, R13, R17
+	LSL $2, R17, R17
+	MOVD 120(R0), R6
+	ADD R1, R6
+	ADD R17, R6
+	MOVD 128(R0), R7
+	ADD R1, R7
+	ADD R17, R7
+	MOVD 136(R0), R8
+	ADD R1, R8
+	ADD R17, R8
+	MOVD 144(R0), R9
+	ADD R1, R9
+	ADD R17, R9
+	MOVD $-4, R25
+	B maxIdxWinS2K3D1P1F32NEON_f4_padBody
 maxIdxWinS2K3D1P1F32NEON_f4_padDone:
 	MOVD 104(RSP), R16
 	CBZ R16, maxIdxWinS2K3D1P1F32NEON_f4_leadDone
@@ -17655,12 +18522,12 @@ maxIdxWinS2K3D1P1F32NEON_f4_edgePost:
 	ADD $128, RSP, R17
 	MOVD R21, R19
 	MOVW $0xff800000, R20
-maxIdxWinS2K3D1P1F32NEON_ninf12:
+maxIdxWinS2K3D1P1F32NEON_ninf13:
 	MOVWU.P 4(R17), R22
 	CMPW R20, R22
 	BEQ maxIdxWinS2K3D1P1F32NEON_leave
 	SUBS $1, R19
-	BNE maxIdxWinS2K3D1P1F32NEON_ninf12
+	BNE maxIdxWinS2K3D1P1F32NEON_ninf13
 	MOVD R16, R23
 	MOVD R21, R24
 	ADD $128, RSP, R16
@@ -17945,6 +18812,245 @@ maxIdxWinS2K3D1P1F32NEON_f4_leadBody:
 	WORD $0x4e2af7bd // fmax v29.4s, v29.4s, v10.4s
 	WORD $0x6ea3e54d // fcmgt v13.4s, v10.4s, v3.4s
 	VBIT V13.B16, V10.B16, V3.B16
+	VBIT V13.B16, V24.B16, V7.B16
+	WORD $0x4e2bf7bd // fmax v29.4s, v29.4s, v11.4s
+	WORD $0x6ea3e56c // fcmgt v12.4s, v11.4s, v3.4s
+	VBIT V12.B16, V11.B16, V3.B16
+	VBIT V12.B16, V25.B16, V7.B16
+	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R10)
+	ADD R5, R13, R16
+	VDUP R16, V30.S4
+	VADD V26.S4, V30.S4, V30.S4
+	VADD V30.S4, V4.S4, V4.S4
+	VADD V27.S4, V30.S4, V30.S4
+	VADD V30.S4, V5.S4, V5.S4
+	VADD V27.S4, V30.S4, V30.S4
+	VADD V30.S4, V6.S4, V6.S4
+	VADD V27.S4, V30.S4, V30.S4
+	VADD V30.S4, V7.S4, V7.S4
+	VUXTL V4.S2, V8.D2
+	VUXTL2 V4.S4, V9.D2
+	VUXTL V5.S2, V10.D2
+	VUXTL2 V5.S4, V11.D2
+	VST1.P [V8.D2, V9.D2, V10.D2, V11.D2], 64(R11)
+	VUXTL V6.S2, V8.D2
+	VUXTL2 V6.S4, V9.D2
+	VUXTL V7.S2, V10.D2
+	VUXTL2 V7.S4, V11.D2
+	VST1.P [V8.D2, V9.D2, V10.D2, V11.D2], 64(R11)
+	ADD $32, R13
+	// An output of -inf may carry a padding index: the caller computes the plane.
+	WORD $0x4e3fe40c // fcmeq v12.4s, v0.4s, v31.4s
+	WORD $0x4e3fe42d // fcmeq v13.4s, v1.4s, v31.4s
+	VORR V13.B16, V12.B16, V12.B16
+	WORD $0x4e3fe44d // fcmeq v13.4s, v2.4s, v31.4s
+	VORR V13.B16, V12.B16, V12.B16
+	WORD $0x4e3fe46d // fcmeq v13.4s, v3.4s, v31.4s
+	VORR V13.B16, V12.B16, V12.B16
+	WORD $0x6eb0a98c // umaxv s12, v12.4s
+	FMOVS F12, R16
+	CBNZW R16, maxIdxWinS2K3D1P1F32NEON_leave
+	B maxIdxWinS2K3D1P1F32NEON_f4_dispatch
+maxIdxWinS2K3D1P1F32NEON_f4_padBody:
+	VLD2.P (R6)(R15), [V8.S4, V9.S4]
+	VLD2.P (R6)(R26), [V10.S4, V11.S4]
+	VMOV V8.B16, V0.B16
+	VMOV V14.B16, V4.B16
+	WORD $0x4e29f79c // fmax v28.4s, v28.4s, v9.4s
+	WORD $0x6ea0e52d // fcmgt v13.4s, v9.4s, v0.4s
+	VBIT V13.B16, V9.B16, V0.B16
+	VBIT V13.B16, V15.B16, V4.B16
+	WORD $0x4e2bf79c // fmax v28.4s, v28.4s, v11.4s
+	WORD $0x6ea0e56c // fcmgt v12.4s, v11.4s, v0.4s
+	VBIT V12.B16, V11.B16, V0.B16
+	VBIT V12.B16, V16.B16, V4.B16
+	VLD2.P (R6)(R15), [V8.S4, V9.S4]
+	VLD2.P (R6)(R26), [V10.S4, V11.S4]
+	VMOV V8.B16, V1.B16
+	VMOV V14.B16, V5.B16
+	WORD $0x4e29f7bd // fmax v29.4s, v29.4s, v9.4s
+	WORD $0x6ea1e52d // fcmgt v13.4s, v9.4s, v1.4s
+	VBIT V13.B16, V9.B16, V1.B16
+	VBIT V13.B16, V15.B16, V5.B16
+	WORD $0x4e2bf7bd // fmax v29.4s, v29.4s, v11.4s
+	WORD $0x6ea1e56c // fcmgt v12.4s, v11.4s, v1.4s
+	VBIT V12.B16, V11.B16, V1.B16
+	VBIT V12.B16, V16.B16, V5.B16
+	VLD2.P (R6)(R15), [V8.S4, V9.S4]
+	VLD2.P (R6)(R26), [V10.S4, V11.S4]
+	VMOV V8.B16, V2.B16
+	VMOV V14.B16, V6.B16
+	WORD $0x4e29f79c // fmax v28.4s, v28.4s, v9.4s
+	WORD $0x6ea2e52d // fcmgt v13.4s, v9.4s, v2.4s
+	VBIT V13.B16, V9.B16, V2.B16
+	VBIT V13.B16, V15.B16, V6.B16
+	WORD $0x4e2bf79c // fmax v28.4s, v28.4s, v11.4s
+	WORD $0x6ea2e56c // fcmgt v12.4s, v11.4s, v2.4s
+	VBIT V12.B16, V11.B16, V2.B16
+	VBIT V12.B16, V16.B16, V6.B16
+	VLD2 (R6), [V8.S4, V9.S4]
+	VEXT $4, V31.B16, V8.B16, V11.B16
+	VMOV V8.B16, V3.B16
+	VMOV V14.B16, V7.B16
+	WORD $0x4e29f7bd // fmax v29.4s, v29.4s, v9.4s
+	WORD $0x6ea3e52d // fcmgt v13.4s, v9.4s, v3.4s
+	VBIT V13.B16, V9.B16, V3.B16
+	VBIT V13.B16, V15.B16, V7.B16
+	WORD $0x4e2bf7bd // fmax v29.4s, v29.4s, v11.4s
+	WORD $0x6ea3e56c // fcmgt v12.4s, v11.4s, v3.4s
+	VBIT V12.B16, V11.B16, V3.B16
+	VBIT V12.B16, V16.B16, V7.B16
+	VLD2.P (R7)(R15), [V8.S4, V9.S4]
+	VLD2.P (R7)(R26), [V10.S4, V11.S4]
+	WORD $0x6ea0e50d // fcmgt v13.4s, v8.4s, v0.4s
+	VBIT V13.B16, V8.B16, V0.B16
+	VBIT V13.B16, V17.B16, V4.B16
+	WORD $0x4e29f79c // fmax v28.4s, v28.4s, v9.4s
+	WORD $0x6ea0e52c // fcmgt v12.4s, v9.4s, v0.4s
+	VBIT V12.B16, V9.B16, V0.B16
+	VBIT V12.B16, V18.B16, V4.B16
+	WORD $0x4e2bf79c // fmax v28.4s, v28.4s, v11.4s
+	WORD $0x6ea0e56d // fcmgt v13.4s, v11.4s, v0.4s
+	VBIT V13.B16, V11.B16, V0.B16
+	VBIT V13.B16, V19.B16, V4.B16
+	VLD2.P (R7)(R15), [V8.S4, V9.S4]
+	VLD2.P (R7)(R26), [V10.S4, V11.S4]
+	WORD $0x6ea1e50c // fcmgt v12.4s, v8.4s, v1.4s
+	VBIT V12.B16, V8.B16, V1.B16
+	VBIT V12.B16, V17.B16, V5.B16
+	WORD $0x4e29f7bd // fmax v29.4s, v29.4s, v9.4s
+	WORD $0x6ea1e52d // fcmgt v13.4s, v9.4s, v1.4s
+	VBIT V13.B16, V9.B16, V1.B16
+	VBIT V13.B16, V18.B16, V5.B16
+	WORD $0x4e2bf7bd // fmax v29.4s, v29.4s, v11.4s
+	WORD $0x6ea1e56c // fcmgt v12.4s, v11.4s, v1.4s
+	VBIT V12.B16, V11.B16, V1.B16
+	VBIT V12.B16, V19.B16, V5.B16
+	VLD2.P (R7)(R15), [V8.S4, V9.S4]
+	VLD2.P (R7)(R26), [V10.S4, V11.S4]
+	WORD $0x6ea2e50d // fcmgt v13.4s, v8.4s, v2.4s
+	VBIT V13.B16, V8.B16, V2.B16
+	VBIT V13.B16, V17.B16, V6.B16
+	WORD $0x4e29f79c // fmax v28.4s, v28.4s, v9.4s
+	WORD $0x6ea2e52c // fcmgt v12.4s, v9.4s, v2.4s
+	VBIT V12.B16, V9.B16, V2.B16
+	VBIT V12.B16, V18.B16, V6.B16
+	WORD $0x4e2bf79c // fmax v28.4s, v28.4s, v11.4s
+	WORD $0x6ea2e56d // fcmgt v13.4s, v11.4s, v2.4s
+	VBIT V13.B16, V11.B16, V2.B16
+	VBIT V13.B16, V19.B16, V6.B16
+	VLD2 (R7), [V8.S4, V9.S4]
+	VEXT $4, V31.B16, V8.B16, V11.B16
+	WORD $0x6ea3e50c // fcmgt v12.4s, v8.4s, v3.4s
+	VBIT V12.B16, V8.B16, V3.B16
+	VBIT V12.B16, V17.B16, V7.B16
+	WORD $0x4e29f7bd // fmax v29.4s, v29.4s, v9.4s
+	WORD $0x6ea3e52d // fcmgt v13.4s, v9.4s, v3.4s
+	VBIT V13.B16, V9.B16, V3.B16
+	VBIT V13.B16, V18.B16, V7.B16
+	WORD $0x4e2bf7bd // fmax v29.4s, v29.4s, v11.4s
+	WORD $0x6ea3e56c // fcmgt v12.4s, v11.4s, v3.4s
+	VBIT V12.B16, V11.B16, V3.B16
+	VBIT V12.B16, V19.B16, V7.B16
+	VLD2.P (R8)(R15), [V8.S4, V9.S4]
+	VLD2.P (R8)(R26), [V10.S4, V11.S4]
+	WORD $0x6ea0e50d // fcmgt v13.4s, v8.4s, v0.4s
+	VBIT V13.B16, V8.B16, V0.B16
+	VBIT V13.B16, V20.B16, V4.B16
+	WORD $0x4e29f79c // fmax v28.4s, v28.4s, v9.4s
+	WORD $0x6ea0e52c // fcmgt v12.4s, v9.4s, v0.4s
+	VBIT V12.B16, V9.B16, V0.B16
+	VBIT V12.B16, V21.B16, V4.B16
+	WORD $0x4e2bf79c // fmax v28.4s, v28.4s, v11.4s
+	WORD $0x6ea0e56d // fcmgt v13.4s, v11.4s, v0.4s
+	VBIT V13.B16, V11.B16, V0.B16
+	VBIT V13.B16, V22.B16, V4.B16
+	VLD2.P (R8)(R15), [V8.S4, V9.S4]
+	VLD2.P (R8)(R26), [V10.S4, V11.S4]
+	WORD $0x6ea1e50c // fcmgt v12.4s, v8.4s, v1.4s
+	VBIT V12.B16, V8.B16, V1.B16
+	VBIT V12.B16, V20.B16, V5.B16
+	WORD $0x4e29f7bd // fmax v29.4s, v29.4s, v9.4s
+	WORD $0x6ea1e52d // fcmgt v13.4s, v9.4s, v1.4s
+	VBIT V13.B16, V9.B16, V1.B16
+	VBIT V13.B16, V21.B16, V5.B16
+	WORD $0x4e2bf7bd // fmax v29.4s, v29.4s, v11.4s
+	WORD $0x6ea1e56c // fcmgt v12.4s, v11.4s, v1.4s
+	VBIT V12.B16, V11.B16, V1.B16
+	VBIT V12.B16, V22.B16, V5.B16
+	VLD2.P (R8)(R15), [V8.S4, V9.S4]
+	VLD2.P (R8)(R26), [V10.S4, V11.S4]
+	WORD $0x6ea2e50d // fcmgt v13.4s, v8.4s, v2.4s
+	VBIT V13.B16, V8.B16, V2.B16
+	VBIT V13.B16, V20.B16, V6.B16
+	WORD $0x4e29f79c // fmax v28.4s, v28.4s, v9.4s
+	WORD $0x6ea2e52c // fcmgt v12.4s, v9.4s, v2.4s
+	VBIT V12.B16, V9.B16, V2.B16
+	VBIT V12.B16, V21.B16, V6.B16
+	WORD $0x4e2bf79c // fmax v28.4s, v28.4s, v11.4s
+	WORD $0x6ea2e56d // fcmgt v13.4s, v11.4s, v2.4s
+	VBIT V13.B16, V11.B16, V2.B16
+	VBIT V13.B16, V22.B16, V6.B16
+	VLD2 (R8), [V8.S4, V9.S4]
+	VEXT $4, V31.B16, V8.B16, V11.B16
+	WORD $0x6ea3e50c // fcmgt v12.4s, v8.4s, v3.4s
+	VBIT V12.B16, V8.B16, V3.B16
+	VBIT V12.B16, V20.B16, V7.B16
+	WORD $0x4e29f7bd // fmax v29.4s, v29.4s, v9.4s
+	WORD $0x6ea3e52d // fcmgt v13.4s, v9.4s, v3.4s
+	VBIT V13.B16, V9.B16, V3.B16
+	VBIT V13.B16, V21.B16, V7.B16
+	WORD $0x4e2bf7bd // fmax v29.4s, v29.4s, v11.4s
+	WORD $0x6ea3e56c // fcmgt v12.4s, v11.4s, v3.4s
+	VBIT V12.B16, V11.B16, V3.B16
+	VBIT V12.B16, V22.B16, V7.B16
+	VLD2.P (R9)(R15), [V8.S4, V9.S4]
+	VLD2.P (R9)(R26), [V10.S4, V11.S4]
+	WORD $0x6ea0e50d // fcmgt v13.4s, v8.4s, v0.4s
+	VBIT V13.B16, V8.B16, V0.B16
+	VBIT V13.B16, V23.B16, V4.B16
+	WORD $0x4e29f79c // fmax v28.4s, v28.4s, v9.4s
+	WORD $0x6ea0e52c // fcmgt v12.4s, v9.4s, v0.4s
+	VBIT V12.B16, V9.B16, V0.B16
+	VBIT V12.B16, V24.B16, V4.B16
+	WORD $0x4e2bf79c // fmax v28.4s, v28.4s, v11.4s
+	WORD $0x6ea0e56d // fcmgt v13.4s, v11.4s, v0.4s
+	VBIT V13.B16, V11.B16, V0.B16
+	VBIT V13.B16, V25.B16, V4.B16
+	VLD2.P (R9)(R15), [V8.S4, V9.S4]
+	VLD2.P (R9)(R26), [V10.S4, V11.S4]
+	WORD $0x6ea1e50c // fcmgt v12.4s, v8.4s, v1.4s
+	VBIT V12.B16, V8.B16, V1.B16
+	VBIT V12.B16, V23.B16, V5.B16
+	WORD $0x4e29f7bd // fmax v29.4s, v29.4s, v9.4s
+	WORD $0x6ea1e52d // fcmgt v13.4s, v9.4s, v1.4s
+	VBIT V13.B16, V9.B16, V1.B16
+	VBIT V13.B16, V24.B16, V5.B16
+	WORD $0x4e2bf7bd // fmax v29.4s, v29.4s, v11.4s
+	WORD $0x6ea1e56c // fcmgt v12.4s, v11.4s, v1.4s
+	VBIT V12.B16, V11.B16, V1.B16
+	VBIT V12.B16, V25.B16, V5.B16
+	VLD2.P (R9)(R15), [V8.S4, V9.S4]
+	VLD2.P (R9)(R26), [V10.S4, V11.S4]
+	WORD $0x6ea2e50d // fcmgt v13.4s, v8.4s, v2.4s
+	VBIT V13.B16, V8.B16, V2.B16
+	VBIT V13.B16, V23.B16, V6.B16
+	WORD $0x4e29f79c // fmax v28.4s, v28.4s, v9.4s
+	WORD $0x6ea2e52c // fcmgt v12.4s, v9.4s, v2.4s
+	VBIT V12.B16, V9.B16, V2.B16
+	VBIT V12.B16, V24.B16, V6.B16
+	WORD $0x4e2bf79c // fmax v28.4s, v28.4s, v11.4s
+	WORD $0x6ea2e56d // fcmgt v13.4s, v11.4s, v2.4s
+	VBIT V13.B16, V11.B16, V2.B16
+	VBIT V13.B16, V25.B16, V6.B16
+	VLD2 (R9), [V8.S4, V9.S4]
+	VEXT $4, V31.B16, V8.B16, V11.B16
+	WORD $0x6ea3e50c // fcmgt v12.4s, v8.4s, v3.4s
+	VBIT V12.B16, V8.B16, V3.B16
+	VBIT V12.B16, V23.B16, V7.B16
+	WORD $0x4e29f7bd // fmax v29.4s, v29.4s, v9.4s
+	WORD $0x6ea3e52d // fcmgt v13.4s, v9.4s, v3.4s
+	VBIT V13.B16, V9.B16, V3.B16
 	VBIT V13.B16, V24.B16, V7.B16
 	WORD $0x4e2bf7bd // fmax v29.4s, v29.4s, v11.4s
 	WORD $0x6ea3e56c // fcmgt v12.4s, v11.4s, v3.4s
@@ -20155,7 +21261,7 @@ TEXT ·maxIdxWinS1K3D1P1F32NEON(SB), $704-48
 	MOVD $1, R17
 	MOVD R17, 104(RSP)
 maxIdxWinS1K3D1P1F32NEON_noLead1:
-	// The padded tail t = wo-L: no tail chunk, one trailing edge chunk, t+lo >= 0, and t+hi-w = p.
+	// The padded tail t = wo-L: no tail chunk, one trailing edge chunk, t*s+lo >= 0, and t*s+hi-w = padOver.
 	MOVD 968(R0), R17
 	TBZ $63, R17, maxIdxWinS1K3D1P1F32NEON_noPadTail2
 	MOVD 960(R0), R17
@@ -20164,11 +21270,13 @@ maxIdxWinS1K3D1P1F32NEON_noLead1:
 	CMP R17, R19
 	BNE maxIdxWinS1K3D1P1F32NEON_noPadTail2
 	MOVD 904(R0), R17
-	SUB $16, R17
-	CMP $1, R17
+	SUBS $16, R17
+	BLT maxIdxWinS1K3D1P1F32NEON_noPadTail2
+	MOVD R17, R20
+	CMP $1, R20
 	BLT maxIdxWinS1K3D1P1F32NEON_noPadTail2
 	MOVD 896(R0), R19
-	ADD $17, R17, R20
+	ADD $17, R20
 	SUB R19, R20
 	CMP $1, R20
 	BNE maxIdxWinS1K3D1P1F32NEON_noPadTail2
@@ -25315,7 +26423,7 @@ TEXT ·maxIdxWinS1K3D2P1F32NEON(SB), $704-48
 	MOVD $1, R17
 	MOVD R17, 104(RSP)
 maxIdxWinS1K3D2P1F32NEON_noLead1:
-	// The padded tail t = wo-L: no tail chunk, one trailing edge chunk, t+lo >= 0, and t+hi-w = p.
+	// The padded tail t = wo-L: no tail chunk, one trailing edge chunk, t*s+lo >= 0, and t*s+hi-w = padOver.
 	MOVD 968(R0), R17
 	TBZ $63, R17, maxIdxWinS1K3D2P1F32NEON_noPadTail2
 	MOVD 960(R0), R17
@@ -25324,11 +26432,13 @@ maxIdxWinS1K3D2P1F32NEON_noLead1:
 	CMP R17, R19
 	BNE maxIdxWinS1K3D2P1F32NEON_noPadTail2
 	MOVD 904(R0), R17
-	SUB $16, R17
-	CMP $1, R17
+	SUBS $16, R17
+	BLT maxIdxWinS1K3D2P1F32NEON_noPadTail2
+	MOVD R17, R20
+	CMP $1, R20
 	BLT maxIdxWinS1K3D2P1F32NEON_noPadTail2
 	MOVD 896(R0), R19
-	ADD $19, R17, R20
+	ADD $19, R20
 	SUB R19, R20
 	CMP $1, R20
 	BNE maxIdxWinS1K3D2P1F32NEON_noPadTail2
@@ -32575,6 +33685,29 @@ TEXT ·sumWinS2K3D1P1F32NEON(SB), $960-48
 	MOVD $1, R17
 	MOVD R17, 104(RSP)
 sumWinS2K3D1P1F32NEON_noLead1:
+	// The padded tail t = wo-L: no tail chunk, one trailing edge chunk, t*s+lo >= 0, and t*s+hi-w = padOver.
+	MOVD 968(R0), R17
+	TBZ $63, R17, sumWinS2K3D1P1F32NEON_noPadTail2
+	MOVD 960(R0), R17
+	SUB $1, R17
+	MOVD 952(R0), R19
+	CMP R17, R19
+	BNE sumWinS2K3D1P1F32NEON_noPadTail2
+	MOVD 904(R0), R17
+	SUBS $16, R17
+	BLT sumWinS2K3D1P1F32NEON_noPadTail2
+	LSL $1, R17, R20
+	CMP $1, R20
+	BLT sumWinS2K3D1P1F32NEON_noPadTail2
+	MOVD 896(R0), R19
+	ADD $32, R20
+	SUB R19, R20
+	CMP $1, R20
+	BNE sumWinS2K3D1P1F32NEON_noPadTail2
+	MOVD R17, 112(RSP)
+	SUB $1, R16
+	MOVD R16, 120(RSP)
+sumWinS2K3D1P1F32NEON_noPadTail2:
 	MOVD $4, R15
 	MOVD $28, R26
 	VEOR V28.B16, V28.B16, V28.B16
@@ -32640,18 +33773,18 @@ sumWinS2K3D1P1F32NEON_g_body:
 	MOVD ZR, R7
 	ADD $120, R0, R16
 	MOVD (R16)(R7<<3), R16
-	TBZ $63, R25, sumWinS2K3D1P1F32NEON_stg4
+	TBZ $63, R25, sumWinS2K3D1P1F32NEON_stg5
 	ADD R1, R16
 	ADD R8, R16, R6
-	B sumWinS2K3D1P1F32NEON_ptr5
-sumWinS2K3D1P1F32NEON_stg4:
+	B sumWinS2K3D1P1F32NEON_ptr6
+sumWinS2K3D1P1F32NEON_stg5:
 	ADD R1, R16, R16
 	ADD $-1, R13, R17
 	ADD R17<<2, R16
 	ADD $320, RSP, R19
 	BL sumWinS2K3D1P1F32NEON_stage
 	ADD $320, RSP, R6
-sumWinS2K3D1P1F32NEON_ptr5:
+sumWinS2K3D1P1F32NEON_ptr6:
 	VLD2.P (R6)(R15), [V8.S4, V9.S4]
 	VLD2.P (R6)(R26), [V10.S4, V11.S4]
 	WORD $0x4e28d780 // fadd v0.4s, v28.4s, v8.4s
@@ -32673,24 +33806,24 @@ sumWinS2K3D1P1F32NEON_ptr5:
 	WORD $0x4e2dd463 // fadd v3.4s, v3.4s, v13.4s
 	WORD $0x4e2fd463 // fadd v3.4s, v3.4s, v15.4s
 	MOVD $1, R7
-sumWinS2K3D1P1F32NEON_v2:
+sumWinS2K3D1P1F32NEON_v3:
 	MOVD 112(R0), R16
 	CMP R16, R7
-	BGE sumWinS2K3D1P1F32NEON_vdone3
+	BGE sumWinS2K3D1P1F32NEON_vdone4
 	ADD $120, R0, R16
 	MOVD (R16)(R7<<3), R16
-	TBZ $63, R25, sumWinS2K3D1P1F32NEON_stg6
+	TBZ $63, R25, sumWinS2K3D1P1F32NEON_stg7
 	ADD R1, R16
 	ADD R8, R16, R6
-	B sumWinS2K3D1P1F32NEON_ptr7
-sumWinS2K3D1P1F32NEON_stg6:
+	B sumWinS2K3D1P1F32NEON_ptr8
+sumWinS2K3D1P1F32NEON_stg7:
 	ADD R1, R16, R16
 	ADD $-1, R13, R17
 	ADD R17<<2, R16
 	ADD $320, RSP, R19
 	BL sumWinS2K3D1P1F32NEON_stage
 	ADD $320, RSP, R6
-sumWinS2K3D1P1F32NEON_ptr7:
+sumWinS2K3D1P1F32NEON_ptr8:
 	VLD2.P (R6)(R15), [V8.S4, V9.S4]
 	VLD2.P (R6)(R26), [V10.S4, V11.S4]
 	WORD $0x4e28d400 // fadd v0.4s, v0.4s, v8.4s
@@ -32712,11 +33845,11 @@ sumWinS2K3D1P1F32NEON_ptr7:
 	WORD $0x4e2dd463 // fadd v3.4s, v3.4s, v13.4s
 	WORD $0x4e2fd463 // fadd v3.4s, v3.4s, v15.4s
 	ADD $1, R7
-	B sumWinS2K3D1P1F32NEON_v2
-sumWinS2K3D1P1F32NEON_vdone3:
+	B sumWinS2K3D1P1F32NEON_v3
+sumWinS2K3D1P1F32NEON_vdone4:
 	VLD1.P 64(R14), [V20.S4, V21.S4, V22.S4, V23.S4]
 	MOVW 1232(R0), R16
-	CBNZW R16, sumWinS2K3D1P1F32NEON_post8
+	CBNZW R16, sumWinS2K3D1P1F32NEON_post9
 	WORD $0x6e34fc00 // fdiv v0.4s, v0.4s, v20.4s
 	WORD $0x6e35fc21 // fdiv v1.4s, v1.4s, v21.4s
 	WORD $0x6e36fc42 // fdiv v2.4s, v2.4s, v22.4s
@@ -32725,15 +33858,15 @@ sumWinS2K3D1P1F32NEON_vdone3:
 	WORD $0x4e3cd421 // fadd v1.4s, v1.4s, v28.4s
 	WORD $0x4e3cd442 // fadd v2.4s, v2.4s, v28.4s
 	WORD $0x4e3cd463 // fadd v3.4s, v3.4s, v28.4s
-sumWinS2K3D1P1F32NEON_postDone9:
+sumWinS2K3D1P1F32NEON_postDone10:
 	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R10)
 	ADD $32, R13
 	SUBS $1, R12
 	BNE sumWinS2K3D1P1F32NEON_g_body
 	B sumWinS2K3D1P1F32NEON_g_dispatch
-sumWinS2K3D1P1F32NEON_post8:
+sumWinS2K3D1P1F32NEON_post9:
 	CMPW $1, R16
-	BNE sumWinS2K3D1P1F32NEON_lp10
+	BNE sumWinS2K3D1P1F32NEON_lp11
 	WORD $0x6e3dfc00 // fdiv v0.4s, v0.4s, v29.4s
 	WORD $0x6e3dfc21 // fdiv v1.4s, v1.4s, v29.4s
 	WORD $0x6e3dfc42 // fdiv v2.4s, v2.4s, v29.4s
@@ -32746,8 +33879,8 @@ sumWinS2K3D1P1F32NEON_post8:
 	WORD $0x6e35fc21 // fdiv v1.4s, v1.4s, v21.4s
 	WORD $0x6e36fc42 // fdiv v2.4s, v2.4s, v22.4s
 	WORD $0x6e37fc63 // fdiv v3.4s, v3.4s, v23.4s
-	B sumWinS2K3D1P1F32NEON_postDone9
-sumWinS2K3D1P1F32NEON_lp10:
+	B sumWinS2K3D1P1F32NEON_postDone10
+sumWinS2K3D1P1F32NEON_lp11:
 	WORD $0x6e34fc00 // fdiv v0.4s, v0.4s, v20.4s
 	WORD $0x6e35fc21 // fdiv v1.4s, v1.4s, v21.4s
 	WORD $0x6e36fc42 // fdiv v2.4s, v2.4s, v22.4s
@@ -32761,12 +33894,12 @@ sumWinS2K3D1P1F32NEON_lp10:
 	WORD $0x6e3fdc42 // fmul v2.4s, v2.4s, v31.4s
 	WORD $0x6e3fdc63 // fmul v3.4s, v3.4s, v31.4s
 	CMPW $3, R16
-	BNE sumWinS2K3D1P1F32NEON_postDone9
+	BNE sumWinS2K3D1P1F32NEON_postDone10
 	WORD $0x6ea1f800 // fsqrt v0.4s, v0.4s
 	WORD $0x6ea1f821 // fsqrt v1.4s, v1.4s
 	WORD $0x6ea1f842 // fsqrt v2.4s, v2.4s
 	WORD $0x6ea1f863 // fsqrt v3.4s, v3.4s
-	B sumWinS2K3D1P1F32NEON_postDone9
+	B sumWinS2K3D1P1F32NEON_postDone10
 sumWinS2K3D1P1F32NEON_g_dispatch:
 	TBZ $63, R25, sumWinS2K3D1P1F32NEON_g_edgePost
 	CMN $1, R25
@@ -32936,7 +34069,7 @@ sumWinS2K3D1P1F32NEON_f1_body:
 	WORD $0x4e2fd463 // fadd v3.4s, v3.4s, v15.4s
 	VLD1.P 64(R14), [V20.S4, V21.S4, V22.S4, V23.S4]
 	MOVW 1232(R0), R16
-	CBNZW R16, sumWinS2K3D1P1F32NEON_post11
+	CBNZW R16, sumWinS2K3D1P1F32NEON_post12
 	WORD $0x6e34fc00 // fdiv v0.4s, v0.4s, v20.4s
 	WORD $0x6e35fc21 // fdiv v1.4s, v1.4s, v21.4s
 	WORD $0x6e36fc42 // fdiv v2.4s, v2.4s, v22.4s
@@ -32945,14 +34078,14 @@ sumWinS2K3D1P1F32NEON_f1_body:
 	WORD $0x4e3cd421 // fadd v1.4s, v1.4s, v28.4s
 	WORD $0x4e3cd442 // fadd v2.4s, v2.4s, v28.4s
 	WORD $0x4e3cd463 // fadd v3.4s, v3.4s, v28.4s
-sumWinS2K3D1P1F32NEON_postDone12:
+sumWinS2K3D1P1F32NEON_postDone13:
 	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R10)
 	SUBS $1, R12
 	BNE sumWinS2K3D1P1F32NEON_f1_body
 	B sumWinS2K3D1P1F32NEON_f1_dispatch
-sumWinS2K3D1P1F32NEON_post11:
+sumWinS2K3D1P1F32NEON_post12:
 	CMPW $1, R16
-	BNE sumWinS2K3D1P1F32NEON_lp13
+	BNE sumWinS2K3D1P1F32NEON_lp14
 	WORD $0x6e3dfc00 // fdiv v0.4s, v0.4s, v29.4s
 	WORD $0x6e3dfc21 // fdiv v1.4s, v1.4s, v29.4s
 	WORD $0x6e3dfc42 // fdiv v2.4s, v2.4s, v29.4s
@@ -32965,8 +34098,8 @@ sumWinS2K3D1P1F32NEON_post11:
 	WORD $0x6e35fc21 // fdiv v1.4s, v1.4s, v21.4s
 	WORD $0x6e36fc42 // fdiv v2.4s, v2.4s, v22.4s
 	WORD $0x6e37fc63 // fdiv v3.4s, v3.4s, v23.4s
-	B sumWinS2K3D1P1F32NEON_postDone12
-sumWinS2K3D1P1F32NEON_lp13:
+	B sumWinS2K3D1P1F32NEON_postDone13
+sumWinS2K3D1P1F32NEON_lp14:
 	WORD $0x6e34fc00 // fdiv v0.4s, v0.4s, v20.4s
 	WORD $0x6e35fc21 // fdiv v1.4s, v1.4s, v21.4s
 	WORD $0x6e36fc42 // fdiv v2.4s, v2.4s, v22.4s
@@ -32980,12 +34113,12 @@ sumWinS2K3D1P1F32NEON_lp13:
 	WORD $0x6e3fdc42 // fmul v2.4s, v2.4s, v31.4s
 	WORD $0x6e3fdc63 // fmul v3.4s, v3.4s, v31.4s
 	CMPW $3, R16
-	BNE sumWinS2K3D1P1F32NEON_postDone12
+	BNE sumWinS2K3D1P1F32NEON_postDone13
 	WORD $0x6ea1f800 // fsqrt v0.4s, v0.4s
 	WORD $0x6ea1f821 // fsqrt v1.4s, v1.4s
 	WORD $0x6ea1f842 // fsqrt v2.4s, v2.4s
 	WORD $0x6ea1f863 // fsqrt v3.4s, v3.4s
-	B sumWinS2K3D1P1F32NEON_postDone12
+	B sumWinS2K3D1P1F32NEON_postDone13
 sumWinS2K3D1P1F32NEON_f1_dispatch:
 	TBZ $63, R25, sumWinS2K3D1P1F32NEON_f1_edgePost
 	CMN $1, R25
@@ -33009,6 +34142,20 @@ sumWinS2K3D1P1F32NEON_f1_dispatch:
 	MOVD $1, R12
 	B sumWinS2K3D1P1F32NEON_f1_body
 sumWinS2K3D1P1F32NEON_f1_tailDone:
+	MOVD 112(RSP), R16
+	TBNZ $63, R16, sumWinS2K3D1P1F32NEON_f1_padDone
+	LSL $1, R16, R13
+	MOVD R16, R17
+	ADD R17<<2, R2, R10
+	MOVD 1240(R0), R14
+	ADD R17<<2, R14
+	ADD $-1, R13, R17
+	LSL $2, R17, R17
+	MOVD 120(R0), R6
+	ADD R1, R6
+	ADD R17, R6
+	MOVD $-4, R25
+	B sumWinS2K3D1P1F32NEON_f1_padBody
 sumWinS2K3D1P1F32NEON_f1_padDone:
 	MOVD 104(RSP), R16
 	CBZ R16, sumWinS2K3D1P1F32NEON_f1_leadDone
@@ -33105,7 +34252,7 @@ sumWinS2K3D1P1F32NEON_f1_leadBody:
 	WORD $0x4e2fd463 // fadd v3.4s, v3.4s, v15.4s
 	VLD1.P 64(R14), [V20.S4, V21.S4, V22.S4, V23.S4]
 	MOVW 1232(R0), R16
-	CBNZW R16, sumWinS2K3D1P1F32NEON_post14
+	CBNZW R16, sumWinS2K3D1P1F32NEON_post15
 	WORD $0x6e34fc00 // fdiv v0.4s, v0.4s, v20.4s
 	WORD $0x6e35fc21 // fdiv v1.4s, v1.4s, v21.4s
 	WORD $0x6e36fc42 // fdiv v2.4s, v2.4s, v22.4s
@@ -33114,12 +34261,12 @@ sumWinS2K3D1P1F32NEON_f1_leadBody:
 	WORD $0x4e3cd421 // fadd v1.4s, v1.4s, v28.4s
 	WORD $0x4e3cd442 // fadd v2.4s, v2.4s, v28.4s
 	WORD $0x4e3cd463 // fadd v3.4s, v3.4s, v28.4s
-sumWinS2K3D1P1F32NEON_postDone15:
+sumWinS2K3D1P1F32NEON_postDone16:
 	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R10)
 	B sumWinS2K3D1P1F32NEON_f1_dispatch
-sumWinS2K3D1P1F32NEON_post14:
+sumWinS2K3D1P1F32NEON_post15:
 	CMPW $1, R16
-	BNE sumWinS2K3D1P1F32NEON_lp16
+	BNE sumWinS2K3D1P1F32NEON_lp17
 	WORD $0x6e3dfc00 // fdiv v0.4s, v0.4s, v29.4s
 	WORD $0x6e3dfc21 // fdiv v1.4s, v1.4s, v29.4s
 	WORD $0x6e3dfc42 // fdiv v2.4s, v2.4s, v29.4s
@@ -33132,8 +34279,8 @@ sumWinS2K3D1P1F32NEON_post14:
 	WORD $0x6e35fc21 // fdiv v1.4s, v1.4s, v21.4s
 	WORD $0x6e36fc42 // fdiv v2.4s, v2.4s, v22.4s
 	WORD $0x6e37fc63 // fdiv v3.4s, v3.4s, v23.4s
-	B sumWinS2K3D1P1F32NEON_postDone15
-sumWinS2K3D1P1F32NEON_lp16:
+	B sumWinS2K3D1P1F32NEON_postDone16
+sumWinS2K3D1P1F32NEON_lp17:
 	WORD $0x6e34fc00 // fdiv v0.4s, v0.4s, v20.4s
 	WORD $0x6e35fc21 // fdiv v1.4s, v1.4s, v21.4s
 	WORD $0x6e36fc42 // fdiv v2.4s, v2.4s, v22.4s
@@ -33147,12 +34294,83 @@ sumWinS2K3D1P1F32NEON_lp16:
 	WORD $0x6e3fdc42 // fmul v2.4s, v2.4s, v31.4s
 	WORD $0x6e3fdc63 // fmul v3.4s, v3.4s, v31.4s
 	CMPW $3, R16
-	BNE sumWinS2K3D1P1F32NEON_postDone15
+	BNE sumWinS2K3D1P1F32NEON_postDone16
 	WORD $0x6ea1f800 // fsqrt v0.4s, v0.4s
 	WORD $0x6ea1f821 // fsqrt v1.4s, v1.4s
 	WORD $0x6ea1f842 // fsqrt v2.4s, v2.4s
 	WORD $0x6ea1f863 // fsqrt v3.4s, v3.4s
-	B sumWinS2K3D1P1F32NEON_postDone15
+	B sumWinS2K3D1P1F32NEON_postDone16
+sumWinS2K3D1P1F32NEON_f1_padBody:
+	VLD2.P (R6)(R15), [V8.S4, V9.S4]
+	VLD2.P (R6)(R26), [V10.S4, V11.S4]
+	WORD $0x4e28d780 // fadd v0.4s, v28.4s, v8.4s
+	WORD $0x4e29d400 // fadd v0.4s, v0.4s, v9.4s
+	WORD $0x4e2bd400 // fadd v0.4s, v0.4s, v11.4s
+	VLD2.P (R6)(R15), [V12.S4, V13.S4]
+	VLD2.P (R6)(R26), [V14.S4, V15.S4]
+	WORD $0x4e2cd781 // fadd v1.4s, v28.4s, v12.4s
+	WORD $0x4e2dd421 // fadd v1.4s, v1.4s, v13.4s
+	WORD $0x4e2fd421 // fadd v1.4s, v1.4s, v15.4s
+	VLD2.P (R6)(R15), [V8.S4, V9.S4]
+	VLD2.P (R6)(R26), [V10.S4, V11.S4]
+	WORD $0x4e28d782 // fadd v2.4s, v28.4s, v8.4s
+	WORD $0x4e29d442 // fadd v2.4s, v2.4s, v9.4s
+	WORD $0x4e2bd442 // fadd v2.4s, v2.4s, v11.4s
+	VLD2 (R6), [V12.S4, V13.S4]
+	VEXT $4, V31.B16, V12.B16, V15.B16
+	WORD $0x4e2cd783 // fadd v3.4s, v28.4s, v12.4s
+	WORD $0x4e2dd463 // fadd v3.4s, v3.4s, v13.4s
+	WORD $0x4e2fd463 // fadd v3.4s, v3.4s, v15.4s
+	VLD1.P 64(R14), [V20.S4, V21.S4, V22.S4, V23.S4]
+	MOVW 1232(R0), R16
+	CBNZW R16, sumWinS2K3D1P1F32NEON_post18
+	WORD $0x6e34fc00 // fdiv v0.4s, v0.4s, v20.4s
+	WORD $0x6e35fc21 // fdiv v1.4s, v1.4s, v21.4s
+	WORD $0x6e36fc42 // fdiv v2.4s, v2.4s, v22.4s
+	WORD $0x6e37fc63 // fdiv v3.4s, v3.4s, v23.4s
+	WORD $0x4e3cd400 // fadd v0.4s, v0.4s, v28.4s
+	WORD $0x4e3cd421 // fadd v1.4s, v1.4s, v28.4s
+	WORD $0x4e3cd442 // fadd v2.4s, v2.4s, v28.4s
+	WORD $0x4e3cd463 // fadd v3.4s, v3.4s, v28.4s
+sumWinS2K3D1P1F32NEON_postDone19:
+	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R10)
+	B sumWinS2K3D1P1F32NEON_f1_dispatch
+sumWinS2K3D1P1F32NEON_post18:
+	CMPW $1, R16
+	BNE sumWinS2K3D1P1F32NEON_lp20
+	WORD $0x6e3dfc00 // fdiv v0.4s, v0.4s, v29.4s
+	WORD $0x6e3dfc21 // fdiv v1.4s, v1.4s, v29.4s
+	WORD $0x6e3dfc42 // fdiv v2.4s, v2.4s, v29.4s
+	WORD $0x6e3dfc63 // fdiv v3.4s, v3.4s, v29.4s
+	WORD $0x6e3efc00 // fdiv v0.4s, v0.4s, v30.4s
+	WORD $0x6e3efc21 // fdiv v1.4s, v1.4s, v30.4s
+	WORD $0x6e3efc42 // fdiv v2.4s, v2.4s, v30.4s
+	WORD $0x6e3efc63 // fdiv v3.4s, v3.4s, v30.4s
+	WORD $0x6e34fc00 // fdiv v0.4s, v0.4s, v20.4s
+	WORD $0x6e35fc21 // fdiv v1.4s, v1.4s, v21.4s
+	WORD $0x6e36fc42 // fdiv v2.4s, v2.4s, v22.4s
+	WORD $0x6e37fc63 // fdiv v3.4s, v3.4s, v23.4s
+	B sumWinS2K3D1P1F32NEON_postDone19
+sumWinS2K3D1P1F32NEON_lp20:
+	WORD $0x6e34fc00 // fdiv v0.4s, v0.4s, v20.4s
+	WORD $0x6e35fc21 // fdiv v1.4s, v1.4s, v21.4s
+	WORD $0x6e36fc42 // fdiv v2.4s, v2.4s, v22.4s
+	WORD $0x6e37fc63 // fdiv v3.4s, v3.4s, v23.4s
+	WORD $0x4e3cd400 // fadd v0.4s, v0.4s, v28.4s
+	WORD $0x4e3cd421 // fadd v1.4s, v1.4s, v28.4s
+	WORD $0x4e3cd442 // fadd v2.4s, v2.4s, v28.4s
+	WORD $0x4e3cd463 // fadd v3.4s, v3.4s, v28.4s
+	WORD $0x6e3fdc00 // fmul v0.4s, v0.4s, v31.4s
+	WORD $0x6e3fdc21 // fmul v1.4s, v1.4s, v31.4s
+	WORD $0x6e3fdc42 // fmul v2.4s, v2.4s, v31.4s
+	WORD $0x6e3fdc63 // fmul v3.4s, v3.4s, v31.4s
+	CMPW $3, R16
+	BNE sumWinS2K3D1P1F32NEON_postDone19
+	WORD $0x6ea1f800 // fsqrt v0.4s, v0.4s
+	WORD $0x6ea1f821 // fsqrt v1.4s, v1.4s
+	WORD $0x6ea1f842 // fsqrt v2.4s, v2.4s
+	WORD $0x6ea1f863 // fsqrt v3.4s, v3.4s
+	B sumWinS2K3D1P1F32NEON_postDone19
 sumWinS2K3D1P1F32NEON_f1_rowEnd:
 	// Next row.
 	MOVD 88(R0), R16
@@ -33288,7 +34506,7 @@ sumWinS2K3D1P1F32NEON_f2_body:
 	WORD $0x4e2fd463 // fadd v3.4s, v3.4s, v15.4s
 	VLD1.P 64(R14), [V20.S4, V21.S4, V22.S4, V23.S4]
 	MOVW 1232(R0), R16
-	CBNZW R16, sumWinS2K3D1P1F32NEON_post17
+	CBNZW R16, sumWinS2K3D1P1F32NEON_post21
 	WORD $0x6e34fc00 // fdiv v0.4s, v0.4s, v20.4s
 	WORD $0x6e35fc21 // fdiv v1.4s, v1.4s, v21.4s
 	WORD $0x6e36fc42 // fdiv v2.4s, v2.4s, v22.4s
@@ -33297,14 +34515,14 @@ sumWinS2K3D1P1F32NEON_f2_body:
 	WORD $0x4e3cd421 // fadd v1.4s, v1.4s, v28.4s
 	WORD $0x4e3cd442 // fadd v2.4s, v2.4s, v28.4s
 	WORD $0x4e3cd463 // fadd v3.4s, v3.4s, v28.4s
-sumWinS2K3D1P1F32NEON_postDone18:
+sumWinS2K3D1P1F32NEON_postDone22:
 	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R10)
 	SUBS $1, R12
 	BNE sumWinS2K3D1P1F32NEON_f2_body
 	B sumWinS2K3D1P1F32NEON_f2_dispatch
-sumWinS2K3D1P1F32NEON_post17:
+sumWinS2K3D1P1F32NEON_post21:
 	CMPW $1, R16
-	BNE sumWinS2K3D1P1F32NEON_lp19
+	BNE sumWinS2K3D1P1F32NEON_lp23
 	WORD $0x6e3dfc00 // fdiv v0.4s, v0.4s, v29.4s
 	WORD $0x6e3dfc21 // fdiv v1.4s, v1.4s, v29.4s
 	WORD $0x6e3dfc42 // fdiv v2.4s, v2.4s, v29.4s
@@ -33317,8 +34535,8 @@ sumWinS2K3D1P1F32NEON_post17:
 	WORD $0x6e35fc21 // fdiv v1.4s, v1.4s, v21.4s
 	WORD $0x6e36fc42 // fdiv v2.4s, v2.4s, v22.4s
 	WORD $0x6e37fc63 // fdiv v3.4s, v3.4s, v23.4s
-	B sumWinS2K3D1P1F32NEON_postDone18
-sumWinS2K3D1P1F32NEON_lp19:
+	B sumWinS2K3D1P1F32NEON_postDone22
+sumWinS2K3D1P1F32NEON_lp23:
 	WORD $0x6e34fc00 // fdiv v0.4s, v0.4s, v20.4s
 	WORD $0x6e35fc21 // fdiv v1.4s, v1.4s, v21.4s
 	WORD $0x6e36fc42 // fdiv v2.4s, v2.4s, v22.4s
@@ -33332,12 +34550,12 @@ sumWinS2K3D1P1F32NEON_lp19:
 	WORD $0x6e3fdc42 // fmul v2.4s, v2.4s, v31.4s
 	WORD $0x6e3fdc63 // fmul v3.4s, v3.4s, v31.4s
 	CMPW $3, R16
-	BNE sumWinS2K3D1P1F32NEON_postDone18
+	BNE sumWinS2K3D1P1F32NEON_postDone22
 	WORD $0x6ea1f800 // fsqrt v0.4s, v0.4s
 	WORD $0x6ea1f821 // fsqrt v1.4s, v1.4s
 	WORD $0x6ea1f842 // fsqrt v2.4s, v2.4s
 	WORD $0x6ea1f863 // fsqrt v3.4s, v3.4s
-	B sumWinS2K3D1P1F32NEON_postDone18
+	B sumWinS2K3D1P1F32NEON_postDone22
 sumWinS2K3D1P1F32NEON_f2_dispatch:
 	TBZ $63, R25, sumWinS2K3D1P1F32NEON_f2_edgePost
 	CMN $1, R25
@@ -33364,6 +34582,23 @@ sumWinS2K3D1P1F32NEON_f2_dispatch:
 	MOVD $1, R12
 	B sumWinS2K3D1P1F32NEON_f2_body
 sumWinS2K3D1P1F32NEON_f2_tailDone:
+	MOVD 112(RSP), R16
+	TBNZ $63, R16, sumWinS2K3D1P1F32NEON_f2_padDone
+	LSL $1, R16, R13
+	MOVD R16, R17
+	ADD R17<<2, R2, R10
+	MOVD 1240(R0), R14
+	ADD R17<<2, R14
+	ADD $-1, R13, R17
+	LSL $2, R17, R17
+	MOVD 120(R0), R6
+	ADD R1, R6
+	ADD R17, R6
+	MOVD 128(R0), R7
+	ADD R1, R7
+	ADD R17, R7
+	MOVD $-4, R25
+	B sumWinS2K3D1P1F32NEON_f2_padBody
 sumWinS2K3D1P1F32NEON_f2_padDone:
 	MOVD 104(RSP), R16
 	CBZ R16, sumWinS2K3D1P1F32NEON_f2_leadDone
@@ -33494,7 +34729,7 @@ sumWinS2K3D1P1F32NEON_f2_leadBody:
 	WORD $0x4e2fd463 // fadd v3.4s, v3.4s, v15.4s
 	VLD1.P 64(R14), [V20.S4, V21.S4, V22.S4, V23.S4]
 	MOVW 1232(R0), R16
-	CBNZW R16, sumWinS2K3D1P1F32NEON_post20
+	CBNZW R16, sumWinS2K3D1P1F32NEON_post24
 	WORD $0x6e34fc00 // fdiv v0.4s, v0.4s, v20.4s
 	WORD $0x6e35fc21 // fdiv v1.4s, v1.4s, v21.4s
 	WORD $0x6e36fc42 // fdiv v2.4s, v2.4s, v22.4s
@@ -33503,12 +34738,12 @@ sumWinS2K3D1P1F32NEON_f2_leadBody:
 	WORD $0x4e3cd421 // fadd v1.4s, v1.4s, v28.4s
 	WORD $0x4e3cd442 // fadd v2.4s, v2.4s, v28.4s
 	WORD $0x4e3cd463 // fadd v3.4s, v3.4s, v28.4s
-sumWinS2K3D1P1F32NEON_postDone21:
+sumWinS2K3D1P1F32NEON_postDone25:
 	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R10)
 	B sumWinS2K3D1P1F32NEON_f2_dispatch
-sumWinS2K3D1P1F32NEON_post20:
+sumWinS2K3D1P1F32NEON_post24:
 	CMPW $1, R16
-	BNE sumWinS2K3D1P1F32NEON_lp22
+	BNE sumWinS2K3D1P1F32NEON_lp26
 	WORD $0x6e3dfc00 // fdiv v0.4s, v0.4s, v29.4s
 	WORD $0x6e3dfc21 // fdiv v1.4s, v1.4s, v29.4s
 	WORD $0x6e3dfc42 // fdiv v2.4s, v2.4s, v29.4s
@@ -33521,8 +34756,8 @@ sumWinS2K3D1P1F32NEON_post20:
 	WORD $0x6e35fc21 // fdiv v1.4s, v1.4s, v21.4s
 	WORD $0x6e36fc42 // fdiv v2.4s, v2.4s, v22.4s
 	WORD $0x6e37fc63 // fdiv v3.4s, v3.4s, v23.4s
-	B sumWinS2K3D1P1F32NEON_postDone21
-sumWinS2K3D1P1F32NEON_lp22:
+	B sumWinS2K3D1P1F32NEON_postDone25
+sumWinS2K3D1P1F32NEON_lp26:
 	WORD $0x6e34fc00 // fdiv v0.4s, v0.4s, v20.4s
 	WORD $0x6e35fc21 // fdiv v1.4s, v1.4s, v21.4s
 	WORD $0x6e36fc42 // fdiv v2.4s, v2.4s, v22.4s
@@ -33536,12 +34771,103 @@ sumWinS2K3D1P1F32NEON_lp22:
 	WORD $0x6e3fdc42 // fmul v2.4s, v2.4s, v31.4s
 	WORD $0x6e3fdc63 // fmul v3.4s, v3.4s, v31.4s
 	CMPW $3, R16
-	BNE sumWinS2K3D1P1F32NEON_postDone21
+	BNE sumWinS2K3D1P1F32NEON_postDone25
 	WORD $0x6ea1f800 // fsqrt v0.4s, v0.4s
 	WORD $0x6ea1f821 // fsqrt v1.4s, v1.4s
 	WORD $0x6ea1f842 // fsqrt v2.4s, v2.4s
 	WORD $0x6ea1f863 // fsqrt v3.4s, v3.4s
-	B sumWinS2K3D1P1F32NEON_postDone21
+	B sumWinS2K3D1P1F32NEON_postDone25
+sumWinS2K3D1P1F32NEON_f2_padBody:
+	VLD2.P (R6)(R15), [V8.S4, V9.S4]
+	VLD2.P (R6)(R26), [V10.S4, V11.S4]
+	WORD $0x4e28d780 // fadd v0.4s, v28.4s, v8.4s
+	WORD $0x4e29d400 // fadd v0.4s, v0.4s, v9.4s
+	WORD $0x4e2bd400 // fadd v0.4s, v0.4s, v11.4s
+	VLD2.P (R6)(R15), [V12.S4, V13.S4]
+	VLD2.P (R6)(R26), [V14.S4, V15.S4]
+	WORD $0x4e2cd781 // fadd v1.4s, v28.4s, v12.4s
+	WORD $0x4e2dd421 // fadd v1.4s, v1.4s, v13.4s
+	WORD $0x4e2fd421 // fadd v1.4s, v1.4s, v15.4s
+	VLD2.P (R6)(R15), [V8.S4, V9.S4]
+	VLD2.P (R6)(R26), [V10.S4, V11.S4]
+	WORD $0x4e28d782 // fadd v2.4s, v28.4s, v8.4s
+	WORD $0x4e29d442 // fadd v2.4s, v2.4s, v9.4s
+	WORD $0x4e2bd442 // fadd v2.4s, v2.4s, v11.4s
+	VLD2 (R6), [V12.S4, V13.S4]
+	VEXT $4, V31.B16, V12.B16, V15.B16
+	WORD $0x4e2cd783 // fadd v3.4s, v28.4s, v12.4s
+	WORD $0x4e2dd463 // fadd v3.4s, v3.4s, v13.4s
+	WORD $0x4e2fd463 // fadd v3.4s, v3.4s, v15.4s
+	VLD2.P (R7)(R15), [V8.S4, V9.S4]
+	VLD2.P (R7)(R26), [V10.S4, V11.S4]
+	WORD $0x4e28d400 // fadd v0.4s, v0.4s, v8.4s
+	WORD $0x4e29d400 // fadd v0.4s, v0.4s, v9.4s
+	WORD $0x4e2bd400 // fadd v0.4s, v0.4s, v11.4s
+	VLD2.P (R7)(R15), [V12.S4, V13.S4]
+	VLD2.P (R7)(R26), [V14.S4, V15.S4]
+	WORD $0x4e2cd421 // fadd v1.4s, v1.4s, v12.4s
+	WORD $0x4e2dd421 // fadd v1.4s, v1.4s, v13.4s
+	WORD $0x4e2fd421 // fadd v1.4s, v1.4s, v15.4s
+	VLD2.P (R7)(R15), [V8.S4, V9.S4]
+	VLD2.P (R7)(R26), [V10.S4, V11.S4]
+	WORD $0x4e28d442 // fadd v2.4s, v2.4s, v8.4s
+	WORD $0x4e29d442 // fadd v2.4s, v2.4s, v9.4s
+	WORD $0x4e2bd442 // fadd v2.4s, v2.4s, v11.4s
+	VLD2 (R7), [V12.S4, V13.S4]
+	VEXT $4, V31.B16, V12.B16, V15.B16
+	WORD $0x4e2cd463 // fadd v3.4s, v3.4s, v12.4s
+	WORD $0x4e2dd463 // fadd v3.4s, v3.4s, v13.4s
+	WORD $0x4e2fd463 // fadd v3.4s, v3.4s, v15.4s
+	VLD1.P 64(R14), [V20.S4, V21.S4, V22.S4, V23.S4]
+	MOVW 1232(R0), R16
+	CBNZW R16, sumWinS2K3D1P1F32NEON_post27
+	WORD $0x6e34fc00 // fdiv v0.4s, v0.4s, v20.4s
+	WORD $0x6e35fc21 // fdiv v1.4s, v1.4s, v21.4s
+	WORD $0x6e36fc42 // fdiv v2.4s, v2.4s, v22.4s
+	WORD $0x6e37fc63 // fdiv v3.4s, v3.4s, v23.4s
+	WORD $0x4e3cd400 // fadd v0.4s, v0.4s, v28.4s
+	WORD $0x4e3cd421 // fadd v1.4s, v1.4s, v28.4s
+	WORD $0x4e3cd442 // fadd v2.4s, v2.4s, v28.4s
+	WORD $0x4e3cd463 // fadd v3.4s, v3.4s, v28.4s
+sumWinS2K3D1P1F32NEON_postDone28:
+	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R10)
+	B sumWinS2K3D1P1F32NEON_f2_dispatch
+sumWinS2K3D1P1F32NEON_post27:
+	CMPW $1, R16
+	BNE sumWinS2K3D1P1F32NEON_lp29
+	WORD $0x6e3dfc00 // fdiv v0.4s, v0.4s, v29.4s
+	WORD $0x6e3dfc21 // fdiv v1.4s, v1.4s, v29.4s
+	WORD $0x6e3dfc42 // fdiv v2.4s, v2.4s, v29.4s
+	WORD $0x6e3dfc63 // fdiv v3.4s, v3.4s, v29.4s
+	WORD $0x6e3efc00 // fdiv v0.4s, v0.4s, v30.4s
+	WORD $0x6e3efc21 // fdiv v1.4s, v1.4s, v30.4s
+	WORD $0x6e3efc42 // fdiv v2.4s, v2.4s, v30.4s
+	WORD $0x6e3efc63 // fdiv v3.4s, v3.4s, v30.4s
+	WORD $0x6e34fc00 // fdiv v0.4s, v0.4s, v20.4s
+	WORD $0x6e35fc21 // fdiv v1.4s, v1.4s, v21.4s
+	WORD $0x6e36fc42 // fdiv v2.4s, v2.4s, v22.4s
+	WORD $0x6e37fc63 // fdiv v3.4s, v3.4s, v23.4s
+	B sumWinS2K3D1P1F32NEON_postDone28
+sumWinS2K3D1P1F32NEON_lp29:
+	WORD $0x6e34fc00 // fdiv v0.4s, v0.4s, v20.4s
+	WORD $0x6e35fc21 // fdiv v1.4s, v1.4s, v21.4s
+	WORD $0x6e36fc42 // fdiv v2.4s, v2.4s, v22.4s
+	WORD $0x6e37fc63 // fdiv v3.4s, v3.4s, v23.4s
+	WORD $0x4e3cd400 // fadd v0.4s, v0.4s, v28.4s
+	WORD $0x4e3cd421 // fadd v1.4s, v1.4s, v28.4s
+	WORD $0x4e3cd442 // fadd v2.4s, v2.4s, v28.4s
+	WORD $0x4e3cd463 // fadd v3.4s, v3.4s, v28.4s
+	WORD $0x6e3fdc00 // fmul v0.4s, v0.4s, v31.4s
+	WORD $0x6e3fdc21 // fmul v1.4s, v1.4s, v31.4s
+	WORD $0x6e3fdc42 // fmul v2.4s, v2.4s, v31.4s
+	WORD $0x6e3fdc63 // fmul v3.4s, v3.4s, v31.4s
+	CMPW $3, R16
+	BNE sumWinS2K3D1P1F32NEON_postDone28
+	WORD $0x6ea1f800 // fsqrt v0.4s, v0.4s
+	WORD $0x6ea1f821 // fsqrt v1.4s, v1.4s
+	WORD $0x6ea1f842 // fsqrt v2.4s, v2.4s
+	WORD $0x6ea1f863 // fsqrt v3.4s, v3.4s
+	B sumWinS2K3D1P1F32NEON_postDone28
 sumWinS2K3D1P1F32NEON_f2_rowEnd:
 	// Next row.
 	MOVD 88(R0), R16
@@ -33700,7 +35026,7 @@ sumWinS2K3D1P1F32NEON_f3_body:
 	WORD $0x4e2fd463 // fadd v3.4s, v3.4s, v15.4s
 	VLD1.P 64(R14), [V20.S4, V21.S4, V22.S4, V23.S4]
 	MOVW 1232(R0), R16
-	CBNZW R16, sumWinS2K3D1P1F32NEON_post23
+	CBNZW R16, sumWinS2K3D1P1F32NEON_post30
 	WORD $0x6e34fc00 // fdiv v0.4s, v0.4s, v20.4s
 	WORD $0x6e35fc21 // fdiv v1.4s, v1.4s, v21.4s
 	WORD $0x6e36fc42 // fdiv v2.4s, v2.4s, v22.4s
@@ -33709,14 +35035,14 @@ sumWinS2K3D1P1F32NEON_f3_body:
 	WORD $0x4e3cd421 // fadd v1.4s, v1.4s, v28.4s
 	WORD $0x4e3cd442 // fadd v2.4s, v2.4s, v28.4s
 	WORD $0x4e3cd463 // fadd v3.4s, v3.4s, v28.4s
-sumWinS2K3D1P1F32NEON_postDone24:
+sumWinS2K3D1P1F32NEON_postDone31:
 	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R10)
 	SUBS $1, R12
 	BNE sumWinS2K3D1P1F32NEON_f3_body
 	B sumWinS2K3D1P1F32NEON_f3_dispatch
-sumWinS2K3D1P1F32NEON_post23:
+sumWinS2K3D1P1F32NEON_post30:
 	CMPW $1, R16
-	BNE sumWinS2K3D1P1F32NEON_lp25
+	BNE sumWinS2K3D1P1F32NEON_lp32
 	WORD $0x6e3dfc00 // fdiv v0.4s, v0.4s, v29.4s
 	WORD $0x6e3dfc21 // fdiv v1.4s, v1.4s, v29.4s
 	WORD $0x6e3dfc42 // fdiv v2.4s, v2.4s, v29.4s
@@ -33729,8 +35055,8 @@ sumWinS2K3D1P1F32NEON_post23:
 	WORD $0x6e35fc21 // fdiv v1.4s, v1.4s, v21.4s
 	WORD $0x6e36fc42 // fdiv v2.4s, v2.4s, v22.4s
 	WORD $0x6e37fc63 // fdiv v3.4s, v3.4s, v23.4s
-	B sumWinS2K3D1P1F32NEON_postDone24
-sumWinS2K3D1P1F32NEON_lp25:
+	B sumWinS2K3D1P1F32NEON_postDone31
+sumWinS2K3D1P1F32NEON_lp32:
 	WORD $0x6e34fc00 // fdiv v0.4s, v0.4s, v20.4s
 	WORD $0x6e35fc21 // fdiv v1.4s, v1.4s, v21.4s
 	WORD $0x6e36fc42 // fdiv v2.4s, v2.4s, v22.4s
@@ -33744,12 +35070,12 @@ sumWinS2K3D1P1F32NEON_lp25:
 	WORD $0x6e3fdc42 // fmul v2.4s, v2.4s, v31.4s
 	WORD $0x6e3fdc63 // fmul v3.4s, v3.4s, v31.4s
 	CMPW $3, R16
-	BNE sumWinS2K3D1P1F32NEON_postDone24
+	BNE sumWinS2K3D1P1F32NEON_postDone31
 	WORD $0x6ea1f800 // fsqrt v0.4s, v0.4s
 	WORD $0x6ea1f821 // fsqrt v1.4s, v1.4s
 	WORD $0x6ea1f842 // fsqrt v2.4s, v2.4s
 	WORD $0x6ea1f863 // fsqrt v3.4s, v3.4s
-	B sumWinS2K3D1P1F32NEON_postDone24
+	B sumWinS2K3D1P1F32NEON_postDone31
 sumWinS2K3D1P1F32NEON_f3_dispatch:
 	TBZ $63, R25, sumWinS2K3D1P1F32NEON_f3_edgePost
 	CMN $1, R25
@@ -33779,6 +35105,26 @@ sumWinS2K3D1P1F32NEON_f3_dispatch:
 	MOVD $1, R12
 	B sumWinS2K3D1P1F32NEON_f3_body
 sumWinS2K3D1P1F32NEON_f3_tailDone:
+	MOVD 112(RSP), R16
+	TBNZ $63, R16, sumWinS2K3D1P1F32NEON_f3_padDone
+	LSL $1, R16, R13
+	MOVD R16, R17
+	ADD R17<<2, R2, R10
+	MOVD 1240(R0), R14
+	ADD R17<<2, R14
+	ADD $-1, R13, R17
+	LSL $2, R17, R17
+	MOVD 120(R0), R6
+	ADD R1, R6
+	ADD R17, R6
+	MOVD 128(R0), R7
+	ADD R1, R7
+	ADD R17, R7
+	MOVD 136(R0), R8
+	ADD R1, R8
+	ADD R17, R8
+	MOVD $-4, R25
+	B sumWinS2K3D1P1F32NEON_f3_padBody
 sumWinS2K3D1P1F32NEON_f3_padDone:
 	MOVD 104(RSP), R16
 	CBZ R16, sumWinS2K3D1P1F32NEON_f3_leadDone
@@ -33943,7 +35289,7 @@ sumWinS2K3D1P1F32NEON_f3_leadBody:
 	WORD $0x4e2fd463 // fadd v3.4s, v3.4s, v15.4s
 	VLD1.P 64(R14), [V20.S4, V21.S4, V22.S4, V23.S4]
 	MOVW 1232(R0), R16
-	CBNZW R16, sumWinS2K3D1P1F32NEON_post26
+	CBNZW R16, sumWinS2K3D1P1F32NEON_post33
 	WORD $0x6e34fc00 // fdiv v0.4s, v0.4s, v20.4s
 	WORD $0x6e35fc21 // fdiv v1.4s, v1.4s, v21.4s
 	WORD $0x6e36fc42 // fdiv v2.4s, v2.4s, v22.4s
@@ -33952,12 +35298,12 @@ sumWinS2K3D1P1F32NEON_f3_leadBody:
 	WORD $0x4e3cd421 // fadd v1.4s, v1.4s, v28.4s
 	WORD $0x4e3cd442 // fadd v2.4s, v2.4s, v28.4s
 	WORD $0x4e3cd463 // fadd v3.4s, v3.4s, v28.4s
-sumWinS2K3D1P1F32NEON_postDone27:
+sumWinS2K3D1P1F32NEON_postDone34:
 	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R10)
 	B sumWinS2K3D1P1F32NEON_f3_dispatch
-sumWinS2K3D1P1F32NEON_post26:
+sumWinS2K3D1P1F32NEON_post33:
 	CMPW $1, R16
-	BNE sumWinS2K3D1P1F32NEON_lp28
+	BNE sumWinS2K3D1P1F32NEON_lp35
 	WORD $0x6e3dfc00 // fdiv v0.4s, v0.4s, v29.4s
 	WORD $0x6e3dfc21 // fdiv v1.4s, v1.4s, v29.4s
 	WORD $0x6e3dfc42 // fdiv v2.4s, v2.4s, v29.4s
@@ -33970,8 +35316,8 @@ sumWinS2K3D1P1F32NEON_post26:
 	WORD $0x6e35fc21 // fdiv v1.4s, v1.4s, v21.4s
 	WORD $0x6e36fc42 // fdiv v2.4s, v2.4s, v22.4s
 	WORD $0x6e37fc63 // fdiv v3.4s, v3.4s, v23.4s
-	B sumWinS2K3D1P1F32NEON_postDone27
-sumWinS2K3D1P1F32NEON_lp28:
+	B sumWinS2K3D1P1F32NEON_postDone34
+sumWinS2K3D1P1F32NEON_lp35:
 	WORD $0x6e34fc00 // fdiv v0.4s, v0.4s, v20.4s
 	WORD $0x6e35fc21 // fdiv v1.4s, v1.4s, v21.4s
 	WORD $0x6e36fc42 // fdiv v2.4s, v2.4s, v22.4s
@@ -33985,12 +35331,123 @@ sumWinS2K3D1P1F32NEON_lp28:
 	WORD $0x6e3fdc42 // fmul v2.4s, v2.4s, v31.4s
 	WORD $0x6e3fdc63 // fmul v3.4s, v3.4s, v31.4s
 	CMPW $3, R16
-	BNE sumWinS2K3D1P1F32NEON_postDone27
+	BNE sumWinS2K3D1P1F32NEON_postDone34
 	WORD $0x6ea1f800 // fsqrt v0.4s, v0.4s
 	WORD $0x6ea1f821 // fsqrt v1.4s, v1.4s
 	WORD $0x6ea1f842 // fsqrt v2.4s, v2.4s
 	WORD $0x6ea1f863 // fsqrt v3.4s, v3.4s
-	B sumWinS2K3D1P1F32NEON_postDone27
+	B sumWinS2K3D1P1F32NEON_postDone34
+sumWinS2K3D1P1F32NEON_f3_padBody:
+	VLD2.P (R6)(R15), [V8.S4, V9.S4]
+	VLD2.P (R6)(R26), [V10.S4, V11.S4]
+	WORD $0x4e28d780 // fadd v0.4s, v28.4s, v8.4s
+	WORD $0x4e29d400 // fadd v0.4s, v0.4s, v9.4s
+	WORD $0x4e2bd400 // fadd v0.4s, v0.4s, v11.4s
+	VLD2.P (R6)(R15), [V12.S4, V13.S4]
+	VLD2.P (R6)(R26), [V14.S4, V15.S4]
+	WORD $0x4e2cd781 // fadd v1.4s, v28.4s, v12.4s
+	WORD $0x4e2dd421 // fadd v1.4s, v1.4s, v13.4s
+	WORD $0x4e2fd421 // fadd v1.4s, v1.4s, v15.4s
+	VLD2.P (R6)(R15), [V8.S4, V9.S4]
+	VLD2.P (R6)(R26), [V10.S4, V11.S4]
+	WORD $0x4e28d782 // fadd v2.4s, v28.4s, v8.4s
+	WORD $0x4e29d442 // fadd v2.4s, v2.4s, v9.4s
+	WORD $0x4e2bd442 // fadd v2.4s, v2.4s, v11.4s
+	VLD2 (R6), [V12.S4, V13.S4]
+	VEXT $4, V31.B16, V12.B16, V15.B16
+	WORD $0x4e2cd783 // fadd v3.4s, v28.4s, v12.4s
+	WORD $0x4e2dd463 // fadd v3.4s, v3.4s, v13.4s
+	WORD $0x4e2fd463 // fadd v3.4s, v3.4s, v15.4s
+	VLD2.P (R7)(R15), [V8.S4, V9.S4]
+	VLD2.P (R7)(R26), [V10.S4, V11.S4]
+	WORD $0x4e28d400 // fadd v0.4s, v0.4s, v8.4s
+	WORD $0x4e29d400 // fadd v0.4s, v0.4s, v9.4s
+	WORD $0x4e2bd400 // fadd v0.4s, v0.4s, v11.4s
+	VLD2.P (R7)(R15), [V12.S4, V13.S4]
+	VLD2.P (R7)(R26), [V14.S4, V15.S4]
+	WORD $0x4e2cd421 // fadd v1.4s, v1.4s, v12.4s
+	WORD $0x4e2dd421 // fadd v1.4s, v1.4s, v13.4s
+	WORD $0x4e2fd421 // fadd v1.4s, v1.4s, v15.4s
+	VLD2.P (R7)(R15), [V8.S4, V9.S4]
+	VLD2.P (R7)(R26), [V10.S4, V11.S4]
+	WORD $0x4e28d442 // fadd v2.4s, v2.4s, v8.4s
+	WORD $0x4e29d442 // fadd v2.4s, v2.4s, v9.4s
+	WORD $0x4e2bd442 // fadd v2.4s, v2.4s, v11.4s
+	VLD2 (R7), [V12.S4, V13.S4]
+	VEXT $4, V31.B16, V12.B16, V15.B16
+	WORD $0x4e2cd463 // fadd v3.4s, v3.4s, v12.4s
+	WORD $0x4e2dd463 // fadd v3.4s, v3.4s, v13.4s
+	WORD $0x4e2fd463 // fadd v3.4s, v3.4s, v15.4s
+	VLD2.P (R8)(R15), [V8.S4, V9.S4]
+	VLD2.P (R8)(R26), [V10.S4, V11.S4]
+	WORD $0x4e28d400 // fadd v0.4s, v0.4s, v8.4s
+	WORD $0x4e29d400 // fadd v0.4s, v0.4s, v9.4s
+	WORD $0x4e2bd400 // fadd v0.4s, v0.4s, v11.4s
+	VLD2.P (R8)(R15), [V12.S4, V13.S4]
+	VLD2.P (R8)(R26), [V14.S4, V15.S4]
+	WORD $0x4e2cd421 // fadd v1.4s, v1.4s, v12.4s
+	WORD $0x4e2dd421 // fadd v1.4s, v1.4s, v13.4s
+	WORD $0x4e2fd421 // fadd v1.4s, v1.4s, v15.4s
+	VLD2.P (R8)(R15), [V8.S4, V9.S4]
+	VLD2.P (R8)(R26), [V10.S4, V11.S4]
+	WORD $0x4e28d442 // fadd v2.4s, v2.4s, v8.4s
+	WORD $0x4e29d442 // fadd v2.4s, v2.4s, v9.4s
+	WORD $0x4e2bd442 // fadd v2.4s, v2.4s, v11.4s
+	VLD2 (R8), [V12.S4, V13.S4]
+	VEXT $4, V31.B16, V12.B16, V15.B16
+	WORD $0x4e2cd463 // fadd v3.4s, v3.4s, v12.4s
+	WORD $0x4e2dd463 // fadd v3.4s, v3.4s, v13.4s
+	WORD $0x4e2fd463 // fadd v3.4s, v3.4s, v15.4s
+	VLD1.P 64(R14), [V20.S4, V21.S4, V22.S4, V23.S4]
+	MOVW 1232(R0), R16
+	CBNZW R16, sumWinS2K3D1P1F32NEON_post36
+	WORD $0x6e34fc00 // fdiv v0.4s, v0.4s, v20.4s
+	WORD $0x6e35fc21 // fdiv v1.4s, v1.4s, v21.4s
+	WORD $0x6e36fc42 // fdiv v2.4s, v2.4s, v22.4s
+	WORD $0x6e37fc63 // fdiv v3.4s, v3.4s, v23.4s
+	WORD $0x4e3cd400 // fadd v0.4s, v0.4s, v28.4s
+	WORD $0x4e3cd421 // fadd v1.4s, v1.4s, v28.4s
+	WORD $0x4e3cd442 // fadd v2.4s, v2.4s, v28.4s
+	WORD $0x4e3cd463 // fadd v3.4s, v3.4s, v28.4s
+sumWinS2K3D1P1F32NEON_postDone37:
+	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R10)
+	B sumWinS2K3D1P1F32NEON_f3_dispatch
+sumWinS2K3D1P1F32NEON_post36:
+	CMPW $1, R16
+	BNE sumWinS2K3D1P1F32NEON_lp38
+	WORD $0x6e3dfc00 // fdiv v0.4s, v0.4s, v29.4s
+	WORD $0x6e3dfc21 // fdiv v1.4s, v1.4s, v29.4s
+	WORD $0x6e3dfc42 // fdiv v2.4s, v2.4s, v29.4s
+	WORD $0x6e3dfc63 // fdiv v3.4s, v3.4s, v29.4s
+	WORD $0x6e3efc00 // fdiv v0.4s, v0.4s, v30.4s
+	WORD $0x6e3efc21 // fdiv v1.4s, v1.4s, v30.4s
+	WORD $0x6e3efc42 // fdiv v2.4s, v2.4s, v30.4s
+	WORD $0x6e3efc63 // fdiv v3.4s, v3.4s, v30.4s
+	WORD $0x6e34fc00 // fdiv v0.4s, v0.4s, v20.4s
+	WORD $0x6e35fc21 // fdiv v1.4s, v1.4s, v21.4s
+	WORD $0x6e36fc42 // fdiv v2.4s, v2.4s, v22.4s
+	WORD $0x6e37fc63 // fdiv v3.4s, v3.4s, v23.4s
+	B sumWinS2K3D1P1F32NEON_postDone37
+sumWinS2K3D1P1F32NEON_lp38:
+	WORD $0x6e34fc00 // fdiv v0.4s, v0.4s, v20.4s
+	WORD $0x6e35fc21 // fdiv v1.4s, v1.4s, v21.4s
+	WORD $0x6e36fc42 // fdiv v2.4s, v2.4s, v22.4s
+	WORD $0x6e37fc63 // fdiv v3.4s, v3.4s, v23.4s
+	WORD $0x4e3cd400 // fadd v0.4s, v0.4s, v28.4s
+	WORD $0x4e3cd421 // fadd v1.4s, v1.4s, v28.4s
+	WORD $0x4e3cd442 // fadd v2.4s, v2.4s, v28.4s
+	WORD $0x4e3cd463 // fadd v3.4s, v3.4s, v28.4s
+	WORD $0x6e3fdc00 // fmul v0.4s, v0.4s, v31.4s
+	WORD $0x6e3fdc21 // fmul v1.4s, v1.4s, v31.4s
+	WORD $0x6e3fdc42 // fmul v2.4s, v2.4s, v31.4s
+	WORD $0x6e3fdc63 // fmul v3.4s, v3.4s, v31.4s
+	CMPW $3, R16
+	BNE sumWinS2K3D1P1F32NEON_postDone37
+	WORD $0x6ea1f800 // fsqrt v0.4s, v0.4s
+	WORD $0x6ea1f821 // fsqrt v1.4s, v1.4s
+	WORD $0x6ea1f842 // fsqrt v2.4s, v2.4s
+	WORD $0x6ea1f863 // fsqrt v3.4s, v3.4s
+	B sumWinS2K3D1P1F32NEON_postDone37
 sumWinS2K3D1P1F32NEON_f3_rowEnd:
 	// Next row.
 	MOVD 88(R0), R16
@@ -34172,7 +35629,7 @@ sumWinS2K3D1P1F32NEON_f4_body:
 	WORD $0x4e2fd463 // fadd v3.4s, v3.4s, v15.4s
 	VLD1.P 64(R14), [V20.S4, V21.S4, V22.S4, V23.S4]
 	MOVW 1232(R0), R16
-	CBNZW R16, sumWinS2K3D1P1F32NEON_post29
+	CBNZW R16, sumWinS2K3D1P1F32NEON_post39
 	WORD $0x6e34fc00 // fdiv v0.4s, v0.4s, v20.4s
 	WORD $0x6e35fc21 // fdiv v1.4s, v1.4s, v21.4s
 	WORD $0x6e36fc42 // fdiv v2.4s, v2.4s, v22.4s
@@ -34181,14 +35638,14 @@ sumWinS2K3D1P1F32NEON_f4_body:
 	WORD $0x4e3cd421 // fadd v1.4s, v1.4s, v28.4s
 	WORD $0x4e3cd442 // fadd v2.4s, v2.4s, v28.4s
 	WORD $0x4e3cd463 // fadd v3.4s, v3.4s, v28.4s
-sumWinS2K3D1P1F32NEON_postDone30:
+sumWinS2K3D1P1F32NEON_postDone40:
 	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R10)
 	SUBS $1, R12
 	BNE sumWinS2K3D1P1F32NEON_f4_body
 	B sumWinS2K3D1P1F32NEON_f4_dispatch
-sumWinS2K3D1P1F32NEON_post29:
+sumWinS2K3D1P1F32NEON_post39:
 	CMPW $1, R16
-	BNE sumWinS2K3D1P1F32NEON_lp31
+	BNE sumWinS2K3D1P1F32NEON_lp41
 	WORD $0x6e3dfc00 // fdiv v0.4s, v0.4s, v29.4s
 	WORD $0x6e3dfc21 // fdiv v1.4s, v1.4s, v29.4s
 	WORD $0x6e3dfc42 // fdiv v2.4s, v2.4s, v29.4s
@@ -34201,8 +35658,8 @@ sumWinS2K3D1P1F32NEON_post29:
 	WORD $0x6e35fc21 // fdiv v1.4s, v1.4s, v21.4s
 	WORD $0x6e36fc42 // fdiv v2.4s, v2.4s, v22.4s
 	WORD $0x6e37fc63 // fdiv v3.4s, v3.4s, v23.4s
-	B sumWinS2K3D1P1F32NEON_postDone30
-sumWinS2K3D1P1F32NEON_lp31:
+	B sumWinS2K3D1P1F32NEON_postDone40
+sumWinS2K3D1P1F32NEON_lp41:
 	WORD $0x6e34fc00 // fdiv v0.4s, v0.4s, v20.4s
 	WORD $0x6e35fc21 // fdiv v1.4s, v1.4s, v21.4s
 	WORD $0x6e36fc42 // fdiv v2.4s, v2.4s, v22.4s
@@ -34216,12 +35673,12 @@ sumWinS2K3D1P1F32NEON_lp31:
 	WORD $0x6e3fdc42 // fmul v2.4s, v2.4s, v31.4s
 	WORD $0x6e3fdc63 // fmul v3.4s, v3.4s, v31.4s
 	CMPW $3, R16
-	BNE sumWinS2K3D1P1F32NEON_postDone30
+	BNE sumWinS2K3D1P1F32NEON_postDone40
 	WORD $0x6ea1f800 // fsqrt v0.4s, v0.4s
 	WORD $0x6ea1f821 // fsqrt v1.4s, v1.4s
 	WORD $0x6ea1f842 // fsqrt v2.4s, v2.4s
 	WORD $0x6ea1f863 // fsqrt v3.4s, v3.4s
-	B sumWinS2K3D1P1F32NEON_postDone30
+	B sumWinS2K3D1P1F32NEON_postDone40
 sumWinS2K3D1P1F32NEON_f4_dispatch:
 	TBZ $63, R25, sumWinS2K3D1P1F32NEON_f4_edgePost
 	CMN $1, R25
@@ -34254,6 +35711,29 @@ sumWinS2K3D1P1F32NEON_f4_dispatch:
 	MOVD $1, R12
 	B sumWinS2K3D1P1F32NEON_f4_body
 sumWinS2K3D1P1F32NEON_f4_tailDone:
+	MOVD 112(RSP), R16
+	TBNZ $63, R16, sumWinS2K3D1P1F32NEON_f4_padDone
+	LSL $1, R16, R13
+	MOVD R16, R17
+	ADD R17<<2, R2, R10
+	MOVD 1240(R0), R14
+	ADD R17<<2, R14
+	ADD $-1, R13, R17
+	LSL $2, R17, R17
+	MOVD 120(R0), R6
+	ADD R1, R6
+	ADD R17, R6
+	MOVD 128(R0), R7
+	ADD R1, R7
+	ADD R17, R7
+	MOVD 136(R0), R8
+	ADD R1, R8
+	ADD R17, R8
+	MOVD 144(R0), R9
+	ADD R1, R9
+	ADD R17, R9
+	MOVD $-4, R25
+	B sumWinS2K3D1P1F32NEON_f4_padBody
 sumWinS2K3D1P1F32NEON_f4_padDone:
 	MOVD 104(RSP), R16
 	CBZ R16, sumWinS2K3D1P1F32NEON_f4_leadDone
@@ -34452,7 +35932,7 @@ sumWinS2K3D1P1F32NEON_f4_leadBody:
 	WORD $0x4e2fd463 // fadd v3.4s, v3.4s, v15.4s
 	VLD1.P 64(R14), [V20.S4, V21.S4, V22.S4, V23.S4]
 	MOVW 1232(R0), R16
-	CBNZW R16, sumWinS2K3D1P1F32NEON_post32
+	CBNZW R16, sumWinS2K3D1P1F32NEON_post42
 	WORD $0x6e34fc00 // fdiv v0.4s, v0.4s, v20.4s
 	WORD $0x6e35fc21 // fdiv v1.4s, v1.4s, v21.4s
 	WORD $0x6e36fc42 // fdiv v2.4s, v2.4s, v22.4s
@@ -34461,12 +35941,12 @@ sumWinS2K3D1P1F32NEON_f4_leadBody:
 	WORD $0x4e3cd421 // fadd v1.4s, v1.4s, v28.4s
 	WORD $0x4e3cd442 // fadd v2.4s, v2.4s, v28.4s
 	WORD $0x4e3cd463 // fadd v3.4s, v3.4s, v28.4s
-sumWinS2K3D1P1F32NEON_postDone33:
+sumWinS2K3D1P1F32NEON_postDone43:
 	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R10)
 	B sumWinS2K3D1P1F32NEON_f4_dispatch
-sumWinS2K3D1P1F32NEON_post32:
+sumWinS2K3D1P1F32NEON_post42:
 	CMPW $1, R16
-	BNE sumWinS2K3D1P1F32NEON_lp34
+	BNE sumWinS2K3D1P1F32NEON_lp44
 	WORD $0x6e3dfc00 // fdiv v0.4s, v0.4s, v29.4s
 	WORD $0x6e3dfc21 // fdiv v1.4s, v1.4s, v29.4s
 	WORD $0x6e3dfc42 // fdiv v2.4s, v2.4s, v29.4s
@@ -34479,8 +35959,8 @@ sumWinS2K3D1P1F32NEON_post32:
 	WORD $0x6e35fc21 // fdiv v1.4s, v1.4s, v21.4s
 	WORD $0x6e36fc42 // fdiv v2.4s, v2.4s, v22.4s
 	WORD $0x6e37fc63 // fdiv v3.4s, v3.4s, v23.4s
-	B sumWinS2K3D1P1F32NEON_postDone33
-sumWinS2K3D1P1F32NEON_lp34:
+	B sumWinS2K3D1P1F32NEON_postDone43
+sumWinS2K3D1P1F32NEON_lp44:
 	WORD $0x6e34fc00 // fdiv v0.4s, v0.4s, v20.4s
 	WORD $0x6e35fc21 // fdiv v1.4s, v1.4s, v21.4s
 	WORD $0x6e36fc42 // fdiv v2.4s, v2.4s, v22.4s
@@ -34494,12 +35974,143 @@ sumWinS2K3D1P1F32NEON_lp34:
 	WORD $0x6e3fdc42 // fmul v2.4s, v2.4s, v31.4s
 	WORD $0x6e3fdc63 // fmul v3.4s, v3.4s, v31.4s
 	CMPW $3, R16
-	BNE sumWinS2K3D1P1F32NEON_postDone33
+	BNE sumWinS2K3D1P1F32NEON_postDone43
 	WORD $0x6ea1f800 // fsqrt v0.4s, v0.4s
 	WORD $0x6ea1f821 // fsqrt v1.4s, v1.4s
 	WORD $0x6ea1f842 // fsqrt v2.4s, v2.4s
 	WORD $0x6ea1f863 // fsqrt v3.4s, v3.4s
-	B sumWinS2K3D1P1F32NEON_postDone33
+	B sumWinS2K3D1P1F32NEON_postDone43
+sumWinS2K3D1P1F32NEON_f4_padBody:
+	VLD2.P (R6)(R15), [V8.S4, V9.S4]
+	VLD2.P (R6)(R26), [V10.S4, V11.S4]
+	WORD $0x4e28d780 // fadd v0.4s, v28.4s, v8.4s
+	WORD $0x4e29d400 // fadd v0.4s, v0.4s, v9.4s
+	WORD $0x4e2bd400 // fadd v0.4s, v0.4s, v11.4s
+	VLD2.P (R6)(R15), [V12.S4, V13.S4]
+	VLD2.P (R6)(R26), [V14.S4, V15.S4]
+	WORD $0x4e2cd781 // fadd v1.4s, v28.4s, v12.4s
+	WORD $0x4e2dd421 // fadd v1.4s, v1.4s, v13.4s
+	WORD $0x4e2fd421 // fadd v1.4s, v1.4s, v15.4s
+	VLD2.P (R6)(R15), [V8.S4, V9.S4]
+	VLD2.P (R6)(R26), [V10.S4, V11.S4]
+	WORD $0x4e28d782 // fadd v2.4s, v28.4s, v8.4s
+	WORD $0x4e29d442 // fadd v2.4s, v2.4s, v9.4s
+	WORD $0x4e2bd442 // fadd v2.4s, v2.4s, v11.4s
+	VLD2 (R6), [V12.S4, V13.S4]
+	VEXT $4, V31.B16, V12.B16, V15.B16
+	WORD $0x4e2cd783 // fadd v3.4s, v28.4s, v12.4s
+	WORD $0x4e2dd463 // fadd v3.4s, v3.4s, v13.4s
+	WORD $0x4e2fd463 // fadd v3.4s, v3.4s, v15.4s
+	VLD2.P (R7)(R15), [V8.S4, V9.S4]
+	VLD2.P (R7)(R26), [V10.S4, V11.S4]
+	WORD $0x4e28d400 // fadd v0.4s, v0.4s, v8.4s
+	WORD $0x4e29d400 // fadd v0.4s, v0.4s, v9.4s
+	WORD $0x4e2bd400 // fadd v0.4s, v0.4s, v11.4s
+	VLD2.P (R7)(R15), [V12.S4, V13.S4]
+	VLD2.P (R7)(R26), [V14.S4, V15.S4]
+	WORD $0x4e2cd421 // fadd v1.4s, v1.4s, v12.4s
+	WORD $0x4e2dd421 // fadd v1.4s, v1.4s, v13.4s
+	WORD $0x4e2fd421 // fadd v1.4s, v1.4s, v15.4s
+	VLD2.P (R7)(R15), [V8.S4, V9.S4]
+	VLD2.P (R7)(R26), [V10.S4, V11.S4]
+	WORD $0x4e28d442 // fadd v2.4s, v2.4s, v8.4s
+	WORD $0x4e29d442 // fadd v2.4s, v2.4s, v9.4s
+	WORD $0x4e2bd442 // fadd v2.4s, v2.4s, v11.4s
+	VLD2 (R7), [V12.S4, V13.S4]
+	VEXT $4, V31.B16, V12.B16, V15.B16
+	WORD $0x4e2cd463 // fadd v3.4s, v3.4s, v12.4s
+	WORD $0x4e2dd463 // fadd v3.4s, v3.4s, v13.4s
+	WORD $0x4e2fd463 // fadd v3.4s, v3.4s, v15.4s
+	VLD2.P (R8)(R15), [V8.S4, V9.S4]
+	VLD2.P (R8)(R26), [V10.S4, V11.S4]
+	WORD $0x4e28d400 // fadd v0.4s, v0.4s, v8.4s
+	WORD $0x4e29d400 // fadd v0.4s, v0.4s, v9.4s
+	WORD $0x4e2bd400 // fadd v0.4s, v0.4s, v11.4s
+	VLD2.P (R8)(R15), [V12.S4, V13.S4]
+	VLD2.P (R8)(R26), [V14.S4, V15.S4]
+	WORD $0x4e2cd421 // fadd v1.4s, v1.4s, v12.4s
+	WORD $0x4e2dd421 // fadd v1.4s, v1.4s, v13.4s
+	WORD $0x4e2fd421 // fadd v1.4s, v1.4s, v15.4s
+	VLD2.P (R8)(R15), [V8.S4, V9.S4]
+	VLD2.P (R8)(R26), [V10.S4, V11.S4]
+	WORD $0x4e28d442 // fadd v2.4s, v2.4s, v8.4s
+	WORD $0x4e29d442 // fadd v2.4s, v2.4s, v9.4s
+	WORD $0x4e2bd442 // fadd v2.4s, v2.4s, v11.4s
+	VLD2 (R8), [V12.S4, V13.S4]
+	VEXT $4, V31.B16, V12.B16, V15.B16
+	WORD $0x4e2cd463 // fadd v3.4s, v3.4s, v12.4s
+	WORD $0x4e2dd463 // fadd v3.4s, v3.4s, v13.4s
+	WORD $0x4e2fd463 // fadd v3.4s, v3.4s, v15.4s
+	VLD2.P (R9)(R15), [V8.S4, V9.S4]
+	VLD2.P (R9)(R26), [V10.S4, V11.S4]
+	WORD $0x4e28d400 // fadd v0.4s, v0.4s, v8.4s
+	WORD $0x4e29d400 // fadd v0.4s, v0.4s, v9.4s
+	WORD $0x4e2bd400 // fadd v0.4s, v0.4s, v11.4s
+	VLD2.P (R9)(R15), [V12.S4, V13.S4]
+	VLD2.P (R9)(R26), [V14.S4, V15.S4]
+	WORD $0x4e2cd421 // fadd v1.4s, v1.4s, v12.4s
+	WORD $0x4e2dd421 // fadd v1.4s, v1.4s, v13.4s
+	WORD $0x4e2fd421 // fadd v1.4s, v1.4s, v15.4s
+	VLD2.P (R9)(R15), [V8.S4, V9.S4]
+	VLD2.P (R9)(R26), [V10.S4, V11.S4]
+	WORD $0x4e28d442 // fadd v2.4s, v2.4s, v8.4s
+	WORD $0x4e29d442 // fadd v2.4s, v2.4s, v9.4s
+	WORD $0x4e2bd442 // fadd v2.4s, v2.4s, v11.4s
+	VLD2 (R9), [V12.S4, V13.S4]
+	VEXT $4, V31.B16, V12.B16, V15.B16
+	WORD $0x4e2cd463 // fadd v3.4s, v3.4s, v12.4s
+	WORD $0x4e2dd463 // fadd v3.4s, v3.4s, v13.4s
+	WORD $0x4e2fd463 // fadd v3.4s, v3.4s, v15.4s
+	VLD1.P 64(R14), [V20.S4, V21.S4, V22.S4, V23.S4]
+	MOVW 1232(R0), R16
+	CBNZW R16, sumWinS2K3D1P1F32NEON_post45
+	WORD $0x6e34fc00 // fdiv v0.4s, v0.4s, v20.4s
+	WORD $0x6e35fc21 // fdiv v1.4s, v1.4s, v21.4s
+	WORD $0x6e36fc42 // fdiv v2.4s, v2.4s, v22.4s
+	WORD $0x6e37fc63 // fdiv v3.4s, v3.4s, v23.4s
+	WORD $0x4e3cd400 // fadd v0.4s, v0.4s, v28.4s
+	WORD $0x4e3cd421 // fadd v1.4s, v1.4s, v28.4s
+	WORD $0x4e3cd442 // fadd v2.4s, v2.4s, v28.4s
+	WORD $0x4e3cd463 // fadd v3.4s, v3.4s, v28.4s
+sumWinS2K3D1P1F32NEON_postDone46:
+	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R10)
+	B sumWinS2K3D1P1F32NEON_f4_dispatch
+sumWinS2K3D1P1F32NEON_post45:
+	CMPW $1, R16
+	BNE sumWinS2K3D1P1F32NEON_lp47
+	WORD $0x6e3dfc00 // fdiv v0.4s, v0.4s, v29.4s
+	WORD $0x6e3dfc21 // fdiv v1.4s, v1.4s, v29.4s
+	WORD $0x6e3dfc42 // fdiv v2.4s, v2.4s, v29.4s
+	WORD $0x6e3dfc63 // fdiv v3.4s, v3.4s, v29.4s
+	WORD $0x6e3efc00 // fdiv v0.4s, v0.4s, v30.4s
+	WORD $0x6e3efc21 // fdiv v1.4s, v1.4s, v30.4s
+	WORD $0x6e3efc42 // fdiv v2.4s, v2.4s, v30.4s
+	WORD $0x6e3efc63 // fdiv v3.4s, v3.4s, v30.4s
+	WORD $0x6e34fc00 // fdiv v0.4s, v0.4s, v20.4s
+	WORD $0x6e35fc21 // fdiv v1.4s, v1.4s, v21.4s
+	WORD $0x6e36fc42 // fdiv v2.4s, v2.4s, v22.4s
+	WORD $0x6e37fc63 // fdiv v3.4s, v3.4s, v23.4s
+	B sumWinS2K3D1P1F32NEON_postDone46
+sumWinS2K3D1P1F32NEON_lp47:
+	WORD $0x6e34fc00 // fdiv v0.4s, v0.4s, v20.4s
+	WORD $0x6e35fc21 // fdiv v1.4s, v1.4s, v21.4s
+	WORD $0x6e36fc42 // fdiv v2.4s, v2.4s, v22.4s
+	WORD $0x6e37fc63 // fdiv v3.4s, v3.4s, v23.4s
+	WORD $0x4e3cd400 // fadd v0.4s, v0.4s, v28.4s
+	WORD $0x4e3cd421 // fadd v1.4s, v1.4s, v28.4s
+	WORD $0x4e3cd442 // fadd v2.4s, v2.4s, v28.4s
+	WORD $0x4e3cd463 // fadd v3.4s, v3.4s, v28.4s
+	WORD $0x6e3fdc00 // fmul v0.4s, v0.4s, v31.4s
+	WORD $0x6e3fdc21 // fmul v1.4s, v1.4s, v31.4s
+	WORD $0x6e3fdc42 // fmul v2.4s, v2.4s, v31.4s
+	WORD $0x6e3fdc63 // fmul v3.4s, v3.4s, v31.4s
+	CMPW $3, R16
+	BNE sumWinS2K3D1P1F32NEON_postDone46
+	WORD $0x6ea1f800 // fsqrt v0.4s, v0.4s
+	WORD $0x6ea1f821 // fsqrt v1.4s, v1.4s
+	WORD $0x6ea1f842 // fsqrt v2.4s, v2.4s
+	WORD $0x6ea1f863 // fsqrt v3.4s, v3.4s
+	B sumWinS2K3D1P1F32NEON_postDone46
 sumWinS2K3D1P1F32NEON_f4_rowEnd:
 	// Next row.
 	MOVD 88(R0), R16
@@ -36156,7 +37767,7 @@ TEXT ·sumWinS1K3D1P1F32NEON(SB), $704-48
 	MOVD $1, R17
 	MOVD R17, 104(RSP)
 sumWinS1K3D1P1F32NEON_noLead1:
-	// The padded tail t = wo-L: no tail chunk, one trailing edge chunk, t+lo >= 0, and t+hi-w = p.
+	// The padded tail t = wo-L: no tail chunk, one trailing edge chunk, t*s+lo >= 0, and t*s+hi-w = padOver.
 	MOVD 968(R0), R17
 	TBZ $63, R17, sumWinS1K3D1P1F32NEON_noPadTail2
 	MOVD 960(R0), R17
@@ -36165,11 +37776,13 @@ sumWinS1K3D1P1F32NEON_noLead1:
 	CMP R17, R19
 	BNE sumWinS1K3D1P1F32NEON_noPadTail2
 	MOVD 904(R0), R17
-	SUB $16, R17
-	CMP $1, R17
+	SUBS $16, R17
+	BLT sumWinS1K3D1P1F32NEON_noPadTail2
+	MOVD R17, R20
+	CMP $1, R20
 	BLT sumWinS1K3D1P1F32NEON_noPadTail2
 	MOVD 896(R0), R19
-	ADD $17, R17, R20
+	ADD $17, R20
 	SUB R19, R20
 	CMP $1, R20
 	BNE sumWinS1K3D1P1F32NEON_noPadTail2
@@ -50390,6 +52003,29 @@ TEXT ·maxWinS2K3D1P1F64NEON(SB), $960-48
 	MOVD $1, R17
 	MOVD R17, 104(RSP)
 maxWinS2K3D1P1F64NEON_noLead1:
+	// The padded tail t = wo-L: no tail chunk, one trailing edge chunk, t*s+lo >= 0, and t*s+hi-w = padOver.
+	MOVD 968(R0), R17
+	TBZ $63, R17, maxWinS2K3D1P1F64NEON_noPadTail2
+	MOVD 960(R0), R17
+	SUB $1, R17
+	MOVD 952(R0), R19
+	CMP R17, R19
+	BNE maxWinS2K3D1P1F64NEON_noPadTail2
+	MOVD 904(R0), R17
+	SUBS $8, R17
+	BLT maxWinS2K3D1P1F64NEON_noPadTail2
+	LSL $1, R17, R20
+	CMP $1, R20
+	BLT maxWinS2K3D1P1F64NEON_noPadTail2
+	MOVD 896(R0), R19
+	ADD $16, R20
+	SUB R19, R20
+	CMP $1, R20
+	BNE maxWinS2K3D1P1F64NEON_noPadTail2
+	MOVD R17, 112(RSP)
+	SUB $1, R16
+	MOVD R16, 120(RSP)
+maxWinS2K3D1P1F64NEON_noPadTail2:
 	MOVD $8, R15
 	MOVD $24, R26
 	MOVD $0xfff0000000000000, R16
@@ -50449,18 +52085,18 @@ maxWinS2K3D1P1F64NEON_g_body:
 	MOVD ZR, R7
 	ADD $120, R0, R16
 	MOVD (R16)(R7<<3), R16
-	TBZ $63, R25, maxWinS2K3D1P1F64NEON_stg4
+	TBZ $63, R25, maxWinS2K3D1P1F64NEON_stg5
 	ADD R1, R16
 	ADD R8, R16, R6
-	B maxWinS2K3D1P1F64NEON_ptr5
-maxWinS2K3D1P1F64NEON_stg4:
+	B maxWinS2K3D1P1F64NEON_ptr6
+maxWinS2K3D1P1F64NEON_stg5:
 	ADD R1, R16, R16
 	ADD $-1, R13, R17
 	ADD R17<<3, R16
 	ADD $320, RSP, R19
 	BL maxWinS2K3D1P1F64NEON_stage
 	ADD $320, RSP, R6
-maxWinS2K3D1P1F64NEON_ptr5:
+maxWinS2K3D1P1F64NEON_ptr6:
 	VLD2.P (R6)(R15), [V8.D2, V9.D2]
 	VLD2.P (R6)(R26), [V10.D2, V11.D2]
 	WORD $0x4ea96c84 // smin v4.4s, v4.4s, v9.4s
@@ -50486,24 +52122,24 @@ maxWinS2K3D1P1F64NEON_ptr5:
 	WORD $0x4eaf6ce7 // smin v7.4s, v7.4s, v15.4s
 	WORD $0x4e6ff463 // fmax v3.2d, v3.2d, v15.2d
 	MOVD $1, R7
-maxWinS2K3D1P1F64NEON_v2:
+maxWinS2K3D1P1F64NEON_v3:
 	MOVD 112(R0), R16
 	CMP R16, R7
-	BGE maxWinS2K3D1P1F64NEON_vdone3
+	BGE maxWinS2K3D1P1F64NEON_vdone4
 	ADD $120, R0, R16
 	MOVD (R16)(R7<<3), R16
-	TBZ $63, R25, maxWinS2K3D1P1F64NEON_stg6
+	TBZ $63, R25, maxWinS2K3D1P1F64NEON_stg7
 	ADD R1, R16
 	ADD R8, R16, R6
-	B maxWinS2K3D1P1F64NEON_ptr7
-maxWinS2K3D1P1F64NEON_stg6:
+	B maxWinS2K3D1P1F64NEON_ptr8
+maxWinS2K3D1P1F64NEON_stg7:
 	ADD R1, R16, R16
 	ADD $-1, R13, R17
 	ADD R17<<3, R16
 	ADD $320, RSP, R19
 	BL maxWinS2K3D1P1F64NEON_stage
 	ADD $320, RSP, R6
-maxWinS2K3D1P1F64NEON_ptr7:
+maxWinS2K3D1P1F64NEON_ptr8:
 	VLD2.P (R6)(R15), [V8.D2, V9.D2]
 	VLD2.P (R6)(R26), [V10.D2, V11.D2]
 	WORD $0x4e68f400 // fmax v0.2d, v0.2d, v8.2d
@@ -50533,8 +52169,8 @@ maxWinS2K3D1P1F64NEON_ptr7:
 	WORD $0x4eaf6ce7 // smin v7.4s, v7.4s, v15.4s
 	WORD $0x4e6ff463 // fmax v3.2d, v3.2d, v15.2d
 	ADD $1, R7
-	B maxWinS2K3D1P1F64NEON_v2
-maxWinS2K3D1P1F64NEON_vdone3:
+	B maxWinS2K3D1P1F64NEON_v3
+maxWinS2K3D1P1F64NEON_vdone4:
 	VST1.P [V0.D2, V1.D2, V2.D2, V3.D2], 64(R10)
 	ADD $16, R13
 	SUBS $1, R12
@@ -50743,6 +52379,18 @@ maxWinS2K3D1P1F64NEON_f1_dispatch:
 	MOVD $1, R12
 	B maxWinS2K3D1P1F64NEON_f1_body
 maxWinS2K3D1P1F64NEON_f1_tailDone:
+	MOVD 112(RSP), R16
+	TBNZ $63, R16, maxWinS2K3D1P1F64NEON_f1_padDone
+	LSL $1, R16, R13
+	MOVD R16, R17
+	ADD R17<<3, R2, R10
+	ADD $-1, R13, R17
+	LSL $3, R17, R17
+	MOVD 120(R0), R6
+	ADD R1, R6
+	ADD R17, R6
+	MOVD $-4, R25
+	B maxWinS2K3D1P1F64NEON_f1_padBody
 maxWinS2K3D1P1F64NEON_f1_padDone:
 	MOVD 104(RSP), R16
 	CBZ R16, maxWinS2K3D1P1F64NEON_f1_leadDone
@@ -50835,6 +52483,33 @@ maxWinS2K3D1P1F64NEON_f1_leadBody:
 	VEXT $8, V15.B16, V11.B16, V12.B16
 	WORD $0x4eae6ce7 // smin v7.4s, v7.4s, v14.4s
 	WORD $0x4e6ef583 // fmax v3.2d, v12.2d, v14.2d
+	WORD $0x4eaf6ce7 // smin v7.4s, v7.4s, v15.4s
+	WORD $0x4e6ff463 // fmax v3.2d, v3.2d, v15.2d
+	VST1.P [V0.D2, V1.D2, V2.D2, V3.D2], 64(R10)
+	B maxWinS2K3D1P1F64NEON_f1_dispatch
+maxWinS2K3D1P1F64NEON_f1_padBody:
+	VLD2.P (R6)(R15), [V8.D2, V9.D2]
+	VLD2.P (R6)(R26), [V10.D2, V11.D2]
+	WORD $0x4ea96c84 // smin v4.4s, v4.4s, v9.4s
+	WORD $0x4e69f500 // fmax v0.2d, v8.2d, v9.2d
+	WORD $0x4eab6c84 // smin v4.4s, v4.4s, v11.4s
+	WORD $0x4e6bf400 // fmax v0.2d, v0.2d, v11.2d
+	VLD2.P (R6)(R15), [V12.D2, V13.D2]
+	VLD2.P (R6)(R26), [V14.D2, V15.D2]
+	WORD $0x4ead6ca5 // smin v5.4s, v5.4s, v13.4s
+	WORD $0x4e6df581 // fmax v1.2d, v12.2d, v13.2d
+	WORD $0x4eaf6ca5 // smin v5.4s, v5.4s, v15.4s
+	WORD $0x4e6ff421 // fmax v1.2d, v1.2d, v15.2d
+	VLD2.P (R6)(R15), [V8.D2, V9.D2]
+	VLD2.P (R6)(R26), [V10.D2, V11.D2]
+	WORD $0x4ea96cc6 // smin v6.4s, v6.4s, v9.4s
+	WORD $0x4e69f502 // fmax v2.2d, v8.2d, v9.2d
+	WORD $0x4eab6cc6 // smin v6.4s, v6.4s, v11.4s
+	WORD $0x4e6bf442 // fmax v2.2d, v2.2d, v11.2d
+	VLD2 (R6), [V12.D2, V13.D2]
+	VEXT $8, V31.B16, V12.B16, V15.B16
+	WORD $0x4ead6ce7 // smin v7.4s, v7.4s, v13.4s
+	WORD $0x4e6df583 // fmax v3.2d, v12.2d, v13.2d
 	WORD $0x4eaf6ce7 // smin v7.4s, v7.4s, v15.4s
 	WORD $0x4e6ff463 // fmax v3.2d, v3.2d, v15.2d
 	VST1.P [V0.D2, V1.D2, V2.D2, V3.D2], 64(R10)
@@ -51024,6 +52699,21 @@ maxWinS2K3D1P1F64NEON_f2_dispatch:
 	MOVD $1, R12
 	B maxWinS2K3D1P1F64NEON_f2_body
 maxWinS2K3D1P1F64NEON_f2_tailDone:
+	MOVD 112(RSP), R16
+	TBNZ $63, R16, maxWinS2K3D1P1F64NEON_f2_padDone
+	LSL $1, R16, R13
+	MOVD R16, R17
+	ADD R17<<3, R2, R10
+	ADD $-1, R13, R17
+	LSL $3, R17, R17
+	MOVD 120(R0), R6
+	ADD R1, R6
+	ADD R17, R6
+	MOVD 128(R0), R7
+	ADD R1, R7
+	ADD R17, R7
+	MOVD $-4, R25
+	B maxWinS2K3D1P1F64NEON_f2_padBody
 maxWinS2K3D1P1F64NEON_f2_padDone:
 	MOVD 104(RSP), R16
 	CBZ R16, maxWinS2K3D1P1F64NEON_f2_leadDone
@@ -51158,6 +52848,61 @@ maxWinS2K3D1P1F64NEON_f2_leadBody:
 	WORD $0x4e6cf463 // fmax v3.2d, v3.2d, v12.2d
 	WORD $0x4eae6ce7 // smin v7.4s, v7.4s, v14.4s
 	WORD $0x4e6ef463 // fmax v3.2d, v3.2d, v14.2d
+	WORD $0x4eaf6ce7 // smin v7.4s, v7.4s, v15.4s
+	WORD $0x4e6ff463 // fmax v3.2d, v3.2d, v15.2d
+	VST1.P [V0.D2, V1.D2, V2.D2, V3.D2], 64(R10)
+	B maxWinS2K3D1P1F64NEON_f2_dispatch
+maxWinS2K3D1P1F64NEON_f2_padBody:
+	VLD2.P (R6)(R15), [V8.D2, V9.D2]
+	VLD2.P (R6)(R26), [V10.D2, V11.D2]
+	WORD $0x4ea96c84 // smin v4.4s, v4.4s, v9.4s
+	WORD $0x4e69f500 // fmax v0.2d, v8.2d, v9.2d
+	WORD $0x4eab6c84 // smin v4.4s, v4.4s, v11.4s
+	WORD $0x4e6bf400 // fmax v0.2d, v0.2d, v11.2d
+	VLD2.P (R6)(R15), [V12.D2, V13.D2]
+	VLD2.P (R6)(R26), [V14.D2, V15.D2]
+	WORD $0x4ead6ca5 // smin v5.4s, v5.4s, v13.4s
+	WORD $0x4e6df581 // fmax v1.2d, v12.2d, v13.2d
+	WORD $0x4eaf6ca5 // smin v5.4s, v5.4s, v15.4s
+	WORD $0x4e6ff421 // fmax v1.2d, v1.2d, v15.2d
+	VLD2.P (R6)(R15), [V8.D2, V9.D2]
+	VLD2.P (R6)(R26), [V10.D2, V11.D2]
+	WORD $0x4ea96cc6 // smin v6.4s, v6.4s, v9.4s
+	WORD $0x4e69f502 // fmax v2.2d, v8.2d, v9.2d
+	WORD $0x4eab6cc6 // smin v6.4s, v6.4s, v11.4s
+	WORD $0x4e6bf442 // fmax v2.2d, v2.2d, v11.2d
+	VLD2 (R6), [V12.D2, V13.D2]
+	VEXT $8, V31.B16, V12.B16, V15.B16
+	WORD $0x4ead6ce7 // smin v7.4s, v7.4s, v13.4s
+	WORD $0x4e6df583 // fmax v3.2d, v12.2d, v13.2d
+	WORD $0x4eaf6ce7 // smin v7.4s, v7.4s, v15.4s
+	WORD $0x4e6ff463 // fmax v3.2d, v3.2d, v15.2d
+	VLD2.P (R7)(R15), [V8.D2, V9.D2]
+	VLD2.P (R7)(R26), [V10.D2, V11.D2]
+	WORD $0x4e68f400 // fmax v0.2d, v0.2d, v8.2d
+	WORD $0x4ea96c84 // smin v4.4s, v4.4s, v9.4s
+	WORD $0x4e69f400 // fmax v0.2d, v0.2d, v9.2d
+	WORD $0x4eab6c84 // smin v4.4s, v4.4s, v11.4s
+	WORD $0x4e6bf400 // fmax v0.2d, v0.2d, v11.2d
+	VLD2.P (R7)(R15), [V12.D2, V13.D2]
+	VLD2.P (R7)(R26), [V14.D2, V15.D2]
+	WORD $0x4e6cf421 // fmax v1.2d, v1.2d, v12.2d
+	WORD $0x4ead6ca5 // smin v5.4s, v5.4s, v13.4s
+	WORD $0x4e6df421 // fmax v1.2d, v1.2d, v13.2d
+	WORD $0x4eaf6ca5 // smin v5.4s, v5.4s, v15.4s
+	WORD $0x4e6ff421 // fmax v1.2d, v1.2d, v15.2d
+	VLD2.P (R7)(R15), [V8.D2, V9.D2]
+	VLD2.P (R7)(R26), [V10.D2, V11.D2]
+	WORD $0x4e68f442 // fmax v2.2d, v2.2d, v8.2d
+	WORD $0x4ea96cc6 // smin v6.4s, v6.4s, v9.4s
+	WORD $0x4e69f442 // fmax v2.2d, v2.2d, v9.2d
+	WORD $0x4eab6cc6 // smin v6.4s, v6.4s, v11.4s
+	WORD $0x4e6bf442 // fmax v2.2d, v2.2d, v11.2d
+	VLD2 (R7), [V12.D2, V13.D2]
+	VEXT $8, V31.B16, V12.B16, V15.B16
+	WORD $0x4e6cf463 // fmax v3.2d, v3.2d, v12.2d
+	WORD $0x4ead6ce7 // smin v7.4s, v7.4s, v13.4s
+	WORD $0x4e6df463 // fmax v3.2d, v3.2d, v13.2d
 	WORD $0x4eaf6ce7 // smin v7.4s, v7.4s, v15.4s
 	WORD $0x4e6ff463 // fmax v3.2d, v3.2d, v15.2d
 	VST1.P [V0.D2, V1.D2, V2.D2, V3.D2], 64(R10)
@@ -51381,6 +53126,24 @@ maxWinS2K3D1P1F64NEON_f3_dispatch:
 	MOVD $1, R12
 	B maxWinS2K3D1P1F64NEON_f3_body
 maxWinS2K3D1P1F64NEON_f3_tailDone:
+	MOVD 112(RSP), R16
+	TBNZ $63, R16, maxWinS2K3D1P1F64NEON_f3_padDone
+	LSL $1, R16, R13
+	MOVD R16, R17
+	ADD R17<<3, R2, R10
+	ADD $-1, R13, R17
+	LSL $3, R17, R17
+	MOVD 120(R0), R6
+	ADD R1, R6
+	ADD R17, R6
+	MOVD 128(R0), R7
+	ADD R1, R7
+	ADD R17, R7
+	MOVD 136(R0), R8
+	ADD R1, R8
+	ADD R17, R8
+	MOVD $-4, R25
+	B maxWinS2K3D1P1F64NEON_f3_padBody
 maxWinS2K3D1P1F64NEON_f3_padDone:
 	MOVD 104(RSP), R16
 	CBZ R16, maxWinS2K3D1P1F64NEON_f3_leadDone
@@ -51557,6 +53320,89 @@ maxWinS2K3D1P1F64NEON_f3_leadBody:
 	WORD $0x4e6cf463 // fmax v3.2d, v3.2d, v12.2d
 	WORD $0x4eae6ce7 // smin v7.4s, v7.4s, v14.4s
 	WORD $0x4e6ef463 // fmax v3.2d, v3.2d, v14.2d
+	WORD $0x4eaf6ce7 // smin v7.4s, v7.4s, v15.4s
+	WORD $0x4e6ff463 // fmax v3.2d, v3.2d, v15.2d
+	VST1.P [V0.D2, V1.D2, V2.D2, V3.D2], 64(R10)
+	B maxWinS2K3D1P1F64NEON_f3_dispatch
+maxWinS2K3D1P1F64NEON_f3_padBody:
+	VLD2.P (R6)(R15), [V8.D2, V9.D2]
+	VLD2.P (R6)(R26), [V10.D2, V11.D2]
+	WORD $0x4ea96c84 // smin v4.4s, v4.4s, v9.4s
+	WORD $0x4e69f500 // fmax v0.2d, v8.2d, v9.2d
+	WORD $0x4eab6c84 // smin v4.4s, v4.4s, v11.4s
+	WORD $0x4e6bf400 // fmax v0.2d, v0.2d, v11.2d
+	VLD2.P (R6)(R15), [V12.D2, V13.D2]
+	VLD2.P (R6)(R26), [V14.D2, V15.D2]
+	WORD $0x4ead6ca5 // smin v5.4s, v5.4s, v13.4s
+	WORD $0x4e6df581 // fmax v1.2d, v12.2d, v13.2d
+	WORD $0x4eaf6ca5 // smin v5.4s, v5.4s, v15.4s
+	WORD $0x4e6ff421 // fmax v1.2d, v1.2d, v15.2d
+	VLD2.P (R6)(R15), [V8.D2, V9.D2]
+	VLD2.P (R6)(R26), [V10.D2, V11.D2]
+	WORD $0x4ea96cc6 // smin v6.4s, v6.4s, v9.4s
+	WORD $0x4e69f502 // fmax v2.2d, v8.2d, v9.2d
+	WORD $0x4eab6cc6 // smin v6.4s, v6.4s, v11.4s
+	WORD $0x4e6bf442 // fmax v2.2d, v2.2d, v11.2d
+	VLD2 (R6), [V12.D2, V13.D2]
+	VEXT $8, V31.B16, V12.B16, V15.B16
+	WORD $0x4ead6ce7 // smin v7.4s, v7.4s, v13.4s
+	WORD $0x4e6df583 // fmax v3.2d, v12.2d, v13.2d
+	WORD $0x4eaf6ce7 // smin v7.4s, v7.4s, v15.4s
+	WORD $0x4e6ff463 // fmax v3.2d, v3.2d, v15.2d
+	VLD2.P (R7)(R15), [V8.D2, V9.D2]
+	VLD2.P (R7)(R26), [V10.D2, V11.D2]
+	WORD $0x4e68f400 // fmax v0.2d, v0.2d, v8.2d
+	WORD $0x4ea96c84 // smin v4.4s, v4.4s, v9.4s
+	WORD $0x4e69f400 // fmax v0.2d, v0.2d, v9.2d
+	WORD $0x4eab6c84 // smin v4.4s, v4.4s, v11.4s
+	WORD $0x4e6bf400 // fmax v0.2d, v0.2d, v11.2d
+	VLD2.P (R7)(R15), [V12.D2, V13.D2]
+	VLD2.P (R7)(R26), [V14.D2, V15.D2]
+	WORD $0x4e6cf421 // fmax v1.2d, v1.2d, v12.2d
+	WORD $0x4ead6ca5 // smin v5.4s, v5.4s, v13.4s
+	WORD $0x4e6df421 // fmax v1.2d, v1.2d, v13.2d
+	WORD $0x4eaf6ca5 // smin v5.4s, v5.4s, v15.4s
+	WORD $0x4e6ff421 // fmax v1.2d, v1.2d, v15.2d
+	VLD2.P (R7)(R15), [V8.D2, V9.D2]
+	VLD2.P (R7)(R26), [V10.D2, V11.D2]
+	WORD $0x4e68f442 // fmax v2.2d, v2.2d, v8.2d
+	WORD $0x4ea96cc6 // smin v6.4s, v6.4s, v9.4s
+	WORD $0x4e69f442 // fmax v2.2d, v2.2d, v9.2d
+	WORD $0x4eab6cc6 // smin v6.4s, v6.4s, v11.4s
+	WORD $0x4e6bf442 // fmax v2.2d, v2.2d, v11.2d
+	VLD2 (R7), [V12.D2, V13.D2]
+	VEXT $8, V31.B16, V12.B16, V15.B16
+	WORD $0x4e6cf463 // fmax v3.2d, v3.2d, v12.2d
+	WORD $0x4ead6ce7 // smin v7.4s, v7.4s, v13.4s
+	WORD $0x4e6df463 // fmax v3.2d, v3.2d, v13.2d
+	WORD $0x4eaf6ce7 // smin v7.4s, v7.4s, v15.4s
+	WORD $0x4e6ff463 // fmax v3.2d, v3.2d, v15.2d
+	VLD2.P (R8)(R15), [V8.D2, V9.D2]
+	VLD2.P (R8)(R26), [V10.D2, V11.D2]
+	WORD $0x4e68f400 // fmax v0.2d, v0.2d, v8.2d
+	WORD $0x4ea96c84 // smin v4.4s, v4.4s, v9.4s
+	WORD $0x4e69f400 // fmax v0.2d, v0.2d, v9.2d
+	WORD $0x4eab6c84 // smin v4.4s, v4.4s, v11.4s
+	WORD $0x4e6bf400 // fmax v0.2d, v0.2d, v11.2d
+	VLD2.P (R8)(R15), [V12.D2, V13.D2]
+	VLD2.P (R8)(R26), [V14.D2, V15.D2]
+	WORD $0x4e6cf421 // fmax v1.2d, v1.2d, v12.2d
+	WORD $0x4ead6ca5 // smin v5.4s, v5.4s, v13.4s
+	WORD $0x4e6df421 // fmax v1.2d, v1.2d, v13.2d
+	WORD $0x4eaf6ca5 // smin v5.4s, v5.4s, v15.4s
+	WORD $0x4e6ff421 // fmax v1.2d, v1.2d, v15.2d
+	VLD2.P (R8)(R15), [V8.D2, V9.D2]
+	VLD2.P (R8)(R26), [V10.D2, V11.D2]
+	WORD $0x4e68f442 // fmax v2.2d, v2.2d, v8.2d
+	WORD $0x4ea96cc6 // smin v6.4s, v6.4s, v9.4s
+	WORD $0x4e69f442 // fmax v2.2d, v2.2d, v9.2d
+	WORD $0x4eab6cc6 // smin v6.4s, v6.4s, v11.4s
+	WORD $0x4e6bf442 // fmax v2.2d, v2.2d, v11.2d
+	VLD2 (R8), [V12.D2, V13.D2]
+	VEXT $8, V31.B16, V12.B16, V15.B16
+	WORD $0x4e6cf463 // fmax v3.2d, v3.2d, v12.2d
+	WORD $0x4ead6ce7 // smin v7.4s, v7.4s, v13.4s
+	WORD $0x4e6df463 // fmax v3.2d, v3.2d, v13.2d
 	WORD $0x4eaf6ce7 // smin v7.4s, v7.4s, v15.4s
 	WORD $0x4e6ff463 // fmax v3.2d, v3.2d, v15.2d
 	VST1.P [V0.D2, V1.D2, V2.D2, V3.D2], 64(R10)
@@ -51814,6 +53660,27 @@ maxWinS2K3D1P1F64NEON_f4_dispatch:
 	MOVD $1, R12
 	B maxWinS2K3D1P1F64NEON_f4_body
 maxWinS2K3D1P1F64NEON_f4_tailDone:
+	MOVD 112(RSP), R16
+	TBNZ $63, R16, maxWinS2K3D1P1F64NEON_f4_padDone
+	LSL $1, R16, R13
+	MOVD R16, R17
+	ADD R17<<3, R2, R10
+	ADD $-1, R13, R17
+	LSL $3, R17, R17
+	MOVD 120(R0), R6
+	ADD R1, R6
+	ADD R17, R6
+	MOVD 128(R0), R7
+	ADD R1, R7
+	ADD R17, R7
+	MOVD 136(R0), R8
+	ADD R1, R8
+	ADD R17, R8
+	MOVD 144(R0), R9
+	ADD R1, R9
+	ADD R17, R9
+	MOVD $-4, R25
+	B maxWinS2K3D1P1F64NEON_f4_padBody
 maxWinS2K3D1P1F64NEON_f4_padDone:
 	MOVD 104(RSP), R16
 	CBZ R16, maxWinS2K3D1P1F64NEON_f4_leadDone
@@ -52036,6 +53903,117 @@ maxWinS2K3D1P1F64NEON_f4_leadBody:
 	WORD $0x4e6ff463 // fmax v3.2d, v3.2d, v15.2d
 	VST1.P [V0.D2, V1.D2, V2.D2, V3.D2], 64(R10)
 	B maxWinS2K3D1P1F64NEON_f4_dispatch
+maxWinS2K3D1P1F64NEON_f4_padBody:
+	VLD2.P (R6)(R15), [V8.D2, V9.D2]
+	VLD2.P (R6)(R26), [V10.D2, V11.D2]
+	WORD $0x4ea96c84 // smin v4.4s, v4.4s, v9.4s
+	WORD $0x4e69f500 // fmax v0.2d, v8.2d, v9.2d
+	WORD $0x4eab6c84 // smin v4.4s, v4.4s, v11.4s
+	WORD $0x4e6bf400 // fmax v0.2d, v0.2d, v11.2d
+	VLD2.P (R6)(R15), [V12.D2, V13.D2]
+	VLD2.P (R6)(R26), [V14.D2, V15.D2]
+	WORD $0x4ead6ca5 // smin v5.4s, v5.4s, v13.4s
+	WORD $0x4e6df581 // fmax v1.2d, v12.2d, v13.2d
+	WORD $0x4eaf6ca5 // smin v5.4s, v5.4s, v15.4s
+	WORD $0x4e6ff421 // fmax v1.2d, v1.2d, v15.2d
+	VLD2.P (R6)(R15), [V8.D2, V9.D2]
+	VLD2.P (R6)(R26), [V10.D2, V11.D2]
+	WORD $0x4ea96cc6 // smin v6.4s, v6.4s, v9.4s
+	WORD $0x4e69f502 // fmax v2.2d, v8.2d, v9.2d
+	WORD $0x4eab6cc6 // smin v6.4s, v6.4s, v11.4s
+	WORD $0x4e6bf442 // fmax v2.2d, v2.2d, v11.2d
+	VLD2 (R6), [V12.D2, V13.D2]
+	VEXT $8, V31.B16, V12.B16, V15.B16
+	WORD $0x4ead6ce7 // smin v7.4s, v7.4s, v13.4s
+	WORD $0x4e6df583 // fmax v3.2d, v12.2d, v13.2d
+	WORD $0x4eaf6ce7 // smin v7.4s, v7.4s, v15.4s
+	WORD $0x4e6ff463 // fmax v3.2d, v3.2d, v15.2d
+	VLD2.P (R7)(R15), [V8.D2, V9.D2]
+	VLD2.P (R7)(R26), [V10.D2, V11.D2]
+	WORD $0x4e68f400 // fmax v0.2d, v0.2d, v8.2d
+	WORD $0x4ea96c84 // smin v4.4s, v4.4s, v9.4s
+	WORD $0x4e69f400 // fmax v0.2d, v0.2d, v9.2d
+	WORD $0x4eab6c84 // smin v4.4s, v4.4s, v11.4s
+	WORD $0x4e6bf400 // fmax v0.2d, v0.2d, v11.2d
+	VLD2.P (R7)(R15), [V12.D2, V13.D2]
+	VLD2.P (R7)(R26), [V14.D2, V15.D2]
+	WORD $0x4e6cf421 // fmax v1.2d, v1.2d, v12.2d
+	WORD $0x4ead6ca5 // smin v5.4s, v5.4s, v13.4s
+	WORD $0x4e6df421 // fmax v1.2d, v1.2d, v13.2d
+	WORD $0x4eaf6ca5 // smin v5.4s, v5.4s, v15.4s
+	WORD $0x4e6ff421 // fmax v1.2d, v1.2d, v15.2d
+	VLD2.P (R7)(R15), [V8.D2, V9.D2]
+	VLD2.P (R7)(R26), [V10.D2, V11.D2]
+	WORD $0x4e68f442 // fmax v2.2d, v2.2d, v8.2d
+	WORD $0x4ea96cc6 // smin v6.4s, v6.4s, v9.4s
+	WORD $0x4e69f442 // fmax v2.2d, v2.2d, v9.2d
+	WORD $0x4eab6cc6 // smin v6.4s, v6.4s, v11.4s
+	WORD $0x4e6bf442 // fmax v2.2d, v2.2d, v11.2d
+	VLD2 (R7), [V12.D2, V13.D2]
+	VEXT $8, V31.B16, V12.B16, V15.B16
+	WORD $0x4e6cf463 // fmax v3.2d, v3.2d, v12.2d
+	WORD $0x4ead6ce7 // smin v7.4s, v7.4s, v13.4s
+	WORD $0x4e6df463 // fmax v3.2d, v3.2d, v13.2d
+	WORD $0x4eaf6ce7 // smin v7.4s, v7.4s, v15.4s
+	WORD $0x4e6ff463 // fmax v3.2d, v3.2d, v15.2d
+	VLD2.P (R8)(R15), [V8.D2, V9.D2]
+	VLD2.P (R8)(R26), [V10.D2, V11.D2]
+	WORD $0x4e68f400 // fmax v0.2d, v0.2d, v8.2d
+	WORD $0x4ea96c84 // smin v4.4s, v4.4s, v9.4s
+	WORD $0x4e69f400 // fmax v0.2d, v0.2d, v9.2d
+	WORD $0x4eab6c84 // smin v4.4s, v4.4s, v11.4s
+	WORD $0x4e6bf400 // fmax v0.2d, v0.2d, v11.2d
+	VLD2.P (R8)(R15), [V12.D2, V13.D2]
+	VLD2.P (R8)(R26), [V14.D2, V15.D2]
+	WORD $0x4e6cf421 // fmax v1.2d, v1.2d, v12.2d
+	WORD $0x4ead6ca5 // smin v5.4s, v5.4s, v13.4s
+	WORD $0x4e6df421 // fmax v1.2d, v1.2d, v13.2d
+	WORD $0x4eaf6ca5 // smin v5.4s, v5.4s, v15.4s
+	WORD $0x4e6ff421 // fmax v1.2d, v1.2d, v15.2d
+	VLD2.P (R8)(R15), [V8.D2, V9.D2]
+	VLD2.P (R8)(R26), [V10.D2, V11.D2]
+	WORD $0x4e68f442 // fmax v2.2d, v2.2d, v8.2d
+	WORD $0x4ea96cc6 // smin v6.4s, v6.4s, v9.4s
+	WORD $0x4e69f442 // fmax v2.2d, v2.2d, v9.2d
+	WORD $0x4eab6cc6 // smin v6.4s, v6.4s, v11.4s
+	WORD $0x4e6bf442 // fmax v2.2d, v2.2d, v11.2d
+	VLD2 (R8), [V12.D2, V13.D2]
+	VEXT $8, V31.B16, V12.B16, V15.B16
+	WORD $0x4e6cf463 // fmax v3.2d, v3.2d, v12.2d
+	WORD $0x4ead6ce7 // smin v7.4s, v7.4s, v13.4s
+	WORD $0x4e6df463 // fmax v3.2d, v3.2d, v13.2d
+	WORD $0x4eaf6ce7 // smin v7.4s, v7.4s, v15.4s
+	WORD $0x4e6ff463 // fmax v3.2d, v3.2d, v15.2d
+	VLD2.P (R9)(R15), [V8.D2, V9.D2]
+	VLD2.P (R9)(R26), [V10.D2, V11.D2]
+	WORD $0x4e68f400 // fmax v0.2d, v0.2d, v8.2d
+	WORD $0x4ea96c84 // smin v4.4s, v4.4s, v9.4s
+	WORD $0x4e69f400 // fmax v0.2d, v0.2d, v9.2d
+	WORD $0x4eab6c84 // smin v4.4s, v4.4s, v11.4s
+	WORD $0x4e6bf400 // fmax v0.2d, v0.2d, v11.2d
+	VLD2.P (R9)(R15), [V12.D2, V13.D2]
+	VLD2.P (R9)(R26), [V14.D2, V15.D2]
+	WORD $0x4e6cf421 // fmax v1.2d, v1.2d, v12.2d
+	WORD $0x4ead6ca5 // smin v5.4s, v5.4s, v13.4s
+	WORD $0x4e6df421 // fmax v1.2d, v1.2d, v13.2d
+	WORD $0x4eaf6ca5 // smin v5.4s, v5.4s, v15.4s
+	WORD $0x4e6ff421 // fmax v1.2d, v1.2d, v15.2d
+	VLD2.P (R9)(R15), [V8.D2, V9.D2]
+	VLD2.P (R9)(R26), [V10.D2, V11.D2]
+	WORD $0x4e68f442 // fmax v2.2d, v2.2d, v8.2d
+	WORD $0x4ea96cc6 // smin v6.4s, v6.4s, v9.4s
+	WORD $0x4e69f442 // fmax v2.2d, v2.2d, v9.2d
+	WORD $0x4eab6cc6 // smin v6.4s, v6.4s, v11.4s
+	WORD $0x4e6bf442 // fmax v2.2d, v2.2d, v11.2d
+	VLD2 (R9), [V12.D2, V13.D2]
+	VEXT $8, V31.B16, V12.B16, V15.B16
+	WORD $0x4e6cf463 // fmax v3.2d, v3.2d, v12.2d
+	WORD $0x4ead6ce7 // smin v7.4s, v7.4s, v13.4s
+	WORD $0x4e6df463 // fmax v3.2d, v3.2d, v13.2d
+	WORD $0x4eaf6ce7 // smin v7.4s, v7.4s, v15.4s
+	WORD $0x4e6ff463 // fmax v3.2d, v3.2d, v15.2d
+	VST1.P [V0.D2, V1.D2, V2.D2, V3.D2], 64(R10)
+	B maxWinS2K3D1P1F64NEON_f4_dispatch
 maxWinS2K3D1P1F64NEON_f4_rowEnd:
 	// A -0 in the row's taps: compute the row again with the exact fold.
 	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
@@ -52119,18 +54097,18 @@ maxWinS2K3D1P1F64NEON_x_body:
 	MOVD ZR, R7
 	ADD $120, R0, R16
 	MOVD (R16)(R7<<3), R16
-	TBZ $63, R25, maxWinS2K3D1P1F64NEON_stg10
+	TBZ $63, R25, maxWinS2K3D1P1F64NEON_stg11
 	ADD R1, R16
 	ADD R8, R16, R6
-	B maxWinS2K3D1P1F64NEON_ptr11
-maxWinS2K3D1P1F64NEON_stg10:
+	B maxWinS2K3D1P1F64NEON_ptr12
+maxWinS2K3D1P1F64NEON_stg11:
 	ADD R1, R16, R16
 	ADD $-1, R13, R17
 	ADD R17<<3, R16
 	ADD $320, RSP, R19
 	BL maxWinS2K3D1P1F64NEON_stage
 	ADD $320, RSP, R6
-maxWinS2K3D1P1F64NEON_ptr11:
+maxWinS2K3D1P1F64NEON_ptr12:
 	VLD2.P (R6)(R15), [V8.D2, V9.D2]
 	VLD2.P (R6)(R26), [V10.D2, V11.D2]
 	VMOV V8.B16, V0.B16
@@ -52172,24 +54150,24 @@ maxWinS2K3D1P1F64NEON_ptr11:
 	VBIT V16.B16, V15.B16, V3.B16
 	WORD $0x4e6ff4e7 // fmax v7.2d, v7.2d, v15.2d
 	MOVD $1, R7
-maxWinS2K3D1P1F64NEON_v8:
+maxWinS2K3D1P1F64NEON_v9:
 	MOVD 112(R0), R16
 	CMP R16, R7
-	BGE maxWinS2K3D1P1F64NEON_vdone9
+	BGE maxWinS2K3D1P1F64NEON_vdone10
 	ADD $120, R0, R16
 	MOVD (R16)(R7<<3), R16
-	TBZ $63, R25, maxWinS2K3D1P1F64NEON_stg12
+	TBZ $63, R25, maxWinS2K3D1P1F64NEON_stg13
 	ADD R1, R16
 	ADD R8, R16, R6
-	B maxWinS2K3D1P1F64NEON_ptr13
-maxWinS2K3D1P1F64NEON_stg12:
+	B maxWinS2K3D1P1F64NEON_ptr14
+maxWinS2K3D1P1F64NEON_stg13:
 	ADD R1, R16, R16
 	ADD $-1, R13, R17
 	ADD R17<<3, R16
 	ADD $320, RSP, R19
 	BL maxWinS2K3D1P1F64NEON_stage
 	ADD $320, RSP, R6
-maxWinS2K3D1P1F64NEON_ptr13:
+maxWinS2K3D1P1F64NEON_ptr14:
 	VLD2.P (R6)(R15), [V8.D2, V9.D2]
 	VLD2.P (R6)(R26), [V10.D2, V11.D2]
 	WORD $0x6ee0e511 // fcmgt v17.2d, v8.2d, v0.2d
@@ -52235,8 +54213,8 @@ maxWinS2K3D1P1F64NEON_ptr13:
 	VBIT V16.B16, V15.B16, V3.B16
 	WORD $0x4e6ff4e7 // fmax v7.2d, v7.2d, v15.2d
 	ADD $1, R7
-	B maxWinS2K3D1P1F64NEON_v8
-maxWinS2K3D1P1F64NEON_vdone9:
+	B maxWinS2K3D1P1F64NEON_v9
+maxWinS2K3D1P1F64NEON_vdone10:
 	WORD $0x4e64e490 // fcmeq v16.2d, v4.2d, v4.2d
 	VBIF V16.B16, V4.B16, V0.B16
 	WORD $0x4e65e4b1 // fcmeq v17.2d, v5.2d, v5.2d
@@ -54025,7 +56003,7 @@ TEXT ·maxWinS1K3D1P1F64NEON(SB), $704-48
 	MOVD $1, R17
 	MOVD R17, 104(RSP)
 maxWinS1K3D1P1F64NEON_noLead1:
-	// The padded tail t = wo-L: no tail chunk, one trailing edge chunk, t+lo >= 0, and t+hi-w = p.
+	// The padded tail t = wo-L: no tail chunk, one trailing edge chunk, t*s+lo >= 0, and t*s+hi-w = padOver.
 	MOVD 968(R0), R17
 	TBZ $63, R17, maxWinS1K3D1P1F64NEON_noPadTail2
 	MOVD 960(R0), R17
@@ -54034,11 +56012,13 @@ maxWinS1K3D1P1F64NEON_noLead1:
 	CMP R17, R19
 	BNE maxWinS1K3D1P1F64NEON_noPadTail2
 	MOVD 904(R0), R17
-	SUB $8, R17
-	CMP $1, R17
+	SUBS $8, R17
+	BLT maxWinS1K3D1P1F64NEON_noPadTail2
+	MOVD R17, R20
+	CMP $1, R20
 	BLT maxWinS1K3D1P1F64NEON_noPadTail2
 	MOVD 896(R0), R19
-	ADD $9, R17, R20
+	ADD $9, R20
 	SUB R19, R20
 	CMP $1, R20
 	BNE maxWinS1K3D1P1F64NEON_noPadTail2
@@ -57761,7 +59741,7 @@ TEXT ·maxWinS1K3D2P1F64NEON(SB), $704-48
 	MOVD $1, R17
 	MOVD R17, 104(RSP)
 maxWinS1K3D2P1F64NEON_noLead1:
-	// The padded tail t = wo-L: no tail chunk, one trailing edge chunk, t+lo >= 0, and t+hi-w = p.
+	// The padded tail t = wo-L: no tail chunk, one trailing edge chunk, t*s+lo >= 0, and t*s+hi-w = padOver.
 	MOVD 968(R0), R17
 	TBZ $63, R17, maxWinS1K3D2P1F64NEON_noPadTail2
 	MOVD 960(R0), R17
@@ -57770,11 +59750,13 @@ maxWinS1K3D2P1F64NEON_noLead1:
 	CMP R17, R19
 	BNE maxWinS1K3D2P1F64NEON_noPadTail2
 	MOVD 904(R0), R17
-	SUB $8, R17
-	CMP $1, R17
+	SUBS $8, R17
+	BLT maxWinS1K3D2P1F64NEON_noPadTail2
+	MOVD R17, R20
+	CMP $1, R20
 	BLT maxWinS1K3D2P1F64NEON_noPadTail2
 	MOVD 896(R0), R19
-	ADD $11, R17, R20
+	ADD $11, R20
 	SUB R19, R20
 	CMP $1, R20
 	BNE maxWinS1K3D2P1F64NEON_noPadTail2
@@ -64195,6 +66177,29 @@ TEXT ·maxIdxWinS2K3D1P1F64NEON(SB), $960-48
 	MOVD $1, R17
 	MOVD R17, 104(RSP)
 maxIdxWinS2K3D1P1F64NEON_noLead1:
+	// The padded tail t = wo-L: no tail chunk, one trailing edge chunk, t*s+lo >= 0, and t*s+hi-w = padOver.
+	MOVD 968(R0), R17
+	TBZ $63, R17, maxIdxWinS2K3D1P1F64NEON_noPadTail2
+	MOVD 960(R0), R17
+	SUB $1, R17
+	MOVD 952(R0), R19
+	CMP R17, R19
+	BNE maxIdxWinS2K3D1P1F64NEON_noPadTail2
+	MOVD 904(R0), R17
+	SUBS $8, R17
+	BLT maxIdxWinS2K3D1P1F64NEON_noPadTail2
+	LSL $1, R17, R20
+	CMP $1, R20
+	BLT maxIdxWinS2K3D1P1F64NEON_noPadTail2
+	MOVD 896(R0), R19
+	ADD $16, R20
+	SUB R19, R20
+	CMP $1, R20
+	BNE maxIdxWinS2K3D1P1F64NEON_noPadTail2
+	MOVD R17, 112(RSP)
+	SUB $1, R16
+	MOVD R16, 120(RSP)
+maxIdxWinS2K3D1P1F64NEON_noPadTail2:
 	MOVD $8, R15
 	MOVD $24, R26
 	MOVD $0xfff0000000000000, R16
@@ -64258,18 +66263,18 @@ maxIdxWinS2K3D1P1F64NEON_g_body:
 	MOVD ZR, R7
 	ADD $120, R0, R16
 	MOVD (R16)(R7<<3), R16
-	TBZ $63, R25, maxIdxWinS2K3D1P1F64NEON_stg4
+	TBZ $63, R25, maxIdxWinS2K3D1P1F64NEON_stg5
 	ADD R1, R16
 	ADD R8, R16, R6
-	B maxIdxWinS2K3D1P1F64NEON_ptr5
-maxIdxWinS2K3D1P1F64NEON_stg4:
+	B maxIdxWinS2K3D1P1F64NEON_ptr6
+maxIdxWinS2K3D1P1F64NEON_stg5:
 	ADD R1, R16, R16
 	ADD $-1, R13, R17
 	ADD R17<<3, R16
 	ADD $320, RSP, R19
 	BL maxIdxWinS2K3D1P1F64NEON_stage
 	ADD $320, RSP, R6
-maxIdxWinS2K3D1P1F64NEON_ptr5:
+maxIdxWinS2K3D1P1F64NEON_ptr6:
 	ADD $632, R0, R16
 	MOVW (R16)(R7<<2), R16
 	ADD $-1, R16
@@ -64331,24 +66336,24 @@ maxIdxWinS2K3D1P1F64NEON_ptr5:
 	VBIT V16.B16, V15.B16, V3.B16
 	VBIT V16.B16, V20.B16, V7.B16
 	MOVD $1, R7
-maxIdxWinS2K3D1P1F64NEON_v2:
+maxIdxWinS2K3D1P1F64NEON_v3:
 	MOVD 112(R0), R16
 	CMP R16, R7
-	BGE maxIdxWinS2K3D1P1F64NEON_vdone3
+	BGE maxIdxWinS2K3D1P1F64NEON_vdone4
 	ADD $120, R0, R16
 	MOVD (R16)(R7<<3), R16
-	TBZ $63, R25, maxIdxWinS2K3D1P1F64NEON_stg6
+	TBZ $63, R25, maxIdxWinS2K3D1P1F64NEON_stg7
 	ADD R1, R16
 	ADD R8, R16, R6
-	B maxIdxWinS2K3D1P1F64NEON_ptr7
-maxIdxWinS2K3D1P1F64NEON_stg6:
+	B maxIdxWinS2K3D1P1F64NEON_ptr8
+maxIdxWinS2K3D1P1F64NEON_stg7:
 	ADD R1, R16, R16
 	ADD $-1, R13, R17
 	ADD R17<<3, R16
 	ADD $320, RSP, R19
 	BL maxIdxWinS2K3D1P1F64NEON_stage
 	ADD $320, RSP, R6
-maxIdxWinS2K3D1P1F64NEON_ptr7:
+maxIdxWinS2K3D1P1F64NEON_ptr8:
 	ADD $632, R0, R16
 	MOVW (R16)(R7<<2), R16
 	ADD $-1, R16
@@ -64414,8 +66419,8 @@ maxIdxWinS2K3D1P1F64NEON_ptr7:
 	VBIT V16.B16, V15.B16, V3.B16
 	VBIT V16.B16, V20.B16, V7.B16
 	ADD $1, R7
-	B maxIdxWinS2K3D1P1F64NEON_v2
-maxIdxWinS2K3D1P1F64NEON_vdone3:
+	B maxIdxWinS2K3D1P1F64NEON_v3
+maxIdxWinS2K3D1P1F64NEON_vdone4:
 	VST1.P [V0.D2, V1.D2, V2.D2, V3.D2], 64(R10)
 	ADD R5, R13, R16
 	VDUP R16, V30.D2
@@ -64466,12 +66471,12 @@ maxIdxWinS2K3D1P1F64NEON_g_edgePost:
 	ADD $128, RSP, R17
 	MOVD R21, R19
 	MOVD $0xfff0000000000000, R20
-maxIdxWinS2K3D1P1F64NEON_ninf8:
+maxIdxWinS2K3D1P1F64NEON_ninf9:
 	MOVD.P 8(R17), R22
 	CMP R20, R22
 	BEQ maxIdxWinS2K3D1P1F64NEON_leave
 	SUBS $1, R19
-	BNE maxIdxWinS2K3D1P1F64NEON_ninf8
+	BNE maxIdxWinS2K3D1P1F64NEON_ninf9
 	MOVD R16, R23
 	MOVD R21, R24
 	ADD $128, RSP, R16
@@ -64696,6 +66701,19 @@ maxIdxWinS2K3D1P1F64NEON_f1_dispatch:
 	MOVD $1, R12
 	B maxIdxWinS2K3D1P1F64NEON_f1_body
 maxIdxWinS2K3D1P1F64NEON_f1_tailDone:
+	MOVD 112(RSP), R16
+	TBNZ $63, R16, maxIdxWinS2K3D1P1F64NEON_f1_padDone
+	LSL $1, R16, R13
+	MOVD R16, R17
+	ADD R17<<3, R2, R10
+	ADD R17<<3, R3, R11
+	ADD $-1, R13, R17
+	LSL $3, R17, R17
+	MOVD 120(R0), R6
+	ADD R1, R6
+	ADD R17, R6
+	MOVD $-4, R25
+	B maxIdxWinS2K3D1P1F64NEON_f1_padBody
 maxIdxWinS2K3D1P1F64NEON_f1_padDone:
 	MOVD 104(RSP), R16
 	CBZ R16, maxIdxWinS2K3D1P1F64NEON_f1_leadDone
@@ -64736,12 +66754,12 @@ maxIdxWinS2K3D1P1F64NEON_f1_edgePost:
 	ADD $128, RSP, R17
 	MOVD R21, R19
 	MOVD $0xfff0000000000000, R20
-maxIdxWinS2K3D1P1F64NEON_ninf9:
+maxIdxWinS2K3D1P1F64NEON_ninf10:
 	MOVD.P 8(R17), R22
 	CMP R20, R22
 	BEQ maxIdxWinS2K3D1P1F64NEON_leave
 	SUBS $1, R19
-	BNE maxIdxWinS2K3D1P1F64NEON_ninf9
+	BNE maxIdxWinS2K3D1P1F64NEON_ninf10
 	MOVD R16, R23
 	MOVD R21, R24
 	ADD $128, RSP, R16
@@ -64828,6 +66846,80 @@ maxIdxWinS2K3D1P1F64NEON_f1_leadBody:
 	WORD $0x4e6af7bd // fmax v29.2d, v29.2d, v10.2d
 	WORD $0x6ee3e54d // fcmgt v13.2d, v10.2d, v3.2d
 	VBIT V13.B16, V10.B16, V3.B16
+	VBIT V13.B16, V15.B16, V7.B16
+	WORD $0x4e6bf7bd // fmax v29.2d, v29.2d, v11.2d
+	WORD $0x6ee3e56c // fcmgt v12.2d, v11.2d, v3.2d
+	VBIT V12.B16, V11.B16, V3.B16
+	VBIT V12.B16, V16.B16, V7.B16
+	VST1.P [V0.D2, V1.D2, V2.D2, V3.D2], 64(R10)
+	ADD R5, R13, R16
+	VDUP R16, V30.D2
+	VADD V26.D2, V30.D2, V30.D2
+	VADD V30.D2, V4.D2, V4.D2
+	VADD V27.D2, V30.D2, V30.D2
+	VADD V30.D2, V5.D2, V5.D2
+	VADD V27.D2, V30.D2, V30.D2
+	VADD V30.D2, V6.D2, V6.D2
+	VADD V27.D2, V30.D2, V30.D2
+	VADD V30.D2, V7.D2, V7.D2
+	VST1.P [V4.D2, V5.D2, V6.D2, V7.D2], 64(R11)
+	ADD $16, R13
+	// An output of -inf may carry a padding index: the caller computes the plane.
+	WORD $0x4e7fe40c // fcmeq v12.2d, v0.2d, v31.2d
+	WORD $0x4e7fe42d // fcmeq v13.2d, v1.2d, v31.2d
+	VORR V13.B16, V12.B16, V12.B16
+	WORD $0x4e7fe44d // fcmeq v13.2d, v2.2d, v31.2d
+	VORR V13.B16, V12.B16, V12.B16
+	WORD $0x4e7fe46d // fcmeq v13.2d, v3.2d, v31.2d
+	VORR V13.B16, V12.B16, V12.B16
+	WORD $0x6eb0a98c // umaxv s12, v12.4s
+	FMOVS F12, R16
+	CBNZW R16, maxIdxWinS2K3D1P1F64NEON_leave
+	B maxIdxWinS2K3D1P1F64NEON_f1_dispatch
+maxIdxWinS2K3D1P1F64NEON_f1_padBody:
+	VLD2.P (R6)(R15), [V8.D2, V9.D2]
+	VLD2.P (R6)(R26), [V10.D2, V11.D2]
+	VMOV V8.B16, V0.B16
+	VMOV V14.B16, V4.B16
+	WORD $0x4e69f79c // fmax v28.2d, v28.2d, v9.2d
+	WORD $0x6ee0e52d // fcmgt v13.2d, v9.2d, v0.2d
+	VBIT V13.B16, V9.B16, V0.B16
+	VBIT V13.B16, V15.B16, V4.B16
+	WORD $0x4e6bf79c // fmax v28.2d, v28.2d, v11.2d
+	WORD $0x6ee0e56c // fcmgt v12.2d, v11.2d, v0.2d
+	VBIT V12.B16, V11.B16, V0.B16
+	VBIT V12.B16, V16.B16, V4.B16
+	VLD2.P (R6)(R15), [V8.D2, V9.D2]
+	VLD2.P (R6)(R26), [V10.D2, V11.D2]
+	VMOV V8.B16, V1.B16
+	VMOV V14.B16, V5.B16
+	WORD $0x4e69f7bd // fmax v29.2d, v29.2d, v9.2d
+	WORD $0x6ee1e52d // fcmgt v13.2d, v9.2d, v1.2d
+	VBIT V13.B16, V9.B16, V1.B16
+	VBIT V13.B16, V15.B16, V5.B16
+	WORD $0x4e6bf7bd // fmax v29.2d, v29.2d, v11.2d
+	WORD $0x6ee1e56c // fcmgt v12.2d, v11.2d, v1.2d
+	VBIT V12.B16, V11.B16, V1.B16
+	VBIT V12.B16, V16.B16, V5.B16
+	VLD2.P (R6)(R15), [V8.D2, V9.D2]
+	VLD2.P (R6)(R26), [V10.D2, V11.D2]
+	VMOV V8.B16, V2.B16
+	VMOV V14.B16, V6.B16
+	WORD $0x4e69f79c // fmax v28.2d, v28.2d, v9.2d
+	WORD $0x6ee2e52d // fcmgt v13.2d, v9.2d, v2.2d
+	VBIT V13.B16, V9.B16, V2.B16
+	VBIT V13.B16, V15.B16, V6.B16
+	WORD $0x4e6bf79c // fmax v28.2d, v28.2d, v11.2d
+	WORD $0x6ee2e56c // fcmgt v12.2d, v11.2d, v2.2d
+	VBIT V12.B16, V11.B16, V2.B16
+	VBIT V12.B16, V16.B16, V6.B16
+	VLD2 (R6), [V8.D2, V9.D2]
+	VEXT $8, V31.B16, V8.B16, V11.B16
+	VMOV V8.B16, V3.B16
+	VMOV V14.B16, V7.B16
+	WORD $0x4e69f7bd // fmax v29.2d, v29.2d, v9.2d
+	WORD $0x6ee3e52d // fcmgt v13.2d, v9.2d, v3.2d
+	VBIT V13.B16, V9.B16, V3.B16
 	VBIT V13.B16, V15.B16, V7.B16
 	WORD $0x4e6bf7bd // fmax v29.2d, v29.2d, v11.2d
 	WORD $0x6ee3e56c // fcmgt v12.2d, v11.2d, v3.2d
@@ -65121,6 +67213,22 @@ maxIdxWinS2K3D1P1F64NEON_f2_dispatch:
 	MOVD $1, R12
 	B maxIdxWinS2K3D1P1F64NEON_f2_body
 maxIdxWinS2K3D1P1F64NEON_f2_tailDone:
+	MOVD 112(RSP), R16
+	TBNZ $63, R16, maxIdxWinS2K3D1P1F64NEON_f2_padDone
+	LSL $1, R16, R13
+	MOVD R16, R17
+	ADD R17<<3, R2, R10
+	ADD R17<<3, R3, R11
+	ADD $-1, R13, R17
+	LSL $3, R17, R17
+	MOVD 120(R0), R6
+	ADD R1, R6
+	ADD R17, R6
+	MOVD 128(R0), R7
+	ADD R1, R7
+	ADD R17, R7
+	MOVD $-4, R25
+	B maxIdxWinS2K3D1P1F64NEON_f2_padBody
 maxIdxWinS2K3D1P1F64NEON_f2_padDone:
 	MOVD 104(RSP), R16
 	CBZ R16, maxIdxWinS2K3D1P1F64NEON_f2_leadDone
@@ -65164,12 +67272,12 @@ maxIdxWinS2K3D1P1F64NEON_f2_edgePost:
 	ADD $128, RSP, R17
 	MOVD R21, R19
 	MOVD $0xfff0000000000000, R20
-maxIdxWinS2K3D1P1F64NEON_ninf10:
+maxIdxWinS2K3D1P1F64NEON_ninf11:
 	MOVD.P 8(R17), R22
 	CMP R20, R22
 	BEQ maxIdxWinS2K3D1P1F64NEON_leave
 	SUBS $1, R19
-	BNE maxIdxWinS2K3D1P1F64NEON_ninf10
+	BNE maxIdxWinS2K3D1P1F64NEON_ninf11
 	MOVD R16, R23
 	MOVD R21, R24
 	ADD $128, RSP, R16
@@ -65322,6 +67430,132 @@ maxIdxWinS2K3D1P1F64NEON_f2_leadBody:
 	WORD $0x4e6af7bd // fmax v29.2d, v29.2d, v10.2d
 	WORD $0x6ee3e54d // fcmgt v13.2d, v10.2d, v3.2d
 	VBIT V13.B16, V10.B16, V3.B16
+	VBIT V13.B16, V18.B16, V7.B16
+	WORD $0x4e6bf7bd // fmax v29.2d, v29.2d, v11.2d
+	WORD $0x6ee3e56c // fcmgt v12.2d, v11.2d, v3.2d
+	VBIT V12.B16, V11.B16, V3.B16
+	VBIT V12.B16, V19.B16, V7.B16
+	VST1.P [V0.D2, V1.D2, V2.D2, V3.D2], 64(R10)
+	ADD R5, R13, R16
+	VDUP R16, V30.D2
+	VADD V26.D2, V30.D2, V30.D2
+	VADD V30.D2, V4.D2, V4.D2
+	VADD V27.D2, V30.D2, V30.D2
+	VADD V30.D2, V5.D2, V5.D2
+	VADD V27.D2, V30.D2, V30.D2
+	VADD V30.D2, V6.D2, V6.D2
+	VADD V27.D2, V30.D2, V30.D2
+	VADD V30.D2, V7.D2, V7.D2
+	VST1.P [V4.D2, V5.D2, V6.D2, V7.D2], 64(R11)
+	ADD $16, R13
+	// An output of -inf may carry a padding index: the caller computes the plane.
+	WORD $0x4e7fe40c // fcmeq v12.2d, v0.2d, v31.2d
+	WORD $0x4e7fe42d // fcmeq v13.2d, v1.2d, v31.2d
+	VORR V13.B16, V12.B16, V12.B16
+	WORD $0x4e7fe44d // fcmeq v13.2d, v2.2d, v31.2d
+	VORR V13.B16, V12.B16, V12.B16
+	WORD $0x4e7fe46d // fcmeq v13.2d, v3.2d, v31.2d
+	VORR V13.B16, V12.B16, V12.B16
+	WORD $0x6eb0a98c // umaxv s12, v12.4s
+	FMOVS F12, R16
+	CBNZW R16, maxIdxWinS2K3D1P1F64NEON_leave
+	B maxIdxWinS2K3D1P1F64NEON_f2_dispatch
+maxIdxWinS2K3D1P1F64NEON_f2_padBody:
+	VLD2.P (R6)(R15), [V8.D2, V9.D2]
+	VLD2.P (R6)(R26), [V10.D2, V11.D2]
+	VMOV V8.B16, V0.B16
+	VMOV V14.B16, V4.B16
+	WORD $0x4e69f79c // fmax v28.2d, v28.2d, v9.2d
+	WORD $0x6ee0e52d // fcmgt v13.2d, v9.2d, v0.2d
+	VBIT V13.B16, V9.B16, V0.B16
+	VBIT V13.B16, V15.B16, V4.B16
+	WORD $0x4e6bf79c // fmax v28.2d, v28.2d, v11.2d
+	WORD $0x6ee0e56c // fcmgt v12.2d, v11.2d, v0.2d
+	VBIT V12.B16, V11.B16, V0.B16
+	VBIT V12.B16, V16.B16, V4.B16
+	VLD2.P (R6)(R15), [V8.D2, V9.D2]
+	VLD2.P (R6)(R26), [V10.D2, V11.D2]
+	VMOV V8.B16, V1.B16
+	VMOV V14.B16, V5.B16
+	WORD $0x4e69f7bd // fmax v29.2d, v29.2d, v9.2d
+	WORD $0x6ee1e52d // fcmgt v13.2d, v9.2d, v1.2d
+	VBIT V13.B16, V9.B16, V1.B16
+	VBIT V13.B16, V15.B16, V5.B16
+	WORD $0x4e6bf7bd // fmax v29.2d, v29.2d, v11.2d
+	WORD $0x6ee1e56c // fcmgt v12.2d, v11.2d, v1.2d
+	VBIT V12.B16, V11.B16, V1.B16
+	VBIT V12.B16, V16.B16, V5.B16
+	VLD2.P (R6)(R15), [V8.D2, V9.D2]
+	VLD2.P (R6)(R26), [V10.D2, V11.D2]
+	VMOV V8.B16, V2.B16
+	VMOV V14.B16, V6.B16
+	WORD $0x4e69f79c // fmax v28.2d, v28.2d, v9.2d
+	WORD $0x6ee2e52d // fcmgt v13.2d, v9.2d, v2.2d
+	VBIT V13.B16, V9.B16, V2.B16
+	VBIT V13.B16, V15.B16, V6.B16
+	WORD $0x4e6bf79c // fmax v28.2d, v28.2d, v11.2d
+	WORD $0x6ee2e56c // fcmgt v12.2d, v11.2d, v2.2d
+	VBIT V12.B16, V11.B16, V2.B16
+	VBIT V12.B16, V16.B16, V6.B16
+	VLD2 (R6), [V8.D2, V9.D2]
+	VEXT $8, V31.B16, V8.B16, V11.B16
+	VMOV V8.B16, V3.B16
+	VMOV V14.B16, V7.B16
+	WORD $0x4e69f7bd // fmax v29.2d, v29.2d, v9.2d
+	WORD $0x6ee3e52d // fcmgt v13.2d, v9.2d, v3.2d
+	VBIT V13.B16, V9.B16, V3.B16
+	VBIT V13.B16, V15.B16, V7.B16
+	WORD $0x4e6bf7bd // fmax v29.2d, v29.2d, v11.2d
+	WORD $0x6ee3e56c // fcmgt v12.2d, v11.2d, v3.2d
+	VBIT V12.B16, V11.B16, V3.B16
+	VBIT V12.B16, V16.B16, V7.B16
+	VLD2.P (R7)(R15), [V8.D2, V9.D2]
+	VLD2.P (R7)(R26), [V10.D2, V11.D2]
+	WORD $0x6ee0e50d // fcmgt v13.2d, v8.2d, v0.2d
+	VBIT V13.B16, V8.B16, V0.B16
+	VBIT V13.B16, V17.B16, V4.B16
+	WORD $0x4e69f79c // fmax v28.2d, v28.2d, v9.2d
+	WORD $0x6ee0e52c // fcmgt v12.2d, v9.2d, v0.2d
+	VBIT V12.B16, V9.B16, V0.B16
+	VBIT V12.B16, V18.B16, V4.B16
+	WORD $0x4e6bf79c // fmax v28.2d, v28.2d, v11.2d
+	WORD $0x6ee0e56d // fcmgt v13.2d, v11.2d, v0.2d
+	VBIT V13.B16, V11.B16, V0.B16
+	VBIT V13.B16, V19.B16, V4.B16
+	VLD2.P (R7)(R15), [V8.D2, V9.D2]
+	VLD2.P (R7)(R26), [V10.D2, V11.D2]
+	WORD $0x6ee1e50c // fcmgt v12.2d, v8.2d, v1.2d
+	VBIT V12.B16, V8.B16, V1.B16
+	VBIT V12.B16, V17.B16, V5.B16
+	WORD $0x4e69f7bd // fmax v29.2d, v29.2d, v9.2d
+	WORD $0x6ee1e52d // fcmgt v13.2d, v9.2d, v1.2d
+	VBIT V13.B16, V9.B16, V1.B16
+	VBIT V13.B16, V18.B16, V5.B16
+	WORD $0x4e6bf7bd // fmax v29.2d, v29.2d, v11.2d
+	WORD $0x6ee1e56c // fcmgt v12.2d, v11.2d, v1.2d
+	VBIT V12.B16, V11.B16, V1.B16
+	VBIT V12.B16, V19.B16, V5.B16
+	VLD2.P (R7)(R15), [V8.D2, V9.D2]
+	VLD2.P (R7)(R26), [V10.D2, V11.D2]
+	WORD $0x6ee2e50d // fcmgt v13.2d, v8.2d, v2.2d
+	VBIT V13.B16, V8.B16, V2.B16
+	VBIT V13.B16, V17.B16, V6.B16
+	WORD $0x4e69f79c // fmax v28.2d, v28.2d, v9.2d
+	WORD $0x6ee2e52c // fcmgt v12.2d, v9.2d, v2.2d
+	VBIT V12.B16, V9.B16, V2.B16
+	VBIT V12.B16, V18.B16, V6.B16
+	WORD $0x4e6bf79c // fmax v28.2d, v28.2d, v11.2d
+	WORD $0x6ee2e56d // fcmgt v13.2d, v11.2d, v2.2d
+	VBIT V13.B16, V11.B16, V2.B16
+	VBIT V13.B16, V19.B16, V6.B16
+	VLD2 (R7), [V8.D2, V9.D2]
+	VEXT $8, V31.B16, V8.B16, V11.B16
+	WORD $0x6ee3e50c // fcmgt v12.2d, v8.2d, v3.2d
+	VBIT V12.B16, V8.B16, V3.B16
+	VBIT V12.B16, V17.B16, V7.B16
+	WORD $0x4e69f7bd // fmax v29.2d, v29.2d, v9.2d
+	WORD $0x6ee3e52d // fcmgt v13.2d, v9.2d, v3.2d
+	VBIT V13.B16, V9.B16, V3.B16
 	VBIT V13.B16, V18.B16, V7.B16
 	WORD $0x4e6bf7bd // fmax v29.2d, v29.2d, v11.2d
 	WORD $0x6ee3e56c // fcmgt v12.2d, v11.2d, v3.2d
@@ -65682,6 +67916,25 @@ maxIdxWinS2K3D1P1F64NEON_f3_dispatch:
 	MOVD $1, R12
 	B maxIdxWinS2K3D1P1F64NEON_f3_body
 maxIdxWinS2K3D1P1F64NEON_f3_tailDone:
+	MOVD 112(RSP), R16
+	TBNZ $63, R16, maxIdxWinS2K3D1P1F64NEON_f3_padDone
+	LSL $1, R16, R13
+	MOVD R16, R17
+	ADD R17<<3, R2, R10
+	ADD R17<<3, R3, R11
+	ADD $-1, R13, R17
+	LSL $3, R17, R17
+	MOVD 120(R0), R6
+	ADD R1, R6
+	ADD R17, R6
+	MOVD 128(R0), R7
+	ADD R1, R7
+	ADD R17, R7
+	MOVD 136(R0), R8
+	ADD R1, R8
+	ADD R17, R8
+	MOVD $-4, R25
+	B maxIdxWinS2K3D1P1F64NEON_f3_padBody
 maxIdxWinS2K3D1P1F64NEON_f3_padDone:
 	MOVD 104(RSP), R16
 	CBZ R16, maxIdxWinS2K3D1P1F64NEON_f3_leadDone
@@ -65728,12 +67981,12 @@ maxIdxWinS2K3D1P1F64NEON_f3_edgePost:
 	ADD $128, RSP, R17
 	MOVD R21, R19
 	MOVD $0xfff0000000000000, R20
-maxIdxWinS2K3D1P1F64NEON_ninf11:
+maxIdxWinS2K3D1P1F64NEON_ninf12:
 	MOVD.P 8(R17), R22
 	CMP R20, R22
 	BEQ maxIdxWinS2K3D1P1F64NEON_leave
 	SUBS $1, R19
-	BNE maxIdxWinS2K3D1P1F64NEON_ninf11
+	BNE maxIdxWinS2K3D1P1F64NEON_ninf12
 	MOVD R16, R23
 	MOVD R21, R24
 	ADD $128, RSP, R16
@@ -65952,6 +68205,184 @@ maxIdxWinS2K3D1P1F64NEON_f3_leadBody:
 	WORD $0x4e6af7bd // fmax v29.2d, v29.2d, v10.2d
 	WORD $0x6ee3e54d // fcmgt v13.2d, v10.2d, v3.2d
 	VBIT V13.B16, V10.B16, V3.B16
+	VBIT V13.B16, V21.B16, V7.B16
+	WORD $0x4e6bf7bd // fmax v29.2d, v29.2d, v11.2d
+	WORD $0x6ee3e56c // fcmgt v12.2d, v11.2d, v3.2d
+	VBIT V12.B16, V11.B16, V3.B16
+	VBIT V12.B16, V22.B16, V7.B16
+	VST1.P [V0.D2, V1.D2, V2.D2, V3.D2], 64(R10)
+	ADD R5, R13, R16
+	VDUP R16, V30.D2
+	VADD V26.D2, V30.D2, V30.D2
+	VADD V30.D2, V4.D2, V4.D2
+	VADD V27.D2, V30.D2, V30.D2
+	VADD V30.D2, V5.D2, V5.D2
+	VADD V27.D2, V30.D2, V30.D2
+	VADD V30.D2, V6.D2, V6.D2
+	VADD V27.D2, V30.D2, V30.D2
+	VADD V30.D2, V7.D2, V7.D2
+	VST1.P [V4.D2, V5.D2, V6.D2, V7.D2], 64(R11)
+	ADD $16, R13
+	// An output of -inf may carry a padding index: the caller computes the plane.
+	WORD $0x4e7fe40c // fcmeq v12.2d, v0.2d, v31.2d
+	WORD $0x4e7fe42d // fcmeq v13.2d, v1.2d, v31.2d
+	VORR V13.B16, V12.B16, V12.B16
+	WORD $0x4e7fe44d // fcmeq v13.2d, v2.2d, v31.2d
+	VORR V13.B16, V12.B16, V12.B16
+	WORD $0x4e7fe46d // fcmeq v13.2d, v3.2d, v31.2d
+	VORR V13.B16, V12.B16, V12.B16
+	WORD $0x6eb0a98c // umaxv s12, v12.4s
+	FMOVS F12, R16
+	CBNZW R16, maxIdxWinS2K3D1P1F64NEON_leave
+	B maxIdxWinS2K3D1P1F64NEON_f3_dispatch
+maxIdxWinS2K3D1P1F64NEON_f3_padBody:
+	VLD2.P (R6)(R15), [V8.D2, V9.D2]
+	VLD2.P (R6)(R26), [V10.D2, V11.D2]
+	VMOV V8.B16, V0.B16
+	VMOV V14.B16, V4.B16
+	WORD $0x4e69f79c // fmax v28.2d, v28.2d, v9.2d
+	WORD $0x6ee0e52d // fcmgt v13.2d, v9.2d, v0.2d
+	VBIT V13.B16, V9.B16, V0.B16
+	VBIT V13.B16, V15.B16, V4.B16
+	WORD $0x4e6bf79c // fmax v28.2d, v28.2d, v11.2d
+	WORD $0x6ee0e56c // fcmgt v12.2d, v11.2d, v0.2d
+	VBIT V12.B16, V11.B16, V0.B16
+	VBIT V12.B16, V16.B16, V4.B16
+	VLD2.P (R6)(R15), [V8.D2, V9.D2]
+	VLD2.P (R6)(R26), [V10.D2, V11.D2]
+	VMOV V8.B16, V1.B16
+	VMOV V14.B16, V5.B16
+	WORD $0x4e69f7bd // fmax v29.2d, v29.2d, v9.2d
+	WORD $0x6ee1e52d // fcmgt v13.2d, v9.2d, v1.2d
+	VBIT V13.B16, V9.B16, V1.B16
+	VBIT V13.B16, V15.B16, V5.B16
+	WORD $0x4e6bf7bd // fmax v29.2d, v29.2d, v11.2d
+	WORD $0x6ee1e56c // fcmgt v12.2d, v11.2d, v1.2d
+	VBIT V12.B16, V11.B16, V1.B16
+	VBIT V12.B16, V16.B16, V5.B16
+	VLD2.P (R6)(R15), [V8.D2, V9.D2]
+	VLD2.P (R6)(R26), [V10.D2, V11.D2]
+	VMOV V8.B16, V2.B16
+	VMOV V14.B16, V6.B16
+	WORD $0x4e69f79c // fmax v28.2d, v28.2d, v9.2d
+	WORD $0x6ee2e52d // fcmgt v13.2d, v9.2d, v2.2d
+	VBIT V13.B16, V9.B16, V2.B16
+	VBIT V13.B16, V15.B16, V6.B16
+	WORD $0x4e6bf79c // fmax v28.2d, v28.2d, v11.2d
+	WORD $0x6ee2e56c // fcmgt v12.2d, v11.2d, v2.2d
+	VBIT V12.B16, V11.B16, V2.B16
+	VBIT V12.B16, V16.B16, V6.B16
+	VLD2 (R6), [V8.D2, V9.D2]
+	VEXT $8, V31.B16, V8.B16, V11.B16
+	VMOV V8.B16, V3.B16
+	VMOV V14.B16, V7.B16
+	WORD $0x4e69f7bd // fmax v29.2d, v29.2d, v9.2d
+	WORD $0x6ee3e52d // fcmgt v13.2d, v9.2d, v3.2d
+	VBIT V13.B16, V9.B16, V3.B16
+	VBIT V13.B16, V15.B16, V7.B16
+	WORD $0x4e6bf7bd // fmax v29.2d, v29.2d, v11.2d
+	WORD $0x6ee3e56c // fcmgt v12.2d, v11.2d, v3.2d
+	VBIT V12.B16, V11.B16, V3.B16
+	VBIT V12.B16, V16.B16, V7.B16
+	VLD2.P (R7)(R15), [V8.D2, V9.D2]
+	VLD2.P (R7)(R26), [V10.D2, V11.D2]
+	WORD $0x6ee0e50d // fcmgt v13.2d, v8.2d, v0.2d
+	VBIT V13.B16, V8.B16, V0.B16
+	VBIT V13.B16, V17.B16, V4.B16
+	WORD $0x4e69f79c // fmax v28.2d, v28.2d, v9.2d
+	WORD $0x6ee0e52c // fcmgt v12.2d, v9.2d, v0.2d
+	VBIT V12.B16, V9.B16, V0.B16
+	VBIT V12.B16, V18.B16, V4.B16
+	WORD $0x4e6bf79c // fmax v28.2d, v28.2d, v11.2d
+	WORD $0x6ee0e56d // fcmgt v13.2d, v11.2d, v0.2d
+	VBIT V13.B16, V11.B16, V0.B16
+	VBIT V13.B16, V19.B16, V4.B16
+	VLD2.P (R7)(R15), [V8.D2, V9.D2]
+	VLD2.P (R7)(R26), [V10.D2, V11.D2]
+	WORD $0x6ee1e50c // fcmgt v12.2d, v8.2d, v1.2d
+	VBIT V12.B16, V8.B16, V1.B16
+	VBIT V12.B16, V17.B16, V5.B16
+	WORD $0x4e69f7bd // fmax v29.2d, v29.2d, v9.2d
+	WORD $0x6ee1e52d // fcmgt v13.2d, v9.2d, v1.2d
+	VBIT V13.B16, V9.B16, V1.B16
+	VBIT V13.B16, V18.B16, V5.B16
+	WORD $0x4e6bf7bd // fmax v29.2d, v29.2d, v11.2d
+	WORD $0x6ee1e56c // fcmgt v12.2d, v11.2d, v1.2d
+	VBIT V12.B16, V11.B16, V1.B16
+	VBIT V12.B16, V19.B16, V5.B16
+	VLD2.P (R7)(R15), [V8.D2, V9.D2]
+	VLD2.P (R7)(R26), [V10.D2, V11.D2]
+	WORD $0x6ee2e50d // fcmgt v13.2d, v8.2d, v2.2d
+	VBIT V13.B16, V8.B16, V2.B16
+	VBIT V13.B16, V17.B16, V6.B16
+	WORD $0x4e69f79c // fmax v28.2d, v28.2d, v9.2d
+	WORD $0x6ee2e52c // fcmgt v12.2d, v9.2d, v2.2d
+	VBIT V12.B16, V9.B16, V2.B16
+	VBIT V12.B16, V18.B16, V6.B16
+	WORD $0x4e6bf79c // fmax v28.2d, v28.2d, v11.2d
+	WORD $0x6ee2e56d // fcmgt v13.2d, v11.2d, v2.2d
+	VBIT V13.B16, V11.B16, V2.B16
+	VBIT V13.B16, V19.B16, V6.B16
+	VLD2 (R7), [V8.D2, V9.D2]
+	VEXT $8, V31.B16, V8.B16, V11.B16
+	WORD $0x6ee3e50c // fcmgt v12.2d, v8.2d, v3.2d
+	VBIT V12.B16, V8.B16, V3.B16
+	VBIT V12.B16, V17.B16, V7.B16
+	WORD $0x4e69f7bd // fmax v29.2d, v29.2d, v9.2d
+	WORD $0x6ee3e52d // fcmgt v13.2d, v9.2d, v3.2d
+	VBIT V13.B16, V9.B16, V3.B16
+	VBIT V13.B16, V18.B16, V7.B16
+	WORD $0x4e6bf7bd // fmax v29.2d, v29.2d, v11.2d
+	WORD $0x6ee3e56c // fcmgt v12.2d, v11.2d, v3.2d
+	VBIT V12.B16, V11.B16, V3.B16
+	VBIT V12.B16, V19.B16, V7.B16
+	VLD2.P (R8)(R15), [V8.D2, V9.D2]
+	VLD2.P (R8)(R26), [V10.D2, V11.D2]
+	WORD $0x6ee0e50d // fcmgt v13.2d, v8.2d, v0.2d
+	VBIT V13.B16, V8.B16, V0.B16
+	VBIT V13.B16, V20.B16, V4.B16
+	WORD $0x4e69f79c // fmax v28.2d, v28.2d, v9.2d
+	WORD $0x6ee0e52c // fcmgt v12.2d, v9.2d, v0.2d
+	VBIT V12.B16, V9.B16, V0.B16
+	VBIT V12.B16, V21.B16, V4.B16
+	WORD $0x4e6bf79c // fmax v28.2d, v28.2d, v11.2d
+	WORD $0x6ee0e56d // fcmgt v13.2d, v11.2d, v0.2d
+	VBIT V13.B16, V11.B16, V0.B16
+	VBIT V13.B16, V22.B16, V4.B16
+	VLD2.P (R8)(R15), [V8.D2, V9.D2]
+	VLD2.P (R8)(R26), [V10.D2, V11.D2]
+	WORD $0x6ee1e50c // fcmgt v12.2d, v8.2d, v1.2d
+	VBIT V12.B16, V8.B16, V1.B16
+	VBIT V12.B16, V20.B16, V5.B16
+	WORD $0x4e69f7bd // fmax v29.2d, v29.2d, v9.2d
+	WORD $0x6ee1e52d // fcmgt v13.2d, v9.2d, v1.2d
+	VBIT V13.B16, V9.B16, V1.B16
+	VBIT V13.B16, V21.B16, V5.B16
+	WORD $0x4e6bf7bd // fmax v29.2d, v29.2d, v11.2d
+	WORD $0x6ee1e56c // fcmgt v12.2d, v11.2d, v1.2d
+	VBIT V12.B16, V11.B16, V1.B16
+	VBIT V12.B16, V22.B16, V5.B16
+	VLD2.P (R8)(R15), [V8.D2, V9.D2]
+	VLD2.P (R8)(R26), [V10.D2, V11.D2]
+	WORD $0x6ee2e50d // fcmgt v13.2d, v8.2d, v2.2d
+	VBIT V13.B16, V8.B16, V2.B16
+	VBIT V13.B16, V20.B16, V6.B16
+	WORD $0x4e69f79c // fmax v28.2d, v28.2d, v9.2d
+	WORD $0x6ee2e52c // fcmgt v12.2d, v9.2d, v2.2d
+	VBIT V12.B16, V9.B16, V2.B16
+	VBIT V12.B16, V21.B16, V6.B16
+	WORD $0x4e6bf79c // fmax v28.2d, v28.2d, v11.2d
+	WORD $0x6ee2e56d // fcmgt v13.2d, v11.2d, v2.2d
+	VBIT V13.B16, V11.B16, V2.B16
+	VBIT V13.B16, V22.B16, V6.B16
+	VLD2 (R8), [V8.D2, V9.D2]
+	VEXT $8, V31.B16, V8.B16, V11.B16
+	WORD $0x6ee3e50c // fcmgt v12.2d, v8.2d, v3.2d
+	VBIT V12.B16, V8.B16, V3.B16
+	VBIT V12.B16, V20.B16, V7.B16
+	WORD $0x4e69f7bd // fmax v29.2d, v29.2d, v9.2d
+	WORD $0x6ee3e52d // fcmgt v13.2d, v9.2d, v3.2d
+	VBIT V13.B16, V9.B16, V3.B16
 	VBIT V13.B16, V21.B16, V7.B16
 	WORD $0x4e6bf7bd // fmax v29.2d, v29.2d, v11.2d
 	WORD $0x6ee3e56c // fcmgt v12.2d, v11.2d, v3.2d
@@ -66379,6 +68810,28 @@ maxIdxWinS2K3D1P1F64NEON_f4_dispatch:
 	MOVD $1, R12
 	B maxIdxWinS2K3D1P1F64NEON_f4_body
 maxIdxWinS2K3D1P1F64NEON_f4_tailDone:
+	MOVD 112(RSP), R16
+	TBNZ $63, R16, maxIdxWinS2K3D1P1F64NEON_f4_padDone
+	LSL $1, R16, R13
+	MOVD R16, R17
+	ADD R17<<3, R2, R10
+	ADD R17<<3, R3, R11
+	ADD $-1, R13, R17
+	LSL $3, R17, R17
+	MOVD 120(R0), R6
+	ADD R1, R6
+	ADD R17, R6
+	MOVD 128(R0), R7
+	ADD R1, R7
+	ADD R17, R7
+	MOVD 136(R0), R8
+	ADD R1, R8
+	ADD R17, R8
+	MOVD 144(R0), R9
+	ADD R1, R9
+	ADD R17, R9
+	MOVD $-4, R25
+	B maxIdxWinS2K3D1P1F64NEON_f4_padBody
 maxIdxWinS2K3D1P1F64NEON_f4_padDone:
 	MOVD 104(RSP), R16
 	CBZ R16, maxIdxWinS2K3D1P1F64NEON_f4_leadDone
@@ -66428,12 +68881,12 @@ maxIdxWinS2K3D1P1F64NEON_f4_edgePost:
 	ADD $128, RSP, R17
 	MOVD R21, R19
 	MOVD $0xfff0000000000000, R20
-maxIdxWinS2K3D1P1F64NEON_ninf12:
+maxIdxWinS2K3D1P1F64NEON_ninf13:
 	MOVD.P 8(R17), R22
 	CMP R20, R22
 	BEQ maxIdxWinS2K3D1P1F64NEON_leave
 	SUBS $1, R19
-	BNE maxIdxWinS2K3D1P1F64NEON_ninf12
+	BNE maxIdxWinS2K3D1P1F64NEON_ninf13
 	MOVD R16, R23
 	MOVD R21, R24
 	ADD $128, RSP, R16
@@ -66718,6 +69171,236 @@ maxIdxWinS2K3D1P1F64NEON_f4_leadBody:
 	WORD $0x4e6af7bd // fmax v29.2d, v29.2d, v10.2d
 	WORD $0x6ee3e54d // fcmgt v13.2d, v10.2d, v3.2d
 	VBIT V13.B16, V10.B16, V3.B16
+	VBIT V13.B16, V24.B16, V7.B16
+	WORD $0x4e6bf7bd // fmax v29.2d, v29.2d, v11.2d
+	WORD $0x6ee3e56c // fcmgt v12.2d, v11.2d, v3.2d
+	VBIT V12.B16, V11.B16, V3.B16
+	VBIT V12.B16, V25.B16, V7.B16
+	VST1.P [V0.D2, V1.D2, V2.D2, V3.D2], 64(R10)
+	ADD R5, R13, R16
+	VDUP R16, V30.D2
+	VADD V26.D2, V30.D2, V30.D2
+	VADD V30.D2, V4.D2, V4.D2
+	VADD V27.D2, V30.D2, V30.D2
+	VADD V30.D2, V5.D2, V5.D2
+	VADD V27.D2, V30.D2, V30.D2
+	VADD V30.D2, V6.D2, V6.D2
+	VADD V27.D2, V30.D2, V30.D2
+	VADD V30.D2, V7.D2, V7.D2
+	VST1.P [V4.D2, V5.D2, V6.D2, V7.D2], 64(R11)
+	ADD $16, R13
+	// An output of -inf may carry a padding index: the caller computes the plane.
+	WORD $0x4e7fe40c // fcmeq v12.2d, v0.2d, v31.2d
+	WORD $0x4e7fe42d // fcmeq v13.2d, v1.2d, v31.2d
+	VORR V13.B16, V12.B16, V12.B16
+	WORD $0x4e7fe44d // fcmeq v13.2d, v2.2d, v31.2d
+	VORR V13.B16, V12.B16, V12.B16
+	WORD $0x4e7fe46d // fcmeq v13.2d, v3.2d, v31.2d
+	VORR V13.B16, V12.B16, V12.B16
+	WORD $0x6eb0a98c // umaxv s12, v12.4s
+	FMOVS F12, R16
+	CBNZW R16, maxIdxWinS2K3D1P1F64NEON_leave
+	B maxIdxWinS2K3D1P1F64NEON_f4_dispatch
+maxIdxWinS2K3D1P1F64NEON_f4_padBody:
+	VLD2.P (R6)(R15), [V8.D2, V9.D2]
+	VLD2.P (R6)(R26), [V10.D2, V11.D2]
+	VMOV V8.B16, V0.B16
+	VMOV V14.B16, V4.B16
+	WORD $0x4e69f79c // fmax v28.2d, v28.2d, v9.2d
+	WORD $0x6ee0e52d // fcmgt v13.2d, v9.2d, v0.2d
+	VBIT V13.B16, V9.B16, V0.B16
+	VBIT V13.B16, V15.B16, V4.B16
+	WORD $0x4e6bf79c // fmax v28.2d, v28.2d, v11.2d
+	WORD $0x6ee0e56c // fcmgt v12.2d, v11.2d, v0.2d
+	VBIT V12.B16, V11.B16, V0.B16
+	VBIT V12.B16, V16.B16, V4.B16
+	VLD2.P (R6)(R15), [V8.D2, V9.D2]
+	VLD2.P (R6)(R26), [V10.D2, V11.D2]
+	VMOV V8.B16, V1.B16
+	VMOV V14.B16, V5.B16
+	WORD $0x4e69f7bd // fmax v29.2d, v29.2d, v9.2d
+	WORD $0x6ee1e52d // fcmgt v13.2d, v9.2d, v1.2d
+	VBIT V13.B16, V9.B16, V1.B16
+	VBIT V13.B16, V15.B16, V5.B16
+	WORD $0x4e6bf7bd // fmax v29.2d, v29.2d, v11.2d
+	WORD $0x6ee1e56c // fcmgt v12.2d, v11.2d, v1.2d
+	VBIT V12.B16, V11.B16, V1.B16
+	VBIT V12.B16, V16.B16, V5.B16
+	VLD2.P (R6)(R15), [V8.D2, V9.D2]
+	VLD2.P (R6)(R26), [V10.D2, V11.D2]
+	VMOV V8.B16, V2.B16
+	VMOV V14.B16, V6.B16
+	WORD $0x4e69f79c // fmax v28.2d, v28.2d, v9.2d
+	WORD $0x6ee2e52d // fcmgt v13.2d, v9.2d, v2.2d
+	VBIT V13.B16, V9.B16, V2.B16
+	VBIT V13.B16, V15.B16, V6.B16
+	WORD $0x4e6bf79c // fmax v28.2d, v28.2d, v11.2d
+	WORD $0x6ee2e56c // fcmgt v12.2d, v11.2d, v2.2d
+	VBIT V12.B16, V11.B16, V2.B16
+	VBIT V12.B16, V16.B16, V6.B16
+	VLD2 (R6), [V8.D2, V9.D2]
+	VEXT $8, V31.B16, V8.B16, V11.B16
+	VMOV V8.B16, V3.B16
+	VMOV V14.B16, V7.B16
+	WORD $0x4e69f7bd // fmax v29.2d, v29.2d, v9.2d
+	WORD $0x6ee3e52d // fcmgt v13.2d, v9.2d, v3.2d
+	VBIT V13.B16, V9.B16, V3.B16
+	VBIT V13.B16, V15.B16, V7.B16
+	WORD $0x4e6bf7bd // fmax v29.2d, v29.2d, v11.2d
+	WORD $0x6ee3e56c // fcmgt v12.2d, v11.2d, v3.2d
+	VBIT V12.B16, V11.B16, V3.B16
+	VBIT V12.B16, V16.B16, V7.B16
+	VLD2.P (R7)(R15), [V8.D2, V9.D2]
+	VLD2.P (R7)(R26), [V10.D2, V11.D2]
+	WORD $0x6ee0e50d // fcmgt v13.2d, v8.2d, v0.2d
+	VBIT V13.B16, V8.B16, V0.B16
+	VBIT V13.B16, V17.B16, V4.B16
+	WORD $0x4e69f79c // fmax v28.2d, v28.2d, v9.2d
+	WORD $0x6ee0e52c // fcmgt v12.2d, v9.2d, v0.2d
+	VBIT V12.B16, V9.B16, V0.B16
+	VBIT V12.B16, V18.B16, V4.B16
+	WORD $0x4e6bf79c // fmax v28.2d, v28.2d, v11.2d
+	WORD $0x6ee0e56d // fcmgt v13.2d, v11.2d, v0.2d
+	VBIT V13.B16, V11.B16, V0.B16
+	VBIT V13.B16, V19.B16, V4.B16
+	VLD2.P (R7)(R15), [V8.D2, V9.D2]
+	VLD2.P (R7)(R26), [V10.D2, V11.D2]
+	WORD $0x6ee1e50c // fcmgt v12.2d, v8.2d, v1.2d
+	VBIT V12.B16, V8.B16, V1.B16
+	VBIT V12.B16, V17.B16, V5.B16
+	WORD $0x4e69f7bd // fmax v29.2d, v29.2d, v9.2d
+	WORD $0x6ee1e52d // fcmgt v13.2d, v9.2d, v1.2d
+	VBIT V13.B16, V9.B16, V1.B16
+	VBIT V13.B16, V18.B16, V5.B16
+	WORD $0x4e6bf7bd // fmax v29.2d, v29.2d, v11.2d
+	WORD $0x6ee1e56c // fcmgt v12.2d, v11.2d, v1.2d
+	VBIT V12.B16, V11.B16, V1.B16
+	VBIT V12.B16, V19.B16, V5.B16
+	VLD2.P (R7)(R15), [V8.D2, V9.D2]
+	VLD2.P (R7)(R26), [V10.D2, V11.D2]
+	WORD $0x6ee2e50d // fcmgt v13.2d, v8.2d, v2.2d
+	VBIT V13.B16, V8.B16, V2.B16
+	VBIT V13.B16, V17.B16, V6.B16
+	WORD $0x4e69f79c // fmax v28.2d, v28.2d, v9.2d
+	WORD $0x6ee2e52c // fcmgt v12.2d, v9.2d, v2.2d
+	VBIT V12.B16, V9.B16, V2.B16
+	VBIT V12.B16, V18.B16, V6.B16
+	WORD $0x4e6bf79c // fmax v28.2d, v28.2d, v11.2d
+	WORD $0x6ee2e56d // fcmgt v13.2d, v11.2d, v2.2d
+	VBIT V13.B16, V11.B16, V2.B16
+	VBIT V13.B16, V19.B16, V6.B16
+	VLD2 (R7), [V8.D2, V9.D2]
+	VEXT $8, V31.B16, V8.B16, V11.B16
+	WORD $0x6ee3e50c // fcmgt v12.2d, v8.2d, v3.2d
+	VBIT V12.B16, V8.B16, V3.B16
+	VBIT V12.B16, V17.B16, V7.B16
+	WORD $0x4e69f7bd // fmax v29.2d, v29.2d, v9.2d
+	WORD $0x6ee3e52d // fcmgt v13.2d, v9.2d, v3.2d
+	VBIT V13.B16, V9.B16, V3.B16
+	VBIT V13.B16, V18.B16, V7.B16
+	WORD $0x4e6bf7bd // fmax v29.2d, v29.2d, v11.2d
+	WORD $0x6ee3e56c // fcmgt v12.2d, v11.2d, v3.2d
+	VBIT V12.B16, V11.B16, V3.B16
+	VBIT V12.B16, V19.B16, V7.B16
+	VLD2.P (R8)(R15), [V8.D2, V9.D2]
+	VLD2.P (R8)(R26), [V10.D2, V11.D2]
+	WORD $0x6ee0e50d // fcmgt v13.2d, v8.2d, v0.2d
+	VBIT V13.B16, V8.B16, V0.B16
+	VBIT V13.B16, V20.B16, V4.B16
+	WORD $0x4e69f79c // fmax v28.2d, v28.2d, v9.2d
+	WORD $0x6ee0e52c // fcmgt v12.2d, v9.2d, v0.2d
+	VBIT V12.B16, V9.B16, V0.B16
+	VBIT V12.B16, V21.B16, V4.B16
+	WORD $0x4e6bf79c // fmax v28.2d, v28.2d, v11.2d
+	WORD $0x6ee0e56d // fcmgt v13.2d, v11.2d, v0.2d
+	VBIT V13.B16, V11.B16, V0.B16
+	VBIT V13.B16, V22.B16, V4.B16
+	VLD2.P (R8)(R15), [V8.D2, V9.D2]
+	VLD2.P (R8)(R26), [V10.D2, V11.D2]
+	WORD $0x6ee1e50c // fcmgt v12.2d, v8.2d, v1.2d
+	VBIT V12.B16, V8.B16, V1.B16
+	VBIT V12.B16, V20.B16, V5.B16
+	WORD $0x4e69f7bd // fmax v29.2d, v29.2d, v9.2d
+	WORD $0x6ee1e52d // fcmgt v13.2d, v9.2d, v1.2d
+	VBIT V13.B16, V9.B16, V1.B16
+	VBIT V13.B16, V21.B16, V5.B16
+	WORD $0x4e6bf7bd // fmax v29.2d, v29.2d, v11.2d
+	WORD $0x6ee1e56c // fcmgt v12.2d, v11.2d, v1.2d
+	VBIT V12.B16, V11.B16, V1.B16
+	VBIT V12.B16, V22.B16, V5.B16
+	VLD2.P (R8)(R15), [V8.D2, V9.D2]
+	VLD2.P (R8)(R26), [V10.D2, V11.D2]
+	WORD $0x6ee2e50d // fcmgt v13.2d, v8.2d, v2.2d
+	VBIT V13.B16, V8.B16, V2.B16
+	VBIT V13.B16, V20.B16, V6.B16
+	WORD $0x4e69f79c // fmax v28.2d, v28.2d, v9.2d
+	WORD $0x6ee2e52c // fcmgt v12.2d, v9.2d, v2.2d
+	VBIT V12.B16, V9.B16, V2.B16
+	VBIT V12.B16, V21.B16, V6.B16
+	WORD $0x4e6bf79c // fmax v28.2d, v28.2d, v11.2d
+	WORD $0x6ee2e56d // fcmgt v13.2d, v11.2d, v2.2d
+	VBIT V13.B16, V11.B16, V2.B16
+	VBIT V13.B16, V22.B16, V6.B16
+	VLD2 (R8), [V8.D2, V9.D2]
+	VEXT $8, V31.B16, V8.B16, V11.B16
+	WORD $0x6ee3e50c // fcmgt v12.2d, v8.2d, v3.2d
+	VBIT V12.B16, V8.B16, V3.B16
+	VBIT V12.B16, V20.B16, V7.B16
+	WORD $0x4e69f7bd // fmax v29.2d, v29.2d, v9.2d
+	WORD $0x6ee3e52d // fcmgt v13.2d, v9.2d, v3.2d
+	VBIT V13.B16, V9.B16, V3.B16
+	VBIT V13.B16, V21.B16, V7.B16
+	WORD $0x4e6bf7bd // fmax v29.2d, v29.2d, v11.2d
+	WORD $0x6ee3e56c // fcmgt v12.2d, v11.2d, v3.2d
+	VBIT V12.B16, V11.B16, V3.B16
+	VBIT V12.B16, V22.B16, V7.B16
+	VLD2.P (R9)(R15), [V8.D2, V9.D2]
+	VLD2.P (R9)(R26), [V10.D2, V11.D2]
+	WORD $0x6ee0e50d // fcmgt v13.2d, v8.2d, v0.2d
+	VBIT V13.B16, V8.B16, V0.B16
+	VBIT V13.B16, V23.B16, V4.B16
+	WORD $0x4e69f79c // fmax v28.2d, v28.2d, v9.2d
+	WORD $0x6ee0e52c // fcmgt v12.2d, v9.2d, v0.2d
+	VBIT V12.B16, V9.B16, V0.B16
+	VBIT V12.B16, V24.B16, V4.B16
+	WORD $0x4e6bf79c // fmax v28.2d, v28.2d, v11.2d
+	WORD $0x6ee0e56d // fcmgt v13.2d, v11.2d, v0.2d
+	VBIT V13.B16, V11.B16, V0.B16
+	VBIT V13.B16, V25.B16, V4.B16
+	VLD2.P (R9)(R15), [V8.D2, V9.D2]
+	VLD2.P (R9)(R26), [V10.D2, V11.D2]
+	WORD $0x6ee1e50c // fcmgt v12.2d, v8.2d, v1.2d
+	VBIT V12.B16, V8.B16, V1.B16
+	VBIT V12.B16, V23.B16, V5.B16
+	WORD $0x4e69f7bd // fmax v29.2d, v29.2d, v9.2d
+	WORD $0x6ee1e52d // fcmgt v13.2d, v9.2d, v1.2d
+	VBIT V13.B16, V9.B16, V1.B16
+	VBIT V13.B16, V24.B16, V5.B16
+	WORD $0x4e6bf7bd // fmax v29.2d, v29.2d, v11.2d
+	WORD $0x6ee1e56c // fcmgt v12.2d, v11.2d, v1.2d
+	VBIT V12.B16, V11.B16, V1.B16
+	VBIT V12.B16, V25.B16, V5.B16
+	VLD2.P (R9)(R15), [V8.D2, V9.D2]
+	VLD2.P (R9)(R26), [V10.D2, V11.D2]
+	WORD $0x6ee2e50d // fcmgt v13.2d, v8.2d, v2.2d
+	VBIT V13.B16, V8.B16, V2.B16
+	VBIT V13.B16, V23.B16, V6.B16
+	WORD $0x4e69f79c // fmax v28.2d, v28.2d, v9.2d
+	WORD $0x6ee2e52c // fcmgt v12.2d, v9.2d, v2.2d
+	VBIT V12.B16, V9.B16, V2.B16
+	VBIT V12.B16, V24.B16, V6.B16
+	WORD $0x4e6bf79c // fmax v28.2d, v28.2d, v11.2d
+	WORD $0x6ee2e56d // fcmgt v13.2d, v11.2d, v2.2d
+	VBIT V13.B16, V11.B16, V2.B16
+	VBIT V13.B16, V25.B16, V6.B16
+	VLD2 (R9), [V8.D2, V9.D2]
+	VEXT $8, V31.B16, V8.B16, V11.B16
+	WORD $0x6ee3e50c // fcmgt v12.2d, v8.2d, v3.2d
+	VBIT V12.B16, V8.B16, V3.B16
+	VBIT V12.B16, V23.B16, V7.B16
+	WORD $0x4e69f7bd // fmax v29.2d, v29.2d, v9.2d
+	WORD $0x6ee3e52d // fcmgt v13.2d, v9.2d, v3.2d
+	VBIT V13.B16, V9.B16, V3.B16
 	VBIT V13.B16, V24.B16, V7.B16
 	WORD $0x4e6bf7bd // fmax v29.2d, v29.2d, v11.2d
 	WORD $0x6ee3e56c // fcmgt v12.2d, v11.2d, v3.2d
@@ -68870,7 +71553,7 @@ TEXT ·maxIdxWinS1K3D1P1F64NEON(SB), $704-48
 	MOVD $1, R17
 	MOVD R17, 104(RSP)
 maxIdxWinS1K3D1P1F64NEON_noLead1:
-	// The padded tail t = wo-L: no tail chunk, one trailing edge chunk, t+lo >= 0, and t+hi-w = p.
+	// The padded tail t = wo-L: no tail chunk, one trailing edge chunk, t*s+lo >= 0, and t*s+hi-w = padOver.
 	MOVD 968(R0), R17
 	TBZ $63, R17, maxIdxWinS1K3D1P1F64NEON_noPadTail2
 	MOVD 960(R0), R17
@@ -68879,11 +71562,13 @@ maxIdxWinS1K3D1P1F64NEON_noLead1:
 	CMP R17, R19
 	BNE maxIdxWinS1K3D1P1F64NEON_noPadTail2
 	MOVD 904(R0), R17
-	SUB $8, R17
-	CMP $1, R17
+	SUBS $8, R17
+	BLT maxIdxWinS1K3D1P1F64NEON_noPadTail2
+	MOVD R17, R20
+	CMP $1, R20
 	BLT maxIdxWinS1K3D1P1F64NEON_noPadTail2
 	MOVD 896(R0), R19
-	ADD $9, R17, R20
+	ADD $9, R20
 	SUB R19, R20
 	CMP $1, R20
 	BNE maxIdxWinS1K3D1P1F64NEON_noPadTail2
@@ -73860,7 +76545,7 @@ TEXT ·maxIdxWinS1K3D2P1F64NEON(SB), $704-48
 	MOVD $1, R17
 	MOVD R17, 104(RSP)
 maxIdxWinS1K3D2P1F64NEON_noLead1:
-	// The padded tail t = wo-L: no tail chunk, one trailing edge chunk, t+lo >= 0, and t+hi-w = p.
+	// The padded tail t = wo-L: no tail chunk, one trailing edge chunk, t*s+lo >= 0, and t*s+hi-w = padOver.
 	MOVD 968(R0), R17
 	TBZ $63, R17, maxIdxWinS1K3D2P1F64NEON_noPadTail2
 	MOVD 960(R0), R17
@@ -73869,11 +76554,13 @@ maxIdxWinS1K3D2P1F64NEON_noLead1:
 	CMP R17, R19
 	BNE maxIdxWinS1K3D2P1F64NEON_noPadTail2
 	MOVD 904(R0), R17
-	SUB $8, R17
-	CMP $1, R17
+	SUBS $8, R17
+	BLT maxIdxWinS1K3D2P1F64NEON_noPadTail2
+	MOVD R17, R20
+	CMP $1, R20
 	BLT maxIdxWinS1K3D2P1F64NEON_noPadTail2
 	MOVD 896(R0), R19
-	ADD $11, R17, R20
+	ADD $11, R20
 	SUB R19, R20
 	CMP $1, R20
 	BNE maxIdxWinS1K3D2P1F64NEON_noPadTail2
@@ -80921,6 +83608,29 @@ TEXT ·sumWinS2K3D1P1F64NEON(SB), $960-48
 	MOVD $1, R17
 	MOVD R17, 104(RSP)
 sumWinS2K3D1P1F64NEON_noLead1:
+	// The padded tail t = wo-L: no tail chunk, one trailing edge chunk, t*s+lo >= 0, and t*s+hi-w = padOver.
+	MOVD 968(R0), R17
+	TBZ $63, R17, sumWinS2K3D1P1F64NEON_noPadTail2
+	MOVD 960(R0), R17
+	SUB $1, R17
+	MOVD 952(R0), R19
+	CMP R17, R19
+	BNE sumWinS2K3D1P1F64NEON_noPadTail2
+	MOVD 904(R0), R17
+	SUBS $8, R17
+	BLT sumWinS2K3D1P1F64NEON_noPadTail2
+	LSL $1, R17, R20
+	CMP $1, R20
+	BLT sumWinS2K3D1P1F64NEON_noPadTail2
+	MOVD 896(R0), R19
+	ADD $16, R20
+	SUB R19, R20
+	CMP $1, R20
+	BNE sumWinS2K3D1P1F64NEON_noPadTail2
+	MOVD R17, 112(RSP)
+	SUB $1, R16
+	MOVD R16, 120(RSP)
+sumWinS2K3D1P1F64NEON_noPadTail2:
 	MOVD $8, R15
 	MOVD $24, R26
 	VEOR V28.B16, V28.B16, V28.B16
@@ -80983,18 +83693,18 @@ sumWinS2K3D1P1F64NEON_g_body:
 	MOVD ZR, R7
 	ADD $120, R0, R16
 	MOVD (R16)(R7<<3), R16
-	TBZ $63, R25, sumWinS2K3D1P1F64NEON_stg4
+	TBZ $63, R25, sumWinS2K3D1P1F64NEON_stg5
 	ADD R1, R16
 	ADD R8, R16, R6
-	B sumWinS2K3D1P1F64NEON_ptr5
-sumWinS2K3D1P1F64NEON_stg4:
+	B sumWinS2K3D1P1F64NEON_ptr6
+sumWinS2K3D1P1F64NEON_stg5:
 	ADD R1, R16, R16
 	ADD $-1, R13, R17
 	ADD R17<<3, R16
 	ADD $320, RSP, R19
 	BL sumWinS2K3D1P1F64NEON_stage
 	ADD $320, RSP, R6
-sumWinS2K3D1P1F64NEON_ptr5:
+sumWinS2K3D1P1F64NEON_ptr6:
 	VLD2.P (R6)(R15), [V8.D2, V9.D2]
 	VLD2.P (R6)(R26), [V10.D2, V11.D2]
 	WORD $0x4e68d780 // fadd v0.2d, v28.2d, v8.2d
@@ -81016,24 +83726,24 @@ sumWinS2K3D1P1F64NEON_ptr5:
 	WORD $0x4e6dd463 // fadd v3.2d, v3.2d, v13.2d
 	WORD $0x4e6fd463 // fadd v3.2d, v3.2d, v15.2d
 	MOVD $1, R7
-sumWinS2K3D1P1F64NEON_v2:
+sumWinS2K3D1P1F64NEON_v3:
 	MOVD 112(R0), R16
 	CMP R16, R7
-	BGE sumWinS2K3D1P1F64NEON_vdone3
+	BGE sumWinS2K3D1P1F64NEON_vdone4
 	ADD $120, R0, R16
 	MOVD (R16)(R7<<3), R16
-	TBZ $63, R25, sumWinS2K3D1P1F64NEON_stg6
+	TBZ $63, R25, sumWinS2K3D1P1F64NEON_stg7
 	ADD R1, R16
 	ADD R8, R16, R6
-	B sumWinS2K3D1P1F64NEON_ptr7
-sumWinS2K3D1P1F64NEON_stg6:
+	B sumWinS2K3D1P1F64NEON_ptr8
+sumWinS2K3D1P1F64NEON_stg7:
 	ADD R1, R16, R16
 	ADD $-1, R13, R17
 	ADD R17<<3, R16
 	ADD $320, RSP, R19
 	BL sumWinS2K3D1P1F64NEON_stage
 	ADD $320, RSP, R6
-sumWinS2K3D1P1F64NEON_ptr7:
+sumWinS2K3D1P1F64NEON_ptr8:
 	VLD2.P (R6)(R15), [V8.D2, V9.D2]
 	VLD2.P (R6)(R26), [V10.D2, V11.D2]
 	WORD $0x4e68d400 // fadd v0.2d, v0.2d, v8.2d
@@ -81055,11 +83765,11 @@ sumWinS2K3D1P1F64NEON_ptr7:
 	WORD $0x4e6dd463 // fadd v3.2d, v3.2d, v13.2d
 	WORD $0x4e6fd463 // fadd v3.2d, v3.2d, v15.2d
 	ADD $1, R7
-	B sumWinS2K3D1P1F64NEON_v2
-sumWinS2K3D1P1F64NEON_vdone3:
+	B sumWinS2K3D1P1F64NEON_v3
+sumWinS2K3D1P1F64NEON_vdone4:
 	VLD1.P 64(R14), [V20.D2, V21.D2, V22.D2, V23.D2]
 	MOVW 1232(R0), R16
-	CBNZW R16, sumWinS2K3D1P1F64NEON_post8
+	CBNZW R16, sumWinS2K3D1P1F64NEON_post9
 	WORD $0x6e74fc00 // fdiv v0.2d, v0.2d, v20.2d
 	WORD $0x6e75fc21 // fdiv v1.2d, v1.2d, v21.2d
 	WORD $0x6e76fc42 // fdiv v2.2d, v2.2d, v22.2d
@@ -81068,15 +83778,15 @@ sumWinS2K3D1P1F64NEON_vdone3:
 	WORD $0x4e7cd421 // fadd v1.2d, v1.2d, v28.2d
 	WORD $0x4e7cd442 // fadd v2.2d, v2.2d, v28.2d
 	WORD $0x4e7cd463 // fadd v3.2d, v3.2d, v28.2d
-sumWinS2K3D1P1F64NEON_postDone9:
+sumWinS2K3D1P1F64NEON_postDone10:
 	VST1.P [V0.D2, V1.D2, V2.D2, V3.D2], 64(R10)
 	ADD $16, R13
 	SUBS $1, R12
 	BNE sumWinS2K3D1P1F64NEON_g_body
 	B sumWinS2K3D1P1F64NEON_g_dispatch
-sumWinS2K3D1P1F64NEON_post8:
+sumWinS2K3D1P1F64NEON_post9:
 	CMPW $1, R16
-	BNE sumWinS2K3D1P1F64NEON_lp10
+	BNE sumWinS2K3D1P1F64NEON_lp11
 	WORD $0x6e7dfc00 // fdiv v0.2d, v0.2d, v29.2d
 	WORD $0x6e7dfc21 // fdiv v1.2d, v1.2d, v29.2d
 	WORD $0x6e7dfc42 // fdiv v2.2d, v2.2d, v29.2d
@@ -81089,8 +83799,8 @@ sumWinS2K3D1P1F64NEON_post8:
 	WORD $0x6e75fc21 // fdiv v1.2d, v1.2d, v21.2d
 	WORD $0x6e76fc42 // fdiv v2.2d, v2.2d, v22.2d
 	WORD $0x6e77fc63 // fdiv v3.2d, v3.2d, v23.2d
-	B sumWinS2K3D1P1F64NEON_postDone9
-sumWinS2K3D1P1F64NEON_lp10:
+	B sumWinS2K3D1P1F64NEON_postDone10
+sumWinS2K3D1P1F64NEON_lp11:
 	WORD $0x6e74fc00 // fdiv v0.2d, v0.2d, v20.2d
 	WORD $0x6e75fc21 // fdiv v1.2d, v1.2d, v21.2d
 	WORD $0x6e76fc42 // fdiv v2.2d, v2.2d, v22.2d
@@ -81104,12 +83814,12 @@ sumWinS2K3D1P1F64NEON_lp10:
 	WORD $0x6e7fdc42 // fmul v2.2d, v2.2d, v31.2d
 	WORD $0x6e7fdc63 // fmul v3.2d, v3.2d, v31.2d
 	CMPW $3, R16
-	BNE sumWinS2K3D1P1F64NEON_postDone9
+	BNE sumWinS2K3D1P1F64NEON_postDone10
 	WORD $0x6ee1f800 // fsqrt v0.2d, v0.2d
 	WORD $0x6ee1f821 // fsqrt v1.2d, v1.2d
 	WORD $0x6ee1f842 // fsqrt v2.2d, v2.2d
 	WORD $0x6ee1f863 // fsqrt v3.2d, v3.2d
-	B sumWinS2K3D1P1F64NEON_postDone9
+	B sumWinS2K3D1P1F64NEON_postDone10
 sumWinS2K3D1P1F64NEON_g_dispatch:
 	TBZ $63, R25, sumWinS2K3D1P1F64NEON_g_edgePost
 	CMN $1, R25
@@ -81279,7 +83989,7 @@ sumWinS2K3D1P1F64NEON_f1_body:
 	WORD $0x4e6fd463 // fadd v3.2d, v3.2d, v15.2d
 	VLD1.P 64(R14), [V20.D2, V21.D2, V22.D2, V23.D2]
 	MOVW 1232(R0), R16
-	CBNZW R16, sumWinS2K3D1P1F64NEON_post11
+	CBNZW R16, sumWinS2K3D1P1F64NEON_post12
 	WORD $0x6e74fc00 // fdiv v0.2d, v0.2d, v20.2d
 	WORD $0x6e75fc21 // fdiv v1.2d, v1.2d, v21.2d
 	WORD $0x6e76fc42 // fdiv v2.2d, v2.2d, v22.2d
@@ -81288,14 +83998,14 @@ sumWinS2K3D1P1F64NEON_f1_body:
 	WORD $0x4e7cd421 // fadd v1.2d, v1.2d, v28.2d
 	WORD $0x4e7cd442 // fadd v2.2d, v2.2d, v28.2d
 	WORD $0x4e7cd463 // fadd v3.2d, v3.2d, v28.2d
-sumWinS2K3D1P1F64NEON_postDone12:
+sumWinS2K3D1P1F64NEON_postDone13:
 	VST1.P [V0.D2, V1.D2, V2.D2, V3.D2], 64(R10)
 	SUBS $1, R12
 	BNE sumWinS2K3D1P1F64NEON_f1_body
 	B sumWinS2K3D1P1F64NEON_f1_dispatch
-sumWinS2K3D1P1F64NEON_post11:
+sumWinS2K3D1P1F64NEON_post12:
 	CMPW $1, R16
-	BNE sumWinS2K3D1P1F64NEON_lp13
+	BNE sumWinS2K3D1P1F64NEON_lp14
 	WORD $0x6e7dfc00 // fdiv v0.2d, v0.2d, v29.2d
 	WORD $0x6e7dfc21 // fdiv v1.2d, v1.2d, v29.2d
 	WORD $0x6e7dfc42 // fdiv v2.2d, v2.2d, v29.2d
@@ -81308,8 +84018,8 @@ sumWinS2K3D1P1F64NEON_post11:
 	WORD $0x6e75fc21 // fdiv v1.2d, v1.2d, v21.2d
 	WORD $0x6e76fc42 // fdiv v2.2d, v2.2d, v22.2d
 	WORD $0x6e77fc63 // fdiv v3.2d, v3.2d, v23.2d
-	B sumWinS2K3D1P1F64NEON_postDone12
-sumWinS2K3D1P1F64NEON_lp13:
+	B sumWinS2K3D1P1F64NEON_postDone13
+sumWinS2K3D1P1F64NEON_lp14:
 	WORD $0x6e74fc00 // fdiv v0.2d, v0.2d, v20.2d
 	WORD $0x6e75fc21 // fdiv v1.2d, v1.2d, v21.2d
 	WORD $0x6e76fc42 // fdiv v2.2d, v2.2d, v22.2d
@@ -81323,12 +84033,12 @@ sumWinS2K3D1P1F64NEON_lp13:
 	WORD $0x6e7fdc42 // fmul v2.2d, v2.2d, v31.2d
 	WORD $0x6e7fdc63 // fmul v3.2d, v3.2d, v31.2d
 	CMPW $3, R16
-	BNE sumWinS2K3D1P1F64NEON_postDone12
+	BNE sumWinS2K3D1P1F64NEON_postDone13
 	WORD $0x6ee1f800 // fsqrt v0.2d, v0.2d
 	WORD $0x6ee1f821 // fsqrt v1.2d, v1.2d
 	WORD $0x6ee1f842 // fsqrt v2.2d, v2.2d
 	WORD $0x6ee1f863 // fsqrt v3.2d, v3.2d
-	B sumWinS2K3D1P1F64NEON_postDone12
+	B sumWinS2K3D1P1F64NEON_postDone13
 sumWinS2K3D1P1F64NEON_f1_dispatch:
 	TBZ $63, R25, sumWinS2K3D1P1F64NEON_f1_edgePost
 	CMN $1, R25
@@ -81352,6 +84062,20 @@ sumWinS2K3D1P1F64NEON_f1_dispatch:
 	MOVD $1, R12
 	B sumWinS2K3D1P1F64NEON_f1_body
 sumWinS2K3D1P1F64NEON_f1_tailDone:
+	MOVD 112(RSP), R16
+	TBNZ $63, R16, sumWinS2K3D1P1F64NEON_f1_padDone
+	LSL $1, R16, R13
+	MOVD R16, R17
+	ADD R17<<3, R2, R10
+	MOVD 1240(R0), R14
+	ADD R17<<3, R14
+	ADD $-1, R13, R17
+	LSL $3, R17, R17
+	MOVD 120(R0), R6
+	ADD R1, R6
+	ADD R17, R6
+	MOVD $-4, R25
+	B sumWinS2K3D1P1F64NEON_f1_padBody
 sumWinS2K3D1P1F64NEON_f1_padDone:
 	MOVD 104(RSP), R16
 	CBZ R16, sumWinS2K3D1P1F64NEON_f1_leadDone
@@ -81448,7 +84172,7 @@ sumWinS2K3D1P1F64NEON_f1_leadBody:
 	WORD $0x4e6fd463 // fadd v3.2d, v3.2d, v15.2d
 	VLD1.P 64(R14), [V20.D2, V21.D2, V22.D2, V23.D2]
 	MOVW 1232(R0), R16
-	CBNZW R16, sumWinS2K3D1P1F64NEON_post14
+	CBNZW R16, sumWinS2K3D1P1F64NEON_post15
 	WORD $0x6e74fc00 // fdiv v0.2d, v0.2d, v20.2d
 	WORD $0x6e75fc21 // fdiv v1.2d, v1.2d, v21.2d
 	WORD $0x6e76fc42 // fdiv v2.2d, v2.2d, v22.2d
@@ -81457,12 +84181,12 @@ sumWinS2K3D1P1F64NEON_f1_leadBody:
 	WORD $0x4e7cd421 // fadd v1.2d, v1.2d, v28.2d
 	WORD $0x4e7cd442 // fadd v2.2d, v2.2d, v28.2d
 	WORD $0x4e7cd463 // fadd v3.2d, v3.2d, v28.2d
-sumWinS2K3D1P1F64NEON_postDone15:
+sumWinS2K3D1P1F64NEON_postDone16:
 	VST1.P [V0.D2, V1.D2, V2.D2, V3.D2], 64(R10)
 	B sumWinS2K3D1P1F64NEON_f1_dispatch
-sumWinS2K3D1P1F64NEON_post14:
+sumWinS2K3D1P1F64NEON_post15:
 	CMPW $1, R16
-	BNE sumWinS2K3D1P1F64NEON_lp16
+	BNE sumWinS2K3D1P1F64NEON_lp17
 	WORD $0x6e7dfc00 // fdiv v0.2d, v0.2d, v29.2d
 	WORD $0x6e7dfc21 // fdiv v1.2d, v1.2d, v29.2d
 	WORD $0x6e7dfc42 // fdiv v2.2d, v2.2d, v29.2d
@@ -81475,8 +84199,8 @@ sumWinS2K3D1P1F64NEON_post14:
 	WORD $0x6e75fc21 // fdiv v1.2d, v1.2d, v21.2d
 	WORD $0x6e76fc42 // fdiv v2.2d, v2.2d, v22.2d
 	WORD $0x6e77fc63 // fdiv v3.2d, v3.2d, v23.2d
-	B sumWinS2K3D1P1F64NEON_postDone15
-sumWinS2K3D1P1F64NEON_lp16:
+	B sumWinS2K3D1P1F64NEON_postDone16
+sumWinS2K3D1P1F64NEON_lp17:
 	WORD $0x6e74fc00 // fdiv v0.2d, v0.2d, v20.2d
 	WORD $0x6e75fc21 // fdiv v1.2d, v1.2d, v21.2d
 	WORD $0x6e76fc42 // fdiv v2.2d, v2.2d, v22.2d
@@ -81490,12 +84214,83 @@ sumWinS2K3D1P1F64NEON_lp16:
 	WORD $0x6e7fdc42 // fmul v2.2d, v2.2d, v31.2d
 	WORD $0x6e7fdc63 // fmul v3.2d, v3.2d, v31.2d
 	CMPW $3, R16
-	BNE sumWinS2K3D1P1F64NEON_postDone15
+	BNE sumWinS2K3D1P1F64NEON_postDone16
 	WORD $0x6ee1f800 // fsqrt v0.2d, v0.2d
 	WORD $0x6ee1f821 // fsqrt v1.2d, v1.2d
 	WORD $0x6ee1f842 // fsqrt v2.2d, v2.2d
 	WORD $0x6ee1f863 // fsqrt v3.2d, v3.2d
-	B sumWinS2K3D1P1F64NEON_postDone15
+	B sumWinS2K3D1P1F64NEON_postDone16
+sumWinS2K3D1P1F64NEON_f1_padBody:
+	VLD2.P (R6)(R15), [V8.D2, V9.D2]
+	VLD2.P (R6)(R26), [V10.D2, V11.D2]
+	WORD $0x4e68d780 // fadd v0.2d, v28.2d, v8.2d
+	WORD $0x4e69d400 // fadd v0.2d, v0.2d, v9.2d
+	WORD $0x4e6bd400 // fadd v0.2d, v0.2d, v11.2d
+	VLD2.P (R6)(R15), [V12.D2, V13.D2]
+	VLD2.P (R6)(R26), [V14.D2, V15.D2]
+	WORD $0x4e6cd781 // fadd v1.2d, v28.2d, v12.2d
+	WORD $0x4e6dd421 // fadd v1.2d, v1.2d, v13.2d
+	WORD $0x4e6fd421 // fadd v1.2d, v1.2d, v15.2d
+	VLD2.P (R6)(R15), [V8.D2, V9.D2]
+	VLD2.P (R6)(R26), [V10.D2, V11.D2]
+	WORD $0x4e68d782 // fadd v2.2d, v28.2d, v8.2d
+	WORD $0x4e69d442 // fadd v2.2d, v2.2d, v9.2d
+	WORD $0x4e6bd442 // fadd v2.2d, v2.2d, v11.2d
+	VLD2 (R6), [V12.D2, V13.D2]
+	VEXT $8, V31.B16, V12.B16, V15.B16
+	WORD $0x4e6cd783 // fadd v3.2d, v28.2d, v12.2d
+	WORD $0x4e6dd463 // fadd v3.2d, v3.2d, v13.2d
+	WORD $0x4e6fd463 // fadd v3.2d, v3.2d, v15.2d
+	VLD1.P 64(R14), [V20.D2, V21.D2, V22.D2, V23.D2]
+	MOVW 1232(R0), R16
+	CBNZW R16, sumWinS2K3D1P1F64NEON_post18
+	WORD $0x6e74fc00 // fdiv v0.2d, v0.2d, v20.2d
+	WORD $0x6e75fc21 // fdiv v1.2d, v1.2d, v21.2d
+	WORD $0x6e76fc42 // fdiv v2.2d, v2.2d, v22.2d
+	WORD $0x6e77fc63 // fdiv v3.2d, v3.2d, v23.2d
+	WORD $0x4e7cd400 // fadd v0.2d, v0.2d, v28.2d
+	WORD $0x4e7cd421 // fadd v1.2d, v1.2d, v28.2d
+	WORD $0x4e7cd442 // fadd v2.2d, v2.2d, v28.2d
+	WORD $0x4e7cd463 // fadd v3.2d, v3.2d, v28.2d
+sumWinS2K3D1P1F64NEON_postDone19:
+	VST1.P [V0.D2, V1.D2, V2.D2, V3.D2], 64(R10)
+	B sumWinS2K3D1P1F64NEON_f1_dispatch
+sumWinS2K3D1P1F64NEON_post18:
+	CMPW $1, R16
+	BNE sumWinS2K3D1P1F64NEON_lp20
+	WORD $0x6e7dfc00 // fdiv v0.2d, v0.2d, v29.2d
+	WORD $0x6e7dfc21 // fdiv v1.2d, v1.2d, v29.2d
+	WORD $0x6e7dfc42 // fdiv v2.2d, v2.2d, v29.2d
+	WORD $0x6e7dfc63 // fdiv v3.2d, v3.2d, v29.2d
+	WORD $0x6e7efc00 // fdiv v0.2d, v0.2d, v30.2d
+	WORD $0x6e7efc21 // fdiv v1.2d, v1.2d, v30.2d
+	WORD $0x6e7efc42 // fdiv v2.2d, v2.2d, v30.2d
+	WORD $0x6e7efc63 // fdiv v3.2d, v3.2d, v30.2d
+	WORD $0x6e74fc00 // fdiv v0.2d, v0.2d, v20.2d
+	WORD $0x6e75fc21 // fdiv v1.2d, v1.2d, v21.2d
+	WORD $0x6e76fc42 // fdiv v2.2d, v2.2d, v22.2d
+	WORD $0x6e77fc63 // fdiv v3.2d, v3.2d, v23.2d
+	B sumWinS2K3D1P1F64NEON_postDone19
+sumWinS2K3D1P1F64NEON_lp20:
+	WORD $0x6e74fc00 // fdiv v0.2d, v0.2d, v20.2d
+	WORD $0x6e75fc21 // fdiv v1.2d, v1.2d, v21.2d
+	WORD $0x6e76fc42 // fdiv v2.2d, v2.2d, v22.2d
+	WORD $0x6e77fc63 // fdiv v3.2d, v3.2d, v23.2d
+	WORD $0x4e7cd400 // fadd v0.2d, v0.2d, v28.2d
+	WORD $0x4e7cd421 // fadd v1.2d, v1.2d, v28.2d
+	WORD $0x4e7cd442 // fadd v2.2d, v2.2d, v28.2d
+	WORD $0x4e7cd463 // fadd v3.2d, v3.2d, v28.2d
+	WORD $0x6e7fdc00 // fmul v0.2d, v0.2d, v31.2d
+	WORD $0x6e7fdc21 // fmul v1.2d, v1.2d, v31.2d
+	WORD $0x6e7fdc42 // fmul v2.2d, v2.2d, v31.2d
+	WORD $0x6e7fdc63 // fmul v3.2d, v3.2d, v31.2d
+	CMPW $3, R16
+	BNE sumWinS2K3D1P1F64NEON_postDone19
+	WORD $0x6ee1f800 // fsqrt v0.2d, v0.2d
+	WORD $0x6ee1f821 // fsqrt v1.2d, v1.2d
+	WORD $0x6ee1f842 // fsqrt v2.2d, v2.2d
+	WORD $0x6ee1f863 // fsqrt v3.2d, v3.2d
+	B sumWinS2K3D1P1F64NEON_postDone19
 sumWinS2K3D1P1F64NEON_f1_rowEnd:
 	// Next row.
 	MOVD 88(R0), R16
@@ -81631,7 +84426,7 @@ sumWinS2K3D1P1F64NEON_f2_body:
 	WORD $0x4e6fd463 // fadd v3.2d, v3.2d, v15.2d
 	VLD1.P 64(R14), [V20.D2, V21.D2, V22.D2, V23.D2]
 	MOVW 1232(R0), R16
-	CBNZW R16, sumWinS2K3D1P1F64NEON_post17
+	CBNZW R16, sumWinS2K3D1P1F64NEON_post21
 	WORD $0x6e74fc00 // fdiv v0.2d, v0.2d, v20.2d
 	WORD $0x6e75fc21 // fdiv v1.2d, v1.2d, v21.2d
 	WORD $0x6e76fc42 // fdiv v2.2d, v2.2d, v22.2d
@@ -81640,14 +84435,14 @@ sumWinS2K3D1P1F64NEON_f2_body:
 	WORD $0x4e7cd421 // fadd v1.2d, v1.2d, v28.2d
 	WORD $0x4e7cd442 // fadd v2.2d, v2.2d, v28.2d
 	WORD $0x4e7cd463 // fadd v3.2d, v3.2d, v28.2d
-sumWinS2K3D1P1F64NEON_postDone18:
+sumWinS2K3D1P1F64NEON_postDone22:
 	VST1.P [V0.D2, V1.D2, V2.D2, V3.D2], 64(R10)
 	SUBS $1, R12
 	BNE sumWinS2K3D1P1F64NEON_f2_body
 	B sumWinS2K3D1P1F64NEON_f2_dispatch
-sumWinS2K3D1P1F64NEON_post17:
+sumWinS2K3D1P1F64NEON_post21:
 	CMPW $1, R16
-	BNE sumWinS2K3D1P1F64NEON_lp19
+	BNE sumWinS2K3D1P1F64NEON_lp23
 	WORD $0x6e7dfc00 // fdiv v0.2d, v0.2d, v29.2d
 	WORD $0x6e7dfc21 // fdiv v1.2d, v1.2d, v29.2d
 	WORD $0x6e7dfc42 // fdiv v2.2d, v2.2d, v29.2d
@@ -81660,8 +84455,8 @@ sumWinS2K3D1P1F64NEON_post17:
 	WORD $0x6e75fc21 // fdiv v1.2d, v1.2d, v21.2d
 	WORD $0x6e76fc42 // fdiv v2.2d, v2.2d, v22.2d
 	WORD $0x6e77fc63 // fdiv v3.2d, v3.2d, v23.2d
-	B sumWinS2K3D1P1F64NEON_postDone18
-sumWinS2K3D1P1F64NEON_lp19:
+	B sumWinS2K3D1P1F64NEON_postDone22
+sumWinS2K3D1P1F64NEON_lp23:
 	WORD $0x6e74fc00 // fdiv v0.2d, v0.2d, v20.2d
 	WORD $0x6e75fc21 // fdiv v1.2d, v1.2d, v21.2d
 	WORD $0x6e76fc42 // fdiv v2.2d, v2.2d, v22.2d
@@ -81675,12 +84470,12 @@ sumWinS2K3D1P1F64NEON_lp19:
 	WORD $0x6e7fdc42 // fmul v2.2d, v2.2d, v31.2d
 	WORD $0x6e7fdc63 // fmul v3.2d, v3.2d, v31.2d
 	CMPW $3, R16
-	BNE sumWinS2K3D1P1F64NEON_postDone18
+	BNE sumWinS2K3D1P1F64NEON_postDone22
 	WORD $0x6ee1f800 // fsqrt v0.2d, v0.2d
 	WORD $0x6ee1f821 // fsqrt v1.2d, v1.2d
 	WORD $0x6ee1f842 // fsqrt v2.2d, v2.2d
 	WORD $0x6ee1f863 // fsqrt v3.2d, v3.2d
-	B sumWinS2K3D1P1F64NEON_postDone18
+	B sumWinS2K3D1P1F64NEON_postDone22
 sumWinS2K3D1P1F64NEON_f2_dispatch:
 	TBZ $63, R25, sumWinS2K3D1P1F64NEON_f2_edgePost
 	CMN $1, R25
@@ -81707,6 +84502,23 @@ sumWinS2K3D1P1F64NEON_f2_dispatch:
 	MOVD $1, R12
 	B sumWinS2K3D1P1F64NEON_f2_body
 sumWinS2K3D1P1F64NEON_f2_tailDone:
+	MOVD 112(RSP), R16
+	TBNZ $63, R16, sumWinS2K3D1P1F64NEON_f2_padDone
+	LSL $1, R16, R13
+	MOVD R16, R17
+	ADD R17<<3, R2, R10
+	MOVD 1240(R0), R14
+	ADD R17<<3, R14
+	ADD $-1, R13, R17
+	LSL $3, R17, R17
+	MOVD 120(R0), R6
+	ADD R1, R6
+	ADD R17, R6
+	MOVD 128(R0), R7
+	ADD R1, R7
+	ADD R17, R7
+	MOVD $-4, R25
+	B sumWinS2K3D1P1F64NEON_f2_padBody
 sumWinS2K3D1P1F64NEON_f2_padDone:
 	MOVD 104(RSP), R16
 	CBZ R16, sumWinS2K3D1P1F64NEON_f2_leadDone
@@ -81837,7 +84649,7 @@ sumWinS2K3D1P1F64NEON_f2_leadBody:
 	WORD $0x4e6fd463 // fadd v3.2d, v3.2d, v15.2d
 	VLD1.P 64(R14), [V20.D2, V21.D2, V22.D2, V23.D2]
 	MOVW 1232(R0), R16
-	CBNZW R16, sumWinS2K3D1P1F64NEON_post20
+	CBNZW R16, sumWinS2K3D1P1F64NEON_post24
 	WORD $0x6e74fc00 // fdiv v0.2d, v0.2d, v20.2d
 	WORD $0x6e75fc21 // fdiv v1.2d, v1.2d, v21.2d
 	WORD $0x6e76fc42 // fdiv v2.2d, v2.2d, v22.2d
@@ -81846,12 +84658,12 @@ sumWinS2K3D1P1F64NEON_f2_leadBody:
 	WORD $0x4e7cd421 // fadd v1.2d, v1.2d, v28.2d
 	WORD $0x4e7cd442 // fadd v2.2d, v2.2d, v28.2d
 	WORD $0x4e7cd463 // fadd v3.2d, v3.2d, v28.2d
-sumWinS2K3D1P1F64NEON_postDone21:
+sumWinS2K3D1P1F64NEON_postDone25:
 	VST1.P [V0.D2, V1.D2, V2.D2, V3.D2], 64(R10)
 	B sumWinS2K3D1P1F64NEON_f2_dispatch
-sumWinS2K3D1P1F64NEON_post20:
+sumWinS2K3D1P1F64NEON_post24:
 	CMPW $1, R16
-	BNE sumWinS2K3D1P1F64NEON_lp22
+	BNE sumWinS2K3D1P1F64NEON_lp26
 	WORD $0x6e7dfc00 // fdiv v0.2d, v0.2d, v29.2d
 	WORD $0x6e7dfc21 // fdiv v1.2d, v1.2d, v29.2d
 	WORD $0x6e7dfc42 // fdiv v2.2d, v2.2d, v29.2d
@@ -81864,8 +84676,8 @@ sumWinS2K3D1P1F64NEON_post20:
 	WORD $0x6e75fc21 // fdiv v1.2d, v1.2d, v21.2d
 	WORD $0x6e76fc42 // fdiv v2.2d, v2.2d, v22.2d
 	WORD $0x6e77fc63 // fdiv v3.2d, v3.2d, v23.2d
-	B sumWinS2K3D1P1F64NEON_postDone21
-sumWinS2K3D1P1F64NEON_lp22:
+	B sumWinS2K3D1P1F64NEON_postDone25
+sumWinS2K3D1P1F64NEON_lp26:
 	WORD $0x6e74fc00 // fdiv v0.2d, v0.2d, v20.2d
 	WORD $0x6e75fc21 // fdiv v1.2d, v1.2d, v21.2d
 	WORD $0x6e76fc42 // fdiv v2.2d, v2.2d, v22.2d
@@ -81879,12 +84691,103 @@ sumWinS2K3D1P1F64NEON_lp22:
 	WORD $0x6e7fdc42 // fmul v2.2d, v2.2d, v31.2d
 	WORD $0x6e7fdc63 // fmul v3.2d, v3.2d, v31.2d
 	CMPW $3, R16
-	BNE sumWinS2K3D1P1F64NEON_postDone21
+	BNE sumWinS2K3D1P1F64NEON_postDone25
 	WORD $0x6ee1f800 // fsqrt v0.2d, v0.2d
 	WORD $0x6ee1f821 // fsqrt v1.2d, v1.2d
 	WORD $0x6ee1f842 // fsqrt v2.2d, v2.2d
 	WORD $0x6ee1f863 // fsqrt v3.2d, v3.2d
-	B sumWinS2K3D1P1F64NEON_postDone21
+	B sumWinS2K3D1P1F64NEON_postDone25
+sumWinS2K3D1P1F64NEON_f2_padBody:
+	VLD2.P (R6)(R15), [V8.D2, V9.D2]
+	VLD2.P (R6)(R26), [V10.D2, V11.D2]
+	WORD $0x4e68d780 // fadd v0.2d, v28.2d, v8.2d
+	WORD $0x4e69d400 // fadd v0.2d, v0.2d, v9.2d
+	WORD $0x4e6bd400 // fadd v0.2d, v0.2d, v11.2d
+	VLD2.P (R6)(R15), [V12.D2, V13.D2]
+	VLD2.P (R6)(R26), [V14.D2, V15.D2]
+	WORD $0x4e6cd781 // fadd v1.2d, v28.2d, v12.2d
+	WORD $0x4e6dd421 // fadd v1.2d, v1.2d, v13.2d
+	WORD $0x4e6fd421 // fadd v1.2d, v1.2d, v15.2d
+	VLD2.P (R6)(R15), [V8.D2, V9.D2]
+	VLD2.P (R6)(R26), [V10.D2, V11.D2]
+	WORD $0x4e68d782 // fadd v2.2d, v28.2d, v8.2d
+	WORD $0x4e69d442 // fadd v2.2d, v2.2d, v9.2d
+	WORD $0x4e6bd442 // fadd v2.2d, v2.2d, v11.2d
+	VLD2 (R6), [V12.D2, V13.D2]
+	VEXT $8, V31.B16, V12.B16, V15.B16
+	WORD $0x4e6cd783 // fadd v3.2d, v28.2d, v12.2d
+	WORD $0x4e6dd463 // fadd v3.2d, v3.2d, v13.2d
+	WORD $0x4e6fd463 // fadd v3.2d, v3.2d, v15.2d
+	VLD2.P (R7)(R15), [V8.D2, V9.D2]
+	VLD2.P (R7)(R26), [V10.D2, V11.D2]
+	WORD $0x4e68d400 // fadd v0.2d, v0.2d, v8.2d
+	WORD $0x4e69d400 // fadd v0.2d, v0.2d, v9.2d
+	WORD $0x4e6bd400 // fadd v0.2d, v0.2d, v11.2d
+	VLD2.P (R7)(R15), [V12.D2, V13.D2]
+	VLD2.P (R7)(R26), [V14.D2, V15.D2]
+	WORD $0x4e6cd421 // fadd v1.2d, v1.2d, v12.2d
+	WORD $0x4e6dd421 // fadd v1.2d, v1.2d, v13.2d
+	WORD $0x4e6fd421 // fadd v1.2d, v1.2d, v15.2d
+	VLD2.P (R7)(R15), [V8.D2, V9.D2]
+	VLD2.P (R7)(R26), [V10.D2, V11.D2]
+	WORD $0x4e68d442 // fadd v2.2d, v2.2d, v8.2d
+	WORD $0x4e69d442 // fadd v2.2d, v2.2d, v9.2d
+	WORD $0x4e6bd442 // fadd v2.2d, v2.2d, v11.2d
+	VLD2 (R7), [V12.D2, V13.D2]
+	VEXT $8, V31.B16, V12.B16, V15.B16
+	WORD $0x4e6cd463 // fadd v3.2d, v3.2d, v12.2d
+	WORD $0x4e6dd463 // fadd v3.2d, v3.2d, v13.2d
+	WORD $0x4e6fd463 // fadd v3.2d, v3.2d, v15.2d
+	VLD1.P 64(R14), [V20.D2, V21.D2, V22.D2, V23.D2]
+	MOVW 1232(R0), R16
+	CBNZW R16, sumWinS2K3D1P1F64NEON_post27
+	WORD $0x6e74fc00 // fdiv v0.2d, v0.2d, v20.2d
+	WORD $0x6e75fc21 // fdiv v1.2d, v1.2d, v21.2d
+	WORD $0x6e76fc42 // fdiv v2.2d, v2.2d, v22.2d
+	WORD $0x6e77fc63 // fdiv v3.2d, v3.2d, v23.2d
+	WORD $0x4e7cd400 // fadd v0.2d, v0.2d, v28.2d
+	WORD $0x4e7cd421 // fadd v1.2d, v1.2d, v28.2d
+	WORD $0x4e7cd442 // fadd v2.2d, v2.2d, v28.2d
+	WORD $0x4e7cd463 // fadd v3.2d, v3.2d, v28.2d
+sumWinS2K3D1P1F64NEON_postDone28:
+	VST1.P [V0.D2, V1.D2, V2.D2, V3.D2], 64(R10)
+	B sumWinS2K3D1P1F64NEON_f2_dispatch
+sumWinS2K3D1P1F64NEON_post27:
+	CMPW $1, R16
+	BNE sumWinS2K3D1P1F64NEON_lp29
+	WORD $0x6e7dfc00 // fdiv v0.2d, v0.2d, v29.2d
+	WORD $0x6e7dfc21 // fdiv v1.2d, v1.2d, v29.2d
+	WORD $0x6e7dfc42 // fdiv v2.2d, v2.2d, v29.2d
+	WORD $0x6e7dfc63 // fdiv v3.2d, v3.2d, v29.2d
+	WORD $0x6e7efc00 // fdiv v0.2d, v0.2d, v30.2d
+	WORD $0x6e7efc21 // fdiv v1.2d, v1.2d, v30.2d
+	WORD $0x6e7efc42 // fdiv v2.2d, v2.2d, v30.2d
+	WORD $0x6e7efc63 // fdiv v3.2d, v3.2d, v30.2d
+	WORD $0x6e74fc00 // fdiv v0.2d, v0.2d, v20.2d
+	WORD $0x6e75fc21 // fdiv v1.2d, v1.2d, v21.2d
+	WORD $0x6e76fc42 // fdiv v2.2d, v2.2d, v22.2d
+	WORD $0x6e77fc63 // fdiv v3.2d, v3.2d, v23.2d
+	B sumWinS2K3D1P1F64NEON_postDone28
+sumWinS2K3D1P1F64NEON_lp29:
+	WORD $0x6e74fc00 // fdiv v0.2d, v0.2d, v20.2d
+	WORD $0x6e75fc21 // fdiv v1.2d, v1.2d, v21.2d
+	WORD $0x6e76fc42 // fdiv v2.2d, v2.2d, v22.2d
+	WORD $0x6e77fc63 // fdiv v3.2d, v3.2d, v23.2d
+	WORD $0x4e7cd400 // fadd v0.2d, v0.2d, v28.2d
+	WORD $0x4e7cd421 // fadd v1.2d, v1.2d, v28.2d
+	WORD $0x4e7cd442 // fadd v2.2d, v2.2d, v28.2d
+	WORD $0x4e7cd463 // fadd v3.2d, v3.2d, v28.2d
+	WORD $0x6e7fdc00 // fmul v0.2d, v0.2d, v31.2d
+	WORD $0x6e7fdc21 // fmul v1.2d, v1.2d, v31.2d
+	WORD $0x6e7fdc42 // fmul v2.2d, v2.2d, v31.2d
+	WORD $0x6e7fdc63 // fmul v3.2d, v3.2d, v31.2d
+	CMPW $3, R16
+	BNE sumWinS2K3D1P1F64NEON_postDone28
+	WORD $0x6ee1f800 // fsqrt v0.2d, v0.2d
+	WORD $0x6ee1f821 // fsqrt v1.2d, v1.2d
+	WORD $0x6ee1f842 // fsqrt v2.2d, v2.2d
+	WORD $0x6ee1f863 // fsqrt v3.2d, v3.2d
+	B sumWinS2K3D1P1F64NEON_postDone28
 sumWinS2K3D1P1F64NEON_f2_rowEnd:
 	// Next row.
 	MOVD 88(R0), R16
@@ -82043,7 +84946,7 @@ sumWinS2K3D1P1F64NEON_f3_body:
 	WORD $0x4e6fd463 // fadd v3.2d, v3.2d, v15.2d
 	VLD1.P 64(R14), [V20.D2, V21.D2, V22.D2, V23.D2]
 	MOVW 1232(R0), R16
-	CBNZW R16, sumWinS2K3D1P1F64NEON_post23
+	CBNZW R16, sumWinS2K3D1P1F64NEON_post30
 	WORD $0x6e74fc00 // fdiv v0.2d, v0.2d, v20.2d
 	WORD $0x6e75fc21 // fdiv v1.2d, v1.2d, v21.2d
 	WORD $0x6e76fc42 // fdiv v2.2d, v2.2d, v22.2d
@@ -82052,14 +84955,14 @@ sumWinS2K3D1P1F64NEON_f3_body:
 	WORD $0x4e7cd421 // fadd v1.2d, v1.2d, v28.2d
 	WORD $0x4e7cd442 // fadd v2.2d, v2.2d, v28.2d
 	WORD $0x4e7cd463 // fadd v3.2d, v3.2d, v28.2d
-sumWinS2K3D1P1F64NEON_postDone24:
+sumWinS2K3D1P1F64NEON_postDone31:
 	VST1.P [V0.D2, V1.D2, V2.D2, V3.D2], 64(R10)
 	SUBS $1, R12
 	BNE sumWinS2K3D1P1F64NEON_f3_body
 	B sumWinS2K3D1P1F64NEON_f3_dispatch
-sumWinS2K3D1P1F64NEON_post23:
+sumWinS2K3D1P1F64NEON_post30:
 	CMPW $1, R16
-	BNE sumWinS2K3D1P1F64NEON_lp25
+	BNE sumWinS2K3D1P1F64NEON_lp32
 	WORD $0x6e7dfc00 // fdiv v0.2d, v0.2d, v29.2d
 	WORD $0x6e7dfc21 // fdiv v1.2d, v1.2d, v29.2d
 	WORD $0x6e7dfc42 // fdiv v2.2d, v2.2d, v29.2d
@@ -82072,8 +84975,8 @@ sumWinS2K3D1P1F64NEON_post23:
 	WORD $0x6e75fc21 // fdiv v1.2d, v1.2d, v21.2d
 	WORD $0x6e76fc42 // fdiv v2.2d, v2.2d, v22.2d
 	WORD $0x6e77fc63 // fdiv v3.2d, v3.2d, v23.2d
-	B sumWinS2K3D1P1F64NEON_postDone24
-sumWinS2K3D1P1F64NEON_lp25:
+	B sumWinS2K3D1P1F64NEON_postDone31
+sumWinS2K3D1P1F64NEON_lp32:
 	WORD $0x6e74fc00 // fdiv v0.2d, v0.2d, v20.2d
 	WORD $0x6e75fc21 // fdiv v1.2d, v1.2d, v21.2d
 	WORD $0x6e76fc42 // fdiv v2.2d, v2.2d, v22.2d
@@ -82087,12 +84990,12 @@ sumWinS2K3D1P1F64NEON_lp25:
 	WORD $0x6e7fdc42 // fmul v2.2d, v2.2d, v31.2d
 	WORD $0x6e7fdc63 // fmul v3.2d, v3.2d, v31.2d
 	CMPW $3, R16
-	BNE sumWinS2K3D1P1F64NEON_postDone24
+	BNE sumWinS2K3D1P1F64NEON_postDone31
 	WORD $0x6ee1f800 // fsqrt v0.2d, v0.2d
 	WORD $0x6ee1f821 // fsqrt v1.2d, v1.2d
 	WORD $0x6ee1f842 // fsqrt v2.2d, v2.2d
 	WORD $0x6ee1f863 // fsqrt v3.2d, v3.2d
-	B sumWinS2K3D1P1F64NEON_postDone24
+	B sumWinS2K3D1P1F64NEON_postDone31
 sumWinS2K3D1P1F64NEON_f3_dispatch:
 	TBZ $63, R25, sumWinS2K3D1P1F64NEON_f3_edgePost
 	CMN $1, R25
@@ -82122,6 +85025,26 @@ sumWinS2K3D1P1F64NEON_f3_dispatch:
 	MOVD $1, R12
 	B sumWinS2K3D1P1F64NEON_f3_body
 sumWinS2K3D1P1F64NEON_f3_tailDone:
+	MOVD 112(RSP), R16
+	TBNZ $63, R16, sumWinS2K3D1P1F64NEON_f3_padDone
+	LSL $1, R16, R13
+	MOVD R16, R17
+	ADD R17<<3, R2, R10
+	MOVD 1240(R0), R14
+	ADD R17<<3, R14
+	ADD $-1, R13, R17
+	LSL $3, R17, R17
+	MOVD 120(R0), R6
+	ADD R1, R6
+	ADD R17, R6
+	MOVD 128(R0), R7
+	ADD R1, R7
+	ADD R17, R7
+	MOVD 136(R0), R8
+	ADD R1, R8
+	ADD R17, R8
+	MOVD $-4, R25
+	B sumWinS2K3D1P1F64NEON_f3_padBody
 sumWinS2K3D1P1F64NEON_f3_padDone:
 	MOVD 104(RSP), R16
 	CBZ R16, sumWinS2K3D1P1F64NEON_f3_leadDone
@@ -82286,7 +85209,7 @@ sumWinS2K3D1P1F64NEON_f3_leadBody:
 	WORD $0x4e6fd463 // fadd v3.2d, v3.2d, v15.2d
 	VLD1.P 64(R14), [V20.D2, V21.D2, V22.D2, V23.D2]
 	MOVW 1232(R0), R16
-	CBNZW R16, sumWinS2K3D1P1F64NEON_post26
+	CBNZW R16, sumWinS2K3D1P1F64NEON_post33
 	WORD $0x6e74fc00 // fdiv v0.2d, v0.2d, v20.2d
 	WORD $0x6e75fc21 // fdiv v1.2d, v1.2d, v21.2d
 	WORD $0x6e76fc42 // fdiv v2.2d, v2.2d, v22.2d
@@ -82295,12 +85218,12 @@ sumWinS2K3D1P1F64NEON_f3_leadBody:
 	WORD $0x4e7cd421 // fadd v1.2d, v1.2d, v28.2d
 	WORD $0x4e7cd442 // fadd v2.2d, v2.2d, v28.2d
 	WORD $0x4e7cd463 // fadd v3.2d, v3.2d, v28.2d
-sumWinS2K3D1P1F64NEON_postDone27:
+sumWinS2K3D1P1F64NEON_postDone34:
 	VST1.P [V0.D2, V1.D2, V2.D2, V3.D2], 64(R10)
 	B sumWinS2K3D1P1F64NEON_f3_dispatch
-sumWinS2K3D1P1F64NEON_post26:
+sumWinS2K3D1P1F64NEON_post33:
 	CMPW $1, R16
-	BNE sumWinS2K3D1P1F64NEON_lp28
+	BNE sumWinS2K3D1P1F64NEON_lp35
 	WORD $0x6e7dfc00 // fdiv v0.2d, v0.2d, v29.2d
 	WORD $0x6e7dfc21 // fdiv v1.2d, v1.2d, v29.2d
 	WORD $0x6e7dfc42 // fdiv v2.2d, v2.2d, v29.2d
@@ -82313,8 +85236,8 @@ sumWinS2K3D1P1F64NEON_post26:
 	WORD $0x6e75fc21 // fdiv v1.2d, v1.2d, v21.2d
 	WORD $0x6e76fc42 // fdiv v2.2d, v2.2d, v22.2d
 	WORD $0x6e77fc63 // fdiv v3.2d, v3.2d, v23.2d
-	B sumWinS2K3D1P1F64NEON_postDone27
-sumWinS2K3D1P1F64NEON_lp28:
+	B sumWinS2K3D1P1F64NEON_postDone34
+sumWinS2K3D1P1F64NEON_lp35:
 	WORD $0x6e74fc00 // fdiv v0.2d, v0.2d, v20.2d
 	WORD $0x6e75fc21 // fdiv v1.2d, v1.2d, v21.2d
 	WORD $0x6e76fc42 // fdiv v2.2d, v2.2d, v22.2d
@@ -82328,12 +85251,123 @@ sumWinS2K3D1P1F64NEON_lp28:
 	WORD $0x6e7fdc42 // fmul v2.2d, v2.2d, v31.2d
 	WORD $0x6e7fdc63 // fmul v3.2d, v3.2d, v31.2d
 	CMPW $3, R16
-	BNE sumWinS2K3D1P1F64NEON_postDone27
+	BNE sumWinS2K3D1P1F64NEON_postDone34
 	WORD $0x6ee1f800 // fsqrt v0.2d, v0.2d
 	WORD $0x6ee1f821 // fsqrt v1.2d, v1.2d
 	WORD $0x6ee1f842 // fsqrt v2.2d, v2.2d
 	WORD $0x6ee1f863 // fsqrt v3.2d, v3.2d
-	B sumWinS2K3D1P1F64NEON_postDone27
+	B sumWinS2K3D1P1F64NEON_postDone34
+sumWinS2K3D1P1F64NEON_f3_padBody:
+	VLD2.P (R6)(R15), [V8.D2, V9.D2]
+	VLD2.P (R6)(R26), [V10.D2, V11.D2]
+	WORD $0x4e68d780 // fadd v0.2d, v28.2d, v8.2d
+	WORD $0x4e69d400 // fadd v0.2d, v0.2d, v9.2d
+	WORD $0x4e6bd400 // fadd v0.2d, v0.2d, v11.2d
+	VLD2.P (R6)(R15), [V12.D2, V13.D2]
+	VLD2.P (R6)(R26), [V14.D2, V15.D2]
+	WORD $0x4e6cd781 // fadd v1.2d, v28.2d, v12.2d
+	WORD $0x4e6dd421 // fadd v1.2d, v1.2d, v13.2d
+	WORD $0x4e6fd421 // fadd v1.2d, v1.2d, v15.2d
+	VLD2.P (R6)(R15), [V8.D2, V9.D2]
+	VLD2.P (R6)(R26), [V10.D2, V11.D2]
+	WORD $0x4e68d782 // fadd v2.2d, v28.2d, v8.2d
+	WORD $0x4e69d442 // fadd v2.2d, v2.2d, v9.2d
+	WORD $0x4e6bd442 // fadd v2.2d, v2.2d, v11.2d
+	VLD2 (R6), [V12.D2, V13.D2]
+	VEXT $8, V31.B16, V12.B16, V15.B16
+	WORD $0x4e6cd783 // fadd v3.2d, v28.2d, v12.2d
+	WORD $0x4e6dd463 // fadd v3.2d, v3.2d, v13.2d
+	WORD $0x4e6fd463 // fadd v3.2d, v3.2d, v15.2d
+	VLD2.P (R7)(R15), [V8.D2, V9.D2]
+	VLD2.P (R7)(R26), [V10.D2, V11.D2]
+	WORD $0x4e68d400 // fadd v0.2d, v0.2d, v8.2d
+	WORD $0x4e69d400 // fadd v0.2d, v0.2d, v9.2d
+	WORD $0x4e6bd400 // fadd v0.2d, v0.2d, v11.2d
+	VLD2.P (R7)(R15), [V12.D2, V13.D2]
+	VLD2.P (R7)(R26), [V14.D2, V15.D2]
+	WORD $0x4e6cd421 // fadd v1.2d, v1.2d, v12.2d
+	WORD $0x4e6dd421 // fadd v1.2d, v1.2d, v13.2d
+	WORD $0x4e6fd421 // fadd v1.2d, v1.2d, v15.2d
+	VLD2.P (R7)(R15), [V8.D2, V9.D2]
+	VLD2.P (R7)(R26), [V10.D2, V11.D2]
+	WORD $0x4e68d442 // fadd v2.2d, v2.2d, v8.2d
+	WORD $0x4e69d442 // fadd v2.2d, v2.2d, v9.2d
+	WORD $0x4e6bd442 // fadd v2.2d, v2.2d, v11.2d
+	VLD2 (R7), [V12.D2, V13.D2]
+	VEXT $8, V31.B16, V12.B16, V15.B16
+	WORD $0x4e6cd463 // fadd v3.2d, v3.2d, v12.2d
+	WORD $0x4e6dd463 // fadd v3.2d, v3.2d, v13.2d
+	WORD $0x4e6fd463 // fadd v3.2d, v3.2d, v15.2d
+	VLD2.P (R8)(R15), [V8.D2, V9.D2]
+	VLD2.P (R8)(R26), [V10.D2, V11.D2]
+	WORD $0x4e68d400 // fadd v0.2d, v0.2d, v8.2d
+	WORD $0x4e69d400 // fadd v0.2d, v0.2d, v9.2d
+	WORD $0x4e6bd400 // fadd v0.2d, v0.2d, v11.2d
+	VLD2.P (R8)(R15), [V12.D2, V13.D2]
+	VLD2.P (R8)(R26), [V14.D2, V15.D2]
+	WORD $0x4e6cd421 // fadd v1.2d, v1.2d, v12.2d
+	WORD $0x4e6dd421 // fadd v1.2d, v1.2d, v13.2d
+	WORD $0x4e6fd421 // fadd v1.2d, v1.2d, v15.2d
+	VLD2.P (R8)(R15), [V8.D2, V9.D2]
+	VLD2.P (R8)(R26), [V10.D2, V11.D2]
+	WORD $0x4e68d442 // fadd v2.2d, v2.2d, v8.2d
+	WORD $0x4e69d442 // fadd v2.2d, v2.2d, v9.2d
+	WORD $0x4e6bd442 // fadd v2.2d, v2.2d, v11.2d
+	VLD2 (R8), [V12.D2, V13.D2]
+	VEXT $8, V31.B16, V12.B16, V15.B16
+	WORD $0x4e6cd463 // fadd v3.2d, v3.2d, v12.2d
+	WORD $0x4e6dd463 // fadd v3.2d, v3.2d, v13.2d
+	WORD $0x4e6fd463 // fadd v3.2d, v3.2d, v15.2d
+	VLD1.P 64(R14), [V20.D2, V21.D2, V22.D2, V23.D2]
+	MOVW 1232(R0), R16
+	CBNZW R16, sumWinS2K3D1P1F64NEON_post36
+	WORD $0x6e74fc00 // fdiv v0.2d, v0.2d, v20.2d
+	WORD $0x6e75fc21 // fdiv v1.2d, v1.2d, v21.2d
+	WORD $0x6e76fc42 // fdiv v2.2d, v2.2d, v22.2d
+	WORD $0x6e77fc63 // fdiv v3.2d, v3.2d, v23.2d
+	WORD $0x4e7cd400 // fadd v0.2d, v0.2d, v28.2d
+	WORD $0x4e7cd421 // fadd v1.2d, v1.2d, v28.2d
+	WORD $0x4e7cd442 // fadd v2.2d, v2.2d, v28.2d
+	WORD $0x4e7cd463 // fadd v3.2d, v3.2d, v28.2d
+sumWinS2K3D1P1F64NEON_postDone37:
+	VST1.P [V0.D2, V1.D2, V2.D2, V3.D2], 64(R10)
+	B sumWinS2K3D1P1F64NEON_f3_dispatch
+sumWinS2K3D1P1F64NEON_post36:
+	CMPW $1, R16
+	BNE sumWinS2K3D1P1F64NEON_lp38
+	WORD $0x6e7dfc00 // fdiv v0.2d, v0.2d, v29.2d
+	WORD $0x6e7dfc21 // fdiv v1.2d, v1.2d, v29.2d
+	WORD $0x6e7dfc42 // fdiv v2.2d, v2.2d, v29.2d
+	WORD $0x6e7dfc63 // fdiv v3.2d, v3.2d, v29.2d
+	WORD $0x6e7efc00 // fdiv v0.2d, v0.2d, v30.2d
+	WORD $0x6e7efc21 // fdiv v1.2d, v1.2d, v30.2d
+	WORD $0x6e7efc42 // fdiv v2.2d, v2.2d, v30.2d
+	WORD $0x6e7efc63 // fdiv v3.2d, v3.2d, v30.2d
+	WORD $0x6e74fc00 // fdiv v0.2d, v0.2d, v20.2d
+	WORD $0x6e75fc21 // fdiv v1.2d, v1.2d, v21.2d
+	WORD $0x6e76fc42 // fdiv v2.2d, v2.2d, v22.2d
+	WORD $0x6e77fc63 // fdiv v3.2d, v3.2d, v23.2d
+	B sumWinS2K3D1P1F64NEON_postDone37
+sumWinS2K3D1P1F64NEON_lp38:
+	WORD $0x6e74fc00 // fdiv v0.2d, v0.2d, v20.2d
+	WORD $0x6e75fc21 // fdiv v1.2d, v1.2d, v21.2d
+	WORD $0x6e76fc42 // fdiv v2.2d, v2.2d, v22.2d
+	WORD $0x6e77fc63 // fdiv v3.2d, v3.2d, v23.2d
+	WORD $0x4e7cd400 // fadd v0.2d, v0.2d, v28.2d
+	WORD $0x4e7cd421 // fadd v1.2d, v1.2d, v28.2d
+	WORD $0x4e7cd442 // fadd v2.2d, v2.2d, v28.2d
+	WORD $0x4e7cd463 // fadd v3.2d, v3.2d, v28.2d
+	WORD $0x6e7fdc00 // fmul v0.2d, v0.2d, v31.2d
+	WORD $0x6e7fdc21 // fmul v1.2d, v1.2d, v31.2d
+	WORD $0x6e7fdc42 // fmul v2.2d, v2.2d, v31.2d
+	WORD $0x6e7fdc63 // fmul v3.2d, v3.2d, v31.2d
+	CMPW $3, R16
+	BNE sumWinS2K3D1P1F64NEON_postDone37
+	WORD $0x6ee1f800 // fsqrt v0.2d, v0.2d
+	WORD $0x6ee1f821 // fsqrt v1.2d, v1.2d
+	WORD $0x6ee1f842 // fsqrt v2.2d, v2.2d
+	WORD $0x6ee1f863 // fsqrt v3.2d, v3.2d
+	B sumWinS2K3D1P1F64NEON_postDone37
 sumWinS2K3D1P1F64NEON_f3_rowEnd:
 	// Next row.
 	MOVD 88(R0), R16
@@ -82515,7 +85549,7 @@ sumWinS2K3D1P1F64NEON_f4_body:
 	WORD $0x4e6fd463 // fadd v3.2d, v3.2d, v15.2d
 	VLD1.P 64(R14), [V20.D2, V21.D2, V22.D2, V23.D2]
 	MOVW 1232(R0), R16
-	CBNZW R16, sumWinS2K3D1P1F64NEON_post29
+	CBNZW R16, sumWinS2K3D1P1F64NEON_post39
 	WORD $0x6e74fc00 // fdiv v0.2d, v0.2d, v20.2d
 	WORD $0x6e75fc21 // fdiv v1.2d, v1.2d, v21.2d
 	WORD $0x6e76fc42 // fdiv v2.2d, v2.2d, v22.2d
@@ -82524,14 +85558,14 @@ sumWinS2K3D1P1F64NEON_f4_body:
 	WORD $0x4e7cd421 // fadd v1.2d, v1.2d, v28.2d
 	WORD $0x4e7cd442 // fadd v2.2d, v2.2d, v28.2d
 	WORD $0x4e7cd463 // fadd v3.2d, v3.2d, v28.2d
-sumWinS2K3D1P1F64NEON_postDone30:
+sumWinS2K3D1P1F64NEON_postDone40:
 	VST1.P [V0.D2, V1.D2, V2.D2, V3.D2], 64(R10)
 	SUBS $1, R12
 	BNE sumWinS2K3D1P1F64NEON_f4_body
 	B sumWinS2K3D1P1F64NEON_f4_dispatch
-sumWinS2K3D1P1F64NEON_post29:
+sumWinS2K3D1P1F64NEON_post39:
 	CMPW $1, R16
-	BNE sumWinS2K3D1P1F64NEON_lp31
+	BNE sumWinS2K3D1P1F64NEON_lp41
 	WORD $0x6e7dfc00 // fdiv v0.2d, v0.2d, v29.2d
 	WORD $0x6e7dfc21 // fdiv v1.2d, v1.2d, v29.2d
 	WORD $0x6e7dfc42 // fdiv v2.2d, v2.2d, v29.2d
@@ -82544,8 +85578,8 @@ sumWinS2K3D1P1F64NEON_post29:
 	WORD $0x6e75fc21 // fdiv v1.2d, v1.2d, v21.2d
 	WORD $0x6e76fc42 // fdiv v2.2d, v2.2d, v22.2d
 	WORD $0x6e77fc63 // fdiv v3.2d, v3.2d, v23.2d
-	B sumWinS2K3D1P1F64NEON_postDone30
-sumWinS2K3D1P1F64NEON_lp31:
+	B sumWinS2K3D1P1F64NEON_postDone40
+sumWinS2K3D1P1F64NEON_lp41:
 	WORD $0x6e74fc00 // fdiv v0.2d, v0.2d, v20.2d
 	WORD $0x6e75fc21 // fdiv v1.2d, v1.2d, v21.2d
 	WORD $0x6e76fc42 // fdiv v2.2d, v2.2d, v22.2d
@@ -82559,12 +85593,12 @@ sumWinS2K3D1P1F64NEON_lp31:
 	WORD $0x6e7fdc42 // fmul v2.2d, v2.2d, v31.2d
 	WORD $0x6e7fdc63 // fmul v3.2d, v3.2d, v31.2d
 	CMPW $3, R16
-	BNE sumWinS2K3D1P1F64NEON_postDone30
+	BNE sumWinS2K3D1P1F64NEON_postDone40
 	WORD $0x6ee1f800 // fsqrt v0.2d, v0.2d
 	WORD $0x6ee1f821 // fsqrt v1.2d, v1.2d
 	WORD $0x6ee1f842 // fsqrt v2.2d, v2.2d
 	WORD $0x6ee1f863 // fsqrt v3.2d, v3.2d
-	B sumWinS2K3D1P1F64NEON_postDone30
+	B sumWinS2K3D1P1F64NEON_postDone40
 sumWinS2K3D1P1F64NEON_f4_dispatch:
 	TBZ $63, R25, sumWinS2K3D1P1F64NEON_f4_edgePost
 	CMN $1, R25
@@ -82597,6 +85631,29 @@ sumWinS2K3D1P1F64NEON_f4_dispatch:
 	MOVD $1, R12
 	B sumWinS2K3D1P1F64NEON_f4_body
 sumWinS2K3D1P1F64NEON_f4_tailDone:
+	MOVD 112(RSP), R16
+	TBNZ $63, R16, sumWinS2K3D1P1F64NEON_f4_padDone
+	LSL $1, R16, R13
+	MOVD R16, R17
+	ADD R17<<3, R2, R10
+	MOVD 1240(R0), R14
+	ADD R17<<3, R14
+	ADD $-1, R13, R17
+	LSL $3, R17, R17
+	MOVD 120(R0), R6
+	ADD R1, R6
+	ADD R17, R6
+	MOVD 128(R0), R7
+	ADD R1, R7
+	ADD R17, R7
+	MOVD 136(R0), R8
+	ADD R1, R8
+	ADD R17, R8
+	MOVD 144(R0), R9
+	ADD R1, R9
+	ADD R17, R9
+	MOVD $-4, R25
+	B sumWinS2K3D1P1F64NEON_f4_padBody
 sumWinS2K3D1P1F64NEON_f4_padDone:
 	MOVD 104(RSP), R16
 	CBZ R16, sumWinS2K3D1P1F64NEON_f4_leadDone
@@ -82795,7 +85852,7 @@ sumWinS2K3D1P1F64NEON_f4_leadBody:
 	WORD $0x4e6fd463 // fadd v3.2d, v3.2d, v15.2d
 	VLD1.P 64(R14), [V20.D2, V21.D2, V22.D2, V23.D2]
 	MOVW 1232(R0), R16
-	CBNZW R16, sumWinS2K3D1P1F64NEON_post32
+	CBNZW R16, sumWinS2K3D1P1F64NEON_post42
 	WORD $0x6e74fc00 // fdiv v0.2d, v0.2d, v20.2d
 	WORD $0x6e75fc21 // fdiv v1.2d, v1.2d, v21.2d
 	WORD $0x6e76fc42 // fdiv v2.2d, v2.2d, v22.2d
@@ -82804,12 +85861,12 @@ sumWinS2K3D1P1F64NEON_f4_leadBody:
 	WORD $0x4e7cd421 // fadd v1.2d, v1.2d, v28.2d
 	WORD $0x4e7cd442 // fadd v2.2d, v2.2d, v28.2d
 	WORD $0x4e7cd463 // fadd v3.2d, v3.2d, v28.2d
-sumWinS2K3D1P1F64NEON_postDone33:
+sumWinS2K3D1P1F64NEON_postDone43:
 	VST1.P [V0.D2, V1.D2, V2.D2, V3.D2], 64(R10)
 	B sumWinS2K3D1P1F64NEON_f4_dispatch
-sumWinS2K3D1P1F64NEON_post32:
+sumWinS2K3D1P1F64NEON_post42:
 	CMPW $1, R16
-	BNE sumWinS2K3D1P1F64NEON_lp34
+	BNE sumWinS2K3D1P1F64NEON_lp44
 	WORD $0x6e7dfc00 // fdiv v0.2d, v0.2d, v29.2d
 	WORD $0x6e7dfc21 // fdiv v1.2d, v1.2d, v29.2d
 	WORD $0x6e7dfc42 // fdiv v2.2d, v2.2d, v29.2d
@@ -82822,8 +85879,8 @@ sumWinS2K3D1P1F64NEON_post32:
 	WORD $0x6e75fc21 // fdiv v1.2d, v1.2d, v21.2d
 	WORD $0x6e76fc42 // fdiv v2.2d, v2.2d, v22.2d
 	WORD $0x6e77fc63 // fdiv v3.2d, v3.2d, v23.2d
-	B sumWinS2K3D1P1F64NEON_postDone33
-sumWinS2K3D1P1F64NEON_lp34:
+	B sumWinS2K3D1P1F64NEON_postDone43
+sumWinS2K3D1P1F64NEON_lp44:
 	WORD $0x6e74fc00 // fdiv v0.2d, v0.2d, v20.2d
 	WORD $0x6e75fc21 // fdiv v1.2d, v1.2d, v21.2d
 	WORD $0x6e76fc42 // fdiv v2.2d, v2.2d, v22.2d
@@ -82837,12 +85894,143 @@ sumWinS2K3D1P1F64NEON_lp34:
 	WORD $0x6e7fdc42 // fmul v2.2d, v2.2d, v31.2d
 	WORD $0x6e7fdc63 // fmul v3.2d, v3.2d, v31.2d
 	CMPW $3, R16
-	BNE sumWinS2K3D1P1F64NEON_postDone33
+	BNE sumWinS2K3D1P1F64NEON_postDone43
 	WORD $0x6ee1f800 // fsqrt v0.2d, v0.2d
 	WORD $0x6ee1f821 // fsqrt v1.2d, v1.2d
 	WORD $0x6ee1f842 // fsqrt v2.2d, v2.2d
 	WORD $0x6ee1f863 // fsqrt v3.2d, v3.2d
-	B sumWinS2K3D1P1F64NEON_postDone33
+	B sumWinS2K3D1P1F64NEON_postDone43
+sumWinS2K3D1P1F64NEON_f4_padBody:
+	VLD2.P (R6)(R15), [V8.D2, V9.D2]
+	VLD2.P (R6)(R26), [V10.D2, V11.D2]
+	WORD $0x4e68d780 // fadd v0.2d, v28.2d, v8.2d
+	WORD $0x4e69d400 // fadd v0.2d, v0.2d, v9.2d
+	WORD $0x4e6bd400 // fadd v0.2d, v0.2d, v11.2d
+	VLD2.P (R6)(R15), [V12.D2, V13.D2]
+	VLD2.P (R6)(R26), [V14.D2, V15.D2]
+	WORD $0x4e6cd781 // fadd v1.2d, v28.2d, v12.2d
+	WORD $0x4e6dd421 // fadd v1.2d, v1.2d, v13.2d
+	WORD $0x4e6fd421 // fadd v1.2d, v1.2d, v15.2d
+	VLD2.P (R6)(R15), [V8.D2, V9.D2]
+	VLD2.P (R6)(R26), [V10.D2, V11.D2]
+	WORD $0x4e68d782 // fadd v2.2d, v28.2d, v8.2d
+	WORD $0x4e69d442 // fadd v2.2d, v2.2d, v9.2d
+	WORD $0x4e6bd442 // fadd v2.2d, v2.2d, v11.2d
+	VLD2 (R6), [V12.D2, V13.D2]
+	VEXT $8, V31.B16, V12.B16, V15.B16
+	WORD $0x4e6cd783 // fadd v3.2d, v28.2d, v12.2d
+	WORD $0x4e6dd463 // fadd v3.2d, v3.2d, v13.2d
+	WORD $0x4e6fd463 // fadd v3.2d, v3.2d, v15.2d
+	VLD2.P (R7)(R15), [V8.D2, V9.D2]
+	VLD2.P (R7)(R26), [V10.D2, V11.D2]
+	WORD $0x4e68d400 // fadd v0.2d, v0.2d, v8.2d
+	WORD $0x4e69d400 // fadd v0.2d, v0.2d, v9.2d
+	WORD $0x4e6bd400 // fadd v0.2d, v0.2d, v11.2d
+	VLD2.P (R7)(R15), [V12.D2, V13.D2]
+	VLD2.P (R7)(R26), [V14.D2, V15.D2]
+	WORD $0x4e6cd421 // fadd v1.2d, v1.2d, v12.2d
+	WORD $0x4e6dd421 // fadd v1.2d, v1.2d, v13.2d
+	WORD $0x4e6fd421 // fadd v1.2d, v1.2d, v15.2d
+	VLD2.P (R7)(R15), [V8.D2, V9.D2]
+	VLD2.P (R7)(R26), [V10.D2, V11.D2]
+	WORD $0x4e68d442 // fadd v2.2d, v2.2d, v8.2d
+	WORD $0x4e69d442 // fadd v2.2d, v2.2d, v9.2d
+	WORD $0x4e6bd442 // fadd v2.2d, v2.2d, v11.2d
+	VLD2 (R7), [V12.D2, V13.D2]
+	VEXT $8, V31.B16, V12.B16, V15.B16
+	WORD $0x4e6cd463 // fadd v3.2d, v3.2d, v12.2d
+	WORD $0x4e6dd463 // fadd v3.2d, v3.2d, v13.2d
+	WORD $0x4e6fd463 // fadd v3.2d, v3.2d, v15.2d
+	VLD2.P (R8)(R15), [V8.D2, V9.D2]
+	VLD2.P (R8)(R26), [V10.D2, V11.D2]
+	WORD $0x4e68d400 // fadd v0.2d, v0.2d, v8.2d
+	WORD $0x4e69d400 // fadd v0.2d, v0.2d, v9.2d
+	WORD $0x4e6bd400 // fadd v0.2d, v0.2d, v11.2d
+	VLD2.P (R8)(R15), [V12.D2, V13.D2]
+	VLD2.P (R8)(R26), [V14.D2, V15.D2]
+	WORD $0x4e6cd421 // fadd v1.2d, v1.2d, v12.2d
+	WORD $0x4e6dd421 // fadd v1.2d, v1.2d, v13.2d
+	WORD $0x4e6fd421 // fadd v1.2d, v1.2d, v15.2d
+	VLD2.P (R8)(R15), [V8.D2, V9.D2]
+	VLD2.P (R8)(R26), [V10.D2, V11.D2]
+	WORD $0x4e68d442 // fadd v2.2d, v2.2d, v8.2d
+	WORD $0x4e69d442 // fadd v2.2d, v2.2d, v9.2d
+	WORD $0x4e6bd442 // fadd v2.2d, v2.2d, v11.2d
+	VLD2 (R8), [V12.D2, V13.D2]
+	VEXT $8, V31.B16, V12.B16, V15.B16
+	WORD $0x4e6cd463 // fadd v3.2d, v3.2d, v12.2d
+	WORD $0x4e6dd463 // fadd v3.2d, v3.2d, v13.2d
+	WORD $0x4e6fd463 // fadd v3.2d, v3.2d, v15.2d
+	VLD2.P (R9)(R15), [V8.D2, V9.D2]
+	VLD2.P (R9)(R26), [V10.D2, V11.D2]
+	WORD $0x4e68d400 // fadd v0.2d, v0.2d, v8.2d
+	WORD $0x4e69d400 // fadd v0.2d, v0.2d, v9.2d
+	WORD $0x4e6bd400 // fadd v0.2d, v0.2d, v11.2d
+	VLD2.P (R9)(R15), [V12.D2, V13.D2]
+	VLD2.P (R9)(R26), [V14.D2, V15.D2]
+	WORD $0x4e6cd421 // fadd v1.2d, v1.2d, v12.2d
+	WORD $0x4e6dd421 // fadd v1.2d, v1.2d, v13.2d
+	WORD $0x4e6fd421 // fadd v1.2d, v1.2d, v15.2d
+	VLD2.P (R9)(R15), [V8.D2, V9.D2]
+	VLD2.P (R9)(R26), [V10.D2, V11.D2]
+	WORD $0x4e68d442 // fadd v2.2d, v2.2d, v8.2d
+	WORD $0x4e69d442 // fadd v2.2d, v2.2d, v9.2d
+	WORD $0x4e6bd442 // fadd v2.2d, v2.2d, v11.2d
+	VLD2 (R9), [V12.D2, V13.D2]
+	VEXT $8, V31.B16, V12.B16, V15.B16
+	WORD $0x4e6cd463 // fadd v3.2d, v3.2d, v12.2d
+	WORD $0x4e6dd463 // fadd v3.2d, v3.2d, v13.2d
+	WORD $0x4e6fd463 // fadd v3.2d, v3.2d, v15.2d
+	VLD1.P 64(R14), [V20.D2, V21.D2, V22.D2, V23.D2]
+	MOVW 1232(R0), R16
+	CBNZW R16, sumWinS2K3D1P1F64NEON_post45
+	WORD $0x6e74fc00 // fdiv v0.2d, v0.2d, v20.2d
+	WORD $0x6e75fc21 // fdiv v1.2d, v1.2d, v21.2d
+	WORD $0x6e76fc42 // fdiv v2.2d, v2.2d, v22.2d
+	WORD $0x6e77fc63 // fdiv v3.2d, v3.2d, v23.2d
+	WORD $0x4e7cd400 // fadd v0.2d, v0.2d, v28.2d
+	WORD $0x4e7cd421 // fadd v1.2d, v1.2d, v28.2d
+	WORD $0x4e7cd442 // fadd v2.2d, v2.2d, v28.2d
+	WORD $0x4e7cd463 // fadd v3.2d, v3.2d, v28.2d
+sumWinS2K3D1P1F64NEON_postDone46:
+	VST1.P [V0.D2, V1.D2, V2.D2, V3.D2], 64(R10)
+	B sumWinS2K3D1P1F64NEON_f4_dispatch
+sumWinS2K3D1P1F64NEON_post45:
+	CMPW $1, R16
+	BNE sumWinS2K3D1P1F64NEON_lp47
+	WORD $0x6e7dfc00 // fdiv v0.2d, v0.2d, v29.2d
+	WORD $0x6e7dfc21 // fdiv v1.2d, v1.2d, v29.2d
+	WORD $0x6e7dfc42 // fdiv v2.2d, v2.2d, v29.2d
+	WORD $0x6e7dfc63 // fdiv v3.2d, v3.2d, v29.2d
+	WORD $0x6e7efc00 // fdiv v0.2d, v0.2d, v30.2d
+	WORD $0x6e7efc21 // fdiv v1.2d, v1.2d, v30.2d
+	WORD $0x6e7efc42 // fdiv v2.2d, v2.2d, v30.2d
+	WORD $0x6e7efc63 // fdiv v3.2d, v3.2d, v30.2d
+	WORD $0x6e74fc00 // fdiv v0.2d, v0.2d, v20.2d
+	WORD $0x6e75fc21 // fdiv v1.2d, v1.2d, v21.2d
+	WORD $0x6e76fc42 // fdiv v2.2d, v2.2d, v22.2d
+	WORD $0x6e77fc63 // fdiv v3.2d, v3.2d, v23.2d
+	B sumWinS2K3D1P1F64NEON_postDone46
+sumWinS2K3D1P1F64NEON_lp47:
+	WORD $0x6e74fc00 // fdiv v0.2d, v0.2d, v20.2d
+	WORD $0x6e75fc21 // fdiv v1.2d, v1.2d, v21.2d
+	WORD $0x6e76fc42 // fdiv v2.2d, v2.2d, v22.2d
+	WORD $0x6e77fc63 // fdiv v3.2d, v3.2d, v23.2d
+	WORD $0x4e7cd400 // fadd v0.2d, v0.2d, v28.2d
+	WORD $0x4e7cd421 // fadd v1.2d, v1.2d, v28.2d
+	WORD $0x4e7cd442 // fadd v2.2d, v2.2d, v28.2d
+	WORD $0x4e7cd463 // fadd v3.2d, v3.2d, v28.2d
+	WORD $0x6e7fdc00 // fmul v0.2d, v0.2d, v31.2d
+	WORD $0x6e7fdc21 // fmul v1.2d, v1.2d, v31.2d
+	WORD $0x6e7fdc42 // fmul v2.2d, v2.2d, v31.2d
+	WORD $0x6e7fdc63 // fmul v3.2d, v3.2d, v31.2d
+	CMPW $3, R16
+	BNE sumWinS2K3D1P1F64NEON_postDone46
+	WORD $0x6ee1f800 // fsqrt v0.2d, v0.2d
+	WORD $0x6ee1f821 // fsqrt v1.2d, v1.2d
+	WORD $0x6ee1f842 // fsqrt v2.2d, v2.2d
+	WORD $0x6ee1f863 // fsqrt v3.2d, v3.2d
+	B sumWinS2K3D1P1F64NEON_postDone46
 sumWinS2K3D1P1F64NEON_f4_rowEnd:
 	// Next row.
 	MOVD 88(R0), R16
@@ -84496,7 +87684,7 @@ TEXT ·sumWinS1K3D1P1F64NEON(SB), $704-48
 	MOVD $1, R17
 	MOVD R17, 104(RSP)
 sumWinS1K3D1P1F64NEON_noLead1:
-	// The padded tail t = wo-L: no tail chunk, one trailing edge chunk, t+lo >= 0, and t+hi-w = p.
+	// The padded tail t = wo-L: no tail chunk, one trailing edge chunk, t*s+lo >= 0, and t*s+hi-w = padOver.
 	MOVD 968(R0), R17
 	TBZ $63, R17, sumWinS1K3D1P1F64NEON_noPadTail2
 	MOVD 960(R0), R17
@@ -84505,11 +87693,13 @@ sumWinS1K3D1P1F64NEON_noLead1:
 	CMP R17, R19
 	BNE sumWinS1K3D1P1F64NEON_noPadTail2
 	MOVD 904(R0), R17
-	SUB $8, R17
-	CMP $1, R17
+	SUBS $8, R17
+	BLT sumWinS1K3D1P1F64NEON_noPadTail2
+	MOVD R17, R20
+	CMP $1, R20
 	BLT sumWinS1K3D1P1F64NEON_noPadTail2
 	MOVD 896(R0), R19
-	ADD $9, R17, R20
+	ADD $9, R20
 	SUB R19, R20
 	CMP $1, R20
 	BNE sumWinS1K3D1P1F64NEON_noPadTail2

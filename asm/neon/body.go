@@ -238,10 +238,14 @@ func (g *win) shiftLanes(set V, sh int) {
 // each) split into even and odd columns, then the row's taps in order. In
 // the lead the LD2 at -1, which would read column -1, is not made: its even
 // columns (tap -1) are the odd columns of the LD2 at 0 shifted by one lane,
-// lane 0 from the fill (EXT with the previous lane group's odd columns).
+// lane 0 from the fill (EXT with the previous lane group's odd columns). In
+// the padded tail the last lane group's LD2 at 0, which would read column w,
+// is not made: its odd columns (tap 1) are the even columns of the LD2 at -1
+// shifted by one lane, the last from the fill.
 func (g *win) tapRow2(a *accum, ptr string, c ctx, sets, splats []V) {
 	offs := g.k.Offsets()
 	lead := c == ctxLead
+	padLast := func(q int) bool { return c == ctxPadTail && q == 3 }
 	for q := range 4 {
 		set := sets[q%len(sets)]
 		var prevO V = vFill // the previous lane group's odd columns (lead)
@@ -258,6 +262,9 @@ func (g *win) tapRow2(a *accum, ptr string, c ctx, sets, splats []V) {
 			g.I("ADD $%d, %s, R16", g.es+32*q, ptr)
 			g.I("VLD2 (R16), %s", list(set+2, 2, g.arr))
 			g.I("VEXT $%d, %s, %s, %s", 16-g.es, (set + 3).B16(), prevO.B16(), set.B16())
+		case padLast(q):
+			g.I("VLD2 (%s), %s", ptr, list(set, 2, g.arr))
+			g.I("VEXT $%d, %s, %s, %s", g.es, vFill.B16(), set.B16(), (set + 3).B16())
 		case len(g.loads) == 1:
 			g.I("VLD2.P 32(%s), %s", ptr, list(set, 2, g.arr))
 		case len(g.loads) == 2:

@@ -31,11 +31,11 @@ import (
 //
 // Two edge chunks of the fast paths need no staging: chunk 0 of a row whose
 // only columns outside are its left padding (the lead: every row of a
-// padded window once the row is longer than a chunk's reach), and, for
-// stride 1, the row's last L outputs when only its right padding lies
-// outside (the padded tail). There the taps that reach into the padding are
-// made from an in-row load shifted by EXT, the padding lanes from the fill
-// register.
+// padded window once the row is longer than a chunk's reach), and the row's
+// last L outputs when only its right padding lies outside (the padded tail:
+// every row of stride 1 and padding p, the odd rows of 3 taps, stride 2 and
+// padding 1). There the taps that reach into the padding are made from an
+// in-row load shifted by EXT, the padding lanes from the fill register.
 //
 // Windows of 1 to 4 vertical taps take the fast paths, whose tap row
 // pointers stay in R6-R9 and advance with the loads; other windows the
@@ -138,13 +138,30 @@ func newWin(e *Emitter, k table.Kernel, l *layout) *win {
 	g.stageB = (g.ncols*g.es + 31) / 32 * 32
 	g.frame = fStage + maxFast*g.stageB
 	if k.K != 0 && g.lo < 0 {
-		g.hasLead = k.S == 1 || len(g.loads) == 2 && g.loads[0].Off == -1 && g.loads[1].Off == 0
-		g.hasPadTail = k.S == 1
+		g.hasLead = k.S == 1 || g.pairAtMinus1()
+		g.hasPadTail = g.hasLead
 	}
 	return g
 }
 
-func (g *win) fixed() bool   { return g.k.K != 0 }
+func (g *win) fixed() bool { return g.k.K != 0 }
+
+// pairAtMinus1 reports a stride-2 plan of LD2 at -1 and at 0 (3 taps,
+// padding 1): the one whose lead and padded tail make their padding
+// columns from the other load.
+func (g *win) pairAtMinus1() bool {
+	return g.k.S == 2 && len(g.loads) == 2 && g.loads[0].Off == -1 && g.loads[1].Off == 0
+}
+
+// padOver is how many columns the padded tail reads past the row: stride 1,
+// the padding p (see shiftOf); stride 2, one (an odd row's right padding
+// column, the last odd column of the last lane group).
+func (g *win) padOver() int {
+	if g.k.S == 1 {
+		return g.k.P
+	}
+	return 1
+}
 func (g *win) isMax() bool   { return g.k.Op == table.Max || g.k.Op == table.MaxIdx }
 func (g *win) withIdx() bool { return g.k.Op == table.MaxIdx }
 func (g *win) isSum() bool   { return !g.isMax() }
@@ -238,7 +255,7 @@ func (g *win) prologue() {
 	}
 	if g.hasPadTail {
 		done := g.fresh("noPadTail")
-		g.Comment("The padded tail t = wo-L: no tail chunk, one trailing edge chunk, t+lo >= 0, and t+hi-w = p.")
+		g.Comment("The padded tail t = wo-L: no tail chunk, one trailing edge chunk, t*s+lo >= 0, and t*s+hi-w = padOver.")
 		g.I("MOVD %s, R17", g.f("tail", 0))
 		g.I("TBZ $63, R17, %s", done)
 		g.I("MOVD %s, R17", g.f("nc", 0))
@@ -247,13 +264,15 @@ func (g *win) prologue() {
 		g.I("CMP R17, R19")
 		g.I("BNE %s", done)
 		g.I("MOVD %s, R17", g.f("wo", 0))
-		g.I("SUB $%d, R17", g.L)
-		g.I("CMP $%d, R17", -g.lo)
+		g.I("SUBS $%d, R17", g.L)
+		g.I("BLT %s", done)
+		g.mulTo("R20", "R17", g.k.S)
+		g.I("CMP $%d, R20", -g.lo)
 		g.I("BLT %s", done)
 		g.I("MOVD %s, R19", g.f("w", 0))
-		g.I("ADD $%d, R17, R20", g.hi)
+		g.I("ADD $%d, R20", g.hi)
 		g.I("SUB R19, R20")
-		g.I("CMP $%d, R20", g.k.P)
+		g.I("CMP $%d, R20", g.padOver())
 		g.I("BNE %s", done)
 		g.I("MOVD R17, %d(RSP)", fPadT)
 		g.I("SUB $1, R16")
