@@ -73,11 +73,11 @@ maxWinS2K2D1P0F32NEON_g_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS2K2D1P0F32NEON_g_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS2K2D1P0F32NEON_g_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $5, R16, R13
@@ -221,17 +221,6 @@ maxWinS2K2D1P0F32NEON_g_edge:
 	MOVD $1, R12
 	B maxWinS2K2D1P0F32NEON_g_body
 maxWinS2K2D1P0F32NEON_g_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS2K2D1P0F32NEON_g_rowOK
-	BL maxWinS2K2D1P0F32NEON_exact
-maxWinS2K2D1P0F32NEON_g_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -239,6 +228,17 @@ maxWinS2K2D1P0F32NEON_g_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS2K2D1P0F32NEON_g_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS2K2D1P0F32NEON_g_slabOK
+	BL maxWinS2K2D1P0F32NEON_exact
+maxWinS2K2D1P0F32NEON_g_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -303,11 +303,11 @@ maxWinS2K2D1P0F32NEON_f1_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS2K2D1P0F32NEON_f1_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS2K2D1P0F32NEON_f1_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $5, R16, R13
@@ -406,17 +406,6 @@ maxWinS2K2D1P0F32NEON_f1_edge:
 	MOVD $1, R12
 	B maxWinS2K2D1P0F32NEON_f1_body
 maxWinS2K2D1P0F32NEON_f1_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS2K2D1P0F32NEON_f1_rowOK
-	BL maxWinS2K2D1P0F32NEON_exact
-maxWinS2K2D1P0F32NEON_f1_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -424,6 +413,17 @@ maxWinS2K2D1P0F32NEON_f1_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS2K2D1P0F32NEON_f1_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS2K2D1P0F32NEON_f1_slabOK
+	BL maxWinS2K2D1P0F32NEON_exact
+maxWinS2K2D1P0F32NEON_f1_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -488,11 +488,11 @@ maxWinS2K2D1P0F32NEON_f2_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS2K2D1P0F32NEON_f2_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS2K2D1P0F32NEON_f2_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $5, R16, R13
@@ -624,17 +624,6 @@ maxWinS2K2D1P0F32NEON_f2_edge:
 	MOVD $1, R12
 	B maxWinS2K2D1P0F32NEON_f2_body
 maxWinS2K2D1P0F32NEON_f2_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS2K2D1P0F32NEON_f2_rowOK
-	BL maxWinS2K2D1P0F32NEON_exact
-maxWinS2K2D1P0F32NEON_f2_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -642,6 +631,17 @@ maxWinS2K2D1P0F32NEON_f2_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS2K2D1P0F32NEON_f2_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS2K2D1P0F32NEON_f2_slabOK
+	BL maxWinS2K2D1P0F32NEON_exact
+maxWinS2K2D1P0F32NEON_f2_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -706,11 +706,11 @@ maxWinS2K2D1P0F32NEON_f3_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS2K2D1P0F32NEON_f3_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS2K2D1P0F32NEON_f3_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $5, R16, R13
@@ -875,17 +875,6 @@ maxWinS2K2D1P0F32NEON_f3_edge:
 	MOVD $1, R12
 	B maxWinS2K2D1P0F32NEON_f3_body
 maxWinS2K2D1P0F32NEON_f3_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS2K2D1P0F32NEON_f3_rowOK
-	BL maxWinS2K2D1P0F32NEON_exact
-maxWinS2K2D1P0F32NEON_f3_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -893,6 +882,17 @@ maxWinS2K2D1P0F32NEON_f3_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS2K2D1P0F32NEON_f3_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS2K2D1P0F32NEON_f3_slabOK
+	BL maxWinS2K2D1P0F32NEON_exact
+maxWinS2K2D1P0F32NEON_f3_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -957,11 +957,11 @@ maxWinS2K2D1P0F32NEON_f4_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS2K2D1P0F32NEON_f4_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS2K2D1P0F32NEON_f4_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $5, R16, R13
@@ -1159,17 +1159,6 @@ maxWinS2K2D1P0F32NEON_f4_edge:
 	MOVD $1, R12
 	B maxWinS2K2D1P0F32NEON_f4_body
 maxWinS2K2D1P0F32NEON_f4_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS2K2D1P0F32NEON_f4_rowOK
-	BL maxWinS2K2D1P0F32NEON_exact
-maxWinS2K2D1P0F32NEON_f4_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -1177,6 +1166,17 @@ maxWinS2K2D1P0F32NEON_f4_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS2K2D1P0F32NEON_f4_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS2K2D1P0F32NEON_f4_slabOK
+	BL maxWinS2K2D1P0F32NEON_exact
+maxWinS2K2D1P0F32NEON_f4_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -1226,6 +1226,12 @@ maxWinS2K2D1P0F32NEON_done:
 	RET
 maxWinS2K2D1P0F32NEON_exact:
 	MOVD R30, 96(RSP)
+	MOVD 48(RSP), R1
+	MOVD 56(RSP), R2
+	MOVD 64(RSP), R3
+	MOVD 80(RSP), R5
+	MOVD 80(R0), R4
+maxWinS2K2D1P0F32NEON_x_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $5, R16, R13
@@ -1393,6 +1399,13 @@ maxWinS2K2D1P0F32NEON_x_edge:
 	MOVD $1, R12
 	B maxWinS2K2D1P0F32NEON_x_body
 maxWinS2K2D1P0F32NEON_x_rowEnd:
+	// Next row.
+	MOVD 88(R0), R16
+	ADD R16, R1
+	MOVD 96(R0), R16
+	ADD R16, R2
+	SUBS $1, R4
+	BNE maxWinS2K2D1P0F32NEON_x_row
 	MOVD 96(RSP), R30
 	B (R30)
 maxWinS2K2D1P0F32NEON_stage:
@@ -1554,11 +1567,11 @@ maxWinS2K3D1P1F32NEON_g_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS2K3D1P1F32NEON_g_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS2K3D1P1F32NEON_g_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $5, R16, R13
@@ -1718,17 +1731,6 @@ maxWinS2K3D1P1F32NEON_g_edge:
 	MOVD $1, R12
 	B maxWinS2K3D1P1F32NEON_g_body
 maxWinS2K3D1P1F32NEON_g_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS2K3D1P1F32NEON_g_rowOK
-	BL maxWinS2K3D1P1F32NEON_exact
-maxWinS2K3D1P1F32NEON_g_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -1736,6 +1738,17 @@ maxWinS2K3D1P1F32NEON_g_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS2K3D1P1F32NEON_g_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS2K3D1P1F32NEON_g_slabOK
+	BL maxWinS2K3D1P1F32NEON_exact
+maxWinS2K3D1P1F32NEON_g_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -1800,11 +1813,11 @@ maxWinS2K3D1P1F32NEON_f1_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS2K3D1P1F32NEON_f1_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS2K3D1P1F32NEON_f1_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $5, R16, R13
@@ -2004,17 +2017,6 @@ maxWinS2K3D1P1F32NEON_f1_padBody:
 	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R10)
 	B maxWinS2K3D1P1F32NEON_f1_dispatch
 maxWinS2K3D1P1F32NEON_f1_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS2K3D1P1F32NEON_f1_rowOK
-	BL maxWinS2K3D1P1F32NEON_exact
-maxWinS2K3D1P1F32NEON_f1_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -2022,6 +2024,17 @@ maxWinS2K3D1P1F32NEON_f1_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS2K3D1P1F32NEON_f1_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS2K3D1P1F32NEON_f1_slabOK
+	BL maxWinS2K3D1P1F32NEON_exact
+maxWinS2K3D1P1F32NEON_f1_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -2086,11 +2099,11 @@ maxWinS2K3D1P1F32NEON_f2_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS2K3D1P1F32NEON_f2_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS2K3D1P1F32NEON_f2_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $5, R16, R13
@@ -2397,17 +2410,6 @@ maxWinS2K3D1P1F32NEON_f2_padBody:
 	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R10)
 	B maxWinS2K3D1P1F32NEON_f2_dispatch
 maxWinS2K3D1P1F32NEON_f2_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS2K3D1P1F32NEON_f2_rowOK
-	BL maxWinS2K3D1P1F32NEON_exact
-maxWinS2K3D1P1F32NEON_f2_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -2415,6 +2417,17 @@ maxWinS2K3D1P1F32NEON_f2_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS2K3D1P1F32NEON_f2_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS2K3D1P1F32NEON_f2_slabOK
+	BL maxWinS2K3D1P1F32NEON_exact
+maxWinS2K3D1P1F32NEON_f2_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -2479,11 +2492,11 @@ maxWinS2K3D1P1F32NEON_f3_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS2K3D1P1F32NEON_f3_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS2K3D1P1F32NEON_f3_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $5, R16, R13
@@ -2897,17 +2910,6 @@ maxWinS2K3D1P1F32NEON_f3_padBody:
 	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R10)
 	B maxWinS2K3D1P1F32NEON_f3_dispatch
 maxWinS2K3D1P1F32NEON_f3_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS2K3D1P1F32NEON_f3_rowOK
-	BL maxWinS2K3D1P1F32NEON_exact
-maxWinS2K3D1P1F32NEON_f3_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -2915,6 +2917,17 @@ maxWinS2K3D1P1F32NEON_f3_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS2K3D1P1F32NEON_f3_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS2K3D1P1F32NEON_f3_slabOK
+	BL maxWinS2K3D1P1F32NEON_exact
+maxWinS2K3D1P1F32NEON_f3_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -2979,11 +2992,11 @@ maxWinS2K3D1P1F32NEON_f4_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS2K3D1P1F32NEON_f4_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS2K3D1P1F32NEON_f4_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $5, R16, R13
@@ -3504,17 +3517,6 @@ maxWinS2K3D1P1F32NEON_f4_padBody:
 	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R10)
 	B maxWinS2K3D1P1F32NEON_f4_dispatch
 maxWinS2K3D1P1F32NEON_f4_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS2K3D1P1F32NEON_f4_rowOK
-	BL maxWinS2K3D1P1F32NEON_exact
-maxWinS2K3D1P1F32NEON_f4_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -3522,6 +3524,17 @@ maxWinS2K3D1P1F32NEON_f4_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS2K3D1P1F32NEON_f4_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS2K3D1P1F32NEON_f4_slabOK
+	BL maxWinS2K3D1P1F32NEON_exact
+maxWinS2K3D1P1F32NEON_f4_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -3571,6 +3584,12 @@ maxWinS2K3D1P1F32NEON_done:
 	RET
 maxWinS2K3D1P1F32NEON_exact:
 	MOVD R30, 96(RSP)
+	MOVD 48(RSP), R1
+	MOVD 56(RSP), R2
+	MOVD 64(RSP), R3
+	MOVD 80(RSP), R5
+	MOVD 80(R0), R4
+maxWinS2K3D1P1F32NEON_x_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $5, R16, R13
@@ -3770,6 +3789,13 @@ maxWinS2K3D1P1F32NEON_x_edge:
 	MOVD $1, R12
 	B maxWinS2K3D1P1F32NEON_x_body
 maxWinS2K3D1P1F32NEON_x_rowEnd:
+	// Next row.
+	MOVD 88(R0), R16
+	ADD R16, R1
+	MOVD 96(R0), R16
+	ADD R16, R2
+	SUBS $1, R4
+	BNE maxWinS2K3D1P1F32NEON_x_row
 	MOVD 96(RSP), R30
 	B (R30)
 maxWinS2K3D1P1F32NEON_stage:
@@ -3896,11 +3922,11 @@ maxWinS2K3D1P0F32NEON_g_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS2K3D1P0F32NEON_g_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS2K3D1P0F32NEON_g_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $5, R16, R13
@@ -4068,17 +4094,6 @@ maxWinS2K3D1P0F32NEON_g_edge:
 	MOVD $1, R12
 	B maxWinS2K3D1P0F32NEON_g_body
 maxWinS2K3D1P0F32NEON_g_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS2K3D1P0F32NEON_g_rowOK
-	BL maxWinS2K3D1P0F32NEON_exact
-maxWinS2K3D1P0F32NEON_g_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -4086,6 +4101,17 @@ maxWinS2K3D1P0F32NEON_g_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS2K3D1P0F32NEON_g_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS2K3D1P0F32NEON_g_slabOK
+	BL maxWinS2K3D1P0F32NEON_exact
+maxWinS2K3D1P0F32NEON_g_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -4150,11 +4176,11 @@ maxWinS2K3D1P0F32NEON_f1_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS2K3D1P0F32NEON_f1_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS2K3D1P0F32NEON_f1_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $5, R16, R13
@@ -4265,17 +4291,6 @@ maxWinS2K3D1P0F32NEON_f1_edge:
 	MOVD $1, R12
 	B maxWinS2K3D1P0F32NEON_f1_body
 maxWinS2K3D1P0F32NEON_f1_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS2K3D1P0F32NEON_f1_rowOK
-	BL maxWinS2K3D1P0F32NEON_exact
-maxWinS2K3D1P0F32NEON_f1_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -4283,6 +4298,17 @@ maxWinS2K3D1P0F32NEON_f1_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS2K3D1P0F32NEON_f1_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS2K3D1P0F32NEON_f1_slabOK
+	BL maxWinS2K3D1P0F32NEON_exact
+maxWinS2K3D1P0F32NEON_f1_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -4347,11 +4373,11 @@ maxWinS2K3D1P0F32NEON_f2_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS2K3D1P0F32NEON_f2_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS2K3D1P0F32NEON_f2_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $5, R16, R13
@@ -4507,17 +4533,6 @@ maxWinS2K3D1P0F32NEON_f2_edge:
 	MOVD $1, R12
 	B maxWinS2K3D1P0F32NEON_f2_body
 maxWinS2K3D1P0F32NEON_f2_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS2K3D1P0F32NEON_f2_rowOK
-	BL maxWinS2K3D1P0F32NEON_exact
-maxWinS2K3D1P0F32NEON_f2_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -4525,6 +4540,17 @@ maxWinS2K3D1P0F32NEON_f2_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS2K3D1P0F32NEON_f2_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS2K3D1P0F32NEON_f2_slabOK
+	BL maxWinS2K3D1P0F32NEON_exact
+maxWinS2K3D1P0F32NEON_f2_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -4589,11 +4615,11 @@ maxWinS2K3D1P0F32NEON_f3_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS2K3D1P0F32NEON_f3_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS2K3D1P0F32NEON_f3_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $5, R16, R13
@@ -4794,17 +4820,6 @@ maxWinS2K3D1P0F32NEON_f3_edge:
 	MOVD $1, R12
 	B maxWinS2K3D1P0F32NEON_f3_body
 maxWinS2K3D1P0F32NEON_f3_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS2K3D1P0F32NEON_f3_rowOK
-	BL maxWinS2K3D1P0F32NEON_exact
-maxWinS2K3D1P0F32NEON_f3_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -4812,6 +4827,17 @@ maxWinS2K3D1P0F32NEON_f3_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS2K3D1P0F32NEON_f3_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS2K3D1P0F32NEON_f3_slabOK
+	BL maxWinS2K3D1P0F32NEON_exact
+maxWinS2K3D1P0F32NEON_f3_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -4876,11 +4902,11 @@ maxWinS2K3D1P0F32NEON_f4_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS2K3D1P0F32NEON_f4_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS2K3D1P0F32NEON_f4_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $5, R16, R13
@@ -5126,17 +5152,6 @@ maxWinS2K3D1P0F32NEON_f4_edge:
 	MOVD $1, R12
 	B maxWinS2K3D1P0F32NEON_f4_body
 maxWinS2K3D1P0F32NEON_f4_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS2K3D1P0F32NEON_f4_rowOK
-	BL maxWinS2K3D1P0F32NEON_exact
-maxWinS2K3D1P0F32NEON_f4_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -5144,6 +5159,17 @@ maxWinS2K3D1P0F32NEON_f4_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS2K3D1P0F32NEON_f4_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS2K3D1P0F32NEON_f4_slabOK
+	BL maxWinS2K3D1P0F32NEON_exact
+maxWinS2K3D1P0F32NEON_f4_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -5193,6 +5219,12 @@ maxWinS2K3D1P0F32NEON_done:
 	RET
 maxWinS2K3D1P0F32NEON_exact:
 	MOVD R30, 96(RSP)
+	MOVD 48(RSP), R1
+	MOVD 56(RSP), R2
+	MOVD 64(RSP), R3
+	MOVD 80(RSP), R5
+	MOVD 80(R0), R4
+maxWinS2K3D1P0F32NEON_x_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $5, R16, R13
@@ -5392,6 +5424,13 @@ maxWinS2K3D1P0F32NEON_x_edge:
 	MOVD $1, R12
 	B maxWinS2K3D1P0F32NEON_x_body
 maxWinS2K3D1P0F32NEON_x_rowEnd:
+	// Next row.
+	MOVD 88(R0), R16
+	ADD R16, R1
+	MOVD 96(R0), R16
+	ADD R16, R2
+	SUBS $1, R4
+	BNE maxWinS2K3D1P0F32NEON_x_row
 	MOVD 96(RSP), R30
 	B (R30)
 maxWinS2K3D1P0F32NEON_stage:
@@ -5553,11 +5592,11 @@ maxWinS1K3D1P1F32NEON_g_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS1K3D1P1F32NEON_g_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS1K3D1P1F32NEON_g_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -5709,17 +5748,6 @@ maxWinS1K3D1P1F32NEON_g_edge:
 	MOVD $1, R12
 	B maxWinS1K3D1P1F32NEON_g_body
 maxWinS1K3D1P1F32NEON_g_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS1K3D1P1F32NEON_g_rowOK
-	BL maxWinS1K3D1P1F32NEON_exact
-maxWinS1K3D1P1F32NEON_g_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -5727,6 +5755,17 @@ maxWinS1K3D1P1F32NEON_g_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS1K3D1P1F32NEON_g_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS1K3D1P1F32NEON_g_slabOK
+	BL maxWinS1K3D1P1F32NEON_exact
+maxWinS1K3D1P1F32NEON_g_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -5791,11 +5830,11 @@ maxWinS1K3D1P1F32NEON_f1_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS1K3D1P1F32NEON_f1_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS1K3D1P1F32NEON_f1_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -5990,17 +6029,6 @@ maxWinS1K3D1P1F32NEON_f1_padBody:
 	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R10)
 	B maxWinS1K3D1P1F32NEON_f1_dispatch
 maxWinS1K3D1P1F32NEON_f1_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS1K3D1P1F32NEON_f1_rowOK
-	BL maxWinS1K3D1P1F32NEON_exact
-maxWinS1K3D1P1F32NEON_f1_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -6008,6 +6036,17 @@ maxWinS1K3D1P1F32NEON_f1_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS1K3D1P1F32NEON_f1_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS1K3D1P1F32NEON_f1_slabOK
+	BL maxWinS1K3D1P1F32NEON_exact
+maxWinS1K3D1P1F32NEON_f1_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -6072,11 +6111,11 @@ maxWinS1K3D1P1F32NEON_f2_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS1K3D1P1F32NEON_f2_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS1K3D1P1F32NEON_f2_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -6373,17 +6412,6 @@ maxWinS1K3D1P1F32NEON_f2_padBody:
 	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R10)
 	B maxWinS1K3D1P1F32NEON_f2_dispatch
 maxWinS1K3D1P1F32NEON_f2_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS1K3D1P1F32NEON_f2_rowOK
-	BL maxWinS1K3D1P1F32NEON_exact
-maxWinS1K3D1P1F32NEON_f2_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -6391,6 +6419,17 @@ maxWinS1K3D1P1F32NEON_f2_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS1K3D1P1F32NEON_f2_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS1K3D1P1F32NEON_f2_slabOK
+	BL maxWinS1K3D1P1F32NEON_exact
+maxWinS1K3D1P1F32NEON_f2_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -6455,11 +6494,11 @@ maxWinS1K3D1P1F32NEON_f3_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS1K3D1P1F32NEON_f3_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS1K3D1P1F32NEON_f3_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -6858,17 +6897,6 @@ maxWinS1K3D1P1F32NEON_f3_padBody:
 	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R10)
 	B maxWinS1K3D1P1F32NEON_f3_dispatch
 maxWinS1K3D1P1F32NEON_f3_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS1K3D1P1F32NEON_f3_rowOK
-	BL maxWinS1K3D1P1F32NEON_exact
-maxWinS1K3D1P1F32NEON_f3_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -6876,6 +6904,17 @@ maxWinS1K3D1P1F32NEON_f3_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS1K3D1P1F32NEON_f3_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS1K3D1P1F32NEON_f3_slabOK
+	BL maxWinS1K3D1P1F32NEON_exact
+maxWinS1K3D1P1F32NEON_f3_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -6940,11 +6979,11 @@ maxWinS1K3D1P1F32NEON_f4_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS1K3D1P1F32NEON_f4_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS1K3D1P1F32NEON_f4_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -7445,17 +7484,6 @@ maxWinS1K3D1P1F32NEON_f4_padBody:
 	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R10)
 	B maxWinS1K3D1P1F32NEON_f4_dispatch
 maxWinS1K3D1P1F32NEON_f4_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS1K3D1P1F32NEON_f4_rowOK
-	BL maxWinS1K3D1P1F32NEON_exact
-maxWinS1K3D1P1F32NEON_f4_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -7463,6 +7491,17 @@ maxWinS1K3D1P1F32NEON_f4_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS1K3D1P1F32NEON_f4_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS1K3D1P1F32NEON_f4_slabOK
+	BL maxWinS1K3D1P1F32NEON_exact
+maxWinS1K3D1P1F32NEON_f4_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -7512,6 +7551,12 @@ maxWinS1K3D1P1F32NEON_done:
 	RET
 maxWinS1K3D1P1F32NEON_exact:
 	MOVD R30, 96(RSP)
+	MOVD 48(RSP), R1
+	MOVD 56(RSP), R2
+	MOVD 64(RSP), R3
+	MOVD 80(RSP), R5
+	MOVD 80(R0), R4
+maxWinS1K3D1P1F32NEON_x_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -7703,6 +7748,13 @@ maxWinS1K3D1P1F32NEON_x_edge:
 	MOVD $1, R12
 	B maxWinS1K3D1P1F32NEON_x_body
 maxWinS1K3D1P1F32NEON_x_rowEnd:
+	// Next row.
+	MOVD 88(R0), R16
+	ADD R16, R1
+	MOVD 96(R0), R16
+	ADD R16, R2
+	SUBS $1, R4
+	BNE maxWinS1K3D1P1F32NEON_x_row
 	MOVD 96(RSP), R30
 	B (R30)
 maxWinS1K3D1P1F32NEON_stage:
@@ -7826,11 +7878,11 @@ maxWinS1K2D1P0F32NEON_g_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS1K2D1P0F32NEON_g_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS1K2D1P0F32NEON_g_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -7972,17 +8024,6 @@ maxWinS1K2D1P0F32NEON_g_edge:
 	MOVD $1, R12
 	B maxWinS1K2D1P0F32NEON_g_body
 maxWinS1K2D1P0F32NEON_g_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS1K2D1P0F32NEON_g_rowOK
-	BL maxWinS1K2D1P0F32NEON_exact
-maxWinS1K2D1P0F32NEON_g_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -7990,6 +8031,17 @@ maxWinS1K2D1P0F32NEON_g_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS1K2D1P0F32NEON_g_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS1K2D1P0F32NEON_g_slabOK
+	BL maxWinS1K2D1P0F32NEON_exact
+maxWinS1K2D1P0F32NEON_g_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -8054,11 +8106,11 @@ maxWinS1K2D1P0F32NEON_f1_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS1K2D1P0F32NEON_f1_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS1K2D1P0F32NEON_f1_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -8156,17 +8208,6 @@ maxWinS1K2D1P0F32NEON_f1_edge:
 	MOVD $1, R12
 	B maxWinS1K2D1P0F32NEON_f1_body
 maxWinS1K2D1P0F32NEON_f1_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS1K2D1P0F32NEON_f1_rowOK
-	BL maxWinS1K2D1P0F32NEON_exact
-maxWinS1K2D1P0F32NEON_f1_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -8174,6 +8215,17 @@ maxWinS1K2D1P0F32NEON_f1_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS1K2D1P0F32NEON_f1_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS1K2D1P0F32NEON_f1_slabOK
+	BL maxWinS1K2D1P0F32NEON_exact
+maxWinS1K2D1P0F32NEON_f1_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -8238,11 +8290,11 @@ maxWinS1K2D1P0F32NEON_f2_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS1K2D1P0F32NEON_f2_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS1K2D1P0F32NEON_f2_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -8372,17 +8424,6 @@ maxWinS1K2D1P0F32NEON_f2_edge:
 	MOVD $1, R12
 	B maxWinS1K2D1P0F32NEON_f2_body
 maxWinS1K2D1P0F32NEON_f2_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS1K2D1P0F32NEON_f2_rowOK
-	BL maxWinS1K2D1P0F32NEON_exact
-maxWinS1K2D1P0F32NEON_f2_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -8390,6 +8431,17 @@ maxWinS1K2D1P0F32NEON_f2_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS1K2D1P0F32NEON_f2_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS1K2D1P0F32NEON_f2_slabOK
+	BL maxWinS1K2D1P0F32NEON_exact
+maxWinS1K2D1P0F32NEON_f2_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -8454,11 +8506,11 @@ maxWinS1K2D1P0F32NEON_f3_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS1K2D1P0F32NEON_f3_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS1K2D1P0F32NEON_f3_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -8620,17 +8672,6 @@ maxWinS1K2D1P0F32NEON_f3_edge:
 	MOVD $1, R12
 	B maxWinS1K2D1P0F32NEON_f3_body
 maxWinS1K2D1P0F32NEON_f3_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS1K2D1P0F32NEON_f3_rowOK
-	BL maxWinS1K2D1P0F32NEON_exact
-maxWinS1K2D1P0F32NEON_f3_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -8638,6 +8679,17 @@ maxWinS1K2D1P0F32NEON_f3_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS1K2D1P0F32NEON_f3_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS1K2D1P0F32NEON_f3_slabOK
+	BL maxWinS1K2D1P0F32NEON_exact
+maxWinS1K2D1P0F32NEON_f3_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -8702,11 +8754,11 @@ maxWinS1K2D1P0F32NEON_f4_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS1K2D1P0F32NEON_f4_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS1K2D1P0F32NEON_f4_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -8900,17 +8952,6 @@ maxWinS1K2D1P0F32NEON_f4_edge:
 	MOVD $1, R12
 	B maxWinS1K2D1P0F32NEON_f4_body
 maxWinS1K2D1P0F32NEON_f4_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS1K2D1P0F32NEON_f4_rowOK
-	BL maxWinS1K2D1P0F32NEON_exact
-maxWinS1K2D1P0F32NEON_f4_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -8918,6 +8959,17 @@ maxWinS1K2D1P0F32NEON_f4_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS1K2D1P0F32NEON_f4_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS1K2D1P0F32NEON_f4_slabOK
+	BL maxWinS1K2D1P0F32NEON_exact
+maxWinS1K2D1P0F32NEON_f4_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -8967,6 +9019,12 @@ maxWinS1K2D1P0F32NEON_done:
 	RET
 maxWinS1K2D1P0F32NEON_exact:
 	MOVD R30, 96(RSP)
+	MOVD 48(RSP), R1
+	MOVD 56(RSP), R2
+	MOVD 64(RSP), R3
+	MOVD 80(RSP), R5
+	MOVD 80(R0), R4
+maxWinS1K2D1P0F32NEON_x_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -9132,6 +9190,13 @@ maxWinS1K2D1P0F32NEON_x_edge:
 	MOVD $1, R12
 	B maxWinS1K2D1P0F32NEON_x_body
 maxWinS1K2D1P0F32NEON_x_rowEnd:
+	// Next row.
+	MOVD 88(R0), R16
+	ADD R16, R1
+	MOVD 96(R0), R16
+	ADD R16, R2
+	SUBS $1, R4
+	BNE maxWinS1K2D1P0F32NEON_x_row
 	MOVD 96(RSP), R30
 	B (R30)
 maxWinS1K2D1P0F32NEON_stage:
@@ -9291,11 +9356,11 @@ maxWinS1K3D2P1F32NEON_g_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS1K3D2P1F32NEON_g_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS1K3D2P1F32NEON_g_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -9455,17 +9520,6 @@ maxWinS1K3D2P1F32NEON_g_edge:
 	MOVD $1, R12
 	B maxWinS1K3D2P1F32NEON_g_body
 maxWinS1K3D2P1F32NEON_g_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS1K3D2P1F32NEON_g_rowOK
-	BL maxWinS1K3D2P1F32NEON_exact
-maxWinS1K3D2P1F32NEON_g_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -9473,6 +9527,17 @@ maxWinS1K3D2P1F32NEON_g_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS1K3D2P1F32NEON_g_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS1K3D2P1F32NEON_g_slabOK
+	BL maxWinS1K3D2P1F32NEON_exact
+maxWinS1K3D2P1F32NEON_g_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -9537,11 +9602,11 @@ maxWinS1K3D2P1F32NEON_f1_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS1K3D2P1F32NEON_f1_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS1K3D2P1F32NEON_f1_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -9748,17 +9813,6 @@ maxWinS1K3D2P1F32NEON_f1_padBody:
 	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R10)
 	B maxWinS1K3D2P1F32NEON_f1_dispatch
 maxWinS1K3D2P1F32NEON_f1_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS1K3D2P1F32NEON_f1_rowOK
-	BL maxWinS1K3D2P1F32NEON_exact
-maxWinS1K3D2P1F32NEON_f1_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -9766,6 +9820,17 @@ maxWinS1K3D2P1F32NEON_f1_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS1K3D2P1F32NEON_f1_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS1K3D2P1F32NEON_f1_slabOK
+	BL maxWinS1K3D2P1F32NEON_exact
+maxWinS1K3D2P1F32NEON_f1_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -9830,11 +9895,11 @@ maxWinS1K3D2P1F32NEON_f2_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS1K3D2P1F32NEON_f2_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS1K3D2P1F32NEON_f2_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -10155,17 +10220,6 @@ maxWinS1K3D2P1F32NEON_f2_padBody:
 	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R10)
 	B maxWinS1K3D2P1F32NEON_f2_dispatch
 maxWinS1K3D2P1F32NEON_f2_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS1K3D2P1F32NEON_f2_rowOK
-	BL maxWinS1K3D2P1F32NEON_exact
-maxWinS1K3D2P1F32NEON_f2_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -10173,6 +10227,17 @@ maxWinS1K3D2P1F32NEON_f2_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS1K3D2P1F32NEON_f2_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS1K3D2P1F32NEON_f2_slabOK
+	BL maxWinS1K3D2P1F32NEON_exact
+maxWinS1K3D2P1F32NEON_f2_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -10237,11 +10302,11 @@ maxWinS1K3D2P1F32NEON_f3_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS1K3D2P1F32NEON_f3_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS1K3D2P1F32NEON_f3_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -10676,17 +10741,6 @@ maxWinS1K3D2P1F32NEON_f3_padBody:
 	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R10)
 	B maxWinS1K3D2P1F32NEON_f3_dispatch
 maxWinS1K3D2P1F32NEON_f3_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS1K3D2P1F32NEON_f3_rowOK
-	BL maxWinS1K3D2P1F32NEON_exact
-maxWinS1K3D2P1F32NEON_f3_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -10694,6 +10748,17 @@ maxWinS1K3D2P1F32NEON_f3_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS1K3D2P1F32NEON_f3_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS1K3D2P1F32NEON_f3_slabOK
+	BL maxWinS1K3D2P1F32NEON_exact
+maxWinS1K3D2P1F32NEON_f3_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -10758,11 +10823,11 @@ maxWinS1K3D2P1F32NEON_f4_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS1K3D2P1F32NEON_f4_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS1K3D2P1F32NEON_f4_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -11311,17 +11376,6 @@ maxWinS1K3D2P1F32NEON_f4_padBody:
 	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R10)
 	B maxWinS1K3D2P1F32NEON_f4_dispatch
 maxWinS1K3D2P1F32NEON_f4_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS1K3D2P1F32NEON_f4_rowOK
-	BL maxWinS1K3D2P1F32NEON_exact
-maxWinS1K3D2P1F32NEON_f4_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -11329,6 +11383,17 @@ maxWinS1K3D2P1F32NEON_f4_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS1K3D2P1F32NEON_f4_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS1K3D2P1F32NEON_f4_slabOK
+	BL maxWinS1K3D2P1F32NEON_exact
+maxWinS1K3D2P1F32NEON_f4_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -11378,6 +11443,12 @@ maxWinS1K3D2P1F32NEON_done:
 	RET
 maxWinS1K3D2P1F32NEON_exact:
 	MOVD R30, 96(RSP)
+	MOVD 48(RSP), R1
+	MOVD 56(RSP), R2
+	MOVD 64(RSP), R3
+	MOVD 80(RSP), R5
+	MOVD 80(R0), R4
+maxWinS1K3D2P1F32NEON_x_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -11569,6 +11640,13 @@ maxWinS1K3D2P1F32NEON_x_edge:
 	MOVD $1, R12
 	B maxWinS1K3D2P1F32NEON_x_body
 maxWinS1K3D2P1F32NEON_x_rowEnd:
+	// Next row.
+	MOVD 88(R0), R16
+	ADD R16, R1
+	MOVD 96(R0), R16
+	ADD R16, R2
+	SUBS $1, R4
+	BNE maxWinS1K3D2P1F32NEON_x_row
 	MOVD 96(RSP), R30
 	B (R30)
 maxWinS1K3D2P1F32NEON_stage:
@@ -11692,11 +11770,11 @@ maxWinS1K1D1P0F32NEON_g_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS1K1D1P0F32NEON_g_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS1K1D1P0F32NEON_g_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -11818,17 +11896,6 @@ maxWinS1K1D1P0F32NEON_g_edge:
 	MOVD $1, R12
 	B maxWinS1K1D1P0F32NEON_g_body
 maxWinS1K1D1P0F32NEON_g_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS1K1D1P0F32NEON_g_rowOK
-	BL maxWinS1K1D1P0F32NEON_exact
-maxWinS1K1D1P0F32NEON_g_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -11836,6 +11903,17 @@ maxWinS1K1D1P0F32NEON_g_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS1K1D1P0F32NEON_g_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS1K1D1P0F32NEON_g_slabOK
+	BL maxWinS1K1D1P0F32NEON_exact
+maxWinS1K1D1P0F32NEON_g_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -12055,11 +12133,11 @@ maxWinS1K1D1P0F32NEON_f2_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS1K1D1P0F32NEON_f2_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS1K1D1P0F32NEON_f2_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -12169,17 +12247,6 @@ maxWinS1K1D1P0F32NEON_f2_edge:
 	MOVD $1, R12
 	B maxWinS1K1D1P0F32NEON_f2_body
 maxWinS1K1D1P0F32NEON_f2_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS1K1D1P0F32NEON_f2_rowOK
-	BL maxWinS1K1D1P0F32NEON_exact
-maxWinS1K1D1P0F32NEON_f2_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -12187,6 +12254,17 @@ maxWinS1K1D1P0F32NEON_f2_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS1K1D1P0F32NEON_f2_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS1K1D1P0F32NEON_f2_slabOK
+	BL maxWinS1K1D1P0F32NEON_exact
+maxWinS1K1D1P0F32NEON_f2_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -12251,11 +12329,11 @@ maxWinS1K1D1P0F32NEON_f3_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS1K1D1P0F32NEON_f3_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS1K1D1P0F32NEON_f3_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -12387,17 +12465,6 @@ maxWinS1K1D1P0F32NEON_f3_edge:
 	MOVD $1, R12
 	B maxWinS1K1D1P0F32NEON_f3_body
 maxWinS1K1D1P0F32NEON_f3_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS1K1D1P0F32NEON_f3_rowOK
-	BL maxWinS1K1D1P0F32NEON_exact
-maxWinS1K1D1P0F32NEON_f3_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -12405,6 +12472,17 @@ maxWinS1K1D1P0F32NEON_f3_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS1K1D1P0F32NEON_f3_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS1K1D1P0F32NEON_f3_slabOK
+	BL maxWinS1K1D1P0F32NEON_exact
+maxWinS1K1D1P0F32NEON_f3_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -12469,11 +12547,11 @@ maxWinS1K1D1P0F32NEON_f4_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS1K1D1P0F32NEON_f4_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS1K1D1P0F32NEON_f4_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -12627,17 +12705,6 @@ maxWinS1K1D1P0F32NEON_f4_edge:
 	MOVD $1, R12
 	B maxWinS1K1D1P0F32NEON_f4_body
 maxWinS1K1D1P0F32NEON_f4_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS1K1D1P0F32NEON_f4_rowOK
-	BL maxWinS1K1D1P0F32NEON_exact
-maxWinS1K1D1P0F32NEON_f4_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -12645,6 +12712,17 @@ maxWinS1K1D1P0F32NEON_f4_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS1K1D1P0F32NEON_f4_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS1K1D1P0F32NEON_f4_slabOK
+	BL maxWinS1K1D1P0F32NEON_exact
+maxWinS1K1D1P0F32NEON_f4_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -12694,6 +12772,12 @@ maxWinS1K1D1P0F32NEON_done:
 	RET
 maxWinS1K1D1P0F32NEON_exact:
 	MOVD R30, 96(RSP)
+	MOVD 48(RSP), R1
+	MOVD 56(RSP), R2
+	MOVD 64(RSP), R3
+	MOVD 80(RSP), R5
+	MOVD 80(R0), R4
+maxWinS1K1D1P0F32NEON_x_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -12827,6 +12911,13 @@ maxWinS1K1D1P0F32NEON_x_edge:
 	MOVD $1, R12
 	B maxWinS1K1D1P0F32NEON_x_body
 maxWinS1K1D1P0F32NEON_x_rowEnd:
+	// Next row.
+	MOVD 88(R0), R16
+	ADD R16, R1
+	MOVD 96(R0), R16
+	ADD R16, R2
+	SUBS $1, R4
+	BNE maxWinS1K1D1P0F32NEON_x_row
 	MOVD 96(RSP), R30
 	B (R30)
 maxWinS1K1D1P0F32NEON_stage:
@@ -12939,11 +13030,11 @@ maxWinS1K0F32NEON_g_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS1K0F32NEON_g_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS1K0F32NEON_g_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -13103,17 +13194,6 @@ maxWinS1K0F32NEON_g_edge:
 	MOVD $1, R12
 	B maxWinS1K0F32NEON_g_body
 maxWinS1K0F32NEON_g_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS1K0F32NEON_g_rowOK
-	BL maxWinS1K0F32NEON_exact
-maxWinS1K0F32NEON_g_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -13121,6 +13201,17 @@ maxWinS1K0F32NEON_g_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS1K0F32NEON_g_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS1K0F32NEON_g_slabOK
+	BL maxWinS1K0F32NEON_exact
+maxWinS1K0F32NEON_g_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -13170,6 +13261,12 @@ maxWinS1K0F32NEON_done:
 	RET
 maxWinS1K0F32NEON_exact:
 	MOVD R30, 96(RSP)
+	MOVD 48(RSP), R1
+	MOVD 56(RSP), R2
+	MOVD 64(RSP), R3
+	MOVD 80(RSP), R5
+	MOVD 80(R0), R4
+maxWinS1K0F32NEON_x_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -13345,6 +13442,13 @@ maxWinS1K0F32NEON_x_edge:
 	MOVD $1, R12
 	B maxWinS1K0F32NEON_x_body
 maxWinS1K0F32NEON_x_rowEnd:
+	// Next row.
+	MOVD 88(R0), R16
+	ADD R16, R1
+	MOVD 96(R0), R16
+	ADD R16, R2
+	SUBS $1, R4
+	BNE maxWinS1K0F32NEON_x_row
 	MOVD 96(RSP), R30
 	B (R30)
 maxWinS1K0F32NEON_stage:
@@ -13457,11 +13561,11 @@ maxWinS2K0F32NEON_g_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS2K0F32NEON_g_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS2K0F32NEON_g_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $5, R16, R13
@@ -13634,17 +13738,6 @@ maxWinS2K0F32NEON_g_edge:
 	MOVD $1, R12
 	B maxWinS2K0F32NEON_g_body
 maxWinS2K0F32NEON_g_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS2K0F32NEON_g_rowOK
-	BL maxWinS2K0F32NEON_exact
-maxWinS2K0F32NEON_g_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -13652,6 +13745,17 @@ maxWinS2K0F32NEON_g_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS2K0F32NEON_g_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS2K0F32NEON_g_slabOK
+	BL maxWinS2K0F32NEON_exact
+maxWinS2K0F32NEON_g_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -13701,6 +13805,12 @@ maxWinS2K0F32NEON_done:
 	RET
 maxWinS2K0F32NEON_exact:
 	MOVD R30, 96(RSP)
+	MOVD 48(RSP), R1
+	MOVD 56(RSP), R2
+	MOVD 64(RSP), R3
+	MOVD 80(RSP), R5
+	MOVD 80(R0), R4
+maxWinS2K0F32NEON_x_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $5, R16, R13
@@ -13889,6 +13999,13 @@ maxWinS2K0F32NEON_x_edge:
 	MOVD $1, R12
 	B maxWinS2K0F32NEON_x_body
 maxWinS2K0F32NEON_x_rowEnd:
+	// Next row.
+	MOVD 88(R0), R16
+	ADD R16, R1
+	MOVD 96(R0), R16
+	ADD R16, R2
+	SUBS $1, R4
+	BNE maxWinS2K0F32NEON_x_row
 	MOVD 96(RSP), R30
 	B (R30)
 maxWinS2K0F32NEON_stage:
@@ -14021,9 +14138,9 @@ maxIdxWinS2K2D1P0F32NEON_g_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS2K2D1P0F32NEON_g_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS2K2D1P0F32NEON_g_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $5, R16, R13
@@ -14252,12 +14369,6 @@ maxIdxWinS2K2D1P0F32NEON_g_edge:
 	MOVD $1, R12
 	B maxIdxWinS2K2D1P0F32NEON_g_body
 maxIdxWinS2K2D1P0F32NEON_g_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
-	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS2K2D1P0F32NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -14269,6 +14380,12 @@ maxIdxWinS2K2D1P0F32NEON_g_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS2K2D1P0F32NEON_g_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
+	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS2K2D1P0F32NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -14333,9 +14450,9 @@ maxIdxWinS2K2D1P0F32NEON_f1_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS2K2D1P0F32NEON_f1_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS2K2D1P0F32NEON_f1_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $0, R16
@@ -14495,12 +14612,6 @@ maxIdxWinS2K2D1P0F32NEON_f1_edge:
 	MOVD $1, R12
 	B maxIdxWinS2K2D1P0F32NEON_f1_body
 maxIdxWinS2K2D1P0F32NEON_f1_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
-	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS2K2D1P0F32NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -14512,6 +14623,12 @@ maxIdxWinS2K2D1P0F32NEON_f1_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS2K2D1P0F32NEON_f1_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
+	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS2K2D1P0F32NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -14576,9 +14693,9 @@ maxIdxWinS2K2D1P0F32NEON_f2_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS2K2D1P0F32NEON_f2_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS2K2D1P0F32NEON_f2_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $0, R16
@@ -14793,12 +14910,6 @@ maxIdxWinS2K2D1P0F32NEON_f2_edge:
 	MOVD $1, R12
 	B maxIdxWinS2K2D1P0F32NEON_f2_body
 maxIdxWinS2K2D1P0F32NEON_f2_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
-	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS2K2D1P0F32NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -14810,6 +14921,12 @@ maxIdxWinS2K2D1P0F32NEON_f2_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS2K2D1P0F32NEON_f2_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
+	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS2K2D1P0F32NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -14874,9 +14991,9 @@ maxIdxWinS2K2D1P0F32NEON_f3_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS2K2D1P0F32NEON_f3_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS2K2D1P0F32NEON_f3_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $0, R16
@@ -15146,12 +15263,6 @@ maxIdxWinS2K2D1P0F32NEON_f3_edge:
 	MOVD $1, R12
 	B maxIdxWinS2K2D1P0F32NEON_f3_body
 maxIdxWinS2K2D1P0F32NEON_f3_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
-	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS2K2D1P0F32NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -15163,6 +15274,12 @@ maxIdxWinS2K2D1P0F32NEON_f3_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS2K2D1P0F32NEON_f3_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
+	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS2K2D1P0F32NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -15227,9 +15344,9 @@ maxIdxWinS2K2D1P0F32NEON_f4_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS2K2D1P0F32NEON_f4_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS2K2D1P0F32NEON_f4_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $0, R16
@@ -15554,12 +15671,6 @@ maxIdxWinS2K2D1P0F32NEON_f4_edge:
 	MOVD $1, R12
 	B maxIdxWinS2K2D1P0F32NEON_f4_body
 maxIdxWinS2K2D1P0F32NEON_f4_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
-	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS2K2D1P0F32NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -15571,6 +15682,12 @@ maxIdxWinS2K2D1P0F32NEON_f4_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS2K2D1P0F32NEON_f4_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
+	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS2K2D1P0F32NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -15786,9 +15903,9 @@ maxIdxWinS2K3D1P1F32NEON_g_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS2K3D1P1F32NEON_g_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS2K3D1P1F32NEON_g_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $5, R16, R13
@@ -16057,12 +16174,6 @@ maxIdxWinS2K3D1P1F32NEON_g_edge:
 	MOVD $1, R12
 	B maxIdxWinS2K3D1P1F32NEON_g_body
 maxIdxWinS2K3D1P1F32NEON_g_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
-	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS2K3D1P1F32NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -16074,6 +16185,12 @@ maxIdxWinS2K3D1P1F32NEON_g_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS2K3D1P1F32NEON_g_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
+	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS2K3D1P1F32NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -16138,9 +16255,9 @@ maxIdxWinS2K3D1P1F32NEON_f1_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS2K3D1P1F32NEON_f1_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS2K3D1P1F32NEON_f1_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $-1, R16
@@ -16529,12 +16646,6 @@ maxIdxWinS2K3D1P1F32NEON_f1_padBody:
 	CBNZW R16, maxIdxWinS2K3D1P1F32NEON_leave
 	B maxIdxWinS2K3D1P1F32NEON_f1_dispatch
 maxIdxWinS2K3D1P1F32NEON_f1_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
-	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS2K3D1P1F32NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -16546,6 +16657,12 @@ maxIdxWinS2K3D1P1F32NEON_f1_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS2K3D1P1F32NEON_f1_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
+	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS2K3D1P1F32NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -16610,9 +16727,9 @@ maxIdxWinS2K3D1P1F32NEON_f2_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS2K3D1P1F32NEON_f2_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS2K3D1P1F32NEON_f2_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $-1, R16
@@ -17192,12 +17309,6 @@ maxIdxWinS2K3D1P1F32NEON_f2_padBody:
 	CBNZW R16, maxIdxWinS2K3D1P1F32NEON_leave
 	B maxIdxWinS2K3D1P1F32NEON_f2_dispatch
 maxIdxWinS2K3D1P1F32NEON_f2_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
-	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS2K3D1P1F32NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -17209,6 +17320,12 @@ maxIdxWinS2K3D1P1F32NEON_f2_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS2K3D1P1F32NEON_f2_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
+	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS2K3D1P1F32NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -17273,9 +17390,9 @@ maxIdxWinS2K3D1P1F32NEON_f3_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS2K3D1P1F32NEON_f3_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS2K3D1P1F32NEON_f3_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $-1, R16
@@ -18046,12 +18163,6 @@ maxIdxWinS2K3D1P1F32NEON_f3_padBody:
 	CBNZW R16, maxIdxWinS2K3D1P1F32NEON_leave
 	B maxIdxWinS2K3D1P1F32NEON_f3_dispatch
 maxIdxWinS2K3D1P1F32NEON_f3_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
-	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS2K3D1P1F32NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -18063,6 +18174,12 @@ maxIdxWinS2K3D1P1F32NEON_f3_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS2K3D1P1F32NEON_f3_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
+	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS2K3D1P1F32NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -18127,9 +18244,9 @@ maxIdxWinS2K3D1P1F32NEON_f4_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS2K3D1P1F32NEON_f4_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS2K3D1P1F32NEON_f4_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $-1, R16
@@ -19091,12 +19208,6 @@ maxIdxWinS2K3D1P1F32NEON_f4_padBody:
 	CBNZW R16, maxIdxWinS2K3D1P1F32NEON_leave
 	B maxIdxWinS2K3D1P1F32NEON_f4_dispatch
 maxIdxWinS2K3D1P1F32NEON_f4_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
-	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS2K3D1P1F32NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -19108,6 +19219,12 @@ maxIdxWinS2K3D1P1F32NEON_f4_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS2K3D1P1F32NEON_f4_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
+	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS2K3D1P1F32NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -19288,9 +19405,9 @@ maxIdxWinS2K3D1P0F32NEON_g_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS2K3D1P0F32NEON_g_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS2K3D1P0F32NEON_g_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $5, R16, R13
@@ -19567,12 +19684,6 @@ maxIdxWinS2K3D1P0F32NEON_g_edge:
 	MOVD $1, R12
 	B maxIdxWinS2K3D1P0F32NEON_g_body
 maxIdxWinS2K3D1P0F32NEON_g_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
-	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS2K3D1P0F32NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -19584,6 +19695,12 @@ maxIdxWinS2K3D1P0F32NEON_g_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS2K3D1P0F32NEON_g_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
+	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS2K3D1P0F32NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -19648,9 +19765,9 @@ maxIdxWinS2K3D1P0F32NEON_f1_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS2K3D1P0F32NEON_f1_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS2K3D1P0F32NEON_f1_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $0, R16
@@ -19833,12 +19950,6 @@ maxIdxWinS2K3D1P0F32NEON_f1_edge:
 	MOVD $1, R12
 	B maxIdxWinS2K3D1P0F32NEON_f1_body
 maxIdxWinS2K3D1P0F32NEON_f1_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
-	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS2K3D1P0F32NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -19850,6 +19961,12 @@ maxIdxWinS2K3D1P0F32NEON_f1_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS2K3D1P0F32NEON_f1_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
+	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS2K3D1P0F32NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -19914,9 +20031,9 @@ maxIdxWinS2K3D1P0F32NEON_f2_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS2K3D1P0F32NEON_f2_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS2K3D1P0F32NEON_f2_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $0, R16
@@ -20177,12 +20294,6 @@ maxIdxWinS2K3D1P0F32NEON_f2_edge:
 	MOVD $1, R12
 	B maxIdxWinS2K3D1P0F32NEON_f2_body
 maxIdxWinS2K3D1P0F32NEON_f2_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
-	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS2K3D1P0F32NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -20194,6 +20305,12 @@ maxIdxWinS2K3D1P0F32NEON_f2_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS2K3D1P0F32NEON_f2_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
+	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS2K3D1P0F32NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -20258,9 +20375,9 @@ maxIdxWinS2K3D1P0F32NEON_f3_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS2K3D1P0F32NEON_f3_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS2K3D1P0F32NEON_f3_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $0, R16
@@ -20599,12 +20716,6 @@ maxIdxWinS2K3D1P0F32NEON_f3_edge:
 	MOVD $1, R12
 	B maxIdxWinS2K3D1P0F32NEON_f3_body
 maxIdxWinS2K3D1P0F32NEON_f3_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
-	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS2K3D1P0F32NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -20616,6 +20727,12 @@ maxIdxWinS2K3D1P0F32NEON_f3_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS2K3D1P0F32NEON_f3_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
+	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS2K3D1P0F32NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -20680,9 +20797,9 @@ maxIdxWinS2K3D1P0F32NEON_f4_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS2K3D1P0F32NEON_f4_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS2K3D1P0F32NEON_f4_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $0, R16
@@ -21099,12 +21216,6 @@ maxIdxWinS2K3D1P0F32NEON_f4_edge:
 	MOVD $1, R12
 	B maxIdxWinS2K3D1P0F32NEON_f4_body
 maxIdxWinS2K3D1P0F32NEON_f4_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
-	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS2K3D1P0F32NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -21116,6 +21227,12 @@ maxIdxWinS2K3D1P0F32NEON_f4_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS2K3D1P0F32NEON_f4_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
+	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS2K3D1P0F32NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -21331,9 +21448,9 @@ maxIdxWinS1K3D1P1F32NEON_g_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS1K3D1P1F32NEON_g_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS1K3D1P1F32NEON_g_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -21594,12 +21711,6 @@ maxIdxWinS1K3D1P1F32NEON_g_edge:
 	MOVD $1, R12
 	B maxIdxWinS1K3D1P1F32NEON_g_body
 maxIdxWinS1K3D1P1F32NEON_g_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
-	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS1K3D1P1F32NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -21611,6 +21722,12 @@ maxIdxWinS1K3D1P1F32NEON_g_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS1K3D1P1F32NEON_g_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
+	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS1K3D1P1F32NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -21675,9 +21792,9 @@ maxIdxWinS1K3D1P1F32NEON_f1_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS1K3D1P1F32NEON_f1_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS1K3D1P1F32NEON_f1_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $-1, R16
@@ -22058,12 +22175,6 @@ maxIdxWinS1K3D1P1F32NEON_f1_padBody:
 	CBNZW R16, maxIdxWinS1K3D1P1F32NEON_leave
 	B maxIdxWinS1K3D1P1F32NEON_f1_dispatch
 maxIdxWinS1K3D1P1F32NEON_f1_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
-	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS1K3D1P1F32NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -22075,6 +22186,12 @@ maxIdxWinS1K3D1P1F32NEON_f1_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS1K3D1P1F32NEON_f1_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
+	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS1K3D1P1F32NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -22139,9 +22256,9 @@ maxIdxWinS1K3D1P1F32NEON_f2_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS1K3D1P1F32NEON_f2_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS1K3D1P1F32NEON_f2_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $-1, R16
@@ -22705,12 +22822,6 @@ maxIdxWinS1K3D1P1F32NEON_f2_padBody:
 	CBNZW R16, maxIdxWinS1K3D1P1F32NEON_leave
 	B maxIdxWinS1K3D1P1F32NEON_f2_dispatch
 maxIdxWinS1K3D1P1F32NEON_f2_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
-	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS1K3D1P1F32NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -22722,6 +22833,12 @@ maxIdxWinS1K3D1P1F32NEON_f2_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS1K3D1P1F32NEON_f2_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
+	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS1K3D1P1F32NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -22786,9 +22903,9 @@ maxIdxWinS1K3D1P1F32NEON_f3_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS1K3D1P1F32NEON_f3_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS1K3D1P1F32NEON_f3_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $-1, R16
@@ -23535,12 +23652,6 @@ maxIdxWinS1K3D1P1F32NEON_f3_padBody:
 	CBNZW R16, maxIdxWinS1K3D1P1F32NEON_leave
 	B maxIdxWinS1K3D1P1F32NEON_f3_dispatch
 maxIdxWinS1K3D1P1F32NEON_f3_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
-	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS1K3D1P1F32NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -23552,6 +23663,12 @@ maxIdxWinS1K3D1P1F32NEON_f3_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS1K3D1P1F32NEON_f3_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
+	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS1K3D1P1F32NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -23616,9 +23733,9 @@ maxIdxWinS1K3D1P1F32NEON_f4_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS1K3D1P1F32NEON_f4_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS1K3D1P1F32NEON_f4_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $-1, R16
@@ -24548,12 +24665,6 @@ maxIdxWinS1K3D1P1F32NEON_f4_padBody:
 	CBNZW R16, maxIdxWinS1K3D1P1F32NEON_leave
 	B maxIdxWinS1K3D1P1F32NEON_f4_dispatch
 maxIdxWinS1K3D1P1F32NEON_f4_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
-	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS1K3D1P1F32NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -24565,6 +24676,12 @@ maxIdxWinS1K3D1P1F32NEON_f4_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS1K3D1P1F32NEON_f4_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
+	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS1K3D1P1F32NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -24742,9 +24859,9 @@ maxIdxWinS1K2D1P0F32NEON_g_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS1K2D1P0F32NEON_g_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS1K2D1P0F32NEON_g_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -24971,12 +25088,6 @@ maxIdxWinS1K2D1P0F32NEON_g_edge:
 	MOVD $1, R12
 	B maxIdxWinS1K2D1P0F32NEON_g_body
 maxIdxWinS1K2D1P0F32NEON_g_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
-	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS1K2D1P0F32NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -24988,6 +25099,12 @@ maxIdxWinS1K2D1P0F32NEON_g_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS1K2D1P0F32NEON_g_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
+	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS1K2D1P0F32NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -25052,9 +25169,9 @@ maxIdxWinS1K2D1P0F32NEON_f1_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS1K2D1P0F32NEON_f1_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS1K2D1P0F32NEON_f1_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $0, R16
@@ -25213,12 +25330,6 @@ maxIdxWinS1K2D1P0F32NEON_f1_edge:
 	MOVD $1, R12
 	B maxIdxWinS1K2D1P0F32NEON_f1_body
 maxIdxWinS1K2D1P0F32NEON_f1_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
-	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS1K2D1P0F32NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -25230,6 +25341,12 @@ maxIdxWinS1K2D1P0F32NEON_f1_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS1K2D1P0F32NEON_f1_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
+	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS1K2D1P0F32NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -25294,9 +25411,9 @@ maxIdxWinS1K2D1P0F32NEON_f2_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS1K2D1P0F32NEON_f2_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS1K2D1P0F32NEON_f2_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $0, R16
@@ -25509,12 +25626,6 @@ maxIdxWinS1K2D1P0F32NEON_f2_edge:
 	MOVD $1, R12
 	B maxIdxWinS1K2D1P0F32NEON_f2_body
 maxIdxWinS1K2D1P0F32NEON_f2_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
-	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS1K2D1P0F32NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -25526,6 +25637,12 @@ maxIdxWinS1K2D1P0F32NEON_f2_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS1K2D1P0F32NEON_f2_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
+	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS1K2D1P0F32NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -25590,9 +25707,9 @@ maxIdxWinS1K2D1P0F32NEON_f3_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS1K2D1P0F32NEON_f3_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS1K2D1P0F32NEON_f3_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $0, R16
@@ -25859,12 +25976,6 @@ maxIdxWinS1K2D1P0F32NEON_f3_edge:
 	MOVD $1, R12
 	B maxIdxWinS1K2D1P0F32NEON_f3_body
 maxIdxWinS1K2D1P0F32NEON_f3_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
-	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS1K2D1P0F32NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -25876,6 +25987,12 @@ maxIdxWinS1K2D1P0F32NEON_f3_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS1K2D1P0F32NEON_f3_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
+	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS1K2D1P0F32NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -25940,9 +26057,9 @@ maxIdxWinS1K2D1P0F32NEON_f4_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS1K2D1P0F32NEON_f4_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS1K2D1P0F32NEON_f4_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $0, R16
@@ -26263,12 +26380,6 @@ maxIdxWinS1K2D1P0F32NEON_f4_edge:
 	MOVD $1, R12
 	B maxIdxWinS1K2D1P0F32NEON_f4_body
 maxIdxWinS1K2D1P0F32NEON_f4_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
-	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS1K2D1P0F32NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -26280,6 +26391,12 @@ maxIdxWinS1K2D1P0F32NEON_f4_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS1K2D1P0F32NEON_f4_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
+	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS1K2D1P0F32NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -26493,9 +26610,9 @@ maxIdxWinS1K3D2P1F32NEON_g_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS1K3D2P1F32NEON_g_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS1K3D2P1F32NEON_g_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -26764,12 +26881,6 @@ maxIdxWinS1K3D2P1F32NEON_g_edge:
 	MOVD $1, R12
 	B maxIdxWinS1K3D2P1F32NEON_g_body
 maxIdxWinS1K3D2P1F32NEON_g_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
-	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS1K3D2P1F32NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -26781,6 +26892,12 @@ maxIdxWinS1K3D2P1F32NEON_g_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS1K3D2P1F32NEON_g_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
+	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS1K3D2P1F32NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -26845,9 +26962,9 @@ maxIdxWinS1K3D2P1F32NEON_f1_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS1K3D2P1F32NEON_f1_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS1K3D2P1F32NEON_f1_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $-1, R16
@@ -27240,12 +27357,6 @@ maxIdxWinS1K3D2P1F32NEON_f1_padBody:
 	CBNZW R16, maxIdxWinS1K3D2P1F32NEON_leave
 	B maxIdxWinS1K3D2P1F32NEON_f1_dispatch
 maxIdxWinS1K3D2P1F32NEON_f1_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
-	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS1K3D2P1F32NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -27257,6 +27368,12 @@ maxIdxWinS1K3D2P1F32NEON_f1_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS1K3D2P1F32NEON_f1_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
+	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS1K3D2P1F32NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -27321,9 +27438,9 @@ maxIdxWinS1K3D2P1F32NEON_f2_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS1K3D2P1F32NEON_f2_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS1K3D2P1F32NEON_f2_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $-1, R16
@@ -27911,12 +28028,6 @@ maxIdxWinS1K3D2P1F32NEON_f2_padBody:
 	CBNZW R16, maxIdxWinS1K3D2P1F32NEON_leave
 	B maxIdxWinS1K3D2P1F32NEON_f2_dispatch
 maxIdxWinS1K3D2P1F32NEON_f2_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
-	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS1K3D2P1F32NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -27928,6 +28039,12 @@ maxIdxWinS1K3D2P1F32NEON_f2_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS1K3D2P1F32NEON_f2_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
+	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS1K3D2P1F32NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -27992,9 +28109,9 @@ maxIdxWinS1K3D2P1F32NEON_f3_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS1K3D2P1F32NEON_f3_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS1K3D2P1F32NEON_f3_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $-1, R16
@@ -28777,12 +28894,6 @@ maxIdxWinS1K3D2P1F32NEON_f3_padBody:
 	CBNZW R16, maxIdxWinS1K3D2P1F32NEON_leave
 	B maxIdxWinS1K3D2P1F32NEON_f3_dispatch
 maxIdxWinS1K3D2P1F32NEON_f3_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
-	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS1K3D2P1F32NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -28794,6 +28905,12 @@ maxIdxWinS1K3D2P1F32NEON_f3_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS1K3D2P1F32NEON_f3_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
+	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS1K3D2P1F32NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -28858,9 +28975,9 @@ maxIdxWinS1K3D2P1F32NEON_f4_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS1K3D2P1F32NEON_f4_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS1K3D2P1F32NEON_f4_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $-1, R16
@@ -29838,12 +29955,6 @@ maxIdxWinS1K3D2P1F32NEON_f4_padBody:
 	CBNZW R16, maxIdxWinS1K3D2P1F32NEON_leave
 	B maxIdxWinS1K3D2P1F32NEON_f4_dispatch
 maxIdxWinS1K3D2P1F32NEON_f4_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
-	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS1K3D2P1F32NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -29855,6 +29966,12 @@ maxIdxWinS1K3D2P1F32NEON_f4_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS1K3D2P1F32NEON_f4_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
+	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS1K3D2P1F32NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -30032,9 +30149,9 @@ maxIdxWinS1K1D1P0F32NEON_g_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS1K1D1P0F32NEON_g_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS1K1D1P0F32NEON_g_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -30213,12 +30330,6 @@ maxIdxWinS1K1D1P0F32NEON_g_edge:
 	MOVD $1, R12
 	B maxIdxWinS1K1D1P0F32NEON_g_body
 maxIdxWinS1K1D1P0F32NEON_g_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
-	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS1K1D1P0F32NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -30230,6 +30341,12 @@ maxIdxWinS1K1D1P0F32NEON_g_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS1K1D1P0F32NEON_g_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
+	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS1K1D1P0F32NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -30294,9 +30411,9 @@ maxIdxWinS1K1D1P0F32NEON_f1_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS1K1D1P0F32NEON_f1_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS1K1D1P0F32NEON_f1_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $0, R16
@@ -30430,12 +30547,6 @@ maxIdxWinS1K1D1P0F32NEON_f1_edge:
 	MOVD $1, R12
 	B maxIdxWinS1K1D1P0F32NEON_f1_body
 maxIdxWinS1K1D1P0F32NEON_f1_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
-	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS1K1D1P0F32NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -30447,6 +30558,12 @@ maxIdxWinS1K1D1P0F32NEON_f1_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS1K1D1P0F32NEON_f1_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
+	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS1K1D1P0F32NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -30511,9 +30628,9 @@ maxIdxWinS1K1D1P0F32NEON_f2_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS1K1D1P0F32NEON_f2_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS1K1D1P0F32NEON_f2_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $0, R16
@@ -30680,12 +30797,6 @@ maxIdxWinS1K1D1P0F32NEON_f2_edge:
 	MOVD $1, R12
 	B maxIdxWinS1K1D1P0F32NEON_f2_body
 maxIdxWinS1K1D1P0F32NEON_f2_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
-	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS1K1D1P0F32NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -30697,6 +30808,12 @@ maxIdxWinS1K1D1P0F32NEON_f2_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS1K1D1P0F32NEON_f2_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
+	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS1K1D1P0F32NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -30761,9 +30878,9 @@ maxIdxWinS1K1D1P0F32NEON_f3_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS1K1D1P0F32NEON_f3_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS1K1D1P0F32NEON_f3_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $0, R16
@@ -30963,12 +31080,6 @@ maxIdxWinS1K1D1P0F32NEON_f3_edge:
 	MOVD $1, R12
 	B maxIdxWinS1K1D1P0F32NEON_f3_body
 maxIdxWinS1K1D1P0F32NEON_f3_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
-	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS1K1D1P0F32NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -30980,6 +31091,12 @@ maxIdxWinS1K1D1P0F32NEON_f3_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS1K1D1P0F32NEON_f3_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
+	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS1K1D1P0F32NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -31044,9 +31161,9 @@ maxIdxWinS1K1D1P0F32NEON_f4_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS1K1D1P0F32NEON_f4_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS1K1D1P0F32NEON_f4_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $0, R16
@@ -31279,12 +31396,6 @@ maxIdxWinS1K1D1P0F32NEON_f4_edge:
 	MOVD $1, R12
 	B maxIdxWinS1K1D1P0F32NEON_f4_body
 maxIdxWinS1K1D1P0F32NEON_f4_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
-	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS1K1D1P0F32NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -31296,6 +31407,12 @@ maxIdxWinS1K1D1P0F32NEON_f4_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS1K1D1P0F32NEON_f4_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
+	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS1K1D1P0F32NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -31462,9 +31579,9 @@ maxIdxWinS1K0F32NEON_g_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS1K0F32NEON_g_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS1K0F32NEON_g_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -31693,12 +31810,6 @@ maxIdxWinS1K0F32NEON_g_edge:
 	MOVD $1, R12
 	B maxIdxWinS1K0F32NEON_g_body
 maxIdxWinS1K0F32NEON_g_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
-	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS1K0F32NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -31710,6 +31821,12 @@ maxIdxWinS1K0F32NEON_g_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS1K0F32NEON_g_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
+	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS1K0F32NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -31876,9 +31993,9 @@ maxIdxWinS2K0F32NEON_g_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS2K0F32NEON_g_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS2K0F32NEON_g_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $5, R16, R13
@@ -32120,12 +32237,6 @@ maxIdxWinS2K0F32NEON_g_edge:
 	MOVD $1, R12
 	B maxIdxWinS2K0F32NEON_g_body
 maxIdxWinS2K0F32NEON_g_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
-	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS2K0F32NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -32137,6 +32248,12 @@ maxIdxWinS2K0F32NEON_g_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS2K0F32NEON_g_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e3df79c // fmax v28.4s, v28.4s, v29.4s
+	WORD $0x4e3ce79c // fcmeq v28.4s, v28.4s, v28.4s
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS2K0F32NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -50584,11 +50701,11 @@ maxWinS2K2D1P0F64NEON_g_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS2K2D1P0F64NEON_g_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS2K2D1P0F64NEON_g_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -50732,17 +50849,6 @@ maxWinS2K2D1P0F64NEON_g_edge:
 	MOVD $1, R12
 	B maxWinS2K2D1P0F64NEON_g_body
 maxWinS2K2D1P0F64NEON_g_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS2K2D1P0F64NEON_g_rowOK
-	BL maxWinS2K2D1P0F64NEON_exact
-maxWinS2K2D1P0F64NEON_g_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -50750,6 +50856,17 @@ maxWinS2K2D1P0F64NEON_g_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS2K2D1P0F64NEON_g_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS2K2D1P0F64NEON_g_slabOK
+	BL maxWinS2K2D1P0F64NEON_exact
+maxWinS2K2D1P0F64NEON_g_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -50814,11 +50931,11 @@ maxWinS2K2D1P0F64NEON_f1_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS2K2D1P0F64NEON_f1_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS2K2D1P0F64NEON_f1_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -50917,17 +51034,6 @@ maxWinS2K2D1P0F64NEON_f1_edge:
 	MOVD $1, R12
 	B maxWinS2K2D1P0F64NEON_f1_body
 maxWinS2K2D1P0F64NEON_f1_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS2K2D1P0F64NEON_f1_rowOK
-	BL maxWinS2K2D1P0F64NEON_exact
-maxWinS2K2D1P0F64NEON_f1_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -50935,6 +51041,17 @@ maxWinS2K2D1P0F64NEON_f1_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS2K2D1P0F64NEON_f1_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS2K2D1P0F64NEON_f1_slabOK
+	BL maxWinS2K2D1P0F64NEON_exact
+maxWinS2K2D1P0F64NEON_f1_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -50999,11 +51116,11 @@ maxWinS2K2D1P0F64NEON_f2_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS2K2D1P0F64NEON_f2_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS2K2D1P0F64NEON_f2_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -51135,17 +51252,6 @@ maxWinS2K2D1P0F64NEON_f2_edge:
 	MOVD $1, R12
 	B maxWinS2K2D1P0F64NEON_f2_body
 maxWinS2K2D1P0F64NEON_f2_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS2K2D1P0F64NEON_f2_rowOK
-	BL maxWinS2K2D1P0F64NEON_exact
-maxWinS2K2D1P0F64NEON_f2_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -51153,6 +51259,17 @@ maxWinS2K2D1P0F64NEON_f2_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS2K2D1P0F64NEON_f2_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS2K2D1P0F64NEON_f2_slabOK
+	BL maxWinS2K2D1P0F64NEON_exact
+maxWinS2K2D1P0F64NEON_f2_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -51217,11 +51334,11 @@ maxWinS2K2D1P0F64NEON_f3_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS2K2D1P0F64NEON_f3_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS2K2D1P0F64NEON_f3_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -51386,17 +51503,6 @@ maxWinS2K2D1P0F64NEON_f3_edge:
 	MOVD $1, R12
 	B maxWinS2K2D1P0F64NEON_f3_body
 maxWinS2K2D1P0F64NEON_f3_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS2K2D1P0F64NEON_f3_rowOK
-	BL maxWinS2K2D1P0F64NEON_exact
-maxWinS2K2D1P0F64NEON_f3_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -51404,6 +51510,17 @@ maxWinS2K2D1P0F64NEON_f3_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS2K2D1P0F64NEON_f3_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS2K2D1P0F64NEON_f3_slabOK
+	BL maxWinS2K2D1P0F64NEON_exact
+maxWinS2K2D1P0F64NEON_f3_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -51468,11 +51585,11 @@ maxWinS2K2D1P0F64NEON_f4_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS2K2D1P0F64NEON_f4_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS2K2D1P0F64NEON_f4_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -51670,17 +51787,6 @@ maxWinS2K2D1P0F64NEON_f4_edge:
 	MOVD $1, R12
 	B maxWinS2K2D1P0F64NEON_f4_body
 maxWinS2K2D1P0F64NEON_f4_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS2K2D1P0F64NEON_f4_rowOK
-	BL maxWinS2K2D1P0F64NEON_exact
-maxWinS2K2D1P0F64NEON_f4_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -51688,6 +51794,17 @@ maxWinS2K2D1P0F64NEON_f4_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS2K2D1P0F64NEON_f4_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS2K2D1P0F64NEON_f4_slabOK
+	BL maxWinS2K2D1P0F64NEON_exact
+maxWinS2K2D1P0F64NEON_f4_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -51737,6 +51854,12 @@ maxWinS2K2D1P0F64NEON_done:
 	RET
 maxWinS2K2D1P0F64NEON_exact:
 	MOVD R30, 96(RSP)
+	MOVD 48(RSP), R1
+	MOVD 56(RSP), R2
+	MOVD 64(RSP), R3
+	MOVD 80(RSP), R5
+	MOVD 80(R0), R4
+maxWinS2K2D1P0F64NEON_x_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -51904,6 +52027,13 @@ maxWinS2K2D1P0F64NEON_x_edge:
 	MOVD $1, R12
 	B maxWinS2K2D1P0F64NEON_x_body
 maxWinS2K2D1P0F64NEON_x_rowEnd:
+	// Next row.
+	MOVD 88(R0), R16
+	ADD R16, R1
+	MOVD 96(R0), R16
+	ADD R16, R2
+	SUBS $1, R4
+	BNE maxWinS2K2D1P0F64NEON_x_row
 	MOVD 96(RSP), R30
 	B (R30)
 maxWinS2K2D1P0F64NEON_stage:
@@ -52065,11 +52195,11 @@ maxWinS2K3D1P1F64NEON_g_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS2K3D1P1F64NEON_g_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS2K3D1P1F64NEON_g_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -52229,17 +52359,6 @@ maxWinS2K3D1P1F64NEON_g_edge:
 	MOVD $1, R12
 	B maxWinS2K3D1P1F64NEON_g_body
 maxWinS2K3D1P1F64NEON_g_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS2K3D1P1F64NEON_g_rowOK
-	BL maxWinS2K3D1P1F64NEON_exact
-maxWinS2K3D1P1F64NEON_g_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -52247,6 +52366,17 @@ maxWinS2K3D1P1F64NEON_g_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS2K3D1P1F64NEON_g_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS2K3D1P1F64NEON_g_slabOK
+	BL maxWinS2K3D1P1F64NEON_exact
+maxWinS2K3D1P1F64NEON_g_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -52311,11 +52441,11 @@ maxWinS2K3D1P1F64NEON_f1_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS2K3D1P1F64NEON_f1_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS2K3D1P1F64NEON_f1_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -52515,17 +52645,6 @@ maxWinS2K3D1P1F64NEON_f1_padBody:
 	VST1.P [V0.D2, V1.D2, V2.D2, V3.D2], 64(R10)
 	B maxWinS2K3D1P1F64NEON_f1_dispatch
 maxWinS2K3D1P1F64NEON_f1_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS2K3D1P1F64NEON_f1_rowOK
-	BL maxWinS2K3D1P1F64NEON_exact
-maxWinS2K3D1P1F64NEON_f1_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -52533,6 +52652,17 @@ maxWinS2K3D1P1F64NEON_f1_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS2K3D1P1F64NEON_f1_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS2K3D1P1F64NEON_f1_slabOK
+	BL maxWinS2K3D1P1F64NEON_exact
+maxWinS2K3D1P1F64NEON_f1_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -52597,11 +52727,11 @@ maxWinS2K3D1P1F64NEON_f2_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS2K3D1P1F64NEON_f2_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS2K3D1P1F64NEON_f2_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -52908,17 +53038,6 @@ maxWinS2K3D1P1F64NEON_f2_padBody:
 	VST1.P [V0.D2, V1.D2, V2.D2, V3.D2], 64(R10)
 	B maxWinS2K3D1P1F64NEON_f2_dispatch
 maxWinS2K3D1P1F64NEON_f2_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS2K3D1P1F64NEON_f2_rowOK
-	BL maxWinS2K3D1P1F64NEON_exact
-maxWinS2K3D1P1F64NEON_f2_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -52926,6 +53045,17 @@ maxWinS2K3D1P1F64NEON_f2_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS2K3D1P1F64NEON_f2_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS2K3D1P1F64NEON_f2_slabOK
+	BL maxWinS2K3D1P1F64NEON_exact
+maxWinS2K3D1P1F64NEON_f2_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -52990,11 +53120,11 @@ maxWinS2K3D1P1F64NEON_f3_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS2K3D1P1F64NEON_f3_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS2K3D1P1F64NEON_f3_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -53408,17 +53538,6 @@ maxWinS2K3D1P1F64NEON_f3_padBody:
 	VST1.P [V0.D2, V1.D2, V2.D2, V3.D2], 64(R10)
 	B maxWinS2K3D1P1F64NEON_f3_dispatch
 maxWinS2K3D1P1F64NEON_f3_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS2K3D1P1F64NEON_f3_rowOK
-	BL maxWinS2K3D1P1F64NEON_exact
-maxWinS2K3D1P1F64NEON_f3_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -53426,6 +53545,17 @@ maxWinS2K3D1P1F64NEON_f3_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS2K3D1P1F64NEON_f3_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS2K3D1P1F64NEON_f3_slabOK
+	BL maxWinS2K3D1P1F64NEON_exact
+maxWinS2K3D1P1F64NEON_f3_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -53490,11 +53620,11 @@ maxWinS2K3D1P1F64NEON_f4_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS2K3D1P1F64NEON_f4_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS2K3D1P1F64NEON_f4_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -54015,17 +54145,6 @@ maxWinS2K3D1P1F64NEON_f4_padBody:
 	VST1.P [V0.D2, V1.D2, V2.D2, V3.D2], 64(R10)
 	B maxWinS2K3D1P1F64NEON_f4_dispatch
 maxWinS2K3D1P1F64NEON_f4_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS2K3D1P1F64NEON_f4_rowOK
-	BL maxWinS2K3D1P1F64NEON_exact
-maxWinS2K3D1P1F64NEON_f4_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -54033,6 +54152,17 @@ maxWinS2K3D1P1F64NEON_f4_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS2K3D1P1F64NEON_f4_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS2K3D1P1F64NEON_f4_slabOK
+	BL maxWinS2K3D1P1F64NEON_exact
+maxWinS2K3D1P1F64NEON_f4_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -54082,6 +54212,12 @@ maxWinS2K3D1P1F64NEON_done:
 	RET
 maxWinS2K3D1P1F64NEON_exact:
 	MOVD R30, 96(RSP)
+	MOVD 48(RSP), R1
+	MOVD 56(RSP), R2
+	MOVD 64(RSP), R3
+	MOVD 80(RSP), R5
+	MOVD 80(R0), R4
+maxWinS2K3D1P1F64NEON_x_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -54281,6 +54417,13 @@ maxWinS2K3D1P1F64NEON_x_edge:
 	MOVD $1, R12
 	B maxWinS2K3D1P1F64NEON_x_body
 maxWinS2K3D1P1F64NEON_x_rowEnd:
+	// Next row.
+	MOVD 88(R0), R16
+	ADD R16, R1
+	MOVD 96(R0), R16
+	ADD R16, R2
+	SUBS $1, R4
+	BNE maxWinS2K3D1P1F64NEON_x_row
 	MOVD 96(RSP), R30
 	B (R30)
 maxWinS2K3D1P1F64NEON_stage:
@@ -54407,11 +54550,11 @@ maxWinS2K3D1P0F64NEON_g_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS2K3D1P0F64NEON_g_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS2K3D1P0F64NEON_g_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -54579,17 +54722,6 @@ maxWinS2K3D1P0F64NEON_g_edge:
 	MOVD $1, R12
 	B maxWinS2K3D1P0F64NEON_g_body
 maxWinS2K3D1P0F64NEON_g_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS2K3D1P0F64NEON_g_rowOK
-	BL maxWinS2K3D1P0F64NEON_exact
-maxWinS2K3D1P0F64NEON_g_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -54597,6 +54729,17 @@ maxWinS2K3D1P0F64NEON_g_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS2K3D1P0F64NEON_g_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS2K3D1P0F64NEON_g_slabOK
+	BL maxWinS2K3D1P0F64NEON_exact
+maxWinS2K3D1P0F64NEON_g_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -54661,11 +54804,11 @@ maxWinS2K3D1P0F64NEON_f1_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS2K3D1P0F64NEON_f1_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS2K3D1P0F64NEON_f1_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -54776,17 +54919,6 @@ maxWinS2K3D1P0F64NEON_f1_edge:
 	MOVD $1, R12
 	B maxWinS2K3D1P0F64NEON_f1_body
 maxWinS2K3D1P0F64NEON_f1_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS2K3D1P0F64NEON_f1_rowOK
-	BL maxWinS2K3D1P0F64NEON_exact
-maxWinS2K3D1P0F64NEON_f1_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -54794,6 +54926,17 @@ maxWinS2K3D1P0F64NEON_f1_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS2K3D1P0F64NEON_f1_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS2K3D1P0F64NEON_f1_slabOK
+	BL maxWinS2K3D1P0F64NEON_exact
+maxWinS2K3D1P0F64NEON_f1_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -54858,11 +55001,11 @@ maxWinS2K3D1P0F64NEON_f2_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS2K3D1P0F64NEON_f2_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS2K3D1P0F64NEON_f2_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -55018,17 +55161,6 @@ maxWinS2K3D1P0F64NEON_f2_edge:
 	MOVD $1, R12
 	B maxWinS2K3D1P0F64NEON_f2_body
 maxWinS2K3D1P0F64NEON_f2_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS2K3D1P0F64NEON_f2_rowOK
-	BL maxWinS2K3D1P0F64NEON_exact
-maxWinS2K3D1P0F64NEON_f2_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -55036,6 +55168,17 @@ maxWinS2K3D1P0F64NEON_f2_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS2K3D1P0F64NEON_f2_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS2K3D1P0F64NEON_f2_slabOK
+	BL maxWinS2K3D1P0F64NEON_exact
+maxWinS2K3D1P0F64NEON_f2_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -55100,11 +55243,11 @@ maxWinS2K3D1P0F64NEON_f3_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS2K3D1P0F64NEON_f3_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS2K3D1P0F64NEON_f3_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -55305,17 +55448,6 @@ maxWinS2K3D1P0F64NEON_f3_edge:
 	MOVD $1, R12
 	B maxWinS2K3D1P0F64NEON_f3_body
 maxWinS2K3D1P0F64NEON_f3_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS2K3D1P0F64NEON_f3_rowOK
-	BL maxWinS2K3D1P0F64NEON_exact
-maxWinS2K3D1P0F64NEON_f3_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -55323,6 +55455,17 @@ maxWinS2K3D1P0F64NEON_f3_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS2K3D1P0F64NEON_f3_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS2K3D1P0F64NEON_f3_slabOK
+	BL maxWinS2K3D1P0F64NEON_exact
+maxWinS2K3D1P0F64NEON_f3_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -55387,11 +55530,11 @@ maxWinS2K3D1P0F64NEON_f4_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS2K3D1P0F64NEON_f4_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS2K3D1P0F64NEON_f4_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -55637,17 +55780,6 @@ maxWinS2K3D1P0F64NEON_f4_edge:
 	MOVD $1, R12
 	B maxWinS2K3D1P0F64NEON_f4_body
 maxWinS2K3D1P0F64NEON_f4_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS2K3D1P0F64NEON_f4_rowOK
-	BL maxWinS2K3D1P0F64NEON_exact
-maxWinS2K3D1P0F64NEON_f4_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -55655,6 +55787,17 @@ maxWinS2K3D1P0F64NEON_f4_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS2K3D1P0F64NEON_f4_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS2K3D1P0F64NEON_f4_slabOK
+	BL maxWinS2K3D1P0F64NEON_exact
+maxWinS2K3D1P0F64NEON_f4_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -55704,6 +55847,12 @@ maxWinS2K3D1P0F64NEON_done:
 	RET
 maxWinS2K3D1P0F64NEON_exact:
 	MOVD R30, 96(RSP)
+	MOVD 48(RSP), R1
+	MOVD 56(RSP), R2
+	MOVD 64(RSP), R3
+	MOVD 80(RSP), R5
+	MOVD 80(R0), R4
+maxWinS2K3D1P0F64NEON_x_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -55903,6 +56052,13 @@ maxWinS2K3D1P0F64NEON_x_edge:
 	MOVD $1, R12
 	B maxWinS2K3D1P0F64NEON_x_body
 maxWinS2K3D1P0F64NEON_x_rowEnd:
+	// Next row.
+	MOVD 88(R0), R16
+	ADD R16, R1
+	MOVD 96(R0), R16
+	ADD R16, R2
+	SUBS $1, R4
+	BNE maxWinS2K3D1P0F64NEON_x_row
 	MOVD 96(RSP), R30
 	B (R30)
 maxWinS2K3D1P0F64NEON_stage:
@@ -56064,11 +56220,11 @@ maxWinS1K3D1P1F64NEON_g_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS1K3D1P1F64NEON_g_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS1K3D1P1F64NEON_g_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $3, R16, R13
@@ -56220,17 +56376,6 @@ maxWinS1K3D1P1F64NEON_g_edge:
 	MOVD $1, R12
 	B maxWinS1K3D1P1F64NEON_g_body
 maxWinS1K3D1P1F64NEON_g_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS1K3D1P1F64NEON_g_rowOK
-	BL maxWinS1K3D1P1F64NEON_exact
-maxWinS1K3D1P1F64NEON_g_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -56238,6 +56383,17 @@ maxWinS1K3D1P1F64NEON_g_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS1K3D1P1F64NEON_g_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS1K3D1P1F64NEON_g_slabOK
+	BL maxWinS1K3D1P1F64NEON_exact
+maxWinS1K3D1P1F64NEON_g_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -56302,11 +56458,11 @@ maxWinS1K3D1P1F64NEON_f1_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS1K3D1P1F64NEON_f1_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS1K3D1P1F64NEON_f1_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $3, R16, R13
@@ -56501,17 +56657,6 @@ maxWinS1K3D1P1F64NEON_f1_padBody:
 	VST1.P [V0.D2, V1.D2, V2.D2, V3.D2], 64(R10)
 	B maxWinS1K3D1P1F64NEON_f1_dispatch
 maxWinS1K3D1P1F64NEON_f1_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS1K3D1P1F64NEON_f1_rowOK
-	BL maxWinS1K3D1P1F64NEON_exact
-maxWinS1K3D1P1F64NEON_f1_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -56519,6 +56664,17 @@ maxWinS1K3D1P1F64NEON_f1_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS1K3D1P1F64NEON_f1_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS1K3D1P1F64NEON_f1_slabOK
+	BL maxWinS1K3D1P1F64NEON_exact
+maxWinS1K3D1P1F64NEON_f1_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -56583,11 +56739,11 @@ maxWinS1K3D1P1F64NEON_f2_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS1K3D1P1F64NEON_f2_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS1K3D1P1F64NEON_f2_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $3, R16, R13
@@ -56884,17 +57040,6 @@ maxWinS1K3D1P1F64NEON_f2_padBody:
 	VST1.P [V0.D2, V1.D2, V2.D2, V3.D2], 64(R10)
 	B maxWinS1K3D1P1F64NEON_f2_dispatch
 maxWinS1K3D1P1F64NEON_f2_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS1K3D1P1F64NEON_f2_rowOK
-	BL maxWinS1K3D1P1F64NEON_exact
-maxWinS1K3D1P1F64NEON_f2_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -56902,6 +57047,17 @@ maxWinS1K3D1P1F64NEON_f2_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS1K3D1P1F64NEON_f2_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS1K3D1P1F64NEON_f2_slabOK
+	BL maxWinS1K3D1P1F64NEON_exact
+maxWinS1K3D1P1F64NEON_f2_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -56966,11 +57122,11 @@ maxWinS1K3D1P1F64NEON_f3_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS1K3D1P1F64NEON_f3_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS1K3D1P1F64NEON_f3_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $3, R16, R13
@@ -57369,17 +57525,6 @@ maxWinS1K3D1P1F64NEON_f3_padBody:
 	VST1.P [V0.D2, V1.D2, V2.D2, V3.D2], 64(R10)
 	B maxWinS1K3D1P1F64NEON_f3_dispatch
 maxWinS1K3D1P1F64NEON_f3_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS1K3D1P1F64NEON_f3_rowOK
-	BL maxWinS1K3D1P1F64NEON_exact
-maxWinS1K3D1P1F64NEON_f3_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -57387,6 +57532,17 @@ maxWinS1K3D1P1F64NEON_f3_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS1K3D1P1F64NEON_f3_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS1K3D1P1F64NEON_f3_slabOK
+	BL maxWinS1K3D1P1F64NEON_exact
+maxWinS1K3D1P1F64NEON_f3_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -57451,11 +57607,11 @@ maxWinS1K3D1P1F64NEON_f4_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS1K3D1P1F64NEON_f4_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS1K3D1P1F64NEON_f4_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $3, R16, R13
@@ -57956,17 +58112,6 @@ maxWinS1K3D1P1F64NEON_f4_padBody:
 	VST1.P [V0.D2, V1.D2, V2.D2, V3.D2], 64(R10)
 	B maxWinS1K3D1P1F64NEON_f4_dispatch
 maxWinS1K3D1P1F64NEON_f4_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS1K3D1P1F64NEON_f4_rowOK
-	BL maxWinS1K3D1P1F64NEON_exact
-maxWinS1K3D1P1F64NEON_f4_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -57974,6 +58119,17 @@ maxWinS1K3D1P1F64NEON_f4_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS1K3D1P1F64NEON_f4_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS1K3D1P1F64NEON_f4_slabOK
+	BL maxWinS1K3D1P1F64NEON_exact
+maxWinS1K3D1P1F64NEON_f4_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -58023,6 +58179,12 @@ maxWinS1K3D1P1F64NEON_done:
 	RET
 maxWinS1K3D1P1F64NEON_exact:
 	MOVD R30, 96(RSP)
+	MOVD 48(RSP), R1
+	MOVD 56(RSP), R2
+	MOVD 64(RSP), R3
+	MOVD 80(RSP), R5
+	MOVD 80(R0), R4
+maxWinS1K3D1P1F64NEON_x_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $3, R16, R13
@@ -58214,6 +58376,13 @@ maxWinS1K3D1P1F64NEON_x_edge:
 	MOVD $1, R12
 	B maxWinS1K3D1P1F64NEON_x_body
 maxWinS1K3D1P1F64NEON_x_rowEnd:
+	// Next row.
+	MOVD 88(R0), R16
+	ADD R16, R1
+	MOVD 96(R0), R16
+	ADD R16, R2
+	SUBS $1, R4
+	BNE maxWinS1K3D1P1F64NEON_x_row
 	MOVD 96(RSP), R30
 	B (R30)
 maxWinS1K3D1P1F64NEON_stage:
@@ -58337,11 +58506,11 @@ maxWinS1K2D1P0F64NEON_g_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS1K2D1P0F64NEON_g_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS1K2D1P0F64NEON_g_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $3, R16, R13
@@ -58483,17 +58652,6 @@ maxWinS1K2D1P0F64NEON_g_edge:
 	MOVD $1, R12
 	B maxWinS1K2D1P0F64NEON_g_body
 maxWinS1K2D1P0F64NEON_g_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS1K2D1P0F64NEON_g_rowOK
-	BL maxWinS1K2D1P0F64NEON_exact
-maxWinS1K2D1P0F64NEON_g_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -58501,6 +58659,17 @@ maxWinS1K2D1P0F64NEON_g_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS1K2D1P0F64NEON_g_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS1K2D1P0F64NEON_g_slabOK
+	BL maxWinS1K2D1P0F64NEON_exact
+maxWinS1K2D1P0F64NEON_g_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -58565,11 +58734,11 @@ maxWinS1K2D1P0F64NEON_f1_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS1K2D1P0F64NEON_f1_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS1K2D1P0F64NEON_f1_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $3, R16, R13
@@ -58667,17 +58836,6 @@ maxWinS1K2D1P0F64NEON_f1_edge:
 	MOVD $1, R12
 	B maxWinS1K2D1P0F64NEON_f1_body
 maxWinS1K2D1P0F64NEON_f1_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS1K2D1P0F64NEON_f1_rowOK
-	BL maxWinS1K2D1P0F64NEON_exact
-maxWinS1K2D1P0F64NEON_f1_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -58685,6 +58843,17 @@ maxWinS1K2D1P0F64NEON_f1_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS1K2D1P0F64NEON_f1_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS1K2D1P0F64NEON_f1_slabOK
+	BL maxWinS1K2D1P0F64NEON_exact
+maxWinS1K2D1P0F64NEON_f1_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -58749,11 +58918,11 @@ maxWinS1K2D1P0F64NEON_f2_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS1K2D1P0F64NEON_f2_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS1K2D1P0F64NEON_f2_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $3, R16, R13
@@ -58883,17 +59052,6 @@ maxWinS1K2D1P0F64NEON_f2_edge:
 	MOVD $1, R12
 	B maxWinS1K2D1P0F64NEON_f2_body
 maxWinS1K2D1P0F64NEON_f2_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS1K2D1P0F64NEON_f2_rowOK
-	BL maxWinS1K2D1P0F64NEON_exact
-maxWinS1K2D1P0F64NEON_f2_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -58901,6 +59059,17 @@ maxWinS1K2D1P0F64NEON_f2_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS1K2D1P0F64NEON_f2_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS1K2D1P0F64NEON_f2_slabOK
+	BL maxWinS1K2D1P0F64NEON_exact
+maxWinS1K2D1P0F64NEON_f2_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -58965,11 +59134,11 @@ maxWinS1K2D1P0F64NEON_f3_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS1K2D1P0F64NEON_f3_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS1K2D1P0F64NEON_f3_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $3, R16, R13
@@ -59131,17 +59300,6 @@ maxWinS1K2D1P0F64NEON_f3_edge:
 	MOVD $1, R12
 	B maxWinS1K2D1P0F64NEON_f3_body
 maxWinS1K2D1P0F64NEON_f3_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS1K2D1P0F64NEON_f3_rowOK
-	BL maxWinS1K2D1P0F64NEON_exact
-maxWinS1K2D1P0F64NEON_f3_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -59149,6 +59307,17 @@ maxWinS1K2D1P0F64NEON_f3_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS1K2D1P0F64NEON_f3_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS1K2D1P0F64NEON_f3_slabOK
+	BL maxWinS1K2D1P0F64NEON_exact
+maxWinS1K2D1P0F64NEON_f3_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -59213,11 +59382,11 @@ maxWinS1K2D1P0F64NEON_f4_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS1K2D1P0F64NEON_f4_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS1K2D1P0F64NEON_f4_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $3, R16, R13
@@ -59411,17 +59580,6 @@ maxWinS1K2D1P0F64NEON_f4_edge:
 	MOVD $1, R12
 	B maxWinS1K2D1P0F64NEON_f4_body
 maxWinS1K2D1P0F64NEON_f4_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS1K2D1P0F64NEON_f4_rowOK
-	BL maxWinS1K2D1P0F64NEON_exact
-maxWinS1K2D1P0F64NEON_f4_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -59429,6 +59587,17 @@ maxWinS1K2D1P0F64NEON_f4_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS1K2D1P0F64NEON_f4_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS1K2D1P0F64NEON_f4_slabOK
+	BL maxWinS1K2D1P0F64NEON_exact
+maxWinS1K2D1P0F64NEON_f4_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -59478,6 +59647,12 @@ maxWinS1K2D1P0F64NEON_done:
 	RET
 maxWinS1K2D1P0F64NEON_exact:
 	MOVD R30, 96(RSP)
+	MOVD 48(RSP), R1
+	MOVD 56(RSP), R2
+	MOVD 64(RSP), R3
+	MOVD 80(RSP), R5
+	MOVD 80(R0), R4
+maxWinS1K2D1P0F64NEON_x_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $3, R16, R13
@@ -59643,6 +59818,13 @@ maxWinS1K2D1P0F64NEON_x_edge:
 	MOVD $1, R12
 	B maxWinS1K2D1P0F64NEON_x_body
 maxWinS1K2D1P0F64NEON_x_rowEnd:
+	// Next row.
+	MOVD 88(R0), R16
+	ADD R16, R1
+	MOVD 96(R0), R16
+	ADD R16, R2
+	SUBS $1, R4
+	BNE maxWinS1K2D1P0F64NEON_x_row
 	MOVD 96(RSP), R30
 	B (R30)
 maxWinS1K2D1P0F64NEON_stage:
@@ -59802,11 +59984,11 @@ maxWinS1K3D2P1F64NEON_g_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS1K3D2P1F64NEON_g_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS1K3D2P1F64NEON_g_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $3, R16, R13
@@ -59966,17 +60148,6 @@ maxWinS1K3D2P1F64NEON_g_edge:
 	MOVD $1, R12
 	B maxWinS1K3D2P1F64NEON_g_body
 maxWinS1K3D2P1F64NEON_g_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS1K3D2P1F64NEON_g_rowOK
-	BL maxWinS1K3D2P1F64NEON_exact
-maxWinS1K3D2P1F64NEON_g_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -59984,6 +60155,17 @@ maxWinS1K3D2P1F64NEON_g_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS1K3D2P1F64NEON_g_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS1K3D2P1F64NEON_g_slabOK
+	BL maxWinS1K3D2P1F64NEON_exact
+maxWinS1K3D2P1F64NEON_g_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -60048,11 +60230,11 @@ maxWinS1K3D2P1F64NEON_f1_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS1K3D2P1F64NEON_f1_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS1K3D2P1F64NEON_f1_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $3, R16, R13
@@ -60259,17 +60441,6 @@ maxWinS1K3D2P1F64NEON_f1_padBody:
 	VST1.P [V0.D2, V1.D2, V2.D2, V3.D2], 64(R10)
 	B maxWinS1K3D2P1F64NEON_f1_dispatch
 maxWinS1K3D2P1F64NEON_f1_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS1K3D2P1F64NEON_f1_rowOK
-	BL maxWinS1K3D2P1F64NEON_exact
-maxWinS1K3D2P1F64NEON_f1_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -60277,6 +60448,17 @@ maxWinS1K3D2P1F64NEON_f1_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS1K3D2P1F64NEON_f1_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS1K3D2P1F64NEON_f1_slabOK
+	BL maxWinS1K3D2P1F64NEON_exact
+maxWinS1K3D2P1F64NEON_f1_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -60341,11 +60523,11 @@ maxWinS1K3D2P1F64NEON_f2_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS1K3D2P1F64NEON_f2_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS1K3D2P1F64NEON_f2_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $3, R16, R13
@@ -60666,17 +60848,6 @@ maxWinS1K3D2P1F64NEON_f2_padBody:
 	VST1.P [V0.D2, V1.D2, V2.D2, V3.D2], 64(R10)
 	B maxWinS1K3D2P1F64NEON_f2_dispatch
 maxWinS1K3D2P1F64NEON_f2_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS1K3D2P1F64NEON_f2_rowOK
-	BL maxWinS1K3D2P1F64NEON_exact
-maxWinS1K3D2P1F64NEON_f2_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -60684,6 +60855,17 @@ maxWinS1K3D2P1F64NEON_f2_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS1K3D2P1F64NEON_f2_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS1K3D2P1F64NEON_f2_slabOK
+	BL maxWinS1K3D2P1F64NEON_exact
+maxWinS1K3D2P1F64NEON_f2_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -60748,11 +60930,11 @@ maxWinS1K3D2P1F64NEON_f3_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS1K3D2P1F64NEON_f3_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS1K3D2P1F64NEON_f3_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $3, R16, R13
@@ -61187,17 +61369,6 @@ maxWinS1K3D2P1F64NEON_f3_padBody:
 	VST1.P [V0.D2, V1.D2, V2.D2, V3.D2], 64(R10)
 	B maxWinS1K3D2P1F64NEON_f3_dispatch
 maxWinS1K3D2P1F64NEON_f3_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS1K3D2P1F64NEON_f3_rowOK
-	BL maxWinS1K3D2P1F64NEON_exact
-maxWinS1K3D2P1F64NEON_f3_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -61205,6 +61376,17 @@ maxWinS1K3D2P1F64NEON_f3_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS1K3D2P1F64NEON_f3_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS1K3D2P1F64NEON_f3_slabOK
+	BL maxWinS1K3D2P1F64NEON_exact
+maxWinS1K3D2P1F64NEON_f3_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -61269,11 +61451,11 @@ maxWinS1K3D2P1F64NEON_f4_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS1K3D2P1F64NEON_f4_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS1K3D2P1F64NEON_f4_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $3, R16, R13
@@ -61822,17 +62004,6 @@ maxWinS1K3D2P1F64NEON_f4_padBody:
 	VST1.P [V0.D2, V1.D2, V2.D2, V3.D2], 64(R10)
 	B maxWinS1K3D2P1F64NEON_f4_dispatch
 maxWinS1K3D2P1F64NEON_f4_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS1K3D2P1F64NEON_f4_rowOK
-	BL maxWinS1K3D2P1F64NEON_exact
-maxWinS1K3D2P1F64NEON_f4_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -61840,6 +62011,17 @@ maxWinS1K3D2P1F64NEON_f4_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS1K3D2P1F64NEON_f4_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS1K3D2P1F64NEON_f4_slabOK
+	BL maxWinS1K3D2P1F64NEON_exact
+maxWinS1K3D2P1F64NEON_f4_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -61889,6 +62071,12 @@ maxWinS1K3D2P1F64NEON_done:
 	RET
 maxWinS1K3D2P1F64NEON_exact:
 	MOVD R30, 96(RSP)
+	MOVD 48(RSP), R1
+	MOVD 56(RSP), R2
+	MOVD 64(RSP), R3
+	MOVD 80(RSP), R5
+	MOVD 80(R0), R4
+maxWinS1K3D2P1F64NEON_x_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $3, R16, R13
@@ -62080,6 +62268,13 @@ maxWinS1K3D2P1F64NEON_x_edge:
 	MOVD $1, R12
 	B maxWinS1K3D2P1F64NEON_x_body
 maxWinS1K3D2P1F64NEON_x_rowEnd:
+	// Next row.
+	MOVD 88(R0), R16
+	ADD R16, R1
+	MOVD 96(R0), R16
+	ADD R16, R2
+	SUBS $1, R4
+	BNE maxWinS1K3D2P1F64NEON_x_row
 	MOVD 96(RSP), R30
 	B (R30)
 maxWinS1K3D2P1F64NEON_stage:
@@ -62203,11 +62398,11 @@ maxWinS1K1D1P0F64NEON_g_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS1K1D1P0F64NEON_g_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS1K1D1P0F64NEON_g_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $3, R16, R13
@@ -62329,17 +62524,6 @@ maxWinS1K1D1P0F64NEON_g_edge:
 	MOVD $1, R12
 	B maxWinS1K1D1P0F64NEON_g_body
 maxWinS1K1D1P0F64NEON_g_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS1K1D1P0F64NEON_g_rowOK
-	BL maxWinS1K1D1P0F64NEON_exact
-maxWinS1K1D1P0F64NEON_g_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -62347,6 +62531,17 @@ maxWinS1K1D1P0F64NEON_g_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS1K1D1P0F64NEON_g_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS1K1D1P0F64NEON_g_slabOK
+	BL maxWinS1K1D1P0F64NEON_exact
+maxWinS1K1D1P0F64NEON_g_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -62566,11 +62761,11 @@ maxWinS1K1D1P0F64NEON_f2_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS1K1D1P0F64NEON_f2_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS1K1D1P0F64NEON_f2_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $3, R16, R13
@@ -62680,17 +62875,6 @@ maxWinS1K1D1P0F64NEON_f2_edge:
 	MOVD $1, R12
 	B maxWinS1K1D1P0F64NEON_f2_body
 maxWinS1K1D1P0F64NEON_f2_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS1K1D1P0F64NEON_f2_rowOK
-	BL maxWinS1K1D1P0F64NEON_exact
-maxWinS1K1D1P0F64NEON_f2_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -62698,6 +62882,17 @@ maxWinS1K1D1P0F64NEON_f2_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS1K1D1P0F64NEON_f2_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS1K1D1P0F64NEON_f2_slabOK
+	BL maxWinS1K1D1P0F64NEON_exact
+maxWinS1K1D1P0F64NEON_f2_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -62762,11 +62957,11 @@ maxWinS1K1D1P0F64NEON_f3_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS1K1D1P0F64NEON_f3_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS1K1D1P0F64NEON_f3_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $3, R16, R13
@@ -62898,17 +63093,6 @@ maxWinS1K1D1P0F64NEON_f3_edge:
 	MOVD $1, R12
 	B maxWinS1K1D1P0F64NEON_f3_body
 maxWinS1K1D1P0F64NEON_f3_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS1K1D1P0F64NEON_f3_rowOK
-	BL maxWinS1K1D1P0F64NEON_exact
-maxWinS1K1D1P0F64NEON_f3_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -62916,6 +63100,17 @@ maxWinS1K1D1P0F64NEON_f3_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS1K1D1P0F64NEON_f3_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS1K1D1P0F64NEON_f3_slabOK
+	BL maxWinS1K1D1P0F64NEON_exact
+maxWinS1K1D1P0F64NEON_f3_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -62980,11 +63175,11 @@ maxWinS1K1D1P0F64NEON_f4_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS1K1D1P0F64NEON_f4_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS1K1D1P0F64NEON_f4_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $3, R16, R13
@@ -63138,17 +63333,6 @@ maxWinS1K1D1P0F64NEON_f4_edge:
 	MOVD $1, R12
 	B maxWinS1K1D1P0F64NEON_f4_body
 maxWinS1K1D1P0F64NEON_f4_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS1K1D1P0F64NEON_f4_rowOK
-	BL maxWinS1K1D1P0F64NEON_exact
-maxWinS1K1D1P0F64NEON_f4_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -63156,6 +63340,17 @@ maxWinS1K1D1P0F64NEON_f4_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS1K1D1P0F64NEON_f4_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS1K1D1P0F64NEON_f4_slabOK
+	BL maxWinS1K1D1P0F64NEON_exact
+maxWinS1K1D1P0F64NEON_f4_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -63205,6 +63400,12 @@ maxWinS1K1D1P0F64NEON_done:
 	RET
 maxWinS1K1D1P0F64NEON_exact:
 	MOVD R30, 96(RSP)
+	MOVD 48(RSP), R1
+	MOVD 56(RSP), R2
+	MOVD 64(RSP), R3
+	MOVD 80(RSP), R5
+	MOVD 80(R0), R4
+maxWinS1K1D1P0F64NEON_x_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $3, R16, R13
@@ -63338,6 +63539,13 @@ maxWinS1K1D1P0F64NEON_x_edge:
 	MOVD $1, R12
 	B maxWinS1K1D1P0F64NEON_x_body
 maxWinS1K1D1P0F64NEON_x_rowEnd:
+	// Next row.
+	MOVD 88(R0), R16
+	ADD R16, R1
+	MOVD 96(R0), R16
+	ADD R16, R2
+	SUBS $1, R4
+	BNE maxWinS1K1D1P0F64NEON_x_row
 	MOVD 96(RSP), R30
 	B (R30)
 maxWinS1K1D1P0F64NEON_stage:
@@ -63450,11 +63658,11 @@ maxWinS1K0F64NEON_g_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS1K0F64NEON_g_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS1K0F64NEON_g_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $3, R16, R13
@@ -63614,17 +63822,6 @@ maxWinS1K0F64NEON_g_edge:
 	MOVD $1, R12
 	B maxWinS1K0F64NEON_g_body
 maxWinS1K0F64NEON_g_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS1K0F64NEON_g_rowOK
-	BL maxWinS1K0F64NEON_exact
-maxWinS1K0F64NEON_g_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -63632,6 +63829,17 @@ maxWinS1K0F64NEON_g_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS1K0F64NEON_g_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS1K0F64NEON_g_slabOK
+	BL maxWinS1K0F64NEON_exact
+maxWinS1K0F64NEON_g_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -63681,6 +63889,12 @@ maxWinS1K0F64NEON_done:
 	RET
 maxWinS1K0F64NEON_exact:
 	MOVD R30, 96(RSP)
+	MOVD 48(RSP), R1
+	MOVD 56(RSP), R2
+	MOVD 64(RSP), R3
+	MOVD 80(RSP), R5
+	MOVD 80(R0), R4
+maxWinS1K0F64NEON_x_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $3, R16, R13
@@ -63856,6 +64070,13 @@ maxWinS1K0F64NEON_x_edge:
 	MOVD $1, R12
 	B maxWinS1K0F64NEON_x_body
 maxWinS1K0F64NEON_x_rowEnd:
+	// Next row.
+	MOVD 88(R0), R16
+	ADD R16, R1
+	MOVD 96(R0), R16
+	ADD R16, R2
+	SUBS $1, R4
+	BNE maxWinS1K0F64NEON_x_row
 	MOVD 96(RSP), R30
 	B (R30)
 maxWinS1K0F64NEON_stage:
@@ -63968,11 +64189,11 @@ maxWinS2K0F64NEON_g_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxWinS2K0F64NEON_g_row:
 	VEOR V4.B16, V4.B16, V4.B16
 	VEOR V5.B16, V5.B16, V5.B16
 	VEOR V6.B16, V6.B16, V6.B16
 	VEOR V7.B16, V7.B16, V7.B16
+maxWinS2K0F64NEON_g_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -64145,17 +64366,6 @@ maxWinS2K0F64NEON_g_edge:
 	MOVD $1, R12
 	B maxWinS2K0F64NEON_g_body
 maxWinS2K0F64NEON_g_rowEnd:
-	// A -0 in the row's taps: compute the row again with the exact fold.
-	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
-	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
-	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
-	WORD $0x4eb1a884 // sminv s4, v4.4s
-	FMOVS F4, R16
-	MOVW $-2147483648, R17
-	CMPW R17, R16
-	BNE maxWinS2K0F64NEON_g_rowOK
-	BL maxWinS2K0F64NEON_exact
-maxWinS2K0F64NEON_g_rowOK:
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -64163,6 +64373,17 @@ maxWinS2K0F64NEON_g_rowOK:
 	ADD R16, R2
 	SUBS $1, R4
 	BNE maxWinS2K0F64NEON_g_row
+	// A -0 in the slab's taps: compute its rows again with the exact fold.
+	WORD $0x4ea56c84 // smin v4.4s, v4.4s, v5.4s
+	WORD $0x4ea76cc6 // smin v6.4s, v6.4s, v7.4s
+	WORD $0x4ea66c84 // smin v4.4s, v4.4s, v6.4s
+	WORD $0x4eb1a884 // sminv s4, v4.4s
+	FMOVS F4, R16
+	MOVW $-2147483648, R17
+	CMPW R17, R16
+	BNE maxWinS2K0F64NEON_g_slabOK
+	BL maxWinS2K0F64NEON_exact
+maxWinS2K0F64NEON_g_slabOK:
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -64212,6 +64433,12 @@ maxWinS2K0F64NEON_done:
 	RET
 maxWinS2K0F64NEON_exact:
 	MOVD R30, 96(RSP)
+	MOVD 48(RSP), R1
+	MOVD 56(RSP), R2
+	MOVD 64(RSP), R3
+	MOVD 80(RSP), R5
+	MOVD 80(R0), R4
+maxWinS2K0F64NEON_x_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -64400,6 +64627,13 @@ maxWinS2K0F64NEON_x_edge:
 	MOVD $1, R12
 	B maxWinS2K0F64NEON_x_body
 maxWinS2K0F64NEON_x_rowEnd:
+	// Next row.
+	MOVD 88(R0), R16
+	ADD R16, R1
+	MOVD 96(R0), R16
+	ADD R16, R2
+	SUBS $1, R4
+	BNE maxWinS2K0F64NEON_x_row
 	MOVD 96(RSP), R30
 	B (R30)
 maxWinS2K0F64NEON_stage:
@@ -64528,9 +64762,9 @@ maxIdxWinS2K2D1P0F64NEON_g_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS2K2D1P0F64NEON_g_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS2K2D1P0F64NEON_g_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -64750,12 +64984,6 @@ maxIdxWinS2K2D1P0F64NEON_g_edge:
 	MOVD $1, R12
 	B maxIdxWinS2K2D1P0F64NEON_g_body
 maxIdxWinS2K2D1P0F64NEON_g_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
-	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS2K2D1P0F64NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -64767,6 +64995,12 @@ maxIdxWinS2K2D1P0F64NEON_g_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS2K2D1P0F64NEON_g_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
+	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS2K2D1P0F64NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -64831,9 +65065,9 @@ maxIdxWinS2K2D1P0F64NEON_f1_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS2K2D1P0F64NEON_f1_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS2K2D1P0F64NEON_f1_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $0, R16
@@ -64984,12 +65218,6 @@ maxIdxWinS2K2D1P0F64NEON_f1_edge:
 	MOVD $1, R12
 	B maxIdxWinS2K2D1P0F64NEON_f1_body
 maxIdxWinS2K2D1P0F64NEON_f1_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
-	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS2K2D1P0F64NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -65001,6 +65229,12 @@ maxIdxWinS2K2D1P0F64NEON_f1_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS2K2D1P0F64NEON_f1_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
+	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS2K2D1P0F64NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -65065,9 +65299,9 @@ maxIdxWinS2K2D1P0F64NEON_f2_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS2K2D1P0F64NEON_f2_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS2K2D1P0F64NEON_f2_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $0, R16
@@ -65273,12 +65507,6 @@ maxIdxWinS2K2D1P0F64NEON_f2_edge:
 	MOVD $1, R12
 	B maxIdxWinS2K2D1P0F64NEON_f2_body
 maxIdxWinS2K2D1P0F64NEON_f2_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
-	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS2K2D1P0F64NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -65290,6 +65518,12 @@ maxIdxWinS2K2D1P0F64NEON_f2_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS2K2D1P0F64NEON_f2_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
+	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS2K2D1P0F64NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -65354,9 +65588,9 @@ maxIdxWinS2K2D1P0F64NEON_f3_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS2K2D1P0F64NEON_f3_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS2K2D1P0F64NEON_f3_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $0, R16
@@ -65617,12 +65851,6 @@ maxIdxWinS2K2D1P0F64NEON_f3_edge:
 	MOVD $1, R12
 	B maxIdxWinS2K2D1P0F64NEON_f3_body
 maxIdxWinS2K2D1P0F64NEON_f3_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
-	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS2K2D1P0F64NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -65634,6 +65862,12 @@ maxIdxWinS2K2D1P0F64NEON_f3_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS2K2D1P0F64NEON_f3_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
+	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS2K2D1P0F64NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -65698,9 +65932,9 @@ maxIdxWinS2K2D1P0F64NEON_f4_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS2K2D1P0F64NEON_f4_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS2K2D1P0F64NEON_f4_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $0, R16
@@ -66016,12 +66250,6 @@ maxIdxWinS2K2D1P0F64NEON_f4_edge:
 	MOVD $1, R12
 	B maxIdxWinS2K2D1P0F64NEON_f4_body
 maxIdxWinS2K2D1P0F64NEON_f4_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
-	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS2K2D1P0F64NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -66033,6 +66261,12 @@ maxIdxWinS2K2D1P0F64NEON_f4_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS2K2D1P0F64NEON_f4_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
+	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS2K2D1P0F64NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -66244,9 +66478,9 @@ maxIdxWinS2K3D1P1F64NEON_g_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS2K3D1P1F64NEON_g_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS2K3D1P1F64NEON_g_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -66506,12 +66740,6 @@ maxIdxWinS2K3D1P1F64NEON_g_edge:
 	MOVD $1, R12
 	B maxIdxWinS2K3D1P1F64NEON_g_body
 maxIdxWinS2K3D1P1F64NEON_g_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
-	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS2K3D1P1F64NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -66523,6 +66751,12 @@ maxIdxWinS2K3D1P1F64NEON_g_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS2K3D1P1F64NEON_g_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
+	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS2K3D1P1F64NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -66587,9 +66821,9 @@ maxIdxWinS2K3D1P1F64NEON_f1_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS2K3D1P1F64NEON_f1_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS2K3D1P1F64NEON_f1_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $-1, R16
@@ -66951,12 +67185,6 @@ maxIdxWinS2K3D1P1F64NEON_f1_padBody:
 	CBNZW R16, maxIdxWinS2K3D1P1F64NEON_leave
 	B maxIdxWinS2K3D1P1F64NEON_f1_dispatch
 maxIdxWinS2K3D1P1F64NEON_f1_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
-	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS2K3D1P1F64NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -66968,6 +67196,12 @@ maxIdxWinS2K3D1P1F64NEON_f1_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS2K3D1P1F64NEON_f1_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
+	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS2K3D1P1F64NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -67032,9 +67266,9 @@ maxIdxWinS2K3D1P1F64NEON_f2_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS2K3D1P1F64NEON_f2_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS2K3D1P1F64NEON_f2_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $-1, R16
@@ -67587,12 +67821,6 @@ maxIdxWinS2K3D1P1F64NEON_f2_padBody:
 	CBNZW R16, maxIdxWinS2K3D1P1F64NEON_leave
 	B maxIdxWinS2K3D1P1F64NEON_f2_dispatch
 maxIdxWinS2K3D1P1F64NEON_f2_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
-	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS2K3D1P1F64NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -67604,6 +67832,12 @@ maxIdxWinS2K3D1P1F64NEON_f2_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS2K3D1P1F64NEON_f2_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
+	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS2K3D1P1F64NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -67668,9 +67902,9 @@ maxIdxWinS2K3D1P1F64NEON_f3_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS2K3D1P1F64NEON_f3_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS2K3D1P1F64NEON_f3_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $-1, R16
@@ -68414,12 +68648,6 @@ maxIdxWinS2K3D1P1F64NEON_f3_padBody:
 	CBNZW R16, maxIdxWinS2K3D1P1F64NEON_leave
 	B maxIdxWinS2K3D1P1F64NEON_f3_dispatch
 maxIdxWinS2K3D1P1F64NEON_f3_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
-	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS2K3D1P1F64NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -68431,6 +68659,12 @@ maxIdxWinS2K3D1P1F64NEON_f3_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS2K3D1P1F64NEON_f3_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
+	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS2K3D1P1F64NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -68495,9 +68729,9 @@ maxIdxWinS2K3D1P1F64NEON_f4_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS2K3D1P1F64NEON_f4_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS2K3D1P1F64NEON_f4_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $-1, R16
@@ -69432,12 +69666,6 @@ maxIdxWinS2K3D1P1F64NEON_f4_padBody:
 	CBNZW R16, maxIdxWinS2K3D1P1F64NEON_leave
 	B maxIdxWinS2K3D1P1F64NEON_f4_dispatch
 maxIdxWinS2K3D1P1F64NEON_f4_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
-	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS2K3D1P1F64NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -69449,6 +69677,12 @@ maxIdxWinS2K3D1P1F64NEON_f4_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS2K3D1P1F64NEON_f4_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
+	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS2K3D1P1F64NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -69625,9 +69859,9 @@ maxIdxWinS2K3D1P0F64NEON_g_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS2K3D1P0F64NEON_g_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS2K3D1P0F64NEON_g_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -69895,12 +70129,6 @@ maxIdxWinS2K3D1P0F64NEON_g_edge:
 	MOVD $1, R12
 	B maxIdxWinS2K3D1P0F64NEON_g_body
 maxIdxWinS2K3D1P0F64NEON_g_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
-	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS2K3D1P0F64NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -69912,6 +70140,12 @@ maxIdxWinS2K3D1P0F64NEON_g_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS2K3D1P0F64NEON_g_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
+	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS2K3D1P0F64NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -69976,9 +70210,9 @@ maxIdxWinS2K3D1P0F64NEON_f1_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS2K3D1P0F64NEON_f1_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS2K3D1P0F64NEON_f1_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $0, R16
@@ -70152,12 +70386,6 @@ maxIdxWinS2K3D1P0F64NEON_f1_edge:
 	MOVD $1, R12
 	B maxIdxWinS2K3D1P0F64NEON_f1_body
 maxIdxWinS2K3D1P0F64NEON_f1_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
-	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS2K3D1P0F64NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -70169,6 +70397,12 @@ maxIdxWinS2K3D1P0F64NEON_f1_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS2K3D1P0F64NEON_f1_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
+	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS2K3D1P0F64NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -70233,9 +70467,9 @@ maxIdxWinS2K3D1P0F64NEON_f2_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS2K3D1P0F64NEON_f2_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS2K3D1P0F64NEON_f2_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $0, R16
@@ -70487,12 +70721,6 @@ maxIdxWinS2K3D1P0F64NEON_f2_edge:
 	MOVD $1, R12
 	B maxIdxWinS2K3D1P0F64NEON_f2_body
 maxIdxWinS2K3D1P0F64NEON_f2_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
-	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS2K3D1P0F64NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -70504,6 +70732,12 @@ maxIdxWinS2K3D1P0F64NEON_f2_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS2K3D1P0F64NEON_f2_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
+	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS2K3D1P0F64NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -70568,9 +70802,9 @@ maxIdxWinS2K3D1P0F64NEON_f3_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS2K3D1P0F64NEON_f3_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS2K3D1P0F64NEON_f3_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $0, R16
@@ -70900,12 +71134,6 @@ maxIdxWinS2K3D1P0F64NEON_f3_edge:
 	MOVD $1, R12
 	B maxIdxWinS2K3D1P0F64NEON_f3_body
 maxIdxWinS2K3D1P0F64NEON_f3_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
-	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS2K3D1P0F64NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -70917,6 +71145,12 @@ maxIdxWinS2K3D1P0F64NEON_f3_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS2K3D1P0F64NEON_f3_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
+	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS2K3D1P0F64NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -70981,9 +71215,9 @@ maxIdxWinS2K3D1P0F64NEON_f4_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS2K3D1P0F64NEON_f4_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS2K3D1P0F64NEON_f4_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $0, R16
@@ -71391,12 +71625,6 @@ maxIdxWinS2K3D1P0F64NEON_f4_edge:
 	MOVD $1, R12
 	B maxIdxWinS2K3D1P0F64NEON_f4_body
 maxIdxWinS2K3D1P0F64NEON_f4_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
-	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS2K3D1P0F64NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -71408,6 +71636,12 @@ maxIdxWinS2K3D1P0F64NEON_f4_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS2K3D1P0F64NEON_f4_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
+	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS2K3D1P0F64NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -71619,9 +71853,9 @@ maxIdxWinS1K3D1P1F64NEON_g_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS1K3D1P1F64NEON_g_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS1K3D1P1F64NEON_g_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $3, R16, R13
@@ -71873,12 +72107,6 @@ maxIdxWinS1K3D1P1F64NEON_g_edge:
 	MOVD $1, R12
 	B maxIdxWinS1K3D1P1F64NEON_g_body
 maxIdxWinS1K3D1P1F64NEON_g_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
-	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS1K3D1P1F64NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -71890,6 +72118,12 @@ maxIdxWinS1K3D1P1F64NEON_g_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS1K3D1P1F64NEON_g_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
+	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS1K3D1P1F64NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -71954,9 +72188,9 @@ maxIdxWinS1K3D1P1F64NEON_f1_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS1K3D1P1F64NEON_f1_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS1K3D1P1F64NEON_f1_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $-1, R16
@@ -72310,12 +72544,6 @@ maxIdxWinS1K3D1P1F64NEON_f1_padBody:
 	CBNZW R16, maxIdxWinS1K3D1P1F64NEON_leave
 	B maxIdxWinS1K3D1P1F64NEON_f1_dispatch
 maxIdxWinS1K3D1P1F64NEON_f1_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
-	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS1K3D1P1F64NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -72327,6 +72555,12 @@ maxIdxWinS1K3D1P1F64NEON_f1_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS1K3D1P1F64NEON_f1_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
+	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS1K3D1P1F64NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -72391,9 +72625,9 @@ maxIdxWinS1K3D1P1F64NEON_f2_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS1K3D1P1F64NEON_f2_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS1K3D1P1F64NEON_f2_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $-1, R16
@@ -72930,12 +73164,6 @@ maxIdxWinS1K3D1P1F64NEON_f2_padBody:
 	CBNZW R16, maxIdxWinS1K3D1P1F64NEON_leave
 	B maxIdxWinS1K3D1P1F64NEON_f2_dispatch
 maxIdxWinS1K3D1P1F64NEON_f2_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
-	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS1K3D1P1F64NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -72947,6 +73175,12 @@ maxIdxWinS1K3D1P1F64NEON_f2_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS1K3D1P1F64NEON_f2_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
+	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS1K3D1P1F64NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -73011,9 +73245,9 @@ maxIdxWinS1K3D1P1F64NEON_f3_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS1K3D1P1F64NEON_f3_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS1K3D1P1F64NEON_f3_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $-1, R16
@@ -73733,12 +73967,6 @@ maxIdxWinS1K3D1P1F64NEON_f3_padBody:
 	CBNZW R16, maxIdxWinS1K3D1P1F64NEON_leave
 	B maxIdxWinS1K3D1P1F64NEON_f3_dispatch
 maxIdxWinS1K3D1P1F64NEON_f3_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
-	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS1K3D1P1F64NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -73750,6 +73978,12 @@ maxIdxWinS1K3D1P1F64NEON_f3_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS1K3D1P1F64NEON_f3_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
+	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS1K3D1P1F64NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -73814,9 +74048,9 @@ maxIdxWinS1K3D1P1F64NEON_f4_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS1K3D1P1F64NEON_f4_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS1K3D1P1F64NEON_f4_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $-1, R16
@@ -74719,12 +74953,6 @@ maxIdxWinS1K3D1P1F64NEON_f4_padBody:
 	CBNZW R16, maxIdxWinS1K3D1P1F64NEON_leave
 	B maxIdxWinS1K3D1P1F64NEON_f4_dispatch
 maxIdxWinS1K3D1P1F64NEON_f4_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
-	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS1K3D1P1F64NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -74736,6 +74964,12 @@ maxIdxWinS1K3D1P1F64NEON_f4_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS1K3D1P1F64NEON_f4_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
+	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS1K3D1P1F64NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -74909,9 +75143,9 @@ maxIdxWinS1K2D1P0F64NEON_g_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS1K2D1P0F64NEON_g_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS1K2D1P0F64NEON_g_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $3, R16, R13
@@ -75129,12 +75363,6 @@ maxIdxWinS1K2D1P0F64NEON_g_edge:
 	MOVD $1, R12
 	B maxIdxWinS1K2D1P0F64NEON_g_body
 maxIdxWinS1K2D1P0F64NEON_g_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
-	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS1K2D1P0F64NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -75146,6 +75374,12 @@ maxIdxWinS1K2D1P0F64NEON_g_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS1K2D1P0F64NEON_g_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
+	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS1K2D1P0F64NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -75210,9 +75444,9 @@ maxIdxWinS1K2D1P0F64NEON_f1_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS1K2D1P0F64NEON_f1_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS1K2D1P0F64NEON_f1_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $0, R16
@@ -75362,12 +75596,6 @@ maxIdxWinS1K2D1P0F64NEON_f1_edge:
 	MOVD $1, R12
 	B maxIdxWinS1K2D1P0F64NEON_f1_body
 maxIdxWinS1K2D1P0F64NEON_f1_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
-	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS1K2D1P0F64NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -75379,6 +75607,12 @@ maxIdxWinS1K2D1P0F64NEON_f1_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS1K2D1P0F64NEON_f1_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
+	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS1K2D1P0F64NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -75443,9 +75677,9 @@ maxIdxWinS1K2D1P0F64NEON_f2_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS1K2D1P0F64NEON_f2_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS1K2D1P0F64NEON_f2_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $0, R16
@@ -75649,12 +75883,6 @@ maxIdxWinS1K2D1P0F64NEON_f2_edge:
 	MOVD $1, R12
 	B maxIdxWinS1K2D1P0F64NEON_f2_body
 maxIdxWinS1K2D1P0F64NEON_f2_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
-	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS1K2D1P0F64NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -75666,6 +75894,12 @@ maxIdxWinS1K2D1P0F64NEON_f2_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS1K2D1P0F64NEON_f2_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
+	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS1K2D1P0F64NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -75730,9 +75964,9 @@ maxIdxWinS1K2D1P0F64NEON_f3_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS1K2D1P0F64NEON_f3_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS1K2D1P0F64NEON_f3_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $0, R16
@@ -75990,12 +76224,6 @@ maxIdxWinS1K2D1P0F64NEON_f3_edge:
 	MOVD $1, R12
 	B maxIdxWinS1K2D1P0F64NEON_f3_body
 maxIdxWinS1K2D1P0F64NEON_f3_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
-	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS1K2D1P0F64NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -76007,6 +76235,12 @@ maxIdxWinS1K2D1P0F64NEON_f3_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS1K2D1P0F64NEON_f3_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
+	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS1K2D1P0F64NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -76071,9 +76305,9 @@ maxIdxWinS1K2D1P0F64NEON_f4_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS1K2D1P0F64NEON_f4_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS1K2D1P0F64NEON_f4_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $0, R16
@@ -76385,12 +76619,6 @@ maxIdxWinS1K2D1P0F64NEON_f4_edge:
 	MOVD $1, R12
 	B maxIdxWinS1K2D1P0F64NEON_f4_body
 maxIdxWinS1K2D1P0F64NEON_f4_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
-	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS1K2D1P0F64NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -76402,6 +76630,12 @@ maxIdxWinS1K2D1P0F64NEON_f4_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS1K2D1P0F64NEON_f4_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
+	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS1K2D1P0F64NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -76611,9 +76845,9 @@ maxIdxWinS1K3D2P1F64NEON_g_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS1K3D2P1F64NEON_g_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS1K3D2P1F64NEON_g_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $3, R16, R13
@@ -76873,12 +77107,6 @@ maxIdxWinS1K3D2P1F64NEON_g_edge:
 	MOVD $1, R12
 	B maxIdxWinS1K3D2P1F64NEON_g_body
 maxIdxWinS1K3D2P1F64NEON_g_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
-	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS1K3D2P1F64NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -76890,6 +77118,12 @@ maxIdxWinS1K3D2P1F64NEON_g_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS1K3D2P1F64NEON_g_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
+	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS1K3D2P1F64NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -76954,9 +77188,9 @@ maxIdxWinS1K3D2P1F64NEON_f1_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS1K3D2P1F64NEON_f1_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS1K3D2P1F64NEON_f1_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $-1, R16
@@ -77322,12 +77556,6 @@ maxIdxWinS1K3D2P1F64NEON_f1_padBody:
 	CBNZW R16, maxIdxWinS1K3D2P1F64NEON_leave
 	B maxIdxWinS1K3D2P1F64NEON_f1_dispatch
 maxIdxWinS1K3D2P1F64NEON_f1_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
-	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS1K3D2P1F64NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -77339,6 +77567,12 @@ maxIdxWinS1K3D2P1F64NEON_f1_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS1K3D2P1F64NEON_f1_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
+	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS1K3D2P1F64NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -77403,9 +77637,9 @@ maxIdxWinS1K3D2P1F64NEON_f2_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS1K3D2P1F64NEON_f2_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS1K3D2P1F64NEON_f2_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $-1, R16
@@ -77966,12 +78200,6 @@ maxIdxWinS1K3D2P1F64NEON_f2_padBody:
 	CBNZW R16, maxIdxWinS1K3D2P1F64NEON_leave
 	B maxIdxWinS1K3D2P1F64NEON_f2_dispatch
 maxIdxWinS1K3D2P1F64NEON_f2_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
-	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS1K3D2P1F64NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -77983,6 +78211,12 @@ maxIdxWinS1K3D2P1F64NEON_f2_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS1K3D2P1F64NEON_f2_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
+	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS1K3D2P1F64NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -78047,9 +78281,9 @@ maxIdxWinS1K3D2P1F64NEON_f3_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS1K3D2P1F64NEON_f3_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS1K3D2P1F64NEON_f3_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $-1, R16
@@ -78805,12 +79039,6 @@ maxIdxWinS1K3D2P1F64NEON_f3_padBody:
 	CBNZW R16, maxIdxWinS1K3D2P1F64NEON_leave
 	B maxIdxWinS1K3D2P1F64NEON_f3_dispatch
 maxIdxWinS1K3D2P1F64NEON_f3_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
-	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS1K3D2P1F64NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -78822,6 +79050,12 @@ maxIdxWinS1K3D2P1F64NEON_f3_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS1K3D2P1F64NEON_f3_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
+	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS1K3D2P1F64NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -78886,9 +79120,9 @@ maxIdxWinS1K3D2P1F64NEON_f4_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS1K3D2P1F64NEON_f4_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS1K3D2P1F64NEON_f4_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $-1, R16
@@ -79839,12 +80073,6 @@ maxIdxWinS1K3D2P1F64NEON_f4_padBody:
 	CBNZW R16, maxIdxWinS1K3D2P1F64NEON_leave
 	B maxIdxWinS1K3D2P1F64NEON_f4_dispatch
 maxIdxWinS1K3D2P1F64NEON_f4_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
-	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS1K3D2P1F64NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -79856,6 +80084,12 @@ maxIdxWinS1K3D2P1F64NEON_f4_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS1K3D2P1F64NEON_f4_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
+	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS1K3D2P1F64NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -80029,9 +80263,9 @@ maxIdxWinS1K1D1P0F64NEON_g_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS1K1D1P0F64NEON_g_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS1K1D1P0F64NEON_g_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $3, R16, R13
@@ -80201,12 +80435,6 @@ maxIdxWinS1K1D1P0F64NEON_g_edge:
 	MOVD $1, R12
 	B maxIdxWinS1K1D1P0F64NEON_g_body
 maxIdxWinS1K1D1P0F64NEON_g_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
-	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS1K1D1P0F64NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -80218,6 +80446,12 @@ maxIdxWinS1K1D1P0F64NEON_g_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS1K1D1P0F64NEON_g_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
+	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS1K1D1P0F64NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -80282,9 +80516,9 @@ maxIdxWinS1K1D1P0F64NEON_f1_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS1K1D1P0F64NEON_f1_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS1K1D1P0F64NEON_f1_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $0, R16
@@ -80409,12 +80643,6 @@ maxIdxWinS1K1D1P0F64NEON_f1_edge:
 	MOVD $1, R12
 	B maxIdxWinS1K1D1P0F64NEON_f1_body
 maxIdxWinS1K1D1P0F64NEON_f1_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
-	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS1K1D1P0F64NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -80426,6 +80654,12 @@ maxIdxWinS1K1D1P0F64NEON_f1_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS1K1D1P0F64NEON_f1_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
+	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS1K1D1P0F64NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -80490,9 +80724,9 @@ maxIdxWinS1K1D1P0F64NEON_f2_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS1K1D1P0F64NEON_f2_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS1K1D1P0F64NEON_f2_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $0, R16
@@ -80650,12 +80884,6 @@ maxIdxWinS1K1D1P0F64NEON_f2_edge:
 	MOVD $1, R12
 	B maxIdxWinS1K1D1P0F64NEON_f2_body
 maxIdxWinS1K1D1P0F64NEON_f2_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
-	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS1K1D1P0F64NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -80667,6 +80895,12 @@ maxIdxWinS1K1D1P0F64NEON_f2_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS1K1D1P0F64NEON_f2_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
+	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS1K1D1P0F64NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -80731,9 +80965,9 @@ maxIdxWinS1K1D1P0F64NEON_f3_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS1K1D1P0F64NEON_f3_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS1K1D1P0F64NEON_f3_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $0, R16
@@ -80924,12 +81158,6 @@ maxIdxWinS1K1D1P0F64NEON_f3_edge:
 	MOVD $1, R12
 	B maxIdxWinS1K1D1P0F64NEON_f3_body
 maxIdxWinS1K1D1P0F64NEON_f3_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
-	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS1K1D1P0F64NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -80941,6 +81169,12 @@ maxIdxWinS1K1D1P0F64NEON_f3_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS1K1D1P0F64NEON_f3_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
+	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS1K1D1P0F64NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -81005,9 +81239,9 @@ maxIdxWinS1K1D1P0F64NEON_f4_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS1K1D1P0F64NEON_f4_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS1K1D1P0F64NEON_f4_row:
 	// The index offset of each tap: its row's plane index plus its column offset.
 	MOVW 632(R0), R16
 	ADD $0, R16
@@ -81231,12 +81465,6 @@ maxIdxWinS1K1D1P0F64NEON_f4_edge:
 	MOVD $1, R12
 	B maxIdxWinS1K1D1P0F64NEON_f4_body
 maxIdxWinS1K1D1P0F64NEON_f4_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
-	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS1K1D1P0F64NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -81248,6 +81476,12 @@ maxIdxWinS1K1D1P0F64NEON_f4_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS1K1D1P0F64NEON_f4_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
+	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS1K1D1P0F64NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -81410,9 +81644,9 @@ maxIdxWinS1K0F64NEON_g_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS1K0F64NEON_g_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS1K0F64NEON_g_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $3, R16, R13
@@ -81632,12 +81866,6 @@ maxIdxWinS1K0F64NEON_g_edge:
 	MOVD $1, R12
 	B maxIdxWinS1K0F64NEON_g_body
 maxIdxWinS1K0F64NEON_g_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
-	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS1K0F64NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -81649,6 +81877,12 @@ maxIdxWinS1K0F64NEON_g_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS1K0F64NEON_g_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
+	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS1K0F64NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17
@@ -81811,9 +82045,9 @@ maxIdxWinS2K0F64NEON_g_slab:
 	MOVD 64(RSP), R3
 	MOVD 80(RSP), R5
 	MOVD 80(R0), R4
-maxIdxWinS2K0F64NEON_g_row:
 	VEOR V28.B16, V28.B16, V28.B16
 	VEOR V29.B16, V29.B16, V29.B16
+maxIdxWinS2K0F64NEON_g_row:
 	// The interior chunks [c0, c1).
 	MOVD 944(R0), R16
 	LSL $4, R16, R13
@@ -82046,12 +82280,6 @@ maxIdxWinS2K0F64NEON_g_edge:
 	MOVD $1, R12
 	B maxIdxWinS2K0F64NEON_g_body
 maxIdxWinS2K0F64NEON_g_rowEnd:
-	// A NaN in the row's taps: the caller computes the plane.
-	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
-	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
-	WORD $0x6eb1ab9c // uminv s28, v28.4s
-	FMOVS F28, R16
-	CBZW R16, maxIdxWinS2K0F64NEON_leave
 	// Next row.
 	MOVD 88(R0), R16
 	ADD R16, R1
@@ -82063,6 +82291,12 @@ maxIdxWinS2K0F64NEON_g_rowEnd:
 	ADD R16, R5
 	SUBS $1, R4
 	BNE maxIdxWinS2K0F64NEON_g_row
+	// A NaN in the slab's taps: the caller computes the plane.
+	WORD $0x4e7df79c // fmax v28.2d, v28.2d, v29.2d
+	WORD $0x4e7ce79c // fcmeq v28.2d, v28.2d, v28.2d
+	WORD $0x6eb1ab9c // uminv s28, v28.4s
+	FMOVS F28, R16
+	CBZW R16, maxIdxWinS2K0F64NEON_leave
 	// Next slab.
 	MOVD 48(RSP), R16
 	MOVD 56(R0), R17

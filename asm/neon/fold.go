@@ -5,19 +5,23 @@ import "github.com/simdpool/simdpool/asm/table"
 // How a chunk's taps are reduced, by op (see winArgs in the root package).
 //
 // A chunk is four Q registers of outputs, V0-V3 (acc); the kernel's other
-// vectors have fixed roles too (see regs). For each tap row in order and
+// vectors have fixed roles too (the constants below). For each tap row in order and
 // each horizontal tap in order, the tap's four vectors are folded into acc:
 //
 //   - max (fast): acc = FMAX(acc, x), which propagates NaN as the contract
 //     wants but makes max(-0, +0) = +0 in either order, where the contract
-//     keeps the first zero. The only way FMAX's result can differ is a window
-//     whose maximum is a zero and that holds a -0, so the kernel looks for -0
-//     in what it loads: SMIN of the raw bits of every tap vector into
-//     V4-V7 (-0 is 0x80000000, the least int32; float64 -0 has that high
-//     word), one SMIN per FMAX. A row that met one is computed again by the
-//     exact fold (exactRow). This costs 2 instructions per tap; the exact
-//     compare-and-select (FCMGT, BIT) is 2 as well but drops NaNs, and finding
-//     those costs a third (FMAX or FADD of the loads).
+//     keeps the first zero. FMAX's result can differ only for a window whose
+//     maximum is a zero and that holds a -0, so the kernel looks for -0 in
+//     its taps: SMIN of their raw bits into V4-V7 (-0 is 0x80000000, the
+//     least int32; a float64 -0 has it as its high word, and the rare other
+//     float64 with it in a word only costs the exact pass), checked once per
+//     slab (a class's rows of a plane); a slab that met one is computed again
+//     by the exact fold (exactRow). Per tap that is 2 instructions, FMAX and
+//     SMIN, whatever the data (inputs after ReLU, half +0, cost the same);
+//     compare-and-select (FCMGT, BIT) is 2 as well but drops NaNs, and
+//     finding those costs a third per tap (FMAX or FADD of the taps). For 2x2
+//     stride 2 (16 outputs, 16 tap vectors): 12 FMAX + 16 SMIN against
+//     24 + 16.
 //   - max (exact): compare-and-select in tap order, acc = x where x > acc
 //     (FCMGT, BIT), which keeps the first maximum of equal values, zeros
 //     included; beside it V4-V7 = FMAX of the taps, and at the end acc takes
@@ -25,7 +29,7 @@ import "github.com/simdpool/simdpool/asm/table"
 //   - max with index: compare-and-select of acc and of the index lanes V4-V7
 //     (the tap's column offset plus its row's plane index, a splat; the
 //     chunk's columns are added at the store). NaNs fall out of the select,
-//     so FMAX of the taps goes into V28/V29 and a row that met one leaves
+//     so FMAX of the taps goes into V28/V29 and a slab that met one leaves
 //     its plane to the caller (as does an edge chunk whose maximum is -inf).
 //   - sum: acc = +0 + each tap in order, FADD; sum of squares: FMUL then
 //     FADD (never fused: the square is rounded before it is added).

@@ -374,16 +374,23 @@ func (g *win) path(n int, op foldOp) {
 	g.I("MOVD ZR, %d(RSP)", fZI)
 
 	g.Label(lbl("slab"))
-	g.I("MOVD %d(RSP), %s", fZS, rS)
-	g.I("MOVD %d(RSP), %s", fZD, rD)
-	g.I("MOVD %d(RSP), %s", fZX, rX)
-	g.I("MOVD %d(RSP), %s", fZI, rI)
-	g.I("MOVD %s, %s", g.f("rows", 0), rRows)
+	g.slabRows()
+	if g.detect {
+		for q := range 4 {
+			r := vSec + V(q)
+			g.I("VEOR %s, %s, %s", r.B16(), r.B16(), r.B16())
+		}
+	}
+	if op == foldMaxIdx {
+		g.I("VEOR %s, %s, %s", vNaN.B16(), vNaN.B16(), vNaN.B16())
+		g.I("VEOR %s, %s, %s", (vNaN + 1).B16(), (vNaN + 1).B16(), (vNaN + 1).B16())
+	}
 
 	g.Label(lbl("row"))
 	g.row(p, n, op)
+	g.nextRow(lbl("row"))
 	if g.detect {
-		g.Comment("A -0 in the row's taps: compute the row again with the exact fold.")
+		g.Comment("A -0 in the slab's taps: compute its rows again with the exact fold.")
 		g.smin(vSec, vSec, vSec+1)
 		g.smin(vSec+2, vSec+2, vSec+3)
 		g.smin(vSec, vSec, vSec+2)
@@ -391,32 +398,18 @@ func (g *win) path(n int, op foldOp) {
 		g.I("FMOVS %s, R16", vSec.F())
 		g.I("MOVW $-2147483648, R17")
 		g.I("CMPW R17, R16")
-		g.I("BNE %s", lbl("rowOK"))
+		g.I("BNE %s", lbl("slabOK"))
 		g.I("BL %s", g.lbl("exact"))
-		g.Label(lbl("rowOK"))
+		g.Label(lbl("slabOK"))
 	}
 	if op == foldMaxIdx {
-		g.Comment("A NaN in the row's taps: the caller computes the plane.")
+		g.Comment("A NaN in the slab's taps: the caller computes the plane.")
 		g.v3("fmax", vNaN, vNaN, vNaN+1)
 		g.v3("fcmeq", vNaN, vNaN, vNaN)
 		g.Word(Across("uminv", vNaN, vNaN))
 		g.I("FMOVS %s, R16", vNaN.F())
 		g.I("CBZW R16, %s", g.lbl("leave"))
 	}
-	g.Comment("Next row.")
-	for _, b := range []struct{ reg, step string }{{rS, "srcRow"}, {rD, "dstRow"}, {rX, "idxRow"}} {
-		if b.reg == rX && !g.withIdx() {
-			continue
-		}
-		g.I("MOVD %s, R16", g.f(b.step, 0))
-		g.I("ADD R16, %s", b.reg)
-	}
-	if g.withIdx() {
-		g.I("MOVW %s, R16", g.f("rowIdx", 0))
-		g.I("ADD R16, %s", rI)
-	}
-	g.I("SUBS $1, %s", rRows)
-	g.I("BNE %s", lbl("row"))
 
 	g.Comment("Next slab.")
 	for _, b := range []struct {
@@ -453,13 +446,43 @@ func (g *win) path(n int, op foldOp) {
 	g.I("B %s", lbl("plane"))
 }
 
-// exactRow emits the subroutine (BL) that computes the current row again
-// with the exact max fold, on the general path.
+// slabRows sets R1-R5 to the current slab's first row.
+func (g *win) slabRows() {
+	g.I("MOVD %d(RSP), %s", fZS, rS)
+	g.I("MOVD %d(RSP), %s", fZD, rD)
+	g.I("MOVD %d(RSP), %s", fZX, rX)
+	g.I("MOVD %d(RSP), %s", fZI, rI)
+	g.I("MOVD %s, %s", g.f("rows", 0), rRows)
+}
+
+// nextRow steps R1-R5 to the next row and loops to label row while rows are left.
+func (g *win) nextRow(row string) {
+	g.Comment("Next row.")
+	for _, b := range []struct{ reg, step string }{{rS, "srcRow"}, {rD, "dstRow"}, {rX, "idxRow"}} {
+		if b.reg == rX && !g.withIdx() {
+			continue
+		}
+		g.I("MOVD %s, R16", g.f(b.step, 0))
+		g.I("ADD R16, %s", b.reg)
+	}
+	if g.withIdx() {
+		g.I("MOVW %s, R16", g.f("rowIdx", 0))
+		g.I("ADD R16, %s", rI)
+	}
+	g.I("SUBS $1, %s", rRows)
+	g.I("BNE %s", row)
+}
+
+// exactRow emits the subroutine (BL) that computes the current slab's rows
+// again with the exact max fold, on the general path.
 func (g *win) exactRow() {
 	g.Label(g.lbl("exact"))
 	g.I("MOVD R30, %d(RSP)", fLR)
 	g.detect, g.maskBase = false, vTmp
+	g.slabRows()
+	g.Label(g.lbl("x_row"))
 	g.row("x_", 0, foldMaxExact)
+	g.nextRow(g.lbl("x_row"))
 	g.I("MOVD %d(RSP), R30", fLR)
 	g.I("B (R30)")
 }
@@ -468,15 +491,7 @@ func (g *win) exactRow() {
 // chunk, the edge chunks, all through one loop body (labels prefixed p).
 func (g *win) row(p string, n int, op foldOp) {
 	lbl := func(s string) string { return g.lbl(p + s) }
-	if g.detect {
-		for q := range 4 {
-			r := vSec + V(q)
-			g.I("VEOR %s, %s, %s", r.B16(), r.B16(), r.B16())
-		}
-	}
 	if op == foldMaxIdx {
-		g.I("VEOR %s, %s, %s", vNaN.B16(), vNaN.B16(), vNaN.B16())
-		g.I("VEOR %s, %s, %s", (vNaN + 1).B16(), (vNaN + 1).B16(), (vNaN + 1).B16())
 		if n > 0 {
 			g.Comment("The index offset of each tap: its row's plane index plus its column offset.")
 			for i := range n {
