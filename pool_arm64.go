@@ -4,47 +4,47 @@
 
 package simdpool
 
-// maxWinS2K2D1P0F32NEON computes the maximum of every window (leaving a plane with a NaN to its caller), for stride 2, 2 taps, dilation 1 and padding 0, on float32 with NEON.
+// maxWinS2K2D1P0F32NEON computes the maximum of every window (a window with a NaN gives a NaN), for stride 2, 2 taps, dilation 1 and padding 0, on float32 with NEON.
 //
 //go:noescape
 func maxWinS2K2D1P0F32NEON(a *winArgs, src, dst, idx *byte, planes int) int
 
-// maxWinS2K3D1P1F32NEON computes the maximum of every window (leaving a plane with a NaN to its caller), for stride 2, 3 taps, dilation 1 and padding 1, on float32 with NEON.
+// maxWinS2K3D1P1F32NEON computes the maximum of every window (a window with a NaN gives a NaN), for stride 2, 3 taps, dilation 1 and padding 1, on float32 with NEON.
 //
 //go:noescape
 func maxWinS2K3D1P1F32NEON(a *winArgs, src, dst, idx *byte, planes int) int
 
-// maxWinS2K3D1P0F32NEON computes the maximum of every window (leaving a plane with a NaN to its caller), for stride 2, 3 taps, dilation 1 and padding 0, on float32 with NEON.
+// maxWinS2K3D1P0F32NEON computes the maximum of every window (a window with a NaN gives a NaN), for stride 2, 3 taps, dilation 1 and padding 0, on float32 with NEON.
 //
 //go:noescape
 func maxWinS2K3D1P0F32NEON(a *winArgs, src, dst, idx *byte, planes int) int
 
-// maxWinS1K3D1P1F32NEON computes the maximum of every window (leaving a plane with a NaN to its caller), for stride 1, 3 taps, dilation 1 and padding 1, on float32 with NEON.
+// maxWinS1K3D1P1F32NEON computes the maximum of every window (a window with a NaN gives a NaN), for stride 1, 3 taps, dilation 1 and padding 1, on float32 with NEON.
 //
 //go:noescape
 func maxWinS1K3D1P1F32NEON(a *winArgs, src, dst, idx *byte, planes int) int
 
-// maxWinS1K2D1P0F32NEON computes the maximum of every window (leaving a plane with a NaN to its caller), for stride 1, 2 taps, dilation 1 and padding 0, on float32 with NEON.
+// maxWinS1K2D1P0F32NEON computes the maximum of every window (a window with a NaN gives a NaN), for stride 1, 2 taps, dilation 1 and padding 0, on float32 with NEON.
 //
 //go:noescape
 func maxWinS1K2D1P0F32NEON(a *winArgs, src, dst, idx *byte, planes int) int
 
-// maxWinS1K3D2P1F32NEON computes the maximum of every window (leaving a plane with a NaN to its caller), for stride 1, 3 taps, dilation 2 and padding 1, on float32 with NEON.
+// maxWinS1K3D2P1F32NEON computes the maximum of every window (a window with a NaN gives a NaN), for stride 1, 3 taps, dilation 2 and padding 1, on float32 with NEON.
 //
 //go:noescape
 func maxWinS1K3D2P1F32NEON(a *winArgs, src, dst, idx *byte, planes int) int
 
-// maxWinS1K1D1P0F32NEON computes the maximum of every window (leaving a plane with a NaN to its caller), for stride 1, 1 taps, dilation 1 and padding 0, on float32 with NEON.
+// maxWinS1K1D1P0F32NEON computes the maximum of every window (a window with a NaN gives a NaN), for stride 1, 1 taps, dilation 1 and padding 0, on float32 with NEON.
 //
 //go:noescape
 func maxWinS1K1D1P0F32NEON(a *winArgs, src, dst, idx *byte, planes int) int
 
-// maxWinS1K0F32NEON computes the maximum of every window (leaving a plane with a NaN to its caller), for stride 1 and any taps, on float32 with NEON.
+// maxWinS1K0F32NEON computes the maximum of every window (a window with a NaN gives a NaN), for stride 1 and any taps, on float32 with NEON.
 //
 //go:noescape
 func maxWinS1K0F32NEON(a *winArgs, src, dst, idx *byte, planes int) int
 
-// maxWinS2K0F32NEON computes the maximum of every window (leaving a plane with a NaN to its caller), for stride 2 and any taps, on float32 with NEON.
+// maxWinS2K0F32NEON computes the maximum of every window (a window with a NaN gives a NaN), for stride 2 and any taps, on float32 with NEON.
 //
 //go:noescape
 func maxWinS2K0F32NEON(a *winArgs, src, dst, idx *byte, planes int) int
@@ -164,47 +164,47 @@ func sumSqWinS1K0F32NEON(a *winArgs, src, dst, idx *byte, planes int) int
 //go:noescape
 func sumSqWinS2K0F32NEON(a *winArgs, src, dst, idx *byte, planes int) int
 
-// maxWinS2K2D1P0F64NEON computes the maximum of every window (leaving a plane with a NaN to its caller), for stride 2, 2 taps, dilation 1 and padding 0, on float64 with NEON.
+// maxWinS2K2D1P0F64NEON computes the maximum of every window (a window with a NaN gives a NaN), for stride 2, 2 taps, dilation 1 and padding 0, on float64 with NEON.
 //
 //go:noescape
 func maxWinS2K2D1P0F64NEON(a *winArgs, src, dst, idx *byte, planes int) int
 
-// maxWinS2K3D1P1F64NEON computes the maximum of every window (leaving a plane with a NaN to its caller), for stride 2, 3 taps, dilation 1 and padding 1, on float64 with NEON.
+// maxWinS2K3D1P1F64NEON computes the maximum of every window (a window with a NaN gives a NaN), for stride 2, 3 taps, dilation 1 and padding 1, on float64 with NEON.
 //
 //go:noescape
 func maxWinS2K3D1P1F64NEON(a *winArgs, src, dst, idx *byte, planes int) int
 
-// maxWinS2K3D1P0F64NEON computes the maximum of every window (leaving a plane with a NaN to its caller), for stride 2, 3 taps, dilation 1 and padding 0, on float64 with NEON.
+// maxWinS2K3D1P0F64NEON computes the maximum of every window (a window with a NaN gives a NaN), for stride 2, 3 taps, dilation 1 and padding 0, on float64 with NEON.
 //
 //go:noescape
 func maxWinS2K3D1P0F64NEON(a *winArgs, src, dst, idx *byte, planes int) int
 
-// maxWinS1K3D1P1F64NEON computes the maximum of every window (leaving a plane with a NaN to its caller), for stride 1, 3 taps, dilation 1 and padding 1, on float64 with NEON.
+// maxWinS1K3D1P1F64NEON computes the maximum of every window (a window with a NaN gives a NaN), for stride 1, 3 taps, dilation 1 and padding 1, on float64 with NEON.
 //
 //go:noescape
 func maxWinS1K3D1P1F64NEON(a *winArgs, src, dst, idx *byte, planes int) int
 
-// maxWinS1K2D1P0F64NEON computes the maximum of every window (leaving a plane with a NaN to its caller), for stride 1, 2 taps, dilation 1 and padding 0, on float64 with NEON.
+// maxWinS1K2D1P0F64NEON computes the maximum of every window (a window with a NaN gives a NaN), for stride 1, 2 taps, dilation 1 and padding 0, on float64 with NEON.
 //
 //go:noescape
 func maxWinS1K2D1P0F64NEON(a *winArgs, src, dst, idx *byte, planes int) int
 
-// maxWinS1K3D2P1F64NEON computes the maximum of every window (leaving a plane with a NaN to its caller), for stride 1, 3 taps, dilation 2 and padding 1, on float64 with NEON.
+// maxWinS1K3D2P1F64NEON computes the maximum of every window (a window with a NaN gives a NaN), for stride 1, 3 taps, dilation 2 and padding 1, on float64 with NEON.
 //
 //go:noescape
 func maxWinS1K3D2P1F64NEON(a *winArgs, src, dst, idx *byte, planes int) int
 
-// maxWinS1K1D1P0F64NEON computes the maximum of every window (leaving a plane with a NaN to its caller), for stride 1, 1 taps, dilation 1 and padding 0, on float64 with NEON.
+// maxWinS1K1D1P0F64NEON computes the maximum of every window (a window with a NaN gives a NaN), for stride 1, 1 taps, dilation 1 and padding 0, on float64 with NEON.
 //
 //go:noescape
 func maxWinS1K1D1P0F64NEON(a *winArgs, src, dst, idx *byte, planes int) int
 
-// maxWinS1K0F64NEON computes the maximum of every window (leaving a plane with a NaN to its caller), for stride 1 and any taps, on float64 with NEON.
+// maxWinS1K0F64NEON computes the maximum of every window (a window with a NaN gives a NaN), for stride 1 and any taps, on float64 with NEON.
 //
 //go:noescape
 func maxWinS1K0F64NEON(a *winArgs, src, dst, idx *byte, planes int) int
 
-// maxWinS2K0F64NEON computes the maximum of every window (leaving a plane with a NaN to its caller), for stride 2 and any taps, on float64 with NEON.
+// maxWinS2K0F64NEON computes the maximum of every window (a window with a NaN gives a NaN), for stride 2 and any taps, on float64 with NEON.
 //
 //go:noescape
 func maxWinS2K0F64NEON(a *winArgs, src, dst, idx *byte, planes int) int

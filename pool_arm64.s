@@ -10,7 +10,7 @@
 // them) with the instruction in a comment. FMAX propagates NaN as the
 // contract's max does; FMAXNM, which does not, is never used.
 
-// maxWinS2K2D1P0F32NEON computes the maximum of every window (leaving a plane with a NaN to its caller), for stride 2, 2 taps, dilation 1 and padding 0, on float32 with NEON.
+// maxWinS2K2D1P0F32NEON computes the maximum of every window (a window with a NaN gives a NaN), for stride 2, 2 taps, dilation 1 and padding 0, on float32 with NEON.
 TEXT ·maxWinS2K2D1P0F32NEON(SB), $832-48
 	MOVD a+0(FP), R0
 	MOVD src+8(FP), R16
@@ -1466,7 +1466,7 @@ maxWinS2K2D1P0F32NEON_co4:
 maxWinS2K2D1P0F32NEON_coDone:
 	B (R30)
 
-// maxWinS2K3D1P1F32NEON computes the maximum of every window (leaving a plane with a NaN to its caller), for stride 2, 3 taps, dilation 1 and padding 1, on float32 with NEON.
+// maxWinS2K3D1P1F32NEON computes the maximum of every window (a window with a NaN gives a NaN), for stride 2, 3 taps, dilation 1 and padding 1, on float32 with NEON.
 TEXT ·maxWinS2K3D1P1F32NEON(SB), $960-48
 	MOVD a+0(FP), R0
 	MOVD src+8(FP), R16
@@ -3857,7 +3857,7 @@ maxWinS2K3D1P1F32NEON_co4:
 maxWinS2K3D1P1F32NEON_coDone:
 	B (R30)
 
-// maxWinS2K3D1P0F32NEON computes the maximum of every window (leaving a plane with a NaN to its caller), for stride 2, 3 taps, dilation 1 and padding 0, on float32 with NEON.
+// maxWinS2K3D1P0F32NEON computes the maximum of every window (a window with a NaN gives a NaN), for stride 2, 3 taps, dilation 1 and padding 0, on float32 with NEON.
 TEXT ·maxWinS2K3D1P0F32NEON(SB), $960-48
 	MOVD a+0(FP), R0
 	MOVD src+8(FP), R16
@@ -5492,7 +5492,7 @@ maxWinS2K3D1P0F32NEON_co4:
 maxWinS2K3D1P0F32NEON_coDone:
 	B (R30)
 
-// maxWinS1K3D1P1F32NEON computes the maximum of every window (leaving a plane with a NaN to its caller), for stride 1, 3 taps, dilation 1 and padding 1, on float32 with NEON.
+// maxWinS1K3D1P1F32NEON computes the maximum of every window (a window with a NaN gives a NaN), for stride 1, 3 taps, dilation 1 and padding 1, on float32 with NEON.
 TEXT ·maxWinS1K3D1P1F32NEON(SB), $704-48
 	MOVD a+0(FP), R0
 	MOVD src+8(FP), R16
@@ -7814,7 +7814,7 @@ maxWinS1K3D1P1F32NEON_co4:
 maxWinS1K3D1P1F32NEON_coDone:
 	B (R30)
 
-// maxWinS1K2D1P0F32NEON computes the maximum of every window (leaving a plane with a NaN to its caller), for stride 1, 2 taps, dilation 1 and padding 0, on float32 with NEON.
+// maxWinS1K2D1P0F32NEON computes the maximum of every window (a window with a NaN gives a NaN), for stride 1, 2 taps, dilation 1 and padding 0, on float32 with NEON.
 TEXT ·maxWinS1K2D1P0F32NEON(SB), $704-48
 	MOVD a+0(FP), R0
 	MOVD src+8(FP), R16
@@ -9256,7 +9256,7 @@ maxWinS1K2D1P0F32NEON_co4:
 maxWinS1K2D1P0F32NEON_coDone:
 	B (R30)
 
-// maxWinS1K3D2P1F32NEON computes the maximum of every window (leaving a plane with a NaN to its caller), for stride 1, 3 taps, dilation 2 and padding 1, on float32 with NEON.
+// maxWinS1K3D2P1F32NEON computes the maximum of every window (a window with a NaN gives a NaN), for stride 1, 3 taps, dilation 2 and padding 1, on float32 with NEON.
 TEXT ·maxWinS1K3D2P1F32NEON(SB), $704-48
 	MOVD a+0(FP), R0
 	MOVD src+8(FP), R16
@@ -11706,7 +11706,7 @@ maxWinS1K3D2P1F32NEON_co4:
 maxWinS1K3D2P1F32NEON_coDone:
 	B (R30)
 
-// maxWinS1K1D1P0F32NEON computes the maximum of every window (leaving a plane with a NaN to its caller), for stride 1, 1 taps, dilation 1 and padding 0, on float32 with NEON.
+// maxWinS1K1D1P0F32NEON computes the maximum of every window (a window with a NaN gives a NaN), for stride 1, 1 taps, dilation 1 and padding 0, on float32 with NEON.
 TEXT ·maxWinS1K1D1P0F32NEON(SB), $576-48
 	MOVD a+0(FP), R0
 	MOVD src+8(FP), R16
@@ -12976,7 +12976,7 @@ maxWinS1K1D1P0F32NEON_co4:
 maxWinS1K1D1P0F32NEON_coDone:
 	B (R30)
 
-// maxWinS1K0F32NEON computes the maximum of every window (leaving a plane with a NaN to its caller), for stride 1 and any taps, on float32 with NEON.
+// maxWinS1K0F32NEON computes the maximum of every window (a window with a NaN gives a NaN), for stride 1 and any taps, on float32 with NEON.
 TEXT ·maxWinS1K0F32NEON(SB), $576-48
 	MOVD a+0(FP), R0
 	MOVD src+8(FP), R16
@@ -13507,7 +13507,7 @@ maxWinS1K0F32NEON_co4:
 maxWinS1K0F32NEON_coDone:
 	B (R30)
 
-// maxWinS2K0F32NEON computes the maximum of every window (leaving a plane with a NaN to its caller), for stride 2 and any taps, on float32 with NEON.
+// maxWinS2K0F32NEON computes the maximum of every window (a window with a NaN gives a NaN), for stride 2 and any taps, on float32 with NEON.
 TEXT ·maxWinS2K0F32NEON(SB), $832-48
 	MOVD a+0(FP), R0
 	MOVD src+8(FP), R16
@@ -50638,7 +50638,7 @@ sumSqWinS2K0F32NEON_co4:
 sumSqWinS2K0F32NEON_coDone:
 	B (R30)
 
-// maxWinS2K2D1P0F64NEON computes the maximum of every window (leaving a plane with a NaN to its caller), for stride 2, 2 taps, dilation 1 and padding 0, on float64 with NEON.
+// maxWinS2K2D1P0F64NEON computes the maximum of every window (a window with a NaN gives a NaN), for stride 2, 2 taps, dilation 1 and padding 0, on float64 with NEON.
 TEXT ·maxWinS2K2D1P0F64NEON(SB), $832-48
 	MOVD a+0(FP), R0
 	MOVD src+8(FP), R16
@@ -52094,7 +52094,7 @@ maxWinS2K2D1P0F64NEON_co4:
 maxWinS2K2D1P0F64NEON_coDone:
 	B (R30)
 
-// maxWinS2K3D1P1F64NEON computes the maximum of every window (leaving a plane with a NaN to its caller), for stride 2, 3 taps, dilation 1 and padding 1, on float64 with NEON.
+// maxWinS2K3D1P1F64NEON computes the maximum of every window (a window with a NaN gives a NaN), for stride 2, 3 taps, dilation 1 and padding 1, on float64 with NEON.
 TEXT ·maxWinS2K3D1P1F64NEON(SB), $960-48
 	MOVD a+0(FP), R0
 	MOVD src+8(FP), R16
@@ -54485,7 +54485,7 @@ maxWinS2K3D1P1F64NEON_co4:
 maxWinS2K3D1P1F64NEON_coDone:
 	B (R30)
 
-// maxWinS2K3D1P0F64NEON computes the maximum of every window (leaving a plane with a NaN to its caller), for stride 2, 3 taps, dilation 1 and padding 0, on float64 with NEON.
+// maxWinS2K3D1P0F64NEON computes the maximum of every window (a window with a NaN gives a NaN), for stride 2, 3 taps, dilation 1 and padding 0, on float64 with NEON.
 TEXT ·maxWinS2K3D1P0F64NEON(SB), $960-48
 	MOVD a+0(FP), R0
 	MOVD src+8(FP), R16
@@ -56120,7 +56120,7 @@ maxWinS2K3D1P0F64NEON_co4:
 maxWinS2K3D1P0F64NEON_coDone:
 	B (R30)
 
-// maxWinS1K3D1P1F64NEON computes the maximum of every window (leaving a plane with a NaN to its caller), for stride 1, 3 taps, dilation 1 and padding 1, on float64 with NEON.
+// maxWinS1K3D1P1F64NEON computes the maximum of every window (a window with a NaN gives a NaN), for stride 1, 3 taps, dilation 1 and padding 1, on float64 with NEON.
 TEXT ·maxWinS1K3D1P1F64NEON(SB), $704-48
 	MOVD a+0(FP), R0
 	MOVD src+8(FP), R16
@@ -58442,7 +58442,7 @@ maxWinS1K3D1P1F64NEON_co4:
 maxWinS1K3D1P1F64NEON_coDone:
 	B (R30)
 
-// maxWinS1K2D1P0F64NEON computes the maximum of every window (leaving a plane with a NaN to its caller), for stride 1, 2 taps, dilation 1 and padding 0, on float64 with NEON.
+// maxWinS1K2D1P0F64NEON computes the maximum of every window (a window with a NaN gives a NaN), for stride 1, 2 taps, dilation 1 and padding 0, on float64 with NEON.
 TEXT ·maxWinS1K2D1P0F64NEON(SB), $704-48
 	MOVD a+0(FP), R0
 	MOVD src+8(FP), R16
@@ -59884,7 +59884,7 @@ maxWinS1K2D1P0F64NEON_co4:
 maxWinS1K2D1P0F64NEON_coDone:
 	B (R30)
 
-// maxWinS1K3D2P1F64NEON computes the maximum of every window (leaving a plane with a NaN to its caller), for stride 1, 3 taps, dilation 2 and padding 1, on float64 with NEON.
+// maxWinS1K3D2P1F64NEON computes the maximum of every window (a window with a NaN gives a NaN), for stride 1, 3 taps, dilation 2 and padding 1, on float64 with NEON.
 TEXT ·maxWinS1K3D2P1F64NEON(SB), $704-48
 	MOVD a+0(FP), R0
 	MOVD src+8(FP), R16
@@ -62334,7 +62334,7 @@ maxWinS1K3D2P1F64NEON_co4:
 maxWinS1K3D2P1F64NEON_coDone:
 	B (R30)
 
-// maxWinS1K1D1P0F64NEON computes the maximum of every window (leaving a plane with a NaN to its caller), for stride 1, 1 taps, dilation 1 and padding 0, on float64 with NEON.
+// maxWinS1K1D1P0F64NEON computes the maximum of every window (a window with a NaN gives a NaN), for stride 1, 1 taps, dilation 1 and padding 0, on float64 with NEON.
 TEXT ·maxWinS1K1D1P0F64NEON(SB), $576-48
 	MOVD a+0(FP), R0
 	MOVD src+8(FP), R16
@@ -63604,7 +63604,7 @@ maxWinS1K1D1P0F64NEON_co4:
 maxWinS1K1D1P0F64NEON_coDone:
 	B (R30)
 
-// maxWinS1K0F64NEON computes the maximum of every window (leaving a plane with a NaN to its caller), for stride 1 and any taps, on float64 with NEON.
+// maxWinS1K0F64NEON computes the maximum of every window (a window with a NaN gives a NaN), for stride 1 and any taps, on float64 with NEON.
 TEXT ·maxWinS1K0F64NEON(SB), $576-48
 	MOVD a+0(FP), R0
 	MOVD src+8(FP), R16
@@ -64135,7 +64135,7 @@ maxWinS1K0F64NEON_co4:
 maxWinS1K0F64NEON_coDone:
 	B (R30)
 
-// maxWinS2K0F64NEON computes the maximum of every window (leaving a plane with a NaN to its caller), for stride 2 and any taps, on float64 with NEON.
+// maxWinS2K0F64NEON computes the maximum of every window (a window with a NaN gives a NaN), for stride 2 and any taps, on float64 with NEON.
 TEXT ·maxWinS2K0F64NEON(SB), $832-48
 	MOVD a+0(FP), R0
 	MOVD src+8(FP), R16

@@ -102,6 +102,9 @@ func (k Kernel) Doc() string {
 		SumSq:  "the sum of the squares of every window in row-major order, divided as winArgs.post says",
 		Mean:   "the mean of every plane, summed in the order of ATen's cascade sum",
 	}[k.Op]
+	if k.ISA == NEON && k.Op == Max && k.Kind == Window {
+		what = "the maximum of every window (a window with a NaN gives a NaN)"
+	}
 	taps := "for any horizontal taps"
 	switch {
 	case k.Kind == Global:
