@@ -14,9 +14,10 @@ generate-go:
 generate-amd64:
 	cd asm && go run ./amd64 -pkg simdpool -out ../pool_amd64.s -stubs ../pool_amd64.go
 
-# The NEON kernels (our emitter, asm/neon): pool_arm64.s and pool_arm64.go.
+# The NEON kernels (our emitter, asm/neon): pool_arm64.s, its declarations
+# pool_arm64.go, and their part of the table, table_arm64.go.
 generate-neon:
-	cd asm && go run ./neon -out ..
+	cd asm && go run ./neon
 
 # The tests: every package (golden conformance per ISA, differential tests
 # against the generic kernels, guard pages), the generators' own tests, and the

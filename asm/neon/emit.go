@@ -6,9 +6,11 @@ import (
 )
 
 // Emitter collects lines of Go arm64 assembler. Instructions the Go
-// assembler knows are written as text; the vector floating-point ones it lacks
-// are written as WORD $0x... with the instruction spelled in a comment, by the
-// encoders below (each checked against llvm-mc in emit_test.go).
+// assembler knows are written as text; the vector ones it lacks (floating
+// point arithmetic and compares, SMIN and the across-lanes reductions) are
+// written as WORD $0x... with the instruction spelled in ARM syntax in a
+// comment, by the encoders below (each checked against llvm-mc in
+// emit_test.go, and every WORD of the output re-encoded from its comment).
 type Emitter struct {
 	b strings.Builder
 }
@@ -53,32 +55,70 @@ func (v V) check() {
 	}
 }
 
-// Three-register same-type vector instructions on .4S (ORN on .16B):
-// base | Rm<<16 | Rn<<5 | Rd.
+// Arr is a vector arrangement: four 32-bit or two 64-bit lanes of a Q register.
+type Arr string
+
+const (
+	S4  Arr = "4s"
+	D2  Arr = "2d"
+	B16 Arr = "16b"
+)
+
+// arrOf is the arrangement of elements of es bytes.
+func arrOf(es int) Arr {
+	if es == 8 {
+		return D2
+	}
+	return S4
+}
+
+// goArr is the arrangement's Go assembler suffix.
+func (a Arr) goArr() string {
+	return map[Arr]string{S4: "S4", D2: "D2", B16: "B16"}[a]
+}
+
+// threeSame are the three-register instructions on .4s: base | Rm<<16 |
+// Rn<<5 | Rd. The floating-point ones take .2d with bit 22 (sz) set; smin
+// has no .2d form.
 var threeSame = map[string]uint32{
 	"fmax":  0x4e20f400,
-	"fmin":  0x4ea0f400,
 	"fadd":  0x4e20d400,
-	"fsub":  0x4ea0d400,
 	"fmul":  0x6e20dc00,
 	"fdiv":  0x6e20fc00,
 	"fcmgt": 0x6ea0e400,
-	"fcmge": 0x6e20e400,
 	"fcmeq": 0x4e20e400,
-	"fmaxp": 0x6e20f400,
-	"faddp": 0x6e20d400,
-	"orn":   0x4ee01c00,
+	"smin":  0x4ea06c00,
 }
 
-// Two-register vector instructions: base | Rn<<5 | Rd.
+// twoReg are the two-register instructions on .4s: base | Rn<<5 | Rd (fsqrt
+// also on .2d, with bit 22 set).
 var twoReg = map[string]uint32{
-	"fsqrt": 0x6ea1f800, // fsqrt vd.4s, vn.4s
-	"fmaxv": 0x6e30f800, // fmaxv sd, vn.4s
-	"scvtf": 0x4e21d800, // scvtf vd.4s, vn.4s
+	"fsqrt": 0x6ea1f800,
+}
+
+// acrossLanes reduce the four 32-bit lanes of a register to a scalar (s
+// register): base | Rn<<5 | Rd.
+var acrossLanes = map[string]uint32{
+	"fmaxv": 0x6e30f800,
+	"sminv": 0x4eb1a800,
+	"uminv": 0x6eb1a800,
+	"umaxv": 0x6eb0a800,
+}
+
+const szBit = 1 << 22
+
+func sized(op string, base uint32, a Arr) uint32 {
+	switch {
+	case a == S4:
+		return base
+	case a == D2 && op != "smin":
+		return base | szBit
+	}
+	panic(fmt.Sprintf("neon: %s has no .%s form", op, a))
 }
 
 // Three encodes op vd, vn, vm (ARM operand order: vd = vn op vm).
-func Three(op string, d, n, m V) Inst {
+func Three(op string, a Arr, d, n, m V) Inst {
 	base, ok := threeSame[op]
 	if !ok {
 		panic("neon: unknown instruction " + op)
@@ -86,59 +126,46 @@ func Three(op string, d, n, m V) Inst {
 	d.check()
 	n.check()
 	m.check()
-	arr := "4s"
-	if op == "orn" {
-		arr = "16b"
-	}
 	return Inst{
-		Enc: base | uint32(m)<<16 | uint32(n)<<5 | uint32(d),
-		Asm: fmt.Sprintf("%s v%d.%s, v%d.%s, v%d.%s", op, d, arr, n, arr, m, arr),
+		Enc: sized(op, base, a) | uint32(m)<<16 | uint32(n)<<5 | uint32(d),
+		Asm: fmt.Sprintf("%s v%d.%s, v%d.%s, v%d.%s", op, d, a, n, a, m, a),
 	}
 }
 
 // Two encodes op vd, vn.
-func Two(op string, d, n V) Inst {
+func Two(op string, a Arr, d, n V) Inst {
 	base, ok := twoReg[op]
 	if !ok {
 		panic("neon: unknown instruction " + op)
 	}
 	d.check()
 	n.check()
-	asm := fmt.Sprintf("%s v%d.4s, v%d.4s", op, d, n)
-	if op == "fmaxv" {
-		asm = fmt.Sprintf("%s s%d, v%d.4s", op, d, n)
-	}
-	return Inst{Enc: base | uint32(n)<<5 | uint32(d), Asm: asm}
+	return Inst{Enc: sized(op, base, a) | uint32(n)<<5 | uint32(d), Asm: fmt.Sprintf("%s v%d.%s, v%d.%s", op, d, a, n, a)}
 }
 
-// Convenience emitters, ARM operand order (destination first).
+// Across encodes op sd, vn.4s.
+func Across(op string, d, n V) Inst {
+	base, ok := acrossLanes[op]
+	if !ok {
+		panic("neon: unknown instruction " + op)
+	}
+	d.check()
+	n.check()
+	return Inst{Enc: base | uint32(n)<<5 | uint32(d), Asm: fmt.Sprintf("%s s%d, v%d.4s", op, d, n)}
+}
 
-func (e *Emitter) FMAX(d, n, m V)  { e.Word(Three("fmax", d, n, m)) }
-func (e *Emitter) FADD(d, n, m V)  { e.Word(Three("fadd", d, n, m)) }
-func (e *Emitter) FMUL(d, n, m V)  { e.Word(Three("fmul", d, n, m)) }
-func (e *Emitter) FDIV(d, n, m V)  { e.Word(Three("fdiv", d, n, m)) }
-func (e *Emitter) FCMGT(d, n, m V) { e.Word(Three("fcmgt", d, n, m)) }
-func (e *Emitter) FCMEQ(d, n, m V) { e.Word(Three("fcmeq", d, n, m)) }
-func (e *Emitter) ORN(d, n, m V)   { e.Word(Three("orn", d, n, m)) }
-func (e *Emitter) FSQRT(d, n V)    { e.Word(Two("fsqrt", d, n)) }
-func (e *Emitter) FMAXV(d, n V)    { e.Word(Two("fmaxv", d, n)) }
+// Go-syntax register names for the instructions the assembler has.
 
-// Go-syntax helpers for the instructions the assembler has (Go operand order:
-// sources first, destination last).
+func (v V) B16() string       { return fmt.Sprintf("V%d.B16", int(v)) }
+func (v V) A(a Arr) string    { return fmt.Sprintf("V%d.%s", int(v), a.goArr()) }
+func (v V) F() string         { return fmt.Sprintf("F%d", int(v)) }
+func (v V) Lane(i int) string { return fmt.Sprintf("V%d.S[%d]", int(v), i) }
 
-func (v V) S4() string  { return fmt.Sprintf("V%d.S4", int(v)) }
-func (v V) S2() string  { return fmt.Sprintf("V%d.S2", int(v)) }
-func (v V) D2() string  { return fmt.Sprintf("V%d.D2", int(v)) }
-func (v V) B16() string { return fmt.Sprintf("V%d.B16", int(v)) }
-
-// list formats a register list [Va.S4, Vb.S4, ...] of consecutive registers.
-func list(first V, n int, arr string) string {
+// list formats the register list [Va, Va+1, ...] of n consecutive registers.
+func list(first V, n int, a Arr) string {
 	parts := make([]string, n)
 	for i := range n {
-		parts[i] = fmt.Sprintf("V%d.%s", int(first)+i, arr)
+		parts[i] = (first + V(i)).A(a)
 	}
 	return "[" + strings.Join(parts, ", ") + "]"
 }
-
-// MOV copies vector register n to d.
-func (e *Emitter) MOV(d, n V) { e.I("VMOV %s, %s", n.B16(), d.B16()) }

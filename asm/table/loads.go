@@ -1,11 +1,13 @@
 package table
 
 // Load is one load a window kernel makes for each tap row of a chunk: L
-// columns (or, Bcast, one column broadcast) from Off columns after the
-// chunk's block start (c*s*L).
+// columns (or, Bcast, one column broadcast; or, Deint, the 2L columns split
+// into their even and odd columns) from Off columns after the chunk's block
+// start (c*s*L).
 type Load struct {
 	Off   int
 	Bcast bool
+	Deint bool // NEON stride 2: LD2 of 2L columns, the even ones tap Off, the odd ones tap Off+1
 }
 
 // Offsets returns the fixed taps' column offsets from a chunk's block start,
@@ -28,6 +30,10 @@ func (k Kernel) Offsets() []int {
 //     by o>>1 lanes: unshifted, or (AVX-512) shifted by one lane with the
 //     missing column broadcast, or else the even columns of the 2L columns
 //     from o.
+//   - NEON: stride 1 as above; stride 2 by LD2 loads (Deint) of the 2L
+//     columns from x, whose even columns are tap x and odd ones tap x+1:
+//     each tap o not yet covered takes the load at o-1 when that starts no
+//     left of the first tap (so that the reach does not grow), else at o.
 func (k Kernel) Loads() []Load {
 	var ls []Load
 	add := func(l Load) {
@@ -39,6 +45,28 @@ func (k Kernel) Loads() []Load {
 		ls = append(ls, l)
 	}
 	L := k.Lanes()
+	if k.ISA == NEON && k.S == 2 {
+		o := k.Offsets()
+		covered := func(t int) bool {
+			for _, l := range ls {
+				if t == l.Off || t == l.Off+1 {
+					return true
+				}
+			}
+			return false
+		}
+		for _, t := range o {
+			if covered(t) {
+				continue
+			}
+			x := t
+			if t-1 >= o[0] {
+				x = t - 1
+			}
+			add(Load{Off: x, Deint: true})
+		}
+		return ls
+	}
 	for _, o := range k.Offsets() {
 		if k.S == 1 {
 			add(Load{Off: o})
@@ -66,7 +94,7 @@ func (k Kernel) Loads() []Load {
 
 // Reach returns the columns [lo, hi) a chunk of the kernel reads, from its
 // block start: exactly its taps for the pure-Go kernels (one output per
-// chunk), the union of its Loads for the amd64 ones; (0, 0) for a kernel of
+// chunk), the union of its Loads for the SIMD ones; (0, 0) for a kernel of
 // any taps, whose reach the root package derives from the taps at run time.
 func (k Kernel) Reach() (lo, hi int) {
 	if k.Kind != Window || k.K == 0 {
@@ -78,8 +106,11 @@ func (k Kernel) Reach() (lo, hi int) {
 	}
 	for i, l := range k.Loads() {
 		n := k.Lanes()
-		if l.Bcast {
+		switch {
+		case l.Bcast:
 			n = 1
+		case l.Deint:
+			n = 2 * k.Lanes()
 		}
 		if i == 0 || l.Off < lo {
 			lo = l.Off

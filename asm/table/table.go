@@ -55,7 +55,10 @@ type Kernel struct {
 	S, K, D, P int
 }
 
-// Lanes is the number of outputs a window kernel computes per chunk.
+// Lanes is the number of outputs a window kernel computes per chunk: one
+// vector with AVX2 and AVX-512; four Q registers with NEON (16 float32 or 8
+// float64), so that a chunk's loop control, pointer updates and stores are
+// paid once per 64 bytes of output, as with AVX-512.
 func (k Kernel) Lanes() int {
 	switch k.ISA {
 	case AVX512:
@@ -63,7 +66,7 @@ func (k Kernel) Lanes() int {
 	case AVX2:
 		return 32 / k.Size
 	case NEON:
-		return 16 / k.Size
+		return 4 * 16 / k.Size
 	}
 	return 1
 }
@@ -99,6 +102,9 @@ func (k Kernel) Doc() string {
 		SumSq:  "the sum of the squares of every window in row-major order, divided as winArgs.post says",
 		Mean:   "the mean of every plane, summed in the order of ATen's cascade sum",
 	}[k.Op]
+	if k.ISA == NEON && k.Op == Max && k.Kind == Window {
+		what = "the maximum of every window (a window with a NaN gives a NaN)"
+	}
 	taps := "for any horizontal taps"
 	switch {
 	case k.Kind == Global:
@@ -139,6 +145,13 @@ func Arch(arch string) []Kernel {
 				ks = append(ks, windows(isa, size)...)
 			}
 			ks = append(ks, Kernel{Kind: Global, Op: Max, ISA: isa, Size: 4})
+		}
+	case "arm64":
+		for _, size := range []int{4, 8} {
+			ks = append(ks, windows(NEON, size)...)
+		}
+		for _, op := range []Op{Max, Mean} {
+			ks = append(ks, Kernel{Kind: Global, Op: op, ISA: NEON, Size: 4})
 		}
 	}
 	return ks
