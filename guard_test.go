@@ -3,6 +3,7 @@
 package simdpool
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 	"unsafe"
@@ -69,8 +70,14 @@ func checkPaged[T Float](t *testing.T, r *rand.Rand, c opCase[T]) {
 
 func testGuardPages[T Float](t *testing.T) {
 	r := rand.New(rand.NewPCG(13, 14))
+	L := 64 / size[T]()
 	for i := range 150 {
 		g := randGeometry(r, i)
+		if i%3 == 0 { // rows of about one or two chunks, where every chunk may be an edge
+			if w, ok := axisOf(1+r.IntN(3*L*2), 1+r.IntN(3), 1+r.IntN(2), r.IntN(2), 1, r.IntN(2) == 0); ok {
+				g.W = w
+			}
+		}
 		checkPaged(t, r, newCase[T](t, r, ops[i%4], g))
 	}
 	for id := kernelID(1); int(id) <= len(goKernels)+len(asmKernels); id++ {
@@ -78,6 +85,24 @@ func testGuardPages[T Float](t *testing.T) {
 			for _, g := range kernelGeometries(ki) {
 				op := map[kernelOp]string{kMax: "max", kMaxIdx: "maxIdx", kSum: "avg", kSumSq: "lp"}[ki.op]
 				checkPaged(t, r, newCase[T](t, r, op, g))
+			}
+		}
+	}
+	// The global kernels: plane sizes of every path of the mean (scalar,
+	// groups of 8 planes, cascade) and plane counts around whole groups; with
+	// n%8 = 0 and aligned planes the vector after a plane's last is the next
+	// plane's or past the input.
+	for _, n := range []int{1, 2, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 48, 49, 64, 72, 127, 128, 129, 196, 256, 511, 512, 513, 1024, 4101} {
+		for _, planes := range []int{1, 7, 8, 9, 17} {
+			mean, err := NewGlobalMean[T](planes, n)
+			require.NoError(t, err)
+			checkPaged(t, r, opCase[T]{name: fmt.Sprintf("mean %d x %d", planes, n), prog: mean,
+				oracle: func(dst []T, _ []int64, src []T) { globalMeanGeneric(dst, src, planes, n) }})
+			for _, withIdx := range []bool{false, true} {
+				mx, err := NewGlobalMax[T](planes, n, withIdx)
+				require.NoError(t, err)
+				checkPaged(t, r, opCase[T]{name: fmt.Sprintf("max %d x %d", planes, n), prog: mx,
+					oracle: func(dst []T, idx []int64, src []T) { globalMaxGeneric(dst, idx, src, planes, n) }})
 			}
 		}
 	}

@@ -329,6 +329,12 @@ func sumSqWinS2K0F64AVX2(a *winArgs, src *byte, dst *byte, idx *byte, planes int
 //go:noescape
 func maxGlobalF32AVX2(dst *byte, src *byte, planes int, n int)
 
+// meanGlobalF32AVX2 writes to dst[p] the mean of each of planes planes of n floats at src:
+// ATen's AVX2 cascade sum (cascadeSum) divided by float32(n), bit for bit.
+//
+//go:noescape
+func meanGlobalF32AVX2(dst *byte, src *byte, planes int, n int)
+
 // maxWinS2K2D1P0F32AVX512 computes the maximum of every window (leaving a plane with a NaN to its caller), for stride 2, 2 taps, dilation 1 and padding 0, on float32 with AVX512.
 //
 //go:noescape
@@ -653,3 +659,9 @@ func sumSqWinS2K0F64AVX512(a *winArgs, src *byte, dst *byte, idx *byte, planes i
 //
 //go:noescape
 func maxGlobalF32AVX512(dst *byte, src *byte, planes int, n int)
+
+// meanGlobalF32AVX512 writes to dst[p] the mean of each of planes planes of n floats at src:
+// ATen's AVX2 cascade sum (cascadeSum) divided by float32(n), bit for bit.
+//
+//go:noescape
+func meanGlobalF32AVX512(dst *byte, src *byte, planes int, n int)

@@ -305,7 +305,7 @@ func TestEveryKernelReached(t *testing.T) {
 		for _, g := range kernelGeometries(ki) {
 			op := map[kernelOp]string{kMax: "max", kMaxIdx: "maxIdx", kSum: "avg", kSumSq: "lp", kMean: "mean"}[ki.op]
 			if ki.kind == kindGlobal {
-				continue // global kernels: global_test.go
+				continue // below
 			}
 			var c opCase[float32]
 			var c64 opCase[float64]
@@ -325,9 +325,10 @@ func TestEveryKernelReached(t *testing.T) {
 				c64.check(t, r, true)
 			}
 		}
-		if ki.kind == kindWindow {
-			require.True(t, reached, "kernel %s is never selected", ki.name)
+		if ki.kind == kindGlobal { // their tests: global_test.go, mean_kernels_test.go
+			reached = globalKernels(t, ki)
 		}
+		require.True(t, reached, "kernel %s is never selected", ki.name)
 	}
 }
 
@@ -373,6 +374,25 @@ func nanInEveryColumn[T Float](t *testing.T, r *rand.Rand, ki *kernelInfo) {
 			}
 		}
 	}
+}
+
+// globalKernels reports whether a global Program of ki's type and op picks
+// ki.
+func globalKernels(t *testing.T, ki *kernelInfo) bool {
+	if ki.size == 4 {
+		return contains(globalNames[float32](t, ki.op), ki.name)
+	}
+	return contains(globalNames[float64](t, ki.op), ki.name)
+}
+
+// globalNames returns the kernels of a global max or mean Program.
+func globalNames[T Float](t *testing.T, op kernelOp) []string {
+	p, err := NewGlobalMean[T](3, 100)
+	if op == kMax {
+		p, err = NewGlobalMax[T](3, 100, false)
+	}
+	require.NoError(t, err)
+	return p.Kernels()
 }
 
 func contains(names []string, n string) bool {

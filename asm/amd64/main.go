@@ -142,7 +142,11 @@ func generate() {
 			if k.ISA == table.AVX512 {
 				is = avx512
 			}
-			globalReduce(k, is, k.Op == table.Max)
+			if k.Op == table.Max {
+				globalMax(k, is)
+			} else {
+				globalMean(k, is)
+			}
 		}
 	}
 	Generate()

@@ -144,7 +144,9 @@ func Arch(arch string) []Kernel {
 			for _, size := range []int{4, 8} {
 				ks = append(ks, windows(isa, size)...)
 			}
-			ks = append(ks, Kernel{Kind: Global, Op: Max, ISA: isa, Size: 4})
+			for _, op := range []Op{Max, Mean} {
+				ks = append(ks, Kernel{Kind: Global, Op: op, ISA: isa, Size: 4})
+			}
 		}
 	case "arm64":
 		for _, size := range []int{4, 8} {
