@@ -74,9 +74,9 @@ func TestGuardPages(t *testing.T) {
 
 				maxPoolGeneric(want, wantIdx, in, &g)
 				MaxPool(out, nil, in, &g)
-				compare(t, out, want, cmpExact, "guarded max")
+				compare(t, out, want, "guarded max")
 				MaxPool(out, idx, in, &g)
-				compare(t, out, want, cmpExact, "guarded max with index")
+				compare(t, out, want, "guarded max with index")
 				compareIdx(t, idx, wantIdx, "guarded max")
 
 				a := g
@@ -87,7 +87,7 @@ func TestGuardPages(t *testing.T) {
 					aw := make([]float32, len(ao))
 					avgPoolGeneric(aw, in, &a, div)
 					AvgPool(ao, in, &a, div)
-					compare(t, ao, aw, cmpExact, "guarded avg")
+					compare(t, ao, aw, "guarded avg")
 				}
 				l := g
 				l.D, l.H, l.W = noDilation(r, l.D, false), noDilation(r, l.H, false), noDilation(r, l.W, false)
@@ -97,7 +97,7 @@ func TestGuardPages(t *testing.T) {
 					lw := make([]float32, len(lo))
 					lpPoolGeneric(lw, in, &l, pw)
 					LpPool(lo, in, &l, pw)
-					compare(t, lo, lw, cmpExact, "guarded lp")
+					compare(t, lo, lw, "guarded lp")
 				}
 
 				planes := g.Planes
@@ -106,11 +106,11 @@ func TestGuardPages(t *testing.T) {
 				go_, gidx := guardedF32(t, planes, true), guardedI64(t, planes)
 				globalMaxGeneric(gw, gi, in, planes, n)
 				GlobalMax(go_, gidx, in, planes, n)
-				compare(t, go_, gw, cmpExact, "guarded global max")
+				compare(t, go_, gw, "guarded global max")
 				compareIdx(t, gidx, gi, "guarded global max")
 				globalMeanGeneric(gw, in, planes, n)
 				GlobalMean(go_, in, planes, n)
-				compare(t, go_, gw, cmpTolerant, "guarded global mean")
+				compare(t, go_, gw, "guarded global mean")
 			}
 		}
 	})
@@ -142,7 +142,7 @@ func TestGuardPagesAvgNarrow(t *testing.T) {
 					avgPoolGeneric(want, src, &g, div)
 					out := guardedF32(t, len(want), true)
 					AvgPool(out, src, &g, div)
-					compare(t, out, want, cmpExact, fmt.Sprintf("%s guarded narrow avg %+v", isa, g))
+					compare(t, out, want, fmt.Sprintf("%s guarded narrow avg %+v", isa, g))
 				}
 			}
 		}

@@ -12,8 +12,8 @@ import (
 // Differential tests of the float32 kernels of every available ISA against the
 // generic kernels. Max results (with or without index) must match bit for bit,
 // zeros' signs included (a NaN may carry any payload), indices exactly; the
-// window sums follow the generic order and must match bit for bit too, the
-// global mean within |d| <= 1e-6 + 1e-6*|ref|.
+// window sums and the global mean follow the generic order and must match bit
+// for bit too.
 
 // withISA runs f once per available ISA, with the kernels switched to it.
 func withISA(t *testing.T, f func(t *testing.T, isa ISA)) {
@@ -127,34 +127,21 @@ func checkGuards(t *testing.T, g []float32, what string) {
 	}
 }
 
-type cmpKind int
-
-const (
-	cmpExact    cmpKind = iota // bits, NaN = NaN (any payload)
-	cmpTolerant                // |d| <= 1e-6 + 1e-6*|ref|, NaN and infinities identical
-)
-
-func sameFloat(a, b float32, k cmpKind) bool {
+// sameFloat: the same bits, or both NaN (any payload).
+func sameFloat(a, b float32) bool {
 	if a != a || b != b {
 		return a != a && b != b
-	}
-	switch k {
-	case cmpTolerant:
-		if math.IsInf(float64(a), 0) || math.IsInf(float64(b), 0) {
-			return a == b
-		}
-		return math.Abs(float64(a)-float64(b)) <= 1e-6+1e-6*math.Abs(float64(b))
 	}
 	return math.Float32bits(a) == math.Float32bits(b)
 }
 
 // compare fails the test on the first differences between got and want.
-func compare(t *testing.T, got, want []float32, k cmpKind, what string) {
+func compare(t *testing.T, got, want []float32, what string) {
 	t.Helper()
 	bad := 0
 	msg := ""
 	for i := range want {
-		if !sameFloat(got[i], want[i], k) {
+		if !sameFloat(got[i], want[i]) {
 			if bad < 5 {
 				msg += fmt.Sprintf("\n  [%d] got %v (%#08x), want %v (%#08x)", i, got[i], math.Float32bits(got[i]), want[i], math.Float32bits(want[i]))
 			}
@@ -194,7 +181,7 @@ func maxCase(t *testing.T, r *rand.Rand, isa ISA, g Geometry, off int) {
 		maxPoolGeneric(got, nil, in, &g)
 	}
 	requireRan(t, isa, ran, &g, what)
-	compare(t, got, want, cmpExact, what)
+	compare(t, got, want, what)
 	checkGuards(t, gd, what)
 
 	got, gd = outBuf(n, r.IntN(16))
@@ -208,7 +195,7 @@ func maxCase(t *testing.T, r *rand.Rand, isa ISA, g Geometry, off int) {
 		maxPoolGeneric(got, gotIdx, in, &g)
 	}
 	requireRan(t, isa, ran, &g, what)
-	compare(t, got, want, cmpExact, what+" (with index)")
+	compare(t, got, want, what+" (with index)")
 	compareIdx(t, gotIdx, wantIdx, what)
 	checkGuards(t, gd, what)
 	for i, v := range idxBuf[n:] {
@@ -322,7 +309,7 @@ func avgCase(t *testing.T, r *rand.Rand, isa ISA, g Geometry, off int) {
 		avgPoolGeneric(got, in, &g, div)
 	}
 	requireRan(t, isa, ran, &g, what)
-	compare(t, got, want, cmpExact, what)
+	compare(t, got, want, what)
 	checkGuards(t, gd, what)
 }
 
@@ -341,7 +328,7 @@ func lpCase(t *testing.T, r *rand.Rand, isa ISA, g Geometry, off int) {
 		lpPoolGeneric(got, in, &g, pw)
 	}
 	requireRan(t, isa, ran, &g, what)
-	compare(t, got, want, cmpExact, what)
+	compare(t, got, want, what)
 	checkGuards(t, gd, what)
 }
 
@@ -419,7 +406,7 @@ func globalCase(t *testing.T, r *rand.Rand, isa ISA, planes, n, off int) {
 		globalMaxGeneric(got, nil, in, planes, n)
 	}
 	require.Equal(t, isa != Generic, ran, "%s: the %s kernel ran: %v", what, isa, ran)
-	compare(t, got, want, cmpExact, what+" max")
+	compare(t, got, want, what+" max")
 	checkGuards(t, gd, what)
 
 	got, gd = outBuf(planes, r.IntN(16))
@@ -427,7 +414,7 @@ func globalCase(t *testing.T, r *rand.Rand, isa ISA, planes, n, off int) {
 	if !globalMaxF32(got, gotIdx, in, planes, n) {
 		globalMaxGeneric(got, gotIdx, in, planes, n)
 	}
-	compare(t, got, want, cmpExact, what+" max with index")
+	compare(t, got, want, what+" max with index")
 	compareIdx(t, gotIdx, wantIdx, what)
 	checkGuards(t, gd, what)
 
@@ -436,7 +423,7 @@ func globalCase(t *testing.T, r *rand.Rand, isa ISA, planes, n, off int) {
 	if !globalMeanF32(got, in, planes, n) {
 		globalMeanGeneric(got, in, planes, n)
 	}
-	compare(t, got, want, cmpTolerant, what+" mean")
+	compare(t, got, want, what+" mean")
 	checkGuards(t, gd, what)
 }
 
@@ -557,7 +544,7 @@ func TestAvgPoolNarrow(t *testing.T) {
 						avgPoolGeneric(got, in, &g, div)
 					}
 					what := fmt.Sprintf("%s avg magnitudes %+v %+v", isa, g, *div)
-					compare(t, got, want, cmpExact, what)
+					compare(t, got, want, what)
 					checkGuards(t, gd, what)
 				}
 			}
@@ -594,7 +581,7 @@ func TestAvgPoolReciprocal(t *testing.T) {
 				avgPoolGeneric(got, in, &g, div)
 			}
 			what := fmt.Sprintf("%s avg override %d %+v", isa, div.Override, g)
-			compare(t, got, want, cmpExact, what)
+			compare(t, got, want, what)
 			checkGuards(t, gd, what)
 		}
 	})

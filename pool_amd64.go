@@ -189,7 +189,8 @@ func windowSumSqS2K3AVX2(j *rowJob)
 //go:noescape
 func globalMaxAVX2(dst *float32, src *float32, planes int, n int)
 
-// globalMeanAVX2 writes to dst[p] the mean (sum / float32(n)) of each of planes planes of n floats at src.
+// globalMeanAVX2 writes to dst[p] the mean of each of planes planes of n floats at src:
+// ATen's AVX2 cascade sum (cascadeSum) divided by float32(n), bit for bit.
 //
 //go:noescape
 func globalMeanAVX2(dst *float32, src *float32, planes int, n int)
@@ -427,7 +428,8 @@ func windowSumPairS2K3AVX512(j *rowJob)
 //go:noescape
 func globalMaxAVX512(dst *float32, src *float32, planes int, n int)
 
-// globalMeanAVX512 writes to dst[p] the mean (sum / float32(n)) of each of planes planes of n floats at src.
+// globalMeanAVX512 writes to dst[p] the mean of each of planes planes of n floats at src:
+// ATen's AVX2 cascade sum (cascadeSum) divided by float32(n), bit for bit.
 //
 //go:noescape
 func globalMeanAVX512(dst *float32, src *float32, planes int, n int)

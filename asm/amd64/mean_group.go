@@ -1,0 +1,427 @@
+package main
+
+import (
+	"fmt"
+
+	. "github.com/mmcloughlin/avo/build"
+	. "github.com/mmcloughlin/avo/operand"
+	. "github.com/mmcloughlin/avo/reg"
+)
+
+// The small-plane path of the global mean (8 <= n < 512): groups of 8
+// planes. Each plane's a_0 stays in a register (no cascade step fits in
+// fewer than 16 rows); then one 8x8 transpose makes vector l hold lane l of
+// the 8 planes, and tau + lane 0 + ... + lane 7 is 8 vector additions, one
+// division and one store for the group. ymm only, so that AVX-512 keeps port
+// 1 for vector work.
+//
+// A group spans 8n floats, a multiple of 32 bytes, so every group has its
+// first group's alignment: each slot's blend mask and unrotation indices are
+// computed once per call. The code of a group is specialised by the number of
+// rows (0, 1, more) and by E = (n/8)%4, so that a slot runs no branch but its
+// row loop's and its tail's. Every plane of a group but the call's last has
+// the next plane after it, so V_{4R+E} can always be read; the last group is
+// left to the cascade path when that vector may lie past the input (n%8 = 0
+// and slot 7 aligned), as are the planes after the last whole group.
+
+const meanGroup = 8
+
+// groupRegs are the per-call registers and tables of the small-plane path.
+type groupRegs struct {
+	p       GPVirtual // the plane of the slot (advanced by 4n per slot)
+	n4      GPVirtual // 4n
+	vecB    GPVirtual // 4*(n &^ 7): from a plane to its tail
+	rows128 GPVirtual // 128R: from a plane's aligned base to V_{4R}
+	tail    GPVirtual // k
+	ngroups GPVirtual
+	mask    Mem // 8 x 32 (AVX2) or 8 x 8 (AVX-512, a byte): lanes < r of slot j
+	perm    Mem // 8 x 32: the unrotation indices r, r+1, ... of slot j
+}
+
+func (g *meanGen) groups() {
+	gr := &groupRegs{
+		p: g.src, n4: GP64(), vecB: GP64(), rows128: GP64(), tail: GP64(), ngroups: GP64(),
+		perm: AllocLocal(meanYBytes * meanGroup),
+	}
+	if g.is.z {
+		gr.mask = AllocLocal(8 * meanGroup)
+	} else {
+		gr.mask = AllocLocal(meanYBytes * meanGroup)
+	}
+	MOVQ(g.planes, gr.ngroups)
+	SHRQ(U8(3), gr.ngroups)
+	JZ(LabelRef("cascade"))
+	ANDQ(U8(meanGroup-1), g.planes)
+	g.slotTables(gr)
+	MOVQ(g.n4, gr.n4)
+	MOVQ(g.vecB, gr.vecB)
+	MOVQ(g.rows, gr.rows128)
+	SHLQ(U8(7), gr.rows128)
+	MOVQ(g.tail, gr.tail)
+
+	Comment("One group loop per shape of the fold: 0, 1 or more rows, E extra vectors.")
+	for rows := 0; rows < 2; rows++ {
+		CMPQ(g.rows, U8(rows))
+		JNE(LabelRef(fmt.Sprintf("groupNot%d", rows)))
+		v := groupVariant{rows: rows}
+		v.dispatch(g)
+		Label(fmt.Sprintf("groupNot%d", rows))
+	}
+	v := groupVariant{rows: 2}
+	v.dispatch(g)
+	for rows := 0; rows < 3; rows++ {
+		for e := 0; e < 4; e++ {
+			if rows == 0 && e == 0 {
+				continue // n >= 8: without rows there is at least one vector
+			}
+			v := &groupVariant{g: g, gr: gr, rows: rows, e: e}
+			v.emit()
+		}
+	}
+	Label("groupsDone")
+	Comment("The planes after the last whole group, one at a time.")
+}
+
+// slotTables fills the slots' masks and unrotation indices from the first
+// plane's address, and leaves the last group to the cascade path when its
+// last plane's V_{4R+E} may lie past the input.
+func (g *meanGen) slotTables(gr *groupRegs) {
+	Comment("The slots' masks and unrotation indices, the same in every group.")
+	off, rb, t := GP64(), GP64(), GP64()
+	MOVQ(g.src, off)
+	for j := 0; j < meanGroup; j++ {
+		Commentf("Slot %d.", j)
+		MOVQ(off, rb)
+		ANDQ(U8(meanYBytes-1), rb)
+		v := YMM()
+		VMOVUPS(Mem{Base: g.iota, Index: rb, Scale: 1}, v)
+		VMOVUPS(v, gr.perm.Offset(meanYBytes*j))
+		if g.is.z {
+			SHRQ(U8(2), rb)
+			MOVL(U32(0xff), t.As32())
+			BZHIL(rb.As32(), t.As32(), t.As32())
+			MOVQ(t, gr.mask.Offset(8*j))
+		} else {
+			LEAQ(lanes8Tab.Offset(meanYBytes), t)
+			SUBQ(rb, t)
+			VMOVUPS(Mem{Base: t}, v)
+			VMOVUPS(v, gr.mask.Offset(meanYBytes*j))
+		}
+		if j+1 < meanGroup {
+			ADDQ(g.n4, off)
+		}
+	}
+	Comment("n%8 = 0 and slot 7 aligned: the last group's V_{4R+E} would lie past the input.")
+	ORQ(g.tail, rb) // rb: slot 7's r (or 4r)
+	JNZ(LabelRef("slotsDone"))
+	ADDQ(U8(meanGroup), g.planes)
+	DECQ(gr.ngroups)
+	JZ(LabelRef("cascade"))
+	Label("slotsDone")
+}
+
+// groupVariant is the group loop for one shape of the fold.
+type groupVariant struct {
+	g    *meanGen
+	gr   *groupRegs
+	rows int // 0, 1, or 2 for more
+	e    int // E
+}
+
+func (v *groupVariant) name() string {
+	return fmt.Sprintf("groupR%dE%d", v.rows, v.e)
+}
+
+// dispatch jumps to the variant of v.rows for the call's E.
+func (v groupVariant) dispatch(g *meanGen) {
+	first := 0
+	if v.rows == 0 {
+		first = 1
+	}
+	for e := first; e < 3; e++ {
+		v.e = e
+		CMPQ(g.extra, U8(e))
+		JEQ(LabelRef(v.name()))
+	}
+	v.e = 3
+	JMP(LabelRef(v.name()))
+}
+
+func (v *groupVariant) emit() {
+	g := v.g
+	loop := v.name()
+	Label(loop)
+	Commentf("Groups of 8 planes with %d rows (2: more), E = %d.", v.rows, v.e)
+	A := make([]VecVirtual, meanGroup)
+	// The tails of slots 0..3 and 4..7, lane by lane.
+	tau := []VecVirtual{XMM(), XMM()}
+	for _, x := range tau {
+		VXORPS(x, x, x)
+	}
+	for j := range A {
+		A[j] = YMM()
+		v.slot(j, A[j], tau[j/4])
+	}
+	s := g.groupSums(A, tau)
+	VMOVUPS(s, Mem{Base: g.dst})
+	ADDQ(U8(4*meanGroup), g.dst)
+	DECQ(v.gr.ngroups)
+	JNZ(LabelRef(loop))
+	JMP(LabelRef("groupsDone"))
+}
+
+// slot computes slot j's plane (at gr.p) into A (its a_0, unrotated) and
+// its tail, and moves gr.p to the next plane.
+func (v *groupVariant) slot(j int, A, tau VecVirtual) {
+	gr := v.gr
+	lbl := func(s string) string { return fmt.Sprintf("%s%s%d", v.name(), s, j) }
+	Commentf("Plane %d of the group.", j)
+	a := GP64()
+	MOVQ(gr.p, a)
+	ANDQ(I32(-meanYBytes), a)
+	V := func(i int) Mem { return Mem{Base: a, Disp: meanYBytes * i} }
+	X := func(i int) Mem { return Mem{Base: a, Index: gr.rows128, Scale: 1, Disp: meanYBytes * i} }
+	last := Mem{Base: a, Index: gr.vecB, Scale: 1}
+	m := v.laneMask(j)
+	H := YMM()
+	if v.rows == 0 {
+		v.noRows(m, H, V, last)
+	} else {
+		S := []VecVirtual{H, YMM(), YMM(), YMM(), YMM()}
+		for c := 0; c < 4; c++ {
+			VMOVAPS(V(c), S[c])
+		}
+		// S4's last vector: V_{4R}, the first extra one, or last when E = 0.
+		s4 := last
+		if v.e > 0 {
+			s4 = X(0)
+		}
+		if v.rows == 1 {
+			VMOVAPS(s4, S[4])
+		} else {
+			v.rowChains(lbl, S, a, s4)
+		}
+		v.fold(m, S, X, last)
+	}
+	Comment("Unrotate: lane l of a_0 is lane (r+l)%8.")
+	idx := YMM()
+	VMOVUPS(gr.perm.Offset(meanYBytes*j), idx)
+	VPERMPS(H, idx, A)
+	v.tailSum(j, lbl, tau)
+	ADDQ(gr.n4, gr.p)
+}
+
+// laneMask loads slot j's mask of the lanes < r: an opmask (AVX-512) or a
+// vector (AVX2).
+func (v *groupVariant) laneMask(j int) Op {
+	if v.g.is.z {
+		k := K()
+		KMOVB(v.gr.mask.Offset(8*j), k)
+		return k
+	}
+	m := YMM()
+	VMOVUPS(v.gr.mask.Offset(meanYBytes*j), m)
+	return m
+}
+
+// blend sets dst to the lanes < r (mask m) of hi and the others of lo.
+func (v *groupVariant) blend(m, hi, lo, dst Op) {
+	if v.g.is.z {
+		VBLENDMPS(hi, lo, m, dst)
+		return
+	}
+	VBLENDVPS(m, hi, lo, dst)
+}
+
+// Two ways to a_0 from the row chains and the extra vectors. AVX-512
+// blends first and adds once: a_i = blend(S_i, S_{i+1}), x_e =
+// blend(V_{4R+e}, V_{4R+e+1}), a_0 + x_0 + ... + a_1 + a_2 + a_3; its
+// opmask blend runs on port 0 or 5, where the additions take ports 1 and 5.
+// AVX2's variable blend costs more than an addition here, so it runs the
+// chain twice, H over the V_m and Lo over the V_{m+1}, and blends once.
+
+// noRows sets H to a_0 (rotated) of a plane without rows: x_0 + ... +
+// x_{E-1}, x_e being V_e's and V_{e+1}'s blend (V_E at last).
+func (v *groupVariant) noRows(m Op, H VecVirtual, V func(int) Mem, last Mem) {
+	next := func(e int) Mem {
+		if e+1 == v.e {
+			return last
+		}
+		return V(e + 1)
+	}
+	if v.g.is.z {
+		VMOVAPS(V(0), H)
+		v.blend(m, next(0), H, H)
+		x := YMM()
+		for e := 1; e < v.e; e++ {
+			VMOVAPS(V(e), x)
+			v.blend(m, next(e), x, x)
+			VADDPS(x, H, H)
+		}
+		return
+	}
+	Lo := YMM()
+	VMOVAPS(V(0), H)
+	VMOVAPS(next(0), Lo)
+	for e := 1; e < v.e; e++ {
+		VADDPS(V(e), H, H)
+		VADDPS(next(e), Lo, Lo)
+	}
+	v.blend(m, Lo, H, H)
+}
+
+// fold turns the row chains S into a_0 (rotated) in S[0], taking the extra
+// vectors X(0..E-1) (V_{4R}..) and last (V_{4R+E}) into a_0 before a_1, a_2
+// and a_3. S4 holds V_{4R} when R = 1 and E > 0.
+func (v *groupVariant) fold(m Op, S []VecVirtual, X func(int) Mem, last Mem) {
+	ext := func(e int) Op { // V_{4R+e}
+		switch {
+		case e == v.e:
+			return last
+		case e == 0 && v.rows == 1:
+			return S[4]
+		}
+		return X(e)
+	}
+	if v.g.is.z {
+		for c := 0; c < 4; c++ { // S[c+1] is read before it becomes a_{c+1}
+			v.blend(m, S[c+1], S[c], S[c])
+		}
+		x := YMM()
+		for e := 0; e < v.e; e++ {
+			if e == 0 && v.rows == 1 {
+				v.blend(m, ext(1), S[4], x)
+			} else {
+				VMOVAPS(X(e), x)
+				v.blend(m, ext(e+1), x, x)
+			}
+			VADDPS(x, S[0], S[0])
+		}
+		for c := 1; c < 4; c++ {
+			VADDPS(S[c], S[0], S[0])
+		}
+		return
+	}
+	// H = S0 + V_{4R}.. + S1 + S2 + S3, Lo = S1 + V_{4R+1}.. + S2 + S3 + S4.
+	H, Lo := S[0], YMM()
+	for e := 0; e < v.e; e++ {
+		VADDPS(ext(e), H, H)
+	}
+	if v.e == 0 {
+		VADDPS(S[2], S[1], Lo)
+	} else {
+		VADDPS(ext(1), S[1], Lo)
+		for e := 2; e <= v.e; e++ {
+			VADDPS(ext(e), Lo, Lo)
+		}
+		VADDPS(S[2], Lo, Lo)
+	}
+	for c := 1; c < 4; c++ {
+		VADDPS(S[c], H, H)
+	}
+	VADDPS(S[3], Lo, Lo)
+	VADDPS(S[4], Lo, Lo)
+	v.blend(m, Lo, H, H)
+}
+
+// rowChains adds rows 1..R-1 (R >= 2) to the chains S0..S3 (which hold row
+// 0) and sets S4 = V_4 + V_8 + ... + V_{4R}, the last one at s4.
+func (v *groupVariant) rowChains(lbl func(string) string, S []VecVirtual, a GPVirtual, s4 Mem) {
+	g := v.g
+	q, cnt := GP64(), GP64()
+	LEAQ(Mem{Base: a, Disp: meanRowBytes}, q)
+	MOVQ(g.rows, cnt)
+	DECQ(cnt)
+	row := func(first bool) {
+		x := YMM()
+		VMOVAPS(Mem{Base: q}, x)
+		if first {
+			VMOVAPS(x, S[4])
+		} else {
+			VADDPS(x, S[4], S[4])
+		}
+		VADDPS(x, S[0], S[0])
+		for c := 1; c < 4; c++ {
+			VADDPS(Mem{Base: q, Disp: meanYBytes * c}, S[c], S[c])
+		}
+		ADDQ(U8(meanRowBytes), q)
+		DECQ(cnt)
+	}
+	row(true)
+	JZ(LabelRef(lbl("rowsEnd")))
+	Label(lbl("row"))
+	row(false)
+	JNZ(LabelRef(lbl("row")))
+	Label(lbl("rowsEnd"))
+	VADDPS(s4, S[4], S[4])
+}
+
+// tailSum sets lane j%4 of tau to slot j's tail floats summed in order,
+// from the first (groupSums adds the +0 that ATen's sum starts from).
+func (v *groupVariant) tailSum(j int, lbl func(string) string, tau VecVirtual) {
+	gr := v.gr
+	Comment("The tail floats.")
+	T := func(i int) Mem { return Mem{Base: gr.p, Index: gr.vecB, Scale: 1, Disp: 4 * i} }
+	TESTQ(gr.tail, gr.tail)
+	JZ(LabelRef(lbl("tailEnd")))
+	s := XMM()
+	VMOVSS(T(0), s)
+	for i := 1; i < meanTinyN-1; i++ {
+		CMPQ(gr.tail, U8(i))
+		JLE(LabelRef(lbl("tailIn")))
+		VADDSS(T(i), s, s)
+	}
+	Label(lbl("tailIn"))
+	VINSERTPS(U8((j%4)<<4), s, tau, tau)
+	Label(lbl("tailEnd"))
+}
+
+// groupSums returns the 8 means of the group whose a_0 are A and whose
+// tails are summed in tau: vector l of the transpose holds lane l of every
+// plane, and tau + lane 0 + ... + lane 7 is then 8 vector additions, divided
+// by float32(n).
+func (g *meanGen) groupSums(A, tau []VecVirtual) VecVirtual {
+	Comment("Transpose the 8 a_0: L[l] = lane l of the 8 planes.")
+	t := make([]VecVirtual, 8)
+	for i := 0; i < 8; i += 2 {
+		t[i], t[i+1] = YMM(), YMM()
+		VUNPCKLPS(A[i+1], A[i], t[i])
+		VUNPCKHPS(A[i+1], A[i], t[i+1])
+	}
+	// t[h], t[h+2]: lanes 0,1 (4,5) of planes h..h+3; t[h+1], t[h+3]: lanes 2,3 (6,7).
+	u := make([]VecVirtual, 8)
+	for h := 0; h < 8; h += 4 {
+		for i := 0; i < 2; i++ {
+			u[h+2*i], u[h+2*i+1] = YMM(), YMM()
+			VSHUFPS(U8(0x44), t[h+i+2], t[h+i], u[h+2*i])
+			VSHUFPS(U8(0xee), t[h+i+2], t[h+i], u[h+2*i+1])
+		}
+	}
+	// u[i] (i < 4): lane i (low half) and lane i+4 (high half) of planes 0..3; u[i+4] of planes 4..7.
+	L := make([]VecVirtual, 8)
+	for i := 0; i < 4; i++ {
+		L[i], L[i+4] = YMM(), YMM()
+		if g.is.z {
+			VSHUFF32X4(U8(0x0), u[i+4], u[i], L[i])
+			VSHUFF32X4(U8(0x3), u[i+4], u[i], L[i+4])
+		} else {
+			VPERM2F128(U8(0x20), u[i+4], u[i], L[i])
+			VPERM2F128(U8(0x31), u[i+4], u[i], L[i+4])
+		}
+	}
+	Comment("tau + 0 (ATen's tau, +0 + t_0 + ..., differs from t_0 + ... in the sign of a zero at most),")
+	Comment("+ lane 0 + ... + lane 7, then / float32(n).")
+	s, z := YMM(), YMM()
+	if g.is.z {
+		VINSERTF32X4(U8(1), tau[1], tau[0].AsY(), s)
+	} else {
+		VINSERTF128(U8(1), tau[1], tau[0].AsY(), s)
+	}
+	VXORPS(z, z, z)
+	VADDPS(z, s, s)
+	for l := range L {
+		VADDPS(L[l], s, s)
+	}
+	VDIVPS(g.fn, s, s)
+	return s
+}
