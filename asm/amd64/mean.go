@@ -90,6 +90,7 @@ type meanGen struct {
 
 func globalMean(is isa) {
 	lanes8()
+	pairTable()
 	name := "globalMean" + is.name
 	TEXT(name, 0, "func(dst, src *float32, planes, n int)")
 	Pragma("noescape")

@@ -34,19 +34,24 @@ type groupRegs struct {
 	rows128 GPVirtual // 128R: from a plane's aligned base to V_{4R}
 	tail    GPVirtual // k
 	ngroups GPVirtual
+	low     GPVirtual // 31: a & ^low is a's aligned vector
 	mask    Mem // 8 x 32 (AVX2) or 8 x 8 (AVX-512, a byte): lanes < r of slot j
-	perm    Mem // 8 x 32: the unrotation indices r, r+1, ... of slot j
+	perm    Mem // AVX2: 8 x 32, the unrotation indices r, r+1, ... of slot j
+	// AVX-512: the indices of the VPERMT2PS that unrotate slots 2i and 2i+1
+	// and interleave them (the transpose's first step): pair[2i] their
+	// lanes 0, 1, 4, 5, pair[2i+1] their lanes 2, 3, 6, 7.
+	pair []VecVirtual
 }
 
 func (g *meanGen) groups() {
-	gr := &groupRegs{
-		p: g.src, n4: GP64(), vecB: GP64(), rows128: GP64(), tail: GP64(), ngroups: GP64(),
-		perm: AllocLocal(meanYBytes * meanGroup),
-	}
+	gr := &groupRegs{p: g.src, n4: GP64(), vecB: GP64(), rows128: GP64(), tail: GP64(), ngroups: GP64(), low: GP64()}
 	if g.is.z {
 		gr.mask = AllocLocal(8 * meanGroup)
+		for range meanGroup {
+			gr.pair = append(gr.pair, YMM())
+		}
 	} else {
-		gr.mask = AllocLocal(meanYBytes * meanGroup)
+		gr.mask, gr.perm = AllocLocal(meanYBytes*meanGroup), AllocLocal(meanYBytes*meanGroup)
 	}
 	MOVQ(g.planes, gr.ngroups)
 	SHRQ(U8(3), gr.ngroups)
@@ -58,6 +63,7 @@ func (g *meanGen) groups() {
 	MOVQ(g.rows, gr.rows128)
 	SHLQ(U8(7), gr.rows128)
 	MOVQ(g.tail, gr.tail)
+	MOVQ(U32(meanYBytes-1), gr.low)
 
 	Comment("One group loop per shape of the fold: 0, 1 or more rows, E extra vectors.")
 	for rows := 0; rows < 2; rows++ {
@@ -87,21 +93,34 @@ func (g *meanGen) groups() {
 // last plane's V_{4R+E} may lie past the input.
 func (g *meanGen) slotTables(gr *groupRegs) {
 	Comment("The slots' masks and unrotation indices, the same in every group.")
-	off, rb, t := GP64(), GP64(), GP64()
+	off, rb, t, prev := GP64(), GP64(), GP64(), GP64()
+	var kodd OpmaskVirtual
+	var pt GPVirtual
+	if g.is.z {
+		kodd, pt = K(), GP64()
+		MOVL(U32(0xaa), t.As32())
+		KMOVB(t.As32(), kodd)
+		LEAQ(pairTab, pt)
+	}
 	MOVQ(g.src, off)
 	for j := 0; j < meanGroup; j++ {
 		Commentf("Slot %d.", j)
 		MOVQ(off, rb)
 		ANDQ(U8(meanYBytes-1), rb)
 		v := YMM()
-		VMOVUPS(Mem{Base: g.iota, Index: rb, Scale: 1}, v)
-		VMOVUPS(v, gr.perm.Offset(meanYBytes*j))
 		if g.is.z {
 			SHRQ(U8(2), rb)
 			MOVL(U32(0xff), t.As32())
 			BZHIL(rb.As32(), t.As32(), t.As32())
 			MOVQ(t, gr.mask.Offset(8*j))
+			if j%2 == 0 {
+				MOVQ(rb, prev)
+			} else {
+				g.pairIndices(gr.pair[j-1], gr.pair[j], prev, rb, kodd, pt)
+			}
 		} else {
+			VMOVUPS(Mem{Base: g.iota, Index: rb, Scale: 1}, v)
+			VMOVUPS(v, gr.perm.Offset(meanYBytes*j))
 			LEAQ(lanes8Tab.Offset(meanYBytes), t)
 			SUBQ(rb, t)
 			VMOVUPS(Mem{Base: t}, v)
@@ -118,6 +137,44 @@ func (g *meanGen) slotTables(gr *groupRegs) {
 	DECQ(gr.ngroups)
 	JZ(LabelRef("cascade"))
 	Label("slotsDone")
+}
+
+// pairTab holds, for pairIndices, the int32 vectors: the lanes of the two
+// sources that unpcklps takes (0 0 1 1 4 4 5 5), those of unpckhps (2 2 3 3
+// 6 6 7 7), the table bit of VPERMT2PS (0 8 0 8 ...), and 7s.
+var pairTab Mem
+
+func pairTable() {
+	if pairTab.Symbol.Name != "" {
+		return
+	}
+	pairTab = GLOBL("meanpair", RODATA|NOPTR)
+	rows := [4][8]uint32{
+		{0, 0, 1, 1, 4, 4, 5, 5},
+		{2, 2, 3, 3, 6, 6, 7, 7},
+		{0, 8, 0, 8, 0, 8, 0, 8},
+		{7, 7, 7, 7, 7, 7, 7, 7},
+	}
+	for i, row := range rows {
+		for l, v := range row {
+			DATA(4*(8*i+l), U32(v))
+		}
+	}
+}
+
+// pairIndices sets lo and hi to the VPERMT2PS indices that unrotate slots
+// with offsets r0 and r1 (floats) and interleave them: lane p takes lane
+// (r + e_p)%8 of slot p%2, e_p = 0 0 1 1 4 4 5 5 (lo) or 2 2 3 3 6 6 7 7 (hi).
+func (g *meanGen) pairIndices(lo, hi VecVirtual, r0, r1 GPVirtual, kodd OpmaskVirtual, pt GPVirtual) {
+	R, v := YMM(), YMM()
+	VPBROADCASTD(r0.As32(), R)
+	VPBROADCASTD(r1.As32(), v)
+	VPBLENDMD(v, R, kodd, R)
+	for i, x := range []VecVirtual{lo, hi} {
+		VPADDD(Mem{Base: pt, Disp: meanYBytes * i}, R, x)
+		VPANDD(Mem{Base: pt, Disp: meanYBytes * 3}, x, x)
+		VPORD(Mem{Base: pt, Disp: meanYBytes * 2}, x, x)
+	}
 }
 
 // groupVariant is the group loop for one shape of the fold.
@@ -153,16 +210,12 @@ func (v *groupVariant) emit() {
 	Label(loop)
 	Commentf("Groups of 8 planes with %d rows (2: more), E = %d.", v.rows, v.e)
 	A := make([]VecVirtual, meanGroup)
-	// The tails of slots 0..3 and 4..7, lane by lane.
-	tau := []VecVirtual{XMM(), XMM()}
-	for _, x := range tau {
-		VXORPS(x, x, x)
-	}
 	for j := range A {
 		A[j] = YMM()
-		v.slot(j, A[j], tau[j/4])
+		v.slot(j, A[j])
 	}
-	s := g.groupSums(A, tau)
+	tau := v.tails()
+	s := g.groupSums(A, tau, v.gr.pair)
 	VMOVUPS(s, Mem{Base: g.dst})
 	ADDQ(U8(4*meanGroup), g.dst)
 	DECQ(v.gr.ngroups)
@@ -172,18 +225,20 @@ func (v *groupVariant) emit() {
 
 // slot computes slot j's plane (at gr.p) into A (its a_0, unrotated) and
 // its tail, and moves gr.p to the next plane.
-func (v *groupVariant) slot(j int, A, tau VecVirtual) {
+func (v *groupVariant) slot(j int, A VecVirtual) {
 	gr := v.gr
 	lbl := func(s string) string { return fmt.Sprintf("%s%s%d", v.name(), s, j) }
 	Commentf("Plane %d of the group.", j)
 	a := GP64()
-	MOVQ(gr.p, a)
-	ANDQ(I32(-meanYBytes), a)
+	ANDNQ(gr.p, gr.low, a)
 	V := func(i int) Mem { return Mem{Base: a, Disp: meanYBytes * i} }
 	X := func(i int) Mem { return Mem{Base: a, Index: gr.rows128, Scale: 1, Disp: meanYBytes * i} }
 	last := Mem{Base: a, Index: gr.vecB, Scale: 1}
 	m := v.laneMask(j)
-	H := YMM()
+	H := A // AVX-512: a_0 stays rotated until groupSums
+	if !v.g.is.z {
+		H = YMM()
+	}
 	if v.rows == 0 {
 		v.noRows(m, H, V, last)
 	} else {
@@ -203,11 +258,12 @@ func (v *groupVariant) slot(j int, A, tau VecVirtual) {
 		}
 		v.fold(m, S, X, last)
 	}
-	Comment("Unrotate: lane l of a_0 is lane (r+l)%8.")
-	idx := YMM()
-	VMOVUPS(gr.perm.Offset(meanYBytes*j), idx)
-	VPERMPS(H, idx, A)
-	v.tailSum(j, lbl, tau)
+	if !v.g.is.z {
+		Comment("Unrotate: lane l of a_0 is lane (r+l)%8.")
+		idx := YMM()
+		VMOVUPS(gr.perm.Offset(meanYBytes*j), idx)
+		VPERMPS(H, idx, A)
+	}
 	ADDQ(gr.n4, gr.p)
 }
 
@@ -356,37 +412,80 @@ func (v *groupVariant) rowChains(lbl func(string) string, S []VecVirtual, a GPVi
 	VADDPS(s4, S[4], S[4])
 }
 
-// tailSum sets lane j%4 of tau to slot j's tail floats summed in order,
-// from the first (groupSums adds the +0 that ATen's sum starts from).
-func (v *groupVariant) tailSum(j int, lbl func(string) string, tau VecVirtual) {
-	gr := v.gr
-	Comment("The tail floats.")
-	T := func(i int) Mem { return Mem{Base: gr.p, Index: gr.vecB, Scale: 1, Disp: 4 * i} }
+// tails returns tau of the group's 8 planes (the 8 before gr.p):
+// +0 + t_0 + ... + t_{k-1} lane by lane, t_i gathered from the 8 planes.
+func (v *groupVariant) tails() VecVirtual {
+	gr, loop := v.gr, v.name()+"tail"
+	Comment("tau of the 8 planes: their tail floats t_0, t_1, ... gathered and added from +0.")
+	tau := YMM()
+	VXORPS(tau, tau, tau)
 	TESTQ(gr.tail, gr.tail)
-	JZ(LabelRef(lbl("tailEnd")))
-	s := XMM()
-	VMOVSS(T(0), s)
-	for i := 1; i < meanTinyN-1; i++ {
-		CMPQ(gr.tail, U8(i))
-		JLE(LabelRef(lbl("tailIn")))
-		VADDSS(T(i), s, s)
+	JZ(LabelRef(loop + "End"))
+	// Planes 0, 1, 2, 4 from b0 (n4 scaled by 0, 1, 2, 4); 3, 5, 7 from b3; 6 from b2.
+	b0, b2, b3, i := GP64(), GP64(), GP64(), GP64()
+	MOVQ(gr.n4, b0)
+	SHLQ(U8(3), b0)
+	NEGQ(b0)
+	ADDQ(gr.p, b0)
+	ADDQ(gr.vecB, b0)
+	LEAQ(Mem{Base: b0, Index: gr.n4, Scale: 2}, b2)
+	LEAQ(Mem{Base: b2, Index: gr.n4, Scale: 1}, b3)
+	MOVQ(gr.tail, i)
+	at := []Mem{
+		{Base: b0}, {Base: b0, Index: gr.n4, Scale: 1}, {Base: b0, Index: gr.n4, Scale: 2}, {Base: b3},
+		{Base: b0, Index: gr.n4, Scale: 4}, {Base: b3, Index: gr.n4, Scale: 2}, {Base: b2, Index: gr.n4, Scale: 4}, {Base: b3, Index: gr.n4, Scale: 4},
 	}
-	Label(lbl("tailIn"))
-	VINSERTPS(U8((j%4)<<4), s, tau, tau)
-	Label(lbl("tailEnd"))
+	Label(loop)
+	t := YMM()
+	if v.g.is.z {
+		// Inserts (VBLENDPS has no EVEX form for the upper 16 registers).
+		h := []VecVirtual{XMM(), XMM()}
+		for j, m := range at {
+			x := h[j/4]
+			if j%4 == 0 {
+				VMOVSS(m, x)
+			} else {
+				VINSERTPS(U8((j%4)<<4), m, x, x)
+			}
+		}
+		VINSERTF32X4(U8(1), h[1], h[0].AsY(), t)
+	} else {
+		// Broadcast loads and blends (any vector port; an insert takes port 5).
+		b := YMM()
+		VBROADCASTSS(at[0], t)
+		for j := 1; j < len(at); j++ {
+			VBROADCASTSS(at[j], b)
+			VBLENDPS(U8(1<<j), b, t, t)
+		}
+	}
+	VADDPS(t, tau, tau)
+	for _, b := range []GPVirtual{b0, b2, b3} {
+		ADDQ(U8(4), b)
+	}
+	DECQ(i)
+	JNZ(LabelRef(loop))
+	Label(loop + "End")
+	return tau
 }
 
-// groupSums returns the 8 means of the group whose a_0 are A and whose
-// tails are summed in tau: vector l of the transpose holds lane l of every
-// plane, and tau + lane 0 + ... + lane 7 is then 8 vector additions, divided
-// by float32(n).
-func (g *meanGen) groupSums(A, tau []VecVirtual) VecVirtual {
+// groupSums returns the 8 means of the group whose a_0 are A (rotated on
+// AVX-512, where pair unrotates them) and whose tau is tau:
+// vector l of the transpose holds lane l of every plane, and tau + lane 0 +
+// ... + lane 7 is then 8 vector additions, divided by float32(n).
+func (g *meanGen) groupSums(A []VecVirtual, tau VecVirtual, pair []VecVirtual) VecVirtual {
 	Comment("Transpose the 8 a_0: L[l] = lane l of the 8 planes.")
 	t := make([]VecVirtual, 8)
 	for i := 0; i < 8; i += 2 {
-		t[i], t[i+1] = YMM(), YMM()
-		VUNPCKLPS(A[i+1], A[i], t[i])
-		VUNPCKHPS(A[i+1], A[i], t[i+1])
+		if g.is.z {
+			t[i], t[i+1] = YMM(), A[i]
+			VMOVAPS(A[i], t[i])
+			VPERMT2PS(A[i+1], pair[i], t[i])
+			VPERMT2PS(A[i+1], pair[i+1], t[i+1])
+		} else {
+			t[i], t[i+1] = YMM(), YMM()
+			VUNPCKLPS(A[i+1], A[i], t[i])
+			VUNPCKHPS(A[i+1], A[i], t[i+1])
+		}
 	}
 	// t[h], t[h+2]: lanes 0,1 (4,5) of planes h..h+3; t[h+1], t[h+3]: lanes 2,3 (6,7).
 	u := make([]VecVirtual, 8)
@@ -409,17 +508,10 @@ func (g *meanGen) groupSums(A, tau []VecVirtual) VecVirtual {
 			VPERM2F128(U8(0x31), u[i+4], u[i], L[i+4])
 		}
 	}
-	Comment("tau + 0 (ATen's tau, +0 + t_0 + ..., differs from t_0 + ... in the sign of a zero at most),")
-	Comment("+ lane 0 + ... + lane 7, then / float32(n).")
-	s, z := YMM(), YMM()
-	if g.is.z {
-		VINSERTF32X4(U8(1), tau[1], tau[0].AsY(), s)
-	} else {
-		VINSERTF128(U8(1), tau[1], tau[0].AsY(), s)
-	}
-	VXORPS(z, z, z)
-	VADDPS(z, s, s)
-	for l := range L {
+	Comment("tau + lane 0 + ... + lane 7, then / float32(n).")
+	s := YMM()
+	VADDPS(L[0], tau, s)
+	for l := 1; l < len(L); l++ {
 		VADDPS(L[l], s, s)
 	}
 	VDIVPS(g.fn, s, s)
