@@ -135,6 +135,12 @@ func TestRules(t *testing.T) {
 		{famAvg, nan, nan, true, true},
 		{famAvg, nan, inf, false, false},
 		{famAvg, math.MaxFloat32, inf, false, false},
+		{famMean, 1, 1, true, true},
+		{famMean, negz, 0, false, false},
+		{famMean, next(1, 1), 1, false, false},
+		{famMean, 1e-6, 0, false, false},
+		{famMean, nan, nan, true, true},
+		{famMean, -inf, -inf, true, true},
 		{famLp, next(1, 2), 1, true, true},
 		{famLp, next(1, 3), 1, false, true},     // within 1e-6 + 1e-6
 		{famLp, next(100, 3), 100, false, true}, // 3 ULP of 100 < 1e-6 + 1e-4
@@ -154,6 +160,56 @@ func TestRules(t *testing.T) {
 	}
 	if ModeFor(simdpool.Generic) != Exact || ModeFor(simdpool.AVX2) != SIMD {
 		t.Error("ModeFor")
+	}
+}
+
+func TestCaseFamily(t *testing.T) {
+	for _, tc := range []struct {
+		op    string
+		shape []int
+		want  family
+	}{
+		{"adaptive_avg_pool1d", []int{2, 3, 1}, famMean},
+		{"adaptive_avg_pool1d", []int{3, 1}, famMean},
+		{"adaptive_avg_pool2d", []int{1, 2048, 1, 1}, famMean},
+		{"adaptive_avg_pool3d", []int{2, 1, 1, 1}, famMean}, // unbatched (C, 1, 1, 1)
+		{"adaptive_avg_pool2d", []int{1, 4, 1, 2}, famAvg},
+		{"adaptive_avg_pool3d", []int{2, 3, 1, 1, 5}, famAvg},
+		{"adaptive_avg_pool2d", []int{1}, famAvg}, // too short to hold the output sizes
+		{"avg_pool2d", []int{1, 1, 1, 1}, famAvg},
+		{"adaptive_max_pool2d", []int{1, 1, 1, 1}, famMax},
+		{"lp_pool1d", []int{1, 1, 1}, famLp},
+	} {
+		c := &Case{Op: tc.op, OutputShape: tc.shape}
+		if got := caseFamily(c); got != tc.want {
+			t.Errorf("caseFamily(%s %v) = %d, want %d", tc.op, tc.shape, got, tc.want)
+		}
+	}
+}
+
+// TestCheckMeanExact checks that a global mean one ULP off fails in SIMD
+// mode, where the old tolerance passed it, and that the other averages keep
+// the tolerance.
+func TestCheckMeanExact(t *testing.T) {
+	one := math.Nextafter32(1, 2)
+	mean := &Case{Name: "m", Op: "adaptive_avg_pool1d", Args: Args{OutputSize: Sizes{1}},
+		InputShape: []int{1, 1, 9}, Input: Floats{1e8, 1, -1e8, 9, 0, 0, 0, 0, -1},
+		OutputShape: []int{1, 1, 1}, Output: Floats{1}}
+	if err := Check(mean, SIMD); err != nil {
+		t.Errorf("exact mean: %v", err)
+	}
+	mean.Output = Floats{one}
+	if err := Check(mean, SIMD); err == nil {
+		t.Error("a mean 1 ULP off passed the SIMD rules")
+	}
+	avg := &Case{Name: "a", Op: "adaptive_avg_pool1d", Args: Args{OutputSize: Sizes{2}},
+		InputShape: []int{1, 1, 2}, Input: Floats{1, 3},
+		OutputShape: []int{1, 1, 2}, Output: Floats{1, math.Nextafter32(3, 4)}}
+	if err := Check(avg, SIMD); err != nil {
+		t.Errorf("an average 1 ULP off, SIMD rules: %v", err)
+	}
+	if err := Check(avg, Exact); err == nil {
+		t.Error("an average 1 ULP off passed the exact rules")
 	}
 }
 
