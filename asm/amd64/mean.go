@@ -196,49 +196,63 @@ func (g *meanGen) tiny() {
 	JMP(LabelRef("tinyPlane"))
 }
 
-// fold finishes H (= S[0]) and Lo from the five row chains S and the E extra
-// vectors xv(0..E-1) (V_{4R}, ...), last being V_{4R+E}: H += V_{4R}..;
-// Lo = S1 + V_{4R+1}..; then a_0 += a_1, a_2, a_3, i.e. H += S1, S2, S3 and
-// Lo += S2, S3, S4. Their blend is a_0, rotated.
-func fold(e int, S []Register, Lo VecVirtual, xv func(i int) Mem, last Mem) {
-	H := S[0]
-	for i := 0; i < e; i++ {
-		VADDPS(xv(i), H, H)
+// blend sets dst to the lanes < r of hi and the others of lo, m being the
+// mask of those lanes: an opmask (AVX-512) or a vector (AVX2).
+func (g *meanGen) blend(m, hi, lo, dst Op) {
+	if g.is.z {
+		VBLENDMPS(hi, lo, m, dst)
+		return
 	}
-	// Lo's extra vectors are xv(1..e-1) and last.
-	lo := func(i int) Op {
-		if i == e {
-			return last
+	VBLENDVPS(m, hi, lo, dst)
+}
+
+// fold sets S[0] to a_0, rotated, from the five row chains S and the extra
+// vectors: ext(i) holds V_{4R+i}, i = 0..e (e = E; ext(e), the vector after
+// the plane's whole ones, may be a clamped stand-in); m is the blend mask.
+//
+// Two ways, the same sums. AVX-512 blends first and adds once: a_i =
+// blend(S_i, S_{i+1}), x_i = blend(V_{4R+i}, V_{4R+i+1}), then a_0 + x_0 +
+// ... + a_1 + a_2 + a_3; its opmask blends run on port 0 or 5 beside the
+// additions on ports 1 and 5. AVX2's variable blend costs more than an
+// addition, so it runs the chain twice and blends once: H = S_0 + V_{4R} ..
+// + S_1 + S_2 + S_3, Lo = S_1 + V_{4R+1} .. + S_2 + S_3 + S_4.
+func (g *meanGen) fold(m Op, S []VecVirtual, e int, ext func(int) Op) {
+	if g.is.z {
+		for c := 0; c < 4; c++ { // S[c+1] is read before it becomes a_{c+1}
+			g.blend(m, S[c+1], S[c], S[c])
 		}
-		return xv(i)
+		x := YMM()
+		for i := 0; i < e; i++ {
+			lo, ok := ext(i).(VecVirtual)
+			if !ok {
+				VMOVAPS(ext(i), x)
+				lo = x
+			}
+			g.blend(m, ext(i+1), lo, x)
+			VADDPS(x, S[0], S[0])
+		}
+		for c := 1; c < 4; c++ {
+			VADDPS(S[c], S[0], S[0])
+		}
+		return
 	}
-	switch e {
-	case 0:
+	H, Lo := S[0], YMM()
+	for i := 0; i < e; i++ {
+		VADDPS(ext(i), H, H)
+	}
+	if e == 0 {
 		VADDPS(S[2], S[1], Lo)
-	default:
-		VADDPS(lo(1), S[1], Lo)
+	} else {
+		VADDPS(ext(1), S[1], Lo)
 		for i := 2; i <= e; i++ {
-			VADDPS(lo(i), Lo, Lo)
+			VADDPS(ext(i), Lo, Lo)
 		}
 		VADDPS(S[2], Lo, Lo)
 	}
-	VADDPS(S[1], H, H)
-	VADDPS(S[2], H, H)
-	VADDPS(S[3], H, H)
+	for c := 1; c < 4; c++ {
+		VADDPS(S[c], H, H)
+	}
 	VADDPS(S[3], Lo, Lo)
 	VADDPS(S[4], Lo, Lo)
-}
-
-// blend sets H to lanes < r from Lo, the others from H: with a mask of those
-// lanes (AVX2: a vector at m; AVX-512: an opmask byte at m).
-func (g *meanGen) blend(H, Lo VecVirtual, m Mem) {
-	if g.is.z {
-		k := K()
-		KMOVB(m, k)
-		VBLENDMPS(Lo, H, k, H)
-		return
-	}
-	v := YMM()
-	VMOVUPS(m, v)
-	VBLENDVPS(v, Lo, H, H)
+	g.blend(m, Lo, H, H)
 }

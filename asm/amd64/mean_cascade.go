@@ -10,38 +10,34 @@ import (
 
 // The cascade path of the global mean: one plane at a time, for planes of 16
 // rows and more and for the planes after the small path's last whole group.
-// The row chains run through ATen's cascade (level 1 in registers, levels 2
-// and 3 on the stack): five ymm chains S_c on AVX2; on AVX-512 three zmm
-// chains of 64-byte lines (a row is two lines and the first line of the
-// next), split into the five S_c once the cascade is done. The horizontal sum
-// runs in scalar and overlaps the next plane's rows.
+// Five ymm row chains S_c (the same on both ISAs: ymm additions take 2
+// cycles here, zmm ones 4, and a plane's chains are as long as its rows) run
+// through ATen's cascade, level 1 in registers, levels 2 and 3 on the stack.
+// The horizontal sum runs in scalar and overlaps the next plane's rows.
+
+const meanChains = 5
 
 // cascadeRegs holds one plane's cascade state.
 type cascadeRegs struct {
 	g      *meanGen
-	w      int // bytes per chain vector: 32, or 64 (AVX-512 lines)
-	z, lv1 []VecVirtual
-	a      GPVirtual // the plane's w-aligned base
-	safe   GPVirtual // the w-aligned vector that holds the plane's last float
-	lv     Mem       // levels 2 and 3
-	step   Mem       // rows per cascade step: 2^max(4, ceilLog2(R)/4)
+	z, lv1 []VecVirtual // levels 0 and 1
+	a      GPVirtual    // the plane's aligned base
+	safe   GPVirtual    // the aligned vector that holds the plane's last float
+	lv     Mem          // levels 2 and 3
+	step   Mem          // rows per cascade step: 2^max(4, ceilLog2(R)/4)
 }
 
 func (c *cascadeRegs) lvMem(level, i int) Mem {
-	return c.lv.Offset(((level-2)*len(c.z) + i) * c.w)
+	return c.lv.Offset(((level-2)*meanChains + i) * meanYBytes)
 }
 
 func (g *meanGen) cascade() {
-	c := &cascadeRegs{g: g, w: meanYBytes}
-	chains := 5
-	if g.is.z {
-		c.w, chains = 64, 3
+	c := &cascadeRegs{g: g}
+	for range meanChains {
+		c.z = append(c.z, YMM())
+		c.lv1 = append(c.lv1, YMM())
 	}
-	for range chains {
-		c.z = append(c.z, vecOf(c.w))
-		c.lv1 = append(c.lv1, vecOf(c.w))
-	}
-	c.lv, c.step = AllocLocal(2*chains*c.w), AllocLocal(8)
+	c.lv, c.step = AllocLocal(2*meanChains*meanYBytes), AllocLocal(8)
 	abuf := AllocLocal(2 * meanYBytes)
 
 	Label("cascade")
@@ -73,26 +69,18 @@ func (g *meanGen) cascade() {
 	JMP(LabelRef("plane"))
 }
 
-// vecOf returns a new vector register of w bytes.
-func vecOf(w int) VecVirtual {
-	if w == 64 {
-		return ZMM()
-	}
-	return YMM()
-}
-
 // rows sets the chains to the plane's row sums through the cascade.
 func (c *cascadeRegs) rows() {
 	g := c.g
 	Comment("A plane through the cascade.")
 	c.a = GP64()
 	MOVQ(g.src, c.a)
-	ANDQ(I32(-c.w), c.a)
+	ANDQ(I32(-meanYBytes), c.a)
 	c.safe = GP64()
 	MOVQ(g.src, c.safe)
 	ADDQ(g.lastOff, c.safe)
-	ANDQ(I32(-c.w), c.safe)
-	zero := vecOf(c.w)
+	ANDQ(I32(-meanYBytes), c.safe)
+	zero := YMM()
 	VXORPS(zero, zero, zero)
 	for i := range c.z {
 		VXORPS(c.lv1[i], c.lv1[i], c.lv1[i])
@@ -119,7 +107,7 @@ func (c *cascadeRegs) rows() {
 	CMPQ(g1, c.step)
 	JNE(LabelRef("step"))
 	XORQ(g1, g1)
-	t := vecOf(c.w)
+	t := YMM()
 	for i := range c.z {
 		VADDPS(c.lvMem(2, i), c.lv1[i], t)
 		VMOVUPS(t, c.lvMem(2, i))
@@ -154,12 +142,12 @@ func (c *cascadeRegs) rows() {
 }
 
 // rowSum sets the chains to the sums of cnt >= 1 rows from ptr and moves ptr
-// past them: chain i takes the vector at ptr + w*i of each row; the last
-// chain's vector is the next row's first, loaded once, its address clamped
-// to the plane's last aligned vector.
+// past them: chain c takes V_{4j+c} of each row j; the last chain's vector
+// is the next row's first, loaded once, its address clamped to the plane's
+// last aligned vector.
 func (c *cascadeRegs) rowSum(sfx string, ptr, cnt GPVirtual) {
 	last := len(c.z) - 1
-	carry, t := vecOf(c.w), GP64()
+	carry, t := YMM(), GP64()
 	loadCarry := func() {
 		LEAQ(Mem{Base: ptr, Disp: meanRowBytes}, t)
 		CMPQ(t, c.safe)
@@ -167,7 +155,7 @@ func (c *cascadeRegs) rowSum(sfx string, ptr, cnt GPVirtual) {
 		VMOVAPS(Mem{Base: t}, carry)
 	}
 	for i := 0; i < last; i++ {
-		VMOVAPS(Mem{Base: ptr, Disp: c.w * i}, c.z[i])
+		VMOVAPS(Mem{Base: ptr, Disp: meanYBytes * i}, c.z[i])
 	}
 	loadCarry()
 	VMOVAPS(carry, c.z[last])
@@ -177,7 +165,7 @@ func (c *cascadeRegs) rowSum(sfx string, ptr, cnt GPVirtual) {
 	Label("row" + sfx)
 	VADDPS(carry, c.z[0], c.z[0])
 	for i := 1; i < last; i++ {
-		VADDPS(Mem{Base: ptr, Disp: c.w * i}, c.z[i], c.z[i])
+		VADDPS(Mem{Base: ptr, Disp: meanYBytes * i}, c.z[i], c.z[i])
 	}
 	loadCarry()
 	VADDPS(carry, c.z[last], c.z[last])
@@ -187,75 +175,46 @@ func (c *cascadeRegs) rowSum(sfx string, ptr, cnt GPVirtual) {
 	Label("rowsEnd" + sfx)
 }
 
-// planeFinish turns the chains into the five S_c, folds in the extra
-// vectors, blends, and adds tau and the 8 lanes of a_0 in scalar.
+// planeFinish folds the chains and the extra vectors into a_0, and adds tau
+// and its 8 lanes in scalar.
 func (g *meanGen) planeFinish(c *cascadeRegs, abuf Mem) {
-	S := make([]Register, 5)
-	if g.is.z {
-		Comment("Lines to vectors; a plane starting in a line's upper half shifts by 8 lanes.")
-		o, t, all := GP64(), GP32(), GP32()
-		MOVQ(g.src, o)
-		ANDQ(U8(63), o)
-		XORL(t, t)
-		MOVL(U32(0xffff), all)
-		CMPQ(o, U8(32))
-		CMOVLGE(all, t)
-		k := K()
-		KMOVW(t, k)
-		for i := range c.z {
-			// Under k: [upper half of line i | lower half of line i+1].
-			VALIGND(U8(8), c.z[i], c.z[min(i+1, len(c.z)-1)], k, c.z[i])
-		}
-		for i := range S {
-			if i%2 == 0 {
-				S[i] = c.z[i/2].AsY()
-			} else {
-				y := YMM()
-				VEXTRACTF64X4(U8(1), c.z[i/2], y)
-				S[i] = y
-			}
-		}
-	} else {
-		for i := range S {
-			S[i] = c.z[i]
-		}
-	}
 	a, rb := GP64(), GP64()
 	MOVQ(g.src, a)
 	ANDQ(I32(-meanYBytes), a)
 	MOVQ(g.src, rb)
 	ANDQ(U8(meanYBytes-1), rb)
 	Comment("last: V_{4R+E}, or the plane's last vector when it holds none of it.")
-	last, safe := GP64(), GP64()
+	last := GP64()
 	MOVQ(a, last)
 	ADDQ(g.vecB, last)
-	MOVQ(g.src, safe)
-	ADDQ(g.lastOff, safe)
-	ANDQ(I32(-meanYBytes), safe)
-	CMPQ(last, safe)
-	CMOVQGT(safe, last)
+	CMPQ(last, c.safe)
+	CMOVQGT(c.safe, last)
 	x := GP64()
 	MOVQ(g.rows, x)
 	SHLQ(U8(7), x)
 	ADDQ(a, x)
-	H, Lo := YMM(), YMM()
-	VMOVAPS(S[0], H)
-	S[0] = H
-	X := func(i int) Mem { return Mem{Base: x, Disp: meanYBytes * i} }
+	ext := func(e int) func(int) Op {
+		return func(i int) Op {
+			if i == e {
+				return Mem{Base: last}
+			}
+			return Mem{Base: x, Disp: meanYBytes * i}
+		}
+	}
+	m := g.laneMask(rb)
 	for e := 0; e < 4; e++ {
 		if e < 3 {
 			CMPQ(g.extra, U8(e))
 			JNE(LabelRef(fmt.Sprintf("planeE%d", e+1)))
 		}
-		fold(e, S, Lo, X, Mem{Base: last})
+		g.fold(m, c.z, e, ext(e))
 		JMP(LabelRef("planeFolded"))
 		if e < 3 {
 			Label(fmt.Sprintf("planeE%d", e+1))
 		}
 	}
 	Label("planeFolded")
-	m := g.laneMask(rb)
-	g.blend(H, Lo, m)
+	H := c.z[0]
 	Comment("tau, then the 8 lanes of a_0 in order (lane l sits at rotated position r+l).")
 	VMOVUPS(H, abuf)
 	VMOVUPS(H, abuf.Offset(meanYBytes))
@@ -280,20 +239,22 @@ func (g *meanGen) planeFinish(c *cascadeRegs, abuf Mem) {
 	VMOVSS(s, Mem{Base: g.dst})
 }
 
-// laneMask returns the blend mask "lane < r" for rb = 4r: the AVX2 vector in
-// lanes8, or (AVX-512) the opmask byte, stored in a stack slot.
-func (g *meanGen) laneMask(rb GPVirtual) Mem {
-	t := GP64()
+// laneMask returns the blend mask "lane < r" for rb = 4r: an opmask
+// (AVX-512), or the vector of lanes8 (AVX2).
+func (g *meanGen) laneMask(rb GPVirtual) Op {
+	t := GP32()
 	if g.is.z {
-		m, r := AllocLocal(8), GP64()
-		MOVQ(rb, r)
-		SHRQ(U8(2), r)
-		MOVL(U32(0xff), t.As32())
-		BZHIL(r.As32(), t.As32(), t.As32())
-		MOVQ(t, m)
-		return m
+		r, k := GP32(), K()
+		MOVL(rb.As32(), r)
+		SHRL(U8(2), r)
+		MOVL(U32(0xff), t)
+		BZHIL(r, t, t)
+		KMOVB(t, k)
+		return k
 	}
-	LEAQ(lanes8Tab.Offset(meanYBytes), t)
-	SUBQ(rb, t)
-	return Mem{Base: t}
+	p, m := GP64(), YMM()
+	LEAQ(lanes8Tab.Offset(meanYBytes), p)
+	SUBQ(rb, p)
+	VMOVUPS(Mem{Base: p}, m)
+	return m
 }

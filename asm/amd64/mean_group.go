@@ -35,8 +35,8 @@ type groupRegs struct {
 	tail    GPVirtual // k
 	ngroups GPVirtual
 	low     GPVirtual // 31: a & ^low is a's aligned vector
-	mask    Mem // 8 x 32 (AVX2) or 8 x 8 (AVX-512, a byte): lanes < r of slot j
-	perm    Mem // AVX2: 8 x 32, the unrotation indices r, r+1, ... of slot j
+	mask    Mem       // 8 x 32 (AVX2) or 8 x 8 (AVX-512, a byte): lanes < r of slot j
+	perm    Mem       // AVX2: 8 x 32, the unrotation indices r, r+1, ... of slot j
 	// AVX-512: the indices of the VPERMT2PS that unrotate slots 2i and 2i+1
 	// and interleave them (the transpose's first step): pair[2i] their
 	// lanes 0, 1, 4, 5, pair[2i+1] their lanes 2, 3, 6, 7.
@@ -226,7 +226,7 @@ func (v *groupVariant) emit() {
 // slot computes slot j's plane (at gr.p) into A (its a_0, unrotated) and
 // its tail, and moves gr.p to the next plane.
 func (v *groupVariant) slot(j int, A VecVirtual) {
-	gr := v.gr
+	g, gr := v.g, v.gr
 	lbl := func(s string) string { return fmt.Sprintf("%s%s%d", v.name(), s, j) }
 	Commentf("Plane %d of the group.", j)
 	a := GP64()
@@ -236,7 +236,7 @@ func (v *groupVariant) slot(j int, A VecVirtual) {
 	last := Mem{Base: a, Index: gr.vecB, Scale: 1}
 	m := v.laneMask(j)
 	H := A // AVX-512: a_0 stays rotated until groupSums
-	if !v.g.is.z {
+	if !g.is.z {
 		H = YMM()
 	}
 	if v.rows == 0 {
@@ -256,9 +256,19 @@ func (v *groupVariant) slot(j int, A VecVirtual) {
 		} else {
 			v.rowChains(lbl, S, a, s4)
 		}
-		v.fold(m, S, X, last)
+		// V_{4R+i}: S4 holds V_{4R} when R = 1.
+		ext := func(i int) Op {
+			switch {
+			case i == v.e:
+				return last
+			case i == 0 && v.rows == 1:
+				return S[4]
+			}
+			return X(i)
+		}
+		g.fold(m, S, v.e, ext)
 	}
-	if !v.g.is.z {
+	if !g.is.z {
 		Comment("Unrotate: lane l of a_0 is lane (r+l)%8.")
 		idx := YMM()
 		VMOVUPS(gr.perm.Offset(meanYBytes*j), idx)
@@ -280,24 +290,9 @@ func (v *groupVariant) laneMask(j int) Op {
 	return m
 }
 
-// blend sets dst to the lanes < r (mask m) of hi and the others of lo.
-func (v *groupVariant) blend(m, hi, lo, dst Op) {
-	if v.g.is.z {
-		VBLENDMPS(hi, lo, m, dst)
-		return
-	}
-	VBLENDVPS(m, hi, lo, dst)
-}
-
-// Two ways to a_0 from the row chains and the extra vectors. AVX-512
-// blends first and adds once: a_i = blend(S_i, S_{i+1}), x_e =
-// blend(V_{4R+e}, V_{4R+e+1}), a_0 + x_0 + ... + a_1 + a_2 + a_3; its
-// opmask blend runs on port 0 or 5, where the additions take ports 1 and 5.
-// AVX2's variable blend costs more than an addition here, so it runs the
-// chain twice, H over the V_m and Lo over the V_{m+1}, and blends once.
-
 // noRows sets H to a_0 (rotated) of a plane without rows: x_0 + ... +
-// x_{E-1}, x_e being V_e's and V_{e+1}'s blend (V_E at last).
+// x_{E-1}, x_e being V_e's and V_{e+1}'s blend (V_E at last), in fold's two
+// ways.
 func (v *groupVariant) noRows(m Op, H VecVirtual, V func(int) Mem, last Mem) {
 	next := func(e int) Mem {
 		if e+1 == v.e {
@@ -307,11 +302,11 @@ func (v *groupVariant) noRows(m Op, H VecVirtual, V func(int) Mem, last Mem) {
 	}
 	if v.g.is.z {
 		VMOVAPS(V(0), H)
-		v.blend(m, next(0), H, H)
+		v.g.blend(m, next(0), H, H)
 		x := YMM()
 		for e := 1; e < v.e; e++ {
 			VMOVAPS(V(e), x)
-			v.blend(m, next(e), x, x)
+			v.g.blend(m, next(e), x, x)
 			VADDPS(x, H, H)
 		}
 		return
@@ -323,61 +318,7 @@ func (v *groupVariant) noRows(m Op, H VecVirtual, V func(int) Mem, last Mem) {
 		VADDPS(V(e), H, H)
 		VADDPS(next(e), Lo, Lo)
 	}
-	v.blend(m, Lo, H, H)
-}
-
-// fold turns the row chains S into a_0 (rotated) in S[0], taking the extra
-// vectors X(0..E-1) (V_{4R}..) and last (V_{4R+E}) into a_0 before a_1, a_2
-// and a_3. S4 holds V_{4R} when R = 1 and E > 0.
-func (v *groupVariant) fold(m Op, S []VecVirtual, X func(int) Mem, last Mem) {
-	ext := func(e int) Op { // V_{4R+e}
-		switch {
-		case e == v.e:
-			return last
-		case e == 0 && v.rows == 1:
-			return S[4]
-		}
-		return X(e)
-	}
-	if v.g.is.z {
-		for c := 0; c < 4; c++ { // S[c+1] is read before it becomes a_{c+1}
-			v.blend(m, S[c+1], S[c], S[c])
-		}
-		x := YMM()
-		for e := 0; e < v.e; e++ {
-			if e == 0 && v.rows == 1 {
-				v.blend(m, ext(1), S[4], x)
-			} else {
-				VMOVAPS(X(e), x)
-				v.blend(m, ext(e+1), x, x)
-			}
-			VADDPS(x, S[0], S[0])
-		}
-		for c := 1; c < 4; c++ {
-			VADDPS(S[c], S[0], S[0])
-		}
-		return
-	}
-	// H = S0 + V_{4R}.. + S1 + S2 + S3, Lo = S1 + V_{4R+1}.. + S2 + S3 + S4.
-	H, Lo := S[0], YMM()
-	for e := 0; e < v.e; e++ {
-		VADDPS(ext(e), H, H)
-	}
-	if v.e == 0 {
-		VADDPS(S[2], S[1], Lo)
-	} else {
-		VADDPS(ext(1), S[1], Lo)
-		for e := 2; e <= v.e; e++ {
-			VADDPS(ext(e), Lo, Lo)
-		}
-		VADDPS(S[2], Lo, Lo)
-	}
-	for c := 1; c < 4; c++ {
-		VADDPS(S[c], H, H)
-	}
-	VADDPS(S[3], Lo, Lo)
-	VADDPS(S[4], Lo, Lo)
-	v.blend(m, Lo, H, H)
+	v.g.blend(m, Lo, H, H)
 }
 
 // rowChains adds rows 1..R-1 (R >= 2) to the chains S0..S3 (which hold row
