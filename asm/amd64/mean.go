@@ -84,8 +84,6 @@ type meanGen struct {
 	n4                Mem // 4n: bytes of a plane
 	lastOff           Mem // 4n-4: offset of a plane's last float
 	fn                Mem // float32(n), 8 copies
-
-	iota GPVirtual // iota32: the unrotation indices r, r+1, ... at byte offset 4r
 }
 
 func globalMean(is isa) {
@@ -111,8 +109,6 @@ func globalMean(is isa) {
 
 	CMPQ(g.n, U32(meanTinyN))
 	JLT(LabelRef("tiny"))
-	g.iota = GP64()
-	LEAQ(iotaTab, g.iota)
 	CMPQ(g.n, U32(meanSmallN))
 	JGE(LabelRef("cascade"))
 	g.groups()
@@ -153,14 +149,44 @@ func (g *meanGen) prologue() {
 	VMOVUPS(fy, g.fn)
 }
 
-// tiny emits the planes of fewer than 8 floats: n < 4 sums from +0 in order;
-// 4 <= n < 8 keeps four scalar accumulators x0..x3, adds x4.. into the first
-// and then the other three: +0 + ((((x0 + x4) + ...) + x1) + x2) + x3.
+// tiny emits the planes of fewer than 8 floats, ATen's scalar path: n < 4
+// sums from +0 in order; 4 <= n < 8 keeps four accumulators x0..x3, adds
+// x4.. into the first and then the other three: +0 + ((((x0 + x4) + ...) +
+// x1) + x2) + x3. Groups of 8 planes load one plane per vector (masked to n
+// floats) and transpose, so that those sums run on vectors of 8 planes (one
+// group loop per n); the planes after the last whole group run in scalar.
 func (g *meanGen) tiny() {
 	Label("tiny")
+	ngroups := GP64()
+	MOVQ(g.planes, ngroups)
+	SHRQ(U8(3), ngroups)
+	JZ(LabelRef("tinyPlane"))
+	ANDQ(U8(meanGroup-1), g.planes)
+	var m Op
+	if g.is.z {
+		t, k := GP32(), K()
+		MOVL(U32(0xff), t)
+		BZHIL(g.n.As32(), t, t)
+		KMOVB(t, k)
+		m = k
+	} else {
+		t, v := GP64(), YMM()
+		LEAQ(lanes8Tab.Offset(meanYBytes), t)
+		SUBQ(g.n4, t)
+		VMOVUPS(Mem{Base: t}, v)
+		m = v
+	}
+	for n := 1; n < meanTinyN; n++ {
+		CMPQ(g.n, U8(n))
+		JEQ(LabelRef(fmt.Sprintf("tinyGroup%d", n)))
+	}
+	for n := 1; n < meanTinyN; n++ {
+		g.tinyGroups(n, m, ngroups)
+	}
+
+	Label("tinyPlane")
 	s, a := XMM(), XMM()
 	p := GP64()
-	Label("tinyPlane")
 	TESTQ(g.planes, g.planes)
 	JZ(LabelRef("done"))
 	VXORPS(s, s, s)
@@ -193,6 +219,46 @@ func (g *meanGen) tiny() {
 	VMOVSS(s, Mem{Base: g.dst})
 	ADDQ(U8(4), g.dst)
 	DECQ(g.planes)
+	JMP(LabelRef("tinyPlane"))
+}
+
+// tinyGroups is the group loop of the planes of n < 8 floats (m: the mask of
+// n lanes): then jumps to the scalar loop for the rest.
+func (g *meanGen) tinyGroups(n int, m Op, ngroups GPVirtual) {
+	loop := fmt.Sprintf("tinyGroup%d", n)
+	Label(loop)
+	X := make([]VecVirtual, meanGroup)
+	for j := range X {
+		X[j] = YMM()
+		if g.is.z {
+			VMOVUPS_Z(Mem{Base: g.src}, m, X[j])
+		} else {
+			VMASKMOVPS(Mem{Base: g.src}, m, X[j])
+		}
+		ADDQ(g.n4, g.src)
+	}
+	L := g.transpose8(X, nil)
+	Comment("ATen's scalar order on 8 planes at once, from +0.")
+	s := YMM()
+	VXORPS(s, s, s)
+	if n < 4 {
+		for e := 0; e < n; e++ {
+			VADDPS(L[e], s, s)
+		}
+	} else {
+		a := L[0]
+		for _, e := range []int{4, 5, 6, 1, 2, 3} {
+			if e < 4 || e < n {
+				VADDPS(L[e], a, a)
+			}
+		}
+		VADDPS(a, s, s)
+	}
+	VDIVPS(g.fn, s, s)
+	VMOVUPS(s, Mem{Base: g.dst})
+	ADDQ(U8(4*meanGroup), g.dst)
+	DECQ(ngroups)
+	JNZ(LabelRef(loop))
 	JMP(LabelRef("tinyPlane"))
 }
 

@@ -95,19 +95,20 @@ func (g *meanGen) slotTables(gr *groupRegs) {
 	Comment("The slots' masks and unrotation indices, the same in every group.")
 	off, rb, t, prev := GP64(), GP64(), GP64(), GP64()
 	var kodd OpmaskVirtual
-	var pt GPVirtual
+	pt := GP64() // pairTab (AVX-512), iota32 (AVX2)
 	if g.is.z {
-		kodd, pt = K(), GP64()
+		kodd = K()
 		MOVL(U32(0xaa), t.As32())
 		KMOVB(t.As32(), kodd)
 		LEAQ(pairTab, pt)
+	} else {
+		LEAQ(iotaTab, pt)
 	}
 	MOVQ(g.src, off)
 	for j := 0; j < meanGroup; j++ {
 		Commentf("Slot %d.", j)
 		MOVQ(off, rb)
 		ANDQ(U8(meanYBytes-1), rb)
-		v := YMM()
 		if g.is.z {
 			SHRQ(U8(2), rb)
 			MOVL(U32(0xff), t.As32())
@@ -119,7 +120,8 @@ func (g *meanGen) slotTables(gr *groupRegs) {
 				g.pairIndices(gr.pair[j-1], gr.pair[j], prev, rb, kodd, pt)
 			}
 		} else {
-			VMOVUPS(Mem{Base: g.iota, Index: rb, Scale: 1}, v)
+			v := YMM()
+			VMOVUPS(Mem{Base: pt, Index: rb, Scale: 1}, v)
 			VMOVUPS(v, gr.perm.Offset(meanYBytes*j))
 			LEAQ(lanes8Tab.Offset(meanYBytes), t)
 			SUBQ(rb, t)
@@ -410,14 +412,29 @@ func (v *groupVariant) tails() VecVirtual {
 }
 
 // groupSums returns the 8 means of the group whose a_0 are A (rotated on
-// AVX-512, where pair unrotates them) and whose tau is tau:
-// vector l of the transpose holds lane l of every plane, and tau + lane 0 +
-// ... + lane 7 is then 8 vector additions, divided by float32(n).
+// AVX-512, where pair unrotates them) and whose tau is tau: vector l of the
+// transpose holds lane l of every plane, and tau + lane 0 + ... + lane 7 is
+// then 8 vector additions, divided by float32(n).
 func (g *meanGen) groupSums(A []VecVirtual, tau VecVirtual, pair []VecVirtual) VecVirtual {
-	Comment("Transpose the 8 a_0: L[l] = lane l of the 8 planes.")
+	L := g.transpose8(A, pair)
+	Comment("tau + lane 0 + ... + lane 7, then / float32(n).")
+	s := YMM()
+	VADDPS(L[0], tau, s)
+	for l := 1; l < len(L); l++ {
+		VADDPS(L[l], s, s)
+	}
+	VDIVPS(g.fn, s, s)
+	return s
+}
+
+// transpose8 returns L, L[l] holding lane l of the 8 vectors A (A is
+// clobbered). With pair (AVX-512), A's vectors are rotated and the first
+// step unrotates them (pairIndices).
+func (g *meanGen) transpose8(A, pair []VecVirtual) []VecVirtual {
+	Comment("Transpose: L[l] = lane l of the 8 vectors.")
 	t := make([]VecVirtual, 8)
 	for i := 0; i < 8; i += 2 {
-		if g.is.z {
+		if pair != nil {
 			t[i], t[i+1] = YMM(), A[i]
 			VMOVAPS(A[i], t[i])
 			VPERMT2PS(A[i+1], pair[i], t[i])
@@ -428,7 +445,7 @@ func (g *meanGen) groupSums(A []VecVirtual, tau VecVirtual, pair []VecVirtual) V
 			VUNPCKHPS(A[i+1], A[i], t[i+1])
 		}
 	}
-	// t[h], t[h+2]: lanes 0,1 (4,5) of planes h..h+3; t[h+1], t[h+3]: lanes 2,3 (6,7).
+	// t[h], t[h+2]: lanes 0,1 (4,5) of vectors h..h+3; t[h+1], t[h+3]: lanes 2,3 (6,7).
 	u := make([]VecVirtual, 8)
 	for h := 0; h < 8; h += 4 {
 		for i := 0; i < 2; i++ {
@@ -437,7 +454,7 @@ func (g *meanGen) groupSums(A []VecVirtual, tau VecVirtual, pair []VecVirtual) V
 			VSHUFPS(U8(0xee), t[h+i+2], t[h+i], u[h+2*i+1])
 		}
 	}
-	// u[i] (i < 4): lane i (low half) and lane i+4 (high half) of planes 0..3; u[i+4] of planes 4..7.
+	// u[i] (i < 4): lane i (low half) and lane i+4 (high half) of vectors 0..3; u[i+4] of vectors 4..7.
 	L := make([]VecVirtual, 8)
 	for i := 0; i < 4; i++ {
 		L[i], L[i+4] = YMM(), YMM()
@@ -449,12 +466,5 @@ func (g *meanGen) groupSums(A []VecVirtual, tau VecVirtual, pair []VecVirtual) V
 			VPERM2F128(U8(0x31), u[i+4], u[i], L[i+4])
 		}
 	}
-	Comment("tau + lane 0 + ... + lane 7, then / float32(n).")
-	s := YMM()
-	VADDPS(L[0], tau, s)
-	for l := 1; l < len(L); l++ {
-		VADDPS(L[l], s, s)
-	}
-	VDIVPS(g.fn, s, s)
-	return s
+	return L
 }
