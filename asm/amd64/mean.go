@@ -22,27 +22,25 @@ import (
 // Aligned loads. Planes start anywhere (n = 49 puts every plane 4 bytes on
 // from the last), and loads that straddle cache lines halve the read rate of
 // data streamed from L2. So the kernels read only aligned vectors V_0, V_1,
-// ... (8 floats each, or 16 in a zmm line) and keep the plane's lanes rotated:
-// with the plane starting r floats into V_0 (r = (address%32)/4), lane l of
-// x_m is lane (r+l)%8 of V_m when r+l < 8 and of V_{m+1} otherwise. Every sum
-// is lane-wise, so it is enough to run each chain twice: H over the V_m and
-// Lo over the V_{m+1}, in the chain's order, and to take lanes < r from Lo and
-// the others from H at the end (a blend). For the rows that is five chains S_c
-// = sum over rows j of V_{4j+c}, c = 0..4 (a_i = blend of S_i and S_{i+1});
-// then H = S_0 + V_{4R} + ... + V_{4R+E-1} + S_1 + S_2 + S_3 and Lo = S_1 +
-// V_{4R+1} + ... + V_{4R+E} + S_2 + S_3 + S_4, a_0 = blend(H, Lo), rotated by
-// r (unrotated by a permute of the lane indices r, r+1, ...). Zeros that a
-// chain adds where ATen adds a reset accumulator only change the sign of a
-// zero sum, which tau (from +0) turns into +0 as ATen's sum does.
+// ... of 8 floats and keep the plane's lanes rotated: with the plane starting
+// r floats into V_0 (r = (address%32)/4), lane l of x_m is lane (r+l)%8 of
+// V_m when r+l < 8 and of V_{m+1} otherwise. Every sum is lane-wise, so
+// blend(V_m, V_{m+1}) (lanes < r from V_{m+1}) is x_m rotated, and sums of
+// blends are blends of sums: the rows run as five chains S_c = sum over rows
+// j of V_{4j+c}, c = 0..4, a_i being blend(S_i, S_{i+1}) (fold gives the two
+// ways to a_0). a_0 comes out rotated by r and is unrotated by a permute of
+// the lane indices r, r+1, ... Zeros that a chain adds where ATen adds a
+// reset accumulator only change the sign of a zero sum, which tau (from +0)
+// turns into +0 as ATen's sum does.
 //
 // Reads past the plane: the aligned vectors that hold the plane's first and
-// last floats may reach up to 28 bytes (AVX-512 lines: 60) outside it, never
-// across a page. V_{4R+E} holds none of the plane when r = 0 and k = 0: its
-// address is then clamped to the plane's last vector (a value the blend
-// ignores), as is the last row chain's vector past the rows.
+// last floats may reach up to 28 bytes outside it, never across a page.
+// V_{4R+E} holds none of the plane when r = 0 and k = 0; it is then read only
+// where it is the next plane's, or clamped to the plane's last vector (a
+// value the blend ignores), as is the last row chain's vector past the rows.
 //
 // Paths, chosen per call from n (mean_group.go, mean_cascade.go):
-//   - n < 8: ATen's scalar path, one plane at a time.
+//   - n < 8: ATen's scalar path, 8 planes at a time (then one at a time).
 //   - 8 <= n < 32*16 (fewer rows than the cascade's first step): groups of 8
 //     planes, then the rest of the planes one at a time on the cascade path.
 //   - larger n: one plane at a time through the cascade.
