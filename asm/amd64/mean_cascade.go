@@ -25,6 +25,7 @@ type cascadeRegs struct {
 	safe   GPVirtual    // the aligned vector that holds the plane's last float
 	lv     Mem          // levels 2 and 3
 	step   Mem          // rows per cascade step: 2^max(4, ceilLog2(R)/4)
+	deep   Mem          // 1 when the planes have step^2 rows or more (levels 2 and 3 fill), else 0
 }
 
 func (c *cascadeRegs) lvMem(level, i int) Mem {
@@ -37,7 +38,7 @@ func (g *meanGen) cascade() {
 		c.z = append(c.z, YMM())
 		c.lv1 = append(c.lv1, YMM())
 	}
-	c.lv, c.step = AllocLocal(2*meanChains*meanYBytes), AllocLocal(8)
+	c.lv, c.step, c.deep = AllocLocal(2*meanChains*meanYBytes), AllocLocal(8), AllocLocal(8)
 	abuf := AllocLocal(2 * meanYBytes)
 
 	Label("cascade")
@@ -57,6 +58,13 @@ func (g *meanGen) cascade() {
 	MOVQ(U32(1), u)
 	SHLXQ(t, u, u)
 	MOVQ(u, c.step)
+	ADDQ(t, t)
+	MOVQ(U32(1), u)
+	SHLXQ(t, u, u)
+	CMPQ(g.rows, u)
+	SETGE(t.As8())
+	MOVBQZX(t.As8(), t)
+	MOVQ(t, c.deep)
 
 	Label("plane")
 	TESTQ(g.planes, g.planes)
@@ -84,9 +92,14 @@ func (c *cascadeRegs) rows() {
 	VXORPS(zero, zero, zero)
 	for i := range c.z {
 		VXORPS(c.lv1[i], c.lv1[i], c.lv1[i])
+	}
+	CMPQ(c.deep, U8(0))
+	JEQ(LabelRef("shallow"))
+	for i := range c.z {
 		VMOVUPS(zero, c.lvMem(2, i))
 		VMOVUPS(zero, c.lvMem(3, i))
 	}
+	Label("shallow")
 	ptr, rem, g1, g2 := GP64(), GP64(), GP64(), GP64()
 	MOVQ(c.a, ptr)
 	MOVQ(g.rows, rem)
@@ -126,19 +139,26 @@ func (c *cascadeRegs) rows() {
 	JMP(LabelRef("step"))
 
 	Label("rest")
-	Comment("The rows after the last whole step, then level 0 += levels 1, 2, 3.")
+	Comment("The rows after the last whole step, then level 0 += levels 1, 2, 3 (levels 2 and 3 are zeros below step^2 rows).")
+	TESTQ(rem, rem)
+	JNZ(LabelRef("restRows"))
 	for i := range c.z {
 		VXORPS(c.z[i], c.z[i], c.z[i])
 	}
-	TESTQ(rem, rem)
-	JZ(LabelRef("levels"))
+	JMP(LabelRef("levels"))
+	Label("restRows")
 	c.rowSum("R", ptr, rem)
 	Label("levels")
 	for i := range c.z {
 		VADDPS(c.lv1[i], c.z[i], c.z[i])
+	}
+	CMPQ(c.deep, U8(0))
+	JEQ(LabelRef("levelsDone"))
+	for i := range c.z {
 		VADDPS(c.lvMem(2, i), c.z[i], c.z[i])
 		VADDPS(c.lvMem(3, i), c.z[i], c.z[i])
 	}
+	Label("levelsDone")
 }
 
 // rowSum sets the chains to the sums of cnt >= 1 rows from ptr and moves ptr
