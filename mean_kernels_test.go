@@ -130,21 +130,28 @@ func TestGlobalMeanSizes(t *testing.T) {
 
 // TestGlobalMeanCascade covers the rows around each cascade boundary (16
 // rows: level 1; 256: level 2; 4096 and twice that: level 3), with every
-// tail length 0..31 after them, misaligned.
+// tail length 0..31 after them up to 511 rows and some beyond, misaligned.
 func TestGlobalMeanCascade(t *testing.T) {
-	rows := []int{15, 16, 17, 31, 32, 33, 255, 256, 257, 511, 4095, 4096, 4097, 8191, 8192, 8193, 3*4096 + 5}
-	if testing.Short() {
-		rows = rows[:10]
+	type size struct{ rows, tails []int }
+	all := make([]int, 32)
+	for i := range all {
+		all[i] = i
+	}
+	sizes := []size{{[]int{15, 16, 17, 31, 32, 33, 255, 256, 257, 511}, all}}
+	if !testing.Short() {
+		sizes = append(sizes, size{[]int{4095, 4096, 4097, 8191, 8192, 8193, 3*4096 + 5}, []int{0, 1, 7, 8, 9, 24, 31}})
 	}
 	withISA(t, func(t *testing.T, isa ISA) {
 		r := rand.New(rand.NewPCG(33, 34))
-		for _, rw := range rows {
-			for tail := range 32 {
-				n := rw*32 + tail
-				planes := 1 + r.IntN(3)
-				in := meanPlanes(planes, n, r.IntN(16))
-				meanData(r, in, tail)
-				meanCase(t, isa, in, planes, n, r.IntN(16))
+		for _, sz := range sizes {
+			for _, rw := range sz.rows {
+				for _, tail := range sz.tails {
+					n := rw*32 + tail
+					planes := 1 + r.IntN(3)
+					in := meanPlanes(planes, n, r.IntN(16))
+					meanData(r, in, tail)
+					meanCase(t, isa, in, planes, n, r.IntN(16))
+				}
 			}
 		}
 	})
