@@ -19,10 +19,11 @@ import (
 // first group's alignment: each slot's blend mask and unrotation indices are
 // computed once per call. The code of a group is specialised by the number of
 // rows (0, 1, more) and by E = (n/8)%4, so that a slot runs no branch but its
-// row loop's and its tail's. Every plane of a group but the call's last has
-// the next plane after it, so V_{4R+E} can always be read; the last group is
-// left to the cascade path when that vector may lie past the input (n%8 = 0
-// and slot 7 aligned), as are the planes after the last whole group.
+// row loop's; the tails of the 8 planes are gathered and summed once per
+// group. Every plane of a group but the call's last has the next plane after
+// it, so V_{4R+E} can always be read; the last group is left to the cascade
+// path when that vector may lie past the input (n%8 = 0 and slot 7 aligned),
+// as are the planes after the last whole group.
 
 const meanGroup = 8
 
@@ -225,8 +226,9 @@ func (v *groupVariant) emit() {
 	JMP(LabelRef("groupsDone"))
 }
 
-// slot computes slot j's plane (at gr.p) into A (its a_0, unrotated) and
-// its tail, and moves gr.p to the next plane.
+// slot computes slot j's plane (at gr.p) into A, its a_0 (unrotated on AVX2;
+// AVX-512 leaves that to groupSums' pair permutes), and moves gr.p to the
+// next plane.
 func (v *groupVariant) slot(j int, A VecVirtual) {
 	g, gr := v.g, v.gr
 	lbl := func(s string) string { return fmt.Sprintf("%s%s%d", v.name(), s, j) }
