@@ -470,6 +470,36 @@ func TestSuiteKernels(t *testing.T) {
 	})
 }
 
+// TestTwoPassBands runs two-pass max pooling where a plane's horizontal
+// maxima do not fit the scratch at once and are made in bands (each band's
+// classes start at its own first window): wide rows, the suite's 3d shape,
+// and random ones.
+func TestTwoPassBands(t *testing.T) {
+	ax := func(in, k, s, p, d int) Axis {
+		a, ok := axisOf(in, k, s, p, d, false)
+		require.True(t, ok)
+		return a
+	}
+	forEachISA(t, func(t *testing.T, isa ISA) {
+		r := rand.New(rand.NewPCG(11, 12))
+		gs := []Geometry{
+			{Planes: 1, D: Unit, H: ax(23, 2, 1, 0, 1), W: ax(1234, 2, 1, 0, 1)},
+			{Planes: 2, D: ax(16, 3, 2, 1, 1), H: ax(56, 3, 2, 1, 1), W: ax(56, 3, 2, 1, 1)},
+			{Planes: 2, D: Unit, H: ax(40, 3, 2, 1, 1), W: ax(3000, 3, 2, 1, 1)},
+		}
+		for range 12 {
+			gs = append(gs, Geometry{Planes: 1 + r.IntN(2), D: Unit,
+				H: randAxis(r, 8, 40, 2), W: ax(2000+r.IntN(3000), 2+r.IntN(2), 1+r.IntN(2), r.IntN(2), 1)})
+		}
+		for _, g := range gs {
+			c := newCase[float32](t, r, "max", g)
+			c.check(t, r, true)
+			c64 := newCase[float64](t, r, "max", g)
+			c64.check(t, r, true)
+		}
+	})
+}
+
 // suiteGeometries are the max pooling geometries of the standard suite.
 func suiteGeometries() []Geometry {
 	ax := func(in, k, s, p, d int) Axis {
