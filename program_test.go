@@ -61,16 +61,19 @@ func randAxis(r *rand.Rand, lo, hi, maxD int) Axis {
 	}
 }
 
-// fill writes random data: normals, or small integers (ties), with NaNs,
-// infinities and zeros of both signs when special is set.
+// fill writes random data: normals, or small integers (ties), or normals
+// after a ReLU (half of them +0), with NaNs, infinities and zeros of both
+// signs when special is set.
 func fill[T Float](r *rand.Rand, x []T, special bool) {
-	kind := r.IntN(3)
+	kind := r.IntN(4)
 	for i := range x {
 		switch kind {
 		case 0:
 			x[i] = T(r.NormFloat64())
 		case 1:
 			x[i] = T(r.IntN(5) - 2)
+		case 2:
+			x[i] = T(max(r.NormFloat64(), 0))
 		default:
 			x[i] = T(r.NormFloat64() * 1e3)
 		}
