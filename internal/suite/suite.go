@@ -144,7 +144,11 @@ func Shape(s []int) string {
 }
 
 // Plan builds the pool plan of a case for float32.
-func (c Case) Plan() (*pool.Plan[float32], error) {
+func (c Case) Plan() (*pool.Plan[float32], error) { return PlanOf[float32](c) }
+
+// PlanOf builds the pool plan of a case for T (the suite's cases are
+// float32; float64 plans time the same work in the other type).
+func PlanOf[T simdpool.Float](c Case) (*pool.Plan[T], error) {
 	a := c.Args
 	maxo := pool.MaxPoolOptions{KernelSize: a.KernelSize, Stride: a.Stride, Padding: a.Padding, Dilation: a.Dilation, CeilMode: a.CeilMode}
 	avgo := pool.AvgPoolOptions{KernelSize: a.KernelSize, Stride: a.Stride, Padding: a.Padding, CeilMode: a.CeilMode,
@@ -162,25 +166,25 @@ func (c Case) Plan() (*pool.Plan[float32], error) {
 	s := c.InputShape
 	switch c.Op {
 	case "max_pool1d":
-		return pool.NewMaxPool1d[float32](s, maxo)
+		return pool.NewMaxPool1d[T](s, maxo)
 	case "max_pool2d":
-		return pool.NewMaxPool2d[float32](s, maxo)
+		return pool.NewMaxPool2d[T](s, maxo)
 	case "max_pool3d":
-		return pool.NewMaxPool3d[float32](s, maxo)
+		return pool.NewMaxPool3d[T](s, maxo)
 	case "avg_pool1d":
-		return pool.NewAvgPool1d[float32](s, avgo)
+		return pool.NewAvgPool1d[T](s, avgo)
 	case "avg_pool2d":
-		return pool.NewAvgPool2d[float32](s, avgo)
+		return pool.NewAvgPool2d[T](s, avgo)
 	case "avg_pool3d":
-		return pool.NewAvgPool3d[float32](s, avgo)
+		return pool.NewAvgPool3d[T](s, avgo)
 	case "lp_pool1d":
-		return pool.NewLpPool1d[float32](s, lpo)
+		return pool.NewLpPool1d[T](s, lpo)
 	case "lp_pool2d":
-		return pool.NewLpPool2d[float32](s, lpo)
+		return pool.NewLpPool2d[T](s, lpo)
 	case "lp_pool3d":
-		return pool.NewLpPool3d[float32](s, lpo)
+		return pool.NewLpPool3d[T](s, lpo)
 	case "adaptive_avg_pool2d":
-		return pool.NewAdaptiveAvgPool2d[float32](s, pool.AdaptiveAvgPoolOptions{OutputSize: a.OutputSize})
+		return pool.NewAdaptiveAvgPool2d[T](s, pool.AdaptiveAvgPoolOptions{OutputSize: a.OutputSize})
 	}
 	return nil, fmt.Errorf("unknown op %q (known: %s)", c.Op, strings.Join(Ops, ", "))
 }
