@@ -16,11 +16,12 @@ import "unsafe"
 //   - max: the maximum of every window is taken with Go's max, which is exact
 //     except for zeros (max(-0, +0) is +0 in either order, where the contract
 //     keeps the first) and NaNs (any NaN, where the contract keeps the last).
-//     So every output that is a zero or a NaN (or a tiny value whose square
-//     is 0: a cheap test that errs on the safe side) is recomputed by the
-//     reference; no plane is ever left to the caller. Go's max has no order,
-//     so the tap rows are folded first, column by column, then the columns
-//     taken horizontally: separable, each column folded once.
+//     So every output that is a zero is replaced by its window's first zero,
+//     and every NaN (or tiny value whose square is 0: a cheap test that errs
+//     on the safe side) is recomputed by the reference; no plane is ever left
+//     to the caller. Go's max has no order, so one or two tap rows are taken
+//     together, more are folded first, column by column, and the columns
+//     then taken horizontally: separable, each column folded once.
 //   - max with index: the maximum as above, then for each output the first
 //     tap in row-major order equal to it: the tap rows and taps are scanned
 //     from the last, each tap equal to the maximum replacing the index.
@@ -104,6 +105,11 @@ type goRow[T Float] struct {
 	out  []T
 	ix   []int64 // max with index: the row's indices
 	base int32   // max with index: the plane index of the row's column 0, less tapIdx
+	// Max: the outputs of a segment whose Go max is suspect, and the column
+	// maxima of its tap rows (here, not in maxSegment, to be cleared once a
+	// call).
+	sus [maxSeg]int32
+	buf [maxSeg]T
 }
 
 // run computes the row: its edge outputs with the reference, its interior
@@ -111,10 +117,10 @@ type goRow[T Float] struct {
 func (w *goRow[T]) run() {
 	a := w.a
 	for j := range a.c0 {
-		w.exact(j)
+		w.edge(j)
 	}
 	for j := a.c1; j < a.wo; j++ {
-		w.exact(j)
+		w.edge(j)
 	}
 	if a.c1 <= a.c0 {
 		return
@@ -127,6 +133,54 @@ func (w *goRow[T]) run() {
 		w.sums(w.out[a.c0:a.c1], i0, need)
 	default:
 		w.maxima(w.out[a.c0:a.c1], i0, need)
+	}
+}
+
+// edge computes output j, whose window leaves the row, from its taps
+// inside the row, [t0, t1): a sum in order, a max as in the interior (with
+// index, and without taps inside the row, the reference).
+func (w *goRow[T]) edge(j int) {
+	a := w.a
+	c := j*a.s - a.p // the column of tap 0
+	t0, t1 := 0, a.k
+	if c < 0 {
+		t0 = (-c + a.d - 1) / a.d
+	}
+	if end := c + (a.k-1)*a.d; end >= a.w {
+		t1 = max(0, (a.w-c+a.d-1)/a.d)
+	}
+	if t1 <= t0 || w.op == kMaxIdx {
+		w.exact(j)
+		return
+	}
+	switch w.op {
+	case kSum, kSumSq:
+		var sum T
+		for _, r := range w.rows {
+			for t := t0; t < t1; t++ {
+				x := r[c+t*a.d]
+				if w.op == kSumSq {
+					x = T(x * x)
+				}
+				sum += x
+			}
+		}
+		w.out[j] = sumPostRef(a, sum, j)
+	default:
+		m := w.rows[0][c+t0*a.d]
+		for _, r := range w.rows {
+			for t := t0; t < t1; t++ {
+				m = max(m, r[c+t*a.d])
+			}
+		}
+		switch {
+		case m == 0:
+			m = firstZero(w.rows, c+t0*a.d, t1-t0, a.d)
+		case suspect(m):
+			w.exact(j)
+			return
+		}
+		w.out[j] = m
 	}
 }
 
@@ -145,48 +199,75 @@ func (w *goRow[T]) exact(j int) {
 // sums computes the interior outputs acc of a sum row, whose taps are the
 // columns [i0, i0+need) of the tap rows.
 func (w *goRow[T]) sums(acc []T, i0, need int) {
-	clear(acc)
-	for _, r := range w.rows {
-		sumRow(w.op, w.pat, acc, r[i0:i0+need])
+	var taps [3][]T // whole windows of up to three rows: one loop
+	fused := false
+	if len(w.rows) <= len(taps) {
+		for v, r := range w.rows {
+			taps[v] = r[i0 : i0+need]
+		}
+		fused = sumWindows(w.op, w.pat, acc, taps[:len(w.rows)])
+	}
+	if !fused {
+		clear(acc)
+		for _, r := range w.rows {
+			sumRow(w.op, w.pat, acc, r[i0:i0+need])
+		}
 	}
 	postRow(w.a, acc, w.div[w.a.c0:w.a.c1])
 }
 
-// foldCols is the width of the stack buffer of column maxima.
-const foldCols = 512
+// maxSeg bounds the outputs of a max row taken at a time, and the width of
+// the stack buffer of column maxima.
+const maxSeg = 512
 
 // maxima computes the interior outputs m of a max row (and their indices),
-// whose taps are the columns [i0, i0+need) of the tap rows.
+// whose taps are the columns [i0, i0+need) of the tap rows, maxSeg outputs
+// at a time.
 func (w *goRow[T]) maxima(m []T, i0, need int) {
 	a := w.a
+	span := (a.k-1)*a.d + 1
+	per := maxSeg
+	if a.k > 1 && len(w.rows) > 2 {
+		per = (maxSeg-span)/a.s + 1 // outputs whose columns fit the buffer
+	}
+	for j := 0; j < len(m); j += per {
+		n := min(per, len(m)-j)
+		w.maxSegment(m[j:j+n], j, i0+j*a.s, (n-1)*a.s+span)
+	}
+}
+
+// maxSegment computes the outputs m of a max row, from interior output j0
+// on, whose taps are the columns [i0, i0+need) of the tap rows.
+func (w *goRow[T]) maxSegment(m []T, j0, i0, need int) {
+	a, sus := w.a, w.sus[:]
+	var n int
 	switch {
 	case a.k == 1:
-		foldMax(m, w.rows, i0)
+		n = foldMax(m, w.rows, i0, sus)
 	case len(w.rows) == 1:
-		maxRow(w.pat, m, w.rows[0][i0:i0+need])
+		n = maxRow(w.pat, m, w.rows[0][i0:i0+need], sus)
+	case len(w.rows) == 2 && w.pat == pS2K2D1:
+		n = maxS2K2D1x2(m, w.rows[0][i0:i0+need], w.rows[1][i0:i0+need], sus)
 	default:
-		// Fold the tap rows into columns, a buffer at a time, then take
-		// the columns' maxima horizontally.
-		var buf [foldCols]T
-		span := (a.k-1)*a.d + 1
-		per := (foldCols-span)/a.s + 1 // outputs per buffer
-		for j := 0; j < len(m); j += per {
-			seg := m[j:min(j+per, len(m))]
-			cols := buf[:(len(seg)-1)*a.s+span]
-			foldMax(cols, w.rows, i0+j*a.s)
-			maxRow(w.pat, seg, cols)
-		}
+		// Fold the tap rows into columns, then take the columns' maxima
+		// horizontally.
+		cols := w.buf[:need]
+		foldMax(cols, w.rows, i0, sus)
+		n = maxRow(w.pat, m, cols, sus)
 	}
 	if w.ix != nil {
-		ix := w.ix[a.c0:a.c1]
+		ix := w.ix[a.c0+j0:][:len(m)]
 		for v := len(w.rows) - 1; v >= 0; v-- {
 			indexRow(w.pat, ix, m, w.rows[v][i0:i0+need], int64(w.base+a.tapIdx[v])+int64(i0))
 		}
 	}
-	// Zeros and NaNs (and tiny values) from the reference.
-	for j, x := range m {
-		if !(x*x > 0) {
-			w.exact(a.c0 + j)
+	// A zero's sign is the first zero's (whose index the scans found);
+	// NaNs and tiny values from the reference.
+	for _, j := range sus[:n] {
+		if m[j] == 0 {
+			m[j] = firstZero(w.rows, i0+int(j)*a.s, a.k, a.d)
+		} else {
+			w.exact(a.c0 + j0 + int(j))
 		}
 	}
 }

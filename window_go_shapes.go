@@ -34,20 +34,21 @@ func winS1K3D2[T Float](op kernelOp, a *winArgs, src, dst, idx unsafe.Pointer, p
 }
 
 // maxRow sets out[j] to Go's max of the taps of output j (taps > 1; one tap
-// is a fold of the tap rows, foldMax).
-func maxRow[T Float](pat rowPattern, out, in []T) {
+// is a fold of the tap rows, foldMax), listing the suspect ones in sus.
+func maxRow[T Float](pat rowPattern, out, in []T, sus []int32) int {
 	switch pat {
 	case pS2K2D1:
-		maxS2K2D1(out, in)
+		return maxS2K2D1(out, in, sus)
 	case pS2K3D1:
-		maxS2K3D1(out, in)
+		return maxS2K3D1(out, in, sus)
 	case pS1K2D1:
-		maxS1K2D1(out, in)
+		return maxS1K2D1(out, in, sus)
 	case pS1K3D1:
-		maxS1K3D1(out, in)
+		return maxS1K3D1(out, in, sus)
 	case pS1K3D2:
-		maxS1K3D2(out, in)
+		return maxS1K3D2(out, in, sus)
 	}
+	panic("simdpool: no max loop for pattern")
 }
 
 // indexRow replaces ix[j] with at0 plus the offset in in of the first tap of
@@ -66,6 +67,8 @@ func indexRow[T Float](pat rowPattern, ix []int64, m, in []T, at0 int64) {
 		indexS1K3D1(ix, m, in, at0)
 	case pS1K3D2:
 		indexS1K3D2(ix, m, in, at0)
+	default:
+		panic("simdpool: no index loop for pattern")
 	}
 }
 
@@ -91,5 +94,26 @@ func sumRow[T Float](op kernelOp, pat rowPattern, acc, in []T) {
 		sumS1K2D1(acc, in)
 	case pat == pS1K3D1:
 		sumS1K3D1(acc, in)
+	default:
+		panic("simdpool: no sum loop for pattern")
 	}
+}
+
+// sumWindows sets acc[j] to +0 plus the taps of output j over all the rows
+// (their squares for kSumSq) in row-major order, if the pattern has a loop
+// for whole windows of that many rows; else it reports false.
+func sumWindows[T Float](op kernelOp, pat rowPattern, acc []T, rows [][]T) bool {
+	switch {
+	case pat == pS2K2D1 && len(rows) == 2 && op == kSum:
+		sumS2K2D1x2(acc, rows[0], rows[1])
+	case pat == pS2K2D1 && len(rows) == 2:
+		sumSqS2K2D1x2(acc, rows[0], rows[1])
+	case pat == pS1K3D1 && len(rows) == 2 && op == kSum:
+		sumS1K3D1x2(acc, rows[0], rows[1])
+	case pat == pS1K3D1 && len(rows) == 3 && op == kSum:
+		sumS1K3D1x3(acc, rows[0], rows[1], rows[2])
+	default:
+		return false
+	}
+	return true
 }

@@ -65,6 +65,35 @@ func sumSqS1K2D1[T Float](acc, in []T) {
 	}
 }
 
+// Whole windows of two or three tap rows, for the common shapes (avg_pool
+// 2x2 stride 2 and 3x3 stride 1, lp_pool 2x2): acc[j] is set to +0 plus the
+// taps of output j in row-major order.
+
+func sumS2K2D1x2[T Float](acc, r0, r1 []T) {
+	for j, i := 0, 0; j < len(acc) && i >= 0 && i < len(r0)-1 && i < len(r1)-1; j, i = j+1, i+2 {
+		acc[j] = 0 + r0[i] + r0[i+1] + r1[i] + r1[i+1]
+	}
+}
+
+func sumSqS2K2D1x2[T Float](acc, r0, r1 []T) {
+	for j, i := 0, 0; j < len(acc) && i >= 0 && i < len(r0)-1 && i < len(r1)-1; j, i = j+1, i+2 {
+		a, b, c, d := r0[i], r0[i+1], r1[i], r1[i+1]
+		acc[j] = 0 + T(a*a) + T(b*b) + T(c*c) + T(d*d)
+	}
+}
+
+func sumS1K3D1x2[T Float](acc, r0, r1 []T) {
+	for j := 0; j < len(acc) && j < len(r0)-2 && j < len(r1)-2; j++ {
+		acc[j] = 0 + r0[j] + r0[j+1] + r0[j+2] + r1[j] + r1[j+1] + r1[j+2]
+	}
+}
+
+func sumS1K3D1x3[T Float](acc, r0, r1, r2 []T) {
+	for j := 0; j < len(acc) && j < len(r0)-2 && j < len(r1)-2 && j < len(r2)-2; j++ {
+		acc[j] = 0 + r0[j] + r0[j+1] + r0[j+2] + r1[j] + r1[j+1] + r1[j+2] + r2[j] + r2[j+1] + r2[j+2]
+	}
+}
+
 // postRow turns the sums of a row's outputs into the outputs as a.post says,
 // div holding their divisors: sumPostRef over a row.
 func postRow[T Float](a *winArgs, sums, div []T) {
