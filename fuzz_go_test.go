@@ -22,7 +22,7 @@ func FuzzGenericPrograms(f *testing.F) {
 	shapes := goShapeKernels()
 	for shape := range len(shapes) + 1 {
 		for op := range len(ops) {
-			for seed := range uint64(3) {
+			for seed := range uint64(8) {
 				f.Add(seed, uint8(shape), uint8(op), seed%2 == 1)
 			}
 		}
@@ -52,24 +52,30 @@ func goShapeKernels() []*kernelInfo {
 
 // fuzzGeometry draws a 1d, 2d or 3d geometry of 1..3 planes whose W axis has
 // the taps of shapes[shape] (random taps past the last shape), its length
-// 1..300, in ceil mode or not.
+// 1..300, and in 2d as often its H axis (so that whole windows of the shape
+// run), in ceil mode or not.
 func fuzzGeometry(r *rand.Rand, shapes []*kernelInfo, shape int) Geometry {
 	g := Geometry{Planes: 1 + r.IntN(3), D: Unit, H: Unit}
-	switch r.IntN(3) {
-	case 1:
-		g.H = randAxis(r, 1, 24, 3)
-	case 2:
-		g.D, g.H = randAxis(r, 1, 6, 2), randAxis(r, 1, 12, 3)
-	}
 	if shape >= len(shapes) {
 		g.W = randAxis(r, 1, 300, 3)
 		return g
 	}
 	ki := shapes[shape]
-	for {
-		if w, ok := axisOf(1+r.IntN(300), ki.k, ki.s, ki.p, ki.d, r.IntN(2) == 0); ok {
-			g.W = w
-			return g
+	axis := func(maxIn int) Axis {
+		for {
+			if a, ok := axisOf(1+r.IntN(maxIn), ki.k, ki.s, ki.p, ki.d, r.IntN(2) == 0); ok {
+				return a
+			}
 		}
 	}
+	g.W = axis(300)
+	switch r.IntN(4) {
+	case 1:
+		g.H = randAxis(r, 1, 24, 3)
+	case 2:
+		g.D, g.H = randAxis(r, 1, 6, 2), randAxis(r, 1, 12, 3)
+	case 3:
+		g.H = axis(24)
+	}
+	return g
 }
