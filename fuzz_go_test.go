@@ -16,9 +16,6 @@ import (
 // wide picks float64. Its seed corpus runs as a test, every shape with every
 // op in both types.
 func FuzzGenericPrograms(f *testing.F) {
-	prev := Current()
-	require.NoError(f, Use(Generic))
-	f.Cleanup(func() { require.NoError(f, Use(prev)) })
 	shapes := goShapeKernels()
 	for shape := range len(shapes) + 1 {
 		for op := range len(ops) {
@@ -28,6 +25,9 @@ func FuzzGenericPrograms(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, seed uint64, shape, op uint8, wide bool) {
+		prev := Current()
+		require.NoError(t, Use(Generic))
+		defer func() { require.NoError(t, Use(prev)) }()
 		r := rand.New(rand.NewPCG(seed, uint64(shape)<<8|uint64(op)))
 		g := fuzzGeometry(r, shapes, int(shape))
 		special := r.IntN(2) == 0
@@ -51,9 +51,12 @@ func goShapeKernels() []*kernelInfo {
 }
 
 // fuzzGeometry draws a 1d, 2d or 3d geometry of 1..3 planes whose W axis has
-// the taps of shapes[shape] (random taps past the last shape), its length
-// 1..300, and in 2d as often its H axis (so that whole windows of the shape
-// run), in ceil mode or not.
+// the taps of shapes[shape] (random taps past the last shape), in ceil mode
+// or not: 1d with rows up to 1500 long (longer than a kernel takes at once),
+// 2d or 3d with random vertical taps, 2d with the shape on H too (so that
+// whole windows of the shape run), or 2d with windows that do not overlap
+// vertically and rows up to 1500 long (one pass; the two passes of max over
+// rows that long would need several bands of the scratch).
 func fuzzGeometry(r *rand.Rand, shapes []*kernelInfo, shape int) Geometry {
 	g := Geometry{Planes: 1 + r.IntN(3), D: Unit, H: Unit}
 	if shape >= len(shapes) {
@@ -68,14 +71,20 @@ func fuzzGeometry(r *rand.Rand, shapes []*kernelInfo, shape int) Geometry {
 			}
 		}
 	}
-	g.W = axis(300)
-	switch r.IntN(4) {
+	long := []int{300, 1500}[r.IntN(2)]
+	switch r.IntN(5) {
+	case 0:
+		g.W = axis(long)
 	case 1:
-		g.H = randAxis(r, 1, 24, 3)
+		g.H, g.W = randAxis(r, 1, 24, 3), axis(300)
 	case 2:
-		g.D, g.H = randAxis(r, 1, 6, 2), randAxis(r, 1, 12, 3)
+		g.D, g.H, g.W = randAxis(r, 1, 6, 2), randAxis(r, 1, 12, 3), axis(40)
 	case 3:
-		g.H = axis(24)
+		g.H, g.W = axis(24), axis(300)
+	default:
+		k := 1 + r.IntN(3)
+		g.H, _ = axisOf(k+r.IntN(24), k, k+r.IntN(2), 0, 1, false)
+		g.W = axis(long)
 	}
 	return g
 }

@@ -3,25 +3,27 @@ package simdpool
 import "unsafe"
 
 // The fast pure-Go window kernels: the contract of winArgs (see windowRef,
-// its reference) computed row by row, each output row in three parts. Its
-// edge outputs (chunks [0, c0) and [c1, nc), one output per chunk), whose
-// windows leave the row, are computed by the reference, tap by tap with
-// column tests. Its interior outputs, whose taps all lie in the row, are
-// computed by loops made for one horizontal pattern (stride, taps, dilation:
-// rowPattern, window_go_shapes.go) over whole tap rows:
+// its reference) computed row by row, each output row in two parts. Its edge
+// outputs (chunks [0, c0) and [c1, nc), one output per chunk), whose windows
+// leave the row, are computed one by one over their taps inside the row. Its
+// interior outputs, whose taps all lie in the row, are computed by loops made
+// for one horizontal pattern (stride, taps, dilation: rowPattern,
+// window_go_shapes.go) over whole tap rows:
 //
-//   - sums: the outputs are cleared to +0, each tap row in order adds its taps
-//     in order (so every output is +0 plus its taps in row-major order, as
-//     the contract says), then the row is divided as winArgs.post says.
+//   - sums: every output is +0 plus its taps in row-major order, as the
+//     contract says: in one loop over whole windows for the common shapes,
+//     else cleared to +0 and added to by each tap row in order; then the row
+//     is divided as winArgs.post says.
 //   - max: the maximum of every window is taken with Go's max, which is exact
 //     except for zeros (max(-0, +0) is +0 in either order, where the contract
 //     keeps the first) and NaNs (any NaN, where the contract keeps the last).
 //     So every output that is a zero is replaced by its window's first zero,
 //     and every NaN (or tiny value whose square is 0: a cheap test that errs
 //     on the safe side) is recomputed by the reference; no plane is ever left
-//     to the caller. Go's max has no order, so one or two tap rows are taken
-//     together, more are folded first, column by column, and the columns
-//     then taken horizontally: separable, each column folded once.
+//     to the caller. Go's max has no order, so one tap row (or two, for 2x2
+//     stride 2) is taken at once; more are folded first, column by column,
+//     and the columns then taken horizontally: separable, each column folded
+//     once.
 //   - max with index: the maximum as above, then for each output the first
 //     tap in row-major order equal to it: the tap rows and taps are scanned
 //     from the last, each tap equal to the maximum replacing the index.
@@ -112,8 +114,8 @@ type goRow[T Float] struct {
 	buf [maxSeg]T
 }
 
-// run computes the row: its edge outputs with the reference, its interior
-// ones with the loops.
+// run computes the row: its edge outputs one by one, its interior ones with
+// the loops.
 func (w *goRow[T]) run() {
 	a := w.a
 	for j := range a.c0 {
@@ -227,13 +229,20 @@ func (w *goRow[T]) maxima(m []T, i0, need int) {
 	a := w.a
 	span := (a.k-1)*a.d + 1
 	per := maxSeg
-	if a.k > 1 && len(w.rows) > 2 {
+	if w.foldsRows() {
 		per = (maxSeg-span)/a.s + 1 // outputs whose columns fit the buffer
 	}
 	for j := 0; j < len(m); j += per {
 		n := min(per, len(m)-j)
 		w.maxSegment(m[j:j+n], j, i0+j*a.s, (n-1)*a.s+span)
 	}
+}
+
+// foldsRows reports whether the max of a row folds its tap rows into the
+// buffer of columns first: more than one tap, and more tap rows than a loop
+// of the pattern takes at once.
+func (w *goRow[T]) foldsRows() bool {
+	return w.a.k > 1 && len(w.rows) > 1 && (len(w.rows) > 2 || w.pat != pS2K2D1)
 }
 
 // maxSegment computes the outputs m of a max row, from interior output j0
@@ -246,7 +255,7 @@ func (w *goRow[T]) maxSegment(m []T, j0, i0, need int) {
 		n = foldMax(m, w.rows, i0, sus)
 	case len(w.rows) == 1:
 		n = maxRow(w.pat, m, w.rows[0][i0:i0+need], sus)
-	case len(w.rows) == 2 && w.pat == pS2K2D1:
+	case !w.foldsRows():
 		n = maxS2K2D1x2(m, w.rows[0][i0:i0+need], w.rows[1][i0:i0+need], sus)
 	default:
 		// Fold the tap rows into columns, then take the columns' maxima
