@@ -273,9 +273,10 @@ func (w *goRow[T]) maxSegment(m []T, j0, i0, need int) {
 	// A zero's sign is the first zero's (whose index the scans found);
 	// NaNs and tiny values from the reference.
 	for _, j := range sus[:n] {
-		if m[j] == 0 {
+		switch x := m[j]; {
+		case x == 0:
 			m[j] = firstZero(w.rows, i0+int(j)*a.s, a.k, a.d)
-		} else {
+		case suspect(x):
 			w.exact(a.c0 + j0 + int(j))
 		}
 	}
