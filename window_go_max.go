@@ -6,7 +6,8 @@ import "math"
 // max (through maxIn, maxOf, maxOut: window_go_maxop_*.go), exact but for
 // zeros and NaNs, which the loops report and the kernels recompute; and the
 // index scans of max with index. The loop conditions bound every index, so
-// that the compiler drops the bounds checks.
+// that the compiler drops the bounds checks (all but those of the stores to
+// the list of suspects).
 
 // suspect reports whether a maximum from Go's max may differ from the
 // contract's: a zero (whose sign is the first zero's), a NaN (the last
