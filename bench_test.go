@@ -3,6 +3,8 @@ package simdpool_test
 import (
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/simdpool/simdpool"
 	"github.com/simdpool/simdpool/internal/suite"
 	"github.com/simdpool/simdpool/pool"
@@ -10,8 +12,9 @@ import (
 
 // BenchmarkSuite times every case of the standard suite (internal/suite/suite.json)
 // with every implementation this machine runs, as BenchmarkSuite/S1/impl=avx512
-// (and on two workers, BenchmarkSuite/S1/threads=2/impl=avx512), next to
-// impl=memcpy: a copy (libc's memcpy with cgo, else Go's copy()) of
+// (on two workers, BenchmarkSuite/S1/threads=2/impl=avx512, and on float64,
+// BenchmarkSuite/S1/dtype=float64/impl=avx512), next to impl=memcpy: a copy
+// (libc's memcpy with cgo, else Go's copy()) of
 // (in+out)/2 bytes, the same traffic and footprint as the operator. Bytes per op are input plus output bytes, so the
 // MB/s column is the effective bandwidth. Compare runs with benchstat:
 //
@@ -38,6 +41,7 @@ func BenchmarkSuite(b *testing.B) {
 					b.Run("impl="+string(isa), func(b *testing.B) { benchOp(b, all, isa, w) })
 				}
 			})
+			b.Run("dtype=float64", func(b *testing.B) { benchFloat64(b, c, all.In) })
 			b.Run("impl=memcpy", func(b *testing.B) {
 				cp := suite.NewCopy(all.Bytes())
 				b.SetBytes(cp.Bytes())
@@ -62,5 +66,35 @@ func benchOp(b *testing.B, all *suite.Operator, isa simdpool.ISA, w *pool.Worker
 		if err := op.RunOn(w); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// benchFloat64 times case c on float64, its input the float32 input in32,
+// with every implementation this machine runs.
+func benchFloat64(b *testing.B, c suite.Case, in32 []float32) {
+	in := make([]float64, len(in32))
+	for i, v := range in32 {
+		in[i] = float64(v)
+	}
+	prev := simdpool.Current()
+	defer func() { require.NoError(b, simdpool.Use(prev)) }()
+	for _, isa := range simdpool.Available() {
+		b.Run("impl="+string(isa), func(b *testing.B) {
+			require.NoError(b, simdpool.Use(isa))
+			p, err := suite.PlanOf[float64](c)
+			require.NoError(b, err)
+			n := 1
+			for _, d := range p.OutputShape() {
+				n *= d
+			}
+			out := make([]float64, n)
+			b.SetBytes(int64(8 * (len(in) + len(out))))
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := p.Run(out, in); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

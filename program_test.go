@@ -62,16 +62,28 @@ func randAxis(r *rand.Rand, lo, hi, maxD int) Axis {
 	}
 }
 
-// fill writes random data: normals, or small integers (ties), with NaNs,
-// infinities and zeros of both signs when special is set.
+// fill writes random data: normals, or small integers (ties), or normals
+// after a ReLU (half of them zeros, of either sign), or zeros of either sign
+// and -1s (windows whose maximum and sum are zeros), with NaNs, infinities
+// and zeros of both signs when special is set.
 func fill[T Float](r *rand.Rand, x []T, special bool) {
-	kind := r.IntN(3)
+	kind := r.IntN(5)
 	for i := range x {
 		switch kind {
 		case 0:
 			x[i] = T(r.NormFloat64())
 		case 1:
 			x[i] = T(r.IntN(5) - 2)
+		case 2, 3:
+			x[i] = 0
+			if kind == 2 {
+				x[i] = T(max(r.NormFloat64(), 0))
+			} else if r.IntN(4) == 0 {
+				x[i] = -1
+			}
+			if x[i] == 0 && r.IntN(2) == 0 {
+				x[i] = T(math.Copysign(0, -1))
+			}
 		default:
 			x[i] = T(r.NormFloat64() * 1e3)
 		}

@@ -4,16 +4,64 @@ package simdpool
 
 import "unsafe"
 
-// goKernels are the kernels of the table (asm/table) in this file, kernelIDs 1..8.
+// goKernels are the kernels of the table (asm/table) in this file, kernelIDs 1..56.
 var goKernels = [...]kernelInfo{
 	{name: "maxWinS0F32Go", kind: kindWindow, op: kMax, isa: Generic, size: 4, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxWinS2K2D1P0F32Go", kind: kindWindow, op: kMax, isa: Generic, size: 4, lanes: 1, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 2},
+	{name: "maxWinS2K3D1P1F32Go", kind: kindWindow, op: kMax, isa: Generic, size: 4, lanes: 1, s: 2, k: 3, d: 1, p: 1, lo: -1, hi: 2},
+	{name: "maxWinS2K3D1P0F32Go", kind: kindWindow, op: kMax, isa: Generic, size: 4, lanes: 1, s: 2, k: 3, d: 1, p: 0, lo: 0, hi: 3},
+	{name: "maxWinS1K3D1P1F32Go", kind: kindWindow, op: kMax, isa: Generic, size: 4, lanes: 1, s: 1, k: 3, d: 1, p: 1, lo: -1, hi: 2},
+	{name: "maxWinS1K2D1P0F32Go", kind: kindWindow, op: kMax, isa: Generic, size: 4, lanes: 1, s: 1, k: 2, d: 1, p: 0, lo: 0, hi: 2},
+	{name: "maxWinS1K3D2P1F32Go", kind: kindWindow, op: kMax, isa: Generic, size: 4, lanes: 1, s: 1, k: 3, d: 2, p: 1, lo: -1, hi: 4},
+	{name: "maxWinS1K1D1P0F32Go", kind: kindWindow, op: kMax, isa: Generic, size: 4, lanes: 1, s: 1, k: 1, d: 1, p: 0, lo: 0, hi: 1},
 	{name: "maxIdxWinS0F32Go", kind: kindWindow, op: kMaxIdx, isa: Generic, size: 4, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxIdxWinS2K2D1P0F32Go", kind: kindWindow, op: kMaxIdx, isa: Generic, size: 4, lanes: 1, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 2},
+	{name: "maxIdxWinS2K3D1P1F32Go", kind: kindWindow, op: kMaxIdx, isa: Generic, size: 4, lanes: 1, s: 2, k: 3, d: 1, p: 1, lo: -1, hi: 2},
+	{name: "maxIdxWinS2K3D1P0F32Go", kind: kindWindow, op: kMaxIdx, isa: Generic, size: 4, lanes: 1, s: 2, k: 3, d: 1, p: 0, lo: 0, hi: 3},
+	{name: "maxIdxWinS1K3D1P1F32Go", kind: kindWindow, op: kMaxIdx, isa: Generic, size: 4, lanes: 1, s: 1, k: 3, d: 1, p: 1, lo: -1, hi: 2},
+	{name: "maxIdxWinS1K2D1P0F32Go", kind: kindWindow, op: kMaxIdx, isa: Generic, size: 4, lanes: 1, s: 1, k: 2, d: 1, p: 0, lo: 0, hi: 2},
+	{name: "maxIdxWinS1K3D2P1F32Go", kind: kindWindow, op: kMaxIdx, isa: Generic, size: 4, lanes: 1, s: 1, k: 3, d: 2, p: 1, lo: -1, hi: 4},
+	{name: "maxIdxWinS1K1D1P0F32Go", kind: kindWindow, op: kMaxIdx, isa: Generic, size: 4, lanes: 1, s: 1, k: 1, d: 1, p: 0, lo: 0, hi: 1},
 	{name: "sumWinS0F32Go", kind: kindWindow, op: kSum, isa: Generic, size: 4, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumWinS2K2D1P0F32Go", kind: kindWindow, op: kSum, isa: Generic, size: 4, lanes: 1, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 2},
+	{name: "sumWinS2K3D1P1F32Go", kind: kindWindow, op: kSum, isa: Generic, size: 4, lanes: 1, s: 2, k: 3, d: 1, p: 1, lo: -1, hi: 2},
+	{name: "sumWinS2K3D1P0F32Go", kind: kindWindow, op: kSum, isa: Generic, size: 4, lanes: 1, s: 2, k: 3, d: 1, p: 0, lo: 0, hi: 3},
+	{name: "sumWinS1K3D1P1F32Go", kind: kindWindow, op: kSum, isa: Generic, size: 4, lanes: 1, s: 1, k: 3, d: 1, p: 1, lo: -1, hi: 2},
+	{name: "sumWinS1K2D1P0F32Go", kind: kindWindow, op: kSum, isa: Generic, size: 4, lanes: 1, s: 1, k: 2, d: 1, p: 0, lo: 0, hi: 2},
+	{name: "sumWinS1K1D1P0F32Go", kind: kindWindow, op: kSum, isa: Generic, size: 4, lanes: 1, s: 1, k: 1, d: 1, p: 0, lo: 0, hi: 1},
 	{name: "sumSqWinS0F32Go", kind: kindWindow, op: kSumSq, isa: Generic, size: 4, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumSqWinS2K2D1P0F32Go", kind: kindWindow, op: kSumSq, isa: Generic, size: 4, lanes: 1, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 2},
+	{name: "sumSqWinS2K3D1P0F32Go", kind: kindWindow, op: kSumSq, isa: Generic, size: 4, lanes: 1, s: 2, k: 3, d: 1, p: 0, lo: 0, hi: 3},
+	{name: "sumSqWinS1K2D1P0F32Go", kind: kindWindow, op: kSumSq, isa: Generic, size: 4, lanes: 1, s: 1, k: 2, d: 1, p: 0, lo: 0, hi: 2},
+	{name: "sumSqWinS1K1D1P0F32Go", kind: kindWindow, op: kSumSq, isa: Generic, size: 4, lanes: 1, s: 1, k: 1, d: 1, p: 0, lo: 0, hi: 1},
 	{name: "maxWinS0F64Go", kind: kindWindow, op: kMax, isa: Generic, size: 8, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxWinS2K2D1P0F64Go", kind: kindWindow, op: kMax, isa: Generic, size: 8, lanes: 1, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 2},
+	{name: "maxWinS2K3D1P1F64Go", kind: kindWindow, op: kMax, isa: Generic, size: 8, lanes: 1, s: 2, k: 3, d: 1, p: 1, lo: -1, hi: 2},
+	{name: "maxWinS2K3D1P0F64Go", kind: kindWindow, op: kMax, isa: Generic, size: 8, lanes: 1, s: 2, k: 3, d: 1, p: 0, lo: 0, hi: 3},
+	{name: "maxWinS1K3D1P1F64Go", kind: kindWindow, op: kMax, isa: Generic, size: 8, lanes: 1, s: 1, k: 3, d: 1, p: 1, lo: -1, hi: 2},
+	{name: "maxWinS1K2D1P0F64Go", kind: kindWindow, op: kMax, isa: Generic, size: 8, lanes: 1, s: 1, k: 2, d: 1, p: 0, lo: 0, hi: 2},
+	{name: "maxWinS1K3D2P1F64Go", kind: kindWindow, op: kMax, isa: Generic, size: 8, lanes: 1, s: 1, k: 3, d: 2, p: 1, lo: -1, hi: 4},
+	{name: "maxWinS1K1D1P0F64Go", kind: kindWindow, op: kMax, isa: Generic, size: 8, lanes: 1, s: 1, k: 1, d: 1, p: 0, lo: 0, hi: 1},
 	{name: "maxIdxWinS0F64Go", kind: kindWindow, op: kMaxIdx, isa: Generic, size: 8, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxIdxWinS2K2D1P0F64Go", kind: kindWindow, op: kMaxIdx, isa: Generic, size: 8, lanes: 1, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 2},
+	{name: "maxIdxWinS2K3D1P1F64Go", kind: kindWindow, op: kMaxIdx, isa: Generic, size: 8, lanes: 1, s: 2, k: 3, d: 1, p: 1, lo: -1, hi: 2},
+	{name: "maxIdxWinS2K3D1P0F64Go", kind: kindWindow, op: kMaxIdx, isa: Generic, size: 8, lanes: 1, s: 2, k: 3, d: 1, p: 0, lo: 0, hi: 3},
+	{name: "maxIdxWinS1K3D1P1F64Go", kind: kindWindow, op: kMaxIdx, isa: Generic, size: 8, lanes: 1, s: 1, k: 3, d: 1, p: 1, lo: -1, hi: 2},
+	{name: "maxIdxWinS1K2D1P0F64Go", kind: kindWindow, op: kMaxIdx, isa: Generic, size: 8, lanes: 1, s: 1, k: 2, d: 1, p: 0, lo: 0, hi: 2},
+	{name: "maxIdxWinS1K3D2P1F64Go", kind: kindWindow, op: kMaxIdx, isa: Generic, size: 8, lanes: 1, s: 1, k: 3, d: 2, p: 1, lo: -1, hi: 4},
+	{name: "maxIdxWinS1K1D1P0F64Go", kind: kindWindow, op: kMaxIdx, isa: Generic, size: 8, lanes: 1, s: 1, k: 1, d: 1, p: 0, lo: 0, hi: 1},
 	{name: "sumWinS0F64Go", kind: kindWindow, op: kSum, isa: Generic, size: 8, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumWinS2K2D1P0F64Go", kind: kindWindow, op: kSum, isa: Generic, size: 8, lanes: 1, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 2},
+	{name: "sumWinS2K3D1P1F64Go", kind: kindWindow, op: kSum, isa: Generic, size: 8, lanes: 1, s: 2, k: 3, d: 1, p: 1, lo: -1, hi: 2},
+	{name: "sumWinS2K3D1P0F64Go", kind: kindWindow, op: kSum, isa: Generic, size: 8, lanes: 1, s: 2, k: 3, d: 1, p: 0, lo: 0, hi: 3},
+	{name: "sumWinS1K3D1P1F64Go", kind: kindWindow, op: kSum, isa: Generic, size: 8, lanes: 1, s: 1, k: 3, d: 1, p: 1, lo: -1, hi: 2},
+	{name: "sumWinS1K2D1P0F64Go", kind: kindWindow, op: kSum, isa: Generic, size: 8, lanes: 1, s: 1, k: 2, d: 1, p: 0, lo: 0, hi: 2},
+	{name: "sumWinS1K1D1P0F64Go", kind: kindWindow, op: kSum, isa: Generic, size: 8, lanes: 1, s: 1, k: 1, d: 1, p: 0, lo: 0, hi: 1},
 	{name: "sumSqWinS0F64Go", kind: kindWindow, op: kSumSq, isa: Generic, size: 8, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumSqWinS2K2D1P0F64Go", kind: kindWindow, op: kSumSq, isa: Generic, size: 8, lanes: 1, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 2},
+	{name: "sumSqWinS2K3D1P0F64Go", kind: kindWindow, op: kSumSq, isa: Generic, size: 8, lanes: 1, s: 2, k: 3, d: 1, p: 0, lo: 0, hi: 3},
+	{name: "sumSqWinS1K2D1P0F64Go", kind: kindWindow, op: kSumSq, isa: Generic, size: 8, lanes: 1, s: 1, k: 2, d: 1, p: 0, lo: 0, hi: 2},
+	{name: "sumSqWinS1K1D1P0F64Go", kind: kindWindow, op: kSumSq, isa: Generic, size: 8, lanes: 1, s: 1, k: 1, d: 1, p: 0, lo: 0, hi: 1},
 }
 
 // callGoWindow calls kernel id.
@@ -22,19 +70,115 @@ func callGoWindow(id kernelID, a *winArgs, src, dst, idx unsafe.Pointer, planes 
 	case 1:
 		return windowRef[float32](kMax, a, src, dst, idx, planes)
 	case 2:
-		return windowRef[float32](kMaxIdx, a, src, dst, idx, planes)
+		return winS2K2D1[float32](kMax, a, src, dst, idx, planes)
 	case 3:
-		return windowRef[float32](kSum, a, src, dst, idx, planes)
+		return winS2K3D1[float32](kMax, a, src, dst, idx, planes)
 	case 4:
-		return windowRef[float32](kSumSq, a, src, dst, idx, planes)
+		return winS2K3D1[float32](kMax, a, src, dst, idx, planes)
 	case 5:
-		return windowRef[float64](kMax, a, src, dst, idx, planes)
+		return winS1K3D1[float32](kMax, a, src, dst, idx, planes)
 	case 6:
-		return windowRef[float64](kMaxIdx, a, src, dst, idx, planes)
+		return winS1K2D1[float32](kMax, a, src, dst, idx, planes)
 	case 7:
-		return windowRef[float64](kSum, a, src, dst, idx, planes)
+		return winS1K3D2[float32](kMax, a, src, dst, idx, planes)
 	case 8:
+		return winS1K1D1[float32](kMax, a, src, dst, idx, planes)
+	case 9:
+		return windowRef[float32](kMaxIdx, a, src, dst, idx, planes)
+	case 10:
+		return winS2K2D1[float32](kMaxIdx, a, src, dst, idx, planes)
+	case 11:
+		return winS2K3D1[float32](kMaxIdx, a, src, dst, idx, planes)
+	case 12:
+		return winS2K3D1[float32](kMaxIdx, a, src, dst, idx, planes)
+	case 13:
+		return winS1K3D1[float32](kMaxIdx, a, src, dst, idx, planes)
+	case 14:
+		return winS1K2D1[float32](kMaxIdx, a, src, dst, idx, planes)
+	case 15:
+		return winS1K3D2[float32](kMaxIdx, a, src, dst, idx, planes)
+	case 16:
+		return winS1K1D1[float32](kMaxIdx, a, src, dst, idx, planes)
+	case 17:
+		return windowRef[float32](kSum, a, src, dst, idx, planes)
+	case 18:
+		return winS2K2D1[float32](kSum, a, src, dst, idx, planes)
+	case 19:
+		return winS2K3D1[float32](kSum, a, src, dst, idx, planes)
+	case 20:
+		return winS2K3D1[float32](kSum, a, src, dst, idx, planes)
+	case 21:
+		return winS1K3D1[float32](kSum, a, src, dst, idx, planes)
+	case 22:
+		return winS1K2D1[float32](kSum, a, src, dst, idx, planes)
+	case 23:
+		return winS1K1D1[float32](kSum, a, src, dst, idx, planes)
+	case 24:
+		return windowRef[float32](kSumSq, a, src, dst, idx, planes)
+	case 25:
+		return winS2K2D1[float32](kSumSq, a, src, dst, idx, planes)
+	case 26:
+		return winS2K3D1[float32](kSumSq, a, src, dst, idx, planes)
+	case 27:
+		return winS1K2D1[float32](kSumSq, a, src, dst, idx, planes)
+	case 28:
+		return winS1K1D1[float32](kSumSq, a, src, dst, idx, planes)
+	case 29:
+		return windowRef[float64](kMax, a, src, dst, idx, planes)
+	case 30:
+		return winS2K2D1[float64](kMax, a, src, dst, idx, planes)
+	case 31:
+		return winS2K3D1[float64](kMax, a, src, dst, idx, planes)
+	case 32:
+		return winS2K3D1[float64](kMax, a, src, dst, idx, planes)
+	case 33:
+		return winS1K3D1[float64](kMax, a, src, dst, idx, planes)
+	case 34:
+		return winS1K2D1[float64](kMax, a, src, dst, idx, planes)
+	case 35:
+		return winS1K3D2[float64](kMax, a, src, dst, idx, planes)
+	case 36:
+		return winS1K1D1[float64](kMax, a, src, dst, idx, planes)
+	case 37:
+		return windowRef[float64](kMaxIdx, a, src, dst, idx, planes)
+	case 38:
+		return winS2K2D1[float64](kMaxIdx, a, src, dst, idx, planes)
+	case 39:
+		return winS2K3D1[float64](kMaxIdx, a, src, dst, idx, planes)
+	case 40:
+		return winS2K3D1[float64](kMaxIdx, a, src, dst, idx, planes)
+	case 41:
+		return winS1K3D1[float64](kMaxIdx, a, src, dst, idx, planes)
+	case 42:
+		return winS1K2D1[float64](kMaxIdx, a, src, dst, idx, planes)
+	case 43:
+		return winS1K3D2[float64](kMaxIdx, a, src, dst, idx, planes)
+	case 44:
+		return winS1K1D1[float64](kMaxIdx, a, src, dst, idx, planes)
+	case 45:
+		return windowRef[float64](kSum, a, src, dst, idx, planes)
+	case 46:
+		return winS2K2D1[float64](kSum, a, src, dst, idx, planes)
+	case 47:
+		return winS2K3D1[float64](kSum, a, src, dst, idx, planes)
+	case 48:
+		return winS2K3D1[float64](kSum, a, src, dst, idx, planes)
+	case 49:
+		return winS1K3D1[float64](kSum, a, src, dst, idx, planes)
+	case 50:
+		return winS1K2D1[float64](kSum, a, src, dst, idx, planes)
+	case 51:
+		return winS1K1D1[float64](kSum, a, src, dst, idx, planes)
+	case 52:
 		return windowRef[float64](kSumSq, a, src, dst, idx, planes)
+	case 53:
+		return winS2K2D1[float64](kSumSq, a, src, dst, idx, planes)
+	case 54:
+		return winS2K3D1[float64](kSumSq, a, src, dst, idx, planes)
+	case 55:
+		return winS1K2D1[float64](kSumSq, a, src, dst, idx, planes)
+	case 56:
+		return winS1K1D1[float64](kSumSq, a, src, dst, idx, planes)
 	}
 	panic("simdpool: no pure-Go window kernel " + info(id).name)
 }

@@ -47,13 +47,13 @@ func windowRefOne[T Float](op kernelOp, a *winArgs, in unsafe.Pointer, j, es int
 	if op == kMax || op == kMaxIdx {
 		acc = T(math.Inf(-1))
 	}
+	// Only the taps inside the row: a window may span 2^61 columns.
+	ax := Axis{In: a.w, Kernel: a.k, Stride: a.s, Pad: a.p, Dilation: a.d}
+	start, t0, t1 := ax.taps(j)
 	for v := range a.ntaps {
 		row := unsafe.Add(in, a.tapOff[v])
-		for t := range a.k {
-			c := j*a.s - a.p + t*a.d
-			if c < 0 || c >= a.w {
-				continue
-			}
+		for t := t0; t < t1; t++ {
+			c := start + t*a.d
 			x := *(*T)(unsafe.Add(row, c*es))
 			switch op {
 			case kSum:

@@ -124,15 +124,29 @@ func Kernels() []Kernel {
 	return append(GoKernels(), append(Arch("amd64"), Arch("arm64")...)...)
 }
 
-// GoKernels are the pure-Go kernels, on every GOARCH.
+// GoKernels are the pure-Go kernels, on every GOARCH: for each element size
+// and op, one for any taps (the reference, windowRef) and one for each shape
+// of windowShapes the op has.
 func GoKernels() []Kernel {
 	var ks []Kernel
 	for _, size := range []int{4, 8} {
-		for _, op := range []Op{Max, MaxIdx, Sum, SumSq} {
+		for _, op := range windowOps {
 			ks = append(ks, Kernel{Kind: Window, Op: op, ISA: Go, Size: size})
+			ks = append(ks, shapeKernels(op, Go, size)...)
 		}
 	}
 	return ks
+}
+
+// GoFunc names the generic function of the root package that a pure-Go
+// window kernel calls, with its element type and op: windowRef for any taps,
+// else the row loops of the kernel's stride, taps and dilation (winS2K3D1;
+// the padding is read from winArgs).
+func (k Kernel) GoFunc() string {
+	if k.K == 0 {
+		return "windowRef"
+	}
+	return fmt.Sprintf("winS%dK%dD%d", k.S, k.K, k.D)
 }
 
 // Arch lists the assembly kernels of an architecture.
@@ -167,19 +181,29 @@ var windowShapes = [][4]int{
 	{1, 1, 1, 0}, // one tap: the vertical pass of two-pass max pooling, kernels (k, 1)
 }
 
-// windows lists the window kernels of an ISA and element size: the shapes
-// above (dilated ones for max only: average and LP windows have none; padded
-// ones not for the squares of LP, which has no padding), then
-// any taps of stride 1 and of stride 2.
+// windowOps are the ops of window kernels.
+var windowOps = []Op{Max, MaxIdx, Sum, SumSq}
+
+// shapeKernels lists the kernels of op for the shapes above on an ISA and
+// element size: dilated shapes for max only (average and LP windows have
+// none), padded ones not for the squares of LP, which has no padding.
+func shapeKernels(op Op, isa string, size int) []Kernel {
+	var ks []Kernel
+	for _, sh := range windowShapes {
+		if sh[2] > 1 && (op == Sum || op == SumSq) || sh[3] > 0 && op == SumSq {
+			continue
+		}
+		ks = append(ks, Kernel{Kind: Window, Op: op, ISA: isa, Size: size, S: sh[0], K: sh[1], D: sh[2], P: sh[3]})
+	}
+	return ks
+}
+
+// windows lists the window kernels of an ISA and element size: for each op,
+// its shapes, then any taps of stride 1 and of stride 2.
 func windows(isa string, size int) []Kernel {
 	var ks []Kernel
-	for _, op := range []Op{Max, MaxIdx, Sum, SumSq} {
-		for _, sh := range windowShapes {
-			if sh[2] > 1 && (op == Sum || op == SumSq) || sh[3] > 0 && op == SumSq {
-				continue
-			}
-			ks = append(ks, Kernel{Kind: Window, Op: op, ISA: isa, Size: size, S: sh[0], K: sh[1], D: sh[2], P: sh[3]})
-		}
+	for _, op := range windowOps {
+		ks = append(ks, shapeKernels(op, isa, size)...)
 		for _, s := range []int{1, 2} {
 			ks = append(ks, Kernel{Kind: Window, Op: op, ISA: isa, Size: size, S: s})
 		}
