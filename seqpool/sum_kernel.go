@@ -8,7 +8,7 @@ package seqpool
 
 const (
 	// sumBlockCols columns are summed at a time; their four cascade levels
-	// live on the stack ([4][sumBlockCols]T: 16 KB for float32).
+	// live on the stack (levels*sumBlockCols values: 16 KB for float32).
 	sumBlockCols = 1024
 	// sumChunk tokens have their weights converted at once: ATen's smallest
 	// cascade step, so a chunk never straddles two groups.
@@ -31,12 +31,13 @@ const (
 func sumTokens[T Float, N maskNum](k kernelSet, dst, x []T, stride int, mask []N, positional bool) {
 	n := len(mask)
 	s := newSchedule(n)
-	var lv [levels][sumBlockCols]T
+	var lv [levels * sumBlockCols]T // level l: lv[l*sumBlockCols:][:cols]
 	var w [sumChunk]T
 	for c0 := 0; c0 < len(dst); c0 += sumBlockCols {
 		cols := min(sumBlockCols, len(dst)-c0)
-		for l := range lv {
-			clear(lv[l][:cols])
+		level := func(l int) []T { return lv[l*sumBlockCols:][:cols] }
+		for l := range levels {
+			clear(level(l))
 		}
 		for i := 0; i < n; {
 			end := min(i+sumChunk, n)
@@ -50,9 +51,9 @@ func sumTokens[T Float, N maskNum](k kernelSet, dst, x []T, stride int, mask []N
 			// the chunk goes on in level 0, which moves up when it closes
 			// its group.
 			whole := i%s.step == 0 && end-i == s.step
-			acc, from := lv[0][:cols], 1
+			acc, from := level(0), 1
 			if whole {
-				acc, from = lv[1][:cols], 2
+				acc, from = level(1), 2
 			}
 			rows := x[i*stride+c0:]
 			if ones {
@@ -63,18 +64,15 @@ func sumTokens[T Float, N maskNum](k kernelSet, dst, x []T, stride int, mask []N
 			i = end
 			if i%s.step == 0 { // a group closed: move up the levels
 				for l := from; l <= s.depth(i); l++ {
-					lo, hi := lv[l-1][:cols], lv[l][:cols]
-					for k := range hi {
-						hi[k] += lo[k]
-						lo[k] = 0
-					}
+					addRows(k.sum, level(l), level(l-1), 0, 1, false) // level l += level l-1
+					clear(level(l - 1))
 				}
 			}
 		}
+		// ((level 0 + level 1) + level 2) + level 3, the levels as rows.
 		out := dst[c0 : c0+cols]
-		for k := range out {
-			out[k] = ((lv[0][k] + lv[1][k]) + lv[2][k]) + lv[3][k]
-		}
+		copy(out, level(0))
+		addRows(k.sum, out, lv[sumBlockCols:], sumBlockCols, levels-1, false)
 	}
 }
 
