@@ -260,3 +260,36 @@ func TestFMA32RoundsOnce(t *testing.T) {
 	assert.True(t, math.IsNaN(float64(fma32(float32(math.NaN()), 1, 1))))
 }
 
+// TestIntegerCountIsEveryOrder checks the shortcut of the token count: for
+// integer weights below 2^24 in all, every order of ATen's gives the integer
+// sum; fractional weights and larger sums take the orders.
+func TestIntegerCountIsEveryOrder(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	for _, n := range []int{1, 7, 8, 100, 3000, 4097} {
+		for _, positional := range []bool{false, true} {
+			if positional && n > 3000 { // sum of |weight| about 3n^2/2: over 2^24
+				continue
+			}
+			ms := make([]int32, n)
+			for i := range ms {
+				ms[i] = int32(r.IntN(7) - 3)
+			}
+			got, ok := integerCount(ms, positional)
+			require.True(t, ok, "T=%d", n)
+			for _, o := range []order{orderCascade, orderRowSum, orderContiguous} {
+				want := orderedSum(o, n, maxLanes, func(t int) float32 { return tokenWeight(ms[t], t, positional) })
+				require.Equal(t, want, got, "T=%d positional %v order %d", n, positional, o)
+			}
+		}
+	}
+	_, ok := integerCount([]float32{1, 0.5, 1}, false)
+	assert.False(t, ok, "a fractional weight")
+	ones := make([]bool, 6000) // positional weights 1..6000 sum to 18003000 > 2^24
+	for i := range ones {
+		ones[i] = true
+	}
+	_, ok = integerCount(boolBytes(ones), true)
+	assert.False(t, ok, "a sum of 2^24 or more")
+	_, ok = integerCount([]int64{1 << 40}, false)
+	assert.False(t, ok, "a weight of 2^24 or more")
+}

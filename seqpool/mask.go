@@ -48,3 +48,30 @@ func tokenWeight[N maskNum](m N, t int, positional bool) float32 {
 	}
 	return w
 }
+
+// integerCount returns the sum of the weights of the tokens, and true, when
+// every weight is an integer and their magnitudes sum to less than 2^24:
+// then every partial sum is an integer that float32 holds exactly, so every
+// order of additions gives this sum (up to the sign of a zero, which the
+// clamp of the count makes irrelevant). Otherwise it returns false, and the
+// count takes ATen's order.
+func integerCount[N maskNum](ms []N, positional bool) (float32, bool) {
+	const limit = 1 << 24
+	var sum, abs int64
+	for t, m := range ms {
+		w := tokenWeight(m, t, positional)
+		if !(w > -limit && w < limit) {
+			return 0, false
+		}
+		i := int64(w)
+		if float32(i) != w {
+			return 0, false
+		}
+		sum += i
+		abs += max(i, -i)
+		if abs >= limit {
+			return 0, false
+		}
+	}
+	return float32(sum), true
+}

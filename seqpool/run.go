@@ -64,7 +64,11 @@ func meanRow[T Float, N maskNum](p *plan[T], out, xs []T, ms []N) {
 			return T(xs[t*h+c] * T(tokenWeight(ms[t], t, positional)))
 		})
 	}
+	whole, isWhole := integerCount(ms, positional)
 	count := func(o order) float32 {
+		if isWhole {
+			return whole
+		}
 		return orderedSum(o, n, maxLanes, func(t int) float32 { return tokenWeight(ms[t], t, positional) })
 	}
 	if p.countSplit > 0 {
