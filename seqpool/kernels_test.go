@@ -274,8 +274,15 @@ func TestIntegerCountIsEveryOrder(t *testing.T) {
 			for i := range ms {
 				ms[i] = int32(r.IntN(7) - 3)
 			}
+			fs := make([]float32, n) // the same weights as a float32 mask
+			for i, m := range ms {
+				fs[i] = float32(m)
+			}
 			got, ok := integerCount(ms, positional)
 			require.True(t, ok, "T=%d", n)
+			gotF, ok := integerCount(fs, positional)
+			require.True(t, ok, "T=%d, float32 mask", n)
+			require.Equal(t, got, gotF)
 			for _, o := range []order{orderCascade, orderRowSum, orderContiguous} {
 				want := orderedSum(o, n, maxLanes, func(t int) float32 { return tokenWeight(ms[t], t, positional) })
 				require.Equal(t, want, got, "T=%d positional %v order %d", n, positional, o)
@@ -292,4 +299,6 @@ func TestIntegerCountIsEveryOrder(t *testing.T) {
 	assert.False(t, ok, "a sum of 2^24 or more")
 	_, ok = integerCount([]int64{1 << 40}, false)
 	assert.False(t, ok, "a weight of 2^24 or more")
+	_, ok = integerCount([]float32{3e38}, false)
+	assert.False(t, ok, "a float32 weight of 2^24 or more")
 }
