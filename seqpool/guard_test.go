@@ -32,7 +32,7 @@ func testRowKernelsGuarded[T Float](t *testing.T) {
 						w[j] = T(r.IntN(3))
 					}
 					acc := guardpage.Slice[T](t, cols, !atEnd)
-					for _, op := range []rowOp{kSum, kSumProd, kMax} {
+					for _, op := range []rowOp{kSum, kSumProd, kMax, kDiv} {
 						rowData(r, acc, false)
 						want := append([]T(nil), acc...)
 						switch op {
@@ -45,6 +45,11 @@ func testRowKernelsGuarded[T Float](t *testing.T) {
 						case kMax:
 							maxRowsDef(want, rows, stride, n)
 							maxRows(k.max, acc, rows, stride, n)
+						case kDiv:
+							for c := range want {
+								want[c] /= 3
+							}
+							divide(k.div, acc, 3)
 						}
 						for c := range want {
 							require.True(t, sameBits(acc[c], want[c]), "op %d cols=%d n=%d: column %d: got %v, want %v", op, cols, n, c, acc[c], want[c])

@@ -28,6 +28,7 @@ const (
 	kSum     rowOp = iota + 1 // addRows
 	kSumProd                  // addProducts
 	kMax                      // maxRows
+	kDiv                      // divide
 )
 
 // rowKernelInfo describes one token-rows kernel of the table.
@@ -40,7 +41,7 @@ type rowKernelInfo struct {
 
 // kernelSet is the token-rows kernels of a plan.
 type kernelSet struct {
-	sum, sumProd, max rowKernel
+	sum, sumProd, max, div rowKernel
 }
 
 // pickKernels returns the table's token-rows kernels of isa for T (none
@@ -59,6 +60,8 @@ func pickKernels[T Float](isa simdpool.ISA) kernelSet {
 			s.sumProd = id
 		case kMax:
 			s.max = id
+		case kDiv:
+			s.div = id
 		}
 	}
 	return s
@@ -67,7 +70,7 @@ func pickKernels[T Float](isa simdpool.ISA) kernelSet {
 // names names the kernels of the set ("" for the Go loops).
 func (s kernelSet) names() []string {
 	var ns []string
-	for _, id := range []rowKernel{s.sum, s.sumProd, s.max} {
+	for _, id := range []rowKernel{s.sum, s.sumProd, s.max, s.div} {
 		n := ""
 		if id != 0 {
 			n = rowKernels[id-1].name
@@ -164,5 +167,19 @@ func maxRows[T Float](id rowKernel, m, rows []T, stride, n int) {
 		for j := range n {
 			m[c] = maxRule(m[c], rows[j*stride+c])
 		}
+	}
+}
+
+// divide divides every value of v by d. Kernel id runs it (0: the Go loop).
+func divide[T Float](id rowKernel, v []T, d T) {
+	if len(v) == 0 {
+		return
+	}
+	if id != 0 {
+		callRows(id, unsafe.Pointer(&v[0]), nil, unsafe.Pointer(&d), 0, 0, len(v), false)
+		return
+	}
+	for i := range v {
+		v[i] /= d
 	}
 }

@@ -9,7 +9,7 @@ import (
 )
 
 // The token-rows kernels (kernels.go) against their definitions, written
-// value by value, for every kernel set this machine has (the Go loops
+// value by value (the division: acc[c] / d for random d), for every kernel set this machine has (the Go loops
 // included): every column count from 1 to 70 and around the strips of eight
 // vectors, row counts around the two-row step, strides wider than the rows,
 // misaligned starts, and guard values around acc that must stay untouched.
@@ -114,9 +114,9 @@ func testRowKernels[T Float](t *testing.T) {
 				for j := range w {
 					w[j] = T(float32(r.Float64()*2.5 - 0.5))
 				}
-				for _, op := range []rowOp{kSum, kSumProd, kMax} {
+				for _, op := range []rowOp{kSum, kSumProd, kMax, kDiv} {
 					for _, fresh := range []bool{false, true} {
-						if op == kMax && fresh {
+						if (op == kMax || op == kDiv) && fresh {
 							continue
 						}
 						acc, intact := withGuards[T](r, cols)
@@ -132,6 +132,12 @@ func testRowKernels[T Float](t *testing.T) {
 						case kMax:
 							maxRowsDef(want, rows, stride, n)
 							maxRows(k.max, acc, rows, stride, n)
+						case kDiv:
+							d := T(float32(r.Float64()*3 + 1e-9))
+							for c := range want {
+								want[c] /= d
+							}
+							divide(k.div, acc, d)
 						}
 						require.True(t, intact(), "op %d cols=%d n=%d: a guard value changed", op, cols, n)
 						for c := range want {

@@ -19,6 +19,11 @@ func sumProdTokenRowsF32AVX2(acc *byte, rows *byte, w *byte, stride int, n int, 
 //go:noescape
 func maxTokenRowsF32AVX2(acc *byte, rows *byte, w *byte, stride int, n int, cols int, fresh bool)
 
+// divTokenRowsF32AVX2 divides the values at acc by w[0] (no rows), in row order, cols columns at a time, on float32 with AVX2.
+//
+//go:noescape
+func divTokenRowsF32AVX2(acc *byte, rows *byte, w *byte, stride int, n int, cols int, fresh bool)
+
 // sumTokenRowsF64AVX2 adds n token rows into the sums at acc (when fresh, sums them from +0 and adds that), in row order, cols columns at a time, on float64 with AVX2.
 //
 //go:noescape
@@ -33,6 +38,11 @@ func sumProdTokenRowsF64AVX2(acc *byte, rows *byte, w *byte, stride int, n int, 
 //
 //go:noescape
 func maxTokenRowsF64AVX2(acc *byte, rows *byte, w *byte, stride int, n int, cols int, fresh bool)
+
+// divTokenRowsF64AVX2 divides the values at acc by w[0] (no rows), in row order, cols columns at a time, on float64 with AVX2.
+//
+//go:noescape
+func divTokenRowsF64AVX2(acc *byte, rows *byte, w *byte, stride int, n int, cols int, fresh bool)
 
 // sumTokenRowsF32AVX512 adds n token rows into the sums at acc (when fresh, sums them from +0 and adds that), in row order, cols columns at a time, on float32 with AVX512.
 //
@@ -49,6 +59,11 @@ func sumProdTokenRowsF32AVX512(acc *byte, rows *byte, w *byte, stride int, n int
 //go:noescape
 func maxTokenRowsF32AVX512(acc *byte, rows *byte, w *byte, stride int, n int, cols int, fresh bool)
 
+// divTokenRowsF32AVX512 divides the values at acc by w[0] (no rows), in row order, cols columns at a time, on float32 with AVX512.
+//
+//go:noescape
+func divTokenRowsF32AVX512(acc *byte, rows *byte, w *byte, stride int, n int, cols int, fresh bool)
+
 // sumTokenRowsF64AVX512 adds n token rows into the sums at acc (when fresh, sums them from +0 and adds that), in row order, cols columns at a time, on float64 with AVX512.
 //
 //go:noescape
@@ -63,3 +78,8 @@ func sumProdTokenRowsF64AVX512(acc *byte, rows *byte, w *byte, stride int, n int
 //
 //go:noescape
 func maxTokenRowsF64AVX512(acc *byte, rows *byte, w *byte, stride int, n int, cols int, fresh bool)
+
+// divTokenRowsF64AVX512 divides the values at acc by w[0] (no rows), in row order, cols columns at a time, on float64 with AVX512.
+//
+//go:noescape
+func divTokenRowsF64AVX512(acc *byte, rows *byte, w *byte, stride int, n int, cols int, fresh bool)

@@ -24,16 +24,16 @@ GLOBL iota64<>(SB), RODATA|NOPTR, $32
 // Requires: AVX, AVX2
 TEXT ·sumTokenRowsF32AVX2(SB), NOSPLIT, $0-49
 	MOVQ acc+0(FP), AX
-	MOVQ rows+8(FP), CX
-	MOVQ stride+24(FP), DX
-	MOVQ n+32(FP), BX
-	MOVQ cols+40(FP), SI
+	MOVQ cols+40(FP), CX
+	MOVQ rows+8(FP), DX
+	MOVQ stride+24(FP), BX
+	MOVQ n+32(FP), SI
 	MOVB fresh+48(FP), DI
-	SHLQ $0x02, DX
+	SHLQ $0x02, BX
 
 	// Strips of 8 vectors.
 sumTokenRowsF32AVX2_strip:
-	CMPQ SI, $0x00000040
+	CMPQ CX, $0x00000040
 	JLT  sumTokenRowsF32AVX2_vector
 
 	// The sums start from acc, or from +0 when fresh.
@@ -60,8 +60,8 @@ sumTokenRowsF32AVX2_zero1:
 	VXORPS Y7, Y7, Y7
 
 sumTokenRowsF32AVX2_sumRows1:
-	MOVQ CX, R8
-	MOVQ BX, R9
+	MOVQ DX, R8
+	MOVQ SI, R9
 
 sumTokenRowsF32AVX2_pairs2:
 	CMPQ   R9, $0x02
@@ -74,15 +74,15 @@ sumTokenRowsF32AVX2_pairs2:
 	VADDPS 160(R8), Y5, Y5
 	VADDPS 192(R8), Y6, Y6
 	VADDPS 224(R8), Y7, Y7
-	VADDPS (R8)(DX*1), Y0, Y0
-	VADDPS 32(R8)(DX*1), Y1, Y1
-	VADDPS 64(R8)(DX*1), Y2, Y2
-	VADDPS 96(R8)(DX*1), Y3, Y3
-	VADDPS 128(R8)(DX*1), Y4, Y4
-	VADDPS 160(R8)(DX*1), Y5, Y5
-	VADDPS 192(R8)(DX*1), Y6, Y6
-	VADDPS 224(R8)(DX*1), Y7, Y7
-	LEAQ   (R8)(DX*2), R8
+	VADDPS (R8)(BX*1), Y0, Y0
+	VADDPS 32(R8)(BX*1), Y1, Y1
+	VADDPS 64(R8)(BX*1), Y2, Y2
+	VADDPS 96(R8)(BX*1), Y3, Y3
+	VADDPS 128(R8)(BX*1), Y4, Y4
+	VADDPS 160(R8)(BX*1), Y5, Y5
+	VADDPS 192(R8)(BX*1), Y6, Y6
+	VADDPS 224(R8)(BX*1), Y7, Y7
+	LEAQ   (R8)(BX*2), R8
 	SUBQ   $0x02, R9
 	JMP    sumTokenRowsF32AVX2_pairs2
 
@@ -137,13 +137,13 @@ sumTokenRowsF32AVX2_sumStore1:
 	VMOVUPS Y6, 192(AX)
 	VMOVUPS Y7, 224(AX)
 	ADDQ    $0x00000100, AX
-	ADDQ    $0x00000100, CX
-	SUBQ    $0x00000040, SI
+	ADDQ    $0x00000100, DX
+	SUBQ    $0x00000040, CX
 	JMP     sumTokenRowsF32AVX2_strip
 
 	// One vector at a time.
 sumTokenRowsF32AVX2_vector:
-	CMPQ SI, $0x00000008
+	CMPQ CX, $0x00000008
 	JLT  sumTokenRowsF32AVX2_tail
 
 	// The sums start from acc, or from +0 when fresh.
@@ -156,15 +156,15 @@ sumTokenRowsF32AVX2_zero3:
 	VXORPS Y0, Y0, Y0
 
 sumTokenRowsF32AVX2_sumRows3:
-	MOVQ CX, R8
-	MOVQ BX, R9
+	MOVQ DX, R8
+	MOVQ SI, R9
 
 sumTokenRowsF32AVX2_pairs4:
 	CMPQ   R9, $0x02
 	JLT    sumTokenRowsF32AVX2_odd4
 	VADDPS (R8), Y0, Y0
-	VADDPS (R8)(DX*1), Y0, Y0
-	LEAQ   (R8)(DX*2), R8
+	VADDPS (R8)(BX*1), Y0, Y0
+	LEAQ   (R8)(BX*2), R8
 	SUBQ   $0x02, R9
 	JMP    sumTokenRowsF32AVX2_pairs4
 
@@ -184,15 +184,15 @@ sumTokenRowsF32AVX2_rowsEnd4:
 sumTokenRowsF32AVX2_sumStore3:
 	VMOVUPS Y0, (AX)
 	ADDQ    $0x00000020, AX
-	ADDQ    $0x00000020, CX
-	SUBQ    $0x00000008, SI
+	ADDQ    $0x00000020, DX
+	SUBQ    $0x00000008, CX
 	JMP     sumTokenRowsF32AVX2_vector
 
 	// The last cols%L columns, under a mask.
 sumTokenRowsF32AVX2_tail:
-	TESTQ        SI, SI
+	TESTQ        CX, CX
 	JZ           sumTokenRowsF32AVX2_done
-	VMOVD        SI, X0
+	VMOVD        CX, X0
 	VPBROADCASTD X0, Y0
 	VPCMPGTD     iota32<>+0(SB), Y0, Y0
 
@@ -206,21 +206,22 @@ sumTokenRowsF32AVX2_zero5:
 	VXORPS Y1, Y1, Y1
 
 sumTokenRowsF32AVX2_sumRows5:
-	MOVQ BX, BX
+	MOVQ DX, CX
+	MOVQ SI, DX
 
 sumTokenRowsF32AVX2_pairs6:
-	CMPQ       BX, $0x02
+	CMPQ       DX, $0x02
 	JLT        sumTokenRowsF32AVX2_odd6
 	VMASKMOVPS (CX), Y0, Y2
 	VADDPS     Y2, Y1, Y1
-	VMASKMOVPS (CX)(DX*1), Y0, Y2
+	VMASKMOVPS (CX)(BX*1), Y0, Y2
 	VADDPS     Y2, Y1, Y1
-	LEAQ       (CX)(DX*2), CX
-	SUBQ       $0x02, BX
+	LEAQ       (CX)(BX*2), CX
+	SUBQ       $0x02, DX
 	JMP        sumTokenRowsF32AVX2_pairs6
 
 sumTokenRowsF32AVX2_odd6:
-	TESTQ      BX, BX
+	TESTQ      DX, DX
 	JZ         sumTokenRowsF32AVX2_rowsEnd6
 	VMASKMOVPS (CX), Y0, Y2
 	VADDPS     Y2, Y1, Y1
@@ -244,17 +245,17 @@ sumTokenRowsF32AVX2_done:
 // Requires: AVX, AVX2
 TEXT ·sumProdTokenRowsF32AVX2(SB), NOSPLIT, $0-49
 	MOVQ acc+0(FP), AX
-	MOVQ rows+8(FP), CX
-	MOVQ stride+24(FP), DX
-	MOVQ n+32(FP), BX
-	MOVQ cols+40(FP), SI
+	MOVQ cols+40(FP), CX
+	MOVQ rows+8(FP), DX
+	MOVQ stride+24(FP), BX
+	MOVQ n+32(FP), SI
 	MOVQ w+16(FP), DI
 	MOVB fresh+48(FP), R8
-	SHLQ $0x02, DX
+	SHLQ $0x02, BX
 
 	// Strips of 8 vectors.
 sumProdTokenRowsF32AVX2_strip:
-	CMPQ SI, $0x00000040
+	CMPQ CX, $0x00000040
 	JLT  sumProdTokenRowsF32AVX2_vector
 
 	// The sums start from acc, or from +0 when fresh.
@@ -282,8 +283,8 @@ sumProdTokenRowsF32AVX2_zero7:
 
 sumProdTokenRowsF32AVX2_sumRows7:
 	MOVQ DI, R9
-	MOVQ CX, R10
-	MOVQ BX, R11
+	MOVQ DX, R10
+	MOVQ SI, R11
 
 sumProdTokenRowsF32AVX2_pairs8:
 	CMPQ         R11, $0x02
@@ -316,31 +317,31 @@ sumProdTokenRowsF32AVX2_pairs8:
 	VADDPS       Y9, Y7, Y7
 	VBROADCASTSS (R9), Y8
 	ADDQ         $0x04, R9
-	VMOVUPS      (R10)(DX*1), Y9
+	VMOVUPS      (R10)(BX*1), Y9
 	VMULPS       Y8, Y9, Y9
 	VADDPS       Y9, Y0, Y0
-	VMOVUPS      32(R10)(DX*1), Y9
+	VMOVUPS      32(R10)(BX*1), Y9
 	VMULPS       Y8, Y9, Y9
 	VADDPS       Y9, Y1, Y1
-	VMOVUPS      64(R10)(DX*1), Y9
+	VMOVUPS      64(R10)(BX*1), Y9
 	VMULPS       Y8, Y9, Y9
 	VADDPS       Y9, Y2, Y2
-	VMOVUPS      96(R10)(DX*1), Y9
+	VMOVUPS      96(R10)(BX*1), Y9
 	VMULPS       Y8, Y9, Y9
 	VADDPS       Y9, Y3, Y3
-	VMOVUPS      128(R10)(DX*1), Y9
+	VMOVUPS      128(R10)(BX*1), Y9
 	VMULPS       Y8, Y9, Y9
 	VADDPS       Y9, Y4, Y4
-	VMOVUPS      160(R10)(DX*1), Y9
+	VMOVUPS      160(R10)(BX*1), Y9
 	VMULPS       Y8, Y9, Y9
 	VADDPS       Y9, Y5, Y5
-	VMOVUPS      192(R10)(DX*1), Y9
+	VMOVUPS      192(R10)(BX*1), Y9
 	VMULPS       Y8, Y9, Y9
 	VADDPS       Y9, Y6, Y6
-	VMOVUPS      224(R10)(DX*1), Y9
+	VMOVUPS      224(R10)(BX*1), Y9
 	VMULPS       Y8, Y9, Y9
 	VADDPS       Y9, Y7, Y7
-	LEAQ         (R10)(DX*2), R10
+	LEAQ         (R10)(BX*2), R10
 	SUBQ         $0x02, R11
 	JMP          sumProdTokenRowsF32AVX2_pairs8
 
@@ -413,13 +414,13 @@ sumProdTokenRowsF32AVX2_sumStore7:
 	VMOVUPS Y6, 192(AX)
 	VMOVUPS Y7, 224(AX)
 	ADDQ    $0x00000100, AX
-	ADDQ    $0x00000100, CX
-	SUBQ    $0x00000040, SI
+	ADDQ    $0x00000100, DX
+	SUBQ    $0x00000040, CX
 	JMP     sumProdTokenRowsF32AVX2_strip
 
 	// One vector at a time.
 sumProdTokenRowsF32AVX2_vector:
-	CMPQ SI, $0x00000008
+	CMPQ CX, $0x00000008
 	JLT  sumProdTokenRowsF32AVX2_tail
 
 	// The sums start from acc, or from +0 when fresh.
@@ -433,8 +434,8 @@ sumProdTokenRowsF32AVX2_zero9:
 
 sumProdTokenRowsF32AVX2_sumRows9:
 	MOVQ DI, R9
-	MOVQ CX, R10
-	MOVQ BX, R11
+	MOVQ DX, R10
+	MOVQ SI, R11
 
 sumProdTokenRowsF32AVX2_pairs10:
 	CMPQ         R11, $0x02
@@ -446,10 +447,10 @@ sumProdTokenRowsF32AVX2_pairs10:
 	VADDPS       Y2, Y0, Y0
 	VBROADCASTSS (R9), Y1
 	ADDQ         $0x04, R9
-	VMOVUPS      (R10)(DX*1), Y2
+	VMOVUPS      (R10)(BX*1), Y2
 	VMULPS       Y1, Y2, Y2
 	VADDPS       Y2, Y0, Y0
-	LEAQ         (R10)(DX*2), R10
+	LEAQ         (R10)(BX*2), R10
 	SUBQ         $0x02, R11
 	JMP          sumProdTokenRowsF32AVX2_pairs10
 
@@ -473,15 +474,15 @@ sumProdTokenRowsF32AVX2_rowsEnd10:
 sumProdTokenRowsF32AVX2_sumStore9:
 	VMOVUPS Y0, (AX)
 	ADDQ    $0x00000020, AX
-	ADDQ    $0x00000020, CX
-	SUBQ    $0x00000008, SI
+	ADDQ    $0x00000020, DX
+	SUBQ    $0x00000008, CX
 	JMP     sumProdTokenRowsF32AVX2_vector
 
 	// The last cols%L columns, under a mask.
 sumProdTokenRowsF32AVX2_tail:
-	TESTQ        SI, SI
+	TESTQ        CX, CX
 	JZ           sumProdTokenRowsF32AVX2_done
-	VMOVD        SI, X0
+	VMOVD        CX, X0
 	VPBROADCASTD X0, Y0
 	VPCMPGTD     iota32<>+0(SB), Y0, Y0
 
@@ -495,32 +496,32 @@ sumProdTokenRowsF32AVX2_zero11:
 	VXORPS Y1, Y1, Y1
 
 sumProdTokenRowsF32AVX2_sumRows11:
-	MOVQ DI, SI
-	MOVQ BX, BX
+	MOVQ DI, CX
+	MOVQ SI, SI
 
 sumProdTokenRowsF32AVX2_pairs12:
-	CMPQ         BX, $0x02
+	CMPQ         SI, $0x02
 	JLT          sumProdTokenRowsF32AVX2_odd12
-	VBROADCASTSS (SI), Y2
-	ADDQ         $0x04, SI
-	VMASKMOVPS   (CX), Y0, Y3
+	VBROADCASTSS (CX), Y2
+	ADDQ         $0x04, CX
+	VMASKMOVPS   (DX), Y0, Y3
 	VMULPS       Y2, Y3, Y3
 	VADDPS       Y3, Y1, Y1
-	VBROADCASTSS (SI), Y2
-	ADDQ         $0x04, SI
-	VMASKMOVPS   (CX)(DX*1), Y0, Y3
+	VBROADCASTSS (CX), Y2
+	ADDQ         $0x04, CX
+	VMASKMOVPS   (DX)(BX*1), Y0, Y3
 	VMULPS       Y2, Y3, Y3
 	VADDPS       Y3, Y1, Y1
-	LEAQ         (CX)(DX*2), CX
-	SUBQ         $0x02, BX
+	LEAQ         (DX)(BX*2), DX
+	SUBQ         $0x02, SI
 	JMP          sumProdTokenRowsF32AVX2_pairs12
 
 sumProdTokenRowsF32AVX2_odd12:
-	TESTQ        BX, BX
+	TESTQ        SI, SI
 	JZ           sumProdTokenRowsF32AVX2_rowsEnd12
-	VBROADCASTSS (SI), Y2
-	ADDQ         $0x04, SI
-	VMASKMOVPS   (CX), Y0, Y3
+	VBROADCASTSS (CX), Y2
+	ADDQ         $0x04, CX
+	VMASKMOVPS   (DX), Y0, Y3
 	VMULPS       Y2, Y3, Y3
 	VADDPS       Y3, Y1, Y1
 
@@ -543,15 +544,15 @@ sumProdTokenRowsF32AVX2_done:
 // Requires: AVX, AVX2, FMA3
 TEXT ·maxTokenRowsF32AVX2(SB), NOSPLIT, $0-49
 	MOVQ acc+0(FP), AX
-	MOVQ rows+8(FP), CX
-	MOVQ stride+24(FP), DX
-	MOVQ n+32(FP), BX
-	MOVQ cols+40(FP), SI
-	SHLQ $0x02, DX
+	MOVQ cols+40(FP), CX
+	MOVQ rows+8(FP), DX
+	MOVQ stride+24(FP), BX
+	MOVQ n+32(FP), SI
+	SHLQ $0x02, BX
 
 	// Strips of 8 vectors.
 maxTokenRowsF32AVX2_strip:
-	CMPQ    SI, $0x00000040
+	CMPQ    CX, $0x00000040
 	JLT     maxTokenRowsF32AVX2_vector
 	VMOVUPS (AX), Y0
 	VMOVUPS 32(AX), Y1
@@ -565,53 +566,53 @@ maxTokenRowsF32AVX2_strip:
 	VXORPS  Y9, Y9, Y9
 	VXORPS  Y10, Y10, Y10
 	VXORPS  Y11, Y11, Y11
-	MOVQ    CX, DI
-	MOVQ    BX, R8
+	MOVQ    DX, DI
+	MOVQ    SI, R8
 
 maxTokenRowsF32AVX2_pairs14:
 	CMPQ        R8, $0x02
 	JLT         maxTokenRowsF32AVX2_odd14
 	VMOVUPS     (DI), Y12
-	VMOVUPS     (DI)(DX*1), Y13
+	VMOVUPS     (DI)(BX*1), Y13
 	VMAXPS      Y0, Y12, Y0
 	VMAXPS      Y0, Y13, Y0
 	VFMADD231PS Y13, Y12, Y8
 	VMOVUPS     32(DI), Y12
-	VMOVUPS     32(DI)(DX*1), Y13
+	VMOVUPS     32(DI)(BX*1), Y13
 	VMAXPS      Y1, Y12, Y1
 	VMAXPS      Y1, Y13, Y1
 	VFMADD231PS Y13, Y12, Y9
 	VMOVUPS     64(DI), Y12
-	VMOVUPS     64(DI)(DX*1), Y13
+	VMOVUPS     64(DI)(BX*1), Y13
 	VMAXPS      Y2, Y12, Y2
 	VMAXPS      Y2, Y13, Y2
 	VFMADD231PS Y13, Y12, Y10
 	VMOVUPS     96(DI), Y12
-	VMOVUPS     96(DI)(DX*1), Y13
+	VMOVUPS     96(DI)(BX*1), Y13
 	VMAXPS      Y3, Y12, Y3
 	VMAXPS      Y3, Y13, Y3
 	VFMADD231PS Y13, Y12, Y11
 	VMOVUPS     128(DI), Y12
-	VMOVUPS     128(DI)(DX*1), Y13
+	VMOVUPS     128(DI)(BX*1), Y13
 	VMAXPS      Y4, Y12, Y4
 	VMAXPS      Y4, Y13, Y4
 	VFMADD231PS Y13, Y12, Y8
 	VMOVUPS     160(DI), Y12
-	VMOVUPS     160(DI)(DX*1), Y13
+	VMOVUPS     160(DI)(BX*1), Y13
 	VMAXPS      Y5, Y12, Y5
 	VMAXPS      Y5, Y13, Y5
 	VFMADD231PS Y13, Y12, Y9
 	VMOVUPS     192(DI), Y12
-	VMOVUPS     192(DI)(DX*1), Y13
+	VMOVUPS     192(DI)(BX*1), Y13
 	VMAXPS      Y6, Y12, Y6
 	VMAXPS      Y6, Y13, Y6
 	VFMADD231PS Y13, Y12, Y10
 	VMOVUPS     224(DI), Y12
-	VMOVUPS     224(DI)(DX*1), Y13
+	VMOVUPS     224(DI)(BX*1), Y13
 	VMAXPS      Y7, Y12, Y7
 	VMAXPS      Y7, Y13, Y7
 	VFMADD231PS Y13, Y12, Y11
-	LEAQ        (DI)(DX*2), DI
+	LEAQ        (DI)(BX*2), DI
 	SUBQ        $0x02, R8
 	JMP         maxTokenRowsF32AVX2_pairs14
 
@@ -660,8 +661,8 @@ maxTokenRowsF32AVX2_rowsEnd14:
 	VMOVUPS Y6, 192(AX)
 	VMOVUPS Y7, 224(AX)
 	ADDQ    $0x00000100, AX
-	ADDQ    $0x00000100, CX
-	SUBQ    $0x00000040, SI
+	ADDQ    $0x00000100, DX
+	SUBQ    $0x00000040, CX
 	JMP     maxTokenRowsF32AVX2_stripEnd13
 
 maxTokenRowsF32AVX2_exactStrip13:
@@ -669,8 +670,8 @@ maxTokenRowsF32AVX2_exactStrip13:
 
 maxTokenRowsF32AVX2_exactVector13:
 	VMOVUPS (AX), Y0
-	MOVQ    CX, R8
-	MOVQ    BX, R9
+	MOVQ    DX, R8
+	MOVQ    SI, R9
 
 maxTokenRowsF32AVX2_ruleRows15:
 	TESTQ     R9, R9
@@ -680,15 +681,15 @@ maxTokenRowsF32AVX2_ruleRows15:
 	VCMPPS    $0x07, Y0, Y0, Y3
 	VANDPS    Y3, Y2, Y2
 	VBLENDVPS Y2, Y1, Y0, Y0
-	ADDQ      DX, R8
+	ADDQ      BX, R8
 	DECQ      R9
 	JMP       maxTokenRowsF32AVX2_ruleRows15
 
 maxTokenRowsF32AVX2_ruleEnd15:
 	VMOVUPS Y0, (AX)
 	ADDQ    $0x00000020, AX
-	ADDQ    $0x00000020, CX
-	SUBQ    $0x00000008, SI
+	ADDQ    $0x00000020, DX
+	SUBQ    $0x00000008, CX
 	DECQ    DI
 	JNZ     maxTokenRowsF32AVX2_exactVector13
 
@@ -697,11 +698,11 @@ maxTokenRowsF32AVX2_stripEnd13:
 
 	// One vector at a time.
 maxTokenRowsF32AVX2_vector:
-	CMPQ    SI, $0x00000008
+	CMPQ    CX, $0x00000008
 	JLT     maxTokenRowsF32AVX2_tail
 	VMOVUPS (AX), Y0
-	MOVQ    CX, DI
-	MOVQ    BX, R8
+	MOVQ    DX, DI
+	MOVQ    SI, R8
 
 maxTokenRowsF32AVX2_ruleRows16:
 	TESTQ     R8, R8
@@ -711,37 +712,38 @@ maxTokenRowsF32AVX2_ruleRows16:
 	VCMPPS    $0x07, Y0, Y0, Y3
 	VANDPS    Y3, Y2, Y2
 	VBLENDVPS Y2, Y1, Y0, Y0
-	ADDQ      DX, DI
+	ADDQ      BX, DI
 	DECQ      R8
 	JMP       maxTokenRowsF32AVX2_ruleRows16
 
 maxTokenRowsF32AVX2_ruleEnd16:
 	VMOVUPS Y0, (AX)
 	ADDQ    $0x00000020, AX
-	ADDQ    $0x00000020, CX
-	SUBQ    $0x00000008, SI
+	ADDQ    $0x00000020, DX
+	SUBQ    $0x00000008, CX
 	JMP     maxTokenRowsF32AVX2_vector
 
 	// The last cols%L columns, under a mask.
 maxTokenRowsF32AVX2_tail:
-	TESTQ        SI, SI
+	TESTQ        CX, CX
 	JZ           maxTokenRowsF32AVX2_done
-	VMOVD        SI, X0
+	VMOVD        CX, X0
 	VPBROADCASTD X0, Y0
 	VPCMPGTD     iota32<>+0(SB), Y0, Y0
 	VMASKMOVPS   (AX), Y0, Y1
-	MOVQ         BX, BX
+	MOVQ         DX, CX
+	MOVQ         SI, DX
 
 maxTokenRowsF32AVX2_ruleRows17:
-	TESTQ      BX, BX
+	TESTQ      DX, DX
 	JZ         maxTokenRowsF32AVX2_ruleEnd17
 	VMASKMOVPS (CX), Y0, Y2
 	VCMPPS     $0x16, Y1, Y2, Y3
 	VCMPPS     $0x07, Y1, Y1, Y4
 	VANDPS     Y4, Y3, Y3
 	VBLENDVPS  Y3, Y2, Y1, Y1
-	ADDQ       DX, CX
-	DECQ       BX
+	ADDQ       BX, CX
+	DECQ       DX
 	JMP        maxTokenRowsF32AVX2_ruleRows17
 
 maxTokenRowsF32AVX2_ruleEnd17:
@@ -751,20 +753,86 @@ maxTokenRowsF32AVX2_done:
 	VZEROUPPER
 	RET
 
+// func divTokenRowsF32AVX2(acc *byte, rows *byte, w *byte, stride int, n int, cols int, fresh bool)
+// Requires: AVX, AVX2
+TEXT ·divTokenRowsF32AVX2(SB), NOSPLIT, $0-49
+	MOVQ         acc+0(FP), AX
+	MOVQ         cols+40(FP), CX
+	MOVQ         w+16(FP), DX
+	VBROADCASTSS (DX), Y0
+
+	// Strips of 8 vectors.
+divTokenRowsF32AVX2_strip:
+	CMPQ    CX, $0x00000040
+	JLT     divTokenRowsF32AVX2_vector
+	VMOVUPS (AX), Y1
+	VDIVPS  Y0, Y1, Y1
+	VMOVUPS Y1, (AX)
+	VMOVUPS 32(AX), Y1
+	VDIVPS  Y0, Y1, Y1
+	VMOVUPS Y1, 32(AX)
+	VMOVUPS 64(AX), Y1
+	VDIVPS  Y0, Y1, Y1
+	VMOVUPS Y1, 64(AX)
+	VMOVUPS 96(AX), Y1
+	VDIVPS  Y0, Y1, Y1
+	VMOVUPS Y1, 96(AX)
+	VMOVUPS 128(AX), Y1
+	VDIVPS  Y0, Y1, Y1
+	VMOVUPS Y1, 128(AX)
+	VMOVUPS 160(AX), Y1
+	VDIVPS  Y0, Y1, Y1
+	VMOVUPS Y1, 160(AX)
+	VMOVUPS 192(AX), Y1
+	VDIVPS  Y0, Y1, Y1
+	VMOVUPS Y1, 192(AX)
+	VMOVUPS 224(AX), Y1
+	VDIVPS  Y0, Y1, Y1
+	VMOVUPS Y1, 224(AX)
+	ADDQ    $0x00000100, AX
+	SUBQ    $0x00000040, CX
+	JMP     divTokenRowsF32AVX2_strip
+
+	// One vector at a time.
+divTokenRowsF32AVX2_vector:
+	CMPQ    CX, $0x00000008
+	JLT     divTokenRowsF32AVX2_tail
+	VMOVUPS (AX), Y1
+	VDIVPS  Y0, Y1, Y1
+	VMOVUPS Y1, (AX)
+	ADDQ    $0x00000020, AX
+	SUBQ    $0x00000008, CX
+	JMP     divTokenRowsF32AVX2_vector
+
+	// The last cols%L columns, under a mask.
+divTokenRowsF32AVX2_tail:
+	TESTQ        CX, CX
+	JZ           divTokenRowsF32AVX2_done
+	VMOVD        CX, X1
+	VPBROADCASTD X1, Y1
+	VPCMPGTD     iota32<>+0(SB), Y1, Y1
+	VMASKMOVPS   (AX), Y1, Y2
+	VDIVPS       Y0, Y2, Y2
+	VMASKMOVPS   Y2, Y1, (AX)
+
+divTokenRowsF32AVX2_done:
+	VZEROUPPER
+	RET
+
 // func sumTokenRowsF64AVX2(acc *byte, rows *byte, w *byte, stride int, n int, cols int, fresh bool)
 // Requires: AVX, AVX2
 TEXT ·sumTokenRowsF64AVX2(SB), NOSPLIT, $0-49
 	MOVQ acc+0(FP), AX
-	MOVQ rows+8(FP), CX
-	MOVQ stride+24(FP), DX
-	MOVQ n+32(FP), BX
-	MOVQ cols+40(FP), SI
+	MOVQ cols+40(FP), CX
+	MOVQ rows+8(FP), DX
+	MOVQ stride+24(FP), BX
+	MOVQ n+32(FP), SI
 	MOVB fresh+48(FP), DI
-	SHLQ $0x03, DX
+	SHLQ $0x03, BX
 
 	// Strips of 8 vectors.
 sumTokenRowsF64AVX2_strip:
-	CMPQ SI, $0x00000020
+	CMPQ CX, $0x00000020
 	JLT  sumTokenRowsF64AVX2_vector
 
 	// The sums start from acc, or from +0 when fresh.
@@ -791,8 +859,8 @@ sumTokenRowsF64AVX2_zero18:
 	VXORPD Y7, Y7, Y7
 
 sumTokenRowsF64AVX2_sumRows18:
-	MOVQ CX, R8
-	MOVQ BX, R9
+	MOVQ DX, R8
+	MOVQ SI, R9
 
 sumTokenRowsF64AVX2_pairs19:
 	CMPQ   R9, $0x02
@@ -805,15 +873,15 @@ sumTokenRowsF64AVX2_pairs19:
 	VADDPD 160(R8), Y5, Y5
 	VADDPD 192(R8), Y6, Y6
 	VADDPD 224(R8), Y7, Y7
-	VADDPD (R8)(DX*1), Y0, Y0
-	VADDPD 32(R8)(DX*1), Y1, Y1
-	VADDPD 64(R8)(DX*1), Y2, Y2
-	VADDPD 96(R8)(DX*1), Y3, Y3
-	VADDPD 128(R8)(DX*1), Y4, Y4
-	VADDPD 160(R8)(DX*1), Y5, Y5
-	VADDPD 192(R8)(DX*1), Y6, Y6
-	VADDPD 224(R8)(DX*1), Y7, Y7
-	LEAQ   (R8)(DX*2), R8
+	VADDPD (R8)(BX*1), Y0, Y0
+	VADDPD 32(R8)(BX*1), Y1, Y1
+	VADDPD 64(R8)(BX*1), Y2, Y2
+	VADDPD 96(R8)(BX*1), Y3, Y3
+	VADDPD 128(R8)(BX*1), Y4, Y4
+	VADDPD 160(R8)(BX*1), Y5, Y5
+	VADDPD 192(R8)(BX*1), Y6, Y6
+	VADDPD 224(R8)(BX*1), Y7, Y7
+	LEAQ   (R8)(BX*2), R8
 	SUBQ   $0x02, R9
 	JMP    sumTokenRowsF64AVX2_pairs19
 
@@ -868,13 +936,13 @@ sumTokenRowsF64AVX2_sumStore18:
 	VMOVUPD Y6, 192(AX)
 	VMOVUPD Y7, 224(AX)
 	ADDQ    $0x00000100, AX
-	ADDQ    $0x00000100, CX
-	SUBQ    $0x00000020, SI
+	ADDQ    $0x00000100, DX
+	SUBQ    $0x00000020, CX
 	JMP     sumTokenRowsF64AVX2_strip
 
 	// One vector at a time.
 sumTokenRowsF64AVX2_vector:
-	CMPQ SI, $0x00000004
+	CMPQ CX, $0x00000004
 	JLT  sumTokenRowsF64AVX2_tail
 
 	// The sums start from acc, or from +0 when fresh.
@@ -887,15 +955,15 @@ sumTokenRowsF64AVX2_zero20:
 	VXORPD Y0, Y0, Y0
 
 sumTokenRowsF64AVX2_sumRows20:
-	MOVQ CX, R8
-	MOVQ BX, R9
+	MOVQ DX, R8
+	MOVQ SI, R9
 
 sumTokenRowsF64AVX2_pairs21:
 	CMPQ   R9, $0x02
 	JLT    sumTokenRowsF64AVX2_odd21
 	VADDPD (R8), Y0, Y0
-	VADDPD (R8)(DX*1), Y0, Y0
-	LEAQ   (R8)(DX*2), R8
+	VADDPD (R8)(BX*1), Y0, Y0
+	LEAQ   (R8)(BX*2), R8
 	SUBQ   $0x02, R9
 	JMP    sumTokenRowsF64AVX2_pairs21
 
@@ -915,15 +983,15 @@ sumTokenRowsF64AVX2_rowsEnd21:
 sumTokenRowsF64AVX2_sumStore20:
 	VMOVUPD Y0, (AX)
 	ADDQ    $0x00000020, AX
-	ADDQ    $0x00000020, CX
-	SUBQ    $0x00000004, SI
+	ADDQ    $0x00000020, DX
+	SUBQ    $0x00000004, CX
 	JMP     sumTokenRowsF64AVX2_vector
 
 	// The last cols%L columns, under a mask.
 sumTokenRowsF64AVX2_tail:
-	TESTQ        SI, SI
+	TESTQ        CX, CX
 	JZ           sumTokenRowsF64AVX2_done
-	VMOVQ        SI, X0
+	VMOVQ        CX, X0
 	VPBROADCASTQ X0, Y0
 	VPCMPGTQ     iota64<>+0(SB), Y0, Y0
 
@@ -937,21 +1005,22 @@ sumTokenRowsF64AVX2_zero22:
 	VXORPD Y1, Y1, Y1
 
 sumTokenRowsF64AVX2_sumRows22:
-	MOVQ BX, BX
+	MOVQ DX, CX
+	MOVQ SI, DX
 
 sumTokenRowsF64AVX2_pairs23:
-	CMPQ       BX, $0x02
+	CMPQ       DX, $0x02
 	JLT        sumTokenRowsF64AVX2_odd23
 	VMASKMOVPD (CX), Y0, Y2
 	VADDPD     Y2, Y1, Y1
-	VMASKMOVPD (CX)(DX*1), Y0, Y2
+	VMASKMOVPD (CX)(BX*1), Y0, Y2
 	VADDPD     Y2, Y1, Y1
-	LEAQ       (CX)(DX*2), CX
-	SUBQ       $0x02, BX
+	LEAQ       (CX)(BX*2), CX
+	SUBQ       $0x02, DX
 	JMP        sumTokenRowsF64AVX2_pairs23
 
 sumTokenRowsF64AVX2_odd23:
-	TESTQ      BX, BX
+	TESTQ      DX, DX
 	JZ         sumTokenRowsF64AVX2_rowsEnd23
 	VMASKMOVPD (CX), Y0, Y2
 	VADDPD     Y2, Y1, Y1
@@ -975,17 +1044,17 @@ sumTokenRowsF64AVX2_done:
 // Requires: AVX, AVX2
 TEXT ·sumProdTokenRowsF64AVX2(SB), NOSPLIT, $0-49
 	MOVQ acc+0(FP), AX
-	MOVQ rows+8(FP), CX
-	MOVQ stride+24(FP), DX
-	MOVQ n+32(FP), BX
-	MOVQ cols+40(FP), SI
+	MOVQ cols+40(FP), CX
+	MOVQ rows+8(FP), DX
+	MOVQ stride+24(FP), BX
+	MOVQ n+32(FP), SI
 	MOVQ w+16(FP), DI
 	MOVB fresh+48(FP), R8
-	SHLQ $0x03, DX
+	SHLQ $0x03, BX
 
 	// Strips of 8 vectors.
 sumProdTokenRowsF64AVX2_strip:
-	CMPQ SI, $0x00000020
+	CMPQ CX, $0x00000020
 	JLT  sumProdTokenRowsF64AVX2_vector
 
 	// The sums start from acc, or from +0 when fresh.
@@ -1013,8 +1082,8 @@ sumProdTokenRowsF64AVX2_zero24:
 
 sumProdTokenRowsF64AVX2_sumRows24:
 	MOVQ DI, R9
-	MOVQ CX, R10
-	MOVQ BX, R11
+	MOVQ DX, R10
+	MOVQ SI, R11
 
 sumProdTokenRowsF64AVX2_pairs25:
 	CMPQ         R11, $0x02
@@ -1047,31 +1116,31 @@ sumProdTokenRowsF64AVX2_pairs25:
 	VADDPD       Y9, Y7, Y7
 	VBROADCASTSD (R9), Y8
 	ADDQ         $0x08, R9
-	VMOVUPD      (R10)(DX*1), Y9
+	VMOVUPD      (R10)(BX*1), Y9
 	VMULPD       Y8, Y9, Y9
 	VADDPD       Y9, Y0, Y0
-	VMOVUPD      32(R10)(DX*1), Y9
+	VMOVUPD      32(R10)(BX*1), Y9
 	VMULPD       Y8, Y9, Y9
 	VADDPD       Y9, Y1, Y1
-	VMOVUPD      64(R10)(DX*1), Y9
+	VMOVUPD      64(R10)(BX*1), Y9
 	VMULPD       Y8, Y9, Y9
 	VADDPD       Y9, Y2, Y2
-	VMOVUPD      96(R10)(DX*1), Y9
+	VMOVUPD      96(R10)(BX*1), Y9
 	VMULPD       Y8, Y9, Y9
 	VADDPD       Y9, Y3, Y3
-	VMOVUPD      128(R10)(DX*1), Y9
+	VMOVUPD      128(R10)(BX*1), Y9
 	VMULPD       Y8, Y9, Y9
 	VADDPD       Y9, Y4, Y4
-	VMOVUPD      160(R10)(DX*1), Y9
+	VMOVUPD      160(R10)(BX*1), Y9
 	VMULPD       Y8, Y9, Y9
 	VADDPD       Y9, Y5, Y5
-	VMOVUPD      192(R10)(DX*1), Y9
+	VMOVUPD      192(R10)(BX*1), Y9
 	VMULPD       Y8, Y9, Y9
 	VADDPD       Y9, Y6, Y6
-	VMOVUPD      224(R10)(DX*1), Y9
+	VMOVUPD      224(R10)(BX*1), Y9
 	VMULPD       Y8, Y9, Y9
 	VADDPD       Y9, Y7, Y7
-	LEAQ         (R10)(DX*2), R10
+	LEAQ         (R10)(BX*2), R10
 	SUBQ         $0x02, R11
 	JMP          sumProdTokenRowsF64AVX2_pairs25
 
@@ -1144,13 +1213,13 @@ sumProdTokenRowsF64AVX2_sumStore24:
 	VMOVUPD Y6, 192(AX)
 	VMOVUPD Y7, 224(AX)
 	ADDQ    $0x00000100, AX
-	ADDQ    $0x00000100, CX
-	SUBQ    $0x00000020, SI
+	ADDQ    $0x00000100, DX
+	SUBQ    $0x00000020, CX
 	JMP     sumProdTokenRowsF64AVX2_strip
 
 	// One vector at a time.
 sumProdTokenRowsF64AVX2_vector:
-	CMPQ SI, $0x00000004
+	CMPQ CX, $0x00000004
 	JLT  sumProdTokenRowsF64AVX2_tail
 
 	// The sums start from acc, or from +0 when fresh.
@@ -1164,8 +1233,8 @@ sumProdTokenRowsF64AVX2_zero26:
 
 sumProdTokenRowsF64AVX2_sumRows26:
 	MOVQ DI, R9
-	MOVQ CX, R10
-	MOVQ BX, R11
+	MOVQ DX, R10
+	MOVQ SI, R11
 
 sumProdTokenRowsF64AVX2_pairs27:
 	CMPQ         R11, $0x02
@@ -1177,10 +1246,10 @@ sumProdTokenRowsF64AVX2_pairs27:
 	VADDPD       Y2, Y0, Y0
 	VBROADCASTSD (R9), Y1
 	ADDQ         $0x08, R9
-	VMOVUPD      (R10)(DX*1), Y2
+	VMOVUPD      (R10)(BX*1), Y2
 	VMULPD       Y1, Y2, Y2
 	VADDPD       Y2, Y0, Y0
-	LEAQ         (R10)(DX*2), R10
+	LEAQ         (R10)(BX*2), R10
 	SUBQ         $0x02, R11
 	JMP          sumProdTokenRowsF64AVX2_pairs27
 
@@ -1204,15 +1273,15 @@ sumProdTokenRowsF64AVX2_rowsEnd27:
 sumProdTokenRowsF64AVX2_sumStore26:
 	VMOVUPD Y0, (AX)
 	ADDQ    $0x00000020, AX
-	ADDQ    $0x00000020, CX
-	SUBQ    $0x00000004, SI
+	ADDQ    $0x00000020, DX
+	SUBQ    $0x00000004, CX
 	JMP     sumProdTokenRowsF64AVX2_vector
 
 	// The last cols%L columns, under a mask.
 sumProdTokenRowsF64AVX2_tail:
-	TESTQ        SI, SI
+	TESTQ        CX, CX
 	JZ           sumProdTokenRowsF64AVX2_done
-	VMOVQ        SI, X0
+	VMOVQ        CX, X0
 	VPBROADCASTQ X0, Y0
 	VPCMPGTQ     iota64<>+0(SB), Y0, Y0
 
@@ -1226,32 +1295,32 @@ sumProdTokenRowsF64AVX2_zero28:
 	VXORPD Y1, Y1, Y1
 
 sumProdTokenRowsF64AVX2_sumRows28:
-	MOVQ DI, SI
-	MOVQ BX, BX
+	MOVQ DI, CX
+	MOVQ SI, SI
 
 sumProdTokenRowsF64AVX2_pairs29:
-	CMPQ         BX, $0x02
+	CMPQ         SI, $0x02
 	JLT          sumProdTokenRowsF64AVX2_odd29
-	VBROADCASTSD (SI), Y2
-	ADDQ         $0x08, SI
-	VMASKMOVPD   (CX), Y0, Y3
+	VBROADCASTSD (CX), Y2
+	ADDQ         $0x08, CX
+	VMASKMOVPD   (DX), Y0, Y3
 	VMULPD       Y2, Y3, Y3
 	VADDPD       Y3, Y1, Y1
-	VBROADCASTSD (SI), Y2
-	ADDQ         $0x08, SI
-	VMASKMOVPD   (CX)(DX*1), Y0, Y3
+	VBROADCASTSD (CX), Y2
+	ADDQ         $0x08, CX
+	VMASKMOVPD   (DX)(BX*1), Y0, Y3
 	VMULPD       Y2, Y3, Y3
 	VADDPD       Y3, Y1, Y1
-	LEAQ         (CX)(DX*2), CX
-	SUBQ         $0x02, BX
+	LEAQ         (DX)(BX*2), DX
+	SUBQ         $0x02, SI
 	JMP          sumProdTokenRowsF64AVX2_pairs29
 
 sumProdTokenRowsF64AVX2_odd29:
-	TESTQ        BX, BX
+	TESTQ        SI, SI
 	JZ           sumProdTokenRowsF64AVX2_rowsEnd29
-	VBROADCASTSD (SI), Y2
-	ADDQ         $0x08, SI
-	VMASKMOVPD   (CX), Y0, Y3
+	VBROADCASTSD (CX), Y2
+	ADDQ         $0x08, CX
+	VMASKMOVPD   (DX), Y0, Y3
 	VMULPD       Y2, Y3, Y3
 	VADDPD       Y3, Y1, Y1
 
@@ -1274,15 +1343,15 @@ sumProdTokenRowsF64AVX2_done:
 // Requires: AVX, AVX2, FMA3
 TEXT ·maxTokenRowsF64AVX2(SB), NOSPLIT, $0-49
 	MOVQ acc+0(FP), AX
-	MOVQ rows+8(FP), CX
-	MOVQ stride+24(FP), DX
-	MOVQ n+32(FP), BX
-	MOVQ cols+40(FP), SI
-	SHLQ $0x03, DX
+	MOVQ cols+40(FP), CX
+	MOVQ rows+8(FP), DX
+	MOVQ stride+24(FP), BX
+	MOVQ n+32(FP), SI
+	SHLQ $0x03, BX
 
 	// Strips of 8 vectors.
 maxTokenRowsF64AVX2_strip:
-	CMPQ    SI, $0x00000020
+	CMPQ    CX, $0x00000020
 	JLT     maxTokenRowsF64AVX2_vector
 	VMOVUPD (AX), Y0
 	VMOVUPD 32(AX), Y1
@@ -1296,53 +1365,53 @@ maxTokenRowsF64AVX2_strip:
 	VXORPD  Y9, Y9, Y9
 	VXORPD  Y10, Y10, Y10
 	VXORPD  Y11, Y11, Y11
-	MOVQ    CX, DI
-	MOVQ    BX, R8
+	MOVQ    DX, DI
+	MOVQ    SI, R8
 
 maxTokenRowsF64AVX2_pairs31:
 	CMPQ        R8, $0x02
 	JLT         maxTokenRowsF64AVX2_odd31
 	VMOVUPD     (DI), Y12
-	VMOVUPD     (DI)(DX*1), Y13
+	VMOVUPD     (DI)(BX*1), Y13
 	VMAXPD      Y0, Y12, Y0
 	VMAXPD      Y0, Y13, Y0
 	VFMADD231PD Y13, Y12, Y8
 	VMOVUPD     32(DI), Y12
-	VMOVUPD     32(DI)(DX*1), Y13
+	VMOVUPD     32(DI)(BX*1), Y13
 	VMAXPD      Y1, Y12, Y1
 	VMAXPD      Y1, Y13, Y1
 	VFMADD231PD Y13, Y12, Y9
 	VMOVUPD     64(DI), Y12
-	VMOVUPD     64(DI)(DX*1), Y13
+	VMOVUPD     64(DI)(BX*1), Y13
 	VMAXPD      Y2, Y12, Y2
 	VMAXPD      Y2, Y13, Y2
 	VFMADD231PD Y13, Y12, Y10
 	VMOVUPD     96(DI), Y12
-	VMOVUPD     96(DI)(DX*1), Y13
+	VMOVUPD     96(DI)(BX*1), Y13
 	VMAXPD      Y3, Y12, Y3
 	VMAXPD      Y3, Y13, Y3
 	VFMADD231PD Y13, Y12, Y11
 	VMOVUPD     128(DI), Y12
-	VMOVUPD     128(DI)(DX*1), Y13
+	VMOVUPD     128(DI)(BX*1), Y13
 	VMAXPD      Y4, Y12, Y4
 	VMAXPD      Y4, Y13, Y4
 	VFMADD231PD Y13, Y12, Y8
 	VMOVUPD     160(DI), Y12
-	VMOVUPD     160(DI)(DX*1), Y13
+	VMOVUPD     160(DI)(BX*1), Y13
 	VMAXPD      Y5, Y12, Y5
 	VMAXPD      Y5, Y13, Y5
 	VFMADD231PD Y13, Y12, Y9
 	VMOVUPD     192(DI), Y12
-	VMOVUPD     192(DI)(DX*1), Y13
+	VMOVUPD     192(DI)(BX*1), Y13
 	VMAXPD      Y6, Y12, Y6
 	VMAXPD      Y6, Y13, Y6
 	VFMADD231PD Y13, Y12, Y10
 	VMOVUPD     224(DI), Y12
-	VMOVUPD     224(DI)(DX*1), Y13
+	VMOVUPD     224(DI)(BX*1), Y13
 	VMAXPD      Y7, Y12, Y7
 	VMAXPD      Y7, Y13, Y7
 	VFMADD231PD Y13, Y12, Y11
-	LEAQ        (DI)(DX*2), DI
+	LEAQ        (DI)(BX*2), DI
 	SUBQ        $0x02, R8
 	JMP         maxTokenRowsF64AVX2_pairs31
 
@@ -1391,8 +1460,8 @@ maxTokenRowsF64AVX2_rowsEnd31:
 	VMOVUPD Y6, 192(AX)
 	VMOVUPD Y7, 224(AX)
 	ADDQ    $0x00000100, AX
-	ADDQ    $0x00000100, CX
-	SUBQ    $0x00000020, SI
+	ADDQ    $0x00000100, DX
+	SUBQ    $0x00000020, CX
 	JMP     maxTokenRowsF64AVX2_stripEnd30
 
 maxTokenRowsF64AVX2_exactStrip30:
@@ -1400,8 +1469,8 @@ maxTokenRowsF64AVX2_exactStrip30:
 
 maxTokenRowsF64AVX2_exactVector30:
 	VMOVUPD (AX), Y0
-	MOVQ    CX, R8
-	MOVQ    BX, R9
+	MOVQ    DX, R8
+	MOVQ    SI, R9
 
 maxTokenRowsF64AVX2_ruleRows32:
 	TESTQ     R9, R9
@@ -1411,15 +1480,15 @@ maxTokenRowsF64AVX2_ruleRows32:
 	VCMPPD    $0x07, Y0, Y0, Y3
 	VANDPD    Y3, Y2, Y2
 	VBLENDVPD Y2, Y1, Y0, Y0
-	ADDQ      DX, R8
+	ADDQ      BX, R8
 	DECQ      R9
 	JMP       maxTokenRowsF64AVX2_ruleRows32
 
 maxTokenRowsF64AVX2_ruleEnd32:
 	VMOVUPD Y0, (AX)
 	ADDQ    $0x00000020, AX
-	ADDQ    $0x00000020, CX
-	SUBQ    $0x00000004, SI
+	ADDQ    $0x00000020, DX
+	SUBQ    $0x00000004, CX
 	DECQ    DI
 	JNZ     maxTokenRowsF64AVX2_exactVector30
 
@@ -1428,11 +1497,11 @@ maxTokenRowsF64AVX2_stripEnd30:
 
 	// One vector at a time.
 maxTokenRowsF64AVX2_vector:
-	CMPQ    SI, $0x00000004
+	CMPQ    CX, $0x00000004
 	JLT     maxTokenRowsF64AVX2_tail
 	VMOVUPD (AX), Y0
-	MOVQ    CX, DI
-	MOVQ    BX, R8
+	MOVQ    DX, DI
+	MOVQ    SI, R8
 
 maxTokenRowsF64AVX2_ruleRows33:
 	TESTQ     R8, R8
@@ -1442,37 +1511,38 @@ maxTokenRowsF64AVX2_ruleRows33:
 	VCMPPD    $0x07, Y0, Y0, Y3
 	VANDPD    Y3, Y2, Y2
 	VBLENDVPD Y2, Y1, Y0, Y0
-	ADDQ      DX, DI
+	ADDQ      BX, DI
 	DECQ      R8
 	JMP       maxTokenRowsF64AVX2_ruleRows33
 
 maxTokenRowsF64AVX2_ruleEnd33:
 	VMOVUPD Y0, (AX)
 	ADDQ    $0x00000020, AX
-	ADDQ    $0x00000020, CX
-	SUBQ    $0x00000004, SI
+	ADDQ    $0x00000020, DX
+	SUBQ    $0x00000004, CX
 	JMP     maxTokenRowsF64AVX2_vector
 
 	// The last cols%L columns, under a mask.
 maxTokenRowsF64AVX2_tail:
-	TESTQ        SI, SI
+	TESTQ        CX, CX
 	JZ           maxTokenRowsF64AVX2_done
-	VMOVQ        SI, X0
+	VMOVQ        CX, X0
 	VPBROADCASTQ X0, Y0
 	VPCMPGTQ     iota64<>+0(SB), Y0, Y0
 	VMASKMOVPD   (AX), Y0, Y1
-	MOVQ         BX, BX
+	MOVQ         DX, CX
+	MOVQ         SI, DX
 
 maxTokenRowsF64AVX2_ruleRows34:
-	TESTQ      BX, BX
+	TESTQ      DX, DX
 	JZ         maxTokenRowsF64AVX2_ruleEnd34
 	VMASKMOVPD (CX), Y0, Y2
 	VCMPPD     $0x16, Y1, Y2, Y3
 	VCMPPD     $0x07, Y1, Y1, Y4
 	VANDPD     Y4, Y3, Y3
 	VBLENDVPD  Y3, Y2, Y1, Y1
-	ADDQ       DX, CX
-	DECQ       BX
+	ADDQ       BX, CX
+	DECQ       DX
 	JMP        maxTokenRowsF64AVX2_ruleRows34
 
 maxTokenRowsF64AVX2_ruleEnd34:
@@ -1482,20 +1552,86 @@ maxTokenRowsF64AVX2_done:
 	VZEROUPPER
 	RET
 
+// func divTokenRowsF64AVX2(acc *byte, rows *byte, w *byte, stride int, n int, cols int, fresh bool)
+// Requires: AVX, AVX2
+TEXT ·divTokenRowsF64AVX2(SB), NOSPLIT, $0-49
+	MOVQ         acc+0(FP), AX
+	MOVQ         cols+40(FP), CX
+	MOVQ         w+16(FP), DX
+	VBROADCASTSD (DX), Y0
+
+	// Strips of 8 vectors.
+divTokenRowsF64AVX2_strip:
+	CMPQ    CX, $0x00000020
+	JLT     divTokenRowsF64AVX2_vector
+	VMOVUPD (AX), Y1
+	VDIVPD  Y0, Y1, Y1
+	VMOVUPD Y1, (AX)
+	VMOVUPD 32(AX), Y1
+	VDIVPD  Y0, Y1, Y1
+	VMOVUPD Y1, 32(AX)
+	VMOVUPD 64(AX), Y1
+	VDIVPD  Y0, Y1, Y1
+	VMOVUPD Y1, 64(AX)
+	VMOVUPD 96(AX), Y1
+	VDIVPD  Y0, Y1, Y1
+	VMOVUPD Y1, 96(AX)
+	VMOVUPD 128(AX), Y1
+	VDIVPD  Y0, Y1, Y1
+	VMOVUPD Y1, 128(AX)
+	VMOVUPD 160(AX), Y1
+	VDIVPD  Y0, Y1, Y1
+	VMOVUPD Y1, 160(AX)
+	VMOVUPD 192(AX), Y1
+	VDIVPD  Y0, Y1, Y1
+	VMOVUPD Y1, 192(AX)
+	VMOVUPD 224(AX), Y1
+	VDIVPD  Y0, Y1, Y1
+	VMOVUPD Y1, 224(AX)
+	ADDQ    $0x00000100, AX
+	SUBQ    $0x00000020, CX
+	JMP     divTokenRowsF64AVX2_strip
+
+	// One vector at a time.
+divTokenRowsF64AVX2_vector:
+	CMPQ    CX, $0x00000004
+	JLT     divTokenRowsF64AVX2_tail
+	VMOVUPD (AX), Y1
+	VDIVPD  Y0, Y1, Y1
+	VMOVUPD Y1, (AX)
+	ADDQ    $0x00000020, AX
+	SUBQ    $0x00000004, CX
+	JMP     divTokenRowsF64AVX2_vector
+
+	// The last cols%L columns, under a mask.
+divTokenRowsF64AVX2_tail:
+	TESTQ        CX, CX
+	JZ           divTokenRowsF64AVX2_done
+	VMOVQ        CX, X1
+	VPBROADCASTQ X1, Y1
+	VPCMPGTQ     iota64<>+0(SB), Y1, Y1
+	VMASKMOVPD   (AX), Y1, Y2
+	VDIVPD       Y0, Y2, Y2
+	VMASKMOVPD   Y2, Y1, (AX)
+
+divTokenRowsF64AVX2_done:
+	VZEROUPPER
+	RET
+
 // func sumTokenRowsF32AVX512(acc *byte, rows *byte, w *byte, stride int, n int, cols int, fresh bool)
 // Requires: AVX, AVX512DQ, AVX512F, BMI2
 TEXT ·sumTokenRowsF32AVX512(SB), NOSPLIT, $0-49
 	MOVQ acc+0(FP), AX
-	MOVQ rows+8(FP), CX
-	MOVQ stride+24(FP), DX
-	MOVQ n+32(FP), BX
-	MOVQ cols+40(FP), SI
+	MOVQ cols+40(FP), CX
+	MOVQ rows+8(FP), DX
+	MOVQ stride+24(FP), BX
+	MOVQ n+32(FP), SI
 	MOVB fresh+48(FP), DI
-	SHLQ $0x02, DX
+	SHLQ $0x02, BX
 
 	// Strips of 8 vectors.
 sumTokenRowsF32AVX512_strip:
-	CMPQ SI, $0x00000080
+	CMPQ CX, $0x00000080
 	JLT  sumTokenRowsF32AVX512_vector
 
 	// The sums start from acc, or from +0 when fresh.
@@ -1522,8 +1658,8 @@ sumTokenRowsF32AVX512_zero35:
 	VXORPS Z7, Z7, Z7
 
 sumTokenRowsF32AVX512_sumRows35:
-	MOVQ CX, R8
-	MOVQ BX, R9
+	MOVQ DX, R8
+	MOVQ SI, R9
 
 sumTokenRowsF32AVX512_pairs36:
 	CMPQ   R9, $0x02
@@ -1536,15 +1672,15 @@ sumTokenRowsF32AVX512_pairs36:
 	VADDPS 320(R8), Z5, Z5
 	VADDPS 384(R8), Z6, Z6
 	VADDPS 448(R8), Z7, Z7
-	VADDPS (R8)(DX*1), Z0, Z0
-	VADDPS 64(R8)(DX*1), Z1, Z1
-	VADDPS 128(R8)(DX*1), Z2, Z2
-	VADDPS 192(R8)(DX*1), Z3, Z3
-	VADDPS 256(R8)(DX*1), Z4, Z4
-	VADDPS 320(R8)(DX*1), Z5, Z5
-	VADDPS 384(R8)(DX*1), Z6, Z6
-	VADDPS 448(R8)(DX*1), Z7, Z7
-	LEAQ   (R8)(DX*2), R8
+	VADDPS (R8)(BX*1), Z0, Z0
+	VADDPS 64(R8)(BX*1), Z1, Z1
+	VADDPS 128(R8)(BX*1), Z2, Z2
+	VADDPS 192(R8)(BX*1), Z3, Z3
+	VADDPS 256(R8)(BX*1), Z4, Z4
+	VADDPS 320(R8)(BX*1), Z5, Z5
+	VADDPS 384(R8)(BX*1), Z6, Z6
+	VADDPS 448(R8)(BX*1), Z7, Z7
+	LEAQ   (R8)(BX*2), R8
 	SUBQ   $0x02, R9
 	JMP    sumTokenRowsF32AVX512_pairs36
 
@@ -1599,13 +1735,13 @@ sumTokenRowsF32AVX512_sumStore35:
 	VMOVUPS Z6, 384(AX)
 	VMOVUPS Z7, 448(AX)
 	ADDQ    $0x00000200, AX
-	ADDQ    $0x00000200, CX
-	SUBQ    $0x00000080, SI
+	ADDQ    $0x00000200, DX
+	SUBQ    $0x00000080, CX
 	JMP     sumTokenRowsF32AVX512_strip
 
 	// One vector at a time.
 sumTokenRowsF32AVX512_vector:
-	CMPQ SI, $0x00000010
+	CMPQ CX, $0x00000010
 	JLT  sumTokenRowsF32AVX512_tail
 
 	// The sums start from acc, or from +0 when fresh.
@@ -1618,15 +1754,15 @@ sumTokenRowsF32AVX512_zero37:
 	VXORPS Z0, Z0, Z0
 
 sumTokenRowsF32AVX512_sumRows37:
-	MOVQ CX, R8
-	MOVQ BX, R9
+	MOVQ DX, R8
+	MOVQ SI, R9
 
 sumTokenRowsF32AVX512_pairs38:
 	CMPQ   R9, $0x02
 	JLT    sumTokenRowsF32AVX512_odd38
 	VADDPS (R8), Z0, Z0
-	VADDPS (R8)(DX*1), Z0, Z0
-	LEAQ   (R8)(DX*2), R8
+	VADDPS (R8)(BX*1), Z0, Z0
+	LEAQ   (R8)(BX*2), R8
 	SUBQ   $0x02, R9
 	JMP    sumTokenRowsF32AVX512_pairs38
 
@@ -1646,16 +1782,16 @@ sumTokenRowsF32AVX512_rowsEnd38:
 sumTokenRowsF32AVX512_sumStore37:
 	VMOVUPS Z0, (AX)
 	ADDQ    $0x00000040, AX
-	ADDQ    $0x00000040, CX
-	SUBQ    $0x00000010, SI
+	ADDQ    $0x00000040, DX
+	SUBQ    $0x00000010, CX
 	JMP     sumTokenRowsF32AVX512_vector
 
 	// The last cols%L columns, under a mask.
 sumTokenRowsF32AVX512_tail:
-	TESTQ SI, SI
+	TESTQ CX, CX
 	JZ    sumTokenRowsF32AVX512_done
 	MOVQ  $-1, R8
-	BZHIQ SI, R8, R8
+	BZHIQ CX, R8, R8
 	KMOVW R8, K1
 
 	// The sums start from acc, or from +0 when fresh.
@@ -1668,21 +1804,22 @@ sumTokenRowsF32AVX512_zero39:
 	VXORPS Z0, Z0, Z0
 
 sumTokenRowsF32AVX512_sumRows39:
-	MOVQ BX, BX
+	MOVQ DX, CX
+	MOVQ SI, DX
 
 sumTokenRowsF32AVX512_pairs40:
-	CMPQ      BX, $0x02
+	CMPQ      DX, $0x02
 	JLT       sumTokenRowsF32AVX512_odd40
 	VMOVUPS.Z (CX), K1, Z1
 	VADDPS    Z1, Z0, Z0
-	VMOVUPS.Z (CX)(DX*1), K1, Z1
+	VMOVUPS.Z (CX)(BX*1), K1, Z1
 	VADDPS    Z1, Z0, Z0
-	LEAQ      (CX)(DX*2), CX
-	SUBQ      $0x02, BX
+	LEAQ      (CX)(BX*2), CX
+	SUBQ      $0x02, DX
 	JMP       sumTokenRowsF32AVX512_pairs40
 
 sumTokenRowsF32AVX512_odd40:
-	TESTQ     BX, BX
+	TESTQ     DX, DX
 	JZ        sumTokenRowsF32AVX512_rowsEnd40
 	VMOVUPS.Z (CX), K1, Z1
 	VADDPS    Z1, Z0, Z0
@@ -1706,17 +1843,17 @@ sumTokenRowsF32AVX512_done:
 // Requires: AVX, AVX512DQ, AVX512F, BMI2
 TEXT ·sumProdTokenRowsF32AVX512(SB), NOSPLIT, $0-49
 	MOVQ acc+0(FP), AX
-	MOVQ rows+8(FP), CX
-	MOVQ stride+24(FP), DX
-	MOVQ n+32(FP), BX
-	MOVQ cols+40(FP), SI
+	MOVQ cols+40(FP), CX
+	MOVQ rows+8(FP), DX
+	MOVQ stride+24(FP), BX
+	MOVQ n+32(FP), SI
 	MOVQ w+16(FP), DI
 	MOVB fresh+48(FP), R8
-	SHLQ $0x02, DX
+	SHLQ $0x02, BX
 
 	// Strips of 8 vectors.
 sumProdTokenRowsF32AVX512_strip:
-	CMPQ SI, $0x00000080
+	CMPQ CX, $0x00000080
 	JLT  sumProdTokenRowsF32AVX512_vector
 
 	// The sums start from acc, or from +0 when fresh.
@@ -1744,8 +1881,8 @@ sumProdTokenRowsF32AVX512_zero41:
 
 sumProdTokenRowsF32AVX512_sumRows41:
 	MOVQ DI, R9
-	MOVQ CX, R10
-	MOVQ BX, R11
+	MOVQ DX, R10
+	MOVQ SI, R11
 
 sumProdTokenRowsF32AVX512_pairs42:
 	CMPQ         R11, $0x02
@@ -1778,31 +1915,31 @@ sumProdTokenRowsF32AVX512_pairs42:
 	VADDPS       Z9, Z7, Z7
 	VBROADCASTSS (R9), Z8
 	ADDQ         $0x04, R9
-	VMOVUPS      (R10)(DX*1), Z9
+	VMOVUPS      (R10)(BX*1), Z9
 	VMULPS       Z8, Z9, Z9
 	VADDPS       Z9, Z0, Z0
-	VMOVUPS      64(R10)(DX*1), Z9
+	VMOVUPS      64(R10)(BX*1), Z9
 	VMULPS       Z8, Z9, Z9
 	VADDPS       Z9, Z1, Z1
-	VMOVUPS      128(R10)(DX*1), Z9
+	VMOVUPS      128(R10)(BX*1), Z9
 	VMULPS       Z8, Z9, Z9
 	VADDPS       Z9, Z2, Z2
-	VMOVUPS      192(R10)(DX*1), Z9
+	VMOVUPS      192(R10)(BX*1), Z9
 	VMULPS       Z8, Z9, Z9
 	VADDPS       Z9, Z3, Z3
-	VMOVUPS      256(R10)(DX*1), Z9
+	VMOVUPS      256(R10)(BX*1), Z9
 	VMULPS       Z8, Z9, Z9
 	VADDPS       Z9, Z4, Z4
-	VMOVUPS      320(R10)(DX*1), Z9
+	VMOVUPS      320(R10)(BX*1), Z9
 	VMULPS       Z8, Z9, Z9
 	VADDPS       Z9, Z5, Z5
-	VMOVUPS      384(R10)(DX*1), Z9
+	VMOVUPS      384(R10)(BX*1), Z9
 	VMULPS       Z8, Z9, Z9
 	VADDPS       Z9, Z6, Z6
-	VMOVUPS      448(R10)(DX*1), Z9
+	VMOVUPS      448(R10)(BX*1), Z9
 	VMULPS       Z8, Z9, Z9
 	VADDPS       Z9, Z7, Z7
-	LEAQ         (R10)(DX*2), R10
+	LEAQ         (R10)(BX*2), R10
 	SUBQ         $0x02, R11
 	JMP          sumProdTokenRowsF32AVX512_pairs42
 
@@ -1875,13 +2012,13 @@ sumProdTokenRowsF32AVX512_sumStore41:
 	VMOVUPS Z6, 384(AX)
 	VMOVUPS Z7, 448(AX)
 	ADDQ    $0x00000200, AX
-	ADDQ    $0x00000200, CX
-	SUBQ    $0x00000080, SI
+	ADDQ    $0x00000200, DX
+	SUBQ    $0x00000080, CX
 	JMP     sumProdTokenRowsF32AVX512_strip
 
 	// One vector at a time.
 sumProdTokenRowsF32AVX512_vector:
-	CMPQ SI, $0x00000010
+	CMPQ CX, $0x00000010
 	JLT  sumProdTokenRowsF32AVX512_tail
 
 	// The sums start from acc, or from +0 when fresh.
@@ -1895,8 +2032,8 @@ sumProdTokenRowsF32AVX512_zero43:
 
 sumProdTokenRowsF32AVX512_sumRows43:
 	MOVQ DI, R9
-	MOVQ CX, R10
-	MOVQ BX, R11
+	MOVQ DX, R10
+	MOVQ SI, R11
 
 sumProdTokenRowsF32AVX512_pairs44:
 	CMPQ         R11, $0x02
@@ -1908,10 +2045,10 @@ sumProdTokenRowsF32AVX512_pairs44:
 	VADDPS       Z2, Z0, Z0
 	VBROADCASTSS (R9), Z1
 	ADDQ         $0x04, R9
-	VMOVUPS      (R10)(DX*1), Z2
+	VMOVUPS      (R10)(BX*1), Z2
 	VMULPS       Z1, Z2, Z2
 	VADDPS       Z2, Z0, Z0
-	LEAQ         (R10)(DX*2), R10
+	LEAQ         (R10)(BX*2), R10
 	SUBQ         $0x02, R11
 	JMP          sumProdTokenRowsF32AVX512_pairs44
 
@@ -1935,16 +2072,16 @@ sumProdTokenRowsF32AVX512_rowsEnd44:
 sumProdTokenRowsF32AVX512_sumStore43:
 	VMOVUPS Z0, (AX)
 	ADDQ    $0x00000040, AX
-	ADDQ    $0x00000040, CX
-	SUBQ    $0x00000010, SI
+	ADDQ    $0x00000040, DX
+	SUBQ    $0x00000010, CX
 	JMP     sumProdTokenRowsF32AVX512_vector
 
 	// The last cols%L columns, under a mask.
 sumProdTokenRowsF32AVX512_tail:
-	TESTQ SI, SI
+	TESTQ CX, CX
 	JZ    sumProdTokenRowsF32AVX512_done
 	MOVQ  $-1, R9
-	BZHIQ SI, R9, R9
+	BZHIQ CX, R9, R9
 	KMOVW R9, K1
 
 	// The sums start from acc, or from +0 when fresh.
@@ -1957,32 +2094,32 @@ sumProdTokenRowsF32AVX512_zero45:
 	VXORPS Z0, Z0, Z0
 
 sumProdTokenRowsF32AVX512_sumRows45:
-	MOVQ DI, SI
-	MOVQ BX, BX
+	MOVQ DI, CX
+	MOVQ SI, SI
 
 sumProdTokenRowsF32AVX512_pairs46:
-	CMPQ         BX, $0x02
+	CMPQ         SI, $0x02
 	JLT          sumProdTokenRowsF32AVX512_odd46
-	VBROADCASTSS (SI), Z1
-	ADDQ         $0x04, SI
-	VMOVUPS.Z    (CX), K1, Z2
+	VBROADCASTSS (CX), Z1
+	ADDQ         $0x04, CX
+	VMOVUPS.Z    (DX), K1, Z2
 	VMULPS       Z1, Z2, Z2
 	VADDPS       Z2, Z0, Z0
-	VBROADCASTSS (SI), Z1
-	ADDQ         $0x04, SI
-	VMOVUPS.Z    (CX)(DX*1), K1, Z2
+	VBROADCASTSS (CX), Z1
+	ADDQ         $0x04, CX
+	VMOVUPS.Z    (DX)(BX*1), K1, Z2
 	VMULPS       Z1, Z2, Z2
 	VADDPS       Z2, Z0, Z0
-	LEAQ         (CX)(DX*2), CX
-	SUBQ         $0x02, BX
+	LEAQ         (DX)(BX*2), DX
+	SUBQ         $0x02, SI
 	JMP          sumProdTokenRowsF32AVX512_pairs46
 
 sumProdTokenRowsF32AVX512_odd46:
-	TESTQ        BX, BX
+	TESTQ        SI, SI
 	JZ           sumProdTokenRowsF32AVX512_rowsEnd46
-	VBROADCASTSS (SI), Z1
-	ADDQ         $0x04, SI
-	VMOVUPS.Z    (CX), K1, Z2
+	VBROADCASTSS (CX), Z1
+	ADDQ         $0x04, CX
+	VMOVUPS.Z    (DX), K1, Z2
 	VMULPS       Z1, Z2, Z2
 	VADDPS       Z2, Z0, Z0
 
@@ -2005,15 +2142,15 @@ sumProdTokenRowsF32AVX512_done:
 // Requires: AVX, AVX512DQ, AVX512F, BMI2
 TEXT ·maxTokenRowsF32AVX512(SB), NOSPLIT, $0-49
 	MOVQ acc+0(FP), AX
-	MOVQ rows+8(FP), CX
-	MOVQ stride+24(FP), DX
-	MOVQ n+32(FP), BX
-	MOVQ cols+40(FP), SI
-	SHLQ $0x02, DX
+	MOVQ cols+40(FP), CX
+	MOVQ rows+8(FP), DX
+	MOVQ stride+24(FP), BX
+	MOVQ n+32(FP), SI
+	SHLQ $0x02, BX
 
 	// Strips of 8 vectors.
 maxTokenRowsF32AVX512_strip:
-	CMPQ    SI, $0x00000080
+	CMPQ    CX, $0x00000080
 	JLT     maxTokenRowsF32AVX512_vector
 	VMOVUPS (AX), Z0
 	VMOVUPS 64(AX), Z1
@@ -2027,53 +2164,53 @@ maxTokenRowsF32AVX512_strip:
 	VXORPS  Z9, Z9, Z9
 	VXORPS  Z10, Z10, Z10
 	VXORPS  Z11, Z11, Z11
-	MOVQ    CX, DI
-	MOVQ    BX, R8
+	MOVQ    DX, DI
+	MOVQ    SI, R8
 
 maxTokenRowsF32AVX512_pairs48:
 	CMPQ        R8, $0x02
 	JLT         maxTokenRowsF32AVX512_odd48
 	VMOVUPS     (DI), Z12
-	VMOVUPS     (DI)(DX*1), Z13
+	VMOVUPS     (DI)(BX*1), Z13
 	VMAXPS      Z0, Z12, Z0
 	VMAXPS      Z0, Z13, Z0
 	VFMADD231PS Z13, Z12, Z8
 	VMOVUPS     64(DI), Z12
-	VMOVUPS     64(DI)(DX*1), Z13
+	VMOVUPS     64(DI)(BX*1), Z13
 	VMAXPS      Z1, Z12, Z1
 	VMAXPS      Z1, Z13, Z1
 	VFMADD231PS Z13, Z12, Z9
 	VMOVUPS     128(DI), Z12
-	VMOVUPS     128(DI)(DX*1), Z13
+	VMOVUPS     128(DI)(BX*1), Z13
 	VMAXPS      Z2, Z12, Z2
 	VMAXPS      Z2, Z13, Z2
 	VFMADD231PS Z13, Z12, Z10
 	VMOVUPS     192(DI), Z12
-	VMOVUPS     192(DI)(DX*1), Z13
+	VMOVUPS     192(DI)(BX*1), Z13
 	VMAXPS      Z3, Z12, Z3
 	VMAXPS      Z3, Z13, Z3
 	VFMADD231PS Z13, Z12, Z11
 	VMOVUPS     256(DI), Z12
-	VMOVUPS     256(DI)(DX*1), Z13
+	VMOVUPS     256(DI)(BX*1), Z13
 	VMAXPS      Z4, Z12, Z4
 	VMAXPS      Z4, Z13, Z4
 	VFMADD231PS Z13, Z12, Z8
 	VMOVUPS     320(DI), Z12
-	VMOVUPS     320(DI)(DX*1), Z13
+	VMOVUPS     320(DI)(BX*1), Z13
 	VMAXPS      Z5, Z12, Z5
 	VMAXPS      Z5, Z13, Z5
 	VFMADD231PS Z13, Z12, Z9
 	VMOVUPS     384(DI), Z12
-	VMOVUPS     384(DI)(DX*1), Z13
+	VMOVUPS     384(DI)(BX*1), Z13
 	VMAXPS      Z6, Z12, Z6
 	VMAXPS      Z6, Z13, Z6
 	VFMADD231PS Z13, Z12, Z10
 	VMOVUPS     448(DI), Z12
-	VMOVUPS     448(DI)(DX*1), Z13
+	VMOVUPS     448(DI)(BX*1), Z13
 	VMAXPS      Z7, Z12, Z7
 	VMAXPS      Z7, Z13, Z7
 	VFMADD231PS Z13, Z12, Z11
-	LEAQ        (DI)(DX*2), DI
+	LEAQ        (DI)(BX*2), DI
 	SUBQ        $0x02, R8
 	JMP         maxTokenRowsF32AVX512_pairs48
 
@@ -2122,8 +2259,8 @@ maxTokenRowsF32AVX512_rowsEnd48:
 	VMOVUPS  Z6, 384(AX)
 	VMOVUPS  Z7, 448(AX)
 	ADDQ     $0x00000200, AX
-	ADDQ     $0x00000200, CX
-	SUBQ     $0x00000080, SI
+	ADDQ     $0x00000200, DX
+	SUBQ     $0x00000080, CX
 	JMP      maxTokenRowsF32AVX512_stripEnd47
 
 maxTokenRowsF32AVX512_exactStrip47:
@@ -2131,8 +2268,8 @@ maxTokenRowsF32AVX512_exactStrip47:
 
 maxTokenRowsF32AVX512_exactVector47:
 	VMOVUPS (AX), Z0
-	MOVQ    CX, R8
-	MOVQ    BX, R9
+	MOVQ    DX, R8
+	MOVQ    SI, R9
 
 maxTokenRowsF32AVX512_ruleRows49:
 	TESTQ   R9, R9
@@ -2141,15 +2278,15 @@ maxTokenRowsF32AVX512_ruleRows49:
 	VCMPPS  $0x16, Z0, Z1, K1
 	VCMPPS  $0x07, Z0, Z0, K1, K1
 	VMOVAPS Z1, K1, Z0
-	ADDQ    DX, R8
+	ADDQ    BX, R8
 	DECQ    R9
 	JMP     maxTokenRowsF32AVX512_ruleRows49
 
 maxTokenRowsF32AVX512_ruleEnd49:
 	VMOVUPS Z0, (AX)
 	ADDQ    $0x00000040, AX
-	ADDQ    $0x00000040, CX
-	SUBQ    $0x00000010, SI
+	ADDQ    $0x00000040, DX
+	SUBQ    $0x00000010, CX
 	DECQ    DI
 	JNZ     maxTokenRowsF32AVX512_exactVector47
 
@@ -2158,11 +2295,11 @@ maxTokenRowsF32AVX512_stripEnd47:
 
 	// One vector at a time.
 maxTokenRowsF32AVX512_vector:
-	CMPQ    SI, $0x00000010
+	CMPQ    CX, $0x00000010
 	JLT     maxTokenRowsF32AVX512_tail
 	VMOVUPS (AX), Z0
-	MOVQ    CX, DI
-	MOVQ    BX, R8
+	MOVQ    DX, DI
+	MOVQ    SI, R8
 
 maxTokenRowsF32AVX512_ruleRows50:
 	TESTQ   R8, R8
@@ -2171,36 +2308,37 @@ maxTokenRowsF32AVX512_ruleRows50:
 	VCMPPS  $0x16, Z0, Z1, K1
 	VCMPPS  $0x07, Z0, Z0, K1, K1
 	VMOVAPS Z1, K1, Z0
-	ADDQ    DX, DI
+	ADDQ    BX, DI
 	DECQ    R8
 	JMP     maxTokenRowsF32AVX512_ruleRows50
 
 maxTokenRowsF32AVX512_ruleEnd50:
 	VMOVUPS Z0, (AX)
 	ADDQ    $0x00000040, AX
-	ADDQ    $0x00000040, CX
-	SUBQ    $0x00000010, SI
+	ADDQ    $0x00000040, DX
+	SUBQ    $0x00000010, CX
 	JMP     maxTokenRowsF32AVX512_vector
 
 	// The last cols%L columns, under a mask.
 maxTokenRowsF32AVX512_tail:
-	TESTQ     SI, SI
+	TESTQ     CX, CX
 	JZ        maxTokenRowsF32AVX512_done
 	MOVQ      $-1, DI
-	BZHIQ     SI, DI, DI
+	BZHIQ     CX, DI, DI
 	KMOVW     DI, K1
 	VMOVUPS.Z (AX), K1, Z0
-	MOVQ      BX, BX
+	MOVQ      DX, CX
+	MOVQ      SI, DX
 
 maxTokenRowsF32AVX512_ruleRows51:
-	TESTQ     BX, BX
+	TESTQ     DX, DX
 	JZ        maxTokenRowsF32AVX512_ruleEnd51
 	VMOVUPS.Z (CX), K1, Z1
 	VCMPPS    $0x16, Z0, Z1, K2
 	VCMPPS    $0x07, Z0, Z0, K2, K2
 	VMOVAPS   Z1, K2, Z0
-	ADDQ      DX, CX
-	DECQ      BX
+	ADDQ      BX, CX
+	DECQ      DX
 	JMP       maxTokenRowsF32AVX512_ruleRows51
 
 maxTokenRowsF32AVX512_ruleEnd51:
@@ -2210,20 +2348,86 @@ maxTokenRowsF32AVX512_done:
 	VZEROUPPER
 	RET
 
+// func divTokenRowsF32AVX512(acc *byte, rows *byte, w *byte, stride int, n int, cols int, fresh bool)
+// Requires: AVX, AVX512F, BMI2
+TEXT ·divTokenRowsF32AVX512(SB), NOSPLIT, $0-49
+	MOVQ         acc+0(FP), AX
+	MOVQ         cols+40(FP), CX
+	MOVQ         w+16(FP), DX
+	VBROADCASTSS (DX), Z0
+
+	// Strips of 8 vectors.
+divTokenRowsF32AVX512_strip:
+	CMPQ    CX, $0x00000080
+	JLT     divTokenRowsF32AVX512_vector
+	VMOVUPS (AX), Z1
+	VDIVPS  Z0, Z1, Z1
+	VMOVUPS Z1, (AX)
+	VMOVUPS 64(AX), Z1
+	VDIVPS  Z0, Z1, Z1
+	VMOVUPS Z1, 64(AX)
+	VMOVUPS 128(AX), Z1
+	VDIVPS  Z0, Z1, Z1
+	VMOVUPS Z1, 128(AX)
+	VMOVUPS 192(AX), Z1
+	VDIVPS  Z0, Z1, Z1
+	VMOVUPS Z1, 192(AX)
+	VMOVUPS 256(AX), Z1
+	VDIVPS  Z0, Z1, Z1
+	VMOVUPS Z1, 256(AX)
+	VMOVUPS 320(AX), Z1
+	VDIVPS  Z0, Z1, Z1
+	VMOVUPS Z1, 320(AX)
+	VMOVUPS 384(AX), Z1
+	VDIVPS  Z0, Z1, Z1
+	VMOVUPS Z1, 384(AX)
+	VMOVUPS 448(AX), Z1
+	VDIVPS  Z0, Z1, Z1
+	VMOVUPS Z1, 448(AX)
+	ADDQ    $0x00000200, AX
+	SUBQ    $0x00000080, CX
+	JMP     divTokenRowsF32AVX512_strip
+
+	// One vector at a time.
+divTokenRowsF32AVX512_vector:
+	CMPQ    CX, $0x00000010
+	JLT     divTokenRowsF32AVX512_tail
+	VMOVUPS (AX), Z1
+	VDIVPS  Z0, Z1, Z1
+	VMOVUPS Z1, (AX)
+	ADDQ    $0x00000040, AX
+	SUBQ    $0x00000010, CX
+	JMP     divTokenRowsF32AVX512_vector
+
+	// The last cols%L columns, under a mask.
+divTokenRowsF32AVX512_tail:
+	TESTQ     CX, CX
+	JZ        divTokenRowsF32AVX512_done
+	MOVQ      $-1, DX
+	BZHIQ     CX, DX, DX
+	KMOVW     DX, K1
+	VMOVUPS.Z (AX), K1, Z1
+	VDIVPS    Z0, Z1, Z1
+	VMOVUPS   Z1, K1, (AX)
+
+divTokenRowsF32AVX512_done:
+	VZEROUPPER
+	RET
+
 // func sumTokenRowsF64AVX512(acc *byte, rows *byte, w *byte, stride int, n int, cols int, fresh bool)
 // Requires: AVX, AVX512DQ, AVX512F, BMI2
 TEXT ·sumTokenRowsF64AVX512(SB), NOSPLIT, $0-49
 	MOVQ acc+0(FP), AX
-	MOVQ rows+8(FP), CX
-	MOVQ stride+24(FP), DX
-	MOVQ n+32(FP), BX
-	MOVQ cols+40(FP), SI
+	MOVQ cols+40(FP), CX
+	MOVQ rows+8(FP), DX
+	MOVQ stride+24(FP), BX
+	MOVQ n+32(FP), SI
 	MOVB fresh+48(FP), DI
-	SHLQ $0x03, DX
+	SHLQ $0x03, BX
 
 	// Strips of 8 vectors.
 sumTokenRowsF64AVX512_strip:
-	CMPQ SI, $0x00000040
+	CMPQ CX, $0x00000040
 	JLT  sumTokenRowsF64AVX512_vector
 
 	// The sums start from acc, or from +0 when fresh.
@@ -2250,8 +2454,8 @@ sumTokenRowsF64AVX512_zero52:
 	VXORPD Z7, Z7, Z7
 
 sumTokenRowsF64AVX512_sumRows52:
-	MOVQ CX, R8
-	MOVQ BX, R9
+	MOVQ DX, R8
+	MOVQ SI, R9
 
 sumTokenRowsF64AVX512_pairs53:
 	CMPQ   R9, $0x02
@@ -2264,15 +2468,15 @@ sumTokenRowsF64AVX512_pairs53:
 	VADDPD 320(R8), Z5, Z5
 	VADDPD 384(R8), Z6, Z6
 	VADDPD 448(R8), Z7, Z7
-	VADDPD (R8)(DX*1), Z0, Z0
-	VADDPD 64(R8)(DX*1), Z1, Z1
-	VADDPD 128(R8)(DX*1), Z2, Z2
-	VADDPD 192(R8)(DX*1), Z3, Z3
-	VADDPD 256(R8)(DX*1), Z4, Z4
-	VADDPD 320(R8)(DX*1), Z5, Z5
-	VADDPD 384(R8)(DX*1), Z6, Z6
-	VADDPD 448(R8)(DX*1), Z7, Z7
-	LEAQ   (R8)(DX*2), R8
+	VADDPD (R8)(BX*1), Z0, Z0
+	VADDPD 64(R8)(BX*1), Z1, Z1
+	VADDPD 128(R8)(BX*1), Z2, Z2
+	VADDPD 192(R8)(BX*1), Z3, Z3
+	VADDPD 256(R8)(BX*1), Z4, Z4
+	VADDPD 320(R8)(BX*1), Z5, Z5
+	VADDPD 384(R8)(BX*1), Z6, Z6
+	VADDPD 448(R8)(BX*1), Z7, Z7
+	LEAQ   (R8)(BX*2), R8
 	SUBQ   $0x02, R9
 	JMP    sumTokenRowsF64AVX512_pairs53
 
@@ -2327,13 +2531,13 @@ sumTokenRowsF64AVX512_sumStore52:
 	VMOVUPD Z6, 384(AX)
 	VMOVUPD Z7, 448(AX)
 	ADDQ    $0x00000200, AX
-	ADDQ    $0x00000200, CX
-	SUBQ    $0x00000040, SI
+	ADDQ    $0x00000200, DX
+	SUBQ    $0x00000040, CX
 	JMP     sumTokenRowsF64AVX512_strip
 
 	// One vector at a time.
 sumTokenRowsF64AVX512_vector:
-	CMPQ SI, $0x00000008
+	CMPQ CX, $0x00000008
 	JLT  sumTokenRowsF64AVX512_tail
 
 	// The sums start from acc, or from +0 when fresh.
@@ -2346,15 +2550,15 @@ sumTokenRowsF64AVX512_zero54:
 	VXORPD Z0, Z0, Z0
 
 sumTokenRowsF64AVX512_sumRows54:
-	MOVQ CX, R8
-	MOVQ BX, R9
+	MOVQ DX, R8
+	MOVQ SI, R9
 
 sumTokenRowsF64AVX512_pairs55:
 	CMPQ   R9, $0x02
 	JLT    sumTokenRowsF64AVX512_odd55
 	VADDPD (R8), Z0, Z0
-	VADDPD (R8)(DX*1), Z0, Z0
-	LEAQ   (R8)(DX*2), R8
+	VADDPD (R8)(BX*1), Z0, Z0
+	LEAQ   (R8)(BX*2), R8
 	SUBQ   $0x02, R9
 	JMP    sumTokenRowsF64AVX512_pairs55
 
@@ -2374,16 +2578,16 @@ sumTokenRowsF64AVX512_rowsEnd55:
 sumTokenRowsF64AVX512_sumStore54:
 	VMOVUPD Z0, (AX)
 	ADDQ    $0x00000040, AX
-	ADDQ    $0x00000040, CX
-	SUBQ    $0x00000008, SI
+	ADDQ    $0x00000040, DX
+	SUBQ    $0x00000008, CX
 	JMP     sumTokenRowsF64AVX512_vector
 
 	// The last cols%L columns, under a mask.
 sumTokenRowsF64AVX512_tail:
-	TESTQ SI, SI
+	TESTQ CX, CX
 	JZ    sumTokenRowsF64AVX512_done
 	MOVQ  $-1, R8
-	BZHIQ SI, R8, R8
+	BZHIQ CX, R8, R8
 	KMOVW R8, K1
 
 	// The sums start from acc, or from +0 when fresh.
@@ -2396,21 +2600,22 @@ sumTokenRowsF64AVX512_zero56:
 	VXORPD Z0, Z0, Z0
 
 sumTokenRowsF64AVX512_sumRows56:
-	MOVQ BX, BX
+	MOVQ DX, CX
+	MOVQ SI, DX
 
 sumTokenRowsF64AVX512_pairs57:
-	CMPQ      BX, $0x02
+	CMPQ      DX, $0x02
 	JLT       sumTokenRowsF64AVX512_odd57
 	VMOVUPD.Z (CX), K1, Z1
 	VADDPD    Z1, Z0, Z0
-	VMOVUPD.Z (CX)(DX*1), K1, Z1
+	VMOVUPD.Z (CX)(BX*1), K1, Z1
 	VADDPD    Z1, Z0, Z0
-	LEAQ      (CX)(DX*2), CX
-	SUBQ      $0x02, BX
+	LEAQ      (CX)(BX*2), CX
+	SUBQ      $0x02, DX
 	JMP       sumTokenRowsF64AVX512_pairs57
 
 sumTokenRowsF64AVX512_odd57:
-	TESTQ     BX, BX
+	TESTQ     DX, DX
 	JZ        sumTokenRowsF64AVX512_rowsEnd57
 	VMOVUPD.Z (CX), K1, Z1
 	VADDPD    Z1, Z0, Z0
@@ -2434,17 +2639,17 @@ sumTokenRowsF64AVX512_done:
 // Requires: AVX, AVX512DQ, AVX512F, BMI2
 TEXT ·sumProdTokenRowsF64AVX512(SB), NOSPLIT, $0-49
 	MOVQ acc+0(FP), AX
-	MOVQ rows+8(FP), CX
-	MOVQ stride+24(FP), DX
-	MOVQ n+32(FP), BX
-	MOVQ cols+40(FP), SI
+	MOVQ cols+40(FP), CX
+	MOVQ rows+8(FP), DX
+	MOVQ stride+24(FP), BX
+	MOVQ n+32(FP), SI
 	MOVQ w+16(FP), DI
 	MOVB fresh+48(FP), R8
-	SHLQ $0x03, DX
+	SHLQ $0x03, BX
 
 	// Strips of 8 vectors.
 sumProdTokenRowsF64AVX512_strip:
-	CMPQ SI, $0x00000040
+	CMPQ CX, $0x00000040
 	JLT  sumProdTokenRowsF64AVX512_vector
 
 	// The sums start from acc, or from +0 when fresh.
@@ -2472,8 +2677,8 @@ sumProdTokenRowsF64AVX512_zero58:
 
 sumProdTokenRowsF64AVX512_sumRows58:
 	MOVQ DI, R9
-	MOVQ CX, R10
-	MOVQ BX, R11
+	MOVQ DX, R10
+	MOVQ SI, R11
 
 sumProdTokenRowsF64AVX512_pairs59:
 	CMPQ         R11, $0x02
@@ -2506,31 +2711,31 @@ sumProdTokenRowsF64AVX512_pairs59:
 	VADDPD       Z9, Z7, Z7
 	VBROADCASTSD (R9), Z8
 	ADDQ         $0x08, R9
-	VMOVUPD      (R10)(DX*1), Z9
+	VMOVUPD      (R10)(BX*1), Z9
 	VMULPD       Z8, Z9, Z9
 	VADDPD       Z9, Z0, Z0
-	VMOVUPD      64(R10)(DX*1), Z9
+	VMOVUPD      64(R10)(BX*1), Z9
 	VMULPD       Z8, Z9, Z9
 	VADDPD       Z9, Z1, Z1
-	VMOVUPD      128(R10)(DX*1), Z9
+	VMOVUPD      128(R10)(BX*1), Z9
 	VMULPD       Z8, Z9, Z9
 	VADDPD       Z9, Z2, Z2
-	VMOVUPD      192(R10)(DX*1), Z9
+	VMOVUPD      192(R10)(BX*1), Z9
 	VMULPD       Z8, Z9, Z9
 	VADDPD       Z9, Z3, Z3
-	VMOVUPD      256(R10)(DX*1), Z9
+	VMOVUPD      256(R10)(BX*1), Z9
 	VMULPD       Z8, Z9, Z9
 	VADDPD       Z9, Z4, Z4
-	VMOVUPD      320(R10)(DX*1), Z9
+	VMOVUPD      320(R10)(BX*1), Z9
 	VMULPD       Z8, Z9, Z9
 	VADDPD       Z9, Z5, Z5
-	VMOVUPD      384(R10)(DX*1), Z9
+	VMOVUPD      384(R10)(BX*1), Z9
 	VMULPD       Z8, Z9, Z9
 	VADDPD       Z9, Z6, Z6
-	VMOVUPD      448(R10)(DX*1), Z9
+	VMOVUPD      448(R10)(BX*1), Z9
 	VMULPD       Z8, Z9, Z9
 	VADDPD       Z9, Z7, Z7
-	LEAQ         (R10)(DX*2), R10
+	LEAQ         (R10)(BX*2), R10
 	SUBQ         $0x02, R11
 	JMP          sumProdTokenRowsF64AVX512_pairs59
 
@@ -2603,13 +2808,13 @@ sumProdTokenRowsF64AVX512_sumStore58:
 	VMOVUPD Z6, 384(AX)
 	VMOVUPD Z7, 448(AX)
 	ADDQ    $0x00000200, AX
-	ADDQ    $0x00000200, CX
-	SUBQ    $0x00000040, SI
+	ADDQ    $0x00000200, DX
+	SUBQ    $0x00000040, CX
 	JMP     sumProdTokenRowsF64AVX512_strip
 
 	// One vector at a time.
 sumProdTokenRowsF64AVX512_vector:
-	CMPQ SI, $0x00000008
+	CMPQ CX, $0x00000008
 	JLT  sumProdTokenRowsF64AVX512_tail
 
 	// The sums start from acc, or from +0 when fresh.
@@ -2623,8 +2828,8 @@ sumProdTokenRowsF64AVX512_zero60:
 
 sumProdTokenRowsF64AVX512_sumRows60:
 	MOVQ DI, R9
-	MOVQ CX, R10
-	MOVQ BX, R11
+	MOVQ DX, R10
+	MOVQ SI, R11
 
 sumProdTokenRowsF64AVX512_pairs61:
 	CMPQ         R11, $0x02
@@ -2636,10 +2841,10 @@ sumProdTokenRowsF64AVX512_pairs61:
 	VADDPD       Z2, Z0, Z0
 	VBROADCASTSD (R9), Z1
 	ADDQ         $0x08, R9
-	VMOVUPD      (R10)(DX*1), Z2
+	VMOVUPD      (R10)(BX*1), Z2
 	VMULPD       Z1, Z2, Z2
 	VADDPD       Z2, Z0, Z0
-	LEAQ         (R10)(DX*2), R10
+	LEAQ         (R10)(BX*2), R10
 	SUBQ         $0x02, R11
 	JMP          sumProdTokenRowsF64AVX512_pairs61
 
@@ -2663,16 +2868,16 @@ sumProdTokenRowsF64AVX512_rowsEnd61:
 sumProdTokenRowsF64AVX512_sumStore60:
 	VMOVUPD Z0, (AX)
 	ADDQ    $0x00000040, AX
-	ADDQ    $0x00000040, CX
-	SUBQ    $0x00000008, SI
+	ADDQ    $0x00000040, DX
+	SUBQ    $0x00000008, CX
 	JMP     sumProdTokenRowsF64AVX512_vector
 
 	// The last cols%L columns, under a mask.
 sumProdTokenRowsF64AVX512_tail:
-	TESTQ SI, SI
+	TESTQ CX, CX
 	JZ    sumProdTokenRowsF64AVX512_done
 	MOVQ  $-1, R9
-	BZHIQ SI, R9, R9
+	BZHIQ CX, R9, R9
 	KMOVW R9, K1
 
 	// The sums start from acc, or from +0 when fresh.
@@ -2685,32 +2890,32 @@ sumProdTokenRowsF64AVX512_zero62:
 	VXORPD Z0, Z0, Z0
 
 sumProdTokenRowsF64AVX512_sumRows62:
-	MOVQ DI, SI
-	MOVQ BX, BX
+	MOVQ DI, CX
+	MOVQ SI, SI
 
 sumProdTokenRowsF64AVX512_pairs63:
-	CMPQ         BX, $0x02
+	CMPQ         SI, $0x02
 	JLT          sumProdTokenRowsF64AVX512_odd63
-	VBROADCASTSD (SI), Z1
-	ADDQ         $0x08, SI
-	VMOVUPD.Z    (CX), K1, Z2
+	VBROADCASTSD (CX), Z1
+	ADDQ         $0x08, CX
+	VMOVUPD.Z    (DX), K1, Z2
 	VMULPD       Z1, Z2, Z2
 	VADDPD       Z2, Z0, Z0
-	VBROADCASTSD (SI), Z1
-	ADDQ         $0x08, SI
-	VMOVUPD.Z    (CX)(DX*1), K1, Z2
+	VBROADCASTSD (CX), Z1
+	ADDQ         $0x08, CX
+	VMOVUPD.Z    (DX)(BX*1), K1, Z2
 	VMULPD       Z1, Z2, Z2
 	VADDPD       Z2, Z0, Z0
-	LEAQ         (CX)(DX*2), CX
-	SUBQ         $0x02, BX
+	LEAQ         (DX)(BX*2), DX
+	SUBQ         $0x02, SI
 	JMP          sumProdTokenRowsF64AVX512_pairs63
 
 sumProdTokenRowsF64AVX512_odd63:
-	TESTQ        BX, BX
+	TESTQ        SI, SI
 	JZ           sumProdTokenRowsF64AVX512_rowsEnd63
-	VBROADCASTSD (SI), Z1
-	ADDQ         $0x08, SI
-	VMOVUPD.Z    (CX), K1, Z2
+	VBROADCASTSD (CX), Z1
+	ADDQ         $0x08, CX
+	VMOVUPD.Z    (DX), K1, Z2
 	VMULPD       Z1, Z2, Z2
 	VADDPD       Z2, Z0, Z0
 
@@ -2733,15 +2938,15 @@ sumProdTokenRowsF64AVX512_done:
 // Requires: AVX, AVX512DQ, AVX512F, BMI2
 TEXT ·maxTokenRowsF64AVX512(SB), NOSPLIT, $0-49
 	MOVQ acc+0(FP), AX
-	MOVQ rows+8(FP), CX
-	MOVQ stride+24(FP), DX
-	MOVQ n+32(FP), BX
-	MOVQ cols+40(FP), SI
-	SHLQ $0x03, DX
+	MOVQ cols+40(FP), CX
+	MOVQ rows+8(FP), DX
+	MOVQ stride+24(FP), BX
+	MOVQ n+32(FP), SI
+	SHLQ $0x03, BX
 
 	// Strips of 8 vectors.
 maxTokenRowsF64AVX512_strip:
-	CMPQ    SI, $0x00000040
+	CMPQ    CX, $0x00000040
 	JLT     maxTokenRowsF64AVX512_vector
 	VMOVUPD (AX), Z0
 	VMOVUPD 64(AX), Z1
@@ -2755,53 +2960,53 @@ maxTokenRowsF64AVX512_strip:
 	VXORPD  Z9, Z9, Z9
 	VXORPD  Z10, Z10, Z10
 	VXORPD  Z11, Z11, Z11
-	MOVQ    CX, DI
-	MOVQ    BX, R8
+	MOVQ    DX, DI
+	MOVQ    SI, R8
 
 maxTokenRowsF64AVX512_pairs65:
 	CMPQ        R8, $0x02
 	JLT         maxTokenRowsF64AVX512_odd65
 	VMOVUPD     (DI), Z12
-	VMOVUPD     (DI)(DX*1), Z13
+	VMOVUPD     (DI)(BX*1), Z13
 	VMAXPD      Z0, Z12, Z0
 	VMAXPD      Z0, Z13, Z0
 	VFMADD231PD Z13, Z12, Z8
 	VMOVUPD     64(DI), Z12
-	VMOVUPD     64(DI)(DX*1), Z13
+	VMOVUPD     64(DI)(BX*1), Z13
 	VMAXPD      Z1, Z12, Z1
 	VMAXPD      Z1, Z13, Z1
 	VFMADD231PD Z13, Z12, Z9
 	VMOVUPD     128(DI), Z12
-	VMOVUPD     128(DI)(DX*1), Z13
+	VMOVUPD     128(DI)(BX*1), Z13
 	VMAXPD      Z2, Z12, Z2
 	VMAXPD      Z2, Z13, Z2
 	VFMADD231PD Z13, Z12, Z10
 	VMOVUPD     192(DI), Z12
-	VMOVUPD     192(DI)(DX*1), Z13
+	VMOVUPD     192(DI)(BX*1), Z13
 	VMAXPD      Z3, Z12, Z3
 	VMAXPD      Z3, Z13, Z3
 	VFMADD231PD Z13, Z12, Z11
 	VMOVUPD     256(DI), Z12
-	VMOVUPD     256(DI)(DX*1), Z13
+	VMOVUPD     256(DI)(BX*1), Z13
 	VMAXPD      Z4, Z12, Z4
 	VMAXPD      Z4, Z13, Z4
 	VFMADD231PD Z13, Z12, Z8
 	VMOVUPD     320(DI), Z12
-	VMOVUPD     320(DI)(DX*1), Z13
+	VMOVUPD     320(DI)(BX*1), Z13
 	VMAXPD      Z5, Z12, Z5
 	VMAXPD      Z5, Z13, Z5
 	VFMADD231PD Z13, Z12, Z9
 	VMOVUPD     384(DI), Z12
-	VMOVUPD     384(DI)(DX*1), Z13
+	VMOVUPD     384(DI)(BX*1), Z13
 	VMAXPD      Z6, Z12, Z6
 	VMAXPD      Z6, Z13, Z6
 	VFMADD231PD Z13, Z12, Z10
 	VMOVUPD     448(DI), Z12
-	VMOVUPD     448(DI)(DX*1), Z13
+	VMOVUPD     448(DI)(BX*1), Z13
 	VMAXPD      Z7, Z12, Z7
 	VMAXPD      Z7, Z13, Z7
 	VFMADD231PD Z13, Z12, Z11
-	LEAQ        (DI)(DX*2), DI
+	LEAQ        (DI)(BX*2), DI
 	SUBQ        $0x02, R8
 	JMP         maxTokenRowsF64AVX512_pairs65
 
@@ -2850,8 +3055,8 @@ maxTokenRowsF64AVX512_rowsEnd65:
 	VMOVUPD  Z6, 384(AX)
 	VMOVUPD  Z7, 448(AX)
 	ADDQ     $0x00000200, AX
-	ADDQ     $0x00000200, CX
-	SUBQ     $0x00000040, SI
+	ADDQ     $0x00000200, DX
+	SUBQ     $0x00000040, CX
 	JMP      maxTokenRowsF64AVX512_stripEnd64
 
 maxTokenRowsF64AVX512_exactStrip64:
@@ -2859,8 +3064,8 @@ maxTokenRowsF64AVX512_exactStrip64:
 
 maxTokenRowsF64AVX512_exactVector64:
 	VMOVUPD (AX), Z0
-	MOVQ    CX, R8
-	MOVQ    BX, R9
+	MOVQ    DX, R8
+	MOVQ    SI, R9
 
 maxTokenRowsF64AVX512_ruleRows66:
 	TESTQ   R9, R9
@@ -2869,15 +3074,15 @@ maxTokenRowsF64AVX512_ruleRows66:
 	VCMPPD  $0x16, Z0, Z1, K1
 	VCMPPD  $0x07, Z0, Z0, K1, K1
 	VMOVAPD Z1, K1, Z0
-	ADDQ    DX, R8
+	ADDQ    BX, R8
 	DECQ    R9
 	JMP     maxTokenRowsF64AVX512_ruleRows66
 
 maxTokenRowsF64AVX512_ruleEnd66:
 	VMOVUPD Z0, (AX)
 	ADDQ    $0x00000040, AX
-	ADDQ    $0x00000040, CX
-	SUBQ    $0x00000008, SI
+	ADDQ    $0x00000040, DX
+	SUBQ    $0x00000008, CX
 	DECQ    DI
 	JNZ     maxTokenRowsF64AVX512_exactVector64
 
@@ -2886,11 +3091,11 @@ maxTokenRowsF64AVX512_stripEnd64:
 
 	// One vector at a time.
 maxTokenRowsF64AVX512_vector:
-	CMPQ    SI, $0x00000008
+	CMPQ    CX, $0x00000008
 	JLT     maxTokenRowsF64AVX512_tail
 	VMOVUPD (AX), Z0
-	MOVQ    CX, DI
-	MOVQ    BX, R8
+	MOVQ    DX, DI
+	MOVQ    SI, R8
 
 maxTokenRowsF64AVX512_ruleRows67:
 	TESTQ   R8, R8
@@ -2899,41 +3104,108 @@ maxTokenRowsF64AVX512_ruleRows67:
 	VCMPPD  $0x16, Z0, Z1, K1
 	VCMPPD  $0x07, Z0, Z0, K1, K1
 	VMOVAPD Z1, K1, Z0
-	ADDQ    DX, DI
+	ADDQ    BX, DI
 	DECQ    R8
 	JMP     maxTokenRowsF64AVX512_ruleRows67
 
 maxTokenRowsF64AVX512_ruleEnd67:
 	VMOVUPD Z0, (AX)
 	ADDQ    $0x00000040, AX
-	ADDQ    $0x00000040, CX
-	SUBQ    $0x00000008, SI
+	ADDQ    $0x00000040, DX
+	SUBQ    $0x00000008, CX
 	JMP     maxTokenRowsF64AVX512_vector
 
 	// The last cols%L columns, under a mask.
 maxTokenRowsF64AVX512_tail:
-	TESTQ     SI, SI
+	TESTQ     CX, CX
 	JZ        maxTokenRowsF64AVX512_done
 	MOVQ      $-1, DI
-	BZHIQ     SI, DI, DI
+	BZHIQ     CX, DI, DI
 	KMOVW     DI, K1
 	VMOVUPD.Z (AX), K1, Z0
-	MOVQ      BX, BX
+	MOVQ      DX, CX
+	MOVQ      SI, DX
 
 maxTokenRowsF64AVX512_ruleRows68:
-	TESTQ     BX, BX
+	TESTQ     DX, DX
 	JZ        maxTokenRowsF64AVX512_ruleEnd68
 	VMOVUPD.Z (CX), K1, Z1
 	VCMPPD    $0x16, Z0, Z1, K2
 	VCMPPD    $0x07, Z0, Z0, K2, K2
 	VMOVAPD   Z1, K2, Z0
-	ADDQ      DX, CX
-	DECQ      BX
+	ADDQ      BX, CX
+	DECQ      DX
 	JMP       maxTokenRowsF64AVX512_ruleRows68
 
 maxTokenRowsF64AVX512_ruleEnd68:
 	VMOVUPD Z0, K1, (AX)
 
 maxTokenRowsF64AVX512_done:
+	VZEROUPPER
+	RET
+
+// func divTokenRowsF64AVX512(acc *byte, rows *byte, w *byte, stride int, n int, cols int, fresh bool)
+// Requires: AVX, AVX512F, BMI2
+TEXT ·divTokenRowsF64AVX512(SB), NOSPLIT, $0-49
+	MOVQ         acc+0(FP), AX
+	MOVQ         cols+40(FP), CX
+	MOVQ         w+16(FP), DX
+	VBROADCASTSD (DX), Z0
+
+	// Strips of 8 vectors.
+divTokenRowsF64AVX512_strip:
+	CMPQ    CX, $0x00000040
+	JLT     divTokenRowsF64AVX512_vector
+	VMOVUPD (AX), Z1
+	VDIVPD  Z0, Z1, Z1
+	VMOVUPD Z1, (AX)
+	VMOVUPD 64(AX), Z1
+	VDIVPD  Z0, Z1, Z1
+	VMOVUPD Z1, 64(AX)
+	VMOVUPD 128(AX), Z1
+	VDIVPD  Z0, Z1, Z1
+	VMOVUPD Z1, 128(AX)
+	VMOVUPD 192(AX), Z1
+	VDIVPD  Z0, Z1, Z1
+	VMOVUPD Z1, 192(AX)
+	VMOVUPD 256(AX), Z1
+	VDIVPD  Z0, Z1, Z1
+	VMOVUPD Z1, 256(AX)
+	VMOVUPD 320(AX), Z1
+	VDIVPD  Z0, Z1, Z1
+	VMOVUPD Z1, 320(AX)
+	VMOVUPD 384(AX), Z1
+	VDIVPD  Z0, Z1, Z1
+	VMOVUPD Z1, 384(AX)
+	VMOVUPD 448(AX), Z1
+	VDIVPD  Z0, Z1, Z1
+	VMOVUPD Z1, 448(AX)
+	ADDQ    $0x00000200, AX
+	SUBQ    $0x00000040, CX
+	JMP     divTokenRowsF64AVX512_strip
+
+	// One vector at a time.
+divTokenRowsF64AVX512_vector:
+	CMPQ    CX, $0x00000008
+	JLT     divTokenRowsF64AVX512_tail
+	VMOVUPD (AX), Z1
+	VDIVPD  Z0, Z1, Z1
+	VMOVUPD Z1, (AX)
+	ADDQ    $0x00000040, AX
+	SUBQ    $0x00000008, CX
+	JMP     divTokenRowsF64AVX512_vector
+
+	// The last cols%L columns, under a mask.
+divTokenRowsF64AVX512_tail:
+	TESTQ     CX, CX
+	JZ        divTokenRowsF64AVX512_done
+	MOVQ      $-1, DX
+	BZHIQ     CX, DX, DX
+	KMOVW     DX, K1
+	VMOVUPD.Z (AX), K1, Z1
+	VDIVPD    Z0, Z1, Z1
+	VMOVUPD   Z1, K1, (AX)
+
+divTokenRowsF64AVX512_done:
 	VZEROUPPER
 	RET

@@ -72,10 +72,10 @@ func meanRow[T Float, N maskNum](p *plan[T], out, xs []T, ms []N) {
 		return orderedSum(o, n, maxLanes, func(t int) float32 { return tokenWeight(ms[t], t, positional) })
 	}
 	if p.countSplit > 0 {
-		divide(out[:p.countSplit], divisor[T](p.op, count(p.countLo)))
+		divide(p.kernels.div, out[:p.countSplit], divisor[T](p.op, count(p.countLo)))
 	}
 	if p.countSplit < h {
-		divide(out[p.countSplit:], divisor[T](p.op, count(p.countHi)))
+		divide(p.kernels.div, out[p.countSplit:], divisor[T](p.op, count(p.countHi)))
 	}
 }
 
@@ -89,12 +89,6 @@ func divisor[T Float](op Op, count float32) T {
 		return T(float32(math.Sqrt(float64(count))))
 	}
 	return T(count)
-}
-
-func divide[T Float](v []T, d T) {
-	for i := range v {
-		v[i] /= d
-	}
 }
 
 // maxRow is sentence-transformers' max pooling for one sequence: masked

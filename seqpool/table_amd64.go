@@ -10,20 +10,24 @@ import (
 	"github.com/simdpool/simdpool"
 )
 
-// rowKernels are the token-rows kernels of the table (asm/table) in this file, rowKernel IDs 1..12.
+// rowKernels are the token-rows kernels of the table (asm/table) in this file, rowKernel IDs 1..16.
 var rowKernels = [...]rowKernelInfo{
 	{name: "sumTokenRowsF32AVX2", op: kSum, isa: simdpool.AVX2, size: 4},
 	{name: "sumProdTokenRowsF32AVX2", op: kSumProd, isa: simdpool.AVX2, size: 4},
 	{name: "maxTokenRowsF32AVX2", op: kMax, isa: simdpool.AVX2, size: 4},
+	{name: "divTokenRowsF32AVX2", op: kDiv, isa: simdpool.AVX2, size: 4},
 	{name: "sumTokenRowsF64AVX2", op: kSum, isa: simdpool.AVX2, size: 8},
 	{name: "sumProdTokenRowsF64AVX2", op: kSumProd, isa: simdpool.AVX2, size: 8},
 	{name: "maxTokenRowsF64AVX2", op: kMax, isa: simdpool.AVX2, size: 8},
+	{name: "divTokenRowsF64AVX2", op: kDiv, isa: simdpool.AVX2, size: 8},
 	{name: "sumTokenRowsF32AVX512", op: kSum, isa: simdpool.AVX512, size: 4},
 	{name: "sumProdTokenRowsF32AVX512", op: kSumProd, isa: simdpool.AVX512, size: 4},
 	{name: "maxTokenRowsF32AVX512", op: kMax, isa: simdpool.AVX512, size: 4},
+	{name: "divTokenRowsF32AVX512", op: kDiv, isa: simdpool.AVX512, size: 4},
 	{name: "sumTokenRowsF64AVX512", op: kSum, isa: simdpool.AVX512, size: 8},
 	{name: "sumProdTokenRowsF64AVX512", op: kSumProd, isa: simdpool.AVX512, size: 8},
 	{name: "maxTokenRowsF64AVX512", op: kMax, isa: simdpool.AVX512, size: 8},
+	{name: "divTokenRowsF64AVX512", op: kDiv, isa: simdpool.AVX512, size: 8},
 }
 
 // callRows calls kernel id.
@@ -39,31 +43,43 @@ func callRows(id rowKernel, acc, rows, w unsafe.Pointer, stride, n, cols int, fr
 		maxTokenRowsF32AVX2((*byte)(acc), (*byte)(rows), (*byte)(w), stride, n, cols, fresh)
 		return
 	case 4:
-		sumTokenRowsF64AVX2((*byte)(acc), (*byte)(rows), (*byte)(w), stride, n, cols, fresh)
+		divTokenRowsF32AVX2((*byte)(acc), (*byte)(rows), (*byte)(w), stride, n, cols, fresh)
 		return
 	case 5:
-		sumProdTokenRowsF64AVX2((*byte)(acc), (*byte)(rows), (*byte)(w), stride, n, cols, fresh)
+		sumTokenRowsF64AVX2((*byte)(acc), (*byte)(rows), (*byte)(w), stride, n, cols, fresh)
 		return
 	case 6:
-		maxTokenRowsF64AVX2((*byte)(acc), (*byte)(rows), (*byte)(w), stride, n, cols, fresh)
+		sumProdTokenRowsF64AVX2((*byte)(acc), (*byte)(rows), (*byte)(w), stride, n, cols, fresh)
 		return
 	case 7:
-		sumTokenRowsF32AVX512((*byte)(acc), (*byte)(rows), (*byte)(w), stride, n, cols, fresh)
+		maxTokenRowsF64AVX2((*byte)(acc), (*byte)(rows), (*byte)(w), stride, n, cols, fresh)
 		return
 	case 8:
-		sumProdTokenRowsF32AVX512((*byte)(acc), (*byte)(rows), (*byte)(w), stride, n, cols, fresh)
+		divTokenRowsF64AVX2((*byte)(acc), (*byte)(rows), (*byte)(w), stride, n, cols, fresh)
 		return
 	case 9:
-		maxTokenRowsF32AVX512((*byte)(acc), (*byte)(rows), (*byte)(w), stride, n, cols, fresh)
+		sumTokenRowsF32AVX512((*byte)(acc), (*byte)(rows), (*byte)(w), stride, n, cols, fresh)
 		return
 	case 10:
-		sumTokenRowsF64AVX512((*byte)(acc), (*byte)(rows), (*byte)(w), stride, n, cols, fresh)
+		sumProdTokenRowsF32AVX512((*byte)(acc), (*byte)(rows), (*byte)(w), stride, n, cols, fresh)
 		return
 	case 11:
-		sumProdTokenRowsF64AVX512((*byte)(acc), (*byte)(rows), (*byte)(w), stride, n, cols, fresh)
+		maxTokenRowsF32AVX512((*byte)(acc), (*byte)(rows), (*byte)(w), stride, n, cols, fresh)
 		return
 	case 12:
+		divTokenRowsF32AVX512((*byte)(acc), (*byte)(rows), (*byte)(w), stride, n, cols, fresh)
+		return
+	case 13:
+		sumTokenRowsF64AVX512((*byte)(acc), (*byte)(rows), (*byte)(w), stride, n, cols, fresh)
+		return
+	case 14:
+		sumProdTokenRowsF64AVX512((*byte)(acc), (*byte)(rows), (*byte)(w), stride, n, cols, fresh)
+		return
+	case 15:
 		maxTokenRowsF64AVX512((*byte)(acc), (*byte)(rows), (*byte)(w), stride, n, cols, fresh)
+		return
+	case 16:
+		divTokenRowsF64AVX512((*byte)(acc), (*byte)(rows), (*byte)(w), stride, n, cols, fresh)
 		return
 	}
 	panic("seqpool: callRows without a kernel")

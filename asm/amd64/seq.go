@@ -25,6 +25,7 @@ import (
 //   - sum: acc += row 0 + row 1 + ..., or when fresh acc + (((+0 + row 0) +
 //     row 1) + ...); sumProd the same with row j times w[j], each product
 //     rounded (VMULPS, then VADDPS: no FMA).
+//   - div: acc / w[0], one division per value (VDIVPS, correctly rounded).
 //   - max: torch.max's rule, acc = x when acc is not NaN and !(x <= acc). A
 //     strip takes acc = max(x, acc) with VMAXPS's operand order, which keeps
 //     acc on ties (zeros of either sign included) and when acc is NaN, but
@@ -45,9 +46,11 @@ type tokenRows struct {
 	k table.Kernel
 	v vx
 	// The arguments: stride is in bytes, cols counts down as the strips go;
-	// w only for sumProd, fresh not for the max.
+	// rows, stride and n not for div, w only for sumProd and div, fresh only
+	// for the sums.
 	acc, rows, w, stride, n, cols GPVirtual
 	fresh                         GPVirtual
+	d                             VecVirtual // div: w[0] in every lane
 	lbl                           func(string) string
 }
 
@@ -81,31 +84,47 @@ func tokenRowsKernel(k table.Kernel) {
 	Pragma("noescape")
 	Doc(k.Doc())
 	g := &tokenRows{k: k, v: newVX(k.ISA == table.AVX512, k.Size), lbl: labeler(k.Name())}
-	for _, p := range []struct {
+	args := []struct {
 		name string
 		r    *GPVirtual
-	}{{"acc", &g.acc}, {"rows", &g.rows}, {"stride", &g.stride}, {"n", &g.n}, {"cols", &g.cols}} {
+	}{{"acc", &g.acc}, {"cols", &g.cols}}
+	if k.Op != table.Div { // the division has no rows
+		args = append(args, []struct {
+			name string
+			r    *GPVirtual
+		}{{"rows", &g.rows}, {"stride", &g.stride}, {"n", &g.n}}...)
+	}
+	for _, p := range args {
 		*p.r = GP64()
 		Load(Param(p.name), *p.r)
 	}
-	if k.Op == table.SumProd {
+	if k.Op == table.SumProd || k.Op == table.Div {
 		g.w = GP64()
 		Load(Param("w"), g.w)
 	}
-	if k.Op != table.Max { // the max reads neither w nor fresh
+	if k.Op == table.Sum || k.Op == table.SumProd { // fresh: the sums'
 		g.fresh = GP8()
 		Load(Param("fresh"), g.fresh)
 	}
-	SHLQ(U8(shift(g.v.es)), g.stride)
+	if k.Op == table.Div {
+		g.d = g.v.vec()
+		g.v.bcast(Mem{Base: g.w}, g.d)
+	}
+	if g.stride != nil {
+		SHLQ(U8(shift(g.v.es)), g.stride)
+	}
 	L := g.v.L
 
 	Commentf("Strips of %d vectors.", tokenStrip)
 	Label(g.lbl("strip"))
 	CMPQ(g.cols, U32(tokenStrip*L))
 	JLT(LabelRef(g.lbl("vector")))
-	if k.Op == table.Max {
+	switch k.Op {
+	case table.Max:
 		g.maxStrip()
-	} else {
+	case table.Div:
+		g.divStrip(tokenStrip, nil)
+	default:
 		g.sumStrip(tokenStrip, nil)
 	}
 	JMP(LabelRef(g.lbl("strip")))
@@ -114,9 +133,12 @@ func tokenRowsKernel(k table.Kernel) {
 	Label(g.lbl("vector"))
 	CMPQ(g.cols, U32(L))
 	JLT(LabelRef(g.lbl("tail")))
-	if k.Op == table.Max {
+	switch k.Op {
+	case table.Max:
 		g.maxVector(nil)
-	} else {
+	case table.Div:
+		g.divStrip(1, nil)
+	default:
 		g.sumStrip(1, nil)
 	}
 	JMP(LabelRef(g.lbl("vector")))
@@ -126,9 +148,12 @@ func tokenRowsKernel(k table.Kernel) {
 	TESTQ(g.cols, g.cols)
 	JZ(LabelRef(g.lbl("done")))
 	m := g.tailMask()
-	if k.Op == table.Max {
+	switch k.Op {
+	case table.Max:
 		g.maxVector(m)
-	} else {
+	case table.Div:
+		g.divStrip(1, m)
+	default:
 		g.sumStrip(1, m)
 	}
 	Label(g.lbl("done"))
@@ -197,7 +222,9 @@ func (g *tokenRows) store(src VecVirtual, m Mem, mask Op) {
 func (g *tokenRows) advance(s int) {
 	b := s * g.v.L * g.v.es
 	ADDQ(U32(b), g.acc)
-	ADDQ(U32(b), g.rows)
+	if g.rows != nil {
+		ADDQ(U32(b), g.rows)
+	}
 	SUBQ(U32(s*g.v.L), g.cols)
 }
 
@@ -290,6 +317,22 @@ func (g *tokenRows) sumStrip(s int, mask Op) {
 	Label(done)
 	for i := range a {
 		g.store(a[i], Mem{Base: g.acc, Disp: i * L * es}, mask)
+	}
+	if mask == nil {
+		g.advance(s)
+	}
+}
+
+// divStrip emits the division of s vectors of acc by w[0] (s = 1 under mask
+// in the tail), then advances past them.
+func (g *tokenRows) divStrip(s int, mask Op) {
+	v, L, es := g.v, g.v.L, g.v.es
+	for i := range s {
+		x := v.vec()
+		m := Mem{Base: g.acc, Disp: i * L * es}
+		g.load(m, mask, x)
+		v.div(g.d, x, x)
+		g.store(x, m, mask)
 	}
 	if mask == nil {
 		g.advance(s)

@@ -74,7 +74,7 @@ func WriteGo(path, arch, cmd string) error {
 }
 
 // tokenRowOps are package seqpool's names of the token-rows ops.
-var tokenRowOps = map[Op]string{Sum: "kSum", SumProd: "kSumProd", Max: "kMax"}
+var tokenRowOps = map[Op]string{Sum: "kSum", SumProd: "kSumProd", Max: "kMax", Div: "kDiv"}
 
 // WriteTokenRowsGo writes package seqpool's Go side of its token-rows kernels
 // of arch (table_<arch>.go): their rowKernelInfo list, in the order of their

@@ -24,8 +24,9 @@ const (
 	Global                 // func(dst, src unsafe.Pointer, planes, n int)
 	// TokenRows kernels fold n token rows of cols values (row j at rows +
 	// j*stride elements) into cols accumulators at acc, in the order of the
-	// rows, column by column; package seqpool's kernel contracts
-	// (seqpool/sum_kernel.go, max_kernel.go) say what each op computes.
+	// rows, column by column (Div only divides acc by w[0]); package
+	// seqpool's kernels.go and kernel contracts (seqpool/sum_kernel.go,
+	// max_kernel.go) say what each op computes.
 	TokenRows // func(acc, rows, w unsafe.Pointer, stride, n, cols int, fresh bool)
 )
 
@@ -39,9 +40,10 @@ const (
 	SumSq                 // sum of squares, then winArgs.post
 	Mean                  // global: ATen's cascade sum divided by n
 	SumProd               // rows: the sum of the rows scaled by their weights w, each product rounded
+	Div                   // rows: acc divided by w[0] (the mean's last step)
 )
 
-var opNames = map[Op]string{Max: "max", MaxIdx: "maxIdx", Sum: "sum", SumSq: "sumSq", Mean: "mean", SumProd: "sumProd"}
+var opNames = map[Op]string{Max: "max", MaxIdx: "maxIdx", Sum: "sum", SumSq: "sumSq", Mean: "mean", SumProd: "sumProd", Div: "div"}
 var opConsts = map[Op]string{Max: "kMax", MaxIdx: "kMaxIdx", Sum: "kSum", SumSq: "kSumSq", Mean: "kMean"}
 
 // The ISAs (the root package's ISA values).
@@ -111,6 +113,7 @@ func (k Kernel) Doc() string {
 			Sum:     "adds n token rows into the sums at acc (when fresh, sums them from +0 and adds that)",
 			SumProd: "adds n token rows, row j times w[j] with each product rounded, into the sums at acc (when fresh, sums them from +0 and adds that)",
 			Max:     "folds n token rows into the maxima at acc with torch.max's rule (a NaN wins and stays, ties keep the first)",
+			Div:     "divides the values at acc by w[0] (no rows)",
 		}[k.Op]
 		return fmt.Sprintf("%s %s, in row order, cols columns at a time, on float%d with %s.", k.Name(), what, 8*k.Size, isaNames[k.ISA])
 	}
@@ -170,7 +173,8 @@ func Arch(arch string) []Kernel {
 }
 
 // TokenRowKernels lists package seqpool's token-rows kernels of an architecture:
-// the masked sums (Sum for rows of weight 1, SumProd) and the max. (arm64 has
+// the masked sums (Sum for rows of weight 1, SumProd), the max, and the
+// division of the sums by the token count (Div). (arm64 has
 // none yet: NEON ones would be listed here and emitted by asm/neon, and
 // seqpool would call them through a generated table_arm64.go.)
 func TokenRowKernels(arch string) []Kernel {
@@ -179,7 +183,7 @@ func TokenRowKernels(arch string) []Kernel {
 	case "amd64":
 		for _, isa := range []string{AVX2, AVX512} {
 			for _, size := range []int{4, 8} {
-				for _, op := range []Op{Sum, SumProd, Max} {
+				for _, op := range []Op{Sum, SumProd, Max, Div} {
 					ks = append(ks, Kernel{Kind: TokenRows, Op: op, ISA: isa, Size: size})
 				}
 			}
