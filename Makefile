@@ -10,9 +10,12 @@ generate-go:
 	cd asm && go run ./gotable
 
 # The AVX2 and AVX-512 kernels (avo, asm/amd64): pool_amd64.s, its declarations
-# pool_amd64.go, and their part of the table, table_amd64.go.
+# pool_amd64.go, and their part of the table, table_amd64.go; then seqpool's
+# token-rows kernels, seqpool/rows_amd64.s and .go and seqpool/table_amd64.go
+# (avo writes one package per run).
 generate-amd64:
 	cd asm && go run ./amd64 -pkg simdpool -out ../pool_amd64.s -stubs ../pool_amd64.go
+	cd asm && go run ./amd64 -pkg seqpool -out ../seqpool/rows_amd64.s -stubs ../seqpool/rows_amd64.go
 
 # The NEON kernels (our emitter, asm/neon): pool_arm64.s, its declarations
 # pool_arm64.go, and their part of the table, table_arm64.go.

@@ -6,38 +6,16 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
-	"unsafe"
 
 	"github.com/stretchr/testify/require"
-	"golang.org/x/sys/unix"
+
+	"github.com/simdpool/simdpool/internal/guardpage"
 )
 
 // The kernels must not read or write outside their slices: here every input,
 // output and index buffer of a Program lies against a PROT_NONE page, before
-// it or after it, so that an access past either end faults.
-
-// paged maps n elements of size esz between two PROT_NONE pages, against the
-// upper guard page (atEnd) or against the lower one.
-func paged(t *testing.T, n, esz int, atEnd bool) unsafe.Pointer {
-	t.Helper()
-	page := unix.Getpagesize()
-	data := max((n*esz+page-1)/page*page, page)
-	mem, err := unix.Mmap(-1, 0, data+2*page, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_ANON|unix.MAP_PRIVATE)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = unix.Munmap(mem) })
-	require.NoError(t, unix.Mprotect(mem[:page], unix.PROT_NONE))
-	require.NoError(t, unix.Mprotect(mem[page+data:], unix.PROT_NONE))
-	off := page
-	if atEnd {
-		off = page + data - n*esz
-	}
-	return unsafe.Pointer(&mem[off])
-}
-
-func pagedSlice[E any](t *testing.T, n int, atEnd bool) []E {
-	var e E
-	return unsafe.Slice((*E)(paged(t, max(n, 1), int(unsafe.Sizeof(e)), atEnd)), n)
-}
+// it or after it (internal/guardpage), so that an access past either end
+// faults.
 
 // checkPaged runs c with every buffer against a guard page, on both sides,
 // and compares it with its oracle.
@@ -45,7 +23,7 @@ func checkPaged[T Float](t *testing.T, r *rand.Rand, c opCase[T]) {
 	t.Helper()
 	n, m := c.prog.InputLen(), c.prog.OutputLen()
 	for _, atEnd := range []bool{true, false} {
-		src := pagedSlice[T](t, n, atEnd)
+		src := guardpage.Slice[T](t, n, atEnd)
 		fill(r, src, true)
 		want, wantIdx := make([]T, m), make([]int64, m)
 		var wi []int64
@@ -53,10 +31,10 @@ func checkPaged[T Float](t *testing.T, r *rand.Rand, c opCase[T]) {
 			wi = wantIdx
 		}
 		c.oracle(want, wi, src)
-		dst := pagedSlice[T](t, m, !atEnd)
+		dst := guardpage.Slice[T](t, m, !atEnd)
 		var idx []int64
 		if c.prog.HasIndices() {
-			idx = pagedSlice[int64](t, m, atEnd)
+			idx = guardpage.Slice[int64](t, m, atEnd)
 		}
 		require.NoError(t, c.prog.Run(dst, idx, src), c.name)
 		for i := range want {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/simdpool/simdpool"
 	"github.com/simdpool/simdpool/seqpool"
 )
 
@@ -55,9 +56,9 @@ func loadTorchCases(t *testing.T) torchFile {
 	return tf
 }
 
-// TestTorchConformance runs every case recorded from PyTorch 1.13 and
-// requires the same bits (any NaN equals any NaN) for every operation, dtype
-// and mask type.
+// TestTorchConformance runs every case recorded from PyTorch 1.13 on every
+// ISA this machine has and requires the same bits (any NaN equals any NaN)
+// for every operation, dtype and mask type.
 func TestTorchConformance(t *testing.T) {
 	tf := loadTorchCases(t)
 	require.True(t, strings.HasPrefix(tf.Torch, "1.13"), tf.Torch)
@@ -66,6 +67,10 @@ func TestTorchConformance(t *testing.T) {
 	for _, in := range tf.Inputs {
 		inputs[in.Name] = in
 	}
+	seqpool.ForEachISA(t, func(t *testing.T, isa simdpool.ISA) { checkTorchCases(t, isa, tf, inputs) })
+}
+
+func checkTorchCases(t *testing.T, isa simdpool.ISA, tf torchFile, inputs map[string]torchInput) {
 	failed := 0
 	for i, c := range tf.Cases {
 		in, ok := inputs[c.Input]
@@ -97,7 +102,7 @@ func TestTorchConformance(t *testing.T) {
 				i, c.Op, in.Name, in.Shape, in.Dtype, in.MaskDtype, in.MaskKind, c.Padding, c.Normalize, err)
 		}
 	}
-	t.Logf("%d torch cases, %d failed", len(tf.Cases), failed)
+	t.Logf("%s: %d torch cases, %d failed", isa, len(tf.Cases), failed)
 }
 
 func checkCase[T seqpool.Float, M seqpool.Mask](in torchInput, c torchCase) error {

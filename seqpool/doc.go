@@ -140,10 +140,15 @@
 //
 // The work is in two kernels with documented contracts, sumTokens (the
 // masked sum over tokens, vectorised along H) and maxTokens (the masked max),
-// written in Go with one bounds check per eight values, so that SIMD
-// kernels with the same contracts can replace them. The package has no SIMD
-// kernels yet and runs the same Go code on every GOARCH; SIMDPOOL_ISA only
-// makes NewPlan fail when it names an ISA that cannot run, as in package
-// pool. The means read every token (a masked token's NaN must propagate);
+// whose inner loops fold a chunk of token rows into a row of accumulators.
+// Those loops are AVX2 and AVX-512 assembly on amd64 (float32 and float64,
+// generated from the kernel table asm/table like the root package's
+// kernels) and Go elsewhere, with -tags purego, and under SIMDPOOL_ISA=generic;
+// every one of them gives the same bits (each column is one vector lane,
+// added or compared in the tokens' order, products rounded before the sum).
+// A plan picks the kernels of the ISA in use when it is made, as package
+// pool's plans do: the best this machine has, the one SIMDPOOL_ISA names (an
+// ISA that cannot run makes NewPlan fail), or the one simdpool.Use chose
+// before. The means read every token (a masked token's NaN must propagate);
 // the max reads only the kept ones.
 package seqpool

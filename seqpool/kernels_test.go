@@ -76,10 +76,15 @@ func randomMask(r *rand.Rand, n int, kind int) []float32 {
 
 var kernelTokenCounts = []int{1, 2, 3, 7, 15, 16, 17, 31, 32, 33, 63, 255, 256, 257, 4095, 4096, 4097}
 
+// kernelColumns are the column counts of the contract tests: around the Go
+// loops' 8, the vectors (8 and 16 float32), the strips of eight vectors (64
+// and 128) and the column blocks of sumTokens (1024).
+var kernelColumns = []int{1, 3, 8, 13, 16, 40, 63, 64, 65, 129, 1024 + 8, 1024 + 137}
+
 func TestSumTokensMatchesContract(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for _, n := range kernelTokenCounts {
-		for _, cols := range []int{8, 16, 40, 1024 + 8} {
+		for _, cols := range kernelColumns {
 			if n*cols > 1<<20 {
 				continue
 			}
@@ -89,13 +94,16 @@ func TestSumTokensMatchesContract(t *testing.T) {
 				adversarial(r, x, kind == 2)
 				mask := randomMask(r, n, kind)
 				for _, positional := range []bool{false, true} {
-					got, want := make([]float32, cols), make([]float32, cols)
-					sumTokens(got, x, stride, mask, positional)
+					want := make([]float32, cols)
 					sumTokensRef(want, x, stride, mask, positional)
-					for h := range want {
-						require.True(t, sameBits(got[h], want[h]), "T=%d cols=%d stride=%d mask kind %d positional %v: column %d: got %v, want %v",
-							n, cols, stride, kind, positional, h, got[h], want[h])
-					}
+					forEachKernelSet[float32](t, func(t *testing.T, k kernelSet) {
+						got := make([]float32, cols)
+						sumTokens(k, got, x, stride, mask, positional)
+						for h := range want {
+							require.True(t, sameBits(got[h], want[h]), "T=%d cols=%d stride=%d mask kind %d positional %v: column %d: got %v, want %v",
+								n, cols, stride, kind, positional, h, got[h], want[h])
+						}
+					})
 				}
 			}
 		}
@@ -115,26 +123,34 @@ func TestSumTokensLongSequences(t *testing.T) {
 	adversarial(r, x, false)
 	for _, kind := range []int{0, 2} {
 		mask := randomMask(r, n, kind)
-		got, want := make([]float32, 8), make([]float32, 8)
-		sumTokens(got, x, 8, mask, false)
+		want := make([]float32, 8)
 		sumTokensRef(want, x, 8, mask, false)
-		assert.Equal(t, want, got, "mask kind %d", kind)
+		forEachKernelSet[float32](t, func(t *testing.T, k kernelSet) {
+			got := make([]float32, 8)
+			sumTokens(k, got, x, 8, mask, false)
+			assert.Equal(t, want, got, "mask kind %d", kind)
+		})
 	}
 }
 
 func TestSumTokensFloat64AndIntMasks(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	for _, n := range []int{5, 16, 300} {
-		x := make([]float64, n*24)
-		adversarial(r, x, false)
-		mask := make([]int32, n)
-		for i := range mask {
-			mask[i] = int32(r.IntN(3))
+		for _, cols := range []int{3, 24, 67} {
+			x := make([]float64, n*cols)
+			adversarial(r, x, false)
+			mask := make([]int32, n)
+			for i := range mask {
+				mask[i] = int32(r.IntN(3))
+			}
+			want := make([]float64, cols)
+			sumTokensRef(want, x, cols, mask, true)
+			forEachKernelSet[float64](t, func(t *testing.T, k kernelSet) {
+				got := make([]float64, cols)
+				sumTokens(k, got, x, cols, mask, true)
+				assert.Equal(t, want, got, "T=%d cols=%d", n, cols)
+			})
 		}
-		got, want := make([]float64, 24), make([]float64, 24)
-		sumTokens(got, x, 24, mask, true)
-		sumTokensRef(want, x, 24, mask, true)
-		assert.Equal(t, want, got, "T=%d", n)
 	}
 }
 
@@ -142,7 +158,7 @@ func TestMaxTokensMatchesContract(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	negZero := float32(math.Copysign(0, -1))
 	values := []float32{0, negZero, 1, -1, 2, float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1))}
-	for _, h := range []int{1, 3, 7, 8, 9, 16, 17, 37} {
+	for _, h := range []int{1, 3, 7, 8, 9, 16, 17, 37, 64, 127, 128, 129, 300} {
 		for rows := range 20 {
 			values := values
 			if rows >= 10 { // maxima that are zeros: ties decide the sign
@@ -152,16 +168,19 @@ func TestMaxTokensMatchesContract(t *testing.T) {
 			for i := range x {
 				x[i] = values[r.IntN(len(values))]
 			}
-			got, want := make([]float32, h), make([]float32, h)
-			for i := range got {
-				got[i] = values[r.IntN(len(values))]
-				want[i] = got[i]
+			start, want := make([]float32, h), make([]float32, h)
+			for i := range start {
+				start[i] = values[r.IntN(len(values))]
+				want[i] = start[i]
 			}
-			maxTokens(got, x)
 			maxTokensRef(want, x)
-			for i := range want {
-				require.True(t, sameBits(got[i], want[i]), "h=%d rows=%d column %d: got %v, want %v", h, rows, i, got[i], want[i])
-			}
+			forEachKernelSet[float32](t, func(t *testing.T, k kernelSet) {
+				got := append([]float32(nil), start...)
+				maxTokens(k.max, got, x)
+				for i := range want {
+					require.True(t, sameBits(got[i], want[i]), "h=%d rows=%d column %d: got %v, want %v", h, rows, i, got[i], want[i])
+				}
+			})
 		}
 	}
 }
@@ -239,4 +258,47 @@ func TestFMA32RoundsOnce(t *testing.T) {
 	assert.Equal(t, float32(math.Inf(1)), fma32(float32(math.Inf(1)), 1, 1))
 	assert.True(t, math.IsNaN(float64(fma32(float32(math.Inf(1)), 0, 1))))
 	assert.True(t, math.IsNaN(float64(fma32(float32(math.NaN()), 1, 1))))
+}
+
+// TestIntegerCountIsEveryOrder checks the shortcut of the token count: for
+// integer weights below 2^24 in all, every order of ATen's gives the integer
+// sum; fractional weights and larger sums take the orders.
+func TestIntegerCountIsEveryOrder(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	for _, n := range []int{1, 7, 8, 100, 3000, 4097} {
+		for _, positional := range []bool{false, true} {
+			if positional && n > 3000 { // sum of |weight| about 3n^2/2: over 2^24
+				continue
+			}
+			ms := make([]int32, n)
+			for i := range ms {
+				ms[i] = int32(r.IntN(7) - 3)
+			}
+			fs := make([]float32, n) // the same weights as a float32 mask
+			for i, m := range ms {
+				fs[i] = float32(m)
+			}
+			got, ok := integerCount(ms, positional)
+			require.True(t, ok, "T=%d", n)
+			gotF, ok := integerCount(fs, positional)
+			require.True(t, ok, "T=%d, float32 mask", n)
+			require.Equal(t, got, gotF)
+			for _, o := range []order{orderCascade, orderRowSum, orderContiguous} {
+				want := orderedSum(o, n, maxLanes, func(t int) float32 { return tokenWeight(ms[t], t, positional) })
+				require.Equal(t, want, got, "T=%d positional %v order %d", n, positional, o)
+			}
+		}
+	}
+	_, ok := integerCount([]float32{1, 0.5, 1}, false)
+	assert.False(t, ok, "a fractional weight")
+	ones := make([]bool, 6000) // positional weights 1..6000 sum to 18003000 > 2^24
+	for i := range ones {
+		ones[i] = true
+	}
+	_, ok = integerCount(boolBytes(ones), true)
+	assert.False(t, ok, "a sum of 2^24 or more")
+	_, ok = integerCount([]int64{1 << 40}, false)
+	assert.False(t, ok, "a weight of 2^24 or more")
+	_, ok = integerCount([]float32{3e38}, false)
+	assert.False(t, ok, "a float32 weight of 2^24 or more")
 }

@@ -48,3 +48,39 @@ func tokenWeight[N maskNum](m N, t int, positional bool) float32 {
 	}
 	return w
 }
+
+// integerCount returns the sum of the weights of the tokens, and true, when
+// every weight is an integer and their magnitudes sum to less than 2^24:
+// then every partial sum is an integer that float32 holds exactly, so every
+// order of additions gives this sum (up to the sign of a zero, which the
+// clamp of the count makes irrelevant). Otherwise it returns false, and the
+// count takes ATen's order.
+func integerCount[N maskNum](ms []N, positional bool) (float32, bool) {
+	const limit = 1 << 24
+	_, isFloat := any(ms).([]float32)
+	var sum, abs int64
+	for t, m := range ms {
+		// v = m as an integer: for an integer mask type, m itself, and its
+		// float32 weight is v when |v| < 2^24; for a float32 mask, only when
+		// m is an integer.
+		var v int64
+		if isFloat {
+			f := float32(m)
+			if !(f > -limit && f < limit) || float32(int64(f)) != f {
+				return 0, false
+			}
+			v = int64(f)
+		} else if v = int64(m); v <= -limit || v >= limit {
+			return 0, false
+		}
+		if positional { // |v*(t+1)| < 2^24 below: the float32 product is exact
+			v *= int64(t + 1)
+		}
+		sum += v
+		abs += max(v, -v)
+		if abs >= limit {
+			return 0, false
+		}
+	}
+	return float32(sum), true
+}

@@ -1,12 +1,14 @@
 package seqpool
 
-// The masked-max kernel: the hot loop of Max. A SIMD kernel with the same
-// contract can replace maxTokens; maxTokensRef in the tests is the contract
-// written plainly, and the tests hold maxTokens to it bit for bit.
+// The masked-max kernel: the hot loop of Max. Its inner loop, maxRows
+// (kernels.go), runs as a SIMD kernel where the plan's ISA has one, else as
+// the Go loop below; maxTokensRef in the tests is the contract written
+// plainly, and the tests hold maxTokens to it bit for bit with every kernel.
 
-// maxChunk token rows are folded at a time, eight columns after eight: the
-// rows stream from memory side by side (one stream each keeps more reads in
-// flight than a single row), and the eight maxima stay in registers.
+// maxChunk token rows are folded at a time, a strip of columns after
+// another: the rows stream from memory side by side (one stream each keeps
+// more reads in flight than a single row), the strip's maxima stay in
+// registers, and a kernel call stays short (assembly is not preemptible).
 const maxChunk = 16
 
 // maxTokens folds token rows into running maxima with PyTorch's rule.
@@ -19,27 +21,18 @@ const maxChunk = 16
 // the first maximum wins, the first NaN ends the scan).
 //
 // The columns are independent; only the order over the rows within a column
-// is fixed.
-func maxTokens[T Float](dst, x []T) {
+// is fixed. Kernel k (kernels.go) folds the chunks of rows.
+func maxTokens[T Float](k rowKernel, dst, x []T) {
 	h := len(dst)
 	rows := len(x) / h
 	for r := 0; r < rows; r += maxChunk {
 		n := min(maxChunk, rows-r)
-		chunk := x[r*h : (r+n)*h]
-		c := 0
-		for ; c+8 <= h; c += 8 {
-			maxRows8((*[8]T)(dst[c:]), chunk[c:], h, n)
-		}
-		for ; c < h; c++ {
-			for j := range n {
-				dst[c] = maxRule(dst[c], chunk[j*h+c])
-			}
-		}
+		maxRows(k, dst, x[r*h:(r+n)*h], h, n)
 	}
 }
 
-// maxRows8 folds n rows (rows[j*stride+k], j < n, k < 8) into the eight
-// maxima m, in order, two rows per iteration.
+// maxRows8 is maxRows' Go loop: it folds n rows (rows[j*stride+k], j < n,
+// k < 8) into the eight maxima m, in order, two rows per iteration.
 func maxRows8[T Float](m *[8]T, rows []T, stride, n int) {
 	m0, m1, m2, m3, m4, m5, m6, m7 := m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7]
 	off := 0

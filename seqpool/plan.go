@@ -33,14 +33,16 @@ type plan[T Float] struct {
 	b, t, h int
 
 	// The sum of the products x*w over the tokens: columns [0, cascadeCols)
-	// in ATen's cascade order, of which [0, kernelCols) by sumTokens; the
-	// others in tailOrder.
-	cascadeCols, kernelCols int
-	tailOrder               order
+	// in ATen's cascade order, by sumTokens; the others in tailOrder.
+	cascadeCols int
+	tailOrder   order
 	// The token count (the sum of w over the tokens): countLo for the columns
 	// [0, countSplit), countHi for the others.
 	countSplit       int
 	countLo, countHi order
+
+	// The token-rows kernels, picked for the ISA in use when the plan was made.
+	kernels kernelSet
 }
 
 // NewPlan plans op for token states of shape (B, T, H), or (T, H) unbatched,
@@ -77,6 +79,7 @@ func NewPlan[T Float, M Mask](op Op, inputShape []int, o Options) (*Plan[T, M], 
 		return nil, errorf(op, "input", "has more elements than an int holds, shape %v", inputShape)
 	}
 	p.planSums(isFloatMask[M]())
+	p.kernels = pickKernels[T](simdpool.Current())
 	return &Plan[T, M]{p: p}, nil
 }
 

@@ -17,7 +17,6 @@ func (p *plan[T]) planSums(floatMask bool) {
 	} else {
 		p.cascadeCols, p.tailOrder = cascadeColumns(p.h, avx2Lanes[T]()), orderRowSum
 	}
-	p.kernelCols = p.cascadeCols / 8 * 8
 	// mask.float() copies every mask but a float32 one into a new (B, T, H)
 	// tensor; so does the product with the position weights.
 	copied := !floatMask || p.op == WeightedMean
@@ -42,7 +41,7 @@ func run[T Float, N maskNum](p *plan[T], dst, x []T, mask []N) {
 		case Mean, SqrtMean, WeightedMean:
 			meanRow(p, out, xs, ms)
 		case Max:
-			maxRow(out, xs, ms)
+			maxRow(p.kernels.max, out, xs, ms)
 		case CLS:
 			copy(out, xs[:h])
 		case LastToken:
@@ -59,24 +58,24 @@ func run[T Float, N maskNum](p *plan[T], dst, x []T, mask []N) {
 func meanRow[T Float, N maskNum](p *plan[T], out, xs []T, ms []N) {
 	positional := p.op == WeightedMean
 	h, n := p.h, p.t
-	sumTokens(out[:p.kernelCols], xs, h, ms, positional)
-	for c := p.kernelCols; c < h; c++ {
-		o := p.tailOrder
-		if c < p.cascadeCols {
-			o = orderCascade
-		}
-		out[c] = orderedSum(o, n, avx2Lanes[T](), func(t int) T {
+	sumTokens(p.kernels, out[:p.cascadeCols], xs, h, ms, positional)
+	for c := p.cascadeCols; c < h; c++ {
+		out[c] = orderedSum(p.tailOrder, n, avx2Lanes[T](), func(t int) T {
 			return T(xs[t*h+c] * T(tokenWeight(ms[t], t, positional)))
 		})
 	}
+	whole, isWhole := integerCount(ms, positional)
 	count := func(o order) float32 {
+		if isWhole {
+			return whole
+		}
 		return orderedSum(o, n, maxLanes, func(t int) float32 { return tokenWeight(ms[t], t, positional) })
 	}
 	if p.countSplit > 0 {
-		divide(out[:p.countSplit], divisor[T](p.op, count(p.countLo)))
+		divide(p.kernels.div, out[:p.countSplit], divisor[T](p.op, count(p.countLo)))
 	}
 	if p.countSplit < h {
-		divide(out[p.countSplit:], divisor[T](p.op, count(p.countHi)))
+		divide(p.kernels.div, out[p.countSplit:], divisor[T](p.op, count(p.countHi)))
 	}
 }
 
@@ -92,17 +91,11 @@ func divisor[T Float](op Op, count float32) T {
 	return T(count)
 }
 
-func divide[T Float](v []T, d T) {
-	for i := range v {
-		v[i] /= d
-	}
-}
-
 // maxRow is sentence-transformers' max pooling for one sequence: masked
 // positions become -1e9, then torch.max over the tokens. The masked
 // positions all hold the same -1e9 and the max rule does not depend on where
 // they are, so the kept tokens are folded first and -1e9 once at the end.
-func maxRow[T Float, N maskNum](out, xs []T, ms []N) {
+func maxRow[T Float, N maskNum](k rowKernel, out, xs []T, ms []N) {
 	h := len(out)
 	first, masked := true, false
 	for t := 0; t < len(ms); {
@@ -120,7 +113,7 @@ func maxRow[T Float, N maskNum](out, xs []T, ms []N) {
 			copy(out, rows[:h])
 			rows, first = rows[h:], false
 		}
-		maxTokens(out, rows)
+		maxTokens(k, out, rows)
 		t = e
 	}
 	switch {

@@ -1,13 +1,14 @@
 package seqpool
 
-// The masked-sum kernel: the hot loop of the mean-type operations. A SIMD
-// kernel with the same contract (same arguments, same result bits) can
-// replace sumTokens; sumTokensRef in the tests is the contract written as
-// plainly as possible, and the tests hold sumTokens to it bit for bit.
+// The masked-sum kernel: the hot loop of the mean-type operations. Its inner
+// loops, addRows and addProducts (kernels.go), run as SIMD kernels where the
+// plan's ISA has them, else as the Go loops below; sumTokensRef in the tests
+// is the contract written as plainly as possible, and the tests hold
+// sumTokens to it bit for bit with every kernel set.
 
 const (
 	// sumBlockCols columns are summed at a time; their four cascade levels
-	// live on the stack ([4][sumBlockCols]T: 16 KB for float32).
+	// live on the stack (levels*sumBlockCols values: 16 KB for float32).
 	sumBlockCols = 1024
 	// sumChunk tokens have their weights converted at once: ATen's smallest
 	// cascade step, so a chunk never straddles two groups.
@@ -17,25 +18,26 @@ const (
 // sumTokens is the masked sum over tokens.
 //
 // Contract: x holds T = len(mask) token rows of stride H >= len(dst) (row t
-// is x[t*H : t*H+len(dst)]); len(dst) is a multiple of 8. For every column
-// h < len(dst), sumTokens writes to dst[h] the sum over t of
-// T(x[t*H+h] * T(w(t))), each product rounded to T (no fused multiply-add),
-// added in ATen's multi_row_sum order over the T tokens (orderCascade), where
-// w(t) = tokenWeight(mask[t], t, positional) is a float32. Masked tokens
-// (w = 0) are read and add their ±0, or NaN for an infinite or NaN state, as
-// PyTorch's product with the mask does.
+// is x[t*H : t*H+len(dst)]). For every column h < len(dst), sumTokens writes
+// to dst[h] the sum over t of T(x[t*H+h] * T(w(t))), each product rounded to
+// T (no fused multiply-add), added in ATen's multi_row_sum order over the T
+// tokens (orderCascade), where w(t) = tokenWeight(mask[t], t, positional) is
+// a float32. Masked tokens (w = 0) are read and add their ±0, or NaN for an
+// infinite or NaN state, as PyTorch's product with the mask does.
 //
 // The columns are independent, so a vector kernel may take any number of
-// them per step; only the order over t within a column is fixed.
-func sumTokens[T Float, N maskNum](dst, x []T, stride int, mask []N, positional bool) {
+// them per step; only the order over t within a column is fixed. k's
+// kernels (kernels.go) add the chunks of tokens into the levels.
+func sumTokens[T Float, N maskNum](k kernelSet, dst, x []T, stride int, mask []N, positional bool) {
 	n := len(mask)
 	s := newSchedule(n)
-	var lv [levels][sumBlockCols]T
+	var lv [levels * sumBlockCols]T // level l: lv[l*sumBlockCols:][:cols]
 	var w [sumChunk]T
 	for c0 := 0; c0 < len(dst); c0 += sumBlockCols {
 		cols := min(sumBlockCols, len(dst)-c0)
-		for l := range lv {
-			clear(lv[l][:cols])
+		level := func(l int) []T { return lv[l*sumBlockCols:][:cols] }
+		for l := range levels {
+			clear(level(l))
 		}
 		for i := 0; i < n; {
 			end := min(i+sumChunk, n)
@@ -49,41 +51,36 @@ func sumTokens[T Float, N maskNum](dst, x []T, stride int, mask []N, positional 
 			// the chunk goes on in level 0, which moves up when it closes
 			// its group.
 			whole := i%s.step == 0 && end-i == s.step
-			acc, from := lv[0][:cols], 1
+			acc, from := level(0), 1
 			if whole {
-				acc, from = lv[1][:cols], 2
+				acc, from = level(1), 2
 			}
 			rows := x[i*stride+c0:]
-			for c := 0; c < cols; c += 8 {
-				if ones {
-					addRows8((*[8]T)(acc[c:]), rows[c:], stride, end-i, whole)
-				} else {
-					addProducts8((*[8]T)(acc[c:]), rows[c:], stride, w[:end-i], whole)
-				}
+			if ones {
+				addRows(k.sum, acc, rows, stride, end-i, whole)
+			} else {
+				addProducts(k.sumProd, acc, rows, stride, w[:end-i], whole)
 			}
 			i = end
 			if i%s.step == 0 { // a group closed: move up the levels
 				for l := from; l <= s.depth(i); l++ {
-					lo, hi := lv[l-1][:cols], lv[l][:cols]
-					for k := range hi {
-						hi[k] += lo[k]
-						lo[k] = 0
-					}
+					addRows(k.sum, level(l), level(l-1), 0, 1, false) // level l += level l-1
+					clear(level(l - 1))
 				}
 			}
 		}
+		// ((level 0 + level 1) + level 2) + level 3, the levels as rows.
 		out := dst[c0 : c0+cols]
-		for k := range out {
-			out[k] = ((lv[0][k] + lv[1][k]) + lv[2][k]) + lv[3][k]
-		}
+		copy(out, level(0))
+		addRows(k.sum, out, lv[sumBlockCols:], sumBlockCols, levels-1, false)
 	}
 }
 
-// addRows8 adds n token rows (rows[j*stride+k], j < n, k < 8) in order into
-// the eight sums acc. When fresh, the rows are summed from +0 and that sum is
-// added to acc. (One call per eight columns keeps the sums in registers; two
-// rows per iteration halve the loop's overhead, a0 + r[0] + q[0] adding r's
-// value first.)
+// addRows8 is addRows' Go loop: it adds n token rows (rows[j*stride+k],
+// j < n, k < 8) in order into the eight sums acc. When fresh, the rows are
+// summed from +0 and that sum is added to acc. (One call per eight columns
+// keeps the sums in registers; two rows per iteration halve the loop's
+// overhead, a0 + r[0] + q[0] adding r's value first.)
 func addRows8[T Float](acc *[8]T, rows []T, stride, n int, fresh bool) {
 	var a0, a1, a2, a3, a4, a5, a6, a7 T
 	if !fresh {
@@ -119,7 +116,8 @@ func addRows8[T Float](acc *[8]T, rows []T, stride, n int, fresh bool) {
 	acc[0], acc[1], acc[2], acc[3], acc[4], acc[5], acc[6], acc[7] = a0, a1, a2, a3, a4, a5, a6, a7
 }
 
-// addProducts8 is addRows8 with row j scaled by w[j], each product rounded.
+// addProducts8 is addProducts' Go loop: addRows8 with row j scaled by w[j],
+// each product rounded.
 func addProducts8[T Float](acc *[8]T, rows []T, stride int, w []T, fresh bool) {
 	var a0, a1, a2, a3, a4, a5, a6, a7 T
 	if !fresh {

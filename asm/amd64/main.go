@@ -1,16 +1,21 @@
-// Command amd64 generates pool_amd64.s and its Go declarations pool_amd64.go
-// in the root package: the AVX2 and AVX-512 pooling kernels.
+// Command amd64 generates the AVX2 and AVX-512 kernels: pool_amd64.s and its
+// Go declarations pool_amd64.go in the root package (-pkg simdpool, the
+// default), or rows_amd64.s and rows_amd64.go in package seqpool (-pkg
+// seqpool). avo builds one file per process, so make generate runs it once
+// per package:
 //
-//	cd asm && go run ./amd64      # as make generate does
+//	cd asm && go run ./amd64 -pkg simdpool -out ../pool_amd64.s -stubs ../pool_amd64.go
+//	cd asm && go run ./amd64 -pkg seqpool -out ../seqpool/rows_amd64.s -stubs ../seqpool/rows_amd64.go
 //
-// (avo's flags -out, -stubs and -pkg may be given instead, e.g. to print the
-// assembly to standard output.)
+// (avo's flags -out, -stubs and -pkg; -out alone prints no stubs, e.g. to
+// read the assembly.)
 //
 // It makes the amd64 kernels of the table (asm/table), each from the one
 // description of its kind written for every ISA and element size: win.go
 // holds the window kernels (max, max with index, sums for avg and LP),
-// global.go the whole-plane reductions; vec.go the instructions of each
-// vector flavour. It also writes the Go side of the table, table_amd64.go.
+// global.go the whole-plane reductions, seq.go seqpool's token-rows kernels;
+// vec.go the instructions of each vector flavour. It also writes the Go side
+// of the package's table: table_amd64.go in the root package or in seqpool.
 package main
 
 import (
@@ -32,8 +37,11 @@ import (
 	"github.com/simdpool/simdpool/asm/table"
 )
 
-// tableFile is the Go side of the amd64 kernel table in the root package.
-const tableFile = "../table_amd64.go"
+// The Go side of the amd64 kernel table in the root package and in seqpool.
+const (
+	tableFile    = "../table_amd64.go"
+	seqTableFile = "../seqpool/table_amd64.go"
+)
 
 // isa is one vector instruction set: its lane count and register kind.
 type isa struct {
@@ -102,10 +110,22 @@ func main() {
 	if err := flag.CommandLine.Parse(args); err != nil {
 		log.Fatal(err)
 	}
-	if err := checkRoot(); err != nil {
-		log.Fatal(err)
+	seq := false
+	switch pkg := flag.Lookup("pkg").Value.String(); pkg {
+	case "simdpool", "": // "": avo's -out alone, printing the root package's kernels
+	case "seqpool":
+		seq = true
+	default:
+		log.Fatalf("-pkg %q: the kernels are for package simdpool or seqpool", pkg)
 	}
-	generate()
+	if seq {
+		generateTokenRows()
+	} else {
+		if err := checkRoot(); err != nil {
+			log.Fatal(err)
+		}
+		generate()
+	}
 	for tmp := range final {
 		if strings.HasSuffix(tmp, ".s.tmp") {
 			if err := checkAVX2(tmp); err != nil {
@@ -113,7 +133,13 @@ func main() {
 			}
 		}
 	}
-	if err := table.WriteGo(tableFile, "amd64", "asm/amd64 (cd asm && go run ./amd64)"); err != nil {
+	var err error
+	if seq {
+		err = table.WriteTokenRowsGo(seqTableFile, "amd64", "asm/amd64 -pkg seqpool (make generate)")
+	} else {
+		err = table.WriteGo(tableFile, "amd64", "asm/amd64 (cd asm && go run ./amd64)")
+	}
+	if err != nil {
 		log.Fatal(err)
 	}
 	for tmp, dst := range final {

@@ -1,8 +1,14 @@
 // Package table is the kernel table of simdpool: the one list of the kernels
 // that exist. The generators make the kernels from it (asm/amd64 with avo,
 // asm/neon with our emitter) and write the Go side that picks and calls them
-// (the root package's table_go.go, table_amd64.go and table_arm64.go); adding
-// a kernel is adding it here (and, for a new shape, its emitter).
+// (the root package's table_go.go, table_amd64.go and table_arm64.go, and
+// package seqpool's table_amd64.go); adding a kernel is adding it here (and,
+// for a new shape, its emitter).
+//
+// The window and global kernels live in the root package (Arch lists the
+// assembly ones, GoKernels the pure-Go ones); the token-rows kernels (Kind
+// TokenRows) live in package seqpool, which calls them directly
+// (TokenRowKernels).
 package table
 
 import (
@@ -16,20 +22,28 @@ type Kind int
 const (
 	Window Kind = iota + 1 // func(a *winArgs, src, dst, idx unsafe.Pointer, planes int) int
 	Global                 // func(dst, src unsafe.Pointer, planes, n int)
+	// TokenRows kernels fold n token rows of cols values (row j at rows +
+	// j*stride elements) into cols accumulators at acc, in the order of the
+	// rows, column by column (Div only divides acc by w[0]); package
+	// seqpool's kernels.go and kernel contracts (seqpool/sum_kernel.go,
+	// max_kernel.go) say what each op computes.
+	TokenRows // func(acc, rows, w unsafe.Pointer, stride, n, cols int, fresh bool)
 )
 
 // Op is what a kernel reduces (the root package's kernelOp).
 type Op int
 
 const (
-	Max    Op = iota + 1 // maximum
-	MaxIdx               // maximum and its index
-	Sum                  // sum, then winArgs.post
-	SumSq                // sum of squares, then winArgs.post
-	Mean                 // global: ATen's cascade sum divided by n
+	Max     Op = iota + 1 // maximum
+	MaxIdx                // maximum and its index
+	Sum                   // sum, then winArgs.post
+	SumSq                 // sum of squares, then winArgs.post
+	Mean                  // global: ATen's cascade sum divided by n
+	SumProd               // rows: the sum of the rows scaled by their weights w, each product rounded
+	Div                   // rows: acc divided by w[0] (the mean's last step)
 )
 
-var opNames = map[Op]string{Max: "max", MaxIdx: "maxIdx", Sum: "sum", SumSq: "sumSq", Mean: "mean"}
+var opNames = map[Op]string{Max: "max", MaxIdx: "maxIdx", Sum: "sum", SumSq: "sumSq", Mean: "mean", SumProd: "sumProd", Div: "div"}
 var opConsts = map[Op]string{Max: "kMax", MaxIdx: "kMaxIdx", Sum: "kSum", SumSq: "kSumSq", Mean: "kMean"}
 
 // The ISAs (the root package's ISA values).
@@ -88,6 +102,8 @@ func (k Kernel) Name() string {
 		}
 	case Global:
 		b.WriteString("Global")
+	case TokenRows:
+		b.WriteString("TokenRows")
 	}
 	fmt.Fprintf(&b, "F%d%s", 8*k.Size, isaNames[k.ISA])
 	return b.String()
@@ -95,6 +111,15 @@ func (k Kernel) Name() string {
 
 // Doc says in one line what the kernel computes.
 func (k Kernel) Doc() string {
+	if k.Kind == TokenRows {
+		what := map[Op]string{
+			Sum:     "adds n token rows into the sums at acc (when fresh, sums them from +0 and adds that)",
+			SumProd: "adds n token rows, row j times w[j] with each product rounded, into the sums at acc (when fresh, sums them from +0 and adds that)",
+			Max:     "folds n token rows into the maxima at acc with torch.max's rule (a NaN wins and stays, ties keep the first)",
+			Div:     "divides the values at acc by w[0] (no rows)",
+		}[k.Op]
+		return fmt.Sprintf("%s %s, in row order, cols columns at a time, on float%d with %s.", k.Name(), what, 8*k.Size, isaNames[k.ISA])
+	}
 	what := map[Op]string{
 		Max:    "the maximum of every window (leaving a plane with a NaN to its caller)",
 		MaxIdx: "the maximum of every window and its index (leaving a plane with a NaN or an edge maximum of -inf to its caller)",
@@ -119,9 +144,12 @@ func (k Kernel) Doc() string {
 
 // Kernels are all the kernels, the pure-Go ones first: a kernel's ID in the
 // root package is its position in GoKernels or, for the assembly of an
-// architecture, len(GoKernels) plus its position in Arch(arch), plus one.
+// architecture, len(GoKernels) plus its position in Arch(arch), plus one; a
+// token-rows kernel's ID in package seqpool is its position in
+// TokenRowKernels(arch) plus one.
 func Kernels() []Kernel {
-	return append(GoKernels(), append(Arch("amd64"), Arch("arm64")...)...)
+	ks := append(GoKernels(), append(Arch("amd64"), Arch("arm64")...)...)
+	return append(ks, append(TokenRowKernels("amd64"), TokenRowKernels("arm64")...)...)
 }
 
 // GoKernels are the pure-Go kernels, on every GOARCH: for each element size
@@ -168,6 +196,26 @@ func Arch(arch string) []Kernel {
 		}
 		for _, op := range []Op{Max, Mean} {
 			ks = append(ks, Kernel{Kind: Global, Op: op, ISA: NEON, Size: 4})
+		}
+	}
+	return ks
+}
+
+// TokenRowKernels lists package seqpool's token-rows kernels of an architecture:
+// the masked sums (Sum for rows of weight 1, SumProd), the max, and the
+// division of the sums by the token count (Div). (arm64 has
+// none yet: NEON ones would be listed here and emitted by asm/neon, and
+// seqpool would call them through a generated table_arm64.go.)
+func TokenRowKernels(arch string) []Kernel {
+	var ks []Kernel
+	switch arch {
+	case "amd64":
+		for _, isa := range []string{AVX2, AVX512} {
+			for _, size := range []int{4, 8} {
+				for _, op := range []Op{Sum, SumProd, Max, Div} {
+					ks = append(ks, Kernel{Kind: TokenRows, Op: op, ISA: isa, Size: size})
+				}
+			}
 		}
 	}
 	return ks

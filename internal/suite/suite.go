@@ -324,23 +324,23 @@ func numel(shape []int) int {
 }
 
 // For returns a copy of o planned for isa, sharing o's buffers: a plan keeps
-// the kernels of the ISA in use when it was made. (A sequence pooling, which
-// has Go kernels only, is o itself.)
+// the kernels of the ISA in use when it was made.
 func (o *Operator) For(isa simdpool.ISA) (*Operator, error) {
-	if o.Seq != nil {
-		return o, nil
-	}
 	prev := simdpool.Current()
 	defer func() { _ = simdpool.Use(prev) }()
 	if err := simdpool.Use(isa); err != nil {
 		return nil, err
 	}
-	p, err := o.Case.Plan()
+	c := *o
+	var err error
+	if o.Seq != nil {
+		c.Seq, err = o.Case.SeqPlan()
+	} else {
+		c.Plan, err = o.Case.Plan()
+	}
 	if err != nil {
 		return nil, err
 	}
-	c := *o
-	c.Plan = p
 	return &c, nil
 }
 
@@ -357,12 +357,8 @@ func (o *Operator) RunOn(w *pool.Workers) error {
 }
 
 // ISAs lists the implementations the operator is timed with: every ISA this
-// machine runs for a pooling operator; only generic for a sequence pooling,
-// which has Go kernels only so far.
+// machine runs.
 func (o *Operator) ISAs() []simdpool.ISA {
-	if o.Seq != nil {
-		return []simdpool.ISA{simdpool.Generic}
-	}
 	return simdpool.Available()
 }
 
