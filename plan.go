@@ -419,12 +419,56 @@ func sumTables[T Float](a *winArgs, g *Geometry, op progOp, div *Divisor, pw *Po
 	case div.Override == 0 && div.Successive:
 		a.post = postSuccessive
 		a.fD, a.fH = float64(dc.factor), float64(hc.factor)
+		a.rD, a.rH = float64(1/T(dc.factor)), float64(1/T(hc.factor))
 	default:
 		a.post = postAvg
 	}
+	a.qLo, a.qSpan = quotientRange[T](a, d)
 	if op == opLp {
 		a.vol = float64(g.D.Kernel * g.H.Kernel * g.W.Kernel)
 	}
 	a.div, a.rcp = unsafe.Pointer(&d[0]), unsafe.Pointer(&r[0])
 	return [2][]T{d, r}
+}
+
+// maxQuotientDivisor bounds the divisors of the reciprocal quotient (the
+// range TestReciprocalQuotient checks).
+const maxQuotientDivisor = 4096
+
+// quotientRange returns the range of |sum| (as bits of T: the least, and the
+// span above it) where the sum kernels may divide a's sums by the divisors d
+// (and, in successive division, by a.fD and a.fH first) with a reciprocal
+// and one FMA correction (see TestReciprocalQuotient): |sum| in
+// [2^-60, 2^60) for float32, [2^-900, 2^900) for float64, far from where a
+// step could under- or overflow, raised by 2^12 for each factor divided
+// before the last so that every step stays in range; empty when a divisor is
+// not an integer of at most maxQuotientDivisor.
+func quotientRange[T Float](a *winArgs, d []T) (lo, span int64) {
+	loExp, hiExp := -60, 60
+	if size[T]() == 8 {
+		loExp, hiExp = -900, 900
+	}
+	ok := func(x float64) bool { x = math.Abs(x); return x >= 1 && x <= maxQuotientDivisor && x == math.Trunc(x) }
+	for _, x := range d {
+		if !ok(float64(x)) {
+			return 0, 0
+		}
+	}
+	if a.post == postSuccessive {
+		for _, f := range []float64{a.fD, a.fH} {
+			if !ok(f) {
+				return 0, 0
+			}
+			if f != 1 {
+				loExp += 12
+			}
+		}
+	}
+	bits := func(e int) int64 {
+		if size[T]() == 8 {
+			return int64(math.Float64bits(math.Ldexp(1, e)))
+		}
+		return int64(math.Float32bits(float32(math.Ldexp(1, e))))
+	}
+	return bits(loExp), bits(hiExp) - bits(loExp)
 }

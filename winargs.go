@@ -81,6 +81,12 @@ type winArgs struct {
 	rcp  unsafe.Pointer // sums: each divisor's reciprocal rounded to T ([nc*L]T)
 	fD   float64        // sums, postSuccessive: the depth and height factors (1: none)
 	fH   float64
+	rD   float64 // sums, postSuccessive: 1/fD and 1/fH rounded to T
+	rH   float64
+	// Sums: a kernel may divide by a reciprocal and one correction (see
+	// quotientRange) where the bits of |sum| less qLo are below qSpan
+	// (unsigned), or the sum is zero; elsewhere it divides.
+	qLo, qSpan int64
 	vol  float64 // LP: the kernel volume
 }
 

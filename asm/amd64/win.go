@@ -60,6 +60,10 @@ type win struct {
 	iota  Mem           // AVX2: lane j holds j (index lanes), for edge masks
 	fD    Op            // sums: winArgs.fD, fH and vol as T
 	fH    Op
+	recD  Op  // sums: winArgs.rD and rH as T
+	recH  Op
+	oneD  Mem // sums: 1 when fD is 1 (its division is skipped), and fH
+	oneH  Mem
 	vol   Op
 	// Sums, quotient: the absolute-value mask, the bits of the least |sum|
 	// divided by a reciprocal, and the span of bits from it to the largest;
@@ -177,15 +181,15 @@ func (g *win) prologue() {
 		g.zero = g.keep(z)
 		g.fill = g.zero
 		g.fD, g.fH, g.vol = g.keep(g.floatField("fD")), g.keep(g.floatField("fH")), g.keep(g.floatField("vol"))
-		lo, hi := recRange(v.es)
-		g.absMask, g.loBits = g.keep(v.constBits(^uint64(0)>>1>>uint(64-8*v.es))), g.keep(v.constBits(lo))
-		span := hi - lo
+		g.recD, g.recH = g.keep(g.floatField("rD")), g.keep(g.floatField("rH"))
+		g.oneD, g.oneH = g.isOne("fD"), g.isOne("fH")
+		g.absMask, g.loBits = g.keep(v.constBits(^uint64(0)>>1>>uint(64-8*v.es))), g.keep(g.bitsField("qLo"))
+		span := g.bitsField("qSpan")
 		if !v.z { // AVX2 compares signed: both sides biased by the sign bit
-			sign := uint64(1) << (8*v.es - 1)
-			g.signBit = g.keep(v.constBits(sign))
-			span ^= sign
+			g.signBit = g.keep(v.constBits(uint64(1) << (8*v.es - 1)))
+			VPXOR(g.signBit, span, span)
 		}
-		g.spanBits = g.keep(v.constBits(span))
+		g.spanBits = g.keep(span)
 	}
 	if v.z && g.k.S == 2 {
 		g.even, g.odd = v.vec(), v.vec()
@@ -218,15 +222,31 @@ func (g *win) keep(v VecVirtual) Op {
 	return m
 }
 
-// recRange returns the bits of the range [lo, hi) of |sum| that quotient
-// divides by a reciprocal, for elements of es bytes: 2^-60..2^60 for float32,
-// 2^-900..2^900 for float64, far from where a step could under- or overflow
-// for divisors below 2^24.
-func recRange(es int) (lo, hi uint64) {
-	if es == 8 {
-		return math.Float64bits(0x1p-900), math.Float64bits(0x1p900)
+// bitsField broadcasts an int64 field of the winArgs as the bits of a T.
+func (g *win) bitsField(name string) VecVirtual {
+	v, r := g.v, g.v.vec()
+	switch {
+	case v.f64() && v.z:
+		VPBROADCASTQ(g.field(name), r)
+	case v.f64():
+		VPBROADCASTQ(g.field(name), r)
+	default:
+		VPBROADCASTD(g.field(name), r)
 	}
-	return uint64(math.Float32bits(0x1p-60)), uint64(math.Float32bits(0x1p60))
+	return r
+}
+
+// isOne returns a stack slot holding 1 when the float64 field name is 1.
+func (g *win) isOne(name string) Mem {
+	m, x, one, t := slot(), XMM(), XMM(), GP64()
+	MOVSD(g.field(name), x)
+	MOVQ(U64(math.Float64bits(1)), t)
+	MOVQ(t, one)
+	XORQ(t, t)
+	UCOMISD(one, x)
+	SETEQ(t.As8())
+	MOVQ(t, m)
+	return m
 }
 
 // floatField broadcasts a float64 field of the winArgs as T.
@@ -1173,7 +1193,13 @@ func (g *win) divide(acc VecVirtual, off GPVirtual) {
 	v.mul(r, acc, acc)
 	JMP(LabelRef(lbl("quot" + seqs)))
 	Label(lbl("rcp" + seqs))
-	g.quotient(acc, d, r, lbl("div"+seqs))
+	slow, quotEnd := lbl("div"+seqs), lbl("divEnd"+seqs)
+	g.inRange(acc, slow)
+	g.quotient(acc, d, r)
+	JMP(LabelRef(quotEnd))
+	Label(slow)
+	v.div(d, acc, acc)
+	Label(quotEnd)
 	Label(lbl("quot" + seqs))
 	v.add(g.zero, acc)
 	CMPL(g.field("post"), U8(int(postLp1)))
@@ -1183,24 +1209,32 @@ func (g *win) divide(acc VecVirtual, off GPVirtual) {
 	v.sqrt(acc, acc)
 	JMP(LabelRef(end))
 	Label(lbl("succ" + seqs))
+	slow = lbl("succSlow" + seqs)
+	g.inRange(acc, slow)
+	for _, f := range []struct {
+		one    Mem
+		fr, rr Op
+	}{{g.oneD, g.fD, g.recD}, {g.oneH, g.fH, g.recH}} {
+		skip := lbl(fmt.Sprintf("skip%d", labelSeq()))
+		CMPQ(f.one, U8(0))
+		JNE(LabelRef(skip))
+		g.quotient(acc, f.fr, f.rr)
+		Label(skip)
+	}
+	g.quotient(acc, d, r)
+	JMP(LabelRef(end))
+	Label(slow)
 	v.div(g.fD, acc, acc)
 	v.div(g.fH, acc, acc)
 	v.div(d, acc, acc)
 	Label(end)
 }
 
-// quotient sets acc to acc/d, correctly rounded, from r = RN(1/d): q0 =
-// RN(acc*r), e = acc - q0*d (exact, one FMA), q = RN(q0 + e*r), which is the
-// correctly rounded quotient for an integer divisor below 2^24 (2^53) when no
-// step under- or overflows (Markstein's theorem; recRange bounds |acc| so
-// that none does; divisorTest in the root package checks it exhaustively
-// over small divisors). Chunks with a sum outside that range, but for
-// zeros, divide (VDIVPS), at label slow.
-func (g *win) quotient(acc VecVirtual, d, r Mem, slow string) {
+// inRange jumps to slow unless every lane of the sum acc is zero or has its
+// |acc| in the range of the reciprocal quotient (winArgs.qLo, qSpan).
+func (g *win) inRange(acc VecVirtual, slow string) {
 	v := g.v
-	ok := fmt.Sprintf("%s_ok", slow)
-	end := fmt.Sprintf("%s_end", slow)
-	Comment("Every lane's |sum| in [lo, hi), or 0: the reciprocal and one exact correction.")
+	Comment("Every lane's |sum| in the quotient's range, or 0: the reciprocal and one exact correction.")
 	t := v.vec()
 	if v.f64() {
 		VPANDQ(g.absMask, acc, t)
@@ -1224,30 +1258,37 @@ func (g *win) quotient(acc VecVirtual, d, r Mem, slow string) {
 		} else {
 			KORTESTW(kr, kr)
 		}
-		JCS(LabelRef(ok))
-	} else {
-		z, m, sp := v.vec(), v.vec(), v.vec()
-		v.zero(z)
-		VMOVDQU(g.spanBits, sp)
-		if v.f64() {
-			VPCMPEQQ(z, t, z) // zero
-			VPSUBQ(g.loBits, t, t)
-			VPXOR(g.signBit, t, t) // unsigned compare as signed
-			VPCMPGTQ(t, sp, m)     // span > bits - lo
-		} else {
-			VPCMPEQD(z, t, z)
-			VPSUBD(g.loBits, t, t)
-			VPXOR(g.signBit, t, t)
-			VPCMPGTD(t, sp, m)
-		}
-		VPOR(z, m, m)
-		VPCMPEQD(z, z, z)
-		VPTEST(z, m) // CF set when m has every bit of z: all lanes in range
-		JCS(LabelRef(ok))
+		JCC(LabelRef(slow))
+		return
 	}
-	v.div(d, acc, acc)
-	JMP(LabelRef(end))
-	Label(ok)
+	z, m, sp := v.vec(), v.vec(), v.vec()
+	v.zero(z)
+	VMOVDQU(g.spanBits, sp)
+	if v.f64() {
+		VPCMPEQQ(z, t, z) // zero
+		VPSUBQ(g.loBits, t, t)
+		VPXOR(g.signBit, t, t) // unsigned compare as signed
+		VPCMPGTQ(t, sp, m)     // span > bits - lo
+	} else {
+		VPCMPEQD(z, t, z)
+		VPSUBD(g.loBits, t, t)
+		VPXOR(g.signBit, t, t)
+		VPCMPGTD(t, sp, m)
+	}
+	VPOR(z, m, m)
+	VPCMPEQD(z, z, z)
+	VPTEST(z, m) // CF set when m has every bit of z: all lanes in range
+	JCC(LabelRef(slow))
+}
+
+// quotient sets acc to acc/d, correctly rounded, from r = RN(1/d): q0 =
+// RN(acc*r), e = acc - q0*d (exact, one FMA), q = RN(q0 + e*r), which is the
+// correctly rounded quotient for an integer divisor up to 4096 when no step
+// under- or overflows (Markstein's theorem; inRange keeps |acc| where none
+// does; TestReciprocalQuotient in the root package checks it over every
+// such divisor).
+func (g *win) quotient(acc VecVirtual, d, r Op) {
+	v := g.v
 	q, e := v.vec(), v.vec()
 	v.mul(r, acc, q)
 	v.mov(acc, e)
@@ -1259,7 +1300,6 @@ func (g *win) quotient(acc VecVirtual, d, r Mem, slow string) {
 		VFMADD231PS(r, e, q)
 	}
 	v.mov(q, acc)
-	Label(end)
 }
 
 // The values of winArgs.post (winargs.go); checkRoot verifies them.
