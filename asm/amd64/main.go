@@ -63,30 +63,14 @@ func (i isa) vec() VecVirtual {
 	return YMM()
 }
 
-// Read-only tables shared by the kernels.
-var (
-	iotaTab Mem // int32 0, 1, ..., 15, then 16..31 (AVX2 uses 8 and 8..15)
-	evenTab Mem // int32 0, 2, ..., 30: VPERMT2PS indices keeping the even inputs of two vectors
-	oddTab  Mem // int32 1, 3, ..., 31: the odd ones
-	bitsTab Mem // int32 1, 2, 4, ..., 128: lane j's bit of a mask
-)
+// iotaTab, read-only and shared by the kernels, holds the int32 0, 1, ...,
+// 31 (AVX2 uses 0..7 and 8..15).
+var iotaTab Mem
 
 func tables() {
 	iotaTab = GLOBL("iota32", RODATA|NOPTR)
 	for i := 0; i < 32; i++ {
 		DATA(4*i, U32(uint32(i)))
-	}
-	evenTab = GLOBL("even32", RODATA|NOPTR)
-	for i := 0; i < 16; i++ {
-		DATA(4*i, U32(uint32(2*i)))
-	}
-	oddTab = GLOBL("odd32", RODATA|NOPTR)
-	for i := 0; i < 16; i++ {
-		DATA(4*i, U32(uint32(2*i+1)))
-	}
-	bitsTab = GLOBL("bits32", RODATA|NOPTR)
-	for i := 0; i < 8; i++ {
-		DATA(4*i, U32(1<<i))
 	}
 }
 
@@ -263,13 +247,4 @@ func check(err error) {
 
 func labeler(prefix string) func(string) string {
 	return func(s string) string { return fmt.Sprintf("%s_%s", prefix, s) }
-}
-
-// allOnes sets every bit of v.
-func allOnes(is isa, v VecVirtual) {
-	if is.z {
-		VPTERNLOGD(Imm(0xff), v, v, v)
-	} else {
-		VPCMPEQD(v, v, v)
-	}
 }

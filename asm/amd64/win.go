@@ -60,7 +60,7 @@ type win struct {
 	iota  Mem           // AVX2: lane j holds j (index lanes), for edge masks
 	fD    Op            // sums: winArgs.fD, fH and vol as T
 	fH    Op
-	recD  Op  // sums: winArgs.rD and rH as T
+	recD  Op // sums: winArgs.rD and rH as T
 	recH  Op
 	oneD  Mem // sums: 1 when fD is 1 (its division is skipped), and fH
 	oneH  Mem
@@ -83,13 +83,6 @@ func (g *win) field(name string) Mem {
 	b, err := c.Resolve()
 	check(err)
 	return b.Addr
-}
-
-// fieldQ loads an int field into a new register.
-func (g *win) fieldQ(name string) GPVirtual {
-	r := GP64()
-	MOVQ(g.field(name), r)
-	return r
 }
 
 func (g *win) max() bool { return g.k.Op == table.Max || g.k.Op == table.MaxIdx }
