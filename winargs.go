@@ -156,7 +156,7 @@ func bitRange(lo, hi int) uint64 {
 }
 
 // size is the size in bytes of a T.
-func size[T Float]() int {
+func size[T Elem]() int {
 	var x T
 	return int(unsafe.Sizeof(x))
 }

@@ -29,7 +29,11 @@ func windowRef[T Float](op kernelOp, a *winArgs, src, dst, idx unsafe.Pointer, p
 					}
 					*(*T)(unsafe.Add(out, j*es)) = v
 					if ix != nil {
-						*(*int64)(unsafe.Add(ix, j*8)) = int64(base + at)
+						i := int64(-1) // no tap inside the input
+						if at >= 0 {
+							i = int64(base + at)
+						}
+						*(*int64)(unsafe.Add(ix, j*8)) = i
 					}
 				}
 			}
