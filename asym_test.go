@@ -152,3 +152,24 @@ func TestCount(t *testing.T) {
 		}
 	}
 }
+
+// TestTwoPassBands checks max pooling over planes whose rows do not fit one
+// scratch band, in 2d and 3d: the classes of output rows split at the bands
+// must read their own input rows.
+func TestTwoPassBands(t *testing.T) {
+	forEachISA(t, func(t *testing.T, isa ISA) {
+		r := rand.New(rand.NewPCG(25, 26))
+		ax := func(in, k, s, p int) Axis { a, _ := axisOf(in, k, s, p, 1, false); return a }
+		for _, g := range []Geometry{
+			{Planes: 1, D: Unit, H: ax(400, 3, 2, 1), W: ax(400, 3, 2, 1)},
+			{Planes: 2, D: Unit, H: ax(300, 3, 1, 1), W: ax(301, 3, 1, 1)},
+			{Planes: 3, D: ax(32, 2, 1, 0), H: ax(32, 2, 1, 0), W: ax(32, 2, 1, 0)},
+			{Planes: 1, D: ax(20, 3, 2, 1), H: ax(41, 3, 2, 1), W: ax(70, 3, 2, 1)},
+		} {
+			for _, op := range []string{"max", "maxIdx"} {
+				newCase[float32](t, r, op, g).check(t, r, false)
+				newCase[float64](t, r, op, g).check(t, r, false)
+			}
+		}
+	})
+}

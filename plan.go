@@ -310,8 +310,12 @@ func (p *Program[T]) planTwoPass(id, vid kernelID, dcs, hcs []axisClass) {
 		return
 	}
 	p.batch = min(p.batch, max(1, scratchBytes/p.scratch))
-	clip := func(c axisClass, o0, o1 int) (axisClass, bool) {
-		c.o0, c.o1 = max(c.o0, o0), min(c.o1, o1)
+	// clip keeps the outputs [o0, o1) of class c along a, its window start
+	// moving with its first output.
+	clip := func(c axisClass, a *Axis, o0, o1 int) (axisClass, bool) {
+		lo := max(c.o0, o0)
+		c.start += (lo - c.o0) * a.Stride
+		c.o0, c.o1 = lo, min(c.o1, o1)
 		return c, c.o0 < c.o1
 	}
 	for _, b := range bands {
@@ -324,12 +328,12 @@ func (p *Program[T]) planTwoPass(id, vid kernelID, dcs, hcs []axisClass) {
 		ok := a.setRow(&g.W, id)
 		p.steps = append(p.steps, h)
 		for _, dc := range dcs {
-			dc, ok := clip(dc, b.od0, b.od1)
+			dc, ok := clip(dc, &g.D, b.od0, b.od1)
 			if !ok {
 				continue
 			}
 			for _, hc := range hcs {
-				hc, ok := clip(hc, b.oh0, b.oh1)
+				hc, ok := clip(hc, &g.H, b.oh0, b.oh1)
 				if !ok {
 					continue
 				}
