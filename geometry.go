@@ -40,6 +40,18 @@ type Geometry struct {
 	D, H, W Axis
 }
 
+// NewGeometry lays one to three spatial axes out as a Geometry of planes
+// planes: the last axis is W, the one before H, the first of three D; the
+// axes absent are Unit.
+func NewGeometry(planes int, axes []Axis) Geometry {
+	g := Geometry{Planes: planes, D: Unit, H: Unit, W: Unit}
+	dst := []*Axis{&g.D, &g.H, &g.W}[3-min(len(axes), 3):]
+	for i, a := range axes[:len(dst)] {
+		*dst[i] = a
+	}
+	return g
+}
+
 // InPlane is the number of inputs in one plane.
 func (g *Geometry) InPlane() int { return g.D.In * g.H.In * g.W.In }
 
