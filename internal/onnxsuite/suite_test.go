@@ -102,3 +102,13 @@ func TestLoadCompressedAndChecksum(t *testing.T) {
 	require.NoError(t, err)
 	require.ErrorContains(t, Check(files[0].Cases[0], nil), "sha256")
 }
+
+// TestCheckDtypes: an operator on a dtype it does not take fails.
+func TestCheckDtypes(t *testing.T) {
+	c := &Case{Name: "avg-uint8", Op: "AveragePool", Attributes: map[string]json.RawMessage{"kernel_shape": json.RawMessage(`[2]`)},
+		Inputs:  []*Tensor{{Name: "x", Dtype: "uint8", Shape: []int{1, 1, 2}, Ints: []int64{1, 2}}},
+		Outputs: []*Tensor{{Name: "y", Dtype: "uint8", Shape: []int{1, 1, 1}, Ints: []int64{1}}}}
+	require.ErrorContains(t, Check(c, nil), "AveragePool on input x of dtype uint8")
+	c.Op, c.Inputs[0].Dtype = "MaxPool", "int16"
+	require.ErrorContains(t, Check(c, nil), "dtype int16")
+}
