@@ -222,6 +222,13 @@ func (a *winArgs) setRow(W *Axis, id kernelID) bool {
 	a.w, a.wo = W.In, W.Out
 	a.s, a.k, a.d, a.p = W.Stride, W.Kernel, W.Dilation, W.Pad
 	ki := info(id)
+	if ki.size == 1 && ki.isa == AVX2 && (W.In < ki.lanes || W.Out < ki.lanes) {
+		// AVX2 has no byte-masked loads and stores: its byte kernels load
+		// an edge through the stack from a vector inside the row and move a
+		// partial last chunk back to end at the row's end, so that a row
+		// must hold a vector of inputs and of outputs.
+		return false
+	}
 	lo, hi := ki.lo, ki.hi
 	if ki.k == 0 {
 		lo, hi = chunkReach(ki.lanes, W.Stride, W.Kernel, W.Dilation, W.Pad)
@@ -310,12 +317,14 @@ func (p *Program[T]) planTwoPass(id, vid kernelID, dcs, hcs []axisClass) {
 		return
 	}
 	p.batch = min(p.batch, max(1, scratchBytes/p.scratch))
-	// clip keeps the outputs [o0, o1) of class c along a, its window start
-	// moving with its first output.
+	// clip narrows a class to the outputs [o0, o1) of a band (its first
+	// window moving with its first output).
 	clip := func(c axisClass, a *Axis, o0, o1 int) (axisClass, bool) {
-		lo := max(c.o0, o0)
-		c.start += (lo - c.o0) * a.Stride
-		c.o0, c.o1 = lo, min(c.o1, o1)
+		if o0 > c.o0 {
+			c.start += (o0 - c.o0) * a.Stride
+			c.o0 = o0
+		}
+		c.o1 = min(c.o1, o1)
 		return c, c.o0 < c.o1
 	}
 	for _, b := range bands {

@@ -6,7 +6,7 @@ package simdpool
 
 import "unsafe"
 
-// asmKernels are the kernels of the table (asm/table) in this file, kernelIDs 9..138.
+// asmKernels are the kernels of the table (asm/table) in this file, kernelIDs 9..174.
 var asmKernels = [...]kernelInfo{
 	{name: "maxWinS2K2D1P0F32AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 4, lanes: 8, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 16},
 	{name: "maxWinS2K3D1P1F32AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 4, lanes: 8, s: 2, k: 3, d: 1, p: 1, lo: -1, hi: 16},
@@ -138,6 +138,42 @@ var asmKernels = [...]kernelInfo{
 	{name: "sumSqWinS1K0F64AVX512", kind: kindWindow, op: kSumSq, isa: AVX512, size: 8, lanes: 8, s: 1, k: 0, d: 0, p: 0, lo: 0, hi: 0},
 	{name: "sumSqWinS2K0F64AVX512", kind: kindWindow, op: kSumSq, isa: AVX512, size: 8, lanes: 8, s: 2, k: 0, d: 0, p: 0, lo: 0, hi: 0},
 	{name: "maxGlobalF32AVX512", kind: kindGlobal, op: kMax, isa: AVX512, size: 4, lanes: 16, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxWinS2K2D1P0I8AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 1, lanes: 32, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 64},
+	{name: "maxWinS2K3D1P1I8AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 1, lanes: 32, s: 2, k: 3, d: 1, p: 1, lo: -1, hi: 64},
+	{name: "maxWinS2K3D1P0I8AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 1, lanes: 32, s: 2, k: 3, d: 1, p: 0, lo: 0, hi: 66},
+	{name: "maxWinS1K3D1P1I8AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 1, lanes: 32, s: 1, k: 3, d: 1, p: 1, lo: -1, hi: 33},
+	{name: "maxWinS1K2D1P0I8AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 1, lanes: 32, s: 1, k: 2, d: 1, p: 0, lo: 0, hi: 33},
+	{name: "maxWinS1K3D2P1I8AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 1, lanes: 32, s: 1, k: 3, d: 2, p: 1, lo: -1, hi: 35},
+	{name: "maxWinS1K1D1P0I8AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 1, lanes: 32, s: 1, k: 1, d: 1, p: 0, lo: 0, hi: 32},
+	{name: "maxWinS1K0I8AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 1, lanes: 32, s: 1, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxWinS2K0I8AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 1, lanes: 32, s: 2, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxWinS2K2D1P0U8AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 1, unsigned: true, lanes: 32, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 64},
+	{name: "maxWinS2K3D1P1U8AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 1, unsigned: true, lanes: 32, s: 2, k: 3, d: 1, p: 1, lo: -1, hi: 64},
+	{name: "maxWinS2K3D1P0U8AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 1, unsigned: true, lanes: 32, s: 2, k: 3, d: 1, p: 0, lo: 0, hi: 66},
+	{name: "maxWinS1K3D1P1U8AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 1, unsigned: true, lanes: 32, s: 1, k: 3, d: 1, p: 1, lo: -1, hi: 33},
+	{name: "maxWinS1K2D1P0U8AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 1, unsigned: true, lanes: 32, s: 1, k: 2, d: 1, p: 0, lo: 0, hi: 33},
+	{name: "maxWinS1K3D2P1U8AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 1, unsigned: true, lanes: 32, s: 1, k: 3, d: 2, p: 1, lo: -1, hi: 35},
+	{name: "maxWinS1K1D1P0U8AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 1, unsigned: true, lanes: 32, s: 1, k: 1, d: 1, p: 0, lo: 0, hi: 32},
+	{name: "maxWinS1K0U8AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 1, unsigned: true, lanes: 32, s: 1, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxWinS2K0U8AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 1, unsigned: true, lanes: 32, s: 2, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxWinS2K2D1P0I8AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 1, lanes: 64, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 128},
+	{name: "maxWinS2K3D1P1I8AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 1, lanes: 64, s: 2, k: 3, d: 1, p: 1, lo: -1, hi: 128},
+	{name: "maxWinS2K3D1P0I8AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 1, lanes: 64, s: 2, k: 3, d: 1, p: 0, lo: 0, hi: 130},
+	{name: "maxWinS1K3D1P1I8AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 1, lanes: 64, s: 1, k: 3, d: 1, p: 1, lo: -1, hi: 65},
+	{name: "maxWinS1K2D1P0I8AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 1, lanes: 64, s: 1, k: 2, d: 1, p: 0, lo: 0, hi: 65},
+	{name: "maxWinS1K3D2P1I8AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 1, lanes: 64, s: 1, k: 3, d: 2, p: 1, lo: -1, hi: 67},
+	{name: "maxWinS1K1D1P0I8AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 1, lanes: 64, s: 1, k: 1, d: 1, p: 0, lo: 0, hi: 64},
+	{name: "maxWinS1K0I8AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 1, lanes: 64, s: 1, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxWinS2K0I8AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 1, lanes: 64, s: 2, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxWinS2K2D1P0U8AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 1, unsigned: true, lanes: 64, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 128},
+	{name: "maxWinS2K3D1P1U8AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 1, unsigned: true, lanes: 64, s: 2, k: 3, d: 1, p: 1, lo: -1, hi: 128},
+	{name: "maxWinS2K3D1P0U8AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 1, unsigned: true, lanes: 64, s: 2, k: 3, d: 1, p: 0, lo: 0, hi: 130},
+	{name: "maxWinS1K3D1P1U8AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 1, unsigned: true, lanes: 64, s: 1, k: 3, d: 1, p: 1, lo: -1, hi: 65},
+	{name: "maxWinS1K2D1P0U8AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 1, unsigned: true, lanes: 64, s: 1, k: 2, d: 1, p: 0, lo: 0, hi: 65},
+	{name: "maxWinS1K3D2P1U8AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 1, unsigned: true, lanes: 64, s: 1, k: 3, d: 2, p: 1, lo: -1, hi: 67},
+	{name: "maxWinS1K1D1P0U8AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 1, unsigned: true, lanes: 64, s: 1, k: 1, d: 1, p: 0, lo: 0, hi: 64},
+	{name: "maxWinS1K0U8AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 1, unsigned: true, lanes: 64, s: 1, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxWinS2K0U8AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 1, unsigned: true, lanes: 64, s: 2, k: 0, d: 0, p: 0, lo: 0, hi: 0},
 }
 
 // callWindow calls kernel id.
@@ -399,6 +435,78 @@ func callWindow(id kernelID, a *winArgs, src, dst, idx unsafe.Pointer, planes in
 		return sumSqWinS1K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 137:
 		return sumSqWinS2K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 139:
+		return maxWinS2K2D1P0I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 140:
+		return maxWinS2K3D1P1I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 141:
+		return maxWinS2K3D1P0I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 142:
+		return maxWinS1K3D1P1I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 143:
+		return maxWinS1K2D1P0I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 144:
+		return maxWinS1K3D2P1I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 145:
+		return maxWinS1K1D1P0I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 146:
+		return maxWinS1K0I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 147:
+		return maxWinS2K0I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 148:
+		return maxWinS2K2D1P0U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 149:
+		return maxWinS2K3D1P1U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 150:
+		return maxWinS2K3D1P0U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 151:
+		return maxWinS1K3D1P1U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 152:
+		return maxWinS1K2D1P0U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 153:
+		return maxWinS1K3D2P1U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 154:
+		return maxWinS1K1D1P0U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 155:
+		return maxWinS1K0U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 156:
+		return maxWinS2K0U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 157:
+		return maxWinS2K2D1P0I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 158:
+		return maxWinS2K3D1P1I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 159:
+		return maxWinS2K3D1P0I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 160:
+		return maxWinS1K3D1P1I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 161:
+		return maxWinS1K2D1P0I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 162:
+		return maxWinS1K3D2P1I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 163:
+		return maxWinS1K1D1P0I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 164:
+		return maxWinS1K0I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 165:
+		return maxWinS2K0I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 166:
+		return maxWinS2K2D1P0U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 167:
+		return maxWinS2K3D1P1U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 168:
+		return maxWinS2K3D1P0U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 169:
+		return maxWinS1K3D1P1U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 170:
+		return maxWinS1K2D1P0U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 171:
+		return maxWinS1K3D2P1U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 172:
+		return maxWinS1K1D1P0U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 173:
+		return maxWinS1K0U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 174:
+		return maxWinS2K0U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	}
 	return callGoWindow(id, a, src, dst, idx, planes)
 }

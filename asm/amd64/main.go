@@ -61,6 +61,8 @@ var (
 	evenTab Mem // int32 0, 2, ..., 30: VPERMT2PS indices keeping the even inputs of two vectors
 	oddTab  Mem // int32 1, 3, ..., 31: the odd ones
 	bitsTab Mem // int32 1, 2, 4, ..., 128: lane j's bit of a mask
+
+	qwordUnpack Mem // int64 0, 2, 4, 6, 1, 3, 5, 7: VPERMQ indices of the AVX-512 byte kernels' unpermute
 )
 
 func tables() {
@@ -79,6 +81,10 @@ func tables() {
 	bitsTab = GLOBL("bits32", RODATA|NOPTR)
 	for i := 0; i < 8; i++ {
 		DATA(4*i, U32(1<<i))
+	}
+	qwordUnpack = GLOBL("qwordUnpack", RODATA|NOPTR)
+	for i, q := range []uint64{0, 2, 4, 6, 1, 3, 5, 7} {
+		DATA(8*i, U64(q))
 	}
 }
 

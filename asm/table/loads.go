@@ -25,9 +25,9 @@ func (k Kernel) Offsets() []int {
 //   - stride 1: tap t is the L columns from its offset o.
 //   - stride 2: the 2L columns of the block are loaded once and split into
 //     their even and odd columns; tap t, at offset o, is one of these shifted
-//     by o>>1 lanes: unshifted, or (AVX-512) shifted by one lane with the
-//     missing column broadcast, or else the even columns of the 2L columns
-//     from o.
+//     by o>>1 lanes: unshifted, or (AVX-512, but for bytes) shifted by one
+//     lane with the missing column broadcast, or else the even columns of
+//     the 2L columns from o.
 func (k Kernel) Loads() []Load {
 	var ls []Load
 	add := func(l Load) {
@@ -48,11 +48,11 @@ func (k Kernel) Loads() []Load {
 		case sh == 0:
 			add(Load{Off: 0})
 			add(Load{Off: L})
-		case k.ISA == AVX512 && sh == -1:
+		case k.ISA == AVX512 && k.Size > 1 && sh == -1: // bytes: no lane shift across 128-bit lanes
 			add(Load{Off: 0})
 			add(Load{Off: L})
 			add(Load{Off: o, Bcast: true})
-		case k.ISA == AVX512 && sh == 1:
+		case k.ISA == AVX512 && k.Size > 1 && sh == 1:
 			add(Load{Off: 0})
 			add(Load{Off: L})
 			add(Load{Off: 2*L - 2 + o, Bcast: true})
