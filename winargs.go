@@ -66,6 +66,10 @@ type winArgs struct {
 	// [0, w); bit j of emask[e] when output c*L + j lies in [0, wo).
 	ebits [maxEdges]uint64
 	emask [maxEdges]uint64
+	// ebitsWide is ebits over 192 columns, for the byte kernels, whose
+	// reach is wider than 64 columns: bit i of word q of ebitsWide[e] for
+	// column c*s*L + lo + 64q + i.
+	ebitsWide [maxEdges][3]uint64
 
 	post int32          // sums: what the sum is divided by, and what follows (post*)
 	pow2 int32          // sums: 1 when every divisor of the class is a power of two (its reciprocal is exact)
@@ -139,6 +143,9 @@ func (a *winArgs) setChunks(L, lo, hi int) bool {
 		}
 		col := c*block + lo
 		a.ebits[e] = bitRange(-col, a.w-col)
+		for q := range a.ebitsWide[e] {
+			a.ebitsWide[e][q] = bitRange(-col-64*q, a.w-col-64*q)
+		}
 		a.emask[e] = bitRange(0, a.wo-c*L) & bitRange(0, L)
 		e++
 	}

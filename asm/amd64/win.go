@@ -72,11 +72,14 @@ type win struct {
 	lbl func(string) string
 }
 
-// field addresses a field of the winArgs (its first element for arrays).
+// field addresses a field of the winArgs (its first element for arrays,
+// and arrays of arrays).
 func (g *win) field(name string) Mem {
 	c := Param("a").Dereference(g.a).Field(name)
-	if _, err := c.Resolve(); err != nil {
-		c = c.Index(0)
+	for range 2 { // arrays, of arrays
+		if _, err := c.Resolve(); err != nil {
+			c = c.Index(0)
+		}
 	}
 	b, err := c.Resolve()
 	check(err)
@@ -729,7 +732,11 @@ type edgeMasks struct {
 // column col.
 func (g *win) newEdgeMasks(col, e GPVirtual) *edgeMasks {
 	em := &edgeMasks{col: col, k: map[int]OpmaskVirtual{}, m: map[int]Mem{}}
-	if !g.fixed() || g.ints() { // bytes: a reach wider than ebits' 64 bits
+	if !g.fixed() || g.ints() && !g.v.z { // AVX2 bytes: staged loads (see stagedLoad)
+		return em
+	}
+	if g.ints() {
+		g.wideMasks(em, e)
 		return em
 	}
 	em.lo, _ = g.k.Reach()
@@ -751,6 +758,31 @@ func (g *win) newEdgeMasks(col, e GPVirtual) *edgeMasks {
 		}
 	}
 	return em
+}
+
+// wideMasks loads the opmasks of the loads of edge chunk e of a byte kernel
+// (AVX-512) from winArgs.ebitsWide: the L = 64 bits from load offset off
+// are bits [off-lo, off-lo+64) of the chunk's 192-bit bitmap.
+func (g *win) wideMasks(em *edgeMasks, e GPVirtual) {
+	lo, _ := g.k.Reach()
+	row := GP64()
+	IMUL3Q(U32(24), e, row) // 3 words per edge chunk
+	base := g.field("ebitsWide")
+	word := func(q int) Mem { return Mem{Base: base.Base, Disp: base.Disp + 8*q, Index: row, Scale: 1} }
+	Comment("The masks of the chunk's loads, once for all its vertical taps.")
+	for _, l := range g.k.Loads() {
+		q, r := (l.Off-lo)/64, (l.Off-lo)%64
+		m := GP64()
+		MOVQ(word(q), m)
+		if r > 0 {
+			h := GP64()
+			MOVQ(word(q+1), h)
+			SHRQ(U8(r), h, m) // SHRD: m = (h:m) >> r
+		}
+		k := K()
+		KMOVQ(m, k)
+		em.k[l.Off] = k
+	}
 }
 
 // maskBits returns, in a new register, the bits of the L columns from load
@@ -1576,15 +1608,13 @@ func (g *win) fastRows(n int) {
 		var em *edgeMasks
 		var sm *storeMask
 		if edge {
-			var col GPVirtual // bytes: the block's column, for the masks made at run time
-			if g.ints() {
-				if !v.z { // see lastChunkBack
-					t := GP64()
-					MOVQ(g.field("wo"), t)
-					SUBQ(U32(v.L), t)
-					CMPQ(do, t)
-					CMOVQGT(t, do)
-				}
+			var col GPVirtual // AVX2 bytes: the block's column, for the staged loads
+			if g.ints() && !v.z {
+				t := GP64() // see lastChunkBack
+				MOVQ(g.field("wo"), t)
+				SUBQ(U32(v.L), t)
+				CMPQ(do, t)
+				CMOVQGT(t, do)
 				col = GP64()
 				IMUL3Q(U32(s), do, col)
 			}
