@@ -17,12 +17,14 @@ import (
 //
 //   - SameUpperK3S2: a TF-exported 'SAME' 3x3 stride-2 MaxPool on
 //     1x64x112x112 float32: auto_pad SAME_UPPER pads 0 before and 1 after;
+//
 //   - PadsK3S2: the same with symmetric pads 1, PyTorch's padding (S1);
+//
 //   - Int8K3S2 and Uint8K3S2: PadsK3S2 on int8 and uint8, a quarter of the
 //     traffic.
 //
-//	go test -run '^$' -bench ONNX -count 6 ./onnx | tee onnx.txt
-//	benchstat -col /impl onnx.txt
+//     go test -run '^$' -bench ONNX -count 6 ./onnx | tee onnx.txt
+//     benchstat -col /impl onnx.txt
 func BenchmarkONNX(b *testing.B) {
 	shape := []int{1, 64, 112, 112}
 	k, s := []int{3, 3}, []int{2, 2}
