@@ -13,18 +13,15 @@ import (
 // BenchmarkONNX times ONNX cases beside the float suite (BenchmarkSuite in
 // the root package), with every implementation this machine runs, as
 // BenchmarkONNX/SameUpperK3S2/impl=avx512, next to impl=memcpy, a copy of
-// the same traffic (input plus output bytes, half read, half written):
+// the same traffic (input plus output bytes, half read, half written). The
+// cases are MaxPool 3x3 stride 2 on 1x64x112x112: SameUpperK3S2, float32
+// with auto_pad SAME_UPPER (a TF-exported 'SAME' pool: no padding before, 1
+// after); PadsK3S2, float32 with symmetric pads 1 (PyTorch's padding, the
+// suite's S1); Int8K3S2 and Uint8K3S2, PadsK3S2 on bytes, a quarter of the
+// traffic. Compare with benchstat:
 //
-//   - SameUpperK3S2: a TF-exported 'SAME' 3x3 stride-2 MaxPool on
-//     1x64x112x112 float32: auto_pad SAME_UPPER pads 0 before and 1 after;
-//
-//   - PadsK3S2: the same with symmetric pads 1, PyTorch's padding (S1);
-//
-//   - Int8K3S2 and Uint8K3S2: PadsK3S2 on int8 and uint8, a quarter of the
-//     traffic.
-//
-//     go test -run '^$' -bench ONNX -count 6 ./onnx | tee onnx.txt
-//     benchstat -col /impl onnx.txt
+//	go test -run '^$' -bench ONNX -count 6 ./onnx | tee onnx.txt
+//	benchstat -col /impl onnx.txt
 func BenchmarkONNX(b *testing.B) {
 	shape := []int{1, 64, 112, 112}
 	k, s := []int{3, 3}, []int{2, 2}
