@@ -2,6 +2,7 @@ package onnx_test
 
 import (
 	"math"
+	"runtime"
 	"testing"
 	"unsafe"
 
@@ -34,9 +35,16 @@ func BenchmarkONNX(b *testing.B) {
 }
 
 // benchMaxPool times MaxPool (Y only) of a on every ISA, and the copy of
-// the same bytes.
+// the same bytes. The buffers are made once, and the garbage of the cases
+// before is collected first, so that no case pays for another's.
 func benchMaxPool[T onnx.Elem](b *testing.B, shape []int, a onnx.MaxPoolAttrs) {
-	var bytes int64
+	p, err := onnx.NewMaxPool[T](shape, a)
+	if err != nil {
+		b.Fatal(err)
+	}
+	x, y := input[T](shape), make([]T, numel(p.OutputShape()))
+	bytes := int64(len(x)+len(y)) * int64(unsafe.Sizeof(x[0]))
+	cp := suite.NewCopy(bytes)
 	for _, isa := range simdpool.Available() {
 		b.Run("impl="+string(isa), func(b *testing.B) {
 			prev := simdpool.Current()
@@ -48,8 +56,7 @@ func benchMaxPool[T onnx.Elem](b *testing.B, shape []int, a onnx.MaxPoolAttrs) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			x, y := input[T](shape), make([]T, numel(p.OutputShape()))
-			bytes = int64(len(x)+len(y)) * int64(unsafe.Sizeof(x[0]))
+			runtime.GC()
 			b.SetBytes(bytes)
 			b.ReportAllocs()
 			for b.Loop() {
@@ -60,7 +67,7 @@ func benchMaxPool[T onnx.Elem](b *testing.B, shape []int, a onnx.MaxPoolAttrs) {
 		})
 	}
 	b.Run("impl=memcpy", func(b *testing.B) {
-		cp := suite.NewCopy(bytes)
+		runtime.GC()
 		b.SetBytes(cp.Bytes())
 		b.ReportAllocs()
 		for b.Loop() {
