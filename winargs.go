@@ -66,10 +66,6 @@ type winArgs struct {
 	// [0, w); bit j of emask[e] when output c*L + j lies in [0, wo).
 	ebits [maxEdges]uint64
 	emask [maxEdges]uint64
-	// ebitsWide is ebits over 192 columns, for the byte kernels, whose
-	// reach is wider than 64 columns: bit i of word q of ebitsWide[e] for
-	// column c*s*L + lo + 64q + i.
-	ebitsWide [maxEdges][3]uint64
 
 	post int32          // sums: what the sum is divided by, and what follows (post*)
 	pow2 int32          // sums: 1 when every divisor of the class is a power of two (its reciprocal is exact)
@@ -78,6 +74,12 @@ type winArgs struct {
 	fD   float64        // sums, postSuccessive: the depth and height factors (1: none)
 	fH   float64
 	vol  float64 // LP: the kernel volume
+
+	// ebitsWide is ebits over 192 columns, for the byte kernels, whose
+	// reach is wider than 64 columns: bit i of word q of ebitsWide[e] for
+	// column c*s*L + lo + 64q + i. (Last, so that the other fields keep
+	// their offsets in the generated kernels.)
+	ebitsWide [maxEdges][3]uint64
 }
 
 // maxEdges bounds the edge chunks of a row.
