@@ -3,6 +3,7 @@ package onnx
 import (
 	"math"
 	"math/rand/v2"
+	"unsafe"
 )
 
 // The ONNX semantics written out tap by tap, from the attributes, in the
@@ -147,13 +148,14 @@ func refMaxPool[T Elem](x []T, shape []int, a MaxPoolAttrs) ([]T, []int64) {
 // lowestOf is MaxPool's value of a window of padding only.
 func lowestOf[T Elem]() T {
 	var z T
-	switch any(z).(type) {
-	case int8:
-		return any(int8(math.MinInt8)).(T)
-	case uint8:
+	if unsafe.Sizeof(z) != 1 {
+		return T(math.Inf(-1))
+	}
+	if z-1 > z { // uint8
 		return z
 	}
-	return T(math.Inf(-1))
+	least := math.MinInt8
+	return T(least)
 }
 
 // refAveragePool is AveragePool: the sum in T, row-major from +0, divided
