@@ -1,6 +1,6 @@
 # simdpool: generate the assembly kernels, test, refresh the golden copy, compare with PyTorch.
 
-.PHONY: generate generate-go generate-amd64 generate-neon test race fuzz-smoke staticcheck vulncheck golden golden-check compare ci
+.PHONY: generate generate-go generate-amd64 generate-neon test race fuzz-smoke staticcheck vulncheck golden golden-check onnx-golden onnx-golden-check compare ci
 
 # generate rewrites every generated kernel file from its generator in asm/.
 generate: generate-go generate-amd64 generate-neon
@@ -31,6 +31,8 @@ test:
 	cd asm && go test ./...
 	SIMDPOOL_ISA=generic go run ./cmd/simdpool verify -golden testdata/golden
 	go run ./cmd/simdpool verify -golden testdata/golden
+	SIMDPOOL_ISA=generic go run ./cmd/simdpool verify -onnx testdata/onnx
+	go run ./cmd/simdpool verify -onnx testdata/onnx
 
 # race runs the tests with the race detector (cgo: needs gcc).
 race:
@@ -62,6 +64,26 @@ golden-check:
 	done
 	@n=$$(ls testdata/golden/*.json.gz | wc -l); m=$$(ls $(GOLDEN_SRC)/*.json | wc -l); \
 	[ "$$n" -eq "$$m" ] || { echo "testdata/golden has $$n files, $(GOLDEN_SRC) has $$m: run make golden" >&2; exit 1; }
+
+# onnx-golden refreshes testdata/onnx from the ONNX pooling suite in ONNX_SRC:
+# every file the cases read (cases/*.json, cases/data/*.bin and the node tests'
+# .pb tensors), gzip-compressed under its name plus .gz; onnx-golden-check
+# fails when the copy differs from them.
+ONNX_SRC ?= ../shared/onnx
+ONNX_FILES = cases/*.json cases/data/*.bin node-1.12/*/test_data_set_0/*.pb
+
+onnx-golden:
+	rm -rf testdata/onnx/cases testdata/onnx/node-1.12
+	cd $(ONNX_SRC) && for f in $(ONNX_FILES); do \
+		mkdir -p "$(CURDIR)/testdata/onnx/$$(dirname "$$f")" && gzip -9 -n -c "$$f" > "$(CURDIR)/testdata/onnx/$$f.gz" || exit 1; \
+	done
+
+onnx-golden-check:
+	@cd $(ONNX_SRC) && for f in $(ONNX_FILES); do \
+		gzip -dc "$(CURDIR)/testdata/onnx/$$f.gz" 2>/dev/null | cmp -s - "$$f" || { echo "testdata/onnx is out of date with $(ONNX_SRC)/$$f: run make onnx-golden" >&2; exit 1; }; \
+	done
+	@n=$$(find testdata/onnx -name '*.gz' | wc -l); m=$$(cd $(ONNX_SRC) && ls $(ONNX_FILES) | wc -l); \
+	[ "$$n" -eq "$$m" ] || { echo "testdata/onnx has $$n files, $(ONNX_SRC) has $$m: run make onnx-golden" >&2; exit 1; }
 
 # compare runs PyTorch 1.13 (Debian's python3-torch; 1 thread, NCHW and channels_last)
 # on the suite next to simdpool and prints the joined table: make compare [CASES=S1,S4].

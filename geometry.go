@@ -1,16 +1,31 @@
 package simdpool
 
-import "unsafe"
+import (
+	"math"
+	"unsafe"
+)
 
 // Float is the element type of the kernels: float32 (with SIMD kernels) or float64.
 type Float interface{ ~float32 | ~float64 }
 
-// Axis is the pooling geometry along one spatial dimension, in PyTorch's terms.
+// Elem is the element type of a Program: a Float, or for max pooling (NewMax,
+// without the global ops) a byte, int8 or uint8.
+type Elem interface{ Float | ~int8 | ~uint8 }
+
+// Axis is the pooling geometry along one spatial dimension: the window of
+// output o starts at o*Stride - Pad and has Kernel taps, Dilation apart; the
+// taps outside [0, In) are padding.
 type Axis struct {
-	In, Out  int // input and output lengths
-	Kernel   int
-	Stride   int
-	Pad      int
+	In, Out int // input and output lengths
+	Kernel  int
+	Stride  int
+	Pad     int // the padding before the input (where the first window starts)
+	// PadEnd is the padding after the input: the extent [-Pad, In+PadEnd)
+	// whose taps Count counts with padded set (ONNX's count_include_pad and
+	// LP pooling). PyTorch pads both ends by Pad; ONNX's pads and auto_pad
+	// may make the ends differ. The windows themselves, their taps and
+	// outputs, never depend on it.
+	PadEnd   int
 	Dilation int
 }
 
@@ -23,6 +38,18 @@ var Unit = Axis{In: 1, Out: 1, Kernel: 1, Stride: 1, Dilation: 1}
 type Geometry struct {
 	Planes  int
 	D, H, W Axis
+}
+
+// NewGeometry lays one to three spatial axes out as a Geometry of planes
+// planes: the last axis is W, the one before H, the first of three D; the
+// axes absent are Unit.
+func NewGeometry(planes int, axes []Axis) Geometry {
+	g := Geometry{Planes: planes, D: Unit, H: Unit, W: Unit}
+	dst := []*Axis{&g.D, &g.H, &g.W}[3-min(len(axes), 3):]
+	for i, a := range axes[:len(dst)] {
+		*dst[i] = a
+	}
+	return g
 }
 
 // InPlane is the number of inputs in one plane.
@@ -44,9 +71,13 @@ type Divisor struct {
 }
 
 // Power describes LP pooling: out = (avg(x^P) * kernel volume)^(1/P), with
-// avg over the window clipped to the input (PyTorch's lp_pool).
+// avg over the window's taps inside the padded extent, the padding counting
+// as zeros (see Axis.Count; without padding the window clipped to the input:
+// PyTorch's lp_pool).
 type Power struct {
 	P float64
+	// Abs raises |x| rather than x to the power P (ONNX's LpPool).
+	Abs bool
 	// PyTorch 1.13 (CPU capability AVX2, one thread) raises a tensor to a
 	// general power in whole blocks of two AVX2 vectors (16 float32 or 8
 	// float64 elements) with SLEEF's pow, and the last numel%block elements
@@ -71,4 +102,47 @@ func NewPower[T Float](p float64, srcLen, dstLen int) Power {
 func isFloat32[T Float]() bool {
 	var x T
 	return unsafe.Sizeof(x) == 4
+}
+
+// Count returns how many taps of the window of output o lie inside the
+// input or, with padded, inside the padded extent [-Pad, In+PadEnd).
+func (a *Axis) Count(o int, padded bool) int {
+	start, k0, k1 := a.taps(o)
+	if !padded {
+		return max(k1-k0, 0)
+	}
+	// start >= -Pad: the taps from the first up to the end of the extent.
+	end := a.In + a.PadEnd
+	if start >= end {
+		return 0
+	}
+	return min(a.Kernel, (end-start+a.Dilation-1)/a.Dilation)
+}
+
+// lowest is the padding of max pooling: -inf for floats, the least value of
+// the integer types.
+func lowest[T Elem]() T {
+	var zero T
+	if unsafe.Sizeof(zero) != 1 {
+		return T(math.Inf(-1))
+	}
+	if one := zero + 1; zero-one > zero { // unsigned
+		return zero
+	}
+	least := math.MinInt8
+	return T(least)
+}
+
+// elemKey identifies an element type in the kernel table: its size in
+// bytes, and for the bytes whether they are unsigned.
+type elemKey struct {
+	size     int
+	unsigned bool
+}
+
+// elemOf is T's elemKey.
+func elemOf[T Elem]() elemKey {
+	var zero T
+	one := zero + 1
+	return elemKey{size: int(unsafe.Sizeof(zero)), unsigned: unsafe.Sizeof(zero) == 1 && zero-one > zero}
 }

@@ -9,22 +9,27 @@ func NewGlobalMax[T Float](planes, n int, withIdx bool) (*Program[T], error) {
 	if withIdx {
 		op = opGlobalMaxIdx
 	}
-	return newGlobal[T](planes, n, op, kMax)
+	return newGlobal(planes, n, op, kMax, func(dst []T, idx []int64, src []T, g Geometry, _ int) {
+		globalMaxGeneric(dst, idx, src, g.Planes, g.InPlane())
+	})
 }
 
 // NewGlobalMean prepares the mean of each of planes planes of n elements,
 // summed as PyTorch's mean sums (global average pooling).
 func NewGlobalMean[T Float](planes, n int) (*Program[T], error) {
-	return newGlobal[T](planes, n, opGlobalMean, kMean)
+	return newGlobal(planes, n, opGlobalMean, kMean, func(dst []T, _ []int64, src []T, g Geometry, _ int) {
+		globalMeanGeneric(dst, src, g.Planes, g.InPlane())
+	})
 }
 
-func newGlobal[T Float](planes, n int, op progOp, kop kernelOp) (*Program[T], error) {
+// newGlobal prepares a global op, generic its generic kernel.
+func newGlobal[T Float](planes, n int, op progOp, kop kernelOp, generic genericFunc[T]) (*Program[T], error) {
 	g := Geometry{Planes: planes, D: Unit, H: Unit, W: Axis{In: n, Out: 1, Kernel: n, Stride: n, Dilation: 1}}
 	if err := g.check(); err != nil {
 		return nil, err
 	}
-	pr := &Program[T]{op: op, g: g, isa: Current(), inLen: planes * n, outLen: planes}
-	pr.global = find(kindGlobal, kop, pr.isa, size[T](), 0, 0, 0, 0)
+	pr := &Program[T]{op: op, g: g, isa: Current(), inLen: planes * n, outLen: planes, generic: generic}
+	pr.global = find(kindGlobal, kop, pr.isa, elemOf[T](), 0, 0, 0, 0)
 	pr.batch = max(1, globalBatch/max(n, 1))
 	return pr, nil
 }
@@ -43,11 +48,9 @@ func (p *Program[T]) runGlobal(dst []T, idx []int64, src []T, p0, p1 int) {
 		x = idx[p0:p1]
 	}
 	if p.global == noKernel {
-		if p.op == opGlobalMean {
-			globalMeanGeneric(d, s, p1-p0, n)
-		} else {
-			globalMaxGeneric(d, x, s, p1-p0, n)
-		}
+		g := p.g
+		g.Planes = p1 - p0
+		p.generic(d, x, s, g, p0)
 		return
 	}
 	callGlobal(p.global, unsafe.Pointer(&d[0]), unsafe.Pointer(&s[0]), p1-p0, n)
@@ -71,7 +74,7 @@ func (p *Program[T]) runGlobal(dst []T, idx []int64, src []T, p0, p1 int) {
 // argMax returns where the generic scan finds the maximum m of in: the last
 // NaN when m is NaN, else the first element equal to m (so the first of the
 // zeros when m is a zero of either sign).
-func argMax[T Float](in []T, m T) int {
+func argMax[T Elem](in []T, m T) int {
 	if m != m {
 		for i := len(in) - 1; i >= 0; i-- {
 			if v := in[i]; v != v {

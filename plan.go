@@ -7,39 +7,83 @@ import (
 )
 
 // NewMax prepares max pooling over g, with the index of each maximum (flat in
-// its plane) when withIdx is set.
-func NewMax[T Float](g Geometry, withIdx bool) (*Program[T], error) {
+// its plane) when withIdx is set. Padding is never a candidate: only the
+// taps inside the input are.
+func NewMax[T Elem](g Geometry, withIdx bool) (*Program[T], error) {
+	gen := func(dst []T, idx []int64, src []T, g Geometry, _ int) { maxPoolGeneric(dst, idx, src, &g) }
 	if withIdx {
-		return newWindow[T](g, opMaxIdx, kMaxIdx, nil, nil)
+		return newWindow(g, winOp[T]{op: opMaxIdx, kop: kMaxIdx, generic: gen})
 	}
-	return newWindow[T](g, opMax, kMax, nil, nil)
+	return newWindow(g, winOp[T]{op: opMax, kop: kMax, generic: gen})
 }
 
-// NewAvg prepares average pooling over g (dilation ignored), each window sum
-// divided as div says.
+// NewAvg prepares average pooling over g, the sum of each window's taps
+// inside the input divided as div says.
 func NewAvg[T Float](g Geometry, div Divisor) (*Program[T], error) {
-	g.D.Dilation, g.H.Dilation, g.W.Dilation = 1, 1, 1
 	if err := div.check(&g); err != nil {
 		return nil, err
 	}
-	return newWindow[T](g, opAvg, kSum, &div, nil)
+	return newWindow(g, winOp[T]{op: opAvg, kop: kSum, factorsD: divFactors(&div, 'D'), factorsH: divFactors(&div, 'H'),
+		generic: func(dst []T, _ []int64, src []T, g Geometry, _ int) { avgPoolGeneric(dst, src, &g, &div) },
+		tables: func(a *winArgs, g *Geometry, dc, hc axisClass, n int) any {
+			return sumTables[T](a, g, opAvg, &div, nil, dc, hc, n)
+		}})
 }
 
-// NewLp prepares LP pooling over g (dilation ignored, no padding).
+// NewLp prepares LP pooling over g as pw says, the padding counting as zeros
+// (PyTorch's lp_pool has none; ONNX's LpPool may).
 func NewLp[T Float](g Geometry, pw Power) (*Program[T], error) {
-	g.D.Dilation, g.H.Dilation, g.W.Dilation = 1, 1, 1
-	if g.D.Pad != 0 || g.H.Pad != 0 || g.W.Pad != 0 {
-		return nil, fmt.Errorf("simdpool: LP pooling has no padding, got %d, %d, %d", g.D.Pad, g.H.Pad, g.W.Pad)
+	if err := g.check(); err != nil {
+		return nil, err
 	}
 	op := kSum
 	switch {
-	case pw.P == 2:
+	case pw.P == 2: // x*x = |x|*|x|
 		op = kSumSq
-	case pw.P != 1:
+	case pw.P != 1 || pw.Abs:
 		op = 0 // no kernel: the generic powers
 	}
-	return newWindow[T](g, opLp, op, nil, &pw)
+	return newWindow(g, winOp[T]{op: opLp, kop: op, factorsD: paddedCounts(&g.D), factorsH: paddedCounts(&g.H),
+		generic: func(dst []T, _ []int64, src []T, g Geometry, p0 int) {
+			// LP's powers depend on the flat position (Power's exact tail):
+			// the offsets shift with the first plane.
+			p := pw
+			p.SrcTailFrom -= p0 * g.InPlane()
+			p.DstTailFrom -= p0 * g.OutPlane()
+			lpPoolGeneric(dst, src, &g, &p)
+		},
+		tables: func(a *winArgs, g *Geometry, dc, hc axisClass, n int) any {
+			return sumTables[T](a, g, opLp, nil, &pw, dc, hc, n)
+		}})
 }
+
+// winOp is what a window Program computes: op is the Program's, kop the
+// kernels' (0: none, the generic kernels run); generic computes planes with
+// the generic kernels. For the sum kernels, factorsD and factorsH hold each
+// output depth's and row's divisor factor (nil: none), which a class of
+// output rows shares, and tables sets a class's post-processing and returns
+// its divisor tables.
+type winOp[T Elem] struct {
+	op                 progOp
+	kop                kernelOp
+	generic            genericFunc[T]
+	factorsD, factorsH []int32
+	tables             func(a *winArgs, g *Geometry, dc, hc axisClass, n int) any
+}
+
+// paddedCounts lists, for each output along a, the taps of its window inside
+// the padded extent (LP pooling's divisor factors).
+func paddedCounts(a *Axis) []int32 {
+	c := make([]int32, a.Out)
+	for o := range c {
+		c[o] = int32(a.Count(o, true))
+	}
+	return c
+}
+
+// genericFunc computes planes [p0, p0+g.Planes) of a Program with the
+// generic kernels: dst, idx (nil without indices) and src hold those planes.
+type genericFunc[T Elem] func(dst []T, idx []int64, src []T, g Geometry, p0 int)
 
 // check validates a geometry: every size positive (outputs may be 0), no
 // element count beyond an int.
@@ -49,7 +93,7 @@ func (g *Geometry) check() error {
 	}
 	in, out := 1, 1
 	for i, a := range [...]*Axis{&g.D, &g.H, &g.W} {
-		if a.In < 1 || a.Out < 0 || a.Kernel < 1 || a.Stride < 1 || a.Dilation < 1 || a.Pad < 0 {
+		if a.In < 1 || a.Out < 0 || a.Kernel < 1 || a.Stride < 1 || a.Dilation < 1 || a.Pad < 0 || a.PadEnd < 0 {
 			return fmt.Errorf("simdpool: invalid axis %d: %+v", i, *a)
 		}
 		var ok1, ok2 bool
@@ -95,25 +139,25 @@ const batchBytes = 256 << 10
 // are the bits of a uint64).
 const maxBatch = 64
 
-// newWindow prepares a window op: op is the Program's, kop the kernels' (0:
-// none, the generic kernels run).
-func newWindow[T Float](g Geometry, op progOp, kop kernelOp, div *Divisor, pw *Power) (*Program[T], error) {
+// newWindow prepares the window op w over g.
+func newWindow[T Elem](g Geometry, w winOp[T]) (*Program[T], error) {
 	if err := g.check(); err != nil {
 		return nil, err
 	}
-	pr := &Program[T]{op: op, g: g, isa: Current(), inLen: g.Planes * g.InPlane(), outLen: g.Planes * g.OutPlane(), div: div, pw: pw}
+	op, kop := w.op, w.kop
+	pr := &Program[T]{op: op, g: g, isa: Current(), inLen: g.Planes * g.InPlane(), outLen: g.Planes * g.OutPlane(), generic: w.generic}
 	es := size[T]()
 	pr.batch = max(1, batchBytes/max(g.InPlane()*es, 1)) // the generic kernels' units
 	id := noKernel
 	if kop != 0 && int64(g.InPlane()) < math.MaxInt32 && int64(g.OutPlane()) < math.MaxInt32 {
 		k, p := g.W.liveTaps()
-		id = find(kindWindow, kop, pr.isa, es, g.W.Stride, k, g.W.Dilation, p)
+		id = find(kindWindow, kop, pr.isa, elemOf[T](), g.W.Stride, k, g.W.Dilation, p)
 	}
 	if id == noKernel {
 		return pr, nil
 	}
 	pr.batch = min(maxBatch, pr.batch)
-	dcs, hcs := axisClasses(&g.D, divFactors(div, 'D')), axisClasses(&g.H, divFactors(div, 'H'))
+	dcs, hcs := axisClasses(&g.D, w.factorsD), axisClasses(&g.H, w.factorsH)
 	for _, dc := range dcs {
 		for _, hc := range hcs {
 			if n := (dc.k1 - dc.k0) * (hc.k1 - hc.k0); n < 1 || n > maxTaps {
@@ -122,7 +166,7 @@ func newWindow[T Float](g Geometry, op progOp, kop kernelOp, div *Divisor, pw *P
 		}
 	}
 	if op == opMax && twoPass(&g) {
-		if vid := find(kindWindow, kMax, pr.isa, es, 1, 1, 1, 0); vid != noKernel {
+		if vid := find(kindWindow, kMax, pr.isa, elemOf[T](), 1, 1, 1, 0); vid != noKernel {
 			pr.planTwoPass(id, vid, dcs, hcs)
 			return pr, nil
 		}
@@ -135,8 +179,8 @@ func newWindow[T Float](g Geometry, op progOp, kop kernelOp, div *Divisor, pw *P
 				pr.steps = nil
 				return pr, nil
 			}
-			if kop == kSum || kop == kSumSq {
-				st.tables = sumTables[T](&st.a, &g, op, div, pw, dc, hc, st.a.nc*info(id).lanes)
+			if w.tables != nil {
+				st.tables = w.tables(&st.a, &g, dc, hc, st.a.nc*info(id).lanes)
 			}
 			pr.steps = append(pr.steps, st)
 		}
@@ -180,6 +224,13 @@ func (a *winArgs) setRow(W *Axis, id kernelID) bool {
 	a.s, a.d = W.Stride, W.Dilation
 	a.k, a.p = W.liveTaps()
 	ki := info(id)
+	if ki.size == 1 && ki.isa == AVX2 && (W.In < ki.lanes || W.Out < ki.lanes) {
+		// AVX2 has no byte-masked loads and stores: its byte kernels load
+		// an edge through the stack from a vector inside the row and move a
+		// partial last chunk back to end at the row's end, so that a row
+		// must hold a vector of inputs and of outputs.
+		return false
+	}
 	lo, hi := ki.lo, ki.hi
 	if ki.k == 0 {
 		lo, hi = chunkReach(ki.lanes, a.s, a.k, a.d, a.p)
@@ -392,10 +443,7 @@ func sumTables[T Float](a *winArgs, g *Geometry, op progOp, div *Divisor, pw *Po
 		}
 		switch {
 		case op == opLp:
-			_, _, dn := g.D.Span(dc.o0)
-			_, _, hn := g.H.Span(hc.o0)
-			_, _, wn := g.W.Span(j)
-			d[j] = T(dn * hn * wn)
+			d[j] = T(g.D.Count(dc.o0, true) * g.H.Count(hc.o0, true) * g.W.Count(j, true))
 		case div.Override != 0:
 			d[j] = T(div.Override)
 		case div.Successive:

@@ -665,3 +665,183 @@ func maxGlobalF32AVX512(dst *byte, src *byte, planes int, n int)
 //
 //go:noescape
 func meanGlobalF32AVX512(dst *byte, src *byte, planes int, n int)
+
+// maxWinS2K2D1P0I8AVX2 computes the maximum of every window, for stride 2, 2 taps, dilation 1 and padding 0, on int8 with AVX2.
+//
+//go:noescape
+func maxWinS2K2D1P0I8AVX2(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
+// maxWinS2K3D1P1I8AVX2 computes the maximum of every window, for stride 2, 3 taps, dilation 1 and padding 1, on int8 with AVX2.
+//
+//go:noescape
+func maxWinS2K3D1P1I8AVX2(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
+// maxWinS2K3D1P0I8AVX2 computes the maximum of every window, for stride 2, 3 taps, dilation 1 and padding 0, on int8 with AVX2.
+//
+//go:noescape
+func maxWinS2K3D1P0I8AVX2(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
+// maxWinS1K3D1P1I8AVX2 computes the maximum of every window, for stride 1, 3 taps, dilation 1 and padding 1, on int8 with AVX2.
+//
+//go:noescape
+func maxWinS1K3D1P1I8AVX2(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
+// maxWinS1K2D1P0I8AVX2 computes the maximum of every window, for stride 1, 2 taps, dilation 1 and padding 0, on int8 with AVX2.
+//
+//go:noescape
+func maxWinS1K2D1P0I8AVX2(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
+// maxWinS1K3D2P1I8AVX2 computes the maximum of every window, for stride 1, 3 taps, dilation 2 and padding 1, on int8 with AVX2.
+//
+//go:noescape
+func maxWinS1K3D2P1I8AVX2(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
+// maxWinS1K1D1P0I8AVX2 computes the maximum of every window, for stride 1, 1 taps, dilation 1 and padding 0, on int8 with AVX2.
+//
+//go:noescape
+func maxWinS1K1D1P0I8AVX2(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
+// maxWinS1K0I8AVX2 computes the maximum of every window, for stride 1 and any taps, on int8 with AVX2.
+//
+//go:noescape
+func maxWinS1K0I8AVX2(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
+// maxWinS2K0I8AVX2 computes the maximum of every window, for stride 2 and any taps, on int8 with AVX2.
+//
+//go:noescape
+func maxWinS2K0I8AVX2(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
+// maxWinS2K2D1P0U8AVX2 computes the maximum of every window, for stride 2, 2 taps, dilation 1 and padding 0, on uint8 with AVX2.
+//
+//go:noescape
+func maxWinS2K2D1P0U8AVX2(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
+// maxWinS2K3D1P1U8AVX2 computes the maximum of every window, for stride 2, 3 taps, dilation 1 and padding 1, on uint8 with AVX2.
+//
+//go:noescape
+func maxWinS2K3D1P1U8AVX2(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
+// maxWinS2K3D1P0U8AVX2 computes the maximum of every window, for stride 2, 3 taps, dilation 1 and padding 0, on uint8 with AVX2.
+//
+//go:noescape
+func maxWinS2K3D1P0U8AVX2(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
+// maxWinS1K3D1P1U8AVX2 computes the maximum of every window, for stride 1, 3 taps, dilation 1 and padding 1, on uint8 with AVX2.
+//
+//go:noescape
+func maxWinS1K3D1P1U8AVX2(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
+// maxWinS1K2D1P0U8AVX2 computes the maximum of every window, for stride 1, 2 taps, dilation 1 and padding 0, on uint8 with AVX2.
+//
+//go:noescape
+func maxWinS1K2D1P0U8AVX2(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
+// maxWinS1K3D2P1U8AVX2 computes the maximum of every window, for stride 1, 3 taps, dilation 2 and padding 1, on uint8 with AVX2.
+//
+//go:noescape
+func maxWinS1K3D2P1U8AVX2(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
+// maxWinS1K1D1P0U8AVX2 computes the maximum of every window, for stride 1, 1 taps, dilation 1 and padding 0, on uint8 with AVX2.
+//
+//go:noescape
+func maxWinS1K1D1P0U8AVX2(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
+// maxWinS1K0U8AVX2 computes the maximum of every window, for stride 1 and any taps, on uint8 with AVX2.
+//
+//go:noescape
+func maxWinS1K0U8AVX2(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
+// maxWinS2K0U8AVX2 computes the maximum of every window, for stride 2 and any taps, on uint8 with AVX2.
+//
+//go:noescape
+func maxWinS2K0U8AVX2(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
+// maxWinS2K2D1P0I8AVX512 computes the maximum of every window, for stride 2, 2 taps, dilation 1 and padding 0, on int8 with AVX512.
+//
+//go:noescape
+func maxWinS2K2D1P0I8AVX512(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
+// maxWinS2K3D1P1I8AVX512 computes the maximum of every window, for stride 2, 3 taps, dilation 1 and padding 1, on int8 with AVX512.
+//
+//go:noescape
+func maxWinS2K3D1P1I8AVX512(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
+// maxWinS2K3D1P0I8AVX512 computes the maximum of every window, for stride 2, 3 taps, dilation 1 and padding 0, on int8 with AVX512.
+//
+//go:noescape
+func maxWinS2K3D1P0I8AVX512(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
+// maxWinS1K3D1P1I8AVX512 computes the maximum of every window, for stride 1, 3 taps, dilation 1 and padding 1, on int8 with AVX512.
+//
+//go:noescape
+func maxWinS1K3D1P1I8AVX512(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
+// maxWinS1K2D1P0I8AVX512 computes the maximum of every window, for stride 1, 2 taps, dilation 1 and padding 0, on int8 with AVX512.
+//
+//go:noescape
+func maxWinS1K2D1P0I8AVX512(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
+// maxWinS1K3D2P1I8AVX512 computes the maximum of every window, for stride 1, 3 taps, dilation 2 and padding 1, on int8 with AVX512.
+//
+//go:noescape
+func maxWinS1K3D2P1I8AVX512(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
+// maxWinS1K1D1P0I8AVX512 computes the maximum of every window, for stride 1, 1 taps, dilation 1 and padding 0, on int8 with AVX512.
+//
+//go:noescape
+func maxWinS1K1D1P0I8AVX512(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
+// maxWinS1K0I8AVX512 computes the maximum of every window, for stride 1 and any taps, on int8 with AVX512.
+//
+//go:noescape
+func maxWinS1K0I8AVX512(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
+// maxWinS2K0I8AVX512 computes the maximum of every window, for stride 2 and any taps, on int8 with AVX512.
+//
+//go:noescape
+func maxWinS2K0I8AVX512(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
+// maxWinS2K2D1P0U8AVX512 computes the maximum of every window, for stride 2, 2 taps, dilation 1 and padding 0, on uint8 with AVX512.
+//
+//go:noescape
+func maxWinS2K2D1P0U8AVX512(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
+// maxWinS2K3D1P1U8AVX512 computes the maximum of every window, for stride 2, 3 taps, dilation 1 and padding 1, on uint8 with AVX512.
+//
+//go:noescape
+func maxWinS2K3D1P1U8AVX512(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
+// maxWinS2K3D1P0U8AVX512 computes the maximum of every window, for stride 2, 3 taps, dilation 1 and padding 0, on uint8 with AVX512.
+//
+//go:noescape
+func maxWinS2K3D1P0U8AVX512(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
+// maxWinS1K3D1P1U8AVX512 computes the maximum of every window, for stride 1, 3 taps, dilation 1 and padding 1, on uint8 with AVX512.
+//
+//go:noescape
+func maxWinS1K3D1P1U8AVX512(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
+// maxWinS1K2D1P0U8AVX512 computes the maximum of every window, for stride 1, 2 taps, dilation 1 and padding 0, on uint8 with AVX512.
+//
+//go:noescape
+func maxWinS1K2D1P0U8AVX512(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
+// maxWinS1K3D2P1U8AVX512 computes the maximum of every window, for stride 1, 3 taps, dilation 2 and padding 1, on uint8 with AVX512.
+//
+//go:noescape
+func maxWinS1K3D2P1U8AVX512(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
+// maxWinS1K1D1P0U8AVX512 computes the maximum of every window, for stride 1, 1 taps, dilation 1 and padding 0, on uint8 with AVX512.
+//
+//go:noescape
+func maxWinS1K1D1P0U8AVX512(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
+// maxWinS1K0U8AVX512 computes the maximum of every window, for stride 1 and any taps, on uint8 with AVX512.
+//
+//go:noescape
+func maxWinS1K0U8AVX512(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
+// maxWinS2K0U8AVX512 computes the maximum of every window, for stride 2 and any taps, on uint8 with AVX512.
+//
+//go:noescape
+func maxWinS2K0U8AVX512(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int

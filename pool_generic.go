@@ -41,9 +41,9 @@ func (a *Axis) Span(o int) (lo, hi, size int) {
 // over its taps inside the input, starting from -inf, and a value replaces the
 // maximum when it is greater or NaN. So NaN propagates with the index of the last
 // NaN, ties keep the first, and a window of -inf reports its first tap. A window
-// with no tap inside the input (dilation can make one) gives -inf and index -1.
-// idx may be nil.
-func maxPoolGeneric[T Float](dst []T, idx []int64, src []T, g *Geometry) {
+// with no tap inside the input (dilation or ONNX's pads can make one) gives
+// -inf (integers: their least value) and index -1. idx may be nil.
+func maxPoolGeneric[T Elem](dst []T, idx []int64, src []T, g *Geometry) {
 	inPlane, outPlane := g.InPlane(), g.OutPlane()
 	for p := range g.Planes {
 		var x []int64
@@ -56,7 +56,7 @@ func maxPoolGeneric[T Float](dst []T, idx []int64, src []T, g *Geometry) {
 
 // maxRows is maxPoolGeneric on one plane, for its output rows [r0, r1) (row
 // od*H.Out + oh) only; dst and idx (nil or not) hold the plane's outputs.
-func maxRows[T Float](dst []T, idx []int64, in []T, g *Geometry, r0, r1 int) {
+func maxRows[T Elem](dst []T, idx []int64, in []T, g *Geometry, r0, r1 int) {
 	for r := r0; r < r1; r++ {
 		od, oh := r/g.H.Out, r%g.H.Out
 		ds, dk0, dk1 := g.D.taps(od)
@@ -75,11 +75,11 @@ func maxRows[T Float](dst []T, idx []int64, in []T, g *Geometry, r0, r1 int) {
 
 // windowMax scans the window of plane in that starts at (ds, hs, ws), over the
 // taps [dk0, dk1) x [hk0, hk1) x [wk0, wk1) inside the input, with PyTorch's
-// rule, and returns the maximum and its index in the plane (-inf and -1 when
-// no tap is inside the input).
-func windowMax[T Float](in []T, g *Geometry, ds, dk0, dk1, hs, hk0, hk1, ws, wk0, wk1 int) (best T, at int) {
+// rule, and returns the maximum and its index in the plane (-inf, or the
+// least integer, and -1 when no tap is inside the input).
+func windowMax[T Elem](in []T, g *Geometry, ds, dk0, dk1, hs, hk0, hk1, ws, wk0, wk1 int) (best T, at int) {
 	plane, row := g.H.In*g.W.In, g.W.In
-	best, at = T(math.Inf(-1)), -1
+	best, at = lowest[T](), -1
 	for kd := dk0; kd < dk1; kd++ {
 		d := (ds + kd*g.D.Dilation) * plane
 		for kh := hk0; kh < hk1; kh++ {
@@ -95,27 +95,26 @@ func windowMax[T Float](in []T, g *Geometry, ds, dk0, dk1, hs, hk0, hk1, ws, wk0
 	return best, at
 }
 
-// avgPoolGeneric is PyTorch's average pooling loop: a float sum of the clipped
-// window, row-major from +0, divided once by the divisor (or, for adaptive
-// pooling, successively by each axis' factor); avg_pool then adds the quotient
-// to +0, so that a -0 quotient gives +0.
+// avgPoolGeneric is PyTorch's average pooling loop: a float sum of the
+// window's taps inside the input, row-major from +0, divided once by the
+// divisor (or, for adaptive pooling, successively by each axis' factor);
+// avg_pool then adds the quotient to +0, so that a -0 quotient gives +0.
+// PyTorch's windows have no dilation; with one (ONNX's AveragePool) the taps
+// are Dilation apart.
 func avgPoolGeneric[T Float](dst, src []T, g *Geometry, div *Divisor) {
-	inPlane, plane, row := g.InPlane(), g.H.In*g.W.In, g.W.In
+	inPlane := g.InPlane()
 	o := 0
 	for p := range g.Planes {
 		in := src[p*inPlane : (p+1)*inPlane]
 		for od := range g.D.Out {
-			d0, d1, _ := g.D.Span(od)
 			for oh := range g.H.Out {
-				h0, h1, _ := g.H.Span(oh)
 				for ow := range g.W.Out {
-					w0, w1, _ := g.W.Span(ow)
 					var sum T
-					for d := d0; d < d1; d++ {
-						for h := h0; h < h1; h++ {
-							r := in[d*plane+h*row:]
-							for w := w0; w < w1; w++ {
-								sum += r[w]
+					w := windowOf(g, od, oh, ow)
+					for d := w.d0; d < w.d1; d += w.dd {
+						for h := d + w.h0; h < d+w.h1; h += w.dh {
+							for i := h + w.w0; i < h+w.w1; i += w.dw {
+								sum += in[i]
 							}
 						}
 					}
@@ -134,31 +133,56 @@ func avgPoolGeneric[T Float](dst, src []T, g *Geometry, div *Divisor) {
 	}
 }
 
-// lpPoolGeneric is PyTorch's lp_pool: avg_pool(x^p) over windows clipped to the
-// input, with padding counted (there is none), then sign(a)*relu(|a|), times the
-// kernel volume, to the power 1/p.
+// window is the taps of one window inside the input, as offsets in its
+// plane: depth offsets [d0, d1) step dd, then from each, row offsets
+// [h0, h1) step dh, then column offsets [w0, w1) step dw (row-major).
+type window struct{ d0, d1, dd, h0, h1, dh, w0, w1, dw int }
+
+// windowOf is the window of output (od, oh, ow).
+func windowOf(g *Geometry, od, oh, ow int) window {
+	plane, row := g.H.In*g.W.In, g.W.In
+	span := func(a *Axis, o, unit int) (lo, hi, step int) {
+		start, k0, k1 := a.taps(o)
+		k1 = max(k0, k1)
+		return (start + k0*a.Dilation) * unit, (start + k1*a.Dilation) * unit, a.Dilation * unit
+	}
+	var w window
+	w.d0, w.d1, w.dd = span(&g.D, od, plane)
+	w.h0, w.h1, w.dh = span(&g.H, oh, row)
+	w.w0, w.w1, w.dw = span(&g.W, ow, 1)
+	return w
+}
+
+// lpPoolGeneric is PyTorch's lp_pool: avg_pool(x^p) counting the padding (of
+// zeros; PyTorch has none, so its windows are clipped to the input), then
+// sign(a)*relu(|a|), times the kernel volume, to the power 1/p. With pw.Abs
+// the powers are of |x| (ONNX's LpPool, which also has padding and
+// dilation).
 func lpPoolGeneric[T Float](dst, src []T, g *Geometry, pw *Power) {
-	inPlane, plane, row := g.InPlane(), g.H.In*g.W.In, g.W.In
+	inPlane := g.InPlane()
 	volume := T(g.D.Kernel * g.H.Kernel * g.W.Kernel)
 	o := 0
 	for p := range g.Planes {
 		base := p * inPlane
 		for od := range g.D.Out {
-			d0, d1, dn := g.D.Span(od)
+			dn := g.D.Count(od, true)
 			for oh := range g.H.Out {
-				h0, h1, hn := g.H.Span(oh)
+				hn := g.H.Count(oh, true)
 				for ow := range g.W.Out {
-					w0, w1, wn := g.W.Span(ow)
 					var sum T
-					for d := d0; d < d1; d++ {
-						for h := h0; h < h1; h++ {
-							for w := w0; w < w1; w++ {
-								i := base + d*plane + h*row + w
-								sum += torchPow(src[i], pw.P, i >= pw.SrcTailFrom)
+					w := windowOf(g, od, oh, ow)
+					for d := w.d0; d < w.d1; d += w.dd {
+						for h := d + w.h0; h < d+w.h1; h += w.dh {
+							for i := base + h + w.w0; i < base+h+w.w1; i += w.dw {
+								x := src[i]
+								if pw.Abs {
+									x = T(math.Abs(float64(x)))
+								}
+								sum += torchPow(x, pw.P, i >= pw.SrcTailFrom)
 							}
 						}
 					}
-					a := signRelu(sum/T(dn*hn*wn)) * volume
+					a := signRelu(sum/T(dn*hn*g.W.Count(ow, true))) * volume
 					dst[o] = torchPow(a, 1/pw.P, o >= pw.DstTailFrom)
 					o++
 				}
@@ -211,10 +235,10 @@ func torchPow[T Float](x T, e float64, tail bool) T {
 
 // globalMaxGeneric is max pooling with one window covering each plane of n
 // elements. idx may be nil.
-func globalMaxGeneric[T Float](dst []T, idx []int64, src []T, planes, n int) {
+func globalMaxGeneric[T Elem](dst []T, idx []int64, src []T, planes, n int) {
 	for p := range planes {
 		in := src[p*n : (p+1)*n]
-		best, at := T(math.Inf(-1)), -1
+		best, at := lowest[T](), -1
 		for i, v := range in {
 			if at < 0 || v > best || v != v {
 				best, at = v, i

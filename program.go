@@ -17,18 +17,17 @@ import (
 //
 // A Program keeps the kernels of the ISA in use when it was made (see Use):
 // switching the ISA later does not change the Programs made before.
-type Program[T Float] struct {
+type Program[T Elem] struct {
 	op            progOp
 	g             Geometry
 	isa           ISA
 	inLen, outLen int
-	batch         int       // planes per batch, the unit of work (window ops: at most 64; every step of a batch runs before the next batch)
-	steps         []step    // window ops: the kernel calls of a batch, in order (nil: generic kernels)
-	scratch       int       // bytes of scratch a batch needs (two-pass max)
-	global        kernelID  // global ops: the kernel (noKernel: generic)
-	div           *Divisor  // avg: the divisors
-	pw            *Power    // LP: the power
-	jobs          sync.Pool // *progJob[T]: RunOn's, reused
+	batch         int            // planes per batch, the unit of work (window ops: at most 64; every step of a batch runs before the next batch)
+	steps         []step         // window ops: the kernel calls of a batch, in order (nil: generic kernels)
+	scratch       int            // bytes of scratch a batch needs (two-pass max)
+	global        kernelID       // global ops: the kernel (noKernel: generic)
+	generic       genericFunc[T] // the generic kernels of the op
+	jobs          sync.Pool      // *progJob[T]: RunOn's, reused
 }
 
 // progOp is what a Program computes.
@@ -83,6 +82,26 @@ func (p *Program[T]) Run(dst []T, idx []int64, src []T) error {
 	p.putScratch(scr)
 	return nil
 }
+
+// RunPlanes is Run for the planes [lo, hi) only: the slices have Run's
+// lengths, and only the outputs (and indices) of those planes are written,
+// as Run writes them. A caller that splits the planes among goroutines of
+// its own, or follows each part with work of its own, runs the parts so.
+func (p *Program[T]) RunPlanes(dst []T, idx []int64, src []T, lo, hi int) error {
+	if lo < 0 || hi > p.g.Planes || lo > hi {
+		return fmt.Errorf("simdpool: planes [%d, %d) outside [0, %d)", lo, hi, p.g.Planes)
+	}
+	if err := p.check(dst, idx, src); err != nil || p.outLen == 0 {
+		return err
+	}
+	scr := p.getScratch()
+	p.runPlanes(dst, idx, src, lo, hi, scr)
+	p.putScratch(scr)
+	return nil
+}
+
+// Planes is the number of planes of the Program's geometry.
+func (p *Program[T]) Planes() int { return p.g.Planes }
 
 // check checks the lengths of Run's slices.
 func (p *Program[T]) check(dst []T, idx []int64, src []T) error {
@@ -184,24 +203,11 @@ func (p *Program[T]) runGeneric(dst []T, idx []int64, src []T, p0, p1 int) {
 	inPlane, outPlane := p.g.InPlane(), p.g.OutPlane()
 	g := p.g
 	g.Planes = p1 - p0
-	s, d := src[p0*inPlane:p1*inPlane], dst[p0*outPlane:p1*outPlane]
 	var x []int64
 	if idx != nil {
 		x = idx[p0*outPlane : p1*outPlane]
 	}
-	switch p.op {
-	case opMax, opMaxIdx:
-		maxPoolGeneric(d, x, s, &g)
-	case opAvg:
-		avgPoolGeneric(d, s, &g, p.div)
-	case opLp:
-		// LP's powers depend on the flat position (Power's exact tail): the
-		// offsets shift with the first plane.
-		pw := *p.pw
-		pw.SrcTailFrom -= p0 * inPlane
-		pw.DstTailFrom -= p0 * outPlane
-		lpPoolGeneric(d, s, &g, &pw)
-	}
+	p.generic(dst[p0*outPlane:p1*outPlane], x, src[p0*inPlane:p1*inPlane], g, p0)
 }
 
 // Kernels names the kernels the Program runs, in order, without repeats

@@ -43,24 +43,25 @@ type kernelInfo struct {
 	kind       kernelKind
 	op         kernelOp
 	isa        ISA
-	size       int // element size in bytes: 4 (float32) or 8 (float64)
-	lanes      int // outputs per chunk (window kernels)
-	s, k, d, p int // window kernels: the horizontal taps it is made for; 0: any
+	size       int  // element size in bytes: 4 (float32), 8 (float64) or 1 (int8, uint8)
+	unsigned   bool // for bytes: uint8 (else int8)
+	lanes      int  // outputs per chunk (window kernels)
+	s, k, d, p int  // window kernels: the horizontal taps it is made for; 0: any
 	// Window kernels of fixed taps: the columns [lo, hi) a chunk reads from
 	// its block start (both 0: any taps, see chunkReach).
 	lo, hi int
 }
 
-// find returns the kernel of isa for op on elements of size bytes: for window
+// find returns the kernel of isa for op on elements e: for window
 // kernels the one made for the horizontal taps (s, k, d, p), else one made for
 // stride s and any taps, else one made for any stride; noKernel if none fits.
 // The pure-Go kernels have the IDs 1..len(goKernels), the assembly ones the
 // IDs after them, in the order of their lists.
-func find(kind kernelKind, op kernelOp, isa ISA, size, s, k, d, p int) kernelID {
+func find(kind kernelKind, op kernelOp, isa ISA, e elemKey, s, k, d, p int) kernelID {
 	best, rank := noKernel, 0
 	for id := kernelID(1); int(id) <= len(goKernels)+len(asmKernels); id++ {
 		ki := info(id)
-		if ki.kind != kind || ki.op != op || ki.isa != isa || ki.size != size {
+		if ki.kind != kind || ki.op != op || ki.isa != isa || ki.size != e.size || ki.unsigned != e.unsigned {
 			continue
 		}
 		r := 1 // global kernels, and window kernels for any stride

@@ -6,7 +6,7 @@ package simdpool
 
 import "unsafe"
 
-// asmKernels are the kernels of the table (asm/table) in this file, kernelIDs 57..188.
+// asmKernels are the kernels of the table (asm/table) in this file, kernelIDs 57..224.
 var asmKernels = [...]kernelInfo{
 	{name: "maxWinS2K2D1P0F32AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 4, lanes: 8, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 16},
 	{name: "maxWinS2K3D1P1F32AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 4, lanes: 8, s: 2, k: 3, d: 1, p: 1, lo: -1, hi: 16},
@@ -140,6 +140,42 @@ var asmKernels = [...]kernelInfo{
 	{name: "sumSqWinS2K0F64AVX512", kind: kindWindow, op: kSumSq, isa: AVX512, size: 8, lanes: 8, s: 2, k: 0, d: 0, p: 0, lo: 0, hi: 0},
 	{name: "maxGlobalF32AVX512", kind: kindGlobal, op: kMax, isa: AVX512, size: 4, lanes: 16, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
 	{name: "meanGlobalF32AVX512", kind: kindGlobal, op: kMean, isa: AVX512, size: 4, lanes: 16, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxWinS2K2D1P0I8AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 1, lanes: 32, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 64},
+	{name: "maxWinS2K3D1P1I8AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 1, lanes: 32, s: 2, k: 3, d: 1, p: 1, lo: -1, hi: 64},
+	{name: "maxWinS2K3D1P0I8AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 1, lanes: 32, s: 2, k: 3, d: 1, p: 0, lo: 0, hi: 66},
+	{name: "maxWinS1K3D1P1I8AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 1, lanes: 32, s: 1, k: 3, d: 1, p: 1, lo: -1, hi: 33},
+	{name: "maxWinS1K2D1P0I8AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 1, lanes: 32, s: 1, k: 2, d: 1, p: 0, lo: 0, hi: 33},
+	{name: "maxWinS1K3D2P1I8AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 1, lanes: 32, s: 1, k: 3, d: 2, p: 1, lo: -1, hi: 35},
+	{name: "maxWinS1K1D1P0I8AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 1, lanes: 32, s: 1, k: 1, d: 1, p: 0, lo: 0, hi: 32},
+	{name: "maxWinS1K0I8AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 1, lanes: 32, s: 1, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxWinS2K0I8AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 1, lanes: 32, s: 2, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxWinS2K2D1P0U8AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 1, unsigned: true, lanes: 32, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 64},
+	{name: "maxWinS2K3D1P1U8AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 1, unsigned: true, lanes: 32, s: 2, k: 3, d: 1, p: 1, lo: -1, hi: 64},
+	{name: "maxWinS2K3D1P0U8AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 1, unsigned: true, lanes: 32, s: 2, k: 3, d: 1, p: 0, lo: 0, hi: 66},
+	{name: "maxWinS1K3D1P1U8AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 1, unsigned: true, lanes: 32, s: 1, k: 3, d: 1, p: 1, lo: -1, hi: 33},
+	{name: "maxWinS1K2D1P0U8AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 1, unsigned: true, lanes: 32, s: 1, k: 2, d: 1, p: 0, lo: 0, hi: 33},
+	{name: "maxWinS1K3D2P1U8AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 1, unsigned: true, lanes: 32, s: 1, k: 3, d: 2, p: 1, lo: -1, hi: 35},
+	{name: "maxWinS1K1D1P0U8AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 1, unsigned: true, lanes: 32, s: 1, k: 1, d: 1, p: 0, lo: 0, hi: 32},
+	{name: "maxWinS1K0U8AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 1, unsigned: true, lanes: 32, s: 1, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxWinS2K0U8AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 1, unsigned: true, lanes: 32, s: 2, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxWinS2K2D1P0I8AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 1, lanes: 64, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 128},
+	{name: "maxWinS2K3D1P1I8AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 1, lanes: 64, s: 2, k: 3, d: 1, p: 1, lo: -1, hi: 128},
+	{name: "maxWinS2K3D1P0I8AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 1, lanes: 64, s: 2, k: 3, d: 1, p: 0, lo: 0, hi: 130},
+	{name: "maxWinS1K3D1P1I8AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 1, lanes: 64, s: 1, k: 3, d: 1, p: 1, lo: -1, hi: 65},
+	{name: "maxWinS1K2D1P0I8AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 1, lanes: 64, s: 1, k: 2, d: 1, p: 0, lo: 0, hi: 65},
+	{name: "maxWinS1K3D2P1I8AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 1, lanes: 64, s: 1, k: 3, d: 2, p: 1, lo: -1, hi: 67},
+	{name: "maxWinS1K1D1P0I8AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 1, lanes: 64, s: 1, k: 1, d: 1, p: 0, lo: 0, hi: 64},
+	{name: "maxWinS1K0I8AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 1, lanes: 64, s: 1, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxWinS2K0I8AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 1, lanes: 64, s: 2, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxWinS2K2D1P0U8AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 1, unsigned: true, lanes: 64, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 128},
+	{name: "maxWinS2K3D1P1U8AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 1, unsigned: true, lanes: 64, s: 2, k: 3, d: 1, p: 1, lo: -1, hi: 128},
+	{name: "maxWinS2K3D1P0U8AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 1, unsigned: true, lanes: 64, s: 2, k: 3, d: 1, p: 0, lo: 0, hi: 130},
+	{name: "maxWinS1K3D1P1U8AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 1, unsigned: true, lanes: 64, s: 1, k: 3, d: 1, p: 1, lo: -1, hi: 65},
+	{name: "maxWinS1K2D1P0U8AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 1, unsigned: true, lanes: 64, s: 1, k: 2, d: 1, p: 0, lo: 0, hi: 65},
+	{name: "maxWinS1K3D2P1U8AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 1, unsigned: true, lanes: 64, s: 1, k: 3, d: 2, p: 1, lo: -1, hi: 67},
+	{name: "maxWinS1K1D1P0U8AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 1, unsigned: true, lanes: 64, s: 1, k: 1, d: 1, p: 0, lo: 0, hi: 64},
+	{name: "maxWinS1K0U8AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 1, unsigned: true, lanes: 64, s: 1, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxWinS2K0U8AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 1, unsigned: true, lanes: 64, s: 2, k: 0, d: 0, p: 0, lo: 0, hi: 0},
 }
 
 // callWindow calls kernel id.
@@ -401,6 +437,78 @@ func callWindow(id kernelID, a *winArgs, src, dst, idx unsafe.Pointer, planes in
 		return sumSqWinS1K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 186:
 		return sumSqWinS2K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 189:
+		return maxWinS2K2D1P0I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 190:
+		return maxWinS2K3D1P1I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 191:
+		return maxWinS2K3D1P0I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 192:
+		return maxWinS1K3D1P1I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 193:
+		return maxWinS1K2D1P0I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 194:
+		return maxWinS1K3D2P1I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 195:
+		return maxWinS1K1D1P0I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 196:
+		return maxWinS1K0I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 197:
+		return maxWinS2K0I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 198:
+		return maxWinS2K2D1P0U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 199:
+		return maxWinS2K3D1P1U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 200:
+		return maxWinS2K3D1P0U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 201:
+		return maxWinS1K3D1P1U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 202:
+		return maxWinS1K2D1P0U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 203:
+		return maxWinS1K3D2P1U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 204:
+		return maxWinS1K1D1P0U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 205:
+		return maxWinS1K0U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 206:
+		return maxWinS2K0U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 207:
+		return maxWinS2K2D1P0I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 208:
+		return maxWinS2K3D1P1I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 209:
+		return maxWinS2K3D1P0I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 210:
+		return maxWinS1K3D1P1I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 211:
+		return maxWinS1K2D1P0I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 212:
+		return maxWinS1K3D2P1I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 213:
+		return maxWinS1K1D1P0I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 214:
+		return maxWinS1K0I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 215:
+		return maxWinS2K0I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 216:
+		return maxWinS2K2D1P0U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 217:
+		return maxWinS2K3D1P1U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 218:
+		return maxWinS2K3D1P0U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 219:
+		return maxWinS1K3D1P1U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 220:
+		return maxWinS1K2D1P0U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 221:
+		return maxWinS1K3D2P1U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 222:
+		return maxWinS1K1D1P0U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 223:
+		return maxWinS1K0U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 224:
+		return maxWinS2K0U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	}
 	return callGoWindow(id, a, src, dst, idx, planes)
 }

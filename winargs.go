@@ -87,7 +87,13 @@ type winArgs struct {
 	// quotientRange) where the bits of |sum| less qLo are below qSpan
 	// (unsigned), or the sum is zero; elsewhere it divides.
 	qLo, qSpan int64
-	vol  float64 // LP: the kernel volume
+	vol        float64 // LP: the kernel volume
+
+	// ebitsWide is ebits over 192 columns, for the byte kernels, whose
+	// reach is wider than 64 columns: bit i of word q of ebitsWide[e] for
+	// column c*s*L + lo + 64q + i. (Last, so that the other fields keep
+	// their offsets in the generated kernels.)
+	ebitsWide [maxEdges][3]uint64
 }
 
 // maxEdges bounds the edge chunks of a row.
@@ -156,6 +162,9 @@ func (a *winArgs) setChunks(L, lo, hi int) bool {
 		}
 		col := c*block + lo
 		a.ebits[e] = bitRange(-col, a.w-col)
+		for q := range a.ebitsWide[e] {
+			a.ebitsWide[e][q] = bitRange(-col-64*q, a.w-col-64*q)
+		}
 		a.emask[e] = bitRange(0, a.wo-c*L) & bitRange(0, L)
 		e++
 	}
@@ -173,7 +182,7 @@ func bitRange(lo, hi int) uint64 {
 }
 
 // size is the size in bytes of a T.
-func size[T Float]() int {
+func size[T Elem]() int {
 	var x T
 	return int(unsafe.Sizeof(x))
 }

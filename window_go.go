@@ -29,13 +29,22 @@ func windowRef[T Float](op kernelOp, a *winArgs, src, dst, idx unsafe.Pointer, p
 					}
 					*(*T)(unsafe.Add(out, j*es)) = v
 					if ix != nil {
-						*(*int64)(unsafe.Add(ix, j*8)) = int64(base + at)
+						*(*int64)(unsafe.Add(ix, j*8)) = planeIndex(base, at)
 					}
 				}
 			}
 		}
 	}
 	return planes
+}
+
+// planeIndex is the index of a max window's chosen tap, at from the row's
+// index base (windowRefOne), or -1 for a window with no tap inside the input.
+func planeIndex(base, at int32) int64 {
+	if at < 0 {
+		return -1
+	}
+	return int64(base + at)
 }
 
 // windowRefOne reduces the window of output column j of the row whose input

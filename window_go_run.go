@@ -194,7 +194,7 @@ func (w *goRow[T]) exact(j int) {
 	}
 	w.out[j] = v
 	if w.ix != nil {
-		w.ix[j] = int64(w.base + at)
+		w.ix[j] = planeIndex(w.base, at)
 	}
 }
 

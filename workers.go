@@ -188,7 +188,7 @@ func (p *Program[T]) RunOn(w *Workers, dst []T, idx []int64, src []T) error {
 }
 
 // progJob is one RunOn of a Program: its slices, and the planes of a unit.
-type progJob[T Float] struct {
+type progJob[T Elem] struct {
 	p        *Program[T]
 	dst, src []T
 	idx      []int64

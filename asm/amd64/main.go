@@ -63,14 +63,20 @@ func (i isa) vec() VecVirtual {
 	return YMM()
 }
 
-// iotaTab, read-only and shared by the kernels, holds the int32 0, 1, ...,
-// 31 (AVX2 uses 0..7 and 8..15).
-var iotaTab Mem
+// Read-only tables shared by the kernels.
+var (
+	iotaTab     Mem // int32 0, 1, ..., 31 (AVX2 uses 0..7 and 8..15)
+	qwordUnpack Mem // int64 0, 2, 4, 6, 1, 3, 5, 7: VPERMQ indices of the AVX-512 byte kernels' unpermute
+)
 
 func tables() {
 	iotaTab = GLOBL("iota32", RODATA|NOPTR)
 	for i := 0; i < 32; i++ {
 		DATA(4*i, U32(uint32(i)))
+	}
+	qwordUnpack = GLOBL("qwordUnpack", RODATA|NOPTR)
+	for i, q := range []uint64{0, 2, 4, 6, 1, 3, 5, 7} {
+		DATA(8*i, U64(q))
 	}
 }
 

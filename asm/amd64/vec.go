@@ -7,13 +7,14 @@ import (
 )
 
 // vx is one vector flavour: an ISA (AVX2 or AVX-512) and an element size (4:
-// float32, 8: float64). Its methods emit the instruction of that flavour, so
-// that a kernel's generator is written once: the AVX-512 forms take opmasks
-// (K registers), the AVX2 forms vector masks.
+// float32, 8: float64, 1: int8 or uint8). Its methods emit the instruction
+// of that flavour, so that a kernel's generator is written once: the AVX-512
+// forms take opmasks (K registers), the AVX2 forms vector masks.
 type vx struct {
-	z  bool // AVX-512: ZMM registers and opmasks; else AVX2 (YMM)
-	es int  // element size in bytes
-	L  int  // lanes
+	z        bool // AVX-512: ZMM registers and opmasks; else AVX2 (YMM)
+	es       int  // element size in bytes
+	L        int  // lanes
+	unsigned bool // bytes: uint8 (else int8)
 }
 
 func newVX(avx512 bool, es int) vx {
@@ -26,6 +27,9 @@ func newVX(avx512 bool, es int) vx {
 
 func (v vx) f64() bool { return v.es == 8 }
 
+// bytes reports whether the elements are int8 or uint8.
+func (v vx) bytes() bool { return v.es == 1 }
+
 // vec returns a new vector register.
 func (v vx) vec() VecVirtual {
 	if v.z {
@@ -35,6 +39,10 @@ func (v vx) vec() VecVirtual {
 }
 
 func (v vx) load(m Op, dst VecVirtual) {
+	if v.bytes() {
+		v.movInt(m, dst)
+		return
+	}
 	if v.f64() {
 		VMOVUPD(m, dst)
 	} else {
@@ -43,6 +51,10 @@ func (v vx) load(m Op, dst VecVirtual) {
 }
 
 func (v vx) store(src VecVirtual, m Mem) {
+	if v.bytes() {
+		v.movInt(src, m)
+		return
+	}
 	if v.f64() {
 		VMOVUPD(src, m)
 	} else {
@@ -52,10 +64,23 @@ func (v vx) store(src VecVirtual, m Mem) {
 
 // mov copies a register or loads a (possibly unaligned) vector into dst.
 func (v vx) mov(src Op, dst VecVirtual) {
+	if v.bytes() {
+		v.movInt(src, dst)
+		return
+	}
 	if v.f64() {
 		VMOVUPD(src, dst)
 	} else {
 		VMOVUPS(src, dst)
+	}
+}
+
+// movInt moves a whole integer vector, unmasked.
+func (v vx) movInt(src, dst Op) {
+	if v.z {
+		VMOVDQU64(src, dst)
+	} else {
+		VMOVDQU(src, dst)
 	}
 }
 
@@ -72,6 +97,14 @@ func (v vx) bcast(m Mem, dst VecVirtual) {
 // is dropped (VMAXPS returns its second operand, here acc, unless the first is
 // greater).
 func (v vx) max(x, acc VecVirtual) {
+	switch {
+	case v.bytes() && v.unsigned:
+		VPMAXUB(acc, x, acc)
+		return
+	case v.bytes():
+		VPMAXSB(acc, x, acc)
+		return
+	}
 	if v.f64() {
 		VMAXPD(acc, x, acc)
 	} else {
@@ -129,7 +162,8 @@ func (v vx) zero(r VecVirtual) {
 	}
 }
 
-// constF broadcasts a float constant (given as its bits) into a new register.
+// constBits broadcasts a constant of the element size, given as its bits,
+// into a new register (bytes: a 32-bit pattern, broadcast as such).
 func (v vx) constBits(bits uint64) VecVirtual {
 	r := v.vec()
 	t := GP64()
@@ -154,8 +188,15 @@ func (v vx) constBits(bits uint64) VecVirtual {
 	return r
 }
 
-// negInf returns a register of -inf in every lane.
+// negInf returns a register of -inf in every lane (bytes: the least value,
+// -128 or 0).
 func (v vx) negInf() VecVirtual {
+	if v.bytes() {
+		if v.unsigned {
+			return v.constBits(0)
+		}
+		return v.constBits(0x80808080)
+	}
 	if v.f64() {
 		return v.constBits(0xfff0000000000000)
 	}

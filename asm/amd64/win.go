@@ -56,6 +56,9 @@ type win struct {
 	nanV  VecVirtual    // max, AVX2: the same as a vector mask
 	even  VecVirtual    // AVX-512 stride 2: VPERMT2PS indices of the even lanes of two vectors
 	odd   VecVirtual    // and of the odd ones
+	low   Op            // bytes, stride 2: 0x00ff in every 16-bit lane (the even bytes)
+	unpk  Op            // bytes, AVX-512 stride 2: the VPERMQ indices that unpermute (see permuted)
+	stage Mem           // bytes, AVX2: 96 bytes, the fill, a vector, the fill (see loadAt)
 	iotaS Op            // max with index: lane j holds j*s (index lanes)
 	iota  Mem           // AVX2: lane j holds j (index lanes), for edge masks
 	fD    Op            // sums: winArgs.fD, fH and vol as T
@@ -74,11 +77,14 @@ type win struct {
 	nanFree bool // emitting the loops for an input without NaNs (winArgs.nanFree)
 }
 
-// field addresses a field of the winArgs (its first element for arrays).
+// field addresses a field of the winArgs (its first element for arrays,
+// and arrays of arrays).
 func (g *win) field(name string) Mem {
 	c := Param("a").Dereference(g.a).Field(name)
-	if _, err := c.Resolve(); err != nil {
-		c = c.Index(0)
+	for range 2 { // arrays, of arrays
+		if _, err := c.Resolve(); err != nil {
+			c = c.Index(0)
+		}
 	}
 	b, err := c.Resolve()
 	check(err)
@@ -87,9 +93,12 @@ func (g *win) field(name string) Mem {
 
 func (g *win) max() bool { return g.k.Op == table.Max || g.k.Op == table.MaxIdx }
 
+func (g *win) ints() bool { return g.k.Size == 1 }
+
 // detects reports whether the code being emitted looks for NaNs: max
-// kernels do, unless told that their input has none (winArgs.nanFree).
-func (g *win) detects() bool { return g.max() && !g.nanFree }
+// kernels over floats do, unless told that their input has none
+// (winArgs.nanFree).
+func (g *win) detects() bool { return g.max() && !g.ints() && !g.nanFree }
 func (g *win) withIdx() bool { return g.k.Op == table.MaxIdx }
 
 // fixed reports whether the horizontal taps are fixed at generation time.
@@ -100,6 +109,7 @@ func (g *win) offsets() []int { return g.k.Offsets() }
 
 func windowKernel(k table.Kernel) {
 	g := &win{k: k, v: newVX(k.ISA == table.AVX512, k.Size), lbl: labeler(k.Name())}
+	g.v.unsigned = k.Unsigned
 	TEXT(k.Name(), 0, "func(a *winArgs, src, dst, idx *byte, planes int) int") // not NOSPLIT: the AVX2 kernels keep vectors on the stack
 	Pragma("noescape")
 	Doc(k.Doc())
@@ -161,14 +171,17 @@ func (g *win) prologue() {
 	MOVQ(U32(0), g.pl)
 
 	v := g.v
-	if g.max() {
+	switch {
+	case g.detects():
 		g.fill = g.keep(v.negInf())
 		if v.z {
 			g.nanK = K()
 		} else {
 			g.nanV = v.vec()
 		}
-	} else {
+	case g.max():
+		g.fill = g.keep(v.negInf())
+	default:
 		z := v.vec()
 		v.zero(z)
 		g.zero = g.keep(z)
@@ -184,17 +197,33 @@ func (g *win) prologue() {
 		}
 		g.spanBits = g.keep(span)
 	}
-	if v.z && g.k.S == 2 {
+	switch {
+	case g.ints() && g.k.S == 2:
+		g.low = g.keep(v.constBits(0x00ff00ff))
+		if v.z {
+			r := v.vec()
+			VMOVDQU64(qwordUnpack, r)
+			g.unpk = r
+		}
+	case v.z && g.k.S == 2:
 		g.even, g.odd = v.vec(), v.vec()
 		g.perms(g.even, 0)
 		g.perms(g.odd, 1)
+	}
+	if g.ints() && !v.z {
+		Comment("The staging area of edge loads: the fill, a vector, the fill.")
+		g.stage = AllocLocal(96)
+		f := v.vec()
+		v.mov(g.fill, f)
+		VMOVDQU(f, g.stage)
+		VMOVDQU(f, g.stage.Offset(64))
 	}
 	if g.withIdx() {
 		r := v.vec()
 		g.iotaConst(r, g.k.S)
 		g.iotaS = g.keep(r)
 	}
-	if !v.z {
+	if !v.z && !g.ints() {
 		m := AllocLocal(32)
 		t := v.vec()
 		g.iotaConst(t, 1)
@@ -523,6 +552,9 @@ func (g *win) chunk(cr *chunkRegs, edge bool, name string) {
 		return e
 	}
 	if edge {
+		if g.ints() && !v.z {
+			g.lastChunkBack(cr)
+		}
 		masks = g.newEdgeMasks(cr.col, edgeNum())
 	}
 	acc := v.vec()
@@ -596,6 +628,29 @@ func (g *win) chunk(cr *chunkRegs, edge bool, name string) {
 	if g.withIdx() {
 		g.storeIdx(accI, Mem{Base: cr.cX}, sm)
 	}
+}
+
+// lastChunkBack moves a chunk whose outputs run past the row's end back, to
+// end at the row's last output (bytes with AVX2, which has no byte-masked
+// stores: the chunk recomputes outputs of the previous one, the same values,
+// and stores whole; the plan gives these kernels rows of at least L inputs
+// and outputs).
+func (g *win) lastChunkBack(cr *chunkRegs) {
+	v := g.v
+	ok := g.lbl(fmt.Sprintf("full%d", labelSeq()))
+	t, cur := GP64(), GP64()
+	MOVQ(g.field("wo"), t)
+	SUBQ(U32(v.L), t)
+	MOVQ(cr.cD, cur)
+	SUBQ(g.rD, cur)
+	CMPQ(cur, t)
+	JLE(LabelRef(ok))
+	MOVQ(g.rD, cr.cD)
+	ADDQ(t, cr.cD)
+	IMUL3Q(U32(g.k.S), t, cr.col)
+	MOVQ(g.rS, cr.cS)
+	ADDQ(cr.col, cr.cS)
+	Label(ok)
 }
 
 // group is the number of vertical taps a chunk's loop takes at a time: the
@@ -715,7 +770,11 @@ type edgeMasks struct {
 // column col.
 func (g *win) newEdgeMasks(col, e GPVirtual) *edgeMasks {
 	em := &edgeMasks{col: col, k: map[int]OpmaskVirtual{}, m: map[int]Mem{}}
-	if !g.fixed() {
+	if !g.fixed() || g.ints() && !g.v.z { // AVX2 bytes: staged loads (see stagedLoad)
+		return em
+	}
+	if g.ints() {
+		g.wideMasks(em, e)
 		return em
 	}
 	em.lo, _ = g.k.Reach()
@@ -737,6 +796,31 @@ func (g *win) newEdgeMasks(col, e GPVirtual) *edgeMasks {
 		}
 	}
 	return em
+}
+
+// wideMasks loads the opmasks of the loads of edge chunk e of a byte kernel
+// (AVX-512) from winArgs.ebitsWide: the L = 64 bits from load offset off
+// are bits [off-lo, off-lo+64) of the chunk's 192-bit bitmap.
+func (g *win) wideMasks(em *edgeMasks, e GPVirtual) {
+	lo, _ := g.k.Reach()
+	row := GP64()
+	IMUL3Q(U32(24), e, row) // 3 words per edge chunk
+	base := g.field("ebitsWide")
+	word := func(q int) Mem { return Mem{Base: base.Base, Disp: base.Disp + 8*q, Index: row, Scale: 1} }
+	Comment("The masks of the chunk's loads, once for all its vertical taps.")
+	for _, l := range g.k.Loads() {
+		q, r := (l.Off-lo)/64, (l.Off-lo)%64
+		m := GP64()
+		MOVQ(word(q), m)
+		if r > 0 {
+			h := GP64()
+			MOVQ(word(q+1), h)
+			SHRQ(U8(r), h, m) // SHRD: m = (h:m) >> r
+		}
+		k := K()
+		KMOVQ(m, k)
+		em.k[l.Off] = k
+	}
 }
 
 // maskBits returns, in a new register, the bits of the L columns from load
@@ -775,7 +859,14 @@ func (g *win) laneMask(x GPVirtual) OpmaskVirtual {
 	BZHIQ(lo, ones, ml)
 	ANDNQ(mh, ml, mh)
 	k := K()
-	KMOVW(mh.As32(), k)
+	switch L {
+	case 64:
+		KMOVQ(mh, k)
+	case 32:
+		KMOVD(mh.As32(), k)
+	default:
+		KMOVW(mh.As32(), k)
+	}
 	return k
 }
 
@@ -848,11 +939,18 @@ func (g *win) loadAt(T Mem, off int, offReg GPVirtual, em *edgeMasks) VecVirtual
 			k = g.laneMask(colOf())
 		}
 		v.mov(g.fill, x)
-		if v.f64() {
+		switch {
+		case v.bytes():
+			VMOVDQU8(m, k, x)
+		case v.f64():
 			VMOVUPD(m, k, x)
-		} else {
+		default:
 			VMOVUPS(m, k, x)
 		}
+		return x
+	}
+	if v.bytes() {
+		g.stagedLoad(m, colOf(), x)
 		return x
 	}
 	var mv VecVirtual
@@ -873,6 +971,45 @@ func (g *win) loadAt(T Mem, off int, offReg GPVirtual, em *edgeMasks) VecVirtual
 		VPOR(t, x, x)
 	}
 	return x
+}
+
+// stagedLoad loads into x the L bytes of an edge load at m, whose lane 0 is
+// column c of the row, the lanes outside [0, w) the fill: AVX2 has no
+// byte-masked loads. It loads the L bytes of the row nearest to them,
+// columns [v0, v0+L) with v0 = clamp(c, 0, w-L) (inside the row, which has at
+// least L columns), stores them between the fill in the staging area, and
+// reloads the lanes shifted by c - v0 (clamped to L either way: all fill).
+func (g *win) stagedLoad(m Mem, c GPVirtual, x VecVirtual) {
+	v := g.v
+	L := v.L
+	v0, hi, d := GP64(), GP64(), GP64()
+	MOVQ(c, v0)
+	XORQ(d, d)
+	CMPQ(v0, d)
+	CMOVQLT(d, v0)
+	MOVQ(g.field("w"), hi)
+	SUBQ(U32(L), hi)
+	CMPQ(v0, hi)
+	CMOVQGT(hi, v0)
+	MOVQ(v0, d)
+	SUBQ(c, d) // v0 - c: where the row's vector lies from m
+	p := GP64()
+	LEAQ(m, p)
+	VMOVDQU(Mem{Base: p, Index: d, Scale: 1}, x)
+	VMOVDQU(x, g.stage.Offset(L))
+	sh := GP64() // L - d, clamped to [0, 2L]
+	MOVQ(U32(L), sh)
+	SUBQ(d, sh)
+	z, top := GP64(), GP64()
+	XORQ(z, z)
+	CMPQ(sh, z)
+	CMOVQLT(z, sh)
+	MOVQ(U32(2*L), top)
+	CMPQ(sh, top)
+	CMOVQGT(top, sh)
+	st := GP64()
+	LEAQ(g.stage, st)
+	VMOVDQU(Mem{Base: st, Index: sh, Scale: 1}, x)
 }
 
 // bcastAt broadcasts column off of the tap row at T into a new register; in
@@ -906,17 +1043,28 @@ var seq int
 
 func labelSeq() int { seq++; return seq }
 
-func shift(es int) int {
-	if es == 8 {
-		return 3
-	}
-	return 2
-}
+func shift(es int) int { return log2(es) }
 
 // evenOdd splits the 2L columns of a and b into their even or odd (phase)
 // columns.
 func (g *win) evenOdd(a, b VecVirtual, phase int) VecVirtual {
 	v := g.v
+	if v.bytes() { // the even (low) or odd (high) byte of each 16-bit lane, packed
+		ta, tb, r := v.vec(), v.vec(), v.vec()
+		switch {
+		case phase == 0 && v.z:
+			VPANDQ(g.low, a, ta)
+			VPANDQ(g.low, b, tb)
+		case phase == 0:
+			VPAND(g.low, a, ta)
+			VPAND(g.low, b, tb)
+		default:
+			VPSRLW(U8(8), a, ta)
+			VPSRLW(U8(8), b, tb)
+		}
+		VPACKUSWB(tb, ta, r)
+		return r
+	}
 	if v.z {
 		r := v.vec()
 		idx := g.even
@@ -945,16 +1093,23 @@ func (g *win) evenOdd(a, b VecVirtual, phase int) VecVirtual {
 }
 
 // permuted reports whether the kernel's tap vectors hold their lanes in the
-// order that AVX2's in-lane splits leave them (evenOdd): lane i holds output
-// perm[i] of the chunk, perm swapping the middle two 64-bit quarters
-// ([0 1 4 5 2 3 6 7] for float32, [0 2 1 3] for float64). The taps of a
-// chunk all come out so, their lane-wise maxima and sums too, and unpermute
-// puts a chunk's result in order once, instead of each split doing it.
-func (g *win) permuted() bool { return !g.v.z && g.k.S == 2 }
+// order that the in-lane splits leave them (evenOdd, AVX2 and bytes): lane i
+// holds output perm[i] of the chunk, perm swapping the middle two 64-bit
+// quarters with AVX2 ([0 1 4 5 2 3 6 7] for float32, [0 2 1 3] for
+// float64), and with AVX-512 bytes taking the 64-bit quarters as
+// [0 2 4 6 1 3 5 7] (each 128-bit lane packs 8 bytes of either vector). The
+// taps of a chunk all come out so, their lane-wise maxima and sums too, and
+// unpermute puts a chunk's result in order once, instead of each split
+// doing it.
+func (g *win) permuted() bool { return g.k.S == 2 && (!g.v.z || g.ints()) }
 
 // unpermute puts the chunk's accumulators in output order (see permuted).
 func (g *win) unpermute(acc, accI VecVirtual) {
 	if !g.permuted() {
+		return
+	}
+	if g.v.z {
+		VPERMQ(acc, g.unpk, acc)
 		return
 	}
 	VPERMPD(Imm(0xd8), acc, acc)
@@ -1015,7 +1170,7 @@ func (g *win) taps(T Mem, em *edgeMasks, all bool, cb []Op, use func(x VecVirtua
 			x = get(o)
 		case sh == 0:
 			x = phase(o & 1)
-		case v.z && (sh == -1 || sh == 1):
+		case v.z && !v.bytes() && (sh == -1 || sh == 1):
 			boff := o
 			if sh == 1 {
 				boff = 2*v.L - 2 + o
@@ -1312,10 +1467,17 @@ type storeMask struct {
 // newStoreMask loads the mask of edge chunk e's outputs inside the row.
 func (g *win) newStoreMask(e GPVirtual) *storeMask {
 	v := g.v
-	if v.z {
+	switch {
+	case v.z && v.L == 64:
+		k := K()
+		KMOVQ(g.field("emask").Idx(e, 8), k)
+		return &storeMask{k: k}
+	case v.z:
 		k := K()
 		KMOVW(g.field("emask").Idx(e, 8), k)
 		return &storeMask{k: k}
+	case v.bytes(): // see lastChunkBack: every store is whole
+		return nil
 	}
 	m := GP64()
 	MOVQ(g.field("emask").Idx(e, 8), m)
@@ -1360,6 +1522,8 @@ func (g *win) storeVal(x VecVirtual, m Mem, sm *storeMask) {
 	switch {
 	case sm == nil:
 		v.store(x, m)
+	case v.z && v.bytes():
+		VMOVDQU8(x, sm.k, m)
 	case v.z && v.f64():
 		VMOVUPD(x, sm.k, m)
 	case v.z:
@@ -1526,7 +1690,17 @@ func (g *win) fastRows(n int) {
 		var em *edgeMasks
 		var sm *storeMask
 		if edge {
-			em = g.newEdgeMasks(nil, e)
+			var col GPVirtual // AVX2 bytes: the block's column, for the staged loads
+			if g.ints() && !v.z {
+				t := GP64() // see lastChunkBack
+				MOVQ(g.field("wo"), t)
+				SUBQ(U32(v.L), t)
+				CMPQ(do, t)
+				CMOVQGT(t, do)
+				col = GP64()
+				IMUL3Q(U32(s), do, col)
+			}
+			em = g.newEdgeMasks(col, e)
 			sm = g.newStoreMask(e)
 		}
 		acc := v.vec()

@@ -31,9 +31,13 @@ func WriteGo(path, arch, cmd string) error {
 	fmt.Fprintf(&b, "var %s = [...]kernelInfo{\n", list)
 	for _, k := range ks {
 		lo, hi := k.Reach()
-		fmt.Fprintf(&b, "\t{name: %q, kind: %s, op: %s, isa: %s, size: %d, lanes: %d, s: %d, k: %d, d: %d, p: %d, lo: %d, hi: %d},\n",
+		unsigned := ""
+		if k.Unsigned {
+			unsigned = " unsigned: true,"
+		}
+		fmt.Fprintf(&b, "\t{name: %q, kind: %s, op: %s, isa: %s, size: %d,%s lanes: %d, s: %d, k: %d, d: %d, p: %d, lo: %d, hi: %d},\n",
 			k.Name(), map[Kind]string{Window: "kindWindow", Global: "kindGlobal"}[k.Kind], opConsts[k.Op], isaConsts[k.ISA],
-			k.Size, k.Lanes(), k.S, k.K, k.D, k.P, lo, hi)
+			k.Size, unsigned, k.Lanes(), k.S, k.K, k.D, k.P, lo, hi)
 	}
 	b.WriteString("}\n\n")
 	call := func(kind Kind, fn, sig, args, fallback string) {

@@ -27,9 +27,9 @@ func (k Kernel) Offsets() []int {
 //   - stride 1: tap t is the L columns from its offset o.
 //   - stride 2: the 2L columns of the block are loaded once and split into
 //     their even and odd columns; tap t, at offset o, is one of these shifted
-//     by o>>1 lanes: unshifted, or (AVX-512) shifted by one lane with the
-//     missing column broadcast, or else the even columns of the 2L columns
-//     from o.
+//     by o>>1 lanes: unshifted, or (AVX-512, but for bytes) shifted by one
+//     lane with the missing column broadcast, or else the even columns of
+//     the 2L columns from o.
 //   - NEON: stride 1 as above; stride 2 by LD2 loads (Deint) of the 2L
 //     columns from x, whose even columns are tap x and odd ones tap x+1:
 //     each tap o not yet covered takes the load at o-1 when that starts no
@@ -76,11 +76,11 @@ func (k Kernel) Loads() []Load {
 		case sh == 0:
 			add(Load{Off: 0})
 			add(Load{Off: L})
-		case k.ISA == AVX512 && sh == -1:
+		case k.ISA == AVX512 && k.Size > 1 && sh == -1: // bytes: no lane shift across 128-bit lanes
 			add(Load{Off: 0})
 			add(Load{Off: L})
 			add(Load{Off: o, Bcast: true})
-		case k.ISA == AVX512 && sh == 1:
+		case k.ISA == AVX512 && k.Size > 1 && sh == 1:
 			add(Load{Off: 0})
 			add(Load{Off: L})
 			add(Load{Off: 2*L - 2 + o, Bcast: true})

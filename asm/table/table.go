@@ -62,7 +62,9 @@ type Kernel struct {
 	Kind Kind
 	Op   Op
 	ISA  string
-	Size int // element size: 4 (float32) or 8 (float64)
+	Size int // element size: 4 (float32), 8 (float64) or 1 (int8, or uint8 when Unsigned)
+	// Unsigned marks the kernels of uint8 elements (Size 1).
+	Unsigned bool
 	// Window kernels: the horizontal taps the kernel is made for (stride,
 	// taps, dilation, left padding); K = 0: any taps of stride S, read at run
 	// time; S = 0: any stride.
@@ -105,8 +107,30 @@ func (k Kernel) Name() string {
 	case TokenRows:
 		b.WriteString("TokenRows")
 	}
-	fmt.Fprintf(&b, "F%d%s", 8*k.Size, isaNames[k.ISA])
+	fmt.Fprintf(&b, "%s%s", k.Elem(), isaNames[k.ISA])
 	return b.String()
+}
+
+// Elem is the element type in kernel names: F32, F64, I8 or U8.
+func (k Kernel) Elem() string {
+	switch {
+	case k.Size == 1 && k.Unsigned:
+		return "U8"
+	case k.Size == 1:
+		return "I8"
+	}
+	return fmt.Sprintf("F%d", 8*k.Size)
+}
+
+// GoType is the Go element type of the kernel.
+func (k Kernel) GoType() string {
+	switch {
+	case k.Size == 1 && k.Unsigned:
+		return "uint8"
+	case k.Size == 1:
+		return "int8"
+	}
+	return fmt.Sprintf("float%d", 8*k.Size)
 }
 
 // Doc says in one line what the kernel computes.
@@ -139,7 +163,10 @@ func (k Kernel) Doc() string {
 	case k.S != 0:
 		taps = fmt.Sprintf("for stride %d, %d taps, dilation %d and padding %d", k.S, k.K, k.D, k.P)
 	}
-	return fmt.Sprintf("%s computes %s, %s, on float%d with %s.", k.Name(), what, taps, 8*k.Size, isaNames[k.ISA])
+	if k.Size == 1 {
+		what = "the maximum of every window" // integers have no NaN
+	}
+	return fmt.Sprintf("%s computes %s, %s, on %s with %s.", k.Name(), what, taps, k.GoType(), isaNames[k.ISA])
 }
 
 // Kernels are all the kernels, the pure-Go ones first: a kernel's ID in the
@@ -189,6 +216,9 @@ func Arch(arch string) []Kernel {
 			for _, op := range []Op{Max, Mean} {
 				ks = append(ks, Kernel{Kind: Global, Op: op, ISA: isa, Size: 4})
 			}
+		}
+		for _, isa := range []string{AVX2, AVX512} {
+			ks = append(ks, byteWindows(isa)...)
 		}
 	case "arm64":
 		for _, size := range []int{4, 8} {
@@ -242,6 +272,22 @@ func shapeKernels(op Op, isa string, size int) []Kernel {
 			continue
 		}
 		ks = append(ks, Kernel{Kind: Window, Op: op, ISA: isa, Size: size, S: sh[0], K: sh[1], D: sh[2], P: sh[3]})
+	}
+	return ks
+}
+
+// byteWindows lists the max window kernels of an ISA for int8 and uint8
+// (ONNX's 8-bit MaxPool): the shapes above, then any taps of stride 1 and of
+// stride 2.
+func byteWindows(isa string) []Kernel {
+	var ks []Kernel
+	for _, unsigned := range []bool{false, true} {
+		for _, sh := range windowShapes {
+			ks = append(ks, Kernel{Kind: Window, Op: Max, ISA: isa, Size: 1, Unsigned: unsigned, S: sh[0], K: sh[1], D: sh[2], P: sh[3]})
+		}
+		for _, s := range []int{1, 2} {
+			ks = append(ks, Kernel{Kind: Window, Op: Max, ISA: isa, Size: 1, Unsigned: unsigned, S: s})
+		}
 	}
 	return ks
 }

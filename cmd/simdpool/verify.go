@@ -13,6 +13,7 @@ import (
 )
 
 const verifyUsage = `Usage: simdpool verify -golden DIR [-threads N] [-v]
+       simdpool verify -onnx DIR [-threads N] [-v]
 
 Checks this build against a directory of golden vectors in the format of
 ../shared/golden (every *.json and *.json.gz file in DIR): every forward case
@@ -31,6 +32,14 @@ It prints one line per failing case, "FAIL <case name>: <why>", then the line
 2 on bad usage or when DIR cannot be read as a golden directory or holds no
 case.
 
+With -onnx it checks package onnx instead against a directory of ONNX pooling
+cases in the format of ../shared/onnx (cases/*.json[.gz] and the tensor files
+they name, any of them gzip-compressed as NAME.gz): max-type outputs and
+indices bit for bit, average and LP outputs within the tolerance of the
+case's file (ONNX's), on the kernels in use. Its MaxUnpool cases with an
+output_shape run with the ONNX reference's reading of the indices
+(onnx.MaxUnpoolAttrs.IndexInferredShape), which its expected outputs follow.
+
 Flags:
 `
 
@@ -40,7 +49,8 @@ func runVerify(args []string) int { return verify(args, stdout, stderr) }
 func verify(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dir := fs.String("golden", "", "directory of golden `DIR/*.json[.gz]` files (required)")
+	dir := fs.String("golden", "", "directory of golden `DIR/*.json[.gz]` files")
+	onnxDir := fs.String("onnx", "", "directory `DIR` of ONNX pooling cases (DIR/cases/*.json[.gz])")
 	verbose := fs.Bool("v", false, "also print the ISA and a summary line per file")
 	threads := fs.Int("threads", 1, "run every case on `N` workers")
 	fs.Usage = func() {
@@ -57,8 +67,8 @@ func verify(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "simdpool verify: unexpected argument %q (the directory goes after -golden)\n", fs.Arg(0))
 		return 2
 	}
-	if *dir == "" {
-		fmt.Fprintf(stderr, "simdpool verify: -golden DIR is required\n")
+	if (*dir == "") == (*onnxDir == "") {
+		fmt.Fprintf(stderr, "simdpool verify: -golden DIR is required (or, instead, -onnx DIR)\n")
 		return 2
 	}
 	if err := simdpool.ISAError(); err != nil {
@@ -78,6 +88,9 @@ func verify(args []string, stdout, stderr io.Writer) int {
 		}
 		defer w.Close()
 		w.SetMinShare(0)
+	}
+	if *onnxDir != "" {
+		return verifyONNX(*onnxDir, *verbose, w, stdout, stderr)
 	}
 	files, err := golden.LoadDir(*dir)
 	if err != nil {

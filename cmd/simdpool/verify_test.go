@@ -193,3 +193,33 @@ func TestDispatch(t *testing.T) {
 		}
 	}
 }
+
+var testdataONNX = filepath.Join("..", "..", "testdata", "onnx")
+
+// TestVerifyONNX runs verify -onnx over the repository's copy of the ONNX
+// suite (every case passes), then over a copy with one expected value
+// changed, which must fail that case alone.
+func TestVerifyONNX(t *testing.T) {
+	if code, out, errOut := runV("-onnx", testdataONNX, "-threads", "2"); code != 0 || out != "56 passed, 0 failed\n" {
+		t.Fatalf("exit %d, output %q, stderr %q", code, out, errOut)
+	}
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "cases"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	data := `{"format": "onnx-pooling-cases/1", "op": "GlobalMaxPool", "tolerance": {"rtol": 0.001, "atol": 1e-7}, "cases": [
+		{"name": "ok", "op": "GlobalMaxPool", "attributes": {}, "inputs": [{"name": "x", "dtype": "float32", "shape": [1, 2, 2], "data": [1, 5, 3, 2]}],
+		 "outputs": [{"name": "y", "dtype": "float32", "shape": [1, 2, 1], "data": [5, 3]}]},
+		{"name": "wrong", "op": "GlobalMaxPool", "attributes": {}, "inputs": [{"name": "x", "dtype": "float32", "shape": [1, 2, 2], "data": [1, 5, 3, 2]}],
+		 "outputs": [{"name": "y", "dtype": "float32", "shape": [1, 2, 1], "data": [5, 2]}]}]}`
+	if err := os.WriteFile(filepath.Join(dir, "cases", "GlobalMaxPool.json"), []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := runV("-onnx", dir)
+	if want := "FAIL wrong: y[1] = 3, want 2 exactly\n1 passed, 1 failed\n"; code != 1 || out != want {
+		t.Errorf("exit %d, output %q, want 1 and %q", code, out, want)
+	}
+	if code, _, errOut := runV("-onnx", dir, "-golden", testdataGolden); code != 2 || !strings.Contains(errOut, "-golden DIR is required (or, instead, -onnx DIR)") {
+		t.Errorf("both flags: exit %d, stderr %q", code, errOut)
+	}
+}
