@@ -35,7 +35,6 @@ func TestGolden(t *testing.T) {
 			if err := simdpool.Use(isa); err != nil {
 				t.Fatal(err)
 			}
-			mode := golden.ModeFor(isa)
 			for _, f := range files {
 				name := strings.TrimSuffix(strings.TrimSuffix(f.Name, ".gz"), ".json")
 				t.Run(name, func(t *testing.T) {
@@ -43,7 +42,7 @@ func TestGolden(t *testing.T) {
 						t.Fatalf("ISA in use is %s, want %s", got, isa)
 					}
 					for _, n := range goldenWorkers {
-						checkGolden(t, f, isa, mode, n)
+						checkGolden(t, f, isa, n)
 					}
 				})
 			}
@@ -56,7 +55,7 @@ func TestGolden(t *testing.T) {
 var goldenWorkers = []int{1, 2, 3, 7}
 
 // checkGolden checks the cases of f on n workers (sharing every run).
-func checkGolden(t *testing.T, f *golden.File, isa simdpool.ISA, mode golden.Mode, n int) {
+func checkGolden(t *testing.T, f *golden.File, isa simdpool.ISA, n int) {
 	t.Helper()
 	w, err := pool.NewWorkers(n)
 	if err != nil {
@@ -64,12 +63,12 @@ func checkGolden(t *testing.T, f *golden.File, isa simdpool.ISA, mode golden.Mod
 	}
 	defer w.Close()
 	w.SetMinShare(0)
-	s := golden.CheckAll(f.Cases, mode, w)
+	s := golden.CheckAll(f.Cases, w)
 	if s.Failed == 0 {
 		return
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s on %s (%s rules), %d workers: %s", f.Name, isa, mode, n, s)
+	fmt.Fprintf(&b, "%s on %s, %d workers: %s", f.Name, isa, n, s)
 	for i, fl := range s.Failures {
 		if i == maxListed {
 			fmt.Fprintf(&b, "\n  ... and %d more", len(s.Failures)-maxListed)

@@ -7,48 +7,12 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/simdpool/simdpool"
 	"github.com/simdpool/simdpool/pool"
 )
 
-// Mode selects the comparison rules.
-type Mode int
-
-const (
-	// Exact is the rule set for the generic ISA, and the one `simdpool verify`
-	// applies to whatever ISA is in use: max-type values and indices bit for bit
-	// (NaN equals NaN, the sign of zero counts), avg and adaptive avg 0 ULP
-	// (bitwise), LP within 2 ULP with the same NaN/±Inf class.
-	Exact Mode = iota
-	// SIMD is the rule set for the SIMD ISAs, compared with PyTorch: as Exact,
-	// except that a max-type zero may carry either sign, avg and adaptive avg
-	// need |got-want| <= 1e-6 + 1e-6*|want| (NaN and ±Inf identical), and LP
-	// passes that tolerance or 2 ULP, whichever is looser.
-	SIMD
-)
-
-func (m Mode) String() string {
-	if m == SIMD {
-		return "simd"
-	}
-	return "exact"
-}
-
-// ModeFor is the mode for testing the kernels of isa: Exact for the generic
-// ISA, SIMD for the others.
-func ModeFor(isa simdpool.ISA) Mode {
-	if isa == simdpool.Generic {
-		return Exact
-	}
-	return SIMD
-}
-
-// Tolerances of the SIMD rules, from the golden README.
-const (
-	ATol   = 1e-6
-	RTol   = 1e-6
-	MaxULP = 2
-)
+// MaxULP is the tolerance of LP pooling (the golden README's); every other
+// operator is compared bit for bit, on every ISA.
+const MaxULP = 2
 
 // runner computes a case through the pool API (float32). The indices are nil
 // unless the operator returns them.
@@ -96,10 +60,12 @@ func familyOf(op string) family {
 }
 
 // Check runs c on the kernels in use, on the workers w (nil: the caller's
-// goroutine), and compares the result with the case under the rules of m. It returns nil when the case passes, and otherwise an
+// goroutine), and compares the result with the case: max-type values and
+// indices bit for bit (NaN equals NaN, the sign of zero counts), avg and
+// adaptive avg bit for bit, LP within MaxULP with the same NaN/±Inf class. It returns nil when the case passes, and otherwise an
 // error saying why (a one-line message). It never panics: a panic in the pool
 // package is reported as the case's failure.
-func Check(c *Case, m Mode, w *pool.Workers) (err error) {
+func Check(c *Case, w *pool.Workers) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("panic: %v", r)
@@ -139,7 +105,7 @@ func Check(c *Case, m Mode, w *pool.Workers) (err error) {
 	if d := diff("input", x.Data, c.Input, bitEqual); d != "" {
 		return fmt.Errorf("the input was modified: %s", d)
 	}
-	if d := diff("output", out.Data, c.Output, equalFunc(familyOf(c.Op), m)); d != "" {
+	if d := diff("output", out.Data, c.Output, equalFunc(familyOf(c.Op))); d != "" {
 		return fmt.Errorf("%s", d)
 	}
 	if c.Indices != nil {
@@ -161,24 +127,13 @@ func Check(c *Case, m Mode, w *pool.Workers) (err error) {
 	return nil
 }
 
-// equalFunc is the element comparison for a family under mode m.
-func equalFunc(f family, m Mode) func(got, want float32) bool {
-	switch {
-	case f == famMax && m == Exact:
-		return bitEqual
-	case f == famMax:
-		return func(g, w float32) bool { return bitEqual(g, w) || (g == 0 && w == 0) }
-	case f == famAvg && m == Exact:
-		return bitEqual
-	case f == famAvg:
-		return func(g, w float32) bool { return sameClass(g, w) && (!finite(w) || within(g, w)) }
-	case f == famLp && m == Exact:
+// equalFunc is the element comparison for a family: bit for bit, but for LP
+// (within MaxULP, the same NaN/±Inf class).
+func equalFunc(f family) func(got, want float32) bool {
+	if f == famLp {
 		return func(g, w float32) bool { return sameClass(g, w) && (!finite(w) || ulps(g, w) <= MaxULP) }
-	default: // famLp, SIMD
-		return func(g, w float32) bool {
-			return sameClass(g, w) && (!finite(w) || ulps(g, w) <= MaxULP || within(g, w))
-		}
 	}
+	return bitEqual
 }
 
 // bitEqual: the same bits, or both NaN.
@@ -194,11 +149,6 @@ func sameClass(g, w float32) bool {
 		return finite(g) && finite(w)
 	}
 	return bitEqual(g, w)
-}
-
-// within is the README's sum tolerance |g-w| <= ATol + RTol*|w|.
-func within(g, w float32) bool {
-	return math.Abs(float64(g)-float64(w)) <= ATol+RTol*math.Abs(float64(w))
 }
 
 // ulps is the distance between two finite float32 values in units in the last

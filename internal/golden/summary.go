@@ -40,12 +40,11 @@ func (s *Summary) Merge(o Summary) {
 // String is the summary line "N passed, M failed".
 func (s Summary) String() string { return fmt.Sprintf("%d passed, %d failed", s.Passed, s.Failed) }
 
-// CheckAll checks every case under the rules of m, on the workers w (nil:
-// the caller's goroutine).
-func CheckAll(cases []*Case, m Mode, w *pool.Workers) Summary {
+// CheckAll checks every case on the workers w (nil: the caller's goroutine).
+func CheckAll(cases []*Case, w *pool.Workers) Summary {
 	var s Summary
 	for _, c := range cases {
-		s.Add(c, Check(c, m, w))
+		s.Add(c, Check(c, w))
 	}
 	return s
 }
