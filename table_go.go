@@ -4,16 +4,20 @@ package simdpool
 
 import "unsafe"
 
-// goKernels are the kernels of the table (asm/table) in this file, kernelIDs 1..8.
+// goKernels are the kernels of the table (asm/table) in this file, kernelIDs 1..12.
 var goKernels = [...]kernelInfo{
 	{name: "maxWinS0F32Go", kind: kindWindow, op: kMax, isa: Generic, size: 4, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
 	{name: "maxIdxWinS0F32Go", kind: kindWindow, op: kMaxIdx, isa: Generic, size: 4, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
 	{name: "sumWinS0F32Go", kind: kindWindow, op: kSum, isa: Generic, size: 4, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
 	{name: "sumSqWinS0F32Go", kind: kindWindow, op: kSumSq, isa: Generic, size: 4, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxBwdWinS0F32Go", kind: kindWindow, op: kMaxBwd, isa: Generic, size: 4, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "avgBwdWinS0F32Go", kind: kindWindow, op: kAvgBwd, isa: Generic, size: 4, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
 	{name: "maxWinS0F64Go", kind: kindWindow, op: kMax, isa: Generic, size: 8, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
 	{name: "maxIdxWinS0F64Go", kind: kindWindow, op: kMaxIdx, isa: Generic, size: 8, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
 	{name: "sumWinS0F64Go", kind: kindWindow, op: kSum, isa: Generic, size: 8, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
 	{name: "sumSqWinS0F64Go", kind: kindWindow, op: kSumSq, isa: Generic, size: 8, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxBwdWinS0F64Go", kind: kindWindow, op: kMaxBwd, isa: Generic, size: 8, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "avgBwdWinS0F64Go", kind: kindWindow, op: kAvgBwd, isa: Generic, size: 8, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
 }
 
 // callGoWindow calls kernel id.
@@ -28,13 +32,21 @@ func callGoWindow(id kernelID, a *winArgs, src, dst, idx unsafe.Pointer, planes 
 	case 4:
 		return windowRef[float32](kSumSq, a, src, dst, idx, planes)
 	case 5:
-		return windowRef[float64](kMax, a, src, dst, idx, planes)
+		return backRef[float32](kMaxBwd, a, src, dst, idx, planes)
 	case 6:
-		return windowRef[float64](kMaxIdx, a, src, dst, idx, planes)
+		return backRef[float32](kAvgBwd, a, src, dst, idx, planes)
 	case 7:
-		return windowRef[float64](kSum, a, src, dst, idx, planes)
+		return windowRef[float64](kMax, a, src, dst, idx, planes)
 	case 8:
+		return windowRef[float64](kMaxIdx, a, src, dst, idx, planes)
+	case 9:
+		return windowRef[float64](kSum, a, src, dst, idx, planes)
+	case 10:
 		return windowRef[float64](kSumSq, a, src, dst, idx, planes)
+	case 11:
+		return backRef[float64](kMaxBwd, a, src, dst, idx, planes)
+	case 12:
+		return backRef[float64](kAvgBwd, a, src, dst, idx, planes)
 	}
 	panic("simdpool: no pure-Go window kernel " + info(id).name)
 }

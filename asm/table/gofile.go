@@ -47,7 +47,11 @@ func WriteGo(path, arch, cmd string) error {
 				ret = "return "
 			}
 			if k.ISA == Go {
-				fmt.Fprintf(&b, "\tcase %d:\n\t\t%swindowRef[float%d](%s, %s)\n", base+i+1, ret, 8*k.Size, opConsts[k.Op], args)
+				ref := "windowRef"
+				if k.Op.Expand() {
+					ref = "backRef"
+				}
+				fmt.Fprintf(&b, "\tcase %d:\n\t\t%s%s[float%d](%s, %s)\n", base+i+1, ret, ref, 8*k.Size, opConsts[k.Op], args)
 			} else {
 				fmt.Fprintf(&b, "\tcase %d:\n\t\t%s%s(%s)\n", base+i+1, ret, k.Name(), asmArgs[kind])
 				if kind != Window {

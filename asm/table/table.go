@@ -22,15 +22,25 @@ const (
 type Op int
 
 const (
-	Max    Op = iota + 1 // maximum
-	MaxIdx               // maximum and its index
-	Sum                  // sum, then winArgs.post
-	SumSq                // sum of squares, then winArgs.post
-	Mean                 // global: ATen's cascade sum divided by n
+	Max     Op = iota + 1 // maximum
+	MaxIdx                // maximum and its index
+	Sum                   // sum, then winArgs.post
+	SumSq                 // sum of squares, then winArgs.post
+	Mean                  // global: ATen's cascade sum divided by n
+	MaxBwd                // backward of max pooling without overlaps, from the indices (an expand kernel)
+	AvgBwd                // backward of average pooling without overlaps (an expand kernel)
+	MeanBwd               // global: backward of the mean, each plane filled with its gradient / n
 )
 
-var opNames = map[Op]string{Max: "max", MaxIdx: "maxIdx", Sum: "sum", SumSq: "sumSq", Mean: "mean"}
-var opConsts = map[Op]string{Max: "kMax", MaxIdx: "kMaxIdx", Sum: "kSum", SumSq: "kSumSq", Mean: "kMean"}
+var opNames = map[Op]string{Max: "max", MaxIdx: "maxIdx", Sum: "sum", SumSq: "sumSq", Mean: "mean",
+	MaxBwd: "maxBwd", AvgBwd: "avgBwd", MeanBwd: "meanBwd"}
+var opConsts = map[Op]string{Max: "kMax", MaxIdx: "kMaxIdx", Sum: "kSum", SumSq: "kSumSq", Mean: "kMean",
+	MaxBwd: "kMaxBwd", AvgBwd: "kAvgBwd", MeanBwd: "kMeanBwd"}
+
+// Expand reports whether op is a backward window op: an expand kernel, which
+// writes the gradient rows of the forward's input (the root package's
+// backRef states the contract).
+func (op Op) Expand() bool { return op == MaxBwd || op == AvgBwd }
 
 // The ISAs (the root package's ISA values).
 const (
@@ -93,11 +103,14 @@ func (k Kernel) Name() string {
 // Doc says in one line what the kernel computes.
 func (k Kernel) Doc() string {
 	what := map[Op]string{
-		Max:    "the maximum of every window (leaving a plane with a NaN to its caller)",
-		MaxIdx: "the maximum of every window and its index (leaving a plane with a NaN or an edge maximum of -inf to its caller)",
-		Sum:    "the sum of every window in row-major order, divided as winArgs.post says",
-		SumSq:  "the sum of the squares of every window in row-major order, divided as winArgs.post says",
-		Mean:   "the mean of every plane, summed in the order of ATen's cascade sum",
+		Max:     "the maximum of every window (leaving a plane with a NaN to its caller)",
+		MaxIdx:  "the maximum of every window and its index (leaving a plane with a NaN or an edge maximum of -inf to its caller)",
+		Sum:     "the sum of every window in row-major order, divided as winArgs.post says",
+		SumSq:   "the sum of the squares of every window in row-major order, divided as winArgs.post says",
+		Mean:    "the mean of every plane, summed in the order of ATen's cascade sum",
+		MaxBwd:  "the gradient of max pooling without overlapping windows from its indices, row by row (leaving a plane with an index outside its window to its caller)",
+		AvgBwd:  "the gradient of average pooling without overlapping windows, row by row",
+		MeanBwd: "the gradient of the mean of every plane: the plane filled with its gradient divided by n",
 	}[k.Op]
 	taps := "for any horizontal taps"
 	switch {
@@ -122,7 +135,7 @@ func Kernels() []Kernel {
 func GoKernels() []Kernel {
 	var ks []Kernel
 	for _, size := range []int{4, 8} {
-		for _, op := range []Op{Max, MaxIdx, Sum, SumSq} {
+		for _, op := range []Op{Max, MaxIdx, Sum, SumSq, MaxBwd, AvgBwd} {
 			ks = append(ks, Kernel{Kind: Window, Op: op, ISA: Go, Size: size})
 		}
 	}
