@@ -35,6 +35,7 @@ type UnpoolPlan[T Float] struct {
 	planes            int
 	inPlane, outPlane int
 	tasks             *sync.Pool // runs' tasks (taskPool)
+	backTasks         *sync.Pool // Backward's tasks
 }
 
 // NewMaxUnpool1d plans max_unpool1d for inputs of shape (N, C, L) or (C, L).
@@ -146,7 +147,7 @@ func newMaxUnpool[T Float](op string, dims int, shape []int, o MaxUnpoolOptions)
 		return nil, errorf(op, "output", "has more elements than an int holds, shape %v", p.out)
 	}
 	p.inPlane, _ = product(in.spatial)
-	p.tasks = taskPool(p.unit)
+	p.tasks, p.backTasks = taskPool(p.unit), taskPool(p.backUnit)
 	return p, nil
 }
 
@@ -184,15 +185,23 @@ func (p *UnpoolPlan[T]) RunOn(w *Workers, dst, src []T, indices []int64) error {
 	if len(dst) != p.outLen {
 		return errorf(p.op, "dst", "must have %d elements for output shape %v, got %d", p.outLen, p.out, len(dst))
 	}
+	if err := p.checkIndices(indices); err != nil {
+		return err
+	}
+	units := w.Units(p.planes, (p.inLen+p.outLen)*size[T]())
+	per := (p.planes + units - 1) / units
+	parallelRun(w, p.tasks, (p.planes+per-1)/max(per, 1), unpoolRun[T]{dst, src, indices, per})
+	return nil
+}
+
+// checkIndices requires every index to lie in its output plane.
+func (p *UnpoolPlan[T]) checkIndices(indices []int64) error {
 	n := int64(p.outPlane)
 	for i, at := range indices {
 		if at < 0 || at >= n {
 			return errorf(p.op, "indices", "must lie in [0, %d) for output spatial size %v, got %d at position %d", n, p.spatial, at, i)
 		}
 	}
-	units := w.Units(p.planes, (p.inLen+p.outLen)*size[T]())
-	per := (p.planes + units - 1) / units
-	parallelRun(w, p.tasks, (p.planes+per-1)/max(per, 1), unpoolRun[T]{dst, src, indices, per})
 	return nil
 }
 

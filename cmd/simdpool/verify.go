@@ -12,7 +12,7 @@ import (
 	"github.com/simdpool/simdpool/pool"
 )
 
-const verifyUsage = `Usage: simdpool verify -golden DIR [-threads N] [-v]
+const verifyUsage = `Usage: simdpool verify -golden DIR [-grad] [-threads N] [-v]
 
 Checks this build against a directory of golden vectors in the format of
 ../shared/golden (every *.json and *.json.gz file in DIR): every forward case
@@ -23,8 +23,11 @@ strict rules: max-type values and indices bit for bit, avg and adaptive avg
 0 ULP, LP within 2 ULP. With a SIMD ISA it applies the SIMD tolerances of the
 golden README: max-type values and indices bit for bit (a zero may carry
 either sign), sums within 1e-6 + 1e-6*|ref|, NaN and infinities identical.
-Gradients are not checked. With -threads N every case runs on N workers,
-sharing every run (the results must not depend on N).
+With -grad it also checks every grad_input the directory records, on any
+ISA: the backward of grad_output must give it exactly for max-type and
+average pooling (zeros of either sign equal) and within 1e-5 + 1e-4*|ref| for
+LP pooling (NaN and infinities identical). With -threads N every case runs on
+N workers, sharing every run (the results must not depend on N).
 
 It prints one line per failing case, "FAIL <case name>: <why>", then the line
 "N passed, M failed". Exit status: 0 when every case passes, 1 when one fails,
@@ -42,6 +45,7 @@ func verify(args []string, stdout, stderr io.Writer) int {
 	dir := fs.String("golden", "", "directory of golden `DIR/*.json[.gz]` files (required)")
 	verbose := fs.Bool("v", false, "also print the ISA and a summary line per file")
 	threads := fs.Int("threads", 1, "run every case on `N` workers")
+	grad := fs.Bool("grad", false, "also check every grad_input (the backward)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), verifyUsage)
 		fs.PrintDefaults()
@@ -92,6 +96,9 @@ func verify(args []string, stdout, stderr io.Writer) int {
 		var s golden.Summary
 		for _, c := range f.Cases {
 			err := golden.Check(c, mode, w)
+			if *grad {
+				err = golden.CheckWithGrad(c, mode, w)
+			}
 			s.Add(c, err)
 			if err != nil {
 				fmt.Fprintf(stdout, "FAIL %s: %s\n", c.Name, oneLine(err.Error()))
