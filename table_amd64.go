@@ -6,7 +6,7 @@ package simdpool
 
 import "unsafe"
 
-// asmKernels are the kernels of the table (asm/table) in this file, kernelIDs 13..142.
+// asmKernels are the kernels of the table (asm/table) in this file, kernelIDs 13..154.
 var asmKernels = [...]kernelInfo{
 	{name: "maxWinS2K2D1P0F32AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 4, lanes: 8, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 16},
 	{name: "maxWinS2K3D1P1F32AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 4, lanes: 8, s: 2, k: 3, d: 1, p: 1, lo: -1, hi: 16},
@@ -73,6 +73,12 @@ var asmKernels = [...]kernelInfo{
 	{name: "sumSqWinS1K0F64AVX2", kind: kindWindow, op: kSumSq, isa: AVX2, size: 8, lanes: 4, s: 1, k: 0, d: 0, p: 0, lo: 0, hi: 0},
 	{name: "sumSqWinS2K0F64AVX2", kind: kindWindow, op: kSumSq, isa: AVX2, size: 8, lanes: 4, s: 2, k: 0, d: 0, p: 0, lo: 0, hi: 0},
 	{name: "maxGlobalF32AVX2", kind: kindGlobal, op: kMax, isa: AVX2, size: 4, lanes: 8, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxBwdWinS2K2D1P0F32AVX2", kind: kindWindow, op: kMaxBwd, isa: AVX2, size: 4, lanes: 8, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 16},
+	{name: "avgBwdWinS2K2D1P0F32AVX2", kind: kindWindow, op: kAvgBwd, isa: AVX2, size: 4, lanes: 8, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 16},
+	{name: "meanBwdGlobalF32AVX2", kind: kindGlobal, op: kMeanBwd, isa: AVX2, size: 4, lanes: 8, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxBwdWinS2K2D1P0F64AVX2", kind: kindWindow, op: kMaxBwd, isa: AVX2, size: 8, lanes: 4, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 8},
+	{name: "avgBwdWinS2K2D1P0F64AVX2", kind: kindWindow, op: kAvgBwd, isa: AVX2, size: 8, lanes: 4, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 8},
+	{name: "meanBwdGlobalF64AVX2", kind: kindGlobal, op: kMeanBwd, isa: AVX2, size: 8, lanes: 4, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
 	{name: "maxWinS2K2D1P0F32AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 4, lanes: 16, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 32},
 	{name: "maxWinS2K3D1P1F32AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 4, lanes: 16, s: 2, k: 3, d: 1, p: 1, lo: -1, hi: 32},
 	{name: "maxWinS2K3D1P0F32AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 4, lanes: 16, s: 2, k: 3, d: 1, p: 0, lo: 0, hi: 33},
@@ -138,6 +144,12 @@ var asmKernels = [...]kernelInfo{
 	{name: "sumSqWinS1K0F64AVX512", kind: kindWindow, op: kSumSq, isa: AVX512, size: 8, lanes: 8, s: 1, k: 0, d: 0, p: 0, lo: 0, hi: 0},
 	{name: "sumSqWinS2K0F64AVX512", kind: kindWindow, op: kSumSq, isa: AVX512, size: 8, lanes: 8, s: 2, k: 0, d: 0, p: 0, lo: 0, hi: 0},
 	{name: "maxGlobalF32AVX512", kind: kindGlobal, op: kMax, isa: AVX512, size: 4, lanes: 16, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxBwdWinS2K2D1P0F32AVX512", kind: kindWindow, op: kMaxBwd, isa: AVX512, size: 4, lanes: 16, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 32},
+	{name: "avgBwdWinS2K2D1P0F32AVX512", kind: kindWindow, op: kAvgBwd, isa: AVX512, size: 4, lanes: 16, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 32},
+	{name: "meanBwdGlobalF32AVX512", kind: kindGlobal, op: kMeanBwd, isa: AVX512, size: 4, lanes: 16, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxBwdWinS2K2D1P0F64AVX512", kind: kindWindow, op: kMaxBwd, isa: AVX512, size: 8, lanes: 8, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 16},
+	{name: "avgBwdWinS2K2D1P0F64AVX512", kind: kindWindow, op: kAvgBwd, isa: AVX512, size: 8, lanes: 8, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 16},
+	{name: "meanBwdGlobalF64AVX512", kind: kindGlobal, op: kMeanBwd, isa: AVX512, size: 8, lanes: 8, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
 }
 
 // callWindow calls kernel id.
@@ -272,133 +284,149 @@ func callWindow(id kernelID, a *winArgs, src, dst, idx unsafe.Pointer, planes in
 	case 76:
 		return sumSqWinS2K0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 78:
-		return maxWinS2K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxBwdWinS2K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 79:
-		return maxWinS2K3D1P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
-	case 80:
-		return maxWinS2K3D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return avgBwdWinS2K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 81:
-		return maxWinS1K3D1P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxBwdWinS2K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 82:
-		return maxWinS1K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
-	case 83:
-		return maxWinS1K3D2P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return avgBwdWinS2K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 84:
-		return maxWinS1K1D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 85:
-		return maxWinS1K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K3D1P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 86:
-		return maxWinS2K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K3D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 87:
-		return maxIdxWinS2K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K3D1P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 88:
-		return maxIdxWinS2K3D1P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 89:
-		return maxIdxWinS2K3D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K3D2P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 90:
-		return maxIdxWinS1K3D1P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K1D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 91:
-		return maxIdxWinS1K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 92:
-		return maxIdxWinS1K3D2P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 93:
-		return maxIdxWinS1K1D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 94:
-		return maxIdxWinS1K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K3D1P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 95:
-		return maxIdxWinS2K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K3D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 96:
-		return sumWinS2K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K3D1P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 97:
-		return sumWinS2K3D1P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 98:
-		return sumWinS2K3D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K3D2P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 99:
-		return sumWinS1K3D1P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K1D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 100:
-		return sumWinS1K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 101:
-		return sumWinS1K1D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 102:
-		return sumWinS1K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 103:
-		return sumWinS2K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K3D1P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 104:
-		return sumSqWinS2K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K3D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 105:
-		return sumSqWinS2K3D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K3D1P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 106:
-		return sumSqWinS1K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 107:
-		return sumSqWinS1K1D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K1D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 108:
-		return sumSqWinS1K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 109:
-		return sumSqWinS2K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 110:
-		return maxWinS2K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS2K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 111:
-		return maxWinS2K3D1P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS2K3D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 112:
-		return maxWinS2K3D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS1K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 113:
-		return maxWinS1K3D1P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS1K1D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 114:
-		return maxWinS1K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS1K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 115:
-		return maxWinS1K3D2P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS2K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 116:
-		return maxWinS1K1D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 117:
-		return maxWinS1K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K3D1P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 118:
-		return maxWinS2K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K3D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 119:
-		return maxIdxWinS2K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K3D1P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 120:
-		return maxIdxWinS2K3D1P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 121:
-		return maxIdxWinS2K3D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K3D2P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 122:
-		return maxIdxWinS1K3D1P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K1D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 123:
-		return maxIdxWinS1K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 124:
-		return maxIdxWinS1K3D2P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 125:
-		return maxIdxWinS1K1D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 126:
-		return maxIdxWinS1K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K3D1P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 127:
-		return maxIdxWinS2K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K3D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 128:
-		return sumWinS2K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K3D1P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 129:
-		return sumWinS2K3D1P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 130:
-		return sumWinS2K3D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K3D2P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 131:
-		return sumWinS1K3D1P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K1D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 132:
-		return sumWinS1K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 133:
-		return sumWinS1K1D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 134:
-		return sumWinS1K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 135:
-		return sumWinS2K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K3D1P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 136:
-		return sumSqWinS2K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K3D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 137:
-		return sumSqWinS2K3D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K3D1P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 138:
-		return sumSqWinS1K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 139:
-		return sumSqWinS1K1D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K1D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 140:
-		return sumSqWinS1K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 141:
+		return sumWinS2K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 142:
+		return sumSqWinS2K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 143:
+		return sumSqWinS2K3D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 144:
+		return sumSqWinS1K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 145:
+		return sumSqWinS1K1D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 146:
+		return sumSqWinS1K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 147:
 		return sumSqWinS2K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 149:
+		return maxBwdWinS2K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 150:
+		return avgBwdWinS2K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 152:
+		return maxBwdWinS2K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 153:
+		return avgBwdWinS2K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	}
 	return callGoWindow(id, a, src, dst, idx, planes)
 }
@@ -409,8 +437,20 @@ func callGlobal(id kernelID, dst, src unsafe.Pointer, planes, n int) {
 	case 77:
 		maxGlobalF32AVX2((*byte)(dst), (*byte)(src), planes, n)
 		return
-	case 142:
+	case 80:
+		meanBwdGlobalF32AVX2((*byte)(dst), (*byte)(src), planes, n)
+		return
+	case 83:
+		meanBwdGlobalF64AVX2((*byte)(dst), (*byte)(src), planes, n)
+		return
+	case 148:
 		maxGlobalF32AVX512((*byte)(dst), (*byte)(src), planes, n)
+		return
+	case 151:
+		meanBwdGlobalF32AVX512((*byte)(dst), (*byte)(src), planes, n)
+		return
+	case 154:
+		meanBwdGlobalF64AVX512((*byte)(dst), (*byte)(src), planes, n)
 		return
 	}
 	panic("simdpool: no global kernel " + info(id).name)

@@ -152,6 +152,9 @@ func Arch(arch string) []Kernel {
 				ks = append(ks, windows(isa, size)...)
 			}
 			ks = append(ks, Kernel{Kind: Global, Op: Max, ISA: isa, Size: 4})
+			for _, size := range []int{4, 8} {
+				ks = append(ks, backward(isa, size)...)
+			}
 		}
 	}
 	return ks
@@ -183,4 +186,16 @@ func windows(isa string, size int) []Kernel {
 		}
 	}
 	return ks
+}
+
+// backward lists the backward kernels of an ISA and element size: the
+// expand kernels of 2x2 stride-2 windows (the common non-overlapping ones;
+// other non-overlapping windows run the pure-Go expand kernel), and the
+// global mean's fill.
+func backward(isa string, size int) []Kernel {
+	return []Kernel{
+		{Kind: Window, Op: MaxBwd, ISA: isa, Size: size, S: 2, K: 2, D: 1, P: 0},
+		{Kind: Window, Op: AvgBwd, ISA: isa, Size: size, S: 2, K: 2, D: 1, P: 0},
+		{Kind: Global, Op: MeanBwd, ISA: isa, Size: size},
+	}
 }

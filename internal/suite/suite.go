@@ -330,18 +330,23 @@ func (o *Operator) For(isa simdpool.ISA) (*Operator, error) {
 	if o.Seq != nil {
 		return o, nil
 	}
-	prev := simdpool.Current()
-	defer func() { _ = simdpool.Use(prev) }()
-	if err := simdpool.Use(isa); err != nil {
-		return nil, err
-	}
-	p, err := o.Case.Plan()
+	p, err := planFor(o.Case, isa)
 	if err != nil {
 		return nil, err
 	}
 	c := *o
 	c.Plan = p
 	return &c, nil
+}
+
+// planFor plans c with the kernels of isa.
+func planFor(c Case, isa simdpool.ISA) (*pool.Plan[float32], error) {
+	prev := simdpool.Current()
+	defer func() { _ = simdpool.Use(prev) }()
+	if err := simdpool.Use(isa); err != nil {
+		return nil, err
+	}
+	return c.Plan()
 }
 
 // Run pools In (under Mask) into Out once. It does not allocate.
