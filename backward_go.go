@@ -30,9 +30,10 @@ import "unsafe"
 // window's elements inside the input (the caller scatters that plane), else
 // the number of planes.
 
-// backRef is the expand kernel contract written out in Go, column by column:
-// the pure-Go expand kernel for any stride and taps, and the reference the
-// other expand kernels are tested against.
+// backRef is the expand kernel contract written out in Go: each tap row
+// zeroed, then each output's columns written; the pure-Go expand kernel for
+// any stride and taps (k <= s), and the reference the other expand kernels
+// are tested against.
 func backRef[T Float](op kernelOp, a *winArgs, gin, gout, idx unsafe.Pointer, planes int) int {
 	es := size[T]()
 	for pl := range planes {
@@ -51,18 +52,20 @@ func backRef[T Float](op kernelOp, a *winArgs, gin, gout, idx unsafe.Pointer, pl
 					row := unsafe.Add(gin, pl*a.srcPlane+a.srcOff+z*a.srcSlab+r*a.srcRow+a.tapOff[v])
 					pos := int64(a.tapIdx[v] + base)
 					for x := range a.w {
-						j, t := (x+a.p)/a.s, (x+a.p)%a.s
-						var val T
-						if j < a.wo && t < a.k {
-							g := *(*T)(unsafe.Add(out, j*es))
-							switch {
-							case op == kAvgBwd:
-								val = 0 + sumPostRef(a, g, j)
-							case *(*int64)(unsafe.Add(ix, j*8)) == pos+int64(x):
-								val = 0 + g
-							}
+						*(*T)(unsafe.Add(row, x*es)) = 0
+					}
+					for j := range a.wo { // the columns x = j*s - p + t, t < k, of output j
+						g := *(*T)(unsafe.Add(out, j*es))
+						if op == kAvgBwd {
+							g = sumPostRef(a, g, j)
 						}
-						*(*T)(unsafe.Add(row, x*es)) = val
+						for t := range a.k {
+							x := j*a.s - a.p + t
+							if x < 0 || x >= a.w || (op == kMaxBwd && *(*int64)(unsafe.Add(ix, j*8)) != pos+int64(x)) {
+								continue
+							}
+							*(*T)(unsafe.Add(row, x*es)) = 0 + g
+						}
 					}
 				}
 			}

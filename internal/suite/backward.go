@@ -12,13 +12,16 @@ import (
 // (BenchmarkSuite/S1/pass=backward/impl=..., simdpool bench -pass backward).
 var BackwardCases = []string{"S1", "S2", "S3", "S4", "S5", "S8", "S11"}
 
-// HasBackward reports whether the backward of c is timed: a case of
+// HasBackward reports whether the backward of c is timed: a suite case of
 // BackwardCases, or a custom case of a pooling operator.
 func (c Case) HasBackward() bool {
 	if c.isSeq() {
 		return false
 	}
-	return c.Name == "" || slices.Contains(BackwardCases, c.Name)
+	if slices.ContainsFunc(Cases(), func(s Case) bool { return s.Name == c.Name }) {
+		return slices.Contains(BackwardCases, c.Name)
+	}
+	return true
 }
 
 // Backward is the backward of a case ready to run: its plan, the forward's
