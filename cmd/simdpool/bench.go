@@ -46,6 +46,7 @@ rounds of t_memcpy/t_impl, paired within a round).
   simdpool bench -op max_pool2d -shape 1x64x112x112 -kernel 3 -stride 2 -padding 1
   simdpool bench -op masked_mean -shape 32x512x1024   # (B, T, H), mask all ones
   simdpool bench -pass backward           # the gradients of S1,S2,S3,S4,S5,S8,S11
+  simdpool bench -pass backward -list     # the cases timed backward
 
 With -pass backward it times the gradient with respect to the input
 (Plan.Backward) instead: its bytes are the gradient of the output, the
@@ -125,6 +126,9 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	}
 	if *list {
 		for _, c := range suite.Cases() {
+			if *pass == "backward" && !c.HasBackward() {
+				continue
+			}
 			fmt.Fprintf(stdout, "%-4s %-20s %-18s %-22s %s\n", c.Name, c.Op, suite.Shape(c.InputShape), c.ArgString(), c.What)
 		}
 		return 0
