@@ -1,5 +1,7 @@
 package simdpool
 
+import "unsafe"
+
 // This file holds the generic backward kernels: the gradients of the pooling
 // operators with respect to their input, in plain Go on every GOARCH, and the
 // oracle every backward kernel is tested against. Like the forward ones they
@@ -13,19 +15,23 @@ package simdpool
 // gradient plane of inPlane elements is zeroed, then every output of its
 // plane, in order, adds its gradient at its index (flat in the plane); an
 // index of -1 (a window with no element inside the input) adds nothing.
-// Indices must lie in [-1, inPlane).
+// Indices must lie in [-1, inPlane) (Backward checks them).
 func scatterGeneric[T Float](gin, gout []T, idx []int64, planes, inPlane, outPlane int) {
 	for p := range planes {
 		scatterPlane(gin[p*inPlane:(p+1)*inPlane], gout[p*outPlane:(p+1)*outPlane], idx[p*outPlane:(p+1)*outPlane])
 	}
 }
 
-// scatterPlane is scatterGeneric on one plane.
+// scatterPlane is scatterGeneric on one plane: the fast scalar path of
+// overlapping windows, whose order it keeps. The indices were checked, so
+// the writes go without bounds checks.
 func scatterPlane[T Float](gin, gout []T, idx []int64) {
 	clear(gin)
+	gout = gout[:len(idx)]
+	base, es := unsafe.Pointer(unsafe.SliceData(gin)), uintptr(size[T]())
 	for o, at := range idx {
 		if at >= 0 {
-			gin[at] += gout[o]
+			*(*T)(unsafe.Add(base, uintptr(at)*es)) += gout[o]
 		}
 	}
 }

@@ -615,11 +615,14 @@ func (e *expand) zeroTails() {
 }
 
 // meanFill emits the global mean's backward: each of planes planes of n
-// elements at dst filled with src[p] / T(n).
+// elements at dst filled with src[p] / T(n). The quotients of L planes at a
+// time come from one vector division (each correctly rounded, as the scalar
+// one), then each plane is filled: whole vectors, then its last n%L elements
+// under a mask (float32 planes of at most maxFlat elements: see meanFlat).
 func meanFill(k table.Kernel) {
 	v := newVX(k.ISA == table.AVX512, k.Size)
 	name := k.Name()
-	TEXT(name, NOSPLIT, "func(dst, src *byte, planes, n int)")
+	TEXT(name, 0, "func(dst, src *byte, planes, n int)") // not NOSPLIT: a stack slot
 	Pragma("noescape")
 	Doc(k.Doc())
 	dst, src, planes, n := GP64(), GP64(), GP64(), GP64()
@@ -627,12 +630,18 @@ func meanFill(k table.Kernel) {
 	Load(Param("src"), src)
 	Load(Param("planes"), planes)
 	Load(Param("n"), n)
-	Comment("T(n), and the mask of the last n%L elements of a plane.")
+	Comment("T(n) in every lane, and the mask of the last n%L elements of a plane.")
 	fn := XMM()
 	if v.f64() {
 		VCVTSI2SDQ(n, fn, fn)
 	} else {
 		VCVTSI2SSQ(n, fn, fn)
+	}
+	fnv := v.vec()
+	if v.f64() {
+		VBROADCASTSD(fn, fnv)
+	} else {
+		VBROADCASTSS(fn, fnv)
 	}
 	full := GP64()
 	MOVQ(n, full)
@@ -657,48 +666,159 @@ func meanFill(k table.Kernel) {
 			VPCMPGTD(constTable(v, "iota", 1, 0), mt, mt)
 		}
 	}
-	Label("plane")
+	quots := AllocLocal(64) // the quotients of a group of L planes
+	// fill fills the plane at dst with the broadcast r and steps dst to the next.
+	fill := func(r VecVirtual, lbl string) {
+		i := GP64()
+		XORQ(i, i)
+		Label(lbl + "vec")
+		CMPQ(i, full)
+		JGE(LabelRef(lbl + "tail"))
+		v.store(r, Mem{Base: dst, Index: i, Scale: uint8(v.es)})
+		ADDQ(U32(v.L), i)
+		JMP(LabelRef(lbl + "vec"))
+		Label(lbl + "tail")
+		m := Mem{Base: dst, Index: i, Scale: uint8(v.es)}
+		switch {
+		case v.z && v.f64():
+			VMOVUPD(r, kt, m)
+		case v.z:
+			VMOVUPS(r, kt, m)
+		case v.f64():
+			VMASKMOVPD(r, mt, m)
+		default:
+			VMASKMOVPS(r, mt, m)
+		}
+		LEAQ(Mem{Base: dst, Index: n, Scale: uint8(v.es)}, dst)
+	}
+	bcast := func(m Mem, r VecVirtual) {
+		if v.f64() {
+			VBROADCASTSD(m, r)
+		} else {
+			VBROADCASTSS(m, r)
+		}
+	}
+
+	if !v.f64() {
+		meanFlat(v, dst, src, planes, n, fnv)
+	}
+	Comment("Groups of L planes: one division.")
+	Label("group")
+	CMPQ(planes, U32(v.L))
+	JLT(LabelRef("single"))
+	q := v.vec()
+	v.load(Mem{Base: src}, q)
+	v.div(fnv, q, q)
+	v.store(q, quots)
+	l := GP64()
+	XORQ(l, l)
+	Label("member")
+	r := v.vec()
+	bcast(Mem{Base: quots.Base, Disp: quots.Disp, Index: l, Scale: uint8(v.es)}, r)
+	fill(r, "g")
+	INCQ(l)
+	CMPQ(l, U32(v.L))
+	JLT(LabelRef("member"))
+	ADDQ(U32(v.L*v.es), src)
+	SUBQ(U32(v.L), planes)
+	JMP(LabelRef("group"))
+
+	Comment("The last planes, one by one.")
+	Label("single")
 	TESTQ(planes, planes)
 	JZ(LabelRef("done"))
-	q := XMM()
+	x := XMM()
 	if v.f64() {
-		VMOVSD(Mem{Base: src}, q)
-		VDIVSD(fn, q, q)
+		VMOVSD(Mem{Base: src}, x)
+		VDIVSD(fn, x, x)
 	} else {
-		VMOVSS(Mem{Base: src}, q)
-		VDIVSS(fn, q, q)
+		VMOVSS(Mem{Base: src}, x)
+		VDIVSS(fn, x, x)
 	}
-	r := v.vec()
+	r = v.vec()
 	if v.f64() {
-		VBROADCASTSD(q, r)
+		VBROADCASTSD(x, r)
 	} else {
-		VBROADCASTSS(q, r)
+		VBROADCASTSS(x, r)
 	}
-	i := GP64()
-	XORQ(i, i)
-	Label("vec")
-	CMPQ(i, full)
-	JGE(LabelRef("tail"))
-	v.store(r, Mem{Base: dst, Index: i, Scale: uint8(v.es)})
-	ADDQ(U32(v.L), i)
-	JMP(LabelRef("vec"))
-	Label("tail")
-	m := Mem{Base: dst, Index: i, Scale: uint8(v.es)}
-	switch {
-	case v.z && v.f64():
-		VMOVUPD(r, kt, m)
-	case v.z:
-		VMOVUPS(r, kt, m)
-	case v.f64():
-		VMASKMOVPD(r, mt, m)
-	default:
-		VMASKMOVPS(r, mt, m)
-	}
-	LEAQ(Mem{Base: dst, Index: n, Scale: uint8(v.es)}, dst)
+	fill(r, "s")
 	ADDQ(U32(v.es), src)
 	DECQ(planes)
-	JMP(LabelRef("plane"))
+	JMP(LabelRef("single"))
 	Label("done")
 	VZEROUPPER()
 	RET()
+}
+
+// maxFlat bounds the planes meanFlat fills: its table of permutations takes
+// maxFlat vectors of the stack.
+const maxFlat = 64
+
+// meanFlat emits the float32 fill of groups of L planes of n <= maxFlat
+// elements: the group's L*n elements are n whole vectors, vector k's lane l
+// holding the quotient of plane (k*L+l)/n of the group; one table of those
+// permutations (VPERMPS indices, computed once per call: exact float32
+// quotients of integers below 2^12, truncated) turns the L quotients into each
+// vector, stored without masks. It falls through to the plane-by-plane fill
+// for larger planes and for the last planes.
+func meanFlat(v vx, dst, src, planes, n GPVirtual, fnv VecVirtual) {
+	Comment("Planes of at most maxFlat elements: whole vectors over groups of L planes.")
+	CMPQ(n, U32(maxFlat))
+	JGT(LabelRef("group"))
+	CMPQ(planes, U32(v.L))
+	JLT(LabelRef("single"))
+	tbl := AllocLocal(maxFlat * v.L * 4)
+	pos, step := v.vec(), v.vec()
+	if v.z {
+		VMOVDQU32(constTable(v, "iota", 1, 0), pos)
+	} else {
+		VMOVDQU(constTable(v, "iota", 1, 0), pos)
+	}
+	t := GP64()
+	MOVQ(U32(v.L), t)
+	v.ibcast(t, step)
+	off, end := GP64(), GP64()
+	XORQ(off, off)
+	MOVQ(n, end)
+	SHLQ(U8(log2(v.L*4)), end) // n vectors of table
+	Label("table")
+	f := v.vec()
+	VCVTDQ2PS(pos, f)
+	VDIVPS(fnv, f, f)
+	VCVTTPS2DQ(f, f)
+	entry := Mem{Base: tbl.Base, Disp: tbl.Disp, Index: off, Scale: 1}
+	if v.z {
+		VMOVDQU32(f, entry)
+	} else {
+		VMOVDQU(f, entry)
+	}
+	VPADDD(step, pos, pos)
+	ADDQ(U32(v.L*4), off)
+	CMPQ(off, end)
+	JLT(LabelRef("table"))
+
+	Label("flat")
+	CMPQ(planes, U32(v.L))
+	JLT(LabelRef("single"))
+	q := v.vec()
+	v.load(Mem{Base: src}, q)
+	v.div(fnv, q, q)
+	XORQ(off, off)
+	Label("flatVec")
+	ix, r := v.vec(), v.vec()
+	entry = Mem{Base: tbl.Base, Disp: tbl.Disp, Index: off, Scale: 1}
+	if v.z {
+		VMOVDQU32(entry, ix)
+	} else {
+		VMOVDQU(entry, ix)
+	}
+	VPERMPS(q, ix, r)
+	v.store(r, Mem{Base: dst, Index: off, Scale: 1}) // a table entry is as long as a vector
+	ADDQ(U32(v.L*4), off)
+	CMPQ(off, end)
+	JLT(LabelRef("flatVec"))
+	ADDQ(end, dst) // n vectors: L planes
+	ADDQ(U32(v.L*4), src)
+	SUBQ(U32(v.L), planes)
+	JMP(LabelRef("flat"))
 }
