@@ -367,3 +367,21 @@ func TestLpBackwardDerivative(t *testing.T) {
 		}
 	}
 }
+
+func testMeanBackwardSizes[T Float](t *testing.T) {
+	r := rand.New(rand.NewPCG(42, 43))
+	for _, n := range []int{1, 2, 3, 5, 7, 8, 15, 16, 17, 49, 63, 64, 65, 100, 4097} {
+		for _, planes := range []int{1, 7, 15, 16, 17, 33, 50} {
+			g := Geometry{Planes: planes, D: Unit, H: Unit, W: Axis{In: n, Out: 1, Kernel: n, Stride: n, Dilation: 1}}
+			newBackCase[T](t, r, "mean", g, n%2 == 0).check(t, r)
+		}
+	}
+}
+
+// TestMeanBackwardSizes runs the global mean's backward over plane sizes and
+// counts around the vector widths and the fill kernels' paths.
+func TestMeanBackwardSizes(t *testing.T) {
+	forEachISA(t, func(t *testing.T, isa ISA) {
+		eachType(t, testMeanBackwardSizes[float32], testMeanBackwardSizes[float64])
+	})
+}
