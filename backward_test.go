@@ -385,3 +385,33 @@ func TestMeanBackwardSizes(t *testing.T) {
 		eachType(t, testMeanBackwardSizes[float32], testMeanBackwardSizes[float64])
 	})
 }
+
+func testBackwardOverlapping[T Float](t *testing.T) {
+	r := rand.New(rand.NewPCG(44, 45))
+	for in := 1; in <= 4*16+3; in++ {
+		for _, ceil := range []bool{false, true} {
+			w, ok := axisOf(in, 3, 2, 1, 1, ceil)
+			if !ok {
+				continue
+			}
+			hs := []Axis{Unit}
+			if h, ok := axisOf(1+in%9, 3, 2, 1, 1, ceil); ok {
+				hs = append(hs, h)
+			}
+			for _, h := range hs {
+				g := Geometry{Planes: 1 + r.IntN(3), D: Unit, H: h, W: w}
+				newBackCase[T](t, r, "max", g, in%4 == 0).check(t, r)
+			}
+		}
+	}
+}
+
+// TestBackwardOverlapping runs max backward over overlapping 3-tap stride-2
+// windows with padding 1 (ResNet's stem: the scalar scatter in order) in 1d
+// and 2d, every row length up to 4*16+3, both ceil modes, with indices
+// outside their windows now and then.
+func TestBackwardOverlapping(t *testing.T) {
+	forEachISA(t, func(t *testing.T, isa ISA) {
+		eachType(t, testBackwardOverlapping[float32], testBackwardOverlapping[float64])
+	})
+}
