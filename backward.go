@@ -302,10 +302,10 @@ func (b *Backward[T]) check(gin, gout []T, idx []int64, src []T) error {
 	if len(gin) != b.inLen || len(gout) != b.outLen {
 		return fmt.Errorf("%w: gin %d (want %d), gout %d (want %d)", ErrLength, len(gin), b.inLen, len(gout), b.outLen)
 	}
-	if b.NeedsIndices() != (idx != nil) || (idx != nil && len(idx) != b.outLen) {
+	if (b.NeedsIndices() && len(idx) != b.outLen) || (!b.NeedsIndices() && idx != nil) {
 		return fmt.Errorf("%w: idx %d (want %d, or nil without indices)", ErrLength, len(idx), b.outLen)
 	}
-	if b.NeedsInput() != (src != nil) || (src != nil && len(src) != b.inLen) {
+	if (b.NeedsInput() && len(src) != b.inLen) || (!b.NeedsInput() && src != nil) {
 		return fmt.Errorf("%w: src %d (want %d, or nil but for LP)", ErrLength, len(src), b.inLen)
 	}
 	if idx != nil {

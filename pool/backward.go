@@ -87,11 +87,11 @@ func (p *Plan[T]) checkBackward(gradInput, gradOutput []T, indices []int64, src 
 		return err
 	}
 	switch {
-	case p.back.needsSrc && src == nil:
+	case p.back.needsSrc && src == nil && p.inLen > 0:
 		return errorf(p.op, "src", "is required: the backward of %s needs the forward's input", p.op)
 	case !p.back.needsSrc && src != nil:
 		return errorf(p.op, "src", "is not an input of the backward of %s: pass nil", p.op)
-	case src != nil && len(src) != p.inLen:
+	case p.back.needsSrc && len(src) != p.inLen:
 		return errorf(p.op, "src", "must have %d elements for input shape %v, got %d", p.inLen, p.in, len(src))
 	}
 	return nil
@@ -108,15 +108,15 @@ func checkGradients[T Float](op string, in, out []int, inLen, outLen int, gradIn
 	return nil
 }
 
-// checkBackIndices checks that a backward gets indices (of outLen elements)
-// exactly when it needs them.
+// checkBackIndices checks that a backward gets indices (of outLen elements;
+// nil when there are none) exactly when it needs them.
 func checkBackIndices(op string, out []int, outLen int, need bool, indices []int64) error {
 	switch {
-	case need && indices == nil:
+	case need && indices == nil && outLen > 0:
 		return errorf(op, "indices", "are required: the backward of %s sends each gradient to the index the forward returned", op)
 	case !need && indices != nil:
 		return errorf(op, "indices", "are not an input of the backward of %s: pass nil", op)
-	case indices != nil && len(indices) != outLen:
+	case need && len(indices) != outLen:
 		return errorf(op, "indices", "must have %d elements for output shape %v, got %d", outLen, out, len(indices))
 	}
 	return nil

@@ -42,7 +42,7 @@ func (p *StochasticPlan[T]) BackwardOn(w *Workers, gradInput, gradOutput []T, in
 		return indexError(p.op, p.in, p.back.RunOn(w, gradInput, gradOutput, indices, nil))
 	}
 	switch {
-	case src == nil:
+	case src == nil && p.inLen > 0:
 		return errorf(p.op, "src", "is required in inference mode: the gradient of sum(a^2)/sum(a) needs the forward's input")
 	case len(src) != p.inLen:
 		return errorf(p.op, "src", "must have %d elements for input shape %v, got %d", p.inLen, p.in, len(src))

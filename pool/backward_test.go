@@ -387,3 +387,23 @@ func TestUnpoolBackwardIsAdjoint(t *testing.T) {
 	}
 	assert.InDelta(t, a, b, 1e-12)
 }
+
+// TestBackwardEmpty: an empty batch or output needs no indices nor input.
+func TestBackwardEmpty(t *testing.T) {
+	p, err := pool.NewMaxPool2d[float32]([]int{0, 3, 4, 4}, pool.MaxPoolOptions{KernelSize: []int{2}})
+	require.NoError(t, err)
+	require.NoError(t, p.Backward(nil, nil, nil, nil))
+	lp, err := pool.NewLpPool1d[float32]([]int{0, 3, 4}, pool.LpPoolOptions{NormType: 2, KernelSize: []int{2}})
+	require.NoError(t, err)
+	require.NoError(t, lp.Backward(nil, nil, nil, nil))
+	a, err := pool.NewAdaptiveMaxPool1d[float32]([]int{2, 3, 4}, pool.AdaptiveMaxPoolOptions{OutputSize: []int{0}})
+	require.NoError(t, err)
+	gin := filled(24, 7)
+	require.NoError(t, a.Backward(gin, nil, nil, nil))
+	assert.Equal(t, make([]float32, 24), gin, "no outputs: a zero gradient")
+	fp, err := pool.NewFractionalMaxPool2d[float32]([]int{1, 1, 4, 4}, pool.FractionalMaxPoolOptions{KernelSize: []int{2}, OutputSize: []int{0}})
+	require.NoError(t, err)
+	fgin := filled(16, 7)
+	require.NoError(t, fp.Backward(fgin, nil, nil))
+	assert.Equal(t, make([]float32, 16), fgin)
+}
