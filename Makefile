@@ -86,15 +86,18 @@ onnx-golden-check:
 	[ "$$n" -eq "$$m" ] || { echo "testdata/onnx has $$n files, $(ONNX_SRC) has $$m: run make onnx-golden" >&2; exit 1; }
 
 # compare runs PyTorch 1.13 (Debian's python3-torch; 1 thread, NCHW and channels_last)
-# on the suite next to simdpool and prints the joined table: make compare [CASES=S1,S4].
+# on the suite next to simdpool and prints the joined table: make compare [CASES=S1,S4];
+# make compare PASS=backward compares the backward (autograd, NCHW) of the backward cases.
 PYTHON ?= /usr/bin/python3
 CASES ?=
+PASS ?= forward
 
 compare:
 	@command -v $(PYTHON) >/dev/null || { echo "make compare: $(PYTHON) not found; it needs Debian's PyTorch: apt-get install -y python3-torch" >&2; exit 1; }
 	@d=$$(mktemp -d) && trap 'rm -rf "$$d"' EXIT && \
-	$(PYTHON) compare/torch_bench.py $(if $(CASES),--cases $(CASES)) >"$$d/torch.jsonl" && \
-	go run ./cmd/simdpool bench -json $(if $(CASES),-cases $(CASES)) >"$$d/simdpool.jsonl" && \
+	cases="$(CASES)" && if [ -z "$$cases" ] && [ "$(PASS)" = backward ]; then cases=$$(go run ./cmd/simdpool bench -pass backward -list | cut -d' ' -f1 | paste -sd, -); fi && \
+	$(PYTHON) compare/torch_bench.py --pass $(PASS) $${cases:+--cases $$cases} >"$$d/torch.jsonl" && \
+	go run ./cmd/simdpool bench -json -pass $(PASS) $${cases:+-cases $$cases} >"$$d/simdpool.jsonl" && \
 	go run ./compare "$$d/simdpool.jsonl" "$$d/torch.jsonl"
 
 # ci is what CI runs on a clean clone.

@@ -12,9 +12,10 @@ import (
 
 // BenchmarkSuite times every case of the standard suite (internal/suite/suite.json)
 // with every implementation this machine runs, as BenchmarkSuite/S1/impl=avx512
-// (on two workers, BenchmarkSuite/S1/threads=2/impl=avx512, and on float64,
-// BenchmarkSuite/S1/dtype=float64/impl=avx512), next to impl=memcpy: a copy
-// (libc's memcpy with cgo, else Go's copy()) of
+// (on two workers, BenchmarkSuite/S1/threads=2/impl=avx512, on float64,
+// BenchmarkSuite/S1/dtype=float64/impl=avx512, and the backward of the cases
+// of suite.BackwardCases, BenchmarkSuite/S1/pass=backward/impl=avx512), next
+// to impl=memcpy: a copy (libc's memcpy with cgo, else Go's copy()) of
 // (in+out)/2 bytes, the same traffic and footprint as the operator. Bytes per op are input plus output bytes, so the
 // MB/s column is the effective bandwidth. Compare runs with benchstat:
 //
@@ -42,15 +43,21 @@ func BenchmarkSuite(b *testing.B) {
 				}
 			})
 			b.Run("dtype=float64", func(b *testing.B) { benchFloat64(b, c, all.In) })
-			b.Run("impl=memcpy", func(b *testing.B) {
-				cp := suite.NewCopy(all.Bytes())
-				b.SetBytes(cp.Bytes())
-				b.ReportAllocs()
-				for b.Loop() {
-					cp.Run()
-				}
-			})
+			b.Run("impl=memcpy", func(b *testing.B) { benchCopy(b, all.Bytes()) })
+			if c.HasBackward() {
+				b.Run("pass=backward", func(b *testing.B) { benchBackward(b, c) })
+			}
 		})
+	}
+}
+
+// benchCopy times the memory-copy reference of nbytes of traffic.
+func benchCopy(b *testing.B, nbytes int64) {
+	cp := suite.NewCopy(nbytes)
+	b.SetBytes(cp.Bytes())
+	b.ReportAllocs()
+	for b.Loop() {
+		cp.Run()
 	}
 }
 

@@ -335,6 +335,36 @@ func maxGlobalF32AVX2(dst *byte, src *byte, planes int, n int)
 //go:noescape
 func meanGlobalF32AVX2(dst *byte, src *byte, planes int, n int)
 
+// maxBwdWinS2K2D1P0F32AVX2 computes the gradient of max pooling without overlapping windows from its indices, row by row (leaving a plane with an index outside its window to its caller), for stride 2, 2 taps, dilation 1 and padding 0, on float32 with AVX2.
+//
+//go:noescape
+func maxBwdWinS2K2D1P0F32AVX2(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
+// avgBwdWinS2K2D1P0F32AVX2 computes the gradient of average pooling without overlapping windows, row by row, for stride 2, 2 taps, dilation 1 and padding 0, on float32 with AVX2.
+//
+//go:noescape
+func avgBwdWinS2K2D1P0F32AVX2(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
+// meanBwdGlobalF32AVX2 computes the gradient of the mean of every plane: the plane filled with its gradient divided by n, over whole planes, on float32 with AVX2.
+//
+//go:noescape
+func meanBwdGlobalF32AVX2(dst *byte, src *byte, planes int, n int)
+
+// maxBwdWinS2K2D1P0F64AVX2 computes the gradient of max pooling without overlapping windows from its indices, row by row (leaving a plane with an index outside its window to its caller), for stride 2, 2 taps, dilation 1 and padding 0, on float64 with AVX2.
+//
+//go:noescape
+func maxBwdWinS2K2D1P0F64AVX2(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
+// avgBwdWinS2K2D1P0F64AVX2 computes the gradient of average pooling without overlapping windows, row by row, for stride 2, 2 taps, dilation 1 and padding 0, on float64 with AVX2.
+//
+//go:noescape
+func avgBwdWinS2K2D1P0F64AVX2(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
+// meanBwdGlobalF64AVX2 computes the gradient of the mean of every plane: the plane filled with its gradient divided by n, over whole planes, on float64 with AVX2.
+//
+//go:noescape
+func meanBwdGlobalF64AVX2(dst *byte, src *byte, planes int, n int)
+
 // maxWinS2K2D1P0F32AVX512 computes the maximum of every window (leaving a plane with a NaN to its caller), for stride 2, 2 taps, dilation 1 and padding 0, on float32 with AVX512.
 //
 //go:noescape
@@ -665,6 +695,36 @@ func maxGlobalF32AVX512(dst *byte, src *byte, planes int, n int)
 //
 //go:noescape
 func meanGlobalF32AVX512(dst *byte, src *byte, planes int, n int)
+
+// maxBwdWinS2K2D1P0F32AVX512 computes the gradient of max pooling without overlapping windows from its indices, row by row (leaving a plane with an index outside its window to its caller), for stride 2, 2 taps, dilation 1 and padding 0, on float32 with AVX512.
+//
+//go:noescape
+func maxBwdWinS2K2D1P0F32AVX512(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
+// avgBwdWinS2K2D1P0F32AVX512 computes the gradient of average pooling without overlapping windows, row by row, for stride 2, 2 taps, dilation 1 and padding 0, on float32 with AVX512.
+//
+//go:noescape
+func avgBwdWinS2K2D1P0F32AVX512(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
+// meanBwdGlobalF32AVX512 computes the gradient of the mean of every plane: the plane filled with its gradient divided by n, over whole planes, on float32 with AVX512.
+//
+//go:noescape
+func meanBwdGlobalF32AVX512(dst *byte, src *byte, planes int, n int)
+
+// maxBwdWinS2K2D1P0F64AVX512 computes the gradient of max pooling without overlapping windows from its indices, row by row (leaving a plane with an index outside its window to its caller), for stride 2, 2 taps, dilation 1 and padding 0, on float64 with AVX512.
+//
+//go:noescape
+func maxBwdWinS2K2D1P0F64AVX512(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
+// avgBwdWinS2K2D1P0F64AVX512 computes the gradient of average pooling without overlapping windows, row by row, for stride 2, 2 taps, dilation 1 and padding 0, on float64 with AVX512.
+//
+//go:noescape
+func avgBwdWinS2K2D1P0F64AVX512(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
+// meanBwdGlobalF64AVX512 computes the gradient of the mean of every plane: the plane filled with its gradient divided by n, over whole planes, on float64 with AVX512.
+//
+//go:noescape
+func meanBwdGlobalF64AVX512(dst *byte, src *byte, planes int, n int)
 
 // maxWinS2K2D1P0I8AVX2 computes the maximum of every window, for stride 2, 2 taps, dilation 1 and padding 0, on int8 with AVX2.
 //

@@ -30,11 +30,14 @@ const (
 type kernelOp uint8
 
 const (
-	kMax    kernelOp = iota + 1 // maximum (windows: NaN may be left to the caller)
-	kMaxIdx                     // maximum and its index
-	kSum                        // sum, then winArgs.post
-	kSumSq                      // sum of squares, then winArgs.post
-	kMean                       // global: ATen's cascade sum divided by n
+	kMax     kernelOp = iota + 1 // maximum (windows: NaN may be left to the caller)
+	kMaxIdx                      // maximum and its index
+	kSum                         // sum, then winArgs.post
+	kSumSq                       // sum of squares, then winArgs.post
+	kMean                        // global: ATen's cascade sum divided by n
+	kMaxBwd                      // backward of max, windows that do not overlap: expand (see backRef)
+	kAvgBwd                      // backward of average, windows that do not overlap: expand (see backRef)
+	kMeanBwd                     // global: backward of the mean, each plane filled with its gradient / n
 )
 
 // kernelInfo describes one kernel of the table.

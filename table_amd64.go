@@ -6,7 +6,7 @@ package simdpool
 
 import "unsafe"
 
-// asmKernels are the kernels of the table (asm/table) in this file, kernelIDs 57..224.
+// asmKernels are the kernels of the table (asm/table) in this file, kernelIDs 61..240.
 var asmKernels = [...]kernelInfo{
 	{name: "maxWinS2K2D1P0F32AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 4, lanes: 8, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 16},
 	{name: "maxWinS2K3D1P1F32AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 4, lanes: 8, s: 2, k: 3, d: 1, p: 1, lo: -1, hi: 16},
@@ -74,6 +74,12 @@ var asmKernels = [...]kernelInfo{
 	{name: "sumSqWinS2K0F64AVX2", kind: kindWindow, op: kSumSq, isa: AVX2, size: 8, lanes: 4, s: 2, k: 0, d: 0, p: 0, lo: 0, hi: 0},
 	{name: "maxGlobalF32AVX2", kind: kindGlobal, op: kMax, isa: AVX2, size: 4, lanes: 8, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
 	{name: "meanGlobalF32AVX2", kind: kindGlobal, op: kMean, isa: AVX2, size: 4, lanes: 8, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxBwdWinS2K2D1P0F32AVX2", kind: kindWindow, op: kMaxBwd, isa: AVX2, size: 4, lanes: 8, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 16},
+	{name: "avgBwdWinS2K2D1P0F32AVX2", kind: kindWindow, op: kAvgBwd, isa: AVX2, size: 4, lanes: 8, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 16},
+	{name: "meanBwdGlobalF32AVX2", kind: kindGlobal, op: kMeanBwd, isa: AVX2, size: 4, lanes: 8, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxBwdWinS2K2D1P0F64AVX2", kind: kindWindow, op: kMaxBwd, isa: AVX2, size: 8, lanes: 4, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 8},
+	{name: "avgBwdWinS2K2D1P0F64AVX2", kind: kindWindow, op: kAvgBwd, isa: AVX2, size: 8, lanes: 4, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 8},
+	{name: "meanBwdGlobalF64AVX2", kind: kindGlobal, op: kMeanBwd, isa: AVX2, size: 8, lanes: 4, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
 	{name: "maxWinS2K2D1P0F32AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 4, lanes: 16, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 32},
 	{name: "maxWinS2K3D1P1F32AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 4, lanes: 16, s: 2, k: 3, d: 1, p: 1, lo: -1, hi: 32},
 	{name: "maxWinS2K3D1P0F32AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 4, lanes: 16, s: 2, k: 3, d: 1, p: 0, lo: 0, hi: 33},
@@ -140,6 +146,12 @@ var asmKernels = [...]kernelInfo{
 	{name: "sumSqWinS2K0F64AVX512", kind: kindWindow, op: kSumSq, isa: AVX512, size: 8, lanes: 8, s: 2, k: 0, d: 0, p: 0, lo: 0, hi: 0},
 	{name: "maxGlobalF32AVX512", kind: kindGlobal, op: kMax, isa: AVX512, size: 4, lanes: 16, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
 	{name: "meanGlobalF32AVX512", kind: kindGlobal, op: kMean, isa: AVX512, size: 4, lanes: 16, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxBwdWinS2K2D1P0F32AVX512", kind: kindWindow, op: kMaxBwd, isa: AVX512, size: 4, lanes: 16, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 32},
+	{name: "avgBwdWinS2K2D1P0F32AVX512", kind: kindWindow, op: kAvgBwd, isa: AVX512, size: 4, lanes: 16, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 32},
+	{name: "meanBwdGlobalF32AVX512", kind: kindGlobal, op: kMeanBwd, isa: AVX512, size: 4, lanes: 16, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxBwdWinS2K2D1P0F64AVX512", kind: kindWindow, op: kMaxBwd, isa: AVX512, size: 8, lanes: 8, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 16},
+	{name: "avgBwdWinS2K2D1P0F64AVX512", kind: kindWindow, op: kAvgBwd, isa: AVX512, size: 8, lanes: 8, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 16},
+	{name: "meanBwdGlobalF64AVX512", kind: kindGlobal, op: kMeanBwd, isa: AVX512, size: 8, lanes: 8, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
 	{name: "maxWinS2K2D1P0I8AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 1, lanes: 32, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 64},
 	{name: "maxWinS2K3D1P1I8AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 1, lanes: 32, s: 2, k: 3, d: 1, p: 1, lo: -1, hi: 64},
 	{name: "maxWinS2K3D1P0I8AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 1, lanes: 32, s: 2, k: 3, d: 1, p: 0, lo: 0, hi: 66},
@@ -181,333 +193,349 @@ var asmKernels = [...]kernelInfo{
 // callWindow calls kernel id.
 func callWindow(id kernelID, a *winArgs, src, dst, idx unsafe.Pointer, planes int) int {
 	switch id {
-	case 57:
-		return maxWinS2K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
-	case 58:
-		return maxWinS2K3D1P1F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
-	case 59:
-		return maxWinS2K3D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
-	case 60:
-		return maxWinS1K3D1P1F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 61:
-		return maxWinS1K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 62:
-		return maxWinS1K3D2P1F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K3D1P1F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 63:
-		return maxWinS1K1D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K3D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 64:
-		return maxWinS1K0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K3D1P1F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 65:
-		return maxWinS2K0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 66:
-		return maxIdxWinS2K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K3D2P1F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 67:
-		return maxIdxWinS2K3D1P1F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K1D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 68:
-		return maxIdxWinS2K3D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 69:
-		return maxIdxWinS1K3D1P1F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 70:
-		return maxIdxWinS1K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 71:
-		return maxIdxWinS1K3D2P1F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K3D1P1F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 72:
-		return maxIdxWinS1K1D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K3D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 73:
-		return maxIdxWinS1K0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K3D1P1F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 74:
-		return maxIdxWinS2K0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 75:
-		return sumWinS2K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K3D2P1F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 76:
-		return sumWinS2K3D1P1F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K1D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 77:
-		return sumWinS2K3D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 78:
-		return sumWinS1K3D1P1F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 79:
-		return sumWinS1K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 80:
-		return sumWinS1K1D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K3D1P1F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 81:
-		return sumWinS1K0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K3D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 82:
-		return sumWinS2K0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K3D1P1F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 83:
-		return sumSqWinS2K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 84:
-		return sumSqWinS2K3D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K1D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 85:
-		return sumSqWinS1K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 86:
-		return sumSqWinS1K1D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 87:
-		return sumSqWinS1K0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS2K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 88:
-		return sumSqWinS2K0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS2K3D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 89:
-		return maxWinS2K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS1K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 90:
-		return maxWinS2K3D1P1F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS1K1D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 91:
-		return maxWinS2K3D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS1K0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 92:
-		return maxWinS1K3D1P1F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS2K0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 93:
-		return maxWinS1K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 94:
-		return maxWinS1K3D2P1F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K3D1P1F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 95:
-		return maxWinS1K1D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K3D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 96:
-		return maxWinS1K0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K3D1P1F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 97:
-		return maxWinS2K0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 98:
-		return maxIdxWinS2K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K3D2P1F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 99:
-		return maxIdxWinS2K3D1P1F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K1D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 100:
-		return maxIdxWinS2K3D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 101:
-		return maxIdxWinS1K3D1P1F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 102:
-		return maxIdxWinS1K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 103:
-		return maxIdxWinS1K3D2P1F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K3D1P1F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 104:
-		return maxIdxWinS1K1D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K3D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 105:
-		return maxIdxWinS1K0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K3D1P1F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 106:
-		return maxIdxWinS2K0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 107:
-		return sumWinS2K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K3D2P1F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 108:
-		return sumWinS2K3D1P1F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K1D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 109:
-		return sumWinS2K3D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 110:
-		return sumWinS1K3D1P1F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 111:
-		return sumWinS1K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 112:
-		return sumWinS1K1D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K3D1P1F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 113:
-		return sumWinS1K0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K3D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 114:
-		return sumWinS2K0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K3D1P1F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 115:
-		return sumSqWinS2K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 116:
-		return sumSqWinS2K3D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K1D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 117:
-		return sumSqWinS1K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 118:
-		return sumSqWinS1K1D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 119:
-		return sumSqWinS1K0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS2K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 120:
-		return sumSqWinS2K0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS2K3D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 121:
+		return sumSqWinS1K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 122:
+		return sumSqWinS1K1D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 123:
-		return maxWinS2K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS1K0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 124:
-		return maxWinS2K3D1P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
-	case 125:
-		return maxWinS2K3D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
-	case 126:
-		return maxWinS1K3D1P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS2K0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 127:
-		return maxWinS1K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxBwdWinS2K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 128:
-		return maxWinS1K3D2P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
-	case 129:
-		return maxWinS1K1D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return avgBwdWinS2K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 130:
-		return maxWinS1K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxBwdWinS2K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 131:
-		return maxWinS2K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
-	case 132:
-		return maxIdxWinS2K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return avgBwdWinS2K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 133:
-		return maxIdxWinS2K3D1P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 134:
-		return maxIdxWinS2K3D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K3D1P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 135:
-		return maxIdxWinS1K3D1P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K3D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 136:
-		return maxIdxWinS1K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K3D1P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 137:
-		return maxIdxWinS1K3D2P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 138:
-		return maxIdxWinS1K1D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K3D2P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 139:
-		return maxIdxWinS1K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K1D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 140:
-		return maxIdxWinS2K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 141:
-		return sumWinS2K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 142:
-		return sumWinS2K3D1P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 143:
-		return sumWinS2K3D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K3D1P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 144:
-		return sumWinS1K3D1P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K3D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 145:
-		return sumWinS1K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K3D1P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 146:
-		return sumWinS1K1D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 147:
-		return sumWinS1K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K3D2P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 148:
-		return sumWinS2K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K1D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 149:
-		return sumSqWinS2K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 150:
-		return sumSqWinS2K3D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 151:
-		return sumSqWinS1K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 152:
-		return sumSqWinS1K1D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K3D1P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 153:
-		return sumSqWinS1K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K3D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 154:
-		return sumSqWinS2K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K3D1P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 155:
-		return maxWinS2K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 156:
-		return maxWinS2K3D1P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K1D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 157:
-		return maxWinS2K3D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 158:
-		return maxWinS1K3D1P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 159:
-		return maxWinS1K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS2K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 160:
-		return maxWinS1K3D2P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS2K3D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 161:
-		return maxWinS1K1D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS1K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 162:
-		return maxWinS1K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS1K1D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 163:
-		return maxWinS2K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS1K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 164:
-		return maxIdxWinS2K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS2K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 165:
-		return maxIdxWinS2K3D1P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 166:
-		return maxIdxWinS2K3D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K3D1P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 167:
-		return maxIdxWinS1K3D1P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K3D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 168:
-		return maxIdxWinS1K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K3D1P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 169:
-		return maxIdxWinS1K3D2P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 170:
-		return maxIdxWinS1K1D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K3D2P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 171:
-		return maxIdxWinS1K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K1D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 172:
-		return maxIdxWinS2K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 173:
-		return sumWinS2K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 174:
-		return sumWinS2K3D1P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 175:
-		return sumWinS2K3D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K3D1P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 176:
-		return sumWinS1K3D1P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K3D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 177:
-		return sumWinS1K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K3D1P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 178:
-		return sumWinS1K1D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 179:
-		return sumWinS1K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K3D2P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 180:
-		return sumWinS2K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K1D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 181:
-		return sumSqWinS2K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 182:
-		return sumSqWinS2K3D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 183:
-		return sumSqWinS1K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 184:
-		return sumSqWinS1K1D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K3D1P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 185:
-		return sumSqWinS1K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K3D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 186:
-		return sumSqWinS2K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K3D1P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 187:
+		return sumWinS1K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 188:
+		return sumWinS1K1D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 189:
-		return maxWinS2K2D1P0I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 190:
-		return maxWinS2K3D1P1I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 191:
-		return maxWinS2K3D1P0I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS2K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 192:
-		return maxWinS1K3D1P1I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS2K3D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 193:
-		return maxWinS1K2D1P0I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS1K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 194:
-		return maxWinS1K3D2P1I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS1K1D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 195:
-		return maxWinS1K1D1P0I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS1K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 196:
-		return maxWinS1K0I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
-	case 197:
-		return maxWinS2K0I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
-	case 198:
-		return maxWinS2K2D1P0U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS2K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 199:
-		return maxWinS2K3D1P1U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxBwdWinS2K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 200:
-		return maxWinS2K3D1P0U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
-	case 201:
-		return maxWinS1K3D1P1U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return avgBwdWinS2K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 202:
-		return maxWinS1K2D1P0U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxBwdWinS2K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 203:
-		return maxWinS1K3D2P1U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
-	case 204:
-		return maxWinS1K1D1P0U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return avgBwdWinS2K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 205:
-		return maxWinS1K0U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K2D1P0I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 206:
-		return maxWinS2K0U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K3D1P1I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 207:
-		return maxWinS2K2D1P0I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K3D1P0I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 208:
-		return maxWinS2K3D1P1I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K3D1P1I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 209:
-		return maxWinS2K3D1P0I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K2D1P0I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 210:
-		return maxWinS1K3D1P1I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K3D2P1I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 211:
-		return maxWinS1K2D1P0I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K1D1P0I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 212:
-		return maxWinS1K3D2P1I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K0I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 213:
-		return maxWinS1K1D1P0I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K0I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 214:
-		return maxWinS1K0I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K2D1P0U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 215:
-		return maxWinS2K0I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K3D1P1U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 216:
-		return maxWinS2K2D1P0U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K3D1P0U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 217:
-		return maxWinS2K3D1P1U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K3D1P1U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 218:
-		return maxWinS2K3D1P0U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K2D1P0U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 219:
-		return maxWinS1K3D1P1U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K3D2P1U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 220:
-		return maxWinS1K2D1P0U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K1D1P0U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 221:
-		return maxWinS1K3D2P1U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K0U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 222:
-		return maxWinS1K1D1P0U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K0U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 223:
-		return maxWinS1K0U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K2D1P0I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 224:
+		return maxWinS2K3D1P1I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 225:
+		return maxWinS2K3D1P0I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 226:
+		return maxWinS1K3D1P1I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 227:
+		return maxWinS1K2D1P0I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 228:
+		return maxWinS1K3D2P1I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 229:
+		return maxWinS1K1D1P0I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 230:
+		return maxWinS1K0I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 231:
+		return maxWinS2K0I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 232:
+		return maxWinS2K2D1P0U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 233:
+		return maxWinS2K3D1P1U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 234:
+		return maxWinS2K3D1P0U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 235:
+		return maxWinS1K3D1P1U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 236:
+		return maxWinS1K2D1P0U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 237:
+		return maxWinS1K3D2P1U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 238:
+		return maxWinS1K1D1P0U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 239:
+		return maxWinS1K0U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 240:
 		return maxWinS2K0U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	}
 	return callGoWindow(id, a, src, dst, idx, planes)
@@ -516,17 +544,29 @@ func callWindow(id kernelID, a *winArgs, src, dst, idx unsafe.Pointer, planes in
 // callGlobal calls kernel id.
 func callGlobal(id kernelID, dst, src unsafe.Pointer, planes, n int) {
 	switch id {
-	case 121:
+	case 125:
 		maxGlobalF32AVX2((*byte)(dst), (*byte)(src), planes, n)
 		return
-	case 122:
+	case 126:
 		meanGlobalF32AVX2((*byte)(dst), (*byte)(src), planes, n)
 		return
-	case 187:
+	case 129:
+		meanBwdGlobalF32AVX2((*byte)(dst), (*byte)(src), planes, n)
+		return
+	case 132:
+		meanBwdGlobalF64AVX2((*byte)(dst), (*byte)(src), planes, n)
+		return
+	case 197:
 		maxGlobalF32AVX512((*byte)(dst), (*byte)(src), planes, n)
 		return
-	case 188:
+	case 198:
 		meanGlobalF32AVX512((*byte)(dst), (*byte)(src), planes, n)
+		return
+	case 201:
+		meanBwdGlobalF32AVX512((*byte)(dst), (*byte)(src), planes, n)
+		return
+	case 204:
+		meanBwdGlobalF64AVX512((*byte)(dst), (*byte)(src), planes, n)
 		return
 	}
 	panic("simdpool: no global kernel " + info(id).name)

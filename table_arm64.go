@@ -6,7 +6,7 @@ package simdpool
 
 import "unsafe"
 
-// asmKernels are the kernels of the table (asm/table) in this file, kernelIDs 57..122.
+// asmKernels are the kernels of the table (asm/table) in this file, kernelIDs 61..126.
 var asmKernels = [...]kernelInfo{
 	{name: "maxWinS2K2D1P0F32NEON", kind: kindWindow, op: kMax, isa: NEON, size: 4, lanes: 16, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 32},
 	{name: "maxWinS2K3D1P1F32NEON", kind: kindWindow, op: kMax, isa: NEON, size: 4, lanes: 16, s: 2, k: 3, d: 1, p: 1, lo: -1, hi: 32},
@@ -79,133 +79,133 @@ var asmKernels = [...]kernelInfo{
 // callWindow calls kernel id.
 func callWindow(id kernelID, a *winArgs, src, dst, idx unsafe.Pointer, planes int) int {
 	switch id {
-	case 57:
-		return maxWinS2K2D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
-	case 58:
-		return maxWinS2K3D1P1F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
-	case 59:
-		return maxWinS2K3D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
-	case 60:
-		return maxWinS1K3D1P1F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 61:
-		return maxWinS1K2D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K2D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 62:
-		return maxWinS1K3D2P1F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K3D1P1F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 63:
-		return maxWinS1K1D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K3D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 64:
-		return maxWinS1K0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K3D1P1F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 65:
-		return maxWinS2K0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K2D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 66:
-		return maxIdxWinS2K2D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K3D2P1F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 67:
-		return maxIdxWinS2K3D1P1F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K1D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 68:
-		return maxIdxWinS2K3D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 69:
-		return maxIdxWinS1K3D1P1F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 70:
-		return maxIdxWinS1K2D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K2D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 71:
-		return maxIdxWinS1K3D2P1F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K3D1P1F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 72:
-		return maxIdxWinS1K1D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K3D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 73:
-		return maxIdxWinS1K0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K3D1P1F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 74:
-		return maxIdxWinS2K0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K2D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 75:
-		return sumWinS2K2D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K3D2P1F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 76:
-		return sumWinS2K3D1P1F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K1D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 77:
-		return sumWinS2K3D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 78:
-		return sumWinS1K3D1P1F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 79:
-		return sumWinS1K2D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K2D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 80:
-		return sumWinS1K1D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K3D1P1F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 81:
-		return sumWinS1K0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K3D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 82:
-		return sumWinS2K0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K3D1P1F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 83:
-		return sumSqWinS2K2D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K2D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 84:
-		return sumSqWinS2K3D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K1D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 85:
-		return sumSqWinS1K2D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 86:
-		return sumSqWinS1K1D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 87:
-		return sumSqWinS1K0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS2K2D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 88:
-		return sumSqWinS2K0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS2K3D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 89:
-		return maxWinS2K2D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS1K2D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 90:
-		return maxWinS2K3D1P1F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS1K1D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 91:
-		return maxWinS2K3D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS1K0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 92:
-		return maxWinS1K3D1P1F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS2K0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 93:
-		return maxWinS1K2D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K2D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 94:
-		return maxWinS1K3D2P1F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K3D1P1F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 95:
-		return maxWinS1K1D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K3D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 96:
-		return maxWinS1K0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K3D1P1F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 97:
-		return maxWinS2K0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K2D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 98:
-		return maxIdxWinS2K2D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K3D2P1F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 99:
-		return maxIdxWinS2K3D1P1F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K1D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 100:
-		return maxIdxWinS2K3D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 101:
-		return maxIdxWinS1K3D1P1F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 102:
-		return maxIdxWinS1K2D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K2D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 103:
-		return maxIdxWinS1K3D2P1F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K3D1P1F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 104:
-		return maxIdxWinS1K1D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K3D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 105:
-		return maxIdxWinS1K0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K3D1P1F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 106:
-		return maxIdxWinS2K0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K2D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 107:
-		return sumWinS2K2D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K3D2P1F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 108:
-		return sumWinS2K3D1P1F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K1D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 109:
-		return sumWinS2K3D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 110:
-		return sumWinS1K3D1P1F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 111:
-		return sumWinS1K2D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K2D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 112:
-		return sumWinS1K1D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K3D1P1F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 113:
-		return sumWinS1K0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K3D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 114:
-		return sumWinS2K0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K3D1P1F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 115:
-		return sumSqWinS2K2D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K2D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 116:
-		return sumSqWinS2K3D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K1D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 117:
-		return sumSqWinS1K2D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 118:
-		return sumSqWinS1K1D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 119:
-		return sumSqWinS1K0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS2K2D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 120:
+		return sumSqWinS2K3D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 121:
+		return sumSqWinS1K2D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 122:
+		return sumSqWinS1K1D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 123:
+		return sumSqWinS1K0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 124:
 		return sumSqWinS2K0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	}
 	return callGoWindow(id, a, src, dst, idx, planes)
@@ -214,10 +214,10 @@ func callWindow(id kernelID, a *winArgs, src, dst, idx unsafe.Pointer, planes in
 // callGlobal calls kernel id.
 func callGlobal(id kernelID, dst, src unsafe.Pointer, planes, n int) {
 	switch id {
-	case 121:
+	case 125:
 		maxGlobalF32NEON((*byte)(dst), (*byte)(src), planes, n)
 		return
-	case 122:
+	case 126:
 		meanGlobalF32NEON((*byte)(dst), (*byte)(src), planes, n)
 		return
 	}

@@ -4,7 +4,7 @@ package simdpool
 
 import "unsafe"
 
-// goKernels are the kernels of the table (asm/table) in this file, kernelIDs 1..56.
+// goKernels are the kernels of the table (asm/table) in this file, kernelIDs 1..60.
 var goKernels = [...]kernelInfo{
 	{name: "maxWinS0F32Go", kind: kindWindow, op: kMax, isa: Generic, size: 4, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
 	{name: "maxWinS2K2D1P0F32Go", kind: kindWindow, op: kMax, isa: Generic, size: 4, lanes: 1, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 2},
@@ -34,6 +34,8 @@ var goKernels = [...]kernelInfo{
 	{name: "sumSqWinS2K3D1P0F32Go", kind: kindWindow, op: kSumSq, isa: Generic, size: 4, lanes: 1, s: 2, k: 3, d: 1, p: 0, lo: 0, hi: 3},
 	{name: "sumSqWinS1K2D1P0F32Go", kind: kindWindow, op: kSumSq, isa: Generic, size: 4, lanes: 1, s: 1, k: 2, d: 1, p: 0, lo: 0, hi: 2},
 	{name: "sumSqWinS1K1D1P0F32Go", kind: kindWindow, op: kSumSq, isa: Generic, size: 4, lanes: 1, s: 1, k: 1, d: 1, p: 0, lo: 0, hi: 1},
+	{name: "maxBwdWinS0F32Go", kind: kindWindow, op: kMaxBwd, isa: Generic, size: 4, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "avgBwdWinS0F32Go", kind: kindWindow, op: kAvgBwd, isa: Generic, size: 4, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
 	{name: "maxWinS0F64Go", kind: kindWindow, op: kMax, isa: Generic, size: 8, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
 	{name: "maxWinS2K2D1P0F64Go", kind: kindWindow, op: kMax, isa: Generic, size: 8, lanes: 1, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 2},
 	{name: "maxWinS2K3D1P1F64Go", kind: kindWindow, op: kMax, isa: Generic, size: 8, lanes: 1, s: 2, k: 3, d: 1, p: 1, lo: -1, hi: 2},
@@ -62,6 +64,8 @@ var goKernels = [...]kernelInfo{
 	{name: "sumSqWinS2K3D1P0F64Go", kind: kindWindow, op: kSumSq, isa: Generic, size: 8, lanes: 1, s: 2, k: 3, d: 1, p: 0, lo: 0, hi: 3},
 	{name: "sumSqWinS1K2D1P0F64Go", kind: kindWindow, op: kSumSq, isa: Generic, size: 8, lanes: 1, s: 1, k: 2, d: 1, p: 0, lo: 0, hi: 2},
 	{name: "sumSqWinS1K1D1P0F64Go", kind: kindWindow, op: kSumSq, isa: Generic, size: 8, lanes: 1, s: 1, k: 1, d: 1, p: 0, lo: 0, hi: 1},
+	{name: "maxBwdWinS0F64Go", kind: kindWindow, op: kMaxBwd, isa: Generic, size: 8, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "avgBwdWinS0F64Go", kind: kindWindow, op: kAvgBwd, isa: Generic, size: 8, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
 }
 
 // callGoWindow calls kernel id.
@@ -124,61 +128,69 @@ func callGoWindow(id kernelID, a *winArgs, src, dst, idx unsafe.Pointer, planes 
 	case 28:
 		return winS1K1D1[float32](kSumSq, a, src, dst, idx, planes)
 	case 29:
-		return windowRef[float64](kMax, a, src, dst, idx, planes)
+		return backRef[float32](kMaxBwd, a, src, dst, idx, planes)
 	case 30:
-		return winS2K2D1[float64](kMax, a, src, dst, idx, planes)
+		return backRef[float32](kAvgBwd, a, src, dst, idx, planes)
 	case 31:
-		return winS2K3D1[float64](kMax, a, src, dst, idx, planes)
+		return windowRef[float64](kMax, a, src, dst, idx, planes)
 	case 32:
-		return winS2K3D1[float64](kMax, a, src, dst, idx, planes)
+		return winS2K2D1[float64](kMax, a, src, dst, idx, planes)
 	case 33:
-		return winS1K3D1[float64](kMax, a, src, dst, idx, planes)
+		return winS2K3D1[float64](kMax, a, src, dst, idx, planes)
 	case 34:
-		return winS1K2D1[float64](kMax, a, src, dst, idx, planes)
+		return winS2K3D1[float64](kMax, a, src, dst, idx, planes)
 	case 35:
-		return winS1K3D2[float64](kMax, a, src, dst, idx, planes)
+		return winS1K3D1[float64](kMax, a, src, dst, idx, planes)
 	case 36:
-		return winS1K1D1[float64](kMax, a, src, dst, idx, planes)
+		return winS1K2D1[float64](kMax, a, src, dst, idx, planes)
 	case 37:
-		return windowRef[float64](kMaxIdx, a, src, dst, idx, planes)
+		return winS1K3D2[float64](kMax, a, src, dst, idx, planes)
 	case 38:
-		return winS2K2D1[float64](kMaxIdx, a, src, dst, idx, planes)
+		return winS1K1D1[float64](kMax, a, src, dst, idx, planes)
 	case 39:
-		return winS2K3D1[float64](kMaxIdx, a, src, dst, idx, planes)
+		return windowRef[float64](kMaxIdx, a, src, dst, idx, planes)
 	case 40:
-		return winS2K3D1[float64](kMaxIdx, a, src, dst, idx, planes)
+		return winS2K2D1[float64](kMaxIdx, a, src, dst, idx, planes)
 	case 41:
-		return winS1K3D1[float64](kMaxIdx, a, src, dst, idx, planes)
+		return winS2K3D1[float64](kMaxIdx, a, src, dst, idx, planes)
 	case 42:
-		return winS1K2D1[float64](kMaxIdx, a, src, dst, idx, planes)
+		return winS2K3D1[float64](kMaxIdx, a, src, dst, idx, planes)
 	case 43:
-		return winS1K3D2[float64](kMaxIdx, a, src, dst, idx, planes)
+		return winS1K3D1[float64](kMaxIdx, a, src, dst, idx, planes)
 	case 44:
-		return winS1K1D1[float64](kMaxIdx, a, src, dst, idx, planes)
+		return winS1K2D1[float64](kMaxIdx, a, src, dst, idx, planes)
 	case 45:
-		return windowRef[float64](kSum, a, src, dst, idx, planes)
+		return winS1K3D2[float64](kMaxIdx, a, src, dst, idx, planes)
 	case 46:
-		return winS2K2D1[float64](kSum, a, src, dst, idx, planes)
+		return winS1K1D1[float64](kMaxIdx, a, src, dst, idx, planes)
 	case 47:
-		return winS2K3D1[float64](kSum, a, src, dst, idx, planes)
+		return windowRef[float64](kSum, a, src, dst, idx, planes)
 	case 48:
-		return winS2K3D1[float64](kSum, a, src, dst, idx, planes)
+		return winS2K2D1[float64](kSum, a, src, dst, idx, planes)
 	case 49:
-		return winS1K3D1[float64](kSum, a, src, dst, idx, planes)
+		return winS2K3D1[float64](kSum, a, src, dst, idx, planes)
 	case 50:
-		return winS1K2D1[float64](kSum, a, src, dst, idx, planes)
+		return winS2K3D1[float64](kSum, a, src, dst, idx, planes)
 	case 51:
-		return winS1K1D1[float64](kSum, a, src, dst, idx, planes)
+		return winS1K3D1[float64](kSum, a, src, dst, idx, planes)
 	case 52:
-		return windowRef[float64](kSumSq, a, src, dst, idx, planes)
+		return winS1K2D1[float64](kSum, a, src, dst, idx, planes)
 	case 53:
-		return winS2K2D1[float64](kSumSq, a, src, dst, idx, planes)
+		return winS1K1D1[float64](kSum, a, src, dst, idx, planes)
 	case 54:
-		return winS2K3D1[float64](kSumSq, a, src, dst, idx, planes)
+		return windowRef[float64](kSumSq, a, src, dst, idx, planes)
 	case 55:
-		return winS1K2D1[float64](kSumSq, a, src, dst, idx, planes)
+		return winS2K2D1[float64](kSumSq, a, src, dst, idx, planes)
 	case 56:
+		return winS2K3D1[float64](kSumSq, a, src, dst, idx, planes)
+	case 57:
+		return winS1K2D1[float64](kSumSq, a, src, dst, idx, planes)
+	case 58:
 		return winS1K1D1[float64](kSumSq, a, src, dst, idx, planes)
+	case 59:
+		return backRef[float64](kMaxBwd, a, src, dst, idx, planes)
+	case 60:
+		return backRef[float64](kAvgBwd, a, src, dst, idx, planes)
 	}
 	panic("simdpool: no pure-Go window kernel " + info(id).name)
 }

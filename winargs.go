@@ -64,6 +64,7 @@ type winArgs struct {
 	s, k, d, p int // horizontal stride, taps, dilation, left padding (elements)
 	c0, c1, nc int // chunks: [0, c0) and [c1, nc) are edge chunks, [c0, c1) interior
 	tail       int // -1, or the first output of an interior chunk that ends the row, overlapping the previous one (then nc = c1+1)
+	zero0      int // expand kernels (backward): the first column after the chunks', from which a row is zeroed
 	// Edge chunks e (chunk c = e for e < c0, else c1+e-c0): bit i of ebits[e]
 	// is set when column c*s*L + lo + i (lo: the kernel's reach) lies in
 	// [0, w); bit j of emask[e] when output c*L + j lies in [0, wo).

@@ -23,6 +23,7 @@ type row struct {
 	Case           string  `json:"case"`
 	Op             string  `json:"op"`
 	Impl           string  `json:"impl"`
+	Pass           string  `json:"pass"`
 	NsPerOp        float64 `json:"ns_per_op"`
 	GBPerS         float64 `json:"gb_per_s"`
 	MemcpyFraction float64 `json:"memcpy_fraction"`
@@ -118,6 +119,9 @@ func report(w io.Writer, sp, th []row) error {
 			fracs = append(fracs, fmt.Sprintf("%.2fx", best.MemcpyFraction/r.MemcpyFraction))
 		}
 		t = append(t, append(append(line, ratios...), fracs...))
+	}
+	if len(sp) > 0 && sp[0].Pass == "backward" {
+		fmt.Fprintln(w, "backward pass: the gradient with respect to the input (PyTorch: autograd, NCHW)")
 	}
 	table.Write(w, t, 3)
 	fmt.Fprintf(w, `

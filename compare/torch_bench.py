@@ -17,8 +17,14 @@ t_memcpy / t_variant, paired within the round. Inputs: uniform [-2, 2) floats
 (torch.rand with the case's seed: the same distribution as simdpool's input, not the same
 values, which do not matter for timing).
 
-usage: torch_bench.py [--cases S1,S4] [--rounds 25] [--target-ms 2] [--suite FILE]
+With --pass backward it times PyTorch's autograd backward instead (torch.autograd.grad of the
+output for a random gradient, the graph retained, NCHW only), next to a memory copy of the bytes
+simdpool counts for a backward: the gradient of the output, the indices (max pooling) or the
+input (LP pooling) read, the gradient of the input written.
+
+usage: torch_bench.py [--pass forward|backward] [--cases S1,S4] [--rounds 25] [--target-ms 2] [--suite FILE]
 """
+import contextlib
 import argparse
 import ctypes
 import json
@@ -101,12 +107,28 @@ def capability():
     return "?"
 
 
+def backward_variants(fn, x, kw, op, gen):
+    """The backward of fn at x, as a training step calls it: autograd's gradient with respect to
+    x for a random output gradient (the graph kept for the next call); and the bytes simdpool
+    counts for it."""
+    x = x.clone().requires_grad_(True)
+    y = fn(x, **kw)
+    gy = torch.rand(y.shape, generator=gen) * 4 - 2
+    nbytes = (x.numel() + y.numel()) * 4
+    if op.startswith("max_pool"):
+        nbytes += 8 * y.numel()  # the indices
+    if op.startswith("lp_pool"):
+        nbytes += 4 * x.numel()  # the forward's input
+    return [Variant("torch_nchw", lambda: torch.autograd.grad(y, x, gy, retain_graph=True), layout(x), layout(y))], nbytes
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--cases", default="", help="comma-separated suite cases (default: all)")
     ap.add_argument("--rounds", type=int, default=25)
     ap.add_argument("--target-ms", type=float, default=2.0, help="minimum duration of one sample")
     ap.add_argument("--suite", default=SUITE)
+    ap.add_argument("--pass", dest="pass_", choices=["forward", "backward"], default="forward")
     args = ap.parse_args()
     if args.rounds < 1 or args.target_ms <= 0:
         ap.error("--rounds must be >= 1 and --target-ms > 0")
@@ -132,7 +154,8 @@ def main():
           % (torch.__version__, capability(), torch.get_num_threads(), args.rounds, args.target_ms),
           file=sys.stderr)
 
-    with torch.inference_mode():
+    backward = args.pass_ == "backward"
+    with contextlib.nullcontext() if backward else torch.inference_mode():
         for c in cases:
             name, op, shape = c["name"], c["op"], c["input_shape"]
             fn = getattr(F, op, None)
@@ -142,13 +165,18 @@ def main():
             kw = dict(c["args"])
             g = torch.Generator().manual_seed(c["seed"])
             x = torch.rand(shape, generator=g) * 4 - 2
-            xcl = channels_last(x)
-            try:
-                y, ycl = fn(x, **kw), fn(xcl, **kw)
-            except RuntimeError as e:
-                print("%-4s %s: torch rejects it: %s" % (name, op, str(e).splitlines()[0]), file=sys.stderr)
-                continue
-            nbytes = (x.numel() + y.numel()) * 4
+            if backward:
+                vs, nbytes = backward_variants(fn, x, kw, op, g)
+            else:
+                xcl = channels_last(x)
+                try:
+                    y, ycl = fn(x, **kw), fn(xcl, **kw)
+                except RuntimeError as e:
+                    print("%-4s %s: torch rejects it: %s" % (name, op, str(e).splitlines()[0]), file=sys.stderr)
+                    continue
+                vs = [Variant("torch_nchw", (lambda: fn(x, **kw)), layout(x), layout(y)),
+                      Variant("torch_channels_last", (lambda: fn(xcl, **kw)), layout(xcl), layout(ycl))]
+                nbytes = (x.numel() + y.numel()) * 4
             half = nbytes // 2
             src = torch.rand(half // 4, generator=g)
             dst = torch.zeros(half // 4)
@@ -156,9 +184,7 @@ def main():
             one = Variant("floor", lambda: memcpy(pd, ps, 1))
             one.calibrate(target_ns)
             floor = median([one.sample() for _ in range(15)])  # the ctypes call itself
-            vs = [Variant("torch_nchw", (lambda: fn(x, **kw)), layout(x), layout(y)),
-                  Variant("torch_channels_last", (lambda: fn(xcl, **kw)), layout(xcl), layout(ycl)),
-                  Variant("memcpy", (lambda: memcpy(pd, ps, half)), floor=floor)]
+            vs.append(Variant("memcpy", (lambda: memcpy(pd, ps, half)), floor=floor))
             for v in vs:
                 v.calibrate(target_ns)
             n = len(vs)
@@ -169,7 +195,7 @@ def main():
             ref = vs[-1].samples
             for v in vs:
                 ns = median(v.samples)
-                row = {"case": name, "op": op, "shape": shape, "impl": v.impl, "threads": 1,
+                row = {"case": name, "op": op, "shape": shape, "impl": v.impl, "pass": args.pass_, "threads": 1,
                        "ns_per_op": round(ns, 1), "gb_per_s": round(nbytes / ns, 3),
                        "memcpy_fraction": round(median([m / t for m, t in zip(ref, v.samples)]), 4),
                        "in_layout": v.in_layout, "out_layout": v.out_layout}

@@ -131,9 +131,11 @@ func newAdaptiveMaxPool[T Float](op string, dims int, shape []int, o AdaptiveMax
 	if err != nil {
 		return nil, err
 	}
-	switch a := adaptiveLayout(&in, out, p.outLen); a.path {
+	a := adaptiveLayout(&in, out, p.outLen)
+	switch a.path {
 	case adaptiveEmpty:
-		p.kernel = nothing[T]()
+		p.kernel, p.back = nothing[T](), zeroBackward[T]()
+		return p, nil
 	case adaptiveGlobal:
 		val, err := simdpool.NewGlobalMax[T](in.planes, a.g.InPlane(), false)
 		if err != nil {
@@ -151,6 +153,15 @@ func newAdaptiveMaxPool[T Float](op string, dims int, shape []int, o AdaptiveMax
 	default:
 		g := newAdaptiveGeometry(&a.g)
 		p.kernel = goKernel("adaptive max (pure Go)", g.planes, (p.inLen+p.outLen)*size[T](), func(dst []T, idx []int64, src []T, lo, hi int) { adaptiveMax(dst, idx, src, &g, lo, hi) })
+	}
+	var b *simdpool.Backward[T]
+	if a.path == adaptiveRegular {
+		b, err = simdpool.NewMaxBackward[T](a.g)
+	} else {
+		b, err = simdpool.NewScatterBackward[T](in.planes, a.g.InPlane(), a.g.OutPlane())
+	}
+	if p.back, err = rootBackward(op, b, err); err != nil {
+		return nil, err
 	}
 	return p, nil
 }
@@ -172,13 +183,17 @@ func newAdaptiveAvgPool[T Float](op string, dims int, shape []int, o AdaptiveAvg
 	}
 	switch a := adaptiveLayout(&in, out, p.outLen); a.path {
 	case adaptiveEmpty:
-		p.kernel = nothing[T]()
+		p.kernel, p.back = nothing[T](), zeroBackward[T]()
 	case adaptiveGlobal:
 		prog, err := simdpool.NewGlobalMean[T](in.planes, a.g.InPlane())
 		if err != nil {
 			return nil, internalError(op, err)
 		}
 		p.kernel = programs(prog, nil)
+		b, err := simdpool.NewGlobalMeanBackward[T](in.planes, a.g.InPlane())
+		if p.back, err = rootBackward(op, b, err); err != nil {
+			return nil, err
+		}
 	case adaptiveRegular:
 		g := a.g
 		div := simdpool.Divisor{Successive: true, D: windowKernels(&g.D), H: windowKernels(&g.H), W: windowKernels(&g.W)}
@@ -187,9 +202,15 @@ func newAdaptiveAvgPool[T Float](op string, dims int, shape []int, o AdaptiveAvg
 			return nil, internalError(op, err)
 		}
 		p.kernel = programs(prog, nil)
+		b, err := simdpool.NewAvgBackward[T](g, div)
+		if p.back, err = rootBackward(op, b, err); err != nil {
+			return nil, err
+		}
 	default:
 		g := newAdaptiveGeometry(&a.g)
-		p.kernel = goKernel("adaptive average (pure Go)", g.planes, (p.inLen+p.outLen)*size[T](), func(dst []T, _ []int64, src []T, lo, hi int) { adaptiveAvg(dst, src, &g, lo, hi) })
+		bytes := (p.inLen + p.outLen) * size[T]()
+		p.kernel = goKernel("adaptive average (pure Go)", g.planes, bytes, func(dst []T, _ []int64, src []T, lo, hi int) { adaptiveAvg(dst, src, &g, lo, hi) })
+		p.back = goBackward(goKernel("adaptive average backward (pure Go)", g.planes, bytes, func(gin []T, _ []int64, gout []T, lo, hi int) { adaptiveAvgBackward(gin, gout, &g, lo, hi) }))
 	}
 	return p, nil
 }

@@ -89,7 +89,15 @@ func newAvgPool[T Float](op string, dims int, shape []int, o AvgPoolOptions) (*P
 	if err != nil {
 		return nil, internalError(op, err)
 	}
-	return newPlan(&in, spatialOut(axes), false, programs(prog, nil))
+	p, err := newPlan(&in, spatialOut(axes), false, programs(prog, nil))
+	if err != nil {
+		return nil, err
+	}
+	b, err := simdpool.NewAvgBackward[T](g, div)
+	if p.back, err = rootBackward(op, b, err); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 // windowCounts lists, for each output along a, how many elements its window

@@ -158,6 +158,55 @@
 // become subnormal, the window is scaled by a power of two first (exact), so
 // every finite input gives a finite, accurate output.
 //
+// # Backward
+//
+// Every plan also computes the gradient of a loss with respect to the
+// operator's input, given its gradient with respect to the output: PyTorch
+// 1.13's CPU autograd gradient, bit for bit for float32 (the repository
+// checks the 1646 gradients recorded from PyTorch on every ISA). Plans run it
+// into a caller's buffer without allocating, from any number of goroutines:
+//
+//	err = plan.RunWithIndices(dst, idx, src)        // forward, keeping the indices
+//	err = plan.Backward(gradIn, gradOut, idx, nil)  // gradIn: the input's shape
+//
+// BackwardOn shares the work among Workers with the same results, and the
+// one-call forms (MaxPool2dBackward, AvgPool2dBackward, ...) allocate the
+// gradient. Lengths are checked as Run checks them, and the indices of a
+// max-type operator before anything is written; a failed backward writes
+// nothing. Each gradient starts at +0 and receives the contributions of the
+// outputs in row-major output order, PyTorch's order, which decides the last
+// bits where windows overlap:
+//
+//   - Max-type pooling (max, adaptive max, fractional max, global max) adds
+//     each output's gradient at the index its forward returned; an index of
+//     -1 (a window without elements inside the input) adds nothing, any
+//     other index outside the input plane is an error.
+//   - Average pooling divides each output's gradient once by that output's
+//     divisor (the forward's rule) and adds the quotient to every element of
+//     its window clipped to the input; adaptive average pooling divides by
+//     the window's depth, then height, then width; when every output size is
+//     1 (PyTorch's mean) every element gets the gradient divided by the plane
+//     size.
+//   - LP pooling follows autograd through (sign(a)*relu(|a|)*K)^(1/p), a =
+//     avg_pool(x^p), and so needs the forward's input (BackwardNeedsInput):
+//     a window whose a is 0 gets gradient 0 (the relu's mask), and since
+//     torch.sign(NaN) is 0 a window holding a NaN gets NaN, or 0 for p = 1.
+//     Its powers are computed as the forward's; the recorded gradients
+//     match bit for bit, and the repository checks them within 1e-5 +
+//     1e-4*|ref|, the golden README's tolerance.
+//   - Max unpooling's gradient is a gather: each input gets the output
+//     gradient at its index.
+//   - Stochastic pooling in training mode sends each gradient to the element
+//     chosen; in inference mode it differentiates sum(a^2)/sum(a) (see
+//     StochasticPlan.Backward).
+//   - An adaptive pooling with an empty output has a zero gradient, where
+//     PyTorch raises.
+//
+// The SIMD kernels give the same bits: average pooling and max pooling whose
+// windows do not overlap write each gradient row once (expand kernels),
+// stride-1 average pooling runs the forward's sum kernels over the
+// quotients, and overlapping max windows scatter in order.
+//
 // # Workers
 //
 // Run computes on the calling goroutine. RunOn computes the same outputs, bit

@@ -5,6 +5,8 @@ import (
 	"math"
 	"slices"
 	"sync"
+
+	"github.com/simdpool/simdpool"
 )
 
 // FractionalMaxPoolOptions are the arguments of
@@ -36,8 +38,9 @@ type FractionalPlan[T Float] struct {
 	in, out, samples          []int
 	inLen, outLen, samplesLen int
 	planes, dims              int
-	d, h, w                   fracAxis[T] // absent dimensions are units
-	tasks                     *sync.Pool  // runs' tasks (taskPool)
+	d, h, w                   fracAxis[T]           // absent dimensions are units
+	tasks                     *sync.Pool            // runs' tasks (taskPool)
+	back                      *simdpool.Backward[T] // the gradient: the scatter (backward_plans.go)
 }
 
 // fracAxis is one spatial dimension of a fractional pooling.
@@ -193,6 +196,11 @@ func newFractional[T Float](op string, dims int, shape []int, o FractionalMaxPoo
 		p.d, p.h, p.w = axes[0], axes[1], axes[2]
 	}
 	p.tasks = taskPool(p.unit)
+	inPlane, _ := product(in.spatial) // below the input's element count
+	outPlane, _ := product(out)
+	if p.back, err = simdpool.NewScatterBackward[T](p.planes, inPlane, outPlane); err != nil {
+		return nil, internalError(op, err)
+	}
 	return p, nil
 }
 

@@ -16,9 +16,11 @@ const maxListed = 25
 
 // TestGolden checks every case of testdata/golden (gzip copies of the PyTorch
 // vectors in ../shared/golden; see testdata/golden/README.md) on every ISA
-// this machine can run: the generic ISA under the exact rules, the SIMD ISAs
-// under the SIMD tolerances of the golden README. One subtest per ISA and file,
-// e.g. TestGolden/isa=avx2/max_pool.
+// this machine can run, forward and backward: the generic ISA under the exact
+// rules, the SIMD ISAs under the SIMD tolerances of the golden README, and
+// every grad_input on every ISA under the gradient rules (golden.CheckGrad:
+// exact but for LP). One subtest per ISA and file, e.g.
+// TestGolden/isa=avx2/max_pool.
 func TestGolden(t *testing.T) {
 	files, err := golden.LoadDir(filepath.Join("..", "testdata", "golden"))
 	if err != nil {
@@ -63,7 +65,7 @@ func checkGolden(t *testing.T, f *golden.File, isa simdpool.ISA, n int) {
 	}
 	defer w.Close()
 	w.SetMinShare(0)
-	s := golden.CheckAll(f.Cases, w)
+	s := golden.CheckAllWithGrad(f.Cases, w)
 	if s.Failed == 0 {
 		return
 	}

@@ -82,6 +82,10 @@ func newLpPool[T Float](op string, dims, limit int, shape []int, o LpPoolOptions
 		return nil, internalError(op, err)
 	}
 	p.kernel = programs(prog, nil)
+	b, err := simdpool.NewLpBackward[T](g, pw)
+	if p.back, err = rootBackward(op, b, err); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 

@@ -1,5 +1,7 @@
 package pool
 
+import "github.com/simdpool/simdpool"
+
 // MaxPoolOptions are the arguments of torch.nn.functional.max_pool1d/2d/3d.
 // Each size takes one value for every spatial dimension or one per dimension.
 type MaxPoolOptions struct {
@@ -63,9 +65,18 @@ func newMaxPool[T Float](op string, dims int, shape []int, o MaxPoolOptions) (*P
 	if err != nil {
 		return nil, err
 	}
-	k, err := newMaxKernel[T](op, geometry(in.planes, axes))
+	g := geometry(in.planes, axes)
+	k, err := newMaxKernel[T](op, g)
 	if err != nil {
 		return nil, err
 	}
-	return newPlan(&in, spatialOut(axes), true, k)
+	p, err := newPlan(&in, spatialOut(axes), true, k)
+	if err != nil {
+		return nil, err
+	}
+	b, err := simdpool.NewMaxBackward[T](g)
+	if p.back, err = rootBackward(op, b, err); err != nil {
+		return nil, err
+	}
+	return p, nil
 }

@@ -18,6 +18,7 @@ type Plan[T Float] struct {
 	outLen     int
 	hasIndices bool
 	kernel     kernel[T]
+	back       backKernel[T] // the gradient (backward.go)
 }
 
 // kernel is how a plan runs: the function, and the names of the root

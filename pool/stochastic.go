@@ -64,15 +64,17 @@ func (r NegativeRule) String() string {
 // StochasticPlan is a validated stochastic pooling for one input shape. Like
 // Plan it is immutable and safe for concurrent use by many goroutines.
 type StochasticPlan[T Float] struct {
-	op       string
-	in, out  []int
-	inLen    int
-	outLen   int
-	g        simdpool.Geometry
-	training bool
-	clamp    bool
-	threads  int
-	tasks    *sync.Pool // RunOn's tasks (taskPool)
+	op        string
+	in, out   []int
+	inLen     int
+	outLen    int
+	g         simdpool.Geometry
+	training  bool
+	clamp     bool
+	threads   int
+	tasks     *sync.Pool            // RunOn's tasks (taskPool)
+	back      *simdpool.Backward[T] // training: the gradient, a scatter (backward_stochastic.go)
+	backTasks *sync.Pool            // inference: Backward's tasks
 }
 
 // NewStochasticPool1d plans stochastic_pool1d for inputs of shape (N, C, L) or (C, L).
@@ -138,7 +140,12 @@ func newStochasticPool[T Float](op string, dims int, shape []int, o StochasticPo
 		training: o.Training, clamp: o.Negative == ClampNegative,
 		threads: max(o.Threads, 1),
 	}
-	p.tasks = taskPool(p.unit)
+	p.tasks, p.backTasks = taskPool(p.unit), taskPool(p.backUnit)
+	if p.training {
+		if p.back, err = simdpool.NewScatterBackward[T](p.g.Planes, p.g.InPlane(), p.g.OutPlane()); err != nil {
+			return nil, internalError(op, err)
+		}
+	}
 	return p, nil
 }
 

@@ -33,6 +33,7 @@ type UnpoolPlan[T Float] struct {
 	planes            int
 	inPlane, outPlane int
 	tasks             *sync.Pool // runs' tasks (taskPool)
+	backTasks         *sync.Pool // Backward's tasks
 }
 
 // NewMaxUnpool1d plans max_unpool1d for inputs of shape (N, C, L) or (C, L).
@@ -149,7 +150,7 @@ func newMaxUnpool[T Float](op string, dims int, shape []int, o MaxUnpoolOptions)
 	p.outLen, _ = product(p.out) // checked by checkOutput
 	p.outPlane, _ = product(out)
 	p.inPlane, _ = product(in.spatial)
-	p.tasks = taskPool(p.unit)
+	p.tasks, p.backTasks = taskPool(p.unit), taskPool(p.backUnit)
 	return p, nil
 }
 

@@ -146,14 +146,19 @@ func generate() {
 	ConstraintExpr("!purego")
 	tables()
 	declareTables()
+	declareBackTables()
 	for _, k := range table.Arch("amd64") {
 		if only := os.Getenv("GEN_ONLY"); only != "" && !strings.Contains(k.Name(), only) {
 			continue
 		}
-		switch k.Kind {
-		case table.Window:
+		switch {
+		case k.Op.Expand():
+			expandKernel(k)
+		case k.Op == table.MeanBwd:
+			meanFill(k)
+		case k.Kind == table.Window:
 			windowKernel(k)
-		case table.Global:
+		case k.Kind == table.Global:
 			is := avx2
 			if k.ISA == table.AVX512 {
 				is = avx512

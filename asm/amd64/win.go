@@ -91,6 +91,13 @@ func (g *win) field(name string) Mem {
 	return b.Addr
 }
 
+// fieldQ loads an int field into a new register.
+func (g *win) fieldQ(name string) GPVirtual {
+	r := GP64()
+	MOVQ(g.field(name), r)
+	return r
+}
+
 func (g *win) max() bool { return g.k.Op == table.Max || g.k.Op == table.MaxIdx }
 
 func (g *win) ints() bool { return g.k.Size == 1 }

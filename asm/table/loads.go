@@ -92,13 +92,17 @@ func (k Kernel) Loads() []Load {
 	return ls
 }
 
-// Reach returns the columns [lo, hi) a chunk of the kernel reads, from its
-// block start: exactly its taps for the pure-Go kernels (one output per
-// chunk), the union of its Loads for the SIMD ones; (0, 0) for a kernel of
-// any taps, whose reach the root package derives from the taps at run time.
+// Reach returns the columns [lo, hi) a chunk of the kernel reads (an expand
+// kernel: writes), from its block start: exactly its taps for the pure-Go
+// kernels (one output per chunk), the union of its Loads for the SIMD ones;
+// (0, 0) for a kernel of any taps, whose reach the root package derives from
+// the taps at run time.
 func (k Kernel) Reach() (lo, hi int) {
 	if k.Kind != Window || k.K == 0 {
 		return 0, 0
+	}
+	if k.Op.Expand() { // the columns a chunk writes
+		return -k.P, k.S*k.Lanes() - k.P
 	}
 	if k.ISA == Go {
 		o := k.Offsets()

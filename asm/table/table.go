@@ -41,10 +41,20 @@ const (
 	Mean                  // global: ATen's cascade sum divided by n
 	SumProd               // rows: the sum of the rows scaled by their weights w, each product rounded
 	Div                   // rows: acc divided by w[0] (the mean's last step)
+	MaxBwd                // backward of max pooling without overlaps, from the indices (an expand kernel)
+	AvgBwd                // backward of average pooling without overlaps (an expand kernel)
+	MeanBwd               // global: backward of the mean, each plane filled with its gradient / n
 )
 
-var opNames = map[Op]string{Max: "max", MaxIdx: "maxIdx", Sum: "sum", SumSq: "sumSq", Mean: "mean", SumProd: "sumProd", Div: "div"}
-var opConsts = map[Op]string{Max: "kMax", MaxIdx: "kMaxIdx", Sum: "kSum", SumSq: "kSumSq", Mean: "kMean"}
+var opNames = map[Op]string{Max: "max", MaxIdx: "maxIdx", Sum: "sum", SumSq: "sumSq", Mean: "mean", SumProd: "sumProd", Div: "div",
+	MaxBwd: "maxBwd", AvgBwd: "avgBwd", MeanBwd: "meanBwd"}
+var opConsts = map[Op]string{Max: "kMax", MaxIdx: "kMaxIdx", Sum: "kSum", SumSq: "kSumSq", Mean: "kMean",
+	MaxBwd: "kMaxBwd", AvgBwd: "kAvgBwd", MeanBwd: "kMeanBwd"}
+
+// Expand reports whether op is a backward window op: an expand kernel, which
+// writes the gradient rows of the forward's input (the root package's
+// backRef states the contract).
+func (op Op) Expand() bool { return op == MaxBwd || op == AvgBwd }
 
 // The ISAs (the root package's ISA values).
 const (
@@ -145,11 +155,14 @@ func (k Kernel) Doc() string {
 		return fmt.Sprintf("%s %s, in row order, cols columns at a time, on float%d with %s.", k.Name(), what, 8*k.Size, isaNames[k.ISA])
 	}
 	what := map[Op]string{
-		Max:    "the maximum of every window (leaving a plane with a NaN to its caller)",
-		MaxIdx: "the maximum of every window and its index (leaving a plane with a NaN or an edge maximum of -inf to its caller)",
-		Sum:    "the sum of every window in row-major order, divided as winArgs.post says",
-		SumSq:  "the sum of the squares of every window in row-major order, divided as winArgs.post says",
-		Mean:   "the mean of every plane, summed in the order of ATen's cascade sum",
+		Max:     "the maximum of every window (leaving a plane with a NaN to its caller)",
+		MaxIdx:  "the maximum of every window and its index (leaving a plane with a NaN or an edge maximum of -inf to its caller)",
+		Sum:     "the sum of every window in row-major order, divided as winArgs.post says",
+		SumSq:   "the sum of the squares of every window in row-major order, divided as winArgs.post says",
+		Mean:    "the mean of every plane, summed in the order of ATen's cascade sum",
+		MaxBwd:  "the gradient of max pooling without overlapping windows from its indices, row by row (leaving a plane with an index outside its window to its caller)",
+		AvgBwd:  "the gradient of average pooling without overlapping windows, row by row",
+		MeanBwd: "the gradient of the mean of every plane: the plane filled with its gradient divided by n",
 	}[k.Op]
 	if k.ISA == NEON && k.Op == Max && k.Kind == Window {
 		what = "the maximum of every window (a window with a NaN gives a NaN)"
@@ -189,6 +202,9 @@ func GoKernels() []Kernel {
 			ks = append(ks, Kernel{Kind: Window, Op: op, ISA: Go, Size: size})
 			ks = append(ks, shapeKernels(op, Go, size)...)
 		}
+		for _, op := range []Op{MaxBwd, AvgBwd} { // any windows: backRef
+			ks = append(ks, Kernel{Kind: Window, Op: op, ISA: Go, Size: size})
+		}
 	}
 	return ks
 }
@@ -198,7 +214,10 @@ func GoKernels() []Kernel {
 // else the row loops of the kernel's stride, taps and dilation (winS2K3D1;
 // the padding is read from winArgs).
 func (k Kernel) GoFunc() string {
-	if k.K == 0 {
+	switch {
+	case k.Op.Expand():
+		return "backRef"
+	case k.K == 0:
 		return "windowRef"
 	}
 	return fmt.Sprintf("winS%dK%dD%d", k.S, k.K, k.D)
@@ -215,6 +234,9 @@ func Arch(arch string) []Kernel {
 			}
 			for _, op := range []Op{Max, Mean} {
 				ks = append(ks, Kernel{Kind: Global, Op: op, ISA: isa, Size: 4})
+			}
+			for _, size := range []int{4, 8} {
+				ks = append(ks, backward(isa, size)...)
 			}
 		}
 		for _, isa := range []string{AVX2, AVX512} {
@@ -303,4 +325,16 @@ func windows(isa string, size int) []Kernel {
 		}
 	}
 	return ks
+}
+
+// backward lists the backward kernels of an ISA and element size: the
+// expand kernels of 2x2 stride-2 windows (the common non-overlapping ones;
+// other non-overlapping windows run the pure-Go expand kernel), and the
+// global mean's fill.
+func backward(isa string, size int) []Kernel {
+	return []Kernel{
+		{Kind: Window, Op: MaxBwd, ISA: isa, Size: size, S: 2, K: 2, D: 1, P: 0},
+		{Kind: Window, Op: AvgBwd, ISA: isa, Size: size, S: 2, K: 2, D: 1, P: 0},
+		{Kind: Global, Op: MeanBwd, ISA: isa, Size: size},
+	}
 }

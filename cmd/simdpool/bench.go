@@ -34,6 +34,12 @@ rounds of t_memcpy/t_impl, paired within a round).
   simdpool bench -plot bench.svg          # also draw GB/s per case (SVG only)
   simdpool bench -op max_pool2d -shape 1x64x112x112 -kernel 3 -stride 2 -padding 1
   simdpool bench -op masked_mean -shape 32x512x1024   # (B, T, H), mask all ones
+  simdpool bench -pass backward           # the gradients of S1,S2,S3,S4,S5,S8,S11
+  simdpool bench -pass backward -list     # the cases timed backward
+
+With -pass backward it times the gradient with respect to the input
+(Plan.Backward) instead: its bytes are the gradient of the output, the
+indices (max-type) or the input (LP) it reads and the gradient it writes.
 
 flags:
 `
@@ -45,6 +51,7 @@ type benchRow struct {
 	Op               string  `json:"op"`
 	Shape            []int   `json:"shape"`
 	Impl             string  `json:"impl"`
+	Pass             string  `json:"pass"` // "forward" or "backward"
 	Threads          int     `json:"threads"`
 	NsPerOp          float64 `json:"ns_per_op"`
 	GBPerS           float64 `json:"gb_per_s"`
@@ -57,6 +64,7 @@ type benchOptions struct {
 	rounds  int
 	target  time.Duration
 	threads int
+	pass    string
 }
 
 // usageError is a bad command line: exit status 2.
@@ -83,6 +91,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	target := fs.Duration("target", 2*time.Millisecond, "minimum duration of one timed sample (repeat calls until it is reached)")
 	quick := fs.Bool("quick", false, "fewer, shorter samples (-rounds 7 -target 1ms): a rough table in a few seconds")
 	threads := fs.Int("threads", 1, "run every operator on `N` workers (pool.NewWorkers); memcpy stays on one thread")
+	pass := fs.String("pass", "forward", "time the `forward` pass or the backward (the gradients of the suite.BackwardCases)")
 	cf := newCaseFlags(fs)
 
 	err := fs.Parse(args)
@@ -106,6 +115,9 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	}
 	if *list {
 		for _, c := range suite.Cases() {
+			if *pass == "backward" && !c.HasBackward() {
+				continue
+			}
 			fmt.Fprintf(stdout, "%-4s %-20s %-18s %-22s %s\n", c.Name, c.Op, suite.Shape(c.InputShape), c.ArgString(), c.What)
 		}
 		return 0
@@ -113,7 +125,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() > 0 {
 		return fail(usagef("unexpected argument %q (flags only)", fs.Arg(0)))
 	}
-	o := benchOptions{rounds: *rounds, target: *target, threads: *threads}
+	o := benchOptions{rounds: *rounds, target: *target, threads: *threads, pass: *pass}
 	if *quick {
 		if !set["rounds"] {
 			o.rounds = 7
@@ -129,6 +141,8 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		return fail(usagef("-target must be positive and at most 10s, got %v", o.target))
 	case o.threads < 1 || o.threads > 1024:
 		return fail(usagef("-threads must be between 1 and 1024, got %d", o.threads))
+	case o.pass != "forward" && o.pass != "backward":
+		return fail(usagef("-pass must be forward or backward, got %q", o.pass))
 	}
 	if *plotFile != "" {
 		if err := checkPlotFile(*plotFile); err != nil {
@@ -140,7 +154,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		if err := cf.unused(set); err != nil {
 			return fail(err)
 		}
-		cs, err := suite.Select(*casesFlag)
+		cs, err := selectCases(*casesFlag, o.pass)
 		if err != nil {
 			return fail(usagef("-cases: %v", err))
 		}
@@ -245,18 +259,18 @@ func benchmark(o benchOptions, prog *progress) ([]benchRow, error) {
 	for _, c := range o.cases {
 		prog.label = c.Name
 		prog.draw()
-		op, err := suite.New(c)
+		op, err := newTimed(c, o.pass)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", c.Name, err)
 		}
-		cp := suite.NewCopy(op.Bytes())
+		cp := suite.NewCopy(op.bytes)
 		var vs []*variant
-		for _, isa := range op.ISAs() {
-			opi, err := op.For(isa)
+		for _, isa := range op.isas {
+			run, err := op.forISA(isa)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", c.Name, err)
 			}
-			vs = append(vs, &variant{impl: string(isa), isa: isa, run: func() { _ = opi.RunOn(w) }})
+			vs = append(vs, &variant{impl: string(isa), isa: isa, run: func() { _ = run(w) }})
 		}
 		memcpy := &variant{impl: "memcpy", run: cp.Run}
 		vs = append(vs, memcpy)
@@ -275,9 +289,9 @@ func benchmark(o benchOptions, prog *progress) ([]benchRow, error) {
 		for _, v := range vs {
 			ns := median(v.samples)
 			rows = append(rows, benchRow{
-				Case: c.Name, Op: c.Op, Shape: c.InputShape, Impl: v.impl, Threads: o.threads,
+				Case: c.Name, Op: c.Op, Shape: c.InputShape, Impl: v.impl, Pass: o.pass, Threads: o.threads,
 				NsPerOp:          round(ns, 1),
-				GBPerS:           round(float64(op.Bytes())/ns, 3),
+				GBPerS:           round(float64(op.bytes)/ns, 3),
 				SpeedupVsGeneric: round(pairedMedian(generic.samples, v.samples), 3),
 				MemcpyFraction:   round(pairedMedian(memcpy.samples, v.samples), 4),
 			})
@@ -311,8 +325,8 @@ func round(x float64, digits int) float64 {
 }
 
 func printTable(w io.Writer, o benchOptions, rows []benchRow) {
-	fmt.Fprintf(w, "simdpool bench: %s; %s/%s, %s; %d thread; median of %d rounds, samples >= %v; memcpy = %s of the same bytes\n",
-		cpuModel(), runtime.GOOS, runtime.GOARCH, runtime.Version(), o.threads, o.rounds, o.target, suite.MemcpyName)
+	fmt.Fprintf(w, "simdpool bench: %s pass; %s; %s/%s, %s; %d thread; median of %d rounds, samples >= %v; memcpy = %s of the same bytes\n",
+		o.pass, cpuModel(), runtime.GOOS, runtime.GOARCH, runtime.Version(), o.threads, o.rounds, o.target, suite.MemcpyName)
 	t := [][]string{{"case", "op", "shape", "args", "impl", "ns/op", "GB/s", "vs generic", "of memcpy"}}
 	byCase := map[string]suite.Case{}
 	for _, c := range o.cases {

@@ -25,7 +25,7 @@ func TestBenchJSON(t *testing.T) {
 	require.Equal(t, 0, code, errb.String())
 	assert.Empty(t, errb.String(), "no progress output when stderr is not a terminal")
 
-	fields := []string{"case", "op", "shape", "impl", "threads", "ns_per_op", "gb_per_s", "speedup_vs_generic", "memcpy_fraction"}
+	fields := []string{"case", "op", "shape", "impl", "pass", "threads", "ns_per_op", "gb_per_s", "speedup_vs_generic", "memcpy_fraction"}
 	impls := []string{"memcpy"}
 	for _, isa := range simdpool.Available() {
 		impls = append(impls, string(isa))
@@ -44,6 +44,7 @@ func TestBenchJSON(t *testing.T) {
 		require.NoError(t, json.Unmarshal(sc.Bytes(), &r))
 		assert.Contains(t, impls, r.Impl)
 		assert.Equal(t, 1, r.Threads)
+		assert.Equal(t, "forward", r.Pass)
 		assert.Positive(t, r.NsPerOp)
 		assert.Positive(t, r.GBPerS)
 		assert.Positive(t, r.SpeedupVsGeneric)

@@ -12,7 +12,7 @@ import (
 	"github.com/simdpool/simdpool/pool"
 )
 
-const verifyUsage = `Usage: simdpool verify -golden DIR [-threads N] [-v]
+const verifyUsage = `Usage: simdpool verify -golden DIR [-grad] [-threads N] [-v]
        simdpool verify -onnx DIR [-threads N] [-v]
 
 Checks this build against a directory of golden vectors in the format of
@@ -22,8 +22,11 @@ and every error case (which must be rejected), float32, on the kernels in use
 SIMDPOOL_ISA=... to check another), with the same rules on every ISA:
 max-type values and indices bit for bit (the sign of zero counts), average
 and adaptive average bit for bit, LP within 2 ULP (NaN and infinities
-identical). Gradients are not checked. With -threads N every case runs on N workers,
-sharing every run (the results must not depend on N).
+identical). With -grad it also checks every grad_input the directory records:
+the backward of grad_output must give it exactly for max-type and average
+pooling (zeros of either sign equal) and within 1e-5 + 1e-4*|ref| for LP
+pooling (NaN and infinities identical). With -threads N every case runs on
+N workers, sharing every run (the results must not depend on N).
 
 It prints one line per failing case, "FAIL <case name>: <why>", then the line
 "N passed, M failed". Exit status: 0 when every case passes, 1 when one fails,
@@ -51,6 +54,7 @@ func verify(args []string, stdout, stderr io.Writer) int {
 	onnxDir := fs.String("onnx", "", "directory `DIR` of ONNX pooling cases (DIR/cases/*.json[.gz])")
 	verbose := fs.Bool("v", false, "also print the ISA and a summary line per file")
 	threads := fs.Int("threads", 1, "run every case on `N` workers")
+	grad := fs.Bool("grad", false, "also check every grad_input (the backward)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), verifyUsage)
 		fs.PrintDefaults()
@@ -111,6 +115,9 @@ func verify(args []string, stdout, stderr io.Writer) int {
 		var s golden.Summary
 		for _, c := range f.Cases {
 			err := golden.Check(c, w)
+			if *grad {
+				err = golden.CheckWithGrad(c, w)
+			}
 			s.Add(c, err)
 			if err != nil {
 				fmt.Fprintf(stdout, "FAIL %s: %s\n", c.Name, oneLine(err.Error()))

@@ -8,8 +8,9 @@
 //
 // and each CASE is either a forward case (input, output, optional indices) or,
 // when it has an "error" field, an error case: a configuration PyTorch
-// rejects, for which the pool call must return an error. Gradient fields
-// (grad_output, grad_input) are ignored.
+// rejects, for which the pool call must return an error. CheckGrad (and
+// CheckWithGrad) also checks the gradient fields, grad_output and grad_input:
+// the pool backward of grad_output must give grad_input.
 //
 // Check maps a case to the pool API (float32), runs it and compares the result
 // with the rules of the golden README: max-type values and indices bit for
@@ -52,6 +53,11 @@ type Case struct {
 	OutputShape []int   `json:"output_shape"`
 	Output      Floats  `json:"output"`
 	Indices     []int64 `json:"indices"`
+	// GradOutput and GradInput are PyTorch's gradients (nil when the case
+	// records none): grad_output, of the output's shape, and the autograd
+	// gradient with respect to the input it gives.
+	GradOutput Floats `json:"grad_output"`
+	GradInput  Floats `json:"grad_input"`
 
 	// Error cases: PyTorch's exception class and the first line of its message.
 	Error   string `json:"error"`
@@ -218,6 +224,12 @@ func (c *Case) validate() error {
 	}
 	if c.Indices != nil && len(c.Indices) != n {
 		return fmt.Errorf("indices has %d values for output_shape %v", len(c.Indices), c.OutputShape)
+	}
+	if (c.GradOutput == nil) != (c.GradInput == nil) {
+		return errors.New(`"grad_output" without "grad_input", or the reverse`)
+	}
+	if c.GradOutput != nil && (len(c.GradOutput) != len(c.Output) || len(c.GradInput) != len(c.Input)) {
+		return fmt.Errorf("grad_output has %d values for %d outputs, grad_input %d for %d inputs", len(c.GradOutput), len(c.Output), len(c.GradInput), len(c.Input))
 	}
 	if c.Args.ReturnIndices && c.Indices == nil {
 		return errors.New(`return_indices is true but there are no "indices"`)

@@ -39,32 +39,53 @@ func newOutput(shape []int, x tensor, in []int) (tensor, error) {
 	return tensor{Shape: shape, Data: make([]float32, m)}, nil
 }
 
+// planner makes the pool.Plan of a case for an input shape.
+type planner func(c *Case, shape []int) (*pool.Plan[float32], error)
+
+// planners are the planners of the operators whose plans are pool.Plans
+// (max, avg and LP pooling, adaptive pooling); CheckGrad runs their
+// Backward.
+var planners = map[string]planner{}
+
+// registerPlan registers an operator whose plan is a pool.Plan: its planner
+// and its forward runner, with indices when withIdx says so.
+func registerPlan(op string, plan planner, withIdx func(a *Args) bool) {
+	planners[op] = plan
+	runners[op] = func(c *Case, x tensor, w *pool.Workers) (tensor, []int64, error) {
+		p, err := plan(c, x.Shape)
+		return runPlan(p, err, x, withIdx(&c.Args), w)
+	}
+}
+
+func returnIndices(a *Args) bool { return a.ReturnIndices }
+
+func noIndices(*Args) bool { return false }
+
 func init() {
 	for op, fn := range map[string]func([]int, pool.MaxPoolOptions) (*pool.Plan[float32], error){
 		"max_pool1d": pool.NewMaxPool1d[float32],
 		"max_pool2d": pool.NewMaxPool2d[float32],
 		"max_pool3d": pool.NewMaxPool3d[float32],
 	} {
-		runners[op] = func(c *Case, x tensor, w *pool.Workers) (tensor, []int64, error) {
+		registerPlan(op, func(c *Case, shape []int) (*pool.Plan[float32], error) {
 			a := &c.Args
-			p, err := fn(x.Shape, pool.MaxPoolOptions{
+			return fn(shape, pool.MaxPoolOptions{
 				KernelSize: a.KernelSize,
 				Stride:     a.Stride,
 				Padding:    a.Padding,
 				Dilation:   a.Dilation,
 				CeilMode:   a.CeilMode,
 			})
-			return runPlan(p, err, x, a.ReturnIndices, w)
-		}
+		}, returnIndices)
 	}
 	for op, fn := range map[string]func([]int, pool.AvgPoolOptions) (*pool.Plan[float32], error){
 		"avg_pool1d": pool.NewAvgPool1d[float32],
 		"avg_pool2d": pool.NewAvgPool2d[float32],
 		"avg_pool3d": pool.NewAvgPool3d[float32],
 	} {
-		runners[op] = func(c *Case, x tensor, w *pool.Workers) (tensor, []int64, error) {
+		registerPlan(op, func(c *Case, shape []int) (*pool.Plan[float32], error) {
 			a := &c.Args
-			p, err := fn(x.Shape, pool.AvgPoolOptions{
+			return fn(shape, pool.AvgPoolOptions{
 				KernelSize:      a.KernelSize,
 				Stride:          a.Stride,
 				Padding:         a.Padding,
@@ -72,26 +93,24 @@ func init() {
 				CountIncludePad: a.CountIncludePad,
 				DivisorOverride: a.DivisorOverride,
 			})
-			return runPlan(p, err, x, false, w)
-		}
+		}, noIndices)
 	}
 	for op, fn := range map[string]func([]int, pool.LpPoolOptions) (*pool.Plan[float32], error){
 		"lp_pool1d": pool.NewLpPool1d[float32],
 		"lp_pool2d": pool.NewLpPool2d[float32],
 	} {
-		runners[op] = func(c *Case, x tensor, w *pool.Workers) (tensor, []int64, error) {
+		registerPlan(op, func(c *Case, shape []int) (*pool.Plan[float32], error) {
 			a := &c.Args
 			var p float64 // absent: 0, which the API rejects
 			if a.NormType != nil {
 				p = *a.NormType
 			}
-			pl, err := fn(x.Shape, pool.LpPoolOptions{
+			return fn(shape, pool.LpPoolOptions{
 				NormType:   p,
 				KernelSize: a.KernelSize,
 				Stride:     a.Stride,
 				CeilMode:   a.CeilMode,
 			})
-			return runPlan(pl, err, x, false, w)
-		}
+		}, noIndices)
 	}
 }

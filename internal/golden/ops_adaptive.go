@@ -10,20 +10,18 @@ func init() {
 		"adaptive_max_pool2d": pool.NewAdaptiveMaxPool2d[float32],
 		"adaptive_max_pool3d": pool.NewAdaptiveMaxPool3d[float32],
 	} {
-		runners[op] = func(c *Case, x tensor, w *pool.Workers) (tensor, []int64, error) {
-			p, err := fn(x.Shape, pool.AdaptiveMaxPoolOptions{OutputSize: outputSize(c.Args.OutputSize)})
-			return runPlan(p, err, x, c.Args.ReturnIndices, w)
-		}
+		registerPlan(op, func(c *Case, shape []int) (*pool.Plan[float32], error) {
+			return fn(shape, pool.AdaptiveMaxPoolOptions{OutputSize: outputSize(c.Args.OutputSize)})
+		}, returnIndices)
 	}
 	for op, fn := range map[string]func([]int, pool.AdaptiveAvgPoolOptions) (*pool.Plan[float32], error){
 		"adaptive_avg_pool1d": pool.NewAdaptiveAvgPool1d[float32],
 		"adaptive_avg_pool2d": pool.NewAdaptiveAvgPool2d[float32],
 		"adaptive_avg_pool3d": pool.NewAdaptiveAvgPool3d[float32],
 	} {
-		runners[op] = func(c *Case, x tensor, w *pool.Workers) (tensor, []int64, error) {
-			p, err := fn(x.Shape, pool.AdaptiveAvgPoolOptions{OutputSize: outputSize(c.Args.OutputSize)})
-			return runPlan(p, err, x, false, w)
-		}
+		registerPlan(op, func(c *Case, shape []int) (*pool.Plan[float32], error) {
+			return fn(shape, pool.AdaptiveAvgPoolOptions{OutputSize: outputSize(c.Args.OutputSize)})
+		}, noIndices)
 	}
 }
 

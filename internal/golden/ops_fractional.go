@@ -9,25 +9,46 @@ func init() {
 		"fractional_max_pool2d": pool.NewFractionalMaxPool2d[float32],
 		"fractional_max_pool3d": pool.NewFractionalMaxPool3d[float32],
 	} {
-		runners[op] = func(c *Case, x tensor, w *pool.Workers) (tensor, []int64, error) {
+		plan := func(c *Case, shape []int) (*pool.FractionalPlan[float32], error) {
 			a := &c.Args
-			p, err := fn(x.Shape, pool.FractionalMaxPoolOptions{
+			return fn(shape, pool.FractionalMaxPoolOptions{
 				KernelSize:  a.KernelSize,
 				OutputSize:  outputSize(a.OutputSize),
 				OutputRatio: a.OutputRatio,
 			})
+		}
+		runners[op] = func(c *Case, x tensor, w *pool.Workers) (tensor, []int64, error) {
+			p, err := plan(c, x.Shape)
 			if err != nil {
 				return tensor{}, nil, err
 			}
-			out, err := newOutput(p.OutputShape(), x, p.InputShape())
+			return runFractional(p, c, x, c.Args.ReturnIndices, w)
+		}
+		gradRunners[op] = func(c *Case, x tensor, gout []float32, w *pool.Workers) ([]float32, error) {
+			p, err := plan(c, x.Shape)
 			if err != nil {
-				return tensor{}, nil, err
+				return nil, err
 			}
-			var idx []int64
-			if a.ReturnIndices {
-				idx = make([]int64, len(out.Data))
+			_, idx, err := runFractional(p, c, x, true, w)
+			if err != nil {
+				return nil, err
 			}
-			return out, idx, p.RunOn(w, out.Data, idx, x.Data, a.RandomSamples)
+			gin := make([]float32, len(x.Data))
+			return gin, p.BackwardOn(w, gin, gout, idx)
 		}
 	}
+}
+
+// runFractional runs p on x with the case's samples, with indices when
+// withIdx is set.
+func runFractional(p *pool.FractionalPlan[float32], c *Case, x tensor, withIdx bool, w *pool.Workers) (tensor, []int64, error) {
+	out, err := newOutput(p.OutputShape(), x, p.InputShape())
+	if err != nil {
+		return tensor{}, nil, err
+	}
+	var idx []int64
+	if withIdx {
+		idx = make([]int64, len(out.Data))
+	}
+	return out, idx, p.RunOn(w, out.Data, idx, x.Data, c.Args.RandomSamples)
 }

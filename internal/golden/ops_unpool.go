@@ -12,14 +12,17 @@ func init() {
 		"max_unpool2d": pool.NewMaxUnpool2d[float32],
 		"max_unpool3d": pool.NewMaxUnpool3d[float32],
 	} {
-		runners[op] = func(c *Case, x tensor, w *pool.Workers) (tensor, []int64, error) {
+		plan := func(c *Case, shape []int) (*pool.UnpoolPlan[float32], error) {
 			a := &c.Args
-			p, err := fn(x.Shape, pool.MaxUnpoolOptions{
+			return fn(shape, pool.MaxUnpoolOptions{
 				KernelSize: a.KernelSize,
 				Stride:     a.Stride,
 				Padding:    a.Padding,
 				OutputSize: outputSize(a.OutputSize),
 			})
+		}
+		runners[op] = func(c *Case, x tensor, w *pool.Workers) (tensor, []int64, error) {
+			p, err := plan(c, x.Shape)
 			if err != nil {
 				return tensor{}, nil, err
 			}
@@ -27,7 +30,15 @@ func init() {
 			if err != nil {
 				return tensor{}, nil, err
 			}
-			return out, nil, p.RunOn(w, out.Data, x.Data, a.UnpoolIndices)
+			return out, nil, p.RunOn(w, out.Data, x.Data, c.Args.UnpoolIndices)
+		}
+		gradRunners[op] = func(c *Case, x tensor, gout []float32, w *pool.Workers) ([]float32, error) {
+			p, err := plan(c, x.Shape)
+			if err != nil {
+				return nil, err
+			}
+			gin := make([]float32, len(x.Data))
+			return gin, p.BackwardOn(w, gin, gout, c.Args.UnpoolIndices)
 		}
 	}
 }

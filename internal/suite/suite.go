@@ -326,22 +326,38 @@ func numel(shape []int) int {
 // For returns a copy of o planned for isa, sharing o's buffers: a plan keeps
 // the kernels of the ISA in use when it was made.
 func (o *Operator) For(isa simdpool.ISA) (*Operator, error) {
-	prev := simdpool.Current()
-	defer func() { _ = simdpool.Use(prev) }()
-	if err := simdpool.Use(isa); err != nil {
-		return nil, err
-	}
 	c := *o
-	var err error
-	if o.Seq != nil {
-		c.Seq, err = o.Case.SeqPlan()
-	} else {
-		c.Plan, err = o.Case.Plan()
-	}
+	err := withISA(isa, func() (err error) {
+		if o.Seq != nil {
+			c.Seq, err = o.Case.SeqPlan()
+		} else {
+			c.Plan, err = o.Case.Plan()
+		}
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
 	return &c, nil
+}
+
+// planFor plans c with the kernels of isa.
+func planFor(c Case, isa simdpool.ISA) (p *pool.Plan[float32], err error) {
+	err = withISA(isa, func() error {
+		p, err = c.Plan()
+		return err
+	})
+	return p, err
+}
+
+// withISA runs f with isa the ISA of the plans it makes.
+func withISA(isa simdpool.ISA, f func() error) error {
+	prev := simdpool.Current()
+	defer func() { _ = simdpool.Use(prev) }()
+	if err := simdpool.Use(isa); err != nil {
+		return err
+	}
+	return f()
 }
 
 // Run pools In (under Mask) into Out once. It does not allocate.

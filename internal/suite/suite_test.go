@@ -122,3 +122,35 @@ func TestSequencePoolingCases(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, simdpool.Available(), o.ISAs())
 }
+
+func TestBackwardRunsWithoutAllocating(t *testing.T) {
+	cs, err := Select("S4,S5,S1")
+	require.NoError(t, err)
+	for _, c := range cs {
+		b, err := NewBackward(c)
+		require.NoError(t, err, c.Name)
+		idx := 0
+		if b.Plan.HasIndices() {
+			idx = 8 * len(b.GradOut)
+		}
+		assert.Equal(t, int64(4*(len(b.GradIn)+len(b.GradOut))+idx), b.Bytes(), c.Name)
+		nonzero := false
+		for _, v := range b.GradIn {
+			nonzero = nonzero || v != 0
+		}
+		assert.True(t, nonzero, "%s: the gradient was computed", c.Name)
+		for _, isa := range b.ISAs() {
+			bi, err := b.For(isa)
+			require.NoError(t, err)
+			assert.Zero(t, testing.AllocsPerRun(5, func() { require.NoError(t, bi.Run()) }), "%s on %s", c.Name, isa)
+		}
+	}
+	cs, err = Select("S6")
+	require.NoError(t, err)
+	_, err = NewBackward(cs[0])
+	assert.ErrorContains(t, err, "no backward is timed")
+	for _, n := range BackwardCases {
+		_, err := Select(n)
+		require.NoError(t, err)
+	}
+}
