@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/simdpool/simdpool/internal/race"
 )
 
 // TestRunOnSameResults runs random Programs of every op on 1, 2, 3 and 7
@@ -152,6 +154,8 @@ func TestRunOnAllocs(t *testing.T) {
 		}
 		require.NoError(t, p.RunOn(w, dst, idx, src)) // warm the pools
 		allocs := testing.AllocsPerRun(50, func() { _ = p.RunOn(w, dst, idx, src) })
-		require.Zero(t, allocs, "RunOn allocates (with index: %v)", withIdx)
+		if !race.Enabled { // its sync.Pool drops items at random
+			require.Zero(t, allocs, "RunOn allocates (with index: %v)", withIdx)
+		}
 	}
 }

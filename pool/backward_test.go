@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/simdpool/simdpool/internal/race"
 	"github.com/simdpool/simdpool/pool"
 )
 
@@ -158,7 +159,7 @@ func TestBackwardDoesNotAllocate(t *testing.T) {
 	check := func(name string, run func() error) {
 		t.Helper()
 		require.NoError(t, run(), name)
-		if !raceEnabled {
+		if !race.Enabled {
 			assert.Zero(t, testing.AllocsPerRun(20, func() { _ = run() }), name)
 		}
 	}
