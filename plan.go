@@ -247,7 +247,7 @@ func (W *Axis) liveTaps() (k, p int) {
 	t0 := max(0, W.Pad-(W.Out-1)*W.Stride) / W.Dilation // before: outside for every output
 	t1 := min(W.Kernel, (W.In-1+W.Pad)/W.Dilation+1)    // from: outside for output 0, and so for all
 	if t1 <= t0 {
-		return 1, W.Pad - t0*W.Dilation // no tap is ever inside: one, masked everywhere
+		return 1, W.Pad // no tap is ever inside: the first, outside for every output
 	}
 	return t1 - t0, W.Pad - t0*W.Dilation
 }
