@@ -18,7 +18,8 @@ generate-amd64:
 	cd asm && go run ./amd64 -pkg seqpool -out ../seqpool/rows_amd64.s -stubs ../seqpool/rows_amd64.go
 
 # The NEON kernels (our emitter, asm/neon): pool_arm64.s, its declarations
-# pool_arm64.go, and their part of the table, table_arm64.go.
+# pool_arm64.go, and their part of the table, table_arm64.go; and seqpool's
+# token-rows kernels, seqpool/rows_arm64.s and .go and seqpool/table_arm64.go.
 generate-neon:
 	cd asm && go run ./neon
 

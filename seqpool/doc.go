@@ -141,9 +141,10 @@
 // The work is in two kernels with documented contracts, sumTokens (the
 // masked sum over tokens, vectorised along H) and maxTokens (the masked max),
 // whose inner loops fold a chunk of token rows into a row of accumulators.
-// Those loops are AVX2 and AVX-512 assembly on amd64 (float32 and float64,
-// generated from the kernel table asm/table like the root package's
-// kernels) and Go elsewhere, with -tags purego, and under SIMDPOOL_ISA=generic;
+// Those loops are AVX2 and AVX-512 assembly on amd64 and NEON assembly on
+// arm64 (float32 and float64, generated from the kernel table asm/table like
+// the root package's kernels) and Go elsewhere, with -tags purego, and under
+// SIMDPOOL_ISA=generic;
 // every one of them gives the same bits (each column is one vector lane,
 // added or compared in the tokens' order, products rounded before the sum).
 // A plan picks the kernels of the ISA in use when it is made, as package

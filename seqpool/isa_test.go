@@ -38,13 +38,14 @@ func forEachKernelSet[T Float](t *testing.T, f func(t *testing.T, k kernelSet)) 
 }
 
 // TestPlansRunTheISAsKernels fails when a plan made under an ISA with
-// token-rows kernels (simdISAs: AVX2 and AVX-512 on amd64) does not pick
-// them, so that a silent fallback to the Go loops cannot pass for them.
+// token-rows kernels (simdISAs: AVX2 and AVX-512 on amd64, NEON on arm64)
+// does not pick them, so that a silent fallback to the Go loops cannot pass
+// for them.
 func TestPlansRunTheISAsKernels(t *testing.T) {
 	check := func(t *testing.T, isa simdpool.ISA, names []string, bits string) {
 		for _, n := range names {
 			if simdISAs[isa] {
-				suffix := map[simdpool.ISA]string{simdpool.AVX2: "AVX2", simdpool.AVX512: "AVX512"}[isa]
+				suffix := map[simdpool.ISA]string{simdpool.AVX2: "AVX2", simdpool.AVX512: "AVX512", simdpool.NEON: "NEON"}[isa]
 				assert.True(t, strings.HasSuffix(n, bits+suffix), "%s plan runs %q", isa, n)
 			} else {
 				assert.Empty(t, n, "%s has no token-rows kernels", isa)

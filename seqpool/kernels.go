@@ -8,13 +8,14 @@ import (
 
 // The token-rows kernels: the inner loops of sumTokens and maxTokens, which
 // fold a chunk of token rows into a row of accumulators. The kernel table
-// (asm/table, kind TokenRows) lists the SIMD ones; asm/amd64 generates them
-// into rows_amd64.s and their list and callRows into table_amd64.go (see
-// table_other.go for builds without them). A plan picks its kernels once,
-// when it is made, for the ISA in use then (simdpool.Current(): the root
-// package's probe, SIMDPOOL_ISA or simdpool.Use), as the root package's
-// Programs do; where the ISA has none (generic, NEON for now) the Go loops
-// of sum_kernel.go and max_kernel.go run. Every kernel computes its Go
+// (asm/table, kind TokenRows) lists the SIMD ones; asm/amd64 generates the
+// AVX2 and AVX-512 ones into rows_amd64.s and their list and callRows into
+// table_amd64.go, asm/neon the NEON ones into rows_arm64.s and
+// table_arm64.go (see table_other.go for builds without them). A plan picks
+// its kernels once, when it is made, for the ISA in use then
+// (simdpool.Current(): the root package's probe, SIMDPOOL_ISA or
+// simdpool.Use), as the root package's Programs do; under generic the Go
+// loops of sum_kernel.go and max_kernel.go run. Every kernel computes its Go
 // loop's bits.
 
 // rowKernel names a token-rows kernel of the table: its position in

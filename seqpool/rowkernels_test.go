@@ -186,3 +186,42 @@ func TestMaxKernelNaNInOneStrip(t *testing.T) {
 		})
 	}
 }
+
+// TestMaxKernelsKeepNaNPayloads holds the max kernels to the Go loop's exact
+// bits where sameBits lets any NaN pass: torch.max returns one of its
+// values, so the NaN that wins (the first of its column, quiet or
+// signalling, of either sign) must come out as it went in.
+func TestMaxKernelsKeepNaNPayloads(t *testing.T) {
+	r := rand.New(rand.NewPCG(25, 26))
+	nan := func() float32 {
+		quiet := uint32(r.IntN(2)) << 22
+		return math.Float32frombits(uint32(r.IntN(2))<<31 | 0x7f800000 | quiet | uint32(1+r.IntN(1<<20)))
+	}
+	forEachKernelSet[float32](t, func(t *testing.T, k kernelSet) {
+		for range 400 {
+			cols, n := 1+r.IntN(70), 1+r.IntN(maxChunk)
+			rows := make([]float32, n*cols)
+			for i := range rows {
+				rows[i] = float32(r.IntN(5) - 2)
+				if r.IntN(6) == 0 {
+					rows[i] = nan()
+				}
+			}
+			start := make([]float32, cols)
+			for i := range start {
+				start[i] = float32(r.IntN(5) - 2)
+				if r.IntN(10) == 0 {
+					start[i] = nan()
+				}
+			}
+			want := append([]float32(nil), start...)
+			maxRows(0, want, rows, cols, n)
+			got := append([]float32(nil), start...)
+			maxRows(k.max, got, rows, cols, n)
+			for c := range want {
+				require.Equal(t, math.Float32bits(want[c]), math.Float32bits(got[c]), "cols=%d n=%d column %d: got %#08x, want %#08x",
+					cols, n, c, math.Float32bits(got[c]), math.Float32bits(want[c]))
+			}
+		}
+	})
+}

@@ -1,12 +1,12 @@
-//go:build purego || !amd64
+//go:build purego || !(amd64 || arm64)
 
 package seqpool
 
 import "unsafe"
 
-// Without the amd64 assembly the table has no token-rows kernels here and the
-// Go loops run. (NEON kernels would come with a generated table_arm64.go and
-// arm64 out of this file's build constraint.)
+// Without assembly (-tags purego, or a GOARCH other than amd64 and arm64)
+// the table has no token-rows kernels here and the Go loops run; with it,
+// the generated table_amd64.go or table_arm64.go lists them.
 
 var rowKernels = [0]rowKernelInfo{}
 

@@ -86,7 +86,9 @@ var threeSame = map[string]uint32{
 	"fmul":  0x6e20dc00,
 	"fdiv":  0x6e20fc00,
 	"fcmgt": 0x6ea0e400,
+	"fcmge": 0x6e20e400,
 	"fcmeq": 0x4e20e400,
+	"facgt": 0x6ea0ec00, // |vn| > |vm|
 	"smin":  0x4ea06c00,
 }
 
@@ -160,6 +162,14 @@ func (v V) B16() string       { return fmt.Sprintf("V%d.B16", int(v)) }
 func (v V) A(a Arr) string    { return fmt.Sprintf("V%d.%s", int(v), a.goArr()) }
 func (v V) F() string         { return fmt.Sprintf("F%d", int(v)) }
 func (v V) Lane(i int) string { return fmt.Sprintf("V%d.S[%d]", int(v), i) }
+
+// El is lane i of elements of es bytes (4: S, 8: D).
+func (v V) El(es, i int) string {
+	if es == 8 {
+		return fmt.Sprintf("V%d.D[%d]", int(v), i)
+	}
+	return v.Lane(i)
+}
 
 // list formats the register list [Va, Va+1, ...] of n consecutive registers.
 func list(first V, n int, a Arr) string {

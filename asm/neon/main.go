@@ -1,14 +1,16 @@
-// Command neon generates the NEON kernels of package simdpool from the
-// kernel table (asm/table): pool_arm64.s, its Go declarations pool_arm64.go,
-// and the arm64 part of the table, table_arm64.go. Run it from the asm
-// directory, as make generate does:
+// Command neon generates the NEON kernels of the kernel table (asm/table):
+// package simdpool's, pool_arm64.s, its Go declarations pool_arm64.go and the
+// arm64 part of the table, table_arm64.go; and package seqpool's token-rows
+// kernels, seqpool/rows_arm64.s, rows_arm64.go and table_arm64.go. Run it
+// from the asm directory, as make generate does:
 //
 //	cd asm && go run ./neon
 //
 // win.go, body.go, fold.go and edge.go make the window kernels, global.go
-// the whole-plane reductions; emit.go writes the instructions (as WORDs,
-// checked against llvm-mc's encodings, where Go's assembler lacks them);
-// layout.go reads winArgs' layout from the root package.
+// the whole-plane reductions, rows.go seqpool's token-rows kernels; emit.go
+// writes the instructions (as WORDs, checked against llvm-mc's encodings,
+// where Go's assembler lacks them); layout.go reads winArgs' layout from the
+// root package.
 package main
 
 import (
@@ -41,24 +43,40 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	rowsAsm, rowsStubs, err := generateRows()
+	if err != nil {
+		log.Fatal(err)
+	}
 	// Write to temporary files and move them in place only when all are
-	// made, so that a failed run leaves the package as it was.
-	files := map[string][]byte{"pool_arm64.s": asm, "pool_arm64.go": stubs}
-	tab := filepath.Join(*out, "table_arm64.go.tmp")
-	if err := table.WriteGo(tab, "arm64", cmdLine); err != nil {
+	// made, so that a failed run leaves the packages as they were.
+	files := map[string][]byte{
+		"pool_arm64.s": asm, "pool_arm64.go": stubs,
+		"seqpool/rows_arm64.s": rowsAsm, "seqpool/rows_arm64.go": rowsStubs,
+	}
+	tmp := func(name string) string { return filepath.Join(*out, filepath.FromSlash(name)+".tmp") }
+	if err := table.WriteGo(tmp("table_arm64.go"), "arm64", cmdLine); err != nil {
+		log.Fatal(err)
+	}
+	if err := table.WriteTokenRowsGo(tmp("seqpool/table_arm64.go"), "arm64", cmdLine); err != nil {
 		log.Fatal(err)
 	}
 	for name, b := range files {
-		if err := os.WriteFile(filepath.Join(*out, name+".tmp"), b, 0o644); err != nil {
+		if err := os.WriteFile(tmp(name), b, 0o644); err != nil {
 			log.Fatal(err)
 		}
 	}
-	for _, name := range []string{"pool_arm64.s", "pool_arm64.go", "table_arm64.go"} {
-		p := filepath.Join(*out, name)
-		if err := os.Rename(p+".tmp", p); err != nil {
+	for _, name := range generatedFiles {
+		if err := os.Rename(tmp(name), filepath.Join(*out, filepath.FromSlash(name))); err != nil {
 			log.Fatal(err)
 		}
 	}
+}
+
+// generatedFiles are the files the command writes, relative to package
+// simdpool's directory.
+var generatedFiles = []string{
+	"pool_arm64.s", "pool_arm64.go", "table_arm64.go",
+	"seqpool/rows_arm64.s", "seqpool/rows_arm64.go", "seqpool/table_arm64.go",
 }
 
 // generate returns pool_arm64.s and pool_arm64.go.
@@ -87,6 +105,29 @@ func generate(l *layout) (asm, stubs []byte, err error) {
 	stubs, err = format.Source(s.Bytes())
 	if err != nil {
 		return nil, nil, fmt.Errorf("neon: formatting pool_arm64.go: %w", err)
+	}
+	return []byte(e.String()), stubs, nil
+}
+
+// generateRows returns package seqpool's rows_arm64.s and rows_arm64.go.
+func generateRows() (asm, stubs []byte, err error) {
+	e := &Emitter{}
+	e.Raw(header + "\n//go:build !purego\n\n#include \"textflag.h\"\n")
+	e.Raw(`
+// The NEON token-rows kernels of package seqpool (asm/table, kind TokenRows;
+// asm/neon/rows.go says how they work). Vector FMAX, FADD, FMUL, FDIV, FCMGE,
+// FCMEQ, FACGT and UMINV are written as WORDs (Go's assembler lacks them) with
+// the instruction in a comment.
+`)
+	var s bytes.Buffer
+	s.WriteString(header + "\n//go:build !purego\n\npackage seqpool\n")
+	for _, k := range table.TokenRowKernels("arm64") {
+		tokenRowsKernel(e, k)
+		fmt.Fprintf(&s, "\n// %s\n//\n//go:noescape\nfunc %s(acc, rows, w *byte, stride, n, cols int, fresh bool)\n", k.Doc(), k.Name())
+	}
+	stubs, err = format.Source(s.Bytes())
+	if err != nil {
+		return nil, nil, fmt.Errorf("neon: formatting seqpool/rows_arm64.go: %w", err)
 	}
 	return []byte(e.String()), stubs, nil
 }

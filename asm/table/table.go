@@ -2,8 +2,8 @@
 // that exist. The generators make the kernels from it (asm/amd64 with avo,
 // asm/neon with our emitter) and write the Go side that picks and calls them
 // (the root package's table_go.go, table_amd64.go and table_arm64.go, and
-// package seqpool's table_amd64.go); adding a kernel is adding it here (and,
-// for a new shape, its emitter).
+// package seqpool's table_amd64.go and table_arm64.go); adding a kernel is
+// adding it here (and, for a new shape, its emitter).
 //
 // The window and global kernels live in the root package (Arch lists the
 // assembly ones, GoKernels the pure-Go ones); the token-rows kernels (Kind
@@ -255,18 +255,16 @@ func Arch(arch string) []Kernel {
 
 // TokenRowKernels lists package seqpool's token-rows kernels of an architecture:
 // the masked sums (Sum for rows of weight 1, SumProd), the max, and the
-// division of the sums by the token count (Div). (arm64 has
-// none yet: NEON ones would be listed here and emitted by asm/neon, and
-// seqpool would call them through a generated table_arm64.go.)
+// division of the sums by the token count (Div), for float32 and float64 on
+// each ISA: AVX2 and AVX-512 on amd64 (emitted by asm/amd64), NEON on arm64
+// (asm/neon).
 func TokenRowKernels(arch string) []Kernel {
+	isas := map[string][]string{"amd64": {AVX2, AVX512}, "arm64": {NEON}}[arch]
 	var ks []Kernel
-	switch arch {
-	case "amd64":
-		for _, isa := range []string{AVX2, AVX512} {
-			for _, size := range []int{4, 8} {
-				for _, op := range []Op{Sum, SumProd, Max, Div} {
-					ks = append(ks, Kernel{Kind: TokenRows, Op: op, ISA: isa, Size: size})
-				}
+	for _, isa := range isas {
+		for _, size := range []int{4, 8} {
+			for _, op := range []Op{Sum, SumProd, Max, Div} {
+				ks = append(ks, Kernel{Kind: TokenRows, Op: op, ISA: isa, Size: size})
 			}
 		}
 	}
