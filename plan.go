@@ -47,6 +47,9 @@ func (g *Geometry) check() error {
 	if g.Planes < 0 {
 		return fmt.Errorf("simdpool: negative plane count %d", g.Planes)
 	}
+	if g.Channels < 0 || (g.Channels > 0 && g.Planes%g.Channels != 0) {
+		return fmt.Errorf("simdpool: %d channels-last channels for %d planes", g.Channels, g.Planes)
+	}
 	in, out := 1, 1
 	for i, a := range [...]*Axis{&g.D, &g.H, &g.W} {
 		if a.In < 1 || a.Out < 0 || a.Kernel < 1 || a.Stride < 1 || a.Dilation < 1 || a.Pad < 0 {
@@ -101,7 +104,14 @@ func newWindow[T Float](g Geometry, op progOp, kop kernelOp, div *Divisor, pw *P
 	if err := g.check(); err != nil {
 		return nil, err
 	}
+	if g.Channels == 1 {
+		g.Channels = 0 // one channel: the channels-first layout in memory
+	}
 	pr := &Program[T]{op: op, g: g, isa: Current(), inLen: g.Planes * g.InPlane(), outLen: g.Planes * g.OutPlane(), div: div, pw: pw}
+	if g.Channels > 0 {
+		pr.planChannelsLast(kop)
+		return pr, nil
+	}
 	es := size[T]()
 	pr.batch = max(1, batchBytes/max(g.InPlane()*es, 1)) // the generic kernels' units
 	id := noKernel

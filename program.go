@@ -22,13 +22,14 @@ type Program[T Float] struct {
 	g             Geometry
 	isa           ISA
 	inLen, outLen int
-	batch         int       // planes per batch, the unit of work (window ops: at most 64; every step of a batch runs before the next batch)
-	steps         []step    // window ops: the kernel calls of a batch, in order (nil: generic kernels)
-	scratch       int       // bytes of scratch a batch needs (two-pass max)
-	global        kernelID  // global ops: the kernel (noKernel: generic)
-	div           *Divisor  // avg: the divisors
-	pw            *Power    // LP: the power
-	jobs          sync.Pool // *progJob[T]: RunOn's, reused
+	batch         int          // planes per batch, the unit of work (window ops: at most 64; every step of a batch runs before the next batch)
+	steps         []step       // window ops: the kernel calls of a batch, in order (nil: generic kernels)
+	scratch       int          // bytes of scratch a batch needs (two-pass max)
+	global        kernelID     // global ops: the kernel (noKernel: generic)
+	div           *Divisor     // avg: the divisors
+	pw            *Power       // LP: the power
+	jobs          sync.Pool    // *progJob[T]: RunOn's, reused
+	cl            *chanPlan[T] // channels-last (g.Channels > 0): its work, in images (chanlast.go)
 }
 
 // progOp is what a Program computes.
@@ -79,9 +80,18 @@ func (p *Program[T]) Run(dst []T, idx []int64, src []T) error {
 		return err
 	}
 	scr := p.getScratch()
-	p.runPlanes(dst, idx, src, 0, p.g.Planes, scr)
+	p.runPlanes(dst, idx, src, 0, p.parts(), scr)
 	p.putScratch(scr)
 	return nil
+}
+
+// parts is the number of units Run's work splits into: planes, or for a
+// channels-last Program images.
+func (p *Program[T]) parts() int {
+	if p.cl != nil {
+		return p.cl.images
+	}
+	return p.g.Planes
 }
 
 // check checks the lengths of Run's slices.
@@ -95,9 +105,13 @@ func (p *Program[T]) check(dst []T, idx []int64, src []T) error {
 	return nil
 }
 
-// runPlanes computes the planes [lo, hi), batch by batch, with scr as the
-// scratch.
+// runPlanes computes the planes (channels-last: the images) [lo, hi), batch
+// by batch, with scr as the scratch.
 func (p *Program[T]) runPlanes(dst []T, idx []int64, src []T, lo, hi int, scr unsafe.Pointer) {
+	if p.cl != nil {
+		p.runChannelsLast(dst, idx, src, lo, hi)
+		return
+	}
 	for p0 := lo; p0 < hi; p0 += p.batch {
 		p1 := min(p0+p.batch, hi)
 		switch {
@@ -218,6 +232,12 @@ func (p *Program[T]) Kernels() []string {
 		}
 	}
 	switch {
+	case p.cl != nil && p.cl.exactOnly:
+		add(noKernel)
+	case p.cl != nil:
+		for _, id := range p.cl.kernels {
+			add(id)
+		}
 	case p.op >= opGlobalMax:
 		add(p.global)
 	case p.steps == nil:

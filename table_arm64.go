@@ -6,7 +6,7 @@ package simdpool
 
 import "unsafe"
 
-// asmKernels are the kernels of the table (asm/table) in this file, kernelIDs 9..74.
+// asmKernels are the kernels of the table (asm/table) in this file, kernelIDs 17..82.
 var asmKernels = [...]kernelInfo{
 	{name: "maxWinS2K2D1P0F32NEON", kind: kindWindow, op: kMax, isa: NEON, size: 4, lanes: 16, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 32},
 	{name: "maxWinS2K3D1P1F32NEON", kind: kindWindow, op: kMax, isa: NEON, size: 4, lanes: 16, s: 2, k: 3, d: 1, p: 1, lo: -1, hi: 32},
@@ -79,133 +79,133 @@ var asmKernels = [...]kernelInfo{
 // callWindow calls kernel id.
 func callWindow(id kernelID, a *winArgs, src, dst, idx unsafe.Pointer, planes int) int {
 	switch id {
-	case 9:
-		return maxWinS2K2D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
-	case 10:
-		return maxWinS2K3D1P1F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
-	case 11:
-		return maxWinS2K3D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
-	case 12:
-		return maxWinS1K3D1P1F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
-	case 13:
-		return maxWinS1K2D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
-	case 14:
-		return maxWinS1K3D2P1F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
-	case 15:
-		return maxWinS1K1D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
-	case 16:
-		return maxWinS1K0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 17:
-		return maxWinS2K0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K2D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 18:
-		return maxIdxWinS2K2D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K3D1P1F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 19:
-		return maxIdxWinS2K3D1P1F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K3D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 20:
-		return maxIdxWinS2K3D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K3D1P1F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 21:
-		return maxIdxWinS1K3D1P1F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K2D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 22:
-		return maxIdxWinS1K2D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K3D2P1F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 23:
-		return maxIdxWinS1K3D2P1F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K1D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 24:
-		return maxIdxWinS1K1D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 25:
-		return maxIdxWinS1K0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 26:
-		return maxIdxWinS2K0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K2D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 27:
-		return sumWinS2K2D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K3D1P1F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 28:
-		return sumWinS2K3D1P1F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K3D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 29:
-		return sumWinS2K3D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K3D1P1F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 30:
-		return sumWinS1K3D1P1F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K2D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 31:
-		return sumWinS1K2D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K3D2P1F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 32:
-		return sumWinS1K1D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K1D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 33:
-		return sumWinS1K0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 34:
-		return sumWinS2K0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 35:
-		return sumSqWinS2K2D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K2D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 36:
-		return sumSqWinS2K3D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K3D1P1F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 37:
-		return sumSqWinS1K2D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K3D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 38:
-		return sumSqWinS1K1D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K3D1P1F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 39:
-		return sumSqWinS1K0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K2D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 40:
-		return sumSqWinS2K0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K1D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 41:
-		return maxWinS2K2D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 42:
-		return maxWinS2K3D1P1F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 43:
-		return maxWinS2K3D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS2K2D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 44:
-		return maxWinS1K3D1P1F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS2K3D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 45:
-		return maxWinS1K2D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS1K2D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 46:
-		return maxWinS1K3D2P1F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS1K1D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 47:
-		return maxWinS1K1D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS1K0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 48:
-		return maxWinS1K0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS2K0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 49:
-		return maxWinS2K0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K2D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 50:
-		return maxIdxWinS2K2D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K3D1P1F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 51:
-		return maxIdxWinS2K3D1P1F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K3D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 52:
-		return maxIdxWinS2K3D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K3D1P1F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 53:
-		return maxIdxWinS1K3D1P1F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K2D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 54:
-		return maxIdxWinS1K2D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K3D2P1F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 55:
-		return maxIdxWinS1K3D2P1F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K1D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 56:
-		return maxIdxWinS1K1D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 57:
-		return maxIdxWinS1K0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 58:
-		return maxIdxWinS2K0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K2D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 59:
-		return sumWinS2K2D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K3D1P1F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 60:
-		return sumWinS2K3D1P1F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K3D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 61:
-		return sumWinS2K3D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K3D1P1F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 62:
-		return sumWinS1K3D1P1F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K2D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 63:
-		return sumWinS1K2D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K3D2P1F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 64:
-		return sumWinS1K1D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K1D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 65:
-		return sumWinS1K0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 66:
-		return sumWinS2K0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 67:
-		return sumSqWinS2K2D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K2D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 68:
-		return sumSqWinS2K3D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K3D1P1F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 69:
-		return sumSqWinS1K2D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K3D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 70:
-		return sumSqWinS1K1D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K3D1P1F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 71:
-		return sumSqWinS1K0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K2D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 72:
+		return sumWinS1K1D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 73:
+		return sumWinS1K0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 74:
+		return sumWinS2K0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 75:
+		return sumSqWinS2K2D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 76:
+		return sumSqWinS2K3D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 77:
+		return sumSqWinS1K2D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 78:
+		return sumSqWinS1K1D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 79:
+		return sumSqWinS1K0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 80:
 		return sumSqWinS2K0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	}
 	return callGoWindow(id, a, src, dst, idx, planes)
@@ -214,12 +214,19 @@ func callWindow(id kernelID, a *winArgs, src, dst, idx unsafe.Pointer, planes in
 // callGlobal calls kernel id.
 func callGlobal(id kernelID, dst, src unsafe.Pointer, planes, n int) {
 	switch id {
-	case 73:
+	case 81:
 		maxGlobalF32NEON((*byte)(dst), (*byte)(src), planes, n)
 		return
-	case 74:
+	case 82:
 		meanGlobalF32NEON((*byte)(dst), (*byte)(src), planes, n)
 		return
 	}
 	panic("simdpool: no global kernel " + info(id).name)
+}
+
+// callChan calls kernel id.
+func callChan(id kernelID, a *chanArgs, src, dst, idx unsafe.Pointer, images int) int {
+	switch id {
+	}
+	return callGoChan(id, a, src, dst, idx, images)
 }

@@ -4,7 +4,7 @@ package simdpool
 
 import "unsafe"
 
-// goKernels are the kernels of the table (asm/table) in this file, kernelIDs 1..8.
+// goKernels are the kernels of the table (asm/table) in this file, kernelIDs 1..16.
 var goKernels = [...]kernelInfo{
 	{name: "maxWinS0F32Go", kind: kindWindow, op: kMax, isa: Generic, size: 4, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
 	{name: "maxIdxWinS0F32Go", kind: kindWindow, op: kMaxIdx, isa: Generic, size: 4, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
@@ -14,6 +14,14 @@ var goKernels = [...]kernelInfo{
 	{name: "maxIdxWinS0F64Go", kind: kindWindow, op: kMaxIdx, isa: Generic, size: 8, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
 	{name: "sumWinS0F64Go", kind: kindWindow, op: kSum, isa: Generic, size: 8, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
 	{name: "sumSqWinS0F64Go", kind: kindWindow, op: kSumSq, isa: Generic, size: 8, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxChanF32Go", kind: kindChannels, op: kMax, isa: Generic, size: 4, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxIdxChanF32Go", kind: kindChannels, op: kMaxIdx, isa: Generic, size: 4, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumChanF32Go", kind: kindChannels, op: kSum, isa: Generic, size: 4, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumSqChanF32Go", kind: kindChannels, op: kSumSq, isa: Generic, size: 4, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxChanF64Go", kind: kindChannels, op: kMax, isa: Generic, size: 8, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxIdxChanF64Go", kind: kindChannels, op: kMaxIdx, isa: Generic, size: 8, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumChanF64Go", kind: kindChannels, op: kSum, isa: Generic, size: 8, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumSqChanF64Go", kind: kindChannels, op: kSumSq, isa: Generic, size: 8, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
 }
 
 // callGoWindow calls kernel id.
@@ -37,4 +45,27 @@ func callGoWindow(id kernelID, a *winArgs, src, dst, idx unsafe.Pointer, planes 
 		return windowRef[float64](kSumSq, a, src, dst, idx, planes)
 	}
 	panic("simdpool: no pure-Go window kernel " + info(id).name)
+}
+
+// callGoChan calls kernel id.
+func callGoChan(id kernelID, a *chanArgs, src, dst, idx unsafe.Pointer, images int) int {
+	switch id {
+	case 9:
+		return chanRef[float32](kMax, a, src, dst, idx, images)
+	case 10:
+		return chanRef[float32](kMaxIdx, a, src, dst, idx, images)
+	case 11:
+		return chanRef[float32](kSum, a, src, dst, idx, images)
+	case 12:
+		return chanRef[float32](kSumSq, a, src, dst, idx, images)
+	case 13:
+		return chanRef[float64](kMax, a, src, dst, idx, images)
+	case 14:
+		return chanRef[float64](kMaxIdx, a, src, dst, idx, images)
+	case 15:
+		return chanRef[float64](kSum, a, src, dst, idx, images)
+	case 16:
+		return chanRef[float64](kSumSq, a, src, dst, idx, images)
+	}
+	panic("simdpool: no pure-Go channels-last kernel " + info(id).name)
 }

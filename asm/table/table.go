@@ -14,8 +14,9 @@ import (
 type Kind int
 
 const (
-	Window Kind = iota + 1 // func(a *winArgs, src, dst, idx unsafe.Pointer, planes int) int
-	Global                 // func(dst, src unsafe.Pointer, planes, n int)
+	Window   Kind = iota + 1 // func(a *winArgs, src, dst, idx unsafe.Pointer, planes int) int
+	Global                   // func(dst, src unsafe.Pointer, planes, n int)
+	Channels                 // func(a *chanArgs, src, dst, idx unsafe.Pointer, images int) int (channels-last)
 )
 
 // Op is what a kernel reduces (the root package's kernelOp).
@@ -60,6 +61,9 @@ type Kernel struct {
 // float64), so that a chunk's loop control, pointer updates and stores are
 // paid once per 64 bytes of output, as with AVX-512.
 func (k Kernel) Lanes() int {
+	if k.Kind == Channels && k.ISA == NEON {
+		return 16 / k.Size // channels-last: the lanes of one Q register
+	}
 	switch k.ISA {
 	case AVX512:
 		return 64 / k.Size
@@ -88,6 +92,8 @@ func (k Kernel) Name() string {
 		}
 	case Global:
 		b.WriteString("Global")
+	case Channels:
+		b.WriteString("Chan")
 	}
 	fmt.Fprintf(&b, "F%d%s", 8*k.Size, isaNames[k.ISA])
 	return b.String()
@@ -102,6 +108,15 @@ func (k Kernel) Doc() string {
 		SumSq:  "the sum of the squares of every window in row-major order, divided as winArgs.post says",
 		Mean:   "the mean of every plane, summed in the order of ATen's cascade sum",
 	}[k.Op]
+	if k.Kind == Channels {
+		what = map[Op]string{
+			Max:    "the maximum of every window of channels-last images (leaving an image with a NaN to its caller)",
+			MaxIdx: "the maximum of every window of channels-last images and its index (leaving an image with a NaN to its caller)",
+			Sum:    "the sum of every window of channels-last images in row-major order, divided as chanArgs.post says",
+			SumSq:  "the sum of the squares of every window of channels-last images in row-major order, divided as chanArgs.post says",
+			Mean:   "the mean of every channel of channels-last images, summed in the order of ATen's cascade sum",
+		}[k.Op]
+	}
 	if k.ISA == NEON && k.Op == Max && k.Kind == Window {
 		what = "the maximum of every window (a window with a NaN gives a NaN)"
 	}
@@ -109,6 +124,8 @@ func (k Kernel) Doc() string {
 	switch {
 	case k.Kind == Global:
 		taps = "over whole planes"
+	case k.Kind == Channels:
+		taps = "vectorised over the channels"
 	case k.S != 0 && k.K == 0:
 		taps = fmt.Sprintf("for stride %d and any taps", k.S)
 	case k.S != 0:
@@ -130,6 +147,22 @@ func GoKernels() []Kernel {
 	for _, size := range []int{4, 8} {
 		for _, op := range []Op{Max, MaxIdx, Sum, SumSq} {
 			ks = append(ks, Kernel{Kind: Window, Op: op, ISA: Go, Size: size})
+		}
+	}
+	return append(ks, channels(Go)...)
+}
+
+// channels lists the channels-last kernels of an ISA: the window
+// reductions and, but for the pure-Go ISA (whose Programs compute means
+// exactly), the mean.
+func channels(isa string) []Kernel {
+	var ks []Kernel
+	for _, size := range []int{4, 8} {
+		for _, op := range []Op{Max, MaxIdx, Sum, SumSq, Mean} {
+			if op == Mean && isa == Go {
+				continue
+			}
+			ks = append(ks, Kernel{Kind: Channels, Op: op, ISA: isa, Size: size})
 		}
 	}
 	return ks
