@@ -43,7 +43,7 @@ func TestGolden(t *testing.T) {
 						t.Fatalf("ISA in use is %s, want %s", got, isa)
 					}
 					for _, n := range goldenWorkers {
-						checkGolden(t, f, isa, mode, n)
+						checkGolden(t, f, isa, mode, n, pool.ChannelsFirst)
 					}
 				})
 			}
@@ -55,8 +55,9 @@ func TestGolden(t *testing.T) {
 // results must not depend on them.
 var goldenWorkers = []int{1, 2, 3, 7}
 
-// checkGolden checks the cases of f on n workers (sharing every run).
-func checkGolden(t *testing.T, f *golden.File, isa simdpool.ISA, mode golden.Mode, n int) {
+// checkGolden checks the cases of f on n workers (sharing every run), in
+// layout l.
+func checkGolden(t *testing.T, f *golden.File, isa simdpool.ISA, mode golden.Mode, n int, l pool.Layout) {
 	t.Helper()
 	w, err := pool.NewWorkers(n)
 	if err != nil {
@@ -64,12 +65,12 @@ func checkGolden(t *testing.T, f *golden.File, isa simdpool.ISA, mode golden.Mod
 	}
 	defer w.Close()
 	w.SetMinShare(0)
-	s := golden.CheckAll(f.Cases, mode, w)
+	s := golden.CheckAllIn(f.Cases, l, mode, w)
 	if s.Failed == 0 {
 		return
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s on %s (%s rules), %d workers: %s", f.Name, isa, mode, n, s)
+	fmt.Fprintf(&b, "%s on %s (%s rules, %v), %d workers: %s", f.Name, isa, mode, l, n, s)
 	for i, fl := range s.Failures {
 		if i == maxListed {
 			fmt.Fprintf(&b, "\n  ... and %d more", len(s.Failures)-maxListed)

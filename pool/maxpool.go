@@ -11,6 +11,9 @@ type MaxPoolOptions struct {
 	// ReturnIndices makes the one-call functions also return the indices;
 	// plans always can (Plan.RunWithIndices).
 	ReturnIndices bool
+	// Layout is the layout of the input and of the output (and indices):
+	// ChannelsFirst (the default) or ChannelsLast.
+	Layout Layout
 }
 
 // NewMaxPool1d plans max_pool1d for inputs of shape (N, C, L) or (C, L).
@@ -47,7 +50,7 @@ func MaxPool3d[T Float](x Tensor[T], o MaxPoolOptions) (Tensor[T], []int64, erro
 }
 
 func newMaxPool[T Float](op string, dims int, shape []int, o MaxPoolOptions) (*Plan[T], error) {
-	in, err := parseInput(op, shape, dims, false)
+	in, err := parseInput(op, shape, dims, false, o.Layout)
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +66,7 @@ func newMaxPool[T Float](op string, dims int, shape []int, o MaxPoolOptions) (*P
 	if err != nil {
 		return nil, err
 	}
-	k, err := newMaxKernel[T](op, geometry(in.planes, axes))
+	k, err := newMaxKernel[T](op, in.geometry(axes))
 	if err != nil {
 		return nil, err
 	}

@@ -12,7 +12,7 @@ import (
 	"github.com/simdpool/simdpool/pool"
 )
 
-const verifyUsage = `Usage: simdpool verify -golden DIR [-threads N] [-v]
+const verifyUsage = `Usage: simdpool verify -golden DIR [-layout nchw|nhwc] [-threads N] [-v]
 
 Checks this build against a directory of golden vectors in the format of
 ../shared/golden (every *.json and *.json.gz file in DIR): every forward case
@@ -24,7 +24,11 @@ strict rules: max-type values and indices bit for bit, avg and adaptive avg
 golden README: max-type values and indices bit for bit (a zero may carry
 either sign), sums within 1e-6 + 1e-6*|ref|, NaN and infinities identical.
 Gradients are not checked. With -threads N every case runs on N workers,
-sharing every run (the results must not depend on N).
+sharing every run (the results must not depend on N). With -layout nhwc
+every case runs channels-last (pool.ChannelsLast): its input and expected
+outputs permuted to (N, spatial..., C), its indices unchanged; cases recorded
+channels-last run as they are (and with -layout nchw, the default, permuted
+to channels-first).
 
 It prints one line per failing case, "FAIL <case name>: <why>", then the line
 "N passed, M failed". Exit status: 0 when every case passes, 1 when one fails,
@@ -43,6 +47,7 @@ func verify(args []string, stdout, stderr io.Writer) int {
 	dir := fs.String("golden", "", "directory of golden `DIR/*.json[.gz]` files (required)")
 	verbose := fs.Bool("v", false, "also print the ISA and a summary line per file")
 	threads := fs.Int("threads", 1, "run every case on `N` workers")
+	layoutName := fs.String("layout", "nchw", "run every case in `LAYOUT`: nchw (channels-first) or nhwc (channels-last)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), verifyUsage)
 		fs.PrintDefaults()
@@ -63,6 +68,11 @@ func verify(args []string, stdout, stderr io.Writer) int {
 	}
 	if err := simdpool.ISAError(); err != nil {
 		fmt.Fprintf(stderr, "simdpool verify: %v\n", err)
+		return 2
+	}
+	l, ok := map[string]pool.Layout{"nchw": pool.ChannelsFirst, "nhwc": pool.ChannelsLast}[*layoutName]
+	if !ok {
+		fmt.Fprintf(stderr, "simdpool verify: -layout must be nchw or nhwc, got %q\n", *layoutName)
 		return 2
 	}
 	if *threads < 1 {
@@ -94,13 +104,13 @@ func verify(args []string, stdout, stderr io.Writer) int {
 	}
 	mode := golden.ModeFor(simdpool.Current())
 	if *verbose {
-		fmt.Fprintf(stdout, "ISA %s, %s rules, %s\n", simdpool.Current(), mode, *dir)
+		fmt.Fprintf(stdout, "ISA %s, %s rules, layout %s, %s\n", simdpool.Current(), mode, *layoutName, *dir)
 	}
 	var total golden.Summary
 	for _, f := range files {
 		var s golden.Summary
 		for _, c := range f.Cases {
-			err := golden.Check(c, mode, w)
+			err := golden.CheckIn(c, l, mode, w)
 			s.Add(c, err)
 			if err != nil {
 				fmt.Fprintf(stdout, "FAIL %s: %s\n", c.Name, oneLine(err.Error()))

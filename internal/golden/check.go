@@ -50,9 +50,9 @@ const (
 	MaxULP = 2
 )
 
-// runner computes a case through the pool API (float32). The indices are nil
-// unless the operator returns them.
-type runner func(c *Case, x pool.Tensor[float32], w *pool.Workers) (pool.Tensor[float32], []int64, error)
+// runner computes a case through the pool API (float32), its tensors in
+// layout l. The indices are nil unless the operator returns them.
+type runner func(c *Case, x pool.Tensor[float32], l pool.Layout, w *pool.Workers) (pool.Tensor[float32], []int64, error)
 
 // runners maps a torch.nn.functional name to its runner; the ops*.go files
 // fill it.
@@ -96,10 +96,18 @@ func familyOf(op string) family {
 }
 
 // Check runs c on the kernels in use, on the workers w (nil: the caller's
-// goroutine), and compares the result with the case under the rules of m. It returns nil when the case passes, and otherwise an
-// error saying why (a one-line message). It never panics: a panic in the pool
-// package is reported as the case's failure.
-func Check(c *Case, m Mode, w *pool.Workers) (err error) {
+// goroutine), in the layout it is recorded in, and compares the result with
+// the case under the rules of m. It returns nil when the case passes, and
+// otherwise an error saying why (a one-line message). It never panics: a
+// panic in the pool package is reported as the case's failure.
+func Check(c *Case, m Mode, w *pool.Workers) error {
+	l, _ := c.recorded()
+	return CheckIn(c, l, m, w)
+}
+
+// CheckIn is Check with the case's tensors in layout l: a case recorded in
+// the other layout is permuted (see Case.In) and run with Layout l.
+func CheckIn(c *Case, l pool.Layout, m Mode, w *pool.Workers) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("panic: %v", r)
@@ -108,6 +116,7 @@ func Check(c *Case, m Mode, w *pool.Workers) (err error) {
 	if c.Invalid != nil {
 		return fmt.Errorf("invalid case: %w", c.Invalid)
 	}
+	c = c.In(l)
 	run, ok := runners[c.Op]
 	if !ok || familyOf(c.Op) == famUnknown {
 		return fmt.Errorf("unknown op %q", c.Op)
@@ -120,7 +129,7 @@ func Check(c *Case, m Mode, w *pool.Workers) (err error) {
 	} else {
 		x.Data = slices.Clone(c.Input)
 	}
-	out, idx, err := run(c, x, w)
+	out, idx, err := run(c, x, l, w)
 	if c.IsError() {
 		if err == nil {
 			return fmt.Errorf("no error (output shape %v), want torch's %s: %s", out.Shape, c.Error, c.Message)
@@ -139,7 +148,17 @@ func Check(c *Case, m Mode, w *pool.Workers) (err error) {
 	if d := diff("input", x.Data, c.Input, bitEqual); d != "" {
 		return fmt.Errorf("the input was modified: %s", d)
 	}
-	if d := diff("output", out.Data, c.Output, equalFunc(familyOf(c.Op), m)); d != "" {
+	f := familyOf(c.Op)
+	want, eq := c.Output, equalFunc(f, m)
+	if c.OutputContiguous != nil {
+		// simdpool gives the contiguous input's result in both layouts, and
+		// must come within the SIMD rules of PyTorch's channels-last one.
+		if d := diff("output (PyTorch's channels_last result)", out.Data, c.Output, equalFunc(f, SIMD)); d != "" {
+			return fmt.Errorf("%s", d)
+		}
+		want = c.OutputContiguous
+	}
+	if d := diff("output", out.Data, want, eq); d != "" {
 		return fmt.Errorf("%s", d)
 	}
 	if c.Indices != nil {

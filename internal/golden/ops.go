@@ -45,7 +45,7 @@ func init() {
 		"max_pool2d": pool.NewMaxPool2d[float32],
 		"max_pool3d": pool.NewMaxPool3d[float32],
 	} {
-		runners[op] = func(c *Case, x tensor, w *pool.Workers) (tensor, []int64, error) {
+		runners[op] = func(c *Case, x tensor, l pool.Layout, w *pool.Workers) (tensor, []int64, error) {
 			a := &c.Args
 			p, err := fn(x.Shape, pool.MaxPoolOptions{
 				KernelSize: a.KernelSize,
@@ -53,6 +53,7 @@ func init() {
 				Padding:    a.Padding,
 				Dilation:   a.Dilation,
 				CeilMode:   a.CeilMode,
+				Layout:     l,
 			})
 			return runPlan(p, err, x, a.ReturnIndices, w)
 		}
@@ -62,7 +63,7 @@ func init() {
 		"avg_pool2d": pool.NewAvgPool2d[float32],
 		"avg_pool3d": pool.NewAvgPool3d[float32],
 	} {
-		runners[op] = func(c *Case, x tensor, w *pool.Workers) (tensor, []int64, error) {
+		runners[op] = func(c *Case, x tensor, l pool.Layout, w *pool.Workers) (tensor, []int64, error) {
 			a := &c.Args
 			p, err := fn(x.Shape, pool.AvgPoolOptions{
 				KernelSize:      a.KernelSize,
@@ -71,6 +72,7 @@ func init() {
 				CeilMode:        a.CeilMode,
 				CountIncludePad: a.CountIncludePad,
 				DivisorOverride: a.DivisorOverride,
+				Layout:          l,
 			})
 			return runPlan(p, err, x, false, w)
 		}
@@ -79,7 +81,7 @@ func init() {
 		"lp_pool1d": pool.NewLpPool1d[float32],
 		"lp_pool2d": pool.NewLpPool2d[float32],
 	} {
-		runners[op] = func(c *Case, x tensor, w *pool.Workers) (tensor, []int64, error) {
+		runners[op] = func(c *Case, x tensor, l pool.Layout, w *pool.Workers) (tensor, []int64, error) {
 			a := &c.Args
 			var p float64 // absent: 0, which the API rejects
 			if a.NormType != nil {
@@ -90,6 +92,7 @@ func init() {
 				KernelSize: a.KernelSize,
 				Stride:     a.Stride,
 				CeilMode:   a.CeilMode,
+				Layout:     l,
 			})
 			return runPlan(pl, err, x, false, w)
 		}

@@ -10,8 +10,8 @@ func init() {
 		"adaptive_max_pool2d": pool.NewAdaptiveMaxPool2d[float32],
 		"adaptive_max_pool3d": pool.NewAdaptiveMaxPool3d[float32],
 	} {
-		runners[op] = func(c *Case, x tensor, w *pool.Workers) (tensor, []int64, error) {
-			p, err := fn(x.Shape, pool.AdaptiveMaxPoolOptions{OutputSize: outputSize(c.Args.OutputSize)})
+		runners[op] = func(c *Case, x tensor, l pool.Layout, w *pool.Workers) (tensor, []int64, error) {
+			p, err := fn(x.Shape, pool.AdaptiveMaxPoolOptions{OutputSize: outputSize(c.Args.OutputSize), Layout: l})
 			return runPlan(p, err, x, c.Args.ReturnIndices, w)
 		}
 	}
@@ -20,8 +20,8 @@ func init() {
 		"adaptive_avg_pool2d": pool.NewAdaptiveAvgPool2d[float32],
 		"adaptive_avg_pool3d": pool.NewAdaptiveAvgPool3d[float32],
 	} {
-		runners[op] = func(c *Case, x tensor, w *pool.Workers) (tensor, []int64, error) {
-			p, err := fn(x.Shape, pool.AdaptiveAvgPoolOptions{OutputSize: outputSize(c.Args.OutputSize)})
+		runners[op] = func(c *Case, x tensor, l pool.Layout, w *pool.Workers) (tensor, []int64, error) {
+			p, err := fn(x.Shape, pool.AdaptiveAvgPoolOptions{OutputSize: outputSize(c.Args.OutputSize), Layout: l})
 			return runPlan(p, err, x, false, w)
 		}
 	}

@@ -9,12 +9,13 @@ func init() {
 		"fractional_max_pool2d": pool.NewFractionalMaxPool2d[float32],
 		"fractional_max_pool3d": pool.NewFractionalMaxPool3d[float32],
 	} {
-		runners[op] = func(c *Case, x tensor, w *pool.Workers) (tensor, []int64, error) {
+		runners[op] = func(c *Case, x tensor, l pool.Layout, w *pool.Workers) (tensor, []int64, error) {
 			a := &c.Args
 			p, err := fn(x.Shape, pool.FractionalMaxPoolOptions{
 				KernelSize:  a.KernelSize,
 				OutputSize:  outputSize(a.OutputSize),
 				OutputRatio: a.OutputRatio,
+				Layout:      l,
 			})
 			if err != nil {
 				return tensor{}, nil, err

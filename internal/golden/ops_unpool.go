@@ -12,13 +12,14 @@ func init() {
 		"max_unpool2d": pool.NewMaxUnpool2d[float32],
 		"max_unpool3d": pool.NewMaxUnpool3d[float32],
 	} {
-		runners[op] = func(c *Case, x tensor, w *pool.Workers) (tensor, []int64, error) {
+		runners[op] = func(c *Case, x tensor, l pool.Layout, w *pool.Workers) (tensor, []int64, error) {
 			a := &c.Args
 			p, err := fn(x.Shape, pool.MaxUnpoolOptions{
 				KernelSize: a.KernelSize,
 				Stride:     a.Stride,
 				Padding:    a.Padding,
 				OutputSize: outputSize(a.OutputSize),
+				Layout:     l,
 			})
 			if err != nil {
 				return tensor{}, nil, err

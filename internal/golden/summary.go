@@ -41,11 +41,20 @@ func (s *Summary) Merge(o Summary) {
 func (s Summary) String() string { return fmt.Sprintf("%d passed, %d failed", s.Passed, s.Failed) }
 
 // CheckAll checks every case under the rules of m, on the workers w (nil:
-// the caller's goroutine).
+// the caller's goroutine), in the layout it is recorded in.
 func CheckAll(cases []*Case, m Mode, w *pool.Workers) Summary {
 	var s Summary
 	for _, c := range cases {
 		s.Add(c, Check(c, m, w))
+	}
+	return s
+}
+
+// CheckAllIn is CheckAll with every case in layout l (see CheckIn).
+func CheckAllIn(cases []*Case, l pool.Layout, m Mode, w *pool.Workers) Summary {
+	var s Summary
+	for _, c := range cases {
+		s.Add(c, CheckIn(c, l, m, w))
 	}
 	return s
 }
