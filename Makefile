@@ -1,6 +1,6 @@
 # simdpool: generate the assembly kernels, test, refresh the golden copy, compare with PyTorch.
 
-.PHONY: generate generate-go generate-amd64 generate-neon test race fuzz-smoke staticcheck vulncheck golden golden-check compare ci
+.PHONY: generate generate-go generate-amd64 generate-neon test race fuzz-smoke staticcheck vulncheck golden golden-check golden-nhwc compare ci
 
 # generate rewrites every generated kernel file from its generator in asm/.
 generate: generate-go generate-amd64 generate-neon
@@ -28,6 +28,8 @@ test:
 	cd asm && go test ./...
 	SIMDPOOL_ISA=generic go run ./cmd/simdpool verify -golden testdata/golden
 	go run ./cmd/simdpool verify -golden testdata/golden
+	go run ./cmd/simdpool verify -layout nhwc -golden testdata/golden
+	go run ./cmd/simdpool verify -layout nhwc -golden testdata/golden_nhwc
 
 # race runs the tests with the race detector (cgo: needs gcc).
 race:
@@ -59,6 +61,11 @@ golden-check:
 	done
 	@n=$$(ls testdata/golden/*.json.gz | wc -l); m=$$(ls $(GOLDEN_SRC)/*.json | wc -l); \
 	[ "$$n" -eq "$$m" ] || { echo "testdata/golden has $$n files, $(GOLDEN_SRC) has $$m: run make golden" >&2; exit 1; }
+
+# golden-nhwc records testdata/golden_nhwc/channels_last.json.gz: PyTorch 1.13 on
+# channels_last inputs (Debian's python3-torch).
+golden-nhwc:
+	$(PYTHON) testdata/golden_nhwc/record.py
 
 # compare runs PyTorch 1.13 (Debian's python3-torch; 1 thread, NCHW and channels_last)
 # on the suite next to simdpool and prints the joined table: make compare [CASES=S1,S4].

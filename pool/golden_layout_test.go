@@ -19,7 +19,7 @@ import (
 // TestGoldenChannelsLast/isa=avx2/channels-last/max_pool.
 func TestGoldenChannelsLast(t *testing.T) {
 	var files []*golden.File
-	for _, dir := range []string{"golden"} {
+	for _, dir := range []string{"golden", "golden_nhwc"} {
 		fs, err := golden.LoadDir(filepath.Join("..", "testdata", dir))
 		if err != nil {
 			t.Fatal(err)
