@@ -75,7 +75,7 @@ type chanArgs struct {
 	smask  [maxPx + 1]uint64
 
 	post int32     // sums: postAvg, postSuccessive, postLp1 or postLp2
-	pow2 int32     // sums: 1 when every divisor is a power of two (multiplying by its reciprocal is exact)
+	pow2 int32     // sums: bit i set when q[i] is a power of two (multiplying by rq[i] is exact)
 	q    [3]uint64 // sums: the divisors, as T (float32 in the low half): successive's depth and height factors (else 1), the divisor
 	rq   [3]uint64 // sums: their reciprocals rounded to T
 	vol  uint64    // LP: the kernel volume as T

@@ -60,4 +60,8 @@ func (a *chanArgs) setMean(n, es int) {
 	a.mask1 = (a.step - 1) << power
 	a.mask2 = a.mask1 << power
 	a.vecs = n / lanes
+	a.q[2] = bitsT(float64(n)) // the divisor, converted as PyTorch converts it
+	if es == 4 {
+		a.q[2] = bitsT(float32(n))
+	}
 }

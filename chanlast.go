@@ -136,12 +136,12 @@ func (p *Program[T]) chanPost(a *chanArgs, dc, hc, wc axisClass) {
 	default:
 		q[2], a.post = T(int64(dc.factor)*int64(hc.factor)*int64(wc.factor)), postAvg
 	}
-	a.pow2 = 1
+	a.pow2 = 0
 	for i, d := range q {
 		r := 1 / d
 		a.q[i], a.rq[i] = bitsT(d), bitsT(r)
-		if !isPow2(d) || r*d != 1 || math.IsInf(float64(r), 0) {
-			a.pow2 = 0
+		if isPow2(d) && r*d == 1 && !math.IsInf(float64(r), 0) {
+			a.pow2 |= 1 << i
 		}
 	}
 }
@@ -152,10 +152,11 @@ func (p *Program[T]) chanPost(a *chanArgs, dc, hc, wc axisClass) {
 func (a *chanArgs) setNarrow(ki *kernelInfo, es int) {
 	L, C, col := ki.lanes, a.c, a.srcCol/es
 	a.px = min(L/C, maxPx)
-	if span := permVecs(ki.isa) * L; span > 0 {
+	switch span := permVecs(ki.isa, es) * L; {
+	case span > 0:
 		a.px = min(a.px, (span-C)/col+1) // the span of px pixels fits the vectors a kernel permutes from
-	} else {
-		a.px = 1
+	case col != C:
+		a.px = 1 // pixels that are not contiguous, and no permutation
 	}
 	for i := range a.px * C {
 		e, pi := i/C*col+i%C, i/C*a.colIdx
@@ -175,12 +176,13 @@ func (a *chanArgs) setNarrow(ki *kernelInfo, es int) {
 
 // permVecs is how many vectors the narrow chunks of an ISA's channels-last
 // kernels permute their lanes from (see chanArgs): two with AVX-512
-// (VPERMT2PS), one with AVX2 (VPERMPS); NEON's hold one pixel each.
-func permVecs(isa ISA) int {
-	switch isa {
-	case AVX512:
+// (VPERMT2PS/PD), one with AVX2 on float32 (VPERMPS); none otherwise, whose
+// chunks hold contiguous pixels only.
+func permVecs(isa ISA, es int) int {
+	switch {
+	case isa == AVX512:
 		return 2
-	case AVX2:
+	case isa == AVX2 && es == 4:
 		return 1
 	}
 	return 0

@@ -6,7 +6,7 @@ package simdpool
 
 import "unsafe"
 
-// asmKernels are the kernels of the table (asm/table) in this file, kernelIDs 17..148.
+// asmKernels are the kernels of the table (asm/table) in this file, kernelIDs 17..168.
 var asmKernels = [...]kernelInfo{
 	{name: "maxWinS2K2D1P0F32AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 4, lanes: 8, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 16},
 	{name: "maxWinS2K3D1P1F32AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 4, lanes: 8, s: 2, k: 3, d: 1, p: 1, lo: -1, hi: 16},
@@ -140,6 +140,26 @@ var asmKernels = [...]kernelInfo{
 	{name: "sumSqWinS2K0F64AVX512", kind: kindWindow, op: kSumSq, isa: AVX512, size: 8, lanes: 8, s: 2, k: 0, d: 0, p: 0, lo: 0, hi: 0},
 	{name: "maxGlobalF32AVX512", kind: kindGlobal, op: kMax, isa: AVX512, size: 4, lanes: 16, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
 	{name: "meanGlobalF32AVX512", kind: kindGlobal, op: kMean, isa: AVX512, size: 4, lanes: 16, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxChanF32AVX2", kind: kindChannels, op: kMax, isa: AVX2, size: 4, lanes: 8, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxIdxChanF32AVX2", kind: kindChannels, op: kMaxIdx, isa: AVX2, size: 4, lanes: 8, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumChanF32AVX2", kind: kindChannels, op: kSum, isa: AVX2, size: 4, lanes: 8, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumSqChanF32AVX2", kind: kindChannels, op: kSumSq, isa: AVX2, size: 4, lanes: 8, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "meanChanF32AVX2", kind: kindChannels, op: kMean, isa: AVX2, size: 4, lanes: 8, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxChanF64AVX2", kind: kindChannels, op: kMax, isa: AVX2, size: 8, lanes: 4, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxIdxChanF64AVX2", kind: kindChannels, op: kMaxIdx, isa: AVX2, size: 8, lanes: 4, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumChanF64AVX2", kind: kindChannels, op: kSum, isa: AVX2, size: 8, lanes: 4, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumSqChanF64AVX2", kind: kindChannels, op: kSumSq, isa: AVX2, size: 8, lanes: 4, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "meanChanF64AVX2", kind: kindChannels, op: kMean, isa: AVX2, size: 8, lanes: 4, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxChanF32AVX512", kind: kindChannels, op: kMax, isa: AVX512, size: 4, lanes: 16, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxIdxChanF32AVX512", kind: kindChannels, op: kMaxIdx, isa: AVX512, size: 4, lanes: 16, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumChanF32AVX512", kind: kindChannels, op: kSum, isa: AVX512, size: 4, lanes: 16, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumSqChanF32AVX512", kind: kindChannels, op: kSumSq, isa: AVX512, size: 4, lanes: 16, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "meanChanF32AVX512", kind: kindChannels, op: kMean, isa: AVX512, size: 4, lanes: 16, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxChanF64AVX512", kind: kindChannels, op: kMax, isa: AVX512, size: 8, lanes: 8, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxIdxChanF64AVX512", kind: kindChannels, op: kMaxIdx, isa: AVX512, size: 8, lanes: 8, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumChanF64AVX512", kind: kindChannels, op: kSum, isa: AVX512, size: 8, lanes: 8, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumSqChanF64AVX512", kind: kindChannels, op: kSumSq, isa: AVX512, size: 8, lanes: 8, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "meanChanF64AVX512", kind: kindChannels, op: kMean, isa: AVX512, size: 8, lanes: 8, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
 }
 
 // callWindow calls kernel id.
@@ -427,6 +447,46 @@ func callGlobal(id kernelID, dst, src unsafe.Pointer, planes, n int) {
 // callChan calls kernel id.
 func callChan(id kernelID, a *chanArgs, src, dst, idx unsafe.Pointer, images int) int {
 	switch id {
+	case 149:
+		return maxChanF32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 150:
+		return maxIdxChanF32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 151:
+		return sumChanF32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 152:
+		return sumSqChanF32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 153:
+		return meanChanF32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 154:
+		return maxChanF64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 155:
+		return maxIdxChanF64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 156:
+		return sumChanF64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 157:
+		return sumSqChanF64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 158:
+		return meanChanF64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 159:
+		return maxChanF32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 160:
+		return maxIdxChanF32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 161:
+		return sumChanF32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 162:
+		return sumSqChanF32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 163:
+		return meanChanF32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 164:
+		return maxChanF64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 165:
+		return maxIdxChanF64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 166:
+		return sumChanF64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 167:
+		return sumSqChanF64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 168:
+		return meanChanF64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
 	}
 	return callGoChan(id, a, src, dst, idx, images)
 }

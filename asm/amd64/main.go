@@ -137,6 +137,8 @@ func generate() {
 		switch k.Kind {
 		case table.Window:
 			windowKernel(k)
+		case table.Channels:
+			chanKernel(k)
 		case table.Global:
 			is := avx2
 			if k.ISA == table.AVX512 {

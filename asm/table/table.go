@@ -181,6 +181,7 @@ func Arch(arch string) []Kernel {
 				ks = append(ks, Kernel{Kind: Global, Op: op, ISA: isa, Size: 4})
 			}
 		}
+		ks = append(ks, append(channels(AVX2), channels(AVX512)...)...)
 	case "arm64":
 		for _, size := range []int{4, 8} {
 			ks = append(ks, windows(NEON, size)...)
