@@ -283,4 +283,3 @@ func (g *cg) mean() {
 	VZEROUPPER()
 	RET()
 }
-
