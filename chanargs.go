@@ -67,6 +67,8 @@ type chanArgs struct {
 	idxD, idxH, idxW        int // per tap along each axis
 	slabIdx, rowIdx, colIdx int // per output along each axis
 
+	nanFree int32 // max: 1 when the Program checks every image for NaNs before the kernel runs on it: the kernel need not look for them
+
 	px     int      // narrow chunks (see above): pixels per vector, or 0
 	perm   [64]byte // narrow: lane i's element in the span (uint32 lanes for float32, uint64 for float64)
 	pixIdx [64]byte // narrow, max with index: lane i's pixel's index step (int32 lanes for float32, int64 for float64)
@@ -76,6 +78,7 @@ type chanArgs struct {
 
 	post int32     // sums: postAvg, postSuccessive, postLp1 or postLp2
 	pow2 int32     // sums: bit i set when q[i] is a power of two (multiplying by rq[i] is exact)
+	ones int32     // sums: bit i set when q[i] is 1 (dividing changes nothing)
 	q    [3]uint64 // sums: the divisors, as T (float32 in the low half): successive's depth and height factors (else 1), the divisor
 	rq   [3]uint64 // sums: their reciprocals rounded to T
 	vol  uint64    // LP: the kernel volume as T

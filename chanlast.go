@@ -25,6 +25,7 @@ type chanPlan[T Float] struct {
 	bufs      sync.Pool  // *exactBufs[T] of exactImage
 	kernels   []kernelID // the kernels of the steps, for Kernels
 	exactOnly bool       // no kernel fits: exactImage for every image
+	scan      kernelID   // max: the global max kernel that checks each image for NaNs first (noKernel: the kernels look for them)
 }
 
 // chanStep is one class: its kernel (noKernel: its windows have no tap inside
@@ -81,6 +82,35 @@ func (p *Program[T]) planChannelsLast(kop kernelOp) {
 		}
 	}
 	cl.kernels = []kernelID{id}
+	if kop == kMax || kop == kMaxIdx {
+		p.planScan(id)
+	}
+}
+
+// scanBytes bounds the input of an image that a max Program checks for NaNs
+// before pooling it: the scan brings it into the cache the pooling then
+// reads it from.
+const scanBytes = 1 << 20
+
+// planScan makes a max Program check each image for NaNs before its kernels
+// run (which then need not look for them) when the windows overlap, so that
+// the kernels load each input several times: a float32 image of at most
+// scanBytes, and a global max kernel to scan it with (its maximum is NaN
+// exactly when the image holds a NaN).
+func (p *Program[T]) planScan(id kernelID) {
+	g, cl := &p.g, p.cl
+	reads := g.D.Kernel * g.H.Kernel * g.W.Kernel
+	moves := g.D.Stride * g.H.Stride * g.W.Stride
+	if info(id).isa == Generic || size[T]() != 4 || reads < 2*moves || g.InPlane()*cl.c*4 > scanBytes {
+		return
+	}
+	if cl.scan = find(kindGlobal, kMax, p.isa, 4, 0, 0, 0, 0); cl.scan == noKernel {
+		return
+	}
+	for i := range cl.steps {
+		cl.steps[i].a.nanFree = 1
+	}
+	cl.kernels = append(cl.kernels, cl.scan)
 }
 
 // setExactBufs makes exactImage's buffers: a plane of input and one of
@@ -136,12 +166,15 @@ func (p *Program[T]) chanPost(a *chanArgs, dc, hc, wc axisClass) {
 	default:
 		q[2], a.post = T(int64(dc.factor)*int64(hc.factor)*int64(wc.factor)), postAvg
 	}
-	a.pow2 = 0
+	a.pow2, a.ones = 0, 0
 	for i, d := range q {
 		r := 1 / d
 		a.q[i], a.rq[i] = bitsT(d), bitsT(r)
 		if isPow2(d) && r*d == 1 && !math.IsInf(float64(r), 0) {
 			a.pow2 |= 1 << i
+		}
+		if d == 1 {
+			a.ones |= 1 << i
 		}
 	}
 }
@@ -207,23 +240,37 @@ func (p *Program[T]) runChannelsLast(dst []T, idx []int64, src []T, lo, hi int) 
 			x = unsafe.Pointer(&idx[m0*outImage])
 		}
 		var redo uint64 // images of the batch to compute exactly
+		if cl.scan != noKernel {
+			for i := range n {
+				var m T
+				callGlobal(cl.scan, unsafe.Pointer(&m), unsafe.Add(in, i*inImage*es), 1, inImage)
+				if m != m {
+					redo |= 1 << i
+				}
+			}
+		}
 		for i := range cl.steps {
 			st := &cl.steps[i]
 			if st.kernel == noKernel {
 				chanNoTaps[T](&st.a, out, x, n)
 				continue
 			}
+			// Runs of the images not to compute exactly.
 			for done := 0; done < n; {
+				if redo&(1<<done) != 0 {
+					done++
+					continue
+				}
+				run := min(n-done, bits.TrailingZeros64(redo>>done))
 				var xi unsafe.Pointer
 				if x != nil {
 					xi = unsafe.Add(x, done*outImage*8)
 				}
-				k := callChan(st.kernel, &st.a, unsafe.Add(in, done*inImage*es), unsafe.Add(out, done*outImage*es), xi, n-done)
-				if k >= n-done {
-					break
+				k := callChan(st.kernel, &st.a, unsafe.Add(in, done*inImage*es), unsafe.Add(out, done*outImage*es), xi, run)
+				if k < run {
+					redo |= 1 << (done + k)
 				}
-				redo |= 1 << (done + k)
-				done += k + 1
+				done += k
 			}
 		}
 		for ; redo != 0; redo &= redo - 1 {

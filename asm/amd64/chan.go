@@ -30,8 +30,11 @@ import (
 //
 // Max: acc = max(x, acc) with VMAXPS's operand order, which keeps acc on ties
 // (the first maximum wins, zeros of either sign included) and drops a NaN in
-// x; every load also adds x*x to a NaN detector (x*x >= 0, so only a NaN makes
-// it NaN) and a row whose detector is NaN leaves its image to the caller.
+// x; every load also adds x*x to one of the strip's NaN detectors (x*x >= 0,
+// so only a NaN makes them NaN) and a strip whose detectors are NaN leaves its
+// image to the caller. A Program that has checked its images for NaNs
+// beforehand (chanArgs.nanFree) runs a second copy of the loops without the
+// detectors.
 // Max with index compares x > acc and moves the tap's index (relative to the
 // window's first tap, the same for every lane) into the index lanes under
 // that mask; the store adds the pixel's index base. Sums add in the taps'
@@ -53,15 +56,16 @@ type cg struct {
 	pS, pD, pX, pI, pn       Mem // the strip's first pixel's bases, index base; pixels left in the row
 	cOff                     Mem // wide: the channel block's byte offset in a pixel
 
-	junk VecVirtual // max: the NaN detector of the row
-	fill Op         // max: -inf
+	detect  bool // max: emitting the loops that look for NaNs (else chanArgs.nanFree's)
+	fastMax bool // max without index, no NaN: emitting folded loads whose ties take the later tap
+	fill   Op   // max: -inf
 	zero Op         // sums: +0
 
 	// Sums: the divisors and reciprocals broadcast (stack), the kernel volume,
-	// and quotient's constants.
+	// and divideAll's constants.
 	q, rq [3]Mem
 	vol   Op
-	quot  *win
+	quot  quotConsts
 
 	perm  Mem // narrow: the lanes' elements in the span (chanArgs.perm)
 	pixIx Op  // narrow, max with index: the lanes' pixel index steps
@@ -97,6 +101,16 @@ func chanKernel(k table.Kernel) {
 		return
 	}
 	g.prologue()
+	if !g.max() {
+		g.imageLoop()
+		return
+	}
+	CMPL(g.field("nanFree"), U8(0))
+	JNE(LabelRef(g.lbl("nanFree")))
+	g.detect = true
+	g.imageLoop()
+	Label(g.lbl("nanFree"))
+	g.detect, g.lbl = false, labeler(k.Name()+"_nanFree")
 	g.imageLoop()
 }
 
@@ -154,7 +168,6 @@ func (g *cg) prologue() {
 	v := g.v
 	if g.max() {
 		g.fill = g.keep(v.negInf())
-		g.junk = v.vec()
 	} else {
 		z := v.vec()
 		v.zero(z)
@@ -166,7 +179,6 @@ func (g *cg) prologue() {
 		vol := v.vec()
 		v.bcast(g.field("vol"), vol)
 		g.vol = g.keep(vol)
-		g.quot = &win{v: v}
 		lo, hi := recRange(v.es)
 		g.quot.absMask, g.quot.loBits = g.keep(v.constBits(^uint64(0)>>1>>uint(64-8*v.es))), g.keep(v.constBits(lo))
 		span := hi - lo
@@ -245,9 +257,6 @@ func (g *cg) imageLoop() {
 	copyField("rows", g.r)
 
 	Label(lbl("row"))
-	if g.max() {
-		g.v.zero(g.junk)
-	}
 	copySlots(g.rS, g.pS, g.rD, g.pD, g.rX, g.pX, g.rI, g.pI)
 	copyField("cols", g.pn)
 	CMPQ(g.field("px"), U8(0))
@@ -257,11 +266,6 @@ func (g *cg) imageLoop() {
 	Label(lbl("narrow"))
 	g.narrowRow()
 	Label(lbl("rowDone"))
-	if g.max() {
-		Comment("A NaN in the row's inputs: the caller computes the image.")
-		g.nanTest()
-		JNE(LabelRef(lbl("leave")))
-	}
 	g.advance(g.rS, "srcRow", g.rD, "dstRow", g.rX, "idxRow", g.rI, "rowIdx")
 	DECQ(g.r)
 	JNZ(LabelRef(lbl("row")))
@@ -288,27 +292,37 @@ func (g *cg) imageLoop() {
 	RET()
 }
 
-// nanTest sets the flags so that JNE jumps when the row met a NaN.
-func (g *cg) nanTest() {
+// nanTest leaves the image to the caller when a strip's NaN detectors met
+// a NaN.
+func (g *cg) nanTest(a *accs) {
+	if !g.detect {
+		return
+	}
 	v := g.v
+	Comment("A NaN in the strip's inputs: the caller computes the image.")
+	for _, n := range a.nan[1:] {
+		v.add(n, a.nan[0])
+	}
+	j := a.nan[0]
 	if v.z {
 		k := K()
 		if v.f64() {
-			VCMPPD(Imm(3), g.junk, g.junk, k)
+			VCMPPD(Imm(3), j, j, k)
 			KORTESTB(k, k)
 		} else {
-			VCMPPS(Imm(3), g.junk, g.junk, k)
+			VCMPPS(Imm(3), j, j, k)
 			KORTESTW(k, k)
 		}
-		return
-	}
-	t := v.vec()
-	if v.f64() {
-		VCMPPD(Imm(3), g.junk, g.junk, t)
 	} else {
-		VCMPPS(Imm(3), g.junk, g.junk, t)
+		t := v.vec()
+		if v.f64() {
+			VCMPPD(Imm(3), j, j, t)
+		} else {
+			VCMPPS(Imm(3), j, j, t)
+		}
+		VPTEST(t, t)
 	}
-	VPTEST(t, t)
+	JNE(LabelRef(g.lbl("leave")))
 }
 
 // nextPixels advances the strip's pixel bases by n pixels (n a register).
@@ -384,6 +398,20 @@ func (g *cg) channels(p, V int) {
 // relative indices.
 type accs struct {
 	val, idx []VecVirtual
+	nan      []VecVirtual // max, detecting: the NaN detectors (item i adds into nan[i%len(nan)])
+}
+
+// detectors is how many NaN detectors a strip of n items keeps: one per item
+// up to the registers the ISA has to spare, so that their additions do not
+// form one long dependency chain.
+func (g *cg) detectors(n int) int {
+	switch {
+	case g.withIdx():
+		return min(n, 2) // (more defeat avo's allocator)
+	case g.v.z:
+		return n
+	}
+	return min(n, 4)
 }
 
 func (g *cg) newAccs(n int) *accs {
@@ -407,6 +435,13 @@ func (g *cg) newAccs(n int) *accs {
 			a.idx = append(a.idx, i)
 		}
 	}
+	if g.detect {
+		for range g.detectors(n) {
+			x := v.vec()
+			v.zero(x)
+			a.nan = append(a.nan, x)
+		}
+	}
 	return a
 }
 
@@ -417,13 +452,12 @@ func (g *cg) wideStrip(p, nv int) {
 	base := GP64()
 	MOVQ(g.pS, base)
 	ADDQ(g.cOff, base)
-	a := g.newAccs(p * nv)
-	g.taps(base, a, func(t GPVirtual) []Mem {
+	items := func(t GPVirtual) []Op {
 		col := GP64()
 		if p > 1 {
 			MOVQ(g.field("srcCol"), col)
 		}
-		var ms []Mem
+		var ms []Op
 		for i := range p {
 			for j := range nv {
 				m := Mem{Base: t, Disp: j * VB}
@@ -434,7 +468,32 @@ func (g *cg) wideStrip(p, nv int) {
 			}
 		}
 		return ms
-	}, nil)
+	}
+	a := g.newAccs(p * nv)
+	if g.k.Op == table.Max && !g.detect {
+		g.fastMax = true
+		g.taps(base, a, items)
+		g.fastMax = false
+		exact, done := g.label("exactStrip"), g.label("stripDone")
+		g.anyZero(a.val)
+		JNE(LabelRef(exact))
+		JMP(LabelRef(done))
+		Label(exact)
+		Comment("A zero maximum: the strip again, with the first zero winning.")
+		for _, x := range a.val {
+			v.mov(g.fill, x)
+		}
+		MOVQ(g.pS, base)
+		ADDQ(g.cOff, base)
+		g.taps(base, a, items)
+		Label(done)
+	} else {
+		g.taps(base, a, items)
+	}
+	g.nanTest(a)
+	if !g.max() {
+		g.post(a.val)
+	}
 	Comment("Store the strip.")
 	for i := range p {
 		out, x, pix := GP64(), GP64(), GP64()
@@ -456,16 +515,53 @@ func (g *cg) wideStrip(p, nv int) {
 			}
 		}
 		for j := range nv {
-			acc := a.val[i*nv+j]
-			if !g.max() {
-				g.post(acc)
-			}
-			v.store(acc, Mem{Base: out, Disp: j * VB})
+			v.store(a.val[i*nv+j], Mem{Base: out, Disp: j * VB})
 			if g.withIdx() {
 				g.storeIdx(a.idx[i*nv+j], nil, pix, Mem{Base: x, Disp: j * v.L * 8}, nil)
 			}
 		}
 	}
+}
+
+// anyZero sets the flags so that JNE jumps when a lane of accs is a zero
+// of either sign.
+func (g *cg) anyZero(accs []VecVirtual) {
+	v := g.v
+	z := v.vec()
+	v.zero(z)
+	if v.z {
+		var all OpmaskVirtual
+		for _, a := range accs {
+			k := K()
+			if v.f64() {
+				VCMPPD(Imm(0), z, a, k)
+			} else {
+				VCMPPS(Imm(0), z, a, k)
+			}
+			if all == nil {
+				all = k
+			} else {
+				KORW(k, all, all)
+			}
+		}
+		KORTESTW(all, all)
+		return
+	}
+	var all VecVirtual
+	for _, a := range accs {
+		m := v.vec()
+		if v.f64() {
+			VCMPPD(Imm(0), z, a, m)
+		} else {
+			VCMPPS(Imm(0), z, a, m)
+		}
+		if all == nil {
+			all = m
+		} else {
+			VPOR(m, all, all)
+		}
+	}
+	VPTEST(all, all)
 }
 
 // narrowRow emits a row of narrow strips: U chunks of px pixels, then single
@@ -553,7 +649,7 @@ func (g *cg) narrowStrip(u int, n GPVirtual) {
 	base := GP64()
 	MOVQ(g.pS, base)
 	a := g.newAccs(u)
-	g.taps(base, a, nil, func(t GPVirtual) []VecVirtual {
+	g.taps(base, a, func(t GPVirtual) []Op {
 		ucol, t2 := GP64(), GP64()
 		if u > 1 {
 			MOVQ(g.field("px"), ucol)
@@ -562,7 +658,7 @@ func (g *cg) narrowStrip(u int, n GPVirtual) {
 		if u > 2 {
 			LEAQ(Mem{Base: t, Index: ucol, Scale: 2}, t2)
 		}
-		var xs []VecVirtual
+		var xs []Op
 		for i := range u {
 			m := Mem{Base: t}
 			if i >= 2 {
@@ -575,6 +671,10 @@ func (g *cg) narrowStrip(u int, n GPVirtual) {
 		}
 		return xs
 	})
+	g.nanTest(a)
+	if !g.max() {
+		g.post(a.val)
+	}
 	Comment("Store the chunks.")
 	for i := range u {
 		out, x, pix := GP64(), GP64(), GP64()
@@ -606,11 +706,7 @@ func (g *cg) narrowStrip(u int, n GPVirtual) {
 				ADDQ(s, pix)
 			}
 		}
-		acc := a.val[i]
-		if !g.max() {
-			g.post(acc)
-		}
-		g.storeMasked(acc, Mem{Base: out}, nm)
+		g.storeMasked(a.val[i], Mem{Base: out}, nm)
 		if g.withIdx() {
 			g.storeIdx(a.idx[i], g.pixIx, pix, Mem{Base: x}, nm)
 		}
@@ -659,9 +755,9 @@ func (g *cg) storeMasked(x VecVirtual, m Mem, nm *narrowMasks) {
 }
 
 // taps emits the tap loops of a strip from base: for every tap, the strip's
-// loads (wide: memory operands, from mems; narrow: loaded vectors, from
-// vecs) folded into the accumulators.
-func (g *cg) taps(base GPVirtual, a *accs, mems func(t GPVirtual) []Mem, vecs func(t GPVirtual) []VecVirtual) {
+// items (wide: memory operands; narrow: loaded vectors) that items returns
+// for the tap at t, folded into the accumulators.
+func (g *cg) taps(base GPVirtual, a *accs, items func(t GPVirtual) []Op) {
 	v := g.v
 	tA, cA, iA, cB := slot(), slot(), slot(), slot()
 	MOVQ(base, tA)
@@ -694,16 +790,8 @@ func (g *cg) taps(base GPVirtual, a *accs, mems func(t GPVirtual) []Mem, vecs fu
 		ti = v.vec()
 		v.ibcast(iE, ti)
 	}
-	if mems != nil {
-		for i, m := range mems(tE) {
-			x := v.vec()
-			v.load(m, x)
-			g.combine(x, a, i, ti)
-		}
-	} else {
-		for i, x := range vecs(tE) {
-			g.combine(x, a, i, ti)
-		}
+	for i, x := range items(tE) {
+		g.combine(x, a, i, ti)
 	}
 	ADDQ(g.field("tapW"), tE)
 	if g.withIdx() {
@@ -730,77 +818,205 @@ func (g *cg) taps(base GPVirtual, a *accs, mems func(t GPVirtual) []Mem, vecs fu
 	JNZ(LabelRef(la))
 }
 
-// combine folds tap vector x into accumulator i (ti: the tap's relative
-// index in every index lane).
-func (g *cg) combine(x VecVirtual, a *accs, i int, ti VecVirtual) {
+// combine folds tap item x (a vector, or the memory it is in) into
+// accumulator i (ti: the tap's relative index in every index lane).
+func (g *cg) combine(x Op, a *accs, i int, ti VecVirtual) {
 	v := g.v
 	acc := a.val[i]
-	switch g.k.Op {
-	case table.Sum:
-		v.add(x, acc)
+	if g.k.Op == table.Sum {
+		v.add(x, acc) // a memory operand folds the load
 		return
+	}
+	if m, ok := x.(Mem); ok && g.fastMax {
+		// acc = acc > x ? acc : x, the load folded: the maximum but for the
+		// sign of a zero maximum (a later zero wins the tie), which the
+		// strip checks afterwards.
+		if v.f64() {
+			VMAXPD(m, acc, acc)
+		} else {
+			VMAXPS(m, acc, acc)
+		}
+		return
+	}
+	xv, ok := x.(VecVirtual)
+	if !ok {
+		xv = v.vec()
+		v.load(x, xv)
+	}
+	switch g.k.Op {
 	case table.SumSq:
 		sq := v.vec()
-		v.mul(x, x, sq)
+		v.mul(xv, xv, sq)
 		v.add(sq, acc)
 		return
 	}
-	v.fma(x, x, g.junk) // the NaN detector
+	if g.detect {
+		v.fma(xv, xv, a.nan[i%len(a.nan)])
+	}
 	if g.withIdx() {
 		if v.z {
 			k := K()
 			if v.f64() {
-				VCMPPD(Imm(0x1e), acc, x, k) // x > acc
+				VCMPPD(Imm(0x1e), acc, xv, k) // x > acc
 				VMOVDQA64(ti, k, a.idx[i])
 			} else {
-				VCMPPS(Imm(0x1e), acc, x, k)
+				VCMPPS(Imm(0x1e), acc, xv, k)
 				VMOVDQA32(ti, k, a.idx[i])
 			}
 		} else {
 			m := v.vec()
 			if v.f64() {
-				VCMPPD(Imm(0x1e), acc, x, m)
+				VCMPPD(Imm(0x1e), acc, xv, m)
 				VBLENDVPD(m, ti, a.idx[i], a.idx[i])
 			} else {
-				VCMPPS(Imm(0x1e), acc, x, m)
+				VCMPPS(Imm(0x1e), acc, xv, m)
 				VBLENDVPS(m, ti, a.idx[i], a.idx[i])
 			}
 		}
 	}
-	v.max(x, acc)
+	v.max(xv, acc)
 }
 
-// post turns a sum into its output as chanArgs.post says.
-func (g *cg) post(acc VecVirtual) {
+// quotConsts are the constants of divideAll's range check: the
+// absolute-value mask, the bits of the least |sum| divided by a reciprocal,
+// the span of bits from it to the largest (recRange); AVX2: the sign bit (its
+// compares are signed).
+type quotConsts struct {
+	absMask, loBits, spanBits, signBit Op
+}
+
+// post turns a strip's sums into its outputs as chanArgs.post says.
+func (g *cg) post(accs []VecVirtual) {
 	v := g.v
-	end, notSucc := g.label("postDone"), g.label("notSucc")
+	end, succ := g.label("postDone"), g.label("succ")
 	CMPL(g.field("post"), U8(int(postSuccessive)))
-	JNE(LabelRef(notSucc))
-	for i := range 3 {
-		g.divideBy(acc, i)
+	JEQ(LabelRef(succ))
+	g.divideAll(accs, 2)
+	for _, a := range accs {
+		v.add(g.zero, a)
 	}
-	JMP(LabelRef(end))
-	Label(notSucc)
-	g.divideBy(acc, 2)
-	v.add(g.zero, acc)
 	CMPL(g.field("post"), U8(int(postLp1)))
 	JLT(LabelRef(end))
-	v.mul(g.vol, acc, acc)
+	for _, a := range accs {
+		v.mul(g.vol, a, a)
+	}
 	JEQ(LabelRef(end))
-	v.sqrt(acc, acc)
+	for _, a := range accs {
+		v.sqrt(a, a)
+	}
+	JMP(LabelRef(end))
+	Label(succ)
+	for i := range 3 {
+		g.divideAll(accs, i)
+	}
 	Label(end)
 }
 
-// divideBy divides acc by divisor i: by multiplying with its reciprocal when
-// that is exact (a power of two), else correctly rounded (quotient).
-func (g *cg) divideBy(acc VecVirtual, i int) {
-	rcp, end := g.label("rcp"), g.label("divided")
+// divideAll divides every sum of accs by divisor i, correctly rounded: by
+// multiplying with its reciprocal when that is exact (a power of two); else,
+// when every lane's |sum| lies in the range where it is exact, from the
+// reciprocal with one correction (win.quotient's method, one range check for
+// the whole strip); else by dividing.
+func (g *cg) divideAll(accs []VecVirtual, i int) {
+	v := g.v
+	q := &g.quot
+	rcp, div, end := g.label("rcp"), g.label("div"), g.label("divided")
+	TESTL(U32(1<<i), g.field("ones"))
+	JNZ(LabelRef(end)) // a divisor of 1
 	TESTL(U32(1<<i), g.field("pow2"))
 	JZ(LabelRef(rcp))
-	g.v.mul(g.rq[i], acc, acc)
+	for _, a := range accs {
+		v.mul(g.rq[i], a, a)
+	}
 	JMP(LabelRef(end))
 	Label(rcp)
-	g.quot.quotient(acc, g.q[i], g.rq[i], g.label("div"))
+	d, r := Op(g.q[i]), Op(g.rq[i])
+	if v.z { // the divisor and the constants in registers for the strip
+		dr, rr := v.vec(), v.vec()
+		v.load(g.q[i], dr)
+		v.load(g.rq[i], rr)
+		d, r = dr, rr
+	}
+	Comment("Every lane's |sum| in [lo, hi), or 0: the reciprocal and one exact correction.")
+	if v.z {
+		abs, lo, span := v.vec(), v.vec(), v.vec()
+		v.load(q.absMask, abs)
+		v.load(q.loBits, lo)
+		v.load(q.spanBits, span)
+		var all OpmaskVirtual
+		for _, a := range accs {
+			t := v.vec()
+			kz, kr := K(), K()
+			if v.f64() {
+				VPANDQ(abs, a, t)
+				VPTESTNMQ(t, t, kz)
+				VPSUBQ(lo, t, t)
+				VPCMPUQ(Imm(1), span, t, kr)
+			} else {
+				VPANDD(abs, a, t)
+				VPTESTNMD(t, t, kz)
+				VPSUBD(lo, t, t)
+				VPCMPUD(Imm(1), span, t, kr)
+			}
+			KORW(kz, kr, kr)
+			if all == nil {
+				all = kr
+			} else {
+				KANDW(kr, all, all)
+			}
+		}
+		if v.f64() {
+			KORTESTB(all, all)
+		} else {
+			KORTESTW(all, all)
+		}
+	} else {
+		var all VecVirtual
+		for _, a := range accs {
+			t, z, m, sp := v.vec(), v.vec(), v.vec(), v.vec()
+			v.zero(z)
+			VMOVDQU(q.spanBits, sp)
+			VPAND(q.absMask, a, t)
+			if v.f64() {
+				VPCMPEQQ(z, t, z)
+				VPSUBQ(q.loBits, t, t)
+				VPXOR(q.signBit, t, t)
+				VPCMPGTQ(t, sp, m)
+			} else {
+				VPCMPEQD(z, t, z)
+				VPSUBD(q.loBits, t, t)
+				VPXOR(q.signBit, t, t)
+				VPCMPGTD(t, sp, m)
+			}
+			VPOR(z, m, m)
+			if all == nil {
+				all = m
+			} else {
+				VPAND(m, all, all)
+			}
+		}
+		ones := v.vec()
+		VPCMPEQD(ones, ones, ones)
+		VPTEST(ones, all) // CF set when every lane is in range
+	}
+	JCC(LabelRef(div))
+	for _, a := range accs {
+		t := v.vec()
+		v.mul(r, a, t)
+		if v.f64() {
+			VFNMADD231PD(d, t, a) // a -= t*d: the exact remainder
+			VFMADD231PD(r, a, t)  // t += a*rcp
+		} else {
+			VFNMADD231PS(d, t, a)
+			VFMADD231PS(r, a, t)
+		}
+		v.mov(t, a)
+	}
+	JMP(LabelRef(end))
+	Label(div)
+	for _, a := range accs {
+		v.div(d, a, a)
+	}
 	Label(end)
 }
 

@@ -9,8 +9,8 @@ import (
 // The channels-last mean (chanArgs' mean fields): per image, per vector of
 // channels (the last one overlapping the one before; fewer channels than
 // lanes: masked), the channels' planes summed in the order of the root
-// package's cascadeSum, lane by lane: each of the width accumulators of the
-// cascade in turn walks its elements (every width-th pixel) with its four
+// package's cascadeSum, lane by lane: the width accumulators of the cascade,
+// a few at a time, walk their elements (every width-th pixel) with their four
 // levels in registers, into a stack array; then the whole vectors left over,
 // the fold of the meanILP accumulators, the scalar tail and the division,
 // all lane-parallel. Each lane computes exactly what cascadeSum computes for
@@ -122,22 +122,68 @@ func (g *cg) mean() {
 	MOVQ(g.field("width"), rowStride)
 	IMULQ(ps, rowStride)
 
-	Comment("Each cascade accumulator j walks pixels j, j+width, ... with its levels in registers.")
+	Comment("The cascade accumulators j, G at a time, walk pixels j, j+width, ... with their levels in registers.")
+	G := 4 // width is a multiple of meanILP = 4
+	if !v.z {
+		G = 2 // AVX2: 16 registers for G x 4 levels
+	}
 	j, accP := GP64(), GP64()
 	XORQ(j, j)
 	LEAQ(accs, accP)
 	Label(g.lbl("acc"))
 	CMPQ(j, g.field("width"))
 	JGE(LabelRef(g.lbl("accsDone")))
-	lv := [4]VecVirtual{v.vec(), v.vec(), v.vec(), v.vec()}
-	for _, x := range lv {
-		v.zero(x)
+	var lv [4][]VecVirtual // lv[level][accumulator of the group]
+	for l := range lv {
+		for range G {
+			x := v.vec()
+			v.zero(x)
+			lv[l] = append(lv[l], x)
+		}
 	}
-	p, i, r, tt := GP64(), GP64(), GP64(), GP64()
+	p, p2, i, r, tt := GP64(), GP64(), GP64(), GP64(), GP64()
 	MOVQ(j, p)
 	IMULQ(ps, p)
 	ADDQ(base, p)
 	XORQ(i, i)
+	row := func() {
+		if G > 2 {
+			LEAQ(Mem{Base: p, Index: ps, Scale: 2}, p2)
+		}
+		for a := range G {
+			m := Mem{Base: p}
+			if a >= 2 {
+				m.Base = p2
+			}
+			if a%2 == 1 {
+				m.Index, m.Scale = ps, 1
+			}
+			load(m, lv[0][a])
+		}
+		ADDQ(rowStride, p)
+	}
+	up := func(from int) { // level from+1 += level from; level from = 0
+		for a := range G {
+			v.add(lv[from][a], lv[from+1][a])
+			v.zero(lv[from][a])
+		}
+	}
+	Comment("Fewer rows than a cascade step: level 0 only, then +0 for the levels above.")
+	MOVQ(g.field("meanRows"), tt)
+	CMPQ(tt, g.field("step"))
+	JGE(LabelRef(g.lbl("group")))
+	Label(g.lbl("short"))
+	CMPQ(i, g.field("meanRows"))
+	JGE(LabelRef(g.lbl("shortDone")))
+	row()
+	INCQ(i)
+	JMP(LabelRef(g.lbl("short")))
+	Label(g.lbl("shortDone"))
+	for a := range G {
+		v.add(lv[1][a], lv[0][a]) // (+0)
+		v.store(lv[0][a], Mem{Base: accP, Disp: a * VB})
+	}
+	JMP(LabelRef(g.lbl("accNext")))
 	Label(g.lbl("group"))
 	MOVQ(i, tt)
 	ADDQ(g.field("step"), tt)
@@ -145,67 +191,72 @@ func (g *cg) mean() {
 	JGT(LabelRef(g.lbl("rest")))
 	MOVQ(g.field("step"), r)
 	Label(g.lbl("groupRow"))
-	load(Mem{Base: p}, lv[0])
-	ADDQ(rowStride, p)
+	row()
 	DECQ(r)
 	JNZ(LabelRef(g.lbl("groupRow")))
 	MOVQ(tt, i)
-	v.add(lv[0], lv[1])
-	v.zero(lv[0])
+	up(0)
 	TESTQ(i, g.field("mask1"))
 	JNZ(LabelRef(g.lbl("group")))
-	v.add(lv[1], lv[2])
-	v.zero(lv[1])
+	up(1)
 	TESTQ(i, g.field("mask2"))
 	JNZ(LabelRef(g.lbl("group")))
-	v.add(lv[2], lv[3])
-	v.zero(lv[2])
+	up(2)
 	JMP(LabelRef(g.lbl("group")))
 	Label(g.lbl("rest"))
 	CMPQ(i, g.field("meanRows"))
 	JGE(LabelRef(g.lbl("merge")))
-	load(Mem{Base: p}, lv[0])
-	ADDQ(rowStride, p)
+	row()
 	INCQ(i)
 	JMP(LabelRef(g.lbl("rest")))
 	Label(g.lbl("merge"))
-	v.add(lv[1], lv[0])
-	v.add(lv[2], lv[0])
-	v.add(lv[3], lv[0])
-	v.store(lv[0], Mem{Base: accP})
-	ADDQ(U32(VB), accP)
-	INCQ(j)
+	for a := range G {
+		for l := 1; l < 4; l++ {
+			v.add(lv[l][a], lv[0][a])
+		}
+		v.store(lv[0][a], Mem{Base: accP, Disp: a * VB})
+	}
+	Label(g.lbl("accNext"))
+	ADDQ(U32(G*VB), accP)
+	ADDQ(U8(G), j)
 	JMP(LabelRef(g.lbl("acc")))
 	Label(g.lbl("accsDone"))
 
-	Comment("The whole vectors after the rows go into the first vector accumulator's lanes.")
-	lanesB, k, l := GP64(), GP64(), GP64()
+	Comment("The whole vectors after the rows go into the first vector accumulator's lanes, lane by lane.")
+	lanesB, k, l, kv := GP64(), GP64(), GP64(), GP64()
 	MOVQ(g.field("lanes"), lanesB)
 	SHLQ(U8(log2(VB)), lanesB) // the lanes' accumulators, in bytes
-	MOVQ(g.field("meanRows"), p)
-	IMULQ(rowStride, p)
-	ADDQ(base, p)
-	MOVQ(g.field("vecs"), k)
-	IMULQ(g.field("lanes"), k)
+	MOVQ(g.field("vecs"), kv)
 	MOVQ(g.field("meanRows"), tt)
-	IMULQ(g.field("width"), tt)
-	SUBQ(tt, k) // elements left in whole vectors
+	SHLQ(U8(2), tt) // meanILP whole vectors per row
+	SUBQ(tt, kv)    // the vectors left
+	laneStride := GP64()
+	MOVQ(g.field("lanes"), laneStride)
+	IMULQ(ps, laneStride) // from a vector's lane to the next vector's
 	XORQ(l, l)
-	Label(g.lbl("extra"))
-	TESTQ(k, k)
-	JZ(LabelRef(g.lbl("fold")))
+	p0 := GP64()
+	MOVQ(g.field("meanRows"), p0)
+	IMULQ(rowStride, p0)
+	ADDQ(base, p0)
+	Label(g.lbl("extraLane"))
+	CMPQ(l, lanesB)
+	JGE(LabelRef(g.lbl("fold")))
 	a := v.vec()
 	v.load(accs.Idx(l, 1), a)
+	MOVQ(p0, p)
+	MOVQ(kv, k)
+	Label(g.lbl("extra"))
+	TESTQ(k, k)
+	JZ(LabelRef(g.lbl("extraDone")))
 	load(Mem{Base: p}, a)
-	v.store(a, accs.Idx(l, 1))
-	ADDQ(ps, p)
-	ADDQ(U32(VB), l)
-	CMPQ(l, lanesB)
-	JLT(LabelRef(g.lbl("extraNext")))
-	XORQ(l, l)
-	Label(g.lbl("extraNext"))
+	ADDQ(laneStride, p)
 	DECQ(k)
 	JMP(LabelRef(g.lbl("extra")))
+	Label(g.lbl("extraDone"))
+	v.store(a, accs.Idx(l, 1))
+	ADDQ(ps, p0)
+	ADDQ(U32(VB), l)
+	JMP(LabelRef(g.lbl("extraLane")))
 
 	Label(g.lbl("fold"))
 	Comment("Accumulators 1..meanILP-1 into the first, lane by lane.")
