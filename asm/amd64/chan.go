@@ -58,8 +58,8 @@ type cg struct {
 
 	detect  bool // max: emitting the loops that look for NaNs (else chanArgs.nanFree's)
 	fastMax bool // max without index, no NaN: emitting folded loads whose ties take the later tap
-	fill   Op   // max: -inf
-	zero Op         // sums: +0
+	fill    Op   // max: -inf
+	zero    Op   // sums: +0
 
 	// Sums: the divisors and reciprocals broadcast (stack), the kernel volume,
 	// and divideAll's constants.
