@@ -6,7 +6,7 @@ package simdpool
 
 import "unsafe"
 
-// asmKernels are the kernels of the table (asm/table) in this file, kernelIDs 17..82.
+// asmKernels are the kernels of the table (asm/table) in this file, kernelIDs 17..92.
 var asmKernels = [...]kernelInfo{
 	{name: "maxWinS2K2D1P0F32NEON", kind: kindWindow, op: kMax, isa: NEON, size: 4, lanes: 16, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 32},
 	{name: "maxWinS2K3D1P1F32NEON", kind: kindWindow, op: kMax, isa: NEON, size: 4, lanes: 16, s: 2, k: 3, d: 1, p: 1, lo: -1, hi: 32},
@@ -74,6 +74,16 @@ var asmKernels = [...]kernelInfo{
 	{name: "sumSqWinS2K0F64NEON", kind: kindWindow, op: kSumSq, isa: NEON, size: 8, lanes: 8, s: 2, k: 0, d: 0, p: 0, lo: 0, hi: 0},
 	{name: "maxGlobalF32NEON", kind: kindGlobal, op: kMax, isa: NEON, size: 4, lanes: 16, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
 	{name: "meanGlobalF32NEON", kind: kindGlobal, op: kMean, isa: NEON, size: 4, lanes: 16, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxChanF32NEON", kind: kindChannels, op: kMax, isa: NEON, size: 4, lanes: 4, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxIdxChanF32NEON", kind: kindChannels, op: kMaxIdx, isa: NEON, size: 4, lanes: 4, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumChanF32NEON", kind: kindChannels, op: kSum, isa: NEON, size: 4, lanes: 4, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumSqChanF32NEON", kind: kindChannels, op: kSumSq, isa: NEON, size: 4, lanes: 4, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "meanChanF32NEON", kind: kindChannels, op: kMean, isa: NEON, size: 4, lanes: 4, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxChanF64NEON", kind: kindChannels, op: kMax, isa: NEON, size: 8, lanes: 2, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxIdxChanF64NEON", kind: kindChannels, op: kMaxIdx, isa: NEON, size: 8, lanes: 2, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumChanF64NEON", kind: kindChannels, op: kSum, isa: NEON, size: 8, lanes: 2, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumSqChanF64NEON", kind: kindChannels, op: kSumSq, isa: NEON, size: 8, lanes: 2, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "meanChanF64NEON", kind: kindChannels, op: kMean, isa: NEON, size: 8, lanes: 2, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
 }
 
 // callWindow calls kernel id.
@@ -227,6 +237,26 @@ func callGlobal(id kernelID, dst, src unsafe.Pointer, planes, n int) {
 // callChan calls kernel id.
 func callChan(id kernelID, a *chanArgs, src, dst, idx unsafe.Pointer, images int) int {
 	switch id {
+	case 83:
+		return maxChanF32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 84:
+		return maxIdxChanF32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 85:
+		return sumChanF32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 86:
+		return sumSqChanF32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 87:
+		return meanChanF32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 88:
+		return maxChanF64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 89:
+		return maxIdxChanF64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 90:
+		return sumChanF64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 91:
+		return sumSqChanF64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 92:
+		return meanChanF64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
 	}
 	return callGoChan(id, a, src, dst, idx, images)
 }

@@ -189,6 +189,7 @@ func Arch(arch string) []Kernel {
 		for _, op := range []Op{Max, Mean} {
 			ks = append(ks, Kernel{Kind: Global, Op: op, ISA: NEON, Size: 4})
 		}
+		ks = append(ks, channels(NEON)...)
 	}
 	return ks
 }
