@@ -32,6 +32,7 @@ rounds of t_memcpy/t_impl, paired within a round).
   simdpool bench                          # the whole suite
   simdpool bench -cases S1,S4 -json       # some cases, one JSON object per line
   simdpool bench -plot bench.svg          # also draw GB/s per case (SVG only)
+  simdpool bench -layout nhwc             # the suite channels-last (and case C3)
   simdpool bench -op max_pool2d -shape 1x64x112x112 -kernel 3 -stride 2 -padding 1
   simdpool bench -op masked_mean -shape 32x512x1024   # (B, T, H), mask all ones
 
@@ -44,6 +45,7 @@ type benchRow struct {
 	Case             string  `json:"case"`
 	Op               string  `json:"op"`
 	Shape            []int   `json:"shape"`
+	Layout           string  `json:"layout,omitempty"`
 	Impl             string  `json:"impl"`
 	Threads          int     `json:"threads"`
 	NsPerOp          float64 `json:"ns_per_op"`
@@ -53,6 +55,7 @@ type benchRow struct {
 }
 
 type benchOptions struct {
+	layout  string
 	cases   []suite.Case
 	rounds  int
 	target  time.Duration
@@ -83,6 +86,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	target := fs.Duration("target", 2*time.Millisecond, "minimum duration of one timed sample (repeat calls until it is reached)")
 	quick := fs.Bool("quick", false, "fewer, shorter samples (-rounds 7 -target 1ms): a rough table in a few seconds")
 	threads := fs.Int("threads", 1, "run every operator on `N` workers (pool.NewWorkers); memcpy stays on one thread")
+	layoutName := fs.String("layout", "nchw", layoutUsage+"; shapes stay (N, C, spatial...), the tensors are laid out (N, spatial..., C)")
 	cf := newCaseFlags(fs)
 
 	err := fs.Parse(args)
@@ -113,7 +117,11 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() > 0 {
 		return fail(usagef("unexpected argument %q (flags only)", fs.Arg(0)))
 	}
-	o := benchOptions{rounds: *rounds, target: *target, threads: *threads}
+	o := benchOptions{rounds: *rounds, target: *target, threads: *threads, layout: *layoutName}
+	l, err := parseLayout(*layoutName)
+	if err != nil {
+		return fail(err)
+	}
 	if *quick {
 		if !set["rounds"] {
 			o.rounds = 7
@@ -140,7 +148,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		if err := cf.unused(set); err != nil {
 			return fail(err)
 		}
-		cs, err := suite.Select(*casesFlag)
+		cs, err := suite.SelectIn(*casesFlag, l)
 		if err != nil {
 			return fail(usagef("-cases: %v", err))
 		}
@@ -152,6 +160,10 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		c, err := cf.build(set)
 		if err != nil {
 			return fail(err)
+		}
+		c = c.In(l)
+		if err := c.Check(); err != nil {
+			return fail(usagef("%v", err))
 		}
 		o.cases = []suite.Case{c}
 	}
@@ -275,7 +287,7 @@ func benchmark(o benchOptions, prog *progress) ([]benchRow, error) {
 		for _, v := range vs {
 			ns := median(v.samples)
 			rows = append(rows, benchRow{
-				Case: c.Name, Op: c.Op, Shape: c.InputShape, Impl: v.impl, Threads: o.threads,
+				Case: c.Name, Op: c.Op, Shape: c.InputShape, Layout: map[pool.Layout]string{pool.ChannelsLast: "nhwc"}[c.Layout], Impl: v.impl, Threads: o.threads,
 				NsPerOp:          round(ns, 1),
 				GBPerS:           round(float64(op.Bytes())/ns, 3),
 				SpeedupVsGeneric: round(pairedMedian(generic.samples, v.samples), 3),
@@ -311,8 +323,8 @@ func round(x float64, digits int) float64 {
 }
 
 func printTable(w io.Writer, o benchOptions, rows []benchRow) {
-	fmt.Fprintf(w, "simdpool bench: %s; %s/%s, %s; %d thread; median of %d rounds, samples >= %v; memcpy = %s of the same bytes\n",
-		cpuModel(), runtime.GOOS, runtime.GOARCH, runtime.Version(), o.threads, o.rounds, o.target, suite.MemcpyName)
+	fmt.Fprintf(w, "simdpool bench: %s; %s/%s, %s; %d thread; layout %s; median of %d rounds, samples >= %v; memcpy = %s of the same bytes\n",
+		cpuModel(), runtime.GOOS, runtime.GOARCH, runtime.Version(), o.threads, o.layout, o.rounds, o.target, suite.MemcpyName)
 	t := [][]string{{"case", "op", "shape", "args", "impl", "ns/op", "GB/s", "vs generic", "of memcpy"}}
 	byCase := map[string]suite.Case{}
 	for _, c := range o.cases {

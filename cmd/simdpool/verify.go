@@ -47,7 +47,7 @@ func verify(args []string, stdout, stderr io.Writer) int {
 	dir := fs.String("golden", "", "directory of golden `DIR/*.json[.gz]` files (required)")
 	verbose := fs.Bool("v", false, "also print the ISA and a summary line per file")
 	threads := fs.Int("threads", 1, "run every case on `N` workers")
-	layoutName := fs.String("layout", "nchw", "run every case in `LAYOUT`: nchw (channels-first) or nhwc (channels-last)")
+	layoutName := fs.String("layout", "nchw", layoutUsage)
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), verifyUsage)
 		fs.PrintDefaults()
@@ -70,9 +70,9 @@ func verify(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "simdpool verify: %v\n", err)
 		return 2
 	}
-	l, ok := map[string]pool.Layout{"nchw": pool.ChannelsFirst, "nhwc": pool.ChannelsLast}[*layoutName]
-	if !ok {
-		fmt.Fprintf(stderr, "simdpool verify: -layout must be nchw or nhwc, got %q\n", *layoutName)
+	l, err := parseLayout(*layoutName)
+	if err != nil {
+		fmt.Fprintf(stderr, "simdpool verify: %v\n", err)
 		return 2
 	}
 	if *threads < 1 {

@@ -130,8 +130,18 @@ func parse(data []byte) ([]Case, error) {
 
 // Select returns the suite cases named in a comma-separated list (e.g.
 // "S1,S4"; case-insensitive, in the order given), or all of them for "".
-func Select(names string) ([]Case, error) {
+func Select(names string) ([]Case, error) { return SelectIn(names, pool.ChannelsFirst) }
+
+// SelectIn is Select with the cases in layout l; channels-last, the cases of
+// ChannelsLastCases follow the suite's.
+func SelectIn(names string, l pool.Layout) ([]Case, error) {
 	all := Cases()
+	if l == pool.ChannelsLast {
+		all = append(all, ChannelsLastCases()...)
+	}
+	for i := range all {
+		all[i].Layout = l
+	}
 	if strings.TrimSpace(names) == "" {
 		return all, nil
 	}
@@ -187,6 +197,9 @@ func Shape(s []int) string {
 // Check reports whether the case can be planned, without allocating its buffers.
 func (c Case) Check() error {
 	var err error
+	if c.isSeq() && c.Layout == pool.ChannelsLast {
+		return fmt.Errorf("%s is a sequence pooling: it has no channels-last layout", c.Op)
+	}
 	if c.isSeq() {
 		_, err = c.SeqPlan()
 	} else {
