@@ -63,6 +63,7 @@ func (p *Program[T]) planChannelsLast(kop kernelOp) {
 		cl.exactOnly = true
 		return
 	}
+	wcs = tiles(wcs, p.tileCols(), g.W.Stride)
 	for _, dc := range dcs {
 		for _, hc := range hcs {
 			for _, wc := range wcs {
@@ -111,6 +112,38 @@ func (p *Program[T]) planScan(id kernelID) {
 		cl.steps[i].a.nanFree = 1
 	}
 	cl.kernels = append(cl.kernels, cl.scan)
+}
+
+// l1Bytes is the input a kernel call should keep in the first-level cache
+// from one output row to the next (see tileCols).
+const l1Bytes = 32 << 10
+
+// tileCols is how many output columns of a class one kernel call takes: so
+// many that the input rows the windows of one output row read, which the next
+// output rows read again, stay in the first-level cache (l1Bytes), or all when
+// the windows do not overlap from row to row.
+func (p *Program[T]) tileCols() int {
+	g := &p.g
+	if g.H.Kernel*g.H.Dilation <= g.H.Stride && g.D.Kernel*g.D.Dilation <= g.D.Stride {
+		return math.MaxInt
+	}
+	rows := ((g.H.Kernel-1)*g.H.Dilation + 1) * ((g.D.Kernel-1)*g.D.Dilation + 1)
+	seg := l1Bytes / (rows * g.Channels * size[T]()) // input pixels of a row's part
+	return max(2, (seg-(g.W.Kernel-1)*g.W.Dilation-1)/g.W.Stride+1)
+}
+
+// tiles splits each class of cs into runs of at most n outputs.
+func tiles(cs []axisClass, n, stride int) []axisClass {
+	var out []axisClass
+	for _, c := range cs {
+		for o := c.o0; o < c.o1; {
+			t := c
+			t.o0, t.o1, t.start = o, c.o0+min(o-c.o0+n, c.o1-c.o0), c.start+(o-c.o0)*stride
+			out = append(out, t)
+			o = t.o1
+		}
+	}
+	return out
 }
 
 // setExactBufs makes exactImage's buffers: a plane of input and one of

@@ -78,6 +78,8 @@ func (g *cg) wideShape() (P, V int) {
 		return 2, 2 // AVX2: 16 registers for values and indices
 	case g.k.Op == table.MaxIdx:
 		return 1, 4 // (avo's allocator finds no registers for 2 x 4)
+	case g.v.z:
+		return 4, 4 // 16 accumulators: a strip's fixed costs spread over more taps
 	}
 	return 2, 4
 }
@@ -168,6 +170,7 @@ func (g *cg) prologue() {
 	v := g.v
 	if g.max() {
 		g.fill = g.keep(v.negInf())
+		g.quot.absMask = g.keep(v.constBits(^uint64(0) >> 1 >> uint(64-8*v.es)))
 	} else {
 		z := v.vec()
 		v.zero(z)
@@ -409,7 +412,7 @@ func (g *cg) detectors(n int) int {
 	case g.withIdx():
 		return min(n, 2) // (more defeat avo's allocator)
 	case g.v.z:
-		return n
+		return min(n, 8)
 	}
 	return min(n, 4)
 }
@@ -417,10 +420,15 @@ func (g *cg) detectors(n int) int {
 func (g *cg) newAccs(n int) *accs {
 	v := g.v
 	a := &accs{}
+	var fill VecVirtual
+	if g.max() {
+		fill = v.vec()
+		v.mov(g.fill, fill) // once: the strip's accumulators copy it
+	}
 	for range n {
 		x := v.vec()
 		if g.max() {
-			v.mov(g.fill, x)
+			v.mov(fill, x)
 		} else {
 			v.zero(x)
 		}
@@ -453,15 +461,21 @@ func (g *cg) wideStrip(p, nv int) {
 	MOVQ(g.pS, base)
 	ADDQ(g.cOff, base)
 	items := func(t GPVirtual) []Op {
-		col := GP64()
+		col, t2 := GP64(), GP64()
 		if p > 1 {
 			MOVQ(g.field("srcCol"), col)
+		}
+		if p > 2 {
+			LEAQ(Mem{Base: t, Index: col, Scale: 2}, t2)
 		}
 		var ms []Op
 		for i := range p {
 			for j := range nv {
 				m := Mem{Base: t, Disp: j * VB}
-				if i == 1 {
+				if i >= 2 {
+					m.Base = t2
+				}
+				if i%2 == 1 {
 					m.Index, m.Scale = col, 1
 				}
 				ms = append(ms, m)
@@ -507,7 +521,7 @@ func (g *cg) wideStrip(p, nv int) {
 			ADDQ(g.pX, x)
 			MOVQ(g.pI, pix)
 		}
-		if i == 1 {
+		for range i {
 			ADDQ(g.field("dstCol"), out)
 			if g.withIdx() {
 				ADDQ(g.field("idxCol"), x)
@@ -527,16 +541,16 @@ func (g *cg) wideStrip(p, nv int) {
 // of either sign.
 func (g *cg) anyZero(accs []VecVirtual) {
 	v := g.v
-	z := v.vec()
-	v.zero(z)
 	if v.z {
+		abs := v.vec()
+		v.load(g.quot.absMask, abs)
 		var all OpmaskVirtual
 		for _, a := range accs {
 			k := K()
 			if v.f64() {
-				VCMPPD(Imm(0), z, a, k)
+				VPTESTNMQ(abs, a, k) // no bit but the sign set
 			} else {
-				VCMPPS(Imm(0), z, a, k)
+				VPTESTNMD(abs, a, k)
 			}
 			if all == nil {
 				all = k
@@ -547,6 +561,8 @@ func (g *cg) anyZero(accs []VecVirtual) {
 		KORTESTW(all, all)
 		return
 	}
+	z := v.vec()
+	v.zero(z)
 	var all VecVirtual
 	for _, a := range accs {
 		m := v.vec()

@@ -9,12 +9,13 @@ import (
 // The channels-last mean (chanArgs' mean fields): per image, per vector of
 // channels (the last one overlapping the one before; fewer channels than
 // lanes: masked), the channels' planes summed in the order of the root
-// package's cascadeSum, lane by lane: the width accumulators of the cascade,
-// a few at a time, walk their elements (every width-th pixel) with their four
-// levels in registers, into a stack array; then the whole vectors left over,
-// the fold of the meanILP accumulators, the scalar tail and the division,
-// all lane-parallel. Each lane computes exactly what cascadeSum computes for
-// its channel.
+// package's cascadeSum, lane by lane, every value in registers: the sum
+// starts from +0 with the scalar tail; then for each lane l of the cascade's
+// first vector accumulator, its meanILP accumulators l + k*lanes walk their
+// elements (every width-th pixel) with their four levels, the whole vectors
+// after the rows go into the first, the others are folded into it, and it is
+// added to the sum; then the division. Each vector lane computes exactly what
+// cascadeSum computes for its channel.
 
 func (g *cg) mean() {
 	v := g.v
@@ -29,7 +30,6 @@ func (g *cg) mean() {
 		MOVQ(t, p.m)
 	}
 	MOVQ(U32(0), m)
-	accs := AllocLocal(32 * VB) // width <= meanILP*8 vectors
 	nT := g.bcastField(g.field("q").Offset(16))
 	// mask: the channel lanes of a narrow image (c < L).
 	var mk OpmaskVirtual
@@ -122,50 +122,68 @@ func (g *cg) mean() {
 	MOVQ(g.field("width"), rowStride)
 	IMULQ(ps, rowStride)
 
-	Comment("The cascade accumulators j, G at a time, walk pixels j, j+width, ... with their levels in registers.")
-	G := 4 // width is a multiple of meanILP = 4
-	if !v.z {
-		G = 2 // AVX2: 16 registers for G x 4 levels
-	}
-	j, accP := GP64(), GP64()
-	XORQ(j, j)
-	LEAQ(accs, accP)
-	Label(g.lbl("acc"))
-	CMPQ(j, g.field("width"))
-	JGE(LabelRef(g.lbl("accsDone")))
-	var lv [4][]VecVirtual // lv[level][accumulator of the group]
+	Comment("From +0: first the elements after the last whole vector (the scalar tail cascadeSum adds first).")
+	sum := v.vec()
+	v.zero(sum)
+	p, i, r, tt := GP64(), GP64(), GP64(), GP64()
+	MOVQ(g.field("vecs"), i)
+	IMULQ(g.field("lanes"), i)
+	MOVQ(i, p)
+	IMULQ(ps, p)
+	ADDQ(base, p)
+	Label(g.lbl("tail"))
+	CMPQ(i, g.field("n"))
+	JGE(LabelRef(g.lbl("tailDone")))
+	load(Mem{Base: p}, sum)
+	ADDQ(ps, p)
+	INCQ(i)
+	JMP(LabelRef(g.lbl("tail")))
+	Label(g.lbl("tailDone"))
+
+	Comment("Then lane l of the first vector accumulator, l in order: the cascade accumulators")
+	Comment("l + k*lanes (k < meanILP) walk their pixels with their levels in registers, then")
+	Comment("the whole vectors after the rows go into the first, the others are folded into it.")
+	// lv[level][k]: the levels of accumulator l + k*lanes.
+	var lv [4][]VecVirtual
 	for l := range lv {
-		for range G {
-			x := v.vec()
-			v.zero(x)
-			lv[l] = append(lv[l], x)
+		for range 4 {
+			lv[l] = append(lv[l], v.vec())
 		}
 	}
-	p, p2, i, r, tt := GP64(), GP64(), GP64(), GP64(), GP64()
-	MOVQ(j, p)
+	l, laneStride, p2 := GP64(), GP64(), GP64()
+	MOVQ(g.field("lanes"), laneStride)
+	IMULQ(ps, laneStride) // from accumulator l + k*lanes to l + (k+1)*lanes
+	XORQ(l, l)
+	Label(g.lbl("lane"))
+	CMPQ(l, g.field("lanes"))
+	JGE(LabelRef(g.lbl("divide")))
+	for _, lvl := range lv {
+		for _, x := range lvl {
+			v.zero(x)
+		}
+	}
+	MOVQ(l, p)
 	IMULQ(ps, p)
 	ADDQ(base, p)
 	XORQ(i, i)
 	row := func() {
-		if G > 2 {
-			LEAQ(Mem{Base: p, Index: ps, Scale: 2}, p2)
-		}
-		for a := range G {
+		LEAQ(Mem{Base: p, Index: laneStride, Scale: 2}, p2)
+		for k := range 4 {
 			m := Mem{Base: p}
-			if a >= 2 {
+			if k >= 2 {
 				m.Base = p2
 			}
-			if a%2 == 1 {
-				m.Index, m.Scale = ps, 1
+			if k%2 == 1 {
+				m.Index, m.Scale = laneStride, 1
 			}
-			load(m, lv[0][a])
+			load(m, lv[0][k])
 		}
 		ADDQ(rowStride, p)
 	}
 	up := func(from int) { // level from+1 += level from; level from = 0
-		for a := range G {
-			v.add(lv[from][a], lv[from+1][a])
-			v.zero(lv[from][a])
+		for k := range 4 {
+			v.add(lv[from][k], lv[from+1][k])
+			v.zero(lv[from][k])
 		}
 	}
 	Comment("Fewer rows than a cascade step: level 0 only, then +0 for the levels above.")
@@ -179,11 +197,10 @@ func (g *cg) mean() {
 	INCQ(i)
 	JMP(LabelRef(g.lbl("short")))
 	Label(g.lbl("shortDone"))
-	for a := range G {
-		v.add(lv[1][a], lv[0][a]) // (+0)
-		v.store(lv[0][a], Mem{Base: accP, Disp: a * VB})
+	for k := range 4 {
+		v.add(lv[1][k], lv[0][k]) // (+0)
 	}
-	JMP(LabelRef(g.lbl("accNext")))
+	JMP(LabelRef(g.lbl("extra")))
 	Label(g.lbl("group"))
 	MOVQ(i, tt)
 	ADDQ(g.field("step"), tt)
@@ -210,96 +227,33 @@ func (g *cg) mean() {
 	INCQ(i)
 	JMP(LabelRef(g.lbl("rest")))
 	Label(g.lbl("merge"))
-	for a := range G {
-		for l := 1; l < 4; l++ {
-			v.add(lv[l][a], lv[0][a])
+	for k := range 4 {
+		for lvl := 1; lvl < 4; lvl++ {
+			v.add(lv[lvl][k], lv[0][k])
 		}
-		v.store(lv[0][a], Mem{Base: accP, Disp: a * VB})
 	}
-	Label(g.lbl("accNext"))
-	ADDQ(U32(G*VB), accP)
-	ADDQ(U8(G), j)
-	JMP(LabelRef(g.lbl("acc")))
-	Label(g.lbl("accsDone"))
-
-	Comment("The whole vectors after the rows go into the first vector accumulator's lanes, lane by lane.")
-	lanesB, k, l, kv := GP64(), GP64(), GP64(), GP64()
-	MOVQ(g.field("lanes"), lanesB)
-	SHLQ(U8(log2(VB)), lanesB) // the lanes' accumulators, in bytes
-	MOVQ(g.field("vecs"), kv)
+	Label(g.lbl("extra"))
+	// p is now accumulator l's first element after the rows: the whole
+	// vectors left, lanes elements apart.
+	MOVQ(g.field("vecs"), r)
 	MOVQ(g.field("meanRows"), tt)
 	SHLQ(U8(2), tt) // meanILP whole vectors per row
-	SUBQ(tt, kv)    // the vectors left
-	laneStride := GP64()
-	MOVQ(g.field("lanes"), laneStride)
-	IMULQ(ps, laneStride) // from a vector's lane to the next vector's
-	XORQ(l, l)
-	p0 := GP64()
-	MOVQ(g.field("meanRows"), p0)
-	IMULQ(rowStride, p0)
-	ADDQ(base, p0)
-	Label(g.lbl("extraLane"))
-	CMPQ(l, lanesB)
-	JGE(LabelRef(g.lbl("fold")))
-	a := v.vec()
-	v.load(accs.Idx(l, 1), a)
-	MOVQ(p0, p)
-	MOVQ(kv, k)
-	Label(g.lbl("extra"))
-	TESTQ(k, k)
-	JZ(LabelRef(g.lbl("extraDone")))
-	load(Mem{Base: p}, a)
+	SUBQ(tt, r)
+	Label(g.lbl("extraVec"))
+	TESTQ(r, r)
+	JZ(LabelRef(g.lbl("fold")))
+	load(Mem{Base: p}, lv[0][0])
 	ADDQ(laneStride, p)
-	DECQ(k)
-	JMP(LabelRef(g.lbl("extra")))
-	Label(g.lbl("extraDone"))
-	v.store(a, accs.Idx(l, 1))
-	ADDQ(ps, p0)
-	ADDQ(U32(VB), l)
-	JMP(LabelRef(g.lbl("extraLane")))
-
+	DECQ(r)
+	JMP(LabelRef(g.lbl("extraVec")))
 	Label(g.lbl("fold"))
-	Comment("Accumulators 1..meanILP-1 into the first, lane by lane.")
-	XORQ(l, l)
-	Label(g.lbl("foldLane"))
-	CMPQ(l, lanesB)
-	JGE(LabelRef(g.lbl("scalar")))
-	a = v.vec()
-	v.load(accs.Idx(l, 1), a)
-	off := GP64()
-	MOVQ(l, off)
-	for range 3 { // meanILP - 1
-		ADDQ(lanesB, off)
-		v.add(accs.Idx(off, 1), a)
+	for k := 1; k < 4; k++ {
+		v.add(lv[0][k], lv[0][0])
 	}
-	v.store(a, accs.Idx(l, 1))
-	ADDQ(U32(VB), l)
-	JMP(LabelRef(g.lbl("foldLane")))
-
-	Label(g.lbl("scalar"))
-	Comment("From +0: the elements after the last whole vector, then the first accumulator's lanes, in order; then the mean.")
-	sum := v.vec()
-	v.zero(sum)
-	MOVQ(g.field("vecs"), i)
-	IMULQ(g.field("lanes"), i)
-	MOVQ(i, p)
-	IMULQ(ps, p)
-	ADDQ(base, p)
-	Label(g.lbl("tail"))
-	CMPQ(i, g.field("n"))
-	JGE(LabelRef(g.lbl("lanes")))
-	load(Mem{Base: p}, sum)
-	ADDQ(ps, p)
-	INCQ(i)
-	JMP(LabelRef(g.lbl("tail")))
-	Label(g.lbl("lanes"))
-	XORQ(l, l)
-	Label(g.lbl("lane"))
-	CMPQ(l, lanesB)
-	JGE(LabelRef(g.lbl("divide")))
-	v.add(accs.Idx(l, 1), sum)
-	ADDQ(U32(VB), l)
+	v.add(lv[0][0], sum)
+	INCQ(l)
 	JMP(LabelRef(g.lbl("lane")))
+
 	Label(g.lbl("divide"))
 	v.div(nT, sum, sum)
 	out := GP64()
