@@ -1,6 +1,6 @@
 # simdpool: generate the assembly kernels, test, refresh the golden copy, compare with PyTorch.
 
-.PHONY: generate generate-go generate-amd64 generate-neon test race fuzz-smoke staticcheck vulncheck golden golden-check onnx-golden onnx-golden-check compare ci
+.PHONY: generate generate-go generate-amd64 generate-neon test race fuzz-smoke staticcheck vulncheck golden golden-check golden-nhwc onnx-golden onnx-golden-check compare ci
 
 # generate rewrites every generated kernel file from its generator in asm/.
 generate: generate-go generate-amd64 generate-neon
@@ -23,15 +23,19 @@ generate-amd64:
 generate-neon:
 	cd asm && go run ./neon
 
-# The tests: every package (golden conformance per ISA, differential tests
-# against the generic kernels, guard pages), the generators' own tests, and the
-# conformance check of the command on the generic kernels (bit-exact rules) and
-# on the best ISA here (SIMD tolerances); it ends with "N passed, M failed".
+# The tests: every package (golden conformance per ISA and layout, forward
+# and backward, differential tests against the generic kernels, guard pages),
+# the generators' own tests, and the conformance check of the command on the
+# generic kernels and on the best ISA here (the same exact rules on both), in
+# both layouts, and on the ONNX cases; each check ends with "N passed, M
+# failed".
 test:
 	go test ./...
 	cd asm && go test ./...
-	SIMDPOOL_ISA=generic go run ./cmd/simdpool verify -golden testdata/golden
-	go run ./cmd/simdpool verify -golden testdata/golden
+	SIMDPOOL_ISA=generic go run ./cmd/simdpool verify -grad -golden testdata/golden
+	go run ./cmd/simdpool verify -grad -golden testdata/golden
+	go run ./cmd/simdpool verify -grad -layout nhwc -golden testdata/golden
+	go run ./cmd/simdpool verify -layout nhwc -golden testdata/golden_nhwc
 	SIMDPOOL_ISA=generic go run ./cmd/simdpool verify -onnx testdata/onnx
 	go run ./cmd/simdpool verify -onnx testdata/onnx
 
@@ -85,6 +89,10 @@ onnx-golden-check:
 	done
 	@n=$$(find testdata/onnx -name '*.gz' | wc -l); m=$$(cd $(ONNX_SRC) && ls $(ONNX_FILES) | wc -l); \
 	[ "$$n" -eq "$$m" ] || { echo "testdata/onnx has $$n files, $(ONNX_SRC) has $$m: run make onnx-golden" >&2; exit 1; }
+# golden-nhwc records testdata/golden_nhwc/channels_last.json.gz: PyTorch 1.13 on
+# channels_last inputs (Debian's python3-torch).
+golden-nhwc:
+	$(PYTHON) testdata/golden_nhwc/record.py
 
 # compare runs PyTorch 1.13 (Debian's python3-torch; 1 thread, NCHW and channels_last)
 # on the suite next to simdpool and prints the joined table: make compare [CASES=S1,S4];

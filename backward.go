@@ -139,6 +139,9 @@ func newBackward[T Float](g Geometry, op backOp) (*Backward[T], error) {
 	if err := g.check(); err != nil {
 		return nil, err
 	}
+	if g.Channels > 1 {
+		return nil, fmt.Errorf("simdpool: a Backward is channels-first: Geometry.Channels must be 0 or 1, got %d (copy channels-last tensors channels-first, as package pool does)", g.Channels)
+	}
 	b := &Backward[T]{op: op, g: g, isa: Current(), inLen: g.Planes * g.InPlane(), outLen: g.Planes * g.OutPlane()}
 	b.batch = max(1, batchBytes/max(g.InPlane()*size[T](), 1))
 	return b, nil

@@ -13,9 +13,11 @@ import (
 // BenchmarkSuite times every case of the standard suite (internal/suite/suite.json)
 // with every implementation this machine runs, as BenchmarkSuite/S1/impl=avx512
 // (on two workers, BenchmarkSuite/S1/threads=2/impl=avx512, on float64,
-// BenchmarkSuite/S1/dtype=float64/impl=avx512, and the backward of the cases
-// of suite.BackwardCases, BenchmarkSuite/S1/pass=backward/impl=avx512), next
-// to impl=memcpy: a copy (libc's memcpy with cgo, else Go's copy()) of
+// BenchmarkSuite/S1/dtype=float64/impl=avx512, the backward of the cases of
+// suite.BackwardCases, BenchmarkSuite/S1/pass=backward/impl=avx512, and
+// channels-last, BenchmarkSuite/S1/layout=nhwc/impl=avx512, with the cases
+// of suite.ChannelsLastCases after the suite's), next to
+// impl=memcpy: a copy (libc's memcpy with cgo, else Go's copy()) of
 // (in+out)/2 bytes, the same traffic and footprint as the operator. Bytes per op are input plus output bytes, so the
 // MB/s column is the effective bandwidth. Compare runs with benchstat:
 //
@@ -25,30 +27,43 @@ import (
 func BenchmarkSuite(b *testing.B) {
 	for _, c := range suite.Cases() {
 		b.Run(c.Name, func(b *testing.B) {
-			all, err := suite.New(c)
-			if err != nil {
-				b.Fatal(err)
-			}
-			for _, isa := range simdpool.Available() {
-				b.Run("impl="+string(isa), func(b *testing.B) { benchOp(b, all, isa, nil) })
-			}
-			b.Run("threads=2", func(b *testing.B) {
-				w, err := pool.NewWorkers(2)
-				if err != nil {
-					b.Fatal(err)
-				}
-				defer w.Close()
-				for _, isa := range simdpool.Available() {
-					b.Run("impl="+string(isa), func(b *testing.B) { benchOp(b, all, isa, w) })
-				}
-			})
+			all := benchCase(b, c)
 			b.Run("dtype=float64", func(b *testing.B) { benchFloat64(b, c, all.In) })
-			b.Run("impl=memcpy", func(b *testing.B) { benchCopy(b, all.Bytes()) })
 			if c.HasBackward() {
 				b.Run("pass=backward", func(b *testing.B) { benchBackward(b, c) })
 			}
+			b.Run("layout=nhwc", func(b *testing.B) { benchCase(b, c.In(pool.ChannelsLast)) })
 		})
 	}
+	for _, c := range suite.ChannelsLastCases() {
+		b.Run(c.Name, func(b *testing.B) {
+			b.Run("layout=nhwc", func(b *testing.B) { benchCase(b, c) })
+		})
+	}
+}
+
+// benchCase times case c with every implementation, on one and two workers,
+// and the memory copy of the same bytes; it returns c's operator.
+func benchCase(b *testing.B, c suite.Case) *suite.Operator {
+	all, err := suite.New(c)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, isa := range simdpool.Available() {
+		b.Run("impl="+string(isa), func(b *testing.B) { benchOp(b, all, isa, nil) })
+	}
+	b.Run("threads=2", func(b *testing.B) {
+		w, err := pool.NewWorkers(2)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer w.Close()
+		for _, isa := range simdpool.Available() {
+			b.Run("impl="+string(isa), func(b *testing.B) { benchOp(b, all, isa, w) })
+		}
+	})
+	b.Run("impl=memcpy", func(b *testing.B) { benchCopy(b, all.Bytes()) })
+	return all
 }
 
 // benchCopy times the memory-copy reference of nbytes of traffic.

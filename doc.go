@@ -6,7 +6,12 @@
 // Here a Program (NewMax, NewAvg, NewLp, NewGlobalMax, NewGlobalMean) is the
 // prepared kernel work of one operator for one Geometry: the kernels of the
 // table (table.go) chosen for the ISA in use when it is made, their argument
-// blocks, the batches of planes. Run checks the slice lengths and walks it;
+// blocks, the batches of planes. A Geometry with Channels set lays its planes
+// out channels-last, as images of (D, H, W, Channels) (with
+// NewGlobalMaxChannelsLast and NewGlobalMeanChannelsLast for global pooling):
+// its Programs run the channels-last kernels, vectorised over the channels
+// (chanlast.go, chanargs.go), and give the channels-first results bit for
+// bit. Run checks the slice lengths and walks it;
 // RunOn shares it among Workers. The kernels trust their argument blocks and
 // never read or write outside the slices, which the Program built from a
 // Geometry it checked.

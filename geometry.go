@@ -33,11 +33,18 @@ type Axis struct {
 // as Unit, 2d pooling leaves D.
 var Unit = Axis{In: 1, Out: 1, Kernel: 1, Stride: 1, Dilation: 1}
 
-// Geometry describes Planes contiguous (n, c) planes of D.In*H.In*W.In inputs,
-// each pooled into D.Out*H.Out*W.Out outputs, row-major (d, h, w).
+// Geometry describes Planes (n, c) planes of D.In*H.In*W.In inputs, each
+// pooled into D.Out*H.Out*W.Out outputs, row-major (d, h, w). With Channels 0
+// (channels-first) the planes lie one after another. With Channels > 0
+// (channels-last) the planes are the Channels channels of Planes/Channels
+// images, each image a (D.In, H.In, W.In, Channels) array with the channels
+// fastest, pooled into (D.Out, H.Out, W.Out, Channels): plane n*Channels + c
+// is channel c of image n, and indices are flat in the plane as for
+// channels-first.
 type Geometry struct {
-	Planes  int
-	D, H, W Axis
+	Planes   int
+	D, H, W  Axis
+	Channels int
 }
 
 // NewGeometry lays one to three spatial axes out as a Geometry of planes

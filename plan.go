@@ -23,11 +23,13 @@ func NewAvg[T Float](g Geometry, div Divisor) (*Program[T], error) {
 	if err := div.check(&g); err != nil {
 		return nil, err
 	}
-	return newWindow(g, winOp[T]{op: opAvg, kop: kSum, factorsD: divFactors(&div, 'D'), factorsH: divFactors(&div, 'H'),
+	return newWindow(g, winOp[T]{op: opAvg, kop: kSum,
+		factorsD: divFactors(&div, 'D'), factorsH: divFactors(&div, 'H'), factorsW: divFactors(&div, 'W'),
 		generic: func(dst []T, _ []int64, src []T, g Geometry, _ int) { avgPoolGeneric(dst, src, &g, &div) },
 		tables: func(a *winArgs, g *Geometry, dc, hc axisClass, n int) any {
 			return sumTables[T](a, g, opAvg, &div, nil, dc, hc, n)
-		}})
+		},
+		chanPost: func(a *chanArgs, g *Geometry, dc, hc, wc axisClass) { chanPost[T](a, g, &div, nil, dc, hc, wc) }})
 }
 
 // NewLp prepares LP pooling over g as pw says, the padding counting as zeros
@@ -43,7 +45,8 @@ func NewLp[T Float](g Geometry, pw Power) (*Program[T], error) {
 	case pw.P != 1 || pw.Abs:
 		op = 0 // no kernel: the generic powers
 	}
-	return newWindow(g, winOp[T]{op: opLp, kop: op, factorsD: paddedCounts(&g.D), factorsH: paddedCounts(&g.H),
+	return newWindow(g, winOp[T]{op: opLp, kop: op,
+		factorsD: paddedCounts(&g.D), factorsH: paddedCounts(&g.H), factorsW: paddedCounts(&g.W),
 		generic: func(dst []T, _ []int64, src []T, g Geometry, p0 int) {
 			// LP's powers depend on the flat position (Power's exact tail):
 			// the offsets shift with the first plane.
@@ -54,21 +57,24 @@ func NewLp[T Float](g Geometry, pw Power) (*Program[T], error) {
 		},
 		tables: func(a *winArgs, g *Geometry, dc, hc axisClass, n int) any {
 			return sumTables[T](a, g, opLp, nil, &pw, dc, hc, n)
-		}})
+		},
+		chanPost: func(a *chanArgs, g *Geometry, dc, hc, wc axisClass) { chanPost[T](a, g, nil, &pw, dc, hc, wc) }})
 }
 
 // winOp is what a window Program computes: op is the Program's, kop the
 // kernels' (0: none, the generic kernels run); generic computes planes with
-// the generic kernels. For the sum kernels, factorsD and factorsH hold each
-// output depth's and row's divisor factor (nil: none), which a class of
-// output rows shares, and tables sets a class's post-processing and returns
-// its divisor tables.
+// the generic kernels. For the sum kernels, factorsD, factorsH and factorsW
+// hold each output depth's, row's and column's divisor factor (nil: none),
+// which a class of outputs shares; tables sets a class of output rows'
+// post-processing and returns its divisor tables, and chanPost sets a
+// channels-last class's (chanlast.go).
 type winOp[T Elem] struct {
-	op                 progOp
-	kop                kernelOp
-	generic            genericFunc[T]
-	factorsD, factorsH []int32
-	tables             func(a *winArgs, g *Geometry, dc, hc axisClass, n int) any
+	op                           progOp
+	kop                          kernelOp
+	generic                      genericFunc[T]
+	factorsD, factorsH, factorsW []int32
+	tables                       func(a *winArgs, g *Geometry, dc, hc axisClass, n int) any
+	chanPost                     func(a *chanArgs, g *Geometry, dc, hc, wc axisClass)
 }
 
 // paddedCounts lists, for each output along a, the taps of its window inside
@@ -90,6 +96,9 @@ type genericFunc[T Elem] func(dst []T, idx []int64, src []T, g Geometry, p0 int)
 func (g *Geometry) check() error {
 	if g.Planes < 0 {
 		return fmt.Errorf("simdpool: negative plane count %d", g.Planes)
+	}
+	if g.Channels < 0 || (g.Channels > 0 && g.Planes%g.Channels != 0) {
+		return fmt.Errorf("simdpool: %d channels-last channels for %d planes", g.Channels, g.Planes)
 	}
 	in, out := 1, 1
 	for i, a := range [...]*Axis{&g.D, &g.H, &g.W} {
@@ -144,8 +153,15 @@ func newWindow[T Elem](g Geometry, w winOp[T]) (*Program[T], error) {
 	if err := g.check(); err != nil {
 		return nil, err
 	}
+	if g.Channels == 1 {
+		g.Channels = 0 // one channel: the channels-first layout in memory
+	}
 	op, kop := w.op, w.kop
 	pr := &Program[T]{op: op, g: g, isa: Current(), inLen: g.Planes * g.InPlane(), outLen: g.Planes * g.OutPlane(), generic: w.generic}
+	if g.Channels > 0 {
+		pr.planChannelsLast(w)
+		return pr, nil
+	}
 	es := size[T]()
 	pr.batch = max(1, batchBytes/max(g.InPlane()*es, 1)) // the generic kernels' units
 	id := noKernel
@@ -471,7 +487,11 @@ func sumTables[T Float](a *winArgs, g *Geometry, op progOp, div *Divisor, pw *Po
 	default:
 		a.post = postAvg
 	}
-	a.qLo, a.qSpan = quotientRange[T](a, d)
+	if a.post == postSuccessive {
+		a.qLo, a.qSpan = quotientRange(d, a.fD, a.fH)
+	} else {
+		a.qLo, a.qSpan = quotientRange(d)
+	}
 	if op == opLp {
 		a.vol = float64(g.D.Kernel * g.H.Kernel * g.W.Kernel)
 	}
@@ -484,14 +504,14 @@ func sumTables[T Float](a *winArgs, g *Geometry, op progOp, div *Divisor, pw *Po
 const maxQuotientDivisor = 4096
 
 // quotientRange returns the range of |sum| (as bits of T: the least, and the
-// span above it) where the sum kernels may divide a's sums by the divisors d
-// (and, in successive division, by a.fD and a.fH first) with a reciprocal
-// and one FMA correction (see TestReciprocalQuotient): |sum| in
+// span above it) where the sum kernels may divide sums by the divisors d
+// (after dividing them by the factors before, checked once for all) with a
+// reciprocal and one FMA correction (see TestReciprocalQuotient): |sum| in
 // [2^-60, 2^60) for float32, [2^-900, 2^900) for float64, far from where a
-// step could under- or overflow, raised by 2^12 for each factor divided
-// before the last so that every step stays in range; empty when a divisor is
+// step could under- or overflow, raised by 2^12 for each factor before
+// other than 1 so that every step stays in range; empty when a divisor is
 // not an integer of at most maxQuotientDivisor.
-func quotientRange[T Float](a *winArgs, d []T) (lo, span int64) {
+func quotientRange[T Float](d []T, before ...float64) (lo, span int64) {
 	loExp, hiExp := -60, 60
 	if size[T]() == 8 {
 		loExp, hiExp = -900, 900
@@ -502,14 +522,12 @@ func quotientRange[T Float](a *winArgs, d []T) (lo, span int64) {
 			return 0, 0
 		}
 	}
-	if a.post == postSuccessive {
-		for _, f := range []float64{a.fD, a.fH} {
-			if !ok(f) {
-				return 0, 0
-			}
-			if f != 1 {
-				loExp += 12
-			}
+	for _, f := range before {
+		if !ok(f) {
+			return 0, 0
+		}
+		if f != 1 {
+			loExp += 12
 		}
 	}
 	bits := func(e int) int64 {

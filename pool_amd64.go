@@ -905,3 +905,103 @@ func maxWinS1K0U8AVX512(a *winArgs, src *byte, dst *byte, idx *byte, planes int)
 //
 //go:noescape
 func maxWinS2K0U8AVX512(a *winArgs, src *byte, dst *byte, idx *byte, planes int) int
+
+// maxChanF32AVX2 computes the maximum of every window of channels-last images (leaving an image with a NaN to its caller), vectorised over the channels, on float32 with AVX2.
+//
+//go:noescape
+func maxChanF32AVX2(a *chanArgs, src *byte, dst *byte, idx *byte, images int) int
+
+// maxIdxChanF32AVX2 computes the maximum of every window of channels-last images and its index (leaving an image with a NaN to its caller), vectorised over the channels, on float32 with AVX2.
+//
+//go:noescape
+func maxIdxChanF32AVX2(a *chanArgs, src *byte, dst *byte, idx *byte, images int) int
+
+// sumChanF32AVX2 computes the sum of every window of channels-last images in row-major order, divided as chanArgs.post says, vectorised over the channels, on float32 with AVX2.
+//
+//go:noescape
+func sumChanF32AVX2(a *chanArgs, src *byte, dst *byte, idx *byte, images int) int
+
+// sumSqChanF32AVX2 computes the sum of the squares of every window of channels-last images in row-major order, divided as chanArgs.post says, vectorised over the channels, on float32 with AVX2.
+//
+//go:noescape
+func sumSqChanF32AVX2(a *chanArgs, src *byte, dst *byte, idx *byte, images int) int
+
+// meanChanF32AVX2 computes the mean of every channel of channels-last images, summed in the order of ATen's cascade sum, vectorised over the channels, on float32 with AVX2.
+//
+//go:noescape
+func meanChanF32AVX2(a *chanArgs, src *byte, dst *byte, idx *byte, images int) int
+
+// maxChanF64AVX2 computes the maximum of every window of channels-last images (leaving an image with a NaN to its caller), vectorised over the channels, on float64 with AVX2.
+//
+//go:noescape
+func maxChanF64AVX2(a *chanArgs, src *byte, dst *byte, idx *byte, images int) int
+
+// maxIdxChanF64AVX2 computes the maximum of every window of channels-last images and its index (leaving an image with a NaN to its caller), vectorised over the channels, on float64 with AVX2.
+//
+//go:noescape
+func maxIdxChanF64AVX2(a *chanArgs, src *byte, dst *byte, idx *byte, images int) int
+
+// sumChanF64AVX2 computes the sum of every window of channels-last images in row-major order, divided as chanArgs.post says, vectorised over the channels, on float64 with AVX2.
+//
+//go:noescape
+func sumChanF64AVX2(a *chanArgs, src *byte, dst *byte, idx *byte, images int) int
+
+// sumSqChanF64AVX2 computes the sum of the squares of every window of channels-last images in row-major order, divided as chanArgs.post says, vectorised over the channels, on float64 with AVX2.
+//
+//go:noescape
+func sumSqChanF64AVX2(a *chanArgs, src *byte, dst *byte, idx *byte, images int) int
+
+// meanChanF64AVX2 computes the mean of every channel of channels-last images, summed in the order of ATen's cascade sum, vectorised over the channels, on float64 with AVX2.
+//
+//go:noescape
+func meanChanF64AVX2(a *chanArgs, src *byte, dst *byte, idx *byte, images int) int
+
+// maxChanF32AVX512 computes the maximum of every window of channels-last images (leaving an image with a NaN to its caller), vectorised over the channels, on float32 with AVX512.
+//
+//go:noescape
+func maxChanF32AVX512(a *chanArgs, src *byte, dst *byte, idx *byte, images int) int
+
+// maxIdxChanF32AVX512 computes the maximum of every window of channels-last images and its index (leaving an image with a NaN to its caller), vectorised over the channels, on float32 with AVX512.
+//
+//go:noescape
+func maxIdxChanF32AVX512(a *chanArgs, src *byte, dst *byte, idx *byte, images int) int
+
+// sumChanF32AVX512 computes the sum of every window of channels-last images in row-major order, divided as chanArgs.post says, vectorised over the channels, on float32 with AVX512.
+//
+//go:noescape
+func sumChanF32AVX512(a *chanArgs, src *byte, dst *byte, idx *byte, images int) int
+
+// sumSqChanF32AVX512 computes the sum of the squares of every window of channels-last images in row-major order, divided as chanArgs.post says, vectorised over the channels, on float32 with AVX512.
+//
+//go:noescape
+func sumSqChanF32AVX512(a *chanArgs, src *byte, dst *byte, idx *byte, images int) int
+
+// meanChanF32AVX512 computes the mean of every channel of channels-last images, summed in the order of ATen's cascade sum, vectorised over the channels, on float32 with AVX512.
+//
+//go:noescape
+func meanChanF32AVX512(a *chanArgs, src *byte, dst *byte, idx *byte, images int) int
+
+// maxChanF64AVX512 computes the maximum of every window of channels-last images (leaving an image with a NaN to its caller), vectorised over the channels, on float64 with AVX512.
+//
+//go:noescape
+func maxChanF64AVX512(a *chanArgs, src *byte, dst *byte, idx *byte, images int) int
+
+// maxIdxChanF64AVX512 computes the maximum of every window of channels-last images and its index (leaving an image with a NaN to its caller), vectorised over the channels, on float64 with AVX512.
+//
+//go:noescape
+func maxIdxChanF64AVX512(a *chanArgs, src *byte, dst *byte, idx *byte, images int) int
+
+// sumChanF64AVX512 computes the sum of every window of channels-last images in row-major order, divided as chanArgs.post says, vectorised over the channels, on float64 with AVX512.
+//
+//go:noescape
+func sumChanF64AVX512(a *chanArgs, src *byte, dst *byte, idx *byte, images int) int
+
+// sumSqChanF64AVX512 computes the sum of the squares of every window of channels-last images in row-major order, divided as chanArgs.post says, vectorised over the channels, on float64 with AVX512.
+//
+//go:noescape
+func sumSqChanF64AVX512(a *chanArgs, src *byte, dst *byte, idx *byte, images int) int
+
+// meanChanF64AVX512 computes the mean of every channel of channels-last images, summed in the order of ATen's cascade sum, vectorised over the channels, on float64 with AVX512.
+//
+//go:noescape
+func meanChanF64AVX512(a *chanArgs, src *byte, dst *byte, idx *byte, images int) int

@@ -333,3 +333,53 @@ func maxGlobalF32NEON(dst, src *byte, planes, n int)
 //
 //go:noescape
 func meanGlobalF32NEON(dst, src *byte, planes, n int)
+
+// maxChanF32NEON computes the maximum of every window of channels-last images (leaving an image with a NaN to its caller), vectorised over the channels, on float32 with NEON.
+//
+//go:noescape
+func maxChanF32NEON(a *chanArgs, src, dst, idx *byte, images int) int
+
+// maxIdxChanF32NEON computes the maximum of every window of channels-last images and its index (leaving an image with a NaN to its caller), vectorised over the channels, on float32 with NEON.
+//
+//go:noescape
+func maxIdxChanF32NEON(a *chanArgs, src, dst, idx *byte, images int) int
+
+// sumChanF32NEON computes the sum of every window of channels-last images in row-major order, divided as chanArgs.post says, vectorised over the channels, on float32 with NEON.
+//
+//go:noescape
+func sumChanF32NEON(a *chanArgs, src, dst, idx *byte, images int) int
+
+// sumSqChanF32NEON computes the sum of the squares of every window of channels-last images in row-major order, divided as chanArgs.post says, vectorised over the channels, on float32 with NEON.
+//
+//go:noescape
+func sumSqChanF32NEON(a *chanArgs, src, dst, idx *byte, images int) int
+
+// meanChanF32NEON computes the mean of every channel of channels-last images, summed in the order of ATen's cascade sum, vectorised over the channels, on float32 with NEON.
+//
+//go:noescape
+func meanChanF32NEON(a *chanArgs, src, dst, idx *byte, images int) int
+
+// maxChanF64NEON computes the maximum of every window of channels-last images (leaving an image with a NaN to its caller), vectorised over the channels, on float64 with NEON.
+//
+//go:noescape
+func maxChanF64NEON(a *chanArgs, src, dst, idx *byte, images int) int
+
+// maxIdxChanF64NEON computes the maximum of every window of channels-last images and its index (leaving an image with a NaN to its caller), vectorised over the channels, on float64 with NEON.
+//
+//go:noescape
+func maxIdxChanF64NEON(a *chanArgs, src, dst, idx *byte, images int) int
+
+// sumChanF64NEON computes the sum of every window of channels-last images in row-major order, divided as chanArgs.post says, vectorised over the channels, on float64 with NEON.
+//
+//go:noescape
+func sumChanF64NEON(a *chanArgs, src, dst, idx *byte, images int) int
+
+// sumSqChanF64NEON computes the sum of the squares of every window of channels-last images in row-major order, divided as chanArgs.post says, vectorised over the channels, on float64 with NEON.
+//
+//go:noescape
+func sumSqChanF64NEON(a *chanArgs, src, dst, idx *byte, images int) int
+
+// meanChanF64NEON computes the mean of every channel of channels-last images, summed in the order of ATen's cascade sum, vectorised over the channels, on float64 with NEON.
+//
+//go:noescape
+func meanChanF64NEON(a *chanArgs, src, dst, idx *byte, images int) int

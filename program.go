@@ -28,6 +28,7 @@ type Program[T Elem] struct {
 	global        kernelID       // global ops: the kernel (noKernel: generic)
 	generic       genericFunc[T] // the generic kernels of the op
 	jobs          sync.Pool      // *progJob[T]: RunOn's, reused
+	cl            *chanPlan[T]   // channels-last (g.Channels > 0): its work, in images (chanlast.go)
 }
 
 // progOp is what a Program computes.
@@ -78,18 +79,19 @@ func (p *Program[T]) Run(dst []T, idx []int64, src []T) error {
 		return err
 	}
 	scr := p.getScratch()
-	p.runPlanes(dst, idx, src, 0, p.g.Planes, scr)
+	p.runPlanes(dst, idx, src, 0, p.Planes(), scr)
 	p.putScratch(scr)
 	return nil
 }
 
-// RunPlanes is Run for the planes [lo, hi) only: the slices have Run's
-// lengths, and only the outputs (and indices) of those planes are written,
-// as Run writes them. A caller that splits the planes among goroutines of
-// its own, or follows each part with work of its own, runs the parts so.
+// RunPlanes is Run for the planes [lo, hi) only (the images, for a
+// channels-last Program): the slices have Run's lengths, and only the outputs
+// (and indices) of those planes are written, as Run writes them. A caller
+// that splits the planes among goroutines of its own, or follows each part
+// with work of its own, runs the parts so.
 func (p *Program[T]) RunPlanes(dst []T, idx []int64, src []T, lo, hi int) error {
-	if lo < 0 || hi > p.g.Planes || lo > hi {
-		return fmt.Errorf("simdpool: planes [%d, %d) outside [0, %d)", lo, hi, p.g.Planes)
+	if lo < 0 || hi > p.Planes() || lo > hi {
+		return fmt.Errorf("simdpool: planes [%d, %d) outside [0, %d)", lo, hi, p.Planes())
 	}
 	if err := p.check(dst, idx, src); err != nil || p.outLen == 0 {
 		return err
@@ -100,8 +102,15 @@ func (p *Program[T]) RunPlanes(dst []T, idx []int64, src []T, lo, hi int) error 
 	return nil
 }
 
-// Planes is the number of planes of the Program's geometry.
-func (p *Program[T]) Planes() int { return p.g.Planes }
+// Planes is the number of units Run's work splits into (RunPlanes' range):
+// the planes of the Program's geometry, or for a channels-last Program its
+// images.
+func (p *Program[T]) Planes() int {
+	if p.cl != nil {
+		return p.cl.images
+	}
+	return p.g.Planes
+}
 
 // check checks the lengths of Run's slices.
 func (p *Program[T]) check(dst []T, idx []int64, src []T) error {
@@ -114,9 +123,13 @@ func (p *Program[T]) check(dst []T, idx []int64, src []T) error {
 	return nil
 }
 
-// runPlanes computes the planes [lo, hi), batch by batch, with scr as the
-// scratch.
+// runPlanes computes the planes (channels-last: the images) [lo, hi), batch
+// by batch, with scr as the scratch.
 func (p *Program[T]) runPlanes(dst []T, idx []int64, src []T, lo, hi int, scr unsafe.Pointer) {
+	if p.cl != nil {
+		p.runChannelsLast(dst, idx, src, lo, hi)
+		return
+	}
 	for p0 := lo; p0 < hi; p0 += p.batch {
 		p1 := min(p0+p.batch, hi)
 		switch {
@@ -224,6 +237,12 @@ func (p *Program[T]) Kernels() []string {
 		}
 	}
 	switch {
+	case p.cl != nil && p.cl.exactOnly:
+		add(noKernel)
+	case p.cl != nil:
+		for _, id := range p.cl.kernels {
+			add(id)
+		}
 	case p.op >= opGlobalMax:
 		add(p.global)
 	case p.steps == nil:

@@ -313,6 +313,10 @@ func TestEveryKernelReached(t *testing.T) {
 			continue
 		}
 		require.NoError(t, Use(ki.isa))
+		if ki.kind == kindChannels {
+			require.True(t, chanKernelReached(t, r, ki), "kernel %s is never selected", ki.name)
+			continue
+		}
 		reached := false
 		for _, g := range kernelGeometries(ki) {
 			op := map[kernelOp]string{kMax: "max", kMaxIdx: "maxIdx", kSum: "avg", kSumSq: "lp", kMean: "mean"}[ki.op]
@@ -451,16 +455,23 @@ func kernelGeometries(ki *kernelInfo) []Geometry {
 // dropped (and its kernel clipped to the input), with PyTorch's exact-power
 // tails.
 func lpCase[T Float](t *testing.T, g Geometry, p float64) opCase[T] {
-	for _, a := range []*Axis{&g.D, &g.H, &g.W} {
-		a.Pad, a.Dilation, a.Kernel = 0, 1, min(a.Kernel, a.In)
-		a.Out = (a.In-a.Kernel)/a.Stride + 1
-	}
+	g = lpGeometry(g)
 	n, m := g.Planes*g.InPlane(), g.Planes*g.OutPlane()
 	pw := NewPower[T](p, n, m)
 	prog, err := NewLp[T](g, pw)
 	require.NoError(t, err)
 	return opCase[T]{name: fmt.Sprintf("lp %T %+v p=%v", T(0), g, p), prog: prog,
 		oracle: func(dst []T, _ []int64, src []T) { lpPoolGeneric(dst, src, &g, &pw) }}
+}
+
+// lpGeometry is g without padding and dilation, its kernels clipped to the
+// input, as LP pooling takes it.
+func lpGeometry(g Geometry) Geometry {
+	for _, a := range []*Axis{&g.D, &g.H, &g.W} {
+		a.Pad, a.Dilation, a.Kernel = 0, 1, min(a.Kernel, a.In)
+		a.Out = (a.In-a.Kernel)/a.Stride + 1
+	}
+	return g
 }
 
 // TestSuiteKernels checks that under every SIMD ISA the suite's geometries run

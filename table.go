@@ -22,8 +22,9 @@ const noKernel kernelID = 0
 type kernelKind uint8
 
 const (
-	kindWindow kernelKind = iota + 1 // func(a *winArgs, src, dst, idx unsafe.Pointer, planes int) int
-	kindGlobal                       // func(dst, src unsafe.Pointer, planes, n int)
+	kindWindow   kernelKind = iota + 1 // func(a *winArgs, src, dst, idx unsafe.Pointer, planes int) int
+	kindGlobal                         // func(dst, src unsafe.Pointer, planes, n int)
+	kindChannels                       // func(a *chanArgs, src, dst, idx unsafe.Pointer, images int) int
 )
 
 // kernelOp is what a kernel reduces.
@@ -34,7 +35,7 @@ const (
 	kMaxIdx                      // maximum and its index
 	kSum                         // sum, then winArgs.post
 	kSumSq                       // sum of squares, then winArgs.post
-	kMean                        // global: ATen's cascade sum divided by n
+	kMean                        // global (channels-last: per channel): ATen's cascade sum divided by n
 	kMaxBwd                      // backward of max, windows that do not overlap: expand (see backRef)
 	kAvgBwd                      // backward of average, windows that do not overlap: expand (see backRef)
 	kMeanBwd                     // global: backward of the mean, each plane filled with its gradient / n

@@ -6,7 +6,7 @@ package simdpool
 
 import "unsafe"
 
-// asmKernels are the kernels of the table (asm/table) in this file, kernelIDs 61..240.
+// asmKernels are the kernels of the table (asm/table) in this file, kernelIDs 69..268.
 var asmKernels = [...]kernelInfo{
 	{name: "maxWinS2K2D1P0F32AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 4, lanes: 8, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 16},
 	{name: "maxWinS2K3D1P1F32AVX2", kind: kindWindow, op: kMax, isa: AVX2, size: 4, lanes: 8, s: 2, k: 3, d: 1, p: 1, lo: -1, hi: 16},
@@ -188,354 +188,374 @@ var asmKernels = [...]kernelInfo{
 	{name: "maxWinS1K1D1P0U8AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 1, unsigned: true, lanes: 64, s: 1, k: 1, d: 1, p: 0, lo: 0, hi: 64},
 	{name: "maxWinS1K0U8AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 1, unsigned: true, lanes: 64, s: 1, k: 0, d: 0, p: 0, lo: 0, hi: 0},
 	{name: "maxWinS2K0U8AVX512", kind: kindWindow, op: kMax, isa: AVX512, size: 1, unsigned: true, lanes: 64, s: 2, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxChanF32AVX2", kind: kindChannels, op: kMax, isa: AVX2, size: 4, lanes: 8, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxIdxChanF32AVX2", kind: kindChannels, op: kMaxIdx, isa: AVX2, size: 4, lanes: 8, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumChanF32AVX2", kind: kindChannels, op: kSum, isa: AVX2, size: 4, lanes: 8, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumSqChanF32AVX2", kind: kindChannels, op: kSumSq, isa: AVX2, size: 4, lanes: 8, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "meanChanF32AVX2", kind: kindChannels, op: kMean, isa: AVX2, size: 4, lanes: 8, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxChanF64AVX2", kind: kindChannels, op: kMax, isa: AVX2, size: 8, lanes: 4, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxIdxChanF64AVX2", kind: kindChannels, op: kMaxIdx, isa: AVX2, size: 8, lanes: 4, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumChanF64AVX2", kind: kindChannels, op: kSum, isa: AVX2, size: 8, lanes: 4, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumSqChanF64AVX2", kind: kindChannels, op: kSumSq, isa: AVX2, size: 8, lanes: 4, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "meanChanF64AVX2", kind: kindChannels, op: kMean, isa: AVX2, size: 8, lanes: 4, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxChanF32AVX512", kind: kindChannels, op: kMax, isa: AVX512, size: 4, lanes: 16, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxIdxChanF32AVX512", kind: kindChannels, op: kMaxIdx, isa: AVX512, size: 4, lanes: 16, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumChanF32AVX512", kind: kindChannels, op: kSum, isa: AVX512, size: 4, lanes: 16, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumSqChanF32AVX512", kind: kindChannels, op: kSumSq, isa: AVX512, size: 4, lanes: 16, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "meanChanF32AVX512", kind: kindChannels, op: kMean, isa: AVX512, size: 4, lanes: 16, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxChanF64AVX512", kind: kindChannels, op: kMax, isa: AVX512, size: 8, lanes: 8, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxIdxChanF64AVX512", kind: kindChannels, op: kMaxIdx, isa: AVX512, size: 8, lanes: 8, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumChanF64AVX512", kind: kindChannels, op: kSum, isa: AVX512, size: 8, lanes: 8, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumSqChanF64AVX512", kind: kindChannels, op: kSumSq, isa: AVX512, size: 8, lanes: 8, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "meanChanF64AVX512", kind: kindChannels, op: kMean, isa: AVX512, size: 8, lanes: 8, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
 }
 
 // callWindow calls kernel id.
 func callWindow(id kernelID, a *winArgs, src, dst, idx unsafe.Pointer, planes int) int {
 	switch id {
-	case 61:
-		return maxWinS2K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
-	case 62:
-		return maxWinS2K3D1P1F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
-	case 63:
-		return maxWinS2K3D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
-	case 64:
-		return maxWinS1K3D1P1F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
-	case 65:
-		return maxWinS1K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
-	case 66:
-		return maxWinS1K3D2P1F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
-	case 67:
-		return maxWinS1K1D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
-	case 68:
-		return maxWinS1K0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 69:
-		return maxWinS2K0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 70:
-		return maxIdxWinS2K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K3D1P1F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 71:
-		return maxIdxWinS2K3D1P1F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K3D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 72:
-		return maxIdxWinS2K3D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K3D1P1F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 73:
-		return maxIdxWinS1K3D1P1F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 74:
-		return maxIdxWinS1K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K3D2P1F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 75:
-		return maxIdxWinS1K3D2P1F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K1D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 76:
-		return maxIdxWinS1K1D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 77:
-		return maxIdxWinS1K0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 78:
-		return maxIdxWinS2K0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 79:
-		return sumWinS2K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K3D1P1F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 80:
-		return sumWinS2K3D1P1F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K3D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 81:
-		return sumWinS2K3D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K3D1P1F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 82:
-		return sumWinS1K3D1P1F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 83:
-		return sumWinS1K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K3D2P1F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 84:
-		return sumWinS1K1D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K1D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 85:
-		return sumWinS1K0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 86:
-		return sumWinS2K0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 87:
-		return sumSqWinS2K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 88:
-		return sumSqWinS2K3D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K3D1P1F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 89:
-		return sumSqWinS1K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K3D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 90:
-		return sumSqWinS1K1D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K3D1P1F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 91:
-		return sumSqWinS1K0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 92:
-		return sumSqWinS2K0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K1D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 93:
-		return maxWinS2K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 94:
-		return maxWinS2K3D1P1F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 95:
-		return maxWinS2K3D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS2K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 96:
-		return maxWinS1K3D1P1F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS2K3D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 97:
-		return maxWinS1K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS1K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 98:
-		return maxWinS1K3D2P1F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS1K1D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 99:
-		return maxWinS1K1D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS1K0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 100:
-		return maxWinS1K0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS2K0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 101:
-		return maxWinS2K0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 102:
-		return maxIdxWinS2K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K3D1P1F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 103:
-		return maxIdxWinS2K3D1P1F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K3D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 104:
-		return maxIdxWinS2K3D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K3D1P1F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 105:
-		return maxIdxWinS1K3D1P1F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 106:
-		return maxIdxWinS1K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K3D2P1F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 107:
-		return maxIdxWinS1K3D2P1F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K1D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 108:
-		return maxIdxWinS1K1D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 109:
-		return maxIdxWinS1K0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 110:
-		return maxIdxWinS2K0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 111:
-		return sumWinS2K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K3D1P1F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 112:
-		return sumWinS2K3D1P1F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K3D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 113:
-		return sumWinS2K3D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K3D1P1F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 114:
-		return sumWinS1K3D1P1F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 115:
-		return sumWinS1K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K3D2P1F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 116:
-		return sumWinS1K1D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K1D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 117:
-		return sumWinS1K0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 118:
-		return sumWinS2K0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 119:
-		return sumSqWinS2K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 120:
-		return sumSqWinS2K3D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K3D1P1F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 121:
-		return sumSqWinS1K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K3D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 122:
-		return sumSqWinS1K1D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K3D1P1F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 123:
-		return sumSqWinS1K0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 124:
-		return sumSqWinS2K0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K1D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 125:
+		return sumWinS1K0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 126:
+		return sumWinS2K0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 127:
-		return maxBwdWinS2K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS2K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 128:
-		return avgBwdWinS2K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS2K3D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 129:
+		return sumSqWinS1K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 130:
-		return maxBwdWinS2K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS1K1D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 131:
-		return avgBwdWinS2K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
-	case 133:
-		return maxWinS2K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
-	case 134:
-		return maxWinS2K3D1P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS1K0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 132:
+		return sumSqWinS2K0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 135:
-		return maxWinS2K3D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxBwdWinS2K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 136:
-		return maxWinS1K3D1P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
-	case 137:
-		return maxWinS1K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return avgBwdWinS2K2D1P0F32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 138:
-		return maxWinS1K3D2P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxBwdWinS2K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 139:
-		return maxWinS1K1D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
-	case 140:
-		return maxWinS1K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return avgBwdWinS2K2D1P0F64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 141:
-		return maxWinS2K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 142:
-		return maxIdxWinS2K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K3D1P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 143:
-		return maxIdxWinS2K3D1P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K3D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 144:
-		return maxIdxWinS2K3D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K3D1P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 145:
-		return maxIdxWinS1K3D1P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 146:
-		return maxIdxWinS1K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K3D2P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 147:
-		return maxIdxWinS1K3D2P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K1D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 148:
-		return maxIdxWinS1K1D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 149:
-		return maxIdxWinS1K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 150:
-		return maxIdxWinS2K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 151:
-		return sumWinS2K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K3D1P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 152:
-		return sumWinS2K3D1P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K3D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 153:
-		return sumWinS2K3D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K3D1P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 154:
-		return sumWinS1K3D1P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 155:
-		return sumWinS1K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K3D2P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 156:
-		return sumWinS1K1D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K1D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 157:
-		return sumWinS1K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 158:
-		return sumWinS2K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 159:
-		return sumSqWinS2K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 160:
-		return sumSqWinS2K3D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K3D1P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 161:
-		return sumSqWinS1K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K3D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 162:
-		return sumSqWinS1K1D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K3D1P1F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 163:
-		return sumSqWinS1K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 164:
-		return sumSqWinS2K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K1D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 165:
-		return maxWinS2K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 166:
-		return maxWinS2K3D1P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 167:
-		return maxWinS2K3D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS2K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 168:
-		return maxWinS1K3D1P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS2K3D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 169:
-		return maxWinS1K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS1K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 170:
-		return maxWinS1K3D2P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS1K1D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 171:
-		return maxWinS1K1D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS1K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 172:
-		return maxWinS1K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS2K0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 173:
-		return maxWinS2K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 174:
-		return maxIdxWinS2K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K3D1P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 175:
-		return maxIdxWinS2K3D1P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K3D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 176:
-		return maxIdxWinS2K3D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K3D1P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 177:
-		return maxIdxWinS1K3D1P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 178:
-		return maxIdxWinS1K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K3D2P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 179:
-		return maxIdxWinS1K3D2P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K1D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 180:
-		return maxIdxWinS1K1D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 181:
-		return maxIdxWinS1K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 182:
-		return maxIdxWinS2K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 183:
-		return sumWinS2K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K3D1P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 184:
-		return sumWinS2K3D1P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K3D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 185:
-		return sumWinS2K3D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K3D1P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 186:
-		return sumWinS1K3D1P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 187:
-		return sumWinS1K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K3D2P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 188:
-		return sumWinS1K1D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K1D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 189:
-		return sumWinS1K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 190:
-		return sumWinS2K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 191:
-		return sumSqWinS2K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 192:
-		return sumSqWinS2K3D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K3D1P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 193:
-		return sumSqWinS1K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K3D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 194:
-		return sumSqWinS1K1D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K3D1P1F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 195:
-		return sumSqWinS1K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 196:
-		return sumSqWinS2K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K1D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 197:
+		return sumWinS1K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 198:
+		return sumWinS2K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 199:
-		return maxBwdWinS2K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS2K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 200:
-		return avgBwdWinS2K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS2K3D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 201:
+		return sumSqWinS1K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 202:
-		return maxBwdWinS2K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS1K1D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 203:
-		return avgBwdWinS2K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
-	case 205:
-		return maxWinS2K2D1P0I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
-	case 206:
-		return maxWinS2K3D1P1I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS1K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 204:
+		return sumSqWinS2K0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 207:
-		return maxWinS2K3D1P0I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxBwdWinS2K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 208:
-		return maxWinS1K3D1P1I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
-	case 209:
-		return maxWinS1K2D1P0I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return avgBwdWinS2K2D1P0F32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 210:
-		return maxWinS1K3D2P1I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxBwdWinS2K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 211:
-		return maxWinS1K1D1P0I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
-	case 212:
-		return maxWinS1K0I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return avgBwdWinS2K2D1P0F64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 213:
-		return maxWinS2K0I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K2D1P0I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 214:
-		return maxWinS2K2D1P0U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K3D1P1I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 215:
-		return maxWinS2K3D1P1U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K3D1P0I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 216:
-		return maxWinS2K3D1P0U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K3D1P1I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 217:
-		return maxWinS1K3D1P1U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K2D1P0I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 218:
-		return maxWinS1K2D1P0U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K3D2P1I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 219:
-		return maxWinS1K3D2P1U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K1D1P0I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 220:
-		return maxWinS1K1D1P0U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K0I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 221:
-		return maxWinS1K0U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K0I8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 222:
-		return maxWinS2K0U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K2D1P0U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 223:
-		return maxWinS2K2D1P0I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K3D1P1U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 224:
-		return maxWinS2K3D1P1I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K3D1P0U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 225:
-		return maxWinS2K3D1P0I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K3D1P1U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 226:
-		return maxWinS1K3D1P1I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K2D1P0U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 227:
-		return maxWinS1K2D1P0I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K3D2P1U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 228:
-		return maxWinS1K3D2P1I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K1D1P0U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 229:
-		return maxWinS1K1D1P0I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K0U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 230:
-		return maxWinS1K0I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K0U8AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 231:
-		return maxWinS2K0I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K2D1P0I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 232:
-		return maxWinS2K2D1P0U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K3D1P1I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 233:
-		return maxWinS2K3D1P1U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K3D1P0I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 234:
-		return maxWinS2K3D1P0U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K3D1P1I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 235:
-		return maxWinS1K3D1P1U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K2D1P0I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 236:
-		return maxWinS1K2D1P0U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K3D2P1I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 237:
-		return maxWinS1K3D2P1U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K1D1P0I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 238:
-		return maxWinS1K1D1P0U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K0I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 239:
-		return maxWinS1K0U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K0I8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 240:
+		return maxWinS2K2D1P0U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 241:
+		return maxWinS2K3D1P1U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 242:
+		return maxWinS2K3D1P0U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 243:
+		return maxWinS1K3D1P1U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 244:
+		return maxWinS1K2D1P0U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 245:
+		return maxWinS1K3D2P1U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 246:
+		return maxWinS1K1D1P0U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 247:
+		return maxWinS1K0U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 248:
 		return maxWinS2K0U8AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	}
 	return callGoWindow(id, a, src, dst, idx, planes)
@@ -544,30 +564,77 @@ func callWindow(id kernelID, a *winArgs, src, dst, idx unsafe.Pointer, planes in
 // callGlobal calls kernel id.
 func callGlobal(id kernelID, dst, src unsafe.Pointer, planes, n int) {
 	switch id {
-	case 125:
+	case 133:
 		maxGlobalF32AVX2((*byte)(dst), (*byte)(src), planes, n)
 		return
-	case 126:
+	case 134:
 		meanGlobalF32AVX2((*byte)(dst), (*byte)(src), planes, n)
 		return
-	case 129:
+	case 137:
 		meanBwdGlobalF32AVX2((*byte)(dst), (*byte)(src), planes, n)
 		return
-	case 132:
+	case 140:
 		meanBwdGlobalF64AVX2((*byte)(dst), (*byte)(src), planes, n)
 		return
-	case 197:
+	case 205:
 		maxGlobalF32AVX512((*byte)(dst), (*byte)(src), planes, n)
 		return
-	case 198:
+	case 206:
 		meanGlobalF32AVX512((*byte)(dst), (*byte)(src), planes, n)
 		return
-	case 201:
+	case 209:
 		meanBwdGlobalF32AVX512((*byte)(dst), (*byte)(src), planes, n)
 		return
-	case 204:
+	case 212:
 		meanBwdGlobalF64AVX512((*byte)(dst), (*byte)(src), planes, n)
 		return
 	}
 	panic("simdpool: no global kernel " + info(id).name)
+}
+
+// callChan calls kernel id.
+func callChan(id kernelID, a *chanArgs, src, dst, idx unsafe.Pointer, images int) int {
+	switch id {
+	case 249:
+		return maxChanF32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 250:
+		return maxIdxChanF32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 251:
+		return sumChanF32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 252:
+		return sumSqChanF32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 253:
+		return meanChanF32AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 254:
+		return maxChanF64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 255:
+		return maxIdxChanF64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 256:
+		return sumChanF64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 257:
+		return sumSqChanF64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 258:
+		return meanChanF64AVX2(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 259:
+		return maxChanF32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 260:
+		return maxIdxChanF32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 261:
+		return sumChanF32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 262:
+		return sumSqChanF32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 263:
+		return meanChanF32AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 264:
+		return maxChanF64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 265:
+		return maxIdxChanF64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 266:
+		return sumChanF64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 267:
+		return sumSqChanF64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 268:
+		return meanChanF64AVX512(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	}
+	return callGoChan(id, a, src, dst, idx, images)
 }

@@ -6,7 +6,7 @@ package simdpool
 
 import "unsafe"
 
-// asmKernels are the kernels of the table (asm/table) in this file, kernelIDs 61..126.
+// asmKernels are the kernels of the table (asm/table) in this file, kernelIDs 69..144.
 var asmKernels = [...]kernelInfo{
 	{name: "maxWinS2K2D1P0F32NEON", kind: kindWindow, op: kMax, isa: NEON, size: 4, lanes: 16, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 32},
 	{name: "maxWinS2K3D1P1F32NEON", kind: kindWindow, op: kMax, isa: NEON, size: 4, lanes: 16, s: 2, k: 3, d: 1, p: 1, lo: -1, hi: 32},
@@ -74,138 +74,148 @@ var asmKernels = [...]kernelInfo{
 	{name: "sumSqWinS2K0F64NEON", kind: kindWindow, op: kSumSq, isa: NEON, size: 8, lanes: 8, s: 2, k: 0, d: 0, p: 0, lo: 0, hi: 0},
 	{name: "maxGlobalF32NEON", kind: kindGlobal, op: kMax, isa: NEON, size: 4, lanes: 16, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
 	{name: "meanGlobalF32NEON", kind: kindGlobal, op: kMean, isa: NEON, size: 4, lanes: 16, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxChanF32NEON", kind: kindChannels, op: kMax, isa: NEON, size: 4, lanes: 4, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxIdxChanF32NEON", kind: kindChannels, op: kMaxIdx, isa: NEON, size: 4, lanes: 4, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumChanF32NEON", kind: kindChannels, op: kSum, isa: NEON, size: 4, lanes: 4, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumSqChanF32NEON", kind: kindChannels, op: kSumSq, isa: NEON, size: 4, lanes: 4, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "meanChanF32NEON", kind: kindChannels, op: kMean, isa: NEON, size: 4, lanes: 4, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxChanF64NEON", kind: kindChannels, op: kMax, isa: NEON, size: 8, lanes: 2, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxIdxChanF64NEON", kind: kindChannels, op: kMaxIdx, isa: NEON, size: 8, lanes: 2, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumChanF64NEON", kind: kindChannels, op: kSum, isa: NEON, size: 8, lanes: 2, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumSqChanF64NEON", kind: kindChannels, op: kSumSq, isa: NEON, size: 8, lanes: 2, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "meanChanF64NEON", kind: kindChannels, op: kMean, isa: NEON, size: 8, lanes: 2, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
 }
 
 // callWindow calls kernel id.
 func callWindow(id kernelID, a *winArgs, src, dst, idx unsafe.Pointer, planes int) int {
 	switch id {
-	case 61:
-		return maxWinS2K2D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
-	case 62:
-		return maxWinS2K3D1P1F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
-	case 63:
-		return maxWinS2K3D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
-	case 64:
-		return maxWinS1K3D1P1F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
-	case 65:
-		return maxWinS1K2D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
-	case 66:
-		return maxWinS1K3D2P1F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
-	case 67:
-		return maxWinS1K1D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
-	case 68:
-		return maxWinS1K0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 69:
-		return maxWinS2K0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K2D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 70:
-		return maxIdxWinS2K2D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K3D1P1F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 71:
-		return maxIdxWinS2K3D1P1F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K3D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 72:
-		return maxIdxWinS2K3D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K3D1P1F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 73:
-		return maxIdxWinS1K3D1P1F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K2D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 74:
-		return maxIdxWinS1K2D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K3D2P1F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 75:
-		return maxIdxWinS1K3D2P1F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K1D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 76:
-		return maxIdxWinS1K1D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 77:
-		return maxIdxWinS1K0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 78:
-		return maxIdxWinS2K0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K2D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 79:
-		return sumWinS2K2D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K3D1P1F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 80:
-		return sumWinS2K3D1P1F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K3D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 81:
-		return sumWinS2K3D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K3D1P1F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 82:
-		return sumWinS1K3D1P1F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K2D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 83:
-		return sumWinS1K2D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K3D2P1F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 84:
-		return sumWinS1K1D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K1D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 85:
-		return sumWinS1K0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 86:
-		return sumWinS2K0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 87:
-		return sumSqWinS2K2D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K2D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 88:
-		return sumSqWinS2K3D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K3D1P1F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 89:
-		return sumSqWinS1K2D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K3D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 90:
-		return sumSqWinS1K1D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K3D1P1F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 91:
-		return sumSqWinS1K0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K2D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 92:
-		return sumSqWinS2K0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K1D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 93:
-		return maxWinS2K2D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 94:
-		return maxWinS2K3D1P1F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 95:
-		return maxWinS2K3D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS2K2D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 96:
-		return maxWinS1K3D1P1F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS2K3D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 97:
-		return maxWinS1K2D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS1K2D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 98:
-		return maxWinS1K3D2P1F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS1K1D1P0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 99:
-		return maxWinS1K1D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS1K0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 100:
-		return maxWinS1K0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumSqWinS2K0F32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 101:
-		return maxWinS2K0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K2D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 102:
-		return maxIdxWinS2K2D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K3D1P1F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 103:
-		return maxIdxWinS2K3D1P1F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K3D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 104:
-		return maxIdxWinS2K3D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K3D1P1F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 105:
-		return maxIdxWinS1K3D1P1F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K2D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 106:
-		return maxIdxWinS1K2D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K3D2P1F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 107:
-		return maxIdxWinS1K3D2P1F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K1D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 108:
-		return maxIdxWinS1K1D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS1K0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 109:
-		return maxIdxWinS1K0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxWinS2K0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 110:
-		return maxIdxWinS2K0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K2D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 111:
-		return sumWinS2K2D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K3D1P1F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 112:
-		return sumWinS2K3D1P1F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K3D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 113:
-		return sumWinS2K3D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K3D1P1F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 114:
-		return sumWinS1K3D1P1F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K2D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 115:
-		return sumWinS1K2D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K3D2P1F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 116:
-		return sumWinS1K1D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K1D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 117:
-		return sumWinS1K0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS1K0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 118:
-		return sumWinS2K0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return maxIdxWinS2K0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 119:
-		return sumSqWinS2K2D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K2D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 120:
-		return sumSqWinS2K3D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K3D1P1F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 121:
-		return sumSqWinS1K2D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS2K3D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 122:
-		return sumSqWinS1K1D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K3D1P1F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 123:
-		return sumSqWinS1K0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+		return sumWinS1K2D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	case 124:
+		return sumWinS1K1D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 125:
+		return sumWinS1K0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 126:
+		return sumWinS2K0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 127:
+		return sumSqWinS2K2D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 128:
+		return sumSqWinS2K3D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 129:
+		return sumSqWinS1K2D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 130:
+		return sumSqWinS1K1D1P0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 131:
+		return sumSqWinS1K0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
+	case 132:
 		return sumSqWinS2K0F64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes)
 	}
 	return callGoWindow(id, a, src, dst, idx, planes)
@@ -214,12 +224,39 @@ func callWindow(id kernelID, a *winArgs, src, dst, idx unsafe.Pointer, planes in
 // callGlobal calls kernel id.
 func callGlobal(id kernelID, dst, src unsafe.Pointer, planes, n int) {
 	switch id {
-	case 125:
+	case 133:
 		maxGlobalF32NEON((*byte)(dst), (*byte)(src), planes, n)
 		return
-	case 126:
+	case 134:
 		meanGlobalF32NEON((*byte)(dst), (*byte)(src), planes, n)
 		return
 	}
 	panic("simdpool: no global kernel " + info(id).name)
+}
+
+// callChan calls kernel id.
+func callChan(id kernelID, a *chanArgs, src, dst, idx unsafe.Pointer, images int) int {
+	switch id {
+	case 135:
+		return maxChanF32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 136:
+		return maxIdxChanF32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 137:
+		return sumChanF32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 138:
+		return sumSqChanF32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 139:
+		return meanChanF32NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 140:
+		return maxChanF64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 141:
+		return maxIdxChanF64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 142:
+		return sumChanF64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 143:
+		return sumSqChanF64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	case 144:
+		return meanChanF64NEON(a, (*byte)(src), (*byte)(dst), (*byte)(idx), images)
+	}
+	return callGoChan(id, a, src, dst, idx, images)
 }

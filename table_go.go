@@ -4,7 +4,7 @@ package simdpool
 
 import "unsafe"
 
-// goKernels are the kernels of the table (asm/table) in this file, kernelIDs 1..60.
+// goKernels are the kernels of the table (asm/table) in this file, kernelIDs 1..68.
 var goKernels = [...]kernelInfo{
 	{name: "maxWinS0F32Go", kind: kindWindow, op: kMax, isa: Generic, size: 4, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
 	{name: "maxWinS2K2D1P0F32Go", kind: kindWindow, op: kMax, isa: Generic, size: 4, lanes: 1, s: 2, k: 2, d: 1, p: 0, lo: 0, hi: 2},
@@ -66,6 +66,14 @@ var goKernels = [...]kernelInfo{
 	{name: "sumSqWinS1K1D1P0F64Go", kind: kindWindow, op: kSumSq, isa: Generic, size: 8, lanes: 1, s: 1, k: 1, d: 1, p: 0, lo: 0, hi: 1},
 	{name: "maxBwdWinS0F64Go", kind: kindWindow, op: kMaxBwd, isa: Generic, size: 8, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
 	{name: "avgBwdWinS0F64Go", kind: kindWindow, op: kAvgBwd, isa: Generic, size: 8, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxChanF32Go", kind: kindChannels, op: kMax, isa: Generic, size: 4, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxIdxChanF32Go", kind: kindChannels, op: kMaxIdx, isa: Generic, size: 4, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumChanF32Go", kind: kindChannels, op: kSum, isa: Generic, size: 4, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumSqChanF32Go", kind: kindChannels, op: kSumSq, isa: Generic, size: 4, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxChanF64Go", kind: kindChannels, op: kMax, isa: Generic, size: 8, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "maxIdxChanF64Go", kind: kindChannels, op: kMaxIdx, isa: Generic, size: 8, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumChanF64Go", kind: kindChannels, op: kSum, isa: Generic, size: 8, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
+	{name: "sumSqChanF64Go", kind: kindChannels, op: kSumSq, isa: Generic, size: 8, lanes: 1, s: 0, k: 0, d: 0, p: 0, lo: 0, hi: 0},
 }
 
 // callGoWindow calls kernel id.
@@ -193,4 +201,27 @@ func callGoWindow(id kernelID, a *winArgs, src, dst, idx unsafe.Pointer, planes 
 		return backRef[float64](kAvgBwd, a, src, dst, idx, planes)
 	}
 	panic("simdpool: no pure-Go window kernel " + info(id).name)
+}
+
+// callGoChan calls kernel id.
+func callGoChan(id kernelID, a *chanArgs, src, dst, idx unsafe.Pointer, images int) int {
+	switch id {
+	case 61:
+		return chanRef[float32](kMax, a, src, dst, idx, images)
+	case 62:
+		return chanRef[float32](kMaxIdx, a, src, dst, idx, images)
+	case 63:
+		return chanRef[float32](kSum, a, src, dst, idx, images)
+	case 64:
+		return chanRef[float32](kSumSq, a, src, dst, idx, images)
+	case 65:
+		return chanRef[float64](kMax, a, src, dst, idx, images)
+	case 66:
+		return chanRef[float64](kMaxIdx, a, src, dst, idx, images)
+	case 67:
+		return chanRef[float64](kSum, a, src, dst, idx, images)
+	case 68:
+		return chanRef[float64](kSumSq, a, src, dst, idx, images)
+	}
+	panic("simdpool: no pure-Go channels-last kernel " + info(id).name)
 }

@@ -17,3 +17,8 @@ func callWindow(id kernelID, a *winArgs, src, dst, idx unsafe.Pointer, planes in
 func callGlobal(id kernelID, dst, src unsafe.Pointer, planes, n int) {
 	panic("simdpool: no global kernel " + info(id).name)
 }
+
+// callChan calls channels-last kernel id.
+func callChan(id kernelID, a *chanArgs, src, dst, idx unsafe.Pointer, images int) int {
+	return callGoChan(id, a, src, dst, idx, images)
+}

@@ -82,13 +82,20 @@ func windowRefOne[T Float](op kernelOp, a *winArgs, in unsafe.Pointer, j, es int
 // sumPostRef divides the sum of output column j as a.post says.
 func sumPostRef[T Float](a *winArgs, sum T, j int) T {
 	div := *(*T)(unsafe.Add(a.div, j*size[T]()))
-	switch a.post {
+	return postSum(a.post, sum, T(a.fD), T(a.fH), div, T(a.vol))
+}
+
+// postSum turns a window's sum into its output as post says: divided by div
+// (successive: by fD, fH and div in turn), and for LP times the kernel
+// volume vol (and its square root for p = 2).
+func postSum[T Float](post int32, sum, fD, fH, div, vol T) T {
+	switch post {
 	case postSuccessive:
-		return sum / T(a.fD) / T(a.fH) / div
+		return sum / fD / fH / div
 	case postLp1:
-		return (0 + sum/div) * T(a.vol)
+		return (0 + sum/div) * vol
 	case postLp2:
-		return T(math.Sqrt(float64((0 + sum/div) * T(a.vol))))
+		return T(math.Sqrt(float64((0 + sum/div) * vol)))
 	}
 	return 0 + sum/div
 }

@@ -169,7 +169,7 @@ func (p *Program[T]) RunOn(w *Workers, dst []T, idx []int64, src []T) error {
 	if w != nil && w.closed.Load() {
 		return ErrWorkersClosed
 	}
-	units := w.Units(p.g.Planes, (p.inLen+p.outLen)*size[T]())
+	units := w.Units(p.Planes(), (p.inLen+p.outLen)*size[T]())
 	if units == 1 {
 		return p.Run(dst, idx, src)
 	}
@@ -180,8 +180,8 @@ func (p *Program[T]) RunOn(w *Workers, dst []T, idx []int64, src []T) error {
 	if j == nil {
 		j = &progJob[T]{p: p}
 	}
-	j.dst, j.idx, j.src, j.per = dst, idx, src, (p.g.Planes+units-1)/units
-	w.Parallel((p.g.Planes+j.per-1)/j.per, j)
+	j.dst, j.idx, j.src, j.per = dst, idx, src, (p.Planes()+units-1)/units
+	w.Parallel((p.Planes()+j.per-1)/j.per, j)
 	j.dst, j.idx, j.src = nil, nil, nil
 	p.jobs.Put(j)
 	return nil
@@ -198,6 +198,6 @@ type progJob[T Elem] struct {
 // Unit computes the planes of unit u, with a scratch of its own.
 func (j *progJob[T]) Unit(u int) {
 	scr := j.p.getScratch()
-	j.p.runPlanes(j.dst, j.idx, j.src, u*j.per, min((u+1)*j.per, j.p.g.Planes), scr)
+	j.p.runPlanes(j.dst, j.idx, j.src, u*j.per, min((u+1)*j.per, j.p.Planes()), scr)
 	j.p.putScratch(scr)
 }

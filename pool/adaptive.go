@@ -31,6 +31,9 @@ type AdaptiveMaxPoolOptions struct {
 	// ReturnIndices makes the one-call functions also return the indices;
 	// plans always can (Plan.RunWithIndices).
 	ReturnIndices bool
+	// Layout is the layout of the input and of the output (and indices):
+	// ChannelsFirst (the default) or ChannelsLast.
+	Layout Layout
 }
 
 // AdaptiveAvgPoolOptions are the arguments of
@@ -49,6 +52,9 @@ type AdaptiveAvgPoolOptions struct {
 	// OutputSize is required: one value for every spatial dimension or one per
 	// dimension (1d: exactly one), each >= 0 or, in 2d and 3d, None.
 	OutputSize []int
+	// Layout is the layout of the input and of the output (and indices):
+	// ChannelsFirst (the default) or ChannelsLast.
+	Layout Layout
 }
 
 // NewAdaptiveMaxPool1d plans adaptive_max_pool1d for inputs of shape (N, C, L) or (C, L).
@@ -118,13 +124,13 @@ func AdaptiveAvgPool3d[T Float](x Tensor[T], o AdaptiveAvgPoolOptions) (Tensor[T
 }
 
 func newAdaptiveMaxPool[T Float](op string, dims int, shape []int, o AdaptiveMaxPoolOptions) (*Plan[T], error) {
-	in, out, err := parseAdaptive(op, dims, shape, o.OutputSize)
+	in, out, err := parseAdaptive(op, dims, shape, o.OutputSize, o.Layout)
 	if err != nil {
 		return nil, err
 	}
 	// PyTorch checks every dimension but the first: a batched input's
 	// channels, not an unbatched one's.
-	if in.lead == 2 && in.shape[1] == 0 {
+	if in.lead == 2 && in.channels() == 0 {
 		return nil, errorf(op, "input", "must have a non-zero channel count, got shape %v", shape)
 	}
 	p, err := newPlan[T](&in, out, true, kernel[T]{})
@@ -137,11 +143,17 @@ func newAdaptiveMaxPool[T Float](op string, dims int, shape []int, o AdaptiveMax
 		p.kernel, p.back = nothing[T](), zeroBackward[T]()
 		return p, nil
 	case adaptiveGlobal:
-		val, err := simdpool.NewGlobalMax[T](in.planes, a.g.InPlane(), false)
+		newMax := simdpool.NewGlobalMax[T]
+		if a.g.Channels > 0 {
+			newMax = func(planes, n int, withIdx bool) (*simdpool.Program[T], error) {
+				return simdpool.NewGlobalMaxChannelsLast[T](planes, a.g.Channels, n, withIdx)
+			}
+		}
+		val, err := newMax(in.planes, a.g.InPlane(), false)
 		if err != nil {
 			return nil, internalError(op, err)
 		}
-		withIdx, err := simdpool.NewGlobalMax[T](in.planes, a.g.InPlane(), true)
+		withIdx, err := newMax(in.planes, a.g.InPlane(), true)
 		if err != nil {
 			return nil, internalError(op, err)
 		}
@@ -153,10 +165,11 @@ func newAdaptiveMaxPool[T Float](op string, dims int, shape []int, o AdaptiveMax
 	default:
 		g := newAdaptiveGeometry(&a.g)
 		p.kernel = goKernel("adaptive max (pure Go)", g.planes, (p.inLen+p.outLen)*size[T](), func(dst []T, idx []int64, src []T, lo, hi int) { adaptiveMax(dst, idx, src, &g, lo, hi) })
+		p.kernel = inLayout(&in, a.g.OutPlane(), p.kernel)
 	}
 	var b *simdpool.Backward[T]
 	if a.path == adaptiveRegular {
-		b, err = simdpool.NewMaxBackward[T](a.g)
+		b, err = simdpool.NewMaxBackward[T](firstLayout(a.g))
 	} else {
 		b, err = simdpool.NewScatterBackward[T](in.planes, a.g.InPlane(), a.g.OutPlane())
 	}
@@ -167,14 +180,14 @@ func newAdaptiveMaxPool[T Float](op string, dims int, shape []int, o AdaptiveMax
 }
 
 func newAdaptiveAvgPool[T Float](op string, dims int, shape []int, o AdaptiveAvgPoolOptions) (*Plan[T], error) {
-	in, out, err := parseAdaptive(op, dims, shape, o.OutputSize)
+	in, out, err := parseAdaptive(op, dims, shape, o.OutputSize, o.Layout)
 	if err != nil {
 		return nil, err
 	}
 	// adaptive_avg_pool3d checks the channels, adaptive_avg_pool2d (and 1d,
 	// which is 2d) does not, and the mean that replaces both for output 1
 	// checks nothing.
-	if dims == 3 && in.lead == 2 && in.shape[1] == 0 && !allOnes(out) {
+	if dims == 3 && in.lead == 2 && in.channels() == 0 && !allOnes(out) {
 		return nil, errorf(op, "input", "must have a non-zero channel count, got shape %v", shape)
 	}
 	p, err := newPlan[T](&in, out, false, kernel[T]{})
@@ -186,6 +199,9 @@ func newAdaptiveAvgPool[T Float](op string, dims int, shape []int, o AdaptiveAvg
 		p.kernel, p.back = nothing[T](), zeroBackward[T]()
 	case adaptiveGlobal:
 		prog, err := simdpool.NewGlobalMean[T](in.planes, a.g.InPlane())
+		if a.g.Channels > 0 {
+			prog, err = simdpool.NewGlobalMeanChannelsLast[T](in.planes, a.g.Channels, a.g.InPlane())
+		}
 		if err != nil {
 			return nil, internalError(op, err)
 		}
@@ -202,7 +218,7 @@ func newAdaptiveAvgPool[T Float](op string, dims int, shape []int, o AdaptiveAvg
 			return nil, internalError(op, err)
 		}
 		p.kernel = programs(prog, nil)
-		b, err := simdpool.NewAvgBackward[T](g, div)
+		b, err := simdpool.NewAvgBackward[T](firstLayout(g), div)
 		if p.back, err = rootBackward(op, b, err); err != nil {
 			return nil, err
 		}
@@ -210,6 +226,7 @@ func newAdaptiveAvgPool[T Float](op string, dims int, shape []int, o AdaptiveAvg
 		g := newAdaptiveGeometry(&a.g)
 		bytes := (p.inLen + p.outLen) * size[T]()
 		p.kernel = goKernel("adaptive average (pure Go)", g.planes, bytes, func(dst []T, _ []int64, src []T, lo, hi int) { adaptiveAvg(dst, src, &g, lo, hi) })
+		p.kernel = inLayout(&in, a.g.OutPlane(), p.kernel)
 		p.back = goBackward(goKernel("adaptive average backward (pure Go)", g.planes, bytes, func(gin []T, _ []int64, gout []T, lo, hi int) { adaptiveAvgBackward(gin, gout, &g, lo, hi) }))
 	}
 	return p, nil
@@ -218,8 +235,8 @@ func newAdaptiveAvgPool[T Float](op string, dims int, shape []int, o AdaptiveAvg
 // parseAdaptive validates the input shape and the output size of an adaptive
 // pooling, returning the output's spatial sizes with None replaced by the
 // input's. The channel count may be 0 (each operator checks it as PyTorch does).
-func parseAdaptive(op string, dims int, shape, outputSize []int) (input, []int, error) {
-	in, err := parseInput(op, shape, dims, true)
+func parseAdaptive(op string, dims int, shape, outputSize []int, l Layout) (input, []int, error) {
+	in, err := parseInput(op, shape, dims, true, l)
 	if err != nil {
 		return in, nil, err
 	}
@@ -286,7 +303,7 @@ func adaptiveLayout(in *input, out []int, outLen int) adaptiveRoute {
 			regular = regular && axes[i].Kernel <= math.MaxInt32 // the avg kernels' divisors are int32
 		}
 	}
-	a := adaptiveRoute{path: adaptiveIrregular, g: geometry(in.planes, axes)}
+	a := adaptiveRoute{path: adaptiveIrregular, g: in.geometry(axes)}
 	switch {
 	case outLen == 0:
 		a.path = adaptiveEmpty

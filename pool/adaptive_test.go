@@ -214,7 +214,7 @@ func adaptivePathsAgree[T Float](t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	for _, c := range adaptiveShapes {
 		dims := c.dims
-		in, out, err := parseAdaptive("test", dims, c.shape, c.out)
+		in, out, err := parseAdaptive("test", dims, c.shape, c.out, ChannelsFirst)
 		require.NoError(t, err)
 		maxp, err := newAdaptiveMaxPool[T]("test", dims, c.shape, AdaptiveMaxPoolOptions{OutputSize: c.out})
 		require.NoError(t, err)

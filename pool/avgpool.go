@@ -15,6 +15,9 @@ type AvgPoolOptions struct {
 	// DivisorOverride, when set (Int(n)), divides every window's sum by it;
 	// it must not be 0. PyTorch 1.13 has it for 2d and 3d; 1d accepts it too.
 	DivisorOverride *int
+	// Layout is the layout of the input and of the output (and indices):
+	// ChannelsFirst (the default) or ChannelsLast.
+	Layout Layout
 }
 
 // NewAvgPool1d plans avg_pool1d for inputs of shape (N, C, L) or (C, L).
@@ -52,7 +55,7 @@ func AvgPool3d[T Float](x Tensor[T], o AvgPoolOptions) (Tensor[T], error) {
 }
 
 func newAvgPool[T Float](op string, dims int, shape []int, o AvgPoolOptions) (*Plan[T], error) {
-	in, err := parseInput(op, shape, dims, false)
+	in, err := parseInput(op, shape, dims, false, o.Layout)
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +85,7 @@ func newAvgPool[T Float](op string, dims int, shape []int, o AvgPoolOptions) (*P
 	if err != nil {
 		return nil, err
 	}
-	g := geometry(in.planes, axes)
+	g := in.geometry(axes)
 	includePad := o.CountIncludePad == nil || *o.CountIncludePad
 	div.D, div.H, div.W = windowCounts(&g.D, includePad), windowCounts(&g.H, includePad), windowCounts(&g.W, includePad)
 	prog, err := simdpool.NewAvg[T](g, div)
@@ -93,7 +96,7 @@ func newAvgPool[T Float](op string, dims int, shape []int, o AvgPoolOptions) (*P
 	if err != nil {
 		return nil, err
 	}
-	b, err := simdpool.NewAvgBackward[T](g, div)
+	b, err := simdpool.NewAvgBackward[T](firstLayout(g), div)
 	if p.back, err = rootBackward(op, b, err); err != nil {
 		return nil, err
 	}

@@ -68,6 +68,9 @@ func (p *Plan[T]) BackwardOn(w *Workers, gradInput, gradOutput []T, indices []in
 	if err := p.checkBackward(gradInput, gradOutput, indices, src); err != nil {
 		return err
 	}
+	if p.first != nil {
+		return indexError(p.op, p.in, p.first.backward(w, gradInput, gradOutput, indices, p.first.outPlane, src, p.back.run))
+	}
 	return indexError(p.op, p.in, p.back.run(w, gradInput, gradOutput, indices, src))
 }
 

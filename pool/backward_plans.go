@@ -24,6 +24,9 @@ func (p *FractionalPlan[T]) BackwardOn(w *Workers, gradInput, gradOutput []T, in
 	if err := checkBackIndices(p.op, p.out, p.outLen, true, indices); err != nil {
 		return err
 	}
+	if p.first != nil {
+		return indexError(p.op, p.in, p.first.backward(w, gradInput, gradOutput, indices, p.first.outPlane, nil, p.back.RunOn))
+	}
 	return indexError(p.op, p.in, p.back.RunOn(w, gradInput, gradOutput, indices, nil))
 }
 
@@ -51,6 +54,14 @@ func (p *UnpoolPlan[T]) BackwardOn(w *Workers, gradInput, gradOutput []T, indice
 	if err := p.checkIndices(indices); err != nil {
 		return err
 	}
+	if p.first != nil {
+		return p.first.backward(w, gradInput, gradOutput, indices, p.inPlane, nil, p.gather)
+	}
+	return p.gather(w, gradInput, gradOutput, indices, nil)
+}
+
+// gather computes the channels-first gradient (see Backward) on the workers w.
+func (p *UnpoolPlan[T]) gather(w *Workers, gradInput, gradOutput []T, indices []int64, _ []T) error {
 	units := w.Units(p.planes, (p.inLen+p.outLen)*size[T]())
 	per := (p.planes + units - 1) / units
 	parallelRun(w, p.backTasks, (p.planes+per-1)/max(per, 1), unpoolRun[T]{gradInput, gradOutput, indices, per})

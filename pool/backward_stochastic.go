@@ -39,6 +39,9 @@ func (p *StochasticPlan[T]) BackwardOn(w *Workers, gradInput, gradOutput []T, in
 		if src != nil {
 			return errorf(p.op, "src", "is not an input of the backward in training mode (the indices are): pass nil")
 		}
+		if p.first != nil {
+			return indexError(p.op, p.in, p.first.backward(w, gradInput, gradOutput, indices, p.first.outPlane, nil, p.back.RunOn))
+		}
 		return indexError(p.op, p.in, p.back.RunOn(w, gradInput, gradOutput, indices, nil))
 	}
 	switch {
@@ -50,6 +53,15 @@ func (p *StochasticPlan[T]) BackwardOn(w *Workers, gradInput, gradOutput []T, in
 	if err := p.checkInput(src); err != nil {
 		return err
 	}
+	if p.first != nil {
+		return p.first.backward(w, gradInput, gradOutput, nil, 0, src, p.expectationGradient)
+	}
+	return p.expectationGradient(w, gradInput, gradOutput, nil, src)
+}
+
+// expectationGradient computes the channels-first inference gradient (see
+// Backward) on the workers w.
+func (p *StochasticPlan[T]) expectationGradient(w *Workers, gradInput, gradOutput []T, _ []int64, src []T) error {
 	planes := p.g.Planes
 	units := w.Units(planes, (2*p.inLen+p.outLen)*size[T]())
 	per := (planes + units - 1) / units

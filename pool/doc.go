@@ -29,6 +29,26 @@
 // (nil: none); Bool and Int make them. OutputSize entries of adaptive pooling
 // may be None, PyTorch's "keep this size".
 //
+// # Layouts
+//
+// Every operator also takes channels-last tensors: Layout ChannelsLast in its
+// options (global pooling: as its optional last argument) makes the input
+// (N, spatial..., C) or unbatched (spatial..., C), TensorFlow's NWC, NHWC and
+// NDHWC and the memory order of a PyTorch tensor in torch.channels_last or
+// torch.channels_last_3d, and the output and the indices likewise. The
+// results are the channels-first operator's on the same tensor, bit for bit
+// on every ISA, laid out channels-last; indices keep their values (flat inside
+// each (n, c) plane), at the output's channels-last positions. Max unpooling
+// reads channels-last values and indices; fractional pooling's samples stay
+// (N, C, dims); stochastic pooling draws the same numbers for a seed in both
+// layouts. (Where PyTorch 1.13 itself sums a channels_last input in another
+// order than a contiguous one, by one ULP or in which elements take glibc's
+// pow: its mean, adaptive_avg_pool2d, lp_pool with a general p, simdpool
+// gives the contiguous input's result in both layouts.) Max, average and LP
+// pooling (p = 1 and 2), regular adaptive pooling and global max and average
+// pooling run kernels vectorised over the channels; the other operators pool
+// channels-first copies of their tensors, made in buffers the plan keeps.
+//
 // # Errors
 //
 // Every invalid argument, every configuration PyTorch rejects, wrong slice

@@ -26,6 +26,10 @@ type FractionalMaxPoolOptions struct {
 	// Seed drives the samples of the one-call functions when they are given
 	// none (see FractionalPlan.RunSeeded).
 	Seed uint64
+	// Layout is the layout of the input and of the output (and indices):
+	// ChannelsFirst (the default) or ChannelsLast. The samples are (N, C,
+	// dims) in both.
+	Layout Layout
 }
 
 // FractionalPlan is a validated fractional max pooling for one input shape.
@@ -41,6 +45,7 @@ type FractionalPlan[T Float] struct {
 	d, h, w                   fracAxis[T]           // absent dimensions are units
 	tasks                     *sync.Pool            // runs' tasks (taskPool)
 	back                      *simdpool.Backward[T] // the gradient: the scatter (backward_plans.go)
+	first                     *channelsFirst[T]     // channels-last: the channels-first copies runs and backwards work on (else nil)
 }
 
 // fracAxis is one spatial dimension of a fractional pooling.
@@ -128,7 +133,7 @@ func newFractional[T Float](op string, dims int, shape []int, o FractionalMaxPoo
 	}
 	// PyTorch checks the sizes of every non-batch dimension: the channels of
 	// a batched input, but not those of an unbatched one.
-	in, err := parseInput(op, shape, dims, len(shape) == dims+1)
+	in, err := parseInput(op, shape, dims, len(shape) == dims+1, o.Layout)
 	if err != nil {
 		return nil, err
 	}
@@ -172,10 +177,7 @@ func newFractional[T Float](op string, dims int, shape []int, o FractionalMaxPoo
 	}
 	p := &FractionalPlan[T]{op: op, in: in.shape, out: in.outShape(out), inLen: in.numel, planes: in.planes, dims: dims}
 	p.outLen, _ = product(p.out) // output sizes are below the input's
-	p.samples = []int{1, in.shape[in.lead-1], dims}
-	if in.lead == 2 {
-		p.samples[0] = in.shape[0]
-	}
+	p.samples = []int{in.images(), in.channels(), dims}
 	p.samplesLen = in.planes * dims // N*C <= maxElems
 	axes := make([]fracAxis[T], dims)
 	for i := range axes {
@@ -200,6 +202,9 @@ func newFractional[T Float](op string, dims int, shape []int, o FractionalMaxPoo
 	outPlane, _ := product(out)
 	if p.back, err = simdpool.NewScatterBackward[T](p.planes, inPlane, outPlane); err != nil {
 		return nil, internalError(op, err)
+	}
+	if in.layout == ChannelsLast {
+		p.first = newChannelsFirst[T](&in, outPlane)
 	}
 	return p, nil
 }
@@ -305,8 +310,18 @@ type fracRun[T Float] struct {
 	per               int
 }
 
-// runOn runs the planes in units on w (nil: the caller alone).
+// runOn runs the planes in units on w (nil: the caller alone), on
+// channels-first copies for a channels-last plan.
 func (p *FractionalPlan[T]) runOn(w *Workers, dst []T, idx []int64, src, samples []T, seed uint64) {
+	if p.first != nil {
+		p.first.run(dst, idx, src, nil, func(dst []T, idx []int64, src []T, _ []int64) { p.runFirst(w, dst, idx, src, samples, seed) })
+		return
+	}
+	p.runFirst(w, dst, idx, src, samples, seed)
+}
+
+// runFirst is runOn on channels-first tensors.
+func (p *FractionalPlan[T]) runFirst(w *Workers, dst []T, idx []int64, src, samples []T, seed uint64) {
 	units := w.Units(p.planes, (p.inLen+p.outLen)*size[T]())
 	per := (p.planes + units - 1) / units
 	parallelRun(w, p.tasks, (p.planes+per-1)/max(per, 1), fracRun[T]{dst, src, samples, idx, seed, per})

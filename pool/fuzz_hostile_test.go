@@ -243,18 +243,18 @@ var hostileFamilies = []hostileFamily{
 		}},
 	{"global_max_pool", []int{1, 2, 3}, nil,
 		func(a *hostileArgs, dims int, x pool.Tensor[float32]) (pool.Tensor[float32], []int64, error) {
-			out, err := [...]func(pool.Tensor[float32]) (pool.Tensor[float32], error){pool.GlobalMaxPool1d[float32], pool.GlobalMaxPool2d[float32], pool.GlobalMaxPool3d[float32]}[dims-1](x)
+			out, err := [...]func(pool.Tensor[float32], ...pool.Layout) (pool.Tensor[float32], error){pool.GlobalMaxPool1d[float32], pool.GlobalMaxPool2d[float32], pool.GlobalMaxPool3d[float32]}[dims-1](x)
 			return out, nil, err
 		}},
 	{"global_avg_pool", []int{1, 2, 3}, nil,
 		func(a *hostileArgs, dims int, x pool.Tensor[float32]) (pool.Tensor[float32], []int64, error) {
-			out, err := [...]func(pool.Tensor[float32]) (pool.Tensor[float32], error){pool.GlobalAvgPool1d[float32], pool.GlobalAvgPool2d[float32], pool.GlobalAvgPool3d[float32]}[dims-1](x)
+			out, err := [...]func(pool.Tensor[float32], ...pool.Layout) (pool.Tensor[float32], error){pool.GlobalAvgPool1d[float32], pool.GlobalAvgPool2d[float32], pool.GlobalAvgPool3d[float32]}[dims-1](x)
 			return out, nil, err
 		}},
 	{"global_lp_pool", []int{1, 2, 3}, []string{"p"},
 		func(a *hostileArgs, dims int, x pool.Tensor[float32]) (pool.Tensor[float32], []int64, error) {
 			p := []float64{2, 1, 0, math.NaN(), 3}[a.next()%5]
-			out, err := [...]func(pool.Tensor[float32], float64) (pool.Tensor[float32], error){pool.GlobalLpPool1d[float32], pool.GlobalLpPool2d[float32], pool.GlobalLpPool3d[float32]}[dims-1](x, p)
+			out, err := [...]func(pool.Tensor[float32], float64, ...pool.Layout) (pool.Tensor[float32], error){pool.GlobalLpPool1d[float32], pool.GlobalLpPool2d[float32], pool.GlobalLpPool3d[float32]}[dims-1](x, p)
 			return out, nil, err
 		}},
 	{"stochastic_pool", []int{1, 2, 3}, []string{"kernel_size", "stride", "padding", "negative", "threads"},

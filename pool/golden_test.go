@@ -44,7 +44,7 @@ func TestGolden(t *testing.T) {
 						t.Fatalf("ISA in use is %s, want %s", got, isa)
 					}
 					for _, n := range goldenWorkers {
-						checkGolden(t, f, isa, n)
+						checkGolden(t, f, isa, n, pool.ChannelsFirst)
 					}
 				})
 			}
@@ -56,8 +56,9 @@ func TestGolden(t *testing.T) {
 // results must not depend on them.
 var goldenWorkers = []int{1, 2, 3, 7}
 
-// checkGolden checks the cases of f on n workers (sharing every run).
-func checkGolden(t *testing.T, f *golden.File, isa simdpool.ISA, n int) {
+// checkGolden checks the cases of f, forward and backward, on n workers
+// (sharing every run), in layout l.
+func checkGolden(t *testing.T, f *golden.File, isa simdpool.ISA, n int, l pool.Layout) {
 	t.Helper()
 	w, err := pool.NewWorkers(n)
 	if err != nil {
@@ -65,12 +66,12 @@ func checkGolden(t *testing.T, f *golden.File, isa simdpool.ISA, n int) {
 	}
 	defer w.Close()
 	w.SetMinShare(0)
-	s := golden.CheckAllWithGrad(f.Cases, w)
+	s := golden.CheckAllWithGrad(f.Cases, l, w)
 	if s.Failed == 0 {
 		return
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s on %s, %d workers: %s", f.Name, isa, n, s)
+	fmt.Fprintf(&b, "%s on %s (%v), %d workers: %s", f.Name, isa, l, n, s)
 	for i, fl := range s.Failures {
 		if i == maxListed {
 			fmt.Fprintf(&b, "\n  ... and %d more", len(s.Failures)-maxListed)

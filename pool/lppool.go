@@ -13,6 +13,9 @@ type LpPoolOptions struct {
 	KernelSize []int   // required
 	Stride     []int   // nil: KernelSize
 	CeilMode   bool
+	// Layout is the layout of the input and of the output (and indices):
+	// ChannelsFirst (the default) or ChannelsLast.
+	Layout Layout
 }
 
 // NewLpPool1d plans lp_pool1d for inputs of shape (N, C, L) or (C, L).
@@ -53,7 +56,7 @@ func newLpPool[T Float](op string, dims, limit int, shape []int, o LpPoolOptions
 	if err := checkNorm(op, "norm_type", o.NormType); err != nil {
 		return nil, err
 	}
-	in, err := parseInput(op, shape, dims, false)
+	in, err := parseInput(op, shape, dims, false, o.Layout)
 	if err != nil {
 		return nil, err
 	}
@@ -71,7 +74,7 @@ func newLpPool[T Float](op string, dims, limit int, shape []int, o LpPoolOptions
 	if _, ok := product(w.kernel); !ok {
 		return nil, errorf(op, "kernel_size", "%v has a volume beyond the int range", w.kernel)
 	}
-	g := geometry(in.planes, axes)
+	g := in.geometry(axes)
 	p, err := newPlan[T](&in, spatialOut(axes), false, kernel[T]{})
 	if err != nil {
 		return nil, err
@@ -82,7 +85,7 @@ func newLpPool[T Float](op string, dims, limit int, shape []int, o LpPoolOptions
 		return nil, internalError(op, err)
 	}
 	p.kernel = programs(prog, nil)
-	b, err := simdpool.NewLpBackward[T](g, pw)
+	b, err := simdpool.NewLpBackward[T](firstLayout(g), pw)
 	if p.back, err = rootBackward(op, b, err); err != nil {
 		return nil, err
 	}

@@ -13,6 +13,9 @@ type MaxPoolOptions struct {
 	// ReturnIndices makes the one-call functions also return the indices;
 	// plans always can (Plan.RunWithIndices).
 	ReturnIndices bool
+	// Layout is the layout of the input and of the output (and indices):
+	// ChannelsFirst (the default) or ChannelsLast.
+	Layout Layout
 }
 
 // NewMaxPool1d plans max_pool1d for inputs of shape (N, C, L) or (C, L).
@@ -49,7 +52,7 @@ func MaxPool3d[T Float](x Tensor[T], o MaxPoolOptions) (Tensor[T], []int64, erro
 }
 
 func newMaxPool[T Float](op string, dims int, shape []int, o MaxPoolOptions) (*Plan[T], error) {
-	in, err := parseInput(op, shape, dims, false)
+	in, err := parseInput(op, shape, dims, false, o.Layout)
 	if err != nil {
 		return nil, err
 	}
@@ -65,7 +68,7 @@ func newMaxPool[T Float](op string, dims int, shape []int, o MaxPoolOptions) (*P
 	if err != nil {
 		return nil, err
 	}
-	g := geometry(in.planes, axes)
+	g := in.geometry(axes)
 	k, err := newMaxKernel[T](op, g)
 	if err != nil {
 		return nil, err
@@ -74,7 +77,7 @@ func newMaxPool[T Float](op string, dims int, shape []int, o MaxPoolOptions) (*P
 	if err != nil {
 		return nil, err
 	}
-	b, err := simdpool.NewMaxBackward[T](g)
+	b, err := simdpool.NewMaxBackward[T](firstLayout(g))
 	if p.back, err = rootBackward(op, b, err); err != nil {
 		return nil, err
 	}

@@ -52,12 +52,12 @@ func oneCalls() []oneCall {
 	unF := [...]func(pool.Tensor[float32], []int64, pool.MaxUnpoolOptions) (pool.Tensor[float32], error){pool.MaxUnpool1d[float32], pool.MaxUnpool2d[float32], pool.MaxUnpool3d[float32]}
 	stP := [...]func([]int, pool.StochasticPoolOptions) (*pool.StochasticPlan[float32], error){pool.NewStochasticPool1d[float32], pool.NewStochasticPool2d[float32], pool.NewStochasticPool3d[float32]}
 	stF := [...]func(pool.Tensor[float32], pool.StochasticPoolOptions, uint64) (pool.Tensor[float32], []int64, error){pool.StochasticPool1d[float32], pool.StochasticPool2d[float32], pool.StochasticPool3d[float32]}
-	gmaxP := [...]func([]int) (*pool.Plan[float32], error){pool.NewGlobalMaxPool1d[float32], pool.NewGlobalMaxPool2d[float32], pool.NewGlobalMaxPool3d[float32]}
-	gmaxF := [...]func(pool.Tensor[float32]) (pool.Tensor[float32], error){pool.GlobalMaxPool1d[float32], pool.GlobalMaxPool2d[float32], pool.GlobalMaxPool3d[float32]}
-	gavgP := [...]func([]int) (*pool.Plan[float32], error){pool.NewGlobalAvgPool1d[float32], pool.NewGlobalAvgPool2d[float32], pool.NewGlobalAvgPool3d[float32]}
-	gavgF := [...]func(pool.Tensor[float32]) (pool.Tensor[float32], error){pool.GlobalAvgPool1d[float32], pool.GlobalAvgPool2d[float32], pool.GlobalAvgPool3d[float32]}
-	glpP := [...]func([]int, float64) (*pool.Plan[float32], error){pool.NewGlobalLpPool1d[float32], pool.NewGlobalLpPool2d[float32], pool.NewGlobalLpPool3d[float32]}
-	glpF := [...]func(pool.Tensor[float32], float64) (pool.Tensor[float32], error){pool.GlobalLpPool1d[float32], pool.GlobalLpPool2d[float32], pool.GlobalLpPool3d[float32]}
+	gmaxP := [...]func([]int, ...pool.Layout) (*pool.Plan[float32], error){pool.NewGlobalMaxPool1d[float32], pool.NewGlobalMaxPool2d[float32], pool.NewGlobalMaxPool3d[float32]}
+	gmaxF := [...]func(pool.Tensor[float32], ...pool.Layout) (pool.Tensor[float32], error){pool.GlobalMaxPool1d[float32], pool.GlobalMaxPool2d[float32], pool.GlobalMaxPool3d[float32]}
+	gavgP := [...]func([]int, ...pool.Layout) (*pool.Plan[float32], error){pool.NewGlobalAvgPool1d[float32], pool.NewGlobalAvgPool2d[float32], pool.NewGlobalAvgPool3d[float32]}
+	gavgF := [...]func(pool.Tensor[float32], ...pool.Layout) (pool.Tensor[float32], error){pool.GlobalAvgPool1d[float32], pool.GlobalAvgPool2d[float32], pool.GlobalAvgPool3d[float32]}
+	glpP := [...]func([]int, float64, ...pool.Layout) (*pool.Plan[float32], error){pool.NewGlobalLpPool1d[float32], pool.NewGlobalLpPool2d[float32], pool.NewGlobalLpPool3d[float32]}
+	glpF := [...]func(pool.Tensor[float32], float64, ...pool.Layout) (pool.Tensor[float32], error){pool.GlobalLpPool1d[float32], pool.GlobalLpPool2d[float32], pool.GlobalLpPool3d[float32]}
 	for d := 1; d <= 3; d++ {
 		i := d - 1
 		add("max_pool", d, func(x pool.Tensor[float32]) error { _, _, err := maxF[i](x, maxO); return err },

@@ -18,7 +18,8 @@ type Plan[T Float] struct {
 	outLen     int
 	hasIndices bool
 	kernel     kernel[T]
-	back       backKernel[T] // the gradient (backward.go)
+	back       backKernel[T]     // the gradient, channels-first (backward.go)
+	first      *channelsFirst[T] // channels-last: the channels-first copies the backward works on (else nil)
 }
 
 // kernel is how a plan runs: the function, and the names of the root
@@ -74,7 +75,12 @@ func newPlan[T Float](in *input, outSpatial []int, hasIndices bool, k kernel[T])
 	}
 	out := in.outShape(outSpatial)
 	outLen, _ := product(out)
-	return &Plan[T]{op: in.op, in: in.shape, out: out, inLen: in.numel, outLen: outLen, hasIndices: hasIndices, kernel: k}, nil
+	p := &Plan[T]{op: in.op, in: in.shape, out: out, inLen: in.numel, outLen: outLen, hasIndices: hasIndices, kernel: k}
+	if in.layout == ChannelsLast {
+		outPlane, _ := product(outSpatial)
+		p.first = newChannelsFirst[T](in, outPlane)
+	}
+	return p, nil
 }
 
 // Kernels names the kernels of the root package the plan runs (Run's, then

@@ -33,6 +33,10 @@ type StochasticPoolOptions struct {
 	// negative is an error): 0 or 1 runs on the caller's goroutine without
 	// allocating. The result for a seed is the same whatever Threads is.
 	Threads int
+	// Layout is the layout of the input and of the output (and indices):
+	// ChannelsFirst (the default) or ChannelsLast. A seed gives the same
+	// results in both, laid out differently.
+	Layout Layout
 }
 
 // NegativeRule says what stochastic pooling does with negative inputs, which
@@ -75,6 +79,7 @@ type StochasticPlan[T Float] struct {
 	tasks     *sync.Pool            // RunOn's tasks (taskPool)
 	back      *simdpool.Backward[T] // training: the gradient, a scatter (backward_stochastic.go)
 	backTasks *sync.Pool            // inference: Backward's tasks
+	first     *channelsFirst[T]     // channels-last: the channels-first copies runs and backwards work on (else nil)
 }
 
 // NewStochasticPool1d plans stochastic_pool1d for inputs of shape (N, C, L) or (C, L).
@@ -114,7 +119,7 @@ func newStochasticPool[T Float](op string, dims int, shape []int, o StochasticPo
 	if err := isaError(op); err != nil {
 		return nil, err
 	}
-	in, err := parseInput(op, shape, dims, false)
+	in, err := parseInput(op, shape, dims, false, o.Layout)
 	if err != nil {
 		return nil, err
 	}
@@ -145,6 +150,9 @@ func newStochasticPool[T Float](op string, dims int, shape []int, o StochasticPo
 		if p.back, err = simdpool.NewScatterBackward[T](p.g.Planes, p.g.InPlane(), p.g.OutPlane()); err != nil {
 			return nil, internalError(op, err)
 		}
+	}
+	if in.layout == ChannelsLast {
+		p.first = newChannelsFirst[T](&in, p.g.OutPlane())
 	}
 	return p, nil
 }
@@ -203,16 +211,26 @@ func (p *StochasticPlan[T]) RunOn(w *Workers, dst []T, indices []int64, src []T,
 	if err := p.checkInput(src); err != nil {
 		return err
 	}
+	if p.first != nil {
+		p.first.run(dst, indices, src, nil, func(dst []T, indices []int64, src []T, _ []int64) { p.runFirst(w, dst, indices, src, seed) })
+		return nil
+	}
+	p.runFirst(w, dst, indices, src, seed)
+	return nil
+}
+
+// runFirst is RunOn on channels-first tensors, once they are checked.
+func (p *StochasticPlan[T]) runFirst(w *Workers, dst []T, indices []int64, src []T, seed uint64) {
 	if w != nil {
 		units := w.Units(p.g.Planes, (p.inLen+p.outLen)*size[T]())
 		per := (p.g.Planes + units - 1) / units * p.g.OutPlane() // outputs of whole planes
 		parallelRun(w, p.tasks, (p.outLen+per-1)/max(per, 1), stochasticRun[T]{dst, indices, src, seed, per})
-		return nil
+		return
 	}
 	n := min(p.threads, p.outLen)
 	if n <= 1 {
 		p.run(dst, indices, src, seed, 0, p.outLen)
-		return nil
+		return
 	}
 	var wg sync.WaitGroup
 	per, extra := p.outLen/n, p.outLen%n
@@ -227,7 +245,6 @@ func (p *StochasticPlan[T]) RunOn(w *Workers, dst []T, indices []int64, src []T,
 		lo = hi
 	}
 	wg.Wait()
-	return nil
 }
 
 // stochasticRun is the arguments of a RunOn: its slices and seed, and the

@@ -17,9 +17,14 @@ type MaxUnpoolOptions struct {
 	// OutputSize is nil for the default size (in-1)*stride + kernel - 2*padding
 	// per dimension. Otherwise it holds the spatial sizes, or the full
 	// (N, C, spatial...) shape as PyTorch accepts it (the first two values are
-	// then ignored), and each size must lie strictly between default-stride
-	// and default+stride. Every output size must be greater than zero.
+	// then ignored; with Layout ChannelsLast the full shape is (N,
+	// spatial..., C), its first and last values ignored), and each size must
+	// lie strictly between default-stride and default+stride. Every output
+	// size must be greater than zero.
 	OutputSize []int
+	// Layout is the layout of the input, the indices and the output:
+	// ChannelsFirst (the default) or ChannelsLast.
+	Layout Layout
 }
 
 // UnpoolPlan is a validated max unpooling for one input shape: Run scatters
@@ -32,8 +37,9 @@ type UnpoolPlan[T Float] struct {
 	inLen, outLen     int
 	planes            int
 	inPlane, outPlane int
-	tasks             *sync.Pool // runs' tasks (taskPool)
-	backTasks         *sync.Pool // Backward's tasks
+	tasks             *sync.Pool        // runs' tasks (taskPool)
+	backTasks         *sync.Pool        // Backward's tasks
+	first             *channelsFirst[T] // channels-last: the channels-first copies runs and backwards work on (else nil)
 }
 
 // NewMaxUnpool1d plans max_unpool1d for inputs of shape (N, C, L) or (C, L).
@@ -92,7 +98,7 @@ func applyUnpool[T Float](op string, x Tensor[T], indices []int64, plan func() (
 func newMaxUnpool[T Float](op string, dims int, shape []int, o MaxUnpoolOptions) (*UnpoolPlan[T], error) {
 	// PyTorch checks the sizes of every non-batch dimension: the channels of
 	// a batched input, but not those of an unbatched one.
-	in, err := parseInput(op, shape, dims, len(shape) == dims+1)
+	in, err := parseInput(op, shape, dims, len(shape) == dims+1, o.Layout)
 	if err != nil {
 		return nil, err
 	}
@@ -119,6 +125,9 @@ func newMaxUnpool[T Float](op string, dims int, shape []int, o MaxUnpoolOptions)
 		out = o.OutputSize
 		if len(out) == dims+2 {
 			out = out[2:]
+			if in.layout == ChannelsLast {
+				out = o.OutputSize[1 : 1+dims]
+			}
 		}
 		if len(out) != dims {
 			return nil, errorf(op, "output_size", "must have %d (spatial) or %d (full shape) values, got %d", dims, dims+2, len(o.OutputSize))
@@ -151,6 +160,9 @@ func newMaxUnpool[T Float](op string, dims int, shape []int, o MaxUnpoolOptions)
 	p.outPlane, _ = product(out)
 	p.inPlane, _ = product(in.spatial)
 	p.tasks, p.backTasks = taskPool(p.unit), taskPool(p.backUnit)
+	if in.layout == ChannelsLast {
+		p.first = newChannelsFirst[T](&in, p.outPlane)
+	}
 	return p, nil
 }
 
@@ -227,10 +239,19 @@ func (p *UnpoolPlan[T]) RunOn(w *Workers, dst, src []T, indices []int64) error {
 	if len(dst) != p.outLen {
 		return errorf(p.op, "dst", "must have %d elements for output shape %v, got %d", p.outLen, p.out, len(dst))
 	}
+	if p.first != nil {
+		p.first.run(dst, nil, src, indices, func(dst []T, _ []int64, src []T, indices []int64) { p.runFirst(w, dst, src, indices) })
+		return nil
+	}
+	p.runFirst(w, dst, src, indices)
+	return nil
+}
+
+// runFirst scatters channels-first tensors on w.
+func (p *UnpoolPlan[T]) runFirst(w *Workers, dst, src []T, indices []int64) {
 	units := w.Units(p.planes, (p.inLen+p.outLen)*size[T]())
 	per := (p.planes + units - 1) / units
 	parallelRun(w, p.tasks, (p.planes+per-1)/max(per, 1), unpoolRun[T]{dst, src, indices, per})
-	return nil
 }
 
 // unpoolRun is the arguments of a run and the planes a unit covers.

@@ -158,6 +158,8 @@ func generate() {
 			meanFill(k)
 		case k.Kind == table.Window:
 			windowKernel(k)
+		case k.Kind == table.Channels:
+			chanKernel(k)
 		case k.Kind == table.Global:
 			is := avx2
 			if k.ISA == table.AVX512 {

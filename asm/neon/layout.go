@@ -12,11 +12,12 @@ import (
 const rootPkg = "github.com/simdpool/simdpool"
 
 // layout is what the kernels need to know of the root package: the byte
-// offset of every field of winArgs on arm64 and the values of the integer
+// offset of every field of winArgs and chanArgs on arm64 and the values of the integer
 // constants they depend on (postAvg ..., maxTaps), both read from the
 // package's declarations, so that the Go side stays their one source.
 type layout struct {
-	off    map[string]int
+	off    map[string]int // winArgs
+	coff   map[string]int // chanArgs
 	consts map[string]int64
 }
 
@@ -36,23 +37,25 @@ func loadLayout() (*layout, error) {
 		return nil, fmt.Errorf("neon: loading %s: %v", rootPkg, pkgs[0].Errors)
 	}
 	scope := pkgs[0].Types.Scope()
-	obj := scope.Lookup("winArgs")
-	if obj == nil {
-		return nil, fmt.Errorf("neon: %s has no winArgs", rootPkg)
-	}
-	st, ok := obj.Type().Underlying().(*types.Struct)
-	if !ok {
-		return nil, fmt.Errorf("neon: winArgs is not a struct")
-	}
-	sizes := types.SizesFor("gc", "arm64")
-	fields := make([]*types.Var, st.NumFields())
-	for i := range fields {
-		fields[i] = st.Field(i)
-	}
-	offs := sizes.Offsetsof(fields)
-	l := &layout{off: map[string]int{}, consts: map[string]int64{}}
-	for i, f := range fields {
-		l.off[f.Name()] = int(offs[i])
+	l := &layout{off: map[string]int{}, coff: map[string]int{}, consts: map[string]int64{}}
+	for name, off := range map[string]map[string]int{"winArgs": l.off, "chanArgs": l.coff} {
+		obj := scope.Lookup(name)
+		if obj == nil {
+			return nil, fmt.Errorf("neon: %s has no %s", rootPkg, name)
+		}
+		st, ok := obj.Type().Underlying().(*types.Struct)
+		if !ok {
+			return nil, fmt.Errorf("neon: %s is not a struct", name)
+		}
+		sizes := types.SizesFor("gc", "arm64")
+		fields := make([]*types.Var, st.NumFields())
+		for i := range fields {
+			fields[i] = st.Field(i)
+		}
+		offs := sizes.Offsetsof(fields)
+		for i, f := range fields {
+			off[f.Name()] = int(offs[i])
+		}
 	}
 	for _, name := range []string{"postAvg", "postSuccessive", "postLp1", "postLp2", "maxTaps", "maxEdges"} {
 		c, ok := scope.Lookup(name).(*types.Const)
@@ -74,6 +77,16 @@ func (l *layout) field(name string) int {
 	o, ok := l.off[name]
 	if !ok {
 		panic("neon: winArgs has no field " + name)
+	}
+	return o
+}
+
+// cfield returns the byte offset of a chanArgs field (of its first element
+// for an array).
+func (l *layout) cfield(name string) int {
+	o, ok := l.coff[name]
+	if !ok {
+		panic("neon: chanArgs has no field " + name)
 	}
 	return o
 }

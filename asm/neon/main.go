@@ -100,6 +100,9 @@ func generate(l *layout) (asm, stubs []byte, err error) {
 		case table.Global:
 			globalKernel(e, k)
 			fmt.Fprintf(&s, "\n// %s\n//\n//go:noescape\nfunc %s(dst, src *byte, planes, n int)\n", k.Doc(), k.Name())
+		case table.Channels:
+			chanKernel(e, k, l)
+			fmt.Fprintf(&s, "\n// %s\n//\n//go:noescape\nfunc %s(a *chanArgs, src, dst, idx *byte, images int) int\n", k.Doc(), k.Name())
 		}
 	}
 	stubs, err = format.Source(s.Bytes())

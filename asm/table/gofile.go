@@ -10,9 +10,13 @@ import (
 // asmArgs are the arguments of an assembly kernel call, whose pointers are
 // *byte (avo's signatures cannot name unsafe.Pointer).
 var asmArgs = map[Kind]string{
-	Window: "a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes",
-	Global: "(*byte)(dst), (*byte)(src), planes, n",
+	Window:   "a, (*byte)(src), (*byte)(dst), (*byte)(idx), planes",
+	Global:   "(*byte)(dst), (*byte)(src), planes, n",
+	Channels: "a, (*byte)(src), (*byte)(dst), (*byte)(idx), images",
 }
+
+// kindConsts are the root package's kernelKind constants.
+var kindConsts = map[Kind]string{Window: "kindWindow", Global: "kindGlobal", Channels: "kindChannels"}
 
 // WriteGo writes the root package's Go side of the table: for arch "" the
 // pure-Go kernels (table_go.go, every GOARCH), else the assembly kernels of
@@ -36,25 +40,25 @@ func WriteGo(path, arch, cmd string) error {
 			unsigned = " unsigned: true,"
 		}
 		fmt.Fprintf(&b, "\t{name: %q, kind: %s, op: %s, isa: %s, size: %d,%s lanes: %d, s: %d, k: %d, d: %d, p: %d, lo: %d, hi: %d},\n",
-			k.Name(), map[Kind]string{Window: "kindWindow", Global: "kindGlobal"}[k.Kind], opConsts[k.Op], isaConsts[k.ISA],
+			k.Name(), kindConsts[k.Kind], opConsts[k.Op], isaConsts[k.ISA],
 			k.Size, unsigned, k.Lanes(), k.S, k.K, k.D, k.P, lo, hi)
 	}
 	b.WriteString("}\n\n")
 	call := func(kind Kind, fn, sig, args, fallback string) {
-		fmt.Fprintf(&b, "// %s calls kernel id.\nfunc %s(id kernelID, %s) %s {\n\tswitch id {\n", fn, fn, sig, map[Kind]string{Window: "int"}[kind])
+		fmt.Fprintf(&b, "// %s calls kernel id.\nfunc %s(id kernelID, %s) %s {\n\tswitch id {\n", fn, fn, sig, map[Kind]string{Window: "int", Channels: "int"}[kind])
 		for i, k := range ks {
 			if k.Kind != kind {
 				continue
 			}
 			ret := ""
-			if kind == Window {
+			if kind != Global {
 				ret = "return "
 			}
 			if k.ISA == Go {
 				fmt.Fprintf(&b, "\tcase %d:\n\t\t%s%s[float%d](%s, %s)\n", base+i+1, ret, k.GoFunc(), 8*k.Size, opConsts[k.Op], args)
 			} else {
 				fmt.Fprintf(&b, "\tcase %d:\n\t\t%s%s(%s)\n", base+i+1, ret, k.Name(), asmArgs[kind])
-				if kind != Window {
+				if kind == Global {
 					b.WriteString("\t\treturn\n")
 				}
 			}
@@ -64,11 +68,15 @@ func WriteGo(path, arch, cmd string) error {
 	if arch == "" {
 		call(Window, "callGoWindow", "a *winArgs, src, dst, idx unsafe.Pointer, planes int", "a, src, dst, idx, planes",
 			`panic("simdpool: no pure-Go window kernel " + info(id).name)`)
+		call(Channels, "callGoChan", "a *chanArgs, src, dst, idx unsafe.Pointer, images int", "a, src, dst, idx, images",
+			`panic("simdpool: no pure-Go channels-last kernel " + info(id).name)`)
 	} else {
 		call(Window, "callWindow", "a *winArgs, src, dst, idx unsafe.Pointer, planes int", "a, src, dst, idx, planes",
 			"return callGoWindow(id, a, src, dst, idx, planes)")
 		call(Global, "callGlobal", "dst, src unsafe.Pointer, planes, n int", "dst, src, planes, n",
 			`panic("simdpool: no global kernel " + info(id).name)`)
+		call(Channels, "callChan", "a *chanArgs, src, dst, idx unsafe.Pointer, images int", "a, src, dst, idx, images",
+			"return callGoChan(id, a, src, dst, idx, images)")
 	}
 	src, err := format.Source(b.Bytes())
 	if err != nil {

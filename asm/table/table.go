@@ -20,8 +20,9 @@ import (
 type Kind int
 
 const (
-	Window Kind = iota + 1 // func(a *winArgs, src, dst, idx unsafe.Pointer, planes int) int
-	Global                 // func(dst, src unsafe.Pointer, planes, n int)
+	Window   Kind = iota + 1 // func(a *winArgs, src, dst, idx unsafe.Pointer, planes int) int
+	Global                   // func(dst, src unsafe.Pointer, planes, n int)
+	Channels                 // func(a *chanArgs, src, dst, idx unsafe.Pointer, images int) int (channels-last)
 	// TokenRows kernels fold n token rows of cols values (row j at rows +
 	// j*stride elements) into cols accumulators at acc, in the order of the
 	// rows, column by column (Div only divides acc by w[0]); package
@@ -86,6 +87,9 @@ type Kernel struct {
 // float64), so that a chunk's loop control, pointer updates and stores are
 // paid once per 64 bytes of output, as with AVX-512.
 func (k Kernel) Lanes() int {
+	if k.Kind == Channels && k.ISA == NEON {
+		return 16 / k.Size // channels-last: the lanes of one Q register
+	}
 	switch k.ISA {
 	case AVX512:
 		return 64 / k.Size
@@ -116,6 +120,8 @@ func (k Kernel) Name() string {
 		b.WriteString("Global")
 	case TokenRows:
 		b.WriteString("TokenRows")
+	case Channels:
+		b.WriteString("Chan")
 	}
 	fmt.Fprintf(&b, "%s%s", k.Elem(), isaNames[k.ISA])
 	return b.String()
@@ -164,6 +170,15 @@ func (k Kernel) Doc() string {
 		AvgBwd:  "the gradient of average pooling without overlapping windows, row by row",
 		MeanBwd: "the gradient of the mean of every plane: the plane filled with its gradient divided by n",
 	}[k.Op]
+	if k.Kind == Channels {
+		what = map[Op]string{
+			Max:    "the maximum of every window of channels-last images (leaving an image with a NaN to its caller)",
+			MaxIdx: "the maximum of every window of channels-last images and its index (leaving an image with a NaN to its caller)",
+			Sum:    "the sum of every window of channels-last images in row-major order, divided as chanArgs.post says",
+			SumSq:  "the sum of the squares of every window of channels-last images in row-major order, divided as chanArgs.post says",
+			Mean:   "the mean of every channel of channels-last images, summed in the order of ATen's cascade sum",
+		}[k.Op]
+	}
 	if k.ISA == NEON && k.Op == Max && k.Kind == Window {
 		what = "the maximum of every window (a window with a NaN gives a NaN)"
 	}
@@ -171,6 +186,8 @@ func (k Kernel) Doc() string {
 	switch {
 	case k.Kind == Global:
 		taps = "over whole planes"
+	case k.Kind == Channels:
+		taps = "vectorised over the channels"
 	case k.S != 0 && k.K == 0:
 		taps = fmt.Sprintf("for stride %d and any taps", k.S)
 	case k.S != 0:
@@ -206,15 +223,34 @@ func GoKernels() []Kernel {
 			ks = append(ks, Kernel{Kind: Window, Op: op, ISA: Go, Size: size})
 		}
 	}
+	return append(ks, channels(Go)...)
+}
+
+// channels lists the channels-last kernels of an ISA: the window
+// reductions and, but for the pure-Go ISA (whose Programs compute means
+// exactly), the mean.
+func channels(isa string) []Kernel {
+	var ks []Kernel
+	for _, size := range []int{4, 8} {
+		for _, op := range []Op{Max, MaxIdx, Sum, SumSq, Mean} {
+			if op == Mean && isa == Go {
+				continue
+			}
+			ks = append(ks, Kernel{Kind: Channels, Op: op, ISA: isa, Size: size})
+		}
+	}
 	return ks
 }
 
 // GoFunc names the generic function of the root package that a pure-Go
-// window kernel calls, with its element type and op: windowRef for any taps,
+// kernel calls, with its element type and op: chanRef for a channels-last
+// kernel, windowRef for a window kernel of any taps,
 // else the row loops of the kernel's stride, taps and dilation (winS2K3D1;
 // the padding is read from winArgs).
 func (k Kernel) GoFunc() string {
 	switch {
+	case k.Kind == Channels:
+		return "chanRef"
 	case k.Op.Expand():
 		return "backRef"
 	case k.K == 0:
@@ -242,6 +278,7 @@ func Arch(arch string) []Kernel {
 		for _, isa := range []string{AVX2, AVX512} {
 			ks = append(ks, byteWindows(isa)...)
 		}
+		ks = append(ks, append(channels(AVX2), channels(AVX512)...)...)
 	case "arm64":
 		for _, size := range []int{4, 8} {
 			ks = append(ks, windows(NEON, size)...)
@@ -249,6 +286,7 @@ func Arch(arch string) []Kernel {
 		for _, op := range []Op{Max, Mean} {
 			ks = append(ks, Kernel{Kind: Global, Op: op, ISA: NEON, Size: 4})
 		}
+		ks = append(ks, channels(NEON)...)
 	}
 	return ks
 }

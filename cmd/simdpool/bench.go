@@ -32,6 +32,7 @@ rounds of t_memcpy/t_impl, paired within a round).
   simdpool bench                          # the whole suite
   simdpool bench -cases S1,S4 -json       # some cases, one JSON object per line
   simdpool bench -plot bench.svg          # also draw GB/s per case (SVG only)
+  simdpool bench -layout nhwc             # the suite channels-last (and case C3)
   simdpool bench -op max_pool2d -shape 1x64x112x112 -kernel 3 -stride 2 -padding 1
   simdpool bench -op masked_mean -shape 32x512x1024   # (B, T, H), mask all ones
   simdpool bench -pass backward           # the gradients of S1,S2,S3,S4,S5,S8,S11
@@ -50,6 +51,7 @@ type benchRow struct {
 	Case             string  `json:"case"`
 	Op               string  `json:"op"`
 	Shape            []int   `json:"shape"`
+	Layout           string  `json:"layout,omitempty"`
 	Impl             string  `json:"impl"`
 	Pass             string  `json:"pass"` // "forward" or "backward"
 	Threads          int     `json:"threads"`
@@ -60,6 +62,7 @@ type benchRow struct {
 }
 
 type benchOptions struct {
+	layout  string
 	cases   []suite.Case
 	rounds  int
 	target  time.Duration
@@ -92,6 +95,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	quick := fs.Bool("quick", false, "fewer, shorter samples (-rounds 7 -target 1ms): a rough table in a few seconds")
 	threads := fs.Int("threads", 1, "run every operator on `N` workers (pool.NewWorkers); memcpy stays on one thread")
 	pass := fs.String("pass", "forward", "time the `forward` pass or the backward (the gradients of the suite.BackwardCases)")
+	layoutName := fs.String("layout", "nchw", layoutUsage+"; shapes stay (N, C, spatial...), the tensors are laid out (N, spatial..., C)")
 	cf := newCaseFlags(fs)
 
 	err := fs.Parse(args)
@@ -125,7 +129,11 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() > 0 {
 		return fail(usagef("unexpected argument %q (flags only)", fs.Arg(0)))
 	}
-	o := benchOptions{rounds: *rounds, target: *target, threads: *threads, pass: *pass}
+	o := benchOptions{rounds: *rounds, target: *target, threads: *threads, pass: *pass, layout: *layoutName}
+	l, err := parseLayout(*layoutName)
+	if err != nil {
+		return fail(err)
+	}
 	if *quick {
 		if !set["rounds"] {
 			o.rounds = 7
@@ -154,7 +162,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		if err := cf.unused(set); err != nil {
 			return fail(err)
 		}
-		cs, err := selectCases(*casesFlag, o.pass)
+		cs, err := selectCases(*casesFlag, o.pass, l)
 		if err != nil {
 			return fail(usagef("-cases: %v", err))
 		}
@@ -166,6 +174,10 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		c, err := cf.build(set)
 		if err != nil {
 			return fail(err)
+		}
+		c = c.In(l)
+		if err := c.Check(); err != nil {
+			return fail(usagef("%v", err))
 		}
 		o.cases = []suite.Case{c}
 	}
@@ -289,7 +301,7 @@ func benchmark(o benchOptions, prog *progress) ([]benchRow, error) {
 		for _, v := range vs {
 			ns := median(v.samples)
 			rows = append(rows, benchRow{
-				Case: c.Name, Op: c.Op, Shape: c.InputShape, Impl: v.impl, Pass: o.pass, Threads: o.threads,
+				Case: c.Name, Op: c.Op, Shape: c.InputShape, Layout: map[pool.Layout]string{pool.ChannelsLast: "nhwc"}[c.Layout], Impl: v.impl, Pass: o.pass, Threads: o.threads,
 				NsPerOp:          round(ns, 1),
 				GBPerS:           round(float64(op.bytes)/ns, 3),
 				SpeedupVsGeneric: round(pairedMedian(generic.samples, v.samples), 3),
@@ -325,8 +337,8 @@ func round(x float64, digits int) float64 {
 }
 
 func printTable(w io.Writer, o benchOptions, rows []benchRow) {
-	fmt.Fprintf(w, "simdpool bench: %s pass; %s; %s/%s, %s; %d thread; median of %d rounds, samples >= %v; memcpy = %s of the same bytes\n",
-		o.pass, cpuModel(), runtime.GOOS, runtime.GOARCH, runtime.Version(), o.threads, o.rounds, o.target, suite.MemcpyName)
+	fmt.Fprintf(w, "simdpool bench: %s pass; %s; %s/%s, %s; %d thread; layout %s; median of %d rounds, samples >= %v; memcpy = %s of the same bytes\n",
+		o.pass, cpuModel(), runtime.GOOS, runtime.GOARCH, runtime.Version(), o.threads, o.layout, o.rounds, o.target, suite.MemcpyName)
 	t := [][]string{{"case", "op", "shape", "args", "impl", "ns/op", "GB/s", "vs generic", "of memcpy"}}
 	byCase := map[string]suite.Case{}
 	for _, c := range o.cases {

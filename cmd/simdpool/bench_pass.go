@@ -45,14 +45,15 @@ func newTimed(c suite.Case, pass string) (*timed, error) {
 	}}, nil
 }
 
-// selectCases returns the suite cases of a -cases list for a pass: by
+// selectCases returns the suite cases of a -cases list for a pass, in layout
+// l: by
 // default every case (forward) or the backward ones; a named case must have
 // a backward to be timed backward.
-func selectCases(names, pass string) ([]suite.Case, error) {
+func selectCases(names, pass string, l pool.Layout) ([]suite.Case, error) {
 	if pass == "backward" && strings.TrimSpace(names) == "" {
 		names = strings.Join(suite.BackwardCases, ",")
 	}
-	cs, err := suite.Select(names)
+	cs, err := suite.SelectIn(names, l)
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/simdpool/simdpool"
+	"github.com/simdpool/simdpool/pool"
 )
 
 func TestBenchBackward(t *testing.T) {
@@ -48,7 +49,7 @@ func TestBenchBackward(t *testing.T) {
 }
 
 func TestSelectCasesBackwardDefault(t *testing.T) {
-	cs, err := selectCases("", "backward")
+	cs, err := selectCases("", "backward", pool.ChannelsFirst)
 	require.NoError(t, err)
 	var names []string
 	for _, c := range cs {

@@ -168,6 +168,9 @@ func TestBenchBadFlags(t *testing.T) {
 		{[]string{"-op", "max_pool2d", "-shape", "1x1x4x4", "-kernel", "2", "-cases", "S1"}, "exclude each other"},
 		{[]string{"-op", "masked_mean", "-shape", "2x16x64", "-kernel", "2"}, "does not take kernel_size"},
 		{[]string{"-op", "last_token", "-shape", "2x0x64"}, "token count T must be greater than zero"},
+		{[]string{"-layout", "nwhc"}, `-layout must be nchw or nhwc, got "nwhc"`},
+		{[]string{"-layout", "nhwc", "-op", "masked_mean", "-shape", "2x16x64"}, "has no channels-last layout"},
+		{[]string{"-cases", "C3"}, `unknown case "C3"`},
 	} {
 		var out, errb bytes.Buffer
 		code := runBench(tc.args, &out, &errb)
@@ -175,6 +178,27 @@ func TestBenchBadFlags(t *testing.T) {
 		assert.Contains(t, errb.String(), tc.msg, "%v", tc.args)
 		assert.Empty(t, out.String(), "%v", tc.args)
 	}
+}
+
+// TestBenchChannelsLast: -layout nhwc times the cases channels-last, C3
+// among them, and says so in every row.
+func TestBenchChannelsLast(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := runBench([]string{"-json", "-layout", "nhwc", "-cases", "S6,C3", "-rounds", "2", "-target", "100us"}, &out, &errb)
+	require.Equal(t, 0, code, errb.String())
+	cases := map[string]bool{}
+	sc := bufio.NewScanner(&out)
+	for sc.Scan() {
+		var r benchRow
+		require.NoError(t, json.Unmarshal(sc.Bytes(), &r), sc.Text())
+		assert.Equal(t, "nhwc", r.Layout, sc.Text())
+		assert.Positive(t, r.NsPerOp)
+		cases[r.Case] = true
+		if r.Case == "C3" {
+			assert.Equal(t, []int{1, 3, 224, 224}, r.Shape)
+		}
+	}
+	assert.Equal(t, map[string]bool{"S6": true, "C3": true}, cases)
 }
 
 func TestBenchList(t *testing.T) {

@@ -6,7 +6,20 @@ import (
 	"strings"
 
 	"github.com/simdpool/simdpool/internal/suite"
+	"github.com/simdpool/simdpool/pool"
 )
+
+// layoutUsage is the help text of the -layout flags.
+const layoutUsage = "run in `LAYOUT`: nchw (channels-first) or nhwc (channels-last)"
+
+// parseLayout reads a -layout flag: nchw or nhwc.
+func parseLayout(name string) (pool.Layout, error) {
+	l, ok := map[string]pool.Layout{"nchw": pool.ChannelsFirst, "nhwc": pool.ChannelsLast}[name]
+	if !ok {
+		return 0, usagef("-layout must be nchw or nhwc, got %q", name)
+	}
+	return l, nil
+}
 
 // caseFlags are the flags that describe one custom operator, shared by
 // bench and info.

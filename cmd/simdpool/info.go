@@ -18,7 +18,7 @@ import (
 	"github.com/simdpool/simdpool/internal/suite"
 )
 
-const infoUsage = `usage: simdpool info [-op OP -shape SHAPE [-kernel K ...]]
+const infoUsage = `usage: simdpool info [-op OP -shape SHAPE [-kernel K ...] [-layout nhwc]]
 
 Prints the CPU, the features Go sees on it, the implementations simdpool can
 run here and the one in use, and how simdpool was built. With -op, it also
@@ -37,6 +37,7 @@ func runInfo(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("info", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cf := newCaseFlags(fs)
+	layoutName := fs.String("layout", "nchw", layoutUsage+" (with -op)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), infoUsage)
 		fs.PrintDefaults()
@@ -60,8 +61,15 @@ func runInfo(args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 	} else {
-		var err error
-		if c, err = cf.build(set); err != nil {
+		l, err := parseLayout(*layoutName)
+		if err == nil {
+			c, err = cf.build(set)
+		}
+		if err == nil {
+			c = c.In(l)
+			err = c.Check()
+		}
+		if err != nil {
 			fmt.Fprintf(stderr, "simdpool info: %v\n", err)
 			return 2
 		}
@@ -132,7 +140,7 @@ func printKernels(stdout, stderr io.Writer, c suite.Case) int {
 		fmt.Fprintf(stderr, "simdpool info: %v\n", err)
 		return 2
 	}
-	fmt.Fprintf(stdout, "plan:       %s %s %s -> %s\n", c.Op, suite.Shape(c.InputShape), c.ArgString(), suite.Shape(p32.OutputShape()))
+	fmt.Fprintf(stdout, "plan:       %s %s %s -> %s\n", c.Op, suite.Shape(p32.InputShape()), c.ArgString(), suite.Shape(p32.OutputShape()))
 	fmt.Fprintf(stdout, "kernels:    float32: %s\n", strings.Join(p32.Kernels(), " "))
 	fmt.Fprintf(stdout, "            float64: %s\n", strings.Join(p64.Kernels(), " "))
 	return 0

@@ -12,7 +12,7 @@ import (
 	"github.com/simdpool/simdpool/pool"
 )
 
-const verifyUsage = `Usage: simdpool verify -golden DIR [-grad] [-threads N] [-v]
+const verifyUsage = `Usage: simdpool verify -golden DIR [-grad] [-layout nchw|nhwc] [-threads N] [-v]
        simdpool verify -onnx DIR [-threads N] [-v]
 
 Checks this build against a directory of golden vectors in the format of
@@ -26,7 +26,11 @@ identical). With -grad it also checks every grad_input the directory records:
 the backward of grad_output must give it exactly for max-type and average
 pooling (zeros of either sign equal) and within 1e-5 + 1e-4*|ref| for LP
 pooling (NaN and infinities identical). With -threads N every case runs on
-N workers, sharing every run (the results must not depend on N).
+N workers, sharing every run (the results must not depend on N). With
+-layout nhwc every case runs channels-last (pool.ChannelsLast): its input,
+expected outputs and gradients permuted to (N, spatial..., C), its index
+values unchanged; cases recorded channels-last run as they are (and with
+-layout nchw, the default, permuted to channels-first).
 
 It prints one line per failing case, "FAIL <case name>: <why>", then the line
 "N passed, M failed". Exit status: 0 when every case passes, 1 when one fails,
@@ -55,6 +59,7 @@ func verify(args []string, stdout, stderr io.Writer) int {
 	verbose := fs.Bool("v", false, "also print the ISA and a summary line per file")
 	threads := fs.Int("threads", 1, "run every case on `N` workers")
 	grad := fs.Bool("grad", false, "also check every grad_input (the backward)")
+	layoutName := fs.String("layout", "nchw", layoutUsage)
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), verifyUsage)
 		fs.PrintDefaults()
@@ -74,6 +79,11 @@ func verify(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if err := simdpool.ISAError(); err != nil {
+		fmt.Fprintf(stderr, "simdpool verify: %v\n", err)
+		return 2
+	}
+	l, err := parseLayout(*layoutName)
+	if err != nil {
 		fmt.Fprintf(stderr, "simdpool verify: %v\n", err)
 		return 2
 	}
@@ -108,15 +118,15 @@ func verify(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if *verbose {
-		fmt.Fprintf(stdout, "ISA %s, %s\n", simdpool.Current(), *dir)
+		fmt.Fprintf(stdout, "ISA %s, layout %s, %s\n", simdpool.Current(), *layoutName, *dir)
 	}
 	var total golden.Summary
 	for _, f := range files {
 		var s golden.Summary
 		for _, c := range f.Cases {
-			err := golden.Check(c, w)
+			err := golden.CheckIn(c, l, w)
 			if *grad {
-				err = golden.CheckWithGrad(c, w)
+				err = golden.CheckWithGrad(c, l, w)
 			}
 			s.Add(c, err)
 			if err != nil {

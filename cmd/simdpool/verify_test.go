@@ -28,7 +28,13 @@ var summaryLine = regexp.MustCompile(`^(\d+) passed, (\d+) failed$`)
 // consistent: one FAIL line per failed case, the counts adding up to the 1840
 // cases, and the exit status following them.
 func TestVerifyTestdata(t *testing.T) {
-	code, out, errOut := runV("-golden", testdataGolden)
+	for _, layout := range []string{"nchw", "nhwc"} {
+		t.Run(layout, func(t *testing.T) { verifyTestdata(t, "-layout", layout) })
+	}
+}
+
+func verifyTestdata(t *testing.T, args ...string) {
+	code, out, errOut := runV(append([]string{"-golden", testdataGolden}, args...)...)
 	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
 	m := summaryLine.FindStringSubmatch(lines[len(lines)-1])
 	if m == nil {
@@ -162,6 +168,7 @@ func TestVerifyUsage(t *testing.T) {
 		{[]string{"-golden", testdataGolden, "extra"}, 2, `unexpected argument "extra"`},
 		{[]string{"-golden", filepath.Join(t.TempDir(), "missing")}, 2, "no such file or directory"},
 		{[]string{"-golden", t.TempDir()}, 2, "no *.json or *.json.gz files"},
+		{[]string{"-golden", testdataGolden, "-layout", "nwhc"}, 2, `-layout must be nchw or nhwc, got "nwhc"`},
 		{[]string{"-h"}, 0, "Usage: simdpool verify -golden DIR"},
 	} {
 		code, out, errOut := runV(tc.args...)

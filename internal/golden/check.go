@@ -14,9 +14,9 @@ import (
 // operator is compared bit for bit, on every ISA.
 const MaxULP = 2
 
-// runner computes a case through the pool API (float32). The indices are nil
-// unless the operator returns them.
-type runner func(c *Case, x pool.Tensor[float32], w *pool.Workers) (pool.Tensor[float32], []int64, error)
+// runner computes a case through the pool API (float32), its tensors in
+// layout l. The indices are nil unless the operator returns them.
+type runner func(c *Case, x pool.Tensor[float32], l pool.Layout, w *pool.Workers) (pool.Tensor[float32], []int64, error)
 
 // runners maps a torch.nn.functional name to its runner; the ops*.go files
 // fill it.
@@ -60,12 +60,20 @@ func familyOf(op string) family {
 }
 
 // Check runs c on the kernels in use, on the workers w (nil: the caller's
-// goroutine), and compares the result with the case: max-type values and
-// indices bit for bit (NaN equals NaN, the sign of zero counts), avg and
-// adaptive avg bit for bit, LP within MaxULP with the same NaN/±Inf class. It returns nil when the case passes, and otherwise an
-// error saying why (a one-line message). It never panics: a panic in the pool
-// package is reported as the case's failure.
-func Check(c *Case, w *pool.Workers) (err error) {
+// goroutine), in the layout it is recorded in, and compares the result with
+// the case: max-type values and indices bit for bit (NaN equals NaN, the
+// sign of zero counts), avg and adaptive avg bit for bit, LP within MaxULP
+// with the same NaN/±Inf class. It returns nil when the case passes, and
+// otherwise an error saying why (a one-line message). It never panics: a
+// panic in the pool package is reported as the case's failure.
+func Check(c *Case, w *pool.Workers) error {
+	l, _ := c.recorded()
+	return CheckIn(c, l, w)
+}
+
+// CheckIn is Check with the case's tensors in layout l: a case recorded in
+// the other layout is permuted (see Case.In) and run with Layout l.
+func CheckIn(c *Case, l pool.Layout, w *pool.Workers) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("panic: %v", r)
@@ -74,6 +82,7 @@ func Check(c *Case, w *pool.Workers) (err error) {
 	if c.Invalid != nil {
 		return fmt.Errorf("invalid case: %w", c.Invalid)
 	}
+	c = c.In(l)
 	run, ok := runners[c.Op]
 	if !ok || familyOf(c.Op) == famUnknown {
 		return fmt.Errorf("unknown op %q", c.Op)
@@ -86,7 +95,7 @@ func Check(c *Case, w *pool.Workers) (err error) {
 	} else {
 		x.Data = slices.Clone(c.Input)
 	}
-	out, idx, err := run(c, x, w)
+	out, idx, err := run(c, x, l, w)
 	if c.IsError() {
 		if err == nil {
 			return fmt.Errorf("no error (output shape %v), want torch's %s: %s", out.Shape, c.Error, c.Message)
@@ -105,7 +114,17 @@ func Check(c *Case, w *pool.Workers) (err error) {
 	if d := diff("input", x.Data, c.Input, bitEqual); d != "" {
 		return fmt.Errorf("the input was modified: %s", d)
 	}
-	if d := diff("output", out.Data, c.Output, equalFunc(familyOf(c.Op))); d != "" {
+	want := c.Output
+	if c.OutputContiguous != nil {
+		// simdpool gives the contiguous input's result in both layouts, and
+		// must come within the README's sum tolerance of PyTorch's
+		// channels-last one.
+		if d := diff("output (PyTorch's channels_last result)", out.Data, c.Output, withinTol); d != "" {
+			return fmt.Errorf("%s", d)
+		}
+		want = c.OutputContiguous
+	}
+	if d := diff("output", out.Data, want, equalFunc(familyOf(c.Op))); d != "" {
 		return fmt.Errorf("%s", d)
 	}
 	if c.Indices != nil {
@@ -134,6 +153,21 @@ func equalFunc(f family) func(got, want float32) bool {
 		return func(g, w float32) bool { return sameClass(g, w) && (!finite(w) || ulps(g, w) <= MaxULP) }
 	}
 	return bitEqual
+}
+
+// The golden README's tolerance of a sum summed in another order, which
+// simdpool's results keep from PyTorch's channels_last ones where PyTorch
+// sums a channels_last input differently (Case.OutputContiguous).
+const (
+	ATol = 1e-6
+	RTol = 1e-6
+)
+
+// withinTol: the same NaN/±Inf class, and finite values within ATol +
+// RTol*|want| (or MaxULP) of each other.
+func withinTol(g, w float32) bool {
+	return sameClass(g, w) && (!finite(w) || ulps(g, w) <= MaxULP ||
+		math.Abs(float64(g)-float64(w)) <= ATol+RTol*math.Abs(float64(w)))
 }
 
 // bitEqual: the same bits, or both NaN.

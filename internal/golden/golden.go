@@ -59,6 +59,17 @@ type Case struct {
 	GradOutput Floats `json:"grad_output"`
 	GradInput  Floats `json:"grad_input"`
 
+	// Layout is the layout the case's tensors are recorded in: "" (or
+	// "channels_first") for PyTorch's contiguous format, "channels_last" for
+	// a channels_last (3d: channels_last_3d) input, its tensors then in memory
+	// order with shapes (N, spatial..., C) (see Case.In).
+	Layout string `json:"layout"`
+	// OutputContiguous is, for a channels-last case whose channels_last
+	// result differs from the contiguous input's (PyTorch sums some
+	// channels-last windows in another order), the contiguous input's
+	// result, laid out as Output; nil otherwise.
+	OutputContiguous Floats `json:"output_contiguous"`
+
 	// Error cases: PyTorch's exception class and the first line of its message.
 	Error   string `json:"error"`
 	Message string `json:"message"`
@@ -230,6 +241,12 @@ func (c *Case) validate() error {
 	}
 	if c.GradOutput != nil && (len(c.GradOutput) != len(c.Output) || len(c.GradInput) != len(c.Input)) {
 		return fmt.Errorf("grad_output has %d values for %d outputs, grad_input %d for %d inputs", len(c.GradOutput), len(c.Output), len(c.GradInput), len(c.Input))
+	}
+	if c.OutputContiguous != nil && len(c.OutputContiguous) != n {
+		return fmt.Errorf("output_contiguous has %d values for output_shape %v", len(c.OutputContiguous), c.OutputShape)
+	}
+	if _, err := c.recorded(); err != nil {
+		return err
 	}
 	if c.Args.ReturnIndices && c.Indices == nil {
 		return errors.New(`return_indices is true but there are no "indices"`)

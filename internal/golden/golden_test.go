@@ -99,7 +99,7 @@ func TestCheckMixed(t *testing.T) {
 }
 
 func TestCheckPanics(t *testing.T) {
-	runners["max_pool9d"] = func(*Case, tensor, *pool.Workers) (tensor, []int64, error) { panic("boom") }
+	runners["max_pool9d"] = func(*Case, tensor, pool.Layout, *pool.Workers) (tensor, []int64, error) { panic("boom") }
 	defer delete(runners, "max_pool9d")
 	c := &Case{Name: "p", Op: "max_pool9d", InputShape: []int{1}, Input: Floats{1}, OutputShape: []int{1}, Output: Floats{1}}
 	if err := Check(c, nil); err == nil || !strings.Contains(err.Error(), "panic: boom") {

@@ -20,19 +20,26 @@ const (
 // the gradient gout of its output, through the pool API (float32), on the
 // workers w: for the operators whose plans are not pool.Plans (those use
 // planners).
-type gradRunner func(c *Case, x tensor, gout []float32, w *pool.Workers) ([]float32, error)
+type gradRunner func(c *Case, x tensor, gout []float32, l pool.Layout, w *pool.Workers) ([]float32, error)
 
 // gradRunners maps a torch.nn.functional name to its gradRunner.
 var gradRunners = map[string]gradRunner{}
 
 // CheckGrad runs the backward of c on the kernels in use, on the workers w
-// (nil: the caller's goroutine), for the case's grad_output, and compares the
+// (nil: the caller's goroutine), in the layout it is recorded in, for the
+// case's grad_output, and compares the
 // gradient with its grad_input: max-type and average pooling exactly (==,
 // NaN equal to NaN: the sign of a zero gradient does not count, as the golden
 // README recommends), LP pooling within |got-want| <= GradATol +
 // GradRTol*|want| with NaN and ±Inf identical. A case without gradients (an
 // error case, or one PyTorch cannot differentiate) passes. It never panics.
-func CheckGrad(c *Case, w *pool.Workers) (err error) {
+func CheckGrad(c *Case, w *pool.Workers) error {
+	l, _ := c.recorded()
+	return CheckGradIn(c, l, w)
+}
+
+// CheckGradIn is CheckGrad with the case's tensors in layout l (see CheckIn).
+func CheckGradIn(c *Case, l pool.Layout, w *pool.Workers) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("backward panic: %v", r)
@@ -44,13 +51,14 @@ func CheckGrad(c *Case, w *pool.Workers) (err error) {
 	if c.IsError() || c.GradInput == nil {
 		return nil
 	}
+	c = c.In(l)
 	x := tensor{Shape: slices.Clone(c.InputShape), Data: slices.Clone(c.Input)}
 	gout := slices.Clone(c.GradOutput)
 	var gin []float32
 	if plan, ok := planners[c.Op]; ok {
-		gin, err = planGrad(plan, c, x, gout, w)
+		gin, err = planGrad(plan, c, x, gout, l, w)
 	} else if run, ok := gradRunners[c.Op]; ok {
-		gin, err = run(c, x, gout, w)
+		gin, err = run(c, x, gout, l, w)
 	} else {
 		return fmt.Errorf("no backward for op %q", c.Op)
 	}
@@ -69,27 +77,29 @@ func CheckGrad(c *Case, w *pool.Workers) (err error) {
 	return nil
 }
 
-// CheckWithGrad is Check, then, when the forward passes, CheckGrad.
-func CheckWithGrad(c *Case, w *pool.Workers) error {
-	if err := Check(c, w); err != nil {
+// CheckWithGrad is CheckIn, then, when the forward passes, CheckGradIn, in
+// layout l.
+func CheckWithGrad(c *Case, l pool.Layout, w *pool.Workers) error {
+	if err := CheckIn(c, l, w); err != nil {
 		return err
 	}
-	return CheckGrad(c, w)
+	return CheckGradIn(c, l, w)
 }
 
-// CheckAllWithGrad checks every case, forward and backward (CheckWithGrad).
-func CheckAllWithGrad(cases []*Case, w *pool.Workers) Summary {
+// CheckAllWithGrad checks every case in layout l, forward and backward
+// (CheckWithGrad).
+func CheckAllWithGrad(cases []*Case, l pool.Layout, w *pool.Workers) Summary {
 	var s Summary
 	for _, c := range cases {
-		s.Add(c, CheckWithGrad(c, w))
+		s.Add(c, CheckWithGrad(c, l, w))
 	}
 	return s
 }
 
 // planGrad plans a case, runs its forward for the indices when the operator
 // has them, and then its Backward.
-func planGrad(plan planner, c *Case, x tensor, gout []float32, w *pool.Workers) ([]float32, error) {
-	p, err := plan(c, x.Shape)
+func planGrad(plan planner, c *Case, x tensor, gout []float32, l pool.Layout, w *pool.Workers) ([]float32, error) {
+	p, err := plan(c, x.Shape, l)
 	if err != nil {
 		return nil, err
 	}

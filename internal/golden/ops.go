@@ -39,8 +39,8 @@ func newOutput(shape []int, x tensor, in []int) (tensor, error) {
 	return tensor{Shape: shape, Data: make([]float32, m)}, nil
 }
 
-// planner makes the pool.Plan of a case for an input shape.
-type planner func(c *Case, shape []int) (*pool.Plan[float32], error)
+// planner makes the pool.Plan of a case for an input shape in layout l.
+type planner func(c *Case, shape []int, l pool.Layout) (*pool.Plan[float32], error)
 
 // planners are the planners of the operators whose plans are pool.Plans
 // (max, avg and LP pooling, adaptive pooling); CheckGrad runs their
@@ -51,8 +51,8 @@ var planners = map[string]planner{}
 // and its forward runner, with indices when withIdx says so.
 func registerPlan(op string, plan planner, withIdx func(a *Args) bool) {
 	planners[op] = plan
-	runners[op] = func(c *Case, x tensor, w *pool.Workers) (tensor, []int64, error) {
-		p, err := plan(c, x.Shape)
+	runners[op] = func(c *Case, x tensor, l pool.Layout, w *pool.Workers) (tensor, []int64, error) {
+		p, err := plan(c, x.Shape, l)
 		return runPlan(p, err, x, withIdx(&c.Args), w)
 	}
 }
@@ -67,7 +67,7 @@ func init() {
 		"max_pool2d": pool.NewMaxPool2d[float32],
 		"max_pool3d": pool.NewMaxPool3d[float32],
 	} {
-		registerPlan(op, func(c *Case, shape []int) (*pool.Plan[float32], error) {
+		registerPlan(op, func(c *Case, shape []int, l pool.Layout) (*pool.Plan[float32], error) {
 			a := &c.Args
 			return fn(shape, pool.MaxPoolOptions{
 				KernelSize: a.KernelSize,
@@ -75,6 +75,7 @@ func init() {
 				Padding:    a.Padding,
 				Dilation:   a.Dilation,
 				CeilMode:   a.CeilMode,
+				Layout:     l,
 			})
 		}, returnIndices)
 	}
@@ -83,7 +84,7 @@ func init() {
 		"avg_pool2d": pool.NewAvgPool2d[float32],
 		"avg_pool3d": pool.NewAvgPool3d[float32],
 	} {
-		registerPlan(op, func(c *Case, shape []int) (*pool.Plan[float32], error) {
+		registerPlan(op, func(c *Case, shape []int, l pool.Layout) (*pool.Plan[float32], error) {
 			a := &c.Args
 			return fn(shape, pool.AvgPoolOptions{
 				KernelSize:      a.KernelSize,
@@ -92,6 +93,7 @@ func init() {
 				CeilMode:        a.CeilMode,
 				CountIncludePad: a.CountIncludePad,
 				DivisorOverride: a.DivisorOverride,
+				Layout:          l,
 			})
 		}, noIndices)
 	}
@@ -99,7 +101,7 @@ func init() {
 		"lp_pool1d": pool.NewLpPool1d[float32],
 		"lp_pool2d": pool.NewLpPool2d[float32],
 	} {
-		registerPlan(op, func(c *Case, shape []int) (*pool.Plan[float32], error) {
+		registerPlan(op, func(c *Case, shape []int, l pool.Layout) (*pool.Plan[float32], error) {
 			a := &c.Args
 			var p float64 // absent: 0, which the API rejects
 			if a.NormType != nil {
@@ -110,6 +112,7 @@ func init() {
 				KernelSize: a.KernelSize,
 				Stride:     a.Stride,
 				CeilMode:   a.CeilMode,
+				Layout:     l,
 			})
 		}, noIndices)
 	}

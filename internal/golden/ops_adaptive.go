@@ -10,8 +10,8 @@ func init() {
 		"adaptive_max_pool2d": pool.NewAdaptiveMaxPool2d[float32],
 		"adaptive_max_pool3d": pool.NewAdaptiveMaxPool3d[float32],
 	} {
-		registerPlan(op, func(c *Case, shape []int) (*pool.Plan[float32], error) {
-			return fn(shape, pool.AdaptiveMaxPoolOptions{OutputSize: outputSize(c.Args.OutputSize)})
+		registerPlan(op, func(c *Case, shape []int, l pool.Layout) (*pool.Plan[float32], error) {
+			return fn(shape, pool.AdaptiveMaxPoolOptions{OutputSize: outputSize(c.Args.OutputSize), Layout: l})
 		}, returnIndices)
 	}
 	for op, fn := range map[string]func([]int, pool.AdaptiveAvgPoolOptions) (*pool.Plan[float32], error){
@@ -19,8 +19,8 @@ func init() {
 		"adaptive_avg_pool2d": pool.NewAdaptiveAvgPool2d[float32],
 		"adaptive_avg_pool3d": pool.NewAdaptiveAvgPool3d[float32],
 	} {
-		registerPlan(op, func(c *Case, shape []int) (*pool.Plan[float32], error) {
-			return fn(shape, pool.AdaptiveAvgPoolOptions{OutputSize: outputSize(c.Args.OutputSize)})
+		registerPlan(op, func(c *Case, shape []int, l pool.Layout) (*pool.Plan[float32], error) {
+			return fn(shape, pool.AdaptiveAvgPoolOptions{OutputSize: outputSize(c.Args.OutputSize), Layout: l})
 		}, noIndices)
 	}
 }

@@ -9,23 +9,24 @@ func init() {
 		"fractional_max_pool2d": pool.NewFractionalMaxPool2d[float32],
 		"fractional_max_pool3d": pool.NewFractionalMaxPool3d[float32],
 	} {
-		plan := func(c *Case, shape []int) (*pool.FractionalPlan[float32], error) {
+		plan := func(c *Case, shape []int, l pool.Layout) (*pool.FractionalPlan[float32], error) {
 			a := &c.Args
 			return fn(shape, pool.FractionalMaxPoolOptions{
 				KernelSize:  a.KernelSize,
 				OutputSize:  outputSize(a.OutputSize),
 				OutputRatio: a.OutputRatio,
+				Layout:      l,
 			})
 		}
-		runners[op] = func(c *Case, x tensor, w *pool.Workers) (tensor, []int64, error) {
-			p, err := plan(c, x.Shape)
+		runners[op] = func(c *Case, x tensor, l pool.Layout, w *pool.Workers) (tensor, []int64, error) {
+			p, err := plan(c, x.Shape, l)
 			if err != nil {
 				return tensor{}, nil, err
 			}
 			return runFractional(p, c, x, c.Args.ReturnIndices, w)
 		}
-		gradRunners[op] = func(c *Case, x tensor, gout []float32, w *pool.Workers) ([]float32, error) {
-			p, err := plan(c, x.Shape)
+		gradRunners[op] = func(c *Case, x tensor, gout []float32, l pool.Layout, w *pool.Workers) ([]float32, error) {
+			p, err := plan(c, x.Shape, l)
 			if err != nil {
 				return nil, err
 			}

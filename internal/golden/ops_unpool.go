@@ -12,17 +12,18 @@ func init() {
 		"max_unpool2d": pool.NewMaxUnpool2d[float32],
 		"max_unpool3d": pool.NewMaxUnpool3d[float32],
 	} {
-		plan := func(c *Case, shape []int) (*pool.UnpoolPlan[float32], error) {
+		plan := func(c *Case, shape []int, l pool.Layout) (*pool.UnpoolPlan[float32], error) {
 			a := &c.Args
 			return fn(shape, pool.MaxUnpoolOptions{
 				KernelSize: a.KernelSize,
 				Stride:     a.Stride,
 				Padding:    a.Padding,
 				OutputSize: outputSize(a.OutputSize),
+				Layout:     l,
 			})
 		}
-		runners[op] = func(c *Case, x tensor, w *pool.Workers) (tensor, []int64, error) {
-			p, err := plan(c, x.Shape)
+		runners[op] = func(c *Case, x tensor, l pool.Layout, w *pool.Workers) (tensor, []int64, error) {
+			p, err := plan(c, x.Shape, l)
 			if err != nil {
 				return tensor{}, nil, err
 			}
@@ -32,8 +33,8 @@ func init() {
 			}
 			return out, nil, p.RunOn(w, out.Data, x.Data, c.Args.UnpoolIndices)
 		}
-		gradRunners[op] = func(c *Case, x tensor, gout []float32, w *pool.Workers) ([]float32, error) {
-			p, err := plan(c, x.Shape)
+		gradRunners[op] = func(c *Case, x tensor, gout []float32, l pool.Layout, w *pool.Workers) ([]float32, error) {
+			p, err := plan(c, x.Shape, l)
 			if err != nil {
 				return nil, err
 			}

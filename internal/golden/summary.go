@@ -40,11 +40,21 @@ func (s *Summary) Merge(o Summary) {
 // String is the summary line "N passed, M failed".
 func (s Summary) String() string { return fmt.Sprintf("%d passed, %d failed", s.Passed, s.Failed) }
 
-// CheckAll checks every case on the workers w (nil: the caller's goroutine).
+// CheckAll checks every case on the workers w (nil: the caller's goroutine),
+// in the layout it is recorded in.
 func CheckAll(cases []*Case, w *pool.Workers) Summary {
 	var s Summary
 	for _, c := range cases {
 		s.Add(c, Check(c, w))
+	}
+	return s
+}
+
+// CheckAllIn is CheckAll with every case in layout l (see CheckIn).
+func CheckAllIn(cases []*Case, l pool.Layout, w *pool.Workers) Summary {
+	var s Summary
+	for _, c := range cases {
+		s.Add(c, CheckIn(c, l, w))
 	}
 	return s
 }

@@ -18,6 +18,7 @@ import (
 	"strings"
 
 	"github.com/simdpool/simdpool"
+	"github.com/simdpool/simdpool/internal/layout"
 	"github.com/simdpool/simdpool/pool"
 	"github.com/simdpool/simdpool/seqpool"
 )
@@ -49,6 +50,43 @@ type Case struct {
 	// Seed of the input data: the case's 1-based position in the suite, as
 	// the peers' harness uses (../shared/peers), so both fill identical data.
 	Seed uint64 `json:"-"`
+	// Layout is the layout the case runs in (In): InputShape stays the
+	// logical (N, C, spatial...) shape, and a channels-last plan's input is
+	// (N, spatial..., C), filled with the same values in memory order.
+	Layout pool.Layout `json:"-"`
+}
+
+// In returns the case run in layout l.
+func (c Case) In(l pool.Layout) Case {
+	c.Layout = l
+	return c
+}
+
+// PlanShape is the input shape the case's plan takes: InputShape, or its
+// channels-last form.
+func (c Case) PlanShape() []int {
+	if c.Layout == pool.ChannelsLast {
+		return layout.Shape(c.InputShape, c.dims())
+	}
+	return c.InputShape
+}
+
+// dims is the number of spatial dimensions of the case's operator.
+func (c Case) dims() int {
+	for d := 1; d <= 3; d++ {
+		if strings.HasSuffix(c.Op, strconv.Itoa(d)+"d") {
+			return d
+		}
+	}
+	return len(c.InputShape) - 2
+}
+
+// ChannelsLastCases are cases beyond the suite that only the channels-last
+// layout makes interesting: C3, the ResNet stem's max pooling on an image's
+// three channels (the narrow kernels' case).
+func ChannelsLastCases() []Case {
+	return []Case{{Name: "C3", What: "max pool over an image's 3 channels", Op: "max_pool2d", InputShape: []int{1, 3, 224, 224},
+		Args: Args{KernelSize: []int{3, 3}, Stride: []int{2, 2}, Padding: []int{1, 1}}, Seed: 13, Layout: pool.ChannelsLast}}
 }
 
 // Ops lists the operators a case may name: the pooling operators, then the
@@ -92,8 +130,18 @@ func parse(data []byte) ([]Case, error) {
 
 // Select returns the suite cases named in a comma-separated list (e.g.
 // "S1,S4"; case-insensitive, in the order given), or all of them for "".
-func Select(names string) ([]Case, error) {
+func Select(names string) ([]Case, error) { return SelectIn(names, pool.ChannelsFirst) }
+
+// SelectIn is Select with the cases in layout l; channels-last, the cases of
+// ChannelsLastCases follow the suite's.
+func SelectIn(names string, l pool.Layout) ([]Case, error) {
 	all := Cases()
+	if l == pool.ChannelsLast {
+		all = append(all, ChannelsLastCases()...)
+	}
+	for i := range all {
+		all[i].Layout = l
+	}
 	if strings.TrimSpace(names) == "" {
 		return all, nil
 	}
@@ -149,6 +197,9 @@ func Shape(s []int) string {
 // Check reports whether the case can be planned, without allocating its buffers.
 func (c Case) Check() error {
 	var err error
+	if c.isSeq() && c.Layout == pool.ChannelsLast {
+		return fmt.Errorf("%s is a sequence pooling: it has no channels-last layout", c.Op)
+	}
 	if c.isSeq() {
 		_, err = c.SeqPlan()
 	} else {
@@ -164,15 +215,15 @@ func (c Case) Plan() (*pool.Plan[float32], error) { return PlanOf[float32](c) }
 // PlanOf builds the pool plan of a case for elements of type T.
 func PlanOf[T pool.Float](c Case) (*pool.Plan[T], error) {
 	a := c.Args
-	maxo := pool.MaxPoolOptions{KernelSize: a.KernelSize, Stride: a.Stride, Padding: a.Padding, Dilation: a.Dilation, CeilMode: a.CeilMode}
+	maxo := pool.MaxPoolOptions{KernelSize: a.KernelSize, Stride: a.Stride, Padding: a.Padding, Dilation: a.Dilation, CeilMode: a.CeilMode, Layout: c.Layout}
 	avgo := pool.AvgPoolOptions{KernelSize: a.KernelSize, Stride: a.Stride, Padding: a.Padding, CeilMode: a.CeilMode,
-		CountIncludePad: a.CountIncludePad, DivisorOverride: a.DivisorOverride}
+		CountIncludePad: a.CountIncludePad, DivisorOverride: a.DivisorOverride, Layout: c.Layout}
 	var lpo pool.LpPoolOptions
 	if strings.HasPrefix(c.Op, "lp_pool") {
 		if a.NormType == nil {
 			return nil, fmt.Errorf("%s: norm_type is required", c.Op)
 		}
-		lpo = pool.LpPoolOptions{NormType: *a.NormType, KernelSize: a.KernelSize, Stride: a.Stride, CeilMode: a.CeilMode}
+		lpo = pool.LpPoolOptions{NormType: *a.NormType, KernelSize: a.KernelSize, Stride: a.Stride, CeilMode: a.CeilMode, Layout: c.Layout}
 	}
 	if c.isSeq() {
 		return nil, fmt.Errorf("%s is a sequence pooling: see SeqPlan", c.Op)
@@ -180,7 +231,7 @@ func PlanOf[T pool.Float](c Case) (*pool.Plan[T], error) {
 	if err := c.checkArgs(); err != nil {
 		return nil, err
 	}
-	s := c.InputShape
+	s := c.PlanShape()
 	switch c.Op {
 	case "max_pool1d":
 		return pool.NewMaxPool1d[T](s, maxo)
@@ -201,7 +252,7 @@ func PlanOf[T pool.Float](c Case) (*pool.Plan[T], error) {
 	case "lp_pool3d":
 		return pool.NewLpPool3d[T](s, lpo)
 	case "adaptive_avg_pool2d":
-		return pool.NewAdaptiveAvgPool2d[T](s, pool.AdaptiveAvgPoolOptions{OutputSize: a.OutputSize})
+		return pool.NewAdaptiveAvgPool2d[T](s, pool.AdaptiveAvgPoolOptions{OutputSize: a.OutputSize, Layout: c.Layout})
 	}
 	return nil, fmt.Errorf("unknown op %q (known: %s)", c.Op, strings.Join(Ops, ", "))
 }
