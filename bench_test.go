@@ -42,6 +42,28 @@ func BenchmarkSuite(b *testing.B) {
 	}
 }
 
+// BenchmarkSweep times suite.SweepCases, max 3x3 s2 p1 and average 3x3 s1 p1
+// over planes of 14 to 448 and batches 1 and 8, with every implementation
+// this machine runs and the memory copy of the same bytes, as
+// BenchmarkSweep/max3s2/p56/n8/impl=avx512:
+//
+//	go test -run '^$' -bench Sweep -benchtime 100ms -count 6 . > sweep.txt
+//	benchstat -col /impl sweep.txt
+func BenchmarkSweep(b *testing.B) {
+	for _, c := range suite.SweepCases() {
+		b.Run(c.Name, func(b *testing.B) {
+			all, err := suite.New(c)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, isa := range simdpool.Available() {
+				b.Run("impl="+string(isa), func(b *testing.B) { benchOp(b, all, isa, nil) })
+			}
+			b.Run("impl=memcpy", func(b *testing.B) { benchCopy(b, all.Bytes()) })
+		})
+	}
+}
+
 // benchCase times case c with every implementation, on one and two workers,
 // and the memory copy of the same bytes; it returns c's operator.
 func benchCase(b *testing.B, c suite.Case) *suite.Operator {

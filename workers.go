@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"runtime"
 	"sync/atomic"
+	"time"
 )
 
 // Workers is a set of goroutines that Programs run on (RunOn), created and
@@ -42,12 +44,13 @@ type Task interface {
 	Unit(u int)
 }
 
-// run is one Parallel call: the task and the next unit to take.
+// run is one Parallel call: the task, the next unit to take, and the
+// workers helping that have not finished.
 type run struct {
-	t     Task
-	units int
-	next  atomic.Int64
-	wg    sync.WaitGroup // the workers helping
+	t       Task
+	units   int
+	next    atomic.Int64
+	helping atomic.Int32
 }
 
 // help takes units until none is left.
@@ -85,11 +88,43 @@ func NewWorkers(n int) (*Workers, error) {
 // makes itself idle again; it ends when its wake channel is closed.
 func (w *Workers) loop(wk *worker) {
 	defer w.done.Done()
-	for r := range wk.wake {
+	for {
+		r, ok := wk.next()
+		if !ok {
+			return
+		}
 		r.help()
-		r.wg.Done()
-		w.idle <- wk
+		w.idle <- wk // idle before the run ends, so that the next run finds it
+		r.helping.Add(-1)
 	}
+}
+
+// spinTime is how long an idle worker polls for its next run before it
+// blocks: a run handed over meanwhile starts at once, where waking a blocked
+// goroutine takes tens of microseconds (more on a VM whose idle vCPU halts),
+// as long as a whole run of a small plan. The thread pools of the peers spin
+// likewise.
+const spinTime = 100 * time.Microsecond
+
+// next waits for the worker's next run (false: the set is closed), polling
+// for spinTime first; it yields its core to other goroutines as it polls.
+func (wk *worker) next() (*run, bool) {
+	start := time.Now()
+	for i := 1; ; i++ {
+		select {
+		case r, ok := <-wk.wake:
+			return r, ok
+		default:
+		}
+		if i%16 == 0 {
+			if time.Since(start) > spinTime {
+				break
+			}
+			runtime.Gosched()
+		}
+	}
+	r, ok := <-wk.wake
+	return r, ok
 }
 
 // Size is the number of goroutines a run may use (the caller's included).
@@ -124,14 +159,18 @@ func (w *Workers) Parallel(units int, t Task) {
 	for k := min(w.n-1, units-1); k > 0 && !w.closed.Load(); k-- {
 		select {
 		case wk := <-w.idle:
-			r.wg.Add(1)
+			r.helping.Add(1)
 			wk.wake <- r
 		default:
 			k = 0 // none idle: the caller does the rest
 		}
 	}
 	r.help()
-	r.wg.Wait()
+	// The helpers finish their last unit: wait by polling, as blocking would
+	// make the last helper wake the caller (see spinTime).
+	for r.helping.Load() != 0 {
+		runtime.Gosched()
+	}
 	r.t = nil
 	w.runs.Put(r)
 }

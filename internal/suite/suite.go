@@ -89,6 +89,36 @@ func ChannelsLastCases() []Case {
 		Args: Args{KernelSize: []int{3, 3}, Stride: []int{2, 2}, Padding: []int{1, 1}}, Seed: 13, Layout: pool.ChannelsLast}}
 }
 
+// SweepPlanes and SweepBatches are the plane sizes and batches of SweepCases.
+var (
+	SweepPlanes  = []int{14, 28, 56, 112, 224, 448}
+	SweepBatches = []int{1, 8}
+)
+
+// SweepCases are the suite's two commonest windows over square planes of
+// every size in SweepPlanes and the batches of SweepBatches, 16 channels:
+// max 3x3 stride 2 padding 1 (S1's) and average 3x3 stride 1 padding 1
+// (S4's, the padding excluded), named e.g. max3s2/p56/n8.
+func SweepCases() []Case {
+	exclude := false
+	var cs []Case
+	for _, op := range []struct {
+		name, op string
+		args     Args
+	}{
+		{"max3s2", "max_pool2d", Args{KernelSize: []int{3}, Stride: []int{2}, Padding: []int{1}}},
+		{"avg3s1", "avg_pool2d", Args{KernelSize: []int{3}, Stride: []int{1}, Padding: []int{1}, CountIncludePad: &exclude}},
+	} {
+		for _, p := range SweepPlanes {
+			for _, n := range SweepBatches {
+				cs = append(cs, Case{Name: fmt.Sprintf("%s/p%d/n%d", op.name, p, n), What: "sweep", Op: op.op,
+					InputShape: []int{n, 16, p, p}, Args: op.args, Seed: uint64(len(cs) + 1)})
+			}
+		}
+	}
+	return cs
+}
+
 // Ops lists the operators a case may name: the pooling operators, then the
 // sequence poolings.
 var Ops = append([]string{

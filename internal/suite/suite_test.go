@@ -21,6 +21,20 @@ func TestSuiteBuilds(t *testing.T) {
 	}
 }
 
+func TestSweepCasesBuild(t *testing.T) {
+	cs := SweepCases()
+	require.Len(t, cs, 2*len(SweepPlanes)*len(SweepBatches))
+	names := map[string]bool{}
+	for _, c := range cs {
+		require.NoError(t, c.Check(), c.Name)
+		p, err := c.Plan()
+		require.NoError(t, err, c.Name)
+		assert.Equal(t, c.InputShape, p.InputShape(), c.Name)
+		assert.False(t, names[c.Name], "duplicate name %s", c.Name)
+		names[c.Name] = true
+	}
+}
+
 func TestOperatorRunsWithoutAllocating(t *testing.T) {
 	cs, err := Select("S5,s6,S4")
 	require.NoError(t, err)
