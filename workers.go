@@ -3,8 +3,8 @@ package simdpool
 import (
 	"errors"
 	"fmt"
-	"sync"
 	"runtime"
+	"sync"
 	"sync/atomic"
 	"time"
 )
