@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/bits"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -22,7 +23,9 @@ type chanPlan[T Elem] struct {
 	images, c int
 	batch     int        // images per batch (at most maxBatch: the images to redo are the bits of a uint64)
 	steps     []chanStep // the classes, one kernel call per batch each; nil: every image exactly
+	bands     []int      // steps[bands[b]:bands[b+1]] are band b's, its output rows (RunOn's units for few images)
 	bufs      sync.Pool  // *exactBufs[T] of exactImage
+	bandJobs  sync.Pool  // *bandJob[T]: runBands', reused
 	kernels   []kernelID // the kernels of the steps, for Kernels
 	exactOnly bool       // no kernel fits: exactImage for every image
 	scan      kernelID   // max: the global max kernel that checks each image for NaNs first (noKernel: the kernels look for them)
@@ -65,23 +68,33 @@ func (p *Program[T]) planChannelsLast(w winOp[T]) {
 		return
 	}
 	wcs = tiles(wcs, p.tileCols(), g.W.Stride)
-	for _, dc := range dcs {
-		for _, hc := range hcs {
-			for _, wc := range wcs {
-				st := chanStep{kernel: id}
-				if dc.k1 <= dc.k0 || hc.k1 <= hc.k0 || wc.k1 <= wc.k0 {
-					st.kernel = noKernel
+	nb := min(maxBands, g.H.Out)
+	rows := max(1, (g.H.Out+nb-1)/max(nb, 1))
+	hcs = splitAt(hcs, rows, g.H.Stride)
+	cl.bands = []int{0}
+	for b := 0; b*rows < g.H.Out; b++ {
+		for _, dc := range dcs {
+			for _, hc := range hcs {
+				if hc.o0/rows != b {
+					continue
 				}
-				p.classArgs(&st.a, dc, hc, wc)
-				if w.chanPost != nil && (kop == kSum || kop == kSumSq) {
-					w.chanPost(&st.a, g, dc, hc, wc)
+				for _, wc := range wcs {
+					st := chanStep{kernel: id}
+					if dc.k1 <= dc.k0 || hc.k1 <= hc.k0 || wc.k1 <= wc.k0 {
+						st.kernel = noKernel
+					}
+					p.classArgs(&st.a, dc, hc, wc)
+					if w.chanPost != nil && (kop == kSum || kop == kSumSq) {
+						w.chanPost(&st.a, g, dc, hc, wc)
+					}
+					if ki := info(id); ki.lanes > 1 && cl.c < ki.lanes {
+						st.a.setNarrow(ki, es)
+					}
+					cl.steps = append(cl.steps, st)
 				}
-				if ki := info(id); ki.lanes > 1 && cl.c < ki.lanes {
-					st.a.setNarrow(ki, es)
-				}
-				cl.steps = append(cl.steps, st)
 			}
 		}
+		cl.bands = append(cl.bands, len(cl.steps))
 	}
 	cl.kernels = []kernelID{id}
 	if kop == kMax || kop == kMaxIdx {
@@ -131,6 +144,26 @@ func (p *Program[T]) tileCols() int {
 	rows := ((g.H.Kernel-1)*g.H.Dilation + 1) * ((g.D.Kernel-1)*g.D.Dilation + 1)
 	seg := l1Bytes / (rows * g.Channels * size[T]()) // input pixels of a row's part
 	return max(2, (seg-(g.W.Kernel-1)*g.W.Dilation-1)/g.W.Stride+1)
+}
+
+// maxBands bounds the bands of output rows a channels-last Program's steps
+// are grouped in: the units RunOn shares among workers when the images are
+// fewer than its workers (runBands).
+const maxBands = 8
+
+// splitAt splits the classes of cs at every multiple of n outputs, so that
+// each piece lies in one band of n outputs.
+func splitAt(cs []axisClass, n, stride int) []axisClass {
+	var out []axisClass
+	for _, c := range cs {
+		for o := c.o0; o < c.o1; {
+			t := c
+			t.o0, t.o1, t.start = o, min((o/n+1)*n, c.o1), c.start+(o-c.o0)*stride
+			out = append(out, t)
+			o = t.o1
+		}
+	}
+	return out
 }
 
 // tiles splits each class of cs into runs of at most n outputs.
@@ -308,6 +341,60 @@ func (p *Program[T]) runChannelsLast(dst []T, idx []int64, src []T, lo, hi int) 
 		}
 		for ; redo != 0; redo &= redo - 1 {
 			p.exactImage(dst, idx, src, m0+bits.TrailingZeros64(redo))
+		}
+	}
+}
+
+// bandJob is a RunOn of a channels-last Program over fewer images than its
+// workers take units: unit u runs the steps of band u%bands over image
+// u/bands (and, when the Program scans images for NaNs, scans that share of
+// the image's input); the images with a NaN are then computed exactly.
+type bandJob[T Elem] struct {
+	p        *Program[T]
+	dst, src []T
+	idx      []int64
+	redo     atomic.Uint64 // the images to compute exactly
+}
+
+// runBands is RunOn in bands (see bandJob), for at most maxBatch images.
+func (p *Program[T]) runBands(w *Workers, dst []T, idx []int64, src []T) {
+	j, _ := p.cl.bandJobs.Get().(*bandJob[T])
+	if j == nil {
+		j = &bandJob[T]{p: p}
+	}
+	j.dst, j.idx, j.src = dst, idx, src
+	j.redo.Store(0)
+	w.Parallel(p.cl.images*(len(p.cl.bands)-1), j)
+	for redo := j.redo.Load(); redo != 0; redo &= redo - 1 {
+		p.exactImage(dst, idx, src, bits.TrailingZeros64(redo))
+	}
+	j.dst, j.idx, j.src = nil, nil, nil
+	p.cl.bandJobs.Put(j)
+}
+
+func (j *bandJob[T]) Unit(u int) {
+	p, cl := j.p, j.p.cl
+	nb := len(cl.bands) - 1
+	m, b := u/nb, u%nb
+	inImage, outImage, es := p.g.InPlane()*cl.c, p.g.OutPlane()*cl.c, size[T]()
+	in, out := unsafe.Pointer(&j.src[m*inImage]), unsafe.Pointer(&j.dst[m*outImage])
+	var x unsafe.Pointer
+	if j.idx != nil {
+		x = unsafe.Pointer(&j.idx[m*outImage])
+	}
+	if lo, hi := b*inImage/nb, (b+1)*inImage/nb; cl.scan != noKernel && hi > lo {
+		var mx T
+		callGlobal(cl.scan, unsafe.Pointer(&mx), unsafe.Add(in, lo*es), 1, hi-lo)
+		if mx != mx {
+			j.redo.Or(1 << m)
+		}
+	}
+	for i := cl.bands[b]; i < cl.bands[b+1]; i++ {
+		st := &cl.steps[i]
+		if st.kernel == noKernel {
+			chanNoTaps[T](&st.a, out, x, 1)
+		} else if callChan(st.kernel, &st.a, in, out, x, 1) < 1 {
+			j.redo.Or(1 << m) // a NaN: its outputs are anything until then
 		}
 	}
 }

@@ -208,7 +208,17 @@ func (p *Program[T]) RunOn(w *Workers, dst []T, idx []int64, src []T) error {
 	if w != nil && w.closed.Load() {
 		return ErrWorkersClosed
 	}
-	units := w.Units(p.Planes(), (p.inLen+p.outLen)*size[T]())
+	bytes := (p.inLen + p.outLen) * size[T]()
+	units := w.Units(p.Planes(), bytes)
+	if cl := p.cl; cl != nil && !cl.exactOnly && len(cl.bands) > 2 && cl.images <= maxBatch &&
+		units < w.Units(cl.images*(len(cl.bands)-1), bytes) {
+		// Fewer channels-last images than units: bands of output rows.
+		if err := p.check(dst, idx, src); err != nil || p.outLen == 0 {
+			return err
+		}
+		p.runBands(w, dst, idx, src)
+		return nil
+	}
 	if units == 1 {
 		return p.Run(dst, idx, src)
 	}

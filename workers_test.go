@@ -12,8 +12,8 @@ import (
 	"github.com/simdpool/simdpool/internal/race"
 )
 
-// TestRunOnSameResults runs random Programs of every op on 1, 2, 3 and 7
-// workers and requires the outputs of Run, bit for bit.
+// TestRunOnSameResults runs random Programs of every op, in both layouts, on
+// 1, 2, 3 and 7 workers and requires the outputs of Run, bit for bit.
 func TestRunOnSameResults(t *testing.T) {
 	for _, n := range []int{1, 2, 3, 7} {
 		w, err := NewWorkers(n)
@@ -24,6 +24,10 @@ func TestRunOnSameResults(t *testing.T) {
 		for i := range 120 {
 			g := randGeometry(r, i)
 			g.Planes = 1 + r.IntN(12)
+			if i%2 == 1 { // channels-last, mostly fewer images than units: RunOn's bands
+				g.Channels = 1 + r.IntN(19)
+				g.Planes = g.Channels * (1 + r.IntN(3))
+			}
 			c := newCase[float32](t, r, ops[i%4], g)
 			src := make([]float32, c.prog.InputLen())
 			fill(r, src, i%3 == 0)
@@ -144,7 +148,8 @@ func TestRunOnAllocs(t *testing.T) {
 	g := Geometry{Planes: 8, D: Unit}
 	g.H, _ = axisOf(32, 3, 2, 1, 1, false)
 	g.W, _ = axisOf(32, 3, 2, 1, 1, false)
-	for _, withIdx := range []bool{false, true} {
+	for i, withIdx := range []bool{false, true, false, true} {
+		g.Channels = 8 * (i / 2) // then one channels-last image: bands
 		p, err := NewMax[float32](g, withIdx)
 		require.NoError(t, err)
 		src, dst := make([]float32, p.InputLen()), make([]float32, p.OutputLen())
@@ -155,7 +160,7 @@ func TestRunOnAllocs(t *testing.T) {
 		require.NoError(t, p.RunOn(w, dst, idx, src)) // warm the pools
 		allocs := testing.AllocsPerRun(50, func() { _ = p.RunOn(w, dst, idx, src) })
 		if !race.Enabled { // its sync.Pool drops items at random
-			require.Zero(t, allocs, "RunOn allocates (with index: %v)", withIdx)
+			require.Zero(t, allocs, "RunOn allocates (with index: %v, channels %d)", withIdx, g.Channels)
 		}
 	}
 }
