@@ -178,7 +178,7 @@ func (w *Workers) Parallel(units int, t Task) {
 // defaultMinShare is the least traffic (input plus output bytes) a
 // Program's run shares among workers by default: below it, waking a worker
 // costs about what it saves.
-const defaultMinShare = 1 << 20
+const defaultMinShare = 128 << 10
 
 // Units returns how many units of whole planes a run of planes planes moving
 // bytes bytes (input plus output) should be split into on w: 1 (run on the
@@ -193,7 +193,7 @@ func (w *Workers) Units(planes, bytes int) int {
 
 // SetMinShare sets the least traffic (input plus output bytes) of a
 // Program's run that its workers share: smaller runs run on their caller
-// alone. The default is 1 MiB; 0 shares every run of two planes or more.
+// alone. The default is 128 KiB; 0 shares every run of two units or more.
 func (w *Workers) SetMinShare(bytes int) { w.share.Store(int64(bytes)) }
 
 // unitsPerWorker is how many units a run is split into per worker, so that
