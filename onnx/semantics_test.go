@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/simdpool/simdpool/internal/race"
 	"github.com/stretchr/testify/require"
 )
 
@@ -198,13 +199,13 @@ func TestRunDoesNotAllocate(t *testing.T) {
 	require.NoError(t, err)
 	n := shapeLen(p.OutputShape())
 	y, idx := make([]float32, n), make([]int64, n)
-	require.Zero(t, testing.AllocsPerRun(20, func() { _ = p.Run(y, x) }))
-	require.Zero(t, testing.AllocsPerRun(20, func() { _ = p.RunWithIndices(y, idx, x) }))
+	race.NoAllocs(t, 20, func() { _ = p.Run(y, x) })
+	race.NoAllocs(t, 20, func() { _ = p.RunWithIndices(y, idx, x) })
 	u, err := NewMaxUnpool[float32](p.OutputShape(), shape, MaxUnpoolAttrs{KernelShape: []int{3, 3}})
 	require.NoError(t, err)
 	out := make([]float32, len(x))
 	clear(idx)
-	require.Zero(t, testing.AllocsPerRun(20, func() { _ = u.Run(out, y, idx) }))
+	race.NoAllocs(t, 20, func() { _ = u.Run(out, y, idx) })
 }
 
 // requireArg checks that err is an *Error naming arg.

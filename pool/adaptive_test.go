@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/simdpool/simdpool/internal/race"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -428,8 +429,8 @@ func TestAdaptiveRunDoesNotAllocate(t *testing.T) {
 		require.NoError(t, err)
 		src := make([]float32, maxp.inLen)
 		dst, idx := make([]float32, maxp.outLen), make([]int64, maxp.outLen)
-		assert.Zero(t, testing.AllocsPerRun(10, func() { _ = maxp.RunWithIndices(dst, idx, src) }), "%v -> %v", c.shape, c.out)
-		assert.Zero(t, testing.AllocsPerRun(10, func() { _ = maxp.Run(dst, src) }), "%v -> %v", c.shape, c.out)
-		assert.Zero(t, testing.AllocsPerRun(10, func() { _ = avgp.Run(dst, src) }), "%v -> %v", c.shape, c.out)
+		race.NoAllocs(t, 10, func() { _ = maxp.RunWithIndices(dst, idx, src) }, "%v -> %v", c.shape, c.out)
+		race.NoAllocs(t, 10, func() { _ = maxp.Run(dst, src) }, "%v -> %v", c.shape, c.out)
+		race.NoAllocs(t, 10, func() { _ = avgp.Run(dst, src) }, "%v -> %v", c.shape, c.out)
 	}
 }

@@ -159,9 +159,7 @@ func TestBackwardDoesNotAllocate(t *testing.T) {
 	check := func(name string, run func() error) {
 		t.Helper()
 		require.NoError(t, run(), name)
-		if !race.Enabled {
-			assert.Zero(t, testing.AllocsPerRun(20, func() { _ = run() }), name)
-		}
+		race.NoAllocs(t, 20, func() { _ = run() }, name)
 	}
 	plans := map[string]func() (*pool.Plan[float32], error){
 		"max overlapping": func() (*pool.Plan[float32], error) {

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/simdpool/simdpool/internal/race"
 	"github.com/simdpool/simdpool/pool"
 )
 
@@ -346,14 +347,14 @@ func TestFractionalZeroAllocs(t *testing.T) {
 	dst, idx := make([]float32, 2*3*60), make([]int64, 2*3*60)
 	require.NoError(t, p.Run(dst, idx, src, samples))
 	require.NoError(t, p.RunSeeded(dst, idx, src, 3))
-	assert.Zero(t, testing.AllocsPerRun(10, func() { _ = p.Run(dst, idx, src, samples) }))
-	assert.Zero(t, testing.AllocsPerRun(10, func() { _ = p.Run(dst, nil, src, samples) }))
-	assert.Zero(t, testing.AllocsPerRun(10, func() { _ = p.RunSeeded(dst, idx, src, 3) }))
+	race.NoAllocs(t, 10, func() { _ = p.Run(dst, idx, src, samples) })
+	race.NoAllocs(t, 10, func() { _ = p.Run(dst, nil, src, samples) })
+	race.NoAllocs(t, 10, func() { _ = p.RunSeeded(dst, idx, src, 3) })
 	p64, err := pool.NewFractionalMaxPool2d[float64]([]int{3, 9, 9}, pool.FractionalMaxPoolOptions{KernelSize: []int{3}, OutputRatio: []float64{0.5}})
 	require.NoError(t, err)
 	src64, dst64 := make([]float64, 3*81), make([]float64, 3*16)
 	require.NoError(t, p64.RunSeeded(dst64, nil, src64, 3))
-	assert.Zero(t, testing.AllocsPerRun(10, func() { _ = p64.RunSeeded(dst64, nil, src64, 3) }))
+	race.NoAllocs(t, 10, func() { _ = p64.RunSeeded(dst64, nil, src64, 3) })
 }
 
 // Random, mostly invalid, configurations never panic; valid ones give

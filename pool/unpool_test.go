@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/simdpool/simdpool/internal/race"
 	"github.com/simdpool/simdpool/pool"
 )
 
@@ -245,7 +246,7 @@ func TestMaxUnpoolZeroAllocs(t *testing.T) {
 		idx[i] = int64(i % 24 * 8)
 	}
 	require.NoError(t, p.Run(dst, src, idx))
-	assert.Zero(t, testing.AllocsPerRun(10, func() { _ = p.Run(dst, src, idx) }))
+	race.NoAllocs(t, 10, func() { _ = p.Run(dst, src, idx) })
 	p64, err := pool.NewMaxUnpool1d[float64]([]int{5, 7}, pool.MaxUnpoolOptions{KernelSize: []int{3}, Stride: []int{2}})
 	require.NoError(t, err)
 	src64, idx64, dst64 := make([]float64, 35), make([]int64, 35), make([]float64, 5*15)
@@ -253,7 +254,7 @@ func TestMaxUnpoolZeroAllocs(t *testing.T) {
 		idx64[i] = int64(i % 7 * 2)
 	}
 	require.NoError(t, p64.Run(dst64, src64, idx64))
-	assert.Zero(t, testing.AllocsPerRun(10, func() { _ = p64.Run(dst64, src64, idx64) }))
+	race.NoAllocs(t, 10, func() { _ = p64.Run(dst64, src64, idx64) })
 }
 
 // Random, mostly valid, configurations and indices never panic; plan errors

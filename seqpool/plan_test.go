@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/simdpool/simdpool/internal/race"
 	"github.com/simdpool/simdpool/seqpool"
 )
 
@@ -220,11 +221,11 @@ func TestRunDoesNotAllocate(t *testing.T) {
 			for i := range 15 {
 				mask[i] = true
 			}
-			assert.Zero(t, testing.AllocsPerRun(20, func() {
+			race.NoAllocs(t, 20, func() {
 				if err := p.Run(dst, x, mask); err != nil {
 					t.Fatal(err)
 				}
-			}), "%v H=%d", op, h)
+			}, "%v H=%d", op, h)
 		}
 	}
 }

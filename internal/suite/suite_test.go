@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/simdpool/simdpool"
+	"github.com/simdpool/simdpool/internal/race"
 )
 
 func TestSuiteBuilds(t *testing.T) {
@@ -46,15 +47,14 @@ func TestOperatorRunsWithoutAllocating(t *testing.T) {
 		for _, v := range o.In {
 			require.True(t, v >= -2 && v < 2)
 		}
-		allocs := testing.AllocsPerRun(10, func() {
+		race.NoAllocs(t, 10, func() {
 			if err := o.Run(); err != nil {
 				t.Fatal(err)
 			}
-		})
-		assert.Zero(t, allocs, c.Name)
+		}, c.Name)
 		cp := NewCopy(o.Bytes())
 		assert.InDelta(t, o.Bytes(), cp.Bytes(), 4)
-		assert.Zero(t, testing.AllocsPerRun(10, cp.Run))
+		race.NoAllocs(t, 10, cp.Run)
 	}
 }
 
@@ -120,11 +120,11 @@ func TestSequencePoolingCases(t *testing.T) {
 		for _, m := range o.Mask {
 			require.Equal(t, int64(1), m)
 		}
-		assert.Zero(t, testing.AllocsPerRun(10, func() {
+		race.NoAllocs(t, 10, func() {
 			if err := o.Run(); err != nil {
 				t.Fatal(err)
 			}
-		}))
+		})
 		_, err = c.Plan()
 		assert.ErrorContains(t, err, "is a sequence pooling")
 	}
@@ -156,7 +156,7 @@ func TestBackwardRunsWithoutAllocating(t *testing.T) {
 		for _, isa := range b.ISAs() {
 			bi, err := b.For(isa)
 			require.NoError(t, err)
-			assert.Zero(t, testing.AllocsPerRun(5, func() { require.NoError(t, bi.Run()) }), "%s on %s", c.Name, isa)
+			race.NoAllocs(t, 5, func() { require.NoError(t, bi.Run()) }, "%s on %s", c.Name, isa)
 		}
 	}
 	cs, err = Select("S6")
