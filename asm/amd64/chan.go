@@ -1051,58 +1051,11 @@ func (g *cg) storeIdx(rel VecVirtual, pixIx Op, pix GPVirtual, m Mem, nm *narrow
 		VMOVQ(pix, x)
 		VPBROADCASTQ(x, b)
 	}
-	if v.f64() {
-		VPADDQ(b, rel, rel)
-		switch {
-		case nm == nil && v.z:
-			VMOVDQU64(rel, m)
-		case nm == nil:
-			VMOVDQU(rel, m)
-		case v.z:
-			VMOVDQU64(rel, nm.ks, m)
-		default:
-			VPMASKMOVQ(rel, nm.ms, m)
-		}
-		return
-	}
-	lo, hi := v.vec(), v.vec()
-	if v.z {
-		h := YMM()
-		VEXTRACTI32X8(Imm(1), rel, h)
-		VPMOVSXDQ(rel.AsY(), lo)
-		VPMOVSXDQ(h, hi)
-		VPADDQ(b, lo, lo)
-		VPADDQ(b, hi, hi)
-		if nm == nil {
-			VMOVDQU64(lo, m)
-			VMOVDQU64(hi, m.Offset(64))
-			return
-		}
-		kh := K()
-		KSHIFTRW(Imm(8), nm.ks, kh)
-		VMOVDQU64(lo, nm.ks, m)
-		VMOVDQU64(hi, kh, m.Offset(64))
-		return
-	}
-	h := XMM()
-	VEXTRACTI128(Imm(1), rel, h)
-	VPMOVSXDQ(rel.AsX(), lo)
-	VPMOVSXDQ(h, hi)
-	VPADDQ(b, lo, lo)
-	VPADDQ(b, hi, hi)
 	if nm == nil {
-		VMOVDQU(lo, m)
-		VMOVDQU(hi, m.Offset(32))
+		storeIndices(v, rel, b, m, nil, nil)
 		return
 	}
-	// The store mask of 8 int32 lanes, widened to two masks of 4 int64 lanes.
-	ml, mh := v.vec(), v.vec()
-	hm := XMM()
-	VEXTRACTI128(Imm(1), nm.ms, hm)
-	VPMOVSXDQ(nm.ms.AsX(), ml)
-	VPMOVSXDQ(hm, mh)
-	VPMASKMOVQ(lo, ml, m)
-	VPMASKMOVQ(hi, mh, m.Offset(32))
+	storeIndices(v, rel, b, m, nm.ks, nm.ms)
 }
 
 // VMOVDQU64orU loads a vector of integers: VMOVDQU64 with AVX-512, VMOVDQU

@@ -233,3 +233,67 @@ func (v vx) iadd(a, b Op, dst VecVirtual) {
 		VPADDD(a, b, dst)
 	}
 }
+
+// storeIndices stores the index lanes of x as int64 at at, plus base (an
+// int64 vector; nil: none), under the store mask k (AVX-512) or ms (AVX2: a
+// lane mask as wide as x's lanes) when there is one: int64 lanes as they
+// are, int32 lanes (float32 kernels) widened in two halves.
+func storeIndices(v vx, x, base VecVirtual, at Mem, k OpmaskVirtual, ms VecVirtual) {
+	masked := k != nil || ms != nil
+	if v.f64() {
+		if base != nil {
+			VPADDQ(base, x, x)
+		}
+		switch {
+		case !masked && v.z:
+			VMOVDQU64(x, at)
+		case !masked:
+			VMOVDQU(x, at)
+		case v.z:
+			VMOVDQU64(x, k, at)
+		default:
+			VPMASKMOVQ(x, ms, at)
+		}
+		return
+	}
+	lo, hi := v.vec(), v.vec()
+	widen := func() {
+		if base != nil {
+			VPADDQ(base, lo, lo)
+			VPADDQ(base, hi, hi)
+		}
+	}
+	if v.z {
+		h := YMM()
+		VEXTRACTI32X8(Imm(1), x, h)
+		VPMOVSXDQ(x.AsY(), lo)
+		VPMOVSXDQ(h, hi)
+		widen()
+		if !masked {
+			VMOVDQU64(lo, at)
+			VMOVDQU64(hi, at.Offset(64))
+			return
+		}
+		kh := K()
+		KSHIFTRW(Imm(8), k, kh)
+		VMOVDQU64(lo, k, at)
+		VMOVDQU64(hi, kh, at.Offset(64))
+		return
+	}
+	h := XMM()
+	VEXTRACTI128(Imm(1), x, h)
+	VPMOVSXDQ(x.AsX(), lo)
+	VPMOVSXDQ(h, hi)
+	widen()
+	if !masked {
+		VMOVDQU(lo, at)
+		VMOVDQU(hi, at.Offset(32))
+		return
+	}
+	mlo, mhi, mh := v.vec(), v.vec(), XMM()
+	VEXTRACTI128(Imm(1), ms, mh)
+	VPMOVSXDQ(ms.AsX(), mlo)
+	VPMOVSXDQ(mh, mhi)
+	VPMASKMOVQ(lo, mlo, at)
+	VPMASKMOVQ(hi, mhi, at.Offset(32))
+}

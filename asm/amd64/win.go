@@ -1545,53 +1545,11 @@ func (g *win) storeVal(x VecVirtual, m Mem, sm *storeMask) {
 // storeIdx stores the chunk's indices as int64 (under the mask in an edge
 // chunk): float32 index lanes are widened, in two halves.
 func (g *win) storeIdx(x VecVirtual, at Mem, sm *storeMask) {
-	v := g.v
-	if v.f64() {
-		m := at
-		switch {
-		case sm == nil && v.z:
-			VMOVDQU64(x, m)
-		case sm == nil:
-			VMOVDQU(x, m)
-		case v.z:
-			VMOVDQU64(x, sm.k, m)
-		default:
-			VPMASKMOVQ(x, sm.m, m)
-		}
-		return
-	}
-	lo, hi := v.vec(), v.vec()
-	if v.z {
-		h := YMM()
-		VEXTRACTI32X8(Imm(1), x, h)
-		VPMOVSXDQ(x.AsY(), lo)
-		VPMOVSXDQ(h, hi)
-		if sm == nil {
-			VMOVDQU64(lo, at)
-			VMOVDQU64(hi, at.Offset(64))
-			return
-		}
-		kh := K()
-		KSHIFTRW(Imm(8), sm.k, kh)
-		VMOVDQU64(lo, sm.k, at)
-		VMOVDQU64(hi, kh, at.Offset(64))
-		return
-	}
-	h := XMM()
-	VEXTRACTI128(Imm(1), x, h)
-	VPMOVSXDQ(x.AsX(), lo)
-	VPMOVSXDQ(h, hi)
 	if sm == nil {
-		VMOVDQU(lo, at)
-		VMOVDQU(hi, at.Offset(32))
+		storeIndices(g.v, x, nil, at, nil, nil)
 		return
 	}
-	mlo, mhi, mh := v.vec(), v.vec(), XMM()
-	VEXTRACTI128(Imm(1), sm.m, mh)
-	VPMOVSXDQ(sm.m.AsX(), mlo)
-	VPMOVSXDQ(mh, mhi)
-	VPMASKMOVQ(lo, mlo, at)
-	VPMASKMOVQ(hi, mhi, at.Offset(32))
+	storeIndices(g.v, x, nil, at, sm.k, sm.m)
 }
 
 // maxFast is the most vertical taps the fast loops take.
