@@ -2,7 +2,9 @@
 
 // Package guardpage maps test buffers against PROT_NONE pages, so that a
 // kernel that reads or writes one element past either end of its slice
-// faults instead of passing unnoticed.
+// faults instead of passing unnoticed. On Linux; elsewhere (other.go) the
+// buffers are ordinary slices, so that the tests build and run on every
+// GOOS.
 package guardpage
 
 import (
