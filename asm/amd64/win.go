@@ -1674,13 +1674,17 @@ func (g *win) fastRows(n int) {
 		var cb []Op
 		if g.withIdx() {
 			accI = v.vec()
-			for _, o := range g.offsets() {
+			for i, o := range g.offsets() {
 				c := v.vec()
 				t := GP64()
 				MOVQ(I32(int32(o)), t)
 				v.ibcast(t, c)
 				v.iadd(colv, c, c)
-				cb = append(cb, g.keep(c))
+				if i < 2 {
+					cb = append(cb, c) // in registers (AVX2: as many as are free): a spilled one is stored and reloaded every chunk
+				} else {
+					cb = append(cb, g.keep(c))
+				}
 			}
 			g.tapIdxVec(g.field("tapIdx"), rowV, accI)
 			v.iadd(cb[0], accI, accI)
