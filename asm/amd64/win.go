@@ -1642,12 +1642,19 @@ func (g *win) fastRows(n int) {
 	XORQ(do, do)
 	XORQ(e, e)
 	var rowV, colv VecVirtual // max with index: the row's index base; lane j's column, do/size*s + j*s
+	var offs []Op             // max with index: each tap's column offset t*d - p, in every lane
 	if g.withIdx() {
 		rowV, colv = v.vec(), v.vec()
 		t := GP64()
 		MOVL(rowI, t.As32())
 		v.ibcast(t, rowV)
 		v.mov(g.iotaS, colv)
+		for _, o := range g.offsets() {
+			c := v.vec()
+			MOVQ(I32(int32(o)), t)
+			v.ibcast(t, c)
+			offs = append(offs, g.keep(c)) // AVX2: on the stack, written once a row
+		}
 	}
 	// body emits one chunk at do (an edge chunk, e, when edge; all: its NaN
 	// detector checks every load, see checked).
@@ -1670,32 +1677,20 @@ func (g *win) fastRows(n int) {
 		}
 		acc := v.vec()
 		v.mov(g.fill, acc)
-		var accI VecVirtual
-		var cb []Op
+		var accI, rowC VecVirtual // max with index: rowC the row's index base plus the lanes' columns
 		if g.withIdx() {
-			accI = v.vec()
-			for i, o := range g.offsets() {
-				c := v.vec()
-				t := GP64()
-				MOVQ(I32(int32(o)), t)
-				v.ibcast(t, c)
-				v.iadd(colv, c, c)
-				if i < 2 {
-					cb = append(cb, c) // in registers (AVX2: as many as are free): a spilled one is stored and reloaded every chunk
-				} else {
-					cb = append(cb, g.keep(c))
-				}
-			}
-			g.tapIdxVec(g.field("tapIdx"), rowV, accI)
-			v.iadd(cb[0], accI, accI)
+			accI, rowC = v.vec(), v.vec()
+			v.iadd(colv, rowV, rowC)
+			g.tapIdxVec(g.field("tapIdx"), rowC, accI)
+			v.iadd(offs[0], accI, accI)
 		}
 		for i := range n {
 			var rb VecVirtual
 			if g.withIdx() {
 				rb = v.vec()
-				g.tapIdxVec(g.field("tapIdx").Offset(4*i), rowV, rb)
+				g.tapIdxVec(g.field("tapIdx").Offset(4*i), rowC, rb)
 			}
-			g.taps(Mem{Base: T[i], Index: do, Scale: uint8(s)}, em, all, cb, func(x VecVirtual, ci Op) {
+			g.taps(Mem{Base: T[i], Index: do, Scale: uint8(s)}, em, all, offs, func(x VecVirtual, ci Op) {
 				g.combine(x, ci, acc, accI, rb)
 			})
 		}
