@@ -112,65 +112,7 @@ func (e *expand) planeLoop() {
 	Label(lbl("row"))
 	e.rowChunks()
 	e.zeroTails()
-	Comment("Next row.")
-	for _, p := range []struct {
-		m     Mem
-		field string
-	}{{g.rS, "srcRow"}, {g.rD, "dstRow"}, {g.rX, "idxRow"}} {
-		b := GP64()
-		MOVQ(p.m, b)
-		ADDQ(g.field(p.field), b)
-		MOVQ(b, p.m)
-	}
-	b := GP64()
-	MOVL(g.rI, b.As32())
-	ADDL(g.field("rowIdx"), b.As32())
-	MOVL(b.As32(), g.rI)
-	DECQ(g.r)
-	JNZ(LabelRef(lbl("row")))
-
-	Comment("Next slab.")
-	for _, p := range []struct {
-		m     Mem
-		field string
-	}{{g.zS, "srcSlab"}, {g.zD, "dstSlab"}, {g.zX, "idxSlab"}} {
-		b := GP64()
-		MOVQ(p.m, b)
-		ADDQ(g.field(p.field), b)
-		MOVQ(b, p.m)
-	}
-	b = GP64()
-	MOVL(g.zI, b.As32())
-	ADDL(g.field("slabIdx"), b.As32())
-	MOVL(b.As32(), g.zI)
-	DECQ(g.z)
-	JNZ(LabelRef(lbl("slab")))
-
-	Comment("Next plane.")
-	for _, p := range []struct {
-		m     Mem
-		field string
-	}{{g.src, "srcPlane"}, {g.dst, "dstPlane"}, {g.idx, "idxPlane"}} {
-		b := GP64()
-		MOVQ(p.m, b)
-		ADDQ(g.field(p.field), b)
-		MOVQ(b, p.m)
-	}
-	INCQ(g.pl)
-	JMP(LabelRef(lbl("plane")))
-
-	Label(lbl("leave"))
-	Comment("An index outside its window: the caller scatters this plane.")
-	r := GP64()
-	MOVQ(g.pl, r)
-	Store(r, ReturnIndex(0))
-	VZEROUPPER()
-	RET()
-
-	Label(lbl("done"))
-	r = GP64()
-	MOVQ(g.planes, r)
-	Store(r, ReturnIndex(0))
+	g.loopEnds(lbl, "An index outside its window: the caller scatters this plane.")
 }
 
 // rowChunks emits the chunk loops of one output row: the interior chunks
@@ -240,7 +182,7 @@ func (e *expand) chunk(cr *chunkRegs, edge bool, name string) {
 				KMOVW(bits.As32(), k)
 				cm[u] = k
 			} else {
-				cm[u] = g.keep(g.bitsVec(bits))
+				cm[u] = g.keep(bitsVec(g.v, bits))
 			}
 			if u == 0 {
 				SHRQ(U8(v.L), bits)

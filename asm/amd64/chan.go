@@ -631,25 +631,10 @@ func (g *cg) newNarrowMasks(n GPVirtual) *narrowMasks {
 	}
 	b := GP64()
 	MOVQ(g.field("lmask0").Idx(n, 8), b)
-	nm.m0 = g.bitsVec(b)
+	nm.m0 = bitsVec(g.v, b)
 	MOVQ(g.field("smask").Idx(n, 8), b)
-	nm.ms = g.bitsVec(b)
+	nm.ms = bitsVec(g.v, b)
 	return nm
-}
-
-// bitsVec returns the AVX2 vector mask of the low L bits of m.
-func (g *cg) bitsVec(m GPVirtual) VecVirtual {
-	v := g.v
-	r := v.vec()
-	v.ibcast(m, r)
-	bit := constTable(v, "bit", 0, 0)
-	VPAND(bit, r, r)
-	if v.f64() {
-		VPCMPEQQ(bit, r, r)
-	} else {
-		VPCMPEQD(bit, r, r)
-	}
-	return r
 }
 
 // narrowStrip emits u chunks of n pixels each (n: px, or the pixels left).

@@ -50,7 +50,7 @@ func (g *cg) mean() {
 		MOVQ(I32(-1), ones)
 		BZHIQ(narrow, ones, bits)
 		mv = AllocLocal(32)
-		VMOVDQU((&cg{v: v}).bitsVec(bits), mv)
+		VMOVDQU(bitsVec(v, bits), mv)
 	}
 	// load adds the channel vector at p to acc (masked when narrow).
 	load := func(p Mem, acc VecVirtual) {

@@ -297,3 +297,18 @@ func storeIndices(v vx, x, base VecVirtual, at Mem, k OpmaskVirtual, ms VecVirtu
 	VPMASKMOVQ(lo, mlo, at)
 	VPMASKMOVQ(hi, mhi, at.Offset(32))
 }
+
+// bitsVec returns the AVX2 vector mask of the low L bits of m: lane j all
+// ones when bit j is set.
+func bitsVec(v vx, m GPVirtual) VecVirtual {
+	r := v.vec()
+	v.ibcast(m, r)
+	bit := constTable(v, "bit", 0, 0)
+	VPAND(bit, r, r)
+	if v.f64() {
+		VPCMPEQQ(bit, r, r)
+	} else {
+		VPCMPEQD(bit, r, r)
+	}
+	return r
+}

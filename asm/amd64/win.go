@@ -409,6 +409,13 @@ func (g *win) planeLoop() {
 		g.nanTest()
 		JNE(LabelRef(lbl("leave")))
 	}
+	g.loopEnds(lbl, "Leave this plane to the caller.")
+}
+
+// loopEnds emits the ends of a window kernel's row, slab and plane loops
+// (labels row, slab and plane), the exit leave (returning the plane number,
+// for the caller to compute that plane; leave says why) and done.
+func (g *win) loopEnds(lbl func(string) string, leave string) {
 	Comment("Next row.")
 	for _, p := range []struct {
 		m     Mem
@@ -457,7 +464,7 @@ func (g *win) planeLoop() {
 	JMP(LabelRef(lbl("plane")))
 
 	Label(lbl("leave"))
-	Comment("Leave this plane to the caller.")
+	Comment(leave)
 	r := GP64()
 	MOVQ(g.pl, r)
 	Store(r, ReturnIndex(0))
@@ -798,7 +805,7 @@ func (g *win) newEdgeMasks(col, e GPVirtual) *edgeMasks {
 			em.k[l.Off] = k
 		} else {
 			m := AllocLocal(32)
-			VMOVDQU(g.bitsVec(em.maskBits(l.Off)), m)
+			VMOVDQU(bitsVec(g.v, em.maskBits(l.Off)), m)
 			em.m[l.Off] = m
 		}
 	}
@@ -875,22 +882,6 @@ func (g *win) laneMask(x GPVirtual) OpmaskVirtual {
 		KMOVW(mh.As32(), k)
 	}
 	return k
-}
-
-// bitsVec returns the AVX2 vector mask of the low L bits of m: lane j all
-// ones when bit j is set.
-func (g *win) bitsVec(m GPVirtual) VecVirtual {
-	v := g.v
-	r := v.vec()
-	v.ibcast(m, r)
-	bit := constTable(v, "bit", 0, 0)
-	VPAND(bit, r, r)
-	if v.f64() {
-		VPCMPEQQ(bit, r, r)
-	} else {
-		VPCMPEQD(bit, r, r)
-	}
-	return r
 }
 
 // laneVec returns the AVX2 vector mask of the lanes l with 0 <= x+l < w.
@@ -1488,7 +1479,7 @@ func (g *win) newStoreMask(e GPVirtual) *storeMask {
 	}
 	m := GP64()
 	MOVQ(g.field("emask").Idx(e, 8), m)
-	return &storeMask{m: g.bitsVec(m)}
+	return &storeMask{m: bitsVec(g.v, m)}
 }
 
 func log2(n int) int {
